@@ -1,0 +1,269 @@
+//! Database access: one connection type over SQLite and PostgreSQL, a pool,
+//! migrations, and the helpers that run queries off the async workers.
+
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use actix_web::web;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::ApiError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+#[cfg(feature = "postgres")]
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to whichever database the service was started on.
+#[cfg(feature = "postgres")]
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    /// The embedded default.
+    Sqlite(SqliteConnection),
+    /// The production database.
+    Pg(diesel::pg::PgConnection),
+}
+
+/// A connection to whichever database the service was started on.
+#[cfg(not(feature = "postgres"))]
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    /// The embedded default.
+    Sqlite(SqliteConnection),
+}
+
+/// Where the database is, parsed from `DATABASE_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A SQLite file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL server (the URL as given).
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Parses `sqlite://PATH`, `sqlite:PATH` or `postgres://…` / `postgresql://…`.
+    pub fn parse(url: &str) -> anyhow::Result<Self> {
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            anyhow::ensure!(!path.is_empty(), "DATABASE_URL `sqlite://` needs a file path");
+            anyhow::ensure!(
+                path != ":memory:",
+                "an in-memory SQLite database is not shared between pool connections; use a file"
+            );
+            return Ok(Self::Sqlite(PathBuf::from(path)));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            if !cfg!(feature = "postgres") {
+                anyhow::bail!(
+                    "DATABASE_URL is a PostgreSQL URL, but this build has no PostgreSQL support; \
+                     build it with `cargo build --release --features postgres` (needs libpq)"
+                );
+            }
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres://")
+    }
+
+    /// A short name of the backend, for logs.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// Opens connections by URL scheme, so the real connection error is not hidden.
+#[derive(Debug)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ConnectionManager {
+    /// A manager for `url`.
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+
+    /// Opens one connection and prepares it.
+    pub fn connect(&self) -> Result<DbConn, diesel::ConnectionError> {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
+                // busy_timeout first, so that switching to WAL waits for other connections too.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON;",
+                )
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+            #[cfg(feature = "postgres")]
+            DatabaseUrl::Postgres(url) => Ok(DbConn::Pg(diesel::pg::PgConnection::establish(url)?)),
+            #[cfg(not(feature = "postgres"))]
+            DatabaseUrl::Postgres(_) => Err(diesel::ConnectionError::BadConnection(
+                "this build has no PostgreSQL support".to_owned(),
+            )),
+        }
+    }
+}
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConn;
+    type Error = diesel::ConnectionError;
+
+    fn connect(&self) -> Result<DbConn, Self::Error> {
+        ConnectionManager::connect(self)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1").map_err(diesel::ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        match conn {
+            DbConn::Sqlite(_) => false,
+            #[cfg(feature = "postgres")]
+            DbConn::Pg(c) => diesel::r2d2::R2D2Connection::is_broken(c),
+        }
+    }
+}
+
+/// The connection pool.
+pub type Pool = r2d2::Pool<ConnectionManager>;
+
+/// The database handle every handler uses: runs blocking work off the async workers.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    url: DatabaseUrl,
+}
+
+impl Db {
+    /// Builds a pool of `size` connections to `url`. The SQLite file's folder is created if missing.
+    pub fn connect(url: DatabaseUrl, size: u32) -> anyhow::Result<Self> {
+        if let DatabaseUrl::Sqlite(path) = &url {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| anyhow::anyhow!("cannot create database folder {}: {e}", dir.display()))?;
+            }
+        }
+        let manager = ConnectionManager::new(url.clone());
+        // Fail fast with the real error when the database cannot be reached at all.
+        drop(manager.connect().map_err(|e| anyhow::anyhow!("cannot connect to the {} database: {e}", url.backend()))?);
+        let pool = r2d2::Pool::builder()
+            .max_size(size)
+            .min_idle(Some(size.min(2)))
+            .connection_timeout(Duration::from_secs(5))
+            .build(manager)?;
+        Ok(Self { pool, url })
+    }
+
+    /// Which database this is.
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// A pooled connection, for blocking code (CLI commands, tests).
+    pub fn conn(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, ApiError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs `f` with a connection on the blocking thread pool.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+
+    /// Runs `f` in a write transaction on the blocking thread pool: all of it or none of it.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.read(move |conn| write_transaction(conn, f)).await
+    }
+
+    /// Applies pending migrations; returns how many ran.
+    pub fn migrate(&self) -> anyhow::Result<usize> {
+        let mut conn = self.pool.get()?;
+        let ran = match &mut *conn {
+            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+            #[cfg(feature = "postgres")]
+            DbConn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        };
+        ran.map_err(|e| anyhow::anyhow!("migration failed: {e}"))
+    }
+
+    /// Whether the database answers and has every migration applied.
+    pub async fn ready(&self) -> Result<bool, ApiError> {
+        self.read(|conn| {
+            conn.batch_execute("SELECT 1")?;
+            let pending = match conn {
+                DbConn::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+                #[cfg(feature = "postgres")]
+                DbConn::Pg(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
+            };
+            Ok(!pending.map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?)
+        })
+        .await
+    }
+}
+
+/// Runs `f` in a transaction. On SQLite the write lock is taken up front
+/// (`BEGIN IMMEDIATE`), so concurrent writers wait for each other instead of
+/// failing with "database is locked" when they upgrade a read lock.
+pub fn write_transaction<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(err) => {
+            // The caller's error matters more than a failed rollback, which leaves the
+            // connection marked broken for the pool to discard.
+            let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
+            Err(err)
+        }
+    }
+}
+
+/// The current time as stored: UTC, truncated to microseconds (PostgreSQL's precision),
+/// so that both databases give back exactly what was written.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{DurationRound, TimeDelta};
+    let now = chrono::Utc::now().naive_utc();
+    now.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(now)
+}
+
+/// The default SQLite URL under a data folder.
+pub fn default_sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("bayanihan.db").display())
+}
+
+diesel::define_sql_function! {
+    /// SQL `lower()`, on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}

@@ -1,0 +1,328 @@
+//! One error type for the whole API, written as RFC 9457 problem details.
+
+use std::fmt;
+
+use actix_web::{HttpRequest, HttpResponse, ResponseError, http::StatusCode, http::header};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::http::request_id;
+
+/// Media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One invalid field of a request, inside a problem's `errors`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The field (or query parameter) at fault.
+    pub field: String,
+    /// Stable snake_case code for the fault.
+    pub code: String,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+impl FieldError {
+    /// Builds a field error.
+    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code: code.into(), message: message.into() }
+    }
+}
+
+/// RFC 9457 problem details, as every error answer carries it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// Always `about:blank`; `code` says what went wrong.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short summary of the status.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// Stable snake_case identifier clients can switch on.
+    pub code: String,
+    /// Explanation of this occurrence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The id of the request, to quote when reporting a server error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Invalid fields, for validation errors.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// Every way a request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request could not be read (bad JSON, bad query or path, bad cursor).
+    #[error("bad request: {detail}")]
+    BadRequest { code: &'static str, detail: String, errors: Vec<FieldError> },
+    /// The request was readable but some values are invalid.
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    /// No route, or no object the caller may know about.
+    #[error("not found")]
+    NotFound,
+    /// The route exists but not for this method; `allow` lists the methods it has.
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: String },
+    /// The change conflicts with the current state (duplicate, wrong state).
+    #[error("conflict: {detail}")]
+    Conflict { code: &'static str, detail: String },
+    /// The request body is larger than allowed.
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// The request body is not JSON.
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// The database is unreachable or every connection is busy.
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// Anything unexpected: logged with the request id, never shown.
+    #[error("internal error: {0:#}")]
+    Internal(anyhow::Error),
+}
+
+impl ApiError {
+    /// A 400 with a stable code and a message.
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::BadRequest { code, detail: detail.into(), errors: Vec::new() }
+    }
+
+    /// A 400 about one query parameter.
+    pub fn invalid_query(field: &str, code: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self::BadRequest {
+            code: "invalid_query",
+            detail: format!("query parameter `{field}` is invalid: {message}"),
+            errors: vec![FieldError::new(field, code, message)],
+        }
+    }
+
+    /// A 500 from any error.
+    pub fn internal(err: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(err.into())
+    }
+
+    /// The stable code clients switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest { code, .. } | Self::Conflict { code, .. } => code,
+            Self::Validation(_) => "validation_failed",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::Unavailable(_) => "service_unavailable",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+
+    fn detail(&self) -> Option<String> {
+        match self {
+            Self::BadRequest { detail, .. } | Self::Conflict { detail, .. } => Some(detail.clone()),
+            Self::Validation(errors) => Some(match errors.len() {
+                1 => "1 field is invalid".to_owned(),
+                n => format!("{n} fields are invalid"),
+            }),
+            Self::NotFound => Some("the requested resource does not exist".to_owned()),
+            Self::MethodNotAllowed { .. } => Some("this method is not allowed on this resource".to_owned()),
+            Self::PayloadTooLarge => Some("the request body is too large".to_owned()),
+            Self::UnsupportedMediaType => Some("the request body must be application/json".to_owned()),
+            Self::Unavailable(_) => Some("the service is temporarily unavailable, retry later".to_owned()),
+            Self::Internal(_) => None,
+        }
+    }
+
+    /// The problem document for this error.
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let errors = match self {
+            Self::BadRequest { errors, .. } | Self::Validation(errors) => errors.clone(),
+            _ => Vec::new(),
+        };
+        let request_id = match self {
+            Self::Internal(_) | Self::Unavailable(_) => request_id::current(),
+            _ => None,
+        };
+        Problem {
+            kind: "about:blank".to_owned(),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            code: self.code().to_owned(),
+            detail: self.detail(),
+            request_id,
+            errors,
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            // Logged here, once, inside the request's span (which carries the request id).
+            Self::Internal(err) => tracing::error!(error = %format!("{err:#}"), "internal error"),
+            Self::Unavailable(cause) => tracing::warn!(error = %cause, "service unavailable"),
+            _ => {}
+        }
+        self.to_response()
+    }
+}
+
+impl ApiError {
+    /// The problem+json answer, without logging the cause.
+    pub fn to_response(&self) -> HttpResponse {
+        let mut res = HttpResponse::build(self.status_code());
+        res.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        match self {
+            Self::Unavailable(_) => {
+                res.insert_header((header::RETRY_AFTER, "5"));
+            }
+            Self::MethodNotAllowed { allow } if !allow.is_empty() => {
+                res.insert_header((header::ALLOW, allow.as_str()));
+            }
+            _ => {}
+        }
+        res.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match err {
+            Error::NotFound => Self::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::Conflict {
+                code: "already_exists",
+                detail: "a resource with these values already exists".to_owned(),
+            },
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => Self::Conflict {
+                code: "conflicting_reference",
+                detail: "the change refers to a resource that does not exist or is still in use".to_owned(),
+            },
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                Self::Unavailable(info.message().to_owned())
+            }
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+impl From<r2d2::Error> for ApiError {
+    fn from(err: r2d2::Error) -> Self {
+        // The pool timed out: every connection is busy or the database is unreachable.
+        Self::Unavailable(err.to_string())
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.status, self.code)
+    }
+}
+
+/// Routes actix's JSON body errors into problem details.
+pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as E;
+    let api = match &err {
+        E::OverflowKnownLength { .. } | E::Overflow { .. } => ApiError::PayloadTooLarge,
+        E::ContentType => ApiError::UnsupportedMediaType,
+        E::Deserialize(e) if e.is_data() => {
+            let msg = e.to_string();
+            if msg.starts_with("unknown field") {
+                ApiError::bad_request("unknown_field", msg)
+            } else {
+                ApiError::bad_request("invalid_body", msg)
+            }
+        }
+        E::Deserialize(e) => ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}")),
+        other => ApiError::bad_request("invalid_body", other.to_string()),
+    };
+    api.into()
+}
+
+/// Routes actix's query-string errors into problem details.
+pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let msg = match &err {
+        actix_web::error::QueryPayloadError::Deserialize(e) => e.to_string(),
+        other => other.to_string(),
+    };
+    ApiError::BadRequest { code: "invalid_query", detail: format!("the query string is invalid: {msg}"), errors: Vec::new() }
+        .into()
+}
+
+/// Routes actix's path-parameter errors into problem details.
+pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
+    let msg = match &err {
+        actix_web::error::PathError::Deserialize(e) => e.to_string(),
+        other => other.to_string(),
+    };
+    ApiError::bad_request("invalid_path", format!("a path parameter is invalid: {msg}")).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_has_its_status_and_code() {
+        let cases: Vec<(ApiError, u16, &str)> = vec![
+            (ApiError::bad_request("malformed_json", "x"), 400, "malformed_json"),
+            (ApiError::Validation(vec![FieldError::new("a", "b", "c")]), 422, "validation_failed"),
+            (ApiError::NotFound, 404, "not_found"),
+            (ApiError::MethodNotAllowed { allow: "GET".into() }, 405, "method_not_allowed"),
+            (ApiError::Conflict { code: "already_exists", detail: "d".into() }, 409, "already_exists"),
+            (ApiError::PayloadTooLarge, 413, "payload_too_large"),
+            (ApiError::UnsupportedMediaType, 415, "unsupported_media_type"),
+            (ApiError::Unavailable("down".into()), 503, "service_unavailable"),
+            (ApiError::internal(anyhow::anyhow!("secret cause")), 500, "internal_error"),
+        ];
+        for (err, status, code) in cases {
+            assert_eq!(err.status_code().as_u16(), status, "{err:?}");
+            assert_eq!(err.code(), code);
+            let problem = err.problem();
+            assert_eq!(problem.status, status);
+            assert_eq!(problem.code, code);
+        }
+    }
+
+    #[test]
+    fn internal_errors_never_show_their_cause() {
+        let err = ApiError::internal(anyhow::anyhow!("password=hunter2 at db.example"));
+        let body = serde_json::to_string(&err.problem()).unwrap();
+        assert!(!body.contains("hunter2"), "{body}");
+        assert!(!body.contains("db.example"), "{body}");
+    }
+
+    #[test]
+    fn database_errors_map_to_client_errors_where_they_can() {
+        assert!(matches!(ApiError::from(diesel::result::Error::NotFound), ApiError::NotFound));
+        let unique = diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            Box::new("duplicate key".to_owned()),
+        );
+        assert_eq!(ApiError::from(unique).status_code(), StatusCode::CONFLICT);
+        let other = diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::Unknown,
+            Box::new("syntax error near SELECT".to_owned()),
+        );
+        let err = ApiError::from(other);
+        assert_eq!(err.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!serde_json::to_string(&err.problem()).unwrap().contains("SELECT"));
+    }
+}

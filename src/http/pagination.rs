@@ -1,0 +1,129 @@
+//! Keyset (cursor) pagination, the one way every list is paged.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+
+/// Page size when the caller gives none.
+pub const DEFAULT_LIMIT: u32 = 20;
+/// Largest page a caller may ask for.
+pub const MAX_LIMIT: u32 = 100;
+
+/// One page of a collection.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Page<T> {
+    /// The items of this page, in the requested order.
+    pub items: Vec<T>,
+    /// Pass as `?cursor=` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A validated page request: how many rows, and where to start.
+#[derive(Debug, Clone)]
+pub struct PageRequest<K> {
+    /// Rows the page holds.
+    pub limit: u32,
+    /// The sort key and id of the last row of the previous page.
+    pub after: Option<(K, i64)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CursorData<K> {
+    /// The sort the cursor was made for, so a cursor is not reused with another.
+    s: String,
+    k: K,
+    i: i64,
+}
+
+impl<K: Serialize + DeserializeOwned> PageRequest<K> {
+    /// Validates `limit` and decodes `cursor`, which must come from a list sorted by `sort`.
+    pub fn parse(limit: Option<u32>, cursor: Option<&str>, sort: &str) -> Result<Self, ApiError> {
+        let limit = limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(ApiError::invalid_query(
+                "limit",
+                "out_of_range",
+                format!("must be between 1 and {MAX_LIMIT}"),
+            ));
+        }
+        let after = cursor.map(|c| decode::<K>(c, sort)).transpose()?;
+        Ok(Self { limit, after })
+    }
+
+    /// Rows to fetch: one more than the page, to learn whether another page follows.
+    pub fn fetch_limit(&self) -> i64 {
+        i64::from(self.limit) + 1
+    }
+
+    /// Turns the fetched rows into a page; `key` gives a row's sort key and id.
+    pub fn finish<R, T>(
+        &self,
+        mut rows: Vec<R>,
+        sort: &str,
+        key: impl Fn(&R) -> (K, i64),
+        map: impl FnMut(R) -> T,
+    ) -> Page<T> {
+        let limit = self.limit as usize;
+        let next_cursor = if rows.len() > limit {
+            rows.truncate(limit);
+            rows.last().map(|last| encode(sort, key(last)))
+        } else {
+            None
+        };
+        Page { items: rows.into_iter().map(map).collect(), next_cursor }
+    }
+}
+
+fn encode<K: Serialize>(sort: &str, (k, i): (K, i64)) -> String {
+    let json = serde_json::to_vec(&CursorData { s: sort.to_owned(), k, i }).expect("cursor serialises");
+    URL_SAFE_NO_PAD.encode(json)
+}
+
+fn decode<K: DeserializeOwned>(cursor: &str, sort: &str) -> Result<(K, i64), ApiError> {
+    let invalid = || ApiError::invalid_query("cursor", "invalid_cursor", "is not a cursor this list gave out");
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+    let data: CursorData<K> = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+    if data.s != sort {
+        return Err(ApiError::invalid_query(
+            "cursor",
+            "invalid_cursor",
+            "was made for another sort order; start again without a cursor",
+        ));
+    }
+    Ok((data.k, data.i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_round_trip_through_the_cursor() {
+        let req = PageRequest::<String>::parse(Some(2), None, "name").unwrap();
+        let rows = vec![("a".to_owned(), 1), ("b".to_owned(), 2), ("c".to_owned(), 3)];
+        let page = req.finish(rows, "name", |r| (r.0.clone(), r.1), |r| r.1);
+        assert_eq!(page.items, vec![1, 2]);
+        let next = PageRequest::<String>::parse(Some(2), page.next_cursor.as_deref(), "name").unwrap();
+        assert_eq!(next.after, Some(("b".to_owned(), 2)));
+    }
+
+    #[test]
+    fn last_page_has_no_cursor() {
+        let req = PageRequest::<String>::parse(None, None, "name").unwrap();
+        let page = req.finish(vec![("a".to_owned(), 1)], "name", |r| (r.0.clone(), r.1), |r| r.1);
+        assert!(page.next_cursor.is_none());
+    }
+
+    #[test]
+    fn rejects_bad_limits_and_cursors() {
+        assert!(PageRequest::<String>::parse(Some(0), None, "name").is_err());
+        assert!(PageRequest::<String>::parse(Some(101), None, "name").is_err());
+        assert!(PageRequest::<String>::parse(None, Some("not base64!"), "name").is_err());
+        let other = encode("-name", ("x".to_owned(), 1));
+        assert!(PageRequest::<String>::parse(None, Some(&other), "name").is_err());
+    }
+}

@@ -1,0 +1,100 @@
+//! The `bayanihan` command: serve the API, migrate, seed, print the API document.
+
+use std::process::ExitCode;
+
+use bayanihan::config::Config;
+use bayanihan::db::Db;
+use bayanihan::startup::Application;
+use bayanihan::{openapi, seed, telemetry};
+use clap::{Args, Parser, Subcommand};
+
+/// Bayanihan: learning cloud and community of practice for trade unions.
+///
+/// Configuration comes from environment variables (see the README).
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API (the default). Applies pending migrations first.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load demo or synthetic data; running it again adds nothing.
+    Seed(SeedArgs),
+    /// Print the OpenAPI document (regenerates api-docs/openapi.json).
+    Openapi,
+}
+
+#[derive(Args)]
+#[group(required = true, multiple = true)]
+struct SeedArgs {
+    /// Load the demo directory of unions in Asia and the Pacific.
+    #[arg(long)]
+    demo: bool,
+    /// Make sure N synthetic organisations exist (for benchmarks); implies --demo.
+    #[arg(long, value_name = "N")]
+    scale: Option<usize>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        print!("{}", openapi::document_json());
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("bayanihan: configuration error: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(config.log_format);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(&config),
+        Command::Migrate => migrate(&config),
+        Command::Seed(args) => run_seed(&config, &args),
+        Command::Openapi => unreachable!("handled above"),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(error = %format!("{err:#}"), "bayanihan failed");
+            eprintln!("bayanihan: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(config: &Config) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async {
+        let app = Application::build(config)?;
+        app.run_until_stopped().await?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+fn migrate(config: &Config) -> anyhow::Result<()> {
+    let db = Db::connect(config.database_url.clone(), 1)?;
+    let ran = db.migrate()?;
+    tracing::info!(migrations.applied = ran, "database migrated");
+    Ok(())
+}
+
+fn run_seed(config: &Config, args: &SeedArgs) -> anyhow::Result<()> {
+    let db = Db::connect(config.database_url.clone(), 2)?;
+    db.migrate()?;
+    let report = match args.scale {
+        Some(n) => seed::scale(&db, n)?,
+        None => seed::demo(&db)?,
+    };
+    tracing::info!(organisations.added = report.organisations, "seed done");
+    println!("seed: {} organisations added", report.organisations);
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! The OpenAPI document, generated from the handlers.
+
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::{ContentBuilder, Ref, RefOr};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::{FieldError, Problem};
+use crate::types::CountryCode;
+
+/// The whole API.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Bayanihan API",
+        description = "Learning cloud and community of practice for trade unions. \
+            Conventions (errors, pagination, caching) are in docs/API.md.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    paths(
+        crate::health::live,
+        crate::health::ready,
+        crate::health::metrics,
+        crate::organisations::handlers::list_organisations,
+        crate::organisations::handlers::get_organisation,
+        crate::organisations::handlers::list_organisation_children,
+    ),
+    components(schemas(Problem, FieldError, CountryCode)),
+    modifiers(&ProblemResponses),
+    tags(
+        (name = "organisations", description = "The trade-union directory"),
+        (name = "operations", description = "Health and metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Adds the error answers every operation can give, as problem+json.
+struct ProblemResponses;
+
+/// Statuses any operation may answer, besides its own.
+const COMMON: &[(&str, &str)] = &[
+    ("400", "The request could not be read (bad query, path or body)"),
+    ("405", "Method not allowed"),
+    ("500", "Unexpected error; the body carries only the request id"),
+    ("503", "Database unreachable or busy; retry after `Retry-After` seconds"),
+];
+
+impl Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let problem = || {
+            ContentBuilder::new().schema(Some(RefOr::Ref(Ref::from_schema_name("Problem")))).build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for op in operations.into_iter().flatten() {
+                for (status, description) in COMMON {
+                    op.responses.responses.entry((*status).to_owned()).or_insert_with(|| {
+                        RefOr::T(
+                            ResponseBuilder::new()
+                                .description(*description)
+                                .content("application/problem+json", problem())
+                                .build(),
+                        )
+                    });
+                }
+            }
+        }
+        // The document's version follows the crate's.
+        openapi.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    }
+}
+
+/// The document as the server serves it and `api-docs/openapi.json` holds it.
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The document as pretty JSON, with a final newline.
+pub fn document_json() -> String {
+    let mut json = document().to_pretty_json().expect("the OpenAPI document serialises");
+    json.push('\n');
+    json
+}

@@ -1,0 +1,5 @@
+//! Domain value types that can only hold valid values.
+
+mod country;
+
+pub use country::CountryCode;
