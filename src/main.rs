@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use bayanihan::config::Config;
 use bayanihan::db::Db;
-use bayanihan::startup::Application;
+use bayanihan::startup::{Application, Signals};
 use bayanihan::{openapi, seed, telemetry};
 use clap::{Args, Parser, Subcommand};
 
@@ -73,8 +73,9 @@ fn main() -> ExitCode {
 
 fn serve(config: &Config) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async {
+        let signals = Signals::install()?;
         let app = Application::build(config)?;
-        app.run_until_stopped().await?;
+        app.run_until_signalled(signals).await?;
         tracing::info!("stopped");
         Ok(())
     })

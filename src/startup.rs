@@ -3,7 +3,8 @@
 use std::net::TcpListener;
 
 use actix_cors::Cors;
-use actix_web::dev::Server;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{Compress, Condition, DefaultHeaders, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use utoipa_swagger_ui::SwaggerUi;
@@ -40,29 +41,11 @@ impl Application {
         let addr = listener.local_addr()?;
         let metrics = Metrics::new();
         let cors_origins = config.cors_origins.clone();
-        let server = HttpServer::new(move || {
-            App::new()
-                .app_data(web::Data::new(db.clone()))
-                .app_data(web::Data::new(metrics.clone()))
-                .app_data(web::JsonConfig::default().limit(MAX_JSON_BYTES).error_handler(error::json_error))
-                .app_data(web::QueryConfig::default().error_handler(error::query_error))
-                .app_data(web::PathConfig::default().error_handler(error::path_error))
-                .wrap(Condition::new(!cors_origins.is_empty(), cors(&cors_origins)))
-                .wrap(from_fn(observe))
-                .wrap(
-                    DefaultHeaders::new()
-                        .add(("X-Content-Type-Options", "nosniff"))
-                        .add(("Referrer-Policy", "no-referrer"))
-                        .add(("X-Frame-Options", "DENY")),
-                )
-                .wrap(Compress::default())
-                .service(web::scope("/api/v1").configure(organisations::routes))
-                .configure(health::routes)
-                .service(web::redirect("/docs", "/docs/"))
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", openapi::document()))
-                .default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::NotFound) }))
-        })
+        let server = HttpServer::new(move || app(db.clone(), metrics.clone(), cors_origins.clone()))
         .workers(config.workers)
+        // Signals are handled by `stop_on_signals`, installed before the address is logged.
+        .disable_signals()
+        .shutdown_timeout(30)
         .listen(listener)?
         .run();
         tracing::info!(address = %addr, "listening on http://{addr}");
@@ -74,10 +57,89 @@ impl Application {
         self.port
     }
 
-    /// Serves until SIGINT or SIGTERM, letting in-flight requests finish.
+    /// Serves until stopped (see [`stop_on_signals`]).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+
+    /// Serves until SIGINT or SIGTERM arrives, then lets in-flight requests finish.
+    pub async fn run_until_signalled(self, signals: Signals) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        actix_web::rt::spawn(async move {
+            let name = signals.recv().await;
+            tracing::info!(signal = name, "shutting down; in-flight requests finish first");
+            handle.stop(true).await;
+        });
+        self.server.await
+    }
+}
+
+/// SIGINT and SIGTERM listeners, registered before the server starts so that no
+/// signal sent once the address is logged can be missed.
+pub struct Signals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    /// Registers the listeners (inside a runtime).
+    pub fn install() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self { term: signal(SignalKind::terminate())?, int: signal(SignalKind::interrupt())? })
+        }
+        #[cfg(not(unix))]
+        Ok(Self {})
+    }
+
+    async fn recv(mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.term.recv() => "SIGTERM",
+                _ = self.int.recv() => "SIGINT",
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "ctrl-c"
+        }
+    }
+}
+
+/// The application: routes, middleware and shared state. Public so that tests can
+/// add routes of their own behind the same middleware.
+pub fn app(
+    db: Db,
+    metrics: Metrics,
+    cors_origins: Vec<String>,
+) -> App<
+    impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>,
+> {
+    App::new()
+        .app_data(web::Data::new(db))
+        .app_data(web::Data::new(metrics))
+        .app_data(web::JsonConfig::default().limit(MAX_JSON_BYTES).error_handler(error::json_error))
+        .app_data(web::QueryConfig::default().error_handler(error::query_error))
+        .app_data(web::PathConfig::default().error_handler(error::path_error))
+        .wrap(Condition::new(!cors_origins.is_empty(), cors(&cors_origins)))
+        .wrap(from_fn(observe))
+        .wrap(
+            DefaultHeaders::new()
+                .add(("X-Content-Type-Options", "nosniff"))
+                .add(("Referrer-Policy", "no-referrer"))
+                .add(("X-Frame-Options", "DENY")),
+        )
+        .wrap(Compress::default())
+        .service(web::scope("/api/v1").configure(organisations::routes))
+        .configure(health::routes)
+        .service(web::redirect("/docs", "/docs/"))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", openapi::document()))
+        .default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::NotFound) }))
 }
 
 /// CORS for the configured origins only; none when the list is empty.

@@ -146,6 +146,11 @@ pub struct Db {
 impl Db {
     /// Builds a pool of `size` connections to `url`. The SQLite file's folder is created if missing.
     pub fn connect(url: DatabaseUrl, size: u32) -> anyhow::Result<Self> {
+        Self::connect_with_timeout(url, size, Duration::from_secs(5))
+    }
+
+    /// Like [`Db::connect`], with the longest wait for a free connection before answering 503.
+    pub fn connect_with_timeout(url: DatabaseUrl, size: u32, timeout: Duration) -> anyhow::Result<Self> {
         if let DatabaseUrl::Sqlite(path) = &url {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)
@@ -158,7 +163,7 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(size)
             .min_idle(Some(size.min(2)))
-            .connection_timeout(Duration::from_secs(5))
+            .connection_timeout(timeout)
             .build(manager)?;
         Ok(Self { pool, url })
     }

@@ -1,0 +1,208 @@
+//! Spawns the whole application on a random port over a database of its own.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use bayanihan::config::{Config, LogFormat};
+use bayanihan::db::{DatabaseUrl, Db, write_transaction};
+use bayanihan::organisations::model::{NewOrganisation, OrganisationKind, search_text};
+use bayanihan::organisations::repo;
+use bayanihan::startup::Application;
+use serde_json::Value;
+
+/// A running application and the database behind it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    _database: TestDatabase,
+}
+
+/// Options for [`spawn_app_with`].
+#[derive(Default)]
+pub struct Options {
+    pub cors_origins: Vec<String>,
+}
+
+/// Starts the app on a fresh, migrated database.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+/// Starts the app with options.
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    init_logs();
+    let database = TestDatabase::create();
+    let db = database.connect(4, Duration::from_secs(5));
+    db.migrate().expect("migrations apply");
+    let config = Config {
+        bind: "127.0.0.1:0".to_owned(),
+        data_dir: std::env::temp_dir(),
+        database_url: database.url.clone(),
+        db_pool_size: 4,
+        log_format: LogFormat::Pretty,
+        cors_origins: options.cors_origins,
+        workers: 1,
+    };
+    let app = Application::build_with_db(&config, db.clone()).expect("the app starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder().no_gzip().build().expect("client builds");
+    TestApp { address, client, db, _database: database }
+}
+
+impl TestApp {
+    /// The absolute URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// GET `path`.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request is sent")
+    }
+
+    /// GET `path`; the status and the JSON body.
+    pub async fn get_json(&self, path: &str) -> (u16, Value) {
+        let res = self.get(path).await;
+        let status = res.status().as_u16();
+        let body = res.json::<Value>().await.unwrap_or(Value::Null);
+        (status, body)
+    }
+
+    /// Loads the demo directory.
+    pub fn seed_demo(&self) {
+        bayanihan::seed::demo(&self.db).expect("demo data loads");
+    }
+
+    /// Inserts an organisation directly; returns its id.
+    pub fn insert_org(&self, name: &str, acronym: Option<&str>, country: &str, kind: OrganisationKind, parent: Option<i64>) -> i64 {
+        let mut conn = self.db.conn().expect("a connection");
+        let now = bayanihan::db::now();
+        let new = NewOrganisation {
+            name: name.to_owned(),
+            acronym: acronym.map(str::to_owned),
+            country: country.to_owned(),
+            kind: kind.as_str().to_owned(),
+            parent_id: parent,
+            sector: None,
+            website: None,
+            search_text: search_text(name, acronym),
+            created_at: now,
+            updated_at: now,
+        };
+        write_transaction(&mut conn, |conn| repo::insert(conn, &new)).expect("insert").id
+    }
+}
+
+/// Asserts that `res` is problem+json with `status` and `code`; returns the body.
+pub async fn assert_problem(res: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(res.status().as_u16(), status, "status of {}", res.url());
+    let content_type = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
+    assert_eq!(content_type.as_deref(), Some("application/problem+json"));
+    let body: Value = res.json().await.expect("a JSON body");
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status, "{body}");
+    assert_eq!(body["type"], "about:blank");
+    assert!(body["title"].is_string());
+    body
+}
+
+fn init_logs() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        if std::env::var_os("TEST_LOG").is_some() {
+            bayanihan::telemetry::init(LogFormat::Pretty);
+        }
+    });
+}
+
+/// A database that exists for one test and is removed after it.
+pub struct TestDatabase {
+    pub url: DatabaseUrl,
+    _dir: Option<tempfile::TempDir>,
+    #[cfg_attr(not(feature = "postgres"), expect(dead_code, reason = "only PostgreSQL databases are dropped by name"))]
+    pg: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    /// A new empty database: PostgreSQL when `TEST_DATABASE_URL` is set, else a SQLite temp file.
+    pub fn create() -> Self {
+        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+            Some(server) => Self::create_postgres(&server),
+            None => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = DatabaseUrl::Sqlite(dir.path().join("test.db"));
+                Self { url, _dir: Some(dir), pg: None }
+            }
+        }
+    }
+
+    /// A pool over this database.
+    pub fn connect(&self, size: u32, timeout: Duration) -> Db {
+        Db::connect_with_timeout(self.url.clone(), size, timeout).expect("the test database is reachable")
+    }
+
+    #[cfg(feature = "postgres")]
+    fn create_postgres(server: &str) -> Self {
+        use diesel::{Connection, RunQueryDsl, pg::PgConnection};
+        let template = pg_template(server);
+        let name = format!("bayanihan_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = PgConnection::establish(server).expect("TEST_DATABASE_URL is reachable");
+        diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}")).execute(&mut admin).expect("create test database");
+        let url = DatabaseUrl::Postgres(with_database(server, &name));
+        Self { url, _dir: None, pg: Some((server.to_owned(), name)) }
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    fn create_postgres(_server: &str) -> Self {
+        panic!("TEST_DATABASE_URL is set, but the tests were built without `--features postgres`");
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        use diesel::{Connection, RunQueryDsl, pg::PgConnection};
+        if let Some((server, name)) = &self.pg {
+            if let Ok(mut admin) = PgConnection::establish(server) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+            }
+        }
+    }
+}
+
+/// A migrated template database, made once per test process; each test clones it.
+#[cfg(feature = "postgres")]
+fn pg_template(server: &str) -> String {
+    use diesel::{Connection, RunQueryDsl, pg::PgConnection};
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            let name = format!("bayanihan_template_{}", std::process::id());
+            let mut admin = PgConnection::establish(server).expect("TEST_DATABASE_URL is reachable");
+            diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).expect("drop old template");
+            diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create template");
+            {
+                let db = Db::connect(DatabaseUrl::Postgres(with_database(server, &name)), 1).expect("template reachable");
+                db.migrate().expect("template migrates");
+            }
+            name
+        })
+        .clone()
+}
+
+/// `server` with its database name replaced by `name`.
+#[cfg(feature = "postgres")]
+fn with_database(server: &str, name: &str) -> String {
+    let (base, query) = match server.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (server, String::new()),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[scheme_end..].rfind('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    format!("{base}/{name}{query}")
+}

@@ -1,0 +1,11 @@
+//! Integration tests through HTTP. One binary; each test gets its own database:
+//! a temporary SQLite file, or a fresh PostgreSQL database when
+//! `TEST_DATABASE_URL` points at a server (built with `--features postgres`).
+
+mod cli;
+mod db;
+mod errors;
+mod helpers;
+mod openapi;
+mod operations;
+mod organisations;
