@@ -40,8 +40,13 @@ impl Config {
 
     /// Reads the configuration through `get` (testable without touching the environment).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
-        let get = |key: &str| get(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        let data_dir = PathBuf::from(get("BAYANIHAN_DATA_DIR").unwrap_or_else(|| "./data".to_owned()));
+        let get = |key: &str| {
+            get(key)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let data_dir =
+            PathBuf::from(get("BAYANIHAN_DATA_DIR").unwrap_or_else(|| "./data".to_owned()));
         let url = get("DATABASE_URL").unwrap_or_else(|| default_sqlite_url(&data_dir));
         let database_url = DatabaseUrl::parse(&url)?;
         let db_pool_size = match get("BAYANIHAN_DB_POOL_SIZE") {
@@ -49,24 +54,39 @@ impl Config {
                 .parse::<u32>()
                 .ok()
                 .filter(|n| (1..=1000).contains(n))
-                .ok_or_else(|| anyhow::anyhow!("BAYANIHAN_DB_POOL_SIZE must be a number from 1 to 1000, not `{v}`"))?,
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "BAYANIHAN_DB_POOL_SIZE must be a number from 1 to 1000, not `{v}`"
+                    )
+                })?,
             None => 10,
         };
         let log_format = match get("BAYANIHAN_LOG_FORMAT").as_deref() {
             None | Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,
-            Some(other) => anyhow::bail!("BAYANIHAN_LOG_FORMAT must be `pretty` or `json`, not `{other}`"),
+            Some(other) => {
+                anyhow::bail!("BAYANIHAN_LOG_FORMAT must be `pretty` or `json`, not `{other}`")
+            }
         };
         let cors_origins = get("BAYANIHAN_CORS_ORIGINS")
-            .map(|v| v.split(',').map(|o| o.trim().trim_end_matches('/').to_owned()).filter(|o| !o.is_empty()).collect())
+            .map(|v| {
+                v.split(',')
+                    .map(|o| o.trim().trim_end_matches('/').to_owned())
+                    .filter(|o| !o.is_empty())
+                    .collect()
+            })
             .unwrap_or_default();
         let workers = match get("BAYANIHAN_WORKERS") {
             Some(v) => v
                 .parse::<usize>()
                 .ok()
                 .filter(|n| (1..=256).contains(n))
-                .ok_or_else(|| anyhow::anyhow!("BAYANIHAN_WORKERS must be a number from 1 to 256, not `{v}`"))?,
-            None => std::thread::available_parallelism().map(usize::from).unwrap_or(1),
+                .ok_or_else(|| {
+                    anyhow::anyhow!("BAYANIHAN_WORKERS must be a number from 1 to 256, not `{v}`")
+                })?,
+            None => std::thread::available_parallelism()
+                .map(usize::from)
+                .unwrap_or(1),
         };
         Ok(Self {
             bind: get("BAYANIHAN_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
@@ -86,7 +106,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> anyhow::Result<Config> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -94,14 +117,19 @@ mod tests {
     fn defaults_run_on_sqlite_under_data() {
         let c = config(&[]).unwrap();
         assert_eq!(c.bind, "127.0.0.1:8080");
-        assert_eq!(c.database_url, DatabaseUrl::Sqlite(PathBuf::from("./data/bayanihan.db")));
+        assert_eq!(
+            c.database_url,
+            DatabaseUrl::Sqlite(PathBuf::from("./data/bayanihan.db"))
+        );
         assert_eq!(c.log_format, LogFormat::Pretty);
         assert!(c.cors_origins.is_empty());
     }
 
     #[test]
     fn bad_values_are_refused_with_the_variable_named() {
-        let err = config(&[("BAYANIHAN_DB_POOL_SIZE", "lots")]).unwrap_err().to_string();
+        let err = config(&[("BAYANIHAN_DB_POOL_SIZE", "lots")])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("BAYANIHAN_DB_POOL_SIZE"), "{err}");
         assert!(config(&[("BAYANIHAN_LOG_FORMAT", "xml")]).is_err());
         assert!(config(&[("DATABASE_URL", "mysql://x")]).is_err());
@@ -109,14 +137,23 @@ mod tests {
 
     #[test]
     fn cors_origins_are_a_comma_separated_list() {
-        let c = config(&[("BAYANIHAN_CORS_ORIGINS", "https://a.example, https://b.example/")]).unwrap();
-        assert_eq!(c.cors_origins, vec!["https://a.example", "https://b.example"]);
+        let c = config(&[(
+            "BAYANIHAN_CORS_ORIGINS",
+            "https://a.example, https://b.example/",
+        )])
+        .unwrap();
+        assert_eq!(
+            c.cors_origins,
+            vec!["https://a.example", "https://b.example"]
+        );
     }
 
     #[cfg(not(feature = "postgres"))]
     #[test]
     fn postgres_url_without_the_feature_says_how_to_build() {
-        let err = config(&[("DATABASE_URL", "postgres://localhost/x")]).unwrap_err().to_string();
+        let err = config(&[("DATABASE_URL", "postgres://localhost/x")])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("--features postgres"), "{err}");
     }
 }

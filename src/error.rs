@@ -24,8 +24,16 @@ pub struct FieldError {
 
 impl FieldError {
     /// Builds a field error.
-    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.into(), message: message.into() }
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -57,7 +65,11 @@ pub struct Problem {
 pub enum ApiError {
     /// The request could not be read (bad JSON, bad query or path, bad cursor).
     #[error("bad request: {detail}")]
-    BadRequest { code: &'static str, detail: String, errors: Vec<FieldError> },
+    BadRequest {
+        code: &'static str,
+        detail: String,
+        errors: Vec<FieldError>,
+    },
     /// The request was readable but some values are invalid.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
@@ -87,7 +99,11 @@ pub enum ApiError {
 impl ApiError {
     /// A 400 with a stable code and a message.
     pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::BadRequest { code, detail: detail.into(), errors: Vec::new() }
+        Self::BadRequest {
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
     }
 
     /// A 400 about one query parameter.
@@ -127,10 +143,16 @@ impl ApiError {
                 n => format!("{n} fields are invalid"),
             }),
             Self::NotFound => Some("the requested resource does not exist".to_owned()),
-            Self::MethodNotAllowed { .. } => Some("this method is not allowed on this resource".to_owned()),
+            Self::MethodNotAllowed { .. } => {
+                Some("this method is not allowed on this resource".to_owned())
+            }
             Self::PayloadTooLarge => Some("the request body is too large".to_owned()),
-            Self::UnsupportedMediaType => Some("the request body must be application/json".to_owned()),
-            Self::Unavailable(_) => Some("the service is temporarily unavailable, retry later".to_owned()),
+            Self::UnsupportedMediaType => {
+                Some("the request body must be application/json".to_owned())
+            }
+            Self::Unavailable(_) => {
+                Some("the service is temporarily unavailable, retry later".to_owned())
+            }
             Self::Internal(_) => None,
         }
     }
@@ -213,7 +235,8 @@ impl From<diesel::result::Error> for ApiError {
             },
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => Self::Conflict {
                 code: "conflicting_reference",
-                detail: "the change refers to a resource that does not exist or is still in use".to_owned(),
+                detail: "the change refers to a resource that does not exist or is still in use"
+                    .to_owned(),
             },
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 Self::Unavailable(info.message().to_owned())
@@ -250,20 +273,29 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -
                 ApiError::bad_request("invalid_body", msg)
             }
         }
-        E::Deserialize(e) => ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}")),
+        E::Deserialize(e) => {
+            ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
+        }
         other => ApiError::bad_request("invalid_body", other.to_string()),
     };
     api.into()
 }
 
 /// Routes actix's query-string errors into problem details.
-pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+pub fn query_error(
+    err: actix_web::error::QueryPayloadError,
+    _req: &HttpRequest,
+) -> actix_web::Error {
     let msg = match &err {
         actix_web::error::QueryPayloadError::Deserialize(e) => e.to_string(),
         other => other.to_string(),
     };
-    ApiError::BadRequest { code: "invalid_query", detail: format!("the query string is invalid: {msg}"), errors: Vec::new() }
-        .into()
+    ApiError::BadRequest {
+        code: "invalid_query",
+        detail: format!("the query string is invalid: {msg}"),
+        errors: Vec::new(),
+    }
+    .into()
 }
 
 /// Routes actix's path-parameter errors into problem details.
@@ -272,7 +304,11 @@ pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix
         actix_web::error::PathError::Deserialize(e) => e.to_string(),
         other => other.to_string(),
     };
-    ApiError::bad_request("invalid_path", format!("a path parameter is invalid: {msg}")).into()
+    ApiError::bad_request(
+        "invalid_path",
+        format!("a path parameter is invalid: {msg}"),
+    )
+    .into()
 }
 
 #[cfg(test)]
@@ -282,15 +318,48 @@ mod tests {
     #[test]
     fn every_variant_has_its_status_and_code() {
         let cases: Vec<(ApiError, u16, &str)> = vec![
-            (ApiError::bad_request("malformed_json", "x"), 400, "malformed_json"),
-            (ApiError::Validation(vec![FieldError::new("a", "b", "c")]), 422, "validation_failed"),
+            (
+                ApiError::bad_request("malformed_json", "x"),
+                400,
+                "malformed_json",
+            ),
+            (
+                ApiError::Validation(vec![FieldError::new("a", "b", "c")]),
+                422,
+                "validation_failed",
+            ),
             (ApiError::NotFound, 404, "not_found"),
-            (ApiError::MethodNotAllowed { allow: "GET".into() }, 405, "method_not_allowed"),
-            (ApiError::Conflict { code: "already_exists", detail: "d".into() }, 409, "already_exists"),
+            (
+                ApiError::MethodNotAllowed {
+                    allow: "GET".into(),
+                },
+                405,
+                "method_not_allowed",
+            ),
+            (
+                ApiError::Conflict {
+                    code: "already_exists",
+                    detail: "d".into(),
+                },
+                409,
+                "already_exists",
+            ),
             (ApiError::PayloadTooLarge, 413, "payload_too_large"),
-            (ApiError::UnsupportedMediaType, 415, "unsupported_media_type"),
-            (ApiError::Unavailable("down".into()), 503, "service_unavailable"),
-            (ApiError::internal(anyhow::anyhow!("secret cause")), 500, "internal_error"),
+            (
+                ApiError::UnsupportedMediaType,
+                415,
+                "unsupported_media_type",
+            ),
+            (
+                ApiError::Unavailable("down".into()),
+                503,
+                "service_unavailable",
+            ),
+            (
+                ApiError::internal(anyhow::anyhow!("secret cause")),
+                500,
+                "internal_error",
+            ),
         ];
         for (err, status, code) in cases {
             assert_eq!(err.status_code().as_u16(), status, "{err:?}");
@@ -311,7 +380,10 @@ mod tests {
 
     #[test]
     fn database_errors_map_to_client_errors_where_they_can() {
-        assert!(matches!(ApiError::from(diesel::result::Error::NotFound), ApiError::NotFound));
+        assert!(matches!(
+            ApiError::from(diesel::result::Error::NotFound),
+            ApiError::NotFound
+        ));
         let unique = diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             Box::new("duplicate key".to_owned()),
@@ -323,6 +395,10 @@ mod tests {
         );
         let err = ApiError::from(other);
         assert_eq!(err.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
-        assert!(!serde_json::to_string(&err.problem()).unwrap().contains("SELECT"));
+        assert!(
+            !serde_json::to_string(&err.problem())
+                .unwrap()
+                .contains("SELECT")
+        );
     }
 }

@@ -20,7 +20,9 @@ pub struct HealthResponse {
 #[utoipa::path(get, path = "/health/live", tag = "operations", operation_id = "get_liveness",
     responses((status = 200, description = "The process is up", body = HealthResponse)))]
 pub async fn live() -> web::Json<HealthResponse> {
-    web::Json(HealthResponse { status: "ok".to_owned() })
+    web::Json(HealthResponse {
+        status: "ok".to_owned(),
+    })
 }
 
 /// The database is reachable and fully migrated.
@@ -28,7 +30,9 @@ pub async fn live() -> web::Json<HealthResponse> {
     responses((status = 200, description = "Ready to serve", body = HealthResponse)))]
 pub async fn ready(db: web::Data<Db>) -> Result<web::Json<HealthResponse>, ApiError> {
     if db.ready().await? {
-        Ok(web::Json(HealthResponse { status: "ready".to_owned() }))
+        Ok(web::Json(HealthResponse {
+            status: "ready".to_owned(),
+        }))
     } else {
         Err(ApiError::Unavailable("migrations are pending".to_owned()))
     }
@@ -38,7 +42,9 @@ pub async fn ready(db: web::Data<Db>) -> Result<web::Json<HealthResponse>, ApiEr
 #[utoipa::path(get, path = "/metrics", tag = "operations", operation_id = "get_metrics",
     responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
 pub async fn metrics(metrics: web::Data<Metrics>) -> HttpResponse {
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(metrics.render())
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(metrics.render())
 }
 
 /// The operational endpoints.

@@ -38,16 +38,27 @@ struct ProblemResponses;
 
 /// Statuses any operation may answer, besides its own.
 const COMMON: &[(&str, &str)] = &[
-    ("400", "The request could not be read (bad query, path or body)"),
+    (
+        "400",
+        "The request could not be read (bad query, path or body)",
+    ),
     ("405", "Method not allowed"),
-    ("500", "Unexpected error; the body carries only the request id"),
-    ("503", "Database unreachable or busy; retry after `Retry-After` seconds"),
+    (
+        "500",
+        "Unexpected error; the body carries only the request id",
+    ),
+    (
+        "503",
+        "Database unreachable or busy; retry after `Retry-After` seconds",
+    ),
 ];
 
 impl Modify for ProblemResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let problem = || {
-            ContentBuilder::new().schema(Some(RefOr::Ref(Ref::from_schema_name("Problem")))).build()
+            ContentBuilder::new()
+                .schema(Some(RefOr::Ref(Ref::from_schema_name("Problem"))))
+                .build()
         };
         for item in openapi.paths.paths.values_mut() {
             let operations = [
@@ -59,14 +70,17 @@ impl Modify for ProblemResponses {
             ];
             for op in operations.into_iter().flatten() {
                 for (status, description) in COMMON {
-                    op.responses.responses.entry((*status).to_owned()).or_insert_with(|| {
-                        RefOr::T(
-                            ResponseBuilder::new()
-                                .description(*description)
-                                .content("application/problem+json", problem())
-                                .build(),
-                        )
-                    });
+                    op.responses
+                        .responses
+                        .entry((*status).to_owned())
+                        .or_insert_with(|| {
+                            RefOr::T(
+                                ResponseBuilder::new()
+                                    .description(*description)
+                                    .content("application/problem+json", problem())
+                                    .build(),
+                            )
+                        });
                 }
             }
         }
@@ -82,7 +96,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 /// The document as pretty JSON, with a final newline.
 pub fn document_json() -> String {
-    let mut json = document().to_pretty_json().expect("the OpenAPI document serialises");
+    let mut json = document()
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
     json.push('\n');
     json
 }

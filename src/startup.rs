@@ -30,26 +30,34 @@ impl Application {
     pub fn build(config: &Config) -> anyhow::Result<Self> {
         let db = Db::connect(config.database_url.clone(), config.db_pool_size)?;
         let ran = db.migrate()?;
-        tracing::info!(db.backend = db.url().backend(), migrations.applied = ran, "database ready");
+        tracing::info!(
+            db.backend = db.url().backend(),
+            migrations.applied = ran,
+            "database ready"
+        );
         Self::build_with_db(config, db)
     }
 
     /// Binds the listener over an existing database handle.
     pub fn build_with_db(config: &Config, db: Db) -> anyhow::Result<Self> {
-        let listener =
-            TcpListener::bind(&config.bind).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
+        let listener = TcpListener::bind(&config.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
         let addr = listener.local_addr()?;
         let metrics = Metrics::new();
         let cors_origins = config.cors_origins.clone();
-        let server = HttpServer::new(move || app(db.clone(), metrics.clone(), cors_origins.clone()))
-        .workers(config.workers)
-        // Signals are handled by `stop_on_signals`, installed before the address is logged.
-        .disable_signals()
-        .shutdown_timeout(30)
-        .listen(listener)?
-        .run();
+        let server =
+            HttpServer::new(move || app(db.clone(), metrics.clone(), cors_origins.clone()))
+                .workers(config.workers)
+                // Signals are handled by `stop_on_signals`, installed before the address is logged.
+                .disable_signals()
+                .shutdown_timeout(30)
+                .listen(listener)?
+                .run();
         tracing::info!(address = %addr, "listening on http://{addr}");
-        Ok(Self { port: addr.port(), server })
+        Ok(Self {
+            port: addr.port(),
+            server,
+        })
     }
 
     /// The port the server listens on.
@@ -67,7 +75,10 @@ impl Application {
         let handle = self.server.handle();
         actix_web::rt::spawn(async move {
             let name = signals.recv().await;
-            tracing::info!(signal = name, "shutting down; in-flight requests finish first");
+            tracing::info!(
+                signal = name,
+                "shutting down; in-flight requests finish first"
+            );
             handle.stop(true).await;
         });
         self.server.await
@@ -89,7 +100,10 @@ impl Signals {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            Ok(Self { term: signal(SignalKind::terminate())?, int: signal(SignalKind::interrupt())? })
+            Ok(Self {
+                term: signal(SignalKind::terminate())?,
+                int: signal(SignalKind::interrupt())?,
+            })
         }
         #[cfg(not(unix))]
         Ok(Self {})
@@ -118,15 +132,28 @@ pub fn app(
     metrics: Metrics,
     cors_origins: Vec<String>,
 ) -> App<
-    impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>,
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
 > {
     App::new()
         .app_data(web::Data::new(db))
         .app_data(web::Data::new(metrics))
-        .app_data(web::JsonConfig::default().limit(MAX_JSON_BYTES).error_handler(error::json_error))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(MAX_JSON_BYTES)
+                .error_handler(error::json_error),
+        )
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
-        .wrap(Condition::new(!cors_origins.is_empty(), cors(&cors_origins)))
+        .wrap(Condition::new(
+            !cors_origins.is_empty(),
+            cors(&cors_origins),
+        ))
         .wrap(from_fn(observe))
         .wrap(
             DefaultHeaders::new()
@@ -139,15 +166,30 @@ pub fn app(
         .configure(health::routes)
         .service(web::redirect("/docs", "/docs/"))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", openapi::document()))
-        .default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::NotFound) }))
+        .default_service(web::to(|| async {
+            Err::<HttpResponse, _>(ApiError::NotFound)
+        }))
 }
 
 /// CORS for the configured origins only; none when the list is empty.
 fn cors(origins: &[String]) -> Cors {
     let mut cors = Cors::default()
         .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
-        .allowed_headers(["authorization", "content-type", "if-match", "if-none-match", "x-request-id", "accept-language"])
-        .expose_headers(["etag", "location", "retry-after", "x-request-id", "content-language"])
+        .allowed_headers([
+            "authorization",
+            "content-type",
+            "if-match",
+            "if-none-match",
+            "x-request-id",
+            "accept-language",
+        ])
+        .expose_headers([
+            "etag",
+            "location",
+            "retry-after",
+            "x-request-id",
+            "content-language",
+        ])
         .max_age(3600)
         // Other origins simply get no CORS headers (the browser then blocks them);
         // answering them with an error would not be problem+json.

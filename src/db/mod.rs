@@ -48,8 +48,14 @@ pub enum DatabaseUrl {
 impl DatabaseUrl {
     /// Parses `sqlite://PATH`, `sqlite:PATH` or `postgres://…` / `postgresql://…`.
     pub fn parse(url: &str) -> anyhow::Result<Self> {
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
-            anyhow::ensure!(!path.is_empty(), "DATABASE_URL `sqlite://` needs a file path");
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            anyhow::ensure!(
+                !path.is_empty(),
+                "DATABASE_URL `sqlite://` needs a file path"
+            );
             anyhow::ensure!(
                 path != ":memory:",
                 "an in-memory SQLite database is not shared between pool connections; use a file"
@@ -121,7 +127,8 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
-        conn.batch_execute("SELECT 1").map_err(diesel::ConnectionError::CouldntSetupConfiguration)
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::ConnectionError::CouldntSetupConfiguration)
     }
 
     fn has_broken(&self, conn: &mut DbConn) -> bool {
@@ -150,16 +157,23 @@ impl Db {
     }
 
     /// Like [`Db::connect`], with the longest wait for a free connection before answering 503.
-    pub fn connect_with_timeout(url: DatabaseUrl, size: u32, timeout: Duration) -> anyhow::Result<Self> {
+    pub fn connect_with_timeout(
+        url: DatabaseUrl,
+        size: u32,
+        timeout: Duration,
+    ) -> anyhow::Result<Self> {
         if let DatabaseUrl::Sqlite(path) = &url {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| anyhow::anyhow!("cannot create database folder {}: {e}", dir.display()))?;
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    anyhow::anyhow!("cannot create database folder {}: {e}", dir.display())
+                })?;
             }
         }
         let manager = ConnectionManager::new(url.clone());
         // Fail fast with the real error when the database cannot be reached at all.
-        drop(manager.connect().map_err(|e| anyhow::anyhow!("cannot connect to the {} database: {e}", url.backend()))?);
+        drop(manager.connect().map_err(|e| {
+            anyhow::anyhow!("cannot connect to the {} database: {e}", url.backend())
+        })?);
         let pool = r2d2::Pool::builder()
             .max_size(size)
             .min_idle(Some(size.min(2)))
@@ -208,7 +222,9 @@ impl Db {
         let ran = match &mut *conn {
             DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
             #[cfg(feature = "postgres")]
-            DbConn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+            DbConn::Pg(c) => c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len()),
         };
         ran.map_err(|e| anyhow::anyhow!("migration failed: {e}"))
     }
@@ -260,7 +276,8 @@ where
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::{DurationRound, TimeDelta};
     let now = chrono::Utc::now().naive_utc();
-    now.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(now)
+    now.duration_trunc(TimeDelta::microseconds(1))
+        .unwrap_or(now)
 }
 
 /// The default SQLite URL under a data folder.

@@ -16,14 +16,24 @@ pub fn of(body: &[u8]) -> String {
 
 /// Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 says).
 fn none_match(req: &HttpRequest, etag: &str) -> bool {
-    let Some(value) = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) else {
+    let Some(value) = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    else {
         return false;
     };
-    value.split(',').map(str::trim).any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
+    value
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
 }
 
 /// Answers 200 with `value` as JSON and its `ETag`, or 304 when the caller has it already.
-pub fn json_with_etag<T: Serialize>(req: &HttpRequest, value: &T) -> Result<HttpResponse, ApiError> {
+pub fn json_with_etag<T: Serialize>(
+    req: &HttpRequest,
+    value: &T,
+) -> Result<HttpResponse, ApiError> {
     let body = serde_json::to_vec(value).map_err(ApiError::internal)?;
     let etag = of(&body);
     if none_match(req, &etag) {
@@ -47,9 +57,13 @@ mod tests {
     #[test]
     fn if_none_match_compares_weakly_and_accepts_lists() {
         let tag = of(b"{}");
-        let req = TestRequest::default().insert_header((header::IF_NONE_MATCH, format!("\"x\", W/{tag}"))).to_http_request();
+        let req = TestRequest::default()
+            .insert_header((header::IF_NONE_MATCH, format!("\"x\", W/{tag}")))
+            .to_http_request();
         assert!(none_match(&req, &tag));
-        let req = TestRequest::default().insert_header((header::IF_NONE_MATCH, "\"other\"")).to_http_request();
+        let req = TestRequest::default()
+            .insert_header((header::IF_NONE_MATCH, "\"other\""))
+            .to_http_request();
         assert!(!none_match(&req, &tag));
         assert!(!none_match(&TestRequest::default().to_http_request(), &tag));
     }

@@ -1,6 +1,8 @@
 //! Prometheus metrics of the HTTP server.
 
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+};
 
 /// Request counters and latency histograms, labelled by route template, method and status.
 #[derive(Clone)]
@@ -16,19 +18,36 @@ impl Metrics {
         let registry = Registry::new();
         let labels = ["route", "method", "status"];
         let requests = IntCounterVec::new(
-            Opts::new("http_requests_total", "HTTP requests served, by route template, method and status"),
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests served, by route template, method and status",
+            ),
             &labels,
         )
         .expect("valid counter");
         let latency = HistogramVec::new(
-            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency in seconds")
-                .buckets(vec![0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0]),
+            HistogramOpts::new(
+                "http_request_duration_seconds",
+                "HTTP request latency in seconds",
+            )
+            .buckets(vec![
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                10.0,
+            ]),
             &labels,
         )
         .expect("valid histogram");
-        registry.register(Box::new(requests.clone())).expect("unique metric");
-        registry.register(Box::new(latency.clone())).expect("unique metric");
-        Self { registry, requests, latency }
+        registry
+            .register(Box::new(requests.clone()))
+            .expect("unique metric");
+        registry
+            .register(Box::new(latency.clone()))
+            .expect("unique metric");
+        Self {
+            registry,
+            requests,
+            latency,
+        }
     }
 
     /// Records one answered request.
@@ -42,7 +61,9 @@ impl Metrics {
     /// The metrics in Prometheus text format.
     pub fn render(&self) -> String {
         let mut buf = Vec::new();
-        TextEncoder::new().encode(&self.registry.gather(), &mut buf).expect("text encoding cannot fail");
+        TextEncoder::new()
+            .encode(&self.registry.gather(), &mut buf)
+            .expect("text encoding cannot fail");
         String::from_utf8(buf).expect("prometheus text is UTF-8")
     }
 }

@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, web};
 use futures_util::FutureExt;
@@ -43,10 +43,18 @@ pub async fn observe(
         };
         let mut res = ensure_problem(res);
         let status = res.status();
-        let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+        let route = res
+            .request()
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".to_owned());
         let elapsed = started.elapsed();
         if let Some(metrics) = metrics {
-            metrics.observe(&route, res.request().method().as_str(), status.as_u16(), elapsed.as_secs_f64());
+            metrics.observe(
+                &route,
+                res.request().method().as_str(),
+                status.as_u16(),
+                elapsed.as_secs_f64(),
+            );
         }
         tracing::info!(
             http.status = status.as_u16(),
@@ -55,7 +63,8 @@ pub async fn observe(
             "request completed"
         );
         if let Ok(value) = HeaderValue::from_str(&id) {
-            res.headers_mut().insert(header::HeaderName::from_static(request_id::HEADER), value);
+            res.headers_mut()
+                .insert(header::HeaderName::from_static(request_id::HEADER), value);
         }
         Ok(res)
     };
@@ -79,10 +88,14 @@ fn ensure_problem(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     }
     let api = match status {
         StatusCode::NOT_FOUND => ApiError::NotFound,
-        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed { allow: String::new() },
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed {
+            allow: String::new(),
+        },
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
-        StatusCode::SERVICE_UNAVAILABLE => ApiError::Unavailable("upstream answered 503".to_owned()),
+        StatusCode::SERVICE_UNAVAILABLE => {
+            ApiError::Unavailable("upstream answered 503".to_owned())
+        }
         s if s.is_server_error() => ApiError::internal(anyhow::anyhow!("unhandled {s} answer")),
         _ => ApiError::bad_request("bad_request", "the request could not be processed"),
     };

@@ -7,7 +7,7 @@ pub mod pagination;
 pub mod request_id;
 
 use actix_web::dev::{AppService, HttpServiceFactory};
-use actix_web::{FromRequest, Handler, HttpResponse, Responder, Resource, guard, web};
+use actix_web::{FromRequest, Handler, HttpResponse, Resource, Responder, guard, web};
 
 use crate::error::ApiError;
 
@@ -19,7 +19,10 @@ pub struct Routes {
 
 /// Starts the routes of one path.
 pub fn resource(path: &str) -> Routes {
-    Routes { resource: web::resource(path), allow: Vec::new() }
+    Routes {
+        resource: web::resource(path),
+        allow: Vec::new(),
+    }
 }
 
 impl Routes {
@@ -31,7 +34,11 @@ impl Routes {
         F::Output: Responder + 'static,
     {
         self.allow.extend(["GET", "HEAD"]);
-        self.resource = self.resource.route(web::route().guard(guard::Any(guard::Get()).or(guard::Head())).to(handler));
+        self.resource = self.resource.route(
+            web::route()
+                .guard(guard::Any(guard::Get()).or(guard::Head()))
+                .to(handler),
+        );
         self
     }
 

@@ -74,17 +74,31 @@ impl<K: Serialize + DeserializeOwned> PageRequest<K> {
         } else {
             None
         };
-        Page { items: rows.into_iter().map(map).collect(), next_cursor }
+        Page {
+            items: rows.into_iter().map(map).collect(),
+            next_cursor,
+        }
     }
 }
 
 fn encode<K: Serialize>(sort: &str, (k, i): (K, i64)) -> String {
-    let json = serde_json::to_vec(&CursorData { s: sort.to_owned(), k, i }).expect("cursor serialises");
+    let json = serde_json::to_vec(&CursorData {
+        s: sort.to_owned(),
+        k,
+        i,
+    })
+    .expect("cursor serialises");
     URL_SAFE_NO_PAD.encode(json)
 }
 
 fn decode<K: DeserializeOwned>(cursor: &str, sort: &str) -> Result<(K, i64), ApiError> {
-    let invalid = || ApiError::invalid_query("cursor", "invalid_cursor", "is not a cursor this list gave out");
+    let invalid = || {
+        ApiError::invalid_query(
+            "cursor",
+            "invalid_cursor",
+            "is not a cursor this list gave out",
+        )
+    };
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let data: CursorData<K> = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
     if data.s != sort {
@@ -104,17 +118,27 @@ mod tests {
     #[test]
     fn pages_round_trip_through_the_cursor() {
         let req = PageRequest::<String>::parse(Some(2), None, "name").unwrap();
-        let rows = vec![("a".to_owned(), 1), ("b".to_owned(), 2), ("c".to_owned(), 3)];
+        let rows = vec![
+            ("a".to_owned(), 1),
+            ("b".to_owned(), 2),
+            ("c".to_owned(), 3),
+        ];
         let page = req.finish(rows, "name", |r| (r.0.clone(), r.1), |r| r.1);
         assert_eq!(page.items, vec![1, 2]);
-        let next = PageRequest::<String>::parse(Some(2), page.next_cursor.as_deref(), "name").unwrap();
+        let next =
+            PageRequest::<String>::parse(Some(2), page.next_cursor.as_deref(), "name").unwrap();
         assert_eq!(next.after, Some(("b".to_owned(), 2)));
     }
 
     #[test]
     fn last_page_has_no_cursor() {
         let req = PageRequest::<String>::parse(None, None, "name").unwrap();
-        let page = req.finish(vec![("a".to_owned(), 1)], "name", |r| (r.0.clone(), r.1), |r| r.1);
+        let page = req.finish(
+            vec![("a".to_owned(), 1)],
+            "name",
+            |r| (r.0.clone(), r.1),
+            |r| r.1,
+        );
         assert!(page.next_cursor.is_none());
     }
 

@@ -119,22 +119,40 @@ impl ListOrganisationsQuery {
         let country = self
             .country
             .as_deref()
-            .map(|c| CountryCode::parse(c).map_err(|msg| ApiError::invalid_query("country", "invalid_country", msg)))
+            .map(|c| {
+                CountryCode::parse(c)
+                    .map_err(|msg| ApiError::invalid_query("country", "invalid_country", msg))
+            })
             .transpose()?;
         let q = match self.q.as_deref() {
             Some(q) if q.chars().count() > MAX_Q_CHARS => {
                 return Err(ApiError::BadRequest {
                     code: "invalid_query",
                     detail: format!("query parameter `q` is longer than {MAX_Q_CHARS} characters"),
-                    errors: vec![FieldError::new("q", "too_long", format!("at most {MAX_Q_CHARS} characters"))],
+                    errors: vec![FieldError::new(
+                        "q",
+                        "too_long",
+                        format!("at most {MAX_Q_CHARS} characters"),
+                    )],
                 });
             }
             // Control characters never occur in names (PostgreSQL cannot even hold NUL): drop them.
-            Some(q) => Some(q.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_lowercase())
-                .filter(|q| !q.is_empty()),
+            Some(q) => Some(
+                q.chars()
+                    .filter(|c| !c.is_control())
+                    .collect::<String>()
+                    .trim()
+                    .to_lowercase(),
+            )
+            .filter(|q| !q.is_empty()),
             None => None,
         };
-        Ok(OrganisationFilter { country, kind: self.kind, parent_id: self.parent_id, q })
+        Ok(OrganisationFilter {
+            country,
+            kind: self.kind,
+            parent_id: self.parent_id,
+            q,
+        })
     }
 }
 

@@ -6,7 +6,9 @@ use crate::db::Db;
 use crate::error::ApiError;
 use crate::http::etag;
 use crate::http::pagination::{Page, PageRequest};
-use crate::organisations::dto::{ListChildrenQuery, ListOrganisationsQuery, OrganisationResponse, OrganisationSort};
+use crate::organisations::dto::{
+    ListChildrenQuery, ListOrganisationsQuery, OrganisationResponse, OrganisationSort,
+};
 use crate::organisations::repo::{self, OrganisationFilter, PageKey};
 
 /// Lists organisations, filtered and paged.
@@ -78,7 +80,10 @@ pub async fn list_organisation_children(
     if !db.read(move |conn| Ok(repo::exists(conn, id)?)).await? {
         return Err(ApiError::NotFound);
     }
-    let filter = OrganisationFilter { parent_id: Some(id), ..Default::default() };
+    let filter = OrganisationFilter {
+        parent_id: Some(id),
+        ..Default::default()
+    };
     Ok(web::Json(list_page(&db, filter, sort, page).await?))
 }
 
@@ -91,6 +96,13 @@ async fn list_page(
     let order = sort.order();
     let after: Option<PageKey> = page.after.clone();
     let limit = page.fetch_limit();
-    let rows = db.read(move |conn| repo::list(conn, &filter, order, after.as_ref(), limit)).await?;
-    Ok(page.finish(rows, sort.as_str(), |row| repo::page_key(row, order), OrganisationResponse::from))
+    let rows = db
+        .read(move |conn| repo::list(conn, &filter, order, after.as_ref(), limit))
+        .await?;
+    Ok(page.finish(
+        rows,
+        sort.as_str(),
+        |row| repo::page_key(row, order),
+        OrganisationResponse::from,
+    ))
 }

@@ -13,5 +13,7 @@ use crate::http::resource;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/organisations").get(handlers::list_organisations))
         .service(resource("/organisations/{id}").get(handlers::get_organisation))
-        .service(resource("/organisations/{id}/children").get(handlers::list_organisation_children));
+        .service(
+            resource("/organisations/{id}/children").get(handlers::list_organisation_children),
+        );
 }

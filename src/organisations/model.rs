@@ -30,7 +30,13 @@ pub enum OrganisationKind {
 
 impl OrganisationKind {
     /// Every kind, from the top of the hierarchy down.
-    pub const ALL: [Self; 5] = [Self::International, Self::Regional, Self::NationalCentre, Self::Federation, Self::Union];
+    pub const ALL: [Self; 5] = [
+        Self::International,
+        Self::Regional,
+        Self::NationalCentre,
+        Self::Federation,
+        Self::Union,
+    ];
 
     /// The stored spelling.
     pub fn as_str(self) -> &'static str {

@@ -37,7 +37,11 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Organisation> {
 }
 
 /// One organisation by its natural key.
-pub fn find_by_name(conn: &mut DbConn, country: &str, name: &str) -> QueryResult<Option<Organisation>> {
+pub fn find_by_name(
+    conn: &mut DbConn,
+    country: &str,
+    name: &str,
+) -> QueryResult<Option<Organisation>> {
     organisations::table
         .filter(dsl::country.eq(country))
         .filter(dsl::name.eq(name))
@@ -88,14 +92,30 @@ pub fn list(
     if let Some((key, id)) = after {
         let id = *id;
         query = match order {
-            NameAsc => query.filter(dsl::name.gt(key.clone()).or(dsl::name.eq(key.clone()).and(dsl::id.gt(id)))),
-            NameDesc => query.filter(dsl::name.lt(key.clone()).or(dsl::name.eq(key.clone()).and(dsl::id.lt(id)))),
+            NameAsc => query.filter(
+                dsl::name
+                    .gt(key.clone())
+                    .or(dsl::name.eq(key.clone()).and(dsl::id.gt(id))),
+            ),
+            NameDesc => query.filter(
+                dsl::name
+                    .lt(key.clone())
+                    .or(dsl::name.eq(key.clone()).and(dsl::id.lt(id))),
+            ),
             CreatedAsc | CreatedDesc => {
                 let at = parse_time_key(key)?;
                 if order == CreatedAsc {
-                    query.filter(dsl::created_at.gt(at).or(dsl::created_at.eq(at).and(dsl::id.gt(id))))
+                    query.filter(
+                        dsl::created_at
+                            .gt(at)
+                            .or(dsl::created_at.eq(at).and(dsl::id.gt(id))),
+                    )
                 } else {
-                    query.filter(dsl::created_at.lt(at).or(dsl::created_at.eq(at).and(dsl::id.lt(id))))
+                    query.filter(
+                        dsl::created_at
+                            .lt(at)
+                            .or(dsl::created_at.eq(at).and(dsl::id.lt(id))),
+                    )
                 }
             }
         };
@@ -122,8 +142,13 @@ pub fn page_key(row: &Organisation, order: OrganisationOrder) -> PageKey {
 const TIME_KEY_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6f";
 
 fn parse_time_key(key: &str) -> Result<NaiveDateTime, ApiError> {
-    NaiveDateTime::parse_from_str(key, TIME_KEY_FORMAT)
-        .map_err(|_| ApiError::invalid_query("cursor", "invalid_cursor", "is not a cursor this list gave out"))
+    NaiveDateTime::parse_from_str(key, TIME_KEY_FORMAT).map_err(|_| {
+        ApiError::invalid_query(
+            "cursor",
+            "invalid_cursor",
+            "is not a cursor this list gave out",
+        )
+    })
 }
 
 /// `%text%` for LIKE, with LIKE's own wildcards escaped.

@@ -26,23 +26,37 @@ pub struct SeedReport {
 pub fn demo(db: &Db) -> anyhow::Result<SeedReport> {
     let mut conn = db.conn()?;
     let added = write_transaction(&mut conn, |conn| demo_organisations(conn))?;
-    Ok(SeedReport { organisations: added })
+    Ok(SeedReport {
+        organisations: added,
+    })
 }
 
 fn demo_organisations(conn: &mut DbConn) -> Result<usize, ApiError> {
     let mut ids: HashMap<&str, (i64, OrganisationKind)> = HashMap::new();
     let mut added = 0;
     for org in DEMO_ORGANISATIONS {
-        let kind = OrganisationKind::parse(org.kind)
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo entry {} has kind {}", org.key, org.kind)))?;
-        CountryCode::parse(org.country).map_err(|e| ApiError::internal(anyhow::anyhow!("demo entry {}: {e}", org.key)))?;
+        let kind = OrganisationKind::parse(org.kind).ok_or_else(|| {
+            ApiError::internal(anyhow::anyhow!(
+                "demo entry {} has kind {}",
+                org.key,
+                org.kind
+            ))
+        })?;
+        CountryCode::parse(org.country)
+            .map_err(|e| ApiError::internal(anyhow::anyhow!("demo entry {}: {e}", org.key)))?;
         let parent = match org.parent {
             Some(key) => {
-                let &(id, parent_kind) = ids
-                    .get(key)
-                    .ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo entry {} has unknown parent {key}", org.key)))?;
+                let &(id, parent_kind) = ids.get(key).ok_or_else(|| {
+                    ApiError::internal(anyhow::anyhow!(
+                        "demo entry {} has unknown parent {key}",
+                        org.key
+                    ))
+                })?;
                 if !kind.may_sit_under(parent_kind) {
-                    return Err(ApiError::internal(anyhow::anyhow!("demo entry {} cannot sit under {key}", org.key)));
+                    return Err(ApiError::internal(anyhow::anyhow!(
+                        "demo entry {} cannot sit under {key}",
+                        org.key
+                    )));
                 }
                 Some(id)
             }
@@ -80,8 +94,19 @@ fn demo_organisations(conn: &mut DbConn) -> Result<usize, ApiError> {
 const SYNTHETIC_PREFIX: &str = "Synthetic Union ";
 
 const SECTORS: &[&str] = &[
-    "education", "health", "public_services", "transport", "garments", "agriculture", "construction",
-    "domestic_work", "platform_work", "manufacturing", "finance", "hospitality", "fisheries",
+    "education",
+    "health",
+    "public_services",
+    "transport",
+    "garments",
+    "agriculture",
+    "construction",
+    "domestic_work",
+    "platform_work",
+    "manufacturing",
+    "finance",
+    "hospitality",
+    "fisheries",
 ];
 
 /// Makes sure `n` synthetic organisations exist (with the demo directory as their parents).
@@ -108,7 +133,9 @@ fn scale_organisations(conn: &mut DbConn, n: usize) -> Result<usize, ApiError> {
         .order(dsl::id.asc())
         .load(conn)?;
     if centres.is_empty() {
-        return Err(ApiError::internal(anyhow::anyhow!("the demo directory must be loaded first")));
+        return Err(ApiError::internal(anyhow::anyhow!(
+            "the demo directory must be loaded first"
+        )));
     }
     let mut added = 0;
     for i in 0..n {
@@ -118,7 +145,11 @@ fn scale_organisations(conn: &mut DbConn, n: usize) -> Result<usize, ApiError> {
         }
         let (parent, country) = &centres[i % centres.len()];
         let sector = SECTORS[i % SECTORS.len()];
-        let kind = if i % 5 == 0 { OrganisationKind::Federation } else { OrganisationKind::Union };
+        let kind = if i % 5 == 0 {
+            OrganisationKind::Federation
+        } else {
+            OrganisationKind::Union
+        };
         let acronym = format!("SU{}", i + 1);
         let at = now();
         repo::insert(

@@ -3,8 +3,8 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
 /// Every officially assigned ISO 3166-1 alpha-2 code, sorted.
 const CODES: &[&str] = &[
@@ -37,8 +37,15 @@ impl CountryCode {
         if CODES.binary_search(&raw).is_ok() {
             let b = raw.as_bytes();
             Ok(Self([b[0], b[1]]))
-        } else if raw.len() == 2 && CODES.binary_search(&raw.to_ascii_uppercase().as_str()).is_ok() {
-            Err(format!("`{raw}` must be upper case: `{}`", raw.to_ascii_uppercase()))
+        } else if raw.len() == 2
+            && CODES
+                .binary_search(&raw.to_ascii_uppercase().as_str())
+                .is_ok()
+        {
+            Err(format!(
+                "`{raw}` must be upper case: `{}`",
+                raw.to_ascii_uppercase()
+            ))
         } else {
             Err(format!("`{raw}` is not an ISO 3166-1 alpha-2 country code"))
         }

@@ -8,23 +8,41 @@ const BIN: &str = env!("CARGO_BIN_EXE_bayanihan");
 
 #[test]
 fn every_subcommand_has_help() {
-    for args in [vec!["--help"], vec!["serve", "--help"], vec!["migrate", "--help"], vec!["seed", "--help"], vec!["openapi", "--help"]] {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["seed", "--help"],
+        vec!["openapi", "--help"],
+    ] {
         let out = Command::new(BIN).args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
-        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage"),
+            "{args:?}"
+        );
     }
 }
 
 #[test]
 fn seed_needs_to_be_told_what_to_load() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN).arg("seed").env("BAYANIHAN_DATA_DIR", dir.path()).env_remove("DATABASE_URL").output().unwrap();
+    let out = Command::new(BIN)
+        .arg("seed")
+        .env("BAYANIHAN_DATA_DIR", dir.path())
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
 }
 
 #[test]
 fn bad_configuration_exits_at_once_and_says_why() {
-    let out = Command::new(BIN).arg("migrate").env("BAYANIHAN_DB_POOL_SIZE", "many").output().unwrap();
+    let out = Command::new(BIN)
+        .arg("migrate")
+        .env("BAYANIHAN_DB_POOL_SIZE", "many")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("BAYANIHAN_DB_POOL_SIZE"));
 }
@@ -32,7 +50,11 @@ fn bad_configuration_exits_at_once_and_says_why() {
 #[cfg(not(feature = "postgres"))]
 #[test]
 fn a_postgres_url_without_the_feature_says_how_to_build() {
-    let out = Command::new(BIN).arg("serve").env("DATABASE_URL", "postgres://localhost/x").output().unwrap();
+    let out = Command::new(BIN)
+        .arg("serve")
+        .env("DATABASE_URL", "postgres://localhost/x")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--features postgres"), "{err}");
@@ -57,7 +79,8 @@ fn serve_on_port_zero_logs_its_address_and_exits_zero_on_sigterm() {
     let mut address = None;
     while started.elapsed() < Duration::from_secs(30) {
         let Some(Ok(line)) = lines.next() else { break };
-        let log: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+        let log: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"));
         if let Some(addr) = log["address"].as_str() {
             address = Some(addr.to_owned());
             break;
@@ -65,9 +88,15 @@ fn serve_on_port_zero_logs_its_address_and_exits_zero_on_sigterm() {
     }
     let address = address.expect("the listening address is logged");
     assert!(!address.ends_with(":0"), "{address}");
-    assert!(dir.path().join("bayanihan.db").exists(), "the SQLite database is created under the data dir");
+    assert!(
+        dir.path().join("bayanihan.db").exists(),
+        "the SQLite database is created under the data dir"
+    );
 
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let exit = child.wait().unwrap();
     assert_eq!(exit.code(), Some(0), "SIGTERM is a clean exit");

@@ -59,7 +59,10 @@ async fn a_failed_write_leaves_nothing_behind() {
             Ok(())
         })
         .await;
-    assert!(matches!(result, Err(ApiError::Conflict { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(ApiError::Conflict { .. })),
+        "{result:?}"
+    );
     assert_eq!(app.db.read(|conn| Ok(repo::count(conn)?)).await.unwrap(), 0);
 
     let mut conn = app.db.conn().unwrap();

@@ -47,8 +47,16 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let app = Application::build_with_db(&config, db.clone()).expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder().no_gzip().build().expect("client builds");
-    TestApp { address, client, db, _database: database }
+    let client = reqwest::Client::builder()
+        .no_gzip()
+        .build()
+        .expect("client builds");
+    TestApp {
+        address,
+        client,
+        db,
+        _database: database,
+    }
 }
 
 impl TestApp {
@@ -59,7 +67,11 @@ impl TestApp {
 
     /// GET `path`.
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request is sent")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request is sent")
     }
 
     /// GET `path`; the status and the JSON body.
@@ -76,7 +88,14 @@ impl TestApp {
     }
 
     /// Inserts an organisation directly; returns its id.
-    pub fn insert_org(&self, name: &str, acronym: Option<&str>, country: &str, kind: OrganisationKind, parent: Option<i64>) -> i64 {
+    pub fn insert_org(
+        &self,
+        name: &str,
+        acronym: Option<&str>,
+        country: &str,
+        kind: OrganisationKind,
+        parent: Option<i64>,
+    ) -> i64 {
         let mut conn = self.db.conn().expect("a connection");
         let now = bayanihan::db::now();
         let new = NewOrganisation {
@@ -91,14 +110,19 @@ impl TestApp {
             created_at: now,
             updated_at: now,
         };
-        write_transaction(&mut conn, |conn| repo::insert(conn, &new)).expect("insert").id
+        write_transaction(&mut conn, |conn| repo::insert(conn, &new))
+            .expect("insert")
+            .id
     }
 }
 
 /// Asserts that `res` is problem+json with `status` and `code`; returns the body.
 pub async fn assert_problem(res: reqwest::Response, status: u16, code: &str) -> Value {
     assert_eq!(res.status().as_u16(), status, "status of {}", res.url());
-    let content_type = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned());
     assert_eq!(content_type.as_deref(), Some("application/problem+json"));
     let body: Value = res.json().await.expect("a JSON body");
     assert_eq!(body["code"], code, "{body}");
@@ -121,41 +145,71 @@ fn init_logs() {
 pub struct TestDatabase {
     pub url: DatabaseUrl,
     _dir: Option<tempfile::TempDir>,
-    #[cfg_attr(not(feature = "postgres"), expect(dead_code, reason = "only PostgreSQL databases are dropped by name"))]
+    #[cfg_attr(
+        not(feature = "postgres"),
+        expect(dead_code, reason = "only PostgreSQL databases are dropped by name")
+    )]
     pg: Option<(String, String)>,
 }
 
 impl TestDatabase {
     /// A new empty database: PostgreSQL when `TEST_DATABASE_URL` is set, else a SQLite temp file.
     pub fn create() -> Self {
-        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
-            Some(server) => Self::create_postgres(&server),
+        Self::new(true)
+    }
+
+    /// A new database without any migration applied.
+    pub fn create_unmigrated() -> Self {
+        Self::new(false)
+    }
+
+    fn new(migrated: bool) -> Self {
+        match std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
+            Some(server) => Self::create_postgres(&server, migrated),
             None => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = DatabaseUrl::Sqlite(dir.path().join("test.db"));
-                Self { url, _dir: Some(dir), pg: None }
+                Self {
+                    url,
+                    _dir: Some(dir),
+                    pg: None,
+                }
             }
         }
     }
 
     /// A pool over this database.
     pub fn connect(&self, size: u32, timeout: Duration) -> Db {
-        Db::connect_with_timeout(self.url.clone(), size, timeout).expect("the test database is reachable")
+        Db::connect_with_timeout(self.url.clone(), size, timeout)
+            .expect("the test database is reachable")
     }
 
     #[cfg(feature = "postgres")]
-    fn create_postgres(server: &str) -> Self {
+    fn create_postgres(server: &str, migrated: bool) -> Self {
         use diesel::{Connection, RunQueryDsl, pg::PgConnection};
-        let template = pg_template(server);
+        let template = if migrated {
+            pg_template(server)
+        } else {
+            "template0".to_owned()
+        };
         let name = format!("bayanihan_test_{}", uuid::Uuid::new_v4().simple());
         let mut admin = PgConnection::establish(server).expect("TEST_DATABASE_URL is reachable");
-        diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}")).execute(&mut admin).expect("create test database");
+        diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}"))
+            .execute(&mut admin)
+            .expect("create test database");
         let url = DatabaseUrl::Postgres(with_database(server, &name));
-        Self { url, _dir: None, pg: Some((server.to_owned(), name)) }
+        Self {
+            url,
+            _dir: None,
+            pg: Some((server.to_owned(), name)),
+        }
     }
 
     #[cfg(not(feature = "postgres"))]
-    fn create_postgres(_server: &str) -> Self {
+    fn create_postgres(_server: &str, _migrated: bool) -> Self {
         panic!("TEST_DATABASE_URL is set, but the tests were built without `--features postgres`");
     }
 }
@@ -166,7 +220,8 @@ impl Drop for TestDatabase {
         use diesel::{Connection, RunQueryDsl, pg::PgConnection};
         if let Some((server, name)) = &self.pg {
             if let Ok(mut admin) = PgConnection::establish(server) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin);
             }
         }
     }
@@ -180,11 +235,17 @@ fn pg_template(server: &str) -> String {
     TEMPLATE
         .get_or_init(|| {
             let name = format!("bayanihan_template_{}", std::process::id());
-            let mut admin = PgConnection::establish(server).expect("TEST_DATABASE_URL is reachable");
-            diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).expect("drop old template");
-            diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create template");
+            let mut admin =
+                PgConnection::establish(server).expect("TEST_DATABASE_URL is reachable");
+            diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin)
+                .expect("drop old template");
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .expect("create template");
             {
-                let db = Db::connect(DatabaseUrl::Postgres(with_database(server, &name)), 1).expect("template reachable");
+                let db = Db::connect(DatabaseUrl::Postgres(with_database(server, &name)), 1)
+                    .expect("template reachable");
                 db.migrate().expect("template migrates");
             }
             name
