@@ -5,6 +5,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{FieldError, Problem};
+use crate::organisations::dto::OrganisationSort;
 use crate::types::CountryCode;
 
 /// The whole API.
@@ -24,7 +25,7 @@ use crate::types::CountryCode;
         crate::organisations::handlers::get_organisation,
         crate::organisations::handlers::list_organisation_children,
     ),
-    components(schemas(Problem, FieldError, CountryCode)),
+    components(schemas(Problem, FieldError, CountryCode, OrganisationSort)),
     modifiers(&ProblemResponses),
     tags(
         (name = "organisations", description = "The trade-union directory"),

@@ -50,7 +50,11 @@ impl<K: Serialize + DeserializeOwned> PageRequest<K> {
                 format!("must be between 1 and {MAX_LIMIT}"),
             ));
         }
-        let after = cursor.map(|c| decode::<K>(c, sort)).transpose()?;
+        // An empty `?cursor=` means the first page, like no cursor at all.
+        let after = cursor
+            .filter(|c| !c.is_empty())
+            .map(|c| decode::<K>(c, sort))
+            .transpose()?;
         Ok(Self { limit, after })
     }
 
