@@ -30,6 +30,14 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// HTTP worker threads; defaults to the CPUs available to the process.
     pub workers: usize,
+    /// Public address of the web frontend, for links in emails.
+    pub public_url: String,
+    /// SMTP server (`smtp://user:pass@host:port` with STARTTLS, or `smtps://`); `None` writes `.eml` files.
+    pub smtp_url: Option<String>,
+    /// Sender of every email.
+    pub email_from: String,
+    /// Key that signs access tokens; `None` means a key kept in the data folder.
+    pub jwt_secret: Option<String>,
 }
 
 impl Config {
@@ -88,7 +96,27 @@ impl Config {
                 .map(usize::from)
                 .unwrap_or(1),
         };
+        let public_url = get("BAYANIHAN_PUBLIC_URL").unwrap_or_else(|| "http://127.0.0.1:8080".to_owned());
+        anyhow::ensure!(
+            public_url.starts_with("http://") || public_url.starts_with("https://"),
+            "BAYANIHAN_PUBLIC_URL must start with http:// or https://, not `{public_url}`"
+        );
+        let smtp_url = get("BAYANIHAN_SMTP_URL");
+        if let Some(url) = &smtp_url {
+            anyhow::ensure!(
+                url.starts_with("smtp://") || url.starts_with("smtps://"),
+                "BAYANIHAN_SMTP_URL must start with smtp:// or smtps://"
+            );
+        }
+        let jwt_secret = get("BAYANIHAN_JWT_SECRET");
+        if let Some(secret) = &jwt_secret {
+            anyhow::ensure!(secret.len() >= 32, "BAYANIHAN_JWT_SECRET must be at least 32 characters long");
+        }
         Ok(Self {
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            smtp_url,
+            email_from: get("BAYANIHAN_EMAIL_FROM").unwrap_or_else(|| "Bayanihan <no-reply@bayanihan.localhost>".to_owned()),
+            jwt_secret,
             bind: get("BAYANIHAN_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             data_dir,
             database_url,

@@ -15,6 +15,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: Db,
+    /// The app's data folder (emails land in `outbox/` under it).
+    pub data_dir: tempfile::TempDir,
     _database: TestDatabase,
 }
 
@@ -35,14 +37,19 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let database = TestDatabase::create();
     let db = database.connect(4, Duration::from_secs(5));
     db.migrate().expect("migrations apply");
+    let data_dir = tempfile::tempdir().expect("temp dir");
     let config = Config {
         bind: "127.0.0.1:0".to_owned(),
-        data_dir: std::env::temp_dir(),
+        data_dir: data_dir.path().to_owned(),
         database_url: database.url.clone(),
         db_pool_size: 4,
         log_format: LogFormat::Pretty,
         cors_origins: options.cors_origins,
         workers: 1,
+        public_url: "http://frontend.test".to_owned(),
+        smtp_url: None,
+        email_from: "Bayanihan <no-reply@bayanihan.test>".to_owned(),
+        jwt_secret: Some("test-secret-that-is-long-enough-for-hs256!".to_owned()),
     };
     let app = Application::build_with_db(&config, db.clone()).expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
