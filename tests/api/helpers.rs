@@ -62,6 +62,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         address,
         client,
         db,
+        data_dir,
         _database: database,
     }
 }
