@@ -38,6 +38,8 @@ pub struct Config {
     pub email_from: String,
     /// Key that signs access tokens; `None` means a key kept in the data folder.
     pub jwt_secret: Option<String>,
+    /// Trust `X-Forwarded-For` for the client address (set only behind a reverse proxy).
+    pub trust_proxy: bool,
 }
 
 impl Config {
@@ -112,7 +114,13 @@ impl Config {
         if let Some(secret) = &jwt_secret {
             anyhow::ensure!(secret.len() >= 32, "BAYANIHAN_JWT_SECRET must be at least 32 characters long");
         }
+        let trust_proxy = match get("BAYANIHAN_TRUST_PROXY").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => anyhow::bail!("BAYANIHAN_TRUST_PROXY must be `true` or `false`, not `{other}`"),
+        };
         Ok(Self {
+            trust_proxy,
             public_url: public_url.trim_end_matches('/').to_owned(),
             smtp_url,
             email_from: get("BAYANIHAN_EMAIL_FROM").unwrap_or_else(|| "Bayanihan <no-reply@bayanihan.localhost>".to_owned()),

@@ -73,6 +73,12 @@ pub enum ApiError {
     /// The request was readable but some values are invalid.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// Missing, invalid or expired credentials.
+    #[error("unauthorized: {code}")]
+    Unauthorized { code: &'static str, detail: String },
+    /// Authenticated, but not allowed to do this.
+    #[error("forbidden: {code}")]
+    Forbidden { code: &'static str, detail: String },
     /// No route, or no object the caller may know about.
     #[error("not found")]
     NotFound,
@@ -82,12 +88,21 @@ pub enum ApiError {
     /// The change conflicts with the current state (duplicate, wrong state).
     #[error("conflict: {detail}")]
     Conflict { code: &'static str, detail: String },
+    /// `If-Match` names a version that is no longer current.
+    #[error("precondition failed")]
+    PreconditionFailed,
+    /// Too many attempts; retry after the given seconds.
+    #[error("rate limited")]
+    RateLimited { retry_after: u64 },
     /// The request body is larger than allowed.
     #[error("payload too large")]
     PayloadTooLarge,
     /// The request body is not JSON.
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// Too much work queued (e.g. password hashing); retry after the given seconds.
+    #[error("overloaded")]
+    Overloaded { retry_after: u64 },
     /// The database is unreachable or every connection is busy.
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -116,6 +131,21 @@ impl ApiError {
         }
     }
 
+    /// A 401 with a stable code.
+    pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Unauthorized { code, detail: detail.into() }
+    }
+
+    /// A 403 with a stable code.
+    pub fn forbidden(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Forbidden { code, detail: detail.into() }
+    }
+
+    /// A 422 about one field.
+    pub fn invalid_field(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, code, message)])
+    }
+
     /// A 500 from any error.
     pub fn internal(err: impl Into<anyhow::Error>) -> Self {
         Self::Internal(err.into())
@@ -124,7 +154,13 @@ impl ApiError {
     /// The stable code clients switch on.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::BadRequest { code, .. } | Self::Conflict { code, .. } => code,
+            Self::BadRequest { code, .. }
+            | Self::Conflict { code, .. }
+            | Self::Unauthorized { code, .. }
+            | Self::Forbidden { code, .. } => code,
+            Self::PreconditionFailed => "precondition_failed",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Overloaded { .. } => "overloaded",
             Self::Validation(_) => "validation_failed",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
@@ -137,7 +173,15 @@ impl ApiError {
 
     fn detail(&self) -> Option<String> {
         match self {
-            Self::BadRequest { detail, .. } | Self::Conflict { detail, .. } => Some(detail.clone()),
+            Self::BadRequest { detail, .. }
+            | Self::Conflict { detail, .. }
+            | Self::Unauthorized { detail, .. }
+            | Self::Forbidden { detail, .. } => Some(detail.clone()),
+            Self::PreconditionFailed => {
+                Some("the resource changed since you read it (If-Match); read it again and retry".to_owned())
+            }
+            Self::RateLimited { retry_after } => Some(format!("too many attempts; retry in {retry_after} seconds")),
+            Self::Overloaded { .. } => Some("the server is busy, retry shortly".to_owned()),
             Self::Validation(errors) => Some(match errors.len() {
                 1 => "1 field is invalid".to_owned(),
                 n => format!("{n} fields are invalid"),
@@ -185,6 +229,11 @@ impl ResponseError for ApiError {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
@@ -214,6 +263,17 @@ impl ApiError {
         match self {
             Self::Unavailable(_) => {
                 res.insert_header((header::RETRY_AFTER, "5"));
+            }
+            Self::RateLimited { retry_after } | Self::Overloaded { retry_after } => {
+                res.insert_header((header::RETRY_AFTER, retry_after.max(&1).to_string()));
+            }
+            Self::Unauthorized { code, .. } => {
+                let value = if *code == "missing_token" {
+                    "Bearer realm=\"bayanihan\"".to_owned()
+                } else {
+                    format!("Bearer realm=\"bayanihan\", error=\"invalid_token\", error_description=\"{code}\"")
+                };
+                res.insert_header((header::WWW_AUTHENTICATE, value));
             }
             Self::MethodNotAllowed { allow } if !allow.is_empty() => {
                 res.insert_header((header::ALLOW, allow.as_str()));
@@ -329,6 +389,11 @@ mod tests {
                 "validation_failed",
             ),
             (ApiError::NotFound, 404, "not_found"),
+            (ApiError::unauthorized("invalid_token", "x"), 401, "invalid_token"),
+            (ApiError::forbidden("forbidden", "x"), 403, "forbidden"),
+            (ApiError::PreconditionFailed, 412, "precondition_failed"),
+            (ApiError::RateLimited { retry_after: 3 }, 429, "rate_limited"),
+            (ApiError::Overloaded { retry_after: 1 }, 503, "overloaded"),
             (
                 ApiError::MethodNotAllowed {
                     allow: "GET".into(),

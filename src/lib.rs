@@ -1,7 +1,10 @@
 //! Bayanihan: the backend of a learning cloud and community of practice for trade unions.
 
+pub mod accounts;
+pub mod auth;
 pub mod config;
 pub mod db;
+pub mod email;
 pub mod error;
 pub mod health;
 pub mod http;
@@ -9,5 +12,6 @@ pub mod openapi;
 pub mod organisations;
 pub mod seed;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 pub mod types;

@@ -1,6 +1,7 @@
 //! The OpenAPI document, generated from the handlers.
 
 use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
@@ -24,11 +25,32 @@ use crate::types::CountryCode;
         crate::organisations::handlers::list_organisations,
         crate::organisations::handlers::get_organisation,
         crate::organisations::handlers::list_organisation_children,
+        crate::accounts::handlers::register,
+        crate::accounts::handlers::verify_email,
+        crate::accounts::handlers::resend_verification,
+        crate::accounts::handlers::login,
+        crate::accounts::handlers::refresh,
+        crate::accounts::handlers::logout,
+        crate::accounts::handlers::logout_all,
+        crate::accounts::handlers::forgot_password,
+        crate::accounts::handlers::reset_password,
+        crate::accounts::handlers::get_me,
+        crate::accounts::handlers::update_me,
+        crate::accounts::handlers::delete_me,
+        crate::accounts::handlers::change_password,
+        crate::accounts::handlers::export_me,
+        crate::accounts::handlers::list_my_memberships,
+        crate::accounts::handlers::get_user,
+        crate::accounts::handlers::list_users,
+        crate::accounts::handlers::update_user,
     ),
     components(schemas(Problem, FieldError, CountryCode, OrganisationSort)),
     modifiers(&ProblemResponses),
     tags(
         (name = "organisations", description = "The trade-union directory"),
+        (name = "auth", description = "Registration, login, tokens, password reset"),
+        (name = "me", description = "The caller's own account"),
+        (name = "users", description = "Profiles and account administration"),
         (name = "operations", description = "Health and metrics"),
     )
 )]
@@ -54,6 +76,12 @@ const COMMON: &[(&str, &str)] = &[
     ),
 ];
 
+/// Statuses any operation with a JSON body may answer.
+const BODY: &[(&str, &str)] = &[
+    ("413", "The body is larger than 256 KiB"),
+    ("415", "The body is not application/json"),
+];
+
 impl Modify for ProblemResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let problem = || {
@@ -70,7 +98,8 @@ impl Modify for ProblemResponses {
                 &mut item.delete,
             ];
             for op in operations.into_iter().flatten() {
-                for (status, description) in COMMON {
+                let with_body: &[(&str, &str)] = if op.request_body.is_some() { BODY } else { &[] };
+                for (status, description) in COMMON.iter().chain(with_body) {
                     op.responses
                         .responses
                         .entry((*status).to_owned())
@@ -85,6 +114,11 @@ impl Modify for ProblemResponses {
                 }
             }
         }
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
         // The document's version follows the crate's.
         openapi.info.version = env!("CARGO_PKG_VERSION").to_owned();
     }

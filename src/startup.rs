@@ -11,10 +11,11 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::email::EmailSettings;
 use crate::error::{self, ApiError};
-use crate::http::metrics::Metrics;
 use crate::http::middleware::observe;
-use crate::{health, openapi, organisations};
+use crate::state::AppState;
+use crate::{accounts, health, openapi, organisations};
 
 /// Largest JSON body accepted.
 pub const MAX_JSON_BYTES: usize = 256 * 1024;
@@ -40,19 +41,26 @@ impl Application {
 
     /// Binds the listener over an existing database handle.
     pub fn build_with_db(config: &Config, db: Db) -> anyhow::Result<Self> {
+        Self::build_with_email(config, db, EmailSettings::from_config(config)?)
+    }
+
+    /// Like [`Application::build_with_db`], with the email worker's settings given
+    /// (tests shorten its intervals). Starts the worker that delivers the outbox.
+    pub fn build_with_email(config: &Config, db: Db, email: EmailSettings) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
         let addr = listener.local_addr()?;
-        let metrics = Metrics::new();
-        let cors_origins = config.cors_origins.clone();
+        let worker_db = db.clone();
+        let state = AppState::new(config, db)?;
         let server =
-            HttpServer::new(move || app(db.clone(), metrics.clone(), cors_origins.clone()))
+            HttpServer::new(move || app(state.clone()))
                 .workers(config.workers)
                 // Signals are handled by `stop_on_signals`, installed before the address is logged.
                 .disable_signals()
                 .shutdown_timeout(30)
                 .listen(listener)?
                 .run();
+        crate::email::spawn_worker(worker_db, email);
         tracing::info!(address = %addr, "listening on http://{addr}");
         Ok(Self {
             port: addr.port(),
@@ -128,9 +136,7 @@ impl Signals {
 /// The application: routes, middleware and shared state. Public so that tests can
 /// add routes of their own behind the same middleware.
 pub fn app(
-    db: Db,
-    metrics: Metrics,
-    cors_origins: Vec<String>,
+    state: AppState,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -140,9 +146,12 @@ pub fn app(
         InitError = (),
     >,
 > {
+    let cors_origins = state.settings.cors_origins.clone();
     App::new()
-        .app_data(web::Data::new(db))
-        .app_data(web::Data::new(metrics))
+        .app_data(web::Data::new(state.db.clone()))
+        .app_data(web::Data::new(state.metrics.clone()))
+        .app_data(web::Data::new(state.keys.clone()))
+        .app_data(web::Data::new(state.clone()))
         .app_data(
             web::JsonConfig::default()
                 .limit(MAX_JSON_BYTES)
@@ -162,7 +171,11 @@ pub fn app(
                 .add(("X-Frame-Options", "DENY")),
         )
         .wrap(Compress::default())
-        .service(web::scope("/api/v1").configure(organisations::routes))
+        .service(
+            web::scope("/api/v1")
+                .configure(organisations::routes)
+                .configure(accounts::routes),
+        )
         .configure(health::routes)
         .service(web::redirect("/docs", "/docs/"))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", openapi::document()))

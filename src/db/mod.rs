@@ -285,7 +285,25 @@ pub fn default_sqlite_url(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join("bayanihan.db").display())
 }
 
-diesel::define_sql_function! {
-    /// SQL `lower()`, on both backends.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+/// `%text%` for `LIKE … ESCAPE '\\'`, with LIKE's own wildcards escaped, so that user
+/// text is matched literally as a substring.
+pub fn like_contains(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(super::like_contains("a%b_c\\"), "%a\\%b\\_c\\\\%");
+    }
 }

@@ -87,7 +87,7 @@ pub fn list(
         query = query.filter(dsl::parent_id.eq(parent));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(dsl::search_text.like(like_pattern(q)).escape('\\'));
+        query = query.filter(dsl::search_text.like(crate::db::like_contains(q)).escape('\\'));
     }
     if let Some((key, id)) = after {
         let id = *id;
@@ -151,24 +151,3 @@ fn parse_time_key(key: &str) -> Result<NaiveDateTime, ApiError> {
     })
 }
 
-/// `%text%` for LIKE, with LIKE's own wildcards escaped.
-fn like_pattern(text: &str) -> String {
-    let mut pattern = String::with_capacity(text.len() + 2);
-    pattern.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn like_wildcards_are_escaped() {
-        assert_eq!(super::like_pattern("a%b_c\\"), "%a\\%b\\_c\\\\%");
-    }
-}

@@ -1,5 +1,9 @@
 //! Domain value types that can only hold valid values.
 
 mod country;
+mod email;
+mod language;
 
 pub use country::CountryCode;
+pub use email::Email;
+pub use language::LanguageTag;

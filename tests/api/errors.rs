@@ -6,7 +6,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, test, web};
 use bayanihan::db::Db;
 use bayanihan::error::ApiError;
-use bayanihan::http::metrics::Metrics;
 use bayanihan::http::resource;
 use bayanihan::startup::{MAX_JSON_BYTES, app};
 use diesel::RunQueryDsl;
@@ -51,7 +50,7 @@ async fn organisations(db: web::Data<Db>) -> Result<HttpResponse, ApiError> {
 macro_rules! test_app {
     ($db:expr) => {
         test::init_service(
-            app($db, Metrics::new(), Vec::new())
+            app(bayanihan::state::AppState::with_defaults($db))
                 .service(resource("/test/echo").post(echo))
                 .service(resource("/test/panic").get(panics))
                 .service(resource("/test/bad-sql").get(bad_sql))

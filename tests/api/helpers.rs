@@ -50,6 +50,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         smtp_url: None,
         email_from: "Bayanihan <no-reply@bayanihan.test>".to_owned(),
         jwt_secret: Some("test-secret-that-is-long-enough-for-hs256!".to_owned()),
+        trust_proxy: false,
     };
     let app = Application::build_with_db(&config, db.clone()).expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());

@@ -1,0 +1,97 @@
+-- wrk script for bench/run.sh.
+--
+--   wrk ... -s bench/report.lua URL                 GET URL (one static request per thread)
+--   wrk ... -s bench/report.lua URL -- ids N        GET URL/<id>, id random in 1..N per request
+--                                                   (BENCH_IDS=N in the environment does the same)
+--
+-- done() prints one machine-readable line:
+--   RESULT rps=<float> p50_ms=<float> p99_ms=<float> non2xx=<int> errors=<int>
+-- non2xx counts every response whose status is not 2xx (wrk's own "Non-2xx or 3xx"
+-- line only counts status > 399); errors = connect + read + write + timeout socket errors.
+
+-- wrk decides once, in the main Lua state right after loading this file, whether a
+-- global request() exists: if it does, wrk calls Lua for every request ("dynamic"),
+-- otherwise it builds one request per thread. The script arguments only reach init(),
+-- which runs later in each thread's state, so the id range is read at load time from
+-- the environment or from our own command line (/proc/self/cmdline), and request() is
+-- only defined when ids are randomised: the plain runs (and the /health/live ceiling)
+-- pay no per-request Lua cost.
+local function ids_from_cmdline()
+   local f = io.open("/proc/self/cmdline", "rb")
+   if not f then
+      return nil
+   end
+   local raw = f:read("*a")
+   f:close()
+   local argv = {}
+   for a in raw:gmatch("([^%z]*)%z") do
+      argv[#argv + 1] = a
+   end
+   local after_dashes = false
+   for i, a in ipairs(argv) do
+      if a == "--" then
+         after_dashes = true
+      elseif after_dashes and a == "ids" then
+         return tonumber(argv[i + 1])
+      end
+   end
+   return nil
+end
+
+local ids = tonumber(os.getenv("BENCH_IDS") or "") or ids_from_cmdline() or 0
+
+-- Main state: one thread object per wrk thread, to read their counters in done().
+local threads = {}
+local next_tid = 1
+
+function setup(thread)
+   thread:set("tid", next_tid)
+   next_tid = next_tid + 1
+   table.insert(threads, thread)
+end
+
+-- Per-thread state (every wrk thread runs its own copy of this file).
+non2xx = 0
+
+function init(args)
+   -- args[0] is the URL, the words after "--" follow; accept "ids N" there as well.
+   for i = 0, #args do
+      if args[i] == "ids" and tonumber(args[i + 1]) then
+         ids = tonumber(args[i + 1])
+      end
+   end
+end
+
+if ids > 0 then
+   local prefix = nil
+   function request()
+      if not prefix then
+         prefix = wrk.path:gsub("/+$", "") .. "/"
+         math.randomseed(os.time() + (tid or 0) * 7919)
+      end
+      return wrk.format("GET", prefix .. math.random(1, ids))
+   end
+end
+
+function response(status, headers, body)
+   if status < 200 or status > 299 then
+      non2xx = non2xx + 1
+   end
+end
+
+function done(summary, latency, requests)
+   local bad = 0
+   for _, thread in ipairs(threads) do
+      bad = bad + (tonumber(thread:get("non2xx")) or 0)
+   end
+   local e = summary.errors
+   local errors = e.connect + e.read + e.write + e.timeout
+   local secs = summary.duration / 1e6
+   local rps = 0
+   if secs > 0 then
+      rps = summary.requests / secs
+   end
+   io.write(string.format(
+      "RESULT rps=%.2f p50_ms=%.3f p99_ms=%.3f non2xx=%d errors=%d\n",
+      rps, latency:percentile(50) / 1000, latency:percentile(99) / 1000, bad, errors))
+end

@@ -1,0 +1,89 @@
+//! The `AuthUser` extractor: the one way a handler learns who is calling.
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use diesel::prelude::*;
+use futures_util::future::LocalBoxFuture;
+
+use crate::auth::Role;
+use crate::auth::tokens::TokenKeys;
+use crate::db::schema::{sessions, users};
+use crate::db::{Db, now};
+use crate::error::ApiError;
+
+/// The authenticated caller: a valid access token whose login is still open and whose
+/// account is active. The role is read fresh from the database, so a changed role or a
+/// suspension takes effect at once.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub id: i64,
+    pub role: Role,
+    /// The login the token belongs to.
+    pub session_id: i64,
+}
+
+impl AuthUser {
+    /// Whether the caller has at least `role`.
+    pub fn is_at_least(&self, role: Role) -> bool {
+        self.role >= role
+    }
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer_token(req);
+        let keys = req.app_data::<web::Data<TokenKeys>>().cloned();
+        let db = req.app_data::<web::Data<Db>>().cloned();
+        Box::pin(async move {
+            let token = token?;
+            let (keys, db) = match (keys, db) {
+                (Some(k), Some(d)) => (k, d),
+                _ => return Err(ApiError::internal(anyhow::anyhow!("token keys or database not configured"))),
+            };
+            let claims = keys.verify(&token)?;
+            let user_id: i64 =
+                claims.sub.parse().map_err(|_| ApiError::unauthorized("invalid_token", "the access token is not valid"))?;
+            let session_id = claims.sid;
+            let found: Option<(String, String)> = db
+                .read(move |conn| {
+                    Ok(sessions::table
+                        .inner_join(users::table)
+                        .filter(sessions::id.eq(session_id))
+                        .filter(sessions::user_id.eq(user_id))
+                        .filter(sessions::revoked_at.is_null())
+                        .filter(sessions::expires_at.gt(now()))
+                        .select((users::status, users::role))
+                        .first(conn)
+                        .optional()?)
+                })
+                .await?;
+            match found {
+                Some((status, role)) if status == "active" => Ok(AuthUser {
+                    id: user_id,
+                    role: Role::parse(&role).unwrap_or(Role::Member),
+                    session_id,
+                }),
+                Some(_) => Err(ApiError::unauthorized("account_inactive", "this account is suspended or deleted")),
+                None => Err(ApiError::unauthorized("session_revoked", "this login has ended; log in again")),
+            }
+        })
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
+    let header = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::unauthorized("missing_token", "this endpoint needs `Authorization: Bearer <token>`"))?;
+    let value = header.to_str().map_err(|_| ApiError::unauthorized("invalid_token", "the access token is not valid"))?;
+    let (scheme, token) = value
+        .split_once(' ')
+        .ok_or_else(|| ApiError::unauthorized("invalid_token", "expected `Authorization: Bearer <token>`"))?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(ApiError::unauthorized("invalid_token", "expected `Authorization: Bearer <token>`"));
+    }
+    Ok(token.trim().to_owned())
+}

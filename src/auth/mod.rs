@@ -1,0 +1,11 @@
+//! Authentication and authorisation: passwords, tokens, the request extractor,
+//! throttling, and the one policy that decides who may do what.
+
+pub mod extractor;
+pub mod limiter;
+pub mod password;
+pub mod policy;
+pub mod tokens;
+
+pub use extractor::AuthUser;
+pub use policy::Role;
