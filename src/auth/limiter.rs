@@ -51,9 +51,12 @@ pub struct FailureLimit {
 }
 
 impl FailureLimit {
-    /// `burst` failures per `period` per key.
-    pub fn new(burst: u32, period: Duration) -> Self {
-        Self { failures: Limit::new(burst, period), blocked: Mutex::new(HashMap::new()) }
+    /// At most `max_failures` per `period` per key: the last of them blocks the key.
+    pub fn new(max_failures: u32, period: Duration) -> Self {
+        // The limiter lets `max_failures - 1` through; the next failure is refused, which blocks.
+        let burst = max_failures.saturating_sub(1).max(1);
+        let per_event = period / max_failures.max(1);
+        Self { failures: Limit::new(burst, per_event * burst), blocked: Mutex::new(HashMap::new()) }
     }
 
     /// 429 when `key` is blocked.
@@ -126,7 +129,7 @@ mod tests {
         for _ in 0..10 {
             assert!(limit.check("ana").is_ok(), "checks alone never block");
         }
-        for _ in 0..3 {
+        for _ in 0..2 {
             limit.fail("ana");
         }
         assert!(limit.check("ana").is_ok());

@@ -91,12 +91,15 @@ impl SmtpUrl {
             .find(|(k, _)| k == "tls")
             .map(|(_, v)| v.into_owned());
         let encrypted = parsed.scheme() == "smtps" || tls.as_deref() == Some("required");
-        let local = match parsed.host() {
-            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            None => false,
-        };
+        // `smtp` is not a scheme the URL standard knows, so its host stays text, even an IP.
+        let local = parsed.host_str().is_some_and(|host| {
+            host.eq_ignore_ascii_case("localhost")
+                || host
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        });
         anyhow::ensure!(
             parsed.password().is_none() || encrypted || local,
             "a password must not be sent without TLS: use smtps://…:465, or smtp://…:587?tls=required"
@@ -310,6 +313,9 @@ mod tests {
         assert!(SmtpUrl::parse("smtp://mailer:secret@smtp.example.org:587?tls=required").is_ok());
         assert!(SmtpUrl::parse("smtps://mailer:secret@smtp.example.org").is_ok());
         assert!(SmtpUrl::parse("smtp://mailer:secret@127.0.0.1:1025").is_ok());
+        assert!(SmtpUrl::parse("smtp://mailer:secret@localhost:1025").is_ok());
+        assert!(SmtpUrl::parse("smtp://mailer:secret@[::1]:1025").is_ok());
+        assert!(SmtpUrl::parse("smtp://mailer:secret@127.0.0.1.example.org:25").is_err());
         assert!(SmtpUrl::parse("smtp://relay.internal:25").is_ok());
         assert!(SmtpUrl::parse("smtp://127.0.0.1:2525").is_ok());
         assert!(SmtpUrl::parse("smtp://relay.internal:25?tls=sometimes").is_err());

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::schema::organisations;
+use crate::db::schema::{memberships, organisations};
 
 /// Identifier of an organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -91,6 +91,88 @@ pub struct NewOrganisation {
     pub search_text: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// Changes to an organisation; `None` leaves a column alone, `Some(None)` clears it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, AsChangeset)]
+#[diesel(table_name = organisations)]
+pub struct OrganisationChanges {
+    pub name: Option<String>,
+    pub acronym: Option<Option<String>>,
+    pub country: Option<String>,
+    pub kind: Option<String>,
+    pub parent_id: Option<Option<i64>>,
+    pub sector: Option<Option<String>>,
+    pub website: Option<Option<String>>,
+    pub search_text: Option<String>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// What a member is in an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MembershipRole {
+    /// A member.
+    Member,
+    /// A leader: decides the organisation's membership requests and lists its members.
+    Leader,
+}
+
+impl MembershipRole {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Member => "member",
+            Self::Leader => "leader",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Member, Self::Leader]
+            .into_iter()
+            .find(|r| r.as_str() == raw)
+    }
+}
+
+/// Where a membership request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MembershipStatus {
+    /// Asked to join; nobody has decided yet.
+    Pending,
+    /// A member.
+    Approved,
+    /// Refused; the user may ask again.
+    Rejected,
+}
+
+impl MembershipStatus {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Pending, Self::Approved, Self::Rejected]
+            .into_iter()
+            .find(|s| s.as_str() == raw)
+    }
+}
+
+/// Changes to a membership.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = memberships)]
+pub struct MembershipChanges {
+    pub role: Option<String>,
+    pub status: Option<String>,
+    pub decided_by: Option<Option<i64>>,
+    pub updated_at: Option<NaiveDateTime>,
 }
 
 /// The text `q` searches: name and acronym, lower-cased the same way on both databases.

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use bayanihan::config::{Config, LogFormat};
 use bayanihan::db::{DatabaseUrl, Db, write_transaction};
+use bayanihan::email::EmailSettings;
 use bayanihan::organisations::model::{NewOrganisation, OrganisationKind, search_text};
 use bayanihan::organisations::repo;
 use bayanihan::startup::Application;
@@ -24,6 +25,8 @@ pub struct TestApp {
 #[derive(Default)]
 pub struct Options {
     pub cors_origins: Vec<String>,
+    /// An SMTP server for the email worker; `None` writes `.eml` files under `data_dir/outbox/`.
+    pub smtp_url: Option<String>,
 }
 
 /// Starts the app on a fresh, migrated database.
@@ -47,12 +50,17 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         cors_origins: options.cors_origins,
         workers: 1,
         public_url: "http://frontend.test".to_owned(),
-        smtp_url: None,
+        smtp_url: options.smtp_url,
         email_from: "Bayanihan <no-reply@bayanihan.test>".to_owned(),
         jwt_secret: Some("test-secret-that-is-long-enough-for-hs256!".to_owned()),
         trust_proxy: false,
     };
-    let app = Application::build_with_db(&config, db.clone()).expect("the app starts");
+    // The email worker at test pace: emails go out within a blink, and retries come fast.
+    let mut email = EmailSettings::from_config(&config).expect("email settings are valid");
+    email.poll_interval = Duration::from_millis(50);
+    email.backoff_base = Duration::from_millis(100);
+    let app =
+        Application::build_with_email(&config, db.clone(), email).expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
@@ -275,4 +283,104 @@ fn with_database(server: &str, name: &str) -> String {
         None => base,
     };
     format!("{base}/{name}{query}")
+}
+
+/// A user made for a test, logged in.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: i64,
+    pub email: String,
+    pub password: String,
+    /// A valid access token.
+    pub token: String,
+    pub refresh_token: String,
+}
+
+/// A password that passes the strength rules.
+pub const GOOD_PASSWORD: &str = "lantern-solidarity-typhoon-42";
+
+impl TestApp {
+    /// Inserts a verified, active user with `role` and logs them in through the API.
+    pub async fn user(&self, role: &str) -> TestUser {
+        let email = format!("{}-{}@example.org", role, uuid::Uuid::new_v4().simple());
+        let id = self.insert_user(&email, role, true).await;
+        let (token, refresh_token) = self.login(&email, GOOD_PASSWORD).await;
+        TestUser { id, email, password: GOOD_PASSWORD.to_owned(), token, refresh_token }
+    }
+
+    /// Inserts a user directly (password [`GOOD_PASSWORD`]); returns the id.
+    pub async fn insert_user(&self, email: &str, role: &str, verified: bool) -> i64 {
+        use bayanihan::accounts::{model, repo as users};
+        use bayanihan::auth::password::{Password, PasswordHasher};
+        static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+        let hash = HASH
+            .get_or_init(|| async {
+                PasswordHasher::new(1, 10).hash(Password::unchecked(GOOD_PASSWORD.to_owned())).await.unwrap()
+            })
+            .await
+            .clone();
+        let now = bayanihan::db::now();
+        let new = model::NewUser {
+            email: Some(email.to_owned()),
+            email_normalized: Some(email.to_lowercase()),
+            password_hash: Some(hash),
+            display_name: format!("Test {role}"),
+            country: Some("PH".to_owned()),
+            preferred_language: "en".to_owned(),
+            other_languages: String::new(),
+            gender: None,
+            birth_year: None,
+            role: role.to_owned(),
+            status: "active".to_owned(),
+            email_verified_at: verified.then_some(now),
+            search_text: model::user_search_text(&format!("Test {role}"), Some(email)),
+            created_at: now,
+            updated_at: now,
+        };
+        let mut conn = self.db.conn().expect("a connection");
+        write_transaction(&mut conn, |conn| users::insert(conn, &new)).expect("insert user").id
+    }
+
+    /// Logs in; returns the access and refresh tokens.
+    pub async fn login(&self, email: &str, password: &str) -> (String, String) {
+        let res = self
+            .client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200, "login of {email}");
+        let body: Value = res.json().await.unwrap();
+        (body["access_token"].as_str().unwrap().to_owned(), body["refresh_token"].as_str().unwrap().to_owned())
+    }
+
+    /// A request with `token` as bearer.
+    pub fn authed(&self, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
+        self.client.request(method, self.url(path)).bearer_auth(token)
+    }
+
+    /// POST `body` as JSON to `path`.
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client.post(self.url(path)).json(body).send().await.expect("request is sent")
+    }
+
+    /// The outbox rows so far: (recipient, subject, body_text).
+    pub fn outbox(&self) -> Vec<(String, String, String)> {
+        use bayanihan::db::schema::email_outbox::dsl;
+        use diesel::prelude::*;
+        let mut conn = self.db.conn().expect("a connection");
+        dsl::email_outbox
+            .select((dsl::recipient, dsl::subject, dsl::body_text))
+            .order(dsl::id.asc())
+            .load(&mut *conn)
+            .expect("outbox rows")
+    }
+
+    /// The token in the last link sent to `email` (`…?token=XYZ`).
+    pub fn last_link_token(&self, email: &str) -> String {
+        let (_, _, body) = self.outbox().into_iter().rev().find(|(to, _, _)| to == email).expect("an email to this address");
+        let start = body.find("token=").expect("a link with a token") + "token=".len();
+        body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+    }
 }

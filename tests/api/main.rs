@@ -2,8 +2,10 @@
 //! a temporary SQLite file, or a fresh PostgreSQL database when
 //! `TEST_DATABASE_URL` points at a server (built with `--features postgres`).
 
+mod accounts;
 mod cli;
 mod db;
+mod email;
 mod errors;
 mod helpers;
 mod openapi;

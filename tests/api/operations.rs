@@ -96,6 +96,7 @@ async fn answers_are_gzipped_when_the_client_accepts_it() {
 async fn cors_allows_only_the_configured_origins() {
     let app = spawn_app_with(Options {
         cors_origins: vec!["https://learn.example.org".to_owned()],
+        ..Options::default()
     })
     .await;
     let res = app
