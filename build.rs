@@ -46,7 +46,9 @@ fn main() {
                 continue;
             }
             let Some((name, kind)) = KINDS.iter().find_map(|(suffix, kind)| {
-                file_name.strip_suffix(suffix).map(|name| (name.to_owned(), *kind))
+                file_name
+                    .strip_suffix(suffix)
+                    .map(|name| (name.to_owned(), *kind))
             }) else {
                 panic!(
                     "templates/email/{lang}/{file_name}: expected <name>.subject.txt, <name>.txt or <name>.html"
@@ -90,15 +92,15 @@ fn main() {
     }
     table.push_str("];\n");
 
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("email_templates.rs");
-    std::fs::write(&out, table)
-        .unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("email_templates.rs");
+    std::fs::write(&out, table).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
 }
 
 /// The entries of `dir`, sorted so that the generated table does not depend on the file system.
 fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
-    let entries = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
     let mut paths: Vec<PathBuf> = entries
         .map(|entry| {
             entry

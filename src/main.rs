@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use bayanihan::config::Config;
+use bayanihan::auth::Role;
 use bayanihan::db::Db;
 use bayanihan::startup::{Application, Signals};
 use bayanihan::{openapi, seed, telemetry};
@@ -28,6 +29,26 @@ enum Command {
     Seed(SeedArgs),
     /// Print the OpenAPI document (regenerates api-docs/openapi.json).
     Openapi,
+    /// Administration tasks.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a verified account. The password comes from BAYANIHAN_ADMIN_PASSWORD, or else
+    /// from the first line of standard input.
+    CreateUser {
+        /// The account's email address.
+        #[arg(long)]
+        email: String,
+        /// The display name.
+        #[arg(long)]
+        name: String,
+        /// Platform role: member, trainer, coordinator or admin.
+        #[arg(long, default_value = "member", value_parser = ["member", "trainer", "coordinator", "admin"])]
+        role: String,
+    },
 }
 
 #[derive(Args)]
@@ -36,7 +57,7 @@ struct SeedArgs {
     /// Load the demo directory of unions in Asia and the Pacific.
     #[arg(long)]
     demo: bool,
-    /// Make sure N synthetic organisations exist (for benchmarks); implies --demo.
+    /// Make sure N synthetic organisations and N synthetic members exist (for benchmarks); implies --demo.
     #[arg(long, value_name = "N")]
     scale: Option<usize>,
 }
@@ -59,6 +80,7 @@ fn main() -> ExitCode {
         Command::Serve => serve(&config),
         Command::Migrate => migrate(&config),
         Command::Seed(args) => run_seed(&config, &args),
+        Command::Admin(AdminCommand::CreateUser { email, name, role }) => create_user(&config, &email, &name, &role),
         Command::Openapi => unreachable!("handled above"),
     };
     match result {
@@ -95,7 +117,25 @@ fn run_seed(config: &Config, args: &SeedArgs) -> anyhow::Result<()> {
         Some(n) => seed::scale(&db, n)?,
         None => seed::demo(&db)?,
     };
-    tracing::info!(organisations.added = report.organisations, "seed done");
-    println!("seed: {} organisations added", report.organisations);
+    tracing::info!(organisations.added = report.organisations, users.added = report.users, "seed done");
+    println!("seed: {} organisations and {} accounts added", report.organisations, report.users);
+    Ok(())
+}
+
+fn create_user(config: &Config, email: &str, name: &str, role: &str) -> anyhow::Result<()> {
+    let password = match std::env::var("BAYANIHAN_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => {
+            eprintln!("password (min. 10 characters), then Enter:");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let db = Db::connect(config.database_url.clone(), 1)?;
+    db.migrate()?;
+    let role = Role::parse(role).ok_or_else(|| anyhow::anyhow!("unknown role {role}"))?;
+    let user = bayanihan::accounts::service::create_verified_user(&db, email, name, role, password)?;
+    println!("created user {} ({}) with role {}", user.id, user.display_name, user.role);
     Ok(())
 }

@@ -629,3 +629,48 @@ pub async fn update_user(state: &AppState, caller: &AuthUser, id: i64, req: Upda
         })
         .await
 }
+
+/// Creates a verified, active account from the command line (`bayanihan admin create-user`).
+pub fn create_verified_user(
+    db: &crate::db::Db,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: String,
+) -> anyhow::Result<User> {
+    let email = Email::parse(email).map_err(|m| anyhow::anyhow!("--email {m}"))?;
+    let name = display_name(name).map_err(|m| anyhow::anyhow!("--name {m}"))?;
+    let password = Password::parse_new(password, &[email.as_str(), &name]).map_err(|(_, m)| anyhow::anyhow!("the password {m}"))?;
+    let hash = crate::auth::password::hash_blocking(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut conn = db.conn().map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::db::write_transaction(&mut conn, |conn| {
+        if repo::find_by_email(conn, email.normalized())?.is_some() {
+            return Err(ApiError::Conflict { code: "email_taken", detail: "an account with this email exists".to_owned() });
+        }
+        let at = now();
+        Ok(repo::insert(
+            conn,
+            &NewUser {
+                email: Some(email.as_str().to_owned()),
+                email_normalized: Some(email.normalized().to_owned()),
+                password_hash: Some(hash),
+                search_text: user_search_text(&name, Some(email.as_str())),
+                display_name: name,
+                country: None,
+                preferred_language: "en".to_owned(),
+                other_languages: String::new(),
+                gender: None,
+                birth_year: None,
+                role: role.as_str().to_owned(),
+                status: "active".to_owned(),
+                email_verified_at: Some(at),
+                created_at: at,
+                updated_at: at,
+            },
+        )?)
+    })
+    .map_err(|e| match e {
+        ApiError::Conflict { detail, .. } => anyhow::anyhow!("{detail}"),
+        other => anyhow::anyhow!("{other}"),
+    })
+}

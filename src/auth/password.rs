@@ -131,7 +131,8 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-fn hash_blocking(password: &Password) -> Result<String, ApiError> {
+/// Hashes on the calling thread: for command-line tools, never inside a request.
+pub fn hash_blocking(password: &Password) -> Result<String, ApiError> {
     let salt = SaltString::generate(&mut OsRng);
     argon2()
         .hash_password(password.expose(), &salt)

@@ -300,8 +300,8 @@ mod tests {
                 .iter()
                 .map(|v| (*v, format!("value-of-{v}")))
                 .collect();
-            let rendered = render(template, "en", &given)
-                .unwrap_or_else(|e| panic!("{template}: {e}"));
+            let rendered =
+                render(template, "en", &given).unwrap_or_else(|e| panic!("{template}: {e}"));
             assert_eq!(rendered.language, "en");
             assert!(!rendered.subject.is_empty(), "{template}");
             for (var, value) in &given {
@@ -384,13 +384,17 @@ mod tests {
             rendered.html
         );
         assert!(
-            rendered
-                .html
-                .contains(r#"href="https://frontend.test/verify-email?token=a&amp;b=&quot;c&quot;""#),
+            rendered.html.contains(
+                r#"href="https://frontend.test/verify-email?token=a&amp;b=&quot;c&quot;""#
+            ),
             "{}",
             rendered.html
         );
-        assert!(rendered.text.contains(r#"Hello <script>alert("x")</script> & 'Co',"#));
+        assert!(
+            rendered
+                .text
+                .contains(r#"Hello <script>alert("x")</script> & 'Co',"#)
+        );
     }
 
     #[test]
@@ -442,10 +446,14 @@ mod tests {
             used: vec![false; given.len()],
         };
         assert_eq!(
-            ctx.substitute("Hi {{ display_name }}!", Escape::None).unwrap(),
+            ctx.substitute("Hi {{ display_name }}!", Escape::None)
+                .unwrap(),
             "Hi Ana!"
         );
-        assert_eq!(ctx.substitute("no placeholders", Escape::None).unwrap(), "no placeholders");
+        assert_eq!(
+            ctx.substitute("no placeholders", Escape::None).unwrap(),
+            "no placeholders"
+        );
         for bad in ["{{display_name", "{{}}", "{{Display-Name}}", "{{ a b }}"] {
             assert!(
                 matches!(

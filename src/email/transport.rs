@@ -42,9 +42,7 @@ impl EmailSettings {
     /// email.
     pub fn from_config(config: &Config) -> anyhow::Result<Self> {
         let from = config.email_from.parse::<Mailbox>().map_err(|e| {
-            anyhow::anyhow!(
-                "BAYANIHAN_EMAIL_FROM must be `Name <address>` or an address: {e}"
-            )
+            anyhow::anyhow!("BAYANIHAN_EMAIL_FROM must be `Name <address>` or an address: {e}")
         })?;
         let transport = match &config.smtp_url {
             Some(url) => TransportChoice::Smtp(SmtpUrl::parse(url).context("BAYANIHAN_SMTP_URL")?),
@@ -82,8 +80,11 @@ impl SmtpUrl {
     /// in clear text: with credentials, a server other than this machine needs `smtps://`
     /// or `?tls=required` (opportunistic STARTTLS can be stripped by anyone on the path).
     pub fn parse(url: &str) -> anyhow::Result<Self> {
-        let parsed = url::Url::parse(url)
-            .map_err(|e| anyhow::anyhow!("not a URL ({e}); expected smtp://host:port or smtps://user:pass@host:port"))?;
+        let parsed = url::Url::parse(url).map_err(|e| {
+            anyhow::anyhow!(
+                "not a URL ({e}); expected smtp://host:port or smtps://user:pass@host:port"
+            )
+        })?;
         AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| anyhow::anyhow!("not a usable SMTP URL: {e}"))?;
         let tls = parsed
@@ -196,7 +197,11 @@ impl Transport {
     /// Sends one message; the error is lettre's text, to be scrubbed before it is kept.
     pub(crate) async fn send(&self, message: Message) -> Result<(), String> {
         match self {
-            Self::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|e| e.to_string()),
+            Self::Smtp(smtp) => smtp
+                .send(message)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string()),
             Self::Files { dir, transport } => {
                 // Created on each send, not once: a folder removed while the server runs
                 // would otherwise fail every email until a restart.
@@ -249,8 +254,13 @@ pub(crate) fn scrub(message: &str, secrets: &[String]) -> String {
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
         text = text.replace(secret.as_str(), "[redacted]");
     }
-    let is_delimiter =
-        |c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | '"' | '\'');
+    let is_delimiter = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | '"' | '\''
+            )
+    };
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
@@ -285,7 +295,10 @@ mod tests {
         let secrets = SmtpUrl::parse("smtps://mailer:p%40ss%2Bword@smtp.example.org:465")
             .unwrap()
             .secrets();
-        assert_eq!(secrets, vec!["p%40ss%2Bword".to_owned(), "p@ss+word".to_owned()]);
+        assert_eq!(
+            secrets,
+            vec!["p%40ss%2Bword".to_owned(), "p@ss+word".to_owned()]
+        );
         let raw = "permanent error (550): 5.1.1 <ana@example.org>: Recipient address rejected; \
                    auth as mailer with p@ss+word via smtps://mailer:p%40ss%2Bword@smtp.example.org:465";
         let scrubbed = scrub(raw, &secrets);
@@ -294,7 +307,12 @@ mod tests {
         assert!(!scrubbed.contains("p@ss"), "{scrubbed}");
         assert!(!scrubbed.contains("p%40ss"), "{scrubbed}");
         assert!(!scrubbed.contains("ss+word"), "{scrubbed}");
-        assert!(scrubbed.starts_with("permanent error (550): 5.1.1 <[address]>: Recipient address rejected;"), "{scrubbed}");
+        assert!(
+            scrubbed.starts_with(
+                "permanent error (550): 5.1.1 <[address]>: Recipient address rejected;"
+            ),
+            "{scrubbed}"
+        );
         assert_eq!(scrub(&"x".repeat(5000), &[]).chars().count(), 1001);
     }
 
@@ -309,7 +327,9 @@ mod tests {
     #[test]
     fn passwords_need_tls_unless_the_server_is_this_machine() {
         assert!(SmtpUrl::parse("smtp://mailer:secret@smtp.example.org:25").is_err());
-        assert!(SmtpUrl::parse("smtp://mailer:secret@smtp.example.org:587?tls=opportunistic").is_err());
+        assert!(
+            SmtpUrl::parse("smtp://mailer:secret@smtp.example.org:587?tls=opportunistic").is_err()
+        );
         assert!(SmtpUrl::parse("smtp://mailer:secret@smtp.example.org:587?tls=required").is_ok());
         assert!(SmtpUrl::parse("smtps://mailer:secret@smtp.example.org").is_ok());
         assert!(SmtpUrl::parse("smtp://mailer:secret@127.0.0.1:1025").is_ok());
@@ -324,8 +344,7 @@ mod tests {
 
     #[test]
     fn the_sender_must_be_an_address() {
-        let mut config =
-            Config::from_lookup(|_| None).expect("the default configuration is valid");
+        let mut config = Config::from_lookup(|_| None).expect("the default configuration is valid");
         assert!(EmailSettings::from_config(&config).is_ok());
         config.email_from = "Bayanihan".to_owned();
         let err = EmailSettings::from_config(&config).unwrap_err().to_string();

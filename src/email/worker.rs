@@ -111,7 +111,13 @@ async fn deliver_next(
                 "email not delivered; will retry"
             );
             db.write(move |conn| {
-                Ok(repo::mark_failed(conn, id, leased_until, &error, next_attempt_at)?)
+                Ok(repo::mark_failed(
+                    conn,
+                    id,
+                    leased_until,
+                    &error,
+                    next_attempt_at,
+                )?)
             })
             .await?;
         }
@@ -144,6 +150,9 @@ mod tests {
         // Never shorter than the base, even for nonsense counts.
         assert_eq!(backoff(base, 0), base);
         assert_eq!(backoff(base, -5), base);
-        assert_eq!(backoff(Duration::from_millis(100), 4), Duration::from_millis(800));
+        assert_eq!(
+            backoff(Duration::from_millis(100), 4),
+            Duration::from_millis(800)
+        );
     }
 }

@@ -219,7 +219,7 @@ pub struct CreateOrganisationRequest {
     #[schema(max_length = 40, pattern = "^[a-z][a-z0-9]*(_[a-z0-9]+)*$")]
     pub sector: Option<String>,
     /// An `http` or `https` address.
-    #[schema(max_length = 500, format = Uri)]
+    #[schema(max_length = 500)]
     pub website: Option<String>,
 }
 
@@ -252,7 +252,7 @@ pub struct UpdateOrganisationRequest {
     pub sector: Option<Option<String>>,
     /// An `http` or `https` address; `null` removes it.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, max_length = 500, format = Uri)]
+    #[schema(value_type = Option<String>, max_length = 500)]
     pub website: Option<Option<String>>,
 }
 
@@ -292,7 +292,10 @@ impl OrganisationPatch {
             country: self.country.unwrap_or(current.country),
             kind: self.kind.unwrap_or(current.kind),
             parent_id: self.parent_id.unwrap_or(current.parent_id),
-            sector: self.sector.clone().unwrap_or_else(|| current.sector.clone()),
+            sector: self
+                .sector
+                .clone()
+                .unwrap_or_else(|| current.sector.clone()),
             website: self
                 .website
                 .clone()
@@ -351,7 +354,11 @@ impl TryFrom<CreateOrganisationRequest> for OrganisationInput {
             req.acronym.as_deref(),
             parse_acronym,
         );
-        let country = f.check("country", "invalid_country", CountryCode::parse(&req.country));
+        let country = f.check(
+            "country",
+            "invalid_country",
+            CountryCode::parse(&req.country),
+        );
         let sector = f.check_opt(
             "sector",
             "invalid_sector",
@@ -445,9 +452,11 @@ fn parse_acronym(raw: &str) -> Result<String, String> {
 fn parse_sector(raw: &str) -> Result<String, String> {
     let valid = raw.len() <= MAX_SECTOR_CHARS
         && raw.starts_with(|c: char| c.is_ascii_lowercase())
-        && raw
-            .split('_')
-            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        && raw.split('_').all(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        });
     if valid {
         Ok(raw.to_owned())
     } else {
@@ -557,7 +566,10 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(parse_name("  Kilusang   Mayo Uno ").unwrap(), "Kilusang Mayo Uno");
+        assert_eq!(
+            parse_name("  Kilusang   Mayo Uno ").unwrap(),
+            "Kilusang Mayo Uno"
+        );
         assert!(parse_name("   ").is_err());
         assert!(parse_name(&"x".repeat(201)).is_err());
         assert!(parse_name(&"é".repeat(200)).is_ok());
@@ -569,7 +581,16 @@ mod tests {
         for ok in ["education", "platform_work", "bpo2", "a"] {
             assert!(parse_sector(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "Education", "platform-work", "_x", "x_", "a__b", "2x", "a b"] {
+        for bad in [
+            "",
+            "Education",
+            "platform-work",
+            "_x",
+            "x_",
+            "a__b",
+            "2x",
+            "a b",
+        ] {
             assert!(parse_sector(bad).is_err(), "{bad}");
         }
         assert!(parse_sector(&"a".repeat(41)).is_err());
@@ -577,7 +598,10 @@ mod tests {
 
     #[test]
     fn websites_are_http_addresses() {
-        assert_eq!(parse_website(" https://kmu.org.ph ").unwrap(), "https://kmu.org.ph");
+        assert_eq!(
+            parse_website(" https://kmu.org.ph ").unwrap(),
+            "https://kmu.org.ph"
+        );
         assert!(parse_website("http://example.org/path?x=1").is_ok());
         for bad in [
             "kmu.org.ph",

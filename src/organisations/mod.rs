@@ -4,6 +4,7 @@ pub mod dto;
 pub mod handlers;
 pub mod model;
 pub mod repo;
+pub mod service;
 
 use actix_web::web;
 
@@ -11,9 +12,28 @@ use crate::http::resource;
 
 /// The directory's HTTP surface.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/organisations").get(handlers::list_organisations))
-        .service(resource("/organisations/{id}").get(handlers::get_organisation))
-        .service(
-            resource("/organisations/{id}/children").get(handlers::list_organisation_children),
-        );
+    use handlers::*;
+    cfg.service(
+        resource("/organisations")
+            .get(list_organisations)
+            .post(create_organisation),
+    )
+    .service(
+        resource("/organisations/{id}")
+            .get(get_organisation)
+            .patch(update_organisation)
+            .delete(delete_organisation),
+    )
+    .service(resource("/organisations/{id}/children").get(list_organisation_children))
+    .service(
+        resource("/organisations/{id}/memberships")
+            .get(list_memberships)
+            .post(create_membership),
+    )
+    .service(
+        resource("/organisations/{id}/memberships/{user_id}")
+            .get(get_membership)
+            .patch(update_membership)
+            .delete(delete_membership),
+    );
 }

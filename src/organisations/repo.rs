@@ -87,6 +87,10 @@ pub fn delete(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
 /// Holds the organisation's row until the transaction ends, so that a concurrent change
 /// cannot slip in between reading it (to check `If-Match`) and writing it. SQLite needs
 /// nothing: its write transactions hold the whole database from the start.
+#[cfg_attr(
+    not(feature = "postgres"),
+    expect(unused_variables, reason = "only PostgreSQL locks single rows")
+)]
 pub fn lock(conn: &mut DbConn, id: i64) -> QueryResult<()> {
     match conn {
         DbConn::Sqlite(_) => Ok(()),
@@ -264,7 +268,11 @@ pub fn list(
         query = query.filter(dsl::parent_id.eq(parent));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(dsl::search_text.like(crate::db::like_contains(q)).escape('\\'));
+        query = query.filter(
+            dsl::search_text
+                .like(crate::db::like_contains(q))
+                .escape('\\'),
+        );
     }
     if let Some((key, id)) = after {
         let id = *id;
@@ -327,4 +335,3 @@ fn parse_time_key(key: &str) -> Result<NaiveDateTime, ApiError> {
         )
     })
 }
-

@@ -20,15 +20,87 @@ pub use demo_data::DEMO_ORGANISATIONS;
 pub struct SeedReport {
     /// Organisations inserted by this run (those already present are skipped).
     pub organisations: usize,
+    /// Accounts inserted by this run.
+    pub users: usize,
 }
 
-/// Loads the demo directory; running it again adds nothing.
+/// Password of every demo and synthetic account. Demo data only: never on a real server.
+pub const DEMO_PASSWORD: &str = "bayanihan-demo-2026";
+
+/// A demo account: email, display name, role, country, language, and union role and
+/// membership status in TUCP.
+type DemoUser = (&'static str, &'static str, &'static str, &'static str, &'static str, Option<(&'static str, &'static str)>);
+
+/// The demo accounts, one per role (see the README).
+pub const DEMO_USERS: &[DemoUser] = &[
+    ("admin@demo.bayanihan.org", "Demo Admin", "admin", "SG", "en", None),
+    ("coordinator@demo.bayanihan.org", "Maria Santos (coordinator)", "coordinator", "PH", "en", None),
+    ("trainer@demo.bayanihan.org", "Ravi Kumar (e-trainer)", "trainer", "IN", "en", None),
+    ("leader@demo.bayanihan.org", "Jose Reyes (TUCP leader)", "member", "PH", "fil", Some(("leader", "approved"))),
+    ("member@demo.bayanihan.org", "Ana Cruz (member)", "member", "PH", "fil", Some(("member", "approved"))),
+    ("newcomer@demo.bayanihan.org", "Lito Garcia (asks to join)", "member", "PH", "fil", Some(("member", "pending"))),
+];
+
+/// Loads the demo directory and the demo accounts; running it again adds nothing.
 pub fn demo(db: &Db) -> anyhow::Result<SeedReport> {
     let mut conn = db.conn()?;
-    let added = write_transaction(&mut conn, |conn| demo_organisations(conn))?;
-    Ok(SeedReport {
-        organisations: added,
-    })
+    let organisations = write_transaction(&mut conn, |conn| demo_organisations(conn))?;
+    let hash = demo_password_hash()?;
+    let users = write_transaction(&mut conn, |conn| demo_users(conn, &hash))?;
+    Ok(SeedReport { organisations, users })
+}
+
+fn demo_password_hash() -> anyhow::Result<String> {
+    use crate::auth::password::{Password, hash_blocking};
+    hash_blocking(&Password::unchecked(DEMO_PASSWORD.to_owned())).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn demo_users(conn: &mut DbConn, hash: &str) -> Result<usize, ApiError> {
+    use crate::accounts::model::{NewMembership, NewUser, user_search_text};
+    use crate::accounts::repo as users;
+    let tucp = repo::find_by_name(conn, "PH", "Trade Union Congress of the Philippines")?.map(|o| o.id);
+    let mut added = 0;
+    for (email, name, role, country, language, membership) in DEMO_USERS {
+        if users::find_by_email(conn, email)?.is_some() {
+            continue;
+        }
+        let at = now();
+        let user = users::insert(
+            conn,
+            &NewUser {
+                email: Some((*email).to_owned()),
+                email_normalized: Some(email.to_lowercase()),
+                password_hash: Some(hash.to_owned()),
+                display_name: (*name).to_owned(),
+                country: Some((*country).to_owned()),
+                preferred_language: (*language).to_owned(),
+                other_languages: if *language == "en" { String::new() } else { "en".to_owned() },
+                gender: None,
+                birth_year: None,
+                role: (*role).to_owned(),
+                status: "active".to_owned(),
+                email_verified_at: Some(at),
+                search_text: user_search_text(name, Some(email)),
+                created_at: at,
+                updated_at: at,
+            },
+        )?;
+        added += 1;
+        if let (Some(org), Some((union_role, status))) = (tucp, membership) {
+            users::insert_membership(
+                conn,
+                &NewMembership {
+                    user_id: user.id,
+                    organisation_id: org,
+                    role: (*union_role).to_owned(),
+                    status: (*status).to_owned(),
+                    created_at: at,
+                    updated_at: at,
+                },
+            )?;
+        }
+    }
+    Ok(added)
 }
 
 fn demo_organisations(conn: &mut DbConn) -> Result<usize, ApiError> {
@@ -109,13 +181,81 @@ const SECTORS: &[&str] = &[
     "fisheries",
 ];
 
-/// Makes sure `n` synthetic organisations exist (with the demo directory as their parents).
+/// Makes sure `n` synthetic organisations and `n` synthetic members exist (with the demo
+/// directory as their parents; each member belongs to one synthetic organisation).
 pub fn scale(db: &Db, n: usize) -> anyhow::Result<SeedReport> {
     let mut report = demo(db)?;
     let mut conn = db.conn()?;
-    let added = write_transaction(&mut conn, |conn| scale_organisations(conn, n))?;
-    report.organisations += added;
+    report.organisations += write_transaction(&mut conn, |conn| scale_organisations(conn, n))?;
+    let hash = demo_password_hash()?;
+    report.users += write_transaction(&mut conn, |conn| scale_users(conn, n, &hash))?;
     Ok(report)
+}
+
+/// Domain of every synthetic account.
+const SYNTHETIC_DOMAIN: &str = "@scale.bayanihan.test";
+
+fn scale_users(conn: &mut DbConn, n: usize, hash: &str) -> Result<usize, ApiError> {
+    use crate::accounts::model::{NewMembership, NewUser, user_search_text};
+    use crate::accounts::repo as users;
+    use crate::db::schema::users::dsl as u;
+    let existing: HashSet<String> = u::users
+        .select(u::email_normalized)
+        .filter(u::email_normalized.like(format!("%{SYNTHETIC_DOMAIN}")))
+        .load::<Option<String>>(conn)?
+        .into_iter()
+        .flatten()
+        .collect();
+    let orgs: Vec<(i64, String)> = organisations::table
+        .select((organisations::id, organisations::country))
+        .filter(organisations::name.like(format!("{SYNTHETIC_PREFIX}%")))
+        .order(organisations::id.asc())
+        .load(conn)?;
+    let mut added = 0;
+    for i in 0..n {
+        let email = format!("member{:06}{SYNTHETIC_DOMAIN}", i + 1);
+        if existing.contains(&email) {
+            continue;
+        }
+        let at = now();
+        let name = format!("Synthetic Member {:06}", i + 1);
+        let org = orgs.get(i % orgs.len().max(1));
+        let user = users::insert(
+            conn,
+            &NewUser {
+                email: Some(email.clone()),
+                email_normalized: Some(email.clone()),
+                password_hash: Some(hash.to_owned()),
+                search_text: user_search_text(&name, Some(&email)),
+                display_name: name,
+                country: org.map(|(_, c)| c.clone()),
+                preferred_language: "en".to_owned(),
+                other_languages: String::new(),
+                gender: None,
+                birth_year: None,
+                role: "member".to_owned(),
+                status: "active".to_owned(),
+                email_verified_at: Some(at),
+                created_at: at,
+                updated_at: at,
+            },
+        )?;
+        if let Some((org, _)) = org {
+            users::insert_membership(
+                conn,
+                &NewMembership {
+                    user_id: user.id,
+                    organisation_id: *org,
+                    role: "member".to_owned(),
+                    status: "approved".to_owned(),
+                    created_at: at,
+                    updated_at: at,
+                },
+            )?;
+        }
+        added += 1;
+    }
+    Ok(added)
 }
 
 fn scale_organisations(conn: &mut DbConn, n: usize) -> Result<usize, ApiError> {

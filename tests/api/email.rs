@@ -13,7 +13,8 @@ use bayanihan::error::ApiError;
 
 use crate::helpers::{Options, TestApp, TestDatabase, spawn_app, spawn_app_with};
 
-const LINK: &str = "https://frontend.test/verify-email?token=a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6";
+const LINK: &str =
+    "https://frontend.test/verify-email?token=a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6";
 
 fn verify_email(to: &str, language: &str, display_name: &str) -> OutgoingEmail {
     OutgoingEmail {
@@ -150,10 +151,17 @@ async fn an_enqueued_email_is_delivered_as_an_eml_file_in_the_readers_language()
         .iter()
         .find(|r| r.to.contains("ana@example.org"))
         .expect("Ana's email");
-    assert_eq!(ana.subject, "Kumpirmahin ang iyong email address para sa Bayanihan");
+    assert_eq!(
+        ana.subject,
+        "Kumpirmahin ang iyong email address para sa Bayanihan"
+    );
     assert!(ana.text.starts_with("Kumusta Ana,"), "{}", ana.text);
     assert!(ana.text.contains(LINK), "{}", ana.text);
-    assert!(ana.html.contains(&format!(r#"<a href="{LINK}">"#)), "{}", ana.html);
+    assert!(
+        ana.html.contains(&format!(r#"<a href="{LINK}">"#)),
+        "{}",
+        ana.html
+    );
 
     let haruto = received
         .iter()
@@ -180,7 +188,11 @@ async fn an_email_enqueued_in_a_failed_transaction_is_never_sent() {
 
     // A later email is delivered; the worker takes the oldest due email first, so had the
     // first one been written, it would have gone out before this one.
-    enqueue(&app.db, vec![verify_email("kept@example.org", "en", "Kept")]).await;
+    enqueue(
+        &app.db,
+        vec![verify_email("kept@example.org", "en", "Kept")],
+    )
+    .await;
     all_sent(&app.db, 1).await;
     let files = eml_files(&app);
     assert_eq!(files.len(), 1, "{files:?}");
@@ -202,7 +214,11 @@ async fn values_are_escaped_in_html_and_kept_as_written_in_text() {
         "{}",
         mail.html
     );
-    assert!(mail.text.contains(&format!("Hello {name},")), "{}", mail.text);
+    assert!(
+        mail.text.contains(&format!("Hello {name},")),
+        "{}",
+        mail.text
+    );
 }
 
 #[tokio::test]
@@ -272,7 +288,10 @@ async fn concurrent_claimers_never_get_the_same_email() {
     assert_eq!(distinct.len(), count, "every email was claimed");
 
     let rows = outbox(&db).await;
-    assert!(rows.iter().all(|r| r.attempts == 1 && r.locked_until.is_some()));
+    assert!(
+        rows.iter()
+            .all(|r| r.attempts == 1 && r.locked_until.is_some())
+    );
     // While the leases hold, nothing more is claimable...
     let again = db
         .read(move |conn| Ok(repo::claim_next(conn, now)?))
@@ -329,7 +348,10 @@ async fn an_email_waits_in_the_outbox_while_smtp_is_down_and_is_delivered_once_i
     .await;
     assert_eq!(failed.sent_at, None);
     let error = failed.last_error.unwrap_or_default();
-    assert!(!error.contains('@'), "no address in the stored error: {error}");
+    assert!(
+        !error.contains('@'),
+        "no address in the stored error: {error}"
+    );
 
     let spool = tempfile::tempdir().expect("temp dir");
     let maildir = spool.path().join("mbox");
@@ -364,5 +386,8 @@ async fn an_email_waits_in_the_outbox_while_smtp_is_down_and_is_delivered_once_i
     assert_eq!(mail.subject, "Confirm your email address for Bayanihan");
     assert!(mail.text.contains(LINK));
     assert!(mail.html.contains("Hello Ana,"));
-    assert!(eml_files(&app).is_empty(), "with SMTP, no .eml files are written");
+    assert!(
+        eml_files(&app).is_empty(),
+        "with SMTP, no .eml files are written"
+    );
 }

@@ -59,8 +59,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let mut email = EmailSettings::from_config(&config).expect("email settings are valid");
     email.poll_interval = Duration::from_millis(50);
     email.backoff_base = Duration::from_millis(100);
-    let app =
-        Application::build_with_email(&config, db.clone(), email).expect("the app starts");
+    let app = Application::build_with_email(&config, db.clone(), email).expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
