@@ -63,8 +63,10 @@ pub struct RegisterRequest {
     #[schema(example = "fil")]
     pub preferred_language: String,
     pub gender: Option<Gender>,
+    #[serde(default, deserialize_with = "crate::http::json::opt_int")]
     pub birth_year: Option<i32>,
     /// Ask to join this organisation (a leader or coordinator approves).
+    #[serde(default, deserialize_with = "crate::http::json::opt_int")]
     pub organisation_id: Option<i64>,
 }
 
@@ -151,7 +153,7 @@ pub struct UpdateMeRequest {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Gender>)]
     pub gender: Option<Option<Gender>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::json::double_opt_int")]
     #[schema(value_type = Option<i32>)]
     pub birth_year: Option<Option<i32>>,
     #[serde(default, deserialize_with = "double_option")]

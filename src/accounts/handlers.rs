@@ -185,6 +185,7 @@ pub async fn update_me(
         (status = 204, description = "Erased"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong password", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_me(
     state: web::Data<AppState>,

@@ -258,8 +258,10 @@ pub async fn resend_verification(state: &AppState, raw_email: &str, ip: &str) ->
 /// Checks email and password, then opens a login.
 pub async fn login(state: &AppState, req: LoginRequest, ip: &str) -> Result<TokenResponse, ApiError> {
     let account_key = req.email.trim().to_lowercase();
+    let account_ip_key = format!("{account_key}|{ip}");
     state.limiters.login_ip.check(ip)?;
-    state.limiters.login_account.check(&account_key)?;
+    state.limiters.login_account.check(&account_ip_key)?;
+    state.limiters.login_account_global.check(&account_key)?;
     let lookup = account_key.clone();
     let user = state.db.read(move |conn| Ok(repo::find_by_email(conn, &lookup)?)).await?;
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
@@ -268,7 +270,8 @@ pub async fn login(state: &AppState, req: LoginRequest, ip: &str) -> Result<Toke
         (true, Some(user)) => user,
         _ => {
             state.limiters.login_ip.fail(ip);
-            state.limiters.login_account.fail(&account_key);
+            state.limiters.login_account.fail(&account_ip_key);
+            state.limiters.login_account_global.fail(&account_key);
             return Err(ApiError::unauthorized("invalid_credentials", "the email or password is wrong"));
         }
     };

@@ -87,8 +87,12 @@ impl FailureLimit {
 
 /// Every throttle of the service.
 pub struct Limiters {
-    /// Failed logins per account: 5 in 15 minutes.
+    /// Failed logins per account and client address: 5 in 15 minutes.
     pub login_account: FailureLimit,
+    /// Failed logins per account from anywhere: 50 in 15 minutes. Looser than the per-address
+    /// limit, so that a stranger's guesses cannot lock the owner out for long, yet a guessing
+    /// botnet still gets few tries.
+    pub login_account_global: FailureLimit,
     /// Failed logins per client address: 20 in 15 minutes.
     pub login_ip: FailureLimit,
     /// Registrations per client address: 10 an hour.
@@ -105,6 +109,7 @@ impl Limiters {
         let minutes = |m: u64| Duration::from_secs(m * 60);
         Self {
             login_account: FailureLimit::new(5, minutes(15)),
+            login_account_global: FailureLimit::new(50, minutes(15)),
             login_ip: FailureLimit::new(20, minutes(15)),
             register_ip: Limit::new(10, minutes(60)),
             email_ip: Limit::new(10, minutes(60)),

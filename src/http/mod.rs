@@ -1,6 +1,7 @@
 //! Shared HTTP plumbing: request ids, observation middleware, metrics, pagination, caching.
 
 pub mod etag;
+pub mod json;
 pub mod metrics;
 pub mod middleware;
 pub mod pagination;

@@ -196,7 +196,12 @@ where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    T::deserialize(d).map(Some)
+    match Option::<T>::deserialize(d)? {
+        Some(value) => Ok(Some(value)),
+        None => Err(serde::de::Error::custom(
+            "this field cannot be null; leave it out to keep its value",
+        )),
+    }
 }
 
 /// `POST /api/v1/organisations`.

@@ -8,6 +8,8 @@ mod db;
 mod email;
 mod errors;
 mod helpers;
+mod memberships;
 mod openapi;
 mod operations;
+mod organisation_writes;
 mod organisations;

@@ -1,0 +1,57 @@
+//! serde helpers for JSON bodies.
+//!
+//! JSON has one number type, and JSON Schema counts `1986.0` as an integer; clients
+//! (JavaScript among them) may send integral values that way. These readers accept any
+//! integral number for an integer field and refuse fractions and out-of-range values.
+
+use serde::{Deserialize, Deserializer, de::Error};
+
+fn integral<E: Error, T: TryFrom<i64>>(n: serde_json::Number) -> Result<T, E> {
+    let value = match (n.as_i64(), n.as_f64()) {
+        (Some(i), _) => Some(i),
+        (None, Some(f)) if f.fract() == 0.0 && f >= i64::MIN as f64 && f <= i64::MAX as f64 => Some(f as i64),
+        _ => None,
+    };
+    value
+        .and_then(|i| T::try_from(i).ok())
+        .ok_or_else(|| E::custom(format!("invalid value: {n}, expected an integer in range")))
+}
+
+/// An integer field.
+pub fn int<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<T, D::Error> {
+    integral(serde_json::Number::deserialize(d)?)
+}
+
+/// An optional integer field (`#[serde(default, deserialize_with = "…")]`).
+pub fn opt_int<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<Option<T>, D::Error> {
+    Option::<serde_json::Number>::deserialize(d)?.map(integral).transpose()
+}
+
+/// An integer field that may be absent (leave alone), `null` (clear) or set
+/// (`#[serde(default, deserialize_with = "…")]`).
+pub fn double_opt_int<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    opt_int(d).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    struct Body {
+        #[serde(default, deserialize_with = "super::opt_int")]
+        year: Option<i32>,
+    }
+
+    #[test]
+    fn integral_numbers_are_integers() {
+        let parse = |s: &str| serde_json::from_str::<Body>(s).map(|b| b.year);
+        assert_eq!(parse(r#"{"year": 1986}"#).unwrap(), Some(1986));
+        assert_eq!(parse(r#"{"year": 1986.0}"#).unwrap(), Some(1986));
+        assert_eq!(parse(r#"{"year": null}"#).unwrap(), None);
+        assert_eq!(parse(r#"{}"#).unwrap(), None);
+        assert!(parse(r#"{"year": 1986.5}"#).is_err());
+        assert!(parse(r#"{"year": 1e20}"#).is_err());
+        assert!(parse(r#"{"year": "1986"}"#).is_err());
+    }
+}
