@@ -148,14 +148,14 @@ fn check_against_directory(
             )),
             Err(other) => return Err(other.into()),
             Ok(parent) => {
-                if let Some(id) = id.filter(|_| parent_changed) {
-                    if is_self_or_descendant(conn, parent_id, id)? {
-                        errors.push(FieldError::new(
-                            "parent_id",
-                            "parent_cycle",
-                            "the parent cannot be the organisation itself or one of its descendants",
-                        ));
-                    }
+                if let Some(id) = id.filter(|_| parent_changed)
+                    && is_self_or_descendant(conn, parent_id, id)?
+                {
+                    errors.push(FieldError::new(
+                        "parent_id",
+                        "parent_cycle",
+                        "the parent cannot be the organisation itself or one of its descendants",
+                    ));
                 }
                 let parent_kind = OrganisationKind::parse(&parent.kind);
                 if errors.is_empty() && !parent_kind.is_some_and(|k| target.kind.may_sit_under(k)) {
@@ -435,23 +435,22 @@ pub async fn decide(
             },
         )?;
         let member = users::find(conn, member_id)?;
-        if status_changed {
-            if let Some(email) = &member.email {
-                let organisation = repo::find(conn, organisation_id)?;
-                enqueue(
-                    conn,
-                    &OutgoingEmail {
-                        to: email.clone(),
-                        template: Template::MembershipDecided,
-                        language: member.preferred_language.clone(),
-                        vars: vec![
-                            ("display_name", member.display_name.clone()),
-                            ("organisation", organisation.name),
-                            ("status", status.as_str().to_owned()),
-                        ],
-                    },
-                )?;
-            }
+        // Only a new status is news to the member; a role change alone sends nothing.
+        if status_changed && let Some(email) = &member.email {
+            let organisation = repo::find(conn, organisation_id)?;
+            enqueue(
+                conn,
+                &OutgoingEmail {
+                    to: email.clone(),
+                    template: Template::MembershipDecided,
+                    language: member.preferred_language.clone(),
+                    vars: vec![
+                        ("display_name", member.display_name.clone()),
+                        ("organisation", organisation.name),
+                        ("status", status.as_str().to_owned()),
+                    ],
+                },
+            )?;
         }
         Ok(MemberResponse::from((membership, member.display_name)))
     })

@@ -254,7 +254,7 @@ async fn unknown_paths_and_wrong_methods_are_problems() {
     assert_problem(app.get("/").await, 404, "not_found").await;
     let res = app
         .client
-        .delete(app.url("/api/v1/organisations"))
+        .delete(app.url("/api/v1/organisations/1/children"))
         .send()
         .await
         .unwrap();
