@@ -3,11 +3,21 @@
 --   wrk ... -s bench/report.lua URL                 GET URL (one static request per thread)
 --   wrk ... -s bench/report.lua URL -- ids N        GET URL/<id>, id random in 1..N per request
 --                                                   (BENCH_IDS=N in the environment does the same)
+--   BENCH_BODY='{...}' wrk ... -s bench/report.lua URL
+--                                                   POST URL with that JSON body (static)
+--   BENCH_DELAY_MS=N wrk ... -s bench/report.lua URL
+--                                                   wait N ms before each request on a
+--                                                   connection (a low-rate probe); the wait
+--                                                   is not part of the measured latency
+-- Headers such as Authorization come from wrk's own -H.
 --
 -- done() prints one machine-readable line:
 --   RESULT rps=<float> p50_ms=<float> p99_ms=<float> non2xx=<int> errors=<int>
+--          requests=<int> ok_rps=<float> overloaded=<int>
 -- non2xx counts every response whose status is not 2xx (wrk's own "Non-2xx or 3xx"
--- line only counts status > 399); errors = connect + read + write + timeout socket errors.
+-- line only counts status > 399); errors = connect + read + write + timeout socket errors;
+-- ok_rps = 2xx responses per second; overloaded = 503 answers (also in non2xx).
+-- bench/refresh.lua prints the same fields (and counts the same way: keep them in step).
 
 -- wrk decides once, in the main Lua state right after loading this file, whether a
 -- global request() exists: if it does, wrk calls Lua for every request ("dynamic"),
@@ -40,6 +50,22 @@ end
 
 local ids = tonumber(os.getenv("BENCH_IDS") or "") or ids_from_cmdline() or 0
 
+-- A static POST: set at load time, so that every state builds the same request.
+local body = os.getenv("BENCH_BODY")
+if body and body ~= "" then
+   wrk.method = "POST"
+   wrk.body = body
+   wrk.headers["Content-Type"] = "application/json"
+end
+
+-- delay() makes wrk wait before each request on a connection; only defined when asked.
+local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "") or 0
+if delay_ms > 0 then
+   function delay()
+      return delay_ms
+   end
+end
+
 -- Main state: one thread object per wrk thread, to read their counters in done().
 local threads = {}
 local next_tid = 1
@@ -52,6 +78,7 @@ end
 
 -- Per-thread state (every wrk thread runs its own copy of this file).
 non2xx = 0
+overloaded = 0
 
 function init(args)
    -- args[0] is the URL, the words after "--" follow; accept "ids N" there as well.
@@ -76,22 +103,28 @@ end
 function response(status, headers, body)
    if status < 200 or status > 299 then
       non2xx = non2xx + 1
+      if status == 503 then
+         overloaded = overloaded + 1
+      end
    end
 end
 
 function done(summary, latency, requests)
-   local bad = 0
+   local bad, over = 0, 0
    for _, thread in ipairs(threads) do
       bad = bad + (tonumber(thread:get("non2xx")) or 0)
+      over = over + (tonumber(thread:get("overloaded")) or 0)
    end
    local e = summary.errors
    local errors = e.connect + e.read + e.write + e.timeout
    local secs = summary.duration / 1e6
-   local rps = 0
+   local rps, ok_rps = 0, 0
    if secs > 0 then
       rps = summary.requests / secs
+      ok_rps = (summary.requests - bad) / secs
    end
    io.write(string.format(
-      "RESULT rps=%.2f p50_ms=%.3f p99_ms=%.3f non2xx=%d errors=%d\n",
-      rps, latency:percentile(50) / 1000, latency:percentile(99) / 1000, bad, errors))
+      "RESULT rps=%.2f p50_ms=%.3f p99_ms=%.3f non2xx=%d errors=%d requests=%d ok_rps=%.2f overloaded=%d\n",
+      rps, latency:percentile(50) / 1000, latency:percentile(99) / 1000, bad, errors,
+      summary.requests, ok_rps, over))
 end

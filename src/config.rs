@@ -32,7 +32,8 @@ pub struct Config {
     pub workers: usize,
     /// Public address of the web frontend, for links in emails.
     pub public_url: String,
-    /// SMTP server (`smtp://user:pass@host:port` with STARTTLS, or `smtps://`); `None` writes `.eml` files.
+    /// SMTP server in lettre's URL syntax (`smtps://` is TLS, `smtp://…?tls=required` is
+    /// STARTTLS, plain `smtp://` has no TLS); `None` writes `.eml` files.
     pub smtp_url: Option<String>,
     /// Sender of every email.
     pub email_from: String,
@@ -98,7 +99,8 @@ impl Config {
                 .map(usize::from)
                 .unwrap_or(1),
         };
-        let public_url = get("BAYANIHAN_PUBLIC_URL").unwrap_or_else(|| "http://127.0.0.1:8080".to_owned());
+        let public_url =
+            get("BAYANIHAN_PUBLIC_URL").unwrap_or_else(|| "http://127.0.0.1:8080".to_owned());
         anyhow::ensure!(
             public_url.starts_with("http://") || public_url.starts_with("https://"),
             "BAYANIHAN_PUBLIC_URL must start with http:// or https://, not `{public_url}`"
@@ -112,18 +114,24 @@ impl Config {
         }
         let jwt_secret = get("BAYANIHAN_JWT_SECRET");
         if let Some(secret) = &jwt_secret {
-            anyhow::ensure!(secret.len() >= 32, "BAYANIHAN_JWT_SECRET must be at least 32 characters long");
+            anyhow::ensure!(
+                secret.len() >= 32,
+                "BAYANIHAN_JWT_SECRET must be at least 32 characters long"
+            );
         }
         let trust_proxy = match get("BAYANIHAN_TRUST_PROXY").as_deref() {
             None | Some("false") | Some("0") => false,
             Some("true") | Some("1") => true,
-            Some(other) => anyhow::bail!("BAYANIHAN_TRUST_PROXY must be `true` or `false`, not `{other}`"),
+            Some(other) => {
+                anyhow::bail!("BAYANIHAN_TRUST_PROXY must be `true` or `false`, not `{other}`")
+            }
         };
         Ok(Self {
             trust_proxy,
             public_url: public_url.trim_end_matches('/').to_owned(),
             smtp_url,
-            email_from: get("BAYANIHAN_EMAIL_FROM").unwrap_or_else(|| "Bayanihan <no-reply@bayanihan.localhost>".to_owned()),
+            email_from: get("BAYANIHAN_EMAIL_FROM")
+                .unwrap_or_else(|| "Bayanihan <no-reply@bayanihan.localhost>".to_owned()),
             jwt_secret,
             bind: get("BAYANIHAN_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             data_dir,

@@ -133,12 +133,18 @@ impl ApiError {
 
     /// A 401 with a stable code.
     pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::Unauthorized { code, detail: detail.into() }
+        Self::Unauthorized {
+            code,
+            detail: detail.into(),
+        }
     }
 
     /// A 403 with a stable code.
     pub fn forbidden(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::Forbidden { code, detail: detail.into() }
+        Self::Forbidden {
+            code,
+            detail: detail.into(),
+        }
     }
 
     /// A 422 about one field.
@@ -177,10 +183,13 @@ impl ApiError {
             | Self::Conflict { detail, .. }
             | Self::Unauthorized { detail, .. }
             | Self::Forbidden { detail, .. } => Some(detail.clone()),
-            Self::PreconditionFailed => {
-                Some("the resource changed since you read it (If-Match); read it again and retry".to_owned())
+            Self::PreconditionFailed => Some(
+                "the resource changed since you read it (If-Match); read it again and retry"
+                    .to_owned(),
+            ),
+            Self::RateLimited { retry_after } => {
+                Some(format!("too many attempts; retry in {retry_after} seconds"))
             }
-            Self::RateLimited { retry_after } => Some(format!("too many attempts; retry in {retry_after} seconds")),
             Self::Overloaded { .. } => Some("the server is busy, retry shortly".to_owned()),
             Self::Validation(errors) => Some(match errors.len() {
                 1 => "1 field is invalid".to_owned(),
@@ -271,7 +280,9 @@ impl ApiError {
                 let value = if *code == "missing_token" {
                     "Bearer realm=\"bayanihan\"".to_owned()
                 } else {
-                    format!("Bearer realm=\"bayanihan\", error=\"invalid_token\", error_description=\"{code}\"")
+                    format!(
+                        "Bearer realm=\"bayanihan\", error=\"invalid_token\", error_description=\"{code}\""
+                    )
                 };
                 res.insert_header((header::WWW_AUTHENTICATE, value));
             }
@@ -389,10 +400,18 @@ mod tests {
                 "validation_failed",
             ),
             (ApiError::NotFound, 404, "not_found"),
-            (ApiError::unauthorized("invalid_token", "x"), 401, "invalid_token"),
+            (
+                ApiError::unauthorized("invalid_token", "x"),
+                401,
+                "invalid_token",
+            ),
             (ApiError::forbidden("forbidden", "x"), 403, "forbidden"),
             (ApiError::PreconditionFailed, 412, "precondition_failed"),
-            (ApiError::RateLimited { retry_after: 3 }, 429, "rate_limited"),
+            (
+                ApiError::RateLimited { retry_after: 3 },
+                429,
+                "rate_limited",
+            ),
             (ApiError::Overloaded { retry_after: 1 }, 503, "overloaded"),
             (
                 ApiError::MethodNotAllowed {

@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
-use bayanihan::config::Config;
 use bayanihan::auth::Role;
+use bayanihan::config::Config;
 use bayanihan::db::Db;
 use bayanihan::startup::{Application, Signals};
 use bayanihan::{openapi, seed, telemetry};
@@ -80,7 +80,9 @@ fn main() -> ExitCode {
         Command::Serve => serve(&config),
         Command::Migrate => migrate(&config),
         Command::Seed(args) => run_seed(&config, &args),
-        Command::Admin(AdminCommand::CreateUser { email, name, role }) => create_user(&config, &email, &name, &role),
+        Command::Admin(AdminCommand::CreateUser { email, name, role }) => {
+            create_user(&config, &email, &name, &role)
+        }
         Command::Openapi => unreachable!("handled above"),
     };
     match result {
@@ -117,8 +119,15 @@ fn run_seed(config: &Config, args: &SeedArgs) -> anyhow::Result<()> {
         Some(n) => seed::scale(&db, n)?,
         None => seed::demo(&db)?,
     };
-    tracing::info!(organisations.added = report.organisations, users.added = report.users, "seed done");
-    println!("seed: {} organisations and {} accounts added", report.organisations, report.users);
+    tracing::info!(
+        organisations.added = report.organisations,
+        users.added = report.users,
+        "seed done"
+    );
+    println!(
+        "seed: {} organisations and {} accounts added",
+        report.organisations, report.users
+    );
     Ok(())
 }
 
@@ -135,7 +144,11 @@ fn create_user(config: &Config, email: &str, name: &str, role: &str) -> anyhow::
     let db = Db::connect(config.database_url.clone(), 1)?;
     db.migrate()?;
     let role = Role::parse(role).ok_or_else(|| anyhow::anyhow!("unknown role {role}"))?;
-    let user = bayanihan::accounts::service::create_verified_user(&db, email, name, role, password)?;
-    println!("created user {} ({}) with role {}", user.id, user.display_name, user.role);
+    let user =
+        bayanihan::accounts::service::create_verified_user(&db, email, name, role, password)?;
+    println!(
+        "created user {} ({}) with role {}",
+        user.id, user.display_name, user.role
+    );
     Ok(())
 }

@@ -52,14 +52,13 @@ impl Application {
         let addr = listener.local_addr()?;
         let worker_db = db.clone();
         let state = AppState::new(config, db)?;
-        let server =
-            HttpServer::new(move || app(state.clone()))
-                .workers(config.workers)
-                // Signals are handled by `stop_on_signals`, installed before the address is logged.
-                .disable_signals()
-                .shutdown_timeout(30)
-                .listen(listener)?
-                .run();
+        let server = HttpServer::new(move || app(state.clone()))
+            .workers(config.workers)
+            // Signals are handled by `Signals` (see `run_until_signalled`), installed before the address is logged.
+            .disable_signals()
+            .shutdown_timeout(30)
+            .listen(listener)?
+            .run();
         crate::email::spawn_worker(worker_db, email);
         tracing::info!(address = %addr, "listening on http://{addr}");
         Ok(Self {
@@ -73,7 +72,7 @@ impl Application {
         self.port
     }
 
-    /// Serves until stopped (see [`stop_on_signals`]).
+    /// Serves until stopped (see [`Application::run_until_signalled`]).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }

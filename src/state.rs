@@ -70,10 +70,12 @@ impl AppState {
 /// The client's address, for throttling: the peer, or the first `X-Forwarded-For` hop
 /// when the service is configured to sit behind a trusted proxy.
 pub fn client_ip(req: &actix_web::HttpRequest, settings: &Settings) -> String {
-    if settings.trust_proxy {
-        if let Some(ip) = req.connection_info().realip_remote_addr() {
-            return ip.to_owned();
-        }
+    if settings.trust_proxy
+        && let Some(ip) = req.connection_info().realip_remote_addr()
+    {
+        return ip.to_owned();
     }
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_owned())
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
 }

@@ -42,7 +42,15 @@ impl Gender {
 
     /// Parses the stored spelling.
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Female, Self::Male, Self::NonBinary, Self::Other, Self::PreferNotToSay].into_iter().find(|g| g.as_str() == raw)
+        [
+            Self::Female,
+            Self::Male,
+            Self::NonBinary,
+            Self::Other,
+            Self::PreferNotToSay,
+        ]
+        .into_iter()
+        .find(|g| g.as_str() == raw)
     }
 }
 

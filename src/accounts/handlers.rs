@@ -43,7 +43,10 @@ pub async fn register(
         (status = 204, description = "Verified"),
         (status = 422, description = "Invalid, expired or used token", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn verify_email(state: web::Data<AppState>, body: web::Json<TokenRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn verify_email(
+    state: web::Data<AppState>,
+    body: web::Json<TokenRequest>,
+) -> Result<HttpResponse, ApiError> {
     service::verify_email(&state, body.into_inner().token).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -81,7 +84,9 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let ip = client_ip(&req, &state.settings);
-    Ok(web::Json(service::login(&state, body.into_inner(), &ip).await?))
+    Ok(web::Json(
+        service::login(&state, body.into_inner(), &ip).await?,
+    ))
 }
 
 /// Spends a refresh token for a new token pair.
@@ -91,8 +96,13 @@ pub async fn login(
         (status = 200, description = "A new pair; the old refresh token is spent", body = TokenResponse),
         (status = 401, description = "Invalid, expired or reused refresh token", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<web::Json<TokenResponse>, ApiError> {
-    Ok(web::Json(service::refresh(&state, body.into_inner().refresh_token).await?))
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: web::Json<RefreshRequest>,
+) -> Result<web::Json<TokenResponse>, ApiError> {
+    Ok(web::Json(
+        service::refresh(&state, body.into_inner().refresh_token).await?,
+    ))
 }
 
 /// Ends the current login.
@@ -114,7 +124,10 @@ pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> Result<HttpRe
         (status = 204, description = "Every login ended"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn logout_all(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
+pub async fn logout_all(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> Result<HttpResponse, ApiError> {
     service::logout(&state, &user, true).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -144,7 +157,10 @@ pub async fn forgot_password(
         (status = 204, description = "Password changed; log in again"),
         (status = 422, description = "Weak password, or invalid or expired token", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn reset_password(state: web::Data<AppState>, body: web::Json<ResetPasswordRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    body: web::Json<ResetPasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
     service::reset_password(&state, body.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -156,7 +172,11 @@ pub async fn reset_password(state: web::Data<AppState>, body: web::Json<ResetPas
         (status = 304, description = "Not modified"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn get_me(req: HttpRequest, state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
+pub async fn get_me(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> Result<HttpResponse, ApiError> {
     let id = user.id;
     let me = state.db.read(move |conn| Ok(repo::find(conn, id)?)).await?;
     etag::json_with_etag(&req, &UserResponse::from(me))
@@ -175,7 +195,11 @@ pub async fn update_me(
     user: AuthUser,
     body: web::Json<UpdateMeRequest>,
 ) -> Result<web::Json<UserResponse>, ApiError> {
-    Ok(web::Json(service::update_me(&state, &user, body.into_inner()).await?.into()))
+    Ok(web::Json(
+        service::update_me(&state, &user, body.into_inner())
+            .await?
+            .into(),
+    ))
 }
 
 /// Erases the caller's personal data and ends every login (the password confirms it).
@@ -220,10 +244,16 @@ pub async fn change_password(
         (status = 200, description = "My data", body = ExportResponse),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn export_me(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
+pub async fn export_me(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> Result<HttpResponse, ApiError> {
     let export = service::export(&state, &user).await?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"bayanihan-export.json\""))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"bayanihan-export.json\"",
+        ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(export))
 }
@@ -266,7 +296,10 @@ pub async fn list_users(
     let country = query
         .country
         .as_deref()
-        .map(|c| CountryCode::parse(c).map_err(|m| ApiError::invalid_query("country", "invalid_country", m)))
+        .map(|c| {
+            CountryCode::parse(c)
+                .map_err(|m| ApiError::invalid_query("country", "invalid_country", m))
+        })
         .transpose()?;
     let filter = UserFilter {
         role: query.role.map(|r| r.as_str().to_owned()),
@@ -274,16 +307,34 @@ pub async fn list_users(
         organisation_id: query.organisation_id,
         q: query
             .q
-            .map(|q| q.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_lowercase())
+            .map(|q| {
+                q.chars()
+                    .filter(|c| !c.is_control())
+                    .collect::<String>()
+                    .trim()
+                    .to_lowercase()
+            })
             .filter(|q| !q.is_empty()),
     };
     if filter.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(ApiError::invalid_query("q", "too_long", "at most 200 characters"));
+        return Err(ApiError::invalid_query(
+            "q",
+            "too_long",
+            "at most 200 characters",
+        ));
     }
     let after = page.after.as_ref().map(|(_, id)| *id);
     let limit = page.fetch_limit();
-    let rows = state.db.read(move |conn| Ok(repo::list(conn, &filter, after, limit)?)).await?;
-    Ok(web::Json(page.finish(rows, "id", |u| (u.id, u.id), UserResponse::from)))
+    let rows = state
+        .db
+        .read(move |conn| Ok(repo::list(conn, &filter, after, limit)?))
+        .await?;
+    Ok(web::Json(page.finish(
+        rows,
+        "id",
+        |u| (u.id, u.id),
+        UserResponse::from,
+    )))
 }
 
 /// Changes an account's role, status or verification (admins; coordinators grant or remove `trainer`).
@@ -305,9 +356,16 @@ pub async fn update_user(
     body: web::Json<UpdateUserRequest>,
 ) -> Result<web::Json<UserResponse>, ApiError> {
     if !user.is_at_least(crate::auth::Role::Coordinator) {
-        return Err(ApiError::forbidden("forbidden", "you are not allowed to do this"));
+        return Err(ApiError::forbidden(
+            "forbidden",
+            "you are not allowed to do this",
+        ));
     }
-    Ok(web::Json(service::update_user(&state, &user, id.into_inner(), body.into_inner()).await?.into()))
+    Ok(web::Json(
+        service::update_user(&state, &user, id.into_inner(), body.into_inner())
+            .await?
+            .into(),
+    ))
 }
 
 /// The caller's memberships, pending ones included.
@@ -316,8 +374,14 @@ pub async fn update_user(
         (status = 200, description = "My memberships", body = Vec<MembershipResponse>),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn list_my_memberships(state: web::Data<AppState>, user: AuthUser) -> Result<web::Json<Vec<MembershipResponse>>, ApiError> {
+pub async fn list_my_memberships(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> Result<web::Json<Vec<MembershipResponse>>, ApiError> {
     let id = user.id;
-    let rows = state.db.read(move |conn| Ok(repo::memberships_of(conn, id)?)).await?;
+    let rows = state
+        .db
+        .read(move |conn| Ok(repo::memberships_of(conn, id)?))
+        .await?;
     Ok(web::Json(rows.into_iter().map(Into::into).collect()))
 }

@@ -22,7 +22,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/auth/logout-all").post(logout_all))
         .service(resource("/auth/password/forgot").post(forgot_password))
         .service(resource("/auth/password/reset").post(reset_password))
-        .service(resource("/me").get(get_me).patch(update_me).delete(delete_me))
+        .service(
+            resource("/me")
+                .get(get_me)
+                .patch(update_me)
+                .delete(delete_me),
+        )
         .service(resource("/me/password").post(change_password))
         .service(resource("/me/export").get(export_me))
         .service(resource("/me/memberships").get(list_my_memberships))

@@ -38,7 +38,11 @@ impl User {
 
 /// Splits the stored comma-separated list.
 pub fn split_languages(stored: &str) -> Vec<String> {
-    stored.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    stored
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// A new account row.
@@ -82,7 +86,11 @@ pub struct UserChanges {
 
 /// The text `q` searches in the user list: display name and email, lower-cased.
 pub fn user_search_text(display_name: &str, email: Option<&str>) -> String {
-    format!("{} {}", display_name.to_lowercase(), email.unwrap_or_default().to_lowercase())
+    format!(
+        "{} {}",
+        display_name.to_lowercase(),
+        email.unwrap_or_default().to_lowercase()
+    )
 }
 
 /// A single-use emailed token.

@@ -5,7 +5,9 @@ use diesel::prelude::*;
 
 use crate::accounts::model::*;
 use crate::db::DbConn;
-use crate::db::schema::{email_tokens, memberships, organisations, refresh_tokens, sessions, users};
+use crate::db::schema::{
+    email_tokens, memberships, organisations, refresh_tokens, sessions, users,
+};
 
 /// One account by id.
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<User> {
@@ -14,21 +16,35 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<User> {
 
 /// One account by email, any case.
 pub fn find_by_email(conn: &mut DbConn, normalized: &str) -> QueryResult<Option<User>> {
-    users::table.filter(users::email_normalized.eq(normalized)).first(conn).optional()
+    users::table
+        .filter(users::email_normalized.eq(normalized))
+        .first(conn)
+        .optional()
 }
 
 /// Inserts an account.
 pub fn insert(conn: &mut DbConn, new: &NewUser) -> QueryResult<User> {
-    diesel::insert_into(users::table).values(new).returning(users::all_columns).get_result(conn)
+    diesel::insert_into(users::table)
+        .values(new)
+        .returning(users::all_columns)
+        .get_result(conn)
 }
 
 /// Applies profile or admin changes.
 pub fn update(conn: &mut DbConn, id: i64, changes: &UserChanges) -> QueryResult<User> {
-    diesel::update(users::table.find(id)).set(changes).returning(users::all_columns).get_result(conn)
+    diesel::update(users::table.find(id))
+        .set(changes)
+        .returning(users::all_columns)
+        .get_result(conn)
 }
 
 /// Sets a new password hash.
-pub fn set_password(conn: &mut DbConn, id: i64, hash: &str, at: NaiveDateTime) -> QueryResult<usize> {
+pub fn set_password(
+    conn: &mut DbConn,
+    id: i64,
+    hash: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
         .set((users::password_hash.eq(hash), users::updated_at.eq(at)))
         .execute(conn)
@@ -61,11 +77,18 @@ pub const DELETED_NAME: &str = "Deleted member";
 
 /// Stores a new emailed token.
 pub fn insert_email_token(conn: &mut DbConn, new: &NewEmailToken) -> QueryResult<usize> {
-    diesel::insert_into(email_tokens::table).values(new).execute(conn)
+    diesel::insert_into(email_tokens::table)
+        .values(new)
+        .execute(conn)
 }
 
 /// Spends an unexpired, unused token of `purpose`; returns its user, or `None` if it is not spendable.
-pub fn spend_email_token(conn: &mut DbConn, hash: &str, purpose: &str, at: NaiveDateTime) -> QueryResult<Option<i64>> {
+pub fn spend_email_token(
+    conn: &mut DbConn,
+    hash: &str,
+    purpose: &str,
+    at: NaiveDateTime,
+) -> QueryResult<Option<i64>> {
     let token: Option<EmailToken> = email_tokens::table
         .filter(email_tokens::token_hash.eq(hash))
         .filter(email_tokens::purpose.eq(purpose))
@@ -76,14 +99,23 @@ pub fn spend_email_token(conn: &mut DbConn, hash: &str, purpose: &str, at: Naive
         return Ok(None);
     }
     // Conditional update: of two concurrent spends, only one changes a row.
-    let spent = diesel::update(email_tokens::table.find(token.id).filter(email_tokens::used_at.is_null()))
-        .set(email_tokens::used_at.eq(Some(at)))
-        .execute(conn)?;
+    let spent = diesel::update(
+        email_tokens::table
+            .find(token.id)
+            .filter(email_tokens::used_at.is_null()),
+    )
+    .set(email_tokens::used_at.eq(Some(at)))
+    .execute(conn)?;
     Ok((spent == 1).then_some(token.user_id))
 }
 
 /// Marks every open token of `purpose` for a user as used (a new one replaces them).
-pub fn void_email_tokens(conn: &mut DbConn, user_id: i64, purpose: &str, at: NaiveDateTime) -> QueryResult<usize> {
+pub fn void_email_tokens(
+    conn: &mut DbConn,
+    user_id: i64,
+    purpose: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(
         email_tokens::table
             .filter(email_tokens::user_id.eq(user_id))
@@ -101,16 +133,24 @@ pub fn delete_email_tokens(conn: &mut DbConn, user_id: i64) -> QueryResult<usize
 
 /// Opens a login.
 pub fn insert_session(conn: &mut DbConn, new: &NewSession) -> QueryResult<Session> {
-    diesel::insert_into(sessions::table).values(new).returning(sessions::all_columns).get_result(conn)
+    diesel::insert_into(sessions::table)
+        .values(new)
+        .returning(sessions::all_columns)
+        .get_result(conn)
 }
 
 /// Stores a refresh token.
 pub fn insert_refresh_token(conn: &mut DbConn, new: &NewRefreshToken) -> QueryResult<usize> {
-    diesel::insert_into(refresh_tokens::table).values(new).execute(conn)
+    diesel::insert_into(refresh_tokens::table)
+        .values(new)
+        .execute(conn)
 }
 
 /// A refresh token by hash, with its login.
-pub fn find_refresh_token(conn: &mut DbConn, hash: &str) -> QueryResult<Option<(RefreshToken, Session)>> {
+pub fn find_refresh_token(
+    conn: &mut DbConn,
+    hash: &str,
+) -> QueryResult<Option<(RefreshToken, Session)>> {
     refresh_tokens::table
         .inner_join(sessions::table)
         .filter(refresh_tokens::token_hash.eq(hash))
@@ -121,36 +161,60 @@ pub fn find_refresh_token(conn: &mut DbConn, hash: &str) -> QueryResult<Option<(
 
 /// Spends a refresh token; false when it was spent already (by a concurrent request).
 pub fn spend_refresh_token(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<bool> {
-    let changed = diesel::update(refresh_tokens::table.find(id).filter(refresh_tokens::used_at.is_null()))
-        .set(refresh_tokens::used_at.eq(Some(at)))
-        .execute(conn)?;
+    let changed = diesel::update(
+        refresh_tokens::table
+            .find(id)
+            .filter(refresh_tokens::used_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(Some(at)))
+    .execute(conn)?;
     Ok(changed == 1)
 }
 
 /// Notes that a login was used.
 pub fn touch_session(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(sessions::table.find(id)).set(sessions::last_used_at.eq(at)).execute(conn)
+    diesel::update(sessions::table.find(id))
+        .set(sessions::last_used_at.eq(at))
+        .execute(conn)
 }
 
 /// Ends one login.
 pub fn revoke_session(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(sessions::table.find(id).filter(sessions::revoked_at.is_null()))
-        .set(sessions::revoked_at.eq(Some(at)))
-        .execute(conn)
+    diesel::update(
+        sessions::table
+            .find(id)
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(Some(at)))
+    .execute(conn)
 }
 
 /// Ends every login of a user, except `keep` when given.
-pub fn revoke_sessions(conn: &mut DbConn, user_id: i64, keep: Option<i64>, at: NaiveDateTime) -> QueryResult<usize> {
-    let open = sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::revoked_at.is_null());
+pub fn revoke_sessions(
+    conn: &mut DbConn,
+    user_id: i64,
+    keep: Option<i64>,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    let open = sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null());
     match keep {
-        Some(keep) => diesel::update(open.filter(sessions::id.ne(keep))).set(sessions::revoked_at.eq(Some(at))).execute(conn),
-        None => diesel::update(open).set(sessions::revoked_at.eq(Some(at))).execute(conn),
+        Some(keep) => diesel::update(open.filter(sessions::id.ne(keep)))
+            .set(sessions::revoked_at.eq(Some(at)))
+            .execute(conn),
+        None => diesel::update(open)
+            .set(sessions::revoked_at.eq(Some(at)))
+            .execute(conn),
     }
 }
 
 /// Every login of a user (for the data export).
 pub fn sessions_of(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<Session>> {
-    sessions::table.filter(sessions::user_id.eq(user_id)).order(sessions::id.asc()).load(conn)
+    sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .order(sessions::id.asc())
+        .load(conn)
 }
 
 /// A user's memberships with the organisation names, oldest first.
@@ -170,7 +234,10 @@ pub fn delete_memberships(conn: &mut DbConn, user_id: i64) -> QueryResult<usize>
 
 /// Asks to join an organisation.
 pub fn insert_membership(conn: &mut DbConn, new: &NewMembership) -> QueryResult<Membership> {
-    diesel::insert_into(memberships::table).values(new).returning(memberships::all_columns).get_result(conn)
+    diesel::insert_into(memberships::table)
+        .values(new)
+        .returning(memberships::all_columns)
+        .get_result(conn)
 }
 
 /// Filters of the admin user list.
@@ -183,7 +250,12 @@ pub struct UserFilter {
 }
 
 /// One page of users by id, after `after`.
-pub fn list(conn: &mut DbConn, filter: &UserFilter, after: Option<i64>, limit: i64) -> QueryResult<Vec<User>> {
+pub fn list(
+    conn: &mut DbConn,
+    filter: &UserFilter,
+    after: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<User>> {
     let mut query = users::table.into_boxed();
     if let Some(role) = &filter.role {
         query = query.filter(users::role.eq(role.clone()));
@@ -199,7 +271,11 @@ pub fn list(conn: &mut DbConn, filter: &UserFilter, after: Option<i64>, limit: i
         query = query.filter(users::id.eq_any(members));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(users::search_text.like(crate::db::like_contains(q)).escape('\\'));
+        query = query.filter(
+            users::search_text
+                .like(crate::db::like_contains(q))
+                .escape('\\'),
+        );
     }
     if let Some(after) = after {
         query = query.filter(users::id.gt(after));

@@ -41,11 +41,16 @@ impl FromRequest for AuthUser {
             let token = token?;
             let (keys, db) = match (keys, db) {
                 (Some(k), Some(d)) => (k, d),
-                _ => return Err(ApiError::internal(anyhow::anyhow!("token keys or database not configured"))),
+                _ => {
+                    return Err(ApiError::internal(anyhow::anyhow!(
+                        "token keys or database not configured"
+                    )));
+                }
             };
             let claims = keys.verify(&token)?;
-            let user_id: i64 =
-                claims.sub.parse().map_err(|_| ApiError::unauthorized("invalid_token", "the access token is not valid"))?;
+            let user_id: i64 = claims.sub.parse().map_err(|_| {
+                ApiError::unauthorized("invalid_token", "the access token is not valid")
+            })?;
             let session_id = claims.sid;
             let found: Option<(String, String)> = db
                 .read(move |conn| {
@@ -66,8 +71,14 @@ impl FromRequest for AuthUser {
                     role: Role::parse(&role).unwrap_or(Role::Member),
                     session_id,
                 }),
-                Some(_) => Err(ApiError::unauthorized("account_inactive", "this account is suspended or deleted")),
-                None => Err(ApiError::unauthorized("session_revoked", "this login has ended; log in again")),
+                Some(_) => Err(ApiError::unauthorized(
+                    "account_inactive",
+                    "this account is suspended or deleted",
+                )),
+                None => Err(ApiError::unauthorized(
+                    "session_revoked",
+                    "this login has ended; log in again",
+                )),
             }
         })
     }
@@ -77,13 +88,23 @@ fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
     let header = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
-        .ok_or_else(|| ApiError::unauthorized("missing_token", "this endpoint needs `Authorization: Bearer <token>`"))?;
-    let value = header.to_str().map_err(|_| ApiError::unauthorized("invalid_token", "the access token is not valid"))?;
-    let (scheme, token) = value
-        .split_once(' ')
-        .ok_or_else(|| ApiError::unauthorized("invalid_token", "expected `Authorization: Bearer <token>`"))?;
+        .ok_or_else(|| {
+            ApiError::unauthorized(
+                "missing_token",
+                "this endpoint needs `Authorization: Bearer <token>`",
+            )
+        })?;
+    let value = header
+        .to_str()
+        .map_err(|_| ApiError::unauthorized("invalid_token", "the access token is not valid"))?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(|| {
+        ApiError::unauthorized("invalid_token", "expected `Authorization: Bearer <token>`")
+    })?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(ApiError::unauthorized("invalid_token", "expected `Authorization: Bearer <token>`"));
+        return Err(ApiError::unauthorized(
+            "invalid_token",
+            "expected `Authorization: Bearer <token>`",
+        ));
     }
     Ok(token.trim().to_owned())
 }

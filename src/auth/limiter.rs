@@ -22,16 +22,24 @@ impl Limit {
     /// `burst` events per `period` per key.
     pub fn new(burst: u32, period: Duration) -> Self {
         let burst = NonZeroU32::new(burst.max(1)).expect("non-zero");
-        let quota = Quota::with_period(period / burst.get()).expect("non-zero period").allow_burst(burst);
-        Self { limiter: RateLimiter::keyed(quota) }
+        let quota = Quota::with_period(period / burst.get())
+            .expect("non-zero period")
+            .allow_burst(burst);
+        Self {
+            limiter: RateLimiter::keyed(quota),
+        }
     }
 
     /// Counts one event for `key`; 429 with `Retry-After` when over the limit.
     pub fn hit(&self, key: &str) -> Result<(), ApiError> {
-        self.limiter.check_key(&key.to_owned()).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            ApiError::RateLimited { retry_after: wait.as_secs().max(1) }
-        })?;
+        self.limiter
+            .check_key(&key.to_owned())
+            .map_err(|not_until| {
+                let wait = not_until.wait_time_from(DefaultClock::default().now());
+                ApiError::RateLimited {
+                    retry_after: wait.as_secs().max(1),
+                }
+            })?;
         self.maybe_shrink();
         Ok(())
     }
@@ -56,7 +64,10 @@ impl FailureLimit {
         // The limiter lets `max_failures - 1` through; the next failure is refused, which blocks.
         let burst = max_failures.saturating_sub(1).max(1);
         let per_event = period / max_failures.max(1);
-        Self { failures: Limit::new(burst, per_event * burst), blocked: Mutex::new(HashMap::new()) }
+        Self {
+            failures: Limit::new(burst, per_event * burst),
+            blocked: Mutex::new(HashMap::new()),
+        }
     }
 
     /// 429 when `key` is blocked.
@@ -65,7 +76,9 @@ impl FailureLimit {
         if let Some(until) = blocked.get(key).copied() {
             let now = Instant::now();
             if until > now {
-                return Err(ApiError::RateLimited { retry_after: (until - now).as_secs().max(1) });
+                return Err(ApiError::RateLimited {
+                    retry_after: (until - now).as_secs().max(1),
+                });
             }
             blocked.remove(key);
         }
@@ -80,7 +93,10 @@ impl FailureLimit {
                 let now = Instant::now();
                 blocked.retain(|_, until| *until > now);
             }
-            blocked.insert(key.to_owned(), Instant::now() + Duration::from_secs(retry_after));
+            blocked.insert(
+                key.to_owned(),
+                Instant::now() + Duration::from_secs(retry_after),
+            );
         }
     }
 }

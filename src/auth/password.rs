@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use actix_web::web;
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString, rand_core::OsRng};
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString, rand_core::OsRng,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use tokio::sync::Semaphore;
 
@@ -26,10 +28,16 @@ impl Password {
     pub fn parse_new(raw: String, context: &[&str]) -> Result<Self, (&'static str, String)> {
         let chars = raw.chars().count();
         if chars < MIN_CHARS {
-            return Err(("too_short", format!("must be at least {MIN_CHARS} characters")));
+            return Err((
+                "too_short",
+                format!("must be at least {MIN_CHARS} characters"),
+            ));
         }
         if chars > MAX_CHARS {
-            return Err(("too_long", format!("must be at most {MAX_CHARS} characters")));
+            return Err((
+                "too_long",
+                format!("must be at most {MAX_CHARS} characters"),
+            ));
         }
         // zxcvbn's cost grows with length; the first 100 characters tell enough.
         let head: String = raw.chars().take(100).collect();
@@ -77,8 +85,10 @@ pub struct PasswordHasher {
 impl PasswordHasher {
     /// A hasher running `parallel` hashes at once, with `max_queued` waiting at most.
     pub fn new(parallel: usize, max_queued: usize) -> Self {
-        let dummy = hash_blocking(&Password::unchecked("dummy password for unknown accounts".to_owned()))
-            .expect("argon2 with fixed parameters cannot fail");
+        let dummy = hash_blocking(&Password::unchecked(
+            "dummy password for unknown accounts".to_owned(),
+        ))
+        .expect("argon2 with fixed parameters cannot fail");
         Self {
             permits: Arc::new(Semaphore::new(parallel.max(1))),
             queued: Arc::new(AtomicUsize::new(0)),
@@ -89,7 +99,9 @@ impl PasswordHasher {
 
     /// One hash at a time per CPU, 64 waiting per CPU.
     pub fn for_this_machine() -> Self {
-        let cpus = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
+        let cpus = std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(1);
         Self::new(cpus, cpus * 64)
     }
 
@@ -106,7 +118,10 @@ impl PasswordHasher {
         Ok(known && matches)
     }
 
-    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
         if self.queued.fetch_add(1, Ordering::SeqCst) >= self.max_queued {
             self.queued.fetch_sub(1, Ordering::SeqCst);
             return Err(ApiError::Overloaded { retry_after: 1 });
@@ -153,10 +168,24 @@ mod tests {
 
     #[test]
     fn weak_passwords_are_refused() {
-        assert_eq!(Password::parse_new("short".into(), &[]).unwrap_err().0, "too_short");
-        assert_eq!(Password::parse_new("password123".into(), &[]).unwrap_err().0, "too_common");
-        assert_eq!(Password::parse_new("qwertyuiop".into(), &[]).unwrap_err().0, "too_common");
-        assert_eq!(Password::parse_new("x".repeat(257), &[]).unwrap_err().0, "too_long");
+        assert_eq!(
+            Password::parse_new("short".into(), &[]).unwrap_err().0,
+            "too_short"
+        );
+        assert_eq!(
+            Password::parse_new("password123".into(), &[])
+                .unwrap_err()
+                .0,
+            "too_common"
+        );
+        assert_eq!(
+            Password::parse_new("qwertyuiop".into(), &[]).unwrap_err().0,
+            "too_common"
+        );
+        assert_eq!(
+            Password::parse_new("x".repeat(257), &[]).unwrap_err().0,
+            "too_long"
+        );
         assert!(Password::parse_new("solidarity-lantern-typhoon-42".into(), &[]).is_ok());
     }
 
@@ -169,16 +198,31 @@ mod tests {
     #[test]
     fn hashes_are_argon2id_phc_strings_with_owasp_parameters() {
         let hash = hash_blocking(&Password::unchecked("solidarity-lantern".into())).unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert!(verify_blocking(&Password::unchecked("solidarity-lantern".into()), &hash));
-        assert!(!verify_blocking(&Password::unchecked("solidarity-lanterns".into()), &hash));
-        assert!(!verify_blocking(&Password::unchecked("x".into()), "not a hash"));
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(verify_blocking(
+            &Password::unchecked("solidarity-lantern".into()),
+            &hash
+        ));
+        assert!(!verify_blocking(
+            &Password::unchecked("solidarity-lanterns".into()),
+            &hash
+        ));
+        assert!(!verify_blocking(
+            &Password::unchecked("x".into()),
+            "not a hash"
+        ));
     }
 
     #[actix_web::test]
     async fn a_full_queue_answers_overloaded() {
         let hasher = PasswordHasher::new(1, 0);
-        let err = hasher.hash(Password::unchecked("whatever-long".into())).await.unwrap_err();
+        let err = hasher
+            .hash(Password::unchecked("whatever-long".into()))
+            .await
+            .unwrap_err();
         assert!(matches!(err, ApiError::Overloaded { .. }));
     }
 }

@@ -7,7 +7,9 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 
 /// Platform roles, from least to most powerful.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// A trainee or union member (the default).
@@ -63,7 +65,10 @@ pub fn authorize(actor: &AuthUser, action: Action) -> Result<(), ApiError> {
     if allowed(actor, action) {
         Ok(())
     } else {
-        Err(ApiError::forbidden("forbidden", "you are not allowed to do this"))
+        Err(ApiError::forbidden(
+            "forbidden",
+            "you are not allowed to do this",
+        ))
     }
 }
 
@@ -74,11 +79,18 @@ pub fn allowed(actor: &AuthUser, action: Action) -> bool {
     match action {
         Action::ListUsers => role == Admin,
         // Nobody changes their own role or status: an admin cannot lock the platform out by mistake.
-        Action::ChangeRole { target, .. } | Action::ChangeAccountStatus { target } if target == actor.id => false,
+        Action::ChangeRole { target, .. } | Action::ChangeAccountStatus { target }
+            if target == actor.id =>
+        {
+            false
+        }
         Action::ChangeRole { from, to, .. } => match role {
             Admin => true,
             // Coordinators grant and remove the trainer role, and nothing else.
-            Coordinator => matches!((from, to), (Member, Trainer) | (Trainer, Member) | (Member, Member) | (Trainer, Trainer)),
+            Coordinator => matches!(
+                (from, to),
+                (Member, Trainer) | (Trainer, Member) | (Member, Member) | (Trainer, Trainer)
+            ),
             _ => false,
         },
         Action::ChangeAccountStatus { .. } => role == Admin,
@@ -94,7 +106,11 @@ mod tests {
     use super::*;
 
     fn actor(role: Role) -> AuthUser {
-        AuthUser { id: 1, role, session_id: 1 }
+        AuthUser {
+            id: 1,
+            role,
+            session_id: 1,
+        }
     }
 
     #[test]
@@ -102,17 +118,67 @@ mod tests {
         use Role::*;
         let table: &[(Action, [bool; 4])] = &[
             (Action::ListUsers, [false, false, false, true]),
-            (Action::ChangeRole { target: 2, from: Member, to: Trainer }, [false, false, true, true]),
-            (Action::ChangeRole { target: 2, from: Trainer, to: Member }, [false, false, true, true]),
-            (Action::ChangeRole { target: 2, from: Member, to: Coordinator }, [false, false, false, true]),
-            (Action::ChangeRole { target: 2, from: Admin, to: Member }, [false, false, false, true]),
-            (Action::ChangeRole { target: 1, from: Admin, to: Member }, [false, false, false, false]),
-            (Action::ChangeAccountStatus { target: 2 }, [false, false, false, true]),
-            (Action::ChangeAccountStatus { target: 1 }, [false, false, false, false]),
+            (
+                Action::ChangeRole {
+                    target: 2,
+                    from: Member,
+                    to: Trainer,
+                },
+                [false, false, true, true],
+            ),
+            (
+                Action::ChangeRole {
+                    target: 2,
+                    from: Trainer,
+                    to: Member,
+                },
+                [false, false, true, true],
+            ),
+            (
+                Action::ChangeRole {
+                    target: 2,
+                    from: Member,
+                    to: Coordinator,
+                },
+                [false, false, false, true],
+            ),
+            (
+                Action::ChangeRole {
+                    target: 2,
+                    from: Admin,
+                    to: Member,
+                },
+                [false, false, false, true],
+            ),
+            (
+                Action::ChangeRole {
+                    target: 1,
+                    from: Admin,
+                    to: Member,
+                },
+                [false, false, false, false],
+            ),
+            (
+                Action::ChangeAccountStatus { target: 2 },
+                [false, false, false, true],
+            ),
+            (
+                Action::ChangeAccountStatus { target: 1 },
+                [false, false, false, false],
+            ),
             (Action::WriteOrganisations, [false, false, true, true]),
-            (Action::DecideMembership { is_leader: false }, [false, false, true, true]),
-            (Action::DecideMembership { is_leader: true }, [true, true, true, true]),
-            (Action::ListMembers { is_leader: false }, [false, false, true, true]),
+            (
+                Action::DecideMembership { is_leader: false },
+                [false, false, true, true],
+            ),
+            (
+                Action::DecideMembership { is_leader: true },
+                [true, true, true, true],
+            ),
+            (
+                Action::ListMembers { is_leader: false },
+                [false, false, true, true],
+            ),
         ];
         for (action, expected) in table {
             for (role, want) in Role::ALL.into_iter().zip(expected) {

@@ -52,7 +52,11 @@ impl TokenKeys {
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
         validation.leeway = 5;
-        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+        }
     }
 
     /// Keys from `BAYANIHAN_JWT_SECRET`, or from a random key kept in `{data_dir}/jwt-secret`
@@ -63,7 +67,9 @@ impl TokenKeys {
         }
         let path = data_dir.join("jwt-secret");
         if let Ok(existing) = std::fs::read_to_string(&path) {
-            let key = STANDARD.decode(existing.trim()).map_err(|e| anyhow::anyhow!("{} is corrupt: {e}", path.display()))?;
+            let key = STANDARD
+                .decode(existing.trim())
+                .map_err(|e| anyhow::anyhow!("{} is corrupt: {e}", path.display()))?;
             anyhow::ensure!(key.len() >= 32, "{} holds too short a key", path.display());
             return Ok(Self::from_secret(&key));
         }
@@ -87,7 +93,12 @@ impl TokenKeys {
     }
 
     /// A new access token; returns it and its lifetime in seconds.
-    pub fn issue(&self, user_id: i64, role: &str, session_id: i64) -> Result<(String, i64), ApiError> {
+    pub fn issue(
+        &self,
+        user_id: i64,
+        role: &str,
+        session_id: i64,
+    ) -> Result<(String, i64), ApiError> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
@@ -108,12 +119,15 @@ impl TokenKeys {
     /// audience, or expired).
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
         use jsonwebtoken::errors::ErrorKind;
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map(|data| data.claims).map_err(|e| {
-            match e.kind() {
-                ErrorKind::ExpiredSignature => ApiError::unauthorized("token_expired", "the access token has expired; refresh it"),
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|e| match e.kind() {
+                ErrorKind::ExpiredSignature => ApiError::unauthorized(
+                    "token_expired",
+                    "the access token has expired; refresh it",
+                ),
                 _ => ApiError::unauthorized("invalid_token", "the access token is not valid"),
-            }
-        })
+            })
     }
 }
 
@@ -126,7 +140,10 @@ pub fn new_opaque_token() -> String {
 
 /// How opaque tokens are stored: only their SHA-256 (they are random, so no salt is needed).
 pub fn hash_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -139,7 +156,10 @@ mod tests {
         let (token, ttl) = keys.issue(7, "member", 3).unwrap();
         assert_eq!(ttl, 900);
         let claims = keys.verify(&token).unwrap();
-        assert_eq!((claims.sub.as_str(), claims.sid, claims.role.as_str()), ("7", 3, "member"));
+        assert_eq!(
+            (claims.sub.as_str(), claims.sid, claims.role.as_str()),
+            ("7", 3, "member")
+        );
         let other = TokenKeys::from_secret(b"another-key-another-key-another!");
         assert!(other.verify(&token).is_err());
     }
@@ -162,7 +182,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("jwt-secret")).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join("jwt-secret"))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

@@ -162,12 +162,12 @@ impl Db {
         size: u32,
         timeout: Duration,
     ) -> anyhow::Result<Self> {
-        if let DatabaseUrl::Sqlite(path) = &url {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    anyhow::anyhow!("cannot create database folder {}: {e}", dir.display())
-                })?;
-            }
+        if let DatabaseUrl::Sqlite(path) = &url
+            && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                anyhow::anyhow!("cannot create database folder {}: {e}", dir.display())
+            })?;
         }
         let manager = ConnectionManager::new(url.clone());
         // Fail fast with the real error when the database cannot be reached at all.

@@ -90,7 +90,14 @@ diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(memberships -> organisations (organisation_id));
-diesel::allow_tables_to_appear_in_same_query!(organisations, users, email_tokens, sessions, refresh_tokens, memberships);
+diesel::allow_tables_to_appear_in_same_query!(
+    organisations,
+    users,
+    email_tokens,
+    sessions,
+    refresh_tokens,
+    memberships
+);
 
 diesel::table! {
     email_outbox (id) {

@@ -9,7 +9,9 @@ use serde::{Deserialize, Deserializer, de::Error};
 fn integral<E: Error, T: TryFrom<i64>>(n: serde_json::Number) -> Result<T, E> {
     let value = match (n.as_i64(), n.as_f64()) {
         (Some(i), _) => Some(i),
-        (None, Some(f)) if f.fract() == 0.0 && f >= i64::MIN as f64 && f <= i64::MAX as f64 => Some(f as i64),
+        (None, Some(f)) if f.fract() == 0.0 && f >= i64::MIN as f64 && f <= i64::MAX as f64 => {
+            Some(f as i64)
+        }
         _ => None,
     };
     value
@@ -24,12 +26,16 @@ pub fn int<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<T, D::Err
 
 /// An optional integer field (`#[serde(default, deserialize_with = "…")]`).
 pub fn opt_int<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<Option<T>, D::Error> {
-    Option::<serde_json::Number>::deserialize(d)?.map(integral).transpose()
+    Option::<serde_json::Number>::deserialize(d)?
+        .map(integral)
+        .transpose()
 }
 
 /// An integer field that may be absent (leave alone), `null` (clear) or set
 /// (`#[serde(default, deserialize_with = "…")]`).
-pub fn double_opt_int<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+pub fn double_opt_int<'de, D: Deserializer<'de>, T: TryFrom<i64>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
     opt_int(d).map(Some)
 }
 

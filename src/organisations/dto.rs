@@ -219,6 +219,7 @@ pub struct CreateOrganisationRequest {
     pub kind: OrganisationKind,
     /// The organisation this one belongs to; its kind must be higher in the hierarchy
     /// (international > regional > national_centre > federation > union).
+    #[serde(default, deserialize_with = "crate::http::json::opt_int")]
     pub parent_id: Option<i64>,
     /// A short snake_case word, e.g. `education`, `platform_work`.
     #[schema(max_length = 40, pattern = "^[a-z][a-z0-9]*(_[a-z0-9]+)*$")]
@@ -248,7 +249,7 @@ pub struct UpdateOrganisationRequest {
     #[schema(nullable = false)]
     pub kind: Option<OrganisationKind>,
     /// The new parent; `null` makes the organisation top-level.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::http::json::double_opt_int")]
     #[schema(value_type = Option<i64>)]
     pub parent_id: Option<Option<i64>>,
     /// A short snake_case word; `null` removes it.

@@ -29,36 +29,90 @@ pub const DEMO_PASSWORD: &str = "bayanihan-demo-2026";
 
 /// A demo account: email, display name, role, country, language, and union role and
 /// membership status in TUCP.
-type DemoUser = (&'static str, &'static str, &'static str, &'static str, &'static str, Option<(&'static str, &'static str)>);
+type DemoUser = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(&'static str, &'static str)>,
+);
 
 /// The demo accounts, one per role (see the README).
 pub const DEMO_USERS: &[DemoUser] = &[
-    ("admin@demo.bayanihan.org", "Demo Admin", "admin", "SG", "en", None),
-    ("coordinator@demo.bayanihan.org", "Maria Santos (coordinator)", "coordinator", "PH", "en", None),
-    ("trainer@demo.bayanihan.org", "Ravi Kumar (e-trainer)", "trainer", "IN", "en", None),
-    ("leader@demo.bayanihan.org", "Jose Reyes (TUCP leader)", "member", "PH", "fil", Some(("leader", "approved"))),
-    ("member@demo.bayanihan.org", "Ana Cruz (member)", "member", "PH", "fil", Some(("member", "approved"))),
-    ("newcomer@demo.bayanihan.org", "Lito Garcia (asks to join)", "member", "PH", "fil", Some(("member", "pending"))),
+    (
+        "admin@demo.bayanihan.org",
+        "Demo Admin",
+        "admin",
+        "SG",
+        "en",
+        None,
+    ),
+    (
+        "coordinator@demo.bayanihan.org",
+        "Maria Santos (coordinator)",
+        "coordinator",
+        "PH",
+        "en",
+        None,
+    ),
+    (
+        "trainer@demo.bayanihan.org",
+        "Ravi Kumar (e-trainer)",
+        "trainer",
+        "IN",
+        "en",
+        None,
+    ),
+    (
+        "leader@demo.bayanihan.org",
+        "Jose Reyes (TUCP leader)",
+        "member",
+        "PH",
+        "fil",
+        Some(("leader", "approved")),
+    ),
+    (
+        "member@demo.bayanihan.org",
+        "Ana Cruz (member)",
+        "member",
+        "PH",
+        "fil",
+        Some(("member", "approved")),
+    ),
+    (
+        "newcomer@demo.bayanihan.org",
+        "Lito Garcia (asks to join)",
+        "member",
+        "PH",
+        "fil",
+        Some(("member", "pending")),
+    ),
 ];
 
 /// Loads the demo directory and the demo accounts; running it again adds nothing.
 pub fn demo(db: &Db) -> anyhow::Result<SeedReport> {
     let mut conn = db.conn()?;
-    let organisations = write_transaction(&mut conn, |conn| demo_organisations(conn))?;
+    let organisations = write_transaction(&mut conn, demo_organisations)?;
     let hash = demo_password_hash()?;
     let users = write_transaction(&mut conn, |conn| demo_users(conn, &hash))?;
-    Ok(SeedReport { organisations, users })
+    Ok(SeedReport {
+        organisations,
+        users,
+    })
 }
 
 fn demo_password_hash() -> anyhow::Result<String> {
     use crate::auth::password::{Password, hash_blocking};
-    hash_blocking(&Password::unchecked(DEMO_PASSWORD.to_owned())).map_err(|e| anyhow::anyhow!("{e}"))
+    hash_blocking(&Password::unchecked(DEMO_PASSWORD.to_owned()))
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 fn demo_users(conn: &mut DbConn, hash: &str) -> Result<usize, ApiError> {
     use crate::accounts::model::{NewMembership, NewUser, user_search_text};
     use crate::accounts::repo as users;
-    let tucp = repo::find_by_name(conn, "PH", "Trade Union Congress of the Philippines")?.map(|o| o.id);
+    let tucp =
+        repo::find_by_name(conn, "PH", "Trade Union Congress of the Philippines")?.map(|o| o.id);
     let mut added = 0;
     for (email, name, role, country, language, membership) in DEMO_USERS {
         if users::find_by_email(conn, email)?.is_some() {
@@ -74,7 +128,11 @@ fn demo_users(conn: &mut DbConn, hash: &str) -> Result<usize, ApiError> {
                 display_name: (*name).to_owned(),
                 country: Some((*country).to_owned()),
                 preferred_language: (*language).to_owned(),
-                other_languages: if *language == "en" { String::new() } else { "en".to_owned() },
+                other_languages: if *language == "en" {
+                    String::new()
+                } else {
+                    "en".to_owned()
+                },
                 gender: None,
                 birth_year: None,
                 role: (*role).to_owned(),

@@ -30,12 +30,17 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..")
-            && !raw.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
+            && !raw
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
             && !local.contains('@');
         if !valid {
             return Err("is not an email address".to_owned());
         }
-        Ok(Self { raw: raw.to_owned(), normalized: raw.to_lowercase() })
+        Ok(Self {
+            raw: raw.to_owned(),
+            normalized: raw.to_lowercase(),
+        })
     }
 
     /// The address as given.
@@ -70,7 +75,17 @@ mod tests {
 
     #[test]
     fn refuses_what_cannot_be_an_address() {
-        for bad in ["", "ana", "ana@", "@union.org", "ana@union", "ana @union.org", "a@b@c.org", "ana@.org", "ana@union..org"] {
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@union.org",
+            "ana@union",
+            "ana @union.org",
+            "a@b@c.org",
+            "ana@.org",
+            "ana@union..org",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }

@@ -16,13 +16,18 @@ impl LanguageTag {
         let raw = raw.trim();
         let mut parts = raw.split(['-', '_']);
         let language = parts.next().unwrap_or_default();
-        if !(2..=3).contains(&language.len()) || !language.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Err(format!("`{raw}` is not a BCP 47 language tag (e.g. `en`, `fil`, `zh-Hans`)"));
+        if !(2..=3).contains(&language.len()) || !language.chars().all(|c| c.is_ascii_alphabetic())
+        {
+            return Err(format!(
+                "`{raw}` is not a BCP 47 language tag (e.g. `en`, `fil`, `zh-Hans`)"
+            ));
         }
         let mut tag = language.to_ascii_lowercase();
         for part in parts {
             if !(2..=8).contains(&part.len()) || !part.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return Err(format!("`{raw}` is not a BCP 47 language tag (e.g. `en`, `fil`, `zh-Hans`)"));
+                return Err(format!(
+                    "`{raw}` is not a BCP 47 language tag (e.g. `en`, `fil`, `zh-Hans`)"
+                ));
             }
             tag.push('-');
             if part.len() == 4 && part.chars().all(|c| c.is_ascii_alphabetic()) {

@@ -19,11 +19,15 @@ fn registration(email: &str) -> Value {
 }
 
 async fn register_and_verify(app: &TestApp, email: &str) -> i64 {
-    let res = app.post_json("/api/v1/auth/register", &registration(email)).await;
+    let res = app
+        .post_json("/api/v1/auth/register", &registration(email))
+        .await;
     assert_eq!(res.status().as_u16(), 201);
     let body: Value = res.json().await.unwrap();
     let token = app.last_link_token(email);
-    let res = app.post_json("/api/v1/auth/verify-email", &json!({"token": token})).await;
+    let res = app
+        .post_json("/api/v1/auth/verify-email", &json!({"token": token}))
+        .await;
     assert_eq!(res.status().as_u16(), 204);
     body["id"].as_i64().unwrap()
 }
@@ -31,13 +35,27 @@ async fn register_and_verify(app: &TestApp, email: &str) -> i64 {
 #[tokio::test]
 async fn register_verify_login_and_read_me() {
     let app = spawn_app().await;
-    let res = app.post_json("/api/v1/auth/register", &registration("Ana.Cruz@Example.org")).await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/register",
+            &registration("Ana.Cruz@Example.org"),
+        )
+        .await;
     assert_eq!(res.status().as_u16(), 201);
-    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
+    let location = res
+        .headers()
+        .get("location")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     let user: Value = res.json().await.unwrap();
     assert_eq!(location, format!("/api/v1/users/{}", user["id"]));
     assert_eq!(user["display_name"], "Ana Cruz", "whitespace is normalised");
-    assert_eq!(user["preferred_language"], "fil", "language tag in canonical case");
+    assert_eq!(
+        user["preferred_language"], "fil",
+        "language tag in canonical case"
+    );
     assert_eq!(user["role"], "member");
     assert_eq!(user["email_verified"], false);
     assert!(user.get("password").is_none() && user.get("password_hash").is_none());
@@ -46,27 +64,58 @@ async fn register_verify_login_and_read_me() {
     let outbox = app.outbox();
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].0, "Ana.Cruz@Example.org");
-    assert!(outbox[0].2.contains("http://frontend.test/verify-email?token="), "{}", outbox[0].2);
+    assert!(
+        outbox[0]
+            .2
+            .contains("http://frontend.test/verify-email?token="),
+        "{}",
+        outbox[0].2
+    );
 
     // Not verified yet: the right password still cannot log in.
-    let res = app.post_json("/api/v1/auth/login", &json!({"email": "ana.cruz@example.org", "password": GOOD_PASSWORD})).await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"email": "ana.cruz@example.org", "password": GOOD_PASSWORD}),
+        )
+        .await;
     assert_problem(res, 403, "email_not_verified").await;
 
     let token = app.last_link_token("Ana.Cruz@Example.org");
-    let res = app.post_json("/api/v1/auth/verify-email", &json!({"token": token})).await;
+    let res = app
+        .post_json("/api/v1/auth/verify-email", &json!({"token": token}))
+        .await;
     assert_eq!(res.status().as_u16(), 204);
-    let res = app.post_json("/api/v1/auth/verify-email", &json!({"token": token})).await;
+    let res = app
+        .post_json("/api/v1/auth/verify-email", &json!({"token": token}))
+        .await;
     let body = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(body["errors"][0]["field"], "token", "single use");
 
-    let res = app.post_json("/api/v1/auth/login", &json!({"email": "ANA.CRUZ@example.org", "password": GOOD_PASSWORD})).await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"email": "ANA.CRUZ@example.org", "password": GOOD_PASSWORD}),
+        )
+        .await;
     assert_eq!(res.status().as_u16(), 200);
     let tokens: Value = res.json().await.unwrap();
     assert_eq!(tokens["token_type"], "Bearer");
     assert_eq!(tokens["expires_in"], 900);
-    assert!(tokens["refresh_token"].as_str().unwrap().len() >= 43, "256 bits of randomness");
+    assert!(
+        tokens["refresh_token"].as_str().unwrap().len() >= 43,
+        "256 bits of randomness"
+    );
 
-    let res = app.authed(Method::GET, "/api/v1/me", tokens["access_token"].as_str().unwrap()).send().await.unwrap();
+    let res = app
+        .authed(
+            Method::GET,
+            "/api/v1/me",
+            tokens["access_token"].as_str().unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 200);
     assert!(res.headers().get("etag").is_some());
     let me: Value = res.json().await.unwrap();
@@ -87,41 +136,96 @@ async fn registration_refuses_bad_input_and_duplicate_emails() {
         )
         .await;
     let body = assert_problem(res, 422, "validation_failed").await;
-    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
-    for field in ["email", "password", "display_name", "country", "preferred_language", "birth_year"] {
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for field in [
+        "email",
+        "password",
+        "display_name",
+        "country",
+        "preferred_language",
+        "birth_year",
+    ] {
         assert!(fields.contains(&field), "{field} missing from {body}");
     }
     let short = json!({"email": "a@example.org", "password": "short", "display_name": "A", "country": "PH", "preferred_language": "en"});
-    let body = assert_problem(app.post_json("/api/v1/auth/register", &short).await, 422, "validation_failed").await;
+    let body = assert_problem(
+        app.post_json("/api/v1/auth/register", &short).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(body["errors"][0]["code"], "too_short");
 
     // Roles, statuses and ids are never read from the body.
     let mut with_role = registration("b@example.org");
     with_role["role"] = json!("admin");
-    assert_problem(app.post_json("/api/v1/auth/register", &with_role).await, 400, "unknown_field").await;
+    assert_problem(
+        app.post_json("/api/v1/auth/register", &with_role).await,
+        400,
+        "unknown_field",
+    )
+    .await;
 
-    assert_eq!(app.post_json("/api/v1/auth/register", &registration("dup@example.org")).await.status().as_u16(), 201);
-    let res = app.post_json("/api/v1/auth/register", &registration("DUP@example.ORG")).await;
+    assert_eq!(
+        app.post_json("/api/v1/auth/register", &registration("dup@example.org"))
+            .await
+            .status()
+            .as_u16(),
+        201
+    );
+    let res = app
+        .post_json("/api/v1/auth/register", &registration("DUP@example.ORG"))
+        .await;
     assert_problem(res, 409, "email_taken").await;
-    assert!(app.outbox().len() == 1, "nothing half-written: one email for one account");
+    assert!(
+        app.outbox().len() == 1,
+        "nothing half-written: one email for one account"
+    );
 
     let mut unknown_org = registration("c@example.org");
     unknown_org["organisation_id"] = json!(999_999);
-    let body = assert_problem(app.post_json("/api/v1/auth/register", &unknown_org).await, 422, "validation_failed").await;
+    let body = assert_problem(
+        app.post_json("/api/v1/auth/register", &unknown_org).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(body["errors"][0]["field"], "organisation_id");
 }
 
 #[tokio::test]
 async fn registering_with_an_organisation_asks_to_join_it() {
     let app = spawn_app().await;
-    let org = app.insert_org("Sentro", None, "PH", bayanihan::organisations::model::OrganisationKind::NationalCentre, None);
+    let org = app.insert_org(
+        "Sentro",
+        None,
+        "PH",
+        bayanihan::organisations::model::OrganisationKind::NationalCentre,
+        None,
+    );
     let mut body = registration("joiner@example.org");
     body["organisation_id"] = json!(org);
-    assert_eq!(app.post_json("/api/v1/auth/register", &body).await.status().as_u16(), 201);
+    assert_eq!(
+        app.post_json("/api/v1/auth/register", &body)
+            .await
+            .status()
+            .as_u16(),
+        201
+    );
     let token = app.last_link_token("joiner@example.org");
-    app.post_json("/api/v1/auth/verify-email", &json!({"token": token})).await;
+    app.post_json("/api/v1/auth/verify-email", &json!({"token": token}))
+        .await;
     let (access, _) = app.login("joiner@example.org", GOOD_PASSWORD).await;
-    let res = app.authed(Method::GET, "/api/v1/me/memberships", &access).send().await.unwrap();
+    let res = app
+        .authed(Method::GET, "/api/v1/me/memberships", &access)
+        .send()
+        .await
+        .unwrap();
     let memberships: Value = res.json().await.unwrap();
     assert_eq!(memberships[0]["organisation_id"], org);
     assert_eq!(memberships[0]["status"], "pending");
@@ -132,9 +236,19 @@ async fn failed_logins_look_alike_and_are_throttled_per_account() {
     let app = spawn_app().await;
     let user = app.user("member").await;
     let wrong = json!({"email": user.email, "password": "not-the-password"});
-    assert_problem(app.post_json("/api/v1/auth/login", &wrong).await, 401, "invalid_credentials").await;
+    assert_problem(
+        app.post_json("/api/v1/auth/login", &wrong).await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
     let unknown = json!({"email": "nobody@example.org", "password": "not-the-password"});
-    assert_problem(app.post_json("/api/v1/auth/login", &unknown).await, 401, "invalid_credentials").await;
+    assert_problem(
+        app.post_json("/api/v1/auth/login", &unknown).await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
 
     for _ in 0..4 {
         app.post_json("/api/v1/auth/login", &wrong).await;
@@ -142,7 +256,14 @@ async fn failed_logins_look_alike_and_are_throttled_per_account() {
     // Five failures: now even the right password waits.
     let right = json!({"email": user.email, "password": user.password});
     let res = app.post_json("/api/v1/auth/login", &right).await;
-    let retry: u64 = res.headers().get("retry-after").unwrap().to_str().unwrap().parse().unwrap();
+    let retry: u64 = res
+        .headers()
+        .get("retry-after")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(retry >= 1);
     assert_problem(res, 429, "rate_limited").await;
 }
@@ -151,23 +272,52 @@ async fn failed_logins_look_alike_and_are_throttled_per_account() {
 async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_login() {
     let app = spawn_app().await;
     let user = app.user("member").await;
-    let res = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": user.refresh_token})).await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": user.refresh_token}),
+        )
+        .await;
     assert_eq!(res.status().as_u16(), 200);
     let second: Value = res.json().await.unwrap();
     let second_refresh = second["refresh_token"].as_str().unwrap().to_owned();
     let second_access = second["access_token"].as_str().unwrap().to_owned();
     assert_ne!(second_refresh, user.refresh_token);
-    assert_eq!(app.authed(Method::GET, "/api/v1/me", &second_access).send().await.unwrap().status().as_u16(), 200);
+    assert_eq!(
+        app.authed(Method::GET, "/api/v1/me", &second_access)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
 
     // The first token again: the whole login is revoked, descendants included.
-    let res = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": user.refresh_token})).await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": user.refresh_token}),
+        )
+        .await;
     assert_problem(res, 401, "refresh_token_reused").await;
-    let res = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": second_refresh})).await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": second_refresh}),
+        )
+        .await;
     assert_problem(res, 401, "session_revoked").await;
-    let res = app.authed(Method::GET, "/api/v1/me", &second_access).send().await.unwrap();
+    let res = app
+        .authed(Method::GET, "/api/v1/me", &second_access)
+        .send()
+        .await
+        .unwrap();
     assert_problem(res, 401, "session_revoked").await;
 
-    let res = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": "made-up"})).await;
+    let res = app
+        .post_json("/api/v1/auth/refresh", &json!({"refresh_token": "made-up"}))
+        .await;
     assert_problem(res, 401, "invalid_refresh_token").await;
 }
 
@@ -177,20 +327,62 @@ async fn logout_ends_one_login_and_logout_all_ends_every_login() {
     let user = app.user("member").await;
     let (other_access, other_refresh) = app.login(&user.email, &user.password).await;
 
-    let res = app.authed(Method::POST, "/api/v1/auth/logout", &user.token).send().await.unwrap();
+    let res = app
+        .authed(Method::POST, "/api/v1/auth/logout", &user.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 204);
-    assert_problem(app.authed(Method::GET, "/api/v1/me", &user.token).send().await.unwrap(), 401, "session_revoked").await;
-    let res = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": user.refresh_token})).await;
+    assert_problem(
+        app.authed(Method::GET, "/api/v1/me", &user.token)
+            .send()
+            .await
+            .unwrap(),
+        401,
+        "session_revoked",
+    )
+    .await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": user.refresh_token}),
+        )
+        .await;
     assert_eq!(res.status().as_u16(), 401);
-    assert_eq!(app.authed(Method::GET, "/api/v1/me", &other_access).send().await.unwrap().status().as_u16(), 200);
+    assert_eq!(
+        app.authed(Method::GET, "/api/v1/me", &other_access)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
 
     let (third_access, _) = app.login(&user.email, &user.password).await;
-    let res = app.authed(Method::POST, "/api/v1/auth/logout-all", &third_access).send().await.unwrap();
+    let res = app
+        .authed(Method::POST, "/api/v1/auth/logout-all", &third_access)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 204);
     for token in [&other_access, &third_access] {
-        assert_eq!(app.authed(Method::GET, "/api/v1/me", token).send().await.unwrap().status().as_u16(), 401);
+        assert_eq!(
+            app.authed(Method::GET, "/api/v1/me", token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+            401
+        );
     }
-    let res = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": other_refresh})).await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": other_refresh}),
+        )
+        .await;
     assert_eq!(res.status().as_u16(), 401);
 }
 
@@ -199,27 +391,75 @@ async fn password_reset_by_email_link() {
     let app = spawn_app().await;
     let user = app.user("member").await;
     // The same answer whether or not the account exists.
-    let res = app.post_json("/api/v1/auth/password/forgot", &json!({"email": "nobody@example.org"})).await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/password/forgot",
+            &json!({"email": "nobody@example.org"}),
+        )
+        .await;
     assert_eq!(res.status().as_u16(), 202);
     assert!(app.outbox().is_empty());
-    let res = app.post_json("/api/v1/auth/password/forgot", &json!({"email": user.email.to_uppercase()})).await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/password/forgot",
+            &json!({"email": user.email.to_uppercase()}),
+        )
+        .await;
     assert_eq!(res.status().as_u16(), 202);
     let token = app.last_link_token(&user.email);
-    assert!(app.outbox().last().unwrap().2.contains("http://frontend.test/reset-password?token="));
+    assert!(
+        app.outbox()
+            .last()
+            .unwrap()
+            .2
+            .contains("http://frontend.test/reset-password?token=")
+    );
 
     let weak = json!({"token": token, "new_password": "123456789"});
-    assert_problem(app.post_json("/api/v1/auth/password/reset", &weak).await, 422, "validation_failed").await;
+    assert_problem(
+        app.post_json("/api/v1/auth/password/reset", &weak).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     let new_password = "monsoon-harvest-union-77";
-    let res = app.post_json("/api/v1/auth/password/reset", &json!({"token": token, "new_password": new_password})).await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/password/reset",
+            &json!({"token": token, "new_password": new_password}),
+        )
+        .await;
     assert_eq!(res.status().as_u16(), 204);
     // Every login ended; the old password is gone; the link is spent.
-    assert_eq!(app.authed(Method::GET, "/api/v1/me", &user.token).send().await.unwrap().status().as_u16(), 401);
+    assert_eq!(
+        app.authed(Method::GET, "/api/v1/me", &user.token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        401
+    );
     let old = json!({"email": user.email, "password": user.password});
-    assert_problem(app.post_json("/api/v1/auth/login", &old).await, 401, "invalid_credentials").await;
+    assert_problem(
+        app.post_json("/api/v1/auth/login", &old).await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
     app.login(&user.email, new_password).await;
     let again = json!({"token": token, "new_password": "another-long-passphrase-9"});
-    assert_problem(app.post_json("/api/v1/auth/password/reset", &again).await, 422, "validation_failed").await;
-    assert!(app.outbox().iter().any(|(to, subject, _)| to == &user.email && subject.to_lowercase().contains("password")));
+    assert_problem(
+        app.post_json("/api/v1/auth/password/reset", &again).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert!(
+        app.outbox().iter().any(
+            |(to, subject, _)| to == &user.email && subject.to_lowercase().contains("password")
+        )
+    );
 }
 
 #[tokio::test]
@@ -237,36 +477,81 @@ async fn changing_the_password_needs_the_current_one_and_ends_other_logins() {
     assert_eq!(body["errors"][0]["field"], "current_password");
     let res = app
         .authed(Method::POST, "/api/v1/me/password", &user.token)
-        .json(&json!({"current_password": user.password, "new_password": "monsoon-harvest-union-77"}))
+        .json(
+            &json!({"current_password": user.password, "new_password": "monsoon-harvest-union-77"}),
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 204);
-    assert_eq!(app.authed(Method::GET, "/api/v1/me", &user.token).send().await.unwrap().status().as_u16(), 200);
-    assert_eq!(app.authed(Method::GET, "/api/v1/me", &other).send().await.unwrap().status().as_u16(), 401);
+    assert_eq!(
+        app.authed(Method::GET, "/api/v1/me", &user.token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    assert_eq!(
+        app.authed(Method::GET, "/api/v1/me", &other)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        401
+    );
 }
 
 #[tokio::test]
 async fn profile_changes_and_forbidden_fields() {
     let app = spawn_app().await;
     let user = app.user("member").await;
-    let patch = |body: Value| app.authed(Method::PATCH, "/api/v1/me", &user.token).json(&body).send();
+    let patch = |body: Value| {
+        app.authed(Method::PATCH, "/api/v1/me", &user.token)
+            .json(&body)
+            .send()
+    };
     let res = patch(json!({"display_name": "Ana", "country": "FJ", "other_languages": ["en", "ZH-hant"], "bio": "Organiser"})).await.unwrap();
     assert_eq!(res.status().as_u16(), 200);
     let me: Value = res.json().await.unwrap();
-    assert_eq!((me["display_name"].as_str(), me["country"].as_str()), (Some("Ana"), Some("FJ")));
+    assert_eq!(
+        (me["display_name"].as_str(), me["country"].as_str()),
+        (Some("Ana"), Some("FJ"))
+    );
     assert_eq!(me["other_languages"], json!(["en", "zh-Hant"]));
     let res = patch(json!({"bio": null, "country": null})).await.unwrap();
     let me: Value = res.json().await.unwrap();
-    assert_eq!((me["bio"].clone(), me["country"].clone()), (Value::Null, Value::Null));
+    assert_eq!(
+        (me["bio"].clone(), me["country"].clone()),
+        (Value::Null, Value::Null)
+    );
     assert_eq!(me["display_name"], "Ana", "absent fields stay");
 
-    for forbidden in [json!({"role": "admin"}), json!({"email": "x@example.org"}), json!({"status": "active"}), json!({"id": 1})] {
+    for forbidden in [
+        json!({"role": "admin"}),
+        json!({"email": "x@example.org"}),
+        json!({"status": "active"}),
+        json!({"id": 1}),
+    ] {
         assert_problem(patch(forbidden).await.unwrap(), 400, "unknown_field").await;
     }
-    let body = assert_problem(patch(json!({"country": "ph", "birth_year": 1800})).await.unwrap(), 422, "validation_failed").await;
+    let body = assert_problem(
+        patch(json!({"country": "ph", "birth_year": 1800}))
+            .await
+            .unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(body["errors"].as_array().unwrap().len(), 2);
-    assert_problem(patch(json!({"display_name": 5})).await.unwrap(), 400, "invalid_body").await;
+    assert_problem(
+        patch(json!({"display_name": 5})).await.unwrap(),
+        400,
+        "invalid_body",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -274,15 +559,35 @@ async fn public_profiles_hide_private_fields_and_need_a_login() {
     let app = spawn_app().await;
     let viewer = app.user("member").await;
     let target = register_and_verify(&app, "private@example.org").await;
-    assert_problem(app.get(&format!("/api/v1/users/{target}")).await, 401, "missing_token").await;
-    let res = app.authed(Method::GET, &format!("/api/v1/users/{target}"), &viewer.token).send().await.unwrap();
+    assert_problem(
+        app.get(&format!("/api/v1/users/{target}")).await,
+        401,
+        "missing_token",
+    )
+    .await;
+    let res = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/users/{target}"),
+            &viewer.token,
+        )
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 200);
     let profile: Value = res.json().await.unwrap();
     assert_eq!(profile["display_name"], "Ana Cruz");
     for private in ["email", "gender", "birth_year", "status"] {
-        assert!(profile.get(private).is_none(), "{private} leaked: {profile}");
+        assert!(
+            profile.get(private).is_none(),
+            "{private} leaked: {profile}"
+        );
     }
-    let res = app.authed(Method::GET, "/api/v1/users/999999", &viewer.token).send().await.unwrap();
+    let res = app
+        .authed(Method::GET, "/api/v1/users/999999", &viewer.token)
+        .send()
+        .await
+        .unwrap();
     assert_problem(res, 404, "not_found").await;
 }
 
@@ -291,25 +596,62 @@ async fn export_holds_my_data_and_erasure_keeps_only_the_id() {
     let app = spawn_app().await;
     let user = app.user("member").await;
     let viewer = app.user("member").await;
-    let res = app.authed(Method::GET, "/api/v1/me/export", &user.token).send().await.unwrap();
+    let res = app
+        .authed(Method::GET, "/api/v1/me/export", &user.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 200);
     let export: Value = res.json().await.unwrap();
     assert_eq!(export["user"]["email"], user.email.as_str());
     assert!(!export["sessions"].as_array().unwrap().is_empty());
 
-    let res = app.authed(Method::DELETE, "/api/v1/me", &user.token).json(&json!({"password": "wrong-password-1"})).send().await.unwrap();
+    let res = app
+        .authed(Method::DELETE, "/api/v1/me", &user.token)
+        .json(&json!({"password": "wrong-password-1"}))
+        .send()
+        .await
+        .unwrap();
     assert_problem(res, 422, "validation_failed").await;
-    let res = app.authed(Method::DELETE, "/api/v1/me", &user.token).json(&json!({"password": user.password})).send().await.unwrap();
+    let res = app
+        .authed(Method::DELETE, "/api/v1/me", &user.token)
+        .json(&json!({"password": user.password}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 204);
-    assert_eq!(app.authed(Method::GET, "/api/v1/me", &user.token).send().await.unwrap().status().as_u16(), 401);
+    assert_eq!(
+        app.authed(Method::GET, "/api/v1/me", &user.token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        401
+    );
     let login = json!({"email": user.email, "password": user.password});
-    assert_problem(app.post_json("/api/v1/auth/login", &login).await, 401, "invalid_credentials").await;
-    let res = app.authed(Method::GET, &format!("/api/v1/users/{}", user.id), &viewer.token).send().await.unwrap();
+    assert_problem(
+        app.post_json("/api/v1/auth/login", &login).await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
+    let res = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/users/{}", user.id),
+            &viewer.token,
+        )
+        .send()
+        .await
+        .unwrap();
     let profile: Value = res.json().await.unwrap();
     assert_eq!(profile["deleted"], true);
     assert_eq!(profile["display_name"], "Deleted member");
     // The address is free again.
-    let res = app.post_json("/api/v1/auth/register", &registration(&user.email)).await;
+    let res = app
+        .post_json("/api/v1/auth/register", &registration(&user.email))
+        .await;
     assert_eq!(res.status().as_u16(), 201);
 }
 
@@ -339,23 +681,56 @@ mod tokens {
         // alg: none, with the real claims.
         let header = base64_url(r#"{"alg":"none","typ":"JWT"}"#);
         let payload = base64_url(&claims(user.id, 600, "bayanihan-api").to_string());
-        assert_problem(get(format!("{header}.{payload}.")).await.unwrap(), 401, "invalid_token").await;
+        assert_problem(
+            get(format!("{header}.{payload}.")).await.unwrap(),
+            401,
+            "invalid_token",
+        )
+        .await;
         // Wrong signature.
-        let forged = forge(claims(user.id, 600, "bayanihan-api"), b"another-secret-another-secret-!!!", Algorithm::HS256);
+        let forged = forge(
+            claims(user.id, 600, "bayanihan-api"),
+            b"another-secret-another-secret-!!!",
+            Algorithm::HS256,
+        );
         assert_problem(get(forged).await.unwrap(), 401, "invalid_token").await;
         // Another algorithm with the right key.
-        let hs512 = forge(claims(user.id, 600, "bayanihan-api"), SECRET, Algorithm::HS512);
+        let hs512 = forge(
+            claims(user.id, 600, "bayanihan-api"),
+            SECRET,
+            Algorithm::HS512,
+        );
         assert_problem(get(hs512).await.unwrap(), 401, "invalid_token").await;
         // Expired.
-        let expired = forge(claims(user.id, -600, "bayanihan-api"), SECRET, Algorithm::HS256);
+        let expired = forge(
+            claims(user.id, -600, "bayanihan-api"),
+            SECRET,
+            Algorithm::HS256,
+        );
         assert_problem(get(expired).await.unwrap(), 401, "token_expired").await;
         // Wrong audience.
-        let foreign = forge(claims(user.id, 600, "another-api"), SECRET, Algorithm::HS256);
+        let foreign = forge(
+            claims(user.id, 600, "another-api"),
+            SECRET,
+            Algorithm::HS256,
+        );
         assert_problem(get(foreign).await.unwrap(), 401, "invalid_token").await;
         // Garbage, and no token at all.
-        assert_problem(get("garbage".to_owned()).await.unwrap(), 401, "invalid_token").await;
+        assert_problem(
+            get("garbage".to_owned()).await.unwrap(),
+            401,
+            "invalid_token",
+        )
+        .await;
         let res = app.get("/api/v1/me").await;
-        assert!(res.headers().get("www-authenticate").unwrap().to_str().unwrap().starts_with("Bearer"));
+        assert!(
+            res.headers()
+                .get("www-authenticate")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("Bearer")
+        );
         assert_problem(res, 401, "missing_token").await;
     }
 
@@ -376,27 +751,59 @@ mod roles {
         let trainer = app.user("trainer").await;
         let coordinator = app.user("coordinator").await;
         for who in [&member, &trainer, &coordinator] {
-            let res = app.authed(Method::GET, "/api/v1/users", &who.token).send().await.unwrap();
+            let res = app
+                .authed(Method::GET, "/api/v1/users", &who.token)
+                .send()
+                .await
+                .unwrap();
             assert_problem(res, 403, "forbidden").await;
         }
-        let res = app.authed(Method::GET, "/api/v1/users?limit=2", &admin.token).send().await.unwrap();
+        let res = app
+            .authed(Method::GET, "/api/v1/users?limit=2", &admin.token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status().as_u16(), 200);
         let page: Value = res.json().await.unwrap();
         assert_eq!(page["items"].as_array().unwrap().len(), 2);
         let cursor = page["next_cursor"].as_str().unwrap();
-        let res = app.authed(Method::GET, &format!("/api/v1/users?limit=2&cursor={cursor}"), &admin.token).send().await.unwrap();
+        let res = app
+            .authed(
+                Method::GET,
+                &format!("/api/v1/users?limit=2&cursor={cursor}"),
+                &admin.token,
+            )
+            .send()
+            .await
+            .unwrap();
         let rest: Value = res.json().await.unwrap();
         assert_eq!(rest["items"].as_array().unwrap().len(), 2);
         assert_eq!(rest["next_cursor"], Value::Null);
 
-        let res = app.authed(Method::GET, "/api/v1/users?role=trainer", &admin.token).send().await.unwrap();
+        let res = app
+            .authed(Method::GET, "/api/v1/users?role=trainer", &admin.token)
+            .send()
+            .await
+            .unwrap();
         let page: Value = res.json().await.unwrap();
         assert_eq!(page["items"][0]["id"], trainer.id);
         assert_eq!(page["items"].as_array().unwrap().len(), 1);
-        let res = app.authed(Method::GET, &format!("/api/v1/users?q={}", &coordinator.email[..16]), &admin.token).send().await.unwrap();
+        let res = app
+            .authed(
+                Method::GET,
+                &format!("/api/v1/users?q={}", &coordinator.email[..16]),
+                &admin.token,
+            )
+            .send()
+            .await
+            .unwrap();
         let page: Value = res.json().await.unwrap();
         assert_eq!(page["items"][0]["id"], coordinator.id);
-        let res = app.authed(Method::GET, "/api/v1/users?role=king", &admin.token).send().await.unwrap();
+        let res = app
+            .authed(Method::GET, "/api/v1/users?role=king", &admin.token)
+            .send()
+            .await
+            .unwrap();
         assert_problem(res, 400, "invalid_query").await;
     }
 
@@ -407,30 +814,123 @@ mod roles {
         let coordinator = app.user("coordinator").await;
         let member = app.user("member").await;
         let patch = |who: &str, id: i64, body: Value| {
-            app.authed(Method::PATCH, &format!("/api/v1/users/{id}"), who).json(&body).send()
+            app.authed(Method::PATCH, &format!("/api/v1/users/{id}"), who)
+                .json(&body)
+                .send()
         };
-        let res = patch(&coordinator.token, member.id, json!({"role": "trainer"})).await.unwrap();
+        let res = patch(&coordinator.token, member.id, json!({"role": "trainer"}))
+            .await
+            .unwrap();
         assert_eq!(res.status().as_u16(), 200);
         // The new role counts at once, on the token already issued.
-        let me: Value = app.authed(Method::GET, "/api/v1/me", &member.token).send().await.unwrap().json().await.unwrap();
+        let me: Value = app
+            .authed(Method::GET, "/api/v1/me", &member.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(me["role"], "trainer");
-        assert_problem(patch(&coordinator.token, member.id, json!({"role": "coordinator"})).await.unwrap(), 403, "forbidden").await;
-        assert_problem(patch(&coordinator.token, member.id, json!({"status": "suspended"})).await.unwrap(), 403, "forbidden").await;
-        assert_problem(patch(&member.token, coordinator.id, json!({"role": "member"})).await.unwrap(), 403, "forbidden").await;
-        assert_problem(patch(&admin.token, admin.id, json!({"role": "member"})).await.unwrap(), 403, "forbidden").await;
-        assert_problem(patch(&admin.token, member.id, json!({"role": "emperor"})).await.unwrap(), 400, "invalid_body").await;
-        assert_problem(patch(&admin.token, member.id, json!({})).await.unwrap(), 422, "validation_failed").await;
-        assert_problem(patch(&admin.token, 999_999, json!({"role": "member"})).await.unwrap(), 404, "not_found").await;
+        assert_problem(
+            patch(
+                &coordinator.token,
+                member.id,
+                json!({"role": "coordinator"}),
+            )
+            .await
+            .unwrap(),
+            403,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            patch(
+                &coordinator.token,
+                member.id,
+                json!({"status": "suspended"}),
+            )
+            .await
+            .unwrap(),
+            403,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            patch(&member.token, coordinator.id, json!({"role": "member"}))
+                .await
+                .unwrap(),
+            403,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            patch(&admin.token, admin.id, json!({"role": "member"}))
+                .await
+                .unwrap(),
+            403,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            patch(&admin.token, member.id, json!({"role": "emperor"}))
+                .await
+                .unwrap(),
+            400,
+            "invalid_body",
+        )
+        .await;
+        assert_problem(
+            patch(&admin.token, member.id, json!({})).await.unwrap(),
+            422,
+            "validation_failed",
+        )
+        .await;
+        assert_problem(
+            patch(&admin.token, 999_999, json!({"role": "member"}))
+                .await
+                .unwrap(),
+            404,
+            "not_found",
+        )
+        .await;
 
         // Suspension ends every login and blocks new ones.
-        let res = patch(&admin.token, member.id, json!({"status": "suspended"})).await.unwrap();
+        let res = patch(&admin.token, member.id, json!({"status": "suspended"}))
+            .await
+            .unwrap();
         assert_eq!(res.status().as_u16(), 200);
-        assert_eq!(app.authed(Method::GET, "/api/v1/me", &member.token).send().await.unwrap().status().as_u16(), 401);
-        let res = app.post_json("/api/v1/auth/login", &json!({"email": member.email, "password": member.password})).await;
+        assert_eq!(
+            app.authed(Method::GET, "/api/v1/me", &member.token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+            401
+        );
+        let res = app
+            .post_json(
+                "/api/v1/auth/login",
+                &json!({"email": member.email, "password": member.password}),
+            )
+            .await;
         assert_problem(res, 403, "account_suspended").await;
-        let res = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": member.refresh_token})).await;
+        let res = app
+            .post_json(
+                "/api/v1/auth/refresh",
+                &json!({"refresh_token": member.refresh_token}),
+            )
+            .await;
         assert_eq!(res.status().as_u16(), 401);
-        assert_eq!(patch(&admin.token, member.id, json!({"status": "active"})).await.unwrap().status().as_u16(), 200);
+        assert_eq!(
+            patch(&admin.token, member.id, json!({"status": "active"}))
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+            200
+        );
         app.login(&member.email, &member.password).await;
     }
 }
@@ -438,15 +938,35 @@ mod roles {
 #[tokio::test]
 async fn resending_verification_answers_the_same_for_anyone() {
     let app = spawn_app().await;
-    app.post_json("/api/v1/auth/register", &registration("late@example.org")).await;
+    app.post_json("/api/v1/auth/register", &registration("late@example.org"))
+        .await;
     for email in ["late@example.org", "nobody@example.org"] {
-        let res = app.post_json("/api/v1/auth/verify-email/resend", &json!({"email": email})).await;
+        let res = app
+            .post_json("/api/v1/auth/verify-email/resend", &json!({"email": email}))
+            .await;
         assert_eq!(res.status().as_u16(), 202);
     }
-    assert_eq!(app.outbox().iter().filter(|(to, _, _)| to == "late@example.org").count(), 2);
+    assert_eq!(
+        app.outbox()
+            .iter()
+            .filter(|(to, _, _)| to == "late@example.org")
+            .count(),
+        2
+    );
     // The newest link works; the first was replaced.
     let token = app.last_link_token("late@example.org");
-    assert_eq!(app.post_json("/api/v1/auth/verify-email", &json!({"token": token})).await.status().as_u16(), 204);
-    let res = app.post_json("/api/v1/auth/verify-email/resend", &json!({"email": "not an email"})).await;
+    assert_eq!(
+        app.post_json("/api/v1/auth/verify-email", &json!({"token": token}))
+            .await
+            .status()
+            .as_u16(),
+        204
+    );
+    let res = app
+        .post_json(
+            "/api/v1/auth/verify-email/resend",
+            &json!({"email": "not an email"}),
+        )
+        .await;
     assert_problem(res, 422, "validation_failed").await;
 }

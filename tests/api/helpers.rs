@@ -234,11 +234,12 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         use diesel::{Connection, RunQueryDsl, pg::PgConnection};
-        if let Some((server, name)) = &self.pg {
-            if let Ok(mut admin) = PgConnection::establish(server) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut admin);
-            }
+        if let Some((server, name)) = &self.pg
+            && let Ok(mut admin) = PgConnection::establish(server)
+        {
+            // Best effort: a leftover database in a throw-away test server harms nothing.
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin);
         }
     }
 }
@@ -304,7 +305,13 @@ impl TestApp {
         let email = format!("{}-{}@example.org", role, uuid::Uuid::new_v4().simple());
         let id = self.insert_user(&email, role, true).await;
         let (token, refresh_token) = self.login(&email, GOOD_PASSWORD).await;
-        TestUser { id, email, password: GOOD_PASSWORD.to_owned(), token, refresh_token }
+        TestUser {
+            id,
+            email,
+            password: GOOD_PASSWORD.to_owned(),
+            token,
+            refresh_token,
+        }
     }
 
     /// Inserts a user directly (password [`GOOD_PASSWORD`]); returns the id.
@@ -314,7 +321,10 @@ impl TestApp {
         static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
         let hash = HASH
             .get_or_init(|| async {
-                PasswordHasher::new(1, 10).hash(Password::unchecked(GOOD_PASSWORD.to_owned())).await.unwrap()
+                PasswordHasher::new(1, 10)
+                    .hash(Password::unchecked(GOOD_PASSWORD.to_owned()))
+                    .await
+                    .unwrap()
             })
             .await
             .clone();
@@ -337,7 +347,9 @@ impl TestApp {
             updated_at: now,
         };
         let mut conn = self.db.conn().expect("a connection");
-        write_transaction(&mut conn, |conn| users::insert(conn, &new)).expect("insert user").id
+        write_transaction(&mut conn, |conn| users::insert(conn, &new))
+            .expect("insert user")
+            .id
     }
 
     /// Logs in; returns the access and refresh tokens.
@@ -351,17 +363,32 @@ impl TestApp {
             .unwrap();
         assert_eq!(res.status().as_u16(), 200, "login of {email}");
         let body: Value = res.json().await.unwrap();
-        (body["access_token"].as_str().unwrap().to_owned(), body["refresh_token"].as_str().unwrap().to_owned())
+        (
+            body["access_token"].as_str().unwrap().to_owned(),
+            body["refresh_token"].as_str().unwrap().to_owned(),
+        )
     }
 
     /// A request with `token` as bearer.
-    pub fn authed(&self, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
-        self.client.request(method, self.url(path)).bearer_auth(token)
+    pub fn authed(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+    ) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
     }
 
     /// POST `body` as JSON to `path`.
     pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.client.post(self.url(path)).json(body).send().await.expect("request is sent")
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request is sent")
     }
 
     /// The outbox rows so far: (recipient, subject, body_text).
@@ -378,8 +405,16 @@ impl TestApp {
 
     /// The token in the last link sent to `email` (`…?token=XYZ`).
     pub fn last_link_token(&self, email: &str) -> String {
-        let (_, _, body) = self.outbox().into_iter().rev().find(|(to, _, _)| to == email).expect("an email to this address");
+        let (_, _, body) = self
+            .outbox()
+            .into_iter()
+            .rev()
+            .find(|(to, _, _)| to == email)
+            .expect("an email to this address");
         let start = body.find("token=").expect("a link with a token") + "token=".len();
-        body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+        body[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
     }
 }

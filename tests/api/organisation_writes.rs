@@ -476,6 +476,16 @@ async fn parents_must_exist_sit_higher_and_never_loop() {
     )
     .await;
     assert_eq!(child["parent_id"], federation);
+    // An integral number is an integer, as JSON Schema says; a fraction is not.
+    let res = create(
+        &app,
+        token,
+        &json!({"name": "B", "country": "PH", "kind": "union", "parent_id": federation as f64}),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 201);
+    let res = patch(&app, token, union, None, &json!({"parent_id": 1.5})).await;
+    assert_problem(res, 400, "invalid_body").await;
 
     // A parent below itself, or itself.
     let res = patch(&app, token, federation, None, &json!({"parent_id": union})).await;
