@@ -1,0 +1,3 @@
+DROP TABLE certificates;
+DROP TABLE lesson_completions;
+DROP TABLE enrolments;
