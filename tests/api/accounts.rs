@@ -970,3 +970,28 @@ async fn resending_verification_answers_the_same_for_anyone() {
         .await;
     assert_problem(res, 422, "validation_failed").await;
 }
+
+#[tokio::test]
+async fn refresh_tokens_expire_when_idle_and_logins_end_after_thirty_days() {
+    use bayanihan::db::schema::{refresh_tokens, sessions};
+    use diesel::prelude::*;
+    let app = spawn_app().await;
+    let user = app.user("member").await;
+    let past = bayanihan::db::now() - chrono::TimeDelta::seconds(1);
+    {
+        let mut conn = app.db.conn().unwrap();
+        diesel::update(refresh_tokens::table).set(refresh_tokens::expires_at.eq(past)).execute(&mut *conn).unwrap();
+    }
+    let res = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": user.refresh_token})).await;
+    assert_problem(res, 401, "refresh_token_expired").await;
+
+    let (_, refresh) = app.login(&user.email, &user.password).await;
+    {
+        let mut conn = app.db.conn().unwrap();
+        diesel::update(sessions::table).set(sessions::expires_at.eq(past)).execute(&mut *conn).unwrap();
+    }
+    let res = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": refresh})).await;
+    assert_problem(res, 401, "refresh_token_expired").await;
+    // The access token of an expired login no longer works either.
+    assert_eq!(app.authed(Method::GET, "/api/v1/me", &user.token).send().await.unwrap().status().as_u16(), 401);
+}
