@@ -49,6 +49,46 @@ pub fn json_with_etag<T: Serialize>(
         .body(body))
 }
 
+/// The `If-Match` header of a request: which versions the caller says it changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IfMatch {
+    /// `*`: any current version.
+    Any,
+    /// A list of entity tags, as the caller received them in `ETag`.
+    Tags(Vec<String>),
+}
+
+impl IfMatch {
+    /// Reads the header value; `None` when there is none (the precondition is optional).
+    pub fn from_header(value: Option<&[u8]>) -> Option<Self> {
+        let value = value?;
+        // A value that is not text cannot name any of our tags.
+        let Ok(value) = std::str::from_utf8(value) else {
+            return Some(Self::Tags(Vec::new()));
+        };
+        if value.trim() == "*" {
+            return Some(Self::Any);
+        }
+        Some(Self::Tags(
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        ))
+    }
+
+    /// Whether `etag` (a strong tag) is one the caller names. RFC 9110 wants the strong
+    /// comparison here: a weak tag (`W/"…"`) never matches.
+    pub fn matches(&self, etag: &str) -> bool {
+        match self {
+            Self::Any => true,
+            Self::Tags(tags) => tags.iter().any(|t| t == etag),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

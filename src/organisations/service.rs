@@ -28,45 +28,7 @@ use crate::types::CountryCode;
 /// levels, so a longer chain means the data is already broken.
 const MAX_DEPTH: usize = 64;
 
-/// The `If-Match` header of a request: which versions the caller says it changes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IfMatch {
-    /// `*`: any current version.
-    Any,
-    /// A list of entity tags, as the caller received them in `ETag`.
-    Tags(Vec<String>),
-}
-
-impl IfMatch {
-    /// Reads the header value; `None` when there is none (the precondition is optional).
-    pub fn from_header(value: Option<&[u8]>) -> Option<Self> {
-        let value = value?;
-        // A value that is not text cannot name any of our tags.
-        let Ok(value) = std::str::from_utf8(value) else {
-            return Some(Self::Tags(Vec::new()));
-        };
-        if value.trim() == "*" {
-            return Some(Self::Any);
-        }
-        Some(Self::Tags(
-            value
-                .split(',')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned)
-                .collect(),
-        ))
-    }
-
-    /// Whether `etag` (a strong tag) is one the caller names. RFC 9110 wants the strong
-    /// comparison here: a weak tag (`W/"…"`) never matches.
-    pub fn matches(&self, etag: &str) -> bool {
-        match self {
-            Self::Any => true,
-            Self::Tags(tags) => tags.iter().any(|t| t == etag),
-        }
-    }
-}
+pub use crate::http::etag::IfMatch;
 
 /// The entity tag `GET /api/v1/organisations/{id}` gives this organisation.
 pub fn etag_of(org: &Organisation) -> Result<String, ApiError> {
@@ -497,4 +459,28 @@ pub async fn authorize_listing(
         authorize(&user, Action::ListMembers { is_leader })
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IfMatch;
+
+    #[test]
+    fn if_match_compares_strongly_and_accepts_lists_and_any() {
+        let tag = "\"abc\"";
+        assert_eq!(IfMatch::from_header(None), None);
+        assert!(IfMatch::from_header(Some(b"*")).unwrap().matches(tag));
+        assert!(
+            IfMatch::from_header(Some(b"\"x\", \"abc\""))
+                .unwrap()
+                .matches(tag)
+        );
+        assert!(
+            !IfMatch::from_header(Some(b"W/\"abc\""))
+                .unwrap()
+                .matches(tag)
+        );
+        assert!(!IfMatch::from_header(Some(b"\"abd\"")).unwrap().matches(tag));
+        assert!(!IfMatch::from_header(Some(b"\xff")).unwrap().matches(tag));
+    }
 }
