@@ -1,21 +1,34 @@
 #!/usr/bin/env bash
-# HTTP benchmark of bayanihan on SQLite and/or PostgreSQL.
+# HTTP benchmark of bayanihan on SQLite and/or PostgreSQL (see bench/README.md).
 #
-#   bash bench/run.sh [sqlite|postgres|all]        (default: all)
+#   bash bench/run.sh [MODE]                                (default: all)
+#
+#   sqlite | postgres            directory part on that database
+#   directory                    directory part on both databases
+#   auth-sqlite | auth-postgres  auth part on that database
+#   auth                         auth part on both databases
+#   all                          both parts on both databases
 #
 # Environment:
-#   BENCH_DURATION     seconds per measured wrk run            (default 10)
+#   BENCH_DURATION     seconds per measured wrk run            (default 10; auth needs >= 3)
 #   BENCH_ROUNDS       rounds of (ceiling, endpoint) pairs      (default 3)
-#   BENCH_SCALE        synthetic organisations to seed          (default 10000)
+#   BENCH_SCALE        synthetic organisations and members      (default 10000)
 #   BENCH_CONNECTIONS  wrk connections                          (default 64)
 #   BENCH_WARMUP       seconds of warm-up per endpoint          (default 2; 0 skips)
+#   BENCH_LOGIN_CONNECTIONS  wrk connections of the login load (default 16)
+#   BENCH_PROBE_DELAY_MS     pause between a probe's requests  (default 10)
 #
-# Method: the server (one HTTP worker) and PostgreSQL are pinned to CPU 0, wrk (two
-# threads) to CPU 1. For every round and endpoint, GET /health/live (the ceiling) runs
-# right before the endpoint, so drift cancels out: an endpoint's ratio is its mean
+# Directory part: the server (one HTTP worker) and PostgreSQL are pinned to CPU 0, wrk
+# (two threads) to CPU 1. For every round and endpoint, GET /health/live (the ceiling)
+# runs right before the endpoint, so drift cancels out: an endpoint's ratio is its mean
 # req/s over the rounds divided by the mean req/s of the ceiling runs paired with it.
 # Get-by-id spreads its requests over random ids 1..BENCH_SCALE.
-# The tables go to stdout and to bench/results/<db>-<timestamp>.md; progress to stderr.
+# Auth part: the same pairing for GET /api/v1/me (bearer token) and POST
+# /api/v1/auth/refresh (chains of single-use refresh tokens, bench/refresh.lua); then
+# login saturation: the server with two workers on CPUs 0-1, wrk logging in on
+# BENCH_LOGIN_CONNECTIONS connections, while two low-rate probes (GET /health/live,
+# GET /api/v1/me) measure the latency everyone else sees.
+# The tables go to stdout and to bench/results/[auth-]<db>-<timestamp>.md; progress to stderr.
 set -Eeuo pipefail
 trap 'echo "[bench] error: line $LINENO: $BASH_COMMAND failed" >&2' ERR
 
@@ -23,12 +36,17 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 cd "$root"
 
-usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; }
 
+# do_directory / do_auth: which parts run, on each database of dbs.
+do_directory=0
+do_auth=0
 case "${1:-all}" in
-  sqlite) dbs=(sqlite) ;;
-  postgres) dbs=(postgres) ;;
-  all) dbs=(sqlite postgres) ;;
+  sqlite | postgres) dbs=("$1"); do_directory=1 ;;
+  directory) dbs=(sqlite postgres); do_directory=1 ;;
+  auth-sqlite | auth-postgres) dbs=("${1#auth-}"); do_auth=1 ;;
+  auth) dbs=(sqlite postgres); do_auth=1 ;;
+  all) dbs=(sqlite postgres); do_directory=1; do_auth=1 ;;
   -h | --help) usage; exit 0 ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -38,19 +56,31 @@ ROUNDS=${BENCH_ROUNDS:-3}
 SCALE=${BENCH_SCALE:-10000}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 WARMUP=${BENCH_WARMUP:-2}
+LOGIN_CONNECTIONS=${BENCH_LOGIN_CONNECTIONS:-16}
+PROBE_DELAY_MS=${BENCH_PROBE_DELAY_MS:-10}
 WRK_THREADS=2
 SERVER_CPU=0
 CLIENT_CPU=1
 P99_MAX_MS=10
+# Auth part.
+AUTH_P99_MAX_MS=20
+LOGIN_MIN_PER_S=50
+POOL_PER_CONNECTION=4 # refresh tokens in the pool per wrk connection
+PROBE_CONNECTIONS=2
+DEMO_EMAIL=member@demo.bayanihan.org
+DEMO_PASSWORD=bayanihan-demo-2026 # seed --demo / --scale: every demo and synthetic account
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-for var in DURATION ROUNDS SCALE CONNECTIONS WARMUP; do
+for var in DURATION ROUNDS SCALE CONNECTIONS WARMUP LOGIN_CONNECTIONS PROBE_DELAY_MS; do
   [[ ${!var} =~ ^[0-9]+$ ]] || die "BENCH_$var must be a whole number, not '${!var}'"
 done
 ((DURATION >= 1 && ROUNDS >= 1 && SCALE >= 1)) || die "BENCH_DURATION, BENCH_ROUNDS and BENCH_SCALE must be at least 1"
 ((CONNECTIONS >= WRK_THREADS)) || die "BENCH_CONNECTIONS must be at least $WRK_THREADS"
+((LOGIN_CONNECTIONS >= WRK_THREADS)) || die "BENCH_LOGIN_CONNECTIONS must be at least $WRK_THREADS"
+((do_auth == 0 || DURATION >= 3)) ||
+  die "the auth part needs BENCH_DURATION >= 3 (its probes start 1 s after the login load and stop 1 s before it)"
 ((SCALE >= 10000)) || log "warning: BENCH_SCALE=$SCALE is below 10000; the targets assume at least 10,000 organisations"
 
 # name | path | extra wrk script arguments | minimum ratio to the ceiling
@@ -64,11 +94,19 @@ ep_paths=("/api/v1/organisations?limit=20"
 ep_args=("" "" "ids $SCALE")
 ep_targets=(0.35 0.35 0.5)
 
+# Auth part, ratios: GET /api/v1/me with a bearer token, POST /api/v1/auth/refresh along
+# chains of refresh tokens (bench/refresh.lua); no ratio target, p99 < AUTH_P99_MAX_MS.
+POOL_SIZE=$((POOL_PER_CONNECTION * CONNECTIONS))
+auth_names=("GET /api/v1/me (bearer)"
+  "POST /api/v1/auth/refresh (chains from $POOL_SIZE logins)")
+auth_targets=(- -)
+
 # --- cleanup --------------------------------------------------------------------------
 
 tmp=""
 server_pid=""
 pg_dir=""
+bg_pids=() # wrk runs in the background (login saturation)
 
 stop_server() {
   [ -n "$server_pid" ] || return 0
@@ -89,9 +127,19 @@ stop_pg() {
   pg_dir=""
 }
 
+stop_bg() {
+  local pid
+  for pid in "${bg_pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  bg_pids=()
+}
+
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  stop_bg
   stop_server
   stop_pg
   if [ -n "$tmp" ]; then rm -rf "$tmp"; fi
@@ -119,6 +167,7 @@ command -v taskset >/dev/null 2>&1 || die "taskset (util-linux) is needed"
 command -v curl >/dev/null 2>&1 || die "curl is needed"
 taskset -c "$CLIENT_CPU" true 2>/dev/null ||
   die "CPU $CLIENT_CPU is not available (nproc=$(nproc)); the server runs on CPU $SERVER_CPU and wrk on CPU $CLIENT_CPU"
+BOTH_CPUS="$SERVER_CPU,$CLIENT_CPU" # login saturation: server, PostgreSQL and wrk share these
 
 log "building: cargo build --release --features postgres"
 cargo build --release --features postgres >&2
@@ -134,6 +183,8 @@ fi
 cpu_model=$(grep -m1 '^model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)
 machine_line="Machine: nproc=$(nproc), CPU: ${cpu_model:-unknown}, date: $(date -u +%Y-%m-%dT%H:%M:%SZ), git: $git_rev, $({ wrk -v 2>&1 || true; } | awk 'NR == 1 {print $1, $2}')"
 params_line="Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; $SCALE organisations seeded"
+auth_params_line="Run (ratios): ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; refresh pool topped up to $POOL_SIZE tokens before each run"
+sat_params_line="Run (login saturation): ${DURATION}s x $ROUNDS rounds (+ ${WARMUP}s warm-up); server BAYANIHAN_WORKERS=2, server, PostgreSQL and every wrk on CPUs $BOTH_CPUS; login load wrk -t$WRK_THREADS -c$LOGIN_CONNECTIONS as $DEMO_EMAIL; probes wrk -t1 -c$PROBE_CONNECTIONS, ${PROBE_DELAY_MS} ms between a connection's requests, from 1 s after the load starts to 1 s before it ends"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bayanihan-bench.XXXXXX")
 chmod 755 "$tmp" # the PostgreSQL cluster runs as the postgres user and lives below
@@ -141,39 +192,40 @@ mkdir -p "$here/results"
 
 # --- helpers --------------------------------------------------------------------------
 
-# Pins the postmaster and the processes it already forked to CPU 0; backends forked
-# later inherit the affinity.
+# pin_pg DIR CPUS: pins the postmaster and the processes it already forked to CPUS;
+# backends forked later inherit the affinity.
 pin_pg() {
-  local pid child
+  local pid child cpus=$2
   pid=$(head -n1 "$1/data/postmaster.pid")
   [[ $pid =~ ^[0-9]+$ ]] || die "no postmaster pid in $1/data/postmaster.pid"
-  taskset -a -cp "$SERVER_CPU" "$pid" >/dev/null
+  taskset -a -cp "$cpus" "$pid" >/dev/null
   for child in $(ps -o pid= --ppid "$pid"); do
-    taskset -a -cp "$SERVER_CPU" "$child" >/dev/null 2>&1 || true
+    taskset -a -cp "$cpus" "$child" >/dev/null 2>&1 || true
   done
 }
 
-# start_server DIR URL: starts the server on a free port, sets $server_pid and $base.
+# start_server DIR URL CPUS WORKERS LOG: starts the server on a free port, sets
+# $server_pid and $base.
 start_server() {
-  local dir=$1 url=$2 line=""
+  local dir=$1 url=$2 cpus=$3 workers=$4 slog=$5 line=""
   BAYANIHAN_BIND=127.0.0.1:0 BAYANIHAN_DATA_DIR="$dir/data" DATABASE_URL="$url" \
-    BAYANIHAN_WORKERS=1 BAYANIHAN_LOG_FORMAT=pretty RUST_LOG="warn,bayanihan::startup=info" \
-    taskset -c "$SERVER_CPU" "$bin" serve 2>"$dir/server.log" >/dev/null &
+    BAYANIHAN_WORKERS="$workers" BAYANIHAN_LOG_FORMAT=pretty RUST_LOG="warn,bayanihan::startup=info" \
+    taskset -c "$cpus" "$bin" serve 2>"$slog" >/dev/null &
   server_pid=$!
   for _ in $(seq 1 600); do
-    line=$(grep -o -m1 'listening on http://[0-9.]*:[0-9]*' "$dir/server.log" || true)
+    line=$(grep -o -m1 'listening on http://[0-9.]*:[0-9]*' "$slog" || true)
     [ -n "$line" ] && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$dir/server.log" >&2; die "the server exited during start-up"; }
+    kill -0 "$server_pid" 2>/dev/null || { cat "$slog" >&2; die "the server exited during start-up"; }
     sleep 0.1
   done
-  [ -n "$line" ] || { cat "$dir/server.log" >&2; die "no 'listening on' line from the server within 60 s"; }
+  [ -n "$line" ] || { cat "$slog" >&2; die "no 'listening on' line from the server within 60 s"; }
   base=${line#listening on }
   for _ in $(seq 1 300); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/health/ready" || true)" = 200 ] && return 0
-    kill -0 "$server_pid" 2>/dev/null || { cat "$dir/server.log" >&2; die "the server exited"; }
+    kill -0 "$server_pid" 2>/dev/null || { cat "$slog" >&2; die "the server exited"; }
     sleep 0.1
   done
-  cat "$dir/server.log" >&2
+  cat "$slog" >&2
   die "$base/health/ready did not answer 200 within 30 s"
 }
 
@@ -186,30 +238,47 @@ check_endpoints() {
   done
 }
 
-# run_wrk SECONDS PATH [SCRIPT ARGS...]: prints "rps p50_ms p99_ms non2xx errors" (tab-separated).
+# parse_result LABEL OUTPUT: checks wrk's output and prints the fields of its RESULT line,
+# tab-separated: rps p50_ms p99_ms non2xx errors ok_rps overloaded starved lost left
+# (the last three only from refresh.lua, else 0).
+parse_result() {
+  local label=$1 out=$2 line
+  line=$(grep -m1 '^RESULT ' <<<"$out") || { printf '%s\n' "$out" >&2; die "no RESULT line from wrk on $label"; }
+  kill -0 "$server_pid" 2>/dev/null || die "the server died during the run on $label"
+  awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+         printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\n", v["rps"], v["p50_ms"], v["p99_ms"], v["non2xx"],
+           v["errors"], v["ok_rps"], v["overloaded"], v["starved"], v["lost"], v["left"] }' <<<"$line"
+}
+
+# wrk_result LABEL COMMAND...: runs a wrk command line and prints parse_result's fields.
+wrk_result() {
+  local label=$1 out
+  shift
+  if ! out=$("$@" 2>&1); then
+    printf '%s\n' "$out" >&2
+    die "wrk failed on $label"
+  fi
+  parse_result "$label" "$out"
+}
+
+# run_wrk SECONDS PATH [SCRIPT ARGS...]: report.lua on CPU 1, BENCH_CONNECTIONS
+# connections; prints parse_result's fields. Extra wrk options (e.g. -H) in wrk_opts.
+wrk_opts=()
 run_wrk() {
-  local secs=$1 path=$2 out line
+  local secs=$1 path=$2
   shift 2
   local extra=()
   if [ $# -gt 0 ]; then extra=(-- "$@"); fi
-  if ! out=$(taskset -c "$CLIENT_CPU" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${secs}s" --latency \
-    -s "$here/report.lua" "$base$path" "${extra[@]}" 2>&1); then
-    printf '%s\n' "$out" >&2
-    die "wrk failed on $path"
-  fi
-  line=$(grep -m1 '^RESULT ' <<<"$out") || { printf '%s\n' "$out" >&2; die "no RESULT line from wrk on $path"; }
-  kill -0 "$server_pid" 2>/dev/null || die "the server died during the run on $path"
-  awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-         printf "%s\t%s\t%s\t%s\t%s\n", v["rps"], v["p50_ms"], v["p99_ms"], v["non2xx"], v["errors"] }' <<<"$line"
+  wrk_result "$path" taskset -c "$CLIENT_CPU" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${secs}s" --latency \
+    "${wrk_opts[@]}" -s "$here/report.lua" "$base$path" "${extra[@]}"
 }
 
-# report DB RUNS_TSV: prints the Markdown table.
-# RUNS_TSV columns: round, endpoint index, kind (ceiling|endpoint), rps, p50, p99, non2xx, errors.
+# report DB RUNS_TSV NAMES TARGETS P99_MAX: prints the Markdown table. NAMES and TARGETS
+# hold one endpoint a line; a target of "-" means no ratio target.
+# RUNS_TSV columns: round, endpoint index, kind (ceiling|endpoint), rps, p50, p99, non2xx, errors, ...
 report() {
-  local db=$1 runs=$2 names targets
-  names=$(printf '%s\n' "${ep_names[@]}")
-  targets=$(printf '%s\n' "${ep_targets[@]}")
-  awk -F'\t' -v db="$db" -v names="$names" -v targets="$targets" -v p99max="$P99_MAX_MS" \
+  local db=$1 runs=$2 names=$3 targets=$4 p99max=$5
+  awk -F'\t' -v db="$db" -v names="$names" -v targets="$targets" -v p99max="$p99max" \
     -v ceiling="GET $CEILING_PATH" '
     BEGIN { n = split(names, name, "\n"); split(targets, target, "\n") }
     {
@@ -234,59 +303,205 @@ report() {
         if (!cnt[e]) continue
         mean = rps[e] / cnt[e]; cmean = c_sum[e] / c_n[e]
         ratio = cmean > 0 ? mean / cmean : 0
+        has_ratio = target[e] != "-" && target[e] != ""
         why = ""
-        if (ratio < target[e] + 0) why = why ", ratio"
+        if (has_ratio && ratio < target[e] + 0) why = why ", ratio"
         if (p99[e] >= p99max + 0) why = why ", p99"
         if (bad[e] > 0) why = why ", non-2xx"
         if (err[e] > 0) why = why ", socket errors"
         result = why == "" ? "pass" : "**miss** (" substr(why, 3) ")"
-        printf "| `%s` | %.0f | %.2f | %.2f | %d | %d | %.2f (of %.0f) | ratio >= %s, p99 < %s ms, non-2xx = 0 | %s |\n",
-          name[e], mean, p50[e] / cnt[e], p99[e], bad[e], err[e], ratio, cmean, target[e], p99max, result
+        goal = (has_ratio ? "ratio >= " target[e] ", " : "") "p99 < " p99max " ms, non-2xx = 0"
+        printf "| `%s` | %.0f | %.2f | %.2f | %d | %d | %.2f (of %.0f) | %s | %s |\n",
+          name[e], mean, p50[e] / cnt[e], p99[e], bad[e], err[e], ratio, cmean, goal, result
       }
     }' "$runs"
 }
 
-# raw_runs RUNS_TSV: every measured run, in order, as a Markdown table.
+# raw_runs RUNS_TSV NAMES: every measured run, in order, as a Markdown table.
 raw_runs() {
-  local names
-  names=$(printf '%s\n' "${ep_names[@]}")
-  awk -F'\t' -v names="$names" -v ceiling="GET $CEILING_PATH" '
+  awk -F'\t' -v names="$2" -v ceiling="GET $CEILING_PATH" '
     BEGIN { split(names, name, "\n")
             print "| round | endpoint | req/s | p50 ms | p99 ms | non-2xx | socket errors |"
             print "|---:|---|---:|---:|---:|---:|---:|" }
     { printf "| %d | `%s` | %.0f | %.2f | %.2f | %d | %d |\n", $1, ($3 == "ceiling" ? ceiling " (before " name[$2 + 1] ")" : name[$2 + 1]), $4, $5, $6, $7, $8 }' "$1"
 }
 
-# --- one database -----------------------------------------------------------------------
+# --- auth helpers ---------------------------------------------------------------------
 
-bench_db() {
-  local db=$1 dir="$tmp/$1" url r e res c_res ceil_rps
-  mkdir -p "$dir/data"
-  local db_line="Database: $db"
-  case $db in
-    sqlite)
-      url="sqlite://$dir/data/bayanihan.db"
-      ;;
-    postgres)
-      pg_dir="$dir/pg"
-      log "postgres: starting a throw-away cluster"
-      url=$("$root/.ci/pg" start "$pg_dir" | tail -n1)
-      [[ $url == postgres://* ]] || die "unexpected output from .ci/pg start: $url"
-      pin_pg "$pg_dir"
-      local pg_bin
-      pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
-      db_line="Database: postgres ($("$pg_bin/postgres" --version 2>/dev/null | head -n1), fsync=off, pinned to CPU $SERVER_CPU)"
-      ;;
+login_body() { printf '{"email":"%s","password":"%s"}' "$1" "$DEMO_PASSWORD"; }
+
+# json_string FIELD FILE: the value of a string field of a flat JSON object.
+json_string() { { grep -o "\"$1\" *: *\"[^\"]*\"" "$2" || true; } | head -n1 | sed 's/.*: *"\(.*\)"$/\1/'; }
+
+# access_token: logs in as the demo member and prints the access token.
+access_token() {
+  local code token
+  code=$(curl -s -o "$tmp/login.json" -w '%{http_code}' -X POST "$base/api/v1/auth/login" \
+    -H 'content-type: application/json' -d "$(login_body "$DEMO_EMAIL")" || true)
+  [ "$code" = 200 ] || { head -c 2000 "$tmp/login.json" >&2 || true; echo >&2; die "login as $DEMO_EMAIL answered $code, not 200"; }
+  token=$(json_string access_token "$tmp/login.json")
+  [ -n "$token" ] || die "no access_token in the login answer"
+  printf '%s\n' "$token"
+}
+
+check_me() {
+  local code
+  code=$(curl -s -o "$tmp/body" -w '%{http_code}' -H "Authorization: Bearer $1" "$base/api/v1/me" || true)
+  [ "$code" = 200 ] || { head -c 2000 "$tmp/body" >&2 || true; echo >&2; die "GET /api/v1/me answered $code, not 200"; }
+}
+
+# fill_pool FILE: logs in as synthetic members (member000001@scale.bayanihan.test, ...,
+# round robin over BENCH_SCALE; each login is a session of its own) until FILE holds
+# POOL_SIZE unspent refresh tokens. Four logins at a time.
+pool_next=0
+fill_pool() {
+  local file=$1 have need i j idx code token failed=0 pids=()
+  local dir="$tmp/pool-logins"
+  touch "$file"
+  have=$(grep -c . "$file" || true)
+  need=$((POOL_SIZE - have))
+  ((need > 0)) || return 0
+  rm -rf "$dir" && mkdir -p "$dir"
+  for ((i = 0; i < need; i++)); do
+    idx=$((pool_next % SCALE + 1))
+    pool_next=$((pool_next + 1))
+    curl -s -o "$dir/$i.json" -w '%{http_code}' -X POST "$base/api/v1/auth/login" \
+      -H 'content-type: application/json' \
+      -d "$(login_body "$(printf 'member%06d@scale.bayanihan.test' "$idx")")" >"$dir/$i.code" 2>/dev/null &
+    pids+=($!)
+    if ((${#pids[@]} == 4)); then
+      wait "${pids[@]}" || true
+      pids=()
+    fi
+  done
+  if ((${#pids[@]} > 0)); then wait "${pids[@]}" || true; fi
+  for ((j = 0; j < need; j++)); do
+    code=$(cat "$dir/$j.code" 2>/dev/null || true)
+    token=""
+    if [ "$code" = 200 ]; then token=$(json_string refresh_token "$dir/$j.json"); fi
+    if [ -n "$token" ]; then
+      printf '%s\n' "$token" >>"$file"
+    else
+      failed=$((failed + 1))
+      if ((failed == 1)); then
+        log "a pool login answered ${code:-nothing}: $(head -c 500 "$dir/$j.json" 2>/dev/null || true)"
+      fi
+    fi
+  done
+  ((failed == 0)) || die "$failed of $need logins for the refresh pool failed"
+  log "refresh pool: $need logins, now $POOL_SIZE tokens"
+}
+
+# check_refresh FILE: one refresh with the first token of FILE, which is replaced by the new one.
+check_refresh() {
+  local file=$1 token code new
+  token=$(head -n1 "$file")
+  code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X POST "$base/api/v1/auth/refresh" \
+    -H 'content-type: application/json' -d "{\"refresh_token\":\"$token\"}" || true)
+  [ "$code" = 200 ] || { head -c 2000 "$tmp/body" >&2 || true; echo >&2; die "POST /api/v1/auth/refresh answered $code, not 200"; }
+  new=$(json_string refresh_token "$tmp/body")
+  [ -n "$new" ] || die "no refresh_token in the refresh answer"
+  { printf '%s\n' "$new"; tail -n +2 "$file"; } >"$file.new" && mv "$file.new" "$file"
+}
+
+# run_me SECONDS: GET /api/v1/me with a fresh access token (they live 15 minutes).
+run_me() {
+  local token
+  token=$(access_token)
+  wrk_opts=(-H "Authorization: Bearer $token")
+  run_wrk "$1" /api/v1/me
+  wrk_opts=()
+}
+
+# run_refresh SECONDS POOL_FILE: tops the pool up, then refresh.lua on it.
+run_refresh() {
+  fill_pool "$2"
+  wrk_result /api/v1/auth/refresh taskset -c "$CLIENT_CPU" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${1}s" --latency \
+    -s "$here/refresh.lua" "$base/api/v1/auth/refresh" -- pool "$2" threads "$WRK_THREADS"
+}
+
+# run_auth_endpoint INDEX SECONDS POOL_FILE
+run_auth_endpoint() {
+  case $1 in
+    0) run_me "$2" ;;
+    1) run_refresh "$2" "$3" ;;
   esac
+}
 
-  log "$db: seeding $SCALE organisations"
-  local t0=$SECONDS
-  BAYANIHAN_DATA_DIR="$dir/data" DATABASE_URL="$url" RUST_LOG=warn \
-    "$bin" seed --scale "$SCALE" >"$dir/seed.log" 2>&1 || { cat "$dir/seed.log" >&2; die "$db: seeding failed"; }
-  log "$db: seeded in $((SECONDS - t0)) s ($(tail -n1 "$dir/seed.log"))"
+# saturation_round SECONDS TAG: login load on CPUs 0-1 and, from 1 s in to 1 s before its
+# end, the two probes. Prints three lines "kind<TAB>parse_result fields" (login, live, me).
+saturation_round() {
+  local secs=$1 tag=$2 token probe_secs=$(($1 - 2)) rc=0 pid kind
+  token=$(access_token)
+  local out="$tmp/sat-$tag"
+  env BENCH_BODY="$(login_body "$DEMO_EMAIL")" taskset -c "$BOTH_CPUS" wrk -t"$WRK_THREADS" -c"$LOGIN_CONNECTIONS" \
+    -d"${secs}s" --latency -s "$here/report.lua" "$base/api/v1/auth/login" >"$out.login" 2>&1 &
+  bg_pids+=($!)
+  if ((probe_secs >= 1)); then
+    sleep 1
+    env BENCH_DELAY_MS="$PROBE_DELAY_MS" taskset -c "$BOTH_CPUS" wrk -t1 -c"$PROBE_CONNECTIONS" -d"${probe_secs}s" \
+      --latency -s "$here/report.lua" "$base$CEILING_PATH" >"$out.live" 2>&1 &
+    bg_pids+=($!)
+    env BENCH_DELAY_MS="$PROBE_DELAY_MS" taskset -c "$BOTH_CPUS" wrk -t1 -c"$PROBE_CONNECTIONS" -d"${probe_secs}s" \
+      --latency -H "Authorization: Bearer $token" -s "$here/report.lua" "$base/api/v1/me" >"$out.me" 2>&1 &
+    bg_pids+=($!)
+  fi
+  for pid in "${bg_pids[@]}"; do
+    wait "$pid" || rc=$?
+  done
+  bg_pids=()
+  for kind in login live me; do
+    [ -f "$out.$kind" ] || continue
+    ((rc == 0)) || { cat "$out.$kind" >&2; }
+    printf '%s\t%s\n' "$kind" "$(parse_result "$kind" "$(cat "$out.$kind")")"
+  done
+  ((rc == 0)) || die "a wrk of the login saturation failed (exit $rc)"
+}
 
-  start_server "$dir" "$url"
-  log "$db: server at $base (pid $server_pid)"
+# saturation_report DB RUNS_TSV: the login saturation table.
+# RUNS_TSV columns: round, kind (login|live|me), rps, p50, p99, non2xx, errors, ok_rps, overloaded.
+saturation_report() {
+  awk -F'\t' -v db="$1" -v lc="$LOGIN_CONNECTIONS" -v pc="$PROBE_CONNECTIONS" -v delay="$PROBE_DELAY_MS" \
+    -v min_login="$LOGIN_MIN_PER_S" -v p99max="$AUTH_P99_MAX_MS" -v ceiling="$CEILING_PATH" '
+    {
+      k = $2; n[k]++; ok[k] += $8; p50[k] += $4
+      if ($5 > p99[k]) p99[k] = $5
+      bad[k] += $6; err[k] += $7; over[k] += $9
+    }
+    function row(k, label, goal, why) {
+      if (!n[k]) return
+      if (bad[k] > 0) why = why ", non-2xx"
+      if (err[k] > 0) why = why ", socket errors"
+      printf "| %s | %.1f | %.2f | %.2f | %d | %d | %d | %s | %s |\n", label, ok[k] / n[k], p50[k] / n[k], p99[k],
+        bad[k], over[k], err[k], goal, why == "" ? "pass" : "**miss** (" substr(why, 3) ")"
+    }
+    END {
+      printf "| load / probe (%s) | 2xx/s | p50 ms | p99 ms | non-2xx | of which 503 | socket errors | target | result |\n", db
+      printf "|---|---:|---:|---:|---:|---:|---:|---|---|\n"
+      row("login", "`POST /api/v1/auth/login` (" lc " connections)", "logins/s >= " min_login ", non-2xx = 0",
+        (n["login"] && ok["login"] / n["login"] < min_login + 0) ? ", logins/s" : "")
+      row("live", "`GET " ceiling "` probe (" pc " connections, " delay " ms apart)", "p99 < " p99max " ms, non-2xx = 0",
+        (p99["live"] >= p99max + 0) ? ", p99" : "")
+      row("me", "`GET /api/v1/me` probe (" pc " connections, " delay " ms apart)", "p99 < " p99max " ms, non-2xx = 0",
+        (p99["me"] >= p99max + 0) ? ", p99" : "")
+    }' "$2"
+}
+
+saturation_raw() {
+  awk -F'\t' -v ceiling="$CEILING_PATH" '
+    BEGIN { label["login"] = "POST /api/v1/auth/login"; label["live"] = "GET " ceiling " probe"; label["me"] = "GET /api/v1/me probe"
+            print "| round | load / probe | 2xx/s | p50 ms | p99 ms | non-2xx | of which 503 | socket errors |"
+            print "|---:|---|---:|---:|---:|---:|---:|---:|" }
+    { printf "| %d | `%s` | %.1f | %.2f | %.2f | %d | %d | %d |\n", $1, label[$2], $8, $4, $5, $6, $9, $7 }' "$1"
+}
+
+# --- the parts --------------------------------------------------------------------------
+
+directory_part() {
+  local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names
+  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
+  start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-directory.log"
+  log "$db: directory: server at $base (pid $server_pid)"
   check_endpoints
 
   if ((WARMUP > 0)); then
@@ -312,10 +527,10 @@ bench_db() {
   done
 
   stop_server
-  stop_pg
 
   local table file="$here/results/$db-$stamp.md"
-  table=$(report "$db" "$runs")
+  names=$(printf '%s\n' "${ep_names[@]}")
+  table=$(report "$db" "$runs" "$names" "$(printf '%s\n' "${ep_targets[@]}")" "$P99_MAX_MS")
   {
     echo "## bayanihan benchmark: $db"
     echo
@@ -333,10 +548,149 @@ bench_db() {
     echo
     echo "### Every run"
     echo
-    raw_runs "$runs"
+    raw_runs "$runs" "$names"
   } >>"$file"
   echo
   log "$db: written to ${file#"$root"/}"
+}
+
+auth_part() {
+  local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names
+  local pool="$dir/refresh-pool.txt"
+  : >"$pool"
+
+  # 1. Ratios to /health/live: server and PostgreSQL on CPU 0, wrk on CPU 1.
+  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
+  start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-auth.log"
+  log "$db: auth: server at $base (pid $server_pid)"
+  check_me "$(access_token)"
+  fill_pool "$pool"
+  check_refresh "$pool"
+
+  if ((WARMUP > 0)); then
+    log "$db: auth warm-up, ${WARMUP}s per endpoint"
+    run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
+    for e in "${!auth_names[@]}"; do
+      run_auth_endpoint "$e" "$WARMUP" "$pool" >/dev/null
+    done
+  fi
+
+  local runs="$dir/auth-runs.tsv" starved=0 lost=0 f
+  : >"$runs"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for e in "${!auth_names[@]}"; do
+      if ((e == 1)); then fill_pool "$pool"; fi # before the ceiling: the pair stays adjacent
+      c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
+      res=$(run_auth_endpoint "$e" "$DURATION" "$pool")
+      printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
+      ceil_rps=${c_res%%$'\t'*}
+      IFS=$'\t' read -r -a f <<<"$res"
+      local extra=""
+      if ((e == 1)); then
+        starved=$((starved + f[7]))
+        lost=$((lost + f[8]))
+        extra=" (non-2xx ${f[3]}, starved ${f[7]}, lost ${f[8]}, ${f[9]} tokens left)"
+      fi
+      log "$db: round $r/$ROUNDS ${auth_names[$e]}: ${f[0]} req/s vs ceiling $ceil_rps req/s$extra"
+    done
+  done
+  local reused
+  reused=$(grep -c 'spent refresh token presented again' "$dir/server-auth.log" || true)
+  stop_server
+
+  # 2. Login saturation: two workers, server, PostgreSQL and wrk on CPUs 0-1.
+  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$BOTH_CPUS"; fi
+  start_server "$dir" "$url" "$BOTH_CPUS" 2 "$dir/server-saturation.log"
+  log "$db: login saturation: server at $base (pid $server_pid), BAYANIHAN_WORKERS=2 on CPUs $BOTH_CPUS"
+  check_me "$(access_token)"
+  if ((WARMUP > 0)); then
+    log "$db: login warm-up, ${WARMUP}s"
+    wrk_result "login warm-up" env BENCH_BODY="$(login_body "$DEMO_EMAIL")" taskset -c "$BOTH_CPUS" \
+      wrk -t"$WRK_THREADS" -c"$LOGIN_CONNECTIONS" -d"${WARMUP}s" -s "$here/report.lua" "$base/api/v1/auth/login" >/dev/null
+  fi
+  local sat="$dir/saturation.tsv" line kind
+  : >"$sat"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    # Not in a pipe or $(...): the wrk processes stay children of this shell (cleanup).
+    saturation_round "$DURATION" "$r" >"$tmp/sat-round.tsv"
+    while IFS= read -r line; do
+      printf '%s\t%s\n' "$r" "$line" >>"$sat"
+      IFS=$'\t' read -r -a f <<<"$line"
+      kind=${f[0]}
+      log "$db: saturation round $r/$ROUNDS $kind: ${f[6]} 2xx/s, p99 ${f[3]} ms, non-2xx ${f[4]} (503: ${f[7]})"
+    done <"$tmp/sat-round.tsv"
+  done
+  stop_server
+
+  local file="$here/results/auth-$db-$stamp.md"
+  names=$(printf '%s\n' "${auth_names[@]}")
+  {
+    echo "## bayanihan benchmark: auth, $db"
+    echo
+    echo "$machine_line"
+    echo
+    echo "$auth_params_line"
+    echo
+    echo "$sat_params_line"
+    echo
+    echo "$db_line"
+    echo
+    echo "### Ratios to /health/live ($db)"
+    echo
+    report "$db" "$runs" "$names" "$(printf '%s\n' "${auth_targets[@]}")" "$AUTH_P99_MAX_MS"
+    echo
+    echo "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs."
+    echo "Refresh chains: $starved requests found their thread's pool empty, $lost 2xx answers had no refresh_token, the server saw $reused spent tokens presented again."
+    echo
+    echo "### Login saturation on CPUs $BOTH_CPUS ($db)"
+    echo
+    saturation_report "$db" "$sat"
+    echo
+    echo "2xx/s and p50 are means over the rounds, p99 the worst round; latencies include non-2xx answers (503 overloaded is answered at once)."
+  } | tee "$file"
+  {
+    echo
+    echo "### Every run"
+    echo
+    raw_runs "$runs" "$names"
+    echo
+    saturation_raw "$sat"
+  } >>"$file"
+  echo
+  log "$db: written to ${file#"$root"/}"
+}
+
+# --- one database -----------------------------------------------------------------------
+
+bench_db() {
+  local db=$1 dir="$tmp/$1" url
+  mkdir -p "$dir/data"
+  local db_line="Database: $db"
+  case $db in
+    sqlite)
+      url="sqlite://$dir/data/bayanihan.db"
+      ;;
+    postgres)
+      pg_dir="$dir/pg"
+      log "postgres: starting a throw-away cluster"
+      url=$("$root/.ci/pg" start "$pg_dir" | tail -n1)
+      [[ $url == postgres://* ]] || die "unexpected output from .ci/pg start: $url"
+      local pg_bin
+      pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+      db_line="Database: postgres ($("$pg_bin/postgres" --version 2>/dev/null | head -n1), fsync=off, on the server's CPUs)"
+      ;;
+  esac
+
+  log "$db: seeding $SCALE organisations and members"
+  local t0=$SECONDS
+  BAYANIHAN_DATA_DIR="$dir/data" DATABASE_URL="$url" RUST_LOG=warn \
+    "$bin" seed --scale "$SCALE" >"$dir/seed.log" 2>&1 || { cat "$dir/seed.log" >&2; die "$db: seeding failed"; }
+  log "$db: seeded in $((SECONDS - t0)) s ($(tail -n1 "$dir/seed.log"))"
+
+  if ((do_directory)); then directory_part "$db" "$dir" "$url" "$db_line"; fi
+  if ((do_auth)); then auth_part "$db" "$dir" "$url" "$db_line"; fi
+
+  stop_pg
 }
 
 for db in "${dbs[@]}"; do
