@@ -3,11 +3,13 @@
 pub mod accounts;
 pub mod auth;
 pub mod config;
+pub mod courses;
 pub mod db;
 pub mod email;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod learning;
 pub mod openapi;
 pub mod organisations;
 pub mod seed;

@@ -173,7 +173,9 @@ pub fn app(
         .service(
             web::scope("/api/v1")
                 .configure(organisations::routes)
-                .configure(accounts::routes),
+                .configure(accounts::routes)
+                .configure(crate::courses::routes)
+                .configure(crate::learning::routes),
         )
         .configure(health::routes)
         .service(web::redirect("/docs", "/docs/"))

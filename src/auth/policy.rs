@@ -58,6 +58,22 @@ pub enum Action {
     DecideMembership { is_leader: bool },
     /// List an organisation's members and requests.
     ListMembers { is_leader: bool },
+    /// Author a new course (the caller becomes its owner).
+    CreateCourse,
+    /// Change a course, its texts, structure and owners; `is_owner` when the caller owns it.
+    EditCourse { is_owner: bool },
+    /// Publish or archive a course.
+    PublishCourse,
+    /// See a course that is not published (a draft), and list drafts of others.
+    ViewUnpublishedCourse { is_owner: bool },
+    /// Read lesson content of a members-only course.
+    ReadMembersLesson { is_owner: bool, is_enrolled: bool },
+    /// List a course's enrolments, as one of its owners (`is_owner`) or not.
+    ListCourseEnrolments { is_owner: bool },
+    /// Read another learner's progress in a course, as one of its owners (`is_owner`) or not.
+    ReadLearnerProgress { is_owner: bool },
+    /// Revoke an issued certificate.
+    RevokeCertificates,
 }
 
 /// `Ok` when `actor` may do `action`, else 403.
@@ -98,6 +114,24 @@ pub fn allowed(actor: &AuthUser, action: Action) -> bool {
         Action::DecideMembership { is_leader } | Action::ListMembers { is_leader } => {
             is_leader || matches!(role, Coordinator | Admin)
         }
+        Action::CreateCourse => role >= Trainer,
+        // An owner who lost the trainer role no longer edits.
+        Action::EditCourse { is_owner } => {
+            (is_owner && role >= Trainer) || matches!(role, Coordinator | Admin)
+        }
+        Action::PublishCourse => matches!(role, Coordinator | Admin),
+        Action::ViewUnpublishedCourse { is_owner } => {
+            is_owner || matches!(role, Coordinator | Admin)
+        }
+        Action::ReadMembersLesson {
+            is_owner,
+            is_enrolled,
+        } => is_owner || is_enrolled || matches!(role, Coordinator | Admin),
+        // Course owners follow their own learners; coordinators and admins follow everyone's.
+        Action::ListCourseEnrolments { is_owner } | Action::ReadLearnerProgress { is_owner } => {
+            is_owner || matches!(role, Coordinator | Admin)
+        }
+        Action::RevokeCertificates => matches!(role, Coordinator | Admin),
     }
 }
 
@@ -179,6 +213,55 @@ mod tests {
                 Action::ListMembers { is_leader: false },
                 [false, false, true, true],
             ),
+            (Action::CreateCourse, [false, true, true, true]),
+            (
+                Action::EditCourse { is_owner: false },
+                [false, false, true, true],
+            ),
+            (
+                Action::EditCourse { is_owner: true },
+                [false, true, true, true],
+            ),
+            (Action::PublishCourse, [false, false, true, true]),
+            (
+                Action::ViewUnpublishedCourse { is_owner: false },
+                [false, false, true, true],
+            ),
+            (
+                Action::ViewUnpublishedCourse { is_owner: true },
+                [true, true, true, true],
+            ),
+            (
+                Action::ReadMembersLesson {
+                    is_owner: false,
+                    is_enrolled: false,
+                },
+                [false, false, true, true],
+            ),
+            (
+                Action::ReadMembersLesson {
+                    is_owner: false,
+                    is_enrolled: true,
+                },
+                [true, true, true, true],
+            ),
+            (
+                Action::ListCourseEnrolments { is_owner: false },
+                [false, false, true, true],
+            ),
+            (
+                Action::ListCourseEnrolments { is_owner: true },
+                [true, true, true, true],
+            ),
+            (
+                Action::ReadLearnerProgress { is_owner: false },
+                [false, false, true, true],
+            ),
+            (
+                Action::ReadLearnerProgress { is_owner: true },
+                [true, true, true, true],
+            ),
+            (Action::RevokeCertificates, [false, false, true, true]),
         ];
         for (action, expected) in table {
             for (role, want) in Role::ALL.into_iter().zip(expected) {

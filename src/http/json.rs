@@ -9,7 +9,8 @@ use serde::{Deserialize, Deserializer, de::Error};
 fn integral<E: Error, T: TryFrom<i64>>(n: serde_json::Number) -> Result<T, E> {
     let value = match (n.as_i64(), n.as_f64()) {
         (Some(i), _) => Some(i),
-        (None, Some(f)) if f.fract() == 0.0 && f >= i64::MIN as f64 && f <= i64::MAX as f64 => {
+        // `i64::MAX as f64` rounds up to 2^63, which is out of range: compare strictly.
+        (None, Some(f)) if f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64 => {
             Some(f as i64)
         }
         _ => None,
@@ -49,6 +50,12 @@ mod tests {
         year: Option<i32>,
     }
 
+    #[derive(Deserialize)]
+    struct Big {
+        #[serde(deserialize_with = "super::int")]
+        id: i64,
+    }
+
     #[test]
     fn integral_numbers_are_integers() {
         let parse = |s: &str| serde_json::from_str::<Body>(s).map(|b| b.year);
@@ -58,6 +65,13 @@ mod tests {
         assert_eq!(parse(r#"{}"#).unwrap(), None);
         assert!(parse(r#"{"year": 1986.5}"#).is_err());
         assert!(parse(r#"{"year": 1e20}"#).is_err());
+        let big = |s: &str| serde_json::from_str::<Big>(s).map(|b| b.id);
+        assert!(
+            big(r#"{"id": 9223372036854775808}"#).is_err(),
+            "2^63 is not an i64"
+        );
+        assert!(big(r#"{"id": 9223372036854775808.0}"#).is_err());
+        assert_eq!(big(r#"{"id": 9223372036854775807}"#).unwrap(), i64::MAX);
         assert!(parse(r#"{"year": "1986"}"#).is_err());
     }
 }

@@ -1,6 +1,8 @@
 //! Demo and scale data: `bayanihan seed --demo` and `bayanihan seed --scale N`.
 
+mod courses;
 mod demo_data;
+mod learning;
 
 use std::collections::{HashMap, HashSet};
 
@@ -96,6 +98,8 @@ pub fn demo(db: &Db) -> anyhow::Result<SeedReport> {
     let organisations = write_transaction(&mut conn, demo_organisations)?;
     let hash = demo_password_hash()?;
     let users = write_transaction(&mut conn, |conn| demo_users(conn, &hash))?;
+    courses::demo(db)?;
+    learning::demo(db)?;
     Ok(SeedReport {
         organisations,
         users,
@@ -247,6 +251,8 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<SeedReport> {
     report.organisations += write_transaction(&mut conn, |conn| scale_organisations(conn, n))?;
     let hash = demo_password_hash()?;
     report.users += write_transaction(&mut conn, |conn| scale_users(conn, n, &hash))?;
+    courses::scale(db, n)?;
+    learning::scale(db, n)?;
     Ok(report)
 }
 

@@ -980,18 +980,39 @@ async fn refresh_tokens_expire_when_idle_and_logins_end_after_thirty_days() {
     let past = bayanihan::db::now() - chrono::TimeDelta::seconds(1);
     {
         let mut conn = app.db.conn().unwrap();
-        diesel::update(refresh_tokens::table).set(refresh_tokens::expires_at.eq(past)).execute(&mut *conn).unwrap();
+        diesel::update(refresh_tokens::table)
+            .set(refresh_tokens::expires_at.eq(past))
+            .execute(&mut *conn)
+            .unwrap();
     }
-    let res = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": user.refresh_token})).await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": user.refresh_token}),
+        )
+        .await;
     assert_problem(res, 401, "refresh_token_expired").await;
 
     let (_, refresh) = app.login(&user.email, &user.password).await;
     {
         let mut conn = app.db.conn().unwrap();
-        diesel::update(sessions::table).set(sessions::expires_at.eq(past)).execute(&mut *conn).unwrap();
+        diesel::update(sessions::table)
+            .set(sessions::expires_at.eq(past))
+            .execute(&mut *conn)
+            .unwrap();
     }
-    let res = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": refresh})).await;
+    let res = app
+        .post_json("/api/v1/auth/refresh", &json!({"refresh_token": refresh}))
+        .await;
     assert_problem(res, 401, "refresh_token_expired").await;
     // The access token of an expired login no longer works either.
-    assert_eq!(app.authed(Method::GET, "/api/v1/me", &user.token).send().await.unwrap().status().as_u16(), 401);
+    assert_eq!(
+        app.authed(Method::GET, "/api/v1/me", &user.token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        401
+    );
 }

@@ -4,10 +4,12 @@
 
 mod accounts;
 mod cli;
+mod courses;
 mod db;
 mod email;
 mod errors;
 mod helpers;
+mod learning;
 mod memberships;
 mod openapi;
 mod operations;

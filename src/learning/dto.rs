@@ -1,0 +1,345 @@
+//! What the enrolment, progress and certificate endpoints read and write.
+
+use chrono::{DateTime, Utc};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::learning::model::Certificate;
+
+/// A course as the enrolment lists show it, in one language.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CourseBrief {
+    pub id: i64,
+    pub slug: String,
+    /// The title in `language`.
+    pub title: String,
+    /// The language of `title`: the one asked for, else the course's default.
+    pub language: String,
+    /// `self_paced`, `cohort` or `blended`.
+    pub format: String,
+    /// `published` or `archived`.
+    pub status: String,
+}
+
+/// One of the caller's enrolments, or (with `updated_since`) a tombstone
+/// `{"course_id", "deleted": true, "updated_at"}` for one that ended.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EnrolmentResponse {
+    pub course_id: i64,
+    /// `true` for a tombstone: the caller unenrolled; the other fields are left out.
+    pub deleted: bool,
+    /// When the enrolment last changed (enrolled, completed, unenrolled).
+    pub updated_at: DateTime<Utc>,
+    /// When the current enrolment began.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enrolled_at: Option<DateTime<Utc>>,
+    /// When every required lesson was done; `null` before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<DateTime<Utc>>,
+    /// The course, unless it was deleted since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub course: Option<CourseBrief>,
+}
+
+/// A member enrolled in a course, as its owners and coordinators see them.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CourseEnrolmentResponse {
+    pub user_id: i64,
+    pub display_name: String,
+    pub enrolled_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Orders of the caller's enrolment list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+pub enum EnrolmentSort {
+    /// Most recently changed first (the default).
+    #[default]
+    #[serde(rename = "-updated_at")]
+    UpdatedDesc,
+    /// Least recently changed first: the order to sync in.
+    #[serde(rename = "updated_at")]
+    UpdatedAsc,
+}
+
+impl EnrolmentSort {
+    /// The spelling a cursor remembers.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UpdatedDesc => "-updated_at",
+            Self::UpdatedAsc => "updated_at",
+        }
+    }
+}
+
+/// Query of `GET /api/v1/me/enrolments`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListMyEnrolmentsQuery {
+    /// Only enrolments changed at or after this instant (RFC 3339), ended ones included
+    /// as tombstones.
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub updated_since: Option<String>,
+    /// Language of the course titles (BCP 47); else `Accept-Language`, else the caller's
+    /// preferred language, else each course's default.
+    #[param(pattern = "^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$", max_length = 35)]
+    pub lang: Option<String>,
+    /// Order: `-updated_at` (default) or `updated_at`.
+    pub sort: Option<EnrolmentSort>,
+    /// Page size, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Query of lists that only page.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Query of the progress endpoints.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ProgressQuery {
+    /// Language of the module and lesson titles (BCP 47); else `Accept-Language`, else the
+    /// caller's preferred language, else the course's default.
+    #[param(pattern = "^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$", max_length = 35)]
+    pub lang: Option<String>,
+}
+
+/// A certificate of completion, as anyone holding its code may check it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CertificateResponse {
+    /// The verification code.
+    pub code: String,
+    /// `false` once the certificate was revoked.
+    pub valid: bool,
+    /// The holder's name when the certificate was issued.
+    pub holder_name: String,
+    pub course_id: i64,
+    /// The course title in `language`.
+    pub course_title: String,
+    /// The certificate's language: the holder's preferred language when the course has it,
+    /// else the course's default.
+    pub language: String,
+    /// When the course was completed and the certificate issued.
+    pub issued_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// Why it was revoked.
+    pub reason: Option<String>,
+    /// Where the printable document is.
+    pub document_url: String,
+}
+
+impl From<Certificate> for CertificateResponse {
+    fn from(c: Certificate) -> Self {
+        Self {
+            document_url: format!("/api/v1/certificates/{}/document", c.code),
+            valid: c.revoked_at.is_none(),
+            code: c.code,
+            holder_name: c.holder_name,
+            course_id: c.course_id,
+            course_title: c.course_title,
+            language: c.language,
+            issued_at: c.issued_at.and_utc(),
+            revoked_at: c.revoked_at.map(|t| t.and_utc()),
+            reason: c.revoked_reason,
+        }
+    }
+}
+
+/// Body of `POST /api/v1/certificates/{code}/revoke`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeCertificateRequest {
+    /// Why the certificate is revoked; shown to anyone who checks it.
+    #[schema(min_length = 1, max_length = 500)]
+    pub reason: String,
+}
+
+/// A lesson marked done.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CompletionResponse {
+    pub lesson_id: i64,
+    pub course_id: i64,
+    /// When the lesson was first marked done (a repeat keeps it).
+    pub completed_at: DateTime<Utc>,
+    /// When every required lesson of the course was done; `null` before.
+    pub course_completed_at: Option<DateTime<Utc>>,
+    /// The caller's certificate for the course, once there is one.
+    pub certificate: Option<CertificateResponse>,
+}
+
+/// A lesson in the caller's progress.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LessonProgress {
+    pub lesson_id: i64,
+    pub position: i32,
+    /// `text`, `video`, `link` or `file`.
+    pub kind: String,
+    pub required: bool,
+    pub title: Option<String>,
+    /// The language of `title`.
+    pub title_language: Option<String>,
+    /// When the caller marked it done; `null` if not done.
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+/// A module in the caller's progress.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ModuleProgress {
+    pub module_id: i64,
+    pub position: i32,
+    pub title: Option<String>,
+    /// The language of `title`.
+    pub title_language: Option<String>,
+    /// Required lessons of the module.
+    pub required_total: u32,
+    /// Required lessons done.
+    pub required_done: u32,
+    pub lessons_total: u32,
+    pub lessons_done: u32,
+    pub lessons: Vec<LessonProgress>,
+}
+
+/// The lesson to take next.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NextLesson {
+    pub lesson_id: i64,
+    pub module_id: i64,
+    pub title: Option<String>,
+    pub title_language: Option<String>,
+}
+
+/// A learner's progress in one course.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ProgressResponse {
+    pub course_id: i64,
+    pub user_id: i64,
+    /// The language asked for (the titles say which language they are in).
+    pub language: String,
+    pub enrolled_at: DateTime<Utc>,
+    /// When every required lesson was done (every lesson, for a course with none
+    /// required); `null` until then.
+    pub completed_at: Option<DateTime<Utc>>,
+    /// Required lessons of the course.
+    pub required_total: u32,
+    /// Required lessons done.
+    pub required_done: u32,
+    /// All lessons of the course.
+    pub lessons_total: u32,
+    /// All lessons done.
+    pub lessons_done: u32,
+    /// Required lessons done, in percent (rounded down; 100 once complete).
+    pub percent: u32,
+    /// The first lesson not done, in outline order; `null` when all are done.
+    pub next_lesson: Option<NextLesson>,
+    /// The learner's certificate for the course, once there is one.
+    pub certificate: Option<CertificateResponse>,
+    pub modules: Vec<ModuleProgress>,
+}
+
+/// One completion made offline.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SyncCompletion {
+    #[serde(deserialize_with = "id")]
+    pub lesson_id: i64,
+    /// When it was done on the device (RFC 3339); at most 5 minutes ahead of the server.
+    pub completed_at: DateTime<Utc>,
+}
+
+/// Body of `POST /api/v1/me/completions/batch`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SyncCompletionsRequest {
+    /// 1 to 500 completions, applied in order.
+    #[schema(min_items = 1, max_items = 500)]
+    pub completions: Vec<SyncCompletion>,
+}
+
+/// What became of one offline completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncStatus {
+    /// Stored with its original timestamp.
+    Applied,
+    /// The lesson was done already; the earlier record stays.
+    AlreadyDone,
+    /// Not stored; `code` says why.
+    Rejected,
+}
+
+/// The answer for one offline completion.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SyncResult {
+    pub lesson_id: i64,
+    pub status: SyncStatus,
+    /// Why it was rejected: `unknown_lesson`, `not_enrolled`, `not_open`, `in_future`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The completion time on record (for `applied` and `already_done`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+/// Answer of `POST /api/v1/me/completions/batch`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SyncCompletionsResponse {
+    /// One result per item, in the order sent.
+    pub results: Vec<SyncResult>,
+    /// Certificates this batch issued.
+    pub certificates_issued: Vec<CertificateResponse>,
+}
+
+/// An id: any integral JSON number (`42` or `42.0`) that fits in 64 bits.
+fn id<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    // 2^53: beyond it a float no longer tells neighbouring integers apart, so an
+    // out-of-range integer (read as a float) could pass for one in range.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    let n = serde_json::Number::deserialize(d)?;
+    if let Some(i) = n.as_i64() {
+        return Ok(i);
+    }
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < EXACT => Ok(f as i64),
+        _ => Err(D::Error::custom(format!(
+            "invalid value: {n}, expected an integer in range"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SyncCompletion;
+
+    #[test]
+    fn lesson_ids_are_integral_and_in_range() {
+        let parse = |id: &str| {
+            serde_json::from_str::<SyncCompletion>(&format!(
+                r#"{{"lesson_id": {id}, "completed_at": "2026-01-01T00:00:00Z"}}"#
+            ))
+            .map(|c| c.lesson_id)
+        };
+        assert_eq!(parse("42").unwrap(), 42);
+        assert_eq!(parse("42.0").unwrap(), 42);
+        assert!(parse("42.5").is_err());
+        assert!(parse("9223372036854775808").is_err());
+        assert!(parse("1e19").is_err());
+        assert!(parse("-9223372036854775809").is_err());
+        assert_eq!(parse("-9223372036854775808").unwrap(), i64::MIN);
+        assert!(parse("\"42\"").is_err());
+    }
+}
