@@ -4,7 +4,10 @@
 pub mod schema;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::Semaphore;
 
 use actix_web::web;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -148,6 +151,13 @@ pub type Pool = r2d2::Pool<ConnectionManager>;
 pub struct Db {
     pool: Pool,
     url: DatabaseUrl,
+    /// One permit per pooled connection. Requests wait here, asynchronously, before
+    /// they take a blocking thread: without it, a burst of requests parks dozens of
+    /// blocking threads on the pool's condition variable, and every returned connection
+    /// wakes them all.
+    permits: Arc<Semaphore>,
+    /// Longest wait for a connection before answering 503.
+    timeout: Duration,
 }
 
 impl Db {
@@ -182,7 +192,12 @@ impl Db {
             // request. Broken connections are caught by `has_broken` instead.
             .test_on_check_out(false)
             .build(manager)?;
-        Ok(Self { pool, url })
+        Ok(Self {
+            pool,
+            url,
+            permits: Arc::new(Semaphore::new(size as usize)),
+            timeout,
+        })
     }
 
     /// Which database this is.
@@ -201,8 +216,13 @@ impl Db {
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        let permit = tokio::time::timeout(self.timeout, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| ApiError::Unavailable("every database connection is busy".to_owned()))?
+            .map_err(ApiError::internal)?;
         let pool = self.pool.clone();
         web::block(move || {
+            let _permit = permit;
             let mut conn = pool.get()?;
             f(&mut conn)
         })
