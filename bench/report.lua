@@ -3,6 +3,12 @@
 --   wrk ... -s bench/report.lua URL                 GET URL (one static request per thread)
 --   wrk ... -s bench/report.lua URL -- ids N        GET URL/<id>, id random in 1..N per request
 --                                                   (BENCH_IDS=N in the environment does the same)
+--   wrk ... -s bench/report.lua URL -- idfile FILE  GET URL/<id>, id a random line of FILE (one
+--                                                   id a line) per request
+--   ... -- idfile FILE suffix /completion method PUT
+--                                                   PUT URL/<id>/completion with an empty body
+--                                                   (Content-Length: 0); suffix and method also
+--                                                   go with ids N, method alone with a static URL
 --   BENCH_BODY='{...}' wrk ... -s bench/report.lua URL
 --                                                   POST URL with that JSON body (static)
 --   BENCH_DELAY_MS=N wrk ... -s bench/report.lua URL
@@ -22,33 +28,61 @@
 -- wrk decides once, in the main Lua state right after loading this file, whether a
 -- global request() exists: if it does, wrk calls Lua for every request ("dynamic"),
 -- otherwise it builds one request per thread. The script arguments only reach init(),
--- which runs later in each thread's state, so the id range is read at load time from
--- the environment or from our own command line (/proc/self/cmdline), and request() is
+-- which runs later in each thread's state, so they are read at load time from the
+-- environment or from our own command line (/proc/self/cmdline), and request() is
 -- only defined when ids are randomised: the plain runs (and the /health/live ceiling)
 -- pay no per-request Lua cost.
-local function ids_from_cmdline()
+local function script_args()
    local f = io.open("/proc/self/cmdline", "rb")
    if not f then
-      return nil
+      return {}
    end
    local raw = f:read("*a")
    f:close()
-   local argv = {}
+   local argv, after_dashes = {}, false
    for a in raw:gmatch("([^%z]*)%z") do
-      argv[#argv + 1] = a
-   end
-   local after_dashes = false
-   for i, a in ipairs(argv) do
-      if a == "--" then
+      if after_dashes then
+         argv[#argv + 1] = a
+      elseif a == "--" then
          after_dashes = true
-      elseif after_dashes and a == "ids" then
-         return tonumber(argv[i + 1])
+      end
+   end
+   return argv
+end
+
+local argv = script_args()
+
+-- The word after `name` among the script arguments, or nil.
+local function arg_value(name)
+   for i, a in ipairs(argv) do
+      if a == name then
+         return argv[i + 1]
       end
    end
    return nil
 end
 
-local ids = tonumber(os.getenv("BENCH_IDS") or "") or ids_from_cmdline() or 0
+local ids = tonumber(os.getenv("BENCH_IDS") or "") or tonumber(arg_value("ids") or "") or 0
+local suffix = arg_value("suffix") or ""
+local method = arg_value("method")
+
+-- idfile: the ids, read once per Lua state (the file is small).
+local id_list = nil
+local idfile = arg_value("idfile")
+if idfile then
+   local f = assert(io.open(idfile, "r"))
+   id_list = {}
+   for line in f:lines() do
+      local id = line:match("^%s*(%S+)%s*$")
+      if id then
+         id_list[#id_list + 1] = id
+      end
+   end
+   f:close()
+   if #id_list == 0 then
+      error("report.lua: no ids in " .. idfile)
+   end
+end
 
 -- A static POST: set at load time, so that every state builds the same request.
 local body = os.getenv("BENCH_BODY")
@@ -56,6 +90,16 @@ if body and body ~= "" then
    wrk.method = "POST"
    wrk.body = body
    wrk.headers["Content-Type"] = "application/json"
+end
+
+-- Another method (e.g. PUT) without a body: an explicit Content-Length: 0.
+local empty_body = nil
+if method and method ~= "GET" then
+   wrk.method = method
+   if not wrk.body then
+      empty_body = ""
+      wrk.body = ""
+   end
 end
 
 -- delay() makes wrk wait before each request on a connection; only defined when asked.
@@ -81,22 +125,23 @@ non2xx = 0
 overloaded = 0
 
 function init(args)
-   -- args[0] is the URL, the words after "--" follow; accept "ids N" there as well.
-   for i = 0, #args do
-      if args[i] == "ids" and tonumber(args[i + 1]) then
-         ids = tonumber(args[i + 1])
-      end
-   end
+   -- The arguments were read at load time (above); init() has nothing left to do.
 end
 
-if ids > 0 then
+if ids > 0 or id_list then
    local prefix = nil
    function request()
       if not prefix then
          prefix = wrk.path:gsub("/+$", "") .. "/"
          math.randomseed(os.time() + (tid or 0) * 7919)
       end
-      return wrk.format("GET", prefix .. math.random(1, ids))
+      local id
+      if id_list then
+         id = id_list[math.random(1, #id_list)]
+      else
+         id = math.random(1, ids)
+      end
+      return wrk.format(wrk.method, prefix .. id .. suffix, nil, empty_body)
    end
 end
 

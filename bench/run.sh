@@ -3,16 +3,19 @@
 #
 #   bash bench/run.sh [MODE]                                (default: all)
 #
-#   sqlite | postgres            directory part on that database
-#   directory                    directory part on both databases
-#   auth-sqlite | auth-postgres  auth part on that database
-#   auth                         auth part on both databases
-#   all                          both parts on both databases
+#   sqlite | postgres                  directory part on that database
+#   directory                          directory part on both databases
+#   auth-sqlite | auth-postgres        auth part on that database
+#   auth                               auth part on both databases
+#   courses-sqlite | courses-postgres  courses part on that database
+#   courses                            courses part on both databases
+#   all                                every part on both databases
 #
 # Environment:
 #   BENCH_DURATION     seconds per measured wrk run            (default 10; auth needs >= 3)
 #   BENCH_ROUNDS       rounds of (ceiling, endpoint) pairs      (default 3)
-#   BENCH_SCALE        synthetic organisations and members      (default 10000)
+#   BENCH_SCALE        synthetic organisations and members      (default 10000;
+#                      also N/10 courses of 50 lessons, enrolments, completions)
 #   BENCH_CONNECTIONS  wrk connections                          (default 64)
 #   BENCH_WARMUP       seconds of warm-up per endpoint          (default 2; 0 skips)
 #   BENCH_LOGIN_CONNECTIONS  wrk connections of the login load (default 16)
@@ -28,7 +31,13 @@
 # login saturation: the server with two workers on CPUs 0-1, wrk logging in on
 # BENCH_LOGIN_CONNECTIONS connections, while two low-rate probes (GET /health/live,
 # GET /api/v1/me) measure the latency everyone else sees.
-# The tables go to stdout and to bench/results/[auth-]<db>-<timestamp>.md; progress to stderr.
+# Courses part: the same pairing for the catalogue page, a course with its outline (random
+# public course), a lesson with its content (random lesson of 50 sampled public courses),
+# and, as a synthetic member with a bearer token, PUT lesson completion (random lesson of
+# the member's courses) and GET progress (random course of the member's); the id lists
+# come from the API before the runs (bench/course_ids.py).
+# The tables go to stdout and to bench/results/[auth-|courses-]<db>-<timestamp>.md;
+# progress to stderr.
 set -Eeuo pipefail
 trap 'echo "[bench] error: line $LINENO: $BASH_COMMAND failed" >&2' ERR
 
@@ -38,15 +47,18 @@ cd "$root"
 
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; }
 
-# do_directory / do_auth: which parts run, on each database of dbs.
+# do_directory / do_auth / do_courses: which parts run, on each database of dbs.
 do_directory=0
 do_auth=0
+do_courses=0
 case "${1:-all}" in
   sqlite | postgres) dbs=("$1"); do_directory=1 ;;
   directory) dbs=(sqlite postgres); do_directory=1 ;;
   auth-sqlite | auth-postgres) dbs=("${1#auth-}"); do_auth=1 ;;
   auth) dbs=(sqlite postgres); do_auth=1 ;;
-  all) dbs=(sqlite postgres); do_directory=1; do_auth=1 ;;
+  courses-sqlite | courses-postgres) dbs=("${1#courses-}"); do_courses=1 ;;
+  courses) dbs=(sqlite postgres); do_courses=1 ;;
+  all) dbs=(sqlite postgres); do_directory=1; do_auth=1; do_courses=1 ;;
   -h | --help) usage; exit 0 ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -69,6 +81,9 @@ POOL_PER_CONNECTION=4 # refresh tokens in the pool per wrk connection
 PROBE_CONNECTIONS=2
 DEMO_EMAIL=member@demo.bayanihan.org
 DEMO_PASSWORD=bayanihan-demo-2026 # seed --demo / --scale: every demo and synthetic account
+# Courses part.
+COURSES_P99_MAX_MS=20
+COURSES_SAMPLE=50 # public courses whose lessons GET /api/v1/lessons/{id} spreads over
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -82,6 +97,10 @@ done
 ((do_auth == 0 || DURATION >= 3)) ||
   die "the auth part needs BENCH_DURATION >= 3 (its probes start 1 s after the login load and stop 1 s before it)"
 ((SCALE >= 10000)) || log "warning: BENCH_SCALE=$SCALE is below 10000; the targets assume at least 10,000 organisations"
+# The synthetic member of the courses part's write and progress runs: member000005 (index 4
+# in src/seed/learning.rs) is enrolled in two synthetic self-paced courses of 50 lessons,
+# 10 done in each (member000001, index 0, has finished a demo course of 7 lessons).
+COURSES_MEMBER=$(printf 'member%06d@scale.bayanihan.test' $((SCALE >= 5 ? 5 : 1)))
 
 # name | path | extra wrk script arguments | minimum ratio to the ceiling
 CEILING_PATH=/health/live
@@ -100,6 +119,22 @@ POOL_SIZE=$((POOL_PER_CONNECTION * CONNECTIONS))
 auth_names=("GET /api/v1/me (bearer)"
   "POST /api/v1/auth/refresh (chains from $POOL_SIZE logins)")
 auth_targets=(- -)
+
+# Courses part: names (completed with the sizes of the id lists once they are known),
+# paths, extra report.lua arguments (FILE: an id list of course_ids.py in the database's
+# directory), minimum ratio to the ceiling; p99 < COURSES_P99_MAX_MS. Indexes 3 and 4 run
+# with the member's bearer token.
+courses_paths=("/api/v1/courses?limit=20"
+  "/api/v1/courses"
+  "/api/v1/lessons"
+  "/api/v1/me/lessons"
+  "/api/v1/me/courses")
+courses_args=(""
+  "idfile FILE:course-ids.txt"
+  "idfile FILE:lesson-ids.txt"
+  "idfile FILE:member-lessons.txt suffix /completion method PUT"
+  "idfile FILE:member-courses.txt suffix /progress")
+courses_targets=(0.3 0.3 0.3 0.15 0.3)
 
 # --- cleanup --------------------------------------------------------------------------
 
@@ -165,6 +200,7 @@ ensure_wrk() {
 
 command -v taskset >/dev/null 2>&1 || die "taskset (util-linux) is needed"
 command -v curl >/dev/null 2>&1 || die "curl is needed"
+((do_courses == 0)) || command -v python3 >/dev/null 2>&1 || die "python3 is needed (bench/course_ids.py)"
 taskset -c "$CLIENT_CPU" true 2>/dev/null ||
   die "CPU $CLIENT_CPU is not available (nproc=$(nproc)); the server runs on CPU $SERVER_CPU and wrk on CPU $CLIENT_CPU"
 BOTH_CPUS="$SERVER_CPU,$CLIENT_CPU" # login saturation: server, PostgreSQL and wrk share these
@@ -183,6 +219,7 @@ fi
 cpu_model=$(grep -m1 '^model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)
 machine_line="Machine: nproc=$(nproc), CPU: ${cpu_model:-unknown}, date: $(date -u +%Y-%m-%dT%H:%M:%SZ), git: $git_rev, $({ wrk -v 2>&1 || true; } | awk 'NR == 1 {print $1, $2}')"
 params_line="Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; $SCALE organisations seeded"
+courses_params_line="Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; member endpoints as $COURSES_MEMBER (a fresh login before each pair)"
 auth_params_line="Run (ratios): ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; refresh pool topped up to $POOL_SIZE tokens before each run"
 sat_params_line="Run (login saturation): ${DURATION}s x $ROUNDS rounds (+ ${WARMUP}s warm-up); server BAYANIHAN_WORKERS=2, server, PostgreSQL and every wrk on CPUs $BOTH_CPUS; login load wrk -t$WRK_THREADS -c$LOGIN_CONNECTIONS as $DEMO_EMAIL; probes wrk -t1 -c$PROBE_CONNECTIONS, ${PROBE_DELAY_MS} ms between a connection's requests, from 1 s after the load starts to 1 s before it ends"
 
@@ -333,12 +370,12 @@ login_body() { printf '{"email":"%s","password":"%s"}' "$1" "$DEMO_PASSWORD"; }
 # json_string FIELD FILE: the value of a string field of a flat JSON object.
 json_string() { { grep -o "\"$1\" *: *\"[^\"]*\"" "$2" || true; } | head -n1 | sed 's/.*: *"\(.*\)"$/\1/'; }
 
-# access_token: logs in as the demo member and prints the access token.
+# access_token [EMAIL]: logs in as EMAIL (default: the demo member) and prints the access token.
 access_token() {
-  local code token
+  local code token email=${1:-$DEMO_EMAIL}
   code=$(curl -s -o "$tmp/login.json" -w '%{http_code}' -X POST "$base/api/v1/auth/login" \
-    -H 'content-type: application/json' -d "$(login_body "$DEMO_EMAIL")" || true)
-  [ "$code" = 200 ] || { head -c 2000 "$tmp/login.json" >&2 || true; echo >&2; die "login as $DEMO_EMAIL answered $code, not 200"; }
+    -H 'content-type: application/json' -d "$(login_body "$email")" || true)
+  [ "$code" = 200 ] || { head -c 2000 "$tmp/login.json" >&2 || true; echo >&2; die "login as $email answered $code, not 200"; }
   token=$(json_string access_token "$tmp/login.json")
   [ -n "$token" ] || die "no access_token in the login answer"
   printf '%s\n' "$token"
@@ -493,6 +530,37 @@ saturation_raw() {
             print "| round | load / probe | 2xx/s | p50 ms | p99 ms | non-2xx | of which 503 | socket errors |"
             print "|---:|---|---:|---:|---:|---:|---:|---:|" }
     { printf "| %d | `%s` | %.1f | %.2f | %.2f | %d | %d | %d |\n", $1, label[$2], $8, $4, $5, $6, $9, $7 }' "$1"
+}
+
+# --- courses helpers ------------------------------------------------------------------
+
+# run_course INDEX SECONDS LISTS_DIR TOKEN: endpoint INDEX of the courses part (report.lua,
+# ids from LISTS_DIR); prints parse_result's fields. Indexes 3 and 4 send the bearer TOKEN.
+run_course() {
+  local e=$1 secs=$2 lists=$3 token=$4 words=()
+  read -r -a words <<<"${courses_args[$e]}"
+  if ((${#words[@]} > 0)); then words=("${words[@]/#FILE:/$lists/}"); fi
+  if ((e >= 3)); then wrk_opts=(-H "Authorization: Bearer $token"); fi
+  run_wrk "$secs" "${courses_paths[$e]}" "${words[@]}"
+  wrk_opts=()
+}
+
+# check_courses LISTS_DIR TOKEN: each endpoint of the courses part answers 2xx once, with
+# the first id of its list (the completion may answer 201 or 200).
+check_courses() {
+  local lists=$1 token=$2 course lesson member_lesson member_course code spec method path auth
+  course=$(head -n1 "$lists/course-ids.txt")
+  lesson=$(head -n1 "$lists/lesson-ids.txt")
+  member_lesson=$(head -n1 "$lists/member-lessons.txt")
+  member_course=$(head -n1 "$lists/member-courses.txt")
+  for spec in "GET ${courses_paths[0]} -" "GET ${courses_paths[1]}/$course -" "GET ${courses_paths[2]}/$lesson -" \
+    "PUT ${courses_paths[3]}/$member_lesson/completion bearer" "GET ${courses_paths[4]}/$member_course/progress bearer"; do
+    read -r method path auth <<<"$spec"
+    local opts=(-s -o "$tmp/body" -w '%{http_code}' -X "$method")
+    if [ "$auth" = bearer ]; then opts+=(-H "Authorization: Bearer $token"); fi
+    code=$(curl "${opts[@]}" "$base$path" || true)
+    [[ $code == 20[01] ]] || { head -c 2000 "$tmp/body" >&2 || true; echo >&2; die "$method $path answered $code, not 2xx"; }
+  done
 }
 
 # --- the parts --------------------------------------------------------------------------
@@ -660,6 +728,84 @@ auth_part() {
   log "$db: written to ${file#"$root"/}"
 }
 
+courses_part() {
+  local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names token="" summary f
+  local lists="$dir/courses-ids"
+  mkdir -p "$lists"
+  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
+  start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-courses.log"
+  log "$db: courses: server at $base (pid $server_pid)"
+  summary=$(python3 "$here/course_ids.py" "$base" "$lists" "$COURSES_MEMBER" "$DEMO_PASSWORD" "$COURSES_SAMPLE") ||
+    die "$db: could not fetch the id lists of the courses part"
+  log "$db: courses: $summary"
+  check_courses "$lists" "$(access_token "$COURSES_MEMBER")"
+
+  local n_courses n_lessons n_sampled n_member_lessons n_member_courses
+  n_courses=$(grep -c . "$lists/course-ids.txt")
+  n_lessons=$(grep -c . "$lists/lesson-ids.txt")
+  n_sampled=$((n_courses < COURSES_SAMPLE ? n_courses : COURSES_SAMPLE))
+  n_member_lessons=$(grep -c . "$lists/member-lessons.txt")
+  n_member_courses=$(grep -c . "$lists/member-courses.txt")
+  local courses_names=("GET /api/v1/courses?limit=20"
+    "GET /api/v1/courses/{id} (random of $n_courses public courses)"
+    "GET /api/v1/lessons/{id} (random of $n_lessons lessons of $n_sampled public courses)"
+    "PUT /api/v1/me/lessons/{id}/completion (random of the member's $n_member_lessons lessons)"
+    "GET /api/v1/me/courses/{id}/progress (random of the member's $n_member_courses courses)")
+
+  if ((WARMUP > 0)); then
+    log "$db: courses warm-up, ${WARMUP}s per endpoint"
+    run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
+    for e in "${!courses_paths[@]}"; do
+      if ((e >= 3)) && [ -z "$token" ]; then token=$(access_token "$COURSES_MEMBER"); fi
+      run_course "$e" "$WARMUP" "$lists" "$token" >/dev/null
+    done
+  fi
+
+  local runs="$dir/courses-runs.tsv"
+  : >"$runs"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for e in "${!courses_paths[@]}"; do
+      # A fresh access token (they live 15 minutes) before the ceiling: the pair stays adjacent.
+      if ((e >= 3)); then token=$(access_token "$COURSES_MEMBER"); fi
+      c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
+      res=$(run_course "$e" "$DURATION" "$lists" "$token")
+      printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
+      ceil_rps=${c_res%%$'\t'*}
+      IFS=$'\t' read -r -a f <<<"$res"
+      log "$db: round $r/$ROUNDS ${courses_names[$e]}: ${f[0]} req/s vs ceiling $ceil_rps req/s (non-2xx ${f[3]})"
+    done
+  done
+  stop_server
+
+  local table file="$here/results/courses-$db-$stamp.md"
+  names=$(printf '%s\n' "${courses_names[@]}")
+  table=$(report "$db" "$runs" "$names" "$(printf '%s\n' "${courses_targets[@]}")" "$COURSES_P99_MAX_MS")
+  {
+    echo "## bayanihan benchmark: courses, $db"
+    echo
+    echo "$machine_line"
+    echo
+    echo "$courses_params_line"
+    echo
+    echo "$db_line"
+    echo
+    echo "Id lists (bench/course_ids.py): $summary"
+    echo
+    echo "$table"
+    echo
+    echo "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs."
+    echo "Completion: a lesson done already answers 200 and changes nothing (both count as 2xx); after the first pass over the member's lessons nearly every PUT is such a repeat."
+  } | tee "$file"
+  {
+    echo
+    echo "### Every run"
+    echo
+    raw_runs "$runs" "$names"
+  } >>"$file"
+  echo
+  log "$db: written to ${file#"$root"/}"
+}
+
 # --- one database -----------------------------------------------------------------------
 
 bench_db() {
@@ -681,7 +827,7 @@ bench_db() {
       ;;
   esac
 
-  log "$db: seeding $SCALE organisations and members"
+  log "$db: seeding $SCALE organisations and members, $((SCALE / 10 > 0 ? SCALE / 10 : 1)) synthetic courses"
   local t0=$SECONDS
   BAYANIHAN_DATA_DIR="$dir/data" DATABASE_URL="$url" RUST_LOG=warn \
     "$bin" seed --scale "$SCALE" >"$dir/seed.log" 2>&1 || { cat "$dir/seed.log" >&2; die "$db: seeding failed"; }
@@ -689,6 +835,7 @@ bench_db() {
 
   if ((do_directory)); then directory_part "$db" "$dir" "$url" "$db_line"; fi
   if ((do_auth)); then auth_part "$db" "$dir" "$url" "$db_line"; fi
+  if ((do_courses)); then courses_part "$db" "$dir" "$url" "$db_line"; fi
 
   stop_pg
 }
