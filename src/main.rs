@@ -119,6 +119,7 @@ fn run_seed(config: &Config, args: &SeedArgs) -> anyhow::Result<()> {
         Some(n) => seed::scale(&db, n)?,
         None => seed::demo(&db)?,
     };
+    seed::analyze(&db)?;
     tracing::info!(
         organisations.added = report.organisations,
         users.added = report.users,

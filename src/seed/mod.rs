@@ -375,3 +375,16 @@ fn scale_organisations(conn: &mut DbConn, n: usize) -> Result<usize, ApiError> {
     }
     Ok(added)
 }
+
+/// Refreshes the query planner's statistics after a bulk load, so that the first requests
+/// after seeding do not run on plans made for empty tables (PostgreSQL; autovacuum would
+/// get there eventually). SQLite plans well without statistics and is left alone.
+pub fn analyze(db: &Db) -> anyhow::Result<()> {
+    let mut conn = db.conn()?;
+    match &mut *conn {
+        DbConn::Sqlite(_) => Ok(()),
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(c) => diesel::connection::SimpleConnection::batch_execute(c, "ANALYZE")
+            .map_err(|e| anyhow::anyhow!("ANALYZE failed: {e}")),
+    }
+}
