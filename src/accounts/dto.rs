@@ -1,21 +1,12 @@
 //! What the account endpoints read and write.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::model::{Membership, Session, User};
 use crate::auth::Role;
 use crate::types::CountryCode;
-
-/// Reads a field that may be absent (leave alone), `null` (clear) or a value (set).
-pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
-}
 
 /// Gender, for representativeness statistics; optional and private.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -152,19 +143,25 @@ pub struct DeleteMeRequest {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeRequest {
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
     pub display_name: Option<String>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::json::nullable")]
     #[schema(value_type = Option<CountryCode>)]
     pub country: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
     pub preferred_language: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
     pub other_languages: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::json::nullable")]
     #[schema(value_type = Option<Gender>)]
     pub gender: Option<Option<Gender>>,
     #[serde(default, deserialize_with = "crate::http::json::double_opt_int")]
     #[schema(value_type = Option<i32>)]
     pub birth_year: Option<Option<i32>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::json::nullable")]
     #[schema(value_type = Option<String>)]
     pub bio: Option<Option<String>>,
 }

@@ -313,29 +313,6 @@ fn int_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
         .collect()
 }
 
-/// Reads a field that may be absent (leave alone), `null` (clear) or a value (set).
-fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
-}
-
-/// Reads a field that may be absent or a value, but not `null`.
-fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    match Option::<T>::deserialize(d)? {
-        Some(value) => Ok(Some(value)),
-        None => Err(serde::de::Error::custom(
-            "this field cannot be null; leave it out to keep its value",
-        )),
-    }
-}
-
 /// `POST /api/v1/courses`. The texts are the course's default-language translation.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -374,7 +351,7 @@ pub struct CreateCourseRequest {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCourseRequest {
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(
         max_length = 80,
         pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
@@ -382,26 +359,26 @@ pub struct UpdateCourseRequest {
     )]
     pub slug: Option<String>,
     /// Must be a language the course has a translation in.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(nullable = false)]
     pub default_language: Option<String>,
     /// Replaces the whole set.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(nullable = false)]
     pub topics: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(nullable = false)]
     pub level: Option<Level>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(nullable = false)]
     pub format: Option<Format>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::http::json::nullable")]
     #[schema(value_type = Option<f64>)]
     pub estimated_hours: Option<Option<f64>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::http::json::nullable")]
     #[schema(value_type = Option<String>)]
     pub licence: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(nullable = false)]
     pub visibility: Option<Visibility>,
     #[serde(default, deserialize_with = "crate::http::json::double_opt_int")]
@@ -477,33 +454,33 @@ pub struct CreateLessonRequest {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateLessonRequest {
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(nullable = false)]
     pub kind: Option<LessonKind>,
     /// In the course's default language.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(nullable = false)]
     pub title: Option<String>,
     /// Markdown, in the course's default language.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(nullable = false)]
     pub content: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(nullable = false)]
     pub required: Option<bool>,
     #[serde(default, deserialize_with = "crate::http::json::double_opt_int")]
     #[schema(value_type = Option<i32>)]
     pub duration_minutes: Option<Option<i32>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::http::json::nullable")]
     #[schema(value_type = Option<String>)]
     pub url: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::json::double_opt_int")]
     #[schema(value_type = Option<i64>)]
     pub size_bytes: Option<Option<i64>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::http::json::nullable")]
     #[schema(value_type = Option<String>)]
     pub media_type: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(nullable = false)]
     pub caption_languages: Option<Vec<String>>,
 }

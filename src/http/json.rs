@@ -40,6 +40,32 @@ pub fn double_opt_int<'de, D: Deserializer<'de>, T: TryFrom<i64>>(
     opt_int(d).map(Some)
 }
 
+/// A field that may be absent (leave alone), `null` (clear) or a value (set)
+/// (`#[serde(default, deserialize_with = "…")]`).
+pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// A field that may be absent (leave alone) or a value (set), but not `null`: a required
+/// column cannot be cleared, and silently ignoring the `null` would hide a bug
+/// (`#[serde(default, deserialize_with = "…")]`).
+pub fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    match Option::<T>::deserialize(d)? {
+        Some(value) => Ok(Some(value)),
+        None => Err(D::Error::custom(
+            "this field cannot be null; leave it out to keep its value",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;

@@ -1,7 +1,7 @@
 //! What the organisation endpoints read and write.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::model::Membership;
@@ -180,30 +180,6 @@ const MAX_SECTOR_CHARS: usize = 40;
 /// Longest website address.
 const MAX_WEBSITE_CHARS: usize = 500;
 
-/// Reads a field that may be absent (leave alone), `null` (clear) or a value (set).
-fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
-}
-
-/// Reads a field that may be absent (leave alone) or a value (set), but not `null`: a
-/// required column cannot be cleared, and silently ignoring the `null` would hide a bug.
-fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    match Option::<T>::deserialize(d)? {
-        Some(value) => Ok(Some(value)),
-        None => Err(serde::de::Error::custom(
-            "this field cannot be null; leave it out to keep its value",
-        )),
-    }
-}
-
 /// `POST /api/v1/organisations`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -235,17 +211,17 @@ pub struct CreateOrganisationRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganisationRequest {
     /// Full name, 1 to 200 characters, unique within its country.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(min_length = 1, max_length = 200, nullable = false)]
     pub name: Option<String>,
     /// Short name, at most 30 characters; `null` removes it.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::http::json::nullable")]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 30)]
     pub acronym: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(value_type = CountryCode, required = false)]
     pub country: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(nullable = false)]
     pub kind: Option<OrganisationKind>,
     /// The new parent; `null` makes the organisation top-level.
@@ -253,11 +229,11 @@ pub struct UpdateOrganisationRequest {
     #[schema(value_type = Option<i64>)]
     pub parent_id: Option<Option<i64>>,
     /// A short snake_case word; `null` removes it.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::http::json::nullable")]
     #[schema(value_type = Option<String>, max_length = 40, pattern = "^[a-z][a-z0-9]*(_[a-z0-9]+)*$")]
     pub sector: Option<Option<String>>,
     /// An `http` or `https` address; `null` removes it.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::http::json::nullable")]
     #[schema(value_type = Option<String>, max_length = 500)]
     pub website: Option<Option<String>>,
 }

@@ -552,6 +552,13 @@ async fn profile_changes_and_forbidden_fields() {
         "invalid_body",
     )
     .await;
+    // A required field cannot be cleared: null is refused, not silently ignored.
+    assert_problem(
+        patch(json!({"display_name": null})).await.unwrap(),
+        400,
+        "invalid_body",
+    )
+    .await;
 }
 
 #[tokio::test]
