@@ -2,16 +2,21 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod communities;
 pub mod config;
 pub mod courses;
 pub mod db;
 pub mod email;
 pub mod error;
+pub mod forums;
 pub mod health;
 pub mod http;
 pub mod learning;
+pub mod moderation;
+pub mod notifications;
 pub mod openapi;
 pub mod organisations;
+pub mod search;
 pub mod seed;
 pub mod startup;
 pub mod state;

@@ -89,7 +89,6 @@ use crate::types::CountryCode;
         crate::learning::handlers::revoke_certificate,
     ),
     components(schemas(Problem, FieldError, CountryCode, OrganisationSort, crate::learning::dto::EnrolmentSort, crate::courses::dto::CourseSort)),
-    modifiers(&ProblemResponses),
     tags(
         (name = "organisations", description = "The trade-union directory"),
         (name = "memberships", description = "Joining organisations; leaders decide"),
@@ -182,7 +181,18 @@ impl Modify for ProblemResponses {
 
 /// The document as the server serves it and `api-docs/openapi.json` holds it.
 pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    for part in [
+        crate::communities::Api::openapi(),
+        crate::forums::Api::openapi(),
+        crate::moderation::Api::openapi(),
+        crate::notifications::Api::openapi(),
+        crate::search::Api::openapi(),
+    ] {
+        doc.merge(part);
+    }
+    ProblemResponses.modify(&mut doc);
+    doc
 }
 
 /// The document as pretty JSON, with a final newline.

@@ -175,7 +175,12 @@ pub fn app(
                 .configure(organisations::routes)
                 .configure(accounts::routes)
                 .configure(crate::courses::routes)
-                .configure(crate::learning::routes),
+                .configure(crate::learning::routes)
+                .configure(crate::communities::routes)
+                .configure(crate::forums::routes)
+                .configure(crate::moderation::routes)
+                .configure(crate::notifications::routes)
+                .configure(crate::search::routes),
         )
         .configure(health::routes)
         .service(web::redirect("/docs", "/docs/"))

@@ -276,3 +276,204 @@ diesel::allow_tables_to_appear_in_same_query!(
     certificates,
     users,
 );
+
+diesel::table! {
+    communities (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        language -> Text,
+        visibility -> Text,
+        course_id -> Nullable<BigInt>,
+        created_by -> BigInt,
+        member_count -> Integer,
+        thread_count -> Integer,
+        last_activity_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    community_members (community_id, user_id) {
+        community_id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        status -> Text,
+        email_preference -> Text,
+        watching -> Bool,
+        invited_by -> Nullable<BigInt>,
+        ban_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    threads (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        author_id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        tags -> Text,
+        pinned -> Bool,
+        locked -> Bool,
+        first_post_id -> Nullable<BigInt>,
+        accepted_post_id -> Nullable<BigInt>,
+        reply_count -> Integer,
+        last_post_id -> Nullable<BigInt>,
+        last_activity_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    thread_tags (thread_id, tag) {
+        thread_id -> BigInt,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> BigInt,
+        thread_id -> BigInt,
+        community_id -> BigInt,
+        author_id -> BigInt,
+        is_first -> Bool,
+        body -> Text,
+        body_html -> Text,
+        quote_post_id -> Nullable<BigInt>,
+        like_count -> Integer,
+        thanks_count -> Integer,
+        insightful_count -> Integer,
+        created_at -> Timestamp,
+        edited_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+        hidden_at -> Nullable<Timestamp>,
+        hidden_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    post_revisions (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        editor_id -> BigInt,
+        body -> Text,
+        written_at -> Timestamp,
+        replaced_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    post_reactions (post_id, user_id, kind) {
+        post_id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    post_flags (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        community_id -> BigInt,
+        reporter_id -> BigInt,
+        reason -> Text,
+        note -> Nullable<Text>,
+        status -> Text,
+        created_at -> Timestamp,
+        resolved_by -> Nullable<BigInt>,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    moderation_log (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        moderator_id -> BigInt,
+        action -> Text,
+        target_user_id -> Nullable<BigInt>,
+        thread_id -> Nullable<BigInt>,
+        post_id -> Nullable<BigInt>,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    thread_subscriptions (thread_id, user_id) {
+        thread_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    thread_reads (user_id, thread_id) {
+        thread_id -> BigInt,
+        user_id -> BigInt,
+        last_read_post_id -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        community_id -> BigInt,
+        thread_id -> Nullable<BigInt>,
+        post_id -> Nullable<BigInt>,
+        actor_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+        email_status -> Text,
+        email_cadence -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    digest_state (user_id, cadence) {
+        user_id -> BigInt,
+        cadence -> Text,
+        last_sent_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(community_members -> communities (community_id));
+diesel::joinable!(threads -> communities (community_id));
+diesel::joinable!(thread_tags -> threads (thread_id));
+diesel::joinable!(posts -> threads (thread_id));
+diesel::joinable!(post_revisions -> posts (post_id));
+diesel::joinable!(post_reactions -> posts (post_id));
+diesel::joinable!(post_flags -> posts (post_id));
+diesel::joinable!(moderation_log -> communities (community_id));
+diesel::joinable!(thread_subscriptions -> threads (thread_id));
+diesel::joinable!(thread_reads -> threads (thread_id));
+diesel::joinable!(notifications -> communities (community_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    communities,
+    community_members,
+    threads,
+    thread_tags,
+    posts,
+    post_revisions,
+    post_reactions,
+    post_flags,
+    moderation_log,
+    thread_subscriptions,
+    thread_reads,
+    notifications,
+    digest_state,
+    users,
+);
+diesel::allow_tables_to_appear_in_same_query!(communities, courses);

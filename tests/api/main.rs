@@ -4,14 +4,21 @@
 
 mod accounts;
 mod cli;
+mod communities;
+mod community_helpers;
+mod community_visibility;
 mod courses;
 mod db;
 mod email;
 mod errors;
+mod forums;
 mod helpers;
 mod learning;
 mod memberships;
+mod moderation;
+mod notifications;
 mod openapi;
 mod operations;
 mod organisation_writes;
 mod organisations;
+mod search;

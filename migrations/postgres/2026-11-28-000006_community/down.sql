@@ -1,0 +1,16 @@
+DROP TRIGGER IF EXISTS threads_search_title ON threads;
+DROP FUNCTION IF EXISTS threads_search_title();
+DROP FUNCTION IF EXISTS posts_search_vector() CASCADE;
+DROP TABLE IF EXISTS digest_state;
+DROP TABLE IF EXISTS notifications;
+DROP TABLE IF EXISTS thread_reads;
+DROP TABLE IF EXISTS thread_subscriptions;
+DROP TABLE IF EXISTS moderation_log;
+DROP TABLE IF EXISTS post_flags;
+DROP TABLE IF EXISTS post_reactions;
+DROP TABLE IF EXISTS post_revisions;
+DROP TABLE IF EXISTS posts;
+DROP TABLE IF EXISTS thread_tags;
+DROP TABLE IF EXISTS threads;
+DROP TABLE IF EXISTS community_members;
+DROP TABLE IF EXISTS communities;

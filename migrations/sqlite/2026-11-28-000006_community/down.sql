@@ -1,0 +1,14 @@
+DROP TABLE IF EXISTS post_search;
+DROP TABLE IF EXISTS digest_state;
+DROP TABLE IF EXISTS notifications;
+DROP TABLE IF EXISTS thread_reads;
+DROP TABLE IF EXISTS thread_subscriptions;
+DROP TABLE IF EXISTS moderation_log;
+DROP TABLE IF EXISTS post_flags;
+DROP TABLE IF EXISTS post_reactions;
+DROP TABLE IF EXISTS post_revisions;
+DROP TABLE IF EXISTS posts;
+DROP TABLE IF EXISTS thread_tags;
+DROP TABLE IF EXISTS threads;
+DROP TABLE IF EXISTS community_members;
+DROP TABLE IF EXISTS communities;
