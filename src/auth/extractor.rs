@@ -108,3 +108,23 @@ fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
     }
     Ok(token.trim().to_owned())
 }
+
+/// The caller when a bearer token is sent (and then it must be valid), else nobody.
+pub struct MaybeUser(pub Option<AuthUser>);
+
+impl FromRequest for MaybeUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if req
+            .headers()
+            .contains_key(actix_web::http::header::AUTHORIZATION)
+        {
+            let fut = AuthUser::from_request(req, payload);
+            Box::pin(async move { fut.await.map(|u| MaybeUser(Some(u))) })
+        } else {
+            Box::pin(async { Ok(MaybeUser(None)) })
+        }
+    }
+}

@@ -7,5 +7,5 @@ pub mod password;
 pub mod policy;
 pub mod tokens;
 
-pub use extractor::AuthUser;
+pub use extractor::{AuthUser, MaybeUser};
 pub use policy::Role;

@@ -22,7 +22,9 @@ use crate::db::schema::{communities, community_members, users};
 use crate::error::ApiError;
 
 /// Who can read a community.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
     /// Anyone, without logging in.
@@ -55,7 +57,9 @@ impl Visibility {
 }
 
 /// A member's role inside one community.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CommunityRole {
     /// Reads and takes part.
@@ -84,7 +88,9 @@ impl CommunityRole {
 }
 
 /// Where a membership stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum MemberStatus {
     /// A member.
@@ -355,7 +361,10 @@ mod tests {
         assert!(!access(Members, false, None, false).can_read());
         assert!(access(Members, true, None, false).can_read());
         assert!(!access(Private, true, None, false).can_read());
-        assert!(!access(Private, true, None, true).can_read(), "staff see no private community");
+        assert!(
+            !access(Private, true, None, true).can_read(),
+            "staff see no private community"
+        );
         assert!(!access(Private, true, m(Pending), false).can_read());
         assert!(!access(Private, true, m(Invited), false).can_read());
         assert!(!access(Private, true, m(Banned), false).can_read());
@@ -368,10 +377,17 @@ mod tests {
         use MemberStatus::*;
         use Visibility::*;
         let m = |s| Some((CommunityRole::Member, s));
-        assert!(access(Public, true, m(Active), false).require_participate().is_ok());
+        assert!(
+            access(Public, true, m(Active), false)
+                .require_participate()
+                .is_ok()
+        );
         assert!(matches!(
             access(Public, true, None, true).require_participate(),
-            Err(ApiError::Forbidden { code: "not_a_member", .. })
+            Err(ApiError::Forbidden {
+                code: "not_a_member",
+                ..
+            })
         ));
         assert!(matches!(
             access(Public, true, m(Banned), false).require_participate(),
@@ -396,7 +412,15 @@ mod tests {
         assert!(access(Members, true, None, true).is_moderator());
         assert!(!access(Private, true, None, true).is_moderator());
         assert!(!access(Public, true, Some((CommunityRole::Member, Active)), false).is_moderator());
-        assert!(!access(Public, true, Some((CommunityRole::Moderator, Banned)), false).is_moderator());
+        assert!(
+            !access(
+                Public,
+                true,
+                Some((CommunityRole::Moderator, Banned)),
+                false
+            )
+            .is_moderator()
+        );
     }
 
     #[test]

@@ -1,12 +1,10 @@
 //! HTTP handlers of the learning cloud's catalogue, courses, modules and lessons.
 
-use actix_web::dev::Payload;
 use actix_web::http::{StatusCode, header};
-use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
-use futures_util::future::LocalBoxFuture;
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, MaybeUser};
 use crate::courses::dto::{
     CatalogueItem, CourseResponse, CourseSort, CourseTexts, CourseTranslationRequest,
     CreateCourseRequest, CreateLessonRequest, CreateModuleRequest, LangQuery, LessonItem,
@@ -23,23 +21,6 @@ use crate::db::Db;
 use crate::error::{ApiError, Problem};
 use crate::http::pagination::{Page, PageRequest};
 use crate::organisations::service::IfMatch;
-
-/// The caller when a bearer token is sent (and then it must be valid), else nobody.
-pub struct MaybeUser(pub Option<AuthUser>);
-
-impl FromRequest for MaybeUser {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        if req.headers().contains_key(header::AUTHORIZATION) {
-            let fut = AuthUser::from_request(req, payload);
-            Box::pin(async move { fut.await.map(|u| MaybeUser(Some(u))) })
-        } else {
-            Box::pin(async { Ok(MaybeUser(None)) })
-        }
-    }
-}
 
 fn if_match(req: &HttpRequest) -> Option<IfMatch> {
     IfMatch::from_header(req.headers().get(header::IF_MATCH).map(|v| v.as_bytes()))

@@ -53,9 +53,17 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status().as_u16(), 201, "invite: {}", res.text().await.unwrap());
+        assert_eq!(
+            res.status().as_u16(),
+            201,
+            "invite: {}",
+            res.text().await.unwrap()
+        );
         let status = self.join_community(user, community).await;
-        assert!(matches!(status, 200 | 201), "accepting an invitation answered {status}");
+        assert!(
+            matches!(status, 200 | 201),
+            "accepting an invitation answered {status}"
+        );
     }
 
     /// Starts a thread; returns (thread id, opening post id).
