@@ -9,6 +9,11 @@
 --                                                   PUT URL/<id>/completion with an empty body
 --                                                   (Content-Length: 0); suffix and method also
 --                                                   go with ids N, method alone with a static URL
+--   ... -- idfile FILE param q suffix &limit=20
+--                                                   GET URL?q=<word>&limit=20, word a random line
+--                                                   of FILE (the value is sent as written)
+--   ... -- idfile FILE suffix /posts method POST   with BENCH_BODY: POST that body to
+--                                                   URL/<id>/posts
 --   BENCH_BODY='{...}' wrk ... -s bench/report.lua URL
 --                                                   POST URL with that JSON body (static)
 --   BENCH_DELAY_MS=N wrk ... -s bench/report.lua URL
@@ -64,6 +69,7 @@ end
 
 local ids = tonumber(os.getenv("BENCH_IDS") or "") or tonumber(arg_value("ids") or "") or 0
 local suffix = arg_value("suffix") or ""
+local param = arg_value("param")
 local method = arg_value("method")
 
 -- idfile: the ids, read once per Lua state (the file is small).
@@ -132,7 +138,11 @@ if ids > 0 or id_list then
    local prefix = nil
    function request()
       if not prefix then
-         prefix = wrk.path:gsub("/+$", "") .. "/"
+         if param then
+            prefix = wrk.path .. "?" .. param .. "="
+         else
+            prefix = wrk.path:gsub("/+$", "") .. "/"
+         end
          math.randomseed(os.time() + (tid or 0) * 7919)
       end
       local id

@@ -32,6 +32,13 @@ enum Command {
     /// Administration tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Put the community digests that are due into the email outbox, once (the server
+    /// does it every five minutes), and print how many were queued.
+    Digests {
+        /// The time to send as of (RFC 3339), instead of now: for demos and tests.
+        #[arg(long)]
+        now: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -83,6 +90,7 @@ fn main() -> ExitCode {
         Command::Admin(AdminCommand::CreateUser { email, name, role }) => {
             create_user(&config, &email, &name, &role)
         }
+        Command::Digests { now } => send_digests(&config, now.as_deref()),
         Command::Openapi => unreachable!("handled above"),
     };
     match result {
@@ -129,6 +137,23 @@ fn run_seed(config: &Config, args: &SeedArgs) -> anyhow::Result<()> {
         "seed: {} organisations and {} accounts added",
         report.organisations, report.users
     );
+    Ok(())
+}
+
+fn send_digests(config: &Config, now: Option<&str>) -> anyhow::Result<()> {
+    let now = match now {
+        Some(raw) => chrono::DateTime::parse_from_rfc3339(raw)
+            .map_err(|e| anyhow::anyhow!("--now must be an RFC 3339 time: {e}"))?
+            .naive_utc(),
+        None => bayanihan::db::now(),
+    };
+    let db = Db::connect(config.database_url.clone(), 1)?;
+    db.migrate()?;
+    bayanihan::notifications::service::set_public_url(&config.public_url);
+    let mut conn = db.conn()?;
+    let sent = bayanihan::notifications::digest::send_due(&mut conn, now)?;
+    tracing::info!(digests.sent = sent, "digests queued");
+    println!("digests: {sent} emails queued");
     Ok(())
 }
 

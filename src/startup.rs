@@ -59,6 +59,7 @@ impl Application {
             .shutdown_timeout(30)
             .listen(listener)?
             .run();
+        crate::notifications::digest::spawn(worker_db.clone(), &config.public_url);
         crate::email::spawn_worker(worker_db, email);
         tracing::info!(address = %addr, "listening on http://{addr}");
         Ok(Self {

@@ -28,16 +28,24 @@ pub enum Template {
     MembershipDecided,
     /// Greets a new member (`display_name`).
     Welcome,
+    /// One community notification, sent at once (`display_name`, `headline`, `community`,
+    /// `link`); the headline names who did what and the thread's title.
+    CommunityNotification,
+    /// A daily or weekly digest of community notifications (`display_name`, `count`,
+    /// `items`: the list as plain text, one item a line, `link`).
+    CommunityDigest,
 }
 
 impl Template {
     /// Every template, for checks over all of them.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 7] = [
         Self::VerifyEmail,
         Self::ResetPassword,
         Self::PasswordChanged,
         Self::MembershipDecided,
         Self::Welcome,
+        Self::CommunityNotification,
+        Self::CommunityDigest,
     ];
 
     /// The file name stem under `templates/email/<lang>/`, also stored in the outbox.
@@ -48,6 +56,8 @@ impl Template {
             Self::PasswordChanged => "password_changed",
             Self::MembershipDecided => "membership_decided",
             Self::Welcome => "welcome",
+            Self::CommunityNotification => "community_notification",
+            Self::CommunityDigest => "community_digest",
         }
     }
 }
@@ -290,6 +300,8 @@ mod tests {
             Template::VerifyEmail | Template::ResetPassword => &["display_name", "link"],
             Template::PasswordChanged | Template::Welcome => &["display_name"],
             Template::MembershipDecided => &["display_name", "organisation", "status"],
+            Template::CommunityNotification => &["display_name", "headline", "community", "link"],
+            Template::CommunityDigest => &["display_name", "count", "items", "link"],
         }
     }
 

@@ -1,5 +1,6 @@
 //! Demo and scale data: `bayanihan seed --demo` and `bayanihan seed --scale N`.
 
+mod community;
 mod courses;
 mod demo_data;
 mod learning;
@@ -100,6 +101,7 @@ pub fn demo(db: &Db) -> anyhow::Result<SeedReport> {
     let users = write_transaction(&mut conn, |conn| demo_users(conn, &hash))?;
     courses::demo(db)?;
     learning::demo(db)?;
+    community::demo(db)?;
     Ok(SeedReport {
         organisations,
         users,
@@ -253,6 +255,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<SeedReport> {
     report.users += write_transaction(&mut conn, |conn| scale_users(conn, n, &hash))?;
     courses::scale(db, n)?;
     learning::scale(db, n)?;
+    community::scale(db, n)?;
     Ok(report)
 }
 

@@ -1,0 +1,523 @@
+//! The forums' queries.
+
+use chrono::NaiveDateTime;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::schema::{
+    communities, post_reactions, post_revisions, posts, thread_reads, thread_tags, threads, users,
+};
+use crate::forums::model::{
+    NewPost, NewRevision, NewThread, Post, PostChanges, Thread, ThreadChanges,
+};
+
+/// A thread with its author's name and the reader's last read post.
+pub type ThreadRow = (Thread, String, Option<i64>);
+/// A post with its author's name.
+pub type PostRow = (Post, String);
+/// An earlier version: (id, body, written_at, replaced_at, editor id, editor name).
+pub type RevisionRow = (i64, String, NaiveDateTime, NaiveDateTime, i64, String);
+
+/// Filters and position of a thread list page.
+#[derive(Debug, Clone)]
+pub struct ThreadFilter {
+    pub community_id: i64,
+    pub kind: Option<String>,
+    pub tag: Option<String>,
+    /// (pinned, last activity, id) of the last row of the previous page.
+    pub after: Option<(bool, NaiveDateTime, i64)>,
+    pub limit: i64,
+}
+
+/// One page of a community's live threads: pinned first, then by last activity, newest
+/// first (keyset over `threads_activity`), with author names and `reader`'s read state.
+pub fn list_threads(
+    conn: &mut DbConn,
+    filter: &ThreadFilter,
+    reader: Option<i64>,
+) -> QueryResult<Vec<ThreadRow>> {
+    let mut q = threads::table
+        .inner_join(users::table.on(users::id.eq(threads::author_id)))
+        .left_join(
+            thread_reads::table.on(thread_reads::thread_id
+                .eq(threads::id)
+                .and(thread_reads::user_id.eq(reader.unwrap_or(0)))),
+        )
+        .filter(threads::community_id.eq(filter.community_id))
+        .filter(threads::deleted_at.is_null())
+        .select((
+            threads::all_columns,
+            users::display_name,
+            thread_reads::last_read_post_id.nullable(),
+        ))
+        .into_boxed();
+    if let Some(kind) = &filter.kind {
+        q = q.filter(threads::kind.eq(kind.clone()));
+    }
+    if let Some(tag) = &filter.tag {
+        q = q.filter(
+            threads::id.eq_any(
+                thread_tags::table
+                    .filter(thread_tags::tag.eq(tag.clone()))
+                    .select(thread_tags::thread_id),
+            ),
+        );
+    }
+    if let Some((pinned, at, id)) = filter.after {
+        let later = threads::last_activity_at
+            .lt(at)
+            .or(threads::last_activity_at.eq(at).and(threads::id.lt(id)));
+        q = if pinned {
+            q.filter(
+                threads::pinned
+                    .eq(false)
+                    .or(threads::pinned.eq(true).and(later)),
+            )
+        } else {
+            q.filter(threads::pinned.eq(false).and(later))
+        };
+    }
+    q.order((
+        threads::pinned.desc(),
+        threads::last_activity_at.desc(),
+        threads::id.desc(),
+    ))
+    .limit(filter.limit)
+    .load(conn)
+}
+
+/// One thread (deleted ones included) with its author's name and `reader`'s read state.
+pub fn thread_row(conn: &mut DbConn, id: i64, reader: Option<i64>) -> QueryResult<ThreadRow> {
+    threads::table
+        .inner_join(users::table.on(users::id.eq(threads::author_id)))
+        .left_join(
+            thread_reads::table.on(thread_reads::thread_id
+                .eq(threads::id)
+                .and(thread_reads::user_id.eq(reader.unwrap_or(0)))),
+        )
+        .filter(threads::id.eq(id))
+        .select((
+            threads::all_columns,
+            users::display_name,
+            thread_reads::last_read_post_id.nullable(),
+        ))
+        .first(conn)
+}
+
+/// A thread, deleted or not.
+pub fn find_thread(conn: &mut DbConn, id: i64) -> QueryResult<Option<Thread>> {
+    threads::table.find(id).first(conn).optional()
+}
+
+/// A post, deleted or not.
+pub fn find_post(conn: &mut DbConn, id: i64) -> QueryResult<Option<Post>> {
+    posts::table.find(id).first(conn).optional()
+}
+
+/// Unread posts per thread for `reader`: posts not deleted (and, unless `see_hidden`, not
+/// hidden unless their own) after the reader's last read post, all when never read.
+pub fn unread_counts(
+    conn: &mut DbConn,
+    reader: i64,
+    thread_ids: &[i64],
+    see_hidden: bool,
+) -> QueryResult<Vec<(i64, i64)>> {
+    let mut q = posts::table
+        .left_join(
+            thread_reads::table.on(thread_reads::thread_id
+                .eq(posts::thread_id)
+                .and(thread_reads::user_id.eq(reader))),
+        )
+        .filter(posts::thread_id.eq_any(thread_ids.to_vec()))
+        .filter(posts::deleted_at.is_null())
+        .filter(
+            thread_reads::last_read_post_id
+                .nullable()
+                .is_null()
+                .or(posts::id
+                    .nullable()
+                    .gt(thread_reads::last_read_post_id.nullable())),
+        )
+        .group_by(posts::thread_id)
+        .select((posts::thread_id, count_star()))
+        .into_boxed();
+    if !see_hidden {
+        q = q.filter(posts::hidden_at.is_null().or(posts::author_id.eq(reader)));
+    }
+    q.load(conn)
+}
+
+/// The first post `reader` has not read (not deleted, visible to them).
+pub fn first_unread(
+    conn: &mut DbConn,
+    thread_id: i64,
+    reader: i64,
+    after: Option<i64>,
+    see_hidden: bool,
+) -> QueryResult<Option<i64>> {
+    let mut q = posts::table
+        .filter(posts::thread_id.eq(thread_id))
+        .filter(posts::deleted_at.is_null())
+        .filter(posts::id.gt(after.unwrap_or(0)))
+        .select(posts::id)
+        .order(posts::id.asc())
+        .into_boxed();
+    if !see_hidden {
+        q = q.filter(posts::hidden_at.is_null().or(posts::author_id.eq(reader)));
+    }
+    q.first(conn).optional()
+}
+
+/// A page of a thread's posts by id, with author names. `viewer`'s hidden posts are
+/// included; others' hidden ones only when `see_hidden`.
+pub fn list_posts(
+    conn: &mut DbConn,
+    thread_id: i64,
+    from: Option<i64>,
+    after: Option<i64>,
+    viewer: Option<i64>,
+    see_hidden: bool,
+    limit: i64,
+) -> QueryResult<Vec<PostRow>> {
+    let mut q = posts::table
+        .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .filter(posts::thread_id.eq(thread_id))
+        .select((posts::all_columns, users::display_name))
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(posts::id.gt(after));
+    } else if let Some(from) = from {
+        q = q.filter(posts::id.ge(from));
+    }
+    if !see_hidden {
+        q = q.filter(
+            posts::hidden_at
+                .is_null()
+                .or(posts::author_id.eq(viewer.unwrap_or(0))),
+        );
+    }
+    q.order(posts::id.asc()).limit(limit).load(conn)
+}
+
+/// Posts by id with their authors' names.
+pub fn post_rows(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<PostRow>> {
+    posts::table
+        .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .filter(posts::id.eq_any(ids.to_vec()))
+        .select((posts::all_columns, users::display_name))
+        .load(conn)
+}
+
+/// `user_id`'s reactions among `post_ids`: (post id, kind).
+pub fn reactions_of(
+    conn: &mut DbConn,
+    user_id: i64,
+    post_ids: &[i64],
+) -> QueryResult<Vec<(i64, String)>> {
+    post_reactions::table
+        .filter(post_reactions::user_id.eq(user_id))
+        .filter(post_reactions::post_id.eq_any(post_ids.to_vec()))
+        .select((post_reactions::post_id, post_reactions::kind))
+        .load(conn)
+}
+
+/// Display names of accounts that are not deleted.
+pub fn names(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    users::table
+        .filter(users::id.eq_any(ids.to_vec()))
+        .filter(users::deleted_at.is_null())
+        .select((users::id, users::display_name))
+        .load(conn)
+}
+
+/// Display names of active accounts (who may be mentioned).
+pub fn active_names(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    users::table
+        .filter(users::id.eq_any(ids.to_vec()))
+        .filter(users::deleted_at.is_null())
+        .filter(users::status.eq("active"))
+        .select((users::id, users::display_name))
+        .load(conn)
+}
+
+/// A display name.
+pub fn name_of(conn: &mut DbConn, id: i64) -> QueryResult<String> {
+    users::table
+        .find(id)
+        .select(users::display_name)
+        .first(conn)
+}
+
+/// A community's id, name and slug.
+pub fn community_ref(conn: &mut DbConn, id: i64) -> QueryResult<(i64, String, String)> {
+    communities::table
+        .find(id)
+        .select((communities::id, communities::name, communities::slug))
+        .first(conn)
+}
+
+/// Holds a row until the transaction ends (PostgreSQL), so that counters recomputed in
+/// concurrent writes see each other's rows. SQLite write transactions hold the database.
+#[cfg_attr(
+    not(feature = "postgres"),
+    expect(unused_variables, reason = "only PostgreSQL locks single rows")
+)]
+pub fn lock_thread(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(_) => Ok(()),
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(pg) => {
+            threads::table
+                .find(id)
+                .select(threads::id)
+                .for_update()
+                .first::<i64>(pg)
+                .optional()?;
+            Ok(())
+        }
+    }
+}
+
+/// Like [`lock_thread`], for a post.
+#[cfg_attr(
+    not(feature = "postgres"),
+    expect(unused_variables, reason = "only PostgreSQL locks single rows")
+)]
+pub fn lock_post(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(_) => Ok(()),
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(pg) => {
+            posts::table
+                .find(id)
+                .select(posts::id)
+                .for_update()
+                .first::<i64>(pg)
+                .optional()?;
+            Ok(())
+        }
+    }
+}
+
+/// Inserts a thread.
+pub fn insert_thread(conn: &mut DbConn, new: &NewThread) -> QueryResult<Thread> {
+    diesel::insert_into(threads::table)
+        .values(new)
+        .returning(threads::all_columns)
+        .get_result(conn)
+}
+
+/// Inserts a post.
+pub fn insert_post(conn: &mut DbConn, new: &NewPost) -> QueryResult<Post> {
+    diesel::insert_into(posts::table)
+        .values(new)
+        .returning(posts::all_columns)
+        .get_result(conn)
+}
+
+/// Replaces a thread's tags (the `thread_tags` rows and the column).
+pub fn set_tags(conn: &mut DbConn, thread_id: i64, tags: &[String]) -> QueryResult<()> {
+    diesel::delete(thread_tags::table.filter(thread_tags::thread_id.eq(thread_id)))
+        .execute(conn)?;
+    // One row at a time: batch inserts from a Vec do not work on the MultiConnection.
+    for tag in tags {
+        diesel::insert_into(thread_tags::table)
+            .values((
+                thread_tags::thread_id.eq(thread_id),
+                thread_tags::tag.eq(tag),
+            ))
+            .execute(conn)?;
+    }
+    diesel::update(threads::table.find(thread_id))
+        .set(threads::tags.eq(tags.join(",")))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Stores an earlier version of a post.
+pub fn insert_revision(conn: &mut DbConn, new: &NewRevision) -> QueryResult<()> {
+    diesel::insert_into(post_revisions::table)
+        .values(new)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A page of a post's earlier versions, newest first, with editor names.
+pub fn revisions(
+    conn: &mut DbConn,
+    post_id: i64,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<RevisionRow>> {
+    let mut q = post_revisions::table
+        .inner_join(users::table.on(users::id.eq(post_revisions::editor_id)))
+        .filter(post_revisions::post_id.eq(post_id))
+        .select((
+            post_revisions::id,
+            post_revisions::body,
+            post_revisions::written_at,
+            post_revisions::replaced_at,
+            users::id,
+            users::display_name,
+        ))
+        .into_boxed();
+    if let Some(before) = before {
+        q = q.filter(post_revisions::id.lt(before));
+    }
+    q.order(post_revisions::id.desc()).limit(limit).load(conn)
+}
+
+/// Adds a reaction unless it exists; whether it was added.
+pub fn add_reaction(
+    conn: &mut DbConn,
+    post_id: i64,
+    user_id: i64,
+    kind: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let values = (
+        post_reactions::post_id.eq(post_id),
+        post_reactions::user_id.eq(user_id),
+        post_reactions::kind.eq(kind),
+        post_reactions::created_at.eq(at),
+    );
+    let n = match conn {
+        DbConn::Sqlite(c) => diesel::insert_into(post_reactions::table)
+            .values(values)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(c) => diesel::insert_into(post_reactions::table)
+            .values(values)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+    };
+    Ok(n > 0)
+}
+
+/// Removes a reaction; whether there was one.
+pub fn remove_reaction(
+    conn: &mut DbConn,
+    post_id: i64,
+    user_id: i64,
+    kind: &str,
+) -> QueryResult<bool> {
+    let n = diesel::delete(
+        post_reactions::table
+            .filter(post_reactions::post_id.eq(post_id))
+            .filter(post_reactions::user_id.eq(user_id))
+            .filter(post_reactions::kind.eq(kind)),
+    )
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
+/// Recomputes a post's counter of reactions of `kind` from the reactions.
+pub fn recount_reactions(conn: &mut DbConn, post_id: i64, kind: &str) -> QueryResult<i32> {
+    let n: i64 = post_reactions::table
+        .filter(post_reactions::post_id.eq(post_id))
+        .filter(post_reactions::kind.eq(kind))
+        .count()
+        .get_result(conn)?;
+    let n = i32::try_from(n).unwrap_or(i32::MAX);
+    let target = posts::table.find(post_id);
+    match kind {
+        "like" => diesel::update(target)
+            .set(posts::like_count.eq(n))
+            .execute(conn)?,
+        "thanks" => diesel::update(target)
+            .set(posts::thanks_count.eq(n))
+            .execute(conn)?,
+        _ => diesel::update(target)
+            .set(posts::insightful_count.eq(n))
+            .execute(conn)?,
+    };
+    Ok(n)
+}
+
+/// Moves `user_id`'s read state in a thread forward to `post_id` (never back).
+pub fn advance_read(
+    conn: &mut DbConn,
+    thread_id: i64,
+    user_id: i64,
+    post_id: i64,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    let values = (
+        thread_reads::thread_id.eq(thread_id),
+        thread_reads::user_id.eq(user_id),
+        thread_reads::last_read_post_id.eq(post_id),
+        thread_reads::updated_at.eq(at),
+    );
+    let inserted = match conn {
+        DbConn::Sqlite(c) => diesel::insert_into(thread_reads::table)
+            .values(values)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(c) => diesel::insert_into(thread_reads::table)
+            .values(values)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+    };
+    if inserted == 0 {
+        diesel::update(
+            thread_reads::table
+                .find((user_id, thread_id))
+                .filter(thread_reads::last_read_post_id.lt(post_id)),
+        )
+        .set((
+            thread_reads::last_read_post_id.eq(post_id),
+            thread_reads::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// `user_id`'s last read post in a thread.
+pub fn last_read(conn: &mut DbConn, thread_id: i64, user_id: i64) -> QueryResult<Option<i64>> {
+    thread_reads::table
+        .find((user_id, thread_id))
+        .select(thread_reads::last_read_post_id)
+        .first(conn)
+        .optional()
+}
+
+/// Sets a community's last activity.
+pub fn touch_community(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(communities::table.find(id))
+        .set(communities::last_activity_at.eq(Some(at)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Changes a thread (at least one field must be set).
+pub fn update_thread(conn: &mut DbConn, id: i64, changes: &ThreadChanges) -> QueryResult<()> {
+    diesel::update(threads::table.find(id))
+        .set(changes)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Changes a post (at least one field must be set).
+pub fn update_post(conn: &mut DbConn, id: i64, changes: &PostChanges) -> QueryResult<()> {
+    diesel::update(posts::table.find(id))
+        .set(changes)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Forgets a post's earlier versions.
+pub fn delete_revisions(conn: &mut DbConn, post_id: i64) -> QueryResult<()> {
+    diesel::delete(post_revisions::table.filter(post_revisions::post_id.eq(post_id)))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,488 @@
+//! Queries of subscriptions, notifications and digest state.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::schema::{
+    communities, community_members, digest_state, notifications, posts, thread_subscriptions,
+    threads, users,
+};
+
+/// Kinds that concern the recipient themselves: listed (and emailed) even when they can no
+/// longer read the community.
+pub const ABOUT_THEMSELVES: [&str; 3] = ["banned", "invited", "join_approved"];
+
+/// Kinds about the recipient's own post: listed even while that post is hidden.
+pub const ABOUT_OWN_POST: [&str; 2] = ["post_hidden", "post_restored"];
+
+/// Kinds of the fan-out of a post: at most one of them per member and post.
+pub const FAN_OUT: [&str; 3] = ["reply", "mention", "new_thread"];
+
+/// A notification to insert.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = notifications)]
+pub struct NewNotification {
+    pub user_id: i64,
+    pub kind: String,
+    pub community_id: i64,
+    pub thread_id: Option<i64>,
+    pub post_id: Option<i64>,
+    pub actor_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub read_at: Option<NaiveDateTime>,
+    pub email_status: String,
+    pub email_cadence: Option<String>,
+}
+
+/// A notification as its recipient's list shows it, with the names it refers to.
+#[derive(Debug, Clone, Queryable)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub kind: String,
+    pub community_id: i64,
+    pub thread_id: Option<i64>,
+    pub post_id: Option<i64>,
+    pub actor_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub read_at: Option<NaiveDateTime>,
+    pub community_name: String,
+    pub thread_title: Option<String>,
+    pub actor_name: Option<String>,
+}
+
+/// A notification waiting for a digest, with what is needed to check it again.
+#[derive(Debug, Clone, Queryable)]
+pub struct PendingRow {
+    pub id: i64,
+    pub kind: String,
+    pub community_id: i64,
+    pub thread_id: Option<i64>,
+    pub post_id: Option<i64>,
+    pub community_name: String,
+    pub thread_title: Option<String>,
+    pub thread_deleted_at: Option<NaiveDateTime>,
+    pub post_author_id: Option<i64>,
+    pub post_hidden_at: Option<NaiveDateTime>,
+    pub post_deleted_at: Option<NaiveDateTime>,
+    pub actor_name: Option<String>,
+}
+
+/// What an email to a member needs: address (none for some accounts), name, language.
+#[derive(Debug, Clone, Queryable)]
+pub struct Contact {
+    pub email: Option<String>,
+    pub display_name: String,
+    pub preferred_language: String,
+}
+
+/// `user_id` watches `thread_id`; nothing happens when they already do.
+pub fn watch(
+    conn: &mut DbConn,
+    thread_id: i64,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let row = (
+        thread_subscriptions::thread_id.eq(thread_id),
+        thread_subscriptions::user_id.eq(user_id),
+        thread_subscriptions::created_at.eq(now),
+    );
+    match conn {
+        DbConn::Sqlite(c) => diesel::insert_into(thread_subscriptions::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(c) => diesel::insert_into(thread_subscriptions::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+    };
+    Ok(())
+}
+
+/// `user_id` stops watching `thread_id` (nothing when they did not).
+pub fn unwatch(conn: &mut DbConn, thread_id: i64, user_id: i64) -> QueryResult<usize> {
+    diesel::delete(thread_subscriptions::table.find((thread_id, user_id))).execute(conn)
+}
+
+/// Whether `user_id` watches `thread_id`.
+pub fn is_watching(conn: &mut DbConn, thread_id: i64, user_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        thread_subscriptions::table.find((thread_id, user_id)),
+    ))
+    .get_result(conn)
+}
+
+/// Everyone watching `thread_id`.
+pub fn thread_watchers(conn: &mut DbConn, thread_id: i64) -> QueryResult<Vec<i64>> {
+    thread_subscriptions::table
+        .filter(thread_subscriptions::thread_id.eq(thread_id))
+        .select(thread_subscriptions::user_id)
+        .order(thread_subscriptions::user_id.asc())
+        .load(conn)
+}
+
+/// The active members watching community `community_id`.
+pub fn community_watchers(conn: &mut DbConn, community_id: i64) -> QueryResult<Vec<i64>> {
+    community_members::table
+        .filter(community_members::community_id.eq(community_id))
+        .filter(community_members::status.eq("active"))
+        .filter(community_members::watching.eq(true))
+        .select(community_members::user_id)
+        .order(community_members::user_id.asc())
+        .load(conn)
+}
+
+/// A thread's community, title and deletion time.
+pub fn thread_brief(
+    conn: &mut DbConn,
+    thread_id: i64,
+) -> QueryResult<Option<(i64, String, Option<NaiveDateTime>)>> {
+    threads::table
+        .find(thread_id)
+        .select((threads::community_id, threads::title, threads::deleted_at))
+        .first(conn)
+        .optional()
+}
+
+/// Whether post `post_id` is neither hidden nor deleted (`false` when it does not exist).
+pub fn post_is_visible(conn: &mut DbConn, post_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        posts::table
+            .find(post_id)
+            .filter(posts::hidden_at.is_null())
+            .filter(posts::deleted_at.is_null()),
+    ))
+    .get_result(conn)
+}
+
+/// A community's name.
+pub fn community_name(conn: &mut DbConn, community_id: i64) -> QueryResult<Option<String>> {
+    communities::table
+        .find(community_id)
+        .select(communities::name)
+        .first(conn)
+        .optional()
+}
+
+/// An account's display name.
+pub fn display_name(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<String>> {
+    users::table
+        .find(user_id)
+        .select(users::display_name)
+        .first(conn)
+        .optional()
+}
+
+/// How to email an account.
+pub fn contact(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<Contact>> {
+    users::table
+        .find(user_id)
+        .filter(users::deleted_at.is_null())
+        .select((users::email, users::display_name, users::preferred_language))
+        .first(conn)
+        .optional()
+}
+
+/// A member's watching flag and email preference in a community (no row: not a member).
+pub fn member_settings(
+    conn: &mut DbConn,
+    community_id: i64,
+    user_id: i64,
+) -> QueryResult<Option<(bool, String)>> {
+    community_members::table
+        .find((community_id, user_id))
+        .select((
+            community_members::watching,
+            community_members::email_preference,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Changes a member's watching flag and email preference.
+pub fn update_member_settings(
+    conn: &mut DbConn,
+    community_id: i64,
+    user_id: i64,
+    watching: bool,
+    email_preference: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(community_members::table.find((community_id, user_id)))
+        .set((
+            community_members::watching.eq(watching),
+            community_members::email_preference.eq(email_preference),
+            community_members::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+/// Whether `user_id` already has a fan-out notification about `post_id`.
+pub fn notified_about_post(conn: &mut DbConn, user_id: i64, post_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        notifications::table
+            .filter(notifications::user_id.eq(user_id))
+            .filter(notifications::post_id.eq(post_id))
+            .filter(notifications::kind.eq_any(FAN_OUT)),
+    ))
+    .get_result(conn)
+}
+
+/// Inserts one notification.
+pub fn insert(conn: &mut DbConn, new: &NewNotification) -> QueryResult<usize> {
+    diesel::insert_into(notifications::table)
+        .values(new)
+        .execute(conn)
+}
+
+/// The notifications of `$user` its recipient may still see: not about a hidden or
+/// deleted post (except the recipient's own post for `post_hidden`/`post_restored`, and
+/// the flag's decision for `flag_resolved`), not in a deleted thread, and in a community
+/// the recipient reads (`$private`: their private communities), except those about
+/// themselves (banned, invited, join approved).
+macro_rules! visible_notifications {
+    ($user:expr, $private:expr) => {
+        notifications::table
+            .inner_join(communities::table)
+            .left_join(threads::table.on(threads::id.nullable().eq(notifications::thread_id)))
+            .left_join(posts::table.on(posts::id.nullable().eq(notifications::post_id)))
+            .left_join(users::table.on(users::id.nullable().eq(notifications::actor_id)))
+            .filter(notifications::user_id.eq($user))
+            .filter(threads::id.is_null().or(threads::deleted_at.is_null()))
+            .filter(
+                posts::id
+                    .is_null()
+                    .or(posts::hidden_at.is_null().and(posts::deleted_at.is_null()))
+                    .or(notifications::kind
+                        .eq("flag_resolved")
+                        .and(posts::deleted_at.is_null()))
+                    .or(notifications::kind
+                        .eq_any(ABOUT_OWN_POST)
+                        .and(posts::author_id.eq($user))),
+            )
+            .filter(
+                communities::visibility
+                    .eq_any(["public", "members"])
+                    .or(communities::id.eq_any($private))
+                    .or(notifications::kind.eq_any(ABOUT_THEMSELVES)),
+            )
+    };
+}
+
+/// One page of `user_id`'s visible notifications: unread first, then newest. `after` is
+/// the (was read, id) of the previous page's last item.
+pub fn list(
+    conn: &mut DbConn,
+    user_id: i64,
+    private: Vec<i64>,
+    unread_only: bool,
+    after: Option<(bool, i64)>,
+    limit: i64,
+) -> QueryResult<Vec<NotificationRow>> {
+    let mut query = visible_notifications!(user_id, private)
+        .select((
+            notifications::id,
+            notifications::kind,
+            notifications::community_id,
+            notifications::thread_id,
+            notifications::post_id,
+            notifications::actor_id,
+            notifications::created_at,
+            notifications::read_at,
+            communities::name,
+            threads::title.nullable(),
+            users::display_name.nullable(),
+        ))
+        .into_boxed();
+    if unread_only {
+        query = query.filter(notifications::read_at.is_null());
+    }
+    query = match after {
+        Some((false, id)) => query.filter(
+            notifications::read_at
+                .is_null()
+                .and(notifications::id.lt(id))
+                .or(notifications::read_at.is_not_null()),
+        ),
+        Some((true, id)) => query.filter(
+            notifications::read_at
+                .is_not_null()
+                .and(notifications::id.lt(id)),
+        ),
+        None => query,
+    };
+    query
+        .order((
+            notifications::read_at.is_null().desc(),
+            notifications::id.desc(),
+        ))
+        .limit(limit)
+        .load(conn)
+}
+
+/// How many of `user_id`'s visible notifications are unread.
+pub fn unread_count(conn: &mut DbConn, user_id: i64, private: Vec<i64>) -> QueryResult<i64> {
+    visible_notifications!(user_id, private)
+        .filter(notifications::read_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
+/// Marks one of `user_id`'s notifications read (left as it is when already read); `false`
+/// when they have no such notification.
+pub fn mark_read(
+    conn: &mut DbConn,
+    user_id: i64,
+    id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let mine = notifications::table
+        .filter(notifications::id.eq(id))
+        .filter(notifications::user_id.eq(user_id));
+    let exists: bool = diesel::select(diesel::dsl::exists(mine)).get_result(conn)?;
+    if exists {
+        diesel::update(mine.filter(notifications::read_at.is_null()))
+            .set(notifications::read_at.eq(Some(now)))
+            .execute(conn)?;
+    }
+    Ok(exists)
+}
+
+/// Marks all of `user_id`'s notifications read.
+pub fn mark_all_read(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        notifications::table
+            .filter(notifications::user_id.eq(user_id))
+            .filter(notifications::read_at.is_null()),
+    )
+    .set(notifications::read_at.eq(Some(now)))
+    .execute(conn)
+}
+
+/// Every (member, cadence) with notifications waiting for a digest.
+pub fn pending_digests(conn: &mut DbConn) -> QueryResult<Vec<(i64, String)>> {
+    let rows: Vec<(i64, Option<String>)> = notifications::table
+        .filter(notifications::email_status.eq("pending"))
+        .select((notifications::user_id, notifications::email_cadence))
+        .distinct()
+        .order((
+            notifications::user_id.asc(),
+            notifications::email_cadence.asc(),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(user, cadence)| Some((user, cadence?)))
+        .collect())
+}
+
+/// When the oldest notification waiting for `user_id`'s `cadence` digest was made.
+pub fn oldest_pending(
+    conn: &mut DbConn,
+    user_id: i64,
+    cadence: &str,
+) -> QueryResult<Option<NaiveDateTime>> {
+    notifications::table
+        .filter(notifications::user_id.eq(user_id))
+        .filter(notifications::email_status.eq("pending"))
+        .filter(notifications::email_cadence.eq(cadence))
+        .select(diesel::dsl::min(notifications::created_at))
+        .first(conn)
+}
+
+/// When `user_id`'s `cadence` digest was last sent (no row: never).
+pub fn last_digest(
+    conn: &mut DbConn,
+    user_id: i64,
+    cadence: &str,
+) -> QueryResult<Option<NaiveDateTime>> {
+    digest_state::table
+        .find((user_id, cadence))
+        .select(digest_state::last_sent_at)
+        .first(conn)
+        .optional()
+}
+
+/// Claims the digest by moving `last_sent_at` from `previous` to `now`; `true` when this
+/// caller won (an instance that read the same `previous` concurrently finds 0 rows).
+pub fn claim_digest(
+    conn: &mut DbConn,
+    user_id: i64,
+    cadence: &str,
+    previous: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = match previous {
+        Some(previous) => diesel::update(
+            digest_state::table
+                .find((user_id, cadence))
+                .filter(digest_state::last_sent_at.eq(previous)),
+        )
+        .set(digest_state::last_sent_at.eq(now))
+        .execute(conn)?,
+        None => {
+            let row = (
+                digest_state::user_id.eq(user_id),
+                digest_state::cadence.eq(cadence),
+                digest_state::last_sent_at.eq(now),
+            );
+            match conn {
+                DbConn::Sqlite(c) => diesel::insert_into(digest_state::table)
+                    .values(row)
+                    .on_conflict_do_nothing()
+                    .execute(c)?,
+                #[cfg(feature = "postgres")]
+                DbConn::Pg(c) => diesel::insert_into(digest_state::table)
+                    .values(row)
+                    .on_conflict_do_nothing()
+                    .execute(c)?,
+            }
+        }
+    };
+    Ok(n == 1)
+}
+
+/// The notifications waiting for `user_id`'s `cadence` digest, oldest first.
+pub fn pending_items(
+    conn: &mut DbConn,
+    user_id: i64,
+    cadence: &str,
+) -> QueryResult<Vec<PendingRow>> {
+    notifications::table
+        .inner_join(communities::table)
+        .left_join(threads::table.on(threads::id.nullable().eq(notifications::thread_id)))
+        .left_join(posts::table.on(posts::id.nullable().eq(notifications::post_id)))
+        .left_join(users::table.on(users::id.nullable().eq(notifications::actor_id)))
+        .filter(notifications::user_id.eq(user_id))
+        .filter(notifications::email_status.eq("pending"))
+        .filter(notifications::email_cadence.eq(cadence))
+        .select((
+            notifications::id,
+            notifications::kind,
+            notifications::community_id,
+            notifications::thread_id,
+            notifications::post_id,
+            communities::name,
+            threads::title.nullable(),
+            threads::deleted_at.nullable(),
+            posts::author_id.nullable(),
+            posts::hidden_at.nullable(),
+            posts::deleted_at.nullable(),
+            users::display_name.nullable(),
+        ))
+        .order(notifications::id.asc())
+        .load(conn)
+}
+
+/// Sets the email status of notifications `ids`.
+pub fn set_email_status(conn: &mut DbConn, ids: &[i64], status: &str) -> QueryResult<usize> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    diesel::update(notifications::table.filter(notifications::id.eq_any(ids)))
+        .set(notifications::email_status.eq(status))
+        .execute(conn)
+}

@@ -1,0 +1,158 @@
+//! HTTP handler of post search.
+
+use actix_web::web;
+
+use crate::auth::MaybeUser;
+use crate::communities::access;
+use crate::db::Db;
+use crate::error::{ApiError, Problem};
+use crate::http::pagination::{Page, PageRequest};
+use crate::search::dto::{
+    PostSearchHit, SearchAuthor, SearchCommunity, SearchPostsQuery, SearchThread,
+};
+use crate::search::repo::{self, Hit, MARK_END, MARK_START, SearchQuery};
+
+/// Largest search page.
+pub const MAX_SEARCH_LIMIT: u32 = 50;
+/// Shortest and longest query, in characters after trimming.
+const Q_CHARS: (usize, usize) = (2, 200);
+
+/// The raw snippet as HTML: every character escaped, the match markers turned into
+/// balanced `<mark>` elements (stray markers in a post cannot unbalance them).
+pub fn snippet_html(raw: &str) -> String {
+    let mut html = String::with_capacity(raw.len() + 32);
+    let mut open = false;
+    for c in raw.chars() {
+        match c {
+            MARK_START if !open => {
+                html.push_str("<mark>");
+                open = true;
+            }
+            MARK_END if open => {
+                html.push_str("</mark>");
+                open = false;
+            }
+            MARK_START | MARK_END => {}
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#39;"),
+            c if c.is_control() && !matches!(c, '\n' | '\t') => {}
+            c => html.push(c),
+        }
+    }
+    if open {
+        html.push_str("</mark>");
+    }
+    html
+}
+
+/// The cursor remembers the query it was made for, so it is refused with another one.
+fn cursor_sort(q: &str, community_id: Option<i64>) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (q, community_id).hash(&mut hasher);
+    format!("search:{:016x}", hasher.finish())
+}
+
+fn to_response(hit: Hit) -> PostSearchHit {
+    PostSearchHit {
+        post_id: hit.post_id,
+        thread: SearchThread {
+            id: hit.thread_id,
+            title: hit.thread_title,
+            kind: hit.thread_kind,
+        },
+        community: SearchCommunity {
+            id: hit.community_id,
+            name: hit.community_name,
+        },
+        author: SearchAuthor {
+            id: hit.author_id,
+            display_name: hit.author_name,
+        },
+        snippet: snippet_html(&hit.snippet),
+        created_at: hit.created_at.and_utc(),
+        rank: hit.rank,
+    }
+}
+
+/// Searches thread titles and post bodies in the communities the caller can read; hidden
+/// and deleted posts are left out. Every word must occur, the last may be the start of a
+/// word; posts whose thread title matches come first, then by relevance.
+#[utoipa::path(
+    get,
+    path = "/api/v1/search/posts",
+    tag = "search",
+    operation_id = "search_posts",
+    security((), ("bearer" = [])),
+    params(SearchPostsQuery),
+    responses(
+        (status = 200, description = "One page of hits, best first", body = Page<PostSearchHit>),
+        (status = 400, description = "`q` missing, shorter than 2 or longer than 200 characters; bad `limit` (1 to 50) or `cursor`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`community_id` of a members-only community without a login", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`community_id` of no community the caller can read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn search_posts(
+    db: web::Data<Db>,
+    user: MaybeUser,
+    query: web::Query<SearchPostsQuery>,
+) -> Result<web::Json<Page<PostSearchHit>>, ApiError> {
+    let query = query.into_inner();
+    let q = query.q.as_deref().unwrap_or_default().trim().to_owned();
+    let chars = q.chars().count();
+    if chars < Q_CHARS.0 || chars > Q_CHARS.1 {
+        let message = if query.q.is_none() {
+            "is required".to_owned()
+        } else {
+            format!("must be {} to {} characters", Q_CHARS.0, Q_CHARS.1)
+        };
+        return Err(ApiError::invalid_query("q", "invalid_length", message));
+    }
+    if query.limit.is_some_and(|l| l > MAX_SEARCH_LIMIT) {
+        return Err(ApiError::invalid_query(
+            "limit",
+            "out_of_range",
+            format!("must be between 1 and {MAX_SEARCH_LIMIT}"),
+        ));
+    }
+    let community_id = query.community_id;
+    let sort = cursor_sort(&q, community_id);
+    let page = PageRequest::<f64>::parse(query.limit, query.cursor.as_deref(), &sort)?;
+    let viewer = user.0;
+    let page = db
+        .read(move |conn| {
+            if let Some(id) = community_id {
+                access::load(conn, id, viewer.as_ref())?.require_read()?;
+            }
+            let hits = repo::search_posts(
+                conn,
+                &SearchQuery {
+                    text: q,
+                    viewer: viewer.map(|u| u.id),
+                    community_id,
+                    after: page.after,
+                    limit: page.fetch_limit(),
+                },
+            )?;
+            Ok(page.finish(hits, &sort, |h| (h.rank, h.post_id), to_response))
+        })
+        .await?;
+    Ok(web::Json(page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_are_escaped_and_marked() {
+        assert_eq!(
+            snippet_html("a <script>\u{2}x\u{3}</script> & \"q\""),
+            "a &lt;script&gt;<mark>x</mark>&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+        assert_eq!(snippet_html("\u{3}a\u{2}b\u{2}c"), "a<mark>bc</mark>");
+    }
+}

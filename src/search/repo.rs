@@ -1,0 +1,302 @@
+//! The one full-text search query, per backend: SQLite FTS5 (`post_search`, bm25) and
+//! PostgreSQL (`posts.search_vector`, GIN, ts_rank_cd).
+//!
+//! The caller's words never reach either engine as syntax: each word is quoted as a string
+//! of the engine's query language, words are ANDed, the last one is a prefix. The query
+//! text and ids are bound parameters; only integers are formatted into the SQL.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Double, Text};
+
+use crate::communities::access;
+use crate::db::DbConn;
+use crate::db::schema::{communities, posts, threads, users};
+
+/// Most words of a query that are searched for; the rest are ignored.
+pub const MAX_WORDS: usize = 16;
+/// The newest matching posts the caller can read that are ranked: a bound on the work a
+/// very common word causes (bm25 or ts_rank_cd for every match would grow with the
+/// forum). Rarer queries are ranked in full.
+pub const CANDIDATES: usize = 1000;
+/// Added to the rank of posts whose thread title matches, so that they come first.
+const TITLE_BOOST: f64 = 1_000_000.0;
+/// Marks the start of a match in a raw snippet.
+pub const MARK_START: char = '\u{2}';
+/// Marks the end of a match in a raw snippet.
+pub const MARK_END: char = '\u{3}';
+
+/// What to search for, and for whom.
+#[derive(Debug, Clone)]
+pub struct SearchQuery {
+    /// The caller's text, as typed.
+    pub text: String,
+    /// The caller, for the readability rule.
+    pub viewer: Option<i64>,
+    /// Only this community.
+    pub community_id: Option<i64>,
+    /// The rank and post id of the last hit of the previous page.
+    pub after: Option<(f64, i64)>,
+    /// Rows to return.
+    pub limit: i64,
+}
+
+/// One matching post.
+#[derive(Debug, Clone, Queryable)]
+pub struct Hit {
+    pub post_id: i64,
+    pub thread_id: i64,
+    pub thread_title: String,
+    pub thread_kind: String,
+    pub community_id: i64,
+    pub community_name: String,
+    pub author_id: i64,
+    pub author_name: String,
+    /// A piece of the body, matches between [`MARK_START`] and [`MARK_END`]; not escaped.
+    pub snippet: String,
+    pub created_at: NaiveDateTime,
+    pub rank: f64,
+}
+
+/// The searchable words of `text`: split at white space, those with a letter or digit.
+pub fn words(text: &str) -> Vec<&str> {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .take(MAX_WORDS)
+        .collect()
+}
+
+/// FTS5 query: every word a quoted string (`"` doubled), ANDed, the last one a prefix.
+/// With `title_any`, instead: any word, in the `title` column only.
+fn fts5_query(words: &[&str], title_any: bool) -> String {
+    let last = words.len().saturating_sub(1);
+    let terms: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let quoted = format!("\"{}\"", w.replace('"', "\"\""));
+            if i == last { quoted + "*" } else { quoted }
+        })
+        .collect();
+    if title_any {
+        format!("{{title}} : ({})", terms.join(" OR "))
+    } else {
+        terms.join(" ")
+    }
+}
+
+/// tsquery text: every word a quoted lexeme (`'` doubled, `\` escaped), ANDed, the last
+/// one a prefix. With `title_any`, instead: any word, with weight A (the title) only.
+#[cfg_attr(
+    not(feature = "postgres"),
+    expect(dead_code, reason = "PostgreSQL only")
+)]
+fn tsquery(words: &[&str], title_any: bool) -> String {
+    let last = words.len().saturating_sub(1);
+    let terms: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let quoted = format!("'{}'", w.replace('\\', "\\\\").replace('\'', "''"));
+            match (i == last, title_any) {
+                (true, true) => quoted + ":*A",
+                (true, false) => quoted + ":*",
+                (false, true) => quoted + ":A",
+                (false, false) => quoted,
+            }
+        })
+        .collect();
+    terms.join(if title_any { " | " } else { " & " })
+}
+
+#[derive(QueryableByName)]
+struct Ranked {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Double)]
+    score: f64,
+}
+
+#[derive(QueryableByName)]
+struct Snippet {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    snippet: String,
+}
+
+/// The filters both backends share, on `posts p`, `threads t`, `communities c`.
+fn visibility_sql(query: &SearchQuery) -> String {
+    let mut sql = format!(
+        "p.hidden_at IS NULL AND p.deleted_at IS NULL AND t.deleted_at IS NULL AND {}",
+        access::readable_sql("c", query.viewer)
+    );
+    if let Some(id) = query.community_id {
+        sql.push_str(&format!(" AND p.community_id = {id}"));
+    }
+    sql
+}
+
+/// The posts matching `query` that its viewer may read, best first: title matches, then
+/// by relevance, then by id; after `query.after`, at most `query.limit`.
+pub fn search_posts(conn: &mut DbConn, query: &SearchQuery) -> QueryResult<Vec<Hit>> {
+    let words = words(&query.text);
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let filters = visibility_sql(query);
+    let (after_rank, after_id) = query.after.unwrap_or((f64::INFINITY, 0));
+    let (ranked, snippets): (Vec<Ranked>, Vec<Snippet>) = match conn {
+        DbConn::Sqlite(c) => {
+            let all = fts5_query(&words, false);
+            // The FTS match drives, newest first (CROSS JOIN keeps it the outer loop, and
+            // FTS5 gives rowids in order, so the scan stops at the candidate limit); the rest
+            // are primary-key lookups. Ranking first, snippets only for the page.
+            let sql = format!(
+                "SELECT id, score FROM ( \
+                   SELECT p.id AS id, \
+                     (CASE WHEN p.id IN (SELECT rowid FROM post_search WHERE post_search MATCH ?) \
+                       THEN {TITLE_BOOST:.1} ELSE 0.0 END) - bm25(post_search, 10.0, 1.0) AS score \
+                   FROM post_search \
+                   CROSS JOIN posts p ON p.id = post_search.rowid \
+                   JOIN threads t ON t.id = p.thread_id \
+                   JOIN communities c ON c.id = p.community_id \
+                   WHERE post_search MATCH ? AND {filters} \
+                   ORDER BY post_search.rowid DESC LIMIT {CANDIDATES} \
+                 ) AS hits \
+                 WHERE score < ? OR (score = ? AND id > ?) \
+                 ORDER BY score DESC, id ASC LIMIT ?"
+            );
+            let ranked: Vec<Ranked> = diesel::sql_query(sql)
+                .bind::<Text, _>(fts5_query(&words, true))
+                .bind::<Text, _>(&all)
+                .bind::<Double, _>(after_rank)
+                .bind::<Double, _>(after_rank)
+                .bind::<BigInt, _>(after_id)
+                .bind::<BigInt, _>(query.limit)
+                .load(c)?;
+            let snippets = if ranked.is_empty() {
+                Vec::new()
+            } else {
+                let ids: Vec<String> = ranked.iter().map(|r| r.id.to_string()).collect();
+                diesel::sql_query(format!(
+                    "SELECT rowid AS id, snippet(post_search, 1, char(2), char(3), '…', 24) \
+                     AS snippet FROM post_search WHERE post_search MATCH ? AND rowid IN ({})",
+                    ids.join(", ")
+                ))
+                .bind::<Text, _>(&all)
+                .load(c)?
+            };
+            (ranked, snippets)
+        }
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(c) => {
+            // The GIN index drives; ts_headline (costly) runs only on the page's rows. It
+            // drops what looks like an HTML tag, so `<` goes through it disguised: the
+            // snippet shows the text as written (escaped later, like SQLite's).
+            let sql = format!(
+                "SELECT hits.id, hits.score, ts_headline('simple', replace(p.body, '<', chr(1)), to_tsquery('simple', $1), \
+                   'StartSel=' || chr(2) || ', StopSel=' || chr(3) || \
+                   ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet \
+                 FROM ( \
+                   SELECT id, score FROM ( \
+                     SELECT p.id AS id, \
+                       (CASE WHEN p.search_vector @@ to_tsquery('simple', $2) \
+                         THEN {TITLE_BOOST:.1} ELSE 0.0 END)::float8 \
+                         + ts_rank_cd(p.search_vector, to_tsquery('simple', $1))::float8 AS score \
+                     FROM posts p \
+                     JOIN threads t ON t.id = p.thread_id \
+                     JOIN communities c ON c.id = p.community_id \
+                     WHERE p.search_vector @@ to_tsquery('simple', $1) AND {filters} \
+                     ORDER BY p.id DESC LIMIT {CANDIDATES} \
+                   ) AS matched \
+                   WHERE score < $3 OR (score = $3 AND id > $4) \
+                   ORDER BY score DESC, id ASC LIMIT $5 \
+                 ) AS hits \
+                 JOIN posts p ON p.id = hits.id \
+                 ORDER BY hits.score DESC, hits.id ASC"
+            );
+            #[derive(QueryableByName)]
+            struct Row {
+                #[diesel(sql_type = BigInt)]
+                id: i64,
+                #[diesel(sql_type = Double)]
+                score: f64,
+                #[diesel(sql_type = Text)]
+                snippet: String,
+            }
+            let rows: Vec<Row> = diesel::sql_query(sql)
+                .bind::<Text, _>(tsquery(&words, false))
+                .bind::<Text, _>(tsquery(&words, true))
+                .bind::<Double, _>(after_rank)
+                .bind::<BigInt, _>(after_id)
+                .bind::<BigInt, _>(query.limit)
+                .load(c)?;
+            rows.into_iter()
+                .map(|r| {
+                    (
+                        Ranked {
+                            id: r.id,
+                            score: r.score,
+                        },
+                        Snippet {
+                            id: r.id,
+                            snippet: r.snippet.replace('\u{1}', "<"),
+                        },
+                    )
+                })
+                .unzip()
+        }
+    };
+    if ranked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = ranked.iter().map(|r| r.id).collect();
+    let details: Vec<Hit> = posts::table
+        .inner_join(threads::table.inner_join(communities::table))
+        .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .filter(posts::id.eq_any(ids))
+        .select((
+            posts::id,
+            threads::id,
+            threads::title,
+            threads::kind,
+            communities::id,
+            communities::name,
+            users::id,
+            users::display_name,
+            diesel::dsl::sql::<Text>("''"),
+            posts::created_at,
+            diesel::dsl::sql::<Double>("0.0"),
+        ))
+        .load(conn)?;
+    let mut details: HashMap<i64, Hit> = details.into_iter().map(|d| (d.post_id, d)).collect();
+    let mut snippets: HashMap<i64, String> =
+        snippets.into_iter().map(|s| (s.id, s.snippet)).collect();
+    Ok(ranked
+        .into_iter()
+        .filter_map(|r| {
+            let mut hit = details.remove(&r.id)?;
+            hit.snippet = snippets.remove(&r.id).unwrap_or_default();
+            hit.rank = r.score;
+            Some(hit)
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_syntax_is_quoted() {
+        let w = words(r#"say "hi" NEAR(a b) -x col:y * ** "#);
+        assert_eq!(w, vec!["say", "\"hi\"", "NEAR(a", "b)", "-x", "col:y"]);
+        assert_eq!(fts5_query(&["a\"b", "c"], false), r#""a""b" "c"*"#);
+        assert_eq!(fts5_query(&["a", "c"], true), r#"{title} : ("a" OR "c"*)"#);
+        assert_eq!(tsquery(&["it's", "a\\b"], false), r"'it''s' & 'a\\b':*");
+        assert_eq!(tsquery(&["x", "y"], true), "'x':A | 'y':*A");
+    }
+}
