@@ -21,11 +21,14 @@ use crate::db::DbConn;
 use crate::db::schema::{communities, community_members, users};
 use crate::error::ApiError;
 
-/// Who can read a community.
+/// Who can read a community: `public` anyone, `members` any logged-in account, `private`
+/// only its members.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
+// Named apart from the courses' `Visibility` (which has no `private`) in the OpenAPI document.
+#[schema(as = CommunityVisibility)]
 pub enum Visibility {
     /// Anyone, without logging in.
     Public,

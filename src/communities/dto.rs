@@ -19,17 +19,6 @@ const MAX_BAN_REASON_CHARS: usize = 500;
 
 // ---------------------------------------------------------------- responses
 
-// The OpenAPI name of `access::Visibility`: its own name would clash with the courses'.
-/// Who can read a community: `public` anyone, `members` any logged-in account, `private`
-/// only its members.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CommunityVisibility {
-    Public,
-    Members,
-    Private,
-}
-
 /// The caller's own membership of a community.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct MyMembership {
@@ -53,7 +42,6 @@ pub struct CommunityResponse {
     pub description_html: String,
     /// The community's main language (BCP 47).
     pub language: String,
-    #[schema(value_type = CommunityVisibility)]
     pub visibility: Visibility,
     /// The course this community accompanies, if any.
     pub course_id: Option<i64>,
@@ -72,6 +60,7 @@ pub struct CommunityResponse {
 
 /// A membership, as `PUT /communities/{id}/membership` answers.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = CommunityMembershipResponse)]
 pub struct MembershipResponse {
     pub community_id: i64,
     pub user_id: i64,
@@ -146,7 +135,6 @@ pub struct ListCommunitiesQuery {
     /// Only communities in this language (BCP 47).
     #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
     pub language: Option<String>,
-    #[param(value_type = Option<CommunityVisibility>)]
     pub visibility: Option<Visibility>,
     /// Only communities accompanying this course.
     pub course_id: Option<i64>,
@@ -197,7 +185,6 @@ pub struct CreateCommunityRequest {
     /// BCP 47 tag, e.g. `fil`.
     pub language: String,
     /// Trainers may create only `private` communities.
-    #[schema(value_type = CommunityVisibility)]
     pub visibility: Visibility,
     /// A course the community accompanies.
     #[serde(default, deserialize_with = "crate::http::json::opt_int")]
@@ -219,7 +206,6 @@ pub struct UpdateCommunityRequest {
     pub language: Option<String>,
     /// Only coordinators and admins make a community `public` or `members`.
     #[serde(default, deserialize_with = "crate::http::json::present")]
-    #[schema(value_type = Option<CommunityVisibility>)]
     pub visibility: Option<Visibility>,
     /// `null` detaches the community from its course.
     #[serde(default, deserialize_with = "crate::http::json::double_opt_int")]

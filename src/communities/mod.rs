@@ -74,7 +74,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         dto::InvitationRequest,
         dto::UpdateMemberRequest,
         dto::BanRequest,
-        dto::CommunityVisibility,
+        access::Visibility,
         access::CommunityRole,
         access::MemberStatus,
         model::EmailPreference,

@@ -101,14 +101,20 @@ pub enum EmailPreference {
 }
 
 impl EmailPreference {
+    /// The stored value (`community_members.email_preference`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Immediately => "immediately",
+            Self::Daily => "daily",
+            Self::Weekly => "weekly",
+            Self::Never => "never",
+        }
+    }
+
     /// Parses the stored value.
     pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "immediately" => Some(Self::Immediately),
-            "daily" => Some(Self::Daily),
-            "weekly" => Some(Self::Weekly),
-            "never" => Some(Self::Never),
-            _ => None,
-        }
+        [Self::Immediately, Self::Daily, Self::Weekly, Self::Never]
+            .into_iter()
+            .find(|p| p.as_str() == raw)
     }
 }

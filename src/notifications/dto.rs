@@ -7,38 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::error::ApiError;
 use crate::notifications::repo::NotificationRow;
 
-/// When a member is emailed about what they are notified of in one community.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EmailPreference {
-    /// One email per notification, at once.
-    Immediately,
-    /// One digest a day.
-    Daily,
-    /// One digest a week.
-    Weekly,
-    /// No email.
-    Never,
-}
-
-impl EmailPreference {
-    /// The stored value (`community_members.email_preference`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Immediately => "immediately",
-            Self::Daily => "daily",
-            Self::Weekly => "weekly",
-            Self::Never => "never",
-        }
-    }
-
-    /// The preference spelt `raw`.
-    pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Immediately, Self::Daily, Self::Weekly, Self::Never]
-            .into_iter()
-            .find(|p| p.as_str() == raw)
-    }
-}
+pub use crate::communities::model::EmailPreference;
 
 /// Query of `GET /api/v1/me/notifications`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -56,6 +25,7 @@ pub struct ListNotificationsQuery {
 
 /// A community a notification is about.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = NotificationCommunity)]
 pub struct CommunityRef {
     pub id: i64,
     pub name: String,

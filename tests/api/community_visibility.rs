@@ -42,7 +42,10 @@ async fn world() -> World {
     let members = app.create_community(&coordinator, "members").await;
     let private = app.create_community(&trainer, "private").await;
     app.add_member(&trainer, private, &insider).await;
-    assert!(matches!(app.join_community(&outsider, public).await, 200 | 201));
+    assert!(matches!(
+        app.join_community(&outsider, public).await,
+        200 | 201
+    ));
     let (private_thread, private_first_post) = app
         .create_thread(
             &trainer,
@@ -60,7 +63,13 @@ async fn world() -> World {
         )
         .await;
     let (public_thread, _) = app
-        .create_thread(&coordinator, public, "discussion", "Welcome", "Say hello here.")
+        .create_thread(
+            &coordinator,
+            public,
+            "discussion",
+            "Welcome",
+            "Say hello here.",
+        )
         .await;
     World {
         app,
@@ -114,7 +123,11 @@ async fn a_private_community_does_not_exist_for_non_members() {
         for (who, user) in [("anonymous", None), ("outsider", Some(&w.outsider))] {
             let (status, body) = w.app.get_as(user, &path).await;
             // Endpoints for logged-in callers only may answer 401 before looking anything up.
-            let expected = if user.is_none() && status == 401 { 401 } else { 404 };
+            let expected = if user.is_none() && status == 401 {
+                401
+            } else {
+                404
+            };
             assert_eq!(status, expected, "{who} GET {path}: {body}");
             assert!(!leaks(&body), "{who} GET {path} leaked: {body}");
         }
@@ -173,7 +186,11 @@ async fn writes_into_a_private_community_are_not_found_for_non_members() {
             format!("/api/v1/threads/{t}/accepted-answer"),
             Some(json!({"post_id": r})),
         ),
-        (Method::PUT, format!("/api/v1/threads/{t}/subscription"), None),
+        (
+            Method::PUT,
+            format!("/api/v1/threads/{t}/subscription"),
+            None,
+        ),
         (Method::POST, format!("/api/v1/threads/{t}/lock"), None),
         (Method::POST, format!("/api/v1/threads/{t}/pin"), None),
         (
@@ -182,7 +199,11 @@ async fn writes_into_a_private_community_are_not_found_for_non_members() {
             Some(json!({"body": "edited"})),
         ),
         (Method::DELETE, format!("/api/v1/posts/{r}"), None),
-        (Method::PUT, format!("/api/v1/posts/{r}/reactions/like"), None),
+        (
+            Method::PUT,
+            format!("/api/v1/posts/{r}/reactions/like"),
+            None,
+        ),
         (
             Method::POST,
             format!("/api/v1/posts/{r}/flags"),
@@ -256,7 +277,11 @@ async fn lists_and_counts_leave_out_what_the_caller_cannot_read() {
     };
     let (status, anon) = w.app.get_as(None, "/api/v1/communities?limit=100").await;
     assert_eq!(status, 200);
-    assert_eq!(ids(&anon), vec![w.public], "anonymous sees only the public one");
+    assert_eq!(
+        ids(&anon),
+        vec![w.public],
+        "anonymous sees only the public one"
+    );
     let (_, outsider) = w
         .app
         .get_as(Some(&w.outsider), "/api/v1/communities?limit=100")
@@ -475,7 +500,10 @@ async fn invited_and_pending_callers_see_the_community_but_not_its_content() {
 async fn hidden_posts_are_invisible_to_other_members_everywhere() {
     let w = world().await;
     let member = w.app.user("member").await;
-    assert!(matches!(w.app.join_community(&member, w.public).await, 200 | 201));
+    assert!(matches!(
+        w.app.join_community(&member, w.public).await,
+        200 | 201
+    ));
     // The member watches the thread by replying; the outsider then posts something hidden.
     w.app.reply(&member, w.public_thread, "Hello all").await;
     let hidden = w
@@ -522,7 +550,10 @@ async fn hidden_posts_are_invisible_to_other_members_everywhere() {
     }
     let (_, thread) = w
         .app
-        .get_as(Some(&member), &format!("/api/v1/threads/{}", w.public_thread))
+        .get_as(
+            Some(&member),
+            &format!("/api/v1/threads/{}", w.public_thread),
+        )
         .await;
     assert_eq!(thread["reply_count"], 1, "{thread}");
     let (_, notes) = w
@@ -553,7 +584,11 @@ async fn digests_leave_out_what_the_member_can_no_longer_read() {
     let w = world().await;
     // The insider (daily digest, the default) hears of the trainer's next reply...
     w.app
-        .reply(&w.trainer, w.private_thread, "A second thought on the plan.")
+        .reply(
+            &w.trainer,
+            w.private_thread,
+            "A second thought on the plan.",
+        )
         .await;
     // ...and is banned before the digest goes out.
     let (status, _) = w

@@ -113,6 +113,20 @@ fn hidden_at(app: &TestApp, post_id: i64) -> Option<chrono::NaiveDateTime> {
         .unwrap()
 }
 
+/// The kinds of the notifications `user_id` received about `post_id`, oldest first.
+fn notices(app: &TestApp, user_id: i64, post_id: i64) -> Vec<String> {
+    use bayanihan::db::schema::notifications;
+    use diesel::prelude::*;
+    let mut conn = app.db.conn().unwrap();
+    notifications::table
+        .filter(notifications::user_id.eq(user_id))
+        .filter(notifications::post_id.eq(post_id))
+        .order(notifications::id.asc())
+        .select(notifications::kind)
+        .load(&mut *conn)
+        .unwrap()
+}
+
 async fn log_actions(app: &TestApp, user: &TestUser, community: i64) -> Vec<Value> {
     let (status, body) = app
         .get_as(
@@ -413,6 +427,12 @@ async fn upholding_a_flag_hides_the_post_and_closes_its_flags() {
     assert_eq!(upheld["items"].as_array().unwrap().len(), 2);
     assert_eq!(upheld["items"][0]["post"]["hidden"], true);
 
+    // Each reporter hears of the decision, the author of the hidden post (once).
+    assert_eq!(notices(&app, s.reporter.id, s.reply), vec!["flag_resolved"]);
+    assert_eq!(notices(&app, second.id, s.reply), vec!["flag_resolved"]);
+    assert_eq!(notices(&app, s.author.id, s.reply), vec!["post_hidden"]);
+    assert!(notices(&app, s.moderator.id, s.reply).is_empty());
+
     // Hidden from other members, still shown to its author and the moderators.
     let seen = visible_posts(&app, &second, s.thread).await;
     assert!(!seen.iter().any(|(id, _)| *id == s.reply), "{seen:?}");
@@ -548,6 +568,10 @@ async fn moderators_hide_and_restore_posts() {
         visible_posts(&app, &s.reporter, s.thread)
             .await
             .contains(&(s.reply, false))
+    );
+    assert_eq!(
+        notices(&app, s.author.id, s.reply),
+        vec!["post_hidden", "post_restored"]
     );
     let twice = post(
         &app,
