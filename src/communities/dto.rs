@@ -196,16 +196,18 @@ pub struct CreateCommunityRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateCommunityRequest {
     #[serde(default, deserialize_with = "crate::http::json::present")]
-    #[schema(min_length = 2, max_length = 120)]
+    #[schema(min_length = 2, max_length = 120, nullable = false)]
     pub name: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "crate::http::json::nullable")]
     #[schema(max_length = 5000, nullable)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
     pub language: Option<String>,
     /// Only coordinators and admins make a community `public` or `members`.
     #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
     pub visibility: Option<Visibility>,
     /// `null` detaches the community from its course.
     #[serde(default, deserialize_with = "crate::http::json::double_opt_int")]

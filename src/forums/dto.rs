@@ -163,11 +163,14 @@ pub struct CreateThreadRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateThreadRequest {
     #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
     pub tags: Option<Vec<String>>,
     /// Switching a question to a discussion clears its accepted answer.
     #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
     pub kind: Option<ThreadKind>,
 }
 

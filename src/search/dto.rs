@@ -12,7 +12,7 @@ pub struct SearchPostsQuery {
     /// The words to find, 2 to 200 characters. Every word must occur (in the thread title
     /// or the post body); the last one may be the start of a word. Quotes, `*`, `-`, `:`
     /// and operators are plain text.
-    #[param(min_length = 2, max_length = 200)]
+    #[param(required = true, min_length = 2, max_length = 200)]
     pub q: Option<String>,
     /// Only this community.
     pub community_id: Option<i64>,
