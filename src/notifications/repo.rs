@@ -158,6 +158,22 @@ pub fn post_is_visible(conn: &mut DbConn, post_id: i64) -> QueryResult<bool> {
     .get_result(conn)
 }
 
+/// A community's visibility (`None` when it does not exist).
+pub fn community_visibility(
+    conn: &mut DbConn,
+    community_id: i64,
+) -> QueryResult<Option<crate::communities::access::Visibility>> {
+    let raw: Option<String> = communities::table
+        .find(community_id)
+        .select(communities::visibility)
+        .first(conn)
+        .optional()?;
+    Ok(raw.map(|v| {
+        crate::communities::access::Visibility::parse(&v)
+            .unwrap_or(crate::communities::access::Visibility::Private)
+    }))
+}
+
 /// A community's name.
 pub fn community_name(conn: &mut DbConn, community_id: i64) -> QueryResult<Option<String>> {
     communities::table
@@ -485,4 +501,77 @@ pub fn set_email_status(conn: &mut DbConn, ids: &[i64], status: &str) -> QueryRe
     diesel::update(notifications::table.filter(notifications::id.eq_any(ids)))
         .set(notifications::email_status.eq(status))
         .execute(conn)
+}
+
+/// What the fan-out of a post needs to know about one candidate recipient: their account
+/// (only active, not erased ones are returned) and their membership of the community.
+#[derive(Debug, Clone, Queryable)]
+pub struct Candidate {
+    pub user_id: i64,
+    pub role: String,
+    pub email: Option<String>,
+    pub display_name: String,
+    pub preferred_language: String,
+    pub member_role: Option<String>,
+    pub member_status: Option<String>,
+    pub email_preference: Option<String>,
+}
+
+/// The active accounts among `user_ids`, with their membership of `community_id`: one query
+/// for the whole fan-out instead of several per recipient.
+pub fn candidates(
+    conn: &mut DbConn,
+    community_id: i64,
+    user_ids: &[i64],
+) -> QueryResult<Vec<Candidate>> {
+    users::table
+        .left_join(
+            community_members::table.on(community_members::user_id
+                .eq(users::id)
+                .and(community_members::community_id.eq(community_id))),
+        )
+        .filter(users::id.eq_any(user_ids))
+        .filter(users::status.eq("active"))
+        .filter(users::deleted_at.is_null())
+        .select((
+            users::id,
+            users::role,
+            users::email,
+            users::display_name,
+            users::preferred_language,
+            community_members::role.nullable(),
+            community_members::status.nullable(),
+            community_members::email_preference.nullable(),
+        ))
+        .load(conn)
+}
+
+/// Those of `user_ids` who already have a fan-out notification about `post_id`.
+pub fn already_notified(
+    conn: &mut DbConn,
+    post_id: i64,
+    user_ids: &[i64],
+) -> QueryResult<Vec<i64>> {
+    notifications::table
+        .filter(notifications::post_id.eq(post_id))
+        .filter(notifications::user_id.eq_any(user_ids))
+        .filter(notifications::kind.eq_any(FAN_OUT))
+        .select(notifications::user_id)
+        .load(conn)
+}
+
+/// Inserts many notifications in one statement per backend.
+pub fn insert_many(conn: &mut DbConn, rows: &[NewNotification]) -> QueryResult<usize> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    match conn {
+        DbConn::Sqlite(c) => diesel::insert_into(notifications::table)
+            .values(rows)
+            .execute(c),
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(c) => diesel::insert_into(notifications::table)
+            .values(rows)
+            .execute(c),
+    }
 }

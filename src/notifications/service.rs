@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use crate::auth::Role;
 use crate::communities::access;
 use crate::db::{self, DbConn};
 use crate::email::{self, OutgoingEmail, Template};
@@ -283,27 +284,65 @@ fn fan_out(
     if recipients.is_empty() || !repo::post_is_visible(conn, post_id)? {
         return Ok(());
     }
+    // A few queries for the whole fan-out, whatever the number of watchers: a busy thread
+    // must not make each reply slower.
+    let ids: Vec<i64> = recipients.keys().copied().collect();
+    let Some(visibility) = repo::community_visibility(conn, community_id)? else {
+        return Ok(());
+    };
+    let notified: std::collections::HashSet<i64> = repo::already_notified(conn, post_id, &ids)?
+        .into_iter()
+        .collect();
     let about = About::load(conn, community_id, Some(thread_id), Some(author_id))?;
-    for (user_id, kind) in recipients {
-        let Some(access) = access::for_user(conn, community_id, user_id)? else {
+    let now = db::now();
+    let mut rows = Vec::new();
+    for candidate in repo::candidates(conn, community_id, &ids)? {
+        let access = access::Access {
+            community_id,
+            visibility,
+            viewer: Some(candidate.user_id),
+            membership: candidate
+                .member_role
+                .as_deref()
+                .zip(candidate.member_status.as_deref())
+                .and_then(|(role, status)| {
+                    Some((
+                        access::CommunityRole::parse(role)?,
+                        access::MemberStatus::parse(status)?,
+                    ))
+                }),
+            staff: Role::parse(&candidate.role).is_some_and(|r| r >= Role::Coordinator),
+        };
+        if !access.can_read() || access.is_banned() || notified.contains(&candidate.user_id) {
+            continue;
+        }
+        let Some(&kind) = recipients.get(&candidate.user_id) else {
             continue;
         };
-        if !access.can_read() || access.is_banned() {
-            continue;
-        }
-        if repo::notified_about_post(conn, user_id, post_id)? {
-            continue;
-        }
         let notice = Notice {
-            user_id,
+            user_id: candidate.user_id,
             kind,
             community_id,
             thread_id: Some(thread_id),
             post_id: Some(post_id),
             actor_id: Some(author_id),
         };
-        deliver(conn, &notice, &about)?;
+        let contact = repo::Contact {
+            email: candidate.email,
+            display_name: candidate.display_name,
+            preferred_language: candidate.preferred_language,
+        };
+        let preference = candidate.email_preference.as_deref().unwrap_or("daily");
+        rows.push(prepare(
+            conn,
+            &notice,
+            &about,
+            Some(&contact),
+            preference,
+            now,
+        )?);
     }
+    repo::insert_many(conn, &rows)?;
     Ok(())
 }
 
@@ -313,13 +352,35 @@ fn deliver(conn: &mut DbConn, notice: &Notice, about: &About) -> Result<(), ApiE
     let preference = repo::member_settings(conn, notice.community_id, notice.user_id)?
         .map_or_else(|| "daily".to_owned(), |(_, preference)| preference);
     let contact = repo::contact(conn, notice.user_id)?;
-    let address = contact.as_ref().and_then(|c| c.email.clone());
-    let (email_status, email_cadence) = match (preference.as_str(), &address) {
+    let row = prepare(
+        conn,
+        notice,
+        about,
+        contact.as_ref(),
+        &preference,
+        db::now(),
+    )?;
+    repo::insert(conn, &row)?;
+    Ok(())
+}
+
+/// The row of `notice` for a recipient with `contact` and email `preference`; an
+/// immediate email is put in the outbox here.
+fn prepare(
+    conn: &mut DbConn,
+    notice: &Notice,
+    about: &About,
+    contact: Option<&repo::Contact>,
+    preference: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<NewNotification, ApiError> {
+    let address = contact.and_then(|c| c.email.clone());
+    let (email_status, email_cadence) = match (preference, &address) {
         (_, None) | ("never", _) => ("none", None),
         ("immediately", Some(_)) => ("sent", None),
         (cadence, Some(_)) => ("pending", Some(cadence.to_owned())),
     };
-    if let (Some(contact), Some(to), "sent") = (&contact, address, email_status) {
+    if let (Some(contact), Some(to), "sent") = (contact, address, email_status) {
         email::enqueue(
             conn,
             &OutgoingEmail {
@@ -345,20 +406,16 @@ fn deliver(conn: &mut DbConn, notice: &Notice, about: &About) -> Result<(), ApiE
             },
         )?;
     }
-    repo::insert(
-        conn,
-        &NewNotification {
-            user_id: notice.user_id,
-            kind: notice.kind.as_str().to_owned(),
-            community_id: notice.community_id,
-            thread_id: notice.thread_id,
-            post_id: notice.post_id,
-            actor_id: notice.actor_id,
-            created_at: db::now(),
-            read_at: None,
-            email_status: email_status.to_owned(),
-            email_cadence,
-        },
-    )?;
-    Ok(())
+    Ok(NewNotification {
+        user_id: notice.user_id,
+        kind: notice.kind.as_str().to_owned(),
+        community_id: notice.community_id,
+        thread_id: notice.thread_id,
+        post_id: notice.post_id,
+        actor_id: notice.actor_id,
+        created_at: now,
+        read_at: None,
+        email_status: email_status.to_owned(),
+        email_cadence,
+    })
 }

@@ -91,7 +91,9 @@ CREATE TABLE posts (
     hidden_at TIMESTAMP,
     hidden_by BIGINT REFERENCES users (id) ON DELETE SET NULL
 );
-CREATE INDEX posts_thread ON posts (thread_id, id);
+-- Covers the unread counts and the visibility checks of a thread's posts without
+-- reading the rows (bodies are large).
+CREATE INDEX posts_thread ON posts (thread_id, id, deleted_at, hidden_at, author_id);
 CREATE INDEX posts_author ON posts (author_id, id);
 
 -- Earlier versions of edited posts.
