@@ -5,7 +5,7 @@ use actix_web::web;
 use crate::auth::MaybeUser;
 use crate::communities::access;
 use crate::db::Db;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, FieldError, Problem};
 use crate::http::pagination::{Page, PageRequest};
 use crate::search::dto::{
     PostSearchHit, SearchAuthor, SearchCommunity, SearchPostsQuery, SearchThread,
@@ -91,6 +91,7 @@ fn to_response(hit: Hit) -> PostSearchHit {
     responses(
         (status = 200, description = "One page of hits, best first", body = Page<PostSearchHit>),
         (status = 400, description = "`q` missing, shorter than 2 or longer than 200 characters; bad `limit` (1 to 50) or `cursor`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`q` shorter than 2 characters once the spaces around it are trimmed", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`community_id` of a members-only community without a login", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`community_id` of no community the caller can read", body = Problem, content_type = "application/problem+json"),
     )
@@ -103,13 +104,28 @@ pub async fn search_posts(
     let query = query.into_inner();
     let q = query.q.as_deref().unwrap_or_default().trim().to_owned();
     let chars = q.chars().count();
+    let raw_chars = query.q.as_deref().map(|q| q.chars().count());
+    match raw_chars {
+        None => return Err(ApiError::invalid_query("q", "required", "is required")),
+        Some(n) if n < Q_CHARS.0 || n > Q_CHARS.1 => {
+            return Err(ApiError::invalid_query(
+                "q",
+                "invalid_length",
+                format!("must be {} to {} characters", Q_CHARS.0, Q_CHARS.1),
+            ));
+        }
+        Some(_) => {}
+    }
     if chars < Q_CHARS.0 || chars > Q_CHARS.1 {
-        let message = if query.q.is_none() {
-            "is required".to_owned()
-        } else {
-            format!("must be {} to {} characters", Q_CHARS.0, Q_CHARS.1)
-        };
-        return Err(ApiError::invalid_query("q", "invalid_length", message));
+        // Readable, but not a search: e.g. two spaces, which trim to nothing.
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "q",
+            "invalid_length",
+            format!(
+                "must be {} to {} characters, spaces around it not counted",
+                Q_CHARS.0, Q_CHARS.1
+            ),
+        )]));
     }
     if query.limit.is_some_and(|l| l > MAX_SEARCH_LIMIT) {
         return Err(ApiError::invalid_query(
