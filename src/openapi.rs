@@ -182,17 +182,22 @@ impl Modify for ProblemResponses {
 /// The document as the server serves it and `api-docs/openapi.json` holds it.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
-    for part in [
+    for part in parts() {
+        doc.merge(part);
+    }
+    ProblemResponses.modify(&mut doc);
+    doc
+}
+
+/// The domains that keep their part of the document next to their routes.
+fn parts() -> [utoipa::openapi::OpenApi; 5] {
+    [
         crate::communities::Api::openapi(),
         crate::forums::Api::openapi(),
         crate::moderation::Api::openapi(),
         crate::notifications::Api::openapi(),
         crate::search::Api::openapi(),
-    ] {
-        doc.merge(part);
-    }
-    ProblemResponses.modify(&mut doc);
-    doc
+    ]
 }
 
 /// The document as pretty JSON, with a final newline.
@@ -202,4 +207,31 @@ pub fn document_json() -> String {
         .expect("the OpenAPI document serialises");
     json.push('\n');
     json
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use std::collections::BTreeMap;
+
+    use utoipa::OpenApi;
+
+    /// `OpenApi::merge` keeps the first schema of a name and drops the others silently: two
+    /// types of one name would leave one of them documented with the other's shape.
+    #[test]
+    fn no_two_schemas_share_a_name() {
+        let mut seen: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+        let all = std::iter::once(super::ApiDoc::openapi()).chain(super::parts());
+        for doc in all {
+            for (name, schema) in doc.components.map(|c| c.schemas).unwrap_or_default() {
+                let schema = serde_json::to_value(schema).unwrap();
+                if let Some(earlier) = seen.get(&name) {
+                    assert_eq!(
+                        earlier, &schema,
+                        "two different schemas are named `{name}`: rename one with #[schema(as = …)]"
+                    );
+                }
+                seen.insert(name, schema);
+            }
+        }
+    }
 }
