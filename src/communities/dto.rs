@@ -9,6 +9,7 @@ use crate::communities::model::EmailPreference;
 use crate::courses::dto::Fields;
 use crate::error::ApiError;
 use crate::types::LanguageTag;
+use crate::types::text::{clean_block, clean_line};
 
 const MIN_NAME_CHARS: usize = 2;
 const MAX_NAME_CHARS: usize = 120;
@@ -265,34 +266,6 @@ pub struct CommunityPatch {
     pub language: Option<String>,
     pub visibility: Option<Visibility>,
     pub course_id: Option<Option<i64>>,
-}
-
-/// One line of text: control characters refused, runs of white space made one space.
-fn clean_line(raw: &str, min: usize, max: usize) -> Result<String, String> {
-    if raw.chars().any(char::is_control) {
-        return Err("must not contain control characters".to_owned());
-    }
-    let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    let n = text.chars().count();
-    if n < min || n > max {
-        return Err(format!("must be {min} to {max} characters"));
-    }
-    Ok(text)
-}
-
-/// Multi-line text (Markdown): line breaks and tabs allowed, other control characters not.
-fn clean_block(raw: &str, max: usize) -> Result<String, String> {
-    if raw
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err("must not contain control characters other than line breaks".to_owned());
-    }
-    let text = raw.replace("\r\n", "\n").trim().to_owned();
-    if text.chars().count() > max {
-        return Err(format!("must be at most {max} characters"));
-    }
-    Ok(text)
 }
 
 /// A community name.

@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::courses::model::{CourseStatus, Format, LessonKind, Level, Visibility};
 use crate::error::{ApiError, FieldError};
 use crate::types::LanguageTag;
+use crate::types::text::clean_block;
 
 /// Longest accepted `q`.
 const MAX_Q_CHARS: usize = 200;
@@ -632,21 +633,6 @@ fn clean_line(raw: &str, max: usize, allow_empty: bool) -> Result<String, String
         n if n > max => Err(format!("must be at most {max} characters")),
         _ => Ok(text),
     }
-}
-
-/// Multi-line text (Markdown): line breaks and tabs allowed, other control characters not.
-fn clean_block(raw: &str, max: usize) -> Result<String, String> {
-    if raw
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err("must not contain control characters other than line breaks".to_owned());
-    }
-    let text = raw.replace("\r\n", "\n").trim().to_owned();
-    if text.chars().count() > max {
-        return Err(format!("must be at most {max} characters"));
-    }
-    Ok(text)
 }
 
 /// A title: one line, 1 to 200 characters.

@@ -271,21 +271,29 @@ pub struct ThreadPatch {
 }
 
 fn check_title(raw: &str, errors: &mut Vec<FieldError>) -> String {
-    let title = raw.trim().to_owned();
-    let n = title.chars().count();
-    if !(3..=200).contains(&n) {
-        errors.push(FieldError::new(
-            "title",
-            "invalid_length",
-            "must be 3 to 200 characters",
-        ));
+    match crate::types::text::clean_line(raw, 3, 200) {
+        Ok(title) => title,
+        Err(message) => {
+            let code = if raw.chars().any(char::is_control) {
+                "control_characters"
+            } else {
+                "invalid_length"
+            };
+            errors.push(FieldError::new("title", code, message));
+            raw.trim().to_owned()
+        }
     }
-    title
 }
 
 /// Checks a post body: 1 to 20,000 characters, not only white space.
 pub fn check_body(raw: &str, errors: &mut Vec<FieldError>) {
-    if raw.trim().is_empty() {
+    if crate::types::text::has_stray_controls(raw) {
+        errors.push(FieldError::new(
+            "body",
+            "control_characters",
+            "must not contain control characters other than line breaks",
+        ));
+    } else if raw.trim().is_empty() {
         errors.push(FieldError::new("body", "blank", "must not be empty"));
     } else if raw.chars().count() > MAX_BODY {
         errors.push(FieldError::new(

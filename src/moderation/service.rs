@@ -31,6 +31,13 @@ fn conflict(code: &'static str, detail: &str) -> ApiError {
 fn optional_text(field: &str, raw: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
     let Some(raw) = raw else { return Ok(None) };
     let text = raw.trim();
+    if crate::types::text::has_stray_controls(text) {
+        return Err(ApiError::invalid_field(
+            field,
+            "control_characters",
+            "must not contain control characters other than line breaks",
+        ));
+    }
     if text.chars().count() > max {
         return Err(ApiError::invalid_field(
             field,

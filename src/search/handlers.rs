@@ -102,7 +102,16 @@ pub async fn search_posts(
     query: web::Query<SearchPostsQuery>,
 ) -> Result<web::Json<Page<PostSearchHit>>, ApiError> {
     let query = query.into_inner();
-    let q = query.q.as_deref().unwrap_or_default().trim().to_owned();
+    // Control characters (a NUL cannot even reach PostgreSQL) separate words like spaces.
+    let q: String = query
+        .q
+        .as_deref()
+        .unwrap_or_default()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_owned();
     let chars = q.chars().count();
     let raw_chars = query.q.as_deref().map(|q| q.chars().count());
     match raw_chars {

@@ -3,6 +3,7 @@
 mod country;
 mod email;
 mod language;
+pub mod text;
 
 pub use country::CountryCode;
 pub use email::Email;

@@ -1249,3 +1249,76 @@ async fn hidden_posts_are_for_their_author_and_moderators() {
     let body = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(body["errors"][0]["code"], "invalid_answer");
 }
+
+/// A NUL cannot be stored in PostgreSQL text and belongs in no prose: every text field of
+/// the forums refuses control characters with a 422 on both databases, never a 500.
+#[tokio::test]
+async fn control_characters_are_refused_everywhere() {
+    let app = spawn_app().await;
+    let (moderator, member, community) = setup(&app).await;
+    let (thread, post) = app
+        .create_thread(&member, community, "discussion", "Hello", "First post")
+        .await;
+    let reply = app.reply(&moderator, thread, "A reply").await;
+    let cases: Vec<(Method, String, Value, &str)> = vec![
+        (
+            Method::POST,
+            format!("/api/v1/communities/{community}/threads"),
+            json!({"kind": "discussion", "title": "Nul\u{0} title", "body": "ok", "tags": []}),
+            "title",
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/communities/{community}/threads"),
+            json!({"kind": "discussion", "title": "Fine title", "body": "nul\u{0}", "tags": []}),
+            "body",
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/threads/{thread}/posts"),
+            json!({"body": "bell\u{7} and nul\u{0}"}),
+            "body",
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/posts/{post}"),
+            json!({"body": "edited\u{0}"}),
+            "body",
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/threads/{thread}"),
+            json!({"title": "Renamed\u{0}"}),
+            "title",
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/posts/{reply}/flags"),
+            json!({"reason": "other", "note": "see\u{0}"}),
+            "note",
+        ),
+    ];
+    for (method, path, body, field) in cases {
+        let res = raw(&app, Some(&member), method.clone(), &path, Some(body)).await;
+        let problem = assert_problem(res, 422, "validation_failed").await;
+        assert_eq!(
+            problem["errors"][0]["field"], field,
+            "{method} {path}: {problem}"
+        );
+    }
+    let res = raw(
+        &app,
+        Some(&moderator),
+        Method::POST,
+        &format!("/api/v1/posts/{post}/hide"),
+        Some(json!({"reason": "nul\u{0}"})),
+    )
+    .await;
+    assert_problem(res, 422, "validation_failed").await;
+    // In a search, control characters only separate words.
+    let (status, body) = app
+        .get_as(Some(&member), "/api/v1/search/posts?q=First%00post")
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["items"].as_array().unwrap().len(), 1, "{body}");
+}
