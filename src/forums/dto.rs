@@ -304,7 +304,8 @@ pub fn check_body(raw: &str, errors: &mut Vec<FieldError>) {
     }
 }
 
-fn valid_tag(tag: &str) -> bool {
+/// Whether `tag` (lower-cased, trimmed) is a tag a thread can carry.
+pub fn valid_tag(tag: &str) -> bool {
     let bytes = tag.as_bytes();
     !bytes.is_empty()
         && bytes.len() <= 32

@@ -361,9 +361,19 @@ pub async fn list_threads(
         THREAD_SORT,
     )?;
     let tag = query.tag.map(|t| t.trim().to_lowercase());
+    // A tag no thread can carry matches nothing (and never reaches the database).
+    let impossible_tag = tag
+        .as_deref()
+        .is_some_and(|t| !crate::forums::dto::valid_tag(t));
     db.read(move |conn| {
         let access = access::load(conn, community_id, user.as_ref())?;
         access.require_read()?;
+        if impossible_tag {
+            return Ok(Page {
+                items: Vec::new(),
+                next_cursor: None,
+            });
+        }
         let filter = ThreadFilter {
             community_id,
             kind: query.kind.map(|k| k.as_str().to_owned()),

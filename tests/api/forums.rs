@@ -1315,6 +1315,15 @@ async fn control_characters_are_refused_everywhere() {
     )
     .await;
     assert_problem(res, 422, "validation_failed").await;
+    // A tag filter no thread can match finds nothing, without asking the database.
+    let (status, body) = app
+        .get_as(
+            Some(&member),
+            &format!("/api/v1/communities/{community}/threads?tag=a%00b"),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["items"].as_array().unwrap().is_empty(), "{body}");
     // In a search, control characters only separate words.
     let (status, body) = app
         .get_as(Some(&member), "/api/v1/search/posts?q=First%00post")
