@@ -28,6 +28,8 @@ pub struct SearchPostsQuery {
 pub struct SearchThread {
     pub id: i64,
     pub title: String,
+    /// The title as HTML: escaped, the words that start with a word of `q` in `<mark>`.
+    pub title_html: String,
     /// `discussion` or `question`.
     pub kind: String,
 }

@@ -48,6 +48,45 @@ pub fn snippet_html(raw: &str) -> String {
     html
 }
 
+/// The thread title as HTML like the snippet: escaped, with every word of the title that
+/// starts with a word of the query (ignoring case) in `<mark>`, so that a hit found by its
+/// title shows why.
+pub fn title_html(title: &str, q: &str) -> String {
+    let needles: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let mut marked = String::with_capacity(title.len() + 8);
+    let mut word = String::new();
+    let flush = |word: &mut String, marked: &mut String| {
+        if word.is_empty() {
+            return;
+        }
+        let lower = word.to_lowercase();
+        if needles.iter().any(|n| lower.starts_with(n.as_str())) {
+            marked.push(MARK_START);
+            marked.push_str(word);
+            marked.push(MARK_END);
+        } else {
+            marked.push_str(word);
+        }
+        word.clear();
+    };
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut marked);
+            if c != MARK_START && c != MARK_END {
+                marked.push(c);
+            }
+        }
+    }
+    flush(&mut word, &mut marked);
+    snippet_html(&marked)
+}
+
 /// The cursor remembers the query it was made for, so it is refused with another one.
 fn cursor_sort(q: &str, community_id: Option<i64>) -> String {
     use std::hash::{Hash, Hasher};
@@ -56,11 +95,12 @@ fn cursor_sort(q: &str, community_id: Option<i64>) -> String {
     format!("search:{:016x}", hasher.finish())
 }
 
-fn to_response(hit: Hit) -> PostSearchHit {
+fn to_response(hit: Hit, q: &str) -> PostSearchHit {
     PostSearchHit {
         post_id: hit.post_id,
         thread: SearchThread {
             id: hit.thread_id,
+            title_html: title_html(&hit.thread_title, q),
             title: hit.thread_title,
             kind: hit.thread_kind,
         },
@@ -155,14 +195,14 @@ pub async fn search_posts(
             let hits = repo::search_posts(
                 conn,
                 &SearchQuery {
-                    text: q,
+                    text: q.clone(),
                     viewer: viewer.map(|u| u.id),
                     community_id,
                     after: page.after,
                     limit: page.fetch_limit(),
                 },
             )?;
-            Ok(page.finish(hits, &sort, |h| (h.rank, h.post_id), to_response))
+            Ok(page.finish(hits, &sort, |h| (h.rank, h.post_id), |h| to_response(h, &q)))
         })
         .await?;
     Ok(web::Json(page))
@@ -179,5 +219,18 @@ mod tests {
             "a &lt;script&gt;<mark>x</mark>&lt;/script&gt; &amp; &quot;q&quot;"
         );
         assert_eq!(snippet_html("\u{3}a\u{2}b\u{2}c"), "a<mark>bc</mark>");
+    }
+
+    #[test]
+    fn titles_mark_the_words_of_the_query() {
+        assert_eq!(
+            title_html("Monsoon <outages> & monsoons", "monsoon OUT"),
+            "<mark>Monsoon</mark> &lt;<mark>outages</mark>&gt; &amp; <mark>monsoons</mark>"
+        );
+        assert_eq!(title_html("Heat stress", "cold"), "Heat stress");
+        assert_eq!(
+            title_html("Pag-oorganisa", "oorg"),
+            "Pag-<mark>oorganisa</mark>"
+        );
     }
 }

@@ -78,6 +78,10 @@ async fn finds_titles_and_bodies_title_matches_first() {
     assert!(items[0]["rank"].as_f64().unwrap() > items[1]["rank"].as_f64().unwrap());
     assert_eq!(items[0]["thread"]["id"], title_thread);
     assert_eq!(items[0]["thread"]["title"], "Collective bargaining basics");
+    assert_eq!(
+        items[0]["thread"]["title_html"],
+        "Collective <mark>bargaining</mark> basics"
+    );
     assert_eq!(items[0]["thread"]["kind"], "discussion");
     assert_eq!(items[0]["community"]["id"], community);
     assert!(
