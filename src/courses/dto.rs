@@ -1,7 +1,7 @@
 //! What the course endpoints read and write, and the checks of each field.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::courses::model::{CourseStatus, Format, LessonKind, Level, Visibility};
@@ -299,21 +299,6 @@ pub fn parse_q(raw: Option<&str>) -> Result<Option<String>, ApiError> {
 
 // ---------------------------------------------------------------- requests
 
-/// A list of ids: each any integral JSON number (`7` or `7.0`), as for single integers.
-fn int_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
-    use serde::de::Error;
-    Vec::<serde_json::Number>::deserialize(d)?
-        .into_iter()
-        .map(|n| match (n.as_i64(), n.as_f64()) {
-            (Some(i), _) => Ok(i),
-            (None, Some(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
-            _ => Err(D::Error::custom(format!(
-                "invalid value: {n}, expected an integer id"
-            ))),
-        })
-        .collect()
-}
-
 /// `POST /api/v1/courses`. The texts are the course's default-language translation.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -500,7 +485,7 @@ pub struct LessonTranslationRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModuleOrderRequest {
-    #[serde(deserialize_with = "int_list")]
+    #[serde(deserialize_with = "crate::http::json::int_list")]
     pub module_ids: Vec<i64>,
 }
 
@@ -508,7 +493,7 @@ pub struct ModuleOrderRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LessonOrderRequest {
-    #[serde(deserialize_with = "int_list")]
+    #[serde(deserialize_with = "crate::http::json::int_list")]
     pub lesson_ids: Vec<i64>,
 }
 

@@ -6,13 +6,14 @@
 
 use serde::{Deserialize, Deserializer, de::Error};
 
+/// Beyond 2^53 a float no longer tells neighbouring integers apart: an out-of-range integer
+/// written as a float (`-9223372036854775809.0`) could pass for one in range.
+const EXACT_IN_FLOAT: f64 = 9_007_199_254_740_992.0;
+
 fn integral<E: Error, T: TryFrom<i64>>(n: serde_json::Number) -> Result<T, E> {
     let value = match (n.as_i64(), n.as_f64()) {
         (Some(i), _) => Some(i),
-        // `i64::MAX as f64` rounds up to 2^63, which is out of range: compare strictly.
-        (None, Some(f)) if f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64 => {
-            Some(f as i64)
-        }
+        (None, Some(f)) if f.fract() == 0.0 && f.abs() <= EXACT_IN_FLOAT => Some(f as i64),
         _ => None,
     };
     value
@@ -23,6 +24,14 @@ fn integral<E: Error, T: TryFrom<i64>>(n: serde_json::Number) -> Result<T, E> {
 /// An integer field.
 pub fn int<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<T, D::Error> {
     integral(serde_json::Number::deserialize(d)?)
+}
+
+/// A list of integers, each any integral JSON number (`7` or `7.0`).
+pub fn int_list<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<Vec<T>, D::Error> {
+    Vec::<serde_json::Number>::deserialize(d)?
+        .into_iter()
+        .map(integral)
+        .collect()
 }
 
 /// An optional integer field (`#[serde(default, deserialize_with = "…")]`).
@@ -97,6 +106,12 @@ mod tests {
             "2^63 is not an i64"
         );
         assert!(big(r#"{"id": 9223372036854775808.0}"#).is_err());
+        assert!(big(r#"{"id": -9223372036854775809.0}"#).is_err());
+        assert_eq!(
+            big(r#"{"id": 9007199254740992.0}"#).unwrap(),
+            9_007_199_254_740_992,
+            "2^53 written as a float is still exact"
+        );
         assert_eq!(big(r#"{"id": 9223372036854775807}"#).unwrap(), i64::MAX);
         assert!(parse(r#"{"year": "1986"}"#).is_err());
     }

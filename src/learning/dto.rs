@@ -1,8 +1,7 @@
 //! What the enrolment, progress and certificate endpoints read and write.
 
 use chrono::{DateTime, Utc};
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::learning::model::Certificate;
@@ -255,7 +254,7 @@ pub struct ProgressResponse {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SyncCompletion {
-    #[serde(deserialize_with = "id")]
+    #[serde(deserialize_with = "crate::http::json::int")]
     pub lesson_id: i64,
     /// When it was done on the device (RFC 3339); at most 5 minutes ahead of the server.
     pub completed_at: DateTime<Utc>,
@@ -302,23 +301,6 @@ pub struct SyncCompletionsResponse {
     pub results: Vec<SyncResult>,
     /// Certificates this batch issued.
     pub certificates_issued: Vec<CertificateResponse>,
-}
-
-/// An id: any integral JSON number (`42` or `42.0`) that fits in 64 bits.
-fn id<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    // 2^53: beyond it a float no longer tells neighbouring integers apart, so an
-    // out-of-range integer (read as a float) could pass for one in range.
-    const EXACT: f64 = 9_007_199_254_740_992.0;
-    let n = serde_json::Number::deserialize(d)?;
-    if let Some(i) = n.as_i64() {
-        return Ok(i);
-    }
-    match n.as_f64() {
-        Some(f) if f.fract() == 0.0 && f.abs() < EXACT => Ok(f as i64),
-        _ => Err(D::Error::custom(format!(
-            "invalid value: {n}, expected an integer in range"
-        ))),
-    }
 }
 
 #[cfg(test)]
