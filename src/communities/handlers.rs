@@ -18,26 +18,6 @@ use crate::error::{ApiError, Problem};
 use crate::http::etag::{self, IfMatch};
 use crate::http::pagination::{Page, PageRequest};
 
-fn if_match(req: &HttpRequest) -> Option<IfMatch> {
-    IfMatch::from_header(req.headers().get(header::IF_MATCH).map(|v| v.as_bytes()))
-}
-
-/// `value` as JSON with `status`, its `ETag` and an optional `Location`.
-fn tagged<T: Serialize>(
-    status: StatusCode,
-    value: &T,
-    location: Option<String>,
-) -> Result<HttpResponse, ApiError> {
-    let body = serde_json::to_vec(value).map_err(ApiError::internal)?;
-    let mut res = HttpResponse::build(status);
-    res.insert_header((header::ETAG, etag::of(&body)))
-        .insert_header((header::CACHE_CONTROL, "no-cache"));
-    if let Some(location) = location {
-        res.insert_header((header::LOCATION, location));
-    }
-    Ok(res.content_type("application/json").body(body))
-}
-
 fn created<T: Serialize>(value: &T, location: String) -> HttpResponse {
     HttpResponse::Created()
         .insert_header((header::LOCATION, location))
@@ -154,7 +134,7 @@ pub async fn create_community(
         "community created"
     );
     let location = format!("/api/v1/communities/{}", community.id);
-    tagged(StatusCode::CREATED, &community, Some(location))
+    etag::tagged(StatusCode::CREATED, &community, Some(location))
 }
 
 /// Changes some fields of a community (its moderators). Only coordinators and admins make
@@ -189,13 +169,20 @@ pub async fn update_community(
     body: web::Json<UpdateCommunityRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let patch = CommunityPatch::try_from(body.into_inner())?;
-    let community = service::update(&db, &user, id.into_inner(), if_match(&req), patch).await?;
+    let community = service::update(
+        &db,
+        &user,
+        id.into_inner(),
+        IfMatch::from_request(&req),
+        patch,
+    )
+    .await?;
     tracing::info!(
         community.id = community.id,
         user.id = user.id,
         "community changed"
     );
-    tagged(StatusCode::OK, &community, None)
+    etag::tagged(StatusCode::OK, &community, None)
 }
 
 /// Joins a community: at once in public and members-only communities, and in a private one

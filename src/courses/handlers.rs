@@ -22,10 +22,6 @@ use crate::error::{ApiError, Problem};
 use crate::http::pagination::{Page, PageRequest};
 use crate::organisations::service::IfMatch;
 
-fn if_match(req: &HttpRequest) -> Option<IfMatch> {
-    IfMatch::from_header(req.headers().get(header::IF_MATCH).map(|v| v.as_bytes()))
-}
-
 fn prefs(req: &HttpRequest, lang: Option<&str>) -> Result<Preferences, ApiError> {
     Preferences::from_request(req, lang)
 }
@@ -264,8 +260,15 @@ pub async fn update_course(
 ) -> Result<HttpResponse, ApiError> {
     let prefs = prefs(&req, query.lang.as_deref())?;
     let patch = body.into_inner().try_into()?;
-    let course =
-        service::update_course(&db, &user, id.into_inner(), if_match(&req), patch, prefs).await?;
+    let course = service::update_course(
+        &db,
+        &user,
+        id.into_inner(),
+        IfMatch::from_request(&req),
+        patch,
+        prefs,
+    )
+    .await?;
     tracing::info!(
         course.id = course.summary.id,
         user.id = user.id,
@@ -300,7 +303,7 @@ pub async fn delete_course(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    service::delete_course(&db, &user, id, if_match(&req)).await?;
+    service::delete_course(&db, &user, id, IfMatch::from_request(&req)).await?;
     tracing::info!(course.id = id, user.id = user.id, "course deleted");
     Ok(HttpResponse::NoContent().finish())
 }
@@ -842,8 +845,15 @@ pub async fn update_lesson(
     let patch = LessonPatch {
         req: body.into_inner(),
     };
-    let lesson =
-        service::update_lesson(&db, &user, id.into_inner(), if_match(&req), patch, prefs).await?;
+    let lesson = service::update_lesson(
+        &db,
+        &user,
+        id.into_inner(),
+        IfMatch::from_request(&req),
+        patch,
+        prefs,
+    )
+    .await?;
     tagged(None, StatusCode::OK, &lesson, &lesson.language, None)
 }
 
@@ -903,7 +913,7 @@ pub async fn delete_lesson(
     user: AuthUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    service::delete_lesson(&db, &user, id.into_inner(), if_match(&req)).await?;
+    service::delete_lesson(&db, &user, id.into_inner(), IfMatch::from_request(&req)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

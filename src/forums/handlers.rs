@@ -1,8 +1,7 @@
 //! HTTP handlers of threads, posts, reactions, accepted answers and read state.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Serialize;
 
 use crate::auth::{AuthUser, MaybeUser};
 use crate::db::Db;
@@ -16,26 +15,6 @@ use crate::forums::model::ReactionKind;
 use crate::forums::service;
 use crate::http::etag::{self, IfMatch};
 use crate::http::pagination::Page;
-
-fn if_match(req: &HttpRequest) -> Option<IfMatch> {
-    IfMatch::from_header(req.headers().get(header::IF_MATCH).map(|v| v.as_bytes()))
-}
-
-/// `value` as JSON with its `ETag` (and `Location` when given).
-fn tagged<T: Serialize>(
-    status: StatusCode,
-    value: &T,
-    location: Option<String>,
-) -> Result<HttpResponse, ApiError> {
-    let body = serde_json::to_vec(value).map_err(ApiError::internal)?;
-    let mut res = HttpResponse::build(status);
-    res.insert_header((header::ETAG, etag::of(&body)))
-        .insert_header((header::CACHE_CONTROL, "no-cache"));
-    if let Some(location) = location {
-        res.insert_header((header::LOCATION, location));
-    }
-    Ok(res.content_type("application/json").body(body))
-}
 
 /// A community's threads: pinned first, then by last activity (newest first).
 #[utoipa::path(
@@ -92,7 +71,7 @@ pub async fn create_thread(
         "thread started"
     );
     let location = format!("/api/v1/threads/{}", thread.summary.id);
-    tagged(StatusCode::CREATED, &thread, Some(location))
+    etag::tagged(StatusCode::CREATED, &thread, Some(location))
 }
 
 /// One thread with its opening post and where the caller's reading stopped.
@@ -151,11 +130,11 @@ pub async fn update_thread(
         &db,
         user,
         id.into_inner(),
-        if_match(&req),
+        IfMatch::from_request(&req),
         body.into_inner(),
     )
     .await?;
-    tagged(StatusCode::OK, &thread, None)
+    etag::tagged(StatusCode::OK, &thread, None)
 }
 
 /// Deletes a thread (its author or a moderator).
@@ -183,7 +162,7 @@ pub async fn delete_thread(
 ) -> Result<HttpResponse, ApiError> {
     let user_id = user.id;
     let id = id.into_inner();
-    service::delete_thread(&db, user, id, if_match(&req)).await?;
+    service::delete_thread(&db, user, id, IfMatch::from_request(&req)).await?;
     tracing::info!(thread.id = id, user.id = user_id, "thread deleted");
     Ok(HttpResponse::NoContent().finish())
 }
@@ -238,7 +217,7 @@ pub async fn create_post(
 ) -> Result<HttpResponse, ApiError> {
     let post = service::create_post(&db, user, id.into_inner(), body.into_inner()).await?;
     let location = format!("/api/v1/posts/{}", post.id);
-    tagged(StatusCode::CREATED, &post, Some(location))
+    etag::tagged(StatusCode::CREATED, &post, Some(location))
 }
 
 /// One post.
@@ -298,11 +277,11 @@ pub async fn update_post(
         &db,
         user,
         id.into_inner(),
-        if_match(&req),
+        IfMatch::from_request(&req),
         body.into_inner().body,
     )
     .await?;
-    tagged(StatusCode::OK, &post, None)
+    etag::tagged(StatusCode::OK, &post, None)
 }
 
 /// Deletes a post (its author or a moderator), leaving a tombstone.
@@ -329,7 +308,7 @@ pub async fn delete_post(
     user: AuthUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    service::delete_post(&db, user, id.into_inner(), if_match(&req)).await?;
+    service::delete_post(&db, user, id.into_inner(), IfMatch::from_request(&req)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

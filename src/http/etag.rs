@@ -49,6 +49,23 @@ pub fn json_with_etag<T: Serialize>(
         .body(body))
 }
 
+/// `value` as JSON with `status`, its `ETag` and, for a created resource, its `Location`:
+/// the answer of a write, which gives the client the tag to send in its next `If-Match`.
+pub fn tagged<T: Serialize>(
+    status: actix_web::http::StatusCode,
+    value: &T,
+    location: Option<String>,
+) -> Result<HttpResponse, ApiError> {
+    let body = serde_json::to_vec(value).map_err(ApiError::internal)?;
+    let mut res = HttpResponse::build(status);
+    res.insert_header((header::ETAG, of(&body)))
+        .insert_header((header::CACHE_CONTROL, "no-cache"));
+    if let Some(location) = location {
+        res.insert_header((header::LOCATION, location));
+    }
+    Ok(res.content_type("application/json").body(body))
+}
+
 /// The `If-Match` header of a request: which versions the caller says it changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IfMatch {
@@ -59,7 +76,13 @@ pub enum IfMatch {
 }
 
 impl IfMatch {
-    /// Reads the header value; `None` when there is none (the precondition is optional).
+    /// The request's `If-Match` header; `None` when there is none (the precondition is
+    /// optional).
+    pub fn from_request(req: &HttpRequest) -> Option<Self> {
+        Self::from_header(req.headers().get(header::IF_MATCH).map(|v| v.as_bytes()))
+    }
+
+    /// Reads the header value; `None` when there is none.
     pub fn from_header(value: Option<&[u8]>) -> Option<Self> {
         let value = value?;
         // A value that is not text cannot name any of our tags.

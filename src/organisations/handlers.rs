@@ -1,8 +1,7 @@
 //! HTTP handlers of the trade-union directory.
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, web};
-use serde::Serialize;
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::auth::AuthUser;
 use crate::auth::policy::{Action, authorize};
@@ -114,23 +113,6 @@ async fn list_page(
     ))
 }
 
-/// The `If-Match` header of a request, if any.
-fn if_match(req: &HttpRequest) -> Option<IfMatch> {
-    IfMatch::from_header(req.headers().get(header::IF_MATCH).map(|v| v.as_bytes()))
-}
-
-/// `value` as JSON with its `ETag`, computed as `GET` computes it.
-fn json_tagged<T: Serialize>(
-    mut res: HttpResponseBuilder,
-    value: &T,
-) -> Result<HttpResponse, ApiError> {
-    let body = serde_json::to_vec(value).map_err(ApiError::internal)?;
-    Ok(res
-        .content_type("application/json")
-        .insert_header((header::ETAG, etag::of(&body)))
-        .body(body))
-}
-
 /// Adds an organisation to the directory (coordinators and admins).
 #[utoipa::path(
     post,
@@ -165,12 +147,12 @@ pub async fn create_organisation(
         user.id = user.id,
         "organisation created"
     );
-    let mut res = HttpResponse::Created();
-    res.insert_header((
-        header::LOCATION,
-        format!("/api/v1/organisations/{}", org.id),
-    ));
-    json_tagged(res, &OrganisationResponse::from(org))
+    let location = format!("/api/v1/organisations/{}", org.id);
+    etag::tagged(
+        StatusCode::CREATED,
+        &OrganisationResponse::from(org),
+        Some(location),
+    )
 }
 
 /// Changes some fields of an organisation (coordinators and admins).
@@ -206,13 +188,13 @@ pub async fn update_organisation(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&user, Action::WriteOrganisations)?;
     let patch = OrganisationPatch::try_from(body.into_inner())?;
-    let org = service::update(&db, id.into_inner(), if_match(&req), patch).await?;
+    let org = service::update(&db, id.into_inner(), IfMatch::from_request(&req), patch).await?;
     tracing::info!(
         organisation.id = org.id,
         user.id = user.id,
         "organisation changed"
     );
-    json_tagged(HttpResponse::Ok(), &OrganisationResponse::from(org))
+    etag::tagged(StatusCode::OK, &OrganisationResponse::from(org), None)
 }
 
 /// Deletes an organisation without child organisations or approved members (coordinators
@@ -244,7 +226,7 @@ pub async fn delete_organisation(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&user, Action::WriteOrganisations)?;
     let id = id.into_inner();
-    service::delete(&db, id, if_match(&req)).await?;
+    service::delete(&db, id, IfMatch::from_request(&req)).await?;
     tracing::info!(
         organisation.id = id,
         user.id = user.id,
