@@ -41,10 +41,11 @@ pub async fn ready(db: web::Data<Db>) -> Result<web::Json<HealthResponse>, ApiEr
 /// Prometheus metrics.
 #[utoipa::path(get, path = "/metrics", tag = "operations", operation_id = "get_metrics",
     responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
-pub async fn metrics(metrics: web::Data<Metrics>) -> HttpResponse {
-    HttpResponse::Ok()
+pub async fn metrics(metrics: web::Data<Metrics>) -> Result<HttpResponse, ApiError> {
+    let body = metrics.render().map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(metrics.render())
+        .body(body))
 }
 
 /// The operational endpoints.

@@ -72,8 +72,16 @@ struct SeedArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(Command::Openapi) = cli.command {
-        print!("{}", openapi::document_json());
-        return ExitCode::SUCCESS;
+        return match openapi::document_json() {
+            Ok(json) => {
+                print!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("bayanihan: cannot serialise the OpenAPI document: {err}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let config = match Config::from_env() {
         Ok(config) => config,

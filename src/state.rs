@@ -37,7 +37,7 @@ impl AppState {
         Ok(Self {
             keys: TokenKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?,
             db,
-            metrics: Metrics::new(),
+            metrics: Metrics::new()?,
             hasher: PasswordHasher::for_this_machine(),
             limiters: Arc::new(Limiters::new()),
             settings: Arc::new(Settings {
@@ -51,10 +51,10 @@ impl AppState {
 
 impl AppState {
     /// State with default settings and a fixed signing key, for tests and tools.
-    pub fn with_defaults(db: Db) -> Self {
-        Self {
+    pub fn with_defaults(db: Db) -> anyhow::Result<Self> {
+        Ok(Self {
             db,
-            metrics: Metrics::new(),
+            metrics: Metrics::new()?,
             keys: TokenKeys::from_secret(b"a fixed key for tests and tools, never production"),
             hasher: PasswordHasher::for_this_machine(),
             limiters: Arc::new(Limiters::new()),
@@ -63,7 +63,7 @@ impl AppState {
                 trust_proxy: false,
                 cors_origins: Vec::new(),
             }),
-        }
+        })
     }
 }
 

@@ -105,6 +105,13 @@ fn new_password(
     }
 }
 
+/// A new password that is the request's only field, or 422 naming `field`.
+fn sole_new_password(field: &str, raw: String, context: &[&str]) -> Result<Password, ApiError> {
+    Password::parse_new(raw, context).map_err(|(code, message)| {
+        ApiError::Validation(vec![FieldError::new(field, code, message)])
+    })
+}
+
 /// Stores a new single-use token for `user` and returns the raw token for the link.
 fn issue_email_token(
     conn: &mut DbConn,
@@ -554,13 +561,8 @@ pub async fn forgot_password(state: &AppState, raw_email: &str, ip: &str) -> Res
 
 /// Sets a new password from a reset link and ends every login.
 pub async fn reset_password(state: &AppState, req: ResetPasswordRequest) -> Result<(), ApiError> {
-    let mut fields = Fields::default();
-    let password = new_password(&mut fields, "new_password", req.new_password, &[]);
-    fields.finish()?;
-    let hash = state
-        .hasher
-        .hash(password.expect("validated above"))
-        .await?;
+    let password = sole_new_password("new_password", req.new_password, &[])?;
+    let hash = state.hasher.hash(password).await?;
     let token_hash = hash_token(req.token.trim());
     state
         .db
@@ -622,18 +624,13 @@ pub async fn change_password(
     req: ChangePasswordRequest,
 ) -> Result<(), ApiError> {
     let user = check_password(state, caller.id, "current_password", req.current_password).await?;
-    let mut fields = Fields::default();
     let context: Vec<&str> = [
         user.email.as_deref().unwrap_or_default(),
         user.display_name.as_str(),
     ]
     .into();
-    let password = new_password(&mut fields, "new_password", req.new_password, &context);
-    fields.finish()?;
-    let hash = state
-        .hasher
-        .hash(password.expect("validated above"))
-        .await?;
+    let password = sole_new_password("new_password", req.new_password, &context)?;
+    let hash = state.hasher.hash(password).await?;
     let (user_id, keep) = (caller.id, caller.session_id);
     state
         .db

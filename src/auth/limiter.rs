@@ -21,9 +21,10 @@ pub struct Limit {
 impl Limit {
     /// `burst` events per `period` per key.
     pub fn new(burst: u32, period: Duration) -> Self {
-        let burst = NonZeroU32::new(burst.max(1)).expect("non-zero");
+        let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
+        // A zero period refills at once, which is no limit at all.
         let quota = Quota::with_period(period / burst.get())
-            .expect("non-zero period")
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MAX))
             .allow_burst(burst);
         Self {
             limiter: RateLimiter::keyed(quota),

@@ -1,8 +1,6 @@
 //! Prometheus metrics of the HTTP server.
 
-use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
-};
+use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
 
 /// Request counters and latency histograms, labelled by route template, method and status.
 #[derive(Clone)]
@@ -14,7 +12,7 @@ pub struct Metrics {
 
 impl Metrics {
     /// Registers the server's metrics in a registry of their own.
-    pub fn new() -> Self {
+    pub fn new() -> prometheus::Result<Self> {
         let registry = Registry::new();
         let labels = ["route", "method", "status"];
         let requests = IntCounterVec::new(
@@ -23,8 +21,7 @@ impl Metrics {
                 "HTTP requests served, by route template, method and status",
             ),
             &labels,
-        )
-        .expect("valid counter");
+        )?;
         let latency = HistogramVec::new(
             HistogramOpts::new(
                 "http_request_duration_seconds",
@@ -35,19 +32,14 @@ impl Metrics {
                 10.0,
             ]),
             &labels,
-        )
-        .expect("valid histogram");
-        registry
-            .register(Box::new(requests.clone()))
-            .expect("unique metric");
-        registry
-            .register(Box::new(latency.clone()))
-            .expect("unique metric");
-        Self {
+        )?;
+        registry.register(Box::new(requests.clone()))?;
+        registry.register(Box::new(latency.clone()))?;
+        Ok(Self {
             registry,
             requests,
             latency,
-        }
+        })
     }
 
     /// Records one answered request.
@@ -59,17 +51,7 @@ impl Metrics {
     }
 
     /// The metrics in Prometheus text format.
-    pub fn render(&self) -> String {
-        let mut buf = Vec::new();
-        TextEncoder::new()
-            .encode(&self.registry.gather(), &mut buf)
-            .expect("text encoding cannot fail");
-        String::from_utf8(buf).expect("prometheus text is UTF-8")
-    }
-}
-
-impl Default for Metrics {
-    fn default() -> Self {
-        Self::new()
+    pub fn render(&self) -> prometheus::Result<String> {
+        TextEncoder::new().encode_to_string(&self.registry.gather())
     }
 }

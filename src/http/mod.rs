@@ -7,6 +7,8 @@ pub mod middleware;
 pub mod pagination;
 pub mod request_id;
 
+use std::cell::RefCell;
+
 use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::{FromRequest, Handler, HttpResponse, Resource, Responder, guard, web};
 
@@ -14,6 +16,7 @@ use crate::error::ApiError;
 
 /// A resource whose unsupported methods answer 405 problem+json with `Allow`.
 pub struct Routes {
+    path: String,
     resource: Resource,
     allow: Vec<&'static str>,
 }
@@ -21,9 +24,36 @@ pub struct Routes {
 /// Starts the routes of one path.
 pub fn resource(path: &str) -> Routes {
     Routes {
+        path: path.to_owned(),
         resource: web::resource(path),
         allow: Vec::new(),
     }
+}
+
+/// A path served through [`resource`], as actix registered it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisteredRoutes {
+    /// The path pattern as given to [`resource`]; inside a scope, relative to it.
+    pub path: String,
+    /// Whether the path was registered at the root of the app rather than inside a scope.
+    pub at_root: bool,
+    /// The methods served, HEAD included wherever GET is.
+    pub methods: Vec<&'static str>,
+}
+
+thread_local! {
+    /// While [`record_routes`] runs on this thread, every [`Routes`] registered.
+    static RECORDED: RefCell<Option<Vec<RegisteredRoutes>>> = const { RefCell::new(None) };
+}
+
+/// Runs `build`, which must register an app on this thread (for example
+/// `actix_web::test::init_service`), and returns what it gives with every path it
+/// registered through [`resource`]: a test compares them with the OpenAPI document.
+pub async fn record_routes<T>(build: impl Future<Output = T>) -> (T, Vec<RegisteredRoutes>) {
+    RECORDED.with_borrow_mut(|r| *r = Some(Vec::new()));
+    let built = build.await;
+    let routes = RECORDED.with_borrow_mut(Option::take).unwrap_or_default();
+    (built, routes)
 }
 
 impl Routes {
@@ -94,6 +124,15 @@ impl Routes {
 
 impl HttpServiceFactory for Routes {
     fn register(self, config: &mut AppService) {
+        RECORDED.with_borrow_mut(|recorded| {
+            if let Some(recorded) = recorded {
+                recorded.push(RegisteredRoutes {
+                    path: self.path.clone(),
+                    at_root: config.is_root(),
+                    methods: self.allow.clone(),
+                });
+            }
+        });
         let allow = self.allow.join(", ");
         self.resource
             .wrap(actix_web::middleware::from_fn(middleware::contain_panics))

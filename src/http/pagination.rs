@@ -85,6 +85,11 @@ impl<K: Serialize + DeserializeOwned> PageRequest<K> {
     }
 }
 
+#[expect(
+    clippy::expect_used,
+    reason = "serde_json fails only on maps with non-string keys or a failing Serialize impl; \
+              sort keys are strings, numbers, times and tuples of them"
+)]
 fn encode<K: Serialize>(sort: &str, (k, i): (K, i64)) -> String {
     let json = serde_json::to_vec(&CursorData {
         s: sort.to_owned(),

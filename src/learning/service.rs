@@ -499,46 +499,47 @@ pub async fn progress(
                 .map_or((None, None), |(lang, title)| (Some(title), Some(lang)))
         };
         let mut modules: Vec<ModuleProgress> = Vec::new();
-        for lesson in &lessons {
-            if modules
-                .last()
-                .is_none_or(|m| m.module_id != lesson.module_id)
-            {
-                let (title, title_language) = title_of(&module_titles, lesson.module_id);
-                modules.push(ModuleProgress {
-                    module_id: lesson.module_id,
-                    position: lesson.module_position,
-                    title,
-                    title_language,
-                    required_total: 0,
-                    required_done: 0,
-                    lessons_total: 0,
-                    lessons_done: 0,
-                    lessons: Vec::new(),
-                });
-            }
-            let module = modules.last_mut().expect("pushed above");
-            let completed_at = done.get(&lesson.id).map(|t| t.and_utc());
-            module.lessons_total += 1;
-            if lesson.required {
-                module.required_total += 1;
-            }
-            if completed_at.is_some() {
-                module.lessons_done += 1;
-                if lesson.required {
-                    module.required_done += 1;
-                }
-            }
-            let (title, title_language) = title_of(&lesson_titles, lesson.id);
-            module.lessons.push(LessonProgress {
-                lesson_id: lesson.id,
-                position: lesson.position,
-                kind: kinds.get(&lesson.id).cloned().unwrap_or_default(),
-                required: lesson.required,
+        // Lessons come in module order, so each module's lessons are one run.
+        for run in lessons.chunk_by(|a, b| a.module_id == b.module_id) {
+            let [first, ..] = run else {
+                continue; // chunk_by yields no empty run
+            };
+            let (title, title_language) = title_of(&module_titles, first.module_id);
+            let mut module = ModuleProgress {
+                module_id: first.module_id,
+                position: first.module_position,
                 title,
                 title_language,
-                completed_at,
-            });
+                required_total: 0,
+                required_done: 0,
+                lessons_total: 0,
+                lessons_done: 0,
+                lessons: Vec::with_capacity(run.len()),
+            };
+            for lesson in run {
+                let completed_at = done.get(&lesson.id).map(|t| t.and_utc());
+                module.lessons_total += 1;
+                if lesson.required {
+                    module.required_total += 1;
+                }
+                if completed_at.is_some() {
+                    module.lessons_done += 1;
+                    if lesson.required {
+                        module.required_done += 1;
+                    }
+                }
+                let (title, title_language) = title_of(&lesson_titles, lesson.id);
+                module.lessons.push(LessonProgress {
+                    lesson_id: lesson.id,
+                    position: lesson.position,
+                    kind: kinds.get(&lesson.id).cloned().unwrap_or_default(),
+                    required: lesson.required,
+                    title,
+                    title_language,
+                    completed_at,
+                });
+            }
+            modules.push(module);
         }
         let next_lesson = summary.next_lesson.map(|l| {
             let (title, title_language) = title_of(&lesson_titles, l.id);

@@ -50,7 +50,7 @@ async fn organisations(db: web::Data<Db>) -> Result<HttpResponse, ApiError> {
 macro_rules! test_app {
     ($db:expr) => {
         test::init_service(
-            app(bayanihan::state::AppState::with_defaults($db))
+            app(bayanihan::state::AppState::with_defaults($db).unwrap())
                 .service(resource("/test/echo").post(echo))
                 .service(resource("/test/panic").get(panics))
                 .service(resource("/test/bad-sql").get(bad_sql))

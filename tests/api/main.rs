@@ -2,6 +2,14 @@
 //! a temporary SQLite file, or a fresh PostgreSQL database when
 //! `TEST_DATABASE_URL` points at a server (built with `--features postgres`).
 
+// clippy's allow-*-in-tests covers `#[test]` functions only; the helpers they share
+// are test code too, where a panic is a failed test.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail the test by panicking"
+)]
+
 mod accounts;
 mod cli;
 mod communities;

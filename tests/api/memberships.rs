@@ -468,7 +468,7 @@ async fn joining_needs_a_login_and_an_existing_organisation() {
 
 #[tokio::test]
 async fn membership_routes_are_documented() {
-    let doc: Value = serde_json::from_str(&bayanihan::openapi::document_json()).unwrap();
+    let doc: Value = serde_json::from_str(&bayanihan::openapi::document_json().unwrap()).unwrap();
     let list = &doc["paths"]["/api/v1/organisations/{id}/memberships"];
     let one = &doc["paths"]["/api/v1/organisations/{id}/memberships/{user_id}"];
     for (op, id) in [

@@ -619,7 +619,7 @@ async fn deleting_refuses_children_and_approved_members() {
 
 #[tokio::test]
 async fn write_routes_are_documented() {
-    let doc: Value = serde_json::from_str(&bayanihan::openapi::document_json()).unwrap();
+    let doc: Value = serde_json::from_str(&bayanihan::openapi::document_json().unwrap()).unwrap();
     let item = &doc["paths"]["/api/v1/organisations/{id}"];
     assert_eq!(item["patch"]["operationId"], "update_organisation");
     assert_eq!(item["delete"]["operationId"], "delete_organisation");
