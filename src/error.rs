@@ -37,6 +37,77 @@ impl FieldError {
     }
 }
 
+/// Collects field errors, to answer them all at once.
+#[derive(Debug, Default)]
+pub struct Fields(Vec<FieldError>);
+
+impl Fields {
+    /// Records the error of `result`, if any.
+    pub fn check<T, E: Into<String>>(
+        &mut self,
+        field: &str,
+        code: &str,
+        result: Result<T, E>,
+    ) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(message) => {
+                self.0.push(FieldError::new(field, code, message.into()));
+                None
+            }
+        }
+    }
+
+    /// Checks an optional value; `None` stays `None`.
+    pub fn check_opt<T, R: ?Sized>(
+        &mut self,
+        field: &str,
+        code: &str,
+        raw: Option<&R>,
+        parse: impl Fn(&R) -> Result<T, String>,
+    ) -> Option<Option<T>> {
+        match raw {
+            Some(raw) => self.check(field, code, parse(raw)).map(Some),
+            None => Some(None),
+        }
+    }
+
+    /// Records an error.
+    pub fn push(&mut self, field: &str, code: &str, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, code, message));
+    }
+
+    /// 422 with every error recorded, if any.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.0))
+        }
+    }
+}
+
+impl Fields {
+    /// Records `error`.
+    pub fn add(&mut self, error: FieldError) {
+        self.0.push(error);
+    }
+
+    /// Whether nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `value` when no error was recorded, else 422 with every error: the end of a
+    /// `TryFrom` that parses a request body.
+    pub fn finish_with<T>(self, value: impl FnOnce() -> Option<T>) -> Result<T, ApiError> {
+        self.finish()?;
+        value().ok_or_else(|| {
+            ApiError::internal(anyhow::anyhow!("a field was missing without an error"))
+        })
+    }
+}
+
 /// RFC 9457 problem details, as every error answer carries it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
@@ -277,7 +348,7 @@ impl ApiError {
                 res.insert_header((header::RETRY_AFTER, retry_after.max(&1).to_string()));
             }
             Self::Unauthorized { code, .. } => {
-                let value = if *code == "missing_token" {
+                let value = if *code == "login_required" {
                     "Bearer realm=\"bayanihan\"".to_owned()
                 } else {
                     format!(
@@ -370,15 +441,35 @@ pub fn query_error(
 }
 
 /// Routes actix's path-parameter errors into problem details.
-pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
+pub fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {
+    // Every path parameter of the API is an id or a language tag; name the one at fault,
+    // as a query or body error would.
+    let field = req
+        .match_info()
+        .iter()
+        .find(|(name, value)| {
+            (*name == "id" || name.ends_with("_id")) && !value.parse::<i64>().is_ok_and(|v| v > 0)
+        })
+        .map(|(name, _)| name.to_owned());
     let msg = match &err {
         actix_web::error::PathError::Deserialize(e) => e.to_string(),
         other => other.to_string(),
     };
-    ApiError::bad_request(
-        "invalid_path",
-        format!("a path parameter is invalid: {msg}"),
-    )
+    match field {
+        Some(field) => ApiError::BadRequest {
+            code: "invalid_path",
+            detail: format!("path parameter `{field}` is not an id"),
+            errors: vec![FieldError::new(
+                field,
+                "invalid_id",
+                "must be a positive whole number",
+            )],
+        },
+        None => ApiError::bad_request(
+            "invalid_path",
+            format!("a path parameter is invalid: {msg}"),
+        ),
+    }
     .into()
 }
 

@@ -10,7 +10,7 @@ use crate::auth::tokens::{hash_token, new_opaque_token};
 use crate::auth::{AuthUser, Role};
 use crate::db::{DbConn, now};
 use crate::email::{OutgoingEmail, Template, enqueue};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, Fields};
 use crate::organisations::repo as organisations;
 use crate::state::AppState;
 use crate::types::{CountryCode, Email, LanguageTag};
@@ -26,39 +26,6 @@ const REFRESH_IDLE_TTL: TimeDelta = TimeDelta::days(7);
 
 const VERIFY_EMAIL: &str = "verify_email";
 const RESET_PASSWORD: &str = "reset_password";
-
-/// Collects field errors, to answer them all at once.
-#[derive(Default)]
-struct Fields(Vec<FieldError>);
-
-impl Fields {
-    fn push(&mut self, field: &str, code: &str, message: impl Into<String>) {
-        self.0.push(FieldError::new(field, code, message));
-    }
-
-    fn check<T, E: Into<String>>(
-        &mut self,
-        field: &str,
-        code: &str,
-        result: Result<T, E>,
-    ) -> Option<T> {
-        match result {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.push(field, code, e);
-                None
-            }
-        }
-    }
-
-    fn finish(self) -> Result<(), ApiError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Validation(self.0))
-        }
-    }
-}
 
 fn display_name(raw: &str) -> Result<String, String> {
     let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -90,7 +90,7 @@ fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
         .get(actix_web::http::header::AUTHORIZATION)
         .ok_or_else(|| {
             ApiError::unauthorized(
-                "missing_token",
+                "login_required",
                 "this endpoint needs `Authorization: Bearer <token>`",
             )
         })?;

@@ -6,8 +6,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::communities::access::{CommunityRole, MemberStatus, Visibility};
 use crate::communities::model::EmailPreference;
-use crate::courses::dto::Fields;
 use crate::error::ApiError;
+use crate::error::Fields;
 use crate::types::LanguageTag;
 use crate::types::text::{clean_block, clean_line};
 
@@ -468,11 +468,6 @@ impl TryFrom<UpdateCommunityRequest> for CommunityPatch {
         f.finish()?;
         Ok(patch)
     }
-}
-
-/// `q` cleaned for search: control characters dropped, trimmed, lower-cased; 400 when long.
-pub fn parse_q(raw: Option<&str>) -> Result<Option<String>, ApiError> {
-    crate::courses::dto::parse_q(raw)
 }
 
 #[cfg(test)]

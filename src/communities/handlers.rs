@@ -9,7 +9,7 @@ use crate::communities::access::MemberStatus;
 use crate::communities::dto::{
     BanRequest, CommunityPatch, CommunityResponse, CreateCommunityRequest, InvitationRequest,
     ListCommunitiesQuery, ListMembersQuery, MemberItem, MembershipResponse, NewCommunityInput,
-    UpdateCommunityRequest, UpdateMemberRequest, parse_language, parse_q, parse_reason,
+    UpdateCommunityRequest, UpdateMemberRequest, parse_language, parse_reason,
 };
 use crate::communities::repo::ListFilter;
 use crate::communities::service::{self, Decision, Invited, Joined};
@@ -17,6 +17,7 @@ use crate::db::Db;
 use crate::error::{ApiError, Problem};
 use crate::http::etag::{self, IfMatch};
 use crate::http::pagination::{Page, PageRequest};
+use crate::http::query::parse_q;
 
 fn created<T: Serialize>(value: &T, location: String) -> HttpResponse {
     HttpResponse::Created()

@@ -12,12 +12,12 @@ use crate::communities::model::{
     Community, CommunityChanges, EmailPreference, Member, NewCommunity, NewMember,
 };
 use crate::communities::repo::{self, ListFilter};
-use crate::courses::markdown::to_safe_html;
 use crate::db::{Db, DbConn, now};
 use crate::error::ApiError;
 use crate::http::etag::{self, IfMatch};
 use crate::http::pagination::{Page, PageRequest};
 use crate::notifications::{Notice, NoticeKind, notify_one};
+use crate::types::markdown::to_safe_html;
 
 // ---------------------------------------------------------------- rules
 

@@ -5,12 +5,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::courses::model::{CourseStatus, Format, LessonKind, Level, Visibility};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Fields};
 use crate::types::LanguageTag;
 use crate::types::text::clean_block;
 
 /// Longest accepted `q`.
-const MAX_Q_CHARS: usize = 200;
 const MAX_SLUG_CHARS: usize = 80;
 const MAX_TOPIC_CHARS: usize = 40;
 const MAX_TOPICS: usize = 12;
@@ -258,43 +257,6 @@ pub struct ListLessonsQuery {
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
-}
-
-/// Parses `updated_since` (RFC 3339; a `+` turned into a space by form decoding is read
-/// back as `+`).
-pub fn parse_since(raw: Option<&str>) -> Result<Option<NaiveDateTime>, ApiError> {
-    let Some(raw) = raw else {
-        return Ok(None);
-    };
-    DateTime::parse_from_rfc3339(&raw.trim().replace(' ', "+"))
-        .map(|t| Some(t.with_timezone(&Utc).naive_utc()))
-        .map_err(|_| {
-            ApiError::invalid_query(
-                "updated_since",
-                "invalid_timestamp",
-                "must be an RFC 3339 time such as 2026-03-01T09:30:00Z",
-            )
-        })
-}
-
-/// `q` cleaned for search: control characters dropped, trimmed, lower-cased; 400 when long.
-pub fn parse_q(raw: Option<&str>) -> Result<Option<String>, ApiError> {
-    match raw {
-        Some(q) if q.chars().count() > MAX_Q_CHARS => Err(ApiError::invalid_query(
-            "q",
-            "too_long",
-            format!("at most {MAX_Q_CHARS} characters"),
-        )),
-        Some(q) => Ok(Some(
-            q.chars()
-                .filter(|c| !c.is_control())
-                .collect::<String>()
-                .trim()
-                .to_lowercase(),
-        )
-        .filter(|q| !q.is_empty())),
-        None => Ok(None),
-    }
 }
 
 // ---------------------------------------------------------------- requests
@@ -560,51 +522,6 @@ pub struct NewLessonInput {
     pub fields: LessonFields,
     pub title: String,
     pub content: String,
-}
-
-/// Collects field errors, to answer them all at once.
-#[derive(Default)]
-pub struct Fields(Vec<FieldError>);
-
-impl Fields {
-    /// Records the error of `result`, if any.
-    pub fn check<T>(&mut self, field: &str, code: &str, result: Result<T, String>) -> Option<T> {
-        match result {
-            Ok(v) => Some(v),
-            Err(message) => {
-                self.0.push(FieldError::new(field, code, message));
-                None
-            }
-        }
-    }
-
-    /// Checks an optional value; `None` stays `None`.
-    fn check_opt<T, R: ?Sized>(
-        &mut self,
-        field: &str,
-        code: &str,
-        raw: Option<&R>,
-        parse: impl Fn(&R) -> Result<T, String>,
-    ) -> Option<Option<T>> {
-        match raw {
-            Some(raw) => self.check(field, code, parse(raw)).map(Some),
-            None => Some(None),
-        }
-    }
-
-    /// Records an error.
-    pub fn push(&mut self, field: &str, code: &str, message: impl Into<String>) {
-        self.0.push(FieldError::new(field, code, message));
-    }
-
-    /// 422 with every error recorded, if any.
-    pub fn finish(self) -> Result<(), ApiError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Validation(self.0))
-        }
-    }
 }
 
 /// Trims and collapses white space; refuses control characters.

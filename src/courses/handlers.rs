@@ -11,15 +11,16 @@ use crate::courses::dto::{
     LessonOrderRequest, LessonPatch, LessonResponse, LessonTranslationRequest, ListCoursesQuery,
     ListLessonsQuery, ModuleOrderRequest, ModuleResponse, ModuleTranslationRequest, NewCourseInput,
     NewLessonInput, UpdateCourseRequest, UpdateLessonRequest, UpdateModuleRequest, lesson_texts,
-    module_title, parse_language, parse_q, parse_since, parse_topic, path_language,
+    module_title, parse_language, parse_topic, path_language,
 };
-use crate::courses::language::Preferences;
 use crate::courses::model::CourseStatus;
 use crate::courses::repo::{CatalogueFilter, CatalogueOrder};
 use crate::courses::service::{self, CatalogueRequest, Transition};
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
+use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageRequest};
+use crate::http::query::{parse_q, parse_since};
 use crate::organisations::service::IfMatch;
 
 fn prefs(req: &HttpRequest, lang: Option<&str>) -> Result<Preferences, ApiError> {

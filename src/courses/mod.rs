@@ -2,8 +2,6 @@
 
 pub mod dto;
 pub mod handlers;
-pub mod language;
-pub mod markdown;
 pub mod model;
 pub mod repo;
 pub mod service;

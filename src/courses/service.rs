@@ -11,8 +11,6 @@ use crate::courses::dto::{
     LessonFields, LessonItem, LessonOutline, LessonPatch, LessonResponse, ModuleOutline,
     ModuleResponse, NewCourseInput, NewLessonInput, Tombstone, utc,
 };
-use crate::courses::language::Preferences;
-use crate::courses::markdown::to_safe_html;
 use crate::courses::model::{
     Course, CourseChanges, CourseStatus, CourseTranslation, Format, Lesson, LessonChanges,
     LessonKind, LessonTranslation, Level, Module, NewCourse, NewCourseTranslation, NewLesson,
@@ -22,8 +20,10 @@ use crate::courses::repo::{self, CatalogueFilter, CatalogueKey, CatalogueOrder};
 use crate::db::{Db, DbConn, now};
 use crate::error::{ApiError, FieldError};
 use crate::http::etag;
+use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageRequest};
 use crate::organisations::service::IfMatch;
+use crate::types::markdown::to_safe_html;
 
 // ---------------------------------------------------------------- views
 
@@ -372,7 +372,7 @@ fn check_content_access(
     }
     let Some(u) = user else {
         return Err(ApiError::unauthorized(
-            "missing_token",
+            "login_required",
             "the lessons of this course are for its members: log in",
         ));
     };
@@ -428,7 +428,7 @@ pub async fn catalogue(
     if req.filter.status != CourseStatus::Published {
         let Some(u) = &user else {
             return Err(ApiError::unauthorized(
-                "missing_token",
+                "login_required",
                 "log in to list draft or archived courses",
             ));
         };

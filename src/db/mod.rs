@@ -299,10 +299,33 @@ where
 /// The current time as stored: UTC, truncated to microseconds (PostgreSQL's precision),
 /// so that both databases give back exactly what was written.
 pub fn now() -> chrono::NaiveDateTime {
+    truncate_to_stored(chrono::Utc::now().naive_utc())
+}
+
+/// `t` truncated to microseconds, as every stored timestamp is.
+pub fn truncate_to_stored(t: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
     use chrono::{DurationRound, TimeDelta};
-    let now = chrono::Utc::now().naive_utc();
-    now.duration_trunc(TimeDelta::microseconds(1))
-        .unwrap_or(now)
+    t.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(t)
+}
+
+/// Holds the row `id` of `table` until the transaction ends. PostgreSQL locks the row
+/// (`FOR UPDATE`); SQLite write transactions (`BEGIN IMMEDIATE`) hold the whole database
+/// already. `table` is one of the schema's table names, never caller text.
+#[cfg_attr(
+    not(feature = "postgres"),
+    expect(unused_variables, reason = "only PostgreSQL locks single rows")
+)]
+pub fn lock_row(conn: &mut DbConn, table: &'static str, id: i64) -> QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(_) => Ok(()),
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(pg) => {
+            diesel::sql_query(format!("SELECT 1 FROM {table} WHERE id = $1 FOR UPDATE"))
+                .bind::<diesel::sql_types::BigInt, _>(id)
+                .execute(pg)?;
+            Ok(())
+        }
+    }
 }
 
 /// The default SQLite URL under a data folder.

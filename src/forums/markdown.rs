@@ -2,44 +2,22 @@
 //!
 //! Mentions are found in the Markdown's text (never inside code spans, code blocks, image
 //! descriptions or raw HTML). Rendering follows the lessons' rules
-//! (`crate::courses::markdown`): pulldown-cmark, then ammonia (no scripts, no event
+//! (`crate::types::markdown`): pulldown-cmark, then ammonia (no scripts, no event
 //! attributes, no `style`, links only to http, https and mailto). A mention is first
 //! written as a placeholder of private-use characters, the HTML is cleaned, and only then
 //! does each placeholder become `<span class="mention" data-user-id="…">@Name</span>`
 //! (name escaped): a span written by hand in a post can never pass for a mention.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, TextMergeStream, html};
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd, TextMergeStream};
+
+use crate::types::markdown::{self, Profile, escape_html};
 
 /// Opens a mention placeholder in the rendered HTML.
 const OPEN: char = '\u{E000}';
 /// Closes a mention placeholder.
 const CLOSE: char = '\u{E001}';
-
-fn base_cleaner() -> &'static ammonia::Builder<'static> {
-    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    CLEANER.get_or_init(|| {
-        let mut b = ammonia::Builder::default();
-        b.link_rel(Some("noopener noreferrer nofollow"))
-            .url_schemes(["http", "https", "mailto"].into_iter().collect());
-        b
-    })
-}
-
-fn mention_cleaner() -> &'static ammonia::Builder<'static> {
-    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    CLEANER.get_or_init(|| {
-        let mut b = ammonia::Builder::default();
-        b.link_rel(Some("noopener noreferrer nofollow"))
-            .url_schemes(["http", "https", "mailto"].into_iter().collect())
-            .add_tags(["span"])
-            .add_tag_attributes("span", ["data-user-id"])
-            .add_allowed_classes("span", ["mention"]);
-        b
-    })
-}
 
 /// The mentions `<@digits>` in `text`: (start, end, id), in order.
 fn scan(text: &str) -> Vec<(usize, usize, i64)> {
@@ -68,10 +46,6 @@ fn scan(text: &str) -> Vec<(usize, usize, i64)> {
     found
 }
 
-fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
-}
-
 /// Walks the Markdown's events, calling `text` for each text outside code and images.
 fn map_events<'a>(
     markdown: &'a str,
@@ -79,25 +53,27 @@ fn map_events<'a>(
 ) -> impl Iterator<Item = Event<'a>> {
     let mut code = 0usize;
     let mut image = 0usize;
-    TextMergeStream::new(Parser::new_ext(markdown, options())).map(move |event| match event {
-        Event::Start(Tag::CodeBlock(kind)) => {
-            code += 1;
-            Event::Start(Tag::CodeBlock(kind))
+    TextMergeStream::new(Parser::new_ext(markdown, markdown::options())).map(move |event| {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                code += 1;
+                Event::Start(Tag::CodeBlock(kind))
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                code = code.saturating_sub(1);
+                Event::End(TagEnd::CodeBlock)
+            }
+            Event::Start(tag @ Tag::Image { .. }) => {
+                image += 1;
+                Event::Start(tag)
+            }
+            Event::End(TagEnd::Image) => {
+                image = image.saturating_sub(1);
+                Event::End(TagEnd::Image)
+            }
+            Event::Text(t) if code == 0 && image == 0 => Event::Text(text(t)),
+            other => other,
         }
-        Event::End(TagEnd::CodeBlock) => {
-            code = code.saturating_sub(1);
-            Event::End(TagEnd::CodeBlock)
-        }
-        Event::Start(tag @ Tag::Image { .. }) => {
-            image += 1;
-            Event::Start(tag)
-        }
-        Event::End(TagEnd::Image) => {
-            image = image.saturating_sub(1);
-            Event::End(TagEnd::Image)
-        }
-        Event::Text(t) if code == 0 && image == 0 => Event::Text(text(t)),
-        other => other,
     })
 }
 
@@ -132,21 +108,6 @@ pub fn mentions_in_html(html: &str) -> Vec<i64> {
     ids
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Renders `markdown` to safe HTML; each mention of an id in `names` (existing, active
 /// members, id → display name) becomes a mention span, other `<@…>` stay as written.
 pub fn render(markdown: &str, names: &HashMap<i64, String>) -> String {
@@ -177,9 +138,7 @@ pub fn render(markdown: &str, names: &HashMap<i64, String>) -> String {
         out.push_str(&t[last..]);
         CowStr::from(out)
     });
-    let mut raw = String::with_capacity(cleaned.len() * 3 / 2);
-    html::push_html(&mut raw, events);
-    let safe = base_cleaner().clean(&raw).to_string();
+    let safe = markdown::render_events(events, Profile::Standard);
     if !safe.contains(OPEN) {
         return safe;
     }
@@ -196,14 +155,14 @@ pub fn render(markdown: &str, names: &HashMap<i64, String>) -> String {
         match id.and_then(|id| names.get(&id).map(|n| (id, n))) {
             Some((id, name)) => out.push_str(&format!(
                 "<span class=\"mention\" data-user-id=\"{id}\">@{}</span>",
-                escape(name)
+                escape_html(name)
             )),
-            None => out.push_str(&escape(&format!("<@{}>", &after[..close]))),
+            None => out.push_str(&escape_html(&format!("<@{}>", &after[..close]))),
         }
         rest = &after[close + CLOSE.len_utf8()..];
     }
     out.push_str(rest);
-    mention_cleaner().clean(&out).to_string()
+    markdown::clean(&out, Profile::Mentions)
 }
 
 #[cfg(test)]

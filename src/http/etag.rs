@@ -1,4 +1,9 @@
-//! Entity tags for single-resource answers, and `If-None-Match`.
+//! Entity tags for single-resource answers, `If-None-Match` and the `If-Match`
+//! precondition.
+//!
+//! A resource that carries an `ETag` has an integer `version` column that every change
+//! bumps (and a write that changes nothing does not); its tag is [`versioned`], so a
+//! precondition is checked against the stored row without rendering any view.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
@@ -14,8 +19,44 @@ pub fn of(body: &[u8]) -> String {
     format!("\"{hex}\"")
 }
 
+/// The entity tag of version `version` of the resource `kind` `id`, in `lang` when the
+/// answer is localised (one tag per language, so a cache never mixes languages).
+pub fn versioned(kind: &str, id: i64, version: i64, lang: Option<&str>) -> String {
+    match lang {
+        Some(lang) => format!("\"{kind}-{id}-v{version}-{lang}\""),
+        None => format!("\"{kind}-{id}-v{version}\""),
+    }
+}
+
+/// `Ok` unless the caller sent an `If-Match` that names no tag of version `version` of
+/// `kind` `id` (in any language): then 412 `precondition_failed`. Checked against the
+/// stored row, inside the write transaction, before anything changes.
+pub fn check_version(
+    if_match: Option<&IfMatch>,
+    kind: &str,
+    id: i64,
+    version: i64,
+) -> Result<(), ApiError> {
+    let Some(cond) = if_match else {
+        return Ok(());
+    };
+    let exact = versioned(kind, id, version, None);
+    let localised = format!("\"{kind}-{id}-v{version}-");
+    let ok = match cond {
+        IfMatch::Any => true,
+        IfMatch::Tags(tags) => tags
+            .iter()
+            .any(|t| *t == exact || (t.starts_with(&localised) && t.ends_with('"'))),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::PreconditionFailed)
+    }
+}
+
 /// Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 says).
-fn none_match(req: &HttpRequest, etag: &str) -> bool {
+pub fn none_match(req: &HttpRequest, etag: &str) -> bool {
     let Some(value) = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -116,6 +157,23 @@ impl IfMatch {
 mod tests {
     use super::*;
     use actix_web::test::TestRequest;
+
+    #[test]
+    fn if_match_accepts_the_version_in_any_language() {
+        let tags = |v: &str| IfMatch::from_header(Some(v.as_bytes()));
+        assert!(check_version(None, "course", 7, 3).is_ok());
+        assert!(check_version(tags("*").as_ref(), "course", 7, 3).is_ok());
+        assert!(check_version(tags("\"course-7-v3\"").as_ref(), "course", 7, 3).is_ok());
+        assert!(check_version(tags("\"x\", \"course-7-v3-fil\"").as_ref(), "course", 7, 3).is_ok());
+        assert!(check_version(tags("\"course-7-v2\"").as_ref(), "course", 7, 3).is_err());
+        assert!(check_version(tags("\"course-7-v33\"").as_ref(), "course", 7, 3).is_err());
+        assert!(check_version(tags("\"course-17-v3\"").as_ref(), "course", 7, 3).is_err());
+        assert!(check_version(tags("W/\"course-7-v3\"").as_ref(), "course", 7, 3).is_err());
+        assert_eq!(
+            versioned("course", 7, 3, Some("fil")),
+            "\"course-7-v3-fil\""
+        );
+    }
 
     #[test]
     fn if_none_match_compares_weakly_and_accepts_lists() {

@@ -1,11 +1,15 @@
-//! Shared HTTP plumbing: request ids, observation middleware, metrics, pagination, caching.
+//! Shared HTTP plumbing: the response helper, preconditions, language negotiation,
+//! pagination, query parsing, request ids, observation middleware, metrics.
 
 pub mod etag;
 pub mod json;
+pub mod language;
 pub mod metrics;
 pub mod middleware;
 pub mod pagination;
+pub mod query;
 pub mod request_id;
+pub mod response;
 
 use std::cell::RefCell;
 

@@ -8,6 +8,48 @@ use utoipa::ToSchema;
 
 use crate::error::ApiError;
 
+/// The format of a timestamp inside a cursor: microseconds, as stored.
+const TIME_KEY_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6f";
+
+/// A timestamp sort key: in a cursor it is written to the microsecond, so a page never
+/// repeats or skips rows that share a second. Use `PageRequest<TimeKey>` for lists sorted
+/// by a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TimeKey(pub chrono::NaiveDateTime);
+
+impl Serialize for TimeKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.format(TIME_KEY_FORMAT))
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        chrono::NaiveDateTime::parse_from_str(&raw, TIME_KEY_FORMAT)
+            .map(Self)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl TimeKey {
+    /// The key as text, for sort keys that mix times with other text.
+    pub fn text(at: chrono::NaiveDateTime) -> String {
+        at.format(TIME_KEY_FORMAT).to_string()
+    }
+
+    /// Reads [`TimeKey::text`] back; 400 `invalid_cursor` when it is not one.
+    pub fn parse_text(raw: &str) -> Result<chrono::NaiveDateTime, ApiError> {
+        chrono::NaiveDateTime::parse_from_str(raw, TIME_KEY_FORMAT).map_err(|_| {
+            ApiError::invalid_query(
+                "cursor",
+                "invalid_cursor",
+                "is not a cursor this list gave out",
+            )
+        })
+    }
+}
+
 /// Page size when the caller gives none.
 pub const DEFAULT_LIMIT: u32 = 20;
 /// Largest page a caller may ask for.
@@ -137,6 +179,26 @@ mod tests {
         let next =
             PageRequest::<String>::parse(Some(2), page.next_cursor.as_deref(), "name").unwrap();
         assert_eq!(next.after, Some(("b".to_owned(), 2)));
+    }
+
+    #[test]
+    fn time_keys_keep_microseconds() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 3, 1)
+            .unwrap()
+            .and_hms_micro_opt(9, 30, 0, 123_456)
+            .unwrap();
+        let req = PageRequest::<TimeKey>::parse(Some(1), None, "-created_at").unwrap();
+        let page = req.finish(
+            vec![(TimeKey(at), 1), (TimeKey(at), 2)],
+            "-created_at",
+            |r| *r,
+            |r| r.1,
+        );
+        let next =
+            PageRequest::<TimeKey>::parse(Some(1), page.next_cursor.as_deref(), "-created_at")
+                .unwrap();
+        assert_eq!(next.after, Some((TimeKey(at), 1)));
+        assert_eq!(TimeKey::parse_text(&TimeKey::text(at)).unwrap(), at);
     }
 
     #[test]

@@ -3,21 +3,7 @@
 
 use crate::learning::dto::CertificateResponse;
 
-/// `text` safe inside HTML text and quoted attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::types::markdown::escape_html as escape;
 
 const STYLE: &str = "\
 @page { size: A4 landscape; margin: 12mm; }

@@ -14,7 +14,6 @@ use std::collections::{HashMap, HashSet};
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
-use crate::courses::markdown::to_safe_html;
 use crate::db::schema::{
     communities, community_members, courses, moderation_log, notifications, post_flags,
     post_reactions, post_revisions, posts, thread_reads, thread_subscriptions, thread_tags,
@@ -22,6 +21,7 @@ use crate::db::schema::{
 };
 use crate::db::{Db, DbConn, now, write_transaction};
 use crate::error::ApiError;
+use crate::types::markdown::{escape_html, to_safe_html};
 
 /// What a community seed run added.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -244,22 +244,6 @@ fn existing_slugs(conn: &mut DbConn, slugs: &[String]) -> QueryResult<HashSet<St
         .collect())
 }
 
-/// HTML-escapes text for an element or an attribute.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(ch),
-        }
-    }
-    out
-}
-
 /// Renders a demo post's Markdown like the forums do: sanitised HTML, and each `<@id>`
 /// mention as `<span class="mention" data-user-id="id">@Name</span>`.
 fn render(body: &str, names: &HashMap<i64, String>) -> String {
@@ -271,7 +255,7 @@ fn render(body: &str, names: &HashMap<i64, String>) -> String {
                 &written,
                 &format!(
                     "<span class=\"mention\" data-user-id=\"{id}\">@{}</span>",
-                    escape(name)
+                    escape_html(name)
                 ),
             );
         }
@@ -1938,10 +1922,10 @@ fn scale_post(
         let html = match body.split_once("\n\n") {
             Some((quote, rest)) if quote_post_id.is_some() => format!(
                 "<blockquote>\n<p>{}</p>\n</blockquote>\n<p>{}</p>\n",
-                escape(quote.trim_start_matches("> ")),
-                escape(rest)
+                escape_html(quote.trim_start_matches("> ")),
+                escape_html(rest)
             ),
-            _ => format!("<p>{}</p>\n", escape(&body)),
+            _ => format!("<p>{}</p>\n", escape_html(&body)),
         };
         (body, html)
     };
@@ -2166,7 +2150,7 @@ mod tests {
             html.contains("<span class=\"mention\" data-user-id=\"7\">@Ana &lt;Cruz&gt;</span>")
         );
         assert!(html.contains("&lt;@8&gt;"));
-        assert_eq!(escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&#39;");
+        assert_eq!(escape_html("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&#39;");
         let p = scale_post(
             (1, 1, 1),
             false,

@@ -1,10 +1,17 @@
-//! Domain value types that can only hold valid values.
+//! Domain value types that can only hold valid values: ids, vocabularies, text, language,
+//! email, Markdown, secrets.
 
 mod country;
 mod email;
+pub mod ids;
 mod language;
+pub mod markdown;
+pub mod secret;
 pub mod text;
+pub mod vocab;
 
 pub use country::CountryCode;
 pub use email::Email;
+pub use ids::*;
 pub use language::LanguageTag;
+pub use secret::Secret;

@@ -569,7 +569,7 @@ async fn public_profiles_hide_private_fields_and_need_a_login() {
     assert_problem(
         app.get(&format!("/api/v1/users/{target}")).await,
         401,
-        "missing_token",
+        "login_required",
     )
     .await;
     let res = app
@@ -738,7 +738,7 @@ mod tokens {
                 .unwrap()
                 .starts_with("Bearer")
         );
-        assert_problem(res, 401, "missing_token").await;
+        assert_problem(res, 401, "login_required").await;
     }
 
     fn base64_url(text: &str) -> String {

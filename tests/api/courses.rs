@@ -119,7 +119,7 @@ async fn trainers_author_their_own_courses_and_coordinators_publish() {
     let res = app
         .post_json("/api/v1/courses", &course_body("a", "A"))
         .await;
-    assert_problem(res, 401, "missing_token").await;
+    assert_problem(res, 401, "login_required").await;
     let res = send(
         &app,
         Method::POST,
@@ -216,7 +216,7 @@ async fn trainers_author_their_own_courses_and_coordinators_publish() {
         .send()
         .await
         .unwrap();
-    assert_problem(res, 401, "missing_token").await;
+    assert_problem(res, 401, "login_required").await;
 
     // Only coordinators publish.
     let res = send(
@@ -450,7 +450,7 @@ async fn bad_input_is_refused() {
     let res = app.get("/api/v1/courses?lang=english").await;
     assert_problem(res, 400, "invalid_query").await;
     let res = app.get("/api/v1/courses?status=draft").await;
-    assert_problem(res, 401, "missing_token").await;
+    assert_problem(res, 401, "login_required").await;
 }
 
 #[tokio::test]
@@ -590,7 +590,7 @@ async fn modules_and_lessons_are_ordered_in_one_request() {
             &json!({"title": "Mine"}),
         )
         .await;
-    assert_problem(res, 401, "missing_token").await;
+    assert_problem(res, 401, "login_required").await;
     // The module of a draft is hidden like the draft.
     assert_eq!(
         app.get(&format!("/api/v1/modules/{m1}")).await.status(),
@@ -748,7 +748,7 @@ async fn members_only_lessons_need_enrolment() {
     assert_eq!(status, 200);
     assert_eq!(outline["modules"][0]["lessons"][0]["title"], "Secret");
 
-    assert_problem(app.get(&path).await, 401, "missing_token").await;
+    assert_problem(app.get(&path).await, 401, "login_required").await;
     let res = send(&app, Method::GET, &path, &member.token, None).await;
     assert_problem(res, 403, "not_enrolled").await;
     for user in [&trainer, &coordinator] {
@@ -789,7 +789,7 @@ async fn members_only_lessons_need_enrolment() {
     assert_problem(
         app.get(&format!("/api/v1/courses/{id}/lessons")).await,
         401,
-        "missing_token",
+        "login_required",
     )
     .await;
 

@@ -189,7 +189,7 @@ async fn learning_enrol_unenrol_and_enrol_again() {
     let path = format!("/api/v1/courses/{}/enrolments", course.id);
 
     let res = app.client.post(app.url(&path)).send().await.unwrap();
-    assert_problem(res, 401, "missing_token").await;
+    assert_problem(res, 401, "login_required").await;
 
     let res = send(&app, Method::POST, &path, &member).await;
     assert_eq!(res.status().as_u16(), 201);

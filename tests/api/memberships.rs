@@ -317,7 +317,7 @@ async fn leaders_and_coordinators_list_members_and_requests() {
         assert_problem(res, 403, "forbidden").await;
     }
     let res = app.get(&memberships(org)).await;
-    assert_problem(res, 401, "missing_token").await;
+    assert_problem(res, 401, "login_required").await;
     // Nor see someone else's membership.
     let res = call(
         &app,
@@ -459,7 +459,7 @@ async fn joining_needs_a_login_and_an_existing_organisation() {
         .send()
         .await
         .unwrap();
-    assert_problem(res, 401, "missing_token").await;
+    assert_problem(res, 401, "login_required").await;
     let member = app.user("member").await;
     assert_problem(join(&app, 999_999, &member).await, 404, "not_found").await;
     let res = call(&app, Method::PUT, &memberships(org), &member).await;

@@ -263,7 +263,7 @@ async fn only_coordinators_and_admins_write() {
             .send()
             .await
             .unwrap();
-        let res = assert_problem(res, 401, "missing_token").await;
+        let res = assert_problem(res, 401, "login_required").await;
         assert!(res["detail"].is_string());
         for role in ["member", "trainer"] {
             let user = app.user(role).await;

@@ -1,4 +1,10 @@
-//! The reader's languages (`?lang=` or `Accept-Language`) and the choice of a translation.
+//! The reader's languages and the choice of a translation: the one negotiation every
+//! localised answer uses.
+//!
+//! The order is `?lang=`, then `Accept-Language`, then the reader's own
+//! `preferred_language` ([`Preferences::or_preferred`]), then each text's default
+//! language. A localised answer says which language it returned with `Content-Language`
+//! and `Vary: Accept-Language` (see [`crate::http::response::Reply::language`]).
 
 use actix_web::HttpRequest;
 use actix_web::http::header;
@@ -64,6 +70,33 @@ impl Preferences {
             }
         }
         Self(tags)
+    }
+
+    /// When the request named no language, the reader's own preferred language (from
+    /// their profile), so that a logged-in reader gets their language everywhere.
+    pub fn or_preferred(self, preferred: Option<&str>) -> Self {
+        match preferred {
+            Some(lang) if self.0.is_empty() => Self(vec![lang.to_owned()]),
+            _ => self,
+        }
+    }
+
+    /// Exactly one language (a translation's own, to render it as it is).
+    pub fn only(lang: &str) -> Self {
+        Self(vec![lang.to_owned()])
+    }
+
+    /// The element of `items` in the language these preferences pick among them (see
+    /// [`Preferences::pick`]); `lang` gives an item's language.
+    pub fn pick_item<'a, T>(
+        &self,
+        items: &'a [T],
+        lang: impl Fn(&T) -> &str,
+        default: &str,
+    ) -> Option<&'a T> {
+        let langs: Vec<String> = items.iter().map(|i| lang(i).to_owned()).collect();
+        let chosen = self.pick(&langs, default)?;
+        items.iter().find(|i| lang(i) == chosen)
     }
 
     /// The first language asked for, if any.

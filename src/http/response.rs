@@ -1,0 +1,163 @@
+//! The one response helper: status, body, `ETag`, `Location`, `Content-Language`, caching.
+//!
+//! A handler returns `Result<Reply<T>, ApiError>`. For a `GET` with an `ETag`, a matching
+//! `If-None-Match` answers 304 without a body. A localised answer names its language
+//! (`Content-Language`) and varies with `Accept-Language`.
+
+use actix_web::body::BoxBody;
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, Responder};
+use serde::Serialize;
+
+use crate::error::ApiError;
+use crate::http::etag;
+
+/// A JSON answer and its headers.
+#[derive(Debug)]
+#[must_use]
+pub struct Reply<T> {
+    status: StatusCode,
+    body: T,
+    etag: Option<String>,
+    location: Option<String>,
+    language: Option<String>,
+    private: bool,
+}
+
+impl<T: Serialize> Reply<T> {
+    /// 200 with `body`.
+    pub fn ok(body: T) -> Self {
+        Self::with_status(StatusCode::OK, body)
+    }
+
+    /// 201 with the created `body`, readable at `location`.
+    pub fn created(body: T, location: impl Into<String>) -> Self {
+        Self::with_status(StatusCode::CREATED, body).location(location)
+    }
+
+    /// `status` with `body`.
+    pub fn with_status(status: StatusCode, body: T) -> Self {
+        Self {
+            status,
+            body,
+            etag: None,
+            location: None,
+            language: None,
+            private: false,
+        }
+    }
+
+    /// Adds an entity tag (from [`etag::versioned`]).
+    pub fn etag(mut self, tag: impl Into<String>) -> Self {
+        self.etag = Some(tag.into());
+        self
+    }
+
+    /// Adds a `Location`.
+    pub fn location(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
+        self
+    }
+
+    /// Names the language of a localised answer: `Content-Language` and
+    /// `Vary: Accept-Language`.
+    pub fn language(mut self, lang: impl Into<String>) -> Self {
+        self.language = Some(lang.into());
+        self
+    }
+
+    /// Personal data or credentials: `Cache-Control: no-store`.
+    pub fn private(mut self) -> Self {
+        self.private = true;
+        self
+    }
+
+    fn into_response(self, req: &HttpRequest) -> Result<HttpResponse, ApiError> {
+        let cache = if self.private { "no-store" } else { "no-cache" };
+        let mut res = HttpResponse::build(self.status);
+        res.insert_header((header::CACHE_CONTROL, cache));
+        if let Some(lang) = &self.language {
+            res.insert_header((header::CONTENT_LANGUAGE, lang.as_str()))
+                .insert_header((header::VARY, "Accept-Language"));
+        }
+        if let Some(tag) = &self.etag {
+            res.insert_header((header::ETAG, tag.as_str()));
+            let safe = matches!(*req.method(), Method::GET | Method::HEAD);
+            if safe && self.status == StatusCode::OK && etag::none_match(req, tag) {
+                return Ok(HttpResponse::NotModified()
+                    .insert_header((header::ETAG, tag.as_str()))
+                    .insert_header((header::CACHE_CONTROL, cache))
+                    .finish());
+            }
+        }
+        if let Some(location) = self.location {
+            res.insert_header((header::LOCATION, location));
+        }
+        let body = serde_json::to_vec(&self.body).map_err(ApiError::internal)?;
+        Ok(res.content_type("application/json").body(body))
+    }
+}
+
+impl<T: Serialize> Responder for Reply<T> {
+    type Body = BoxBody;
+
+    fn respond_to(self, req: &HttpRequest) -> HttpResponse {
+        self.into_response(req)
+            .unwrap_or_else(|err| actix_web::ResponseError::error_response(&err))
+    }
+}
+
+/// 204 No Content: what a `DELETE` (or an action without a body) answers.
+pub fn no_content() -> HttpResponse {
+    HttpResponse::NoContent().finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::to_bytes;
+    use actix_web::test::TestRequest;
+
+    #[actix_web::test]
+    async fn sends_the_headers_it_is_given() {
+        let req = TestRequest::post().to_http_request();
+        let res = Reply::created(serde_json::json!({"id": 1}), "/api/v1/things/1")
+            .etag("\"t-1-v1\"")
+            .language("fil")
+            .respond_to(&req);
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let h = res.headers();
+        assert_eq!(h.get(header::LOCATION).unwrap(), "/api/v1/things/1");
+        assert_eq!(h.get(header::ETAG).unwrap(), "\"t-1-v1\"");
+        assert_eq!(h.get(header::CONTENT_LANGUAGE).unwrap(), "fil");
+        assert_eq!(h.get(header::VARY).unwrap(), "Accept-Language");
+        assert_eq!(
+            to_bytes(res.into_body()).await.unwrap().as_ref(),
+            b"{\"id\":1}"
+        );
+    }
+
+    #[actix_web::test]
+    async fn a_get_the_caller_has_is_304_and_a_write_never_is() {
+        let get = TestRequest::get()
+            .insert_header((header::IF_NONE_MATCH, "\"t-1-v1\""))
+            .to_http_request();
+        let res = Reply::ok(1).etag("\"t-1-v1\"").respond_to(&get);
+        assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+        let patch = TestRequest::patch()
+            .insert_header((header::IF_NONE_MATCH, "\"t-1-v1\""))
+            .to_http_request();
+        let res = Reply::ok(1).etag("\"t-1-v1\"").respond_to(&patch);
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+
+    #[actix_web::test]
+    async fn private_answers_are_not_stored() {
+        let req = TestRequest::get().to_http_request();
+        let res = Reply::ok(1).private().respond_to(&req);
+        assert_eq!(
+            res.headers().get(header::CACHE_CONTROL).unwrap(),
+            "no-store"
+        );
+    }
+}

@@ -1,0 +1,101 @@
+//! Id newtypes: a member id can never be passed where a course id is meant.
+//!
+//! On the wire and in the database an id is a plain integer (`BIGINT`). In an OpenAPI
+//! schema, write `#[schema(value_type = i64)]` on a DTO field of an id type (no id type
+//! implements `ToSchema`, so forgetting it does not compile).
+
+/// Declares id newtypes over `i64`, mapped to `BIGINT`.
+#[macro_export]
+macro_rules! id_types {
+    ($( $(#[$meta:meta])* $name:ident ),+ $(,)?) => {$(
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            ::serde::Serialize, ::serde::Deserialize,
+            ::diesel::expression::AsExpression, ::diesel::deserialize::FromSqlRow,
+        )]
+        #[serde(transparent)]
+        #[diesel(sql_type = ::diesel::sql_types::BigInt)]
+        pub struct $name(pub i64);
+
+        impl $name {
+            /// The plain integer.
+            pub const fn get(self) -> i64 {
+                self.0
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl From<$name> for i64 {
+            fn from(id: $name) -> i64 {
+                id.0
+            }
+        }
+
+        impl<DB> ::diesel::serialize::ToSql<::diesel::sql_types::BigInt, DB> for $name
+        where
+            DB: ::diesel::backend::Backend,
+            i64: ::diesel::serialize::ToSql<::diesel::sql_types::BigInt, DB>,
+        {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut ::diesel::serialize::Output<'b, '_, DB>,
+            ) -> ::diesel::serialize::Result {
+                <i64 as ::diesel::serialize::ToSql<::diesel::sql_types::BigInt, DB>>::to_sql(
+                    &self.0, out,
+                )
+            }
+        }
+
+        impl<DB> ::diesel::deserialize::FromSql<::diesel::sql_types::BigInt, DB> for $name
+        where
+            DB: ::diesel::backend::Backend,
+            i64: ::diesel::deserialize::FromSql<::diesel::sql_types::BigInt, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> ::diesel::deserialize::Result<Self> {
+                <i64 as ::diesel::deserialize::FromSql<::diesel::sql_types::BigInt, DB>>::from_sql(
+                    bytes,
+                )
+                .map(Self)
+            }
+        }
+    )+};
+}
+
+id_types! {
+    /// An account.
+    UserId,
+    /// An organisation of the directory.
+    OrganisationId,
+    /// A membership of an account in an organisation.
+    MembershipId,
+    /// A course.
+    CourseId,
+    /// A module of a course.
+    ModuleId,
+    /// A lesson of a module.
+    LessonId,
+    /// An enrolment of a learner in a course.
+    EnrolmentId,
+    /// An issued certificate.
+    CertificateId,
+    /// A community of practice.
+    CommunityId,
+    /// A thread of a community.
+    ThreadId,
+    /// A post of a thread.
+    PostId,
+    /// A flag raised on a post or thread.
+    FlagId,
+    /// A notification.
+    NotificationId,
+    /// A queued email.
+    EmailId,
+    /// A staff invitation.
+    InvitationId,
+}
