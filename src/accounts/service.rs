@@ -10,7 +10,7 @@ use crate::auth::tokens::{hash_token, new_opaque_token};
 use crate::auth::{AuthUser, Role};
 use crate::db::{DbConn, now};
 use crate::email::{OutgoingEmail, Template, enqueue};
-use crate::error::{ApiError, Fields};
+use crate::error::{ApiError, FieldError, Fields};
 use crate::organisations::repo as organisations;
 use crate::state::AppState;
 use crate::types::{CountryCode, Email, LanguageTag};
