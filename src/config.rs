@@ -41,6 +41,8 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     /// Trust `X-Forwarded-For` for the client address (set only behind a reverse proxy).
     pub trust_proxy: bool,
+    /// A separate address for `/metrics`; when set, the main address does not serve it.
+    pub metrics_bind: Option<String>,
 }
 
 impl Config {
@@ -128,6 +130,7 @@ impl Config {
         };
         Ok(Self {
             trust_proxy,
+            metrics_bind: get("BAYANIHAN_METRICS_BIND"),
             public_url: public_url.trim_end_matches('/').to_owned(),
             smtp_url,
             email_from: get("BAYANIHAN_EMAIL_FROM")

@@ -86,11 +86,11 @@ fn main() -> ExitCode {
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(err) => {
-            eprintln!("bayanihan: configuration error: {err:#}");
+            say(&format!("bayanihan: configuration error: {err:#}"));
             return ExitCode::from(2);
         }
     };
-    telemetry::init(config.log_format);
+    let _logs = telemetry::init(config.log_format);
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(&config),
         Command::Migrate => migrate(&config),
@@ -105,10 +105,17 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!(error = %format!("{err:#}"), "bayanihan failed");
-            eprintln!("bayanihan: {err:#}");
+            say(&format!("bayanihan: {err:#}"));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes a line to standard error; when stderr is gone (closed pipe, full disk) the line is
+/// lost, but the command still ends with its own exit code rather than a panic.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 fn serve(config: &Config) -> anyhow::Result<()> {
@@ -169,7 +176,7 @@ fn create_user(config: &Config, email: &str, name: &str, role: &str) -> anyhow::
     let password = match std::env::var("BAYANIHAN_ADMIN_PASSWORD") {
         Ok(p) if !p.is_empty() => p,
         _ => {
-            eprintln!("password (min. 10 characters), then Enter:");
+            say("password (min. 10 characters), then Enter:");
             let mut line = String::new();
             std::io::stdin().read_line(&mut line)?;
             line.trim_end_matches(['\r', '\n']).to_owned()

@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::email::EmailSettings;
 use crate::error::{self, ApiError};
+use crate::http::metrics::Metrics;
 use crate::http::middleware::observe;
 use crate::state::AppState;
 use crate::{accounts, health, openapi, organisations};
@@ -24,6 +25,8 @@ pub const MAX_JSON_BYTES: usize = 256 * 1024;
 pub struct Application {
     port: u16,
     server: Server,
+    /// The `/metrics` listener on `BAYANIHAN_METRICS_BIND`, when set.
+    metrics: Option<(u16, Server)>,
 }
 
 impl Application {
@@ -52,6 +55,10 @@ impl Application {
         let addr = listener.local_addr()?;
         let worker_db = db.clone();
         let state = AppState::new(config, db)?;
+        let metrics = match &config.metrics_bind {
+            Some(bind) => Some(metrics_server(bind, state.metrics.clone())?),
+            None => None,
+        };
         let server = HttpServer::new(move || app(state.clone()))
             .workers(config.workers)
             // Signals are handled by `Signals` (see `run_until_signalled`), installed before the address is logged.
@@ -65,6 +72,7 @@ impl Application {
         Ok(Self {
             port: addr.port(),
             server,
+            metrics,
         })
     }
 
@@ -73,24 +81,61 @@ impl Application {
         self.port
     }
 
+    /// The port of the `/metrics` listener, when `BAYANIHAN_METRICS_BIND` is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
+    }
+
     /// Serves until stopped (see [`Application::run_until_signalled`]).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        match self.metrics {
+            Some((_, metrics)) => {
+                let (main, metrics) = futures_util::future::join(self.server, metrics).await;
+                main.and(metrics)
+            }
+            None => self.server.await,
+        }
     }
 
     /// Serves until SIGINT or SIGTERM arrives, then lets in-flight requests finish.
     pub async fn run_until_signalled(self, signals: Signals) -> std::io::Result<()> {
         let handle = self.server.handle();
+        let metrics = self.metrics.as_ref().map(|(_, server)| server.handle());
         actix_web::rt::spawn(async move {
             let name = signals.recv().await;
             tracing::info!(
                 signal = name,
                 "shutting down; in-flight requests finish first"
             );
+            if let Some(metrics) = metrics {
+                metrics.stop(true).await;
+            }
             handle.stop(true).await;
         });
-        self.server.await
+        self.run_until_stopped().await
     }
+}
+
+/// The `/metrics` listener on its own address (one worker; nothing else is served there).
+fn metrics_server(bind: &str, metrics: Metrics) -> anyhow::Result<(u16, Server)> {
+    let listener = TcpListener::bind(bind)
+        .map_err(|e| anyhow::anyhow!("cannot listen on {bind} (BAYANIHAN_METRICS_BIND): {e}"))?;
+    let addr = listener.local_addr()?;
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(web::Data::new(metrics.clone()))
+            .service(crate::http::resource("/metrics").get(health::metrics_listener))
+            .default_service(web::to(|| async {
+                Err::<HttpResponse, _>(ApiError::NotFound)
+            }))
+    })
+    .workers(1)
+    .disable_signals()
+    .shutdown_timeout(5)
+    .listen(listener)?
+    .run();
+    tracing::info!(address = %addr, "metrics on http://{addr}/metrics");
+    Ok((addr.port(), server))
 }
 
 /// SIGINT and SIGTERM listeners, registered before the server starts so that no

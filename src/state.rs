@@ -18,6 +18,9 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// Origins allowed by CORS.
     pub cors_origins: Vec<String>,
+    /// `/metrics` has an address of its own (`BAYANIHAN_METRICS_BIND`), so the main one
+    /// does not serve it.
+    pub metrics_elsewhere: bool,
 }
 
 /// Everything the handlers share.
@@ -44,6 +47,7 @@ impl AppState {
                 public_url: config.public_url.clone(),
                 trust_proxy: config.trust_proxy,
                 cors_origins: config.cors_origins.clone(),
+                metrics_elsewhere: config.metrics_bind.is_some(),
             }),
         })
     }
@@ -62,6 +66,7 @@ impl AppState {
                 public_url: "http://127.0.0.1:8080".to_owned(),
                 trust_proxy: false,
                 cors_origins: Vec::new(),
+                metrics_elsewhere: false,
             }),
         })
     }

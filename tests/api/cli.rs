@@ -101,3 +101,117 @@ fn serve_on_port_zero_logs_its_address_and_exits_zero_on_sigterm() {
     let exit = child.wait().unwrap();
     assert_eq!(exit.code(), Some(0), "SIGTERM is a clean exit");
 }
+
+/// A free port on loopback (bound, then released for the child to take).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// GET `path` from 127.0.0.1:`port` over a fresh connection; the status and body.
+fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok()?;
+    let status = answer.get(9..12)?.parse().ok()?;
+    let body = answer.split_once("\r\n\r\n")?.1.to_owned();
+    Some((status, body))
+}
+
+/// Serves with standard error on `stderr`, makes requests that all log, checks that the
+/// lines it could not write are counted, and that SIGTERM still ends it cleanly.
+fn keeps_serving_with_stderr(stderr: Stdio, close_pipe: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = Command::new(BIN)
+        .arg("serve")
+        .env("BAYANIHAN_DATA_DIR", dir.path())
+        .env("BAYANIHAN_BIND", format!("127.0.0.1:{port}"))
+        .env("BAYANIHAN_WORKERS", "1")
+        .env("RUST_LOG", "info")
+        .env_remove("DATABASE_URL")
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    if close_pipe {
+        drop(child.stderr.take());
+    }
+    let mut up = false;
+    for _ in 0..300 {
+        if http_get(port, "/health/live").is_some_and(|(s, _)| s == 200) {
+            up = true;
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the server died while starting: {:?}",
+            child.try_wait()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(up, "the server answers");
+    for i in 0..50 {
+        let (status, _) = http_get(port, &format!("/health/live?n={i}")).expect("an answer");
+        assert_eq!(status, 200);
+    }
+    let (status, metrics) = http_get(port, "/metrics").expect("an answer");
+    assert_eq!(status, 200);
+    let dropped: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("log_lines_dropped_total "))
+        .expect("the dropped-lines counter")
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(dropped > 0, "lines that could not be written are counted");
+    assert!(child.try_wait().unwrap().is_none(), "still running");
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut exit = None;
+    for _ in 0..300 {
+        if let Some(status) = child.try_wait().unwrap() {
+            exit = Some(status);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let Some(exit) = exit else {
+        let _ = child.kill();
+        panic!("the server did not stop on SIGTERM");
+    };
+    assert_eq!(
+        exit.code(),
+        Some(0),
+        "SIGTERM is a clean exit, not an abort"
+    );
+}
+
+#[test]
+fn logging_to_a_full_disk_never_stops_the_server() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    keeps_serving_with_stderr(Stdio::from(full), false);
+}
+
+#[test]
+fn logging_to_a_closed_pipe_never_stops_the_server() {
+    keeps_serving_with_stderr(Stdio::piped(), true);
+}

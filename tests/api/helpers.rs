@@ -18,6 +18,8 @@ pub struct TestApp {
     pub db: Db,
     /// The app's data folder (emails land in `outbox/` under it).
     pub data_dir: tempfile::TempDir,
+    /// `http://127.0.0.1:PORT` of the metrics listener, when [`Options::metrics_bind`] was set.
+    pub metrics_address: Option<String>,
     _database: TestDatabase,
 }
 
@@ -27,6 +29,8 @@ pub struct Options {
     pub cors_origins: Vec<String>,
     /// An SMTP server for the email worker; `None` writes `.eml` files under `data_dir/outbox/`.
     pub smtp_url: Option<String>,
+    /// `BAYANIHAN_METRICS_BIND`.
+    pub metrics_bind: Option<String>,
 }
 
 /// Starts the app on a fresh, migrated database.
@@ -54,6 +58,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         email_from: "Bayanihan <no-reply@bayanihan.test>".to_owned(),
         jwt_secret: Some("test-secret-that-is-long-enough-for-hs256!".to_owned()),
         trust_proxy: false,
+        metrics_bind: options.metrics_bind,
     };
     // The email worker at test pace: emails go out within a blink, and retries come fast.
     let mut email = EmailSettings::from_config(&config).expect("email settings are valid");
@@ -61,6 +66,9 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     email.backoff_base = Duration::from_millis(100);
     let app = Application::build_with_email(&config, db.clone(), email).expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = app
+        .metrics_port()
+        .map(|port| format!("http://127.0.0.1:{port}"));
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .no_gzip()
@@ -71,6 +79,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         client,
         db,
         data_dir,
+        metrics_address,
         _database: database,
     }
 }
@@ -152,7 +161,8 @@ fn init_logs() {
     static ONCE: OnceLock<()> = OnceLock::new();
     ONCE.get_or_init(|| {
         if std::env::var_os("TEST_LOG").is_some() {
-            bayanihan::telemetry::init(LogFormat::Pretty);
+            // The writer thread lives as long as the test process.
+            std::mem::forget(bayanihan::telemetry::init(LogFormat::Pretty));
         }
     });
 }

@@ -221,3 +221,121 @@ async fn docs_page_is_served_without_the_internet() {
         .unwrap();
     assert_eq!(res.headers().get("location").unwrap(), "/docs/");
 }
+
+/// The number of series in a metrics body (lines that are not comments).
+fn series(text: &str) -> usize {
+    text.lines().filter(|l| !l.starts_with('#')).count()
+}
+
+#[tokio::test]
+async fn invented_methods_and_paths_do_not_grow_the_metrics() {
+    let app = spawn_app().await;
+    let invented = |i: usize| reqwest::Method::from_bytes(format!("INVENT{i}").as_bytes()).unwrap();
+    // One of each kind first, and two reads, so every series that will exist exists.
+    for path in ["/health/live", "/no-such-path-0"] {
+        let res = app
+            .client
+            .request(invented(0), app.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_client_error());
+    }
+    app.get("/metrics").await;
+    let before = app.get("/metrics").await.text().await.unwrap();
+    for i in 1..=50 {
+        for path in ["/health/live".to_owned(), format!("/no-such-path-{i}")] {
+            let res = app
+                .client
+                .request(invented(i), app.url(&path))
+                .send()
+                .await
+                .unwrap();
+            assert!(res.status().is_client_error(), "{path}");
+        }
+    }
+    let after = app.get("/metrics").await.text().await.unwrap();
+    assert_eq!(series(&after), series(&before), "{after}");
+    assert!(!after.contains("INVENT"), "{after}");
+    assert!(!after.contains("no-such-path"), "{after}");
+    assert!(
+        after.contains(
+            r#"http_requests_total{method="other",route="/health/live",status="405"} 51"#
+        ),
+        "{after}"
+    );
+    assert!(
+        after.contains(r#"http_requests_total{method="other",route="unmatched",status="404"} 51"#),
+        "{after}"
+    );
+}
+
+#[actix_web::test]
+async fn metrics_are_only_for_this_machine() {
+    use actix_web::test::{TestRequest, call_service, init_service};
+    let database = crate::helpers::TestDatabase::create();
+    let db = database.connect(2, std::time::Duration::from_secs(5));
+    db.migrate().unwrap();
+    let app = init_service(bayanihan::startup::app(
+        bayanihan::state::AppState::with_defaults(db).unwrap(),
+    ))
+    .await;
+    let get = |peer: &str| {
+        TestRequest::get()
+            .uri("/metrics")
+            .peer_addr(peer.parse().unwrap())
+    };
+    let res = call_service(&app, get("127.0.0.1:40000").to_request()).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let res = call_service(&app, get("[::1]:40000").to_request()).await;
+    assert_eq!(res.status().as_u16(), 200);
+    for outside in ["203.0.113.9:40000", "10.1.2.3:40000", "[2001:db8::1]:40000"] {
+        let res = call_service(&app, get(outside).to_request()).await;
+        assert_eq!(res.status().as_u16(), 404, "{outside}");
+        assert_eq!(
+            res.headers().get("content-type").unwrap(),
+            "application/problem+json"
+        );
+    }
+    // A reverse proxy on this machine connects from loopback, but says whom it forwards.
+    let res = call_service(
+        &app,
+        get("127.0.0.1:40000")
+            .insert_header(("X-Forwarded-For", "203.0.113.9"))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn metrics_have_their_own_address_when_configured() {
+    let app = spawn_app_with(Options {
+        metrics_bind: Some("127.0.0.1:0".to_owned()),
+        ..Options::default()
+    })
+    .await;
+    app.get("/health/live").await;
+    let res = app.get("/metrics").await;
+    assert_eq!(res.status().as_u16(), 404, "not on the main address");
+    let metrics = app.metrics_address.as_deref().expect("a metrics listener");
+    let res = app
+        .client
+        .get(format!("{metrics}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let text = res.text().await.unwrap();
+    assert!(
+        text.contains(r#"http_requests_total{method="GET",route="/health/live",status="200"} 1"#),
+        "{text}"
+    );
+    let res = app
+        .client
+        .get(format!("{metrics}/health/live"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 404, "nothing else is served there");
+}
