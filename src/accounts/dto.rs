@@ -248,10 +248,10 @@ pub struct MembershipResponse {
 impl From<(Membership, String)> for MembershipResponse {
     fn from((m, name): (Membership, String)) -> Self {
         Self {
-            organisation_id: m.organisation_id,
+            organisation_id: m.organisation_id.get(),
             organisation_name: name,
-            role: m.role,
-            status: m.status,
+            role: m.role.as_str().to_owned(),
+            status: m.status.as_str().to_owned(),
             created_at: m.created_at.and_utc(),
             updated_at: m.updated_at.and_utc(),
         }

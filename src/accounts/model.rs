@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{email_tokens, memberships, refresh_tokens, sessions, users};
+use crate::db::schema::{email_tokens, refresh_tokens, sessions, users};
 
 /// An account row.
 #[derive(Debug, Clone, Queryable)]
@@ -158,27 +158,5 @@ pub struct NewRefreshToken {
     pub expires_at: NaiveDateTime,
 }
 
-/// A membership of a user in an organisation.
-#[derive(Debug, Clone, Queryable)]
-pub struct Membership {
-    pub id: i64,
-    pub user_id: i64,
-    pub organisation_id: i64,
-    pub role: String,
-    pub status: String,
-    pub decided_by: Option<i64>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-/// A new membership request.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = memberships)]
-pub struct NewMembership {
-    pub user_id: i64,
-    pub organisation_id: i64,
-    pub role: String,
-    pub status: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
+/// Memberships belong to the organisations domain; accounts read them.
+pub use crate::organisations::model::{Membership, NewMembership};

@@ -11,9 +11,10 @@ use crate::auth::{AuthUser, Role};
 use crate::db::{DbConn, now};
 use crate::email::{OutgoingEmail, Template, enqueue};
 use crate::error::{ApiError, FieldError, Fields};
+use crate::organisations::model::MembershipStatus;
 use crate::organisations::repo as organisations;
 use crate::state::AppState;
-use crate::types::{CountryCode, Email, LanguageTag};
+use crate::types::{CountryCode, Email, LanguageTag, OrganisationId, UserId};
 
 /// Verification links live 48 hours.
 const VERIFY_TTL: TimeDelta = TimeDelta::hours(48);
@@ -187,7 +188,7 @@ pub async fn register(state: &AppState, req: RegisterRequest, ip: &str) -> Resul
                 });
             }
             if let Some(org) = organisation_id
-                && !organisations::exists(conn, org)?
+                && !organisations::exists(conn, OrganisationId(org))?
             {
                 return Err(ApiError::invalid_field(
                     "organisation_id",
@@ -219,14 +220,7 @@ pub async fn register(state: &AppState, req: RegisterRequest, ip: &str) -> Resul
             if let Some(org) = organisation_id {
                 repo::insert_membership(
                     conn,
-                    &NewMembership {
-                        user_id: user.id,
-                        organisation_id: org,
-                        role: "member".to_owned(),
-                        status: "pending".to_owned(),
-                        created_at: at,
-                        updated_at: at,
-                    },
+                    &NewMembership::request(UserId(user.id), OrganisationId(org), at),
                 )?;
             }
             send_verification(conn, &user, &public_url)?;
@@ -739,11 +733,11 @@ pub async fn public_profile(state: &AppState, id: i64) -> Result<PublicUserRespo
             let user = repo::find(conn, id)?;
             let organisations = repo::memberships_of(conn, id)?
                 .into_iter()
-                .filter(|(m, _)| m.status == "approved")
+                .filter(|(m, _)| m.status == MembershipStatus::Approved)
                 .map(|(m, name)| ProfileOrganisation {
-                    id: m.organisation_id,
+                    id: m.organisation_id.get(),
                     name,
-                    role: m.role,
+                    role: m.role.as_str().to_owned(),
                 })
                 .collect();
             Ok(PublicUserResponse {

@@ -18,10 +18,10 @@ use crate::courses::repo::{CatalogueFilter, CatalogueOrder};
 use crate::courses::service::{self, CatalogueRequest, Transition};
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
+use crate::http::etag::IfMatch;
 use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::query::{parse_q, parse_since};
-use crate::organisations::service::IfMatch;
 
 fn prefs(req: &HttpRequest, lang: Option<&str>) -> Result<Preferences, ApiError> {
     Preferences::from_request(req, lang)

@@ -20,9 +20,9 @@ use crate::courses::repo::{self, CatalogueFilter, CatalogueKey, CatalogueOrder};
 use crate::db::{Db, DbConn, now};
 use crate::error::{ApiError, FieldError};
 use crate::http::etag;
+use crate::http::etag::IfMatch;
 use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageRequest};
-use crate::organisations::service::IfMatch;
 use crate::types::markdown::to_safe_html;
 
 // ---------------------------------------------------------------- views

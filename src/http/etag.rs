@@ -55,6 +55,28 @@ pub fn check_version(
     }
 }
 
+/// A stored resource whose `ETag` is its version (not localised): implement it on the
+/// diesel row and the tag and the `If-Match` check come with it.
+pub trait Versioned {
+    /// The resource kind in its tags, e.g. `organisation`.
+    const KIND: &'static str;
+
+    /// The row's id and version.
+    fn id_and_version(&self) -> (i64, i64);
+
+    /// The entity tag of this version: [`versioned`].
+    fn etag(&self) -> String {
+        let (id, version) = self.id_and_version();
+        versioned(Self::KIND, id, version, None)
+    }
+
+    /// 412 unless `if_match` (when sent) names this version: [`check_version`].
+    fn check_if_match(&self, if_match: Option<&IfMatch>) -> Result<(), ApiError> {
+        let (id, version) = self.id_and_version();
+        check_version(if_match, Self::KIND, id, version)
+    }
+}
+
 /// Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 says).
 pub fn none_match(req: &HttpRequest, etag: &str) -> bool {
     let Some(value) = req
@@ -173,6 +195,28 @@ mod tests {
             versioned("course", 7, 3, Some("fil")),
             "\"course-7-v3-fil\""
         );
+    }
+
+    #[test]
+    fn if_match_compares_strongly_and_accepts_lists_and_any() {
+        let tag = "\"abc\"";
+        assert_eq!(IfMatch::from_header(None), None);
+        assert!(IfMatch::from_header(Some(b"*")).unwrap().matches(tag));
+        assert!(
+            IfMatch::from_header(Some(b"\"x\", \"abc\""))
+                .unwrap()
+                .matches(tag)
+        );
+        assert!(
+            !IfMatch::from_header(Some(b"W/\"abc\""))
+                .unwrap()
+                .matches(tag)
+        );
+        assert!(!IfMatch::from_header(Some(b"\"abd\"")).unwrap().matches(tag));
+        assert!(!IfMatch::from_header(Some(b"\xff")).unwrap().matches(tag));
+        // Not text: names no version either.
+        let not_text = IfMatch::from_header(Some(b"\xff"));
+        assert!(check_version(not_text.as_ref(), "course", 7, 3).is_err());
     }
 
     #[test]

@@ -64,6 +64,16 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+impl<T> Page<T> {
+    /// The same page with every item turned into another (a row into its answer).
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next_cursor: self.next_cursor,
+        }
+    }
+}
+
 /// A validated page request: how many rows, and where to start.
 #[derive(Debug, Clone)]
 pub struct PageRequest<K> {

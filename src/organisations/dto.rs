@@ -1,33 +1,34 @@
-//! What the organisation endpoints read and write.
+//! What the organisation endpoints read and write, and how a request becomes domain input.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::accounts::model::Membership;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, Fields};
+use crate::http::pagination::{PageRequest, TimeKey};
+use crate::http::query::parse_q;
 use crate::organisations::model::{
-    MembershipRole, MembershipStatus, Organisation, OrganisationKind,
+    Decision, Member, MembershipRole, MembershipStatus, Organisation, OrganisationInput,
+    OrganisationKind, OrganisationPatch,
 };
-use crate::organisations::repo::{OrganisationFilter, OrganisationOrder};
-use crate::types::CountryCode;
-
-/// Longest accepted `q`.
-const MAX_Q_CHARS: usize = 200;
+use crate::organisations::repo::{MemberFilter, OrganisationFilter, OrganisationPosition};
+use crate::types::text::clean_line;
+use crate::types::{CountryCode, OrganisationId, UserId};
 
 /// A trade-union organisation.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct OrganisationResponse {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: OrganisationId,
     /// Full name, e.g. "Trade Union Congress of the Philippines".
     pub name: String,
     /// Short name, e.g. "TUCP".
     pub acronym: Option<String>,
-    #[schema(value_type = CountryCode)]
-    pub country: String,
+    pub country: CountryCode,
     pub kind: OrganisationKind,
     /// The organisation this one belongs to, if any.
-    pub parent_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub parent_id: Option<OrganisationId>,
     /// Sector the organisation organises, e.g. `education`, `platform_work`.
     pub sector: Option<String>,
     pub website: Option<String>,
@@ -35,60 +36,94 @@ pub struct OrganisationResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<Organisation> for OrganisationResponse {
-    fn from(o: Organisation) -> Self {
+impl From<&Organisation> for OrganisationResponse {
+    fn from(o: &Organisation) -> Self {
         Self {
             id: o.id,
-            name: o.name,
-            acronym: o.acronym,
+            name: o.name.clone(),
+            acronym: o.acronym.clone(),
             country: o.country,
-            kind: OrganisationKind::parse(&o.kind).unwrap_or(OrganisationKind::Union),
+            kind: o.kind,
             parent_id: o.parent_id,
-            sector: o.sector,
-            website: o.website,
+            sector: o.sector.clone(),
+            website: o.website.clone(),
             created_at: o.created_at.and_utc(),
             updated_at: o.updated_at.and_utc(),
         }
     }
 }
 
-/// Orders of the organisation list.
-#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
-pub enum OrganisationSort {
-    /// By name, A to Z (the default).
-    #[default]
-    #[serde(rename = "name")]
-    Name,
-    /// By name, Z to A.
-    #[serde(rename = "-name")]
-    NameDesc,
-    /// Oldest first.
-    #[serde(rename = "created_at")]
-    Created,
-    /// Newest first.
-    #[serde(rename = "-created_at")]
-    CreatedDesc,
+crate::vocabulary! {
+    /// Orders of the organisation list.
+    #[derive(Default)]
+    pub enum OrganisationSort {
+        /// By name, A to Z (the default).
+        #[default]
+        Name => "name",
+        /// By name, Z to A.
+        NameDesc => "-name",
+        /// Oldest first.
+        Created => "created_at",
+        /// Newest first.
+        CreatedDesc => "-created_at",
+    }
 }
 
 impl OrganisationSort {
-    /// The spelling a cursor remembers.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::NameDesc => "-name",
-            Self::Created => "created_at",
-            Self::CreatedDesc => "-created_at",
-        }
+    /// Where a page in this order starts, from the sort key and id a cursor holds; 400
+    /// `invalid_cursor` when the key is not one this order gives out.
+    fn position(self, after: Option<(String, i64)>) -> Result<OrganisationPosition, ApiError> {
+        let desc = matches!(self, Self::NameDesc | Self::CreatedDesc);
+        Ok(match self {
+            Self::Name | Self::NameDesc => OrganisationPosition::ByName {
+                desc,
+                after: after.map(|(name, id)| (name, OrganisationId(id))),
+            },
+            Self::Created | Self::CreatedDesc => OrganisationPosition::ByCreated {
+                desc,
+                after: after
+                    .map(|(at, id)| {
+                        Ok::<_, ApiError>((TimeKey::parse_text(&at)?, OrganisationId(id)))
+                    })
+                    .transpose()?,
+            },
+        })
     }
 
-    /// The repository's order.
-    pub fn order(self) -> OrganisationOrder {
+    /// The sort key and id a cursor holds for `row`.
+    pub fn key_of(self, row: &Organisation) -> (String, i64) {
         match self {
-            Self::Name => OrganisationOrder::NameAsc,
-            Self::NameDesc => OrganisationOrder::NameDesc,
-            Self::Created => OrganisationOrder::CreatedAsc,
-            Self::CreatedDesc => OrganisationOrder::CreatedDesc,
+            Self::Name | Self::NameDesc => (row.name.clone(), row.id.get()),
+            Self::Created | Self::CreatedDesc => (TimeKey::text(row.created_at), row.id.get()),
         }
+    }
+}
+
+/// A valid request for one page of organisations.
+#[derive(Debug, Clone)]
+pub struct OrganisationListing {
+    pub filter: OrganisationFilter,
+    pub sort: OrganisationSort,
+    pub page: PageRequest<String>,
+    pub position: OrganisationPosition,
+}
+
+impl OrganisationListing {
+    /// Checks the page size and the cursor, which must come from a list in `sort` order.
+    pub fn new(
+        filter: OrganisationFilter,
+        sort: OrganisationSort,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+    ) -> Result<Self, ApiError> {
+        let page = PageRequest::<String>::parse(limit, cursor, sort.as_str())?;
+        let position = sort.position(page.after.clone())?;
+        Ok(Self {
+            filter,
+            sort,
+            page,
+            position,
+        })
     }
 }
 
@@ -103,7 +138,8 @@ pub struct ListOrganisationsQuery {
     /// Only organisations of this kind.
     pub kind: Option<OrganisationKind>,
     /// Only the direct children of this organisation.
-    pub parent_id: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub parent_id: Option<OrganisationId>,
     /// Text the name or acronym contains, in any case.
     #[param(max_length = 200)]
     pub q: Option<String>,
@@ -116,10 +152,12 @@ pub struct ListOrganisationsQuery {
     pub cursor: Option<String>,
 }
 
-impl ListOrganisationsQuery {
-    /// The repository filter, or 400 naming the bad parameter.
-    pub fn filter(&self) -> Result<OrganisationFilter, ApiError> {
-        let country = self
+impl TryFrom<ListOrganisationsQuery> for OrganisationListing {
+    type Error = ApiError;
+
+    /// The listing, or 400 naming the bad parameter.
+    fn try_from(query: ListOrganisationsQuery) -> Result<Self, ApiError> {
+        let country = query
             .country
             .as_deref()
             .map(|c| {
@@ -127,35 +165,14 @@ impl ListOrganisationsQuery {
                     .map_err(|msg| ApiError::invalid_query("country", "invalid_country", msg))
             })
             .transpose()?;
-        let q = match self.q.as_deref() {
-            Some(q) if q.chars().count() > MAX_Q_CHARS => {
-                return Err(ApiError::BadRequest {
-                    code: "invalid_query",
-                    detail: format!("query parameter `q` is longer than {MAX_Q_CHARS} characters"),
-                    errors: vec![FieldError::new(
-                        "q",
-                        "too_long",
-                        format!("at most {MAX_Q_CHARS} characters"),
-                    )],
-                });
-            }
-            // Control characters never occur in names (PostgreSQL cannot even hold NUL): drop them.
-            Some(q) => Some(
-                q.chars()
-                    .filter(|c| !c.is_control())
-                    .collect::<String>()
-                    .trim()
-                    .to_lowercase(),
-            )
-            .filter(|q| !q.is_empty()),
-            None => None,
-        };
-        Ok(OrganisationFilter {
+        let filter = OrganisationFilter {
             country,
-            kind: self.kind,
-            parent_id: self.parent_id,
-            q,
-        })
+            kind: query.kind,
+            parent_id: query.parent_id,
+            q: parse_q(query.q.as_deref())?,
+        };
+        let sort = query.sort.unwrap_or_default();
+        Self::new(filter, sort, query.limit, query.cursor.as_deref())
     }
 }
 
@@ -169,6 +186,22 @@ pub struct ListChildrenQuery {
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+}
+
+impl ListChildrenQuery {
+    /// The children of `parent`, by name.
+    pub fn listing(&self, parent: OrganisationId) -> Result<OrganisationListing, ApiError> {
+        let filter = OrganisationFilter {
+            parent_id: Some(parent),
+            ..Default::default()
+        };
+        OrganisationListing::new(
+            filter,
+            OrganisationSort::Name,
+            self.limit,
+            self.cursor.as_deref(),
+        )
+    }
 }
 
 /// Longest organisation name.
@@ -238,95 +271,10 @@ pub struct UpdateOrganisationRequest {
     pub website: Option<Option<String>>,
 }
 
-/// An organisation's fields, each one valid on its own (the database checks come later).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrganisationInput {
-    pub name: String,
-    pub acronym: Option<String>,
-    pub country: CountryCode,
-    pub kind: OrganisationKind,
-    pub parent_id: Option<i64>,
-    pub sector: Option<String>,
-    pub website: Option<String>,
-}
-
-/// A valid partial change: `None` leaves a field alone, `Some(None)` clears it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OrganisationPatch {
-    pub name: Option<String>,
-    pub acronym: Option<Option<String>>,
-    pub country: Option<CountryCode>,
-    pub kind: Option<OrganisationKind>,
-    pub parent_id: Option<Option<i64>>,
-    pub sector: Option<Option<String>>,
-    pub website: Option<Option<String>>,
-}
-
-impl OrganisationPatch {
-    /// The organisation `current` would become.
-    pub fn apply(&self, current: &OrganisationInput) -> OrganisationInput {
-        OrganisationInput {
-            name: self.name.clone().unwrap_or_else(|| current.name.clone()),
-            acronym: self
-                .acronym
-                .clone()
-                .unwrap_or_else(|| current.acronym.clone()),
-            country: self.country.unwrap_or(current.country),
-            kind: self.kind.unwrap_or(current.kind),
-            parent_id: self.parent_id.unwrap_or(current.parent_id),
-            sector: self
-                .sector
-                .clone()
-                .unwrap_or_else(|| current.sector.clone()),
-            website: self
-                .website
-                .clone()
-                .unwrap_or_else(|| current.website.clone()),
-        }
-    }
-}
-
-/// Collects field errors, to answer them all at once.
-#[derive(Default)]
-struct Fields(Vec<FieldError>);
-
-impl Fields {
-    fn check<T>(&mut self, field: &str, code: &str, result: Result<T, String>) -> Option<T> {
-        match result {
-            Ok(v) => Some(v),
-            Err(message) => {
-                self.0.push(FieldError::new(field, code, message));
-                None
-            }
-        }
-    }
-
-    /// Checks an optional value; `None` stays `None`.
-    fn check_opt<T>(
-        &mut self,
-        field: &str,
-        code: &str,
-        raw: Option<&str>,
-        parse: fn(&str) -> Result<T, String>,
-    ) -> Option<Option<T>> {
-        match raw {
-            Some(raw) => self.check(field, code, parse(raw)).map(Some),
-            None => Some(None),
-        }
-    }
-
-    fn finish(self) -> Result<(), ApiError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Validation(self.0))
-        }
-    }
-}
-
 impl TryFrom<CreateOrganisationRequest> for OrganisationInput {
     type Error = ApiError;
 
+    /// Every field checked; 422 with all the errors at once.
     fn try_from(req: CreateOrganisationRequest) -> Result<Self, ApiError> {
         let mut f = Fields::default();
         let name = f.check("name", "invalid_name", parse_name(&req.name));
@@ -353,30 +301,29 @@ impl TryFrom<CreateOrganisationRequest> for OrganisationInput {
             req.website.as_deref(),
             parse_website,
         );
-        f.finish()?;
-        match (name, acronym, country, sector, website) {
-            (Some(name), Some(acronym), Some(country), Some(sector), Some(website)) => Ok(Self {
-                name,
-                acronym,
-                country,
+        f.finish_with(|| {
+            Some(Self {
+                name: name?,
+                acronym: acronym?,
+                country: country?,
                 kind: req.kind,
-                parent_id: req.parent_id,
-                sector,
-                website,
-            }),
-            _ => unreachable!("invalid fields were answered above"),
-        }
+                parent_id: req.parent_id.map(OrganisationId),
+                sector: sector?,
+                website: website?,
+            })
+        })
     }
 }
 
 impl TryFrom<UpdateOrganisationRequest> for OrganisationPatch {
     type Error = ApiError;
 
+    /// Every field given checked; 422 with all the errors at once.
     fn try_from(req: UpdateOrganisationRequest) -> Result<Self, ApiError> {
         let mut f = Fields::default();
         let mut patch = Self {
             kind: req.kind,
-            parent_id: req.parent_id,
+            parent_id: req.parent_id.map(|p| p.map(OrganisationId)),
             ..Self::default()
         };
         if let Some(name) = req.name {
@@ -409,25 +356,14 @@ impl TryFrom<UpdateOrganisationRequest> for OrganisationPatch {
     }
 }
 
-/// Trims and collapses white space; refuses control characters.
-fn clean_text(raw: &str, max: usize) -> Result<String, String> {
-    if raw.chars().any(char::is_control) {
-        return Err("must not contain control characters".to_owned());
-    }
-    let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    match text.chars().count() {
-        0 => Err("must not be empty".to_owned()),
-        n if n > max => Err(format!("must be at most {max} characters")),
-        _ => Ok(text),
-    }
-}
-
+/// A name: one line, 1 to 200 characters.
 fn parse_name(raw: &str) -> Result<String, String> {
-    clean_text(raw, MAX_NAME_CHARS)
+    clean_line(raw, 1, MAX_NAME_CHARS)
 }
 
+/// An acronym: one line, 1 to 30 characters.
 fn parse_acronym(raw: &str) -> Result<String, String> {
-    clean_text(raw, MAX_ACRONYM_CHARS).map_err(|e| format!("{e} (leave it out or send null)"))
+    clean_line(raw, 1, MAX_ACRONYM_CHARS).map_err(|e| format!("{e} (leave it out or send null)"))
 }
 
 /// A short snake_case word: lower-case ASCII letters and digits in words joined by `_`.
@@ -472,26 +408,30 @@ fn parse_website(raw: &str) -> Result<String, String> {
 /// member's email).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct MemberResponse {
-    pub organisation_id: i64,
-    pub user_id: i64,
+    #[schema(value_type = i64)]
+    pub organisation_id: OrganisationId,
+    #[schema(value_type = i64)]
+    pub user_id: UserId,
     pub display_name: String,
     pub role: MembershipRole,
     pub status: MembershipStatus,
     /// Who last approved, rejected or changed the role, if anyone (and the account exists).
-    pub decided_by: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub decided_by: Option<UserId>,
     /// When the membership was first asked for.
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<(Membership, String)> for MemberResponse {
-    fn from((m, display_name): (Membership, String)) -> Self {
+impl From<&Member> for MemberResponse {
+    fn from(member: &Member) -> Self {
+        let m = &member.membership;
         Self {
             organisation_id: m.organisation_id,
             user_id: m.user_id,
-            display_name,
-            role: MembershipRole::parse(&m.role).unwrap_or(MembershipRole::Member),
-            status: MembershipStatus::parse(&m.status).unwrap_or(MembershipStatus::Pending),
+            display_name: member.display_name.clone(),
+            role: m.role,
+            status: m.status,
             decided_by: m.decided_by,
             created_at: m.created_at.and_utc(),
             updated_at: m.updated_at.and_utc(),
@@ -499,21 +439,13 @@ impl From<(Membership, String)> for MemberResponse {
     }
 }
 
-/// A decision on a membership.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MembershipDecision {
-    Approved,
-    Rejected,
-}
-
-impl MembershipDecision {
-    /// The status it sets.
-    pub fn status(self) -> MembershipStatus {
-        match self {
-            Self::Approved => MembershipStatus::Approved,
-            Self::Rejected => MembershipStatus::Rejected,
-        }
+crate::vocabulary! {
+    /// A decision on a membership.
+    pub enum MembershipDecision {
+        /// Approve it.
+        Approved => "approved",
+        /// Reject it.
+        Rejected => "rejected",
     }
 }
 
@@ -524,6 +456,25 @@ pub struct UpdateMembershipRequest {
     pub status: MembershipDecision,
     /// `leader` only with `approved`; left out, the role stays (a rejection makes it `member`).
     pub role: Option<MembershipRole>,
+}
+
+impl TryFrom<UpdateMembershipRequest> for Decision {
+    type Error = ApiError;
+
+    /// 422 `leader_must_be_approved` for a rejection that names the leader role.
+    fn try_from(req: UpdateMembershipRequest) -> Result<Self, ApiError> {
+        match (req.status, req.role) {
+            (MembershipDecision::Approved, role) => Ok(Self::Approve { role }),
+            (MembershipDecision::Rejected, Some(MembershipRole::Leader)) => {
+                Err(ApiError::invalid_field(
+                    "role",
+                    "leader_must_be_approved",
+                    "only an approved member can be a leader",
+                ))
+            }
+            (MembershipDecision::Rejected, _) => Ok(Self::Reject),
+        }
+    }
 }
 
 /// Query of `GET /api/v1/organisations/{id}/memberships`.
@@ -540,6 +491,21 @@ pub struct ListMembershipsQuery {
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+}
+
+/// The sort a member-list cursor is made for.
+pub const MEMBER_SORT: &str = "user_id";
+
+impl ListMembershipsQuery {
+    /// The filter and the page: 400 naming the bad parameter.
+    pub fn parse(&self) -> Result<(MemberFilter, PageRequest<i64>), ApiError> {
+        let page = PageRequest::parse(self.limit, self.cursor.as_deref(), MEMBER_SORT)?;
+        let filter = MemberFilter {
+            status: self.status,
+            role: self.role,
+        };
+        Ok((filter, page))
+    }
 }
 
 #[cfg(test)]
@@ -594,28 +560,5 @@ mod tests {
         ] {
             assert!(parse_website(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn a_patch_changes_only_what_it_names() {
-        let current = OrganisationInput {
-            name: "A".into(),
-            acronym: Some("X".into()),
-            country: CountryCode::parse("PH").unwrap(),
-            kind: OrganisationKind::Union,
-            parent_id: Some(1),
-            sector: None,
-            website: None,
-        };
-        let patch = OrganisationPatch {
-            acronym: Some(None),
-            parent_id: Some(Some(2)),
-            ..Default::default()
-        };
-        let next = patch.apply(&current);
-        assert_eq!(next.acronym, None);
-        assert_eq!(next.parent_id, Some(2));
-        assert_eq!(next.name, "A");
-        assert_eq!(OrganisationPatch::default().apply(&current), current);
     }
 }

@@ -1,21 +1,21 @@
 //! HTTP handlers of the trade-union directory.
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::auth::AuthUser;
-use crate::auth::policy::{Action, authorize};
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
-use crate::http::etag;
-use crate::http::pagination::{Page, PageRequest};
+use crate::http::etag::{IfMatch, Versioned};
+use crate::http::pagination::Page;
+use crate::http::response::{Reply, no_content};
 use crate::organisations::dto::{
     CreateOrganisationRequest, ListChildrenQuery, ListMembershipsQuery, ListOrganisationsQuery,
-    MemberResponse, OrganisationInput, OrganisationPatch, OrganisationResponse, OrganisationSort,
-    UpdateMembershipRequest, UpdateOrganisationRequest,
+    MemberResponse, OrganisationListing, OrganisationResponse, UpdateMembershipRequest,
+    UpdateOrganisationRequest,
 };
-use crate::organisations::repo::{self, MemberFilter, OrganisationFilter, PageKey};
-use crate::organisations::service::{self, IfMatch};
+use crate::organisations::model::{Decision, Member, OrganisationInput, OrganisationPatch};
+use crate::organisations::service;
+use crate::types::{OrganisationId, UserId};
 
 /// Lists organisations, filtered and paged.
 #[utoipa::path(
@@ -31,12 +31,10 @@ use crate::organisations::service::{self, IfMatch};
 pub async fn list_organisations(
     db: web::Data<Db>,
     query: web::Query<ListOrganisationsQuery>,
-) -> Result<web::Json<Page<OrganisationResponse>>, ApiError> {
-    let query = query.into_inner();
-    let filter = query.filter()?;
-    let sort = query.sort.unwrap_or_default();
-    let page = PageRequest::<String>::parse(query.limit, query.cursor.as_deref(), sort.as_str())?;
-    Ok(web::Json(list_page(&db, filter, sort, page).await?))
+) -> Result<Reply<Page<OrganisationResponse>>, ApiError> {
+    let listing = OrganisationListing::try_from(query.into_inner())?;
+    let page = db.read(move |conn| service::list(conn, &listing)).await?;
+    Ok(Reply::ok(page.map(|o| OrganisationResponse::from(&o))))
 }
 
 /// One organisation.
@@ -45,7 +43,10 @@ pub async fn list_organisations(
     path = "/api/v1/organisations/{id}",
     tag = "organisations",
     operation_id = "get_organisation",
-    params(("id" = i64, Path, description = "Organisation id")),
+    params(
+        ("id" = i64, Path, description = "Organisation id"),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` the caller has; 304 when it is still current"),
+    ),
     responses(
         (status = 200, description = "The organisation", body = OrganisationResponse,
             headers(("ETag" = String, description = "Entity tag; send it back in If-None-Match, or in If-Match to change or delete this version"))),
@@ -54,13 +55,12 @@ pub async fn list_organisations(
     )
 )]
 pub async fn get_organisation(
-    req: HttpRequest,
     db: web::Data<Db>,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
+    id: web::Path<OrganisationId>,
+) -> Result<Reply<OrganisationResponse>, ApiError> {
     let id = id.into_inner();
-    let org = db.read(move |conn| Ok(repo::find(conn, id)?)).await?;
-    etag::json_with_etag(&req, &OrganisationResponse::from(org))
+    let org = db.read(move |conn| service::get(conn, id)).await?;
+    Ok(Reply::ok(OrganisationResponse::from(&org)).etag(org.etag()))
 }
 
 /// The direct children of an organisation, by name.
@@ -77,40 +77,15 @@ pub async fn get_organisation(
 )]
 pub async fn list_organisation_children(
     db: web::Data<Db>,
-    id: web::Path<i64>,
+    id: web::Path<OrganisationId>,
     query: web::Query<ListChildrenQuery>,
-) -> Result<web::Json<Page<OrganisationResponse>>, ApiError> {
+) -> Result<Reply<Page<OrganisationResponse>>, ApiError> {
     let id = id.into_inner();
-    let sort = OrganisationSort::Name;
-    let page = PageRequest::<String>::parse(query.limit, query.cursor.as_deref(), sort.as_str())?;
-    if !db.read(move |conn| Ok(repo::exists(conn, id)?)).await? {
-        return Err(ApiError::NotFound);
-    }
-    let filter = OrganisationFilter {
-        parent_id: Some(id),
-        ..Default::default()
-    };
-    Ok(web::Json(list_page(&db, filter, sort, page).await?))
-}
-
-async fn list_page(
-    db: &Db,
-    filter: OrganisationFilter,
-    sort: OrganisationSort,
-    page: PageRequest<String>,
-) -> Result<Page<OrganisationResponse>, ApiError> {
-    let order = sort.order();
-    let after: Option<PageKey> = page.after.clone();
-    let limit = page.fetch_limit();
-    let rows = db
-        .read(move |conn| repo::list(conn, &filter, order, after.as_ref(), limit))
+    let listing = query.listing(id)?;
+    let page = db
+        .read(move |conn| service::children(conn, id, &listing))
         .await?;
-    Ok(page.finish(
-        rows,
-        sort.as_str(),
-        |row| repo::page_key(row, order),
-        OrganisationResponse::from,
-    ))
+    Ok(Reply::ok(page.map(|o| OrganisationResponse::from(&o))))
 }
 
 /// Adds an organisation to the directory (coordinators and admins).
@@ -138,21 +113,15 @@ pub async fn create_organisation(
     db: web::Data<Db>,
     user: AuthUser,
     body: web::Json<CreateOrganisationRequest>,
-) -> Result<HttpResponse, ApiError> {
-    authorize(&user, Action::WriteOrganisations)?;
+) -> Result<Reply<OrganisationResponse>, ApiError> {
     let input = OrganisationInput::try_from(body.into_inner())?;
-    let org = service::create(&db, input).await?;
-    tracing::info!(
-        organisation.id = org.id,
-        user.id = user.id,
-        "organisation created"
-    );
+    let actor = user.clone();
+    let org = db
+        .write(move |conn| service::create(conn, &actor, input))
+        .await?;
+    tracing::info!(organisation.id = %org.id, user.id = user.id, "organisation created");
     let location = format!("/api/v1/organisations/{}", org.id);
-    etag::tagged(
-        StatusCode::CREATED,
-        &OrganisationResponse::from(org),
-        Some(location),
-    )
+    Ok(Reply::created(OrganisationResponse::from(&org), location).etag(org.etag()))
 }
 
 /// Changes some fields of an organisation (coordinators and admins).
@@ -182,19 +151,23 @@ pub async fn create_organisation(
 pub async fn update_organisation(
     req: HttpRequest,
     db: web::Data<Db>,
+    // 1. Extract: the caller (401 login_required / invalid_token) and the typed id
+    //    (400 invalid_path naming the field `id`).
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<OrganisationId>,
     body: web::Json<UpdateOrganisationRequest>,
-) -> Result<HttpResponse, ApiError> {
-    authorize(&user, Action::WriteOrganisations)?;
+) -> Result<Reply<OrganisationResponse>, ApiError> {
+    // 2. Parse the body into domain input before any transaction: 422 with every field error.
     let patch = OrganisationPatch::try_from(body.into_inner())?;
-    let org = service::update(&db, id.into_inner(), IfMatch::from_request(&req), patch).await?;
-    tracing::info!(
-        organisation.id = org.id,
-        user.id = user.id,
-        "organisation changed"
-    );
-    etag::tagged(StatusCode::OK, &OrganisationResponse::from(org), None)
+    let if_match = IfMatch::from_request(&req);
+    let (id, actor) = (id.into_inner(), user.clone());
+    // 3. One transaction, one service call.
+    let org = db
+        .write(move |conn| service::update(conn, &actor, id, patch, if_match.as_ref()))
+        .await?;
+    tracing::info!(organisation.id = %id, user.id = user.id, "organisation changed");
+    // 4. One response helper; the ETag comes from the row's version.
+    Ok(Reply::ok(OrganisationResponse::from(&org)).etag(org.etag()))
 }
 
 /// Deletes an organisation without child organisations or approved members (coordinators
@@ -222,21 +195,24 @@ pub async fn delete_organisation(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<OrganisationId>,
 ) -> Result<HttpResponse, ApiError> {
-    authorize(&user, Action::WriteOrganisations)?;
-    let id = id.into_inner();
-    service::delete(&db, id, IfMatch::from_request(&req)).await?;
-    tracing::info!(
-        organisation.id = id,
-        user.id = user.id,
-        "organisation deleted"
-    );
-    Ok(HttpResponse::NoContent().finish())
+    let if_match = IfMatch::from_request(&req);
+    let (id, actor) = (id.into_inner(), user.clone());
+    db.write(move |conn| service::delete(conn, &actor, id, if_match.as_ref()))
+        .await?;
+    tracing::info!(organisation.id = %id, user.id = user.id, "organisation deleted");
+    Ok(no_content())
 }
 
-fn membership_location(organisation_id: i64, user_id: i64) -> String {
+/// Where a membership is read.
+fn membership_location(organisation_id: OrganisationId, user_id: UserId) -> String {
     format!("/api/v1/organisations/{organisation_id}/memberships/{user_id}")
+}
+
+/// A membership's answer: the body and its `ETag`.
+fn member_reply(member: &Member) -> Reply<MemberResponse> {
+    Reply::ok(MemberResponse::from(member)).etag(member.membership.etag())
 }
 
 /// Asks to join an organisation; a leader or coordinator decides. A rejected request may
@@ -250,7 +226,10 @@ fn membership_location(organisation_id: i64, user_id: i64) -> String {
     params(("id" = i64, Path, description = "Organisation id")),
     responses(
         (status = 201, description = "Asked; the membership is `pending`", body = MemberResponse,
-            headers(("Location" = String, description = "The membership"))),
+            headers(
+                ("Location" = String, description = "The membership"),
+                ("ETag" = String, description = "Entity tag of the membership"),
+            )),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`membership_pending` (asked already) or `already_member`", body = Problem, content_type = "application/problem+json"),
@@ -259,13 +238,16 @@ fn membership_location(organisation_id: i64, user_id: i64) -> String {
 pub async fn create_membership(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let membership = service::join(&db, &user, id).await?;
-    Ok(HttpResponse::build(StatusCode::CREATED)
-        .insert_header((header::LOCATION, membership_location(id, user.id)))
-        .json(membership))
+    id: web::Path<OrganisationId>,
+) -> Result<Reply<MemberResponse>, ApiError> {
+    let (id, actor) = (id.into_inner(), user.clone());
+    let member = db
+        .write(move |conn| service::join(conn, &actor, id))
+        .await?;
+    let location = membership_location(id, member.membership.user_id);
+    Ok(Reply::created(MemberResponse::from(&member), location)
+        .etag(member.membership.etag())
+        .private())
 }
 
 /// One membership: for the member, the organisation's leaders, coordinators and admins.
@@ -278,6 +260,7 @@ pub async fn create_membership(
     params(
         ("id" = i64, Path, description = "Organisation id"),
         ("user_id" = i64, Path, description = "The member's user id"),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` the caller has; 304 when it is still current"),
     ),
     responses(
         (status = 200, description = "The membership", body = MemberResponse,
@@ -289,17 +272,15 @@ pub async fn create_membership(
     )
 )]
 pub async fn get_membership(
-    req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    path: web::Path<(i64, i64)>,
-) -> Result<HttpResponse, ApiError> {
+    path: web::Path<(OrganisationId, UserId)>,
+) -> Result<Reply<MemberResponse>, ApiError> {
     let (id, member_id) = path.into_inner();
-    service::authorize_listing(&db, &user, id, Some(member_id)).await?;
     let member = db
-        .read(move |conn| repo::find_member(conn, id, member_id)?.ok_or(ApiError::NotFound))
+        .read(move |conn| service::get_member(conn, &user, id, member_id))
         .await?;
-    etag::json_with_etag(&req, &MemberResponse::from(member))
+    Ok(member_reply(&member).private())
 }
 
 /// An organisation's memberships and requests, by user id: for its leaders, coordinators
@@ -321,28 +302,15 @@ pub async fn get_membership(
 pub async fn list_memberships(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<OrganisationId>,
     query: web::Query<ListMembershipsQuery>,
-) -> Result<web::Json<Page<MemberResponse>>, ApiError> {
+) -> Result<Reply<Page<MemberResponse>>, ApiError> {
     let id = id.into_inner();
-    let query = query.into_inner();
-    let page = PageRequest::<i64>::parse(query.limit, query.cursor.as_deref(), "user_id")?;
-    service::authorize_listing(&db, &user, id, None).await?;
-    let filter = MemberFilter {
-        status: query.status,
-        role: query.role,
-    };
-    let after = page.after.as_ref().map(|(_, user_id)| *user_id);
-    let limit = page.fetch_limit();
-    let rows = db
-        .read(move |conn| Ok(repo::list_members(conn, id, filter, after, limit)?))
+    let (filter, page) = query.parse()?;
+    let members = db
+        .read(move |conn| service::list_members(conn, &user, id, filter, &page))
         .await?;
-    Ok(web::Json(page.finish(
-        rows,
-        "user_id",
-        |(m, _)| (m.user_id, m.user_id),
-        MemberResponse::from,
-    )))
+    Ok(Reply::ok(members.map(|m| MemberResponse::from(&m))).private())
 }
 
 /// Approves or rejects a membership, or makes an approved member a leader (or not): the
@@ -357,32 +325,42 @@ pub async fn list_memberships(
     params(
         ("id" = i64, Path, description = "Organisation id"),
         ("user_id" = i64, Path, description = "The member's user id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of the version being decided on; refused (412) when the membership changed since"),
     ),
     request_body = UpdateMembershipRequest,
     responses(
-        (status = 200, description = "The membership as decided", body = MemberResponse),
+        (status = 200, description = "The membership as decided", body = MemberResponse,
+            headers(("ETag" = String, description = "Entity tag of the membership"))),
         (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a leader of the organisation nor a coordinator (`forbidden`), or the caller's own membership (`own_membership`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation or membership", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`precondition_failed`: the membership changed since the version in If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`leader_must_be_approved`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn update_membership(
+    req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(OrganisationId, UserId)>,
     body: web::Json<UpdateMembershipRequest>,
-) -> Result<web::Json<MemberResponse>, ApiError> {
-    let (id, member_id) = path.into_inner();
-    let member = service::decide(&db, &user, id, member_id, body.into_inner()).await?;
+) -> Result<Reply<MemberResponse>, ApiError> {
+    let decision = Decision::try_from(body.into_inner())?;
+    let if_match = IfMatch::from_request(&req);
+    let ((id, member_id), actor) = (path.into_inner(), user.clone());
+    let member = db
+        .write(move |conn| {
+            service::decide(conn, &actor, id, member_id, decision, if_match.as_ref())
+        })
+        .await?;
     tracing::info!(
-        organisation.id = id,
-        member.id = member_id,
+        organisation.id = %id,
+        member.id = %member_id,
         user.id = user.id,
         "membership decided"
     );
-    Ok(web::Json(member))
+    Ok(member_reply(&member).private())
 }
 
 /// Ends a membership or withdraws a request: the member themself, or the organisation's
@@ -396,20 +374,25 @@ pub async fn update_membership(
     params(
         ("id" = i64, Path, description = "Organisation id"),
         ("user_id" = i64, Path, description = "The member's user id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of the version being removed; refused (412) when the membership changed since"),
     ),
     responses(
         (status = 204, description = "Removed"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Someone else's membership, and not a leader of the organisation nor a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation or membership", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`precondition_failed`: the membership changed since the version in If-Match", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn delete_membership(
+    req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(OrganisationId, UserId)>,
 ) -> Result<HttpResponse, ApiError> {
+    let if_match = IfMatch::from_request(&req);
     let (id, member_id) = path.into_inner();
-    service::remove(&db, &user, id, member_id).await?;
-    Ok(HttpResponse::NoContent().finish())
+    db.write(move |conn| service::remove(conn, &user, id, member_id, if_match.as_ref()))
+        .await?;
+    Ok(no_content())
 }

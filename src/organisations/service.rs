@@ -1,50 +1,131 @@
-//! Directory rules that need the database: each public function is one use case, one
-//! transaction, with its emails.
+//! The directory's use cases. Each is a synchronous function over one connection, run
+//! inside the handler's one `db.read`/`db.write` (or inside another service's
+//! transaction); its input was parsed and checked before the transaction began.
 
 use std::collections::HashSet;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use crate::accounts::model::{Membership, NewMembership};
-use crate::accounts::repo as users;
 use crate::auth::AuthUser;
-use crate::auth::policy::{Action, authorize};
-use crate::db::{Db, DbConn, now};
+use crate::auth::policy::{self, Action};
+use crate::db::{self, DbConn, now};
 use crate::email::{OutgoingEmail, Template, enqueue};
-use crate::error::{ApiError, FieldError};
-use crate::http::etag;
-use crate::organisations::dto::{
-    MemberResponse, OrganisationInput, OrganisationPatch, OrganisationResponse,
-    UpdateMembershipRequest,
-};
+use crate::error::{ApiError, Fields};
+use crate::http::etag::{IfMatch, Versioned};
+use crate::http::pagination::{Page, PageRequest};
+use crate::organisations::dto::{MEMBER_SORT, OrganisationListing};
 use crate::organisations::model::{
-    MembershipChanges, MembershipRole, MembershipStatus, NewOrganisation, Organisation,
-    OrganisationChanges, OrganisationKind, search_text,
+    Decision, Member, Membership, MembershipChanges, MembershipRole, MembershipStatus,
+    NewMembership, NewOrganisation, Organisation, OrganisationInput, OrganisationPatch,
 };
-use crate::organisations::repo;
-use crate::types::CountryCode;
+use crate::organisations::repo::{self, MemberFilter};
+use crate::types::{CountryCode, OrganisationId, UserId};
 
 /// Longest chain of parents walked when looking for a cycle. The hierarchy has five
 /// levels, so a longer chain means the data is already broken.
 const MAX_DEPTH: usize = 64;
 
-pub use crate::http::etag::IfMatch;
-
-/// The entity tag `GET /api/v1/organisations/{id}` gives this organisation.
-pub fn etag_of(org: &Organisation) -> Result<String, ApiError> {
-    let body =
-        serde_json::to_vec(&OrganisationResponse::from(org.clone())).map_err(ApiError::internal)?;
-    Ok(etag::of(&body))
+/// One organisation.
+pub fn get(conn: &mut DbConn, id: OrganisationId) -> Result<Organisation, ApiError> {
+    Ok(repo::find(conn, id)?)
 }
 
-fn check_precondition(org: &Organisation, if_match: Option<&IfMatch>) -> Result<(), ApiError> {
-    match if_match {
-        Some(cond) if !cond.matches(&etag_of(org)?) => Err(ApiError::PreconditionFailed),
-        _ => Ok(()),
+/// One page of organisations.
+pub fn list(
+    conn: &mut DbConn,
+    listing: &OrganisationListing,
+) -> Result<Page<Organisation>, ApiError> {
+    let rows = repo::list(
+        conn,
+        &listing.filter,
+        &listing.position,
+        listing.page.fetch_limit(),
+    )?;
+    let sort = listing.sort;
+    Ok(listing
+        .page
+        .finish(rows, sort.as_str(), |row| sort.key_of(row), |row| row))
+}
+
+/// One page of the direct children of organisation `id` (the listing filters by parent).
+pub fn children(
+    conn: &mut DbConn,
+    id: OrganisationId,
+    listing: &OrganisationListing,
+) -> Result<Page<Organisation>, ApiError> {
+    ensure_organisation(conn, id)?;
+    list(conn, listing)
+}
+
+/// Adds an organisation to the directory.
+pub fn create(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    input: OrganisationInput,
+) -> Result<Organisation, ApiError> {
+    policy::authorize(actor, Action::WriteOrganisations)?;
+    check_against_directory(conn, &input, None)?;
+    let country = input.country;
+    repo::insert(conn, &NewOrganisation::new(input, now())).map_err(unique_name(country))
+}
+
+/// Changes an organisation, if it is still the version `if_match` names.
+pub fn update(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: OrganisationId,
+    patch: OrganisationPatch,
+    if_match: Option<&IfMatch>,
+) -> Result<Organisation, ApiError> {
+    // Ask the one policy module, with the actor's current role.
+    policy::authorize(actor, Action::WriteOrganisations)?;
+    // Hold the row until the transaction ends (PostgreSQL; SQLite's write lock holds all).
+    db::lock_row(conn, "organisations", id.get())?;
+    let org = repo::find(conn, id)?; // diesel's NotFound answers 404
+    // 412 unless If-Match names the stored version: no view is rendered to compare.
+    org.check_if_match(if_match)?;
+    let current = OrganisationInput::from(&org);
+    let target = patch.apply(&current);
+    if target == current {
+        return Ok(org); // nothing changes: no new version, no new updated_at
     }
+    // What only the database knows: name free in its country, parent, hierarchy, cycles.
+    check_against_directory(conn, &target, Some((&org, &current)))?;
+    // Only the changed columns, version + 1, updated_at now.
+    let changes = current.changes_to(&target, org.version, now());
+    repo::update(conn, id, &changes).map_err(unique_name(target.country))
 }
 
-fn name_taken(country: &CountryCode) -> ApiError {
+/// Deletes an organisation without children or approved members, if it is still the
+/// version `if_match` names. Pending and rejected requests go with it.
+pub fn delete(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: OrganisationId,
+    if_match: Option<&IfMatch>,
+) -> Result<(), ApiError> {
+    policy::authorize(actor, Action::WriteOrganisations)?;
+    db::lock_row(conn, "organisations", id.get())?;
+    let org = repo::find(conn, id)?;
+    org.check_if_match(if_match)?;
+    if repo::has_children(conn, id)? {
+        return Err(ApiError::Conflict {
+            code: "has_children",
+            detail: "this organisation still has child organisations; move or delete them first"
+                .to_owned(),
+        });
+    }
+    if repo::has_members(conn, id)? {
+        return Err(ApiError::Conflict {
+            code: "has_members",
+            detail: "this organisation still has approved members; remove them first".to_owned(),
+        });
+    }
+    repo::delete(conn, id)?;
+    Ok(())
+}
+
+fn name_taken(country: CountryCode) -> ApiError {
     ApiError::Conflict {
         code: "name_taken",
         detail: format!("an organisation with this name already exists in {country}"),
@@ -55,28 +136,9 @@ fn name_taken(country: &CountryCode) -> ApiError {
 /// the check that it slipped past.
 fn unique_name(country: CountryCode) -> impl FnOnce(DieselError) -> ApiError {
     move |err| match err {
-        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => name_taken(&country),
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => name_taken(country),
         other => other.into(),
     }
-}
-
-/// The stored organisation as domain values.
-fn input_of(org: &Organisation) -> Result<OrganisationInput, ApiError> {
-    let broken = |what: &str| {
-        ApiError::internal(anyhow::anyhow!(
-            "organisation {} has an invalid stored {what}",
-            org.id
-        ))
-    };
-    Ok(OrganisationInput {
-        name: org.name.clone(),
-        acronym: org.acronym.clone(),
-        country: CountryCode::parse(&org.country).map_err(|_| broken("country"))?,
-        kind: OrganisationKind::parse(&org.kind).ok_or_else(|| broken("kind"))?,
-        parent_id: org.parent_id,
-        sector: org.sector.clone(),
-        website: org.website.clone(),
-    })
 }
 
 /// Checks what only the database knows: the name is free in its country, the parent exists,
@@ -92,73 +154,69 @@ fn check_against_directory(
     let name_changed =
         current.is_none_or(|(_, c)| c.name != target.name || c.country != target.country);
     if name_changed {
-        let existing = repo::find_by_name(conn, target.country.as_str(), &target.name)?;
+        let existing = repo::find_by_name(conn, target.country, &target.name)?;
         if existing.is_some_and(|o| Some(o.id) != id) {
-            return Err(name_taken(&target.country));
+            return Err(name_taken(target.country));
         }
     }
 
-    let mut errors = Vec::new();
+    let mut errors = Fields::default();
     let parent_changed = current.is_none_or(|(_, c)| c.parent_id != target.parent_id);
     let kind_changed = current.is_some_and(|(_, c)| c.kind != target.kind);
     if let Some(parent_id) = target.parent_id.filter(|_| parent_changed || kind_changed) {
         match repo::find(conn, parent_id) {
-            Err(DieselError::NotFound) => errors.push(FieldError::new(
+            Err(DieselError::NotFound) => errors.push(
                 "parent_id",
                 "unknown_parent",
                 format!("there is no organisation {parent_id}"),
-            )),
+            ),
             Err(other) => return Err(other.into()),
             Ok(parent) => {
                 if let Some(id) = id.filter(|_| parent_changed)
                     && is_self_or_descendant(conn, parent_id, id)?
                 {
-                    errors.push(FieldError::new(
+                    errors.push(
                         "parent_id",
                         "parent_cycle",
                         "the parent cannot be the organisation itself or one of its descendants",
-                    ));
+                    );
                 }
-                let parent_kind = OrganisationKind::parse(&parent.kind);
-                if errors.is_empty() && !parent_kind.is_some_and(|k| target.kind.may_sit_under(k)) {
-                    errors.push(FieldError::new(
+                if errors.is_empty() && !target.kind.may_sit_under(parent.kind) {
+                    errors.push(
                         "parent_id",
                         "hierarchy_violation",
                         format!(
                             "a `{}` cannot sit under a `{}`; its parent must be higher in the hierarchy",
-                            target.kind.as_str(),
-                            parent.kind
+                            target.kind, parent.kind
                         ),
-                    ));
+                    );
                 }
             }
         }
     }
     if let Some(id) = id.filter(|_| kind_changed) {
         for child in repo::child_kinds(conn, id)? {
-            let fits =
-                OrganisationKind::parse(&child).is_some_and(|k| k.may_sit_under(target.kind));
-            if !fits {
-                errors.push(FieldError::new(
+            if !child.may_sit_under(target.kind) {
+                errors.push(
                     "kind",
                     "hierarchy_violation",
                     format!(
                         "it has child organisations of kind `{child}`, which cannot sit under a `{}`",
-                        target.kind.as_str()
+                        target.kind
                     ),
-                ));
+                );
             }
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(errors))
-    }
+    errors.finish()
 }
 
 /// Whether `start` is `id` or lies below it: walks up the parents of `start`.
-fn is_self_or_descendant(conn: &mut DbConn, start: i64, id: i64) -> Result<bool, ApiError> {
+fn is_self_or_descendant(
+    conn: &mut DbConn,
+    start: OrganisationId,
+    id: OrganisationId,
+) -> Result<bool, ApiError> {
     let mut seen = HashSet::new();
     let mut next = Some(start);
     while let Some(at) = next {
@@ -175,163 +233,120 @@ fn is_self_or_descendant(conn: &mut DbConn, start: i64, id: i64) -> Result<bool,
     Ok(false)
 }
 
-/// Creates an organisation.
-pub async fn create(db: &Db, input: OrganisationInput) -> Result<Organisation, ApiError> {
-    db.write(move |conn| {
-        check_against_directory(conn, &input, None)?;
-        let at = now();
-        let country = input.country;
-        let new = NewOrganisation {
-            search_text: search_text(&input.name, input.acronym.as_deref()),
-            name: input.name,
-            acronym: input.acronym,
-            country: country.to_string(),
-            kind: input.kind.as_str().to_owned(),
-            parent_id: input.parent_id,
-            sector: input.sector,
-            website: input.website,
-            created_at: at,
-            updated_at: at,
-        };
-        repo::insert(conn, &new).map_err(unique_name(country))
-    })
-    .await
-}
-
-/// Changes an organisation, if it is still the version `if_match` names.
-pub async fn update(
-    db: &Db,
-    id: i64,
-    if_match: Option<IfMatch>,
-    patch: OrganisationPatch,
-) -> Result<Organisation, ApiError> {
-    db.write(move |conn| {
-        repo::lock(conn, id)?;
-        let org = repo::find(conn, id)?;
-        check_precondition(&org, if_match.as_ref())?;
-        let current = input_of(&org)?;
-        let target = patch.apply(&current);
-        if target == current {
-            return Ok(org);
-        }
-        check_against_directory(conn, &target, Some((&org, &current)))?;
-        let changed = |a: &Option<String>, b: &Option<String>| (a != b).then(|| b.clone());
-        let changes = OrganisationChanges {
-            name: (current.name != target.name).then(|| target.name.clone()),
-            acronym: changed(&current.acronym, &target.acronym),
-            country: (current.country != target.country).then(|| target.country.to_string()),
-            kind: (current.kind != target.kind).then(|| target.kind.as_str().to_owned()),
-            parent_id: (current.parent_id != target.parent_id).then_some(target.parent_id),
-            sector: changed(&current.sector, &target.sector),
-            website: changed(&current.website, &target.website),
-            search_text: Some(search_text(&target.name, target.acronym.as_deref())),
-            updated_at: Some(now()),
-        };
-        repo::update(conn, id, &changes).map_err(unique_name(target.country))
-    })
-    .await
-}
-
-/// Deletes an organisation without children or approved members, if it is still the
-/// version `if_match` names. Pending and rejected requests go with it.
-pub async fn delete(db: &Db, id: i64, if_match: Option<IfMatch>) -> Result<(), ApiError> {
-    db.write(move |conn| {
-        repo::lock(conn, id)?;
-        let org = repo::find(conn, id)?;
-        check_precondition(&org, if_match.as_ref())?;
-        if repo::has_children(conn, id)? {
-            return Err(ApiError::Conflict {
-                code: "has_children",
-                detail:
-                    "this organisation still has child organisations; move or delete them first"
-                        .to_owned(),
-            });
-        }
-        if repo::has_members(conn, id)? {
-            return Err(ApiError::Conflict {
-                code: "has_members",
-                detail: "this organisation still has approved members; remove them first"
-                    .to_owned(),
-            });
-        }
-        repo::delete(conn, id)?;
-        Ok(())
-    })
-    .await
-}
-
-/// Whether the caller leads the organisation: an approved leader of it, read from the
-/// database (never from the request).
-fn caller_leads(
-    conn: &mut DbConn,
-    organisation_id: i64,
-    user: &AuthUser,
-) -> Result<bool, ApiError> {
-    Ok(repo::is_leader(conn, organisation_id, user.id)?)
-}
-
-fn ensure_organisation(conn: &mut DbConn, organisation_id: i64) -> Result<(), ApiError> {
-    if repo::exists(conn, organisation_id)? {
+fn ensure_organisation(conn: &mut DbConn, id: OrganisationId) -> Result<(), ApiError> {
+    if repo::exists(conn, id)? {
         Ok(())
     } else {
         Err(ApiError::NotFound)
     }
 }
 
-fn member_view(conn: &mut DbConn, membership: Membership) -> Result<MemberResponse, ApiError> {
-    let name = users::find(conn, membership.user_id)?.display_name;
-    Ok(MemberResponse::from((membership, name)))
+/// The caller's id, as the memberships table holds it.
+fn user_id(actor: &AuthUser) -> UserId {
+    UserId(actor.id)
+}
+
+/// Asks `policy` whether the caller may decide on (or list) the organisation's memberships,
+/// as an approved leader of it (read from the database, never from the request) or by role.
+fn authorize_leading(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    organisation_id: OrganisationId,
+    action: impl FnOnce(bool) -> Action,
+) -> Result<(), ApiError> {
+    let is_leader = repo::is_leader(conn, organisation_id, user_id(actor))?;
+    policy::authorize(actor, action(is_leader))
+}
+
+/// A membership with its member's name, or 404.
+fn member(
+    conn: &mut DbConn,
+    organisation_id: OrganisationId,
+    member_id: UserId,
+) -> Result<Member, ApiError> {
+    repo::find_member(conn, organisation_id, member_id)?.ok_or(ApiError::NotFound)
+}
+
+/// One membership: for the member, the organisation's leaders, coordinators and admins.
+pub fn get_member(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    organisation_id: OrganisationId,
+    member_id: UserId,
+) -> Result<Member, ApiError> {
+    ensure_organisation(conn, organisation_id)?;
+    if member_id != user_id(actor) {
+        authorize_leading(conn, actor, organisation_id, |is_leader| {
+            Action::ListMembers { is_leader }
+        })?;
+    }
+    member(conn, organisation_id, member_id)
+}
+
+/// One page of an organisation's memberships, by user id: for its leaders, coordinators
+/// and admins.
+pub fn list_members(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    organisation_id: OrganisationId,
+    filter: MemberFilter,
+    page: &PageRequest<i64>,
+) -> Result<Page<Member>, ApiError> {
+    ensure_organisation(conn, organisation_id)?;
+    authorize_leading(conn, actor, organisation_id, |is_leader| {
+        Action::ListMembers { is_leader }
+    })?;
+    let after = page.after.as_ref().map(|(_, id)| UserId(*id));
+    let rows = repo::list_members(conn, organisation_id, filter, after, page.fetch_limit())?;
+    Ok(page.finish(
+        rows,
+        MEMBER_SORT,
+        |m| {
+            let id = m.membership.user_id.get();
+            (id, id)
+        },
+        |m| m,
+    ))
 }
 
 /// The caller asks to join an organisation. A rejected request may be made again.
-pub async fn join(
-    db: &Db,
-    user: &AuthUser,
-    organisation_id: i64,
-) -> Result<MemberResponse, ApiError> {
-    let user_id = user.id;
-    db.write(move |conn| {
-        ensure_organisation(conn, organisation_id)?;
-        let at = now();
-        let membership = match repo::find_membership(conn, organisation_id, user_id)? {
-            None => repo::insert_membership(
-                conn,
-                &NewMembership {
-                    user_id,
-                    organisation_id,
-                    role: MembershipRole::Member.as_str().to_owned(),
-                    status: MembershipStatus::Pending.as_str().to_owned(),
-                    created_at: at,
-                    updated_at: at,
-                },
-            )
-            .map_err(|err| match err {
-                DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                    already_asked()
-                }
-                other => other.into(),
-            })?,
-            Some(m) if m.status == MembershipStatus::Rejected.as_str() => repo::update_membership(
-                conn,
-                m.id,
-                &MembershipChanges {
-                    role: Some(MembershipRole::Member.as_str().to_owned()),
-                    status: Some(MembershipStatus::Pending.as_str().to_owned()),
-                    decided_by: Some(None),
-                    updated_at: Some(at),
-                },
-            )?,
-            Some(m) if m.status == MembershipStatus::Approved.as_str() => {
-                return Err(ApiError::Conflict {
-                    code: "already_member",
-                    detail: "you are a member of this organisation already".to_owned(),
-                });
-            }
-            Some(_) => return Err(already_asked()),
-        };
-        member_view(conn, membership)
-    })
-    .await
+pub fn join(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    organisation_id: OrganisationId,
+) -> Result<Member, ApiError> {
+    ensure_organisation(conn, organisation_id)?;
+    let user_id = user_id(actor);
+    let at = now();
+    match repo::find_membership(conn, organisation_id, user_id)? {
+        None => {
+            repo::insert_membership(conn, &NewMembership::request(user_id, organisation_id, at))
+                .map_err(|err| match err {
+                    DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                        already_asked()
+                    }
+                    other => other.into(),
+                })?;
+        }
+        Some(m) if m.status == MembershipStatus::Rejected => {
+            let changes = MembershipChanges {
+                role: Some(MembershipRole::Member),
+                status: Some(MembershipStatus::Pending),
+                decided_by: Some(None),
+                updated_at: Some(at),
+                version: Some(m.version + 1),
+            };
+            repo::update_membership(conn, m.id, &changes)?;
+        }
+        Some(m) if m.status == MembershipStatus::Approved => {
+            return Err(ApiError::Conflict {
+                code: "already_member",
+                detail: "you are a member of this organisation already".to_owned(),
+            });
+        }
+        Some(_) => return Err(already_asked()),
+    }
+    member(conn, organisation_id, user_id)
 }
 
 fn already_asked() -> ApiError {
@@ -341,146 +356,97 @@ fn already_asked() -> ApiError {
     }
 }
 
-fn own_membership() -> ApiError {
-    ApiError::forbidden(
-        "own_membership",
-        "nobody decides on their own membership; ask another leader or a coordinator",
-    )
-}
-
-/// A leader of the organisation, or a coordinator or admin, decides on a membership; the
-/// member is emailed when its status changes.
-pub async fn decide(
-    db: &Db,
-    user: &AuthUser,
-    organisation_id: i64,
-    member_id: i64,
-    req: UpdateMembershipRequest,
-) -> Result<MemberResponse, ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        ensure_organisation(conn, organisation_id)?;
-        let is_leader = caller_leads(conn, organisation_id, &user)?;
-        authorize(&user, Action::DecideMembership { is_leader })?;
-        if member_id == user.id {
-            return Err(own_membership());
-        }
-        let membership =
-            repo::find_membership(conn, organisation_id, member_id)?.ok_or(ApiError::NotFound)?;
-        let status = req.status.status();
-        let role = match (status, req.role) {
-            (MembershipStatus::Approved, Some(role)) => role,
-            (MembershipStatus::Approved, None) => {
-                MembershipRole::parse(&membership.role).unwrap_or(MembershipRole::Member)
-            }
-            (_, Some(MembershipRole::Leader)) => {
-                return Err(ApiError::invalid_field(
-                    "role",
-                    "leader_must_be_approved",
-                    "only an approved member can be a leader",
-                ));
-            }
-            (_, _) => MembershipRole::Member,
-        };
-        let status_changed = membership.status != status.as_str();
-        if !status_changed && membership.role == role.as_str() {
-            return member_view(conn, membership);
-        }
-        let membership = repo::update_membership(
-            conn,
-            membership.id,
-            &MembershipChanges {
-                role: Some(role.as_str().to_owned()),
-                status: Some(status.as_str().to_owned()),
-                decided_by: Some(Some(user.id)),
-                updated_at: Some(now()),
-            },
-        )?;
-        let member = users::find(conn, member_id)?;
-        // Only a new status is news to the member; a role change alone sends nothing.
-        if status_changed && let Some(email) = &member.email {
+/// A leader of the organisation, or a coordinator or admin, decides on a membership (if it
+/// is still the version `if_match` names); the member is emailed when its status changes.
+pub fn decide(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    organisation_id: OrganisationId,
+    member_id: UserId,
+    decision: Decision,
+    if_match: Option<&IfMatch>,
+) -> Result<Member, ApiError> {
+    ensure_organisation(conn, organisation_id)?;
+    authorize_leading(conn, actor, organisation_id, |is_leader| {
+        Action::DecideMembership { is_leader }
+    })?;
+    if member_id == user_id(actor) {
+        return Err(ApiError::forbidden(
+            "own_membership",
+            "nobody decides on their own membership; ask another leader or a coordinator",
+        ));
+    }
+    let membership = locked_membership(conn, organisation_id, member_id, if_match)?;
+    let (status, role) = decision.outcome(membership.role);
+    if membership.status == status && membership.role == role {
+        return member(conn, organisation_id, member_id); // nothing changes: no new version
+    }
+    let changes = MembershipChanges {
+        role: Some(role),
+        status: Some(status),
+        decided_by: Some(Some(user_id(actor))),
+        updated_at: Some(now()),
+        version: Some(membership.version + 1),
+    };
+    repo::update_membership(conn, membership.id, &changes)?;
+    // Only a new status is news to the member; a role change alone sends nothing.
+    if membership.status != status {
+        let (display_name, email, language) = repo::contact_of(conn, member_id)?;
+        if let Some(email) = email {
             let organisation = repo::find(conn, organisation_id)?;
             enqueue(
                 conn,
                 &OutgoingEmail {
-                    to: email.clone(),
+                    to: email,
                     template: Template::MembershipDecided,
-                    language: member.preferred_language.clone(),
+                    language,
                     vars: vec![
-                        ("display_name", member.display_name.clone()),
+                        ("display_name", display_name),
                         ("organisation", organisation.name),
                         ("status", status.as_str().to_owned()),
                     ],
                 },
             )?;
         }
-        Ok(MemberResponse::from((membership, member.display_name)))
-    })
-    .await
-}
-
-/// A member leaves (or withdraws a request), or a leader or coordinator removes them.
-pub async fn remove(
-    db: &Db,
-    user: &AuthUser,
-    organisation_id: i64,
-    member_id: i64,
-) -> Result<(), ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        ensure_organisation(conn, organisation_id)?;
-        // Leaving is always allowed: it is the caller's own membership.
-        if member_id != user.id {
-            let is_leader = caller_leads(conn, organisation_id, &user)?;
-            authorize(&user, Action::DecideMembership { is_leader })?;
-        }
-        let membership =
-            repo::find_membership(conn, organisation_id, member_id)?.ok_or(ApiError::NotFound)?;
-        repo::delete_membership(conn, membership.id)?;
-        Ok(())
-    })
-    .await
-}
-
-/// Checks that the caller may see the organisation's memberships (its own always).
-pub async fn authorize_listing(
-    db: &Db,
-    user: &AuthUser,
-    organisation_id: i64,
-    member_id: Option<i64>,
-) -> Result<(), ApiError> {
-    let user = user.clone();
-    db.read(move |conn| {
-        ensure_organisation(conn, organisation_id)?;
-        if member_id == Some(user.id) {
-            return Ok(());
-        }
-        let is_leader = caller_leads(conn, organisation_id, &user)?;
-        authorize(&user, Action::ListMembers { is_leader })
-    })
-    .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::IfMatch;
-
-    #[test]
-    fn if_match_compares_strongly_and_accepts_lists_and_any() {
-        let tag = "\"abc\"";
-        assert_eq!(IfMatch::from_header(None), None);
-        assert!(IfMatch::from_header(Some(b"*")).unwrap().matches(tag));
-        assert!(
-            IfMatch::from_header(Some(b"\"x\", \"abc\""))
-                .unwrap()
-                .matches(tag)
-        );
-        assert!(
-            !IfMatch::from_header(Some(b"W/\"abc\""))
-                .unwrap()
-                .matches(tag)
-        );
-        assert!(!IfMatch::from_header(Some(b"\"abd\"")).unwrap().matches(tag));
-        assert!(!IfMatch::from_header(Some(b"\xff")).unwrap().matches(tag));
     }
+    member(conn, organisation_id, member_id)
+}
+
+/// A member leaves (or withdraws a request), or a leader or coordinator removes them, if
+/// the membership is still the version `if_match` names.
+pub fn remove(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    organisation_id: OrganisationId,
+    member_id: UserId,
+    if_match: Option<&IfMatch>,
+) -> Result<(), ApiError> {
+    ensure_organisation(conn, organisation_id)?;
+    // Leaving is always allowed: it is the caller's own membership.
+    if member_id != user_id(actor) {
+        authorize_leading(conn, actor, organisation_id, |is_leader| {
+            Action::DecideMembership { is_leader }
+        })?;
+    }
+    let membership = locked_membership(conn, organisation_id, member_id, if_match)?;
+    repo::delete_membership(conn, membership.id)?;
+    Ok(())
+}
+
+/// The membership, locked until the transaction ends and checked against `if_match`; 404
+/// when there is none.
+fn locked_membership(
+    conn: &mut DbConn,
+    organisation_id: OrganisationId,
+    member_id: UserId,
+    if_match: Option<&IfMatch>,
+) -> Result<Membership, ApiError> {
+    let found = repo::find_membership(conn, organisation_id, member_id)?;
+    let id = found.ok_or(ApiError::NotFound)?.id;
+    db::lock_row(conn, "memberships", id.get())?;
+    // Read again under the lock: a concurrent decision may have landed in between.
+    let membership =
+        repo::find_membership(conn, organisation_id, member_id)?.ok_or(ApiError::NotFound)?;
+    membership.check_if_match(if_match)?;
+    Ok(membership)
 }

@@ -12,9 +12,11 @@ use diesel::prelude::*;
 use crate::db::schema::organisations;
 use crate::db::{Db, DbConn, now, write_transaction};
 use crate::error::ApiError;
-use crate::organisations::model::{NewOrganisation, OrganisationKind, search_text};
+use crate::organisations::model::{
+    MembershipRole, MembershipStatus, NewOrganisation, OrganisationKind, search_text,
+};
 use crate::organisations::repo;
-use crate::types::CountryCode;
+use crate::types::{CountryCode, OrganisationId, UserId};
 
 pub use demo_data::DEMO_ORGANISATIONS;
 
@@ -38,7 +40,7 @@ type DemoUser = (
     &'static str,
     &'static str,
     &'static str,
-    Option<(&'static str, &'static str)>,
+    Option<(MembershipRole, MembershipStatus)>,
 );
 
 /// The demo accounts, one per role (see the README).
@@ -73,7 +75,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
         "member",
         "PH",
         "fil",
-        Some(("leader", "approved")),
+        Some((MembershipRole::Leader, MembershipStatus::Approved)),
     ),
     (
         "member@demo.bayanihan.org",
@@ -81,7 +83,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
         "member",
         "PH",
         "fil",
-        Some(("member", "approved")),
+        Some((MembershipRole::Member, MembershipStatus::Approved)),
     ),
     (
         "newcomer@demo.bayanihan.org",
@@ -89,7 +91,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
         "member",
         "PH",
         "fil",
-        Some(("member", "pending")),
+        Some((MembershipRole::Member, MembershipStatus::Pending)),
     ),
 ];
 
@@ -117,8 +119,9 @@ fn demo_password_hash() -> anyhow::Result<String> {
 fn demo_users(conn: &mut DbConn, hash: &str) -> Result<usize, ApiError> {
     use crate::accounts::model::{NewMembership, NewUser, user_search_text};
     use crate::accounts::repo as users;
+    let ph = CountryCode::parse("PH").map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
     let tucp =
-        repo::find_by_name(conn, "PH", "Trade Union Congress of the Philippines")?.map(|o| o.id);
+        repo::find_by_name(conn, ph, "Trade Union Congress of the Philippines")?.map(|o| o.id);
     let mut added = 0;
     for (email, name, role, country, language, membership) in DEMO_USERS {
         if users::find_by_email(conn, email)?.is_some() {
@@ -154,10 +157,10 @@ fn demo_users(conn: &mut DbConn, hash: &str) -> Result<usize, ApiError> {
             users::insert_membership(
                 conn,
                 &NewMembership {
-                    user_id: user.id,
+                    user_id: UserId(user.id),
                     organisation_id: org,
-                    role: (*union_role).to_owned(),
-                    status: (*status).to_owned(),
+                    role: *union_role,
+                    status: *status,
                     created_at: at,
                     updated_at: at,
                 },
@@ -168,7 +171,7 @@ fn demo_users(conn: &mut DbConn, hash: &str) -> Result<usize, ApiError> {
 }
 
 fn demo_organisations(conn: &mut DbConn) -> Result<usize, ApiError> {
-    let mut ids: HashMap<&str, (i64, OrganisationKind)> = HashMap::new();
+    let mut ids: HashMap<&str, (OrganisationId, OrganisationKind)> = HashMap::new();
     let mut added = 0;
     for org in DEMO_ORGANISATIONS {
         let kind = OrganisationKind::parse(org.kind).ok_or_else(|| {
@@ -178,7 +181,7 @@ fn demo_organisations(conn: &mut DbConn) -> Result<usize, ApiError> {
                 org.kind
             ))
         })?;
-        CountryCode::parse(org.country)
+        let country = CountryCode::parse(org.country)
             .map_err(|e| ApiError::internal(anyhow::anyhow!("demo entry {}: {e}", org.key)))?;
         let parent = match org.parent {
             Some(key) => {
@@ -198,7 +201,7 @@ fn demo_organisations(conn: &mut DbConn) -> Result<usize, ApiError> {
             }
             None => None,
         };
-        let id = match repo::find_by_name(conn, org.country, org.name)? {
+        let id = match repo::find_by_name(conn, country, org.name)? {
             Some(existing) => existing.id,
             None => {
                 added += 1;
@@ -208,8 +211,8 @@ fn demo_organisations(conn: &mut DbConn) -> Result<usize, ApiError> {
                     &NewOrganisation {
                         name: org.name.to_owned(),
                         acronym: org.acronym.map(str::to_owned),
-                        country: org.country.to_owned(),
-                        kind: kind.as_str().to_owned(),
+                        country,
+                        kind,
                         parent_id: parent,
                         sector: org.sector.map(str::to_owned),
                         website: org.website.map(str::to_owned),
@@ -311,10 +314,10 @@ fn scale_users(conn: &mut DbConn, n: usize, hash: &str) -> Result<usize, ApiErro
             users::insert_membership(
                 conn,
                 &NewMembership {
-                    user_id: user.id,
-                    organisation_id: *org,
-                    role: "member".to_owned(),
-                    status: "approved".to_owned(),
+                    user_id: UserId(user.id),
+                    organisation_id: OrganisationId(*org),
+                    role: MembershipRole::Member,
+                    status: MembershipStatus::Approved,
                     created_at: at,
                     updated_at: at,
                 },
@@ -334,9 +337,9 @@ fn scale_organisations(conn: &mut DbConn, n: usize) -> Result<usize, ApiError> {
         .into_iter()
         .collect();
     // Parents: the demo national centres, so synthetic unions hang in a real hierarchy.
-    let centres: Vec<(i64, String)> = dsl::organisations
+    let centres: Vec<(OrganisationId, CountryCode)> = dsl::organisations
         .select((dsl::id, dsl::country))
-        .filter(dsl::kind.eq(OrganisationKind::NationalCentre.as_str()))
+        .filter(dsl::kind.eq(OrganisationKind::NationalCentre))
         .order(dsl::id.asc())
         .load(conn)?;
     if centres.is_empty() {
@@ -365,8 +368,8 @@ fn scale_organisations(conn: &mut DbConn, n: usize) -> Result<usize, ApiError> {
                 search_text: search_text(&name, Some(&acronym)),
                 name,
                 acronym: Some(acronym),
-                country: country.clone(),
-                kind: kind.as_str().to_owned(),
+                country: *country,
+                kind,
                 parent_id: Some(*parent),
                 sector: Some(sector.to_owned()),
                 website: None,

@@ -27,8 +27,22 @@ const CODES: &[&str] = &[
 ];
 
 /// An ISO 3166-1 alpha-2 country code, upper case (`PH`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
 #[serde(try_from = "String", into = "String")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub struct CountryCode([u8; 2]);
 
 impl CountryCode {
@@ -94,6 +108,32 @@ impl utoipa::PartialSchema for CountryCode {
 }
 
 impl utoipa::ToSchema for CountryCode {}
+
+impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for CountryCode
+where
+    DB: diesel::backend::Backend,
+    str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+{
+    fn to_sql<'b>(
+        &'b self,
+        out: &mut diesel::serialize::Output<'b, '_, DB>,
+    ) -> diesel::serialize::Result {
+        <str as diesel::serialize::ToSql<diesel::sql_types::Text, DB>>::to_sql(self.as_str(), out)
+    }
+}
+
+/// A stored code that is not an assigned one is an error, never a default.
+impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for CountryCode
+where
+    DB: diesel::backend::Backend,
+    String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+        let raw =
+            <String as diesel::deserialize::FromSql<diesel::sql_types::Text, DB>>::from_sql(bytes)?;
+        Self::parse(&raw).map_err(|msg| format!("stored country: {msg}").into())
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -27,7 +27,10 @@ macro_rules! vocabulary {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident => $spelling:literal ),+ $(,)?
+            // `tt`, not `literal`: a `literal` fragment reaches derive macros wrapped in an
+            // invisible group, and utoipa then ignores the `serde(rename)` it sits in (the
+            // OpenAPI enum would list the Rust names).
+            $( $(#[$vmeta:meta])* $variant:ident => $spelling:tt ),+ $(,)?
         }
     ) => {
         $(#[$meta])*
@@ -144,5 +147,11 @@ mod tests {
             "\"dark_blue\""
         );
         assert!("green".parse::<Colour>().is_err());
+    }
+
+    #[test]
+    fn the_openapi_schema_lists_the_spellings() {
+        let schema = serde_json::to_value(<Colour as utoipa::PartialSchema>::schema()).unwrap();
+        assert_eq!(schema["enum"], serde_json::json!(["red", "dark_blue"]));
     }
 }

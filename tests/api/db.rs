@@ -2,8 +2,9 @@
 
 use bayanihan::db::write_transaction;
 use bayanihan::error::ApiError;
-use bayanihan::organisations::model::{NewOrganisation, search_text};
+use bayanihan::organisations::model::{NewOrganisation, OrganisationKind, search_text};
 use bayanihan::organisations::repo;
+use bayanihan::types::CountryCode;
 
 use crate::helpers::spawn_app;
 
@@ -12,8 +13,8 @@ fn new_org(name: &str) -> NewOrganisation {
     NewOrganisation {
         name: name.to_owned(),
         acronym: None,
-        country: "PH".to_owned(),
-        kind: "union".to_owned(),
+        country: CountryCode::parse("PH").expect("a country code"),
+        kind: OrganisationKind::Union,
         parent_id: None,
         sector: None,
         website: None,

@@ -9,6 +9,7 @@ use bayanihan::email::EmailSettings;
 use bayanihan::organisations::model::{NewOrganisation, OrganisationKind, search_text};
 use bayanihan::organisations::repo;
 use bayanihan::startup::Application;
+use bayanihan::types::{CountryCode, OrganisationId};
 use serde_json::Value;
 
 /// A running application and the database behind it.
@@ -126,9 +127,9 @@ impl TestApp {
         let new = NewOrganisation {
             name: name.to_owned(),
             acronym: acronym.map(str::to_owned),
-            country: country.to_owned(),
-            kind: kind.as_str().to_owned(),
-            parent_id: parent,
+            country: CountryCode::parse(country).expect("a country code"),
+            kind,
+            parent_id: parent.map(OrganisationId),
             sector: None,
             website: None,
             search_text: search_text(name, acronym),
@@ -138,7 +139,18 @@ impl TestApp {
         write_transaction(&mut conn, |conn| repo::insert(conn, &new))
             .expect("insert")
             .id
+            .get()
     }
+}
+
+/// The `ETag` of an answer that must carry one.
+pub fn etag(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("etag")
+        .expect("an ETag")
+        .to_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// Asserts that `res` is problem+json with `status` and `code`; returns the body.

@@ -4,7 +4,7 @@ use bayanihan::organisations::model::OrganisationKind as Kind;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app};
+use crate::helpers::{TestApp, TestUser, assert_problem, etag, spawn_app};
 
 /// A timestamp of a body, to compare in time (the text drops trailing zeros of the fraction).
 fn at(value: &Value) -> chrono::DateTime<chrono::FixedOffset> {
@@ -481,4 +481,96 @@ async fn membership_routes_are_documented() {
         assert_eq!(op["security"], json!([{"bearer": []}]), "{id}");
         assert!(op["responses"].get("401").is_some(), "{id} documents 401");
     }
+}
+
+/// `method` on `path` as `by`, conditional on `tag` (`If-Match` or `If-None-Match`).
+async fn conditional(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    by: &TestUser,
+    header: &str,
+    tag: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut req = app.authed(method, path, &by.token).header(header, tag);
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_membership_has_a_versioned_etag_and_honours_if_match() {
+    let app = spawn_app().await;
+    let org = app.insert_org("KMU", None, "PH", Kind::NationalCentre, None);
+    let coordinator = app.user("coordinator").await;
+    let member = app.user("member").await;
+    let path = membership(org, member.id);
+
+    let res = join(&app, org, &member).await;
+    assert_eq!(res.status().as_u16(), 201);
+    assert_eq!(res.headers()["cache-control"], "no-store", "personal data");
+    let v1 = etag(&res);
+    assert!(
+        v1.starts_with("\"membership-") && v1.ends_with("-v1\""),
+        "{v1}"
+    );
+    let res = call(&app, Method::GET, &path, &member).await;
+    assert_eq!(etag(&res), v1, "GET answers POST's tag");
+    let res = conditional(
+        &app,
+        Method::GET,
+        &path,
+        &member,
+        "If-None-Match",
+        &v1,
+        None,
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 304);
+
+    // A decision bumps the version; the same decision again changes nothing.
+    let approve = json!({"status": "approved"});
+    let res = conditional(
+        &app,
+        Method::PATCH,
+        &path,
+        &coordinator,
+        "If-Match",
+        &v1,
+        Some(approve.clone()),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let v2 = etag(&res);
+    assert_eq!(v2, v1.replace("-v1\"", "-v2\""));
+    let decided: Value = res.json().await.unwrap();
+    let res = decide(&app, org, member.id, &coordinator, approve).await;
+    assert_eq!(etag(&res), v2);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["updated_at"],
+        decided["updated_at"]
+    );
+
+    // A stale tag is refused, for a decision and a removal alike.
+    let reject = Some(json!({"status": "rejected"}));
+    let res = conditional(
+        &app,
+        Method::PATCH,
+        &path,
+        &coordinator,
+        "If-Match",
+        &v1,
+        reject,
+    )
+    .await;
+    assert_problem(res, 412, "precondition_failed").await;
+    let res = conditional(&app, Method::DELETE, &path, &member, "If-Match", &v1, None).await;
+    assert_problem(res, 412, "precondition_failed").await;
+    let res = call(&app, Method::GET, &path, &member).await;
+    assert_eq!(etag(&res), v2, "refused writes change nothing");
+
+    let res = conditional(&app, Method::DELETE, &path, &member, "If-Match", &v2, None).await;
+    assert_eq!(res.status().as_u16(), 204);
 }

@@ -4,7 +4,7 @@ use bayanihan::organisations::model::OrganisationKind as Kind;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, spawn_app};
+use crate::helpers::{TestApp, assert_problem, etag, spawn_app};
 
 /// A timestamp of a body, to compare in time (the text drops trailing zeros of the fraction).
 fn at(value: &Value) -> chrono::DateTime<chrono::FixedOffset> {
@@ -66,15 +66,6 @@ async fn delete(app: &TestApp, token: &str, id: i64, if_match: Option<&str>) -> 
         req = req.header("if-match", tag);
     }
     req.send().await.unwrap()
-}
-
-fn etag(res: &reqwest::Response) -> String {
-    res.headers()
-        .get("etag")
-        .expect("an ETag")
-        .to_str()
-        .unwrap()
-        .to_owned()
 }
 
 /// The ETag `GET` gives organisation `id`.
@@ -643,4 +634,70 @@ async fn write_routes_are_documented() {
     let create = &doc["paths"]["/api/v1/organisations"]["post"];
     assert_eq!(create["operationId"], "create_organisation");
     assert_eq!(create["security"], json!([{"bearer": []}]));
+}
+
+#[tokio::test]
+async fn the_etag_is_the_version_and_only_a_change_bumps_it() {
+    let app = spawn_app().await;
+    let coordinator = app.user("coordinator").await;
+    let token = &coordinator.token;
+    let res = create(&app, token, &tucp()).await;
+    let v1 = etag(&res);
+    let org: Value = res.json().await.unwrap();
+    let id = org["id"].as_i64().unwrap();
+    assert_eq!(v1, format!("\"organisation-{id}-v1\""));
+
+    // Sending what is stored changes nothing: same tag, same updated_at.
+    let res = patch(
+        &app,
+        token,
+        id,
+        Some(&v1),
+        &json!({"acronym": "TUCP", "country": "PH"}),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(etag(&res), v1);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["updated_at"],
+        org["updated_at"]
+    );
+
+    let res = patch(&app, token, id, Some(&v1), &json!({"sector": "education"})).await;
+    let v2 = etag(&res);
+    assert_eq!(v2, format!("\"organisation-{id}-v2\""));
+    assert_eq!(current_etag(&app, id).await, v2);
+
+    // The first version is stale now; another organisation's tag never matches.
+    let res = patch(&app, token, id, Some(&v1), &json!({"sector": "health"})).await;
+    assert_problem(res, 412, "precondition_failed").await;
+    let other = app.insert_org("KMU", None, "PH", Kind::NationalCentre, None);
+    let res = patch(
+        &app,
+        token,
+        id,
+        Some(&current_etag(&app, other).await),
+        &json!({"sector": "health"}),
+    )
+    .await;
+    assert_problem(res, 412, "precondition_failed").await;
+    let res = delete(&app, token, id, Some(&v1)).await;
+    assert_problem(res, 412, "precondition_failed").await;
+    assert_eq!(
+        current_etag(&app, id).await,
+        v2,
+        "refused writes change nothing"
+    );
+
+    // A conditional GET with the current tag is 304.
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/organisations/{id}")))
+        .header("If-None-Match", &v2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 304);
+    let res = delete(&app, token, id, Some(&v2)).await;
+    assert_eq!(res.status().as_u16(), 204);
 }

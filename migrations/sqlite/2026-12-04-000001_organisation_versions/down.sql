@@ -1,0 +1,2 @@
+ALTER TABLE memberships DROP COLUMN version;
+ALTER TABLE organisations DROP COLUMN version;
