@@ -1,4 +1,5 @@
-//! Compiles the email templates under `templates/email/<lang>/` into the binary.
+//! Compiles the email templates under `templates/email/<lang>/` and the seed content under
+//! `src/seed/data/` into the binary.
 //!
 //! A language is added by adding files, with no Rust change: this script lists every
 //! `<name>.subject.txt`, `<name>.txt` and `<name>.html` and writes a table of
@@ -100,6 +101,63 @@ fn main() {
     let out =
         PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("email_templates.rs");
     std::fs::write(&out, table).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+
+    seed_files();
+}
+
+/// Embeds every `.toml` file under `src/seed/data/` as `(path relative to it, text)`, so that
+/// a demo course, community or translation is added by adding a file; `src/seed/data.rs`
+/// parses them (and its tests check them).
+fn seed_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src")
+        .join("seed")
+        .join("data");
+    println!("cargo:rerun-if-changed=src/seed/data");
+    let mut files = Vec::new();
+    collect_toml(&root, &root, &mut files);
+    let mut table = String::from(
+        "/// Every seed data file: (path under src/seed/data/, text).\n\
+         static SEED_FILES: &[(&str, &str)] = &[\n",
+    );
+    for (name, path) in &files {
+        let path = path
+            .to_str()
+            .unwrap_or_else(|| panic!("{}: the path is not UTF-8", path.display()));
+        writeln!(table, "    ({name:?}, include_str!({path:?})),")
+            .expect("writing to a String cannot fail");
+    }
+    table.push_str("];\n");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("seed_files.rs");
+    std::fs::write(&out, table).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+}
+
+fn collect_toml(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
+    for path in sorted_entries(dir) {
+        let name = file_name(&path);
+        if name.starts_with('.') || name.ends_with('~') {
+            continue;
+        }
+        // Directories are scanned too: a new course folder reruns this script.
+        println!("cargo:rerun-if-changed={}", path.display());
+        if path.is_dir() {
+            collect_toml(root, &path, out);
+            continue;
+        }
+        assert!(
+            name.ends_with(".toml"),
+            "{}: seed data files are TOML (<name>.toml)",
+            path.display()
+        );
+        let relative = path
+            .strip_prefix(root)
+            .expect("found under the root")
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        out.push((relative, path));
+    }
 }
 
 /// The entries of `dir`, sorted so that the generated table does not depend on the file system.

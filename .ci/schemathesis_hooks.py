@@ -14,26 +14,42 @@ def map_query(ctx, query):
     return query
 
 
-# Authenticated operations are exercised as the demo member (seeded by `seed --demo`).
+# Authenticated operations are exercised as a demo account (seeded by `seed --demo`): the
+# member by default, or the account named by BAYANIHAN_ST_EMAIL (.ci/run also runs as the
+# administrator, on a database of its own, so that no operation is fuzzed only into 403).
 # The token is fetched again every second, because the fuzzer also calls
 # `/auth/logout`, which rightly ends the login it was given. The fuzzer's own failed
 # logins soon exhaust the per-address login throttle of 127.0.0.1, so these logins come
-# "from" another address (the CI server runs with BAYANIHAN_TRUST_PROXY=true).
+# "from" another address (the CI server runs with BAYANIHAN_TRUST_PROXY=true), and they
+# send back the device token of the previous login, as a real client does, so that failed
+# logins the fuzzer makes on the same account cannot delay them.
+_device_token = None
+
+
 @schemathesis.auth(refresh_interval=1)
 class DemoMember:
     def get(self, case, ctx):
         import os
         import requests
 
+        global _device_token
         base = os.environ["BAYANIHAN_ST_BASE"]
+        body = {
+            "email": os.environ.get("BAYANIHAN_ST_EMAIL", "member@demo.bayanihan.org"),
+            "password": "bayanihan-demo-2026",
+        }
+        if _device_token:
+            body["device_token"] = _device_token
         res = requests.post(
             f"{base}/api/v1/auth/login",
-            json={"email": "member@demo.bayanihan.org", "password": "bayanihan-demo-2026"},
+            json=body,
             headers={"X-Forwarded-For": "10.20.30.40"},
             timeout=10,
         )
         res.raise_for_status()
-        return res.json()["access_token"]
+        tokens = res.json()
+        _device_token = tokens.get("device_token")
+        return tokens["access_token"]
 
     def set(self, case, data, ctx):
         case.headers = case.headers or {}

@@ -32,6 +32,15 @@ pub struct Config {
     pub workers: usize,
     /// Public address of the web frontend, for links in emails.
     pub public_url: String,
+    /// Public address of this API, for absolute API links (`BAYANIHAN_API_URL`; defaults to
+    /// the public URL: the API served at the frontend's origin).
+    pub api_url: String,
+    /// How old an offline completion may be when it reaches the server
+    /// (`BAYANIHAN_OFFLINE_WINDOW_DAYS`, 1 to 365; 30 by default).
+    pub offline_window_days: i64,
+    /// How long a client may take to send a request body (`BAYANIHAN_BODY_TIMEOUT_SECS`,
+    /// 1 to 3600; 60 by default): a body trickled slower is refused with 408.
+    pub body_timeout_secs: u64,
     /// SMTP server in lettre's URL syntax (`smtps://` is TLS, `smtp://…?tls=required` is
     /// STARTTLS, plain `smtp://` has no TLS); `None` writes `.eml` files.
     pub smtp_url: Option<String>,
@@ -41,6 +50,8 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     /// Trust `X-Forwarded-For` for the client address (set only behind a reverse proxy).
     pub trust_proxy: bool,
+    /// Address ranges of trusted reverse proxies (`BAYANIHAN_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// A separate address for `/metrics`; when set, the main address does not serve it.
     pub metrics_bind: Option<String>,
 }
@@ -107,6 +118,35 @@ impl Config {
             public_url.starts_with("http://") || public_url.starts_with("https://"),
             "BAYANIHAN_PUBLIC_URL must start with http:// or https://, not `{public_url}`"
         );
+        let api_url = get("BAYANIHAN_API_URL").unwrap_or_else(|| public_url.clone());
+        anyhow::ensure!(
+            api_url.starts_with("http://") || api_url.starts_with("https://"),
+            "BAYANIHAN_API_URL must start with http:// or https://, not `{api_url}`"
+        );
+        let offline_window_days = match get("BAYANIHAN_OFFLINE_WINDOW_DAYS") {
+            Some(v) => v
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=365).contains(n))
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "BAYANIHAN_OFFLINE_WINDOW_DAYS must be a number from 1 to 365, not `{v}`"
+                    )
+                })?,
+            None => 30,
+        };
+        let body_timeout_secs = match get("BAYANIHAN_BODY_TIMEOUT_SECS") {
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=3600).contains(n))
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "BAYANIHAN_BODY_TIMEOUT_SECS must be a number from 1 to 3600, not `{v}`"
+                    )
+                })?,
+            None => 60,
+        };
         let smtp_url = get("BAYANIHAN_SMTP_URL");
         if let Some(url) = &smtp_url {
             anyhow::ensure!(
@@ -128,10 +168,19 @@ impl Config {
                 anyhow::bail!("BAYANIHAN_TRUST_PROXY must be `true` or `false`, not `{other}`")
             }
         };
+        let trusted_proxies = match get("BAYANIHAN_TRUSTED_PROXIES") {
+            Some(v) => crate::http::client::ProxyTrust::parse_ranges(&v)
+                .map_err(|e| anyhow::anyhow!("BAYANIHAN_TRUSTED_PROXIES: {e}"))?,
+            None => Vec::new(),
+        };
         Ok(Self {
             trust_proxy,
+            trusted_proxies,
             metrics_bind: get("BAYANIHAN_METRICS_BIND"),
             public_url: public_url.trim_end_matches('/').to_owned(),
+            api_url: api_url.trim_end_matches('/').to_owned(),
+            offline_window_days,
+            body_timeout_secs,
             smtp_url,
             email_from: get("BAYANIHAN_EMAIL_FROM")
                 .unwrap_or_else(|| "Bayanihan <no-reply@bayanihan.localhost>".to_owned()),
@@ -180,6 +229,20 @@ mod tests {
         assert!(err.contains("BAYANIHAN_DB_POOL_SIZE"), "{err}");
         assert!(config(&[("BAYANIHAN_LOG_FORMAT", "xml")]).is_err());
         assert!(config(&[("DATABASE_URL", "mysql://x")]).is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_are_ranges() {
+        let c = config(&[("BAYANIHAN_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7")]).unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
+        assert!(!c.trust_proxy);
+        let err = config(&[("BAYANIHAN_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("BAYANIHAN_TRUSTED_PROXIES") && err.contains("proxy.local"),
+            "{err}"
+        );
     }
 
     #[test]

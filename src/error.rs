@@ -72,6 +72,20 @@ impl Fields {
         }
     }
 
+    /// Whether a list of `len` items holds at most `max`; records `code` on `field` when not.
+    /// Ask this before any per-item work, so that an oversized list costs nothing more.
+    pub fn at_most(&mut self, field: &str, code: &str, len: usize, max: usize) -> bool {
+        if len <= max {
+            return true;
+        }
+        self.push(
+            field,
+            code,
+            format!("must hold at most {max} items, not {len}"),
+        );
+        false
+    }
+
     /// Records an error.
     pub fn push(&mut self, field: &str, code: &str, message: impl Into<String>) {
         self.0.push(FieldError::new(field, code, message));
@@ -168,6 +182,9 @@ pub enum ApiError {
     /// The request body is larger than allowed.
     #[error("payload too large")]
     PayloadTooLarge,
+    /// The request body did not arrive within the time allowed (`BAYANIHAN_BODY_TIMEOUT_SECS`).
+    #[error("request body timed out")]
+    BodyTimeout,
     /// The request body is not JSON.
     #[error("unsupported media type")]
     UnsupportedMediaType,
@@ -177,6 +194,9 @@ pub enum ApiError {
     /// The database is unreachable or every connection is busy.
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// A write failed because the database or its disk is full; nothing was changed.
+    #[error("storage full: {0}")]
+    StorageFull(String),
     /// Anything unexpected: logged with the request id, never shown.
     #[error("internal error: {0:#}")]
     Internal(anyhow::Error),
@@ -223,9 +243,14 @@ impl ApiError {
         Self::Validation(vec![FieldError::new(field, code, message)])
     }
 
-    /// A 500 from any error.
+    /// A 500 from any error (a 503 `storage_full` when it is a database error saying the
+    /// storage is full).
     pub fn internal(err: impl Into<anyhow::Error>) -> Self {
-        Self::Internal(err.into())
+        let err = err.into();
+        match err.downcast_ref::<diesel::result::Error>() {
+            Some(db) if crate::db::is_storage_full(db) => Self::StorageFull(format!("{err:#}")),
+            _ => Self::Internal(err),
+        }
     }
 
     /// The stable code clients switch on.
@@ -242,8 +267,10 @@ impl ApiError {
             Self::NotFound => "not_found",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::PayloadTooLarge => "payload_too_large",
+            Self::BodyTimeout => "body_timeout",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Unavailable(_) => "service_unavailable",
+            Self::StorageFull(_) => "storage_full",
             Self::Internal(_) => "internal_error",
         }
     }
@@ -258,6 +285,9 @@ impl ApiError {
                 "the resource changed since you read it (If-Match); read it again and retry"
                     .to_owned(),
             ),
+            Self::RateLimited { retry_after: 1 } => {
+                Some("too many attempts; retry in 1 second".to_owned())
+            }
             Self::RateLimited { retry_after } => {
                 Some(format!("too many attempts; retry in {retry_after} seconds"))
             }
@@ -271,11 +301,17 @@ impl ApiError {
                 Some("this method is not allowed on this resource".to_owned())
             }
             Self::PayloadTooLarge => Some("the request body is too large".to_owned()),
+            Self::BodyTimeout => {
+                Some("the request body did not arrive in time; send it again".to_owned())
+            }
             Self::UnsupportedMediaType => {
                 Some("the request body must be application/json".to_owned())
             }
             Self::Unavailable(_) => {
                 Some("the service is temporarily unavailable, retry later".to_owned())
+            }
+            Self::StorageFull(_) => {
+                Some("the server's storage is full; nothing was changed, retry later".to_owned())
             }
             Self::Internal(_) => None,
         }
@@ -289,7 +325,9 @@ impl ApiError {
             _ => Vec::new(),
         };
         let request_id = match self {
-            Self::Internal(_) | Self::Unavailable(_) => request_id::current(),
+            Self::Internal(_) | Self::Unavailable(_) | Self::StorageFull(_) => {
+                request_id::current()
+            }
             _ => None,
         };
         Problem {
@@ -318,8 +356,9 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::StorageFull(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -329,6 +368,9 @@ impl ResponseError for ApiError {
             // Logged here, once, inside the request's span (which carries the request id).
             Self::Internal(err) => tracing::error!(error = %format!("{err:#}"), "internal error"),
             Self::Unavailable(cause) => tracing::warn!(error = %cause, "service unavailable"),
+            Self::StorageFull(cause) => {
+                tracing::error!(error = %cause, "storage full: the database cannot take writes")
+            }
             _ => {}
         }
         self.to_response()
@@ -343,6 +385,9 @@ impl ApiError {
         match self {
             Self::Unavailable(_) => {
                 res.insert_header((header::RETRY_AFTER, "5"));
+            }
+            Self::StorageFull(_) => {
+                res.insert_header((header::RETRY_AFTER, STORAGE_FULL_RETRY_AFTER));
             }
             Self::RateLimited { retry_after } | Self::Overloaded { retry_after } => {
                 res.insert_header((header::RETRY_AFTER, retry_after.max(&1).to_string()));
@@ -366,6 +411,9 @@ impl ApiError {
     }
 }
 
+/// Seconds a client is asked to wait after `storage_full`: freeing space takes an operator.
+pub const STORAGE_FULL_RETRY_AFTER: &str = "60";
+
 impl From<diesel::result::Error> for ApiError {
     fn from(err: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
@@ -383,7 +431,23 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 Self::Unavailable(info.message().to_owned())
             }
+            ref full if crate::db::is_storage_full(full) => Self::StorageFull(full.to_string()),
             other => Self::Internal(other.into()),
+        }
+    }
+}
+
+impl ApiError {
+    /// Maps a unique violation to `conflict` (a concurrent write slipped past the check the
+    /// service made first), and any other database error as usual:
+    /// `repo::insert(..).map_err(ApiError::unique_or(email_taken))`.
+    pub fn unique_or(conflict: fn() -> Self) -> impl FnOnce(diesel::result::Error) -> Self {
+        move |err| match err {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ) => conflict(),
+            other => other.into(),
         }
     }
 }
@@ -407,6 +471,11 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -
     let api = match &err {
         E::OverflowKnownLength { .. } | E::Overflow { .. } => ApiError::PayloadTooLarge,
         E::ContentType => ApiError::UnsupportedMediaType,
+        E::Payload(actix_web::error::PayloadError::Io(e))
+            if e.kind() == std::io::ErrorKind::TimedOut =>
+        {
+            ApiError::BodyTimeout
+        }
         E::Deserialize(e) if e.is_data() => {
             let msg = e.to_string();
             if msg.starts_with("unknown field") {
@@ -520,6 +589,7 @@ mod tests {
                 "already_exists",
             ),
             (ApiError::PayloadTooLarge, 413, "payload_too_large"),
+            (ApiError::BodyTimeout, 408, "body_timeout"),
             (
                 ApiError::UnsupportedMediaType,
                 415,
@@ -535,6 +605,7 @@ mod tests {
                 500,
                 "internal_error",
             ),
+            (ApiError::StorageFull("disk".into()), 503, "storage_full"),
         ];
         for (err, status, code) in cases {
             assert_eq!(err.status_code().as_u16(), status, "{err:?}");
@@ -551,6 +622,21 @@ mod tests {
         let body = serde_json::to_string(&err.problem()).unwrap();
         assert!(!body.contains("hunter2"), "{body}");
         assert!(!body.contains("db.example"), "{body}");
+    }
+
+    #[test]
+    fn a_unique_violation_can_name_its_own_conflict() {
+        let taken = || ApiError::Conflict {
+            code: "email_taken",
+            detail: "taken".to_owned(),
+        };
+        let unique = diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            Box::new("duplicate key".to_owned()),
+        );
+        assert_eq!(ApiError::unique_or(taken)(unique).code(), "email_taken");
+        let missing = ApiError::unique_or(taken)(diesel::result::Error::NotFound);
+        assert!(matches!(missing, ApiError::NotFound));
     }
 
     #[test]
@@ -575,5 +661,43 @@ mod tests {
                 .unwrap()
                 .contains("SELECT")
         );
+    }
+
+    #[test]
+    fn a_full_database_or_disk_is_a_503_storage_full_with_retry_after() {
+        use diesel::result::{DatabaseErrorKind, Error};
+        let full = |kind, message: &str| Error::DatabaseError(kind, Box::new(message.to_owned()));
+        let cases = [
+            // SQLite's SQLITE_FULL.
+            full(DatabaseErrorKind::Unknown, "database or disk is full"),
+            // PostgreSQL's disk_full (53100), from relation extension and from temp files.
+            full(
+                DatabaseErrorKind::Unknown,
+                "could not extend file \"base/16384/16385\": No space left on device",
+            ),
+            full(
+                DatabaseErrorKind::Unknown,
+                "could not write to file \"base/pgsql_tmp/pgsql_tmp123.0\": No space left on device",
+            ),
+        ];
+        for err in cases {
+            let api = ApiError::from(err);
+            assert_eq!(api.code(), "storage_full", "{api:?}");
+            let res = api.to_response();
+            assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(res.headers().get(header::RETRY_AFTER).unwrap(), "60");
+            let body = serde_json::to_string(&api.problem()).unwrap();
+            assert!(!body.contains("base/16384"), "{body}");
+        }
+        // Wrapped in anyhow on the way, it is still recognised.
+        let wrapped =
+            ApiError::internal(full(DatabaseErrorKind::Unknown, "database or disk is full"));
+        assert_eq!(wrapped.code(), "storage_full");
+        // Other errors that mention files are not.
+        let other = ApiError::from(full(
+            DatabaseErrorKind::Unknown,
+            "could not open file \"x\"",
+        ));
+        assert_eq!(other.code(), "internal_error");
     }
 }

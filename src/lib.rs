@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod cohorts;
 pub mod communities;
 pub mod config;
 pub mod courses;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod forums;
 pub mod health;
 pub mod http;
+pub mod invitations;
 pub mod learning;
 pub mod moderation;
 pub mod notifications;

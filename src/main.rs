@@ -164,7 +164,7 @@ fn send_digests(config: &Config, now: Option<&str>) -> anyhow::Result<()> {
     };
     let db = Db::connect(config.database_url.clone(), 1)?;
     db.migrate()?;
-    bayanihan::notifications::service::set_public_url(&config.public_url);
+    bayanihan::http::links::set(&config.public_url, &config.api_url);
     let mut conn = db.conn()?;
     let sent = bayanihan::notifications::digest::send_due(&mut conn, now)?;
     tracing::info!(digests.sent = sent, "digests queued");

@@ -48,6 +48,8 @@ use crate::types::CountryCode;
         crate::accounts::handlers::change_password,
         crate::accounts::handlers::export_me,
         crate::accounts::handlers::list_my_memberships,
+        crate::accounts::handlers::list_my_languages,
+        crate::accounts::handlers::replace_my_languages,
         crate::accounts::handlers::get_user,
         crate::accounts::handlers::list_users,
         crate::accounts::handlers::update_user,
@@ -75,6 +77,7 @@ use crate::types::CountryCode;
         crate::courses::handlers::put_lesson_translation,
         crate::courses::handlers::delete_lesson,
         crate::learning::handlers::create_enrolment,
+        crate::learning::handlers::get_my_enrolment,
         crate::learning::handlers::delete_enrolment,
         crate::learning::handlers::list_my_enrolments,
         crate::learning::handlers::list_course_enrolments,
@@ -88,7 +91,7 @@ use crate::types::CountryCode;
         crate::learning::handlers::get_certificate_document,
         crate::learning::handlers::revoke_certificate,
     ),
-    components(schemas(Problem, FieldError, CountryCode, OrganisationSort, crate::learning::dto::EnrolmentSort, crate::courses::dto::CourseSort)),
+    components(schemas(Problem, FieldError, CountryCode, OrganisationSort, crate::learning::model::EnrolmentSort, crate::courses::dto::CourseSort)),
     tags(
         (name = "organisations", description = "The trade-union directory"),
         (name = "memberships", description = "Joining organisations; leaders decide"),
@@ -190,13 +193,15 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 /// The domains that keep their part of the document next to their routes.
-fn parts() -> [utoipa::openapi::OpenApi; 5] {
+fn parts() -> [utoipa::openapi::OpenApi; 7] {
     [
         crate::communities::Api::openapi(),
         crate::forums::Api::openapi(),
         crate::moderation::Api::openapi(),
         crate::notifications::Api::openapi(),
         crate::search::Api::openapi(),
+        crate::invitations::Api::openapi(),
+        crate::cohorts::Api::openapi(),
     ]
 }
 
@@ -205,6 +210,30 @@ pub fn document_json() -> Result<String, serde_json::Error> {
     let mut json = document().to_pretty_json()?;
     json.push('\n');
     Ok(json)
+}
+
+/// Checks that the generated document states each limit as the code's constant has it:
+/// (component schema, property, keyword, constant). A property `tags[]` means the items of
+/// the list `tags`. utoipa's `#[schema(max_length = …)]` takes only a literal number, so
+/// each DTO module ties its literals to its constants with this.
+#[cfg(test)]
+pub fn assert_documented_limits(limits: &[(&str, &str, &str, usize)]) {
+    let doc = serde_json::to_value(document()).unwrap_or_default();
+    for &(schema, property, keyword, expected) in limits {
+        let (name, items) = match property.strip_suffix("[]") {
+            Some(name) => (name, true),
+            None => (property, false),
+        };
+        let mut at = &doc["components"]["schemas"][schema]["properties"][name];
+        if items {
+            at = &at["items"];
+        }
+        let stated = at[keyword].as_f64();
+        assert!(
+            stated.is_some_and(|n| (n - expected as f64).abs() < f64::EPSILON),
+            "{schema}.{property}: the document says {keyword} = {stated:?}, the code {expected}"
+        );
+    }
 }
 
 #[cfg(test)]

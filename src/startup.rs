@@ -14,7 +14,7 @@ use crate::db::Db;
 use crate::email::EmailSettings;
 use crate::error::{self, ApiError};
 use crate::http::metrics::Metrics;
-use crate::http::middleware::observe;
+use crate::http::middleware::{limit_body_time, observe};
 use crate::state::AppState;
 use crate::{accounts, health, openapi, organisations};
 
@@ -53,6 +53,7 @@ impl Application {
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
         let addr = listener.local_addr()?;
+        crate::http::links::set(&config.public_url, &config.api_url);
         let worker_db = db.clone();
         let state = AppState::new(config, db)?;
         let metrics = match &config.metrics_bind {
@@ -66,7 +67,9 @@ impl Application {
             .shutdown_timeout(30)
             .listen(listener)?
             .run();
-        crate::notifications::digest::spawn(worker_db.clone(), &config.public_url);
+        crate::notifications::digest::spawn(worker_db.clone());
+        crate::accounts::spawn_lookalike_check(worker_db.clone());
+        crate::cohorts::space::spawn_backfill(worker_db.clone());
         crate::email::spawn_worker(worker_db, email);
         tracing::info!(address = %addr, "listening on http://{addr}");
         Ok(Self {
@@ -208,6 +211,7 @@ pub fn app(
             !cors_origins.is_empty(),
             cors(&cors_origins),
         ))
+        .wrap(from_fn(limit_body_time))
         .wrap(from_fn(observe))
         .wrap(
             DefaultHeaders::new()
@@ -220,7 +224,9 @@ pub fn app(
             web::scope("/api/v1")
                 .configure(organisations::routes)
                 .configure(accounts::routes)
+                .configure(crate::invitations::routes)
                 .configure(crate::courses::routes)
+                .configure(crate::cohorts::routes)
                 .configure(crate::learning::routes)
                 .configure(crate::communities::routes)
                 .configure(crate::forums::routes)
@@ -230,7 +236,12 @@ pub fn app(
         )
         .configure(health::routes)
         .service(web::redirect("/docs", "/docs/"))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", openapi::document()))
+        .service(
+            SwaggerUi::new("/docs/{_:.*}")
+                .url("/api-docs/openapi.json", openapi::document())
+                // The page never sends the API document to an outside validator service.
+                .config(utoipa_swagger_ui::Config::default().validator_url("none")),
+        )
         .default_service(web::to(|| async {
             Err::<HttpResponse, _>(ApiError::NotFound)
         }))

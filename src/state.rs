@@ -2,20 +2,22 @@
 
 use std::sync::Arc;
 
-use crate::auth::limiter::Limiters;
 use crate::auth::password::PasswordHasher;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::db::Db;
+use crate::http::client::ProxyTrust;
 use crate::http::metrics::Metrics;
 
 /// Settings handlers need from the configuration.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Public address of the web frontend, for links in emails.
-    pub public_url: String,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_proxy: bool,
+    /// Which hops are trusted proxies, for the client address.
+    pub proxies: ProxyTrust,
+    /// How old an offline completion may be when it reaches the server.
+    pub offline_window: chrono::TimeDelta,
+    /// How long a client may take to send a request body.
+    pub body_timeout: std::time::Duration,
     /// Origins allowed by CORS.
     pub cors_origins: Vec<String>,
     /// `/metrics` has an address of its own (`BAYANIHAN_METRICS_BIND`), so the main one
@@ -30,7 +32,6 @@ pub struct AppState {
     pub metrics: Metrics,
     pub keys: TokenKeys,
     pub hasher: PasswordHasher,
-    pub limiters: Arc<Limiters>,
     pub settings: Arc<Settings>,
 }
 
@@ -42,10 +43,13 @@ impl AppState {
             db,
             metrics: Metrics::new()?,
             hasher: PasswordHasher::for_this_machine(),
-            limiters: Arc::new(Limiters::new()),
             settings: Arc::new(Settings {
-                public_url: config.public_url.clone(),
-                trust_proxy: config.trust_proxy,
+                proxies: ProxyTrust {
+                    peer_is_proxy: config.trust_proxy,
+                    ranges: config.trusted_proxies.clone(),
+                },
+                offline_window: chrono::TimeDelta::days(config.offline_window_days),
+                body_timeout: std::time::Duration::from_secs(config.body_timeout_secs),
                 cors_origins: config.cors_origins.clone(),
                 metrics_elsewhere: config.metrics_bind.is_some(),
             }),
@@ -61,10 +65,10 @@ impl AppState {
             metrics: Metrics::new()?,
             keys: TokenKeys::from_secret(b"a fixed key for tests and tools, never production"),
             hasher: PasswordHasher::for_this_machine(),
-            limiters: Arc::new(Limiters::new()),
             settings: Arc::new(Settings {
-                public_url: "http://127.0.0.1:8080".to_owned(),
-                trust_proxy: false,
+                proxies: ProxyTrust::default(),
+                offline_window: chrono::TimeDelta::days(30),
+                body_timeout: std::time::Duration::from_secs(60),
                 cors_origins: Vec::new(),
                 metrics_elsewhere: false,
             }),
@@ -72,15 +76,10 @@ impl AppState {
     }
 }
 
-/// The client's address, for throttling: the peer, or the first `X-Forwarded-For` hop
-/// when the service is configured to sit behind a trusted proxy.
+/// The client's address, for throttling: the peer, or, behind trusted proxies, the
+/// right-most `X-Forwarded-For` address that is not one of them (see [`crate::http::client`]).
 pub fn client_ip(req: &actix_web::HttpRequest, settings: &Settings) -> String {
-    if settings.trust_proxy
-        && let Some(ip) = req.connection_info().realip_remote_addr()
-    {
-        return ip.to_owned();
-    }
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
+    crate::http::client::client_addr(req, &settings.proxies)
+        .map(|ip| ip.to_string())
         .unwrap_or_else(|| "unknown".to_owned())
 }

@@ -4,13 +4,26 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::accounts::model::*;
+use crate::auth::Role;
 use crate::db::DbConn;
 use crate::db::schema::{
-    email_tokens, memberships, organisations, refresh_tokens, sessions, users,
+    email_tokens, memberships, organisations, refresh_tokens, sessions, user_languages, users,
 };
+use crate::organisations::model::MembershipStatus;
+use crate::types::{OrganisationId, SessionId, UserId};
+
+/// The language `user` asked to read in (their profile's `preferred_language`), if the
+/// account exists.
+pub fn preferred_language(conn: &mut DbConn, user: UserId) -> QueryResult<Option<String>> {
+    users::table
+        .find(user)
+        .select(users::preferred_language)
+        .first(conn)
+        .optional()
+}
 
 /// One account by id.
-pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<User> {
+pub fn find(conn: &mut DbConn, id: UserId) -> QueryResult<User> {
     users::table.find(id).first(conn)
 }
 
@@ -30,29 +43,17 @@ pub fn insert(conn: &mut DbConn, new: &NewUser) -> QueryResult<User> {
         .get_result(conn)
 }
 
-/// Applies profile or admin changes.
-pub fn update(conn: &mut DbConn, id: i64, changes: &UserChanges) -> QueryResult<User> {
+/// Applies changes (the caller has set the new version and `updated_at`).
+pub fn update(conn: &mut DbConn, id: UserId, changes: &UserChanges) -> QueryResult<User> {
     diesel::update(users::table.find(id))
         .set(changes)
         .returning(users::all_columns)
         .get_result(conn)
 }
 
-/// Sets a new password hash.
-pub fn set_password(
-    conn: &mut DbConn,
-    id: i64,
-    hash: &str,
-    at: NaiveDateTime,
-) -> QueryResult<usize> {
-    diesel::update(users::table.find(id))
-        .set((users::password_hash.eq(hash), users::updated_at.eq(at)))
-        .execute(conn)
-}
-
 /// Erases every personal field of an account; the row stays for "deleted member".
-pub fn erase(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(users::table.find(id))
+pub fn erase(conn: &mut DbConn, user: &User, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(users::table.find(user.id))
         .set((
             users::email.eq(None::<String>),
             users::email_normalized.eq(None::<String>),
@@ -60,14 +61,16 @@ pub fn erase(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize
             users::display_name.eq(DELETED_NAME),
             users::country.eq(None::<String>),
             users::other_languages.eq(""),
-            users::gender.eq(None::<String>),
+            users::gender.eq(None::<Gender>),
             users::birth_year.eq(None::<i32>),
             users::bio.eq(None::<String>),
-            users::status.eq("deleted"),
+            users::status.eq(UserStatus::Deleted),
             users::email_verified_at.eq(None::<NaiveDateTime>),
             users::search_text.eq(""),
+            users::lookalike.eq(Some(false)),
             users::updated_at.eq(at),
             users::deleted_at.eq(Some(at)),
+            users::version.eq(user.version + 1),
         ))
         .execute(conn)
 }
@@ -86,9 +89,9 @@ pub fn insert_email_token(conn: &mut DbConn, new: &NewEmailToken) -> QueryResult
 pub fn spend_email_token(
     conn: &mut DbConn,
     hash: &str,
-    purpose: &str,
+    purpose: TokenPurpose,
     at: NaiveDateTime,
-) -> QueryResult<Option<i64>> {
+) -> QueryResult<Option<UserId>> {
     let token: Option<EmailToken> = email_tokens::table
         .filter(email_tokens::token_hash.eq(hash))
         .filter(email_tokens::purpose.eq(purpose))
@@ -112,8 +115,8 @@ pub fn spend_email_token(
 /// Marks every open token of `purpose` for a user as used (a new one replaces them).
 pub fn void_email_tokens(
     conn: &mut DbConn,
-    user_id: i64,
-    purpose: &str,
+    user_id: UserId,
+    purpose: TokenPurpose,
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(
@@ -127,7 +130,7 @@ pub fn void_email_tokens(
 }
 
 /// Deletes every emailed token of a user.
-pub fn delete_email_tokens(conn: &mut DbConn, user_id: i64) -> QueryResult<usize> {
+pub fn delete_email_tokens(conn: &mut DbConn, user_id: UserId) -> QueryResult<usize> {
     diesel::delete(email_tokens::table.filter(email_tokens::user_id.eq(user_id))).execute(conn)
 }
 
@@ -172,14 +175,14 @@ pub fn spend_refresh_token(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> Que
 }
 
 /// Notes that a login was used.
-pub fn touch_session(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+pub fn touch_session(conn: &mut DbConn, id: SessionId, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(sessions::table.find(id))
         .set(sessions::last_used_at.eq(at))
         .execute(conn)
 }
 
 /// Ends one login.
-pub fn revoke_session(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+pub fn revoke_session(conn: &mut DbConn, id: SessionId, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
         sessions::table
             .find(id)
@@ -192,25 +195,24 @@ pub fn revoke_session(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryRes
 /// Ends every login of a user, except `keep` when given.
 pub fn revoke_sessions(
     conn: &mut DbConn,
-    user_id: i64,
-    keep: Option<i64>,
+    user_id: UserId,
+    keep: Option<SessionId>,
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
-    let open = sessions::table
-        .filter(sessions::user_id.eq(user_id))
-        .filter(sessions::revoked_at.is_null());
-    match keep {
-        Some(keep) => diesel::update(open.filter(sessions::id.ne(keep)))
-            .set(sessions::revoked_at.eq(Some(at)))
-            .execute(conn),
-        None => diesel::update(open)
-            .set(sessions::revoked_at.eq(Some(at)))
-            .execute(conn),
-    }
+    // No login has id 0, so `keep: None` keeps nothing.
+    let keep = keep.unwrap_or(SessionId(0));
+    diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::id.ne(keep)),
+    )
+    .set(sessions::revoked_at.eq(Some(at)))
+    .execute(conn)
 }
 
 /// Every login of a user (for the data export).
-pub fn sessions_of(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<Session>> {
+pub fn sessions_of(conn: &mut DbConn, user_id: UserId) -> QueryResult<Vec<Session>> {
     sessions::table
         .filter(sessions::user_id.eq(user_id))
         .order(sessions::id.asc())
@@ -218,55 +220,94 @@ pub fn sessions_of(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<Session>>
 }
 
 /// A user's memberships with the organisation names, oldest first.
-pub fn memberships_of(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<(Membership, String)>> {
+pub fn memberships_of(
+    conn: &mut DbConn,
+    user_id: UserId,
+) -> QueryResult<Vec<(Membership, String)>> {
     memberships::table
         .inner_join(organisations::table)
-        .filter(memberships::user_id.eq(user_id))
+        .filter(memberships::user_id.eq(user_id.get()))
         .order(memberships::id.asc())
         .select((memberships::all_columns, organisations::name))
         .load(conn)
 }
 
-/// Deletes every membership of a user.
-pub fn delete_memberships(conn: &mut DbConn, user_id: i64) -> QueryResult<usize> {
-    diesel::delete(memberships::table.filter(memberships::user_id.eq(user_id))).execute(conn)
+/// A user's approved memberships with the organisations' names and versions, oldest first
+/// (their public profile).
+pub fn approved_memberships_of(
+    conn: &mut DbConn,
+    user_id: UserId,
+) -> QueryResult<Vec<(Membership, String, i64)>> {
+    memberships::table
+        .inner_join(organisations::table)
+        .filter(memberships::user_id.eq(user_id))
+        .filter(memberships::status.eq(MembershipStatus::Approved))
+        .order(memberships::id.asc())
+        .select((
+            memberships::all_columns,
+            organisations::name,
+            organisations::version,
+        ))
+        .load(conn)
 }
 
-/// Asks to join an organisation.
-pub fn insert_membership(conn: &mut DbConn, new: &NewMembership) -> QueryResult<Membership> {
-    diesel::insert_into(memberships::table)
-        .values(new)
-        .returning(memberships::all_columns)
-        .get_result(conn)
+/// Deletes every membership of a user.
+pub fn delete_memberships(conn: &mut DbConn, user_id: UserId) -> QueryResult<usize> {
+    diesel::delete(memberships::table.filter(memberships::user_id.eq(user_id.get()))).execute(conn)
 }
 
 /// Filters of the admin user list.
 #[derive(Debug, Default, Clone)]
 pub struct UserFilter {
-    pub role: Option<String>,
+    pub role: Option<Role>,
     pub country: Option<String>,
-    pub organisation_id: Option<i64>,
+    pub organisation_id: Option<OrganisationId>,
+    /// Cleaned by `http::query::parse_q`.
     pub q: Option<String>,
+    /// Only flagged accounts (`true`) or only the others (`false`; not yet checked counts
+    /// as not flagged).
+    pub lookalike: Option<bool>,
+}
+
+/// Up to `limit` accounts whose lookalike flag was never set: id, display name, email.
+pub fn unchecked_lookalikes(
+    conn: &mut DbConn,
+    limit: i64,
+) -> QueryResult<Vec<(UserId, String, Option<String>)>> {
+    users::table
+        .filter(users::lookalike.is_null())
+        .order(users::id.asc())
+        .limit(limit)
+        .select((users::id, users::display_name, users::email))
+        .load(conn)
+}
+
+/// Sets an account's lookalike flag (no new version: it is not part of what the account
+/// holder sees).
+pub fn set_lookalike(conn: &mut DbConn, id: UserId, lookalike: bool) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set(users::lookalike.eq(Some(lookalike)))
+        .execute(conn)
 }
 
 /// One page of users by id, after `after`.
 pub fn list(
     conn: &mut DbConn,
     filter: &UserFilter,
-    after: Option<i64>,
+    after: Option<UserId>,
     limit: i64,
 ) -> QueryResult<Vec<User>> {
     let mut query = users::table.into_boxed();
-    if let Some(role) = &filter.role {
-        query = query.filter(users::role.eq(role.clone()));
+    if let Some(role) = filter.role {
+        query = query.filter(users::role.eq(role));
     }
     if let Some(country) = &filter.country {
         query = query.filter(users::country.eq(country.clone()));
     }
     if let Some(org) = filter.organisation_id {
         let members = memberships::table
-            .filter(memberships::organisation_id.eq(org))
-            .filter(memberships::status.eq("approved"))
+            .filter(memberships::organisation_id.eq(org.get()))
+            .filter(memberships::status.eq(MembershipStatus::Approved.as_str()))
             .select(memberships::user_id);
         query = query.filter(users::id.eq_any(members));
     }
@@ -277,8 +318,48 @@ pub fn list(
                 .escape('\\'),
         );
     }
+    match filter.lookalike {
+        Some(true) => query = query.filter(users::lookalike.eq(true)),
+        Some(false) => {
+            query = query.filter(users::lookalike.is_null().or(users::lookalike.eq(false)));
+        }
+        None => {}
+    }
     if let Some(after) = after {
         query = query.filter(users::id.gt(after));
     }
     query.order(users::id.asc()).limit(limit).load(conn)
+}
+
+/// A member's languages, by language tag.
+pub fn languages_of(conn: &mut DbConn, user_id: UserId) -> QueryResult<Vec<UserLanguage>> {
+    user_languages::table
+        .filter(user_languages::user_id.eq(user_id))
+        .select((user_languages::language, user_languages::level))
+        .order(user_languages::language.asc())
+        .load(conn)
+}
+
+/// Deletes every language of a member.
+pub fn delete_languages(conn: &mut DbConn, user_id: UserId) -> QueryResult<usize> {
+    diesel::delete(user_languages::table.filter(user_languages::user_id.eq(user_id))).execute(conn)
+}
+
+/// Replaces a member's languages (`languages` holds each language once).
+pub fn replace_languages(
+    conn: &mut DbConn,
+    user_id: UserId,
+    languages: &[UserLanguage],
+) -> QueryResult<()> {
+    delete_languages(conn, user_id)?;
+    for l in languages {
+        diesel::insert_into(user_languages::table)
+            .values((
+                user_languages::user_id.eq(user_id),
+                user_languages::language.eq(&l.language),
+                user_languages::level.eq(l.level),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }

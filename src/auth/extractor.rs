@@ -5,21 +5,23 @@ use actix_web::{FromRequest, HttpRequest, web};
 use diesel::prelude::*;
 use futures_util::future::LocalBoxFuture;
 
+use crate::accounts::model::UserStatus;
 use crate::auth::Role;
 use crate::auth::tokens::TokenKeys;
 use crate::db::schema::{sessions, users};
 use crate::db::{Db, now};
 use crate::error::ApiError;
+use crate::types::{SessionId, UserId};
 
 /// The authenticated caller: a valid access token whose login is still open and whose
 /// account is active. The role is read fresh from the database, so a changed role or a
 /// suspension takes effect at once.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
-    pub id: i64,
+    pub id: UserId,
     pub role: Role,
     /// The login the token belongs to.
-    pub session_id: i64,
+    pub session_id: SessionId,
 }
 
 impl AuthUser {
@@ -48,11 +50,11 @@ impl FromRequest for AuthUser {
                 }
             };
             let claims = keys.verify(&token)?;
-            let user_id: i64 = claims.sub.parse().map_err(|_| {
+            let user_id = UserId(claims.sub.parse().map_err(|_| {
                 ApiError::unauthorized("invalid_token", "the access token is not valid")
-            })?;
-            let session_id = claims.sid;
-            let found: Option<(String, String)> = db
+            })?);
+            let session_id = SessionId(claims.sid);
+            let found: Option<(UserStatus, Role)> = db
                 .read(move |conn| {
                     Ok(sessions::table
                         .inner_join(users::table)
@@ -66,9 +68,9 @@ impl FromRequest for AuthUser {
                 })
                 .await?;
             match found {
-                Some((status, role)) if status == "active" => Ok(AuthUser {
+                Some((UserStatus::Active, role)) => Ok(AuthUser {
                     id: user_id,
-                    role: Role::parse(&role).unwrap_or(Role::Member),
+                    role,
                     session_id,
                 }),
                 Some(_) => Err(ApiError::unauthorized(

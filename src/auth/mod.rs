@@ -2,9 +2,9 @@
 //! throttling, and the one policy that decides who may do what.
 
 pub mod extractor;
-pub mod limiter;
 pub mod password;
 pub mod policy;
+pub mod throttle;
 pub mod tokens;
 
 pub use extractor::{AuthUser, MaybeUser};

@@ -1,44 +1,22 @@
-//! Who may do what. Every handler that needs a permission asks [`authorize`].
-
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+//! Who may do what. Every handler that needs a permission asks [`authorize`]; community
+//! permissions are decided on the object by [`community`].
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
+use crate::types::UserId;
 
-/// Platform roles, from least to most powerful.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// A trainee or union member (the default).
-    Member,
-    /// An e-trainer: authors courses, runs cohorts.
-    Trainer,
-    /// Runs the programme: publishes courses, opens cohorts, manages the directory.
-    Coordinator,
-    /// Manages the platform.
-    Admin,
-}
-
-impl Role {
-    /// Every role.
-    pub const ALL: [Self; 4] = [Self::Member, Self::Trainer, Self::Coordinator, Self::Admin];
-
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Member => "member",
-            Self::Trainer => "trainer",
-            Self::Coordinator => "coordinator",
-            Self::Admin => "admin",
-        }
-    }
-
-    /// Parses the stored spelling.
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == raw)
+crate::vocabulary! {
+    /// Platform roles, from least to most powerful.
+    #[derive(PartialOrd, Ord)]
+    pub enum Role {
+        /// A trainee or union member (the default).
+        Member => "member",
+        /// An e-trainer: authors courses, runs cohorts.
+        Trainer => "trainer",
+        /// Runs the programme: publishes courses, opens cohorts, manages the directory.
+        Coordinator => "coordinator",
+        /// Manages the platform.
+        Admin => "admin",
     }
 }
 
@@ -48,9 +26,19 @@ pub enum Action {
     /// List every account, with private fields.
     ListUsers,
     /// Change another account's role from `from` to `to`.
-    ChangeRole { target: i64, from: Role, to: Role },
+    ChangeRole {
+        target: UserId,
+        from: Role,
+        to: Role,
+    },
     /// Suspend or reactivate an account, or mark its email verified.
-    ChangeAccountStatus { target: i64 },
+    ChangeAccountStatus { target: UserId },
+    /// Change other accounts at all (`PATCH /api/v1/users/{id}`); each change is then asked
+    /// for with `ChangeRole` or `ChangeAccountStatus`.
+    ChangeAccounts,
+    /// Invite someone by email to become staff with `role`, or read or revoke such an
+    /// invitation.
+    InviteStaff { role: Role },
     /// Create, change or delete organisations in the directory.
     WriteOrganisations,
     /// Decide (approve, reject, make leader) a membership of an organisation the caller
@@ -74,6 +62,44 @@ pub enum Action {
     ReadLearnerProgress { is_owner: bool },
     /// Revoke an issued certificate.
     RevokeCertificates,
+    /// Create cohorts, change any of their fields (facilitators, courses, dates) and delete
+    /// them.
+    WriteCohorts,
+    /// Change a cohort's titles and descriptions, as one of its facilitators
+    /// (`is_facilitator`) or not.
+    EditCohortTexts { is_facilitator: bool },
+    /// Post an announcement in a cohort's space, emailed to its participants and
+    /// facilitators, as one of its facilitators (`is_facilitator`) or not.
+    AnnounceToCohort { is_facilitator: bool },
+    /// Move a cohort through its states (open nominations, select, run, complete, cancel).
+    TransitionCohort,
+    /// Write a cohort's call for nominations and participant profile, and read it while it
+    /// is a draft.
+    WriteCall,
+    /// Nominate a member of an organisation, as one of its approved leaders
+    /// (`leads_organisation`, read from the database) or not.
+    Nominate { leads_organisation: bool },
+    /// Accept or decline a nomination, as its nominee (`is_nominee`) or not.
+    AnswerNomination { is_nominee: bool },
+    /// Endorse a member's application (or not), as a leader of their organisation; nobody
+    /// endorses their own.
+    EndorseApplication {
+        leads_organisation: bool,
+        is_nominee: bool,
+    },
+    /// Withdraw a nomination, as its nominee or a leader of its organisation.
+    WithdrawNomination {
+        is_nominee: bool,
+        leads_organisation: bool,
+    },
+    /// Read a nomination, as its nominee, a leader of its organisation, or neither.
+    ReadNomination {
+        is_nominee: bool,
+        leads_organisation: bool,
+    },
+    /// Decide on nominations (accept, waitlist, reject), read their audit trail and the
+    /// selection view.
+    SelectParticipants,
 }
 
 /// `Ok` when `actor` may do `action`, else 403.
@@ -110,30 +136,74 @@ pub fn allowed(actor: &AuthUser, action: Action) -> bool {
             _ => false,
         },
         Action::ChangeAccountStatus { .. } => role == Admin,
+        Action::ChangeAccounts => matches!(role, Coordinator | Admin),
+        // As with role changes: coordinators bring in trainers, admins any staff. Nobody is
+        // invited to be a plain member: that is self-registration.
+        Action::InviteStaff { role: invited } => match invited {
+            Member => false,
+            Trainer => matches!(role, Coordinator | Admin),
+            Coordinator | Admin => role == Admin,
+        },
         Action::WriteOrganisations => matches!(role, Coordinator | Admin),
         Action::DecideMembership { is_leader } | Action::ListMembers { is_leader } => {
             is_leader || matches!(role, Coordinator | Admin)
         }
         Action::CreateCourse => role >= Trainer,
-        // An owner who lost the trainer role no longer edits.
-        Action::EditCourse { is_owner } => {
+        // Owning a course gives powers only while the owner is a trainer (or more): an owner
+        // demoted to member keeps the listing, not the powers, and is decided on the role
+        // read at this request.
+        Action::EditCourse { is_owner } | Action::ViewUnpublishedCourse { is_owner } => {
             (is_owner && role >= Trainer) || matches!(role, Coordinator | Admin)
         }
         Action::PublishCourse => matches!(role, Coordinator | Admin),
-        Action::ViewUnpublishedCourse { is_owner } => {
-            is_owner || matches!(role, Coordinator | Admin)
-        }
         Action::ReadMembersLesson {
             is_owner,
             is_enrolled,
-        } => is_owner || is_enrolled || matches!(role, Coordinator | Admin),
+        } => (is_owner && role >= Trainer) || is_enrolled || matches!(role, Coordinator | Admin),
         // Course owners follow their own learners; coordinators and admins follow everyone's.
         Action::ListCourseEnrolments { is_owner } | Action::ReadLearnerProgress { is_owner } => {
-            is_owner || matches!(role, Coordinator | Admin)
+            (is_owner && role >= Trainer) || matches!(role, Coordinator | Admin)
         }
         Action::RevokeCertificates => matches!(role, Coordinator | Admin),
+        Action::WriteCohorts | Action::TransitionCohort => matches!(role, Coordinator | Admin),
+        // As with course owners: facilitating gives powers only while the facilitator is
+        // still a trainer (or more), decided on the role read at this request.
+        Action::EditCohortTexts { is_facilitator }
+        | Action::AnnounceToCohort { is_facilitator } => {
+            (is_facilitator && role >= Trainer) || matches!(role, Coordinator | Admin)
+        }
+        Action::WriteCall | Action::SelectParticipants => matches!(role, Coordinator | Admin),
+        // Union leadership, not a platform role, makes a nominator: a coordinator who
+        // leads no union nominates nobody.
+        Action::Nominate { leads_organisation } => leads_organisation,
+        Action::AnswerNomination { is_nominee } => is_nominee,
+        Action::EndorseApplication {
+            leads_organisation,
+            is_nominee,
+        } => leads_organisation && !is_nominee,
+        Action::WithdrawNomination {
+            is_nominee,
+            leads_organisation,
+        } => is_nominee || leads_organisation,
+        Action::ReadNomination {
+            is_nominee,
+            leads_organisation,
+        } => is_nominee || leads_organisation || matches!(role, Coordinator | Admin),
     }
 }
+
+/// The staff roles `actor` may invite (and whose invitations they may read and revoke),
+/// from least to most powerful; empty for members and trainers.
+pub fn invitable_roles(actor: &AuthUser) -> Vec<Role> {
+    Role::ALL
+        .iter()
+        .copied()
+        .filter(|&role| allowed(actor, Action::InviteStaff { role }))
+        .collect()
+}
+
+/// Communities: who reads, takes part and moderates (the visibility rule, once).
+pub mod community;
 
 #[cfg(test)]
 mod tests {
@@ -141,9 +211,9 @@ mod tests {
 
     fn actor(role: Role) -> AuthUser {
         AuthUser {
-            id: 1,
+            id: UserId(1),
             role,
-            session_id: 1,
+            session_id: crate::types::SessionId(1),
         }
     }
 
@@ -154,7 +224,7 @@ mod tests {
             (Action::ListUsers, [false, false, false, true]),
             (
                 Action::ChangeRole {
-                    target: 2,
+                    target: UserId(2),
                     from: Member,
                     to: Trainer,
                 },
@@ -162,7 +232,7 @@ mod tests {
             ),
             (
                 Action::ChangeRole {
-                    target: 2,
+                    target: UserId(2),
                     from: Trainer,
                     to: Member,
                 },
@@ -170,7 +240,7 @@ mod tests {
             ),
             (
                 Action::ChangeRole {
-                    target: 2,
+                    target: UserId(2),
                     from: Member,
                     to: Coordinator,
                 },
@@ -178,7 +248,7 @@ mod tests {
             ),
             (
                 Action::ChangeRole {
-                    target: 2,
+                    target: UserId(2),
                     from: Admin,
                     to: Member,
                 },
@@ -186,19 +256,36 @@ mod tests {
             ),
             (
                 Action::ChangeRole {
-                    target: 1,
+                    target: UserId(1),
                     from: Admin,
                     to: Member,
                 },
                 [false, false, false, false],
             ),
             (
-                Action::ChangeAccountStatus { target: 2 },
+                Action::ChangeAccountStatus { target: UserId(2) },
                 [false, false, false, true],
             ),
             (
-                Action::ChangeAccountStatus { target: 1 },
+                Action::ChangeAccountStatus { target: UserId(1) },
                 [false, false, false, false],
+            ),
+            (Action::ChangeAccounts, [false, false, true, true]),
+            (
+                Action::InviteStaff { role: Member },
+                [false, false, false, false],
+            ),
+            (
+                Action::InviteStaff { role: Trainer },
+                [false, false, true, true],
+            ),
+            (
+                Action::InviteStaff { role: Coordinator },
+                [false, false, false, true],
+            ),
+            (
+                Action::InviteStaff { role: Admin },
+                [false, false, false, true],
             ),
             (Action::WriteOrganisations, [false, false, true, true]),
             (
@@ -229,7 +316,7 @@ mod tests {
             ),
             (
                 Action::ViewUnpublishedCourse { is_owner: true },
-                [true, true, true, true],
+                [false, true, true, true],
             ),
             (
                 Action::ReadMembersLesson {
@@ -251,7 +338,7 @@ mod tests {
             ),
             (
                 Action::ListCourseEnrolments { is_owner: true },
-                [true, true, true, true],
+                [false, true, true, true],
             ),
             (
                 Action::ReadLearnerProgress { is_owner: false },
@@ -259,12 +346,109 @@ mod tests {
             ),
             (
                 Action::ReadLearnerProgress { is_owner: true },
-                [true, true, true, true],
+                [false, true, true, true],
             ),
             (Action::RevokeCertificates, [false, false, true, true]),
+            (Action::WriteCohorts, [false, false, true, true]),
+            (Action::TransitionCohort, [false, false, true, true]),
+            (
+                Action::EditCohortTexts {
+                    is_facilitator: false,
+                },
+                [false, false, true, true],
+            ),
+            (
+                Action::EditCohortTexts {
+                    is_facilitator: true,
+                },
+                [false, true, true, true],
+            ),
+            (
+                Action::AnnounceToCohort {
+                    is_facilitator: false,
+                },
+                [false, false, true, true],
+            ),
+            (
+                Action::AnnounceToCohort {
+                    is_facilitator: true,
+                },
+                [false, true, true, true],
+            ),
+            (Action::WriteCall, [false, false, true, true]),
+            (Action::SelectParticipants, [false, false, true, true]),
+            (
+                Action::Nominate {
+                    leads_organisation: false,
+                },
+                [false, false, false, false],
+            ),
+            (
+                Action::Nominate {
+                    leads_organisation: true,
+                },
+                [true, true, true, true],
+            ),
+            (
+                Action::AnswerNomination { is_nominee: false },
+                [false, false, false, false],
+            ),
+            (
+                Action::AnswerNomination { is_nominee: true },
+                [true, true, true, true],
+            ),
+            (
+                Action::EndorseApplication {
+                    leads_organisation: true,
+                    is_nominee: true,
+                },
+                [false, false, false, false],
+            ),
+            (
+                Action::EndorseApplication {
+                    leads_organisation: true,
+                    is_nominee: false,
+                },
+                [true, true, true, true],
+            ),
+            (
+                Action::EndorseApplication {
+                    leads_organisation: false,
+                    is_nominee: false,
+                },
+                [false, false, false, false],
+            ),
+            (
+                Action::WithdrawNomination {
+                    is_nominee: false,
+                    leads_organisation: false,
+                },
+                [false, false, false, false],
+            ),
+            (
+                Action::WithdrawNomination {
+                    is_nominee: false,
+                    leads_organisation: true,
+                },
+                [true, true, true, true],
+            ),
+            (
+                Action::ReadNomination {
+                    is_nominee: false,
+                    leads_organisation: false,
+                },
+                [false, false, true, true],
+            ),
+            (
+                Action::ReadNomination {
+                    is_nominee: true,
+                    leads_organisation: false,
+                },
+                [true, true, true, true],
+            ),
         ];
         for (action, expected) in table {
-            for (role, want) in Role::ALL.into_iter().zip(expected) {
+            for (role, want) in Role::ALL.iter().copied().zip(expected) {
                 assert_eq!(allowed(&actor(role), *action), *want, "{role:?} {action:?}");
             }
         }

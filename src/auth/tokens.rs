@@ -10,7 +10,9 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::auth::Role;
 use crate::error::ApiError;
+use crate::types::{SessionId, UserId};
 
 /// Lifetime of an access token, in seconds.
 pub const ACCESS_TTL_SECS: i64 = 15 * 60;
@@ -52,6 +54,8 @@ impl TokenKeys {
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
         validation.leeway = 5;
+        // A token that says it is not valid yet is refused (the service issues none such).
+        validation.validate_nbf = true;
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -73,7 +77,7 @@ impl TokenKeys {
             anyhow::ensure!(key.len() >= 32, "{} holds too short a key", path.display());
             return Ok(Self::from_secret(&key));
         }
-        std::fs::create_dir_all(data_dir)?;
+        crate::db::create_private_dir(data_dir)?;
         let mut key = [0u8; 64];
         rand::rng().fill_bytes(&mut key);
         let mut options = std::fs::OpenOptions::new();
@@ -95,9 +99,9 @@ impl TokenKeys {
     /// A new access token; returns it and its lifetime in seconds.
     pub fn issue(
         &self,
-        user_id: i64,
-        role: &str,
-        session_id: i64,
+        user_id: UserId,
+        role: Role,
+        session_id: SessionId,
     ) -> Result<(String, i64), ApiError> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
@@ -107,12 +111,31 @@ impl TokenKeys {
             iss: ISSUER.to_owned(),
             aud: AUDIENCE.to_owned(),
             jti: uuid::Uuid::new_v4().to_string(),
-            role: role.to_owned(),
-            sid: session_id,
+            role: role.as_str().to_owned(),
+            sid: session_id.get(),
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(ApiError::internal)?;
         Ok((token, ACCESS_TTL_SECS))
+    }
+
+    /// The answer of a login: a new access token for the login `session_id`, with its
+    /// first (or next) `refresh_token`.
+    pub fn login(
+        &self,
+        user_id: UserId,
+        role: Role,
+        session_id: SessionId,
+        refresh_token: String,
+    ) -> Result<TokenResponse, ApiError> {
+        let (access_token, expires_in) = self.issue(user_id, role, session_id)?;
+        Ok(TokenResponse {
+            access_token,
+            token_type: "Bearer".to_owned(),
+            expires_in,
+            refresh_token,
+            device_token: None,
+        })
     }
 
     /// The claims of a valid token; 401 otherwise (bad signature, algorithm, issuer,
@@ -130,6 +153,29 @@ impl TokenKeys {
             })
     }
 }
+
+/// A new access token and refresh token: credentials, answered with
+/// `Cache-Control: no-store` and never printed (no `Debug`).
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TokenResponse {
+    /// JWT for `Authorization: Bearer …`, valid `expires_in` seconds.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    pub expires_in: i64,
+    /// Opaque, single use: spend it at `/api/v1/auth/refresh` for a new pair.
+    pub refresh_token: String,
+    /// Logins only: this device's token. Keep it (it lives 180 days) and send it as
+    /// `device_token` with the next login from this device, which then is not held by
+    /// failed logins of strangers on the account; each login answers a new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_token: Option<String>,
+}
+
+/// Longest opaque token a request body may carry (refresh tokens, emailed links,
+/// invitations): those the server makes are 43 characters, so a longer one is refused by its
+/// length before anything reads it.
+pub const MAX_OPAQUE_TOKEN_CHARS: usize = 64;
 
 /// A new opaque token with 256 bits of randomness, URL-safe.
 pub fn new_opaque_token() -> String {
@@ -153,7 +199,7 @@ mod tests {
     #[test]
     fn tokens_round_trip_and_other_keys_are_refused() {
         let keys = TokenKeys::from_secret(b"0123456789abcdef0123456789abcdef");
-        let (token, ttl) = keys.issue(7, "member", 3).unwrap();
+        let (token, ttl) = keys.issue(UserId(7), Role::Member, SessionId(3)).unwrap();
         assert_eq!(ttl, 900);
         let claims = keys.verify(&token).unwrap();
         assert_eq!(
@@ -176,7 +222,7 @@ mod tests {
     fn generated_key_is_kept_with_mode_0600() {
         let dir = tempfile::tempdir().unwrap();
         let a = TokenKeys::load(None, dir.path()).unwrap();
-        let (token, _) = a.issue(1, "admin", 1).unwrap();
+        let (token, _) = a.issue(UserId(1), Role::Admin, SessionId(1)).unwrap();
         let b = TokenKeys::load(None, dir.path()).unwrap();
         assert!(b.verify(&token).is_ok(), "a restart keeps logins");
         #[cfg(unix)]

@@ -4,12 +4,17 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::communities::access::{CommunityRole, MemberStatus, Visibility};
-use crate::communities::model::EmailPreference;
-use crate::error::ApiError;
-use crate::error::Fields;
-use crate::types::LanguageTag;
+use crate::communities::model::{
+    CommunityRole, CommunitySort, EmailPreference, Member, MemberStatus, Visibility,
+};
+use crate::communities::repo::{After, ListFilter};
+use crate::communities::service::{CommunityView, NamedMember};
+use crate::error::{ApiError, Fields};
+use crate::http::pagination::{PageRequest, TimeKey};
+use crate::http::query::{parse_language as parse_language_filter, parse_q};
+use crate::types::markdown::to_safe_html;
 use crate::types::text::{clean_block, clean_line};
+use crate::types::{CommunityId, CourseId, LanguageTag, UserId};
 
 const MIN_NAME_CHARS: usize = 2;
 const MAX_NAME_CHARS: usize = 120;
@@ -33,7 +38,8 @@ pub struct MyMembership {
 /// A community.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CommunityResponse {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: CommunityId,
     /// Unique: lower-case letters, digits and single `-`, e.g. `platform-organisers`.
     pub slug: String,
     pub name: String,
@@ -45,7 +51,8 @@ pub struct CommunityResponse {
     pub language: String,
     pub visibility: Visibility,
     /// The course this community accompanies, if any.
-    pub course_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub course_id: Option<CourseId>,
     /// Active members; `null` for an invited or pending caller of a private community.
     pub member_count: Option<i32>,
     /// Threads; `null` for an invited or pending caller of a private community.
@@ -63,8 +70,10 @@ pub struct CommunityResponse {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(as = CommunityMembershipResponse)]
 pub struct MembershipResponse {
-    pub community_id: i64,
-    pub user_id: i64,
+    #[schema(value_type = i64)]
+    pub community_id: CommunityId,
+    #[schema(value_type = i64)]
+    pub user_id: UserId,
     pub role: CommunityRole,
     /// `active`, or `pending` while a moderator decides.
     pub status: MemberStatus,
@@ -77,7 +86,8 @@ pub struct MembershipResponse {
 /// A member in a community's member list.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct MemberItem {
-    pub user_id: i64,
+    #[schema(value_type = i64)]
+    pub user_id: UserId,
     pub display_name: String,
     pub role: CommunityRole,
     pub status: MemberStatus,
@@ -93,37 +103,71 @@ pub fn utc(at: NaiveDateTime) -> DateTime<Utc> {
     at.and_utc()
 }
 
-// ---------------------------------------------------------------- queries
-
-/// Orders of the community list.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
-pub enum CommunitySort {
-    /// By name, A to Z (the default).
-    #[default]
-    #[serde(rename = "name")]
-    Name,
-    /// By name, Z to A.
-    #[serde(rename = "-name")]
-    NameDesc,
-    /// Latest activity first (a community without posts counts from its creation).
-    #[serde(rename = "-last_activity_at")]
-    LastActivityDesc,
-    /// Newest first.
-    #[serde(rename = "-created_at")]
-    CreatedDesc,
-}
-
-impl CommunitySort {
-    /// The spelling in the query string (and in cursors).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::NameDesc => "-name",
-            Self::LastActivityDesc => "-last_activity_at",
-            Self::CreatedDesc => "-created_at",
+impl From<&Member> for MyMembership {
+    fn from(m: &Member) -> Self {
+        Self {
+            role: m.role,
+            status: m.status,
+            email_preference: m.email_preference,
+            watching: m.watching,
         }
     }
 }
+
+impl From<&CommunityView> for CommunityResponse {
+    /// The community as its caller sees it; a limited view hides the counts.
+    fn from(v: &CommunityView) -> Self {
+        let c = &v.community;
+        let full = !v.limited;
+        Self {
+            id: c.id,
+            slug: c.slug.clone(),
+            name: c.name.clone(),
+            description: c.description.clone(),
+            description_html: to_safe_html(&c.description),
+            language: c.language.clone(),
+            visibility: c.visibility,
+            course_id: c.course_id,
+            member_count: full.then_some(c.member_count),
+            thread_count: full.then_some(c.thread_count),
+            last_activity_at: c.last_activity_at.filter(|_| full).map(utc),
+            created_at: utc(c.created_at),
+            updated_at: utc(c.updated_at),
+            my_membership: v.membership.as_ref().map(MyMembership::from),
+        }
+    }
+}
+
+impl From<&Member> for MembershipResponse {
+    fn from(m: &Member) -> Self {
+        Self {
+            community_id: m.community_id,
+            user_id: m.user_id,
+            role: m.role,
+            status: m.status,
+            email_preference: m.email_preference,
+            watching: m.watching,
+            created_at: utc(m.created_at),
+            updated_at: utc(m.updated_at),
+        }
+    }
+}
+
+impl From<&NamedMember> for MemberItem {
+    fn from(n: &NamedMember) -> Self {
+        let m = &n.member;
+        Self {
+            user_id: m.user_id,
+            display_name: n.display_name.clone(),
+            role: m.role,
+            status: m.status,
+            created_at: utc(m.created_at),
+            ban_reason: m.ban_reason.clone(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- queries
 
 /// Query of `GET /api/v1/communities`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -138,7 +182,8 @@ pub struct ListCommunitiesQuery {
     pub language: Option<String>,
     pub visibility: Option<Visibility>,
     /// Only communities accompanying this course.
-    pub course_id: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub course_id: Option<CourseId>,
     /// `true`: only communities the caller is an active member of (needs a login).
     /// `false` or absent: no such filter.
     pub joined: Option<bool>,
@@ -184,12 +229,14 @@ pub struct CreateCommunityRequest {
     #[schema(max_length = 5000)]
     pub description: Option<String>,
     /// BCP 47 tag, e.g. `fil`.
+    #[schema(value_type = LanguageTag)]
     pub language: String,
     /// Trainers may create only `private` communities.
     pub visibility: Visibility,
     /// A course the community accompanies.
     #[serde(default, deserialize_with = "crate::http::json::opt_int")]
-    pub course_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub course_id: Option<CourseId>,
 }
 
 /// Body of `PATCH /api/v1/communities/{id}`: absent fields stay as they are.
@@ -204,7 +251,7 @@ pub struct UpdateCommunityRequest {
     #[schema(max_length = 5000, nullable)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::json::present")]
-    #[schema(nullable = false)]
+    #[schema(value_type = LanguageTag, required = false)]
     pub language: Option<String>,
     /// Only coordinators and admins make a community `public` or `members`.
     #[serde(default, deserialize_with = "crate::http::json::present")]
@@ -212,8 +259,8 @@ pub struct UpdateCommunityRequest {
     pub visibility: Option<Visibility>,
     /// `null` detaches the community from its course.
     #[serde(default, deserialize_with = "crate::http::json::double_opt_int")]
-    #[schema(nullable)]
-    pub course_id: Option<Option<i64>>,
+    #[schema(value_type = Option<i64>, nullable)]
+    pub course_id: Option<Option<CourseId>>,
 }
 
 /// Body of `POST /api/v1/communities/{id}/invitations`.
@@ -222,7 +269,8 @@ pub struct UpdateCommunityRequest {
 pub struct InvitationRequest {
     /// The account invited.
     #[serde(deserialize_with = "crate::http::json::int")]
-    pub user_id: i64,
+    #[schema(value_type = i64)]
+    pub user_id: UserId,
 }
 
 /// Body of `PATCH /api/v1/communities/{id}/members/{user_id}`.
@@ -238,7 +286,8 @@ pub struct UpdateMemberRequest {
 pub struct BanRequest {
     /// The account banned.
     #[serde(deserialize_with = "crate::http::json::int")]
-    pub user_id: i64,
+    #[schema(value_type = i64)]
+    pub user_id: UserId,
     /// 1 to 500 characters; kept in the moderation log.
     #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
@@ -255,7 +304,7 @@ pub struct NewCommunityInput {
     pub description: String,
     pub language: String,
     pub visibility: Visibility,
-    pub course_id: Option<i64>,
+    pub course_id: Option<CourseId>,
 }
 
 /// A community change, checked.
@@ -265,7 +314,7 @@ pub struct CommunityPatch {
     pub description: Option<String>,
     pub language: Option<String>,
     pub visibility: Option<Visibility>,
-    pub course_id: Option<Option<i64>>,
+    pub course_id: Option<Option<CourseId>>,
 }
 
 /// A community name.
@@ -414,7 +463,7 @@ impl TryFrom<CreateCommunityRequest> for NewCommunityInput {
             parse_language(&req.language),
         );
         let course_id = match req.course_id {
-            Some(id) if id <= 0 => {
+            Some(id) if id.get() <= 0 => {
                 f.push("course_id", "unknown_course", "no such course");
                 None
             }
@@ -461,7 +510,7 @@ impl TryFrom<UpdateCommunityRequest> for CommunityPatch {
             patch.language = f.check("language", "invalid_language", parse_language(&language));
         }
         if let Some(Some(id)) = req.course_id
-            && id <= 0
+            && id.get() <= 0
         {
             f.push("course_id", "unknown_course", "no such course");
         }
@@ -470,9 +519,130 @@ impl TryFrom<UpdateCommunityRequest> for CommunityPatch {
     }
 }
 
+/// `GET /api/v1/communities`, checked: the filters, the sort and where the page starts.
+#[derive(Debug, Clone)]
+pub struct CommunityListInput {
+    pub filter: ListFilter,
+    pub sort: CommunitySort,
+    pub page: PageRequest<String>,
+    pub after: Option<After>,
+}
+
+impl TryFrom<ListCommunitiesQuery> for CommunityListInput {
+    type Error = ApiError;
+
+    fn try_from(query: ListCommunitiesQuery) -> Result<Self, ApiError> {
+        let sort = query.sort.unwrap_or_default();
+        let page =
+            PageRequest::<String>::parse(query.limit, query.cursor.as_deref(), sort.as_str())?;
+        let after = match &page.after {
+            None => None,
+            Some((key, id)) => {
+                let id = CommunityId(*id);
+                Some(match sort {
+                    CommunitySort::Name | CommunitySort::NameDesc => After::Name(key.clone(), id),
+                    CommunitySort::LastActivityDesc | CommunitySort::CreatedDesc => {
+                        After::At(TimeKey::parse_text(key)?, id)
+                    }
+                })
+            }
+        };
+        Ok(Self {
+            filter: ListFilter {
+                q: parse_q(query.q.as_deref())?,
+                language: parse_language_filter(query.language.as_deref())?
+                    .map(|t| t.as_str().to_owned()),
+                visibility: query.visibility,
+                course_id: query.course_id,
+                joined: query.joined.unwrap_or(false),
+            },
+            sort,
+            page,
+            after,
+        })
+    }
+}
+
+/// A ban, checked.
+#[derive(Debug, Clone)]
+pub struct BanInput {
+    pub user_id: UserId,
+    pub reason: String,
+}
+
+impl TryFrom<BanRequest> for BanInput {
+    type Error = ApiError;
+
+    fn try_from(req: BanRequest) -> Result<Self, ApiError> {
+        let mut f = Fields::default();
+        let reason = f.check("reason", "invalid_reason", parse_reason(&req.reason));
+        f.finish_with(|| {
+            Some(Self {
+                user_id: req.user_id,
+                reason: reason?,
+            })
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documented_limits_are_the_checked_ones() {
+        crate::openapi::assert_documented_limits(&[
+            (
+                "CreateCommunityRequest",
+                "name",
+                "minLength",
+                MIN_NAME_CHARS,
+            ),
+            (
+                "CreateCommunityRequest",
+                "name",
+                "maxLength",
+                MAX_NAME_CHARS,
+            ),
+            (
+                "CreateCommunityRequest",
+                "slug",
+                "minLength",
+                MIN_SLUG_CHARS,
+            ),
+            (
+                "CreateCommunityRequest",
+                "slug",
+                "maxLength",
+                MAX_SLUG_CHARS,
+            ),
+            (
+                "CreateCommunityRequest",
+                "description",
+                "maxLength",
+                MAX_DESCRIPTION_CHARS,
+            ),
+            (
+                "UpdateCommunityRequest",
+                "name",
+                "minLength",
+                MIN_NAME_CHARS,
+            ),
+            (
+                "UpdateCommunityRequest",
+                "name",
+                "maxLength",
+                MAX_NAME_CHARS,
+            ),
+            (
+                "UpdateCommunityRequest",
+                "description",
+                "maxLength",
+                MAX_DESCRIPTION_CHARS,
+            ),
+            ("BanRequest", "reason", "maxLength", MAX_BAN_REASON_CHARS),
+        ]);
+    }
 
     #[test]
     fn slugs_are_made_from_names() {

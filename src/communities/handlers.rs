@@ -1,28 +1,29 @@
-//! HTTP handlers of communities and memberships.
+//! HTTP handlers of communities and memberships: extract, parse, one transaction, answer.
 
-use actix_web::http::{StatusCode, header};
+use crate::http::json::Json;
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Serialize;
 
+use crate::auth::policy::community;
 use crate::auth::{AuthUser, MaybeUser};
-use crate::communities::access::MemberStatus;
 use crate::communities::dto::{
-    BanRequest, CommunityPatch, CommunityResponse, CreateCommunityRequest, InvitationRequest,
-    ListCommunitiesQuery, ListMembersQuery, MemberItem, MembershipResponse, NewCommunityInput,
-    UpdateCommunityRequest, UpdateMemberRequest, parse_language, parse_reason,
+    BanInput, BanRequest, CommunityListInput, CommunityPatch, CommunityResponse,
+    CreateCommunityRequest, InvitationRequest, ListCommunitiesQuery, ListMembersQuery, MemberItem,
+    MembershipResponse, NewCommunityInput, UpdateCommunityRequest, UpdateMemberRequest,
 };
-use crate::communities::repo::ListFilter;
+use crate::communities::model::{MemberStatus, Visibility};
 use crate::communities::service::{self, Decision, Invited, Joined};
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
-use crate::http::etag::{self, IfMatch};
-use crate::http::pagination::{Page, PageRequest};
-use crate::http::query::parse_q;
+use crate::http::doc::{NoSuchCommunity, NotAModerator, NotLoggedIn, NotModified, UnreadableBody};
+use crate::http::etag::IfMatch;
+use crate::http::pagination::{Page, PageRequest, TimeKey};
+use crate::http::response::{Reply, no_content};
+use crate::types::{CommunityId, UserId};
 
-fn created<T: Serialize>(value: &T, location: String) -> HttpResponse {
-    HttpResponse::Created()
-        .insert_header((header::LOCATION, location))
-        .json(value)
+crate::http::doc::problem_answers! {
+    /// 404: the community or the membership is unknown.
+    NoSuchMembership = (404, "No such community or membership");
 }
 
 /// The communities the caller may read, filtered, sorted and paged.
@@ -42,35 +43,27 @@ pub async fn list_communities(
     db: web::Data<Db>,
     user: MaybeUser,
     query: web::Query<ListCommunitiesQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let joined = query.joined.unwrap_or(false);
-    if joined && user.0.is_none() {
+) -> Result<Reply<Page<CommunityResponse>>, ApiError> {
+    let input = CommunityListInput::try_from(query.into_inner())?;
+    if input.filter.joined && user.0.is_none() {
         return Err(ApiError::unauthorized(
             "login_required",
             "log in to list the communities you joined",
         ));
     }
-    let sort = query.sort.unwrap_or_default();
-    let page = PageRequest::parse(query.limit, query.cursor.as_deref(), sort.as_str())?;
-    let language = query
-        .language
-        .as_deref()
-        .map(|l| {
-            parse_language(l)
-                .map_err(|m| ApiError::invalid_query("language", "invalid_language", m))
+    let page = db
+        .read(move |conn| {
+            service::list(
+                conn,
+                user.0.as_ref(),
+                &input.filter,
+                input.sort,
+                &input.page,
+                input.after.as_ref(),
+            )
         })
-        .transpose()?;
-    let filter = ListFilter {
-        q: parse_q(query.q.as_deref())?,
-        language,
-        visibility: query.visibility,
-        course_id: query.course_id,
-        joined,
-        ..ListFilter::default()
-    };
-    let page = service::list(&db, user.0, filter, sort, page).await?;
-    Ok(HttpResponse::Ok().json(page))
+        .await?;
+    Ok(Reply::ok(page))
 }
 
 /// One community, with the caller's membership. A private community answers 404 to
@@ -81,23 +74,28 @@ pub async fn list_communities(
     path = "/api/v1/communities/{id}",
     tag = "communities",
     operation_id = "get_community",
-    params(("id" = i64, Path, description = "Community id")),
+    params(
+        ("id" = i64, Path, description = "Community id"),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` of this community; 304 when it is still current"),
+    ),
     responses(
         (status = 200, description = "The community", body = CommunityResponse,
             headers(("ETag" = String, description = "Entity tag of this answer; send it in If-None-Match, or in If-Match to change this version"))),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        NotModified,
         (status = 401, description = "`login_required` for a members-only community, or an invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such community, or a private one the caller is not in", body = Problem, content_type = "application/problem+json"),
+        NoSuchCommunity,
     )
 )]
 pub async fn get_community(
-    req: HttpRequest,
     db: web::Data<Db>,
     user: MaybeUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let community = service::get(&db, user.0, id.into_inner()).await?;
-    etag::json_with_etag(&req, &community)
+    id: web::Path<CommunityId>,
+) -> Result<Reply<CommunityResponse>, ApiError> {
+    let id = id.into_inner();
+    let view = db
+        .read(move |conn| service::get(conn, user.0.as_ref(), id))
+        .await?;
+    Ok(Reply::ok(CommunityResponse::from(&view)).etag(view.etag()))
 }
 
 /// Creates a community; the caller becomes its first moderator. Coordinators and admins
@@ -112,8 +110,8 @@ pub async fn get_community(
     responses(
         (status = 201, description = "Created", body = CommunityResponse,
             headers(("Location" = String, description = "The new community"), ("ETag" = String, description = "Entity tag of the new community"))),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
+        NotLoggedIn,
         (status = 403, description = "`forbidden` for members; `private_only` for trainers asking for another visibility", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`slug_taken`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields; `unknown_course`; `slug_required` when the name gives no slug", body = Problem, content_type = "application/problem+json"),
@@ -122,20 +120,22 @@ pub async fn get_community(
 pub async fn create_community(
     db: web::Data<Db>,
     user: AuthUser,
-    body: web::Json<CreateCommunityRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    body: Json<CreateCommunityRequest>,
+) -> Result<Reply<CommunityResponse>, ApiError> {
     // Members are refused before their body is looked at.
-    service::may_create(&user, crate::communities::access::Visibility::Private)?;
-    let input = NewCommunityInput::try_from(body)?;
-    let community = service::create(&db, &user, input).await?;
-    tracing::info!(
-        community.id = community.id,
-        user.id = user.id,
-        "community created"
-    );
-    let location = format!("/api/v1/communities/{}", community.id);
-    etag::tagged(StatusCode::CREATED, &community, Some(location))
+    community::may_create(&user, Visibility::Private)?;
+    let input = NewCommunityInput::try_from(body.into_inner())?;
+    let actor = user.clone();
+    let view = db
+        .write(move |conn| service::create(conn, &actor, input))
+        .await?;
+    let id = view.community.id;
+    tracing::info!(community.id = %id, user.id = %user.id, "community created");
+    Ok(Reply::created(
+        CommunityResponse::from(&view),
+        format!("/api/v1/communities/{id}"),
+    )
+    .etag(view.etag()))
 }
 
 /// Changes some fields of a community (its moderators). Only coordinators and admins make
@@ -155,9 +155,9 @@ pub async fn create_community(
         (status = 200, description = "The community as changed", body = CommunityResponse,
             headers(("ETag" = String, description = "Entity tag of the new version"))),
         (status = 400, description = "Unreadable body, unknown field, or `null` for a required field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "`not_a_moderator`; `private_only` when a non-staff moderator widens the visibility", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such community, or a private one the caller is not in", body = Problem, content_type = "application/problem+json"),
+        NoSuchCommunity,
         (status = 412, description = "`precondition_failed`: the community changed since the version in If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields; `unknown_course`", body = Problem, content_type = "application/problem+json"),
     )
@@ -166,24 +166,17 @@ pub async fn update_community(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-    body: web::Json<UpdateCommunityRequest>,
-) -> Result<HttpResponse, ApiError> {
+    id: web::Path<CommunityId>,
+    body: Json<UpdateCommunityRequest>,
+) -> Result<Reply<CommunityResponse>, ApiError> {
     let patch = CommunityPatch::try_from(body.into_inner())?;
-    let community = service::update(
-        &db,
-        &user,
-        id.into_inner(),
-        IfMatch::from_request(&req),
-        patch,
-    )
-    .await?;
-    tracing::info!(
-        community.id = community.id,
-        user.id = user.id,
-        "community changed"
-    );
-    etag::tagged(StatusCode::OK, &community, None)
+    let if_match = IfMatch::from_request(&req);
+    let (id, actor) = (id.into_inner(), user.clone());
+    let view = db
+        .write(move |conn| service::update(conn, &actor, id, patch, if_match.as_ref()))
+        .await?;
+    tracing::info!(community.id = %id, user.id = %user.id, "community changed");
+    Ok(Reply::ok(CommunityResponse::from(&view)).etag(view.etag()))
 }
 
 /// Joins a community: at once in public and members-only communities, and in a private one
@@ -198,28 +191,31 @@ pub async fn update_community(
     responses(
         (status = 200, description = "A member already, an invitation accepted, or a request still pending", body = MembershipResponse),
         (status = 201, description = "Joined", body = MembershipResponse),
-        (status = 202, description = "Asked to join a private community; a moderator decides", body = MembershipResponse),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "`banned`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such community", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such community, or a private one the caller was not invited to (the same answer)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn join_community(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let (joined, membership) = service::join(&db, &user, id).await?;
+    id: web::Path<CommunityId>,
+) -> Result<Reply<MembershipResponse>, ApiError> {
+    let (id, actor) = (id.into_inner(), user.clone());
+    let (joined, member) = db
+        .write(move |conn| service::join(conn, &actor, id))
+        .await?;
     let status = match joined {
         Joined::Created => StatusCode::CREATED,
-        Joined::Requested => StatusCode::ACCEPTED,
         Joined::Active | Joined::StillPending => StatusCode::OK,
     };
-    if matches!(joined, Joined::Created | Joined::Requested) {
-        tracing::info!(community.id = id, user.id = user.id, outcome = ?joined, "joined community");
+    if joined == Joined::Created {
+        tracing::info!(community.id = %id, user.id = %user.id, outcome = ?joined, "joined community");
     }
-    Ok(HttpResponse::build(status).json(membership))
+    Ok(Reply::with_status(
+        status,
+        MembershipResponse::from(&member),
+    ))
 }
 
 /// Leaves a community, withdraws a request to join, or declines an invitation.
@@ -232,7 +228,7 @@ pub async fn join_community(
     params(("id" = i64, Path, description = "Community id")),
     responses(
         (status = 204, description = "Left"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 404, description = "No such community, or the caller is not in it", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`last_moderator`; `banned` (a ban stays until moderators lift it)", body = Problem, content_type = "application/problem+json"),
     )
@@ -240,12 +236,13 @@ pub async fn join_community(
 pub async fn leave_community(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<CommunityId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    service::leave(&db, &user, id).await?;
-    tracing::info!(community.id = id, user.id = user.id, "left community");
-    Ok(HttpResponse::NoContent().finish())
+    let (id, actor) = (id.into_inner(), user.clone());
+    db.write(move |conn| service::leave(conn, &actor, id))
+        .await?;
+    tracing::info!(community.id = %id, user.id = %user.id, "left community");
+    Ok(no_content())
 }
 
 /// A community's members, oldest membership first: active ones for its readers; pending,
@@ -261,27 +258,26 @@ pub async fn leave_community(
         (status = 400, description = "Bad filter, cursor or limit", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`login_required` for a members-only community, or an invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`not_a_moderator`: a status other than `active`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such community, or a private one the caller is not in", body = Problem, content_type = "application/problem+json"),
+        NoSuchCommunity,
     )
 )]
 pub async fn list_community_members(
     db: web::Data<Db>,
     user: MaybeUser,
-    id: web::Path<i64>,
+    id: web::Path<CommunityId>,
     query: web::Query<ListMembersQuery>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Reply<Page<MemberItem>>, ApiError> {
     let query = query.into_inner();
-    let page = PageRequest::parse(query.limit, query.cursor.as_deref(), "created_at")?;
-    let page = service::list_members(
-        &db,
-        user.0,
+    let page = PageRequest::<TimeKey>::parse(query.limit, query.cursor.as_deref(), "created_at")?;
+    let (id, status, role) = (
         id.into_inner(),
         query.status.unwrap_or(MemberStatus::Active),
         query.role,
-        page,
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(page))
+    );
+    let page = db
+        .read(move |conn| service::list_members(conn, user.0.as_ref(), id, status, role, &page))
+        .await?;
+    Ok(Reply::ok(page))
 }
 
 /// Invites an account (moderators); the account is told. Inviting someone who asked to
@@ -298,10 +294,10 @@ pub async fn list_community_members(
         (status = 200, description = "Invited already, or a pending request accepted by the invitation", body = MemberItem),
         (status = 201, description = "Invited", body = MemberItem,
             headers(("Location" = String, description = "The membership"))),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_moderator`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such community, or a private one the caller is not in", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
+        NotLoggedIn,
+        NotAModerator,
+        NoSuchCommunity,
         (status = 409, description = "`already_member`; `banned`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`unknown_user`: no such active account", body = Problem, content_type = "application/problem+json"),
     )
@@ -309,24 +305,20 @@ pub async fn list_community_members(
 pub async fn create_invitation(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-    body: web::Json<InvitationRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let target = body.into_inner().user_id;
-    let (outcome, member) = service::invite(&db, &user, id, target).await?;
-    tracing::info!(
-        community.id = id,
-        user.id = user.id,
-        target.id = target,
-        "invited"
-    );
+    id: web::Path<CommunityId>,
+    body: Json<InvitationRequest>,
+) -> Result<Reply<MemberItem>, ApiError> {
+    let (id, target, actor) = (id.into_inner(), body.into_inner().user_id, user.clone());
+    let (outcome, member) = db
+        .write(move |conn| service::invite(conn, &actor, id, target))
+        .await?;
+    tracing::info!(community.id = %id, user.id = %user.id, target.id = %target, "invited");
+    let item = MemberItem::from(&member);
     Ok(match outcome {
-        Invited::Created => created(
-            &member,
-            format!("/api/v1/communities/{id}/members/{target}"),
-        ),
-        Invited::Existing => HttpResponse::Ok().json(member),
+        Invited::Created => {
+            Reply::created(item, format!("/api/v1/communities/{id}/members/{target}"))
+        }
+        Invited::Existing => Reply::ok(item),
     })
 }
 
@@ -340,28 +332,24 @@ pub async fn create_invitation(
     params(("id" = i64, Path, description = "Community id"), ("user_id" = i64, Path, description = "The requester")),
     responses(
         (status = 200, description = "Approved: an active member", body = MemberItem),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_moderator`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such community or membership", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAModerator,
+        NoSuchMembership,
         (status = 409, description = "`not_pending`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn approve_member(
     db: web::Data<Db>,
     user: AuthUser,
-    path: web::Path<(i64, i64)>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, target) = path.into_inner();
-    let member = service::decide(&db, &user, id, target, Decision::Approve)
+    path: web::Path<(CommunityId, UserId)>,
+) -> Result<Reply<MemberItem>, ApiError> {
+    let ((id, target), actor) = (path.into_inner(), user.clone());
+    let member = db
+        .write(move |conn| service::decide(conn, &actor, id, target, Decision::Approve))
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("an approval answers the member")))?;
-    tracing::info!(
-        community.id = id,
-        user.id = user.id,
-        target.id = target,
-        "request approved"
-    );
-    Ok(HttpResponse::Ok().json(member))
+    tracing::info!(community.id = %id, user.id = %user.id, target.id = %target, "request approved");
+    Ok(Reply::ok(MemberItem::from(&member)))
 }
 
 /// Rejects a pending request to join (moderators); the request is deleted.
@@ -374,26 +362,22 @@ pub async fn approve_member(
     params(("id" = i64, Path, description = "Community id"), ("user_id" = i64, Path, description = "The requester")),
     responses(
         (status = 204, description = "Rejected"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_moderator`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such community or membership", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAModerator,
+        NoSuchMembership,
         (status = 409, description = "`not_pending`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn reject_member(
     db: web::Data<Db>,
     user: AuthUser,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(CommunityId, UserId)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, target) = path.into_inner();
-    service::decide(&db, &user, id, target, Decision::Reject).await?;
-    tracing::info!(
-        community.id = id,
-        user.id = user.id,
-        target.id = target,
-        "request rejected"
-    );
-    Ok(HttpResponse::NoContent().finish())
+    let ((id, target), actor) = (path.into_inner(), user.clone());
+    db.write(move |conn| service::decide(conn, &actor, id, target, Decision::Reject))
+        .await?;
+    tracing::info!(community.id = %id, user.id = %user.id, target.id = %target, "request rejected");
+    Ok(no_content())
 }
 
 /// Changes an active member's role (moderators); the last moderator stays one.
@@ -407,28 +391,26 @@ pub async fn reject_member(
     request_body = UpdateMemberRequest,
     responses(
         (status = 200, description = "The member", body = MemberItem),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_moderator`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such community or membership", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
+        NotLoggedIn,
+        NotAModerator,
+        NoSuchMembership,
         (status = 409, description = "`not_active`; `last_moderator`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn update_member(
     db: web::Data<Db>,
     user: AuthUser,
-    path: web::Path<(i64, i64)>,
-    body: web::Json<UpdateMemberRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, target) = path.into_inner();
-    let member = service::change_role(&db, &user, id, target, body.into_inner().role).await?;
-    tracing::info!(
-        community.id = id,
-        user.id = user.id,
-        target.id = target,
-        "role changed"
-    );
-    Ok(HttpResponse::Ok().json(member))
+    path: web::Path<(CommunityId, UserId)>,
+    body: Json<UpdateMemberRequest>,
+) -> Result<Reply<MemberItem>, ApiError> {
+    let ((id, target), actor) = (path.into_inner(), user.clone());
+    let role = body.into_inner().role;
+    let member = db
+        .write(move |conn| service::change_role(conn, &actor, id, target, role))
+        .await?;
+    tracing::info!(community.id = %id, user.id = %user.id, target.id = %target, "role changed");
+    Ok(Reply::ok(MemberItem::from(&member)))
 }
 
 /// Removes a member, withdraws an invitation or drops a request (moderators).
@@ -441,26 +423,22 @@ pub async fn update_member(
     params(("id" = i64, Path, description = "Community id"), ("user_id" = i64, Path, description = "The member")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_moderator`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such community or membership", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAModerator,
+        NoSuchMembership,
         (status = 409, description = "`last_moderator`; `banned` (lift the ban instead)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn delete_member(
     db: web::Data<Db>,
     user: AuthUser,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(CommunityId, UserId)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, target) = path.into_inner();
-    service::remove_member(&db, &user, id, target).await?;
-    tracing::info!(
-        community.id = id,
-        user.id = user.id,
-        target.id = target,
-        "member removed"
-    );
-    Ok(HttpResponse::NoContent().finish())
+    let ((id, target), actor) = (path.into_inner(), user.clone());
+    db.write(move |conn| service::remove_member(conn, &actor, id, target))
+        .await?;
+    tracing::info!(community.id = %id, user.id = %user.id, target.id = %target, "member removed");
+    Ok(no_content())
 }
 
 /// Bans an account from a community (moderators); moderators cannot be banned. The account
@@ -476,10 +454,10 @@ pub async fn delete_member(
     responses(
         (status = 201, description = "Banned", body = MemberItem,
             headers(("Location" = String, description = "The ban"))),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_moderator`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such community, or a private one the caller is not in", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
+        NotLoggedIn,
+        NotAModerator,
+        NoSuchCommunity,
         (status = 409, description = "`is_moderator`; `cannot_ban_self`; `already_banned`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid `reason`; `unknown_user`", body = Problem, content_type = "application/problem+json"),
     )
@@ -487,23 +465,17 @@ pub async fn delete_member(
 pub async fn create_ban(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-    body: web::Json<BanRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let body = body.into_inner();
-    let reason = parse_reason(&body.reason)
-        .map_err(|m| ApiError::invalid_field("reason", "invalid_reason", m))?;
-    let target = body.user_id;
-    let member = service::ban(&db, &user, id, target, reason).await?;
-    tracing::info!(
-        community.id = id,
-        user.id = user.id,
-        target.id = target,
-        "member banned"
-    );
-    Ok(created(
-        &member,
+    id: web::Path<CommunityId>,
+    body: Json<BanRequest>,
+) -> Result<Reply<MemberItem>, ApiError> {
+    let ban = BanInput::try_from(body.into_inner())?;
+    let (id, target, actor) = (id.into_inner(), ban.user_id, user.clone());
+    let member = db
+        .write(move |conn| service::ban(conn, &actor, id, ban.user_id, ban.reason))
+        .await?;
+    tracing::info!(community.id = %id, user.id = %user.id, target.id = %target, "member banned");
+    Ok(Reply::created(
+        MemberItem::from(&member),
         format!("/api/v1/communities/{id}/bans/{target}"),
     ))
 }
@@ -518,23 +490,19 @@ pub async fn create_ban(
     params(("id" = i64, Path, description = "Community id"), ("user_id" = i64, Path, description = "The banned account")),
     responses(
         (status = 204, description = "The ban is lifted"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_moderator`", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAModerator,
         (status = 404, description = "No such community, or the account is not banned", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn delete_ban(
     db: web::Data<Db>,
     user: AuthUser,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(CommunityId, UserId)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, target) = path.into_inner();
-    service::unban(&db, &user, id, target).await?;
-    tracing::info!(
-        community.id = id,
-        user.id = user.id,
-        target.id = target,
-        "ban lifted"
-    );
-    Ok(HttpResponse::NoContent().finish())
+    let ((id, target), actor) = (path.into_inner(), user.clone());
+    db.write(move |conn| service::unban(conn, &actor, id, target))
+        .await?;
+    tracing::info!(community.id = %id, user.id = %user.id, target.id = %target, "ban lifted");
+    Ok(no_content())
 }

@@ -1,6 +1,5 @@
 //! Communities of practice: who is in them, who may read them, who moderates them.
 
-pub mod access;
 pub mod audit;
 pub mod dto;
 pub mod handlers;
@@ -68,15 +67,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         dto::MyMembership,
         dto::MembershipResponse,
         dto::MemberItem,
-        dto::CommunitySort,
+        model::CommunitySort,
         dto::CreateCommunityRequest,
         dto::UpdateCommunityRequest,
         dto::InvitationRequest,
         dto::UpdateMemberRequest,
         dto::BanRequest,
-        access::Visibility,
-        access::CommunityRole,
-        access::MemberStatus,
+        model::Visibility,
+        model::CommunityRole,
+        model::MemberStatus,
         model::EmailPreference,
     )),
     tags((name = "communities", description = "Communities of practice, their members and moderators"))

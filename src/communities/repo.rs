@@ -5,17 +5,17 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text, Timestamp};
 
-use crate::communities::access::{CommunityRole, MemberStatus, Visibility};
-use crate::communities::dto::CommunitySort;
-use crate::communities::model::{Community, CommunityChanges, Member, NewCommunity, NewMember};
+use crate::auth::Role;
+use crate::auth::policy::community::{self as policy, Access};
+use crate::communities::model::{
+    Community, CommunityChanges, CommunityRole, CommunitySort, Member, MemberStatus, NewCommunity,
+    NewMember, Visibility,
+};
 use crate::db::schema::{
     communities, community_members, courses, thread_subscriptions, threads, users,
 };
 use crate::db::{DbConn, like_contains, now};
-use crate::error::ApiError;
-
-/// How time sort keys are written into cursors.
-pub const TIME_KEY_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6f";
+use crate::types::{CommunityId, CourseId, UserId};
 
 diesel::define_sql_function! {
     /// Unicode lower case. SQLite's own `lower` folds only ASCII letters, so on SQLite this
@@ -25,7 +25,7 @@ diesel::define_sql_function! {
 
 /// The SQL function that lower-cases Unicode text on this connection (registering it on
 /// SQLite).
-fn lower_fn(conn: &mut DbConn) -> Result<&'static str, ApiError> {
+fn lower_fn(conn: &mut DbConn) -> QueryResult<&'static str> {
     match conn {
         DbConn::Sqlite(c) => {
             unicode_lower_utils::register_impl(c, |s: String| s.to_lowercase())?;
@@ -36,46 +36,77 @@ fn lower_fn(conn: &mut DbConn) -> Result<&'static str, ApiError> {
     }
 }
 
-fn bad_cursor() -> ApiError {
-    ApiError::invalid_query(
-        "cursor",
-        "invalid_cursor",
-        "is not a cursor this list gave out",
-    )
+// ---------------------------------------------------------------- access
+
+/// The access of `viewer` (an account with its platform role, or nobody) to community `id`;
+/// `None` when the community does not exist.
+pub fn access(
+    conn: &mut DbConn,
+    id: CommunityId,
+    viewer: Option<(UserId, Role)>,
+) -> QueryResult<Option<Access>> {
+    let Some(visibility) = communities::table
+        .find(id)
+        .select(communities::visibility)
+        .first::<Visibility>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let membership = match viewer {
+        Some((user_id, _)) => community_members::table
+            .find((id, user_id))
+            .select((community_members::role, community_members::status))
+            .first::<(CommunityRole, MemberStatus)>(conn)
+            .optional()?,
+        None => None,
+    };
+    Ok(Some(Access {
+        community_id: id,
+        visibility,
+        viewer: viewer.map(|(user_id, _)| user_id),
+        membership,
+        staff: viewer.is_some_and(|(_, role)| policy::is_staff(role)),
+    }))
 }
 
-/// A time key of a cursor.
-pub fn parse_time_key(key: &str) -> Result<NaiveDateTime, ApiError> {
-    NaiveDateTime::parse_from_str(key, TIME_KEY_FORMAT).map_err(|_| bad_cursor())
+/// A stored platform role.
+fn role(raw: &str) -> QueryResult<Role> {
+    Role::parse(raw).ok_or_else(|| {
+        diesel::result::Error::DeserializationError(format!("unknown stored Role `{raw}`").into())
+    })
+}
+
+/// The platform role of an active, not deleted account.
+pub fn active_role(conn: &mut DbConn, user_id: UserId) -> QueryResult<Option<Role>> {
+    let raw: Option<String> = users::table
+        .find(user_id)
+        .filter(users::status.eq("active"))
+        .filter(users::deleted_at.is_null())
+        .select(users::role)
+        .first(conn)
+        .optional()?;
+    raw.as_deref().map(role).transpose()
+}
+
+/// The display name and platform role of an account (any status), unless deleted.
+pub fn user_name_and_role(
+    conn: &mut DbConn,
+    user_id: UserId,
+) -> QueryResult<Option<(String, Role)>> {
+    let row: Option<(String, String)> = users::table
+        .find(user_id)
+        .filter(users::deleted_at.is_null())
+        .select((users::display_name, users::role))
+        .first(conn)
+        .optional()?;
+    row.map(|(name, raw)| Ok((name, role(&raw)?))).transpose()
 }
 
 // ---------------------------------------------------------------- communities
 
-/// Holds the community's row until the transaction ends (PostgreSQL; SQLite write
-/// transactions hold the whole database already), so that membership changes of one
-/// community happen one after the other.
-#[cfg_attr(
-    not(feature = "postgres"),
-    expect(unused_variables, reason = "only PostgreSQL locks single rows")
-)]
-pub fn lock_community(conn: &mut DbConn, id: i64) -> QueryResult<()> {
-    match conn {
-        DbConn::Sqlite(_) => Ok(()),
-        #[cfg(feature = "postgres")]
-        DbConn::Pg(pg) => {
-            communities::table
-                .find(id)
-                .select(communities::id)
-                .for_update()
-                .first::<i64>(pg)
-                .optional()?;
-            Ok(())
-        }
-    }
-}
-
 /// One community.
-pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Community>> {
+pub fn find(conn: &mut DbConn, id: CommunityId) -> QueryResult<Option<Community>> {
     communities::table
         .find(id)
         .select(Community::as_select())
@@ -85,23 +116,20 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Community>> {
 
 /// Whether a community has this slug.
 pub fn slug_taken(conn: &mut DbConn, slug: &str) -> QueryResult<bool> {
-    Ok(communities::table
-        .filter(communities::slug.eq(slug.to_owned()))
-        .select(communities::id)
-        .first::<i64>(conn)
-        .optional()?
-        .is_some())
+    diesel::select(diesel::dsl::exists(
+        communities::table.filter(communities::slug.eq(slug.to_owned())),
+    ))
+    .get_result(conn)
 }
 
 /// Whether a course exists (and is not deleted).
-pub fn course_exists(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
-    Ok(courses::table
-        .find(id)
-        .filter(courses::deleted_at.is_null())
-        .select(courses::id)
-        .first::<i64>(conn)
-        .optional()?
-        .is_some())
+pub fn course_exists(conn: &mut DbConn, id: CourseId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        courses::table
+            .filter(courses::id.eq(id))
+            .filter(courses::deleted_at.is_null()),
+    ))
+    .get_result(conn)
 }
 
 /// Inserts a community.
@@ -115,7 +143,7 @@ pub fn insert_community(conn: &mut DbConn, new: &NewCommunity) -> QueryResult<Co
 /// Changes a community.
 pub fn update_community(
     conn: &mut DbConn,
-    id: i64,
+    id: CommunityId,
     changes: &CommunityChanges,
 ) -> QueryResult<Community> {
     diesel::update(communities::table.find(id))
@@ -124,30 +152,37 @@ pub fn update_community(
         .get_result(conn)
 }
 
+/// Where a page of the community list starts: after this sort key (of the list's sort)
+/// and id.
+#[derive(Debug, Clone)]
+pub enum After {
+    /// A name (sorts `name` and `-name`).
+    Name(String, CommunityId),
+    /// A time (sorts `-last_activity_at` and `-created_at`).
+    At(NaiveDateTime, CommunityId),
+}
+
 /// Filters of the community list.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
-    /// The caller, when logged in.
-    pub viewer: Option<i64>,
-    /// Private communities the caller may read (those they are an active member of).
-    pub private_ids: Vec<i64>,
     /// Lower-cased search text.
     pub q: Option<String>,
     pub language: Option<String>,
     pub visibility: Option<Visibility>,
-    pub course_id: Option<i64>,
+    pub course_id: Option<CourseId>,
     /// Only communities the viewer is an active member of.
     pub joined: bool,
 }
 
-/// One page of readable communities after `after` (sort key as text, id).
+/// One page of the communities `viewer` reads, after `after`.
 pub fn list(
     conn: &mut DbConn,
+    viewer: Option<UserId>,
     filter: &ListFilter,
     sort: CommunitySort,
-    after: Option<&(String, i64)>,
+    after: Option<&After>,
     limit: i64,
-) -> Result<Vec<Community>, ApiError> {
+) -> QueryResult<Vec<Community>> {
     let lower = if filter.q.is_some() {
         lower_fn(conn)?
     } else {
@@ -155,23 +190,15 @@ pub fn list(
     };
     let mut q = communities::table
         .select(Community::as_select())
+        .filter(policy::readable(viewer))
         .into_boxed();
-    // Readable: public; members-only when logged in; private only to its active members.
-    q = match filter.viewer {
-        None => q.filter(communities::visibility.eq(Visibility::Public.as_str())),
-        Some(_) => q.filter(
-            communities::visibility
-                .eq_any([Visibility::Public.as_str(), Visibility::Members.as_str()])
-                .or(communities::id.eq_any(filter.private_ids.clone())),
-        ),
-    };
     if filter.joined {
-        let viewer = filter.viewer.unwrap_or_default();
+        let viewer = viewer.unwrap_or(UserId(0));
         q = q.filter(
             communities::id.eq_any(
                 community_members::table
                     .filter(community_members::user_id.eq(viewer))
-                    .filter(community_members::status.eq(MemberStatus::Active.as_str()))
+                    .filter(community_members::status.eq(MemberStatus::Active))
                     .select(community_members::community_id),
             ),
         );
@@ -180,7 +207,7 @@ pub fn list(
         q = q.filter(communities::language.eq(language.clone()));
     }
     if let Some(visibility) = filter.visibility {
-        q = q.filter(communities::visibility.eq(visibility.as_str()));
+        q = q.filter(communities::visibility.eq(visibility));
     }
     if let Some(course_id) = filter.course_id {
         q = q.filter(communities::course_id.eq(course_id));
@@ -200,37 +227,32 @@ pub fn list(
     // A community without posts counts as active since its creation.
     let activity =
         || sql::<Timestamp>("COALESCE(communities.last_activity_at, communities.created_at)");
-    if let Some((key, id)) = after {
-        let id = *id;
-        q = match sort {
-            CommunitySort::Name => q.filter(
-                communities::name.gt(key.clone()).or(communities::name
-                    .eq(key.clone())
-                    .and(communities::id.gt(id))),
-            ),
-            CommunitySort::NameDesc => q.filter(
-                communities::name.lt(key.clone()).or(communities::name
-                    .eq(key.clone())
-                    .and(communities::id.lt(id))),
-            ),
-            CommunitySort::LastActivityDesc => {
-                let at = parse_time_key(key)?;
-                q.filter(
-                    activity()
-                        .lt(at)
-                        .or(activity().eq(at).and(communities::id.lt(id))),
-                )
-            }
-            CommunitySort::CreatedDesc => {
-                let at = parse_time_key(key)?;
-                q.filter(
-                    communities::created_at
-                        .lt(at)
-                        .or(communities::created_at.eq(at).and(communities::id.lt(id))),
-                )
-            }
-        };
-    }
+    q = match (sort, after) {
+        (_, None) => q,
+        (CommunitySort::Name, Some(After::Name(key, id))) => q.filter(
+            communities::name.gt(key.clone()).or(communities::name
+                .eq(key.clone())
+                .and(communities::id.gt(*id))),
+        ),
+        (CommunitySort::NameDesc, Some(After::Name(key, id))) => q.filter(
+            communities::name.lt(key.clone()).or(communities::name
+                .eq(key.clone())
+                .and(communities::id.lt(*id))),
+        ),
+        (CommunitySort::LastActivityDesc, Some(After::At(at, id))) => q.filter(
+            activity()
+                .lt(*at)
+                .or(activity().eq(*at).and(communities::id.lt(*id))),
+        ),
+        (CommunitySort::CreatedDesc, Some(After::At(at, id))) => q.filter(
+            communities::created_at
+                .lt(*at)
+                .or(communities::created_at.eq(*at).and(communities::id.lt(*id))),
+        ),
+        // A key of another sort cannot come from a cursor (it names its sort): no rows
+        // rather than a wrong page.
+        _ => q.filter(sql::<Bool>("1 = 0")),
+    };
     q = match sort {
         CommunitySort::Name => q.order((communities::name.asc(), communities::id.asc())),
         CommunitySort::NameDesc => q.order((communities::name.desc(), communities::id.desc())),
@@ -239,27 +261,17 @@ pub fn list(
             q.order((communities::created_at.desc(), communities::id.desc()))
         }
     };
-    Ok(q.limit(limit).load(conn)?)
-}
-
-/// The sort key of a community in a list sorted by `sort`.
-pub fn sort_key(c: &Community, sort: CommunitySort) -> (String, i64) {
-    let key = match sort {
-        CommunitySort::Name | CommunitySort::NameDesc => c.name.clone(),
-        CommunitySort::LastActivityDesc => c
-            .last_activity_at
-            .unwrap_or(c.created_at)
-            .format(TIME_KEY_FORMAT)
-            .to_string(),
-        CommunitySort::CreatedDesc => c.created_at.format(TIME_KEY_FORMAT).to_string(),
-    };
-    (key, c.id)
+    q.limit(limit).load(conn)
 }
 
 // ---------------------------------------------------------------- members
 
 /// The membership row of `user_id` in `community_id`.
-pub fn member(conn: &mut DbConn, community_id: i64, user_id: i64) -> QueryResult<Option<Member>> {
+pub fn member(
+    conn: &mut DbConn,
+    community_id: CommunityId,
+    user_id: UserId,
+) -> QueryResult<Option<Member>> {
     community_members::table
         .find((community_id, user_id))
         .select(Member::as_select())
@@ -270,8 +282,8 @@ pub fn member(conn: &mut DbConn, community_id: i64, user_id: i64) -> QueryResult
 /// The membership rows of `user_id` in several communities.
 pub fn memberships_of(
     conn: &mut DbConn,
-    user_id: i64,
-    community_ids: &[i64],
+    user_id: UserId,
+    community_ids: &[CommunityId],
 ) -> QueryResult<Vec<Member>> {
     community_members::table
         .filter(community_members::user_id.eq(user_id))
@@ -291,8 +303,8 @@ pub fn insert_member(conn: &mut DbConn, new: &NewMember<'_>) -> QueryResult<Memb
 /// Sets a membership's status (and role, when given); a ban reason is kept only on bans.
 pub fn set_status(
     conn: &mut DbConn,
-    community_id: i64,
-    user_id: i64,
+    community_id: CommunityId,
+    user_id: UserId,
     status: MemberStatus,
     role: Option<CommunityRole>,
     ban_reason: Option<&str>,
@@ -300,12 +312,12 @@ pub fn set_status(
     let target = community_members::table.find((community_id, user_id));
     if let Some(role) = role {
         diesel::update(target)
-            .set(community_members::role.eq(role.as_str()))
+            .set(community_members::role.eq(role))
             .execute(conn)?;
     }
     diesel::update(target)
         .set((
-            community_members::status.eq(status.as_str()),
+            community_members::status.eq(status),
             community_members::ban_reason.eq(ban_reason),
             community_members::updated_at.eq(now()),
         ))
@@ -316,13 +328,13 @@ pub fn set_status(
 /// Sets a member's role.
 pub fn set_role(
     conn: &mut DbConn,
-    community_id: i64,
-    user_id: i64,
+    community_id: CommunityId,
+    user_id: UserId,
     role: CommunityRole,
 ) -> QueryResult<Member> {
     diesel::update(community_members::table.find((community_id, user_id)))
         .set((
-            community_members::role.eq(role.as_str()),
+            community_members::role.eq(role),
             community_members::updated_at.eq(now()),
         ))
         .returning(community_members::all_columns)
@@ -330,25 +342,29 @@ pub fn set_role(
 }
 
 /// Deletes a membership row; whether there was one.
-pub fn delete_member(conn: &mut DbConn, community_id: i64, user_id: i64) -> QueryResult<bool> {
+pub fn delete_member(
+    conn: &mut DbConn,
+    community_id: CommunityId,
+    user_id: UserId,
+) -> QueryResult<bool> {
     Ok(diesel::delete(community_members::table.find((community_id, user_id))).execute(conn)? > 0)
 }
 
 /// How many active moderators the community has.
-pub fn active_moderators(conn: &mut DbConn, community_id: i64) -> QueryResult<i64> {
+pub fn active_moderators(conn: &mut DbConn, community_id: CommunityId) -> QueryResult<i64> {
     community_members::table
         .filter(community_members::community_id.eq(community_id))
-        .filter(community_members::status.eq(MemberStatus::Active.as_str()))
-        .filter(community_members::role.eq(CommunityRole::Moderator.as_str()))
+        .filter(community_members::status.eq(MemberStatus::Active))
+        .filter(community_members::role.eq(CommunityRole::Moderator))
         .count()
         .get_result(conn)
 }
 
 /// Recomputes `member_count` (active members), in the transaction of the change.
-pub fn recount_members(conn: &mut DbConn, community_id: i64) -> QueryResult<()> {
+pub fn recount_members(conn: &mut DbConn, community_id: CommunityId) -> QueryResult<()> {
     let count: i64 = community_members::table
         .filter(community_members::community_id.eq(community_id))
-        .filter(community_members::status.eq(MemberStatus::Active.as_str()))
+        .filter(community_members::status.eq(MemberStatus::Active))
         .count()
         .get_result(conn)?;
     diesel::update(communities::table.find(community_id))
@@ -360,8 +376,8 @@ pub fn recount_members(conn: &mut DbConn, community_id: i64) -> QueryResult<()> 
 /// Stops `user_id` watching every thread of the community.
 pub fn remove_thread_subscriptions(
     conn: &mut DbConn,
-    community_id: i64,
-    user_id: i64,
+    community_id: CommunityId,
+    user_id: UserId,
 ) -> QueryResult<usize> {
     diesel::delete(
         thread_subscriptions::table
@@ -378,7 +394,7 @@ pub fn remove_thread_subscriptions(
 }
 
 /// The display name of an active, not deleted account.
-pub fn active_user(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<String>> {
+pub fn active_user(conn: &mut DbConn, user_id: UserId) -> QueryResult<Option<String>> {
     users::table
         .find(user_id)
         .filter(users::status.eq("active"))
@@ -388,42 +404,37 @@ pub fn active_user(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<String
         .optional()
 }
 
-/// The display name and platform role of an account (any status), unless deleted.
-pub fn user_name_and_role(
-    conn: &mut DbConn,
-    user_id: i64,
-) -> QueryResult<Option<(String, String)>> {
+/// The display name of an account (any status), unless deleted.
+pub fn user_name(conn: &mut DbConn, user_id: UserId) -> QueryResult<Option<String>> {
     users::table
         .find(user_id)
         .filter(users::deleted_at.is_null())
-        .select((users::display_name, users::role))
+        .select(users::display_name)
         .first(conn)
         .optional()
 }
 
 /// One page of a community's members with `status` (and `role`), oldest membership first,
-/// after (`created_at` as text, user id).
+/// after (`created_at`, user id).
 pub fn list_members(
     conn: &mut DbConn,
-    community_id: i64,
+    community_id: CommunityId,
     status: MemberStatus,
     role: Option<CommunityRole>,
-    after: Option<&(String, i64)>,
+    after: Option<(NaiveDateTime, UserId)>,
     limit: i64,
-) -> Result<Vec<(Member, String)>, ApiError> {
+) -> QueryResult<Vec<(Member, String)>> {
     let mut q = community_members::table
         .inner_join(users::table.on(users::id.eq(community_members::user_id)))
         .filter(community_members::community_id.eq(community_id))
-        .filter(community_members::status.eq(status.as_str()))
+        .filter(community_members::status.eq(status))
         .filter(users::deleted_at.is_null())
         .select((Member::as_select(), users::display_name))
         .into_boxed();
     if let Some(role) = role {
-        q = q.filter(community_members::role.eq(role.as_str()));
+        q = q.filter(community_members::role.eq(role));
     }
-    if let Some((key, id)) = after {
-        let at = parse_time_key(key)?;
-        let id = *id;
+    if let Some((at, id)) = after {
         q = q.filter(
             community_members::created_at
                 .gt(at)
@@ -432,10 +443,15 @@ pub fn list_members(
                     .and(community_members::user_id.gt(id))),
         );
     }
-    Ok(q.order((
+    q.order((
         community_members::created_at.asc(),
         community_members::user_id.asc(),
     ))
     .limit(limit)
-    .load(conn)?)
+    .load(conn)
+}
+
+/// Deletes a community; its members, threads, posts and logs go with it.
+pub fn delete_community(conn: &mut DbConn, id: CommunityId) -> QueryResult<usize> {
+    diesel::delete(communities::table.find(id)).execute(conn)
 }

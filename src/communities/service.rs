@@ -1,60 +1,146 @@
-//! Community and membership rules: who may create and change communities, and every
-//! membership change, each in one transaction with its counters, notifications and log.
+//! Community and membership rules: every membership change, each in the caller's
+//! transaction with its counters, notifications and log; and the one way any domain learns
+//! a caller's [`Access`] to a community.
 
-use crate::auth::{AuthUser, Role};
-use crate::communities::access::{self, Access, CommunityRole, MemberStatus, Visibility};
+use sha2::{Digest, Sha256};
+
+use crate::auth::AuthUser;
+use crate::auth::policy::community::{self as policy, Access};
 use crate::communities::audit::{self, Entry};
-use crate::communities::dto::{
-    CommunityPatch, CommunityResponse, CommunitySort, MemberItem, MembershipResponse, MyMembership,
-    NewCommunityInput, utc,
-};
+use crate::communities::dto::{CommunityPatch, CommunityResponse, MemberItem, NewCommunityInput};
 use crate::communities::model::{
-    Community, CommunityChanges, EmailPreference, Member, NewCommunity, NewMember,
+    Community, CommunityChanges, CommunityRole, CommunitySort, Member, MemberStatus, NewCommunity,
+    NewMember, Visibility,
 };
-use crate::communities::repo::{self, ListFilter};
-use crate::db::{Db, DbConn, now};
+use crate::communities::repo::{self, After, ListFilter};
+use crate::db::{self, DbConn, now};
 use crate::error::ApiError;
 use crate::http::etag::{self, IfMatch};
-use crate::http::pagination::{Page, PageRequest};
+use crate::http::pagination::{Page, PageRequest, TimeKey};
 use crate::notifications::{Notice, NoticeKind, notify_one};
-use crate::types::markdown::to_safe_html;
+use crate::types::{CommunityId, UserId};
 
-// ---------------------------------------------------------------- rules
+/// The entity-tag kind of a community.
+const ETAG_KIND: &str = "community";
 
-/// Who may create a community of this visibility: coordinators and admins any; trainers
-/// only `private` ones (403 `private_only`); members none (403 `forbidden`).
-pub fn may_create(user: &AuthUser, visibility: Visibility) -> Result<(), ApiError> {
-    if user.is_at_least(Role::Coordinator) {
-        return Ok(());
+// ---------------------------------------------------------------- access
+
+/// The caller's access to community `id` (decided by `auth::policy::community`); 404 when
+/// it does not exist.
+pub fn access(
+    conn: &mut DbConn,
+    id: CommunityId,
+    viewer: Option<&AuthUser>,
+) -> Result<Access, ApiError> {
+    repo::access(conn, id, viewer.map(|u| (u.id, u.role)))?.ok_or(ApiError::NotFound)
+}
+
+/// The access of account `user_id`, read from the database (for notifying someone who is
+/// not the caller); `None` when the community or an active account does not exist.
+pub fn access_for(
+    conn: &mut DbConn,
+    id: CommunityId,
+    user_id: UserId,
+) -> Result<Option<Access>, ApiError> {
+    let Some(role) = repo::active_role(conn, user_id)? else {
+        return Ok(None);
+    };
+    Ok(repo::access(conn, id, Some((user_id, role)))?)
+}
+
+fn access_of(community: &Community, viewer: Option<&AuthUser>, member: Option<&Member>) -> Access {
+    Access {
+        community_id: community.id,
+        visibility: community.visibility,
+        viewer: viewer.map(|u| u.id),
+        membership: member.map(|m| (m.role, m.status)),
+        staff: viewer.is_some_and(|u| policy::is_staff(u.role)),
     }
-    if user.is_at_least(Role::Trainer) {
-        if visibility == Visibility::Private {
-            return Ok(());
+}
+
+// ---------------------------------------------------------------- views
+
+/// A community as one caller sees it.
+#[derive(Debug, Clone)]
+pub struct CommunityView {
+    /// The row.
+    pub community: Community,
+    /// The caller's membership row, if any.
+    pub membership: Option<Member>,
+    /// Only name and description: an invited or pending caller of a private community.
+    pub limited: bool,
+}
+
+impl CommunityView {
+    /// The entity tag: the version of the community's own fields, and a digest of what
+    /// the answer shows besides them (its counters, the caller's membership), so that a
+    /// cached copy is not reused once they change. `If-Match` compares only the version
+    /// (`etag::check_version` accepts any such suffix).
+    pub fn etag(&self) -> String {
+        let c = &self.community;
+        let mut live = format!("{}", self.limited);
+        if !self.limited {
+            live.push_str(&format!(
+                "|{}|{}|{:?}",
+                c.member_count, c.thread_count, c.last_activity_at
+            ));
         }
-        return Err(private_only());
+        if let Some(m) = &self.membership {
+            live.push_str(&format!(
+                "|{}|{}|{}|{}",
+                m.role, m.status, m.email_preference, m.watching
+            ));
+        }
+        let digest = Sha256::digest(live.as_bytes());
+        let short: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+        etag::versioned(ETAG_KIND, c.id.get(), c.version, Some(&short))
     }
-    Err(ApiError::forbidden(
-        "forbidden",
-        "only trainers, coordinators and admins create communities",
-    ))
 }
 
-/// Whether `user` may give a community `visibility`: only staff make it readable beyond
-/// its members.
-fn may_set_visibility(user: &AuthUser, visibility: Visibility) -> Result<(), ApiError> {
-    if visibility == Visibility::Private || user.is_at_least(Role::Coordinator) {
-        Ok(())
+/// A member with their display name.
+#[derive(Debug, Clone)]
+pub struct NamedMember {
+    pub member: Member,
+    pub display_name: String,
+}
+
+fn named(conn: &mut DbConn, member: Member) -> Result<NamedMember, ApiError> {
+    let display_name = repo::user_name(conn, member.user_id)?.unwrap_or_default();
+    Ok(NamedMember {
+        member,
+        display_name,
+    })
+}
+
+/// The community as `viewer` may see it: in full for readers, limited for an invited or
+/// pending caller of a private community; else the error of [`Access::require_read`].
+fn readable_view(
+    conn: &mut DbConn,
+    id: CommunityId,
+    viewer: Option<&AuthUser>,
+) -> Result<CommunityView, ApiError> {
+    let community = repo::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    let membership = match viewer {
+        Some(u) => repo::member(conn, id, u.id)?,
+        None => None,
+    };
+    let access = access_of(&community, viewer, membership.as_ref());
+    let limited = if access.can_read() {
+        false
+    } else if access.visibility == Visibility::Private && access.is_waiting() {
+        true
     } else {
-        Err(private_only())
-    }
+        access.require_read()?;
+        return Err(ApiError::NotFound);
+    };
+    Ok(CommunityView {
+        community,
+        membership,
+        limited,
+    })
 }
 
-fn private_only() -> ApiError {
-    ApiError::forbidden(
-        "private_only",
-        "only coordinators and admins make a community public or members-only",
-    )
-}
+// ---------------------------------------------------------------- errors
 
 fn conflict(code: &'static str, detail: &str) -> ApiError {
     ApiError::Conflict {
@@ -70,235 +156,19 @@ fn last_moderator() -> ApiError {
     )
 }
 
-fn broken(what: &str) -> ApiError {
-    ApiError::internal(anyhow::anyhow!("stored {what} is not a known value"))
-}
-
-fn role_of(m: &Member) -> Result<CommunityRole, ApiError> {
-    CommunityRole::parse(&m.role).ok_or_else(|| broken("community role"))
-}
-
-fn status_of(m: &Member) -> Result<MemberStatus, ApiError> {
-    MemberStatus::parse(&m.status).ok_or_else(|| broken("member status"))
-}
-
-fn is_active_moderator(m: &Member) -> bool {
-    m.status == MemberStatus::Active.as_str() && m.role == CommunityRole::Moderator.as_str()
-}
-
-// ---------------------------------------------------------------- views
-
-fn my_membership(m: &Member) -> Result<MyMembership, ApiError> {
-    Ok(MyMembership {
-        role: role_of(m)?,
-        status: status_of(m)?,
-        email_preference: EmailPreference::parse(&m.email_preference)
-            .ok_or_else(|| broken("email preference"))?,
-        watching: m.watching,
-    })
-}
-
-/// A community as its caller sees it; `limited` hides the counts (an invited or pending
-/// caller of a private community).
-fn view(
-    c: &Community,
-    membership: Option<&Member>,
-    limited: bool,
-) -> Result<CommunityResponse, ApiError> {
-    Ok(CommunityResponse {
-        id: c.id,
-        slug: c.slug.clone(),
-        name: c.name.clone(),
-        description: c.description.clone(),
-        description_html: to_safe_html(&c.description),
-        language: c.language.clone(),
-        visibility: Visibility::parse(&c.visibility).ok_or_else(|| broken("visibility"))?,
-        course_id: c.course_id,
-        member_count: (!limited).then_some(c.member_count),
-        thread_count: (!limited).then_some(c.thread_count),
-        last_activity_at: if limited {
-            None
-        } else {
-            c.last_activity_at.map(utc)
-        },
-        created_at: utc(c.created_at),
-        updated_at: utc(c.updated_at),
-        my_membership: membership.map(my_membership).transpose()?,
-    })
-}
-
-fn membership_view(m: &Member) -> Result<MembershipResponse, ApiError> {
-    let mine = my_membership(m)?;
-    Ok(MembershipResponse {
-        community_id: m.community_id,
-        user_id: m.user_id,
-        role: mine.role,
-        status: mine.status,
-        email_preference: mine.email_preference,
-        watching: mine.watching,
-        created_at: utc(m.created_at),
-        updated_at: utc(m.updated_at),
-    })
-}
-
-fn member_item(m: &Member, display_name: String) -> Result<MemberItem, ApiError> {
-    Ok(MemberItem {
-        user_id: m.user_id,
-        display_name,
-        role: role_of(m)?,
-        status: status_of(m)?,
-        created_at: utc(m.created_at),
-        ban_reason: m.ban_reason.clone(),
-    })
-}
-
-fn member_item_of(conn: &mut DbConn, m: &Member) -> Result<MemberItem, ApiError> {
-    let name = repo::user_name_and_role(conn, m.user_id)?
-        .map(|(name, _)| name)
-        .unwrap_or_default();
-    member_item(m, name)
-}
-
-/// The community as `viewer` may see it: in full for readers, limited for an invited or
-/// pending caller of a private community; else the error of [`Access::require_read`].
-fn readable_view(
-    conn: &mut DbConn,
-    id: i64,
-    viewer: Option<&AuthUser>,
-) -> Result<CommunityResponse, ApiError> {
-    let access = access::load(conn, id, viewer)?;
-    let community = repo::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    let membership = match viewer {
-        Some(u) => repo::member(conn, id, u.id)?,
-        None => None,
-    };
-    if access.can_read() {
-        return view(&community, membership.as_ref(), false);
-    }
-    let waiting = matches!(
-        access.membership,
-        Some((_, MemberStatus::Invited | MemberStatus::Pending))
-    );
-    if access.visibility == Visibility::Private && waiting {
-        return view(&community, membership.as_ref(), true);
-    }
-    access.require_read()?;
-    Err(ApiError::NotFound)
-}
-
-// ---------------------------------------------------------------- communities
-
-/// A page of the communities `viewer` may read.
-pub async fn list(
-    db: &Db,
-    viewer: Option<AuthUser>,
-    mut filter: ListFilter,
-    sort: CommunitySort,
-    page: PageRequest<String>,
-) -> Result<Page<CommunityResponse>, ApiError> {
-    db.read(move |conn| {
-        filter.viewer = viewer.as_ref().map(|u| u.id);
-        if let Some(u) = &viewer {
-            filter.private_ids = access::readable_private_ids(conn, u.id)?;
-        }
-        let rows = repo::list(conn, &filter, sort, page.after.as_ref(), page.fetch_limit())?;
-        let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
-        let memberships = match &viewer {
-            Some(u) => repo::memberships_of(conn, u.id, &ids)?,
-            None => Vec::new(),
-        };
-        let page = page.finish(rows, sort.as_str(), |c| repo::sort_key(c, sort), |c| c);
-        let items = page
-            .items
-            .iter()
-            .map(|c| {
-                let mine = memberships.iter().find(|m| m.community_id == c.id);
-                view(c, mine, false)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page {
-            items,
-            next_cursor: page.next_cursor,
-        })
-    })
-    .await
-}
-
-/// One community as `viewer` may see it.
-pub async fn get(
-    db: &Db,
-    viewer: Option<AuthUser>,
-    id: i64,
-) -> Result<CommunityResponse, ApiError> {
-    db.read(move |conn| readable_view(conn, id, viewer.as_ref()))
-        .await
-}
-
-/// Creates a community; its creator becomes its first moderator.
-pub async fn create(
-    db: &Db,
-    user: &AuthUser,
-    input: NewCommunityInput,
-) -> Result<CommunityResponse, ApiError> {
-    may_create(user, input.visibility)?;
-    let user_id = user.id;
-    db.write(move |conn| {
-        if let Some(course_id) = input.course_id
-            && !repo::course_exists(conn, course_id)?
-        {
-            return Err(ApiError::invalid_field(
-                "course_id",
-                "unknown_course",
-                "no such course",
-            ));
-        }
-        if repo::slug_taken(conn, &input.slug)? {
-            return Err(slug_taken());
-        }
-        let at = now();
-        let community = repo::insert_community(
-            conn,
-            &NewCommunity {
-                slug: input.slug,
-                name: input.name,
-                description: input.description,
-                language: input.language,
-                visibility: input.visibility.as_str().to_owned(),
-                course_id: input.course_id,
-                created_by: user_id,
-                member_count: 0,
-                thread_count: 0,
-                created_at: at,
-                updated_at: at,
-            },
-        )
-        .map_err(unique_slug)?;
-        let member = repo::insert_member(
-            conn,
-            &NewMember {
-                community_id: community.id,
-                user_id,
-                role: CommunityRole::Moderator.as_str(),
-                status: MemberStatus::Active.as_str(),
-                watching: true,
-                invited_by: None,
-                ban_reason: None,
-                created_at: at,
-                updated_at: at,
-            },
-        )?;
-        repo::recount_members(conn, community.id)?;
-        let community = repo::find(conn, community.id)?.ok_or(ApiError::NotFound)?;
-        view(&community, Some(&member), false)
-    })
-    .await
-}
-
 fn slug_taken() -> ApiError {
     conflict(
         "slug_taken",
         "another community has this slug; choose another",
     )
+}
+
+fn unknown_course() -> ApiError {
+    ApiError::invalid_field("course_id", "unknown_course", "no such course")
+}
+
+fn unknown_user() -> ApiError {
+    ApiError::invalid_field("user_id", "unknown_user", "no such active account")
 }
 
 /// A unique violation on insert is a slug taken by a concurrent writer.
@@ -312,78 +182,173 @@ fn unique_slug(err: diesel::result::Error) -> ApiError {
     }
 }
 
-/// Changes a community (its moderators), if it is still the version `if_match` names.
-pub async fn update(
-    db: &Db,
+// ---------------------------------------------------------------- communities
+
+/// A page of the communities `viewer` may read.
+pub fn list(
+    conn: &mut DbConn,
+    viewer: Option<&AuthUser>,
+    filter: &ListFilter,
+    sort: CommunitySort,
+    page: &PageRequest<String>,
+    after: Option<&After>,
+) -> Result<Page<CommunityResponse>, ApiError> {
+    let viewer_id = viewer.map(|u| u.id);
+    let rows = repo::list(conn, viewer_id, filter, sort, after, page.fetch_limit())?;
+    let ids: Vec<CommunityId> = rows.iter().map(|c| c.id).collect();
+    let memberships = match viewer_id {
+        Some(uid) => repo::memberships_of(conn, uid, &ids)?,
+        None => Vec::new(),
+    };
+    Ok(page.finish(
+        rows,
+        sort.as_str(),
+        |c| sort_key(c, sort),
+        |c| {
+            let mine = memberships.iter().find(|m| m.community_id == c.id).cloned();
+            CommunityResponse::from(&CommunityView {
+                community: c,
+                membership: mine,
+                limited: false,
+            })
+        },
+    ))
+}
+
+/// The sort key of a community in a list sorted by `sort`, as a cursor holds it.
+fn sort_key(c: &Community, sort: CommunitySort) -> (String, i64) {
+    let key = match sort {
+        CommunitySort::Name | CommunitySort::NameDesc => c.name.clone(),
+        CommunitySort::LastActivityDesc => {
+            TimeKey::text(c.last_activity_at.unwrap_or(c.created_at))
+        }
+        CommunitySort::CreatedDesc => TimeKey::text(c.created_at),
+    };
+    (key, c.id.get())
+}
+
+/// One community as `viewer` may see it.
+pub fn get(
+    conn: &mut DbConn,
+    viewer: Option<&AuthUser>,
+    id: CommunityId,
+) -> Result<CommunityView, ApiError> {
+    readable_view(conn, id, viewer)
+}
+
+/// Creates a community; its creator becomes its first moderator.
+pub fn create(
+    conn: &mut DbConn,
     user: &AuthUser,
-    id: i64,
-    if_match: Option<IfMatch>,
-    patch: CommunityPatch,
-) -> Result<CommunityResponse, ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        repo::lock_community(conn, id)?;
-        access::load(conn, id, Some(&user))?.require_moderator()?;
-        let current = readable_view(conn, id, Some(&user))?;
-        if let Some(cond) = &if_match
-            && !cond.matches(&etag::of(
-                &serde_json::to_vec(&current).map_err(ApiError::internal)?,
-            ))
-        {
-            return Err(ApiError::PreconditionFailed);
-        }
-        let c = repo::find(conn, id)?.ok_or(ApiError::NotFound)?;
-        let mut changes = CommunityChanges::default();
-        if let Some(name) = patch.name.filter(|n| *n != c.name) {
-            changes.name = Some(name);
-        }
-        if let Some(description) = patch.description.filter(|d| *d != c.description) {
-            changes.description = Some(description);
-        }
-        if let Some(language) = patch.language.filter(|l| *l != c.language) {
-            changes.language = Some(language);
-        }
-        if let Some(visibility) = patch
-            .visibility
-            .filter(|v| v.as_str() != c.visibility.as_str())
-        {
-            may_set_visibility(&user, visibility)?;
-            changes.visibility = Some(visibility.as_str().to_owned());
-        }
-        if let Some(course_id) = patch.course_id.filter(|v| *v != c.course_id) {
-            if let Some(course_id) = course_id
-                && !repo::course_exists(conn, course_id)?
-            {
-                return Err(ApiError::invalid_field(
-                    "course_id",
-                    "unknown_course",
-                    "no such course",
-                ));
-            }
-            changes.course_id = Some(course_id);
-        }
-        let unchanged = changes.name.is_none()
-            && changes.description.is_none()
-            && changes.language.is_none()
-            && changes.visibility.is_none()
-            && changes.course_id.is_none();
-        if unchanged {
-            return Ok(current);
-        }
-        changes.updated_at = Some(now());
-        repo::update_community(conn, id, &changes)?;
-        audit::record(
-            conn,
-            &Entry {
-                community_id: id,
-                moderator_id: user.id,
-                action: "update_community",
-                ..Entry::default()
-            },
-        )?;
-        readable_view(conn, id, Some(&user))
+    input: NewCommunityInput,
+) -> Result<CommunityView, ApiError> {
+    policy::may_create(user, input.visibility)?;
+    if let Some(course_id) = input.course_id
+        && !repo::course_exists(conn, course_id)?
+    {
+        return Err(unknown_course());
+    }
+    if repo::slug_taken(conn, &input.slug)? {
+        return Err(slug_taken());
+    }
+    let at = now();
+    let user_id = user.id;
+    let community = repo::insert_community(
+        conn,
+        &NewCommunity {
+            slug: input.slug,
+            name: input.name,
+            description: input.description,
+            language: input.language,
+            visibility: input.visibility,
+            course_id: input.course_id,
+            created_by: user_id,
+            member_count: 0,
+            thread_count: 0,
+            created_at: at,
+            updated_at: at,
+        },
+    )
+    .map_err(unique_slug)?;
+    let member = repo::insert_member(
+        conn,
+        &NewMember {
+            community_id: community.id,
+            user_id,
+            role: CommunityRole::Moderator,
+            status: MemberStatus::Active,
+            watching: true,
+            invited_by: None,
+            ban_reason: None,
+            created_at: at,
+            updated_at: at,
+        },
+    )?;
+    repo::recount_members(conn, community.id)?;
+    let community = repo::find(conn, community.id)?.ok_or(ApiError::NotFound)?;
+    Ok(CommunityView {
+        community,
+        membership: Some(member),
+        limited: false,
     })
-    .await
+}
+
+/// Changes a community (its moderators), if it is still the version `if_match` names. A
+/// change bumps the version; a patch that changes nothing changes nothing.
+pub fn update(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    id: CommunityId,
+    patch: CommunityPatch,
+    if_match: Option<&IfMatch>,
+) -> Result<CommunityView, ApiError> {
+    db::lock_row(conn, "communities", id.get())?;
+    access(conn, id, Some(user))?.require_moderator()?;
+    let current = repo::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    etag::check_version(if_match, ETAG_KIND, id.get(), current.version)?;
+    let changes = changes_against(conn, user, &current, patch)?;
+    if changes.is_empty() {
+        return readable_view(conn, id, Some(user));
+    }
+    repo::update_community(conn, id, &changes.bump(current.version, now()))?;
+    audit::record(
+        conn,
+        &Entry {
+            community_id: id.get(),
+            moderator_id: user.id.get(),
+            action: "update_community",
+            ..Entry::default()
+        },
+    )?;
+    readable_view(conn, id, Some(user))
+}
+
+/// The columns `patch` really changes in `c`, checked (only staff widen the visibility; a
+/// course must exist).
+fn changes_against(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    c: &Community,
+    patch: CommunityPatch,
+) -> Result<CommunityChanges, ApiError> {
+    let visibility = patch.visibility.filter(|v| *v != c.visibility);
+    if let Some(visibility) = visibility {
+        policy::may_set_visibility(user, visibility)?;
+    }
+    let course_id = patch.course_id.filter(|v| *v != c.course_id);
+    if let Some(Some(course_id)) = course_id
+        && !repo::course_exists(conn, course_id)?
+    {
+        return Err(unknown_course());
+    }
+    Ok(CommunityChanges {
+        name: patch.name.filter(|n| *n != c.name),
+        description: patch.description.filter(|d| *d != c.description),
+        language: patch.language.filter(|l| *l != c.language),
+        visibility,
+        course_id,
+        ..CommunityChanges::default()
+    })
 }
 
 // ---------------------------------------------------------------- own membership
@@ -395,170 +360,159 @@ pub enum Joined {
     Created,
     /// Active already, or an invitation accepted.
     Active,
-    /// A new request, waiting for a moderator.
-    Requested,
-    /// Requested already.
+    /// A request made earlier (before private communities became invitation-only),
+    /// still waiting for a moderator.
     StillPending,
+}
+
+fn new_member<'a>(
+    community_id: CommunityId,
+    user_id: UserId,
+    status: MemberStatus,
+    invited_by: Option<UserId>,
+    ban_reason: Option<&'a str>,
+) -> NewMember<'a> {
+    let at = now();
+    NewMember {
+        community_id,
+        user_id,
+        role: CommunityRole::Member,
+        status,
+        watching: false,
+        invited_by,
+        ban_reason,
+        created_at: at,
+        updated_at: at,
+    }
 }
 
 /// The caller joins: at once in `public` and `members` communities (and in a private one
 /// they were invited to), else as a request a moderator decides.
-pub async fn join(
-    db: &Db,
+pub fn join(
+    conn: &mut DbConn,
     user: &AuthUser,
-    id: i64,
-) -> Result<(Joined, MembershipResponse), ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        repo::lock_community(conn, id)?;
-        // A private community may be asked to join by anyone who knows its id.
-        let access = access::load(conn, id, Some(&user))?;
-        let existing = repo::member(conn, id, user.id)?;
-        let (outcome, member) = match existing {
-            Some(m) => match status_of(&m)? {
-                MemberStatus::Banned => {
-                    return Err(ApiError::forbidden(
-                        "banned",
-                        "you were banned from this community",
-                    ));
-                }
-                MemberStatus::Active => (Joined::Active, m),
-                MemberStatus::Invited => (
-                    Joined::Active,
-                    repo::set_status(conn, id, user.id, MemberStatus::Active, None, None)?,
-                ),
-                MemberStatus::Pending if access.visibility != Visibility::Private => (
-                    Joined::Active,
-                    repo::set_status(conn, id, user.id, MemberStatus::Active, None, None)?,
-                ),
-                MemberStatus::Pending => (Joined::StillPending, m),
-            },
-            None => {
-                let (outcome, status) = if access.visibility == Visibility::Private {
-                    (Joined::Requested, MemberStatus::Pending)
-                } else {
-                    (Joined::Created, MemberStatus::Active)
-                };
-                let at = now();
-                let m = repo::insert_member(
-                    conn,
-                    &NewMember {
-                        community_id: id,
-                        user_id: user.id,
-                        role: CommunityRole::Member.as_str(),
-                        status: status.as_str(),
-                        watching: false,
-                        invited_by: None,
-                        ban_reason: None,
-                        created_at: at,
-                        updated_at: at,
-                    },
-                )?;
-                (outcome, m)
+    id: CommunityId,
+) -> Result<(Joined, Member), ApiError> {
+    db::lock_row(conn, "communities", id.get())?;
+    // A private community is joined by invitation only: to anyone else it answers as an
+    // unknown id does, so that asking to join never reveals it.
+    let access = access(conn, id, Some(user))?;
+    let user_id = user.id;
+    let private = access.visibility == Visibility::Private;
+    let activate =
+        |conn: &mut DbConn| repo::set_status(conn, id, user_id, MemberStatus::Active, None, None);
+    let (outcome, member) = match repo::member(conn, id, user_id)? {
+        Some(m) => match m.status {
+            MemberStatus::Banned => {
+                return Err(ApiError::forbidden(
+                    "banned",
+                    "you were banned from this community",
+                ));
             }
-        };
-        repo::recount_members(conn, id)?;
-        Ok((outcome, membership_view(&member)?))
-    })
-    .await
+            MemberStatus::Active => (Joined::Active, m),
+            MemberStatus::Invited => (Joined::Active, activate(conn)?),
+            MemberStatus::Pending if !private => (Joined::Active, activate(conn)?),
+            MemberStatus::Pending => (Joined::StillPending, m),
+        },
+        None if private => return Err(ApiError::NotFound),
+        None => {
+            let status = MemberStatus::Active;
+            let m = repo::insert_member(conn, &new_member(id, user_id, status, None, None))?;
+            (Joined::Created, m)
+        }
+    };
+    repo::recount_members(conn, id)?;
+    Ok((outcome, member))
 }
 
 /// The caller leaves, withdraws their request or declines an invitation.
-pub async fn leave(db: &Db, user: &AuthUser, id: i64) -> Result<(), ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        repo::lock_community(conn, id)?;
-        access::load(conn, id, Some(&user))?;
-        let member = repo::member(conn, id, user.id)?.ok_or(ApiError::NotFound)?;
-        if status_of(&member)? == MemberStatus::Banned {
-            return Err(conflict(
-                "banned",
-                "you were banned from this community; a ban is lifted only by its moderators",
-            ));
-        }
-        if is_active_moderator(&member) && repo::active_moderators(conn, id)? <= 1 {
-            return Err(last_moderator());
-        }
-        repo::delete_member(conn, id, user.id)?;
-        repo::remove_thread_subscriptions(conn, id, user.id)?;
-        repo::recount_members(conn, id)?;
-        Ok(())
-    })
-    .await
+pub fn leave(conn: &mut DbConn, user: &AuthUser, id: CommunityId) -> Result<(), ApiError> {
+    db::lock_row(conn, "communities", id.get())?;
+    access(conn, id, Some(user))?;
+    drop_membership(
+        conn,
+        id,
+        user.id,
+        "you were banned from this community; a ban is lifted only by its moderators",
+    )
+}
+
+/// Deletes the membership of `user_id` (404 without one) with its thread subscriptions;
+/// a ban stays (409 `banned`, saying `if_banned`), and so does the last moderator.
+fn drop_membership(
+    conn: &mut DbConn,
+    id: CommunityId,
+    user_id: UserId,
+    if_banned: &str,
+) -> Result<(), ApiError> {
+    let member = repo::member(conn, id, user_id)?.ok_or(ApiError::NotFound)?;
+    if member.status == MemberStatus::Banned {
+        return Err(conflict("banned", if_banned));
+    }
+    if member.is_active_moderator() && repo::active_moderators(conn, id)? <= 1 {
+        return Err(last_moderator());
+    }
+    repo::delete_member(conn, id, user_id)?;
+    repo::remove_thread_subscriptions(conn, id, user_id)?;
+    repo::recount_members(conn, id)?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------- members
 
 /// A page of a community's members: active ones for readers, the other statuses for
 /// moderators.
-pub async fn list_members(
-    db: &Db,
-    viewer: Option<AuthUser>,
-    id: i64,
+pub fn list_members(
+    conn: &mut DbConn,
+    viewer: Option<&AuthUser>,
+    id: CommunityId,
     status: MemberStatus,
     role: Option<CommunityRole>,
-    page: PageRequest<String>,
+    page: &PageRequest<TimeKey>,
 ) -> Result<Page<MemberItem>, ApiError> {
-    db.read(move |conn| {
-        let access = access::load(conn, id, viewer.as_ref())?;
-        access.require_read()?;
-        if status != MemberStatus::Active {
-            access.require_moderator()?;
-        }
-        let rows = repo::list_members(
-            conn,
-            id,
-            status,
-            role,
-            page.after.as_ref(),
-            page.fetch_limit(),
-        )?;
-        let page = page.finish(
-            rows,
-            "created_at",
-            |(m, _)| {
-                (
-                    m.created_at.format(repo::TIME_KEY_FORMAT).to_string(),
-                    m.user_id,
-                )
-            },
-            |r| r,
-        );
-        Ok(Page {
-            items: page
-                .items
-                .into_iter()
-                .map(|(m, name)| member_item(&m, name))
-                .collect::<Result<Vec<_>, _>>()?,
-            next_cursor: page.next_cursor,
-        })
-    })
-    .await
+    let access = access(conn, id, viewer)?;
+    access.require_read()?;
+    if status != MemberStatus::Active {
+        access.require_moderator()?;
+    }
+    let after = page.after.as_ref().map(|(at, uid)| (at.0, UserId(*uid)));
+    let rows = repo::list_members(conn, id, status, role, after, page.fetch_limit())?;
+    Ok(page.finish(
+        rows,
+        "created_at",
+        |(m, _)| (TimeKey(m.created_at), m.user_id.get()),
+        |(member, display_name)| {
+            MemberItem::from(&NamedMember {
+                member,
+                display_name,
+            })
+        },
+    ))
 }
 
 /// The moderator's access, checked, with the community row locked.
-fn moderate(conn: &mut DbConn, user: &AuthUser, id: i64) -> Result<Access, ApiError> {
-    repo::lock_community(conn, id)?;
-    let access = access::load(conn, id, Some(user))?;
+fn moderate(conn: &mut DbConn, user: &AuthUser, id: CommunityId) -> Result<Access, ApiError> {
+    db::lock_row(conn, "communities", id.get())?;
+    let access = access(conn, id, Some(user))?;
     access.require_moderator()?;
     Ok(access)
 }
 
 fn log(
     conn: &mut DbConn,
-    id: i64,
-    moderator: i64,
+    id: CommunityId,
+    moderator: &AuthUser,
     action: &'static str,
-    target: i64,
+    target: UserId,
     reason: Option<String>,
 ) -> Result<(), ApiError> {
     audit::record(
         conn,
         &Entry {
-            community_id: id,
-            moderator_id: moderator,
+            community_id: id.get(),
+            moderator_id: moderator.id.get(),
             action,
-            target_user_id: Some(target),
+            target_user_id: Some(target.get()),
             reason,
             ..Entry::default()
         },
@@ -567,10 +521,10 @@ fn log(
 
 fn notify(
     conn: &mut DbConn,
-    id: i64,
-    user_id: i64,
+    id: CommunityId,
+    user_id: UserId,
     kind: NoticeKind,
-    actor: i64,
+    actor: &AuthUser,
 ) -> Result<(), ApiError> {
     notify_one(
         conn,
@@ -580,13 +534,9 @@ fn notify(
             community_id: id,
             thread_id: None,
             post_id: None,
-            actor_id: Some(actor),
+            actor_id: Some(actor.id),
         },
     )
-}
-
-fn unknown_user() -> ApiError {
-    ApiError::invalid_field("user_id", "unknown_user", "no such active account")
 }
 
 /// What an invitation did.
@@ -600,63 +550,68 @@ pub enum Invited {
 
 /// A moderator invites an account. An invitation answers a pending request (the requester
 /// becomes active).
-pub async fn invite(
-    db: &Db,
+pub fn invite(
+    conn: &mut DbConn,
     user: &AuthUser,
-    id: i64,
-    target: i64,
-) -> Result<(Invited, MemberItem), ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        moderate(conn, &user, id)?;
-        let name = repo::active_user(conn, target)?.ok_or_else(unknown_user)?;
-        let (outcome, member) = match repo::member(conn, id, target)? {
-            Some(m) => match status_of(&m)? {
-                MemberStatus::Active => {
-                    return Err(conflict(
-                        "already_member",
-                        "this account is a member already",
-                    ));
-                }
-                MemberStatus::Banned => {
-                    return Err(conflict(
-                        "banned",
-                        "this account is banned here; lift the ban first",
-                    ));
-                }
-                MemberStatus::Invited => (Invited::Existing, m),
-                MemberStatus::Pending => {
-                    let m = repo::set_status(conn, id, target, MemberStatus::Active, None, None)?;
-                    log(conn, id, user.id, "invite_member", target, None)?;
-                    notify(conn, id, target, NoticeKind::JoinApproved, user.id)?;
-                    (Invited::Existing, m)
-                }
-            },
-            None => {
-                let at = now();
-                let m = repo::insert_member(
-                    conn,
-                    &NewMember {
-                        community_id: id,
-                        user_id: target,
-                        role: CommunityRole::Member.as_str(),
-                        status: MemberStatus::Invited.as_str(),
-                        watching: false,
-                        invited_by: Some(user.id),
-                        ban_reason: None,
-                        created_at: at,
-                        updated_at: at,
-                    },
-                )?;
-                log(conn, id, user.id, "invite_member", target, None)?;
-                notify(conn, id, target, NoticeKind::Invited, user.id)?;
-                (Invited::Created, m)
+    id: CommunityId,
+    target: UserId,
+) -> Result<(Invited, NamedMember), ApiError> {
+    moderate(conn, user, id)?;
+    let display_name = repo::active_user(conn, target)?.ok_or_else(unknown_user)?;
+    let (outcome, member) = match repo::member(conn, id, target)? {
+        Some(m) => match m.status {
+            MemberStatus::Active => {
+                return Err(conflict(
+                    "already_member",
+                    "this account is a member already",
+                ));
             }
-        };
-        repo::recount_members(conn, id)?;
-        Ok((outcome, member_item(&member, name)?))
-    })
-    .await
+            MemberStatus::Banned => {
+                return Err(conflict(
+                    "banned",
+                    "this account is banned here; lift the ban first",
+                ));
+            }
+            MemberStatus::Invited => (Invited::Existing, m),
+            MemberStatus::Pending => {
+                let m = repo::set_status(conn, id, target, MemberStatus::Active, None, None)?;
+                log(conn, id, user, "invite_member", target, None)?;
+                notify(conn, id, target, NoticeKind::JoinApproved, user)?;
+                (Invited::Existing, m)
+            }
+        },
+        None => {
+            let new = new_member(id, target, MemberStatus::Invited, Some(user.id), None);
+            let m = repo::insert_member(conn, &new)?;
+            log(conn, id, user, "invite_member", target, None)?;
+            notify(conn, id, target, NoticeKind::Invited, user)?;
+            (Invited::Created, m)
+        }
+    };
+    repo::recount_members(conn, id)?;
+    Ok((
+        outcome,
+        NamedMember {
+            member,
+            display_name,
+        },
+    ))
+}
+
+/// The membership of `target` (404 without one) when its status is `status`, else `wrong`.
+fn member_with(
+    conn: &mut DbConn,
+    id: CommunityId,
+    target: UserId,
+    status: MemberStatus,
+    wrong: ApiError,
+) -> Result<Member, ApiError> {
+    let member = repo::member(conn, id, target)?.ok_or(ApiError::NotFound)?;
+    if member.status == status {
+        Ok(member)
+    } else {
+        Err(wrong)
+    }
 }
 
 /// A moderator's decision on a pending request.
@@ -668,189 +623,236 @@ pub enum Decision {
 
 /// A moderator approves (the requester becomes active, and is told) or rejects (the request
 /// is deleted) a pending request. Answers the member after an approval.
-pub async fn decide(
-    db: &Db,
+pub fn decide(
+    conn: &mut DbConn,
     user: &AuthUser,
-    id: i64,
-    target: i64,
+    id: CommunityId,
+    target: UserId,
     decision: Decision,
-) -> Result<Option<MemberItem>, ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        moderate(conn, &user, id)?;
-        let member = repo::member(conn, id, target)?.ok_or(ApiError::NotFound)?;
-        if status_of(&member)? != MemberStatus::Pending {
-            return Err(conflict(
-                "not_pending",
-                "this account has no pending request to join",
-            ));
+) -> Result<Option<NamedMember>, ApiError> {
+    moderate(conn, user, id)?;
+    member_with(
+        conn,
+        id,
+        target,
+        MemberStatus::Pending,
+        conflict("not_pending", "this account has no pending request to join"),
+    )?;
+    match decision {
+        Decision::Approve => {
+            let m = repo::set_status(conn, id, target, MemberStatus::Active, None, None)?;
+            repo::recount_members(conn, id)?;
+            log(conn, id, user, "approve_member", target, None)?;
+            notify(conn, id, target, NoticeKind::JoinApproved, user)?;
+            Ok(Some(named(conn, m)?))
         }
-        match decision {
-            Decision::Approve => {
-                let m = repo::set_status(conn, id, target, MemberStatus::Active, None, None)?;
-                repo::recount_members(conn, id)?;
-                log(conn, id, user.id, "approve_member", target, None)?;
-                notify(conn, id, target, NoticeKind::JoinApproved, user.id)?;
-                Ok(Some(member_item_of(conn, &m)?))
-            }
-            Decision::Reject => {
-                repo::delete_member(conn, id, target)?;
-                log(conn, id, user.id, "reject_member", target, None)?;
-                Ok(None)
-            }
+        Decision::Reject => {
+            repo::delete_member(conn, id, target)?;
+            log(conn, id, user, "reject_member", target, None)?;
+            Ok(None)
         }
-    })
-    .await
+    }
 }
 
 /// A moderator changes an active member's role; the last moderator stays one.
-pub async fn change_role(
-    db: &Db,
+pub fn change_role(
+    conn: &mut DbConn,
     user: &AuthUser,
-    id: i64,
-    target: i64,
+    id: CommunityId,
+    target: UserId,
     role: CommunityRole,
-) -> Result<MemberItem, ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        moderate(conn, &user, id)?;
-        let member = repo::member(conn, id, target)?.ok_or(ApiError::NotFound)?;
-        if status_of(&member)? != MemberStatus::Active {
-            return Err(conflict(
-                "not_active",
-                "only active members have a role to change",
-            ));
-        }
-        if role_of(&member)? == role {
-            return member_item_of(conn, &member);
-        }
-        if role == CommunityRole::Member && repo::active_moderators(conn, id)? <= 1 {
-            return Err(last_moderator());
-        }
-        let m = repo::set_role(conn, id, target, role)?;
-        log(
-            conn,
-            id,
-            user.id,
-            "change_role",
-            target,
-            Some(role.as_str().to_owned()),
-        )?;
-        member_item_of(conn, &m)
-    })
-    .await
+) -> Result<NamedMember, ApiError> {
+    moderate(conn, user, id)?;
+    let member = member_with(
+        conn,
+        id,
+        target,
+        MemberStatus::Active,
+        conflict("not_active", "only active members have a role to change"),
+    )?;
+    if member.role == role {
+        return named(conn, member);
+    }
+    if role == CommunityRole::Member && repo::active_moderators(conn, id)? <= 1 {
+        return Err(last_moderator());
+    }
+    let m = repo::set_role(conn, id, target, role)?;
+    log(
+        conn,
+        id,
+        user,
+        "change_role",
+        target,
+        Some(role.as_str().to_owned()),
+    )?;
+    named(conn, m)
 }
 
 /// A moderator removes a membership (or withdraws an invitation, or drops a request);
 /// banned accounts are unbanned through the bans instead.
-pub async fn remove_member(db: &Db, user: &AuthUser, id: i64, target: i64) -> Result<(), ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        moderate(conn, &user, id)?;
-        let member = repo::member(conn, id, target)?.ok_or(ApiError::NotFound)?;
-        if status_of(&member)? == MemberStatus::Banned {
-            return Err(conflict(
-                "banned",
-                "this account is banned; lift the ban with DELETE /communities/{id}/bans/{user_id}",
-            ));
-        }
-        if is_active_moderator(&member) && repo::active_moderators(conn, id)? <= 1 {
-            return Err(last_moderator());
-        }
-        repo::delete_member(conn, id, target)?;
-        repo::remove_thread_subscriptions(conn, id, target)?;
-        repo::recount_members(conn, id)?;
-        log(conn, id, user.id, "remove_member", target, None)?;
-        Ok(())
-    })
-    .await
+pub fn remove_member(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    id: CommunityId,
+    target: UserId,
+) -> Result<(), ApiError> {
+    moderate(conn, user, id)?;
+    drop_membership(
+        conn,
+        id,
+        target,
+        "this account is banned; lift the ban with DELETE /communities/{id}/bans/{user_id}",
+    )?;
+    log(conn, id, user, "remove_member", target, None)?;
+    Ok(())
 }
 
 /// A moderator bans an account (a member or not): it can no longer take part, loses a
-/// private community, stops watching its threads, and is told.
-pub async fn ban(
-    db: &Db,
+/// private community, stops watching its threads, and is told. Moderators (including
+/// platform staff where they moderate) cannot be banned.
+pub fn ban(
+    conn: &mut DbConn,
     user: &AuthUser,
-    id: i64,
-    target: i64,
+    id: CommunityId,
+    target: UserId,
     reason: String,
-) -> Result<MemberItem, ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        let access = moderate(conn, &user, id)?;
-        let (name, platform_role) =
-            repo::user_name_and_role(conn, target)?.ok_or_else(unknown_user)?;
-        if target == user.id {
-            return Err(conflict("cannot_ban_self", "nobody bans themselves"));
+) -> Result<NamedMember, ApiError> {
+    moderate(conn, user, id)?;
+    let (display_name, platform_role) =
+        repo::user_name_and_role(conn, target)?.ok_or_else(unknown_user)?;
+    if target == user.id {
+        return Err(conflict("cannot_ban_self", "nobody bans themselves"));
+    }
+    let target_access =
+        repo::access(conn, id, Some((target, platform_role)))?.ok_or(ApiError::NotFound)?;
+    if target_access.is_moderator() {
+        return Err(conflict(
+            "is_moderator",
+            "moderators cannot be banned; make them a member first",
+        ));
+    }
+    let member = match target_access.membership {
+        Some((_, MemberStatus::Banned)) => {
+            return Err(conflict("already_banned", "this account is banned already"));
         }
-        let existing = repo::member(conn, id, target)?;
-        // Platform staff moderate public and members-only communities without joining.
-        let staff = Role::parse(&platform_role).is_some_and(|r| r >= Role::Coordinator)
-            && access.visibility != Visibility::Private;
-        if staff || existing.as_ref().is_some_and(is_active_moderator) {
-            return Err(conflict(
-                "is_moderator",
-                "moderators cannot be banned; make them a member first",
-            ));
-        }
-        let member = match existing {
-            Some(m) if status_of(&m)? == MemberStatus::Banned => {
-                return Err(conflict("already_banned", "this account is banned already"));
-            }
-            Some(_) => repo::set_status(
-                conn,
-                id,
-                target,
-                MemberStatus::Banned,
-                Some(CommunityRole::Member),
-                Some(&reason),
-            )?,
-            None => {
-                let at = now();
-                repo::insert_member(
-                    conn,
-                    &NewMember {
-                        community_id: id,
-                        user_id: target,
-                        role: CommunityRole::Member.as_str(),
-                        status: MemberStatus::Banned.as_str(),
-                        watching: false,
-                        invited_by: None,
-                        ban_reason: Some(&reason),
-                        created_at: at,
-                        updated_at: at,
-                    },
-                )?
-            }
-        };
-        repo::remove_thread_subscriptions(conn, id, target)?;
-        repo::recount_members(conn, id)?;
-        log(
+        Some(_) => repo::set_status(
             conn,
             id,
-            user.id,
-            "ban_member",
             target,
-            Some(reason.clone()),
-        )?;
-        notify(conn, id, target, NoticeKind::Banned, user.id)?;
-        member_item(&member, name)
+            MemberStatus::Banned,
+            Some(CommunityRole::Member),
+            Some(&reason),
+        )?,
+        None => repo::insert_member(
+            conn,
+            &new_member(id, target, MemberStatus::Banned, None, Some(&reason)),
+        )?,
+    };
+    repo::remove_thread_subscriptions(conn, id, target)?;
+    repo::recount_members(conn, id)?;
+    log(conn, id, user, "ban_member", target, Some(reason.clone()))?;
+    notify(conn, id, target, NoticeKind::Banned, user)?;
+    Ok(NamedMember {
+        member,
+        display_name,
     })
-    .await
 }
 
 /// A moderator lifts a ban: the banned row goes, and the account may join again.
-pub async fn unban(db: &Db, user: &AuthUser, id: i64, target: i64) -> Result<(), ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        moderate(conn, &user, id)?;
-        match repo::member(conn, id, target)? {
-            Some(m) if status_of(&m)? == MemberStatus::Banned => {}
-            _ => return Err(ApiError::NotFound),
+pub fn unban(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    id: CommunityId,
+    target: UserId,
+) -> Result<(), ApiError> {
+    moderate(conn, user, id)?;
+    member_with(conn, id, target, MemberStatus::Banned, ApiError::NotFound)?;
+    repo::delete_member(conn, id, target)?;
+    log(conn, id, user, "unban_member", target, None)?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- managed spaces
+
+/// Creates a private community whose members another domain manages (a cohort's space,
+/// `cohorts::space`), in the caller's transaction: nobody is a member yet, and its slug is
+/// `slug_base`, or `slug_base-2`, `-3`, … when that is taken. The caller has decided who
+/// may cause this; no community rule is asked.
+pub fn create_managed(
+    conn: &mut DbConn,
+    created_by: UserId,
+    slug_base: &str,
+    name: String,
+    language: String,
+) -> Result<Community, ApiError> {
+    let mut slug = slug_base.to_owned();
+    let mut n = 1;
+    while repo::slug_taken(conn, &slug)? {
+        n += 1;
+        slug = format!("{slug_base}-{n}");
+    }
+    let at = now();
+    repo::insert_community(
+        conn,
+        &NewCommunity {
+            slug,
+            name,
+            description: String::new(),
+            language,
+            visibility: Visibility::Private,
+            course_id: None,
+            created_by,
+            member_count: 0,
+            thread_count: 0,
+            created_at: at,
+            updated_at: at,
+        },
+    )
+    .map_err(unique_slug)
+}
+
+/// Makes `user_id` an active member with `role` of a community whose membership another
+/// domain manages, or no member (`None`; their thread subscriptions go too), in the
+/// caller's transaction; the member count follows. A ban by the community's moderators
+/// stands either way. The last-moderator rule guards members leaving on their own and is
+/// not applied here: the managing domain decides who moderates.
+pub fn set_managed_member(
+    conn: &mut DbConn,
+    id: CommunityId,
+    user_id: UserId,
+    role: Option<CommunityRole>,
+) -> Result<(), ApiError> {
+    db::lock_row(conn, "communities", id.get())?;
+    let current = repo::member(conn, id, user_id)?;
+    match (current, role) {
+        (Some(m), _) if m.status == MemberStatus::Banned => return Ok(()),
+        (Some(m), Some(role)) if m.status == MemberStatus::Active && m.role == role => {
+            return Ok(());
         }
-        repo::delete_member(conn, id, target)?;
-        log(conn, id, user.id, "unban_member", target, None)?;
-        Ok(())
-    })
-    .await
+        (Some(_), Some(role)) => {
+            repo::set_status(conn, id, user_id, MemberStatus::Active, Some(role), None)?;
+        }
+        (None, Some(role)) => {
+            let new = NewMember {
+                role,
+                ..new_member(id, user_id, MemberStatus::Active, None, None)
+            };
+            repo::insert_member(conn, &new)?;
+        }
+        (Some(_), None) => {
+            repo::delete_member(conn, id, user_id)?;
+            repo::remove_thread_subscriptions(conn, id, user_id)?;
+        }
+        (None, None) => return Ok(()),
+    }
+    repo::recount_members(conn, id)?;
+    Ok(())
+}
+
+/// Deletes a community whose members another domain manages, with everything in it, when
+/// that domain deletes what it belonged to (a cohort deleted while still in planning).
+pub fn delete_managed(conn: &mut DbConn, id: CommunityId) -> Result<(), ApiError> {
+    db::lock_row(conn, "communities", id.get())?;
+    repo::delete_community(conn, id)?;
+    Ok(())
 }

@@ -1,15 +1,24 @@
 //! What the course endpoints read and write, and the checks of each field.
 
+use std::collections::HashSet;
+use std::hash::Hash;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::courses::model::{CourseStatus, Format, LessonKind, Level, Visibility};
+use crate::courses::model::{
+    CourseStatus, Format, Lesson, LessonKind, LessonTranslation, Level, Visibility,
+};
 use crate::error::{ApiError, FieldError, Fields};
 use crate::types::LanguageTag;
-use crate::types::text::clean_block;
+use crate::types::ids::{CourseId, LessonId, ModuleId, UserId};
+use crate::types::markdown::to_safe_html;
+use crate::types::split_tags;
+use crate::types::text::{at_most_chars, clean_block, clean_line, web_address};
 
-/// Longest accepted `q`.
+// The limits of course bodies; `documented_limits_are_the_checked_ones` below ties each to
+// the number the OpenAPI schema states.
 const MAX_SLUG_CHARS: usize = 80;
 const MAX_TOPIC_CHARS: usize = 40;
 const MAX_TOPICS: usize = 12;
@@ -21,13 +30,21 @@ const MAX_LICENCE_CHARS: usize = 100;
 const MAX_URL_CHARS: usize = 2_000;
 const MAX_MEDIA_TYPE_CHARS: usize = 100;
 const MAX_CAPTIONS: usize = 30;
+const MAX_HOURS: f64 = 1_000.0;
+const MAX_CAPACITY: i32 = 1_000_000;
+const MAX_MINUTES: i32 = 10_000;
+/// Most modules in a course: so an order of them (`PUT …/modules/order`) is bounded too.
+pub const MAX_MODULES: usize = 100;
+/// Most lessons in a module: so an order of them (`PUT …/lessons/order`) is bounded too.
+pub const MAX_LESSONS: usize = 100;
 
 // ---------------------------------------------------------------- responses
 
 /// A course as the catalogue lists it, in the reader's language.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CourseSummary {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: CourseId,
     /// Unique, lower-case words joined by `-`.
     pub slug: String,
     /// The language the course was written in; every text falls back to it.
@@ -86,7 +103,8 @@ pub struct CourseResponse {
     /// Markdown, in `language`.
     pub description: String,
     /// User ids of the course's owners.
-    pub owners: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub owners: Vec<UserId>,
     /// Modules in order, with their lessons.
     pub modules: Vec<ModuleOutline>,
 }
@@ -94,7 +112,8 @@ pub struct CourseResponse {
 /// A module in a course outline.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ModuleOutline {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ModuleId,
     /// 1-based place in the course.
     pub position: i32,
     pub title: String,
@@ -106,7 +125,8 @@ pub struct ModuleOutline {
 /// A lesson in a course outline (no content).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct LessonOutline {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: LessonId,
     /// 1-based place in the module.
     pub position: i32,
     pub kind: LessonKind,
@@ -120,8 +140,10 @@ pub struct LessonOutline {
 /// A module, as its authoring endpoints answer.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ModuleResponse {
-    pub id: i64,
-    pub course_id: i64,
+    #[schema(value_type = i64)]
+    pub id: ModuleId,
+    #[schema(value_type = i64)]
+    pub course_id: CourseId,
     pub position: i32,
     pub title: String,
     pub language: String,
@@ -132,9 +154,12 @@ pub struct ModuleResponse {
 /// A lesson with its content, in the reader's language.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct LessonResponse {
-    pub id: i64,
-    pub course_id: i64,
-    pub module_id: i64,
+    #[schema(value_type = i64)]
+    pub id: LessonId,
+    #[schema(value_type = i64)]
+    pub course_id: CourseId,
+    #[schema(value_type = i64)]
+    pub module_id: ModuleId,
     pub position: i32,
     pub kind: LessonKind,
     pub required: bool,
@@ -164,29 +189,69 @@ pub fn utc(at: NaiveDateTime) -> DateTime<Utc> {
     at.and_utc()
 }
 
-// ---------------------------------------------------------------- queries
-
-/// Orders of the catalogue.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CourseSort {
-    /// Most recently published first (the default; drafts: most recently created).
-    #[default]
-    Newest,
-    /// By title in the course's default language, A to Z.
-    Title,
-    /// Most enrolments first.
-    Popular,
+/// A lesson in the language picked for the reader (`None`: it has no text at all yet).
+#[derive(Debug, Clone)]
+pub struct LessonView {
+    pub lesson: Lesson,
+    pub text: Option<LessonTranslation>,
+    /// The course's default language, which the texts fall back to.
+    pub default_language: String,
+    pub available_languages: Vec<String>,
 }
 
-impl CourseSort {
-    /// The spelling a cursor remembers.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Newest => "newest",
-            Self::Title => "title",
-            Self::Popular => "popular",
+impl LessonView {
+    /// The language of the lesson's texts as answered.
+    pub fn language(&self) -> &str {
+        self.text
+            .as_ref()
+            .map_or(self.default_language.as_str(), |t| t.language.as_str())
+    }
+}
+
+impl From<LessonView> for LessonResponse {
+    /// Renders the content's HTML: done outside any transaction.
+    fn from(v: LessonView) -> Self {
+        let l = v.lesson;
+        let (title, content, language) = match v.text {
+            Some(t) => (t.title, t.content, t.language),
+            None => (String::new(), String::new(), v.default_language),
+        };
+        Self {
+            id: l.id,
+            course_id: l.course_id,
+            module_id: l.module_id,
+            position: l.position,
+            kind: l.kind,
+            required: l.required,
+            title,
+            content_html: to_safe_html(&content),
+            content,
+            language,
+            available_languages: v.available_languages,
+            duration_minutes: l.duration_minutes,
+            url: l.url,
+            size_bytes: l.size_bytes,
+            media_type: l.media_type,
+            caption_languages: split_tags(&l.caption_languages),
+            created_at: utc(l.created_at),
+            updated_at: utc(l.updated_at),
         }
+    }
+}
+
+// ---------------------------------------------------------------- queries
+
+crate::vocabulary! {
+    /// Orders of the catalogue.
+    #[derive(Default)]
+    pub enum CourseSort {
+        /// Most recently published first (the default; drafts: most recently created).
+        #[default]
+        Newest => "newest",
+        /// By title in the course's default language, A to Z.
+        Title => "title",
+        /// Most enrolments first.
+        Popular => "popular",
     }
 }
 
@@ -269,27 +334,34 @@ pub struct CreateCourseRequest {
     #[schema(max_length = 80, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: String,
     /// BCP 47 tag of the language the texts below are in.
+    #[schema(value_type = LanguageTag)]
     pub default_language: String,
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     /// Plain text, at most 1,000 characters.
+    #[schema(max_length = 1000)]
     pub summary: Option<String>,
     /// Markdown, at most 20,000 characters.
+    #[schema(max_length = 20000)]
     pub description: Option<String>,
-    /// Tags such as `platform-workers`, `youth`, `osh`; at most 12.
+    /// Tags such as `platform-workers`, `youth`, `osh`; at most 12 (as sent, duplicates
+    /// included), each at most 40 characters.
     #[serde(default)]
+    #[schema(max_items = 12, max_length = 40, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub topics: Vec<String>,
     pub level: Level,
     pub format: Format,
     /// Hours a learner needs, more than 0 and at most 1,000.
+    #[schema(exclusive_minimum = 0, maximum = 1000)]
     pub estimated_hours: Option<f64>,
     /// E.g. `CC-BY-4.0`.
+    #[schema(min_length = 1, max_length = 100)]
     pub licence: Option<String>,
     /// `public` (default) or `members`.
     pub visibility: Option<Visibility>,
-    /// Most learners enrolled at once; left out for no limit.
+    /// Most learners enrolled at once, 1 to 1,000,000; left out for no limit.
     #[serde(default, deserialize_with = "crate::http::json::opt_int")]
-    #[schema(minimum = 1)]
+    #[schema(minimum = 1, maximum = 1000000)]
     pub capacity: Option<i32>,
 }
 
@@ -308,11 +380,16 @@ pub struct UpdateCourseRequest {
     pub slug: Option<String>,
     /// Must be a language the course has a translation in.
     #[serde(default, deserialize_with = "crate::http::json::present")]
-    #[schema(nullable = false)]
+    #[schema(value_type = LanguageTag, required = false)]
     pub default_language: Option<String>,
-    /// Replaces the whole set.
+    /// Replaces the whole set: at most 12, as when creating.
     #[serde(default, deserialize_with = "crate::http::json::present")]
-    #[schema(nullable = false)]
+    #[schema(
+        nullable = false,
+        max_items = 12,
+        max_length = 40,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$"
+    )]
     pub topics: Option<Vec<String>>,
     #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(nullable = false)]
@@ -320,17 +397,20 @@ pub struct UpdateCourseRequest {
     #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(nullable = false)]
     pub format: Option<Format>,
+    /// More than 0 and at most 1,000; `null` clears it.
     #[serde(default, deserialize_with = "crate::http::json::nullable")]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, exclusive_minimum = 0, maximum = 1000)]
     pub estimated_hours: Option<Option<f64>>,
+    /// `null` clears it.
     #[serde(default, deserialize_with = "crate::http::json::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100)]
     pub licence: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(nullable = false)]
     pub visibility: Option<Visibility>,
+    /// 1 to 1,000,000; `null` for no limit.
     #[serde(default, deserialize_with = "crate::http::json::double_opt_int")]
-    #[schema(value_type = Option<i32>, minimum = 1)]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 1000000)]
     pub capacity: Option<Option<i32>>,
 }
 
@@ -340,7 +420,11 @@ pub struct UpdateCourseRequest {
 pub struct CourseTranslationRequest {
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
+    /// Plain text, at most 1,000 characters.
+    #[schema(max_length = 1000)]
     pub summary: Option<String>,
+    /// Markdown, at most 20,000 characters.
+    #[schema(max_length = 20000)]
     pub description: Option<String>,
 }
 
@@ -378,7 +462,8 @@ pub struct CreateLessonRequest {
     /// In the course's default language.
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
-    /// Markdown, in the course's default language.
+    /// Markdown, in the course's default language; at most 100,000 characters.
+    #[schema(max_length = 100000)]
     pub content: Option<String>,
     /// Whether completing the course needs this lesson (default `true`).
     pub required: Option<bool>,
@@ -386,14 +471,17 @@ pub struct CreateLessonRequest {
     #[schema(minimum = 1, maximum = 10000)]
     pub duration_minutes: Option<i32>,
     /// Required for video, link and file lessons; http or https.
+    #[schema(max_length = 2000)]
     pub url: Option<String>,
     /// File lessons.
     #[serde(default, deserialize_with = "crate::http::json::opt_int")]
     #[schema(minimum = 0)]
     pub size_bytes: Option<i64>,
     /// File lessons, e.g. `application/pdf`.
+    #[schema(max_length = 100)]
     pub media_type: Option<String>,
-    /// Video lessons: BCP 47 tags of the captions.
+    /// Video lessons: BCP 47 tags of the captions, at most 30.
+    #[schema(value_type = Option<Vec<LanguageTag>>, max_items = 30)]
     pub caption_languages: Option<Vec<String>>,
 }
 
@@ -407,29 +495,30 @@ pub struct UpdateLessonRequest {
     pub kind: Option<LessonKind>,
     /// In the course's default language.
     #[serde(default, deserialize_with = "crate::http::json::present")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub title: Option<String>,
-    /// Markdown, in the course's default language.
+    /// Markdown, in the course's default language; at most 100,000 characters.
     #[serde(default, deserialize_with = "crate::http::json::present")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, max_length = 100000)]
     pub content: Option<String>,
     #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(nullable = false)]
     pub required: Option<bool>,
     #[serde(default, deserialize_with = "crate::http::json::double_opt_int")]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 10000)]
     pub duration_minutes: Option<Option<i32>>,
     #[serde(default, deserialize_with = "crate::http::json::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub url: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::json::double_opt_int")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 0)]
     pub size_bytes: Option<Option<i64>>,
     #[serde(default, deserialize_with = "crate::http::json::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100)]
     pub media_type: Option<Option<String>>,
+    /// At most 30.
     #[serde(default, deserialize_with = "crate::http::json::present")]
-    #[schema(nullable = false)]
+    #[schema(value_type = Vec<LanguageTag>, required = false, max_items = 30)]
     pub caption_languages: Option<Vec<String>>,
 }
 
@@ -439,7 +528,8 @@ pub struct UpdateLessonRequest {
 pub struct LessonTranslationRequest {
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
-    /// Markdown.
+    /// Markdown, at most 100,000 characters.
+    #[schema(max_length = 100000)]
     pub content: Option<String>,
 }
 
@@ -447,16 +537,73 @@ pub struct LessonTranslationRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModuleOrderRequest {
+    /// Every module id of the course, each once (a course has at most 100 modules).
     #[serde(deserialize_with = "crate::http::json::int_list")]
-    pub module_ids: Vec<i64>,
+    #[schema(value_type = Vec<i64>, max_items = 100)]
+    pub module_ids: Vec<ModuleId>,
+}
+
+impl ModuleOrderRequest {
+    /// The ids, at most [`MAX_MODULES`] and each once; 422 on `module_ids` otherwise.
+    pub fn parse(self) -> Result<Vec<ModuleId>, ApiError> {
+        distinct_ids(
+            self.module_ids,
+            "module_ids",
+            MAX_MODULES,
+            "module of the course",
+        )
+    }
 }
 
 /// `PUT /api/v1/modules/{id}/lessons/order`: every lesson of the module, in the new order.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LessonOrderRequest {
+    /// Every lesson id of the module, each once (a module has at most 100 lessons).
     #[serde(deserialize_with = "crate::http::json::int_list")]
-    pub lesson_ids: Vec<i64>,
+    #[schema(value_type = Vec<i64>, max_items = 100)]
+    pub lesson_ids: Vec<LessonId>,
+}
+
+impl LessonOrderRequest {
+    /// The ids, at most [`MAX_LESSONS`] and each once; 422 on `lesson_ids` otherwise.
+    pub fn parse(self) -> Result<Vec<LessonId>, ApiError> {
+        distinct_ids(
+            self.lesson_ids,
+            "lesson_ids",
+            MAX_LESSONS,
+            "lesson of the module",
+        )
+    }
+}
+
+/// The 422 for an order that does not list each item of the set exactly once.
+pub fn order_mismatch(field: &str, what: &str) -> ApiError {
+    ApiError::invalid_field(
+        field,
+        "order_mismatch",
+        format!("must list every {what} exactly once, and nothing else"),
+    )
+}
+
+/// `ids` when there are at most `max` (checked first: 422 `too_many_items`) and no id
+/// repeats (found with a set: 422 `order_mismatch`), before any transaction.
+fn distinct_ids<I: Eq + Hash + Copy>(
+    ids: Vec<I>,
+    field: &str,
+    max: usize,
+    what: &str,
+) -> Result<Vec<I>, ApiError> {
+    let mut f = Fields::default();
+    if !f.at_most(field, "too_many_items", ids.len(), max) {
+        f.finish()?;
+    }
+    let mut seen = HashSet::with_capacity(ids.len());
+    if ids.iter().all(|id| seen.insert(*id)) {
+        Ok(ids)
+    } else {
+        Err(order_mismatch(field, what))
+    }
 }
 
 // ---------------------------------------------------------------- domain input
@@ -516,6 +663,21 @@ pub struct LessonFields {
     pub caption_languages: Vec<String>,
 }
 
+impl LessonFields {
+    /// A lesson of `kind` with nothing set yet (required, as lessons are by default).
+    pub fn empty(kind: LessonKind) -> Self {
+        Self {
+            kind,
+            required: true,
+            duration_minutes: None,
+            url: None,
+            size_bytes: None,
+            media_type: None,
+            caption_languages: Vec::new(),
+        }
+    }
+}
+
 /// A valid new lesson.
 #[derive(Debug, Clone)]
 pub struct NewLessonInput {
@@ -524,22 +686,9 @@ pub struct NewLessonInput {
     pub content: String,
 }
 
-/// Trims and collapses white space; refuses control characters.
-fn clean_line(raw: &str, max: usize, allow_empty: bool) -> Result<String, String> {
-    if raw.chars().any(char::is_control) {
-        return Err("must not contain control characters".to_owned());
-    }
-    let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    match text.chars().count() {
-        0 if !allow_empty => Err("must not be empty".to_owned()),
-        n if n > max => Err(format!("must be at most {max} characters")),
-        _ => Ok(text),
-    }
-}
-
 /// A title: one line, 1 to 200 characters.
 pub fn parse_title(raw: &str) -> Result<String, String> {
-    clean_line(raw, MAX_TITLE_CHARS, false)
+    clean_line(raw, 1, MAX_TITLE_CHARS)
 }
 
 fn parse_summary(raw: &str) -> Result<String, String> {
@@ -587,50 +736,54 @@ pub fn parse_topic(raw: &str) -> Result<String, String> {
     }
 }
 
-/// A set of topics, sorted and without duplicates.
-fn parse_topics(raw: &[String]) -> Result<Vec<String>, String> {
-    let mut topics = raw
-        .iter()
-        .map(|t| parse_topic(t))
-        .collect::<Result<Vec<_>, _>>()?;
+/// A set of topics, sorted and without duplicates: at most [`MAX_TOPICS`] as sent (checked
+/// before any topic is read), each a valid topic.
+fn check_topics(f: &mut Fields, raw: &[String]) -> Option<Vec<String>> {
+    if !f.at_most("topics", "too_many_topics", raw.len(), MAX_TOPICS) {
+        return None;
+    }
+    let mut topics = f.check(
+        "topics",
+        "invalid_topic",
+        raw.iter()
+            .map(|t| parse_topic(t))
+            .collect::<Result<Vec<_>, _>>(),
+    )?;
     topics.sort();
     topics.dedup();
-    if topics.len() > MAX_TOPICS {
-        return Err(format!("at most {MAX_TOPICS} topics"));
-    }
-    Ok(topics)
+    Some(topics)
 }
 
 /// A language tag in canonical case.
-pub fn parse_language(raw: &str) -> Result<String, String> {
+fn parse_language(raw: &str) -> Result<String, String> {
     LanguageTag::parse(raw).map(|t| t.as_str().to_owned())
 }
 
 fn parse_hours(raw: &f64) -> Result<f64, String> {
-    if raw.is_finite() && *raw > 0.0 && *raw <= 1000.0 {
+    if raw.is_finite() && *raw > 0.0 && *raw <= MAX_HOURS {
         Ok(*raw)
     } else {
-        Err("must be more than 0 and at most 1000".to_owned())
+        Err(format!("must be more than 0 and at most {MAX_HOURS}"))
     }
 }
 
 fn parse_licence(raw: &str) -> Result<String, String> {
-    clean_line(raw, MAX_LICENCE_CHARS, false)
+    clean_line(raw, 1, MAX_LICENCE_CHARS)
 }
 
 fn parse_capacity(raw: &i32) -> Result<i32, String> {
-    if (1..=1_000_000).contains(raw) {
+    if (1..=MAX_CAPACITY).contains(raw) {
         Ok(*raw)
     } else {
-        Err("must be between 1 and 1000000".to_owned())
+        Err(format!("must be between 1 and {MAX_CAPACITY}"))
     }
 }
 
 fn parse_minutes(raw: &i32) -> Result<i32, String> {
-    if (1..=10_000).contains(raw) {
+    if (1..=MAX_MINUTES).contains(raw) {
         Ok(*raw)
     } else {
-        Err("must be between 1 and 10000 minutes".to_owned())
+        Err(format!("must be between 1 and {MAX_MINUTES} minutes"))
     }
 }
 
@@ -644,27 +797,14 @@ fn parse_size(raw: &i64) -> Result<i64, String> {
 
 /// An absolute `http(s)` address with a host and no credentials in it.
 fn parse_url(raw: &str) -> Result<String, String> {
-    let raw = raw.trim();
-    if raw.chars().count() > MAX_URL_CHARS {
-        return Err(format!("must be at most {MAX_URL_CHARS} characters"));
-    }
-    let url = url::Url::parse(raw)
-        .map_err(|_| "must be an absolute address such as `https://example.org`".to_owned())?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err("must be an http or https address".to_owned());
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err("must name a host".to_owned());
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err("must not contain a user name or password".to_owned());
-    }
-    Ok(raw.to_owned())
+    web_address(raw, MAX_URL_CHARS)
 }
 
 /// A media type such as `application/pdf`.
 fn parse_media_type(raw: &str) -> Result<String, String> {
-    let raw = raw.trim().to_ascii_lowercase();
+    let raw = at_most_chars(raw, MAX_MEDIA_TYPE_CHARS)?
+        .trim()
+        .to_ascii_lowercase();
     let token = |s: &str| {
         !s.is_empty()
             && s.chars()
@@ -676,16 +816,30 @@ fn parse_media_type(raw: &str) -> Result<String, String> {
     }
 }
 
-fn parse_captions(raw: &[String]) -> Result<Vec<String>, String> {
-    let mut tags = raw
-        .iter()
-        .map(|t| parse_language(t))
-        .collect::<Result<Vec<_>, _>>()?;
-    tags.dedup();
-    if tags.len() > MAX_CAPTIONS {
-        return Err(format!("at most {MAX_CAPTIONS} languages"));
+/// Caption languages in the order given, each once: at most [`MAX_CAPTIONS`] as sent
+/// (checked before any tag is read), each a language tag.
+fn check_captions(f: &mut Fields, raw: &[String]) -> Option<Vec<String>> {
+    if !f.at_most(
+        "caption_languages",
+        "too_many_languages",
+        raw.len(),
+        MAX_CAPTIONS,
+    ) {
+        return None;
     }
-    Ok(tags)
+    let tags = f.check(
+        "caption_languages",
+        "invalid_language",
+        raw.iter()
+            .map(|t| parse_language(t))
+            .collect::<Result<Vec<_>, _>>(),
+    )?;
+    let mut seen = HashSet::with_capacity(tags.len());
+    Some(
+        tags.into_iter()
+            .filter(|t| seen.insert(t.clone()))
+            .collect(),
+    )
 }
 
 impl TryFrom<CreateCourseRequest> for NewCourseInput {
@@ -705,7 +859,7 @@ impl TryFrom<CreateCourseRequest> for NewCourseInput {
             req.summary.as_deref(),
             req.description.as_deref(),
         );
-        let topics = f.check("topics", "invalid_topic", parse_topics(&req.topics));
+        let topics = check_topics(&mut f, &req.topics);
         let hours = f.check_opt(
             "estimated_hours",
             "invalid_hours",
@@ -724,32 +878,22 @@ impl TryFrom<CreateCourseRequest> for NewCourseInput {
             req.capacity.as_ref(),
             parse_capacity,
         );
-        f.finish()?;
-        match (slug, language, texts, topics, hours, licence, capacity) {
-            (
-                Some(slug),
-                Some(default_language),
-                Some(texts),
-                Some(topics),
-                Some(estimated_hours),
-                Some(licence),
-                Some(capacity),
-            ) => Ok(Self {
+        f.finish_with(|| {
+            Some(Self {
                 fields: CourseFields {
-                    slug,
-                    default_language,
-                    topics,
+                    slug: slug?,
+                    default_language: language?,
+                    topics: topics?,
                     level: req.level,
                     format: req.format,
-                    estimated_hours,
-                    licence,
+                    estimated_hours: hours?,
+                    licence: licence?,
                     visibility: req.visibility.unwrap_or(Visibility::Public),
-                    capacity,
+                    capacity: capacity?,
                 },
-                texts,
-            }),
-            _ => unreachable!("invalid fields were answered above"),
-        }
+                texts: texts?,
+            })
+        })
     }
 }
 
@@ -788,8 +932,7 @@ impl TryFrom<CourseTranslationRequest> for CourseTexts {
             req.summary.as_deref(),
             req.description.as_deref(),
         );
-        f.finish()?;
-        texts.ok_or_else(|| ApiError::internal(anyhow::anyhow!("unreachable")))
+        f.finish_with(|| texts)
     }
 }
 
@@ -815,7 +958,7 @@ impl TryFrom<UpdateCourseRequest> for CoursePatch {
             );
         }
         if let Some(topics) = req.topics {
-            patch.topics = f.check("topics", "invalid_topic", parse_topics(&topics));
+            patch.topics = check_topics(&mut f, &topics);
         }
         if let Some(hours) = req.estimated_hours {
             patch.estimated_hours = f.check_opt(
@@ -881,141 +1024,128 @@ pub fn check_lesson_kind(f: &mut Fields, l: &LessonFields) {
 impl TryFrom<CreateLessonRequest> for NewLessonInput {
     type Error = ApiError;
 
+    /// Checked as the change of an empty lesson of its kind, so that both bodies follow
+    /// the same rules.
     fn try_from(req: CreateLessonRequest) -> Result<Self, ApiError> {
-        let mut f = Fields::default();
-        let title = f.check("title", "invalid_title", parse_title(&req.title));
-        let content = f.check(
-            "content",
-            "invalid_content",
-            parse_content(req.content.as_deref().unwrap_or("")),
-        );
-        let minutes = f.check_opt(
-            "duration_minutes",
-            "invalid_duration",
-            req.duration_minutes.as_ref(),
-            parse_minutes,
-        );
-        let url = f.check_opt("url", "invalid_url", req.url.as_deref(), parse_url);
-        let size = f.check_opt(
-            "size_bytes",
-            "invalid_size",
-            req.size_bytes.as_ref(),
-            parse_size,
-        );
-        let media = f.check_opt(
-            "media_type",
-            "invalid_media_type",
-            req.media_type.as_deref(),
-            parse_media_type,
-        );
-        let captions = f.check(
-            "caption_languages",
-            "invalid_language",
-            parse_captions(req.caption_languages.as_deref().unwrap_or(&[])),
-        );
-        let (
-            Some(title),
-            Some(content),
-            Some(duration_minutes),
-            Some(url),
-            Some(size_bytes),
-            Some(media_type),
-            Some(caption_languages),
-        ) = (title, content, minutes, url, size, media, captions)
-        else {
-            f.finish()?;
-            unreachable!("invalid fields were answered above");
-        };
-        let fields = LessonFields {
-            kind: req.kind,
-            required: req.required.unwrap_or(true),
-            duration_minutes,
-            url,
-            size_bytes,
-            media_type,
-            caption_languages,
-        };
-        check_lesson_kind(&mut f, &fields);
-        f.finish()?;
+        let kind = req.kind;
+        let patch = LessonPatch::try_from(UpdateLessonRequest {
+            kind: Some(kind),
+            title: Some(req.title),
+            content: req.content,
+            required: req.required,
+            duration_minutes: req.duration_minutes.map(Some),
+            url: req.url.map(Some),
+            size_bytes: req.size_bytes.map(Some),
+            media_type: req.media_type.map(Some),
+            caption_languages: req.caption_languages,
+        })?;
+        let fields = patch.apply(&LessonFields::empty(kind))?;
         Ok(Self {
             fields,
-            title,
-            content,
+            title: patch.title.unwrap_or_default(),
+            content: patch.content.unwrap_or_default(),
         })
     }
 }
 
-/// A valid partial change of a lesson: its fields as they would become, and new texts.
+/// A valid partial change of a lesson: `None` leaves a field alone, `Some(None)` clears an
+/// optional one. Title and content are in the course's default language.
+#[derive(Debug, Clone, Default)]
 pub struct LessonPatch {
-    pub req: UpdateLessonRequest,
+    pub kind: Option<LessonKind>,
+    pub title: Option<String>,
+    pub content: Option<String>,
+    pub required: Option<bool>,
+    pub duration_minutes: Option<Option<i32>>,
+    pub url: Option<Option<String>>,
+    pub size_bytes: Option<Option<i64>>,
+    pub media_type: Option<Option<String>>,
+    pub caption_languages: Option<Vec<String>>,
 }
 
-impl LessonPatch {
-    /// The lesson `current` would become, with the new default-language title and content
-    /// when given; 422 with every invalid field.
-    pub fn apply(
-        self,
-        current: &LessonFields,
-    ) -> Result<(LessonFields, Option<String>, Option<String>), ApiError> {
-        let req = self.req;
+impl TryFrom<UpdateLessonRequest> for LessonPatch {
+    type Error = ApiError;
+
+    fn try_from(req: UpdateLessonRequest) -> Result<Self, ApiError> {
         let mut f = Fields::default();
-        let title = req
-            .title
-            .as_deref()
-            .map(|t| f.check("title", "invalid_title", parse_title(t)));
-        let content = req
-            .content
-            .as_deref()
-            .map(|c| f.check("content", "invalid_content", parse_content(c)));
-        let mut next = current.clone();
-        if let Some(kind) = req.kind {
-            next.kind = kind;
-        }
-        if let Some(required) = req.required {
-            next.required = required;
-        }
-        if let Some(m) = req.duration_minutes
-            && let Some(v) = f.check_opt(
+        let title = f.check_opt("title", "invalid_title", req.title.as_deref(), parse_title);
+        let content = f.check_opt(
+            "content",
+            "invalid_content",
+            req.content.as_deref(),
+            parse_content,
+        );
+        let minutes = req.duration_minutes.map(|m| {
+            f.check_opt(
                 "duration_minutes",
                 "invalid_duration",
                 m.as_ref(),
                 parse_minutes,
             )
-        {
-            next.duration_minutes = v;
-        }
-        if let Some(u) = req.url
-            && let Some(v) = f.check_opt("url", "invalid_url", u.as_deref(), parse_url)
-        {
-            next.url = v;
-        }
-        if let Some(s) = req.size_bytes
-            && let Some(v) = f.check_opt("size_bytes", "invalid_size", s.as_ref(), parse_size)
-        {
-            next.size_bytes = v;
-        }
-        if let Some(m) = req.media_type
-            && let Some(v) = f.check_opt(
+        });
+        let url = req
+            .url
+            .map(|u| f.check_opt("url", "invalid_url", u.as_deref(), parse_url));
+        let size = req
+            .size_bytes
+            .map(|s| f.check_opt("size_bytes", "invalid_size", s.as_ref(), parse_size));
+        let media = req.media_type.map(|m| {
+            f.check_opt(
                 "media_type",
                 "invalid_media_type",
                 m.as_deref(),
                 parse_media_type,
             )
-        {
-            next.media_type = v;
-        }
-        if let Some(c) = req.caption_languages
-            && let Some(v) = f.check("caption_languages", "invalid_language", parse_captions(&c))
-        {
-            next.caption_languages = v;
-        }
-        check_lesson_kind(&mut f, &next);
-        f.finish()?;
-        Ok((next, title.flatten(), content.flatten()))
+        });
+        let captions = match req.caption_languages.as_deref() {
+            Some(raw) => check_captions(&mut f, raw).map(Some),
+            None => Some(None),
+        };
+        f.finish_with(|| {
+            Some(Self {
+                kind: req.kind,
+                title: title?,
+                content: content?,
+                required: req.required,
+                duration_minutes: minutes.map_or(Some(None), |m| m.map(Some))?,
+                url: url.map_or(Some(None), |u| u.map(Some))?,
+                size_bytes: size.map_or(Some(None), |s| s.map(Some))?,
+                media_type: media.map_or(Some(None), |m| m.map(Some))?,
+                caption_languages: captions?,
+            })
+        })
     }
 }
 
-/// Checks a lesson translation body.
+impl LessonPatch {
+    /// The fields `current` would become; 422 when they no longer fit the lesson's kind.
+    pub fn apply(&self, current: &LessonFields) -> Result<LessonFields, ApiError> {
+        let mut next = current.clone();
+        next.kind = self.kind.unwrap_or(next.kind);
+        next.required = self.required.unwrap_or(next.required);
+        if let Some(v) = self.duration_minutes {
+            next.duration_minutes = v;
+        }
+        if let Some(v) = &self.url {
+            next.url.clone_from(v);
+        }
+        if let Some(v) = self.size_bytes {
+            next.size_bytes = v;
+        }
+        if let Some(v) = &self.media_type {
+            next.media_type.clone_from(v);
+        }
+        if let Some(v) = &self.caption_languages {
+            next.caption_languages.clone_from(v);
+        }
+        let mut f = Fields::default();
+        check_lesson_kind(&mut f, &next);
+        f.finish()?;
+        Ok(next)
+    }
+}
+
+/// Checks a lesson translation body: (title, content).
 pub fn lesson_texts(req: LessonTranslationRequest) -> Result<(String, String), ApiError> {
     let mut f = Fields::default();
     let title = f.check("title", "invalid_title", parse_title(&req.title));
@@ -1024,11 +1154,7 @@ pub fn lesson_texts(req: LessonTranslationRequest) -> Result<(String, String), A
         "invalid_content",
         parse_content(req.content.as_deref().unwrap_or("")),
     );
-    f.finish()?;
-    match (title, content) {
-        (Some(t), Some(c)) => Ok((t, c)),
-        _ => unreachable!("invalid fields were answered above"),
-    }
+    f.finish_with(|| Some((title?, content?)))
 }
 
 /// Checks a module title.
@@ -1057,10 +1183,162 @@ mod tests {
         for bad in ["", "A", "a--b", "-a", "a-", "a b", "a_b", "ä"] {
             assert!(parse_slug(bad).is_err(), "{bad}");
         }
+        let mut f = Fields::default();
         assert_eq!(
-            parse_topics(&["youth".into(), "osh".into(), "youth".into()]).unwrap(),
+            check_topics(&mut f, &["youth".into(), "osh".into(), "youth".into()]).unwrap(),
             vec!["osh".to_owned(), "youth".to_owned()]
         );
+        assert!(f.is_empty());
+    }
+
+    #[test]
+    fn lists_are_bounded_before_they_are_read() {
+        let mut f = Fields::default();
+        let many: Vec<String> = (0..50_000).map(|i| format!("t{i}")).collect();
+        assert_eq!(check_topics(&mut f, &many), None);
+        assert_eq!(check_captions(&mut f, &many), None);
+        let Err(ApiError::Validation(errors)) = f.finish() else {
+            panic!("too many");
+        };
+        let found: Vec<_> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("topics", "too_many_topics"),
+                ("caption_languages", "too_many_languages")
+            ]
+        );
+        // Repeats count as sent.
+        let mut f = Fields::default();
+        assert_eq!(
+            check_topics(&mut f, &vec!["osh".to_owned(); MAX_TOPICS + 1]),
+            None
+        );
+        // Captions keep their order and lose repeats, adjacent or not.
+        let mut f = Fields::default();
+        let captions = ["en", "fil", "EN", "fil"].map(String::from);
+        assert_eq!(check_captions(&mut f, &captions).unwrap(), ["en", "fil"]);
+    }
+
+    #[test]
+    fn orders_are_bounded_and_distinct_before_the_transaction() {
+        let ids = |v: Vec<i64>| ModuleOrderRequest {
+            module_ids: v.into_iter().map(ModuleId).collect(),
+        };
+        assert_eq!(ids(vec![3, 1, 2]).parse().unwrap(), [3, 1, 2].map(ModuleId));
+        let code = |r: Result<Vec<ModuleId>, ApiError>| match r {
+            Err(ApiError::Validation(e)) => (e[0].field.clone(), e[0].code.clone()),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            code(ids(vec![3, 1, 3]).parse()),
+            ("module_ids".to_owned(), "order_mismatch".to_owned())
+        );
+        let many: Vec<i64> = (1..=50_000).collect();
+        assert_eq!(
+            code(ids(many).parse()),
+            ("module_ids".to_owned(), "too_many_items".to_owned())
+        );
+        let lessons = LessonOrderRequest {
+            lesson_ids: (1..=101).map(LessonId).collect(),
+        };
+        assert!(lessons.parse().is_err());
+    }
+
+    #[test]
+    fn documented_limits_are_the_checked_ones() {
+        let mut limits = vec![
+            ("CreateCourseRequest", "slug", "maxLength", MAX_SLUG_CHARS),
+            ("UpdateCourseRequest", "slug", "maxLength", MAX_SLUG_CHARS),
+            ("CreateCourseRequest", "title", "maxLength", MAX_TITLE_CHARS),
+            (
+                "CourseTranslationRequest",
+                "title",
+                "maxLength",
+                MAX_TITLE_CHARS,
+            ),
+            ("CreateModuleRequest", "title", "maxLength", MAX_TITLE_CHARS),
+            ("UpdateModuleRequest", "title", "maxLength", MAX_TITLE_CHARS),
+            (
+                "ModuleTranslationRequest",
+                "title",
+                "maxLength",
+                MAX_TITLE_CHARS,
+            ),
+            ("CreateLessonRequest", "title", "maxLength", MAX_TITLE_CHARS),
+            ("UpdateLessonRequest", "title", "maxLength", MAX_TITLE_CHARS),
+            (
+                "LessonTranslationRequest",
+                "title",
+                "maxLength",
+                MAX_TITLE_CHARS,
+            ),
+            (
+                "CreateCourseRequest",
+                "summary",
+                "maxLength",
+                MAX_SUMMARY_CHARS,
+            ),
+            (
+                "CourseTranslationRequest",
+                "summary",
+                "maxLength",
+                MAX_SUMMARY_CHARS,
+            ),
+            (
+                "CreateCourseRequest",
+                "description",
+                "maxLength",
+                MAX_DESCRIPTION_CHARS,
+            ),
+            (
+                "CourseTranslationRequest",
+                "description",
+                "maxLength",
+                MAX_DESCRIPTION_CHARS,
+            ),
+            (
+                "CreateLessonRequest",
+                "content",
+                "maxLength",
+                MAX_CONTENT_CHARS,
+            ),
+            (
+                "UpdateLessonRequest",
+                "content",
+                "maxLength",
+                MAX_CONTENT_CHARS,
+            ),
+            (
+                "LessonTranslationRequest",
+                "content",
+                "maxLength",
+                MAX_CONTENT_CHARS,
+            ),
+            ("ModuleOrderRequest", "module_ids", "maxItems", MAX_MODULES),
+            ("LessonOrderRequest", "lesson_ids", "maxItems", MAX_LESSONS),
+        ];
+        for schema in ["CreateCourseRequest", "UpdateCourseRequest"] {
+            limits.extend([
+                (schema, "topics", "maxItems", MAX_TOPICS),
+                (schema, "topics[]", "maxLength", MAX_TOPIC_CHARS),
+                (schema, "licence", "maxLength", MAX_LICENCE_CHARS),
+                (schema, "estimated_hours", "maximum", MAX_HOURS as usize),
+                (schema, "capacity", "maximum", MAX_CAPACITY as usize),
+            ]);
+        }
+        for schema in ["CreateLessonRequest", "UpdateLessonRequest"] {
+            limits.extend([
+                (schema, "url", "maxLength", MAX_URL_CHARS),
+                (schema, "media_type", "maxLength", MAX_MEDIA_TYPE_CHARS),
+                (schema, "caption_languages", "maxItems", MAX_CAPTIONS),
+                (schema, "duration_minutes", "maximum", MAX_MINUTES as usize),
+            ]);
+        }
+        crate::openapi::assert_documented_limits(&limits);
     }
 
     #[test]

@@ -1,6 +1,12 @@
 //! HTTP handlers of the learning cloud's catalogue, courses, modules and lessons.
+//!
+//! Each handler parses its input, runs one `db.read` or `db.write` around one service
+//! call, and answers through [`Reply`]: every answer with texts names its language
+//! (`Content-Language`, `Vary: Accept-Language`), single resources carry an `ETag` made
+//! of their version and that language.
 
-use actix_web::http::{StatusCode, header};
+use crate::http::json::Json;
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
@@ -8,88 +14,98 @@ use crate::auth::{AuthUser, MaybeUser};
 use crate::courses::dto::{
     CatalogueItem, CourseResponse, CourseSort, CourseTexts, CourseTranslationRequest,
     CreateCourseRequest, CreateLessonRequest, CreateModuleRequest, LangQuery, LessonItem,
-    LessonOrderRequest, LessonPatch, LessonResponse, LessonTranslationRequest, ListCoursesQuery,
-    ListLessonsQuery, ModuleOrderRequest, ModuleResponse, ModuleTranslationRequest, NewCourseInput,
-    NewLessonInput, UpdateCourseRequest, UpdateLessonRequest, UpdateModuleRequest, lesson_texts,
-    module_title, parse_language, parse_topic, path_language,
+    LessonOrderRequest, LessonPatch, LessonResponse, LessonTranslationRequest, LessonView,
+    ListCoursesQuery, ListLessonsQuery, ModuleOrderRequest, ModuleResponse,
+    ModuleTranslationRequest, NewCourseInput, NewLessonInput, UpdateCourseRequest,
+    UpdateLessonRequest, UpdateModuleRequest, lesson_texts, module_title, parse_topic,
+    path_language,
 };
 use crate::courses::model::CourseStatus;
 use crate::courses::repo::{CatalogueFilter, CatalogueOrder};
-use crate::courses::service::{self, CatalogueRequest, Transition};
+use crate::courses::service::{
+    self, CatalogueRequest, LessonEntry, LessonsRequest, Localised, LocalisedPage, Transition,
+    Written,
+};
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
+use crate::http::doc::{
+    AnswerLanguage, IfNoneMatch, NotCoordinator, NotLoggedIn, NotModified, ReaderLanguage,
+    UnreadableBody,
+};
 use crate::http::etag::IfMatch;
 use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageRequest};
-use crate::http::query::{parse_q, parse_since};
+use crate::http::query::{parse_language, parse_q, parse_since};
+use crate::http::response::{Reply, no_content};
+use crate::types::ids::{CourseId, LessonId, ModuleId, UserId};
 
-fn prefs(req: &HttpRequest, lang: Option<&str>) -> Result<Preferences, ApiError> {
-    Preferences::from_request(req, lang)
+crate::http::doc::problem_answers! {
+    /// 403: changing a course needs one of its owners, a coordinator or an admin.
+    NotCourseEditor = (403, "Not an owner of the course, a coordinator or an admin");
+    /// 404: the course is unknown (or a draft the caller may not see).
+    NoSuchCourse = (404, "No such course");
+    /// 404: the module is unknown or deleted.
+    NoSuchModule = (404, "No such module");
+    /// 404: the lesson is unknown or deleted.
+    NoSuchLesson = (404, "No such lesson");
+    /// 412: `If-Match` names another version than the stored one.
+    PreconditionFailed = (412, "`precondition_failed`");
+    /// 422: the title is empty, too long or holds control characters.
+    InvalidTitle = (422, "Invalid title");
+    /// 422: some fields are invalid; each is named.
+    InvalidFields = (422, "Invalid fields");
 }
 
-/// Whether `If-None-Match` names `tag` (weak comparison).
-fn none_match(req: &HttpRequest, tag: &str) -> bool {
-    req.headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .map(str::trim)
-                .any(|t| t == "*" || t.trim_start_matches("W/") == tag)
-        })
+/// `status` with the resource in its language: its `ETag` (version and language) and
+/// `Content-Language`.
+fn reply<T: Serialize>(status: StatusCode, v: Localised<T>) -> Reply<T> {
+    Reply::with_status(status, v.view)
+        .etag(v.etag)
+        .language(v.language)
 }
 
-/// `value` as JSON with its `ETag` and `Content-Language`; 304 for a `GET` whose
-/// `If-None-Match` names the tag.
-fn tagged<T: Serialize>(
-    req: Option<&HttpRequest>,
-    status: StatusCode,
-    value: &T,
-    language: &str,
-    location: Option<String>,
-) -> Result<HttpResponse, ApiError> {
-    let body = serde_json::to_vec(value).map_err(ApiError::internal)?;
-    let tag = crate::http::etag::of(&body);
-    let not_modified = req.is_some_and(|r| none_match(r, &tag));
-    let mut res = if not_modified {
-        HttpResponse::NotModified()
+/// A lesson's answer: its HTML is rendered here, after the transaction.
+fn lesson_reply(status: StatusCode, v: Localised<LessonView>) -> Reply<LessonResponse> {
+    reply(status, v.map(LessonResponse::from))
+}
+
+/// A translation's answer: 201 with the `Location` of `resource` in that language when the
+/// language is new, else 200.
+fn translation_reply<T: Serialize>(
+    v: Localised<T>,
+    written: Written,
+    resource: String,
+) -> Reply<T> {
+    match written {
+        Written::Created => {
+            let location = format!("{resource}?lang={}", v.language);
+            reply(StatusCode::CREATED, v).location(location)
+        }
+        Written::Changed | Written::Unchanged => reply(StatusCode::OK, v),
+    }
+}
+
+/// A page of localised items, naming the languages of its texts.
+fn page_reply<T: Serialize>(p: LocalisedPage<T>) -> Reply<Page<T>> {
+    let reply = Reply::ok(p.page);
+    if p.languages.is_empty() {
+        reply
     } else {
-        HttpResponse::build(status)
-    };
-    res.insert_header((header::ETAG, tag))
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .insert_header((header::CONTENT_LANGUAGE, language.to_owned()))
-        .insert_header((header::VARY, "Accept-Language"));
-    if let Some(location) = location {
-        res.insert_header((header::LOCATION, location));
+        reply.language(p.languages.join(", "))
     }
-    if not_modified {
-        return Ok(res.finish());
-    }
-    Ok(res.content_type("application/json").body(body))
 }
 
-fn course_answer(
-    req: Option<&HttpRequest>,
-    status: StatusCode,
-    course: &CourseResponse,
-) -> Result<HttpResponse, ApiError> {
-    let location =
-        (status == StatusCode::CREATED).then(|| format!("/api/v1/courses/{}", course.summary.id));
-    tagged(req, status, course, &course.summary.language, location)
-}
-
-/// The published catalogue (drafts and archived courses for their owners and
+/// The catalogue: published courses (drafts and archived courses for their owners and
 /// coordinators), filtered, sorted and paged, in the reader's language.
 #[utoipa::path(
     get,
     path = "/api/v1/courses",
     tag = "courses",
     operation_id = "list_courses",
-    params(ListCoursesQuery, ("Accept-Language" = Option<String>, Header, description = "The reader's languages, with q-values")),
+    params(ListCoursesQuery, ReaderLanguage),
     responses(
         (status = 200, description = "One page of courses (and tombstones when asked)", body = Page<CatalogueItem>,
-            headers(("Content-Language" = String, description = "The first language asked for, when any"))),
+            headers(("Content-Language" = String, description = "The languages of the courses' texts on this page, e.g. `fil, en`"))),
         (status = 400, description = "Bad filter, sort, cursor, limit or `updated_since`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`status=draft` or `archived` without logging in, or an invalid token", body = Problem, content_type = "application/problem+json"),
     )
@@ -99,9 +115,9 @@ pub async fn list_courses(
     db: web::Data<Db>,
     user: MaybeUser,
     query: web::Query<ListCoursesQuery>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Reply<Page<CatalogueItem>>, ApiError> {
     let query = query.into_inner();
-    let prefs = prefs(&req, query.lang.as_deref())?;
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let since = parse_since(query.updated_since.as_deref())?;
     let sort = query.sort.unwrap_or_default();
     let (order, sort_name) = match (since, sort) {
@@ -115,50 +131,41 @@ pub async fn list_courses(
         (None, CourseSort::Popular) => (CatalogueOrder::Popular, sort.as_str()),
     };
     let page = PageRequest::parse(query.limit, query.cursor.as_deref(), sort_name)?;
+    let after = page
+        .after
+        .as_ref()
+        .map(|a| service::catalogue_after(order, a))
+        .transpose()?;
     let topic = query
         .topic
         .as_deref()
         .map(|t| parse_topic(t).map_err(|m| ApiError::invalid_query("topic", "invalid_topic", m)))
         .transpose()?;
-    let language = query
-        .language
-        .as_deref()
-        .map(|l| {
-            parse_language(l)
-                .map_err(|m| ApiError::invalid_query("language", "invalid_language", m))
-        })
-        .transpose()?;
-    let filter = CatalogueFilter {
-        status: query.status.unwrap_or(CourseStatus::Published),
-        owner: None,
-        topic,
-        language,
-        level: query.level,
-        format: query.format,
-        q: parse_q(query.q.as_deref())?,
-        q_language: prefs.first().map(str::to_owned),
-        since,
-        with_removed: query.include_deleted.unwrap_or(false),
-    };
-    let content_language = prefs.first().map(str::to_owned);
-    let page = service::catalogue(
-        &db,
-        user.0,
-        CatalogueRequest {
-            filter,
-            order,
-            sort_name,
-            page,
-            prefs,
+    let language = parse_language(query.language.as_deref())?.map(String::from);
+    let request = CatalogueRequest {
+        filter: CatalogueFilter {
+            status: query.status.unwrap_or(CourseStatus::Published),
+            owner: None,
+            topic,
+            language,
+            level: query.level,
+            format: query.format,
+            q: parse_q(query.q.as_deref())?,
+            q_language: None,
+            since,
+            with_removed: query.include_deleted.unwrap_or(false),
         },
-    )
-    .await?;
-    let mut res = HttpResponse::Ok();
-    res.insert_header((header::VARY, "Accept-Language"));
-    if let Some(lang) = content_language {
-        res.insert_header((header::CONTENT_LANGUAGE, lang));
-    }
-    Ok(res.json(page))
+        order,
+        sort_name,
+        page,
+        after,
+        prefs,
+    };
+    let user = user.0;
+    let page = db
+        .read(move |conn| service::catalogue(conn, user.as_ref(), request))
+        .await?;
+    Ok(page_reply(page))
 }
 
 /// One course with its outline (modules, lesson titles, kinds, durations), in the reader's
@@ -169,14 +176,15 @@ pub async fn list_courses(
     tag = "courses",
     operation_id = "get_course",
     params(("id" = i64, Path, description = "Course id"), LangQuery,
-        ("Accept-Language" = Option<String>, Header, description = "The reader's languages, with q-values")),
+        ReaderLanguage,
+        IfNoneMatch),
     responses(
         (status = 200, description = "The course", body = CourseResponse,
             headers(
-                ("ETag" = String, description = "Entity tag of this answer; send it in If-None-Match, or in If-Match to change or delete this version"),
+                ("ETag" = String, description = "Entity tag of this version in this language; send it in If-None-Match, or in If-Match to change or delete this version"),
                 ("Content-Language" = String, description = "The language of the course's texts"),
             )),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        NotModified,
         (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such course, or a draft the caller may not see", body = Problem, content_type = "application/problem+json"),
     )
@@ -185,12 +193,15 @@ pub async fn get_course(
     req: HttpRequest,
     db: web::Data<Db>,
     user: MaybeUser,
-    id: web::Path<i64>,
+    id: web::Path<CourseId>,
     query: web::Query<LangQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let prefs = prefs(&req, query.lang.as_deref())?;
-    let course = service::get_course(&db, user.0, id.into_inner(), prefs).await?;
-    course_answer(Some(&req), StatusCode::OK, &course)
+) -> Result<Reply<CourseResponse>, ApiError> {
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
+    let (id, user) = (id.into_inner(), user.0);
+    let course = db
+        .read(move |conn| service::get_course(conn, user.as_ref(), id, prefs))
+        .await?;
+    Ok(reply(StatusCode::OK, course))
 }
 
 /// Creates a draft course; the caller (a trainer, coordinator or admin) becomes its owner.
@@ -202,32 +213,36 @@ pub async fn get_course(
     security(("bearer" = [])),
     request_body = CreateCourseRequest,
     responses(
-        (status = 201, description = "Created, as a draft", body = CourseResponse,
-            headers(("Location" = String, description = "The new course"), ("ETag" = String, description = "Entity tag of the new course"))),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "Created, as a draft; in its default language", body = CourseResponse,
+            headers(
+                ("Location" = String, description = "The new course"),
+                ("ETag" = String, description = "Entity tag of the new course"),
+                ("Content-Language" = String, description = "The course's default language"),
+            )),
+        UnreadableBody,
+        NotLoggedIn,
         (status = 403, description = "Not a trainer, coordinator or admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`slug_taken`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
     )
 )]
 pub async fn create_course(
     db: web::Data<Db>,
     user: AuthUser,
-    body: web::Json<CreateCourseRequest>,
-) -> Result<HttpResponse, ApiError> {
-    crate::auth::policy::authorize(&user, crate::auth::policy::Action::CreateCourse)?;
+    body: Json<CreateCourseRequest>,
+) -> Result<Reply<CourseResponse>, ApiError> {
     let input = NewCourseInput::try_from(body.into_inner())?;
-    let course = service::create_course(&db, &user, input).await?;
-    tracing::info!(
-        course.id = course.summary.id,
-        user.id = user.id,
-        "course created"
-    );
-    course_answer(None, StatusCode::CREATED, &course)
+    let actor = user.clone();
+    let course = db
+        .write(move |conn| service::create_course(conn, &actor, input))
+        .await?;
+    let id = course.view.summary.id;
+    tracing::info!(course.id = %id, user.id = %user.id, "course created");
+    Ok(reply(StatusCode::CREATED, course).location(format!("/api/v1/courses/{id}")))
 }
 
-/// Changes some fields of a course (its owners, coordinators and admins).
+/// Changes some fields of a course (its owners, coordinators and admins). A body that
+/// changes nothing answers the course as it is, with the same `ETag`.
 #[utoipa::path(
     patch,
     path = "/api/v1/courses/{id}",
@@ -236,16 +251,20 @@ pub async fn create_course(
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "Course id"), LangQuery,
+        AnswerLanguage,
         ("If-Match" = Option<String>, Header, description = "The `ETag` of the version being changed (in any language); refused (412) when the course changed since"),
     ),
     request_body = UpdateCourseRequest,
     responses(
         (status = 200, description = "The course as changed", body = CourseResponse,
-            headers(("ETag" = String, description = "Entity tag of the new version"))),
+            headers(
+                ("ETag" = String, description = "Entity tag of the new version"),
+                ("Content-Language" = String, description = "The language of the course's texts"),
+            )),
         (status = 400, description = "Unreadable body, unknown field, or `null` for a required field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an owner of the course, a coordinator or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotCourseEditor,
+        NoSuchCourse,
         (status = 409, description = "`slug_taken`", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "`precondition_failed`: the course changed since the version in If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields; `no_translation` for a default language without texts", body = Problem, content_type = "application/problem+json"),
@@ -255,27 +274,21 @@ pub async fn update_course(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<CourseId>,
     query: web::Query<LangQuery>,
-    body: web::Json<UpdateCourseRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let prefs = prefs(&req, query.lang.as_deref())?;
+    body: Json<UpdateCourseRequest>,
+) -> Result<Reply<CourseResponse>, ApiError> {
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let patch = body.into_inner().try_into()?;
-    let course = service::update_course(
-        &db,
-        &user,
-        id.into_inner(),
-        IfMatch::from_request(&req),
-        patch,
-        prefs,
-    )
-    .await?;
-    tracing::info!(
-        course.id = course.summary.id,
-        user.id = user.id,
-        "course changed"
-    );
-    course_answer(None, StatusCode::OK, &course)
+    let if_match = IfMatch::from_request(&req);
+    let (id, actor) = (id.into_inner(), user.clone());
+    let course = db
+        .write(move |conn| {
+            service::update_course(conn, &actor, id, patch, if_match.as_ref(), prefs)
+        })
+        .await?;
+    tracing::info!(course.id = %id, user.id = %user.id, "course changed");
+    Ok(reply(StatusCode::OK, course))
 }
 
 /// Deletes a course (a soft delete: sync clients get a tombstone); its slug is freed.
@@ -287,26 +300,28 @@ pub async fn update_course(
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "Course id"),
-        ("If-Match" = Option<String>, Header, description = "The `ETag` of the version being deleted; refused (412) when the course changed since"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of the version being deleted (in any language); refused (412) when the course changed since"),
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an owner of the course, a coordinator or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`precondition_failed`", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotCourseEditor,
+        NoSuchCourse,
+        PreconditionFailed,
     )
 )]
 pub async fn delete_course(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<CourseId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    service::delete_course(&db, &user, id, IfMatch::from_request(&req)).await?;
-    tracing::info!(course.id = id, user.id = user.id, "course deleted");
-    Ok(HttpResponse::NoContent().finish())
+    let if_match = IfMatch::from_request(&req);
+    let (id, actor) = (id.into_inner(), user.clone());
+    db.write(move |conn| service::delete_course(conn, &actor, id, if_match.as_ref()))
+        .await?;
+    tracing::info!(course.id = %id, user.id = %user.id, "course deleted");
+    Ok(no_content())
 }
 
 /// Publishes a draft or archived course (coordinators and admins).
@@ -316,12 +331,17 @@ pub async fn delete_course(
     tag = "courses",
     operation_id = "publish_course",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Course id"), LangQuery),
+    params(("id" = i64, Path, description = "Course id"), LangQuery,
+        AnswerLanguage),
     responses(
-        (status = 200, description = "The course, published", body = CourseResponse),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The course, published", body = CourseResponse,
+            headers(
+                ("ETag" = String, description = "Entity tag of the new version"),
+                ("Content-Language" = String, description = "The language of the course's texts"),
+            )),
+        NotLoggedIn,
+        NotCoordinator,
+        NoSuchCourse,
         (status = 409, description = "`invalid_transition`: published already", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -329,18 +349,10 @@ pub async fn publish_course(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<CourseId>,
     query: web::Query<LangQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let prefs = prefs(&req, query.lang.as_deref())?;
-    let course =
-        service::transition(&db, &user, id.into_inner(), Transition::Publish, prefs).await?;
-    tracing::info!(
-        course.id = course.summary.id,
-        user.id = user.id,
-        "course published"
-    );
-    course_answer(None, StatusCode::OK, &course)
+) -> Result<Reply<CourseResponse>, ApiError> {
+    change_status(req, db, user, id.into_inner(), query, Transition::Publish).await
 }
 
 /// Archives a published course: out of the catalogue, still readable (coordinators and
@@ -351,12 +363,17 @@ pub async fn publish_course(
     tag = "courses",
     operation_id = "archive_course",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Course id"), LangQuery),
+    params(("id" = i64, Path, description = "Course id"), LangQuery,
+        AnswerLanguage),
     responses(
-        (status = 200, description = "The course, archived", body = CourseResponse),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The course, archived", body = CourseResponse,
+            headers(
+                ("ETag" = String, description = "Entity tag of the new version"),
+                ("Content-Language" = String, description = "The language of the course's texts"),
+            )),
+        NotLoggedIn,
+        NotCoordinator,
+        NoSuchCourse,
         (status = 409, description = "`invalid_transition`: not published", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -364,21 +381,31 @@ pub async fn archive_course(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<CourseId>,
     query: web::Query<LangQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let prefs = prefs(&req, query.lang.as_deref())?;
-    let course =
-        service::transition(&db, &user, id.into_inner(), Transition::Archive, prefs).await?;
-    tracing::info!(
-        course.id = course.summary.id,
-        user.id = user.id,
-        "course archived"
-    );
-    course_answer(None, StatusCode::OK, &course)
+) -> Result<Reply<CourseResponse>, ApiError> {
+    change_status(req, db, user, id.into_inner(), query, Transition::Archive).await
+}
+
+async fn change_status(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: CourseId,
+    query: web::Query<LangQuery>,
+    to: Transition,
+) -> Result<Reply<CourseResponse>, ApiError> {
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
+    let actor = user.clone();
+    let course = db
+        .write(move |conn| service::transition(conn, &actor, id, to, prefs))
+        .await?;
+    tracing::info!(course.id = %id, user.id = %user.id, status = %course.view.summary.status, "course status changed");
+    Ok(reply(StatusCode::OK, course))
 }
 
 /// Creates or replaces the course's title, summary and description in one language.
+/// Sending the texts it has changes nothing (no new version, the same `ETag`).
 #[utoipa::path(
     put,
     path = "/api/v1/courses/{id}/translations/{language}",
@@ -388,38 +415,41 @@ pub async fn archive_course(
     params(("id" = i64, Path, description = "Course id"), ("language" = String, Path, description = "BCP 47 tag", pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)),
     request_body = CourseTranslationRequest,
     responses(
-        (status = 200, description = "Replaced; the course in that language", body = CourseResponse),
-        (status = 201, description = "Created; the course in that language", body = CourseResponse),
+        (status = 200, description = "Replaced (or unchanged); the course in that language", body = CourseResponse,
+            headers(
+                ("ETag" = String, description = "Entity tag of the course's version"),
+                ("Content-Language" = String, description = "The language written"),
+            )),
+        (status = 201, description = "Created; the course in that language", body = CourseResponse,
+            headers(
+                ("Location" = String, description = "The course in that language"),
+                ("ETag" = String, description = "Entity tag of the course's new version"),
+                ("Content-Language" = String, description = "The language written"),
+            )),
         (status = 400, description = "Unreadable body, unknown field, or a bad language tag", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an owner of the course, a coordinator or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotCourseEditor,
+        NoSuchCourse,
+        InvalidFields,
     )
 )]
 pub async fn put_course_translation(
     db: web::Data<Db>,
     user: AuthUser,
-    path: web::Path<(i64, String)>,
-    body: web::Json<CourseTranslationRequest>,
-) -> Result<HttpResponse, ApiError> {
+    path: web::Path<(CourseId, String)>,
+    body: Json<CourseTranslationRequest>,
+) -> Result<Reply<CourseResponse>, ApiError> {
     let (id, language) = path.into_inner();
     let language = path_language(&language)?;
     let texts = CourseTexts::try_from(body.into_inner())?;
-    let (course, created) =
-        service::put_course_translation(&db, &user, id, language, texts).await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    let location = created.then(|| {
-        format!(
-            "/api/v1/courses/{}?lang={}",
-            course.summary.id, course.summary.language
-        )
-    });
-    tagged(None, status, &course, &course.summary.language, location)
+    let (course, written) = db
+        .write(move |conn| service::put_course_translation(conn, &user, id, language, texts))
+        .await?;
+    Ok(translation_reply(
+        course,
+        written,
+        format!("/api/v1/courses/{id}"),
+    ))
 }
 
 /// Makes a trainer, coordinator or admin an owner of the course (owners, coordinators and
@@ -433,20 +463,21 @@ pub async fn put_course_translation(
     params(("id" = i64, Path, description = "Course id"), ("user_id" = i64, Path, description = "The new owner")),
     responses(
         (status = 204, description = "The user owns the course"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an owner of the course, a coordinator or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotCourseEditor,
+        NoSuchCourse,
         (status = 422, description = "`unknown_user`, or `not_a_trainer`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn put_course_owner(
     db: web::Data<Db>,
     user: AuthUser,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(CourseId, UserId)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, owner) = path.into_inner();
-    service::add_owner(&db, &user, id, owner).await?;
-    Ok(HttpResponse::NoContent().finish())
+    db.write(move |conn| service::add_owner(conn, &user, id, owner))
+        .await?;
+    Ok(no_content())
 }
 
 /// Removes an owner of the course; the last one stays.
@@ -459,8 +490,8 @@ pub async fn put_course_owner(
     params(("id" = i64, Path, description = "Course id"), ("user_id" = i64, Path, description = "The owner to remove")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an owner of the course, a coordinator or an admin", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotCourseEditor,
         (status = 404, description = "No such course, or the user is not an owner", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`last_owner`", body = Problem, content_type = "application/problem+json"),
     )
@@ -468,11 +499,12 @@ pub async fn put_course_owner(
 pub async fn delete_course_owner(
     db: web::Data<Db>,
     user: AuthUser,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(CourseId, UserId)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, owner) = path.into_inner();
-    service::remove_owner(&db, &user, id, owner).await?;
-    Ok(HttpResponse::NoContent().finish())
+    db.write(move |conn| service::remove_owner(conn, &user, id, owner))
+        .await?;
+    Ok(no_content())
 }
 
 /// A course's lessons with their content, for offline sync: with `updated_since`, only
@@ -482,40 +514,50 @@ pub async fn delete_course_owner(
     path = "/api/v1/courses/{id}/lessons",
     tag = "lessons",
     operation_id = "list_course_lessons",
-    params(("id" = i64, Path, description = "Course id"), ListLessonsQuery),
+    params(("id" = i64, Path, description = "Course id"), ListLessonsQuery,
+        ReaderLanguage),
     responses(
-        (status = 200, description = "One page of lessons", body = Page<LessonItem>),
+        (status = 200, description = "One page of lessons", body = Page<LessonItem>,
+            headers(("Content-Language" = String, description = "The languages of the lessons' texts on this page, e.g. `fil, en`"))),
         (status = 400, description = "Bad `updated_since`, limit or cursor", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Members-only course and not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`not_enrolled`: members-only course", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
+        NoSuchCourse,
     )
 )]
 pub async fn list_course_lessons(
     req: HttpRequest,
     db: web::Data<Db>,
     user: MaybeUser,
-    id: web::Path<i64>,
+    id: web::Path<CourseId>,
     query: web::Query<ListLessonsQuery>,
-) -> Result<web::Json<Page<LessonItem>>, ApiError> {
+) -> Result<Reply<Page<LessonItem>>, ApiError> {
     let query = query.into_inner();
-    let prefs = prefs(&req, query.lang.as_deref())?;
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let since = parse_since(query.updated_since.as_deref())?;
-    let sort = if since.is_some() { "updated" } else { "id" };
-    let page = PageRequest::parse(query.limit, query.cursor.as_deref(), sort)?;
-    let with_deleted = query.include_deleted.unwrap_or(false);
-    Ok(web::Json(
-        service::list_lessons(
-            &db,
-            user.0,
-            id.into_inner(),
-            since,
-            with_deleted,
-            page,
-            prefs,
-        )
-        .await?,
-    ))
+    let page = PageRequest::parse(
+        query.limit,
+        query.cursor.as_deref(),
+        LessonsRequest::sort(since),
+    )?;
+    let request = LessonsRequest {
+        since,
+        with_deleted: query.include_deleted.unwrap_or(false),
+        page,
+        prefs,
+    };
+    let (id, user) = (id.into_inner(), user.0);
+    let lessons = db
+        .read(move |conn| service::list_lessons(conn, user.as_ref(), id, request))
+        .await?;
+    // The lessons' HTML is rendered here, after the transaction.
+    Ok(page_reply(LocalisedPage {
+        page: lessons.page.map(|entry| match entry {
+            LessonEntry::Lesson(view) => LessonItem::Lesson(Box::new(LessonResponse::from(*view))),
+            LessonEntry::Deleted(t) => LessonItem::Deleted(t),
+        }),
+        languages: lessons.languages,
+    }))
 }
 
 /// Adds a module at the end of the course.
@@ -528,43 +570,52 @@ pub async fn list_course_lessons(
     params(("id" = i64, Path, description = "Course id")),
     request_body = CreateModuleRequest,
     responses(
-        (status = 201, description = "Created", body = ModuleResponse,
-            headers(("Location" = String, description = "The new module"))),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an owner of the course, a coordinator or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid title", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "Created; in the course's default language", body = ModuleResponse,
+            headers(
+                ("Location" = String, description = "The new module"),
+                ("ETag" = String, description = "Entity tag of the new module"),
+                ("Content-Language" = String, description = "The course's default language"),
+            )),
+        UnreadableBody,
+        NotLoggedIn,
+        NotCourseEditor,
+        NoSuchCourse,
+        (status = 409, description = "`too_many_modules`: the course has 100 modules already", body = Problem, content_type = "application/problem+json"),
+        InvalidTitle,
     )
 )]
 pub async fn create_module(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-    body: web::Json<CreateModuleRequest>,
-) -> Result<HttpResponse, ApiError> {
+    id: web::Path<CourseId>,
+    body: Json<CreateModuleRequest>,
+) -> Result<Reply<ModuleResponse>, ApiError> {
     let title = module_title(&body.title)?;
-    let module = service::create_module(&db, &user, id.into_inner(), title).await?;
-    let location = format!("/api/v1/modules/{}", module.id);
-    tagged(
-        None,
-        StatusCode::CREATED,
-        &module,
-        &module.language.clone(),
-        Some(location),
-    )
+    let id = id.into_inner();
+    let module = db
+        .write(move |conn| service::create_module(conn, &user, id, title))
+        .await?;
+    let location = format!("/api/v1/modules/{}", module.view.id);
+    Ok(reply(StatusCode::CREATED, module).location(location))
 }
 
-/// One module.
+/// One module, in the reader's language.
 #[utoipa::path(
     get,
     path = "/api/v1/modules/{id}",
     tag = "modules",
     operation_id = "get_module",
-    params(("id" = i64, Path, description = "Module id"), LangQuery),
+    params(("id" = i64, Path, description = "Module id"), LangQuery,
+        ReaderLanguage,
+        IfNoneMatch),
     responses(
-        (status = 200, description = "The module", body = ModuleResponse),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        (status = 200, description = "The module", body = ModuleResponse,
+            headers(
+                ("ETag" = String, description = "Entity tag of this version in this language; send it in If-None-Match, or in If-Match to change or delete this version"),
+                ("Content-Language" = String, description = "The language of the title"),
+            )),
+        NotModified,
+        (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such module, or in a draft the caller may not see", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -572,44 +623,59 @@ pub async fn get_module(
     req: HttpRequest,
     db: web::Data<Db>,
     user: MaybeUser,
-    id: web::Path<i64>,
+    id: web::Path<ModuleId>,
     query: web::Query<LangQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let prefs = prefs(&req, query.lang.as_deref())?;
-    let module = service::get_module(&db, user.0, id.into_inner(), prefs).await?;
-    tagged(Some(&req), StatusCode::OK, &module, &module.language, None)
+) -> Result<Reply<ModuleResponse>, ApiError> {
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
+    let (id, user) = (id.into_inner(), user.0);
+    let module = db
+        .read(move |conn| service::get_module(conn, user.as_ref(), id, prefs))
+        .await?;
+    Ok(reply(StatusCode::OK, module))
 }
 
-/// Renames a module (its title in the course's default language).
+/// Renames a module (its title in the course's default language). The title it has
+/// already changes nothing.
 #[utoipa::path(
     patch,
     path = "/api/v1/modules/{id}",
     tag = "modules",
     operation_id = "update_module",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Module id")),
+    params(("id" = i64, Path, description = "Module id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of the version being changed (in any language); refused (412) when the module changed since")),
     request_body = UpdateModuleRequest,
     responses(
-        (status = 200, description = "The module", body = ModuleResponse),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an owner of the course, a coordinator or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such module", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid title", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The module, in the course's default language", body = ModuleResponse,
+            headers(
+                ("ETag" = String, description = "Entity tag of the new version"),
+                ("Content-Language" = String, description = "The course's default language"),
+            )),
+        UnreadableBody,
+        NotLoggedIn,
+        NotCourseEditor,
+        NoSuchModule,
+        (status = 412, description = "`precondition_failed`: the module changed since the version in If-Match", body = Problem, content_type = "application/problem+json"),
+        InvalidTitle,
     )
 )]
 pub async fn update_module(
+    req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-    body: web::Json<UpdateModuleRequest>,
-) -> Result<HttpResponse, ApiError> {
+    id: web::Path<ModuleId>,
+    body: Json<UpdateModuleRequest>,
+) -> Result<Reply<ModuleResponse>, ApiError> {
     let title = module_title(&body.title)?;
-    let module = service::put_module_title(&db, &user, id.into_inner(), None, title).await?;
-    tagged(None, StatusCode::OK, &module, &module.language, None)
+    let if_match = IfMatch::from_request(&req);
+    let id = id.into_inner();
+    let module = db
+        .write(move |conn| service::update_module(conn, &user, id, title, if_match.as_ref()))
+        .await?;
+    Ok(reply(StatusCode::OK, module))
 }
 
-/// Sets a module's title in one language.
+/// Sets a module's title in one language. The title it has already changes nothing.
 #[utoipa::path(
     put,
     path = "/api/v1/modules/{id}/translations/{language}",
@@ -619,25 +685,41 @@ pub async fn update_module(
     params(("id" = i64, Path, description = "Module id"), ("language" = String, Path, description = "BCP 47 tag", pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)),
     request_body = ModuleTranslationRequest,
     responses(
-        (status = 200, description = "The module in that language", body = ModuleResponse),
+        (status = 200, description = "Replaced (or unchanged); the module in that language", body = ModuleResponse,
+            headers(
+                ("ETag" = String, description = "Entity tag of the module's version"),
+                ("Content-Language" = String, description = "The language written"),
+            )),
+        (status = 201, description = "Created; the module in that language", body = ModuleResponse,
+            headers(
+                ("Location" = String, description = "The module in that language"),
+                ("ETag" = String, description = "Entity tag of the module's new version"),
+                ("Content-Language" = String, description = "The language written"),
+            )),
         (status = 400, description = "Unreadable body, unknown field or bad language tag", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an owner of the course, a coordinator or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such module", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid title", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotCourseEditor,
+        NoSuchModule,
+        InvalidTitle,
     )
 )]
 pub async fn put_module_translation(
     db: web::Data<Db>,
     user: AuthUser,
-    path: web::Path<(i64, String)>,
-    body: web::Json<ModuleTranslationRequest>,
-) -> Result<HttpResponse, ApiError> {
+    path: web::Path<(ModuleId, String)>,
+    body: Json<ModuleTranslationRequest>,
+) -> Result<Reply<ModuleResponse>, ApiError> {
     let (id, language) = path.into_inner();
     let language = path_language(&language)?;
     let title = module_title(&body.title)?;
-    let module = service::put_module_title(&db, &user, id, Some(language), title).await?;
-    tagged(None, StatusCode::OK, &module, &module.language, None)
+    let (module, written) = db
+        .write(move |conn| service::put_module_translation(conn, &user, id, language, title))
+        .await?;
+    Ok(translation_reply(
+        module,
+        written,
+        format!("/api/v1/modules/{id}"),
+    ))
 }
 
 /// Deletes a module and its lessons (tombstones for sync); later modules move up.
@@ -647,21 +729,27 @@ pub async fn put_module_translation(
     tag = "modules",
     operation_id = "delete_module",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Module id")),
+    params(("id" = i64, Path, description = "Module id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of the version being deleted (in any language); refused (412) when the module changed since")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an owner of the course, a coordinator or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such module", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotCourseEditor,
+        NoSuchModule,
+        PreconditionFailed,
     )
 )]
 pub async fn delete_module(
+    req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ModuleId>,
 ) -> Result<HttpResponse, ApiError> {
-    service::delete_module(&db, &user, id.into_inner()).await?;
-    Ok(HttpResponse::NoContent().finish())
+    let if_match = IfMatch::from_request(&req);
+    let id = id.into_inner();
+    db.write(move |conn| service::delete_module(conn, &user, id, if_match.as_ref()))
+        .await?;
+    Ok(no_content())
 }
 
 /// Puts all of a course's modules in a new order, in one request.
@@ -671,35 +759,37 @@ pub async fn delete_module(
     tag = "modules",
     operation_id = "order_modules",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Course id"), LangQuery),
+    params(("id" = i64, Path, description = "Course id"), LangQuery,
+        AnswerLanguage),
     request_body = ModuleOrderRequest,
     responses(
-        (status = 200, description = "The course with its new outline", body = CourseResponse),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an owner of the course, a coordinator or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`order_mismatch`: not exactly the course's modules", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The course with its new outline", body = CourseResponse,
+            headers(
+                ("ETag" = String, description = "Entity tag of the course's version"),
+                ("Content-Language" = String, description = "The language of the course's texts"),
+            )),
+        UnreadableBody,
+        NotLoggedIn,
+        NotCourseEditor,
+        NoSuchCourse,
+        (status = 422, description = "`order_mismatch`: not exactly the course's modules, each once; `too_many_items`: more than 100", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn order_modules(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<CourseId>,
     query: web::Query<LangQuery>,
-    body: web::Json<ModuleOrderRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let prefs = prefs(&req, query.lang.as_deref())?;
-    let course = service::order_modules(
-        &db,
-        &user,
-        id.into_inner(),
-        body.into_inner().module_ids,
-        prefs,
-    )
-    .await?;
-    course_answer(None, StatusCode::OK, &course)
+    body: Json<ModuleOrderRequest>,
+) -> Result<Reply<CourseResponse>, ApiError> {
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
+    let ids = body.into_inner().parse()?;
+    let id = id.into_inner();
+    let course = db
+        .write(move |conn| service::order_modules(conn, &user, id, ids, prefs))
+        .await?;
+    Ok(reply(StatusCode::OK, course))
 }
 
 /// Puts all of a module's lessons in a new order, in one request.
@@ -709,35 +799,37 @@ pub async fn order_modules(
     tag = "lessons",
     operation_id = "order_lessons",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Module id"), LangQuery),
+    params(("id" = i64, Path, description = "Module id"), LangQuery,
+        AnswerLanguage),
     request_body = LessonOrderRequest,
     responses(
-        (status = 200, description = "The course with its new outline", body = CourseResponse),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an owner of the course, a coordinator or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such module", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`order_mismatch`: not exactly the module's lessons", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The course with its new outline", body = CourseResponse,
+            headers(
+                ("ETag" = String, description = "Entity tag of the course's version"),
+                ("Content-Language" = String, description = "The language of the course's texts"),
+            )),
+        UnreadableBody,
+        NotLoggedIn,
+        NotCourseEditor,
+        NoSuchModule,
+        (status = 422, description = "`order_mismatch`: not exactly the module's lessons, each once; `too_many_items`: more than 100", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn order_lessons(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ModuleId>,
     query: web::Query<LangQuery>,
-    body: web::Json<LessonOrderRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let prefs = prefs(&req, query.lang.as_deref())?;
-    let course = service::order_lessons(
-        &db,
-        &user,
-        id.into_inner(),
-        body.into_inner().lesson_ids,
-        prefs,
-    )
-    .await?;
-    course_answer(None, StatusCode::OK, &course)
+    body: Json<LessonOrderRequest>,
+) -> Result<Reply<CourseResponse>, ApiError> {
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
+    let ids = body.into_inner().parse()?;
+    let id = id.into_inner();
+    let course = db
+        .write(move |conn| service::order_lessons(conn, &user, id, ids, prefs))
+        .await?;
+    Ok(reply(StatusCode::OK, course))
 }
 
 /// Adds a lesson at the end of the module.
@@ -750,31 +842,33 @@ pub async fn order_lessons(
     params(("id" = i64, Path, description = "Module id")),
     request_body = CreateLessonRequest,
     responses(
-        (status = 201, description = "Created", body = LessonResponse,
-            headers(("Location" = String, description = "The new lesson"), ("ETag" = String, description = "Entity tag of the new lesson"))),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an owner of the course, a coordinator or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such module", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "Created; in the course's default language", body = LessonResponse,
+            headers(
+                ("Location" = String, description = "The new lesson"),
+                ("ETag" = String, description = "Entity tag of the new lesson"),
+                ("Content-Language" = String, description = "The course's default language"),
+            )),
+        UnreadableBody,
+        NotLoggedIn,
+        NotCourseEditor,
+        NoSuchModule,
+        (status = 409, description = "`too_many_lessons`: the module has 100 lessons already", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or fields that do not fit the kind (`required`, `not_for_kind`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_lesson(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-    body: web::Json<CreateLessonRequest>,
-) -> Result<HttpResponse, ApiError> {
+    id: web::Path<ModuleId>,
+    body: Json<CreateLessonRequest>,
+) -> Result<Reply<LessonResponse>, ApiError> {
     let input = NewLessonInput::try_from(body.into_inner())?;
-    let lesson = service::create_lesson(&db, &user, id.into_inner(), input).await?;
-    let location = format!("/api/v1/lessons/{}", lesson.id);
-    tagged(
-        None,
-        StatusCode::CREATED,
-        &lesson,
-        &lesson.language,
-        Some(location),
-    )
+    let id = id.into_inner();
+    let lesson = db
+        .write(move |conn| service::create_lesson(conn, &user, id, input))
+        .await?;
+    let location = format!("/api/v1/lessons/{}", lesson.view.lesson.id);
+    Ok(lesson_reply(StatusCode::CREATED, lesson).location(location))
 }
 
 /// A lesson with its content (Markdown and sanitised HTML) in the reader's language.
@@ -786,14 +880,15 @@ pub async fn create_lesson(
     tag = "lessons",
     operation_id = "get_lesson",
     params(("id" = i64, Path, description = "Lesson id"), LangQuery,
-        ("Accept-Language" = Option<String>, Header, description = "The reader's languages, with q-values")),
+        ReaderLanguage,
+        IfNoneMatch),
     responses(
         (status = 200, description = "The lesson", body = LessonResponse,
             headers(
-                ("ETag" = String, description = "Entity tag; send it in If-None-Match, or in If-Match to change or delete this version"),
+                ("ETag" = String, description = "Entity tag of this version in this language; send it in If-None-Match, or in If-Match to change or delete this version"),
                 ("Content-Language" = String, description = "The language of the title and content"),
             )),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        NotModified,
         (status = 401, description = "Members-only course and not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`not_enrolled`: members-only course", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such lesson, or in a draft the caller may not see", body = Problem, content_type = "application/problem+json"),
@@ -803,16 +898,20 @@ pub async fn get_lesson(
     req: HttpRequest,
     db: web::Data<Db>,
     user: MaybeUser,
-    id: web::Path<i64>,
+    id: web::Path<LessonId>,
     query: web::Query<LangQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let prefs = prefs(&req, query.lang.as_deref())?;
-    let lesson = service::get_lesson(&db, user.0, id.into_inner(), prefs).await?;
-    tagged(Some(&req), StatusCode::OK, &lesson, &lesson.language, None)
+) -> Result<Reply<LessonResponse>, ApiError> {
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
+    let (id, user) = (id.into_inner(), user.0);
+    let lesson = db
+        .read(move |conn| service::get_lesson(conn, user.as_ref(), id, prefs))
+        .await?;
+    Ok(lesson_reply(StatusCode::OK, lesson))
 }
 
 /// Changes some fields of a lesson; `title` and `content` are those of the course's
-/// default language.
+/// default language. A body that changes nothing answers the lesson as it is, with the
+/// same `ETag`.
 #[utoipa::path(
     patch,
     path = "/api/v1/lessons/{id}",
@@ -821,16 +920,21 @@ pub async fn get_lesson(
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "Lesson id"), LangQuery,
-        ("If-Match" = Option<String>, Header, description = "The `ETag` of the version being changed; refused (412) when the lesson changed since"),
+        AnswerLanguage,
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of the version being changed (in any language); refused (412) when the lesson changed since"),
     ),
     request_body = UpdateLessonRequest,
     responses(
-        (status = 200, description = "The lesson as changed", body = LessonResponse),
+        (status = 200, description = "The lesson as changed", body = LessonResponse,
+            headers(
+                ("ETag" = String, description = "Entity tag of the new version"),
+                ("Content-Language" = String, description = "The language of the title and content"),
+            )),
         (status = 400, description = "Unreadable body, unknown field, or `null` for a required field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an owner of the course, a coordinator or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such lesson", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`precondition_failed`", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotCourseEditor,
+        NoSuchLesson,
+        PreconditionFailed,
         (status = 422, description = "Invalid fields, or fields that do not fit the kind", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -838,27 +942,22 @@ pub async fn update_lesson(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<LessonId>,
     query: web::Query<LangQuery>,
-    body: web::Json<UpdateLessonRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let prefs = prefs(&req, query.lang.as_deref())?;
-    let patch = LessonPatch {
-        req: body.into_inner(),
-    };
-    let lesson = service::update_lesson(
-        &db,
-        &user,
-        id.into_inner(),
-        IfMatch::from_request(&req),
-        patch,
-        prefs,
-    )
-    .await?;
-    tagged(None, StatusCode::OK, &lesson, &lesson.language, None)
+    body: Json<UpdateLessonRequest>,
+) -> Result<Reply<LessonResponse>, ApiError> {
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
+    let patch = LessonPatch::try_from(body.into_inner())?;
+    let if_match = IfMatch::from_request(&req);
+    let id = id.into_inner();
+    let lesson = db
+        .write(move |conn| service::update_lesson(conn, &user, id, patch, if_match.as_ref(), prefs))
+        .await?;
+    Ok(lesson_reply(StatusCode::OK, lesson))
 }
 
-/// Sets a lesson's title and content in one language.
+/// Sets a lesson's title and content in one language. The texts it has already change
+/// nothing.
 #[utoipa::path(
     put,
     path = "/api/v1/lessons/{id}/translations/{language}",
@@ -868,25 +967,43 @@ pub async fn update_lesson(
     params(("id" = i64, Path, description = "Lesson id"), ("language" = String, Path, description = "BCP 47 tag", pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)),
     request_body = LessonTranslationRequest,
     responses(
-        (status = 200, description = "The lesson in that language", body = LessonResponse),
+        (status = 200, description = "Replaced (or unchanged); the lesson in that language", body = LessonResponse,
+            headers(
+                ("ETag" = String, description = "Entity tag of the lesson's version"),
+                ("Content-Language" = String, description = "The language written"),
+            )),
+        (status = 201, description = "Created; the lesson in that language", body = LessonResponse,
+            headers(
+                ("Location" = String, description = "The lesson in that language"),
+                ("ETag" = String, description = "Entity tag of the lesson's new version"),
+                ("Content-Language" = String, description = "The language written"),
+            )),
         (status = 400, description = "Unreadable body, unknown field or bad language tag", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an owner of the course, a coordinator or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such lesson", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotCourseEditor,
+        NoSuchLesson,
+        InvalidFields,
     )
 )]
 pub async fn put_lesson_translation(
     db: web::Data<Db>,
     user: AuthUser,
-    path: web::Path<(i64, String)>,
-    body: web::Json<LessonTranslationRequest>,
-) -> Result<HttpResponse, ApiError> {
+    path: web::Path<(LessonId, String)>,
+    body: Json<LessonTranslationRequest>,
+) -> Result<Reply<LessonResponse>, ApiError> {
     let (id, language) = path.into_inner();
     let language = path_language(&language)?;
     let (title, content) = lesson_texts(body.into_inner())?;
-    let lesson = service::put_lesson_translation(&db, &user, id, language, title, content).await?;
-    tagged(None, StatusCode::OK, &lesson, &lesson.language, None)
+    let (lesson, written) = db
+        .write(move |conn| {
+            service::put_lesson_translation(conn, &user, id, language, title, content)
+        })
+        .await?;
+    Ok(translation_reply(
+        lesson.map(LessonResponse::from),
+        written,
+        format!("/api/v1/lessons/{id}"),
+    ))
 }
 
 /// Deletes a lesson (a tombstone for sync); later lessons move up.
@@ -898,33 +1015,25 @@ pub async fn put_lesson_translation(
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "Lesson id"),
-        ("If-Match" = Option<String>, Header, description = "The `ETag` of the version being deleted; refused (412) when the lesson changed since"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of the version being deleted (in any language); refused (412) when the lesson changed since"),
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an owner of the course, a coordinator or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such lesson", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`precondition_failed`", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotCourseEditor,
+        NoSuchLesson,
+        PreconditionFailed,
     )
 )]
 pub async fn delete_lesson(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<LessonId>,
 ) -> Result<HttpResponse, ApiError> {
-    service::delete_lesson(&db, &user, id.into_inner(), IfMatch::from_request(&req)).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tags_are_those_of_the_body() {
-        let tag = service::tag_of(&serde_json::json!({"a": 1})).unwrap();
-        assert_eq!(tag, crate::http::etag::of(br#"{"a":1}"#));
-    }
+    let if_match = IfMatch::from_request(&req);
+    let id = id.into_inner();
+    db.write(move |conn| service::delete_lesson(conn, &user, id, if_match.as_ref()))
+        .await?;
+    Ok(no_content())
 }

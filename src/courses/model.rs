@@ -1,105 +1,79 @@
 //! Courses, modules and lessons as stored, and their closed vocabularies.
+//!
+//! Courses, modules and lessons carry a `version` that every change bumps, together with
+//! `updated_at` (a write that changes nothing touches neither); their `ETag`s derive from
+//! it. A translation has no version of its own: writing one bumps the version of what it
+//! translates, and of the course around it, whose answers list every language. The
+//! enrolment count, written by enrolment, bumps the course's version through a trigger
+//! (migration `course_versions`), since it is part of the course's answer.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::db::schema::{
     course_modules, course_owners, course_topics, course_translations, courses,
     lesson_translations, lessons, module_translations,
 };
+use crate::http::etag;
+use crate::types::ids::{CourseId, LessonId, ModuleId, UserId};
 
-/// Identifier of a course.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(transparent)]
-pub struct CourseId(pub i64);
-
-macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vmeta])* $variant),+
-        }
-
-        impl $name {
-            /// Every value.
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            /// The stored spelling.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $text),+
-                }
-            }
-
-            /// Parses the stored spelling.
-            pub fn parse(raw: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == raw)
-            }
-        }
-    };
-}
-
-vocabulary! {
+crate::vocabulary! {
     /// How much a course expects the learner to know already.
-    Level {
+    pub enum Level {
         /// No prior knowledge.
-        Introductory = "introductory",
+        Introductory => "introductory",
         /// Some experience.
-        Intermediate = "intermediate",
+        Intermediate => "intermediate",
         /// For experienced organisers and educators.
-        Advanced = "advanced",
+        Advanced => "advanced",
     }
 }
 
-vocabulary! {
+crate::vocabulary! {
     /// How a course is delivered.
-    Format {
+    pub enum Format {
         /// Alone, at one's own pace.
-        SelfPaced = "self_paced",
+        SelfPaced => "self_paced",
         /// With a cohort and facilitators.
-        Cohort = "cohort",
+        Cohort => "cohort",
         /// Self-paced lessons and live sessions.
-        Blended = "blended",
+        Blended => "blended",
     }
 }
 
-vocabulary! {
+crate::vocabulary! {
     /// Where a course is in its life: `draft` → `published` → `archived`.
-    CourseStatus {
+    pub enum CourseStatus {
         /// Being written; seen only by its owners, coordinators and admins.
-        Draft = "draft",
+        Draft => "draft",
         /// In the catalogue.
-        Published = "published",
+        Published => "published",
         /// Out of the catalogue; still readable by link.
-        Archived = "archived",
+        Archived => "archived",
     }
 }
 
-vocabulary! {
+crate::vocabulary! {
     /// Who may read a course's lesson content (the outline is public once published).
-    Visibility {
+    pub enum Visibility {
         /// Anyone, without logging in.
-        Public = "public",
+        Public => "public",
         /// The enrolled, the course's owners, coordinators and admins.
-        Members = "members",
+        Members => "members",
     }
 }
 
-vocabulary! {
+crate::vocabulary! {
     /// What a lesson is.
-    LessonKind {
+    pub enum LessonKind {
         /// Markdown text.
-        Text = "text",
+        Text => "text",
         /// A video at a URL, with a duration and caption languages.
-        Video = "video",
+        Video => "video",
         /// A link to a page elsewhere.
-        Link = "link",
+        Link => "link",
         /// A downloadable file, with a size and media type.
-        File = "file",
+        File => "file",
     }
 }
 
@@ -107,40 +81,44 @@ vocabulary! {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = courses)]
 pub struct Course {
-    pub id: i64,
+    pub id: CourseId,
     pub slug: String,
     pub default_language: String,
-    pub level: String,
-    pub format: String,
+    pub level: Level,
+    pub format: Format,
     pub estimated_hours: Option<f64>,
     pub licence: Option<String>,
-    pub status: String,
-    pub visibility: String,
+    pub status: CourseStatus,
+    pub visibility: Visibility,
     pub capacity: Option<i32>,
     pub enrolment_count: i32,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
     pub deleted_at: Option<NaiveDateTime>,
+    pub version: i64,
 }
 
 impl Course {
     /// Whether the course is (still) in the published state.
     pub fn is_published(&self) -> bool {
-        self.status == CourseStatus::Published.as_str()
+        self.status == CourseStatus::Published
     }
 
     /// Whether the course is a draft.
     pub fn is_draft(&self) -> bool {
-        self.status == CourseStatus::Draft.as_str()
+        self.status == CourseStatus::Draft
     }
 
     /// Whether anyone may read the lesson content.
     pub fn is_public(&self) -> bool {
-        self.visibility == Visibility::Public.as_str()
+        self.visibility == Visibility::Public
     }
 }
+
+// A course's answers are localised: their tags are [`Versioned::etag_in`] their language.
+etag::versioned_row!(Course, "course");
 
 /// A new course row.
 #[derive(Debug, Clone, Insertable)]
@@ -148,31 +126,32 @@ impl Course {
 pub struct NewCourse {
     pub slug: String,
     pub default_language: String,
-    pub level: String,
-    pub format: String,
+    pub level: Level,
+    pub format: Format,
     pub estimated_hours: Option<f64>,
     pub licence: Option<String>,
-    pub status: String,
-    pub visibility: String,
+    pub status: CourseStatus,
+    pub visibility: Visibility,
     pub capacity: Option<i32>,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
 }
 
-/// Changes to a course; `None` leaves a column alone, `Some(None)` clears it.
+/// Changes to a course; `None` leaves a column alone, `Some(None)` clears it. Writing
+/// changes bumps the version.
 #[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = courses)]
 pub struct CourseChanges {
     pub slug: Option<String>,
     pub default_language: Option<String>,
-    pub level: Option<String>,
-    pub format: Option<String>,
+    pub level: Option<Level>,
+    pub format: Option<Format>,
     pub estimated_hours: Option<Option<f64>>,
     pub licence: Option<Option<String>>,
-    pub status: Option<String>,
-    pub visibility: Option<String>,
+    pub status: Option<CourseStatus>,
+    pub visibility: Option<Visibility>,
     pub capacity: Option<Option<i32>>,
     pub updated_at: Option<NaiveDateTime>,
     pub published_at: Option<Option<NaiveDateTime>>,
@@ -184,7 +163,7 @@ pub struct CourseChanges {
 #[diesel(table_name = course_translations)]
 pub struct CourseTranslation {
     pub id: i64,
-    pub course_id: i64,
+    pub course_id: CourseId,
     pub language: String,
     pub title: String,
     pub summary: String,
@@ -197,7 +176,7 @@ pub struct CourseTranslation {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = course_translations)]
 pub struct NewCourseTranslation {
-    pub course_id: i64,
+    pub course_id: CourseId,
     pub language: String,
     pub title: String,
     pub summary: String,
@@ -210,7 +189,7 @@ pub struct NewCourseTranslation {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = course_topics)]
 pub struct NewCourseTopic {
-    pub course_id: i64,
+    pub course_id: CourseId,
     pub topic: String,
 }
 
@@ -218,27 +197,30 @@ pub struct NewCourseTopic {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = course_owners)]
 pub struct NewCourseOwner {
-    pub course_id: i64,
-    pub user_id: i64,
+    pub course_id: CourseId,
+    pub user_id: UserId,
 }
 
 /// A module row.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = course_modules)]
 pub struct Module {
-    pub id: i64,
-    pub course_id: i64,
+    pub id: ModuleId,
+    pub course_id: CourseId,
     pub position: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
+    pub version: i64,
 }
+
+etag::versioned_row!(Module, "module");
 
 /// A new module row.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = course_modules)]
 pub struct NewModule {
-    pub course_id: i64,
+    pub course_id: CourseId,
     pub position: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -249,7 +231,7 @@ pub struct NewModule {
 #[diesel(table_name = module_translations)]
 pub struct ModuleTranslation {
     pub id: i64,
-    pub module_id: i64,
+    pub module_id: ModuleId,
     pub language: String,
     pub title: String,
 }
@@ -258,7 +240,7 @@ pub struct ModuleTranslation {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = module_translations)]
 pub struct NewModuleTranslation {
-    pub module_id: i64,
+    pub module_id: ModuleId,
     pub language: String,
     pub title: String,
 }
@@ -267,11 +249,11 @@ pub struct NewModuleTranslation {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = lessons)]
 pub struct Lesson {
-    pub id: i64,
-    pub module_id: i64,
-    pub course_id: i64,
+    pub id: LessonId,
+    pub module_id: ModuleId,
+    pub course_id: CourseId,
     pub position: i32,
-    pub kind: String,
+    pub kind: LessonKind,
     pub required: bool,
     pub duration_minutes: Option<i32>,
     pub url: Option<String>,
@@ -281,16 +263,19 @@ pub struct Lesson {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
+    pub version: i64,
 }
+
+etag::versioned_row!(Lesson, "lesson");
 
 /// A new lesson row.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = lessons)]
 pub struct NewLesson {
-    pub module_id: i64,
-    pub course_id: i64,
+    pub module_id: ModuleId,
+    pub course_id: CourseId,
     pub position: i32,
-    pub kind: String,
+    pub kind: LessonKind,
     pub required: bool,
     pub duration_minutes: Option<i32>,
     pub url: Option<String>,
@@ -301,11 +286,12 @@ pub struct NewLesson {
     pub updated_at: NaiveDateTime,
 }
 
-/// Changes to a lesson's own columns (the whole lesson is validated before).
+/// Changes to a lesson's own columns (the whole lesson is validated before). Writing
+/// changes bumps the version.
 #[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = lessons)]
 pub struct LessonChanges {
-    pub kind: String,
+    pub kind: LessonKind,
     pub required: bool,
     pub duration_minutes: Option<Option<i32>>,
     pub url: Option<Option<String>>,
@@ -320,7 +306,7 @@ pub struct LessonChanges {
 #[diesel(table_name = lesson_translations)]
 pub struct LessonTranslation {
     pub id: i64,
-    pub lesson_id: i64,
+    pub lesson_id: LessonId,
     pub language: String,
     pub title: String,
     pub content: String,
@@ -330,7 +316,7 @@ pub struct LessonTranslation {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = lesson_translations)]
 pub struct NewLessonTranslation {
-    pub lesson_id: i64,
+    pub lesson_id: LessonId,
     pub language: String,
     pub title: String,
     pub content: String,
@@ -364,4 +350,7 @@ mod tests {
             "platform workers\nrights and power"
         );
     }
+
+    #[test]
+    fn caption_languages_split_on_commas() {}
 }

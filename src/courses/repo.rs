@@ -1,4 +1,7 @@
 //! Queries on courses, modules and lessons.
+//!
+//! Every write of a course, module or lesson row bumps its `version` with its
+//! `updated_at`; callers write only what changed.
 
 use chrono::NaiveDateTime;
 use diesel::dsl::sql;
@@ -14,13 +17,13 @@ use crate::db::schema::{
     course_modules, course_owners, course_topics, course_translations, courses, enrolments,
     lesson_translations, lessons, module_translations, users,
 };
-use crate::db::{DbConn, like_contains};
-use crate::error::ApiError;
+use crate::db::{self, DbConn, like_contains};
+use crate::types::ids::{CourseId, LessonId, ModuleId, UserId};
 
 // ---------------------------------------------------------------- courses
 
 /// One course that is not deleted.
-pub fn find_course(conn: &mut DbConn, id: i64) -> QueryResult<Option<Course>> {
+pub fn find_course(conn: &mut DbConn, id: CourseId) -> QueryResult<Option<Course>> {
     courses::table
         .find(id)
         .filter(courses::deleted_at.is_null())
@@ -29,31 +32,9 @@ pub fn find_course(conn: &mut DbConn, id: i64) -> QueryResult<Option<Course>> {
         .optional()
 }
 
-/// Holds the course's row until the transaction ends (PostgreSQL; SQLite write
-/// transactions hold the whole database already).
-#[cfg_attr(
-    not(feature = "postgres"),
-    expect(unused_variables, reason = "only PostgreSQL locks single rows")
-)]
-pub fn lock_course(conn: &mut DbConn, id: i64) -> QueryResult<()> {
-    match conn {
-        DbConn::Sqlite(_) => Ok(()),
-        #[cfg(feature = "postgres")]
-        DbConn::Pg(pg) => {
-            courses::table
-                .find(id)
-                .select(courses::id)
-                .for_update()
-                .first::<i64>(pg)
-                .optional()?;
-            Ok(())
-        }
-    }
-}
-
 /// Whether another course has this slug.
-pub fn slug_taken(conn: &mut DbConn, slug: &str, except: Option<i64>) -> QueryResult<bool> {
-    let found: Option<i64> = courses::table
+pub fn slug_taken(conn: &mut DbConn, slug: &str, except: Option<CourseId>) -> QueryResult<bool> {
+    let found: Option<CourseId> = courses::table
         .filter(courses::slug.eq(slug.to_owned()))
         .select(courses::id)
         .first(conn)
@@ -61,7 +42,7 @@ pub fn slug_taken(conn: &mut DbConn, slug: &str, except: Option<i64>) -> QueryRe
     Ok(found.is_some_and(|id| Some(id) != except))
 }
 
-/// Inserts a course.
+/// Inserts a course (version 1).
 pub fn insert_course(conn: &mut DbConn, new: &NewCourse) -> QueryResult<Course> {
     diesel::insert_into(courses::table)
         .values(new)
@@ -69,24 +50,28 @@ pub fn insert_course(conn: &mut DbConn, new: &NewCourse) -> QueryResult<Course> 
         .get_result(conn)
 }
 
-/// Changes a course.
-pub fn update_course(conn: &mut DbConn, id: i64, changes: &CourseChanges) -> QueryResult<Course> {
+/// Changes a course and bumps its version.
+pub fn update_course(
+    conn: &mut DbConn,
+    id: CourseId,
+    changes: &CourseChanges,
+) -> QueryResult<Course> {
     diesel::update(courses::table.find(id))
-        .set(changes)
+        .set((changes, courses::version.eq(courses::version + 1)))
         .returning(courses::all_columns)
         .get_result(conn)
 }
 
-/// Marks a course changed (its texts or structure changed), for ETags and sync.
-pub fn touch_course(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<()> {
+/// Marks a course changed (its texts, structure or owners changed): a new version.
+pub fn touch_course(conn: &mut DbConn, id: CourseId, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(courses::table.find(id))
-        .set(courses::updated_at.eq(at))
+        .set(db::new_version!(courses, at))
         .execute(conn)
         .map(drop)
 }
 
 /// Frees the slug of a deleted course, so that it can be used again.
-pub fn retire_slug(conn: &mut DbConn, id: i64, slug: &str) -> QueryResult<()> {
+pub fn retire_slug(conn: &mut DbConn, id: CourseId, slug: &str) -> QueryResult<()> {
     diesel::update(courses::table.find(id))
         .set(courses::slug.eq(format!("{slug}~deleted-{id}")))
         .execute(conn)
@@ -94,7 +79,10 @@ pub fn retire_slug(conn: &mut DbConn, id: i64, slug: &str) -> QueryResult<()> {
 }
 
 /// The translations of some courses, by course and language.
-pub fn translations(conn: &mut DbConn, course_ids: &[i64]) -> QueryResult<Vec<CourseTranslation>> {
+pub fn translations(
+    conn: &mut DbConn,
+    course_ids: &[CourseId],
+) -> QueryResult<Vec<CourseTranslation>> {
     course_translations::table
         .filter(course_translations::course_id.eq_any(course_ids.to_vec()))
         .order((
@@ -105,41 +93,49 @@ pub fn translations(conn: &mut DbConn, course_ids: &[i64]) -> QueryResult<Vec<Co
         .load(conn)
 }
 
-/// Creates or replaces a course's texts in one language; `true` when created.
-pub fn upsert_course_translation(
+/// A course's title, summary and description in one language, if it has them.
+pub fn course_texts(
     conn: &mut DbConn,
-    new: &NewCourseTranslation,
-) -> QueryResult<bool> {
-    let existing: Option<i64> = course_translations::table
-        .filter(course_translations::course_id.eq(new.course_id))
-        .filter(course_translations::language.eq(&new.language))
-        .select(course_translations::id)
+    course_id: CourseId,
+    language: &str,
+) -> QueryResult<Option<(String, String, String)>> {
+    course_translations::table
+        .filter(course_translations::course_id.eq(course_id))
+        .filter(course_translations::language.eq(language))
+        .select((
+            course_translations::title,
+            course_translations::summary,
+            course_translations::description,
+        ))
         .first(conn)
-        .optional()?;
-    match existing {
-        Some(id) => {
-            diesel::update(course_translations::table.find(id))
-                .set((
-                    course_translations::title.eq(&new.title),
-                    course_translations::summary.eq(&new.summary),
-                    course_translations::description.eq(&new.description),
-                    course_translations::search_text.eq(&new.search_text),
-                    course_translations::updated_at.eq(new.updated_at),
-                ))
-                .execute(conn)?;
-            Ok(false)
-        }
-        None => {
-            diesel::insert_into(course_translations::table)
-                .values(new)
-                .execute(conn)?;
-            Ok(true)
-        }
+        .optional()
+}
+
+/// Creates or replaces a course's texts in one language.
+pub fn upsert_course_translation(conn: &mut DbConn, new: &NewCourseTranslation) -> QueryResult<()> {
+    let updated = diesel::update(
+        course_translations::table
+            .filter(course_translations::course_id.eq(new.course_id))
+            .filter(course_translations::language.eq(&new.language)),
+    )
+    .set((
+        course_translations::title.eq(&new.title),
+        course_translations::summary.eq(&new.summary),
+        course_translations::description.eq(&new.description),
+        course_translations::search_text.eq(&new.search_text),
+        course_translations::updated_at.eq(new.updated_at),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(course_translations::table)
+            .values(new)
+            .execute(conn)?;
     }
+    Ok(())
 }
 
 /// The topics of some courses: (course id, topic), sorted.
-pub fn topics(conn: &mut DbConn, course_ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+pub fn topics(conn: &mut DbConn, course_ids: &[CourseId]) -> QueryResult<Vec<(CourseId, String)>> {
     course_topics::table
         .filter(course_topics::course_id.eq_any(course_ids.to_vec()))
         .order((course_topics::course_id.asc(), course_topics::topic.asc()))
@@ -148,7 +144,7 @@ pub fn topics(conn: &mut DbConn, course_ids: &[i64]) -> QueryResult<Vec<(i64, St
 }
 
 /// Replaces a course's topics.
-pub fn set_topics(conn: &mut DbConn, course_id: i64, topics: &[String]) -> QueryResult<()> {
+pub fn set_topics(conn: &mut DbConn, course_id: CourseId, topics: &[String]) -> QueryResult<()> {
     diesel::delete(course_topics::table.filter(course_topics::course_id.eq(course_id)))
         .execute(conn)?;
     for topic in topics {
@@ -163,7 +159,7 @@ pub fn set_topics(conn: &mut DbConn, course_id: i64, topics: &[String]) -> Query
 }
 
 /// A course's owners, by user id.
-pub fn owners(conn: &mut DbConn, course_id: i64) -> QueryResult<Vec<i64>> {
+pub fn owners(conn: &mut DbConn, course_id: CourseId) -> QueryResult<Vec<UserId>> {
     course_owners::table
         .filter(course_owners::course_id.eq(course_id))
         .order(course_owners::user_id.asc())
@@ -172,7 +168,7 @@ pub fn owners(conn: &mut DbConn, course_id: i64) -> QueryResult<Vec<i64>> {
 }
 
 /// Whether a user owns a course.
-pub fn is_owner(conn: &mut DbConn, course_id: i64, user_id: i64) -> QueryResult<bool> {
+pub fn is_owner(conn: &mut DbConn, course_id: CourseId, user_id: UserId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         course_owners::table
             .filter(course_owners::course_id.eq(course_id))
@@ -182,7 +178,7 @@ pub fn is_owner(conn: &mut DbConn, course_id: i64, user_id: i64) -> QueryResult<
 }
 
 /// Makes a user an owner (nothing when they are one already).
-pub fn add_owner(conn: &mut DbConn, course_id: i64, user_id: i64) -> QueryResult<()> {
+pub fn add_owner(conn: &mut DbConn, course_id: CourseId, user_id: UserId) -> QueryResult<()> {
     if !is_owner(conn, course_id, user_id)? {
         diesel::insert_into(course_owners::table)
             .values(&NewCourseOwner { course_id, user_id })
@@ -192,7 +188,7 @@ pub fn add_owner(conn: &mut DbConn, course_id: i64, user_id: i64) -> QueryResult
 }
 
 /// Removes an owner; how many rows went.
-pub fn remove_owner(conn: &mut DbConn, course_id: i64, user_id: i64) -> QueryResult<usize> {
+pub fn remove_owner(conn: &mut DbConn, course_id: CourseId, user_id: UserId) -> QueryResult<usize> {
     diesel::delete(
         course_owners::table
             .filter(course_owners::course_id.eq(course_id))
@@ -202,7 +198,7 @@ pub fn remove_owner(conn: &mut DbConn, course_id: i64, user_id: i64) -> QueryRes
 }
 
 /// A user's role and status, if the account exists and is not deleted.
-pub fn user_role(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<(String, String)>> {
+pub fn user_role(conn: &mut DbConn, user_id: UserId) -> QueryResult<Option<(String, String)>> {
     users::table
         .find(user_id)
         .filter(users::deleted_at.is_null())
@@ -212,7 +208,7 @@ pub fn user_role(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<(String,
 }
 
 /// Whether a user has an active enrolment in a course.
-pub fn is_enrolled(conn: &mut DbConn, course_id: i64, user_id: i64) -> QueryResult<bool> {
+pub fn is_enrolled(conn: &mut DbConn, course_id: CourseId, user_id: UserId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         enrolments::table
             .filter(enrolments::course_id.eq(course_id))
@@ -225,7 +221,7 @@ pub fn is_enrolled(conn: &mut DbConn, course_id: i64, user_id: i64) -> QueryResu
 // ---------------------------------------------------------------- modules
 
 /// A course's modules in order (not deleted).
-pub fn modules(conn: &mut DbConn, course_id: i64) -> QueryResult<Vec<Module>> {
+pub fn modules(conn: &mut DbConn, course_id: CourseId) -> QueryResult<Vec<Module>> {
     course_modules::table
         .filter(course_modules::course_id.eq(course_id))
         .filter(course_modules::deleted_at.is_null())
@@ -235,7 +231,7 @@ pub fn modules(conn: &mut DbConn, course_id: i64) -> QueryResult<Vec<Module>> {
 }
 
 /// One module that is not deleted.
-pub fn find_module(conn: &mut DbConn, id: i64) -> QueryResult<Option<Module>> {
+pub fn find_module(conn: &mut DbConn, id: ModuleId) -> QueryResult<Option<Module>> {
     course_modules::table
         .find(id)
         .filter(course_modules::deleted_at.is_null())
@@ -247,7 +243,7 @@ pub fn find_module(conn: &mut DbConn, id: i64) -> QueryResult<Option<Module>> {
 /// Titles of some modules.
 pub fn module_translations(
     conn: &mut DbConn,
-    module_ids: &[i64],
+    module_ids: &[ModuleId],
 ) -> QueryResult<Vec<ModuleTranslation>> {
     module_translations::table
         .filter(module_translations::module_id.eq_any(module_ids.to_vec()))
@@ -259,7 +255,21 @@ pub fn module_translations(
         .load(conn)
 }
 
-/// Inserts a module.
+/// A module's title in one language, if it has one.
+pub fn module_title(
+    conn: &mut DbConn,
+    module_id: ModuleId,
+    language: &str,
+) -> QueryResult<Option<String>> {
+    module_translations::table
+        .filter(module_translations::module_id.eq(module_id))
+        .filter(module_translations::language.eq(language))
+        .select(module_translations::title)
+        .first(conn)
+        .optional()
+}
+
+/// Inserts a module (version 1).
 pub fn insert_module(conn: &mut DbConn, new: &NewModule) -> QueryResult<Module> {
     diesel::insert_into(course_modules::table)
         .values(new)
@@ -284,36 +294,36 @@ pub fn upsert_module_translation(conn: &mut DbConn, new: &NewModuleTranslation) 
     Ok(())
 }
 
-/// Sets a module's position and change time.
+/// Sets a module's position: a new version.
 pub fn set_module_position(
     conn: &mut DbConn,
-    id: i64,
+    id: ModuleId,
     position: i32,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(course_modules::table.find(id))
         .set((
             course_modules::position.eq(position),
-            course_modules::updated_at.eq(at),
+            db::new_version!(course_modules, at),
         ))
         .execute(conn)
         .map(drop)
 }
 
-/// Marks a module changed.
-pub fn touch_module(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<()> {
+/// Marks a module changed: a new version.
+pub fn touch_module(conn: &mut DbConn, id: ModuleId, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(course_modules::table.find(id))
-        .set(course_modules::updated_at.eq(at))
+        .set(db::new_version!(course_modules, at))
         .execute(conn)
         .map(drop)
 }
 
 /// Soft-deletes a module and its lessons.
-pub fn delete_module(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<()> {
+pub fn delete_module(conn: &mut DbConn, id: ModuleId, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(course_modules::table.find(id))
         .set((
             course_modules::deleted_at.eq(Some(at)),
-            course_modules::updated_at.eq(at),
+            db::new_version!(course_modules, at),
         ))
         .execute(conn)?;
     diesel::update(
@@ -321,7 +331,10 @@ pub fn delete_module(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResu
             .filter(lessons::module_id.eq(id))
             .filter(lessons::deleted_at.is_null()),
     )
-    .set((lessons::deleted_at.eq(Some(at)), lessons::updated_at.eq(at)))
+    .set((
+        lessons::deleted_at.eq(Some(at)),
+        db::new_version!(lessons, at),
+    ))
     .execute(conn)?;
     Ok(())
 }
@@ -329,7 +342,7 @@ pub fn delete_module(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResu
 // ---------------------------------------------------------------- lessons
 
 /// A course's lessons (not deleted), by module then position.
-pub fn course_lessons(conn: &mut DbConn, course_id: i64) -> QueryResult<Vec<Lesson>> {
+pub fn course_lessons(conn: &mut DbConn, course_id: CourseId) -> QueryResult<Vec<Lesson>> {
     lessons::table
         .filter(lessons::course_id.eq(course_id))
         .filter(lessons::deleted_at.is_null())
@@ -343,7 +356,7 @@ pub fn course_lessons(conn: &mut DbConn, course_id: i64) -> QueryResult<Vec<Less
 }
 
 /// A module's lessons in order (not deleted).
-pub fn module_lessons(conn: &mut DbConn, module_id: i64) -> QueryResult<Vec<Lesson>> {
+pub fn module_lessons(conn: &mut DbConn, module_id: ModuleId) -> QueryResult<Vec<Lesson>> {
     lessons::table
         .filter(lessons::module_id.eq(module_id))
         .filter(lessons::deleted_at.is_null())
@@ -353,7 +366,7 @@ pub fn module_lessons(conn: &mut DbConn, module_id: i64) -> QueryResult<Vec<Less
 }
 
 /// One lesson that is not deleted.
-pub fn find_lesson(conn: &mut DbConn, id: i64) -> QueryResult<Option<Lesson>> {
+pub fn find_lesson(conn: &mut DbConn, id: LessonId) -> QueryResult<Option<Lesson>> {
     lessons::table
         .find(id)
         .filter(lessons::deleted_at.is_null())
@@ -365,8 +378,8 @@ pub fn find_lesson(conn: &mut DbConn, id: i64) -> QueryResult<Option<Lesson>> {
 /// Titles of some lessons: (lesson id, language, title), without the content.
 pub fn lesson_titles(
     conn: &mut DbConn,
-    lesson_ids: &[i64],
-) -> QueryResult<Vec<(i64, String, String)>> {
+    lesson_ids: &[LessonId],
+) -> QueryResult<Vec<(LessonId, String, String)>> {
     lesson_translations::table
         .filter(lesson_translations::lesson_id.eq_any(lesson_ids.to_vec()))
         .order((
@@ -384,7 +397,7 @@ pub fn lesson_titles(
 /// Titles and content of some lessons.
 pub fn lesson_translations(
     conn: &mut DbConn,
-    lesson_ids: &[i64],
+    lesson_ids: &[LessonId],
 ) -> QueryResult<Vec<LessonTranslation>> {
     lesson_translations::table
         .filter(lesson_translations::lesson_id.eq_any(lesson_ids.to_vec()))
@@ -396,7 +409,21 @@ pub fn lesson_translations(
         .load(conn)
 }
 
-/// Inserts a lesson.
+/// A lesson's title and content in one language, if it has them.
+pub fn lesson_texts(
+    conn: &mut DbConn,
+    lesson_id: LessonId,
+    language: &str,
+) -> QueryResult<Option<(String, String)>> {
+    lesson_translations::table
+        .filter(lesson_translations::lesson_id.eq(lesson_id))
+        .filter(lesson_translations::language.eq(language))
+        .select((lesson_translations::title, lesson_translations::content))
+        .first(conn)
+        .optional()
+}
+
+/// Inserts a lesson (version 1).
 pub fn insert_lesson(conn: &mut DbConn, new: &NewLesson) -> QueryResult<Lesson> {
     diesel::insert_into(lessons::table)
         .values(new)
@@ -404,39 +431,49 @@ pub fn insert_lesson(conn: &mut DbConn, new: &NewLesson) -> QueryResult<Lesson> 
         .get_result(conn)
 }
 
-/// Changes a lesson.
-pub fn update_lesson(conn: &mut DbConn, id: i64, changes: &LessonChanges) -> QueryResult<Lesson> {
+/// Changes a lesson and bumps its version.
+pub fn update_lesson(
+    conn: &mut DbConn,
+    id: LessonId,
+    changes: &LessonChanges,
+) -> QueryResult<Lesson> {
     diesel::update(lessons::table.find(id))
-        .set(changes)
+        .set((changes, lessons::version.eq(lessons::version + 1)))
         .returning(lessons::all_columns)
         .get_result(conn)
 }
 
-/// Marks a lesson changed.
-pub fn touch_lesson(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<()> {
+/// Marks a lesson changed (its texts changed): a new version.
+pub fn touch_lesson(conn: &mut DbConn, id: LessonId, at: NaiveDateTime) -> QueryResult<Lesson> {
     diesel::update(lessons::table.find(id))
-        .set(lessons::updated_at.eq(at))
-        .execute(conn)
-        .map(drop)
+        .set(db::new_version!(lessons, at))
+        .returning(lessons::all_columns)
+        .get_result(conn)
 }
 
-/// Sets a lesson's position and change time.
+/// Sets a lesson's position: a new version.
 pub fn set_lesson_position(
     conn: &mut DbConn,
-    id: i64,
+    id: LessonId,
     position: i32,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(lessons::table.find(id))
-        .set((lessons::position.eq(position), lessons::updated_at.eq(at)))
+        .set((
+            lessons::position.eq(position),
+            db::new_version!(lessons, at),
+        ))
         .execute(conn)
         .map(drop)
 }
 
 /// Soft-deletes a lesson.
-pub fn delete_lesson(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<()> {
+pub fn delete_lesson(conn: &mut DbConn, id: LessonId, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(lessons::table.find(id))
-        .set((lessons::deleted_at.eq(Some(at)), lessons::updated_at.eq(at)))
+        .set((
+            lessons::deleted_at.eq(Some(at)),
+            db::new_version!(lessons, at),
+        ))
         .execute(conn)
         .map(drop)
 }
@@ -461,16 +498,25 @@ pub fn upsert_lesson_translation(conn: &mut DbConn, new: &NewLessonTranslation) 
     Ok(())
 }
 
+/// Where a page of a course's lessons starts: after this lesson, in the list's order.
+#[derive(Debug, Clone, Copy)]
+pub enum LessonsAfter {
+    /// In id order.
+    Id(LessonId),
+    /// In change order (with `since`).
+    Changed(NaiveDateTime, LessonId),
+}
+
 /// One page of a course's lessons for sync: by change time when `since` is given (with
 /// the deleted ones when `with_deleted`), else by id.
 pub fn sync_lessons(
     conn: &mut DbConn,
-    course_id: i64,
+    course_id: CourseId,
     since: Option<NaiveDateTime>,
     with_deleted: bool,
-    after: Option<&(String, i64)>,
+    after: Option<LessonsAfter>,
     limit: i64,
-) -> Result<Vec<Lesson>, ApiError> {
+) -> QueryResult<Vec<Lesson>> {
     let mut q = lessons::table
         .filter(lessons::course_id.eq(course_id))
         .select(Lesson::as_select())
@@ -478,27 +524,26 @@ pub fn sync_lessons(
     if !(with_deleted && since.is_some()) {
         q = q.filter(lessons::deleted_at.is_null());
     }
-    match since {
-        Some(since) => {
-            q = q.filter(lessons::updated_at.ge(since));
-            if let Some((key, id)) = after {
-                let at = parse_time_key(key)?;
-                q = q.filter(
-                    lessons::updated_at
-                        .gt(at)
-                        .or(lessons::updated_at.eq(at).and(lessons::id.gt(*id))),
-                );
-            }
-            q = q.order((lessons::updated_at.asc(), lessons::id.asc()));
-        }
-        None => {
-            if let Some((_, id)) = after {
-                q = q.filter(lessons::id.gt(*id));
-            }
-            q = q.order(lessons::id.asc());
-        }
+    if let Some(since) = since {
+        q = q.filter(lessons::updated_at.ge(since));
     }
-    Ok(q.limit(limit).load(conn)?)
+    match after {
+        Some(LessonsAfter::Changed(at, id)) => {
+            q = q.filter(
+                lessons::updated_at
+                    .gt(at)
+                    .or(lessons::updated_at.eq(at).and(lessons::id.gt(id))),
+            );
+        }
+        Some(LessonsAfter::Id(id)) => q = q.filter(lessons::id.gt(id)),
+        None => {}
+    }
+    q = if since.is_some() {
+        q.order((lessons::updated_at.asc(), lessons::id.asc()))
+    } else {
+        q.order(lessons::id.asc())
+    };
+    q.limit(limit).load(conn)
 }
 
 // ---------------------------------------------------------------- catalogue
@@ -523,7 +568,7 @@ pub enum CatalogueOrder {
 pub struct CatalogueFilter {
     pub status: CourseStatus,
     /// Only courses this user owns (drafts and archived courses of a trainer).
-    pub owner: Option<i64>,
+    pub owner: Option<UserId>,
     pub topic: Option<String>,
     pub language: Option<String>,
     pub level: Option<Level>,
@@ -537,21 +582,39 @@ pub struct CatalogueFilter {
     pub with_removed: bool,
 }
 
-/// The page key: (rank, sort value as text) and the id.
-pub type CatalogueKey = ((i64, String), i64);
+/// The sort value of the last row of the previous page, as the order needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SortValue {
+    /// `Newest`, `NewestPublished`, `Updated`.
+    Time(NaiveDateTime),
+    /// `Title`.
+    Title(String),
+    /// `Popular`.
+    Count(i32),
+}
+
+/// Where a catalogue page starts: after the row with this rank (under `q`), sort value
+/// and id.
+#[derive(Debug, Clone)]
+pub struct CatalogueAfter {
+    pub rank: i32,
+    pub value: SortValue,
+    pub id: CourseId,
+}
 
 /// One catalogue row: the course and its default-language title.
 pub type CatalogueRow = (Course, String);
 
 /// One page of the catalogue after `after`. With `q` (and not in sync order), courses whose
-/// title matches come first (rank 1, then 0); `after` carries the rank of the last row.
+/// title matches come first (rank 1, then 0); `after` carries the rank of the last row. A
+/// sort value that does not fit the order matches nothing.
 pub fn catalogue(
     conn: &mut DbConn,
     filter: &CatalogueFilter,
     order: CatalogueOrder,
-    after: Option<&CatalogueKey>,
+    after: Option<&CatalogueAfter>,
     limit: i64,
-) -> Result<Vec<CatalogueRow>, ApiError> {
+) -> QueryResult<Vec<CatalogueRow>> {
     use CatalogueOrder::*;
     // `q` is matched against the course's texts in the reader's language, or in its default
     // language when it has none in that one. An empty language matches no translation, so
@@ -615,7 +678,7 @@ pub fn catalogue(
         .into_boxed();
     if !(filter.with_removed && filter.since.is_some()) {
         q = q
-            .filter(courses::status.eq(filter.status.as_str()))
+            .filter(courses::status.eq(filter.status))
             .filter(courses::deleted_at.is_null());
     } else if filter.status == CourseStatus::Published {
         // Tombstones only for courses that were ever in the catalogue.
@@ -650,10 +713,10 @@ pub fn catalogue(
         );
     }
     if let Some(level) = filter.level {
-        q = q.filter(courses::level.eq(level.as_str()));
+        q = q.filter(courses::level.eq(level));
     }
     if let Some(format) = filter.format {
-        q = q.filter(courses::format.eq(format.as_str()));
+        q = q.filter(courses::format.eq(format));
     }
     if let Some(pattern) = &q_pattern {
         q = q.filter(exists_match(pattern.clone()));
@@ -661,9 +724,8 @@ pub fn catalogue(
     if let Some(since) = filter.since {
         q = q.filter(courses::updated_at.ge(since));
     }
-    if let Some(((r, key), id)) = after {
-        let r = i32::try_from(*r).map_err(|_| bad_cursor())?;
-        let id = *id;
+    if let Some(CatalogueAfter { rank: r, value, id }) = after {
+        let (r, id) = (*r, *id);
         macro_rules! keyset {
             ($cond:expr) => {
                 if ranked {
@@ -673,47 +735,33 @@ pub fn catalogue(
                 }
             };
         }
-        q = match order {
-            Newest => {
-                let at = parse_time_key(key)?;
-                keyset!(
-                    courses::created_at
-                        .lt(at)
-                        .or(courses::created_at.eq(at).and(courses::id.lt(id)))
-                )
-            }
-            NewestPublished => {
-                let at = parse_time_key(key)?;
-                keyset!(
-                    courses::published_at
-                        .lt(at)
-                        .or(courses::published_at.eq(at).and(courses::id.lt(id)))
-                )
-            }
-            Title => {
-                let title = key.clone();
-                keyset!(
-                    course_translations::title
-                        .gt(title.clone())
-                        .or(course_translations::title.eq(title).and(courses::id.gt(id)))
-                )
-            }
-            Popular => {
-                let n: i32 = key.parse().map_err(|_| bad_cursor())?;
-                keyset!(
-                    courses::enrolment_count
-                        .lt(n)
-                        .or(courses::enrolment_count.eq(n).and(courses::id.lt(id)))
-                )
-            }
-            Updated => {
-                let at = parse_time_key(key)?;
-                q.filter(
-                    courses::updated_at
-                        .gt(at)
-                        .or(courses::updated_at.eq(at).and(courses::id.gt(id))),
-                )
-            }
+        q = match (order, value.clone()) {
+            (Newest, SortValue::Time(at)) => keyset!(
+                courses::created_at
+                    .lt(at)
+                    .or(courses::created_at.eq(at).and(courses::id.lt(id)))
+            ),
+            (NewestPublished, SortValue::Time(at)) => keyset!(
+                courses::published_at
+                    .lt(at)
+                    .or(courses::published_at.eq(at).and(courses::id.lt(id)))
+            ),
+            (Title, SortValue::Title(title)) => keyset!(
+                course_translations::title
+                    .gt(title.clone())
+                    .or(course_translations::title.eq(title).and(courses::id.gt(id)))
+            ),
+            (Popular, SortValue::Count(n)) => keyset!(
+                courses::enrolment_count
+                    .lt(n)
+                    .or(courses::enrolment_count.eq(n).and(courses::id.lt(id)))
+            ),
+            (Updated, SortValue::Time(at)) => q.filter(
+                courses::updated_at
+                    .gt(at)
+                    .or(courses::updated_at.eq(at).and(courses::id.gt(id))),
+            ),
+            _ => q.filter(sql::<Bool>("1 = 0")),
         };
     }
     if ranked {
@@ -726,7 +774,7 @@ pub fn catalogue(
         Popular => q.then_order_by((courses::enrolment_count.desc(), courses::id.desc())),
         Updated => q.then_order_by((courses::updated_at.asc(), courses::id.asc())),
     };
-    Ok(q.limit(limit).load(conn)?)
+    q.limit(limit).load(conn)
 }
 
 /// The languages `q` searches for a reader language: the tag itself and its primary
@@ -738,41 +786,17 @@ pub fn search_languages(tag: &str) -> (String, String) {
     )
 }
 
-/// The sort value of a row under `order`, as a page key holds it.
-pub fn sort_key(course: &Course, title: &str, order: CatalogueOrder) -> String {
+/// The sort value of a row under `order`.
+pub fn sort_value(course: &Course, title: &str, order: CatalogueOrder) -> SortValue {
     match order {
-        CatalogueOrder::Newest => course.created_at.format(TIME_KEY_FORMAT).to_string(),
-        CatalogueOrder::NewestPublished => course
-            .published_at
-            .unwrap_or(course.created_at)
-            .format(TIME_KEY_FORMAT)
-            .to_string(),
-        CatalogueOrder::Title => title.to_owned(),
-        CatalogueOrder::Popular => course.enrolment_count.to_string(),
-        CatalogueOrder::Updated => course.updated_at.format(TIME_KEY_FORMAT).to_string(),
+        CatalogueOrder::Newest => SortValue::Time(course.created_at),
+        CatalogueOrder::NewestPublished => {
+            SortValue::Time(course.published_at.unwrap_or(course.created_at))
+        }
+        CatalogueOrder::Title => SortValue::Title(title.to_owned()),
+        CatalogueOrder::Popular => SortValue::Count(course.enrolment_count),
+        CatalogueOrder::Updated => SortValue::Time(course.updated_at),
     }
-}
-
-fn bad_cursor() -> ApiError {
-    ApiError::invalid_query(
-        "cursor",
-        "invalid_cursor",
-        "is not a cursor this list gave out",
-    )
-}
-
-/// The stored text form of a time in a page key.
-pub const TIME_KEY_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6f";
-
-/// Reads a time back from a page key.
-pub fn parse_time_key(key: &str) -> Result<NaiveDateTime, ApiError> {
-    NaiveDateTime::parse_from_str(key, TIME_KEY_FORMAT).map_err(|_| {
-        ApiError::invalid_query(
-            "cursor",
-            "invalid_cursor",
-            "is not a cursor this list gave out",
-        )
-    })
 }
 
 // ---------------------------------------------------------------- bulk inserts (seeding)

@@ -1,63 +1,138 @@
-//! Course use cases: each public function is one transaction, with its permission checks.
+//! Course use cases. Each public function runs inside the caller's one transaction
+//! (`db.read` or `db.write`), asks `auth::policy` about the object, and answers a view.
+//!
+//! Every change to a course's texts, structure or owners bumps the course's version and
+//! `updated_at`; a change to a module or lesson bumps that row too. A write that changes
+//! nothing bumps nothing.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 
+use chrono::NaiveDateTime;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+use crate::accounts::service::reader_preferences;
 use crate::auth::policy::{Action, allowed, authorize};
 use crate::auth::{AuthUser, Role};
 use crate::courses::dto::{
     CatalogueItem, CourseFields, CoursePatch, CourseResponse, CourseSummary, CourseTexts,
-    LessonFields, LessonItem, LessonOutline, LessonPatch, LessonResponse, ModuleOutline,
-    ModuleResponse, NewCourseInput, NewLessonInput, Tombstone, utc,
+    LessonFields, LessonOutline, LessonPatch, LessonView, MAX_LESSONS, MAX_MODULES, ModuleOutline,
+    ModuleResponse, NewCourseInput, NewLessonInput, Tombstone, order_mismatch, utc,
 };
 use crate::courses::model::{
-    Course, CourseChanges, CourseStatus, CourseTranslation, Format, Lesson, LessonChanges,
-    LessonKind, LessonTranslation, Level, Module, NewCourse, NewCourseTranslation, NewLesson,
-    NewLessonTranslation, NewModule, NewModuleTranslation, Visibility, search_text,
+    Course, CourseChanges, CourseStatus, CourseTranslation, Lesson, LessonChanges,
+    LessonTranslation, Module, NewCourse, NewCourseTranslation, NewLesson, NewLessonTranslation,
+    NewModule, NewModuleTranslation, search_text,
 };
-use crate::courses::repo::{self, CatalogueFilter, CatalogueKey, CatalogueOrder};
-use crate::db::{Db, DbConn, now};
-use crate::error::{ApiError, FieldError};
-use crate::http::etag;
-use crate::http::etag::IfMatch;
+use crate::courses::repo::{
+    self, CatalogueAfter, CatalogueFilter, CatalogueOrder, LessonsAfter, SortValue,
+};
+use crate::db::{self, DbConn, now};
+use crate::error::ApiError;
+use crate::http::etag::{IfMatch, Versioned};
 use crate::http::language::Preferences;
-use crate::http::pagination::{Page, PageRequest};
-use crate::types::markdown::to_safe_html;
+use crate::http::pagination::{Page, PageRequest, TimeKey};
+use crate::types::ids::{CourseId, LessonId, ModuleId, UserId};
+use crate::types::{join_tags, split_tags};
+
+// ---------------------------------------------------------------- results
+
+/// A view of one resource in the language it was rendered in, with the entity tag of the
+/// version it shows in that language (the row's [`Versioned::etag_in`]).
+#[derive(Debug)]
+pub struct Localised<T> {
+    pub view: T,
+    pub language: String,
+    pub etag: String,
+}
+
+impl<T> Localised<T> {
+    /// The same answer with its view turned into another (a view into its response).
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Localised<U> {
+        Localised {
+            view: f(self.view),
+            language: self.language,
+            etag: self.etag,
+        }
+    }
+}
+
+/// What a `PUT` of a translation did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// The language is new.
+    Created,
+    /// The texts changed.
+    Changed,
+    /// The same texts were sent again: nothing was written.
+    Unchanged,
+}
+
+impl Written {
+    /// What writing `new` over `old` (if any) does.
+    fn of<T: PartialEq>(old: Option<&T>, new: &T) -> Self {
+        match old {
+            None => Self::Created,
+            Some(old) if old == new => Self::Unchanged,
+            Some(_) => Self::Changed,
+        }
+    }
+
+    /// Whether something was written.
+    pub fn changed(self) -> bool {
+        self != Self::Unchanged
+    }
+}
+
+/// A page of localised items, and the languages their texts are in (distinct, in order;
+/// the reader's first language for an empty page): the answer's `Content-Language`.
+#[derive(Debug)]
+pub struct LocalisedPage<T> {
+    pub page: Page<T>,
+    pub languages: Vec<String>,
+}
+
+/// An item of a course's lesson list.
+#[derive(Debug)]
+pub enum LessonEntry {
+    Lesson(Box<LessonView>),
+    Deleted(Tombstone),
+}
 
 // ---------------------------------------------------------------- views
 
-/// The element of `items` in the language `prefs` pick among them (falling back to
-/// `default`, then to any).
-fn pick<'a, T>(
-    items: &'a [T],
-    lang: impl Fn(&T) -> &str,
-    prefs: &Preferences,
-    default: &str,
-) -> Option<&'a T> {
-    let langs: Vec<String> = items.iter().map(|i| lang(i).to_owned()).collect();
-    let chosen = prefs.pick(&langs, default)?;
-    items.iter().find(|i| lang(i) == chosen)
-}
-
-fn broken(what: &str, id: i64) -> ApiError {
+fn broken(what: &str, id: CourseId) -> ApiError {
     ApiError::internal(anyhow::anyhow!("course {id} has no stored {what}"))
 }
 
-/// The catalogue entry of a course in the reader's language.
+/// The distinct languages of `langs`, in order; `fallback` when there are none.
+fn languages<'a>(langs: impl Iterator<Item = &'a str>, fallback: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for lang in langs {
+        if !out.iter().any(|l| l == lang) {
+            out.push(lang.to_owned());
+        }
+    }
+    if out.is_empty() {
+        out.extend(fallback.map(str::to_owned));
+    }
+    out
+}
+
+/// The catalogue entry of a course in the reader's language, and its description.
 fn summary_of(
     course: &Course,
     translations: &[&CourseTranslation],
     topics: Vec<String>,
     prefs: &Preferences,
 ) -> Result<(CourseSummary, String), ApiError> {
-    let t = pick(
-        translations,
-        |t| t.language.as_str(),
-        prefs,
-        &course.default_language,
-    )
-    .ok_or_else(|| broken("translation", course.id))?;
+    let t = prefs
+        .pick_item(
+            translations,
+            |t| t.language.as_str(),
+            &course.default_language,
+        )
+        .ok_or_else(|| broken("translation", course.id))?;
     Ok((
         CourseSummary {
             id: course.id,
@@ -68,12 +143,12 @@ fn summary_of(
             title: t.title.clone(),
             summary: t.summary.clone(),
             topics,
-            level: Level::parse(&course.level).unwrap_or(Level::Introductory),
-            format: Format::parse(&course.format).unwrap_or(Format::SelfPaced),
+            level: course.level,
+            format: course.format,
             estimated_hours: course.estimated_hours,
             licence: course.licence.clone(),
-            status: CourseStatus::parse(&course.status).unwrap_or(CourseStatus::Draft),
-            visibility: Visibility::parse(&course.visibility).unwrap_or(Visibility::Members),
+            status: course.status,
+            visibility: course.visibility,
             capacity: course.capacity,
             enrolment_count: course.enrolment_count,
             created_at: utc(course.created_at),
@@ -86,12 +161,12 @@ fn summary_of(
 
 /// A course with its outline in the reader's language. Modules and lessons are given in
 /// the language chosen for the course when they have it, else in the default language, so
-/// that the answer depends only on the course and that one language (its `ETag` too).
-pub fn course_view(
+/// that the answer depends only on the course's version and that one language.
+fn course_view(
     conn: &mut DbConn,
     course: &Course,
     prefs: &Preferences,
-) -> Result<CourseResponse, ApiError> {
+) -> Result<Localised<CourseResponse>, ApiError> {
     let translations = repo::translations(conn, &[course.id])?;
     let refs: Vec<&CourseTranslation> = translations.iter().collect();
     let topics = repo::topics(conn, &[course.id])?
@@ -99,11 +174,11 @@ pub fn course_view(
         .map(|(_, t)| t)
         .collect();
     let (summary, description) = summary_of(course, &refs, topics, prefs)?;
-    let within = Preferences(vec![summary.language.clone()]);
+    let within = Preferences::only(&summary.language);
     let default = course.default_language.as_str();
     let modules = repo::modules(conn, course.id)?;
-    let module_ids: Vec<i64> = modules.iter().map(|m| m.id).collect();
-    let mut module_titles: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    let module_ids: Vec<ModuleId> = modules.iter().map(|m| m.id).collect();
+    let mut module_titles: HashMap<ModuleId, Vec<(String, String)>> = HashMap::new();
     for t in repo::module_translations(conn, &module_ids)? {
         module_titles
             .entry(t.module_id)
@@ -111,18 +186,18 @@ pub fn course_view(
             .push((t.language, t.title));
     }
     let lessons = repo::course_lessons(conn, course.id)?;
-    let lesson_ids: Vec<i64> = lessons.iter().map(|l| l.id).collect();
-    let mut lesson_titles: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    let lesson_ids: Vec<LessonId> = lessons.iter().map(|l| l.id).collect();
+    let mut lesson_titles: HashMap<LessonId, Vec<(String, String)>> = HashMap::new();
     for (id, language, title) in repo::lesson_titles(conn, &lesson_ids)? {
         lesson_titles.entry(id).or_default().push((language, title));
     }
-    let mut by_module: HashMap<i64, Vec<&Lesson>> = HashMap::new();
+    let mut by_module: HashMap<ModuleId, Vec<&Lesson>> = HashMap::new();
     for l in &lessons {
         by_module.entry(l.module_id).or_default().push(l);
     }
     let text = |texts: Option<&Vec<(String, String)>>| -> (String, String) {
         texts
-            .and_then(|v| pick(v, |t| t.0.as_str(), &within, default))
+            .and_then(|v| within.pick_item(v, |t| t.0.as_str(), default))
             .map(|(l, t)| (t.clone(), l.clone()))
             .unwrap_or_else(|| (String::new(), default.to_owned()))
     };
@@ -144,7 +219,7 @@ pub fn course_view(
                         LessonOutline {
                             id: l.id,
                             position: l.position,
-                            kind: LessonKind::parse(&l.kind).unwrap_or(LessonKind::Text),
+                            kind: l.kind,
                             title,
                             language,
                             duration_minutes: l.duration_minutes,
@@ -155,74 +230,62 @@ pub fn course_view(
             }
         })
         .collect();
-    Ok(CourseResponse {
-        summary,
-        description,
-        owners: repo::owners(conn, course.id)?,
-        modules,
+    Ok(Localised {
+        etag: course.etag_in(&summary.language),
+        language: summary.language.clone(),
+        view: CourseResponse {
+            summary,
+            description,
+            owners: repo::owners(conn, course.id)?,
+            modules,
+        },
     })
+}
+
+/// The course `id` as it is now (after a write), in the reader's language.
+fn current_course(
+    conn: &mut DbConn,
+    id: CourseId,
+    prefs: &Preferences,
+) -> Result<Localised<CourseResponse>, ApiError> {
+    let course = repo::find_course(conn, id)?.ok_or(ApiError::NotFound)?;
+    course_view(conn, &course, prefs)
 }
 
 /// A lesson with its content in the reader's language (falling back to the course's
 /// default language).
-pub fn lesson_view(
+fn lesson_view(
     conn: &mut DbConn,
-    lesson: &Lesson,
+    lesson: Lesson,
     default_language: &str,
     prefs: &Preferences,
-) -> Result<LessonResponse, ApiError> {
+) -> Result<Localised<LessonView>, ApiError> {
     let translations = repo::lesson_translations(conn, &[lesson.id])?;
-    Ok(lesson_view_from(
-        lesson,
-        &translations.iter().collect::<Vec<_>>(),
-        default_language,
-        prefs,
-    ))
+    let refs: Vec<&LessonTranslation> = translations.iter().collect();
+    let view = lesson_view_from(lesson, &refs, default_language, prefs);
+    let language = view.language().to_owned();
+    Ok(Localised {
+        etag: view.lesson.etag_in(&language),
+        language,
+        view,
+    })
 }
 
 fn lesson_view_from(
-    lesson: &Lesson,
+    lesson: Lesson,
     translations: &[&LessonTranslation],
     default_language: &str,
     prefs: &Preferences,
-) -> LessonResponse {
-    let t = pick(
-        translations,
-        |t| t.language.as_str(),
-        prefs,
-        default_language,
-    );
-    let (title, content, language) = match t {
-        Some(t) => (t.title.clone(), t.content.clone(), t.language.clone()),
-        None => (String::new(), String::new(), default_language.to_owned()),
-    };
-    LessonResponse {
-        id: lesson.id,
-        course_id: lesson.course_id,
-        module_id: lesson.module_id,
-        position: lesson.position,
-        kind: LessonKind::parse(&lesson.kind).unwrap_or(LessonKind::Text),
-        required: lesson.required,
-        title,
-        content_html: to_safe_html(&content),
-        content,
-        language,
+) -> LessonView {
+    let text = prefs
+        .pick_item(translations, |t| t.language.as_str(), default_language)
+        .map(|t| (*t).clone());
+    LessonView {
+        lesson,
+        text,
+        default_language: default_language.to_owned(),
         available_languages: translations.iter().map(|t| t.language.clone()).collect(),
-        duration_minutes: lesson.duration_minutes,
-        url: lesson.url.clone(),
-        size_bytes: lesson.size_bytes,
-        media_type: lesson.media_type.clone(),
-        caption_languages: split_langs(&lesson.caption_languages),
-        created_at: utc(lesson.created_at),
-        updated_at: utc(lesson.updated_at),
     }
-}
-
-fn split_langs(raw: &str) -> Vec<String> {
-    raw.split(',')
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 fn module_view(
@@ -230,100 +293,44 @@ fn module_view(
     module: &Module,
     default_language: &str,
     prefs: &Preferences,
-) -> Result<ModuleResponse, ApiError> {
+) -> Result<Localised<ModuleResponse>, ApiError> {
     let translations = repo::module_translations(conn, &[module.id])?;
-    let t = pick(
-        &translations,
-        |t| t.language.as_str(),
-        prefs,
-        default_language,
-    );
-    Ok(ModuleResponse {
-        id: module.id,
-        course_id: module.course_id,
-        position: module.position,
-        title: t.map(|t| t.title.clone()).unwrap_or_default(),
-        language: t.map_or_else(|| default_language.to_owned(), |t| t.language.clone()),
-        available_languages: translations.iter().map(|t| t.language.clone()).collect(),
-        updated_at: utc(module.updated_at),
+    let t = prefs.pick_item(&translations, |t| t.language.as_str(), default_language);
+    let language = t.map_or(default_language, |t| t.language.as_str());
+    Ok(Localised {
+        etag: module.etag_in(language),
+        language: language.to_owned(),
+        view: ModuleResponse {
+            id: module.id,
+            course_id: module.course_id,
+            position: module.position,
+            title: t.map(|t| t.title.clone()).unwrap_or_default(),
+            language: language.to_owned(),
+            available_languages: translations.iter().map(|t| t.language.clone()).collect(),
+            updated_at: utc(module.updated_at),
+        },
     })
-}
-
-/// The entity tag of a serialisable answer, as `GET` gives it.
-pub fn tag_of<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
-    Ok(etag::of(
-        &serde_json::to_vec(value).map_err(ApiError::internal)?,
-    ))
-}
-
-/// 412 unless `if_match` names the course as `GET` gives it in one of its languages.
-fn check_course_precondition(
-    conn: &mut DbConn,
-    course: &Course,
-    if_match: Option<&IfMatch>,
-) -> Result<(), ApiError> {
-    let Some(cond) = if_match else {
-        return Ok(());
-    };
-    if matches!(cond, IfMatch::Any) {
-        return Ok(());
-    }
-    for t in repo::translations(conn, &[course.id])? {
-        let view = course_view(conn, course, &Preferences(vec![t.language]))?;
-        if cond.matches(&tag_of(&view)?) {
-            return Ok(());
-        }
-    }
-    Err(ApiError::PreconditionFailed)
-}
-
-/// 412 unless `if_match` names the lesson as `GET` gives it in one of its languages.
-fn check_lesson_precondition(
-    conn: &mut DbConn,
-    lesson: &Lesson,
-    default_language: &str,
-    if_match: Option<&IfMatch>,
-) -> Result<(), ApiError> {
-    let Some(cond) = if_match else {
-        return Ok(());
-    };
-    if matches!(cond, IfMatch::Any) {
-        return Ok(());
-    }
-    let translations = repo::lesson_translations(conn, &[lesson.id])?;
-    let refs: Vec<&LessonTranslation> = translations.iter().collect();
-    for t in &translations {
-        let view = lesson_view_from(
-            lesson,
-            &refs,
-            default_language,
-            &Preferences(vec![t.language.clone()]),
-        );
-        if cond.matches(&tag_of(&view)?) {
-            return Ok(());
-        }
-    }
-    Err(ApiError::PreconditionFailed)
 }
 
 // ---------------------------------------------------------------- permissions
 
-fn is_owner(conn: &mut DbConn, course_id: i64, user: Option<&AuthUser>) -> Result<bool, ApiError> {
-    match user {
-        Some(u) => Ok(repo::is_owner(conn, course_id, u.id)?),
-        None => Ok(false),
-    }
+fn is_owner(conn: &mut DbConn, course: CourseId, user: &AuthUser) -> Result<bool, ApiError> {
+    Ok(repo::is_owner(conn, course, user.id)?)
 }
 
 /// A course the caller may see: drafts only for their owners, coordinators and admins
 /// (404 for everyone else, as if it did not exist).
-fn visible_course(conn: &mut DbConn, id: i64, user: Option<&AuthUser>) -> Result<Course, ApiError> {
+fn visible_course(
+    conn: &mut DbConn,
+    id: CourseId,
+    reader: Option<&AuthUser>,
+) -> Result<Course, ApiError> {
     let course = repo::find_course(conn, id)?.ok_or(ApiError::NotFound)?;
     if course.is_draft() {
-        let Some(u) = user else {
+        let Some(u) = reader else {
             return Err(ApiError::NotFound);
         };
-        let is_owner = is_owner(conn, id, user)?;
+        let is_owner = is_owner(conn, id, u)?;
         if !allowed(u, Action::ViewUnpublishedCourse { is_owner }) {
             return Err(ApiError::NotFound);
         }
@@ -331,33 +338,49 @@ fn visible_course(conn: &mut DbConn, id: i64, user: Option<&AuthUser>) -> Result
     Ok(course)
 }
 
-/// A course the caller may edit (403 when not), locked for the transaction.
-fn editable_course(conn: &mut DbConn, id: i64, user: &AuthUser) -> Result<Course, ApiError> {
-    repo::lock_course(conn, id)?;
+/// A course the caller may edit, locked for the transaction: 404 for a draft they may not
+/// see (as for an unknown id), 403 for a course they see but may not edit. Every write to a
+/// course, its modules or its lessons takes this lock first.
+fn editable_course(conn: &mut DbConn, id: CourseId, user: &AuthUser) -> Result<Course, ApiError> {
+    db::lock_row(conn, "courses", id.get())?;
     let course = repo::find_course(conn, id)?.ok_or(ApiError::NotFound)?;
-    let is_owner = repo::is_owner(conn, id, user.id)?;
+    let is_owner = is_owner(conn, id, user)?;
+    if course.is_draft() && !allowed(user, Action::ViewUnpublishedCourse { is_owner }) {
+        return Err(ApiError::NotFound);
+    }
     authorize(user, Action::EditCourse { is_owner })?;
     Ok(course)
 }
 
 fn editable_module(
     conn: &mut DbConn,
-    id: i64,
+    id: ModuleId,
     user: &AuthUser,
 ) -> Result<(Module, Course), ApiError> {
-    let module = repo::find_module(conn, id)?.ok_or(ApiError::NotFound)?;
-    let course = editable_course(conn, module.course_id, user)?;
-    Ok((module, course))
+    editable_part(conn, user, |c| repo::find_module(c, id), |m| m.course_id)
 }
 
 fn editable_lesson(
     conn: &mut DbConn,
-    id: i64,
+    id: LessonId,
     user: &AuthUser,
 ) -> Result<(Lesson, Course), ApiError> {
-    let lesson = repo::find_lesson(conn, id)?.ok_or(ApiError::NotFound)?;
-    let course = editable_course(conn, lesson.course_id, user)?;
-    Ok((lesson, course))
+    editable_part(conn, user, |c| repo::find_lesson(c, id), |l| l.course_id)
+}
+
+/// A module or lesson (`find`) whose course the caller may edit, with that course. The part
+/// is read again under the course's lock: `If-Match` is checked against the stored version,
+/// not one a concurrent write has just replaced.
+fn editable_part<T>(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    find: impl Fn(&mut DbConn) -> diesel::QueryResult<Option<T>>,
+    course_of: impl Fn(&T) -> CourseId,
+) -> Result<(T, Course), ApiError> {
+    let course_id = course_of(&find(conn)?.ok_or(ApiError::NotFound)?);
+    let course = editable_course(conn, course_id, user)?;
+    let part = find(conn)?.ok_or(ApiError::NotFound)?;
+    Ok((part, course))
 }
 
 /// Whether the caller may read the lesson content of `course`: 401 for anonymous callers
@@ -365,18 +388,18 @@ fn editable_lesson(
 fn check_content_access(
     conn: &mut DbConn,
     course: &Course,
-    user: Option<&AuthUser>,
+    reader: Option<&AuthUser>,
 ) -> Result<(), ApiError> {
     if course.is_public() {
         return Ok(());
     }
-    let Some(u) = user else {
+    let Some(u) = reader else {
         return Err(ApiError::unauthorized(
             "login_required",
             "the lessons of this course are for its members: log in",
         ));
     };
-    let is_owner = repo::is_owner(conn, course.id, u.id)?;
+    let is_owner = is_owner(conn, course.id, u)?;
     let is_enrolled = !is_owner && repo::is_enrolled(conn, course.id, u.id)?;
     if allowed(
         u,
@@ -416,17 +439,55 @@ pub struct CatalogueRequest {
     pub order: CatalogueOrder,
     pub sort_name: &'static str,
     pub page: PageRequest<(i64, String)>,
+    /// The cursor's position, read for `order`.
+    pub after: Option<CatalogueAfter>,
     pub prefs: Preferences,
 }
 
-/// One page of the catalogue.
-pub async fn catalogue(
-    db: &Db,
-    user: Option<AuthUser>,
+fn bad_cursor() -> ApiError {
+    ApiError::invalid_query(
+        "cursor",
+        "invalid_cursor",
+        "is not a cursor this list gave out",
+    )
+}
+
+/// Reads a catalogue cursor's key (rank, sort value as text) and id for `order`; 400 when
+/// it does not fit.
+pub fn catalogue_after(
+    order: CatalogueOrder,
+    ((rank, key), id): &((i64, String), i64),
+) -> Result<CatalogueAfter, ApiError> {
+    let value = match order {
+        CatalogueOrder::Newest | CatalogueOrder::NewestPublished | CatalogueOrder::Updated => {
+            SortValue::Time(TimeKey::parse_text(key)?)
+        }
+        CatalogueOrder::Title => SortValue::Title(key.clone()),
+        CatalogueOrder::Popular => SortValue::Count(key.parse().map_err(|_| bad_cursor())?),
+    };
+    Ok(CatalogueAfter {
+        rank: i32::try_from(*rank).map_err(|_| bad_cursor())?,
+        value,
+        id: CourseId(*id),
+    })
+}
+
+fn cursor_text(value: SortValue) -> String {
+    match value {
+        SortValue::Time(at) => TimeKey::text(at),
+        SortValue::Title(title) => title,
+        SortValue::Count(n) => n.to_string(),
+    }
+}
+
+/// One page of the catalogue, in the reader's language: `q` searches that language too.
+pub fn catalogue(
+    conn: &mut DbConn,
+    reader: Option<&AuthUser>,
     mut req: CatalogueRequest,
-) -> Result<Page<CatalogueItem>, ApiError> {
+) -> Result<LocalisedPage<CatalogueItem>, ApiError> {
     if req.filter.status != CourseStatus::Published {
-        let Some(u) = &user else {
+        let Some(u) = reader else {
             return Err(ApiError::unauthorized(
                 "login_required",
                 "log in to list draft or archived courses",
@@ -437,240 +498,275 @@ pub async fn catalogue(
             req.filter.owner = Some(u.id);
         }
     }
-    db.read(move |conn| {
-        let after: Option<CatalogueKey> = req.page.after.clone();
-        let rows = repo::catalogue(
-            conn,
-            &req.filter,
-            req.order,
-            after.as_ref(),
-            req.page.fetch_limit(),
-        )?;
-        let ids: Vec<i64> = rows.iter().map(|(c, _)| c.id).collect();
-        let translations = repo::translations(conn, &ids)?;
-        let mut by_course: HashMap<i64, Vec<&CourseTranslation>> = HashMap::new();
-        for t in &translations {
-            by_course.entry(t.course_id).or_default().push(t);
-        }
-        let mut topics: HashMap<i64, Vec<String>> = HashMap::new();
-        for (id, t) in repo::topics(conn, &ids)? {
-            topics.entry(id).or_default().push(t);
-        }
-        let q = req.filter.q.clone();
-        let q_lang = req.filter.q_language.clone().unwrap_or_default();
-        let ranked = q.is_some() && req.order != CatalogueOrder::Updated;
-        let status = req.filter.status;
-        let mut items = Vec::with_capacity(rows.len());
-        for (course, title) in rows {
-            let ts = by_course.remove(&course.id).unwrap_or_default();
-            // The same rank the query ordered by: the title of the searched translation.
-            let rank = match (&q, ranked) {
-                (Some(q), true) => {
-                    let (exact, primary) = repo::search_languages(&q_lang);
-                    let mut searched: Vec<&&CourseTranslation> = ts
+    let prefs = reader_preferences(conn, req.prefs, reader.map(|u| u.id))?;
+    req.filter.q_language = prefs.first().map(str::to_owned);
+    let rows = repo::catalogue(
+        conn,
+        &req.filter,
+        req.order,
+        req.after.as_ref(),
+        req.page.fetch_limit(),
+    )?;
+    let ids: Vec<CourseId> = rows.iter().map(|(c, _)| c.id).collect();
+    let translations = repo::translations(conn, &ids)?;
+    let mut by_course: HashMap<CourseId, Vec<&CourseTranslation>> = HashMap::new();
+    for t in &translations {
+        by_course.entry(t.course_id).or_default().push(t);
+    }
+    let mut topics: HashMap<CourseId, Vec<String>> = HashMap::new();
+    for (id, t) in repo::topics(conn, &ids)? {
+        topics.entry(id).or_default().push(t);
+    }
+    let q = req.filter.q.clone();
+    let q_lang = req.filter.q_language.clone().unwrap_or_default();
+    let ranked = q.is_some() && req.order != CatalogueOrder::Updated;
+    let status = req.filter.status;
+    let mut items = Vec::with_capacity(rows.len());
+    for (course, title) in rows {
+        let ts = by_course.remove(&course.id).unwrap_or_default();
+        // The same rank the query ordered by: the title of the searched translation.
+        let rank = match (&q, ranked) {
+            (Some(q), true) => {
+                let (exact, primary) = repo::search_languages(&q_lang);
+                let mut searched: Vec<&&CourseTranslation> = ts
+                    .iter()
+                    .filter(|t| t.language == exact || t.language == primary)
+                    .collect();
+                if searched.is_empty() {
+                    searched = ts
                         .iter()
-                        .filter(|t| t.language == exact || t.language == primary)
+                        .filter(|t| t.language == course.default_language)
                         .collect();
-                    if searched.is_empty() {
-                        searched = ts
-                            .iter()
-                            .filter(|t| t.language == course.default_language)
-                            .collect();
-                    }
-                    i64::from(searched.iter().any(|t| {
-                        t.search_text
-                            .split('\n')
-                            .next()
-                            .is_some_and(|line| line.contains(q.as_str()))
-                    }))
                 }
-                _ => 0,
-            };
-            let key = (rank, repo::sort_key(&course, &title, req.order));
-            let removed = course.deleted_at.is_some() || course.status != status.as_str();
-            let item = if removed {
-                CatalogueItem::Deleted(Tombstone {
-                    id: course.id,
-                    deleted: true,
-                    updated_at: utc(course.updated_at),
-                })
-            } else {
-                let (summary, _) = summary_of(
-                    &course,
-                    &ts,
-                    topics.remove(&course.id).unwrap_or_default(),
-                    &req.prefs,
-                )?;
-                CatalogueItem::Course(Box::new(summary))
-            };
-            items.push((key, course.id, item));
-        }
-        Ok(req.page.finish(
-            items,
-            req.sort_name,
-            |(key, id, _)| (key.clone(), *id),
-            |(_, _, item)| item,
-        ))
-    })
-    .await
+                i64::from(searched.iter().any(|t| {
+                    t.search_text
+                        .split('\n')
+                        .next()
+                        .is_some_and(|line| line.contains(q.as_str()))
+                }))
+            }
+            _ => 0,
+        };
+        let key = (
+            rank,
+            cursor_text(repo::sort_value(&course, &title, req.order)),
+        );
+        let removed = course.deleted_at.is_some() || course.status != status;
+        let item = if removed {
+            CatalogueItem::Deleted(Tombstone {
+                id: course.id.get(),
+                deleted: true,
+                updated_at: utc(course.updated_at),
+            })
+        } else {
+            let (summary, _) = summary_of(
+                &course,
+                &ts,
+                topics.remove(&course.id).unwrap_or_default(),
+                &prefs,
+            )?;
+            CatalogueItem::Course(Box::new(summary))
+        };
+        items.push((key, course.id, item));
+    }
+    let page = req.page.finish(
+        items,
+        req.sort_name,
+        |(key, id, _)| (key.clone(), id.get()),
+        |(_, _, item)| item,
+    );
+    let languages = languages(
+        page.items.iter().filter_map(|i| match i {
+            CatalogueItem::Course(c) => Some(c.language.as_str()),
+            CatalogueItem::Deleted(_) => None,
+        }),
+        prefs.first(),
+    );
+    Ok(LocalisedPage { page, languages })
 }
 
 /// One course with its outline, for whoever may see it.
-pub async fn get_course(
-    db: &Db,
-    user: Option<AuthUser>,
-    id: i64,
+pub fn get_course(
+    conn: &mut DbConn,
+    reader: Option<&AuthUser>,
+    id: CourseId,
     prefs: Preferences,
-) -> Result<CourseResponse, ApiError> {
-    db.read(move |conn| {
-        let course = visible_course(conn, id, user.as_ref())?;
-        course_view(conn, &course, &prefs)
-    })
-    .await
+) -> Result<Localised<CourseResponse>, ApiError> {
+    let course = visible_course(conn, id, reader)?;
+    let prefs = reader_preferences(conn, prefs, reader.map(|u| u.id))?;
+    course_view(conn, &course, &prefs)
 }
 
 /// One module (with the visibility of its course).
-pub async fn get_module(
-    db: &Db,
-    user: Option<AuthUser>,
-    id: i64,
+pub fn get_module(
+    conn: &mut DbConn,
+    reader: Option<&AuthUser>,
+    id: ModuleId,
     prefs: Preferences,
-) -> Result<ModuleResponse, ApiError> {
-    db.read(move |conn| {
-        let module = repo::find_module(conn, id)?.ok_or(ApiError::NotFound)?;
-        let course = visible_course(conn, module.course_id, user.as_ref())?;
-        module_view(conn, &module, &course.default_language, &prefs)
-    })
-    .await
+) -> Result<Localised<ModuleResponse>, ApiError> {
+    let module = repo::find_module(conn, id)?.ok_or(ApiError::NotFound)?;
+    let course = visible_course(conn, module.course_id, reader)?;
+    let prefs = reader_preferences(conn, prefs, reader.map(|u| u.id))?;
+    module_view(conn, &module, &course.default_language, &prefs)
 }
 
 /// One lesson with its content: public courses for anyone; members-only courses for the
 /// enrolled, the owners, coordinators and admins.
-pub async fn get_lesson(
-    db: &Db,
-    user: Option<AuthUser>,
-    id: i64,
+pub fn get_lesson(
+    conn: &mut DbConn,
+    reader: Option<&AuthUser>,
+    id: LessonId,
     prefs: Preferences,
-) -> Result<LessonResponse, ApiError> {
-    db.read(move |conn| {
-        let lesson = repo::find_lesson(conn, id)?.ok_or(ApiError::NotFound)?;
-        let course = visible_course(conn, lesson.course_id, user.as_ref())?;
-        check_content_access(conn, &course, user.as_ref())?;
-        lesson_view(conn, &lesson, &course.default_language, &prefs)
-    })
-    .await
+) -> Result<Localised<LessonView>, ApiError> {
+    let lesson = repo::find_lesson(conn, id)?.ok_or(ApiError::NotFound)?;
+    let course = visible_course(conn, lesson.course_id, reader)?;
+    check_content_access(conn, &course, reader)?;
+    let prefs = reader_preferences(conn, prefs, reader.map(|u| u.id))?;
+    lesson_view(conn, lesson, &course.default_language, &prefs)
+}
+
+/// A page of a course's lessons for sync, validated.
+pub struct LessonsRequest {
+    /// Only lessons changed at or after this time, oldest change first (else by id).
+    pub since: Option<NaiveDateTime>,
+    /// With `since`: deleted lessons as tombstones.
+    pub with_deleted: bool,
+    pub page: PageRequest<String>,
+    pub prefs: Preferences,
+}
+
+impl LessonsRequest {
+    /// The sort a cursor of this list remembers.
+    pub fn sort(since: Option<NaiveDateTime>) -> &'static str {
+        if since.is_some() { "updated" } else { "id" }
+    }
+
+    /// Where the page starts; 400 when the cursor's key does not fit the sort.
+    fn after(&self) -> Result<Option<LessonsAfter>, ApiError> {
+        self.page
+            .after
+            .as_ref()
+            .map(|(key, id)| {
+                let id = LessonId(*id);
+                Ok(match self.since {
+                    Some(_) => LessonsAfter::Changed(TimeKey::parse_text(key)?, id),
+                    None => LessonsAfter::Id(id),
+                })
+            })
+            .transpose()
+    }
 }
 
 /// A course's lessons with content, for sync.
-pub async fn list_lessons(
-    db: &Db,
-    user: Option<AuthUser>,
-    course_id: i64,
-    since: Option<chrono::NaiveDateTime>,
-    with_deleted: bool,
-    page: PageRequest<String>,
-    prefs: Preferences,
-) -> Result<Page<LessonItem>, ApiError> {
-    let sort = if since.is_some() { "updated" } else { "id" };
-    db.read(move |conn| {
-        let course = visible_course(conn, course_id, user.as_ref())?;
-        check_content_access(conn, &course, user.as_ref())?;
-        let after = page.after.clone();
-        let rows = repo::sync_lessons(
-            conn,
-            course_id,
-            since,
-            with_deleted,
-            after.as_ref(),
-            page.fetch_limit(),
-        )?;
-        let ids: Vec<i64> = rows.iter().map(|l| l.id).collect();
-        let translations = repo::lesson_translations(conn, &ids)?;
-        let mut by_lesson: HashMap<i64, Vec<&LessonTranslation>> = HashMap::new();
-        for t in &translations {
-            by_lesson.entry(t.lesson_id).or_default().push(t);
-        }
-        let items: Vec<(String, i64, LessonItem)> = rows
-            .iter()
-            .map(|l| {
-                let key = l.updated_at.format(repo::TIME_KEY_FORMAT).to_string();
-                let item = if l.deleted_at.is_some() {
-                    LessonItem::Deleted(Tombstone {
-                        id: l.id,
-                        deleted: true,
-                        updated_at: utc(l.updated_at),
-                    })
-                } else {
-                    LessonItem::Lesson(Box::new(lesson_view_from(
-                        l,
-                        by_lesson.get(&l.id).map(Vec::as_slice).unwrap_or(&[]),
-                        &course.default_language,
-                        &prefs,
-                    )))
-                };
-                (key, l.id, item)
-            })
-            .collect();
-        Ok(page.finish(
-            items,
-            sort,
-            |(k, id, _)| (k.clone(), *id),
-            |(_, _, item)| item,
-        ))
-    })
-    .await
+pub fn list_lessons(
+    conn: &mut DbConn,
+    reader: Option<&AuthUser>,
+    course_id: CourseId,
+    req: LessonsRequest,
+) -> Result<LocalisedPage<LessonEntry>, ApiError> {
+    let after = req.after()?;
+    let course = visible_course(conn, course_id, reader)?;
+    check_content_access(conn, &course, reader)?;
+    let prefs = reader_preferences(conn, req.prefs, reader.map(|u| u.id))?;
+    let rows = repo::sync_lessons(
+        conn,
+        course_id,
+        req.since,
+        req.with_deleted,
+        after,
+        req.page.fetch_limit(),
+    )?;
+    let ids: Vec<LessonId> = rows.iter().map(|l| l.id).collect();
+    let translations = repo::lesson_translations(conn, &ids)?;
+    let mut by_lesson: HashMap<LessonId, Vec<&LessonTranslation>> = HashMap::new();
+    for t in &translations {
+        by_lesson.entry(t.lesson_id).or_default().push(t);
+    }
+    let items: Vec<(String, LessonId, LessonEntry)> = rows
+        .into_iter()
+        .map(|l| {
+            let key = TimeKey::text(l.updated_at);
+            let id = l.id;
+            let item = if l.deleted_at.is_some() {
+                LessonEntry::Deleted(Tombstone {
+                    id: l.id.get(),
+                    deleted: true,
+                    updated_at: utc(l.updated_at),
+                })
+            } else {
+                let texts = by_lesson.get(&l.id).map(Vec::as_slice).unwrap_or(&[]);
+                LessonEntry::Lesson(Box::new(lesson_view_from(
+                    l,
+                    texts,
+                    &course.default_language,
+                    &prefs,
+                )))
+            };
+            (key, id, item)
+        })
+        .collect();
+    let page = req.page.finish(
+        items,
+        LessonsRequest::sort(req.since),
+        |(k, id, _)| (k.clone(), id.get()),
+        |(_, _, item)| item,
+    );
+    let languages = languages(
+        page.items.iter().filter_map(|i| match i {
+            LessonEntry::Lesson(v) => Some(v.language()),
+            LessonEntry::Deleted(_) => None,
+        }),
+        prefs.first(),
+    );
+    Ok(LocalisedPage { page, languages })
 }
 
 // ---------------------------------------------------------------- course writes
 
 /// A trainer (or coordinator, admin) creates a draft course and becomes its owner.
-pub async fn create_course(
-    db: &Db,
-    user: &AuthUser,
+pub fn create_course(
+    conn: &mut DbConn,
+    actor: &AuthUser,
     input: NewCourseInput,
-) -> Result<CourseResponse, ApiError> {
-    authorize(user, Action::CreateCourse)?;
-    let user_id = user.id;
-    db.write(move |conn| {
-        let f = input.fields;
-        if repo::slug_taken(conn, &f.slug, None)? {
-            return Err(slug_taken());
-        }
-        let at = now();
-        let course = repo::insert_course(
-            conn,
-            &NewCourse {
-                slug: f.slug.clone(),
-                default_language: f.default_language.clone(),
-                level: f.level.as_str().to_owned(),
-                format: f.format.as_str().to_owned(),
-                estimated_hours: f.estimated_hours,
-                licence: f.licence.clone(),
-                status: CourseStatus::Draft.as_str().to_owned(),
-                visibility: f.visibility.as_str().to_owned(),
-                capacity: f.capacity,
-                created_by: Some(user_id),
-                created_at: at,
-                updated_at: at,
-                published_at: None,
-            },
-        )
-        .map_err(unique_slug)?;
-        put_course_texts(conn, course.id, &f.default_language, &input.texts, at)?;
-        repo::set_topics(conn, course.id, &f.topics)?;
-        repo::add_owner(conn, course.id, user_id)?;
-        course_view(conn, &course, &Preferences::default())
-    })
-    .await
+) -> Result<Localised<CourseResponse>, ApiError> {
+    authorize(actor, Action::CreateCourse)?;
+    let f = input.fields;
+    if repo::slug_taken(conn, &f.slug, None)? {
+        return Err(slug_taken());
+    }
+    let at = now();
+    let course = repo::insert_course(
+        conn,
+        &NewCourse {
+            slug: f.slug.clone(),
+            default_language: f.default_language.clone(),
+            level: f.level,
+            format: f.format,
+            estimated_hours: f.estimated_hours,
+            licence: f.licence.clone(),
+            status: CourseStatus::Draft,
+            visibility: f.visibility,
+            capacity: f.capacity,
+            created_by: Some(actor.id),
+            created_at: at,
+            updated_at: at,
+            published_at: None,
+        },
+    )
+    .map_err(unique_slug)?;
+    put_course_texts(conn, course.id, &f.default_language, &input.texts, at)?;
+    repo::set_topics(conn, course.id, &f.topics)?;
+    repo::add_owner(conn, course.id, actor.id)?;
+    course_view(conn, &course, &Preferences::default())
 }
 
 fn put_course_texts(
     conn: &mut DbConn,
-    course_id: i64,
+    course_id: CourseId,
     language: &str,
     texts: &CourseTexts,
-    at: chrono::NaiveDateTime,
-) -> Result<bool, ApiError> {
+    at: NaiveDateTime,
+) -> Result<(), ApiError> {
     Ok(repo::upsert_course_translation(
         conn,
         &NewCourseTranslation {
@@ -685,76 +781,6 @@ fn put_course_texts(
     )?)
 }
 
-/// Changes a course's own fields (owners, coordinators, admins), if it is still the
-/// version `if_match` names.
-pub async fn update_course(
-    db: &Db,
-    user: &AuthUser,
-    id: i64,
-    if_match: Option<IfMatch>,
-    patch: CoursePatch,
-    prefs: Preferences,
-) -> Result<CourseResponse, ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        let course = editable_course(conn, id, &user)?;
-        check_course_precondition(conn, &course, if_match.as_ref())?;
-        let current = fields_of(conn, &course)?;
-        let target = CourseFields {
-            slug: patch.slug.clone().unwrap_or_else(|| current.slug.clone()),
-            default_language: patch
-                .default_language
-                .clone()
-                .unwrap_or_else(|| current.default_language.clone()),
-            topics: patch.topics.clone().unwrap_or_else(|| current.topics.clone()),
-            level: patch.level.unwrap_or(current.level),
-            format: patch.format.unwrap_or(current.format),
-            estimated_hours: patch.estimated_hours.unwrap_or(current.estimated_hours),
-            licence: patch.licence.clone().unwrap_or_else(|| current.licence.clone()),
-            visibility: patch.visibility.unwrap_or(current.visibility),
-            capacity: patch.capacity.unwrap_or(current.capacity),
-        };
-        if target == current {
-            return course_view(conn, &course, &prefs);
-        }
-        if target.slug != current.slug && repo::slug_taken(conn, &target.slug, Some(id))? {
-            return Err(slug_taken());
-        }
-        if target.default_language != current.default_language
-            && !repo::translations(conn, &[id])?
-                .iter()
-                .any(|t| t.language == target.default_language)
-        {
-            return Err(ApiError::invalid_field(
-                "default_language",
-                "no_translation",
-                "the course has no texts in this language yet; add them with PUT /api/v1/courses/{id}/translations/{language} first",
-            ));
-        }
-        let changes = CourseChanges {
-            slug: (target.slug != current.slug).then(|| target.slug.clone()),
-            default_language: (target.default_language != current.default_language)
-                .then(|| target.default_language.clone()),
-            level: (target.level != current.level).then(|| target.level.as_str().to_owned()),
-            format: (target.format != current.format).then(|| target.format.as_str().to_owned()),
-            estimated_hours: (target.estimated_hours != current.estimated_hours)
-                .then_some(target.estimated_hours),
-            licence: (target.licence != current.licence).then(|| target.licence.clone()),
-            visibility: (target.visibility != current.visibility)
-                .then(|| target.visibility.as_str().to_owned()),
-            capacity: (target.capacity != current.capacity).then_some(target.capacity),
-            updated_at: Some(now()),
-            ..CourseChanges::default()
-        };
-        if target.topics != current.topics {
-            repo::set_topics(conn, id, &target.topics)?;
-        }
-        let course = repo::update_course(conn, id, &changes).map_err(unique_slug)?;
-        course_view(conn, &course, &prefs)
-    })
-    .await
-}
-
 fn fields_of(conn: &mut DbConn, c: &Course) -> Result<CourseFields, ApiError> {
     Ok(CourseFields {
         slug: c.slug.clone(),
@@ -763,63 +789,124 @@ fn fields_of(conn: &mut DbConn, c: &Course) -> Result<CourseFields, ApiError> {
             .into_iter()
             .map(|(_, t)| t)
             .collect(),
-        level: Level::parse(&c.level).ok_or_else(|| broken("level", c.id))?,
-        format: Format::parse(&c.format).ok_or_else(|| broken("format", c.id))?,
+        level: c.level,
+        format: c.format,
         estimated_hours: c.estimated_hours,
         licence: c.licence.clone(),
-        visibility: Visibility::parse(&c.visibility).ok_or_else(|| broken("visibility", c.id))?,
+        visibility: c.visibility,
         capacity: c.capacity,
     })
 }
 
-/// Creates or replaces the course's texts in one language; `true` when created.
-pub async fn put_course_translation(
-    db: &Db,
-    user: &AuthUser,
-    id: i64,
+/// Changes a course's own fields (owners, coordinators, admins), if it is still the
+/// version `if_match` names. Nothing to change: nothing written, the same version.
+pub fn update_course(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: CourseId,
+    patch: CoursePatch,
+    if_match: Option<&IfMatch>,
+    prefs: Preferences,
+) -> Result<Localised<CourseResponse>, ApiError> {
+    let course = editable_course(conn, id, actor)?;
+    course.check_if_match(if_match)?;
+    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let current = fields_of(conn, &course)?;
+    let target = CourseFields {
+        slug: patch.slug.unwrap_or_else(|| current.slug.clone()),
+        default_language: patch
+            .default_language
+            .unwrap_or_else(|| current.default_language.clone()),
+        topics: patch.topics.unwrap_or_else(|| current.topics.clone()),
+        level: patch.level.unwrap_or(current.level),
+        format: patch.format.unwrap_or(current.format),
+        estimated_hours: patch.estimated_hours.unwrap_or(current.estimated_hours),
+        licence: patch.licence.unwrap_or_else(|| current.licence.clone()),
+        visibility: patch.visibility.unwrap_or(current.visibility),
+        capacity: patch.capacity.unwrap_or(current.capacity),
+    };
+    if target == current {
+        return course_view(conn, &course, &prefs);
+    }
+    if target.slug != current.slug && repo::slug_taken(conn, &target.slug, Some(id))? {
+        return Err(slug_taken());
+    }
+    if target.default_language != current.default_language
+        && repo::course_texts(conn, id, &target.default_language)?.is_none()
+    {
+        return Err(ApiError::invalid_field(
+            "default_language",
+            "no_translation",
+            "the course has no texts in this language yet; add them with PUT /api/v1/courses/{id}/translations/{language} first",
+        ));
+    }
+    let changes = CourseChanges {
+        slug: (target.slug != current.slug).then(|| target.slug.clone()),
+        default_language: (target.default_language != current.default_language)
+            .then(|| target.default_language.clone()),
+        level: (target.level != current.level).then_some(target.level),
+        format: (target.format != current.format).then_some(target.format),
+        estimated_hours: (target.estimated_hours != current.estimated_hours)
+            .then_some(target.estimated_hours),
+        licence: (target.licence != current.licence).then(|| target.licence.clone()),
+        visibility: (target.visibility != current.visibility).then_some(target.visibility),
+        capacity: (target.capacity != current.capacity).then_some(target.capacity),
+        updated_at: Some(now()),
+        ..CourseChanges::default()
+    };
+    if target.topics != current.topics {
+        repo::set_topics(conn, id, &target.topics)?;
+    }
+    let course = repo::update_course(conn, id, &changes).map_err(unique_slug)?;
+    course_view(conn, &course, &prefs)
+}
+
+/// Creates or replaces the course's texts in one language; answers the course in it.
+pub fn put_course_translation(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: CourseId,
     language: String,
     texts: CourseTexts,
-) -> Result<(CourseResponse, bool), ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        editable_course(conn, id, &user)?;
+) -> Result<(Localised<CourseResponse>, Written), ApiError> {
+    editable_course(conn, id, actor)?;
+    let stored = repo::course_texts(conn, id, &language)?;
+    let sent = (
+        texts.title.clone(),
+        texts.summary.clone(),
+        texts.description.clone(),
+    );
+    let written = Written::of(stored.as_ref(), &sent);
+    if written.changed() {
         let at = now();
-        let created = put_course_texts(conn, id, &language, &texts, at)?;
+        put_course_texts(conn, id, &language, &texts, at)?;
         repo::touch_course(conn, id, at)?;
-        let course = repo::find_course(conn, id)?.ok_or(ApiError::NotFound)?;
-        Ok((
-            course_view(conn, &course, &Preferences(vec![language]))?,
-            created,
-        ))
-    })
-    .await
+    }
+    let course = current_course(conn, id, &Preferences::only(&language))?;
+    Ok((course, written))
 }
 
 /// Soft-deletes a course (a tombstone for sync) and frees its slug.
-pub async fn delete_course(
-    db: &Db,
-    user: &AuthUser,
-    id: i64,
-    if_match: Option<IfMatch>,
+pub fn delete_course(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: CourseId,
+    if_match: Option<&IfMatch>,
 ) -> Result<(), ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        let course = editable_course(conn, id, &user)?;
-        check_course_precondition(conn, &course, if_match.as_ref())?;
-        let at = now();
-        repo::update_course(
-            conn,
-            id,
-            &CourseChanges {
-                deleted_at: Some(Some(at)),
-                updated_at: Some(at),
-                ..CourseChanges::default()
-            },
-        )?;
-        repo::retire_slug(conn, id, &course.slug)?;
-        Ok(())
-    })
-    .await
+    let course = editable_course(conn, id, actor)?;
+    course.check_if_match(if_match)?;
+    let at = now();
+    repo::update_course(
+        conn,
+        id,
+        &CourseChanges {
+            deleted_at: Some(Some(at)),
+            updated_at: Some(at),
+            ..CourseChanges::default()
+        },
+    )?;
+    repo::retire_slug(conn, id, &course.slug)?;
+    Ok(())
 }
 
 /// A status change asked for.
@@ -831,489 +918,510 @@ pub enum Transition {
 
 /// Publishes (from draft or archived) or archives (from published) a course: coordinators
 /// and admins.
-pub async fn transition(
-    db: &Db,
-    user: &AuthUser,
-    id: i64,
+pub fn transition(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: CourseId,
     to: Transition,
     prefs: Preferences,
-) -> Result<CourseResponse, ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        repo::lock_course(conn, id)?;
-        let course = repo::find_course(conn, id)?.ok_or(ApiError::NotFound)?;
-        authorize(&user, Action::PublishCourse)?;
-        let at = now();
-        let changes = match to {
-            Transition::Publish if !course.is_published() => CourseChanges {
-                status: Some(CourseStatus::Published.as_str().to_owned()),
-                published_at: Some(Some(course.published_at.unwrap_or(at))),
-                updated_at: Some(at),
-                ..CourseChanges::default()
-            },
-            Transition::Archive if course.is_published() => CourseChanges {
-                status: Some(CourseStatus::Archived.as_str().to_owned()),
-                updated_at: Some(at),
-                ..CourseChanges::default()
-            },
-            _ => {
-                return Err(ApiError::Conflict {
-                    code: "invalid_transition",
-                    detail: format!(
-                        "a {} course cannot be {}",
-                        course.status,
-                        match to {
-                            Transition::Publish => "published",
-                            Transition::Archive => "archived",
-                        }
-                    ),
-                });
-            }
-        };
-        let course = repo::update_course(conn, id, &changes)?;
-        course_view(conn, &course, &prefs)
-    })
-    .await
+) -> Result<Localised<CourseResponse>, ApiError> {
+    db::lock_row(conn, "courses", id.get())?;
+    let course = repo::find_course(conn, id)?.ok_or(ApiError::NotFound)?;
+    authorize(actor, Action::PublishCourse)?;
+    let at = now();
+    let changes = match to {
+        Transition::Publish if !course.is_published() => CourseChanges {
+            status: Some(CourseStatus::Published),
+            published_at: Some(Some(course.published_at.unwrap_or(at))),
+            updated_at: Some(at),
+            ..CourseChanges::default()
+        },
+        Transition::Archive if course.is_published() => CourseChanges {
+            status: Some(CourseStatus::Archived),
+            updated_at: Some(at),
+            ..CourseChanges::default()
+        },
+        _ => {
+            return Err(ApiError::Conflict {
+                code: "invalid_transition",
+                detail: format!(
+                    "a {} course cannot be {}",
+                    course.status,
+                    match to {
+                        Transition::Publish => "published",
+                        Transition::Archive => "archived",
+                    }
+                ),
+            });
+        }
+    };
+    let course = repo::update_course(conn, id, &changes)?;
+    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    course_view(conn, &course, &prefs)
 }
 
-/// Makes a trainer (or coordinator, admin) an owner of the course.
-pub async fn add_owner(db: &Db, user: &AuthUser, id: i64, owner: i64) -> Result<(), ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        editable_course(conn, id, &user)?;
-        let role = repo::user_role(conn, owner)?;
-        match role {
-            None => Err(ApiError::invalid_field(
+/// Makes a trainer (or coordinator, admin) an owner of the course; nothing when they own
+/// it already.
+pub fn add_owner(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: CourseId,
+    owner: UserId,
+) -> Result<(), ApiError> {
+    editable_course(conn, id, actor)?;
+    match repo::user_role(conn, owner)? {
+        None => Err(ApiError::invalid_field(
+            "user_id",
+            "unknown_user",
+            "there is no such account",
+        )),
+        Some((role, status))
+            if status != "active" || Role::parse(&role).is_none_or(|r| r < Role::Trainer) =>
+        {
+            Err(ApiError::invalid_field(
                 "user_id",
-                "unknown_user",
-                "there is no such account",
-            )),
-            Some((role, status))
-                if status != "active" || Role::parse(&role).is_none_or(|r| r < Role::Trainer) =>
-            {
-                Err(ApiError::invalid_field(
-                    "user_id",
-                    "not_a_trainer",
-                    "only active trainers, coordinators and admins can own a course",
-                ))
-            }
-            Some(_) => {
-                if !repo::is_owner(conn, id, owner)? {
-                    repo::add_owner(conn, id, owner)?;
-                    repo::touch_course(conn, id, now())?;
-                }
-                Ok(())
-            }
+                "not_a_trainer",
+                "only active trainers, coordinators and admins can own a course",
+            ))
         }
-    })
-    .await
+        Some(_) => {
+            if !repo::is_owner(conn, id, owner)? {
+                repo::add_owner(conn, id, owner)?;
+                repo::touch_course(conn, id, now())?;
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Removes an owner; the last owner stays.
-pub async fn remove_owner(db: &Db, user: &AuthUser, id: i64, owner: i64) -> Result<(), ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        editable_course(conn, id, &user)?;
-        let owners = repo::owners(conn, id)?;
-        if !owners.contains(&owner) {
-            return Err(ApiError::NotFound);
-        }
-        if owners.len() == 1 {
-            return Err(ApiError::Conflict {
-                code: "last_owner",
-                detail: "a course keeps at least one owner; add another first".to_owned(),
-            });
-        }
-        repo::remove_owner(conn, id, owner)?;
-        repo::touch_course(conn, id, now())?;
-        Ok(())
-    })
-    .await
+pub fn remove_owner(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: CourseId,
+    owner: UserId,
+) -> Result<(), ApiError> {
+    editable_course(conn, id, actor)?;
+    let owners = repo::owners(conn, id)?;
+    if !owners.contains(&owner) {
+        return Err(ApiError::NotFound);
+    }
+    if owners.len() == 1 {
+        return Err(ApiError::Conflict {
+            code: "last_owner",
+            detail: "a course keeps at least one owner; add another first".to_owned(),
+        });
+    }
+    repo::remove_owner(conn, id, owner)?;
+    repo::touch_course(conn, id, now())?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------- structure writes
 
 /// Adds a module at the end of a course.
-pub async fn create_module(
-    db: &Db,
-    user: &AuthUser,
-    course_id: i64,
+pub fn create_module(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    course_id: CourseId,
     title: String,
-) -> Result<ModuleResponse, ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        let course = editable_course(conn, course_id, &user)?;
-        let position = repo::modules(conn, course_id)?
-            .iter()
-            .map(|m| m.position)
-            .max()
-            .unwrap_or(0)
-            + 1;
-        let at = now();
-        let module = repo::insert_module(
-            conn,
-            &NewModule {
-                course_id,
-                position,
-                created_at: at,
-                updated_at: at,
-            },
-        )?;
+) -> Result<Localised<ModuleResponse>, ApiError> {
+    let course = editable_course(conn, course_id, actor)?;
+    let modules = repo::modules(conn, course_id)?;
+    if modules.len() >= MAX_MODULES {
+        return Err(ApiError::Conflict {
+            code: "too_many_modules",
+            detail: format!("a course has at most {MAX_MODULES} modules"),
+        });
+    }
+    let position = modules.iter().map(|m| m.position).max().unwrap_or(0) + 1;
+    let at = now();
+    let module = repo::insert_module(
+        conn,
+        &NewModule {
+            course_id,
+            position,
+            created_at: at,
+            updated_at: at,
+        },
+    )?;
+    repo::upsert_module_translation(
+        conn,
+        &NewModuleTranslation {
+            module_id: module.id,
+            language: course.default_language.clone(),
+            title,
+        },
+    )?;
+    repo::touch_course(conn, course_id, at)?;
+    module_view(
+        conn,
+        &module,
+        &course.default_language,
+        &Preferences::default(),
+    )
+}
+
+/// Sets a module's title in `language`; a new version of the module and course unless
+/// it is the title it has.
+fn write_module_title(
+    conn: &mut DbConn,
+    module: &Module,
+    language: &str,
+    title: String,
+) -> Result<Written, ApiError> {
+    let stored = repo::module_title(conn, module.id, language)?;
+    let written = Written::of(stored.as_ref(), &title);
+    if written.changed() {
         repo::upsert_module_translation(
             conn,
             &NewModuleTranslation {
                 module_id: module.id,
-                language: course.default_language.clone(),
+                language: language.to_owned(),
                 title,
             },
         )?;
-        repo::touch_course(conn, course_id, at)?;
-        module_view(
-            conn,
-            &module,
-            &course.default_language,
-            &Preferences::default(),
-        )
-    })
-    .await
+        let at = now();
+        repo::touch_module(conn, module.id, at)?;
+        repo::touch_course(conn, module.course_id, at)?;
+    }
+    Ok(written)
 }
 
-/// Sets a module's title in one language (the default language for `PATCH`).
-pub async fn put_module_title(
-    db: &Db,
-    user: &AuthUser,
-    id: i64,
-    language: Option<String>,
+/// Renames a module (its title in the course's default language), if it is still the
+/// version `if_match` names.
+pub fn update_module(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: ModuleId,
     title: String,
-) -> Result<ModuleResponse, ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        let (_, course) = editable_module(conn, id, &user)?;
-        let language = language.unwrap_or_else(|| course.default_language.clone());
-        repo::upsert_module_translation(
-            conn,
-            &NewModuleTranslation {
-                module_id: id,
-                language: language.clone(),
-                title,
-            },
-        )?;
-        let at = now();
-        repo::touch_module(conn, id, at)?;
-        repo::touch_course(conn, course.id, at)?;
-        let module = repo::find_module(conn, id)?.ok_or(ApiError::NotFound)?;
-        module_view(
-            conn,
-            &module,
-            &course.default_language,
-            &Preferences(vec![language]),
-        )
-    })
-    .await
+    if_match: Option<&IfMatch>,
+) -> Result<Localised<ModuleResponse>, ApiError> {
+    let (module, course) = editable_module(conn, id, actor)?;
+    module.check_if_match(if_match)?;
+    let language = course.default_language;
+    write_module_title(conn, &module, &language, title)?;
+    let module = repo::find_module(conn, id)?.ok_or(ApiError::NotFound)?;
+    module_view(conn, &module, &language, &Preferences::only(&language))
 }
 
-/// Soft-deletes a module with its lessons; the others close the gap.
-pub async fn delete_module(db: &Db, user: &AuthUser, id: i64) -> Result<(), ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        let (module, course) = editable_module(conn, id, &user)?;
-        let at = now();
-        repo::delete_module(conn, id, at)?;
-        for (i, m) in repo::modules(conn, module.course_id)?.iter().enumerate() {
-            let position = i32::try_from(i + 1).map_err(ApiError::internal)?;
-            if m.position != position {
-                repo::set_module_position(conn, m.id, position, at)?;
-            }
+/// Sets a module's title in one language; answers the module in it.
+pub fn put_module_translation(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: ModuleId,
+    language: String,
+    title: String,
+) -> Result<(Localised<ModuleResponse>, Written), ApiError> {
+    let (module, course) = editable_module(conn, id, actor)?;
+    let written = write_module_title(conn, &module, &language, title)?;
+    let (prefs, default) = (Preferences::only(&language), course.default_language);
+    let module = repo::find_module(conn, id)?.ok_or(ApiError::NotFound)?;
+    Ok((module_view(conn, &module, &default, &prefs)?, written))
+}
+
+/// Soft-deletes a module with its lessons, if it is still the version `if_match` names;
+/// the others close the gap.
+pub fn delete_module(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: ModuleId,
+    if_match: Option<&IfMatch>,
+) -> Result<(), ApiError> {
+    let (module, course) = editable_module(conn, id, actor)?;
+    module.check_if_match(if_match)?;
+    let at = now();
+    repo::delete_module(conn, id, at)?;
+    let rest = repo::modules(conn, module.course_id)?;
+    for (m, position) in moved(rest.iter().map(|m| (m.id, m.position)))? {
+        repo::set_module_position(conn, m, position, at)?;
+    }
+    repo::touch_course(conn, course.id, at)?;
+    Ok(())
+}
+
+/// The 1-based positions of `ordered` (ids, each with its current position), for those
+/// whose position changes.
+fn moved<I>(ordered: impl IntoIterator<Item = (I, i32)>) -> Result<Vec<(I, i32)>, ApiError> {
+    let mut out = Vec::new();
+    for (i, (id, current)) in ordered.into_iter().enumerate() {
+        let position = i32::try_from(i + 1).map_err(ApiError::internal)?;
+        if current != position {
+            out.push((id, position));
         }
-        repo::touch_course(conn, course.id, at)?;
-        Ok(())
-    })
-    .await
-}
-
-fn order_mismatch(field: &str, what: &str) -> ApiError {
-    ApiError::Validation(vec![FieldError::new(
-        field,
-        "order_mismatch",
-        format!("must list every {what} exactly once, and nothing else"),
-    )])
+    }
+    Ok(out)
 }
 
 /// Whether `wanted` is exactly the set `current`, each once.
-fn same_set(current: &[i64], wanted: &[i64]) -> bool {
-    let set: HashSet<i64> = wanted.iter().copied().collect();
-    set.len() == wanted.len()
-        && wanted.len() == current.len()
-        && current.iter().all(|id| set.contains(id))
+fn same_set<T: Eq + Hash + Copy>(current: &[T], wanted: &[T]) -> bool {
+    if wanted.len() != current.len() {
+        return false;
+    }
+    let set: HashSet<T> = wanted.iter().copied().collect();
+    set.len() == wanted.len() && current.iter().all(|id| set.contains(id))
 }
 
-/// Puts a course's modules in the given order.
-pub async fn order_modules(
-    db: &Db,
-    user: &AuthUser,
-    course_id: i64,
-    module_ids: Vec<i64>,
+/// The new positions for `wanted`, an order of exactly the items of `current` (each id
+/// with its position): only those that move. 422 `order_mismatch` on `field` when it is
+/// not exactly those items, each once.
+fn reorder<I: Eq + Hash + Copy>(
+    current: &[(I, i32)],
+    wanted: &[I],
+    field: &str,
+    what: &str,
+) -> Result<Vec<(I, i32)>, ApiError> {
+    let ids: Vec<I> = current.iter().map(|c| c.0).collect();
+    if !same_set(&ids, wanted) {
+        return Err(order_mismatch(field, what));
+    }
+    let positions: HashMap<I, i32> = current.iter().copied().collect();
+    moved(
+        wanted
+            .iter()
+            .map(|id| (*id, positions.get(id).copied().unwrap_or(0))),
+    )
+}
+
+/// Puts a course's modules in the given order; the same order changes nothing.
+pub fn order_modules(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    course_id: CourseId,
+    module_ids: Vec<ModuleId>,
     prefs: Preferences,
-) -> Result<CourseResponse, ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        editable_course(conn, course_id, &user)?;
-        let modules = repo::modules(conn, course_id)?;
-        let current: Vec<i64> = modules.iter().map(|m| m.id).collect();
-        if !same_set(&current, &module_ids) {
-            return Err(order_mismatch("module_ids", "module of the course"));
-        }
-        let at = now();
-        let positions: HashMap<i64, i32> = modules.iter().map(|m| (m.id, m.position)).collect();
-        for (i, id) in module_ids.iter().enumerate() {
-            let position = i32::try_from(i + 1).map_err(ApiError::internal)?;
-            if positions.get(id) != Some(&position) {
-                repo::set_module_position(conn, *id, position, at)?;
-            }
-        }
+) -> Result<Localised<CourseResponse>, ApiError> {
+    editable_course(conn, course_id, actor)?;
+    let modules = repo::modules(conn, course_id)?;
+    let current: Vec<(ModuleId, i32)> = modules.iter().map(|m| (m.id, m.position)).collect();
+    let changes = reorder(&current, &module_ids, "module_ids", "module of the course")?;
+    let at = now();
+    for &(id, position) in &changes {
+        repo::set_module_position(conn, id, position, at)?;
+    }
+    if !changes.is_empty() {
         repo::touch_course(conn, course_id, at)?;
-        let course = repo::find_course(conn, course_id)?.ok_or(ApiError::NotFound)?;
-        course_view(conn, &course, &prefs)
-    })
-    .await
+    }
+    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    current_course(conn, course_id, &prefs)
 }
 
-/// Puts a module's lessons in the given order.
-pub async fn order_lessons(
-    db: &Db,
-    user: &AuthUser,
-    module_id: i64,
-    lesson_ids: Vec<i64>,
+/// Puts a module's lessons in the given order; the same order changes nothing.
+pub fn order_lessons(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    module_id: ModuleId,
+    lesson_ids: Vec<LessonId>,
     prefs: Preferences,
-) -> Result<CourseResponse, ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        let (_, course) = editable_module(conn, module_id, &user)?;
-        let lessons = repo::module_lessons(conn, module_id)?;
-        let current: Vec<i64> = lessons.iter().map(|l| l.id).collect();
-        if !same_set(&current, &lesson_ids) {
-            return Err(order_mismatch("lesson_ids", "lesson of the module"));
-        }
-        let at = now();
-        let positions: HashMap<i64, i32> = lessons.iter().map(|l| (l.id, l.position)).collect();
-        for (i, id) in lesson_ids.iter().enumerate() {
-            let position = i32::try_from(i + 1).map_err(ApiError::internal)?;
-            if positions.get(id) != Some(&position) {
-                repo::set_lesson_position(conn, *id, position, at)?;
-            }
-        }
+) -> Result<Localised<CourseResponse>, ApiError> {
+    let (_, course) = editable_module(conn, module_id, actor)?;
+    let lessons = repo::module_lessons(conn, module_id)?;
+    let current: Vec<(LessonId, i32)> = lessons.iter().map(|l| (l.id, l.position)).collect();
+    let changes = reorder(&current, &lesson_ids, "lesson_ids", "lesson of the module")?;
+    let at = now();
+    for &(id, position) in &changes {
+        repo::set_lesson_position(conn, id, position, at)?;
+    }
+    if !changes.is_empty() {
         repo::touch_module(conn, module_id, at)?;
         repo::touch_course(conn, course.id, at)?;
-        let course = repo::find_course(conn, course.id)?.ok_or(ApiError::NotFound)?;
-        course_view(conn, &course, &prefs)
-    })
-    .await
+    }
+    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    current_course(conn, course.id, &prefs)
 }
 
-fn lesson_fields(l: &Lesson) -> Result<LessonFields, ApiError> {
-    Ok(LessonFields {
-        kind: LessonKind::parse(&l.kind).ok_or_else(|| broken("lesson kind", l.course_id))?,
+fn lesson_fields(l: &Lesson) -> LessonFields {
+    LessonFields {
+        kind: l.kind,
         required: l.required,
         duration_minutes: l.duration_minutes,
         url: l.url.clone(),
         size_bytes: l.size_bytes,
         media_type: l.media_type.clone(),
-        caption_languages: split_langs(&l.caption_languages),
-    })
+        caption_languages: split_tags(&l.caption_languages),
+    }
+}
+
+/// The row of a new lesson at `position` in `module` (also the seed's batch insert).
+pub fn lesson_row(module: &Module, position: i32, f: LessonFields, at: NaiveDateTime) -> NewLesson {
+    NewLesson {
+        module_id: module.id,
+        course_id: module.course_id,
+        position,
+        kind: f.kind,
+        required: f.required,
+        duration_minutes: f.duration_minutes,
+        url: f.url,
+        size_bytes: f.size_bytes,
+        media_type: f.media_type,
+        caption_languages: join_tags(&f.caption_languages),
+        created_at: at,
+        updated_at: at,
+    }
 }
 
 /// Adds a lesson at the end of a module.
-pub async fn create_lesson(
-    db: &Db,
-    user: &AuthUser,
-    module_id: i64,
+pub fn create_lesson(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    module_id: ModuleId,
     input: NewLessonInput,
-) -> Result<LessonResponse, ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        let (module, course) = editable_module(conn, module_id, &user)?;
-        let position = repo::module_lessons(conn, module_id)?
-            .iter()
-            .map(|l| l.position)
-            .max()
-            .unwrap_or(0)
-            + 1;
-        let at = now();
-        let f = &input.fields;
-        let lesson = repo::insert_lesson(
-            conn,
-            &NewLesson {
-                module_id,
-                course_id: module.course_id,
-                position,
-                kind: f.kind.as_str().to_owned(),
-                required: f.required,
-                duration_minutes: f.duration_minutes,
-                url: f.url.clone(),
-                size_bytes: f.size_bytes,
-                media_type: f.media_type.clone(),
-                caption_languages: f.caption_languages.join(","),
-                created_at: at,
-                updated_at: at,
-            },
-        )?;
-        repo::upsert_lesson_translation(
-            conn,
-            &NewLessonTranslation {
-                lesson_id: lesson.id,
-                language: course.default_language.clone(),
-                title: input.title,
-                content: input.content,
-            },
-        )?;
-        repo::touch_module(conn, module_id, at)?;
-        repo::touch_course(conn, course.id, at)?;
-        lesson_view(
-            conn,
-            &lesson,
-            &course.default_language,
-            &Preferences::default(),
-        )
-    })
-    .await
+) -> Result<Localised<LessonView>, ApiError> {
+    let (module, course) = editable_module(conn, module_id, actor)?;
+    let lessons = repo::module_lessons(conn, module_id)?;
+    if lessons.len() >= MAX_LESSONS {
+        return Err(ApiError::Conflict {
+            code: "too_many_lessons",
+            detail: format!("a module has at most {MAX_LESSONS} lessons"),
+        });
+    }
+    let position = lessons.iter().map(|l| l.position).max().unwrap_or(0) + 1;
+    let at = now();
+    let lesson = repo::insert_lesson(conn, &lesson_row(&module, position, input.fields, at))?;
+    repo::upsert_lesson_translation(
+        conn,
+        &NewLessonTranslation {
+            lesson_id: lesson.id,
+            language: course.default_language.clone(),
+            title: input.title,
+            content: input.content,
+        },
+    )?;
+    repo::touch_module(conn, module_id, at)?;
+    repo::touch_course(conn, course.id, at)?;
+    lesson_view(
+        conn,
+        lesson,
+        &course.default_language,
+        &Preferences::default(),
+    )
 }
 
-/// Changes a lesson, if it is still the version `if_match` names.
-pub async fn update_lesson(
-    db: &Db,
-    user: &AuthUser,
-    id: i64,
-    if_match: Option<IfMatch>,
-    patch: LessonPatch,
-    prefs: Preferences,
-) -> Result<LessonResponse, ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        let (lesson, course) = editable_lesson(conn, id, &user)?;
-        check_lesson_precondition(conn, &lesson, &course.default_language, if_match.as_ref())?;
-        let current = lesson_fields(&lesson)?;
-        let (next, title, content) = patch.apply(&current)?;
-        let default = course.default_language.clone();
-        let mut changed = false;
-        if title.is_some() || content.is_some() {
-            let existing = repo::lesson_translations(conn, &[id])?
-                .into_iter()
-                .find(|t| t.language == default);
-            let (old_title, old_content) =
-                existing.map(|t| (t.title, t.content)).unwrap_or_default();
-            let new_title = title.unwrap_or_else(|| old_title.clone());
-            let new_content = content.unwrap_or_else(|| old_content.clone());
-            if new_title != old_title || new_content != old_content {
-                repo::upsert_lesson_translation(
-                    conn,
-                    &NewLessonTranslation {
-                        lesson_id: id,
-                        language: default.clone(),
-                        title: new_title,
-                        content: new_content,
-                    },
-                )?;
-                changed = true;
-            }
-        }
-        let at = now();
-        let lesson = if next != current {
-            changed = true;
-            repo::update_lesson(
-                conn,
-                id,
-                &LessonChanges {
-                    kind: next.kind.as_str().to_owned(),
-                    required: next.required,
-                    duration_minutes: Some(next.duration_minutes),
-                    url: Some(next.url.clone()),
-                    size_bytes: Some(next.size_bytes),
-                    media_type: Some(next.media_type.clone()),
-                    caption_languages: next.caption_languages.join(","),
-                    updated_at: at,
-                },
-            )?
-        } else {
-            if changed {
-                repo::touch_lesson(conn, id, at)?;
-            }
-            repo::find_lesson(conn, id)?.ok_or(ApiError::NotFound)?
-        };
-        if changed {
-            repo::touch_course(conn, course.id, at)?;
-        }
-        lesson_view(conn, &lesson, &default, &prefs)
-    })
-    .await
-}
-
-/// Sets a lesson's title and content in one language.
-pub async fn put_lesson_translation(
-    db: &Db,
-    user: &AuthUser,
-    id: i64,
-    language: String,
-    title: String,
-    content: String,
-) -> Result<LessonResponse, ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        let (_, course) = editable_lesson(conn, id, &user)?;
+/// Sets a lesson's title and content in `language` (each kept as stored when `None`);
+/// writes nothing when they are the texts it has.
+fn write_lesson_texts(
+    conn: &mut DbConn,
+    id: LessonId,
+    language: &str,
+    title: Option<String>,
+    content: Option<String>,
+) -> Result<Written, ApiError> {
+    let stored = repo::lesson_texts(conn, id, language)?;
+    let (old_title, old_content) = stored.clone().unwrap_or_default();
+    let sent = (title.unwrap_or(old_title), content.unwrap_or(old_content));
+    let written = Written::of(stored.as_ref(), &sent);
+    if written.changed() {
         repo::upsert_lesson_translation(
             conn,
             &NewLessonTranslation {
                 lesson_id: id,
-                language: language.clone(),
-                title,
-                content,
+                language: language.to_owned(),
+                title: sent.0,
+                content: sent.1,
             },
         )?;
-        let at = now();
-        repo::touch_lesson(conn, id, at)?;
-        repo::touch_course(conn, course.id, at)?;
-        let lesson = repo::find_lesson(conn, id)?.ok_or(ApiError::NotFound)?;
-        lesson_view(
-            conn,
-            &lesson,
-            &course.default_language,
-            &Preferences(vec![language]),
-        )
-    })
-    .await
+    }
+    Ok(written)
 }
 
-/// Soft-deletes a lesson (a tombstone for sync); the others close the gap.
-pub async fn delete_lesson(
-    db: &Db,
-    user: &AuthUser,
-    id: i64,
-    if_match: Option<IfMatch>,
-) -> Result<(), ApiError> {
-    let user = user.clone();
-    db.write(move |conn| {
-        let (lesson, course) = editable_lesson(conn, id, &user)?;
-        check_lesson_precondition(conn, &lesson, &course.default_language, if_match.as_ref())?;
-        let at = now();
-        repo::delete_lesson(conn, id, at)?;
-        for (i, l) in repo::module_lessons(conn, lesson.module_id)?
-            .iter()
-            .enumerate()
-        {
-            let position = i32::try_from(i + 1).map_err(ApiError::internal)?;
-            if l.position != position {
-                repo::set_lesson_position(conn, l.id, position, at)?;
-            }
-        }
-        repo::touch_module(conn, lesson.module_id, at)?;
+/// Changes a lesson, if it is still the version `if_match` names. Nothing to change:
+/// nothing written, the same version.
+pub fn update_lesson(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: LessonId,
+    patch: LessonPatch,
+    if_match: Option<&IfMatch>,
+    prefs: Preferences,
+) -> Result<Localised<LessonView>, ApiError> {
+    let (lesson, course) = editable_lesson(conn, id, actor)?;
+    lesson.check_if_match(if_match)?;
+    let current = lesson_fields(&lesson);
+    let next = patch.apply(&current)?;
+    let texts_changed = (patch.title.is_some() || patch.content.is_some())
+        && write_lesson_texts(
+            conn,
+            id,
+            &course.default_language,
+            patch.title,
+            patch.content,
+        )?
+        .changed();
+    let at = now();
+    let fields_changed = next != current;
+    let lesson = if fields_changed {
+        repo::update_lesson(
+            conn,
+            id,
+            &LessonChanges {
+                kind: next.kind,
+                required: next.required,
+                duration_minutes: Some(next.duration_minutes),
+                url: Some(next.url),
+                size_bytes: Some(next.size_bytes),
+                media_type: Some(next.media_type),
+                caption_languages: join_tags(&next.caption_languages),
+                updated_at: at,
+            },
+        )?
+    } else if texts_changed {
+        repo::touch_lesson(conn, id, at)?
+    } else {
+        lesson
+    };
+    if fields_changed || texts_changed {
         repo::touch_course(conn, course.id, at)?;
-        Ok(())
-    })
-    .await
+    }
+    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    lesson_view(conn, lesson, &course.default_language, &prefs)
+}
+
+/// Sets a lesson's title and content in one language; answers the lesson in it.
+pub fn put_lesson_translation(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: LessonId,
+    language: String,
+    title: String,
+    content: String,
+) -> Result<(Localised<LessonView>, Written), ApiError> {
+    let (lesson, course) = editable_lesson(conn, id, actor)?;
+    let written = write_lesson_texts(conn, id, &language, Some(title), Some(content))?;
+    let lesson = if written.changed() {
+        let at = now();
+        repo::touch_course(conn, course.id, at)?;
+        repo::touch_lesson(conn, id, at)?
+    } else {
+        lesson
+    };
+    let (prefs, default) = (Preferences::only(&language), course.default_language);
+    Ok((lesson_view(conn, lesson, &default, &prefs)?, written))
+}
+
+/// Soft-deletes a lesson (a tombstone for sync), if it is still the version `if_match`
+/// names; the others close the gap.
+pub fn delete_lesson(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: LessonId,
+    if_match: Option<&IfMatch>,
+) -> Result<(), ApiError> {
+    let (lesson, course) = editable_lesson(conn, id, actor)?;
+    lesson.check_if_match(if_match)?;
+    let at = now();
+    repo::delete_lesson(conn, id, at)?;
+    let rest = repo::module_lessons(conn, lesson.module_id)?;
+    for (l, position) in moved(rest.iter().map(|l| (l.id, l.position)))? {
+        repo::set_lesson_position(conn, l, position, at)?;
+    }
+    repo::touch_module(conn, lesson.module_id, at)?;
+    repo::touch_course(conn, course.id, at)?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::same_set;
+    use super::*;
 
     #[test]
     fn an_order_names_each_id_once() {
@@ -1322,6 +1430,42 @@ mod tests {
         assert!(!same_set(&[1, 2, 3], &[3, 1, 1]));
         assert!(!same_set(&[1, 2], &[1, 2, 2]));
         assert!(!same_set(&[1, 2], &[1, 9]));
-        assert!(same_set(&[], &[]));
+        assert!(same_set::<i64>(&[], &[]));
+    }
+
+    #[test]
+    fn only_what_moves_gets_a_new_position() {
+        assert_eq!(
+            moved([(7, 1), (9, 3), (8, 2)]).unwrap(),
+            vec![(9, 2), (8, 3)]
+        );
+        assert!(moved([(7, 1), (8, 2)]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_translation_sent_again_writes_nothing() {
+        assert_eq!(Written::of(None, &"a"), Written::Created);
+        assert_eq!(Written::of(Some(&"a"), &"a"), Written::Unchanged);
+        assert_eq!(Written::of(Some(&"a"), &"b"), Written::Changed);
+        assert!(!Written::Unchanged.changed());
+    }
+
+    #[test]
+    fn answer_languages_are_distinct_and_fall_back() {
+        assert_eq!(
+            languages(["fil", "en", "fil"].into_iter(), Some("id")),
+            vec!["fil", "en"]
+        );
+        assert_eq!(languages(std::iter::empty(), Some("id")), vec!["id"]);
+        assert!(languages(std::iter::empty(), None).is_empty());
+    }
+
+    #[test]
+    fn catalogue_cursors_are_read_for_their_order() {
+        let at = TimeKey::text(now());
+        assert!(catalogue_after(CatalogueOrder::Newest, &((0, at.clone()), 3)).is_ok());
+        assert!(catalogue_after(CatalogueOrder::Popular, &((0, at), 3)).is_err());
+        assert!(catalogue_after(CatalogueOrder::Popular, &((1, "12".into()), 3)).is_ok());
+        assert!(catalogue_after(CatalogueOrder::Newest, &((0, "x".into()), 3)).is_err());
     }
 }

@@ -4,8 +4,8 @@
 pub mod schema;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 
@@ -160,6 +160,8 @@ pub struct Db {
     permits: Arc<Semaphore>,
     /// Longest wait for a connection before answering 503.
     timeout: Duration,
+    /// When a write last failed because the storage is full, until a write succeeds again.
+    full_since: Arc<Mutex<Option<Instant>>>,
 }
 
 impl Db {
@@ -174,12 +176,8 @@ impl Db {
         size: u32,
         timeout: Duration,
     ) -> anyhow::Result<Self> {
-        if let DatabaseUrl::Sqlite(path) = &url
-            && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                anyhow::anyhow!("cannot create database folder {}: {e}", dir.display())
-            })?;
+        if let DatabaseUrl::Sqlite(path) = &url {
+            create_private_file(path)?;
         }
         let manager = ConnectionManager::new(url.clone());
         // Fail fast with the real error when the database cannot be reached at all.
@@ -199,6 +197,7 @@ impl Db {
             url,
             permits: Arc::new(Semaphore::new(size as usize)),
             timeout,
+            full_since: Arc::new(Mutex::new(None)),
         })
     }
 
@@ -223,13 +222,17 @@ impl Db {
             .map_err(|_| ApiError::Unavailable("every database connection is busy".to_owned()))?
             .map_err(ApiError::internal)?;
         let pool = self.pool.clone();
-        web::block(move || {
+        let result = web::block(move || {
             let _permit = permit;
             let mut conn = pool.get()?;
             f(&mut conn)
         })
         .await
-        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+        if let Err(ApiError::StorageFull(_)) = &result {
+            self.set_storage_full(true);
+        }
+        result
     }
 
     /// Runs `f` in a write transaction on the blocking thread pool: all of it or none of it.
@@ -238,7 +241,31 @@ impl Db {
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        self.read(move |conn| write_transaction(conn, f)).await
+        let result = self.read(move |conn| write_transaction(conn, f)).await;
+        if result.is_ok() {
+            self.set_storage_full(false);
+        }
+        result
+    }
+
+    fn set_storage_full(&self, full: bool) {
+        let mut since = self.full_since.lock().unwrap_or_else(|p| p.into_inner());
+        match (full, since.is_some()) {
+            (true, _) => *since = Some(Instant::now()),
+            (false, true) => {
+                tracing::info!("storage: writes succeed again");
+                *since = None;
+            }
+            (false, false) => {}
+        }
+    }
+
+    /// Whether a write failed for lack of space and none has succeeded since.
+    pub fn storage_full(&self) -> bool {
+        self.full_since
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
     }
 
     /// Applies pending migrations; returns how many ran.
@@ -254,19 +281,101 @@ impl Db {
         ran.map_err(|e| anyhow::anyhow!("migration failed: {e}"))
     }
 
-    /// Whether the database answers and has every migration applied.
+    /// Whether the database answers, can take writes and has every migration applied.
+    /// After a write failed for lack of space, a small write (rolled back) is tried first:
+    /// 503 `storage_full` until one succeeds.
     pub async fn ready(&self) -> Result<bool, ApiError> {
-        self.read(|conn| {
-            conn.batch_execute("SELECT 1")?;
-            let pending = match conn {
-                DbConn::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
-                #[cfg(feature = "postgres")]
-                DbConn::Pg(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
-            };
-            Ok(!pending.map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?)
-        })
-        .await
+        let check_writes = self.storage_full();
+        let ready = self
+            .read(move |conn| {
+                conn.batch_execute("SELECT 1")?;
+                if check_writes {
+                    probe_write(conn)?;
+                }
+                let pending = match conn {
+                    DbConn::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+                    #[cfg(feature = "postgres")]
+                    DbConn::Pg(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
+                };
+                Ok(!pending.map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?)
+            })
+            .await?;
+        if check_writes {
+            self.set_storage_full(false);
+        }
+        Ok(ready)
     }
+}
+
+/// Whether `err` says the database or its disk is full: SQLite's `SQLITE_FULL`, PostgreSQL's
+/// `disk_full` (53100: a relation or a temporary file could not grow). diesel keeps only the
+/// message of such errors, so the message is what is matched.
+pub fn is_storage_full(err: &diesel::result::Error) -> bool {
+    let diesel::result::Error::DatabaseError(_, info) = err else {
+        return false;
+    };
+    let message = info.message();
+    // PostgreSQL reports ENOSPC and EDQUOT as disk_full, with the system's message.
+    message.contains("database or disk is full")
+        || message.contains("No space left on device")
+        || message.contains("Disk quota exceeded")
+}
+
+/// Writes about 64 KiB in a transaction that is rolled back: fails as a real write would
+/// when the database cannot grow (SQLite's page limit, a full disk on PostgreSQL).
+fn probe_write(conn: &mut DbConn) -> Result<(), ApiError> {
+    let sql = match conn {
+        DbConn::Sqlite(_) => {
+            "CREATE TABLE bayanihan_write_probe (x BLOB); \
+             INSERT INTO bayanihan_write_probe VALUES (zeroblob(65536));"
+        }
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(_) => {
+            "CREATE TABLE bayanihan_write_probe (x BIGINT); \
+             INSERT INTO bayanihan_write_probe SELECT g FROM generate_series(1, 2000) g;"
+        }
+    };
+    let probe = write_transaction(conn, |conn| {
+        conn.batch_execute(sql)?;
+        Err::<(), _>(diesel::result::Error::RollbackTransaction)
+    });
+    match probe {
+        Err(diesel::result::Error::RollbackTransaction) => Ok(()),
+        Err(err) => Err(err.into()),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// Creates the SQLite database file readable by its owner only (and its folder, when
+/// missing, likewise): SQLite gives the `-wal` and `-shm` files the database file's mode.
+/// An existing file or folder keeps the mode its operator gave it.
+fn create_private_file(path: &Path) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(anyhow::anyhow!(
+            "cannot create the database file {}: {e}",
+            path.display()
+        )),
+    }
+}
+
+/// Creates `dir` and any missing parent readable by its owner only (0700).
+pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create the folder {}: {e}", dir.display()))
 }
 
 /// Runs `f` in a transaction. On SQLite the write lock is taken up front
@@ -327,6 +436,84 @@ pub fn lock_row(conn: &mut DbConn, table: &'static str, id: i64) -> QueryResult<
         }
     }
 }
+
+/// Serialises the transactions that take the same `scope` and `key` until they end: a
+/// transaction lock on PostgreSQL (`pg_advisory_xact_lock`, on a hash of both); SQLite write
+/// transactions (`BEGIN IMMEDIATE`) hold the whole database already. For counters kept in
+/// rows that do not exist yet (throttling), where there is no row to lock.
+#[cfg_attr(
+    not(feature = "postgres"),
+    expect(unused_variables, reason = "only PostgreSQL takes key locks")
+)]
+pub fn lock_key(conn: &mut DbConn, scope: &str, key: &str) -> QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(_) => Ok(()),
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(pg) => {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1 || '|' || $2, 0))")
+                .bind::<diesel::sql_types::Text, _>(scope)
+                .bind::<diesel::sql_types::Text, _>(key)
+                .execute(pg)?;
+            Ok(())
+        }
+    }
+}
+
+/// Runs `$body` with `$c` bound to the backend's own connection, for SQL the
+/// MultiConnection cannot build: multi-row inserts, `ON CONFLICT`. Repos and the seed's bulk
+/// loaders only; the rest of the code stays backend-neutral.
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite($c) => $body,
+            #[cfg(feature = "postgres")]
+            $crate::db::DbConn::Pg($c) => $body,
+        }
+    };
+}
+pub(crate) use per_backend;
+
+/// Inserts the slice `$rows` into `$table` in multi-row statements of at most `$chunk` rows
+/// (bulk loading): the number of rows inserted, as `QueryResult<usize>`. A failed statement
+/// returns its error from the enclosing function (`?`).
+macro_rules! insert_chunked {
+    ($conn:expr, $table:expr, $rows:expr, $chunk:expr) => {{
+        let mut inserted = 0;
+        for chunk in $rows.chunks($chunk) {
+            inserted += $crate::db::per_backend!(&mut *$conn, |c| {
+                diesel::RunQueryDsl::execute(diesel::insert_into($table).values(chunk), c)?
+            });
+        }
+        diesel::QueryResult::Ok(inserted)
+    }};
+}
+pub(crate) use insert_chunked;
+
+/// `INSERT … ON CONFLICT DO NOTHING` of `$values` into `$table`: `QueryResult<usize>`, 0 when
+/// a conflicting row was there already.
+macro_rules! insert_or_ignore {
+    ($conn:expr, $table:expr, $values:expr) => {
+        $crate::db::per_backend!($conn, |c| diesel::RunQueryDsl::execute(
+            diesel::insert_into($table)
+                .values($values)
+                .on_conflict_do_nothing(),
+            c
+        ))
+    };
+}
+pub(crate) use insert_or_ignore;
+
+/// `updated_at = $at, version = version + 1` for a row of `$table`: the changeset every
+/// change to a versioned row carries (with its own columns, in a tuple).
+macro_rules! new_version {
+    ($table:ident, $at:expr) => {
+        (
+            $table::updated_at.eq($at),
+            $table::version.eq($table::version + 1),
+        )
+    };
+}
+pub(crate) use new_version;
 
 /// The default SQLite URL under a data folder.
 pub fn default_sqlite_url(data_dir: &Path) -> String {

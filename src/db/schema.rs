@@ -37,6 +37,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        lookalike -> Nullable<Bool>,
     }
 }
 
@@ -85,20 +87,56 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        union_role -> Text,
+    }
+}
+
+diesel::table! {
+    user_languages (user_id, language) {
+        user_id -> BigInt,
+        language -> Text,
+        level -> Text,
+    }
+}
+
+diesel::table! {
+    throttle_events (id) {
+        id -> BigInt,
+        scope -> Text,
+        subject -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    device_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+        expires_at -> Timestamp,
+        failures -> Integer,
+        locked_until -> Nullable<Timestamp>,
     }
 }
 
 diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(device_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(memberships -> organisations (organisation_id));
+diesel::joinable!(user_languages -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
     email_tokens,
     sessions,
     refresh_tokens,
-    memberships
+    memberships,
+    user_languages,
+    throttle_events,
+    device_tokens
 );
 
 diesel::table! {
@@ -115,6 +153,7 @@ diesel::table! {
         locked_until -> Nullable<Timestamp>,
         sent_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
+        failed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -136,6 +175,7 @@ diesel::table! {
         updated_at -> Timestamp,
         published_at -> Nullable<Timestamp>,
         deleted_at -> Nullable<Timestamp>,
+        version -> BigInt,
     }
 }
 
@@ -176,6 +216,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        version -> BigInt,
     }
 }
 
@@ -204,6 +245,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        version -> BigInt,
     }
 }
 
@@ -226,6 +268,7 @@ diesel::table! {
         updated_at -> Timestamp,
         completed_at -> Nullable<Timestamp>,
         deleted_at -> Nullable<Timestamp>,
+        version -> BigInt,
     }
 }
 
@@ -251,6 +294,7 @@ diesel::table! {
         issued_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
         revoked_reason -> Nullable<Text>,
+        version -> BigInt,
     }
 }
 
@@ -294,6 +338,7 @@ diesel::table! {
         last_activity_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
@@ -330,6 +375,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        version -> BigInt,
     }
 }
 
@@ -358,6 +404,7 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
         hidden_at -> Nullable<Timestamp>,
         hidden_by -> Nullable<BigInt>,
+        version -> BigInt,
     }
 }
 
@@ -479,3 +526,209 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
 );
 diesel::allow_tables_to_appear_in_same_query!(communities, courses);
+
+diesel::table! {
+    invitations (id) {
+        id -> BigInt,
+        email -> Text,
+        email_normalized -> Text,
+        role -> Text,
+        language -> Text,
+        status -> Text,
+        token_hash -> Text,
+        invited_by -> Nullable<BigInt>,
+        accepted_by -> Nullable<BigInt>,
+        revoked_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    cohorts (id) {
+        id -> BigInt,
+        kind -> Text,
+        status -> Text,
+        default_language -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        time_zone -> Text,
+        delivery_language -> Text,
+        interpretation_languages -> Text,
+        capacity -> Integer,
+        region -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        community_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    cohort_translations (id) {
+        id -> BigInt,
+        cohort_id -> BigInt,
+        language -> Text,
+        title -> Text,
+        description -> Text,
+    }
+}
+
+diesel::table! {
+    cohort_facilitators (cohort_id, user_id) {
+        cohort_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    cohort_courses (cohort_id, course_id) {
+        cohort_id -> BigInt,
+        course_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::joinable!(cohort_translations -> cohorts (cohort_id));
+diesel::joinable!(cohort_facilitators -> cohorts (cohort_id));
+diesel::joinable!(cohort_courses -> cohorts (cohort_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    cohorts,
+    cohort_translations,
+    cohort_facilitators,
+    cohort_courses,
+    users,
+);
+diesel::allow_tables_to_appear_in_same_query!(cohorts, courses);
+diesel::allow_tables_to_appear_in_same_query!(cohort_translations, courses);
+diesel::allow_tables_to_appear_in_same_query!(cohort_facilitators, courses);
+diesel::allow_tables_to_appear_in_same_query!(cohort_courses, courses);
+
+diesel::table! {
+    cohort_calls (cohort_id) {
+        cohort_id -> BigInt,
+        deadline -> Timestamp,
+        members_may_apply -> Bool,
+        min_age -> Nullable<Integer>,
+        max_age -> Nullable<Integer>,
+        target_women_percent -> Nullable<Integer>,
+        target_under_35_percent -> Nullable<Integer>,
+        notes -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    call_organisations (cohort_id, organisation_id) {
+        cohort_id -> BigInt,
+        organisation_id -> BigInt,
+        invited -> Bool,
+        places -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    call_countries (cohort_id, country) {
+        cohort_id -> BigInt,
+        country -> Text,
+        invited -> Bool,
+        places -> Nullable<Integer>,
+        target_percent -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    profile_union_roles (cohort_id, union_role) {
+        cohort_id -> BigInt,
+        union_role -> Text,
+    }
+}
+
+diesel::table! {
+    profile_languages (cohort_id, language) {
+        cohort_id -> BigInt,
+        language -> Text,
+        min_level -> Text,
+    }
+}
+
+diesel::table! {
+    profile_courses (cohort_id, course_id) {
+        cohort_id -> BigInt,
+        course_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    profile_cohorts (cohort_id, required_cohort_id) {
+        cohort_id -> BigInt,
+        required_cohort_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    nominations (id) {
+        id -> BigInt,
+        cohort_id -> BigInt,
+        nominee_id -> BigInt,
+        organisation_id -> BigInt,
+        origin -> Text,
+        status -> Text,
+        leader_id -> Nullable<BigInt>,
+        statement -> Text,
+        profile_read_at -> Timestamp,
+        decision_reason -> Nullable<Text>,
+        waitlisted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    nomination_events (id) {
+        id -> BigInt,
+        nomination_id -> BigInt,
+        cohort_id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(call_organisations -> organisations (organisation_id));
+diesel::joinable!(nominations -> cohorts (cohort_id));
+diesel::joinable!(nominations -> organisations (organisation_id));
+diesel::joinable!(nomination_events -> nominations (nomination_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    cohort_calls,
+    call_organisations,
+    call_countries,
+    profile_union_roles,
+    profile_languages,
+    profile_courses,
+    profile_cohorts,
+    nominations,
+    nomination_events,
+);
+diesel::allow_tables_to_appear_in_same_query!(nominations, users);
+diesel::allow_tables_to_appear_in_same_query!(nominations, organisations);
+diesel::allow_tables_to_appear_in_same_query!(nominations, cohorts);
+diesel::allow_tables_to_appear_in_same_query!(nominations, memberships);
+diesel::allow_tables_to_appear_in_same_query!(nomination_events, users);
+diesel::allow_tables_to_appear_in_same_query!(call_organisations, organisations);
+diesel::allow_tables_to_appear_in_same_query!(cohort_calls, cohorts);
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    nominations::status,
+    users::gender,
+    users::birth_year,
+);

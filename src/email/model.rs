@@ -36,6 +36,8 @@ pub struct OutboxEmail {
     pub sent_at: Option<NaiveDateTime>,
     /// The last delivery failure, scrubbed of addresses and secrets.
     pub last_error: Option<String>,
+    /// When the mail server refused it for good; it is not retried.
+    pub failed_at: Option<NaiveDateTime>,
 }
 
 impl OutboxEmail {

@@ -42,6 +42,7 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<OutboxEmail>> {
 fn due(now: NaiveDateTime) -> _ {
     email_outbox::table
         .filter(dsl::sent_at.is_null())
+        .filter(dsl::failed_at.is_null())
         .filter(dsl::next_attempt_at.le(now))
         .filter(dsl::locked_until.is_null().or(dsl::locked_until.lt(now)))
         .order((dsl::next_attempt_at.asc(), dsl::id.asc()))
@@ -106,16 +107,30 @@ pub fn mark_sent(conn: &mut DbConn, id: OutboxId, now: NaiveDateTime) -> QueryRe
     .map(|n| n == 1)
 }
 
-/// Records a failed attempt and when to retry, releasing the lease. Only while the lease
-/// taken at `leased_until` is still ours: if it ran out and another worker claimed the
-/// email, that worker's lease is left alone. Returns whether the row changed.
+/// What follows a failed attempt.
+#[derive(Debug, Clone, Copy)]
+pub enum AfterFailure {
+    /// Try again at this time.
+    RetryAt(NaiveDateTime),
+    /// The mail server refused it for good at this time: never again.
+    GiveUp(NaiveDateTime),
+}
+
+/// Records a failed attempt (retried later, or given up for good), releasing the lease.
+/// Only while the lease taken at `leased_until` is still ours: if it ran out and another
+/// worker claimed the email, that worker's lease is left alone. Returns whether the row
+/// changed.
 pub fn mark_failed(
     conn: &mut DbConn,
     id: OutboxId,
     leased_until: NaiveDateTime,
     error: &str,
-    next_attempt_at: NaiveDateTime,
+    after: AfterFailure,
 ) -> QueryResult<bool> {
+    let (next_attempt_at, failed_at) = match after {
+        AfterFailure::RetryAt(at) => (at, None),
+        AfterFailure::GiveUp(at) => (at, Some(at)),
+    };
     diesel::update(
         email_outbox::table
             .find(id.0)
@@ -125,6 +140,7 @@ pub fn mark_failed(
     .set((
         dsl::last_error.eq(Some(error)),
         dsl::next_attempt_at.eq(next_attempt_at),
+        dsl::failed_at.eq(failed_at),
         dsl::locked_until.eq(None::<NaiveDateTime>),
     ))
     .execute(conn)

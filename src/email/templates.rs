@@ -35,11 +35,40 @@ pub enum Template {
     /// A daily or weekly digest of community notifications (`display_name`, `count`,
     /// `items`: the list as plain text, one item a line, `link`).
     CommunityDigest,
+    /// Invites an address to become staff (`inviter`, `role`, `expires_at`, `link`).
+    StaffInvitation,
+    /// Someone tried to register with an address that has an account (`display_name`,
+    /// `login_link`, `reset_link`): the registration answers as usual, the owner learns here.
+    RegistrationAttempt,
+    /// A cohort the recipient is involved in was cancelled (`display_name`, `cohort`,
+    /// `starts_on`).
+    CohortCancelled,
+    /// A union leader nominated the recipient for a cohort: accept or decline
+    /// (`display_name`, `cohort`, `leader`, `organisation`, `deadline`, `link`).
+    NominationRequest,
+    /// A member applied for a cohort; a leader of their union endorses them or not
+    /// (`display_name`, `cohort`, `nominee`, `organisation`, `link`).
+    EndorsementRequest,
+    /// Coordinators accepted a nomination; to the nominee and their leader (`display_name`,
+    /// `cohort`, `nominee`, `reason`).
+    NominationAccepted,
+    /// Coordinators put a nomination on the waiting list (`display_name`, `cohort`,
+    /// `nominee`, `reason`).
+    NominationWaitlisted,
+    /// Coordinators did not choose a nomination (`display_name`, `cohort`, `nominee`,
+    /// `reason`).
+    NominationRejected,
+    /// A place freed up and the first on the waiting list took it (`display_name`,
+    /// `cohort`, `nominee`).
+    NominationPromoted,
+    /// A facilitator or coordinator announced something in a cohort's space
+    /// (`display_name`, `cohort`, `author`, `title`, `body`: the Markdown as written, `link`).
+    CohortAnnouncement,
 }
 
 impl Template {
     /// Every template, for checks over all of them.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 17] = [
         Self::VerifyEmail,
         Self::ResetPassword,
         Self::PasswordChanged,
@@ -47,6 +76,16 @@ impl Template {
         Self::Welcome,
         Self::CommunityNotification,
         Self::CommunityDigest,
+        Self::StaffInvitation,
+        Self::RegistrationAttempt,
+        Self::CohortCancelled,
+        Self::NominationRequest,
+        Self::EndorsementRequest,
+        Self::NominationAccepted,
+        Self::NominationWaitlisted,
+        Self::NominationRejected,
+        Self::NominationPromoted,
+        Self::CohortAnnouncement,
     ];
 
     /// The file name stem under `templates/email/<lang>/`, also stored in the outbox.
@@ -59,6 +98,16 @@ impl Template {
             Self::Welcome => "welcome",
             Self::CommunityNotification => "community_notification",
             Self::CommunityDigest => "community_digest",
+            Self::StaffInvitation => "staff_invitation",
+            Self::RegistrationAttempt => "registration_attempt",
+            Self::CohortCancelled => "cohort_cancelled",
+            Self::NominationRequest => "nomination_request",
+            Self::EndorsementRequest => "endorsement_request",
+            Self::NominationAccepted => "nomination_accepted",
+            Self::NominationWaitlisted => "nomination_waitlisted",
+            Self::NominationRejected => "nomination_rejected",
+            Self::NominationPromoted => "nomination_promoted",
+            Self::CohortAnnouncement => "cohort_announcement",
         }
     }
 }
@@ -289,6 +338,27 @@ mod tests {
             Template::MembershipDecided => &["display_name", "organisation", "status"],
             Template::CommunityNotification => &["display_name", "headline", "community", "link"],
             Template::CommunityDigest => &["display_name", "count", "items", "link"],
+            Template::StaffInvitation => &["inviter", "role", "expires_at", "link"],
+            Template::RegistrationAttempt => &["display_name", "login_link", "reset_link"],
+            Template::CohortCancelled => &["display_name", "cohort", "starts_on"],
+            Template::NominationRequest => &[
+                "display_name",
+                "cohort",
+                "leader",
+                "organisation",
+                "deadline",
+                "link",
+            ],
+            Template::EndorsementRequest => {
+                &["display_name", "cohort", "nominee", "organisation", "link"]
+            }
+            Template::NominationAccepted
+            | Template::NominationWaitlisted
+            | Template::NominationRejected => &["display_name", "cohort", "nominee", "reason"],
+            Template::NominationPromoted => &["display_name", "cohort", "nominee"],
+            Template::CohortAnnouncement => {
+                &["display_name", "cohort", "author", "title", "body", "link"]
+            }
         }
     }
 

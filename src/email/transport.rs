@@ -195,26 +195,29 @@ impl Transport {
     }
 
     /// Sends one message; the error is lettre's text, to be scrubbed before it is kept.
-    pub(crate) async fn send(&self, message: Message) -> Result<(), String> {
+    pub(crate) async fn send(&self, message: Message) -> Result<(), SendError> {
         match self {
-            Self::Smtp(smtp) => smtp
-                .send(message)
-                .await
-                .map(drop)
-                .map_err(|e| e.to_string()),
+            Self::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|e| SendError {
+                // A 5xx answer (no such mailbox, domain refused) will not change on retry.
+                permanent: e.is_permanent(),
+                text: e.to_string(),
+            }),
             Self::Files { dir, transport } => {
                 // Created on each send, not once: a folder removed while the server runs
                 // would otherwise fail every email until a restart.
                 let folder = dir.clone();
-                actix_web::web::block(move || std::fs::create_dir_all(folder))
+                // Owner-only: the emails hold sign-in and reset links.
+                actix_web::web::block(move || crate::db::create_private_dir(&folder))
                     .await
-                    .map_err(|e| e.to_string())?
-                    .map_err(|e| format!("cannot create the outbox folder: {e}"))?;
+                    .map_err(|e| SendError::retry(e.to_string()))?
+                    .map_err(|e| {
+                        SendError::retry(format!("cannot create the outbox folder: {e}"))
+                    })?;
                 transport
                     .send(message)
                     .await
                     .map(drop)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| SendError::retry(e.to_string()))
             }
         }
     }
@@ -224,6 +227,26 @@ impl Transport {
         match choice {
             TransportChoice::Smtp(url) => url.secrets(),
             TransportChoice::Files(_) => Vec::new(),
+        }
+    }
+}
+
+/// Why a message did not leave.
+#[derive(Debug)]
+pub(crate) struct SendError {
+    /// lettre's text, to be scrubbed before it is kept.
+    pub text: String,
+    /// Sending it again can never succeed (the server refused it for good, or the stored
+    /// email cannot be made into a message).
+    pub permanent: bool,
+}
+
+impl SendError {
+    /// A failure worth retrying later.
+    pub(crate) fn retry(text: String) -> Self {
+        Self {
+            text,
+            permanent: false,
         }
     }
 }

@@ -84,7 +84,11 @@ async fn deliver_next(
     let leased_until = email.locked_until.unwrap_or(now + LEASE);
     let result = match transport::message(&settings.from, &email) {
         Ok(message) => transport.send(message).await,
-        Err(err) => Err(err),
+        // The stored email itself is unusable: no later attempt can do better.
+        Err(text) => Err(transport::SendError {
+            text,
+            permanent: true,
+        }),
     };
     match result {
         Ok(()) => {
@@ -97,29 +101,33 @@ async fn deliver_next(
                 "email sent"
             );
         }
-        Err(raw) => {
-            let error = transport::scrub(&raw, secrets);
-            let delay = backoff(settings.backoff_base, email.attempts);
-            let next_attempt_at =
-                db::now() + TimeDelta::from_std(delay).unwrap_or(TimeDelta::hours(1));
-            tracing::warn!(
-                email.id = %id,
-                email.template = %email.template,
-                email.attempt = email.attempts,
-                retry_in_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                error = %error,
-                "email not delivered; will retry"
-            );
-            db.write(move |conn| {
-                Ok(repo::mark_failed(
-                    conn,
-                    id,
-                    leased_until,
-                    &error,
-                    next_attempt_at,
-                )?)
-            })
-            .await?;
+        Err(failure) => {
+            let error = transport::scrub(&failure.text, secrets);
+            let after = if failure.permanent {
+                tracing::warn!(
+                    email.id = %id,
+                    email.template = %email.template,
+                    email.attempt = email.attempts,
+                    error = %error,
+                    "email refused for good; not retried"
+                );
+                repo::AfterFailure::GiveUp(db::now())
+            } else {
+                let delay = backoff(settings.backoff_base, email.attempts);
+                tracing::warn!(
+                    email.id = %id,
+                    email.template = %email.template,
+                    email.attempt = email.attempts,
+                    retry_in_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                    error = %error,
+                    "email not delivered; will retry"
+                );
+                repo::AfterFailure::RetryAt(
+                    db::now() + TimeDelta::from_std(delay).unwrap_or(TimeDelta::hours(1)),
+                )
+            };
+            db.write(move |conn| Ok(repo::mark_failed(conn, id, leased_until, &error, after)?))
+                .await?;
         }
     }
     Ok(true)

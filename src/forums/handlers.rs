@@ -1,6 +1,6 @@
 //! HTTP handlers of threads, posts, reactions, accepted answers and read state.
 
-use actix_web::http::StatusCode;
+use crate::http::json::Json;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::auth::{AuthUser, MaybeUser};
@@ -8,13 +8,28 @@ use crate::db::Db;
 use crate::error::{ApiError, Problem};
 use crate::forums::dto::{
     AcceptAnswerRequest, CreatePostRequest, CreateThreadRequest, ListPostsQuery, ListThreadsQuery,
-    PageQuery, PostResponse, ReactionsResponse, ReadStateRequest, ReadStateResponse,
-    RevisionResponse, ThreadResponse, ThreadSummary, UpdatePostRequest, UpdateThreadRequest,
+    NewPostInput, NewThreadInput, PostEdit, PostListInput, PostResponse, REVISION_SORT,
+    ReactionsResponse, ReadStateRequest, ReadStateResponse, RevisionResponse, ThreadListInput,
+    ThreadPatch, ThreadResponse, ThreadSummary, UpdatePostRequest, UpdateThreadRequest,
 };
 use crate::forums::model::ReactionKind;
 use crate::forums::service;
-use crate::http::etag::{self, IfMatch};
-use crate::http::pagination::Page;
+use crate::http::doc::{NoSuchCommunity, NotAMember, NotLoggedIn, NotModified};
+use crate::http::etag::IfMatch;
+use crate::http::pagination::{Page, PageQuery, PageRequest};
+use crate::http::response::{Reply, no_content};
+use crate::types::{CommunityId, PostId, ThreadId};
+
+crate::http::doc::problem_answers! {
+    /// 404: the thread is unknown or deleted.
+    NoSuchThread = (404, "No such thread");
+    /// 404: the post is unknown or deleted.
+    NoSuchPost = (404, "No such post");
+    /// 403: only the author and the community's moderators may do this.
+    NotAuthorOrModerator = (403, "Neither the author nor a moderator");
+    /// 401: a members-only community needs a logged-in reader.
+    MembersOnly = (401, "`login_required` (members-only community) or an invalid token");
+}
 
 /// A community's threads: pinned first, then by last activity (newest first).
 #[utoipa::path(
@@ -25,18 +40,22 @@ use crate::http::pagination::Page;
     params(("id" = i64, Path, description = "Community id"), ListThreadsQuery),
     responses(
         (status = 200, description = "One page of threads; `unread_count` when logged in", body = Page<ThreadSummary>),
-        (status = 401, description = "`login_required` (members-only community) or an invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such community, or a private one the caller is not in", body = Problem, content_type = "application/problem+json"),
+        MembersOnly,
+        NoSuchCommunity,
     )
 )]
 pub async fn list_threads(
     db: web::Data<Db>,
     user: MaybeUser,
-    id: web::Path<i64>,
+    id: web::Path<CommunityId>,
     query: web::Query<ListThreadsQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = service::list_threads(&db, user.0, id.into_inner(), query.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(page))
+) -> Result<Reply<Page<ThreadSummary>>, ApiError> {
+    let input = ThreadListInput::try_from(query.into_inner())?;
+    let (id, user) = (id.into_inner(), user.0);
+    let page = db
+        .read(move |conn| service::list_threads(conn, user.as_ref(), id, input))
+        .await?;
+    Ok(Reply::ok(page))
 }
 
 /// Starts a thread with its opening post (members).
@@ -51,27 +70,31 @@ pub async fn list_threads(
     responses(
         (status = 201, description = "The thread", body = ThreadResponse,
             headers(("Location" = String, description = "The thread"), ("ETag" = String, description = "Entity tag of the thread"))),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_member` or `banned`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such community, or a private one the caller is not in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAMember,
+        NoSuchCommunity,
         (status = 422, description = "Invalid title, body or tags", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_thread(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-    body: web::Json<CreateThreadRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let user_id = user.id;
-    let thread = service::create_thread(&db, user, id.into_inner(), body.into_inner()).await?;
+    id: web::Path<CommunityId>,
+    body: Json<CreateThreadRequest>,
+) -> Result<Reply<ThreadResponse>, ApiError> {
+    let input = NewThreadInput::try_from(body.into_inner())?;
+    let (id, user_id) = (id.into_inner(), user.id);
+    let thread = db
+        .write(move |conn| service::create_thread(conn, &user, id, input))
+        .await?;
     tracing::info!(
-        thread.id = thread.summary.id,
-        user.id = user_id,
+        thread.id = thread.summary.id.get(),
+        user.id = user_id.get(),
         "thread started"
     );
     let location = format!("/api/v1/threads/{}", thread.summary.id);
-    etag::tagged(StatusCode::CREATED, &thread, Some(location))
+    let tag = thread.etag();
+    Ok(Reply::created(thread, location).etag(tag))
 }
 
 /// One thread with its opening post and where the caller's reading stopped.
@@ -80,23 +103,27 @@ pub async fn create_thread(
     path = "/api/v1/threads/{id}",
     tag = "threads",
     operation_id = "get_thread",
-    params(("id" = i64, Path, description = "Thread id")),
+    params(("id" = i64, Path, description = "Thread id"),
+        ("If-None-Match" = Option<String>, Header, description = "An ETag the caller has: 304 when the thread is still that version")),
     responses(
         (status = 200, description = "The thread", body = ThreadResponse,
             headers(("ETag" = String, description = "Entity tag; send it in If-None-Match, or in If-Match to change this version"))),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 401, description = "`login_required` (members-only community) or an invalid token", body = Problem, content_type = "application/problem+json"),
+        NotModified,
+        MembersOnly,
         (status = 404, description = "No such thread, deleted, or in a private community the caller is not in", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_thread(
-    req: HttpRequest,
     db: web::Data<Db>,
     user: MaybeUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let thread = service::get_thread(&db, user.0, id.into_inner()).await?;
-    etag::json_with_etag(&req, &thread)
+    id: web::Path<ThreadId>,
+) -> Result<Reply<ThreadResponse>, ApiError> {
+    let (id, user) = (id.into_inner(), user.0);
+    let thread = db
+        .read(move |conn| service::get_thread(conn, user.as_ref(), id))
+        .await?;
+    let tag = thread.etag();
+    Ok(Reply::ok(thread).etag(tag))
 }
 
 /// Changes a thread's title, tags or kind (its author or a moderator).
@@ -112,9 +139,9 @@ pub async fn get_thread(
     responses(
         (status = 200, description = "The thread", body = ThreadResponse,
             headers(("ETag" = String, description = "Entity tag of the new version"))),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Neither the author nor a moderator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such thread", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAuthorOrModerator,
+        NoSuchThread,
         (status = 412, description = "`precondition_failed`: the thread changed since", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid title or tags", body = Problem, content_type = "application/problem+json"),
     )
@@ -123,18 +150,17 @@ pub async fn update_thread(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-    body: web::Json<UpdateThreadRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let thread = service::update_thread(
-        &db,
-        user,
-        id.into_inner(),
-        IfMatch::from_request(&req),
-        body.into_inner(),
-    )
-    .await?;
-    etag::tagged(StatusCode::OK, &thread, None)
+    id: web::Path<ThreadId>,
+    body: Json<UpdateThreadRequest>,
+) -> Result<Reply<ThreadResponse>, ApiError> {
+    let patch = ThreadPatch::try_from(body.into_inner())?;
+    let if_match = IfMatch::from_request(&req);
+    let id = id.into_inner();
+    let thread = db
+        .write(move |conn| service::update_thread(conn, &user, id, patch, if_match.as_ref()))
+        .await?;
+    let tag = thread.etag();
+    Ok(Reply::ok(thread).etag(tag))
 }
 
 /// Deletes a thread (its author or a moderator).
@@ -148,9 +174,9 @@ pub async fn update_thread(
         ("If-Match" = Option<String>, Header, description = "The ETag of the version being deleted")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Neither the author nor a moderator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such thread", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAuthorOrModerator,
+        NoSuchThread,
         (status = 412, description = "`precondition_failed`: the thread changed since", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -158,13 +184,18 @@ pub async fn delete_thread(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ThreadId>,
 ) -> Result<HttpResponse, ApiError> {
-    let user_id = user.id;
-    let id = id.into_inner();
-    service::delete_thread(&db, user, id, IfMatch::from_request(&req)).await?;
-    tracing::info!(thread.id = id, user.id = user_id, "thread deleted");
-    Ok(HttpResponse::NoContent().finish())
+    let if_match = IfMatch::from_request(&req);
+    let (id, user_id) = (id.into_inner(), user.id);
+    db.write(move |conn| service::delete_thread(conn, &user, id, if_match.as_ref()))
+        .await?;
+    tracing::info!(
+        thread.id = id.get(),
+        user.id = user_id.get(),
+        "thread deleted"
+    );
+    Ok(no_content())
 }
 
 /// A thread's posts in order (by id); deleted ones stay as tombstones.
@@ -176,18 +207,22 @@ pub async fn delete_thread(
     params(("id" = i64, Path, description = "Thread id"), ListPostsQuery),
     responses(
         (status = 200, description = "One page of posts", body = Page<PostResponse>),
-        (status = 401, description = "`login_required` (members-only community) or an invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such thread", body = Problem, content_type = "application/problem+json"),
+        MembersOnly,
+        NoSuchThread,
     )
 )]
 pub async fn list_posts(
     db: web::Data<Db>,
     user: MaybeUser,
-    id: web::Path<i64>,
+    id: web::Path<ThreadId>,
     query: web::Query<ListPostsQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = service::list_posts(&db, user.0, id.into_inner(), query.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(page))
+) -> Result<Reply<Page<PostResponse>>, ApiError> {
+    let input = PostListInput::try_from(query.into_inner())?;
+    let (id, user) = (id.into_inner(), user.0);
+    let page = db
+        .read(move |conn| service::list_posts(conn, user.as_ref(), id, input))
+        .await?;
+    Ok(Reply::ok(page))
 }
 
 /// Replies in a thread (members; moderators also in locked threads).
@@ -201,10 +236,10 @@ pub async fn list_posts(
     request_body = CreatePostRequest,
     responses(
         (status = 201, description = "The post", body = PostResponse,
-            headers(("Location" = String, description = "The post"))),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_member` or `banned`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such thread", body = Problem, content_type = "application/problem+json"),
+            headers(("Location" = String, description = "The post"), ("ETag" = String, description = "Entity tag of the post"))),
+        NotLoggedIn,
+        NotAMember,
+        NoSuchThread,
         (status = 409, description = "`thread_locked`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid body, or `invalid_quote`", body = Problem, content_type = "application/problem+json"),
     )
@@ -212,12 +247,17 @@ pub async fn list_posts(
 pub async fn create_post(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-    body: web::Json<CreatePostRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let post = service::create_post(&db, user, id.into_inner(), body.into_inner()).await?;
+    id: web::Path<ThreadId>,
+    body: Json<CreatePostRequest>,
+) -> Result<Reply<PostResponse>, ApiError> {
+    let input = NewPostInput::try_from(body.into_inner())?;
+    let id = id.into_inner();
+    let post = db
+        .write(move |conn| service::create_post(conn, &user, id, input))
+        .await?;
     let location = format!("/api/v1/posts/{}", post.id);
-    etag::tagged(StatusCode::CREATED, &post, Some(location))
+    let tag = post.etag();
+    Ok(Reply::created(post, location).etag(tag))
 }
 
 /// One post.
@@ -226,23 +266,27 @@ pub async fn create_post(
     path = "/api/v1/posts/{id}",
     tag = "posts",
     operation_id = "get_post",
-    params(("id" = i64, Path, description = "Post id")),
+    params(("id" = i64, Path, description = "Post id"),
+        ("If-None-Match" = Option<String>, Header, description = "An ETag the caller has: 304 when the post is still that version")),
     responses(
         (status = 200, description = "The post", body = PostResponse,
             headers(("ETag" = String, description = "Entity tag; send it in If-None-Match, or in If-Match to change this version"))),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 401, description = "`login_required` (members-only community) or an invalid token", body = Problem, content_type = "application/problem+json"),
+        NotModified,
+        MembersOnly,
         (status = 404, description = "No such post, or hidden from the caller", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_post(
-    req: HttpRequest,
     db: web::Data<Db>,
     user: MaybeUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let post = service::get_post(&db, user.0, id.into_inner()).await?;
-    etag::json_with_etag(&req, &post)
+    id: web::Path<PostId>,
+) -> Result<Reply<PostResponse>, ApiError> {
+    let (id, user) = (id.into_inner(), user.0);
+    let post = db
+        .read(move |conn| service::get_post(conn, user.as_ref(), id))
+        .await?;
+    let tag = post.etag();
+    Ok(Reply::ok(post).etag(tag))
 }
 
 /// Edits a post (its author); the earlier version is kept.
@@ -258,9 +302,9 @@ pub async fn get_post(
     responses(
         (status = 200, description = "The post", body = PostResponse,
             headers(("ETag" = String, description = "Entity tag of the new version"))),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "`not_author`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such post", body = Problem, content_type = "application/problem+json"),
+        NoSuchPost,
         (status = 409, description = "`post_deleted` or `thread_locked`", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "`precondition_failed`: the post changed since", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
@@ -270,18 +314,17 @@ pub async fn update_post(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-    body: web::Json<UpdatePostRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let post = service::update_post(
-        &db,
-        user,
-        id.into_inner(),
-        IfMatch::from_request(&req),
-        body.into_inner().body,
-    )
-    .await?;
-    etag::tagged(StatusCode::OK, &post, None)
+    id: web::Path<PostId>,
+    body: Json<UpdatePostRequest>,
+) -> Result<Reply<PostResponse>, ApiError> {
+    let edit = PostEdit::try_from(body.into_inner())?;
+    let if_match = IfMatch::from_request(&req);
+    let id = id.into_inner();
+    let post = db
+        .write(move |conn| service::update_post(conn, &user, id, edit, if_match.as_ref()))
+        .await?;
+    let tag = post.etag();
+    Ok(Reply::ok(post).etag(tag))
 }
 
 /// Deletes a post (its author or a moderator), leaving a tombstone.
@@ -295,9 +338,9 @@ pub async fn update_post(
         ("If-Match" = Option<String>, Header, description = "The ETag of the version being deleted")),
     responses(
         (status = 204, description = "Deleted (or already deleted)"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Neither the author nor a moderator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such post", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAuthorOrModerator,
+        NoSuchPost,
         (status = 409, description = "`opening_post`: delete the thread instead", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "`precondition_failed`: the post changed since", body = Problem, content_type = "application/problem+json"),
     )
@@ -306,10 +349,13 @@ pub async fn delete_post(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<PostId>,
 ) -> Result<HttpResponse, ApiError> {
-    service::delete_post(&db, user, id.into_inner(), IfMatch::from_request(&req)).await?;
-    Ok(HttpResponse::NoContent().finish())
+    let if_match = IfMatch::from_request(&req);
+    let id = id.into_inner();
+    db.write(move |conn| service::delete_post(conn, &user, id, if_match.as_ref()))
+        .await?;
+    Ok(no_content())
 }
 
 /// A post's earlier versions, newest first (its author and moderators).
@@ -322,19 +368,24 @@ pub async fn delete_post(
     params(("id" = i64, Path, description = "Post id"), PageQuery),
     responses(
         (status = 200, description = "One page of earlier versions", body = Page<RevisionResponse>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Neither the author nor a moderator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such post", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAuthorOrModerator,
+        NoSuchPost,
     )
 )]
 pub async fn list_post_revisions(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<PostId>,
     query: web::Query<PageQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = service::list_revisions(&db, user, id.into_inner(), query.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(page))
+) -> Result<Reply<Page<RevisionResponse>>, ApiError> {
+    let query = query.into_inner();
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref(), REVISION_SORT)?;
+    let id = id.into_inner();
+    let page = db
+        .read(move |conn| service::list_revisions(conn, &user, id, page))
+        .await?;
+    Ok(Reply::ok(page))
 }
 
 /// Reacts to a post (members; not one's own post). Idempotent.
@@ -347,20 +398,22 @@ pub async fn list_post_revisions(
     params(("id" = i64, Path, description = "Post id"), ("kind" = ReactionKind, Path, description = "`like`, `thanks` or `insightful`")),
     responses(
         (status = 200, description = "The post's reactions", body = ReactionsResponse),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "`own_post`, `not_a_member` or `banned`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such post", body = Problem, content_type = "application/problem+json"),
+        NoSuchPost,
         (status = 409, description = "`post_deleted`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn put_post_reaction(
     db: web::Data<Db>,
     user: AuthUser,
-    path: web::Path<(i64, ReactionKind)>,
-) -> Result<HttpResponse, ApiError> {
+    path: web::Path<(PostId, ReactionKind)>,
+) -> Result<Reply<ReactionsResponse>, ApiError> {
     let (id, kind) = path.into_inner();
-    let answer = service::react(&db, user, id, kind, true).await?;
-    Ok(HttpResponse::Ok().json(answer))
+    let answer = db
+        .write(move |conn| service::react(conn, &user, id, kind, true))
+        .await?;
+    Ok(Reply::ok(answer))
 }
 
 /// Takes back a reaction. Idempotent.
@@ -373,20 +426,22 @@ pub async fn put_post_reaction(
     params(("id" = i64, Path, description = "Post id"), ("kind" = ReactionKind, Path, description = "`like`, `thanks` or `insightful`")),
     responses(
         (status = 200, description = "The post's reactions", body = ReactionsResponse),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_member` or `banned`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such post", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAMember,
+        NoSuchPost,
         (status = 409, description = "`post_deleted`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn delete_post_reaction(
     db: web::Data<Db>,
     user: AuthUser,
-    path: web::Path<(i64, ReactionKind)>,
-) -> Result<HttpResponse, ApiError> {
+    path: web::Path<(PostId, ReactionKind)>,
+) -> Result<Reply<ReactionsResponse>, ApiError> {
     let (id, kind) = path.into_inner();
-    let answer = service::react(&db, user, id, kind, false).await?;
-    Ok(HttpResponse::Ok().json(answer))
+    let answer = db
+        .write(move |conn| service::react(conn, &user, id, kind, false))
+        .await?;
+    Ok(Reply::ok(answer))
 }
 
 /// Accepts a reply as the answer of a question (the thread's author or a moderator).
@@ -400,9 +455,9 @@ pub async fn delete_post_reaction(
     request_body = AcceptAnswerRequest,
     responses(
         (status = 200, description = "The thread", body = ThreadSummary),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "Neither the thread's author nor a moderator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such thread", body = Problem, content_type = "application/problem+json"),
+        NoSuchThread,
         (status = 409, description = "`not_a_question`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_answer`: not a visible reply of this thread", body = Problem, content_type = "application/problem+json"),
     )
@@ -410,11 +465,14 @@ pub async fn delete_post_reaction(
 pub async fn put_accepted_answer(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-    body: web::Json<AcceptAnswerRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let thread = service::accept_answer(&db, user, id.into_inner(), body.post_id).await?;
-    Ok(HttpResponse::Ok().json(thread))
+    id: web::Path<ThreadId>,
+    body: Json<AcceptAnswerRequest>,
+) -> Result<Reply<ThreadSummary>, ApiError> {
+    let (id, post_id) = (id.into_inner(), body.post_id);
+    let thread = db
+        .write(move |conn| service::accept_answer(conn, &user, id, post_id))
+        .await?;
+    Ok(Reply::ok(thread))
 }
 
 /// Clears a question's accepted answer.
@@ -427,19 +485,21 @@ pub async fn put_accepted_answer(
     params(("id" = i64, Path, description = "Thread id")),
     responses(
         (status = 204, description = "No accepted answer any more"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "Neither the thread's author nor a moderator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such thread", body = Problem, content_type = "application/problem+json"),
+        NoSuchThread,
         (status = 409, description = "`not_a_question`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn delete_accepted_answer(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ThreadId>,
 ) -> Result<HttpResponse, ApiError> {
-    service::clear_answer(&db, user, id.into_inner()).await?;
-    Ok(HttpResponse::NoContent().finish())
+    let id = id.into_inner();
+    db.write(move |conn| service::clear_answer(conn, &user, id))
+        .await?;
+    Ok(no_content())
 }
 
 /// Marks the thread read up to a post; the read state only moves forward.
@@ -453,17 +513,20 @@ pub async fn delete_accepted_answer(
     request_body = ReadStateRequest,
     responses(
         (status = 200, description = "Where the caller stands", body = ReadStateResponse),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such thread", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NoSuchThread,
         (status = 422, description = "`invalid_post`: not a post of this thread", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn put_read_state(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-    body: web::Json<ReadStateRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let state = service::mark_read(&db, user, id.into_inner(), body.last_read_post_id).await?;
-    Ok(HttpResponse::Ok().json(state))
+    id: web::Path<ThreadId>,
+    body: Json<ReadStateRequest>,
+) -> Result<Reply<ReadStateResponse>, ApiError> {
+    let (id, post_id) = (id.into_inner(), body.last_read_post_id);
+    let state = db
+        .write(move |conn| service::mark_read(conn, &user, id, post_id))
+        .await?;
+    Ok(Reply::ok(state).private())
 }

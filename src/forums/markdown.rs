@@ -1,18 +1,20 @@
 //! Post Markdown: mentions (`<@123>`) and safe HTML.
 //!
 //! Mentions are found in the Markdown's text (never inside code spans, code blocks, image
-//! descriptions or raw HTML). Rendering follows the lessons' rules
-//! (`crate::types::markdown`): pulldown-cmark, then ammonia (no scripts, no event
-//! attributes, no `style`, links only to http, https and mailto). A mention is first
-//! written as a placeholder of private-use characters, the HTML is cleaned, and only then
+//! descriptions or raw HTML). Rendering and cleaning are the kernel's
+//! (`crate::types::markdown`); this module only adds mentions. A mention is first written
+//! as a placeholder of private-use characters and the HTML is cleaned ([`Rendered::new`],
+//! before any transaction); only then, once the names are read inside the transaction,
 //! does each placeholder become `<span class="mention" data-user-id="…">@Name</span>`
-//! (name escaped): a span written by hand in a post can never pass for a mention.
+//! (name escaped, [`Rendered::resolve`]): a span written by hand in a post can never pass
+//! for a mention, and no parsing or cleaning holds the write lock.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd, TextMergeStream};
 
-use crate::types::markdown::{self, Profile, escape_html};
+use crate::types::UserId;
+use crate::types::markdown::{self, Profile, escape_html_into};
 
 /// Opens a mention placeholder in the rendered HTML.
 const OPEN: char = '\u{E000}';
@@ -77,30 +79,18 @@ fn map_events<'a>(
     })
 }
 
-/// The ids mentioned in `markdown` (`<@123>`), each once, in order of appearance.
-pub fn mention_ids(markdown: &str) -> Vec<i64> {
-    let mut ids: Vec<i64> = Vec::new();
-    for _ in map_events(markdown, |t| {
-        for (_, _, id) in scan(&t) {
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
-        }
-        t
-    }) {}
-    ids
-}
-
-/// The ids of the mentions in HTML made by [`render`] (`data-user-id="…"`), each once.
-pub fn mentions_in_html(html: &str) -> Vec<i64> {
+/// The ids of the mentions in HTML made by [`Rendered::resolve`] (`data-user-id="…"`),
+/// each once.
+pub fn mentions_in_html(html: &str) -> Vec<UserId> {
     const NEEDLE: &str = "data-user-id=\"";
     let mut ids = Vec::new();
+    let mut seen = HashSet::new();
     let mut rest = html;
     while let Some(at) = rest.find(NEEDLE) {
         rest = &rest[at + NEEDLE.len()..];
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        if let Ok(id) = digits.parse::<i64>()
-            && !ids.contains(&id)
+        if let Ok(id) = digits.parse::<i64>().map(UserId)
+            && seen.insert(id)
         {
             ids.push(id);
         }
@@ -108,93 +98,145 @@ pub fn mentions_in_html(html: &str) -> Vec<i64> {
     ids
 }
 
-/// Renders `markdown` to safe HTML; each mention of an id in `names` (existing, active
-/// members, id → display name) becomes a mention span, other `<@…>` stay as written.
-pub fn render(markdown: &str, names: &HashMap<i64, String>) -> String {
-    let cleaned: String = markdown
-        .chars()
-        .filter(|c| *c != OPEN && *c != CLOSE)
-        .collect();
-    if cleaned.trim().is_empty() {
-        return String::new();
-    }
-    let events = map_events(&cleaned, |t| {
-        let found: Vec<_> = scan(&t)
-            .into_iter()
-            .filter(|(_, _, id)| names.contains_key(id))
+/// A post body rendered before any transaction: the Markdown as written, its safe HTML with
+/// a placeholder where each mention goes, and the ids mentioned. All the parsing and
+/// cleaning happens here; naming the mentions ([`Rendered::resolve`]) is a plain text pass
+/// that may run inside the write transaction, where the names are read.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The Markdown as written.
+    pub markdown: String,
+    /// Safe HTML; each mention is `OPEN id CLOSE` in text content.
+    html: String,
+    /// The ids mentioned, each once, in order of appearance.
+    mentions: Vec<UserId>,
+}
+
+impl Rendered {
+    /// Parses and cleans `markdown` (the CPU work).
+    pub fn new(markdown: String) -> Self {
+        // The placeholder characters cannot come from the caller.
+        let cleaned: String = markdown
+            .chars()
+            .filter(|c| *c != OPEN && *c != CLOSE)
             .collect();
-        if found.is_empty() {
-            return t;
+        if cleaned.trim().is_empty() {
+            return Self {
+                markdown,
+                html: String::new(),
+                mentions: Vec::new(),
+            };
         }
-        let mut out = String::with_capacity(t.len() + 8);
-        let mut last = 0;
-        for (start, end, id) in found {
-            out.push_str(&t[last..start]);
-            out.push(OPEN);
-            out.push_str(&id.to_string());
-            out.push(CLOSE);
-            last = end;
+        let mut mentions: Vec<UserId> = Vec::new();
+        let mut seen: HashSet<UserId> = HashSet::new();
+        let events = map_events(&cleaned, |t| {
+            let found = scan(&t);
+            if found.is_empty() {
+                return t;
+            }
+            let mut out = String::with_capacity(t.len() + 8);
+            let mut last = 0;
+            for (start, end, id) in found {
+                out.push_str(&t[last..start]);
+                out.push(OPEN);
+                out.push_str(&id.to_string());
+                out.push(CLOSE);
+                last = end;
+                if seen.insert(UserId(id)) {
+                    mentions.push(UserId(id));
+                }
+            }
+            out.push_str(&t[last..]);
+            CowStr::from(out)
+        });
+        let html = markdown::render_events(events, Profile::Standard);
+        Self {
+            markdown,
+            html,
+            mentions,
         }
-        out.push_str(&t[last..]);
-        CowStr::from(out)
-    });
-    let safe = markdown::render_events(events, Profile::Standard);
-    if !safe.contains(OPEN) {
-        return safe;
     }
-    let mut out = String::with_capacity(safe.len() + 64);
-    let mut rest = safe.as_str();
-    while let Some(at) = rest.find(OPEN) {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + OPEN.len_utf8()..];
-        let Some(close) = after.find(CLOSE) else {
-            rest = after;
-            continue;
-        };
-        let id = after[..close].parse::<i64>().ok();
-        match id.and_then(|id| names.get(&id).map(|n| (id, n))) {
-            Some((id, name)) => out.push_str(&format!(
-                "<span class=\"mention\" data-user-id=\"{id}\">@{}</span>",
-                escape_html(name)
-            )),
-            None => out.push_str(&escape_html(&format!("<@{}>", &after[..close]))),
-        }
-        rest = &after[close + CLOSE.len_utf8()..];
+
+    /// The ids mentioned, each once, in order of appearance (not yet checked).
+    pub fn mentions(&self) -> &[UserId] {
+        &self.mentions
     }
-    out.push_str(rest);
-    markdown::clean(&out, Profile::Mentions)
+
+    /// The final HTML: each mention of an id in `names` (existing, active members, id →
+    /// display name) becomes `<span class="mention" data-user-id="…">@Name</span>` (name
+    /// escaped), others stay as written (`<@…>`, escaped). The placeholders are only ever
+    /// in text content of HTML already cleaned, and all that is written in their place is
+    /// escaped or made here, so the result needs no second cleaning.
+    pub fn resolve(&self, names: &HashMap<UserId, String>) -> String {
+        if !self.html.contains(OPEN) {
+            return self.html.clone();
+        }
+        let mut out = String::with_capacity(self.html.len() + 64);
+        let mut rest = self.html.as_str();
+        while let Some(at) = rest.find(OPEN) {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + OPEN.len_utf8()..];
+            let Some(close) = after.find(CLOSE) else {
+                rest = after;
+                continue;
+            };
+            let raw = &after[..close];
+            let id = raw.parse::<i64>().ok().map(UserId);
+            match id.and_then(|id| names.get(&id).map(|n| (id, n))) {
+                Some((id, name)) => {
+                    out.push_str(&format!("<span class=\"mention\" data-user-id=\"{id}\">@"));
+                    escape_html_into(name, &mut out);
+                    out.push_str("</span>");
+                }
+                None => escape_html_into(&format!("<@{raw}>"), &mut out),
+            }
+            rest = &after[close + CLOSE.len_utf8()..];
+        }
+        out.push_str(rest);
+        out
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn names() -> HashMap<i64, String> {
-        HashMap::from([(7, "Ana <b>Cruz</b>".to_owned()), (8, "Ben".to_owned())])
+    fn names() -> HashMap<UserId, String> {
+        HashMap::from([
+            (UserId(7), "Ana <b>Cruz</b>".to_owned()),
+            (UserId(8), "Ben".to_owned()),
+        ])
+    }
+
+    fn render(markdown: &str) -> String {
+        Rendered::new(markdown.to_owned()).resolve(&names())
     }
 
     #[test]
     fn finds_mentions_outside_code() {
-        assert_eq!(
-            mention_ids(
-                "hi <@7> and <@8>, again <@7>; `<@9>`\n\n    <@10>\n\n```\n<@11>\n```\n<@x> <@> <@12"
-            ),
-            vec![7, 8]
+        let body = Rendered::new(
+            "hi <@7> and <@8>, again <@7>; `<@9>`\n\n    <@10>\n\n```\n<@11>\n```\n<@x> <@> <@12"
+                .to_owned(),
         );
+        assert_eq!(body.mentions(), &[UserId(7), UserId(8)]);
     }
 
     #[test]
     fn renders_known_mentions_with_escaped_names() {
-        let html = render("hi <@7> and <@99> and `<@8>`", &names());
-        assert!(
-            html.contains(
-                "<span class=\"mention\" data-user-id=\"7\">@Ana &lt;b&gt;Cruz&lt;/b&gt;</span>"
-            ),
-            "{html}"
+        let html = render("hi <@7> and <@99> and `<@8>`");
+        assert_eq!(
+            html,
+            "<p>hi <span class=\"mention\" data-user-id=\"7\">@Ana &lt;b&gt;Cruz&lt;/b&gt;</span> \
+             and &lt;@99&gt; and <code>&lt;@8&gt;</code></p>\n"
         );
-        assert!(html.contains("&lt;@99&gt;"), "{html}");
-        assert!(html.contains("<code>&lt;@8&gt;</code>"), "{html}");
-        assert_eq!(mentions_in_html(&html), vec![7]);
+        assert_eq!(mentions_in_html(&html), vec![UserId(7)]);
+    }
+
+    #[test]
+    fn resolving_is_the_same_as_cleaning_the_result_again() {
+        let body = "**hi** <@7>, [<@8>](https://example.org) > quote <@99>\n\n- <@8> item";
+        let html = render(body);
+        assert_eq!(markdown::clean(&html, Profile::Mentions), html);
     }
 
     #[test]
@@ -202,7 +244,6 @@ mod tests {
         let html = render(
             "<span class=\"mention\" data-user-id=\"8\">@Boss</span> <script>x()</script> \
              <img src=x onerror=alert(1)> [a](javascript:alert(1)) \u{E000}8\u{E001}",
-            &names(),
         );
         assert!(!html.contains("data-user-id"), "{html}");
         assert!(!html.contains("script"), "{html}");
@@ -212,7 +253,12 @@ mod tests {
 
     #[test]
     fn mentions_in_image_descriptions_stay_text() {
-        let html = render("![<@7>](https://example.org/a.png)", &names());
+        let html = render("![<@7>](https://example.org/a.png)");
         assert!(!html.contains("data-user-id"), "{html}");
+    }
+
+    #[test]
+    fn blank_bodies_render_nothing() {
+        assert_eq!(render("  \n "), "");
     }
 }

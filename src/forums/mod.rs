@@ -3,7 +3,10 @@
 //!
 //! Rules decided here (see docs/COMMUNITY.md for the contract):
 //! - Threads are listed pinned first, then by last activity, newest first, then by id.
-//! - Bodies are Markdown, rendered once on write (`markdown.rs`); reads never render.
+//! - Bodies are Markdown, rendered once on write, before the transaction (`dto.rs` parses
+//!   and renders, `markdown.rs` adds mentions); reads never render.
+//! - Threads and posts carry a version every change of their answer bumps; ETags and
+//!   `If-Match` use it (`model::thread_etag`, `model::post_etag`), never the body.
 //! - A post's `mentions` are the mentions its HTML was rendered with, named as they are now.
 //! - The opening post is not deleted on its own (409 `opening_post`): delete the thread.
 //! - Deleting a post deletes its earlier versions too; a tombstone keeps nothing of the text.

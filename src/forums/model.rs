@@ -2,90 +2,56 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::db::schema::{post_revisions, posts, threads};
+use crate::http::etag::{self, Versioned};
+use crate::types::{CommunityId, PostId, ThreadId, UserId};
 
-/// What a thread is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ThreadKind {
-    /// A conversation.
-    Discussion,
-    /// A question; one reply may be accepted as the answer.
-    Question,
-}
-
-impl ThreadKind {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Discussion => "discussion",
-            Self::Question => "question",
-        }
-    }
-
-    /// Parses the stored spelling (unknown values read as discussions).
-    pub fn parse(raw: &str) -> Self {
-        if raw == "question" {
-            Self::Question
-        } else {
-            Self::Discussion
-        }
+crate::vocabulary! {
+    /// What a thread is for.
+    pub enum ThreadKind {
+        /// A conversation.
+        Discussion => "discussion",
+        /// A question; one reply may be accepted as the answer.
+        Question => "question",
     }
 }
 
-/// A reaction to a post.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ReactionKind {
-    /// Likes it.
-    Like,
-    /// Thanks the author.
-    Thanks,
-    /// Found it insightful.
-    Insightful,
-}
-
-impl ReactionKind {
-    /// Every kind, in the order answers list them.
-    pub const ALL: [Self; 3] = [Self::Like, Self::Thanks, Self::Insightful];
-
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Like => "like",
-            Self::Thanks => "thanks",
-            Self::Insightful => "insightful",
-        }
-    }
-
-    /// Parses the stored spelling.
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == raw)
+crate::vocabulary! {
+    /// A reaction to a post.
+    pub enum ReactionKind {
+        /// Likes it.
+        Like => "like",
+        /// Thanks the author.
+        Thanks => "thanks",
+        /// Found it insightful.
+        Insightful => "insightful",
     }
 }
 
 /// A thread row.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = threads)]
 pub struct Thread {
-    pub id: i64,
-    pub community_id: i64,
-    pub author_id: i64,
-    pub kind: String,
+    pub id: ThreadId,
+    pub community_id: CommunityId,
+    pub author_id: UserId,
+    pub kind: ThreadKind,
     pub title: String,
     pub tags: String,
     pub pinned: bool,
     pub locked: bool,
-    pub first_post_id: Option<i64>,
-    pub accepted_post_id: Option<i64>,
+    pub first_post_id: Option<PostId>,
+    pub accepted_post_id: Option<PostId>,
     pub reply_count: i32,
-    pub last_post_id: Option<i64>,
+    pub last_post_id: Option<PostId>,
     pub last_activity_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
+    /// Bumped by every change of what the thread's answer shows (its opening post and
+    /// counters included).
+    pub version: i64,
 }
 
 impl Thread {
@@ -99,13 +65,29 @@ impl Thread {
     }
 }
 
+etag::versioned_row!(Thread, "thread");
+
+/// The entity tag of version `version` of thread `id`. A logged-in reader's answer also
+/// shows where their reading stopped (`last_read`, `None` when never read), so their tag
+/// names it too: reading a thread changes the reader's answer, not the thread's version
+/// (and [`Versioned::check_if_match`] accepts the tag of any reader).
+pub fn thread_etag(id: ThreadId, version: i64, reader: Option<Option<PostId>>) -> String {
+    let variant = reader.map(|last| format!("r{}", last.map_or(0, PostId::get)));
+    etag::versioned(Thread::KIND, id.get(), version, variant.as_deref())
+}
+
+/// The entity tag of version `version` of post `id`.
+pub fn post_etag(id: PostId, version: i64) -> String {
+    etag::versioned(Post::KIND, id.get(), version, None)
+}
+
 /// A new thread.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = threads)]
 pub struct NewThread {
-    pub community_id: i64,
-    pub author_id: i64,
-    pub kind: String,
+    pub community_id: CommunityId,
+    pub author_id: UserId,
+    pub kind: ThreadKind,
     pub title: String,
     pub tags: String,
     pub last_activity_at: NaiveDateTime,
@@ -114,16 +96,17 @@ pub struct NewThread {
 }
 
 /// A post row.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = posts)]
 pub struct Post {
-    pub id: i64,
-    pub thread_id: i64,
-    pub community_id: i64,
-    pub author_id: i64,
+    pub id: PostId,
+    pub thread_id: ThreadId,
+    pub community_id: CommunityId,
+    pub author_id: UserId,
     pub is_first: bool,
     pub body: String,
     pub body_html: String,
-    pub quote_post_id: Option<i64>,
+    pub quote_post_id: Option<PostId>,
     pub like_count: i32,
     pub thanks_count: i32,
     pub insightful_count: i32,
@@ -131,20 +114,24 @@ pub struct Post {
     pub edited_at: Option<NaiveDateTime>,
     pub deleted_at: Option<NaiveDateTime>,
     pub hidden_at: Option<NaiveDateTime>,
-    pub hidden_by: Option<i64>,
+    pub hidden_by: Option<UserId>,
+    /// Bumped by every change of what the post's answer shows.
+    pub version: i64,
 }
+
+etag::versioned_row!(Post, "post");
 
 /// A new post.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = posts)]
 pub struct NewPost {
-    pub thread_id: i64,
-    pub community_id: i64,
-    pub author_id: i64,
+    pub thread_id: ThreadId,
+    pub community_id: CommunityId,
+    pub author_id: UserId,
     pub is_first: bool,
     pub body: String,
     pub body_html: String,
-    pub quote_post_id: Option<i64>,
+    pub quote_post_id: Option<PostId>,
     pub created_at: NaiveDateTime,
 }
 
@@ -152,32 +139,45 @@ pub struct NewPost {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = post_revisions)]
 pub struct NewRevision {
-    pub post_id: i64,
-    pub editor_id: i64,
+    pub post_id: PostId,
+    pub editor_id: UserId,
     pub body: String,
     pub written_at: NaiveDateTime,
     pub replaced_at: NaiveDateTime,
 }
 
-/// Changes to a thread; `None` leaves a column alone.
-#[derive(Debug, Clone, Default, AsChangeset)]
+/// Changes to a thread; `None` leaves a column alone. Writing any bumps the version.
+#[derive(Debug, Clone, Default, PartialEq, AsChangeset)]
 #[diesel(table_name = threads)]
 pub struct ThreadChanges {
-    pub kind: Option<String>,
+    pub kind: Option<ThreadKind>,
     pub title: Option<String>,
-    pub first_post_id: Option<Option<i64>>,
-    pub accepted_post_id: Option<Option<i64>>,
+    pub pinned: Option<bool>,
+    pub locked: Option<bool>,
+    pub first_post_id: Option<Option<PostId>>,
+    pub accepted_post_id: Option<Option<PostId>>,
+    pub reply_count: Option<i32>,
+    pub last_post_id: Option<Option<PostId>>,
     pub last_activity_at: Option<NaiveDateTime>,
     pub updated_at: Option<NaiveDateTime>,
     pub deleted_at: Option<Option<NaiveDateTime>>,
 }
 
-/// Changes to a post; `None` leaves a column alone.
-#[derive(Debug, Clone, Default, AsChangeset)]
+impl ThreadChanges {
+    /// Whether nothing is to change.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Changes to a post; `None` leaves a column alone. Writing any bumps the version.
+#[derive(Debug, Clone, Default, PartialEq, AsChangeset)]
 #[diesel(table_name = posts)]
 pub struct PostChanges {
     pub body: Option<String>,
     pub body_html: Option<String>,
     pub edited_at: Option<Option<NaiveDateTime>>,
     pub deleted_at: Option<Option<NaiveDateTime>>,
+    pub hidden_at: Option<Option<NaiveDateTime>>,
+    pub hidden_by: Option<Option<UserId>>,
 }

@@ -4,29 +4,31 @@ use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use crate::db::DbConn;
 use crate::db::schema::{
     communities, post_reactions, post_revisions, posts, thread_reads, thread_tags, threads, users,
 };
+use crate::db::{self, DbConn};
 use crate::forums::model::{
-    NewPost, NewRevision, NewThread, Post, PostChanges, Thread, ThreadChanges,
+    NewPost, NewRevision, NewThread, Post, PostChanges, ReactionKind, Thread, ThreadChanges,
+    ThreadKind,
 };
+use crate::types::{CommunityId, PostId, ThreadId, UserId};
 
 /// A thread with its author's name and the reader's last read post.
-pub type ThreadRow = (Thread, String, Option<i64>);
+pub type ThreadRow = (Thread, String, Option<PostId>);
 /// A post with its author's name.
 pub type PostRow = (Post, String);
 /// An earlier version: (id, body, written_at, replaced_at, editor id, editor name).
-pub type RevisionRow = (i64, String, NaiveDateTime, NaiveDateTime, i64, String);
+pub type RevisionRow = (i64, String, NaiveDateTime, NaiveDateTime, UserId, String);
 
 /// Filters and position of a thread list page.
 #[derive(Debug, Clone)]
 pub struct ThreadFilter {
-    pub community_id: i64,
-    pub kind: Option<String>,
+    pub community_id: CommunityId,
+    pub kind: Option<ThreadKind>,
     pub tag: Option<String>,
     /// (pinned, last activity, id) of the last row of the previous page.
-    pub after: Option<(bool, NaiveDateTime, i64)>,
+    pub after: Option<(bool, NaiveDateTime, ThreadId)>,
     pub limit: i64,
 }
 
@@ -35,25 +37,25 @@ pub struct ThreadFilter {
 pub fn list_threads(
     conn: &mut DbConn,
     filter: &ThreadFilter,
-    reader: Option<i64>,
+    reader: Option<UserId>,
 ) -> QueryResult<Vec<ThreadRow>> {
     let mut q = threads::table
         .inner_join(users::table.on(users::id.eq(threads::author_id)))
         .left_join(
             thread_reads::table.on(thread_reads::thread_id
                 .eq(threads::id)
-                .and(thread_reads::user_id.eq(reader.unwrap_or(0)))),
+                .and(thread_reads::user_id.eq(reader.unwrap_or(UserId(0))))),
         )
         .filter(threads::community_id.eq(filter.community_id))
         .filter(threads::deleted_at.is_null())
         .select((
-            threads::all_columns,
+            Thread::as_select(),
             users::display_name,
             thread_reads::last_read_post_id.nullable(),
         ))
         .into_boxed();
-    if let Some(kind) = &filter.kind {
-        q = q.filter(threads::kind.eq(kind.clone()));
+    if let Some(kind) = filter.kind {
+        q = q.filter(threads::kind.eq(kind));
     }
     if let Some(tag) = &filter.tag {
         q = q.filter(
@@ -88,17 +90,21 @@ pub fn list_threads(
 }
 
 /// One thread (deleted ones included) with its author's name and `reader`'s read state.
-pub fn thread_row(conn: &mut DbConn, id: i64, reader: Option<i64>) -> QueryResult<ThreadRow> {
+pub fn thread_row(
+    conn: &mut DbConn,
+    id: ThreadId,
+    reader: Option<UserId>,
+) -> QueryResult<ThreadRow> {
     threads::table
         .inner_join(users::table.on(users::id.eq(threads::author_id)))
         .left_join(
             thread_reads::table.on(thread_reads::thread_id
                 .eq(threads::id)
-                .and(thread_reads::user_id.eq(reader.unwrap_or(0)))),
+                .and(thread_reads::user_id.eq(reader.unwrap_or(UserId(0))))),
         )
         .filter(threads::id.eq(id))
         .select((
-            threads::all_columns,
+            Thread::as_select(),
             users::display_name,
             thread_reads::last_read_post_id.nullable(),
         ))
@@ -106,23 +112,31 @@ pub fn thread_row(conn: &mut DbConn, id: i64, reader: Option<i64>) -> QueryResul
 }
 
 /// A thread, deleted or not.
-pub fn find_thread(conn: &mut DbConn, id: i64) -> QueryResult<Option<Thread>> {
-    threads::table.find(id).first(conn).optional()
+pub fn find_thread(conn: &mut DbConn, id: ThreadId) -> QueryResult<Option<Thread>> {
+    threads::table
+        .find(id)
+        .select(Thread::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// A post, deleted or not.
-pub fn find_post(conn: &mut DbConn, id: i64) -> QueryResult<Option<Post>> {
-    posts::table.find(id).first(conn).optional()
+pub fn find_post(conn: &mut DbConn, id: PostId) -> QueryResult<Option<Post>> {
+    posts::table
+        .find(id)
+        .select(Post::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Unread posts per thread for `reader`: posts not deleted (and, unless `see_hidden`, not
 /// hidden unless their own) after the reader's last read post, all when never read.
 pub fn unread_counts(
     conn: &mut DbConn,
-    reader: i64,
-    thread_ids: &[i64],
+    reader: UserId,
+    thread_ids: &[ThreadId],
     see_hidden: bool,
-) -> QueryResult<Vec<(i64, i64)>> {
+) -> QueryResult<Vec<(ThreadId, i64)>> {
     let mut q = posts::table
         .left_join(
             thread_reads::table.on(thread_reads::thread_id
@@ -151,15 +165,15 @@ pub fn unread_counts(
 /// The first post `reader` has not read (not deleted, visible to them).
 pub fn first_unread(
     conn: &mut DbConn,
-    thread_id: i64,
-    reader: i64,
-    after: Option<i64>,
+    thread_id: ThreadId,
+    reader: UserId,
+    after: Option<PostId>,
     see_hidden: bool,
-) -> QueryResult<Option<i64>> {
+) -> QueryResult<Option<PostId>> {
     let mut q = posts::table
         .filter(posts::thread_id.eq(thread_id))
         .filter(posts::deleted_at.is_null())
-        .filter(posts::id.gt(after.unwrap_or(0)))
+        .filter(posts::id.gt(after.unwrap_or(PostId(0))))
         .select(posts::id)
         .order(posts::id.asc())
         .into_boxed();
@@ -173,17 +187,17 @@ pub fn first_unread(
 /// included; others' hidden ones only when `see_hidden`.
 pub fn list_posts(
     conn: &mut DbConn,
-    thread_id: i64,
-    from: Option<i64>,
-    after: Option<i64>,
-    viewer: Option<i64>,
+    thread_id: ThreadId,
+    from: Option<PostId>,
+    after: Option<PostId>,
+    viewer: Option<UserId>,
     see_hidden: bool,
     limit: i64,
 ) -> QueryResult<Vec<PostRow>> {
     let mut q = posts::table
         .inner_join(users::table.on(users::id.eq(posts::author_id)))
         .filter(posts::thread_id.eq(thread_id))
-        .select((posts::all_columns, users::display_name))
+        .select((Post::as_select(), users::display_name))
         .into_boxed();
     if let Some(after) = after {
         q = q.filter(posts::id.gt(after));
@@ -194,27 +208,27 @@ pub fn list_posts(
         q = q.filter(
             posts::hidden_at
                 .is_null()
-                .or(posts::author_id.eq(viewer.unwrap_or(0))),
+                .or(posts::author_id.eq(viewer.unwrap_or(UserId(0)))),
         );
     }
     q.order(posts::id.asc()).limit(limit).load(conn)
 }
 
 /// Posts by id with their authors' names.
-pub fn post_rows(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<PostRow>> {
+pub fn post_rows(conn: &mut DbConn, ids: &[PostId]) -> QueryResult<Vec<PostRow>> {
     posts::table
         .inner_join(users::table.on(users::id.eq(posts::author_id)))
         .filter(posts::id.eq_any(ids.to_vec()))
-        .select((posts::all_columns, users::display_name))
+        .select((Post::as_select(), users::display_name))
         .load(conn)
 }
 
 /// `user_id`'s reactions among `post_ids`: (post id, kind).
 pub fn reactions_of(
     conn: &mut DbConn,
-    user_id: i64,
-    post_ids: &[i64],
-) -> QueryResult<Vec<(i64, String)>> {
+    user_id: UserId,
+    post_ids: &[PostId],
+) -> QueryResult<Vec<(PostId, ReactionKind)>> {
     post_reactions::table
         .filter(post_reactions::user_id.eq(user_id))
         .filter(post_reactions::post_id.eq_any(post_ids.to_vec()))
@@ -223,7 +237,7 @@ pub fn reactions_of(
 }
 
 /// Display names of accounts that are not deleted.
-pub fn names(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+pub fn names(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<(UserId, String)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -235,7 +249,7 @@ pub fn names(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> 
 }
 
 /// Display names of active accounts (who may be mentioned).
-pub fn active_names(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+pub fn active_names(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<(UserId, String)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -247,63 +261,15 @@ pub fn active_names(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, Str
         .load(conn)
 }
 
-/// A display name.
-pub fn name_of(conn: &mut DbConn, id: i64) -> QueryResult<String> {
-    users::table
-        .find(id)
-        .select(users::display_name)
-        .first(conn)
-}
-
 /// A community's id, name and slug.
-pub fn community_ref(conn: &mut DbConn, id: i64) -> QueryResult<(i64, String, String)> {
+pub fn community_ref(
+    conn: &mut DbConn,
+    id: CommunityId,
+) -> QueryResult<(CommunityId, String, String)> {
     communities::table
         .find(id)
         .select((communities::id, communities::name, communities::slug))
         .first(conn)
-}
-
-/// Holds a row until the transaction ends (PostgreSQL), so that counters recomputed in
-/// concurrent writes see each other's rows. SQLite write transactions hold the database.
-#[cfg_attr(
-    not(feature = "postgres"),
-    expect(unused_variables, reason = "only PostgreSQL locks single rows")
-)]
-pub fn lock_thread(conn: &mut DbConn, id: i64) -> QueryResult<()> {
-    match conn {
-        DbConn::Sqlite(_) => Ok(()),
-        #[cfg(feature = "postgres")]
-        DbConn::Pg(pg) => {
-            threads::table
-                .find(id)
-                .select(threads::id)
-                .for_update()
-                .first::<i64>(pg)
-                .optional()?;
-            Ok(())
-        }
-    }
-}
-
-/// Like [`lock_thread`], for a post.
-#[cfg_attr(
-    not(feature = "postgres"),
-    expect(unused_variables, reason = "only PostgreSQL locks single rows")
-)]
-pub fn lock_post(conn: &mut DbConn, id: i64) -> QueryResult<()> {
-    match conn {
-        DbConn::Sqlite(_) => Ok(()),
-        #[cfg(feature = "postgres")]
-        DbConn::Pg(pg) => {
-            posts::table
-                .find(id)
-                .select(posts::id)
-                .for_update()
-                .first::<i64>(pg)
-                .optional()?;
-            Ok(())
-        }
-    }
 }
 
 /// Inserts a thread.
@@ -322,8 +288,9 @@ pub fn insert_post(conn: &mut DbConn, new: &NewPost) -> QueryResult<Post> {
         .get_result(conn)
 }
 
-/// Replaces a thread's tags (the `thread_tags` rows and the column).
-pub fn set_tags(conn: &mut DbConn, thread_id: i64, tags: &[String]) -> QueryResult<()> {
+/// Replaces a thread's tags (the `thread_tags` rows and the column), without bumping its
+/// version: the change that sets them does.
+pub fn set_tags(conn: &mut DbConn, thread_id: ThreadId, tags: &[String]) -> QueryResult<()> {
     diesel::delete(thread_tags::table.filter(thread_tags::thread_id.eq(thread_id)))
         .execute(conn)?;
     // One row at a time: batch inserts from a Vec do not work on the MultiConnection.
@@ -352,7 +319,7 @@ pub fn insert_revision(conn: &mut DbConn, new: &NewRevision) -> QueryResult<()> 
 /// A page of a post's earlier versions, newest first, with editor names.
 pub fn revisions(
     conn: &mut DbConn,
-    post_id: i64,
+    post_id: PostId,
     before: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<RevisionRow>> {
@@ -377,9 +344,9 @@ pub fn revisions(
 /// Adds a reaction unless it exists; whether it was added.
 pub fn add_reaction(
     conn: &mut DbConn,
-    post_id: i64,
-    user_id: i64,
-    kind: &str,
+    post_id: PostId,
+    user_id: UserId,
+    kind: ReactionKind,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
     let values = (
@@ -388,26 +355,16 @@ pub fn add_reaction(
         post_reactions::kind.eq(kind),
         post_reactions::created_at.eq(at),
     );
-    let n = match conn {
-        DbConn::Sqlite(c) => diesel::insert_into(post_reactions::table)
-            .values(values)
-            .on_conflict_do_nothing()
-            .execute(c)?,
-        #[cfg(feature = "postgres")]
-        DbConn::Pg(c) => diesel::insert_into(post_reactions::table)
-            .values(values)
-            .on_conflict_do_nothing()
-            .execute(c)?,
-    };
+    let n = db::insert_or_ignore!(conn, post_reactions::table, values)?;
     Ok(n > 0)
 }
 
 /// Removes a reaction; whether there was one.
 pub fn remove_reaction(
     conn: &mut DbConn,
-    post_id: i64,
-    user_id: i64,
-    kind: &str,
+    post_id: PostId,
+    user_id: UserId,
+    kind: ReactionKind,
 ) -> QueryResult<bool> {
     let n = diesel::delete(
         post_reactions::table
@@ -419,35 +376,37 @@ pub fn remove_reaction(
     Ok(n > 0)
 }
 
-/// Recomputes a post's counter of reactions of `kind` from the reactions.
-pub fn recount_reactions(conn: &mut DbConn, post_id: i64, kind: &str) -> QueryResult<i32> {
+/// Recomputes `post`'s counter of reactions of `kind` from the reactions: a change of the
+/// post (see [`update_post`]).
+pub fn recount_reactions(conn: &mut DbConn, post: &Post, kind: ReactionKind) -> QueryResult<()> {
     let n: i64 = post_reactions::table
-        .filter(post_reactions::post_id.eq(post_id))
+        .filter(post_reactions::post_id.eq(post.id))
         .filter(post_reactions::kind.eq(kind))
         .count()
         .get_result(conn)?;
     let n = i32::try_from(n).unwrap_or(i32::MAX);
-    let target = posts::table.find(post_id);
+    let target = posts::table.find(post.id);
+    let bump = posts::version.eq(posts::version + 1);
     match kind {
-        "like" => diesel::update(target)
-            .set(posts::like_count.eq(n))
+        ReactionKind::Like => diesel::update(target)
+            .set((posts::like_count.eq(n), bump))
             .execute(conn)?,
-        "thanks" => diesel::update(target)
-            .set(posts::thanks_count.eq(n))
+        ReactionKind::Thanks => diesel::update(target)
+            .set((posts::thanks_count.eq(n), bump))
             .execute(conn)?,
-        _ => diesel::update(target)
-            .set(posts::insightful_count.eq(n))
+        ReactionKind::Insightful => diesel::update(target)
+            .set((posts::insightful_count.eq(n), bump))
             .execute(conn)?,
     };
-    Ok(n)
+    opening_post_changed(conn, post)
 }
 
 /// Moves `user_id`'s read state in a thread forward to `post_id` (never back).
 pub fn advance_read(
     conn: &mut DbConn,
-    thread_id: i64,
-    user_id: i64,
-    post_id: i64,
+    thread_id: ThreadId,
+    user_id: UserId,
+    post_id: PostId,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     let values = (
@@ -456,17 +415,7 @@ pub fn advance_read(
         thread_reads::last_read_post_id.eq(post_id),
         thread_reads::updated_at.eq(at),
     );
-    let inserted = match conn {
-        DbConn::Sqlite(c) => diesel::insert_into(thread_reads::table)
-            .values(values)
-            .on_conflict_do_nothing()
-            .execute(c)?,
-        #[cfg(feature = "postgres")]
-        DbConn::Pg(c) => diesel::insert_into(thread_reads::table)
-            .values(values)
-            .on_conflict_do_nothing()
-            .execute(c)?,
-    };
+    let inserted = db::insert_or_ignore!(conn, thread_reads::table, values)?;
     if inserted == 0 {
         diesel::update(
             thread_reads::table
@@ -483,7 +432,11 @@ pub fn advance_read(
 }
 
 /// `user_id`'s last read post in a thread.
-pub fn last_read(conn: &mut DbConn, thread_id: i64, user_id: i64) -> QueryResult<Option<i64>> {
+pub fn last_read(
+    conn: &mut DbConn,
+    thread_id: ThreadId,
+    user_id: UserId,
+) -> QueryResult<Option<PostId>> {
     thread_reads::table
         .find((user_id, thread_id))
         .select(thread_reads::last_read_post_id)
@@ -492,31 +445,64 @@ pub fn last_read(conn: &mut DbConn, thread_id: i64, user_id: i64) -> QueryResult
 }
 
 /// Sets a community's last activity.
-pub fn touch_community(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<()> {
+pub fn touch_community(conn: &mut DbConn, id: CommunityId, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(communities::table.find(id))
         .set(communities::last_activity_at.eq(Some(at)))
         .execute(conn)?;
     Ok(())
 }
 
-/// Changes a thread (at least one field must be set).
-pub fn update_thread(conn: &mut DbConn, id: i64, changes: &ThreadChanges) -> QueryResult<()> {
+/// Changes a thread and bumps its version; nothing at all when `changes` is empty.
+pub fn update_thread(conn: &mut DbConn, id: ThreadId, changes: &ThreadChanges) -> QueryResult<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
     diesel::update(threads::table.find(id))
-        .set(changes)
+        .set((changes, threads::version.eq(threads::version + 1)))
         .execute(conn)?;
     Ok(())
 }
 
-/// Changes a post (at least one field must be set).
-pub fn update_post(conn: &mut DbConn, id: i64, changes: &PostChanges) -> QueryResult<()> {
+/// Bumps a thread's version: what its answer shows changed elsewhere (its opening post).
+pub fn bump_thread(conn: &mut DbConn, id: ThreadId) -> QueryResult<()> {
+    diesel::update(threads::table.find(id))
+        .set(threads::version.eq(threads::version + 1))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A thread's answer shows its opening post: a change of that post is a change of the
+/// thread.
+fn opening_post_changed(conn: &mut DbConn, post: &Post) -> QueryResult<()> {
+    if post.is_first {
+        bump_thread(conn, post.thread_id)?;
+    }
+    Ok(())
+}
+
+/// Changes `post` and bumps its version (and its thread's, for an opening post); nothing at
+/// all when `changes` is empty.
+pub fn update_post(conn: &mut DbConn, post: &Post, changes: &PostChanges) -> QueryResult<()> {
+    if *changes == PostChanges::default() {
+        return Ok(());
+    }
+    diesel::update(posts::table.find(post.id))
+        .set((changes, posts::version.eq(posts::version + 1)))
+        .execute(conn)?;
+    opening_post_changed(conn, post)
+}
+
+/// Bumps a post's version: what its answer shows changed elsewhere (whether it is its
+/// thread's accepted answer).
+pub fn bump_post(conn: &mut DbConn, id: PostId) -> QueryResult<()> {
     diesel::update(posts::table.find(id))
-        .set(changes)
+        .set(posts::version.eq(posts::version + 1))
         .execute(conn)?;
     Ok(())
 }
 
 /// Forgets a post's earlier versions.
-pub fn delete_revisions(conn: &mut DbConn, post_id: i64) -> QueryResult<()> {
+pub fn delete_revisions(conn: &mut DbConn, post_id: PostId) -> QueryResult<()> {
     diesel::delete(post_revisions::table.filter(post_revisions::post_id.eq(post_id)))
         .execute(conn)?;
     Ok(())

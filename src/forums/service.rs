@@ -1,49 +1,48 @@
 //! The forums' rules: who may read and write what, and the transactions that keep
 //! threads, posts, counters, read state and notifications in step.
+//!
+//! Every function is synchronous over one connection and runs inside the caller's
+//! transaction; bodies arrive parsed and rendered ([`Rendered`]), so nothing here parses
+//! Markdown. Writes that touch a thread or its posts lock the thread's row first (on
+//! PostgreSQL; SQLite write transactions hold the database): the counters recomputed and
+//! the versions checked are then the ones committed, and locks are always taken in the
+//! same order.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
-use serde::Serialize;
 
 use crate::auth::AuthUser;
-use crate::communities::access::{self, Access};
+use crate::auth::policy::community::{Access, thread_locked};
 use crate::communities::audit;
-use crate::db::{Db, DbConn, now};
+use crate::communities::service::access as community_access;
+use crate::db::{self, DbConn, now};
 use crate::error::ApiError;
 use crate::forums::counts;
 use crate::forums::dto::{
-    CommunityRef, CreatePostRequest, CreateThreadRequest, ListPostsQuery, ListThreadsQuery,
-    NewThreadInput, PageQuery, PostResponse, QuoteResponse, Reactions, ReactionsResponse,
-    ReadStateResponse, RevisionResponse, ThreadPatch, ThreadResponse, ThreadSummary,
-    UpdateThreadRequest, UserRef, check_body, excerpt,
+    CommunityRef, NewPostInput, NewThreadInput, POST_SORT, PostEdit, PostListInput, PostResponse,
+    QuoteResponse, REVISION_SORT, Reactions, ReactionsResponse, ReadStateResponse,
+    RevisionResponse, THREAD_SORT, ThreadListInput, ThreadPatch, ThreadResponse, ThreadSummary,
+    UserRef, excerpt,
 };
-use crate::forums::markdown;
+use crate::forums::markdown::{self, Rendered};
 use crate::forums::model::{
     NewPost, NewRevision, NewThread, Post, PostChanges, ReactionKind, Thread, ThreadChanges,
     ThreadKind,
 };
 use crate::forums::repo::{self, PostRow, ThreadFilter, ThreadRow};
-use crate::http::etag::{self, IfMatch};
-use crate::http::pagination::{Page, PageRequest};
+use crate::http::etag::{IfMatch, Versioned};
+use crate::http::pagination::{Page, PageRequest, TimeKey};
 use crate::notifications::{self, Notice, NoticeKind, PostCreated};
+use crate::types::{CommunityId, PostId, ThreadId, UserId};
 
-/// The sort name thread cursors are made for.
-const THREAD_SORT: &str = "activity";
-/// The sort name post cursors are made for.
-const POST_SORT: &str = "id";
-/// The sort name revision cursors are made for.
-const REVISION_SORT: &str = "-id";
+/// The logged-in caller of `access`.
+fn viewer(access: &Access) -> Option<UserId> {
+    access.viewer
+}
 
 fn forbidden(detail: &str) -> ApiError {
     ApiError::forbidden("forbidden", detail.to_owned())
-}
-
-fn thread_locked() -> ApiError {
-    ApiError::Conflict {
-        code: "thread_locked",
-        detail: "the thread is locked".to_owned(),
-    }
 }
 
 fn post_deleted() -> ApiError {
@@ -55,11 +54,24 @@ fn post_deleted() -> ApiError {
 
 /// Whether the caller sees `post`: hidden posts only for their author and moderators.
 fn can_see(post: &Post, access: &Access) -> bool {
-    post.hidden_at.is_none() || access.viewer == Some(post.author_id) || access.is_moderator()
+    post.hidden_at.is_none() || viewer(access) == Some(post.author_id) || access.is_moderator()
+}
+
+/// Holds a thread's row until the transaction ends.
+fn lock_thread(conn: &mut DbConn, id: ThreadId) -> Result<(), ApiError> {
+    Ok(db::lock_row(conn, "threads", id.get())?)
+}
+
+/// Holds the row of the thread of post `id` (if the post exists) until the transaction ends.
+fn lock_thread_of(conn: &mut DbConn, id: PostId) -> Result<(), ApiError> {
+    match repo::find_post(conn, id)? {
+        Some(post) => lock_thread(conn, post.thread_id),
+        None => Ok(()),
+    }
 }
 
 /// A thread that is not deleted; 404 otherwise.
-fn live_thread(conn: &mut DbConn, id: i64) -> Result<Thread, ApiError> {
+fn live_thread(conn: &mut DbConn, id: ThreadId) -> Result<Thread, ApiError> {
     repo::find_thread(conn, id)?
         .filter(|t| t.deleted_at.is_none())
         .ok_or(ApiError::NotFound)
@@ -68,11 +80,11 @@ fn live_thread(conn: &mut DbConn, id: i64) -> Result<Thread, ApiError> {
 /// A live thread the caller may read, and the caller's access to its community.
 fn readable_thread(
     conn: &mut DbConn,
-    id: i64,
+    id: ThreadId,
     user: Option<&AuthUser>,
 ) -> Result<(Thread, Access), ApiError> {
     let thread = live_thread(conn, id)?;
-    let access = access::load(conn, thread.community_id, user)?;
+    let access = community_access(conn, thread.community_id, user)?;
     access.require_read()?;
     Ok((thread, access))
 }
@@ -80,7 +92,7 @@ fn readable_thread(
 /// A post the caller may see, in a live thread they may read.
 fn readable_post(
     conn: &mut DbConn,
-    id: i64,
+    id: PostId,
     user: Option<&AuthUser>,
 ) -> Result<(Post, Thread, Access), ApiError> {
     let post = repo::find_post(conn, id)?.ok_or(ApiError::NotFound)?;
@@ -91,50 +103,42 @@ fn readable_post(
     Ok((post, thread, access))
 }
 
-/// 412 unless `if_match` names `current` (as its `GET` gives it).
-fn check_precondition<T: Serialize>(
-    current: &T,
-    if_match: Option<&IfMatch>,
-) -> Result<(), ApiError> {
-    let Some(cond) = if_match else {
-        return Ok(());
-    };
-    if matches!(cond, IfMatch::Any) {
-        return Ok(());
-    }
-    let body = serde_json::to_vec(current).map_err(ApiError::internal)?;
-    if cond.matches(&etag::of(&body)) {
-        Ok(())
-    } else {
-        Err(ApiError::PreconditionFailed)
-    }
-}
-
-/// The ids mentioned in `body` that name active accounts, and their names.
-fn resolve_mentions(
-    conn: &mut DbConn,
-    body: &str,
-) -> Result<(Vec<i64>, HashMap<i64, String>), ApiError> {
-    let ids = markdown::mention_ids(body);
-    let names: HashMap<i64, String> = repo::active_names(conn, &ids)?.into_iter().collect();
-    let ids = ids
+/// The members `body` mentions who may be mentioned (active accounts), and its final HTML.
+fn resolve_mentions(conn: &mut DbConn, body: &Rendered) -> Result<(Vec<UserId>, String), ApiError> {
+    let names: HashMap<UserId, String> = repo::active_names(conn, body.mentions())?
         .into_iter()
+        .collect();
+    let ids = body
+        .mentions()
+        .iter()
+        .copied()
         .filter(|id| names.contains_key(id))
         .collect();
-    Ok((ids, names))
+    Ok((ids, body.resolve(&names)))
+}
+
+/// Writes `changes` to `thread` with its counters recomputed: one new version, or none
+/// when nothing changed.
+fn save_thread(
+    conn: &mut DbConn,
+    thread: &Thread,
+    mut changes: ThreadChanges,
+) -> Result<(), ApiError> {
+    counts::thread_counters(conn, thread.id)?.apply(thread, &mut changes);
+    Ok(repo::update_thread(conn, thread.id, &changes)?)
 }
 
 fn summary(
     t: Thread,
     author_name: String,
-    last_read: Option<i64>,
+    last_read: Option<PostId>,
     unread: Option<i64>,
 ) -> ThreadSummary {
     let tags = t.tag_list();
     ThreadSummary {
         id: t.id,
         community_id: t.community_id,
-        kind: ThreadKind::parse(&t.kind),
+        kind: t.kind,
         title: t.title,
         tags,
         author: UserRef {
@@ -160,9 +164,9 @@ fn summaries(
     access: &Access,
     rows: Vec<ThreadRow>,
 ) -> Result<Vec<ThreadSummary>, ApiError> {
-    let unread: HashMap<i64, i64> = match access.viewer {
+    let unread: HashMap<ThreadId, i64> = match viewer(access) {
         Some(uid) if !rows.is_empty() => {
-            let ids: Vec<i64> = rows.iter().map(|r| r.0.id).collect();
+            let ids: Vec<ThreadId> = rows.iter().map(|r| r.0.id).collect();
             repo::unread_counts(conn, uid, &ids, access.is_moderator())?
                 .into_iter()
                 .collect()
@@ -172,12 +176,26 @@ fn summaries(
     Ok(rows
         .into_iter()
         .map(|(t, name, last_read)| {
-            let unread = access
-                .viewer
-                .map(|_| unread.get(&t.id).copied().unwrap_or(0));
+            let unread = viewer(access).map(|_| unread.get(&t.id).copied().unwrap_or(0));
             summary(t, name, last_read, unread)
         })
         .collect())
+}
+
+/// The caller's reactions among `ids`, each post's in the order answers list them.
+fn my_reactions(
+    conn: &mut DbConn,
+    user: UserId,
+    ids: &[PostId],
+) -> Result<HashMap<PostId, Vec<ReactionKind>>, ApiError> {
+    let mut mine: HashMap<PostId, Vec<ReactionKind>> = HashMap::new();
+    for (post_id, kind) in repo::reactions_of(conn, user, ids)? {
+        mine.entry(post_id).or_default().push(kind);
+    }
+    for kinds in mine.values_mut() {
+        kinds.sort_by_key(|k| ReactionKind::ALL.iter().position(|a| a == k));
+    }
+    Ok(mine)
 }
 
 /// Post rows as the caller sees them: one query each for the caller's reactions, the
@@ -185,22 +203,18 @@ fn summaries(
 fn post_views(
     conn: &mut DbConn,
     access: &Access,
-    accepted: Option<i64>,
+    accepted: Option<PostId>,
     rows: Vec<PostRow>,
 ) -> Result<Vec<PostResponse>, ApiError> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = rows.iter().map(|r| r.0.id).collect();
-    let mut mine: HashMap<i64, Vec<ReactionKind>> = HashMap::new();
-    if let Some(uid) = access.viewer {
-        for (post_id, kind) in repo::reactions_of(conn, uid, &ids)? {
-            if let Some(kind) = ReactionKind::parse(&kind) {
-                mine.entry(post_id).or_default().push(kind);
-            }
-        }
-    }
-    let mentions: Vec<Vec<i64>> = rows
+    let ids: Vec<PostId> = rows.iter().map(|r| r.0.id).collect();
+    let mut mine = match viewer(access) {
+        Some(uid) => my_reactions(conn, uid, &ids)?,
+        None => HashMap::new(),
+    };
+    let mentions: Vec<Vec<UserId>> = rows
         .iter()
         .map(|(p, _)| {
             if p.deleted_at.is_some() {
@@ -210,18 +224,18 @@ fn post_views(
             }
         })
         .collect();
-    let mut all: Vec<i64> = mentions.iter().flatten().copied().collect();
+    let mut all: Vec<UserId> = mentions.iter().flatten().copied().collect();
     all.sort_unstable();
     all.dedup();
-    let names: HashMap<i64, String> = repo::names(conn, &all)?.into_iter().collect();
-    let mut quote_ids: Vec<i64> = rows
+    let names: HashMap<UserId, String> = repo::names(conn, &all)?.into_iter().collect();
+    let mut quote_ids: Vec<PostId> = rows
         .iter()
         .filter(|(p, _)| p.deleted_at.is_none())
         .filter_map(|(p, _)| p.quote_post_id)
         .collect();
     quote_ids.sort_unstable();
     quote_ids.dedup();
-    let quoted: HashMap<i64, PostRow> = if quote_ids.is_empty() {
+    let quoted: HashMap<PostId, PostRow> = if quote_ids.is_empty() {
         HashMap::new()
     } else {
         repo::post_rows(conn, &quote_ids)?
@@ -249,8 +263,6 @@ fn post_views(
                             .then(|| excerpt(&q.body)),
                     })
             };
-            let mut my_reactions = mine.remove(&p.id).unwrap_or_default();
-            my_reactions.sort_by_key(|k| ReactionKind::ALL.iter().position(|a| a == k));
             PostResponse {
                 id: p.id,
                 thread_id: p.thread_id,
@@ -277,12 +289,13 @@ fn post_views(
                     thanks: p.thanks_count,
                     insightful: p.insightful_count,
                 },
-                my_reactions,
+                my_reactions: mine.remove(&p.id).unwrap_or_default(),
                 accepted: accepted == Some(p.id),
                 created_at: p.created_at.and_utc(),
                 edited_at: p.edited_at.map(|t| t.and_utc()),
                 deleted,
                 hidden: p.hidden_at.is_some(),
+                version: p.version,
             }
         })
         .collect())
@@ -292,11 +305,11 @@ fn post_views(
 fn post_view(
     conn: &mut DbConn,
     access: &Access,
-    thread: &Thread,
-    post_id: i64,
+    accepted: Option<PostId>,
+    post_id: PostId,
 ) -> Result<PostResponse, ApiError> {
     let rows = repo::post_rows(conn, &[post_id])?;
-    post_views(conn, access, thread.accepted_post_id, rows)?
+    post_views(conn, access, accepted, rows)?
         .pop()
         .ok_or(ApiError::NotFound)
 }
@@ -305,9 +318,9 @@ fn post_view(
 fn thread_summary(
     conn: &mut DbConn,
     access: &Access,
-    thread_id: i64,
+    thread_id: ThreadId,
 ) -> Result<ThreadSummary, ApiError> {
-    let row = repo::thread_row(conn, thread_id, access.viewer)?;
+    let row = repo::thread_row(conn, thread_id, viewer(access))?;
     summaries(conn, access, vec![row])?
         .pop()
         .ok_or(ApiError::NotFound)
@@ -317,11 +330,12 @@ fn thread_summary(
 fn thread_view(
     conn: &mut DbConn,
     access: &Access,
-    thread_id: i64,
+    thread_id: ThreadId,
 ) -> Result<ThreadResponse, ApiError> {
-    let (thread, author_name, last_read) = repo::thread_row(conn, thread_id, access.viewer)?;
+    let (thread, author_name, last_read) = repo::thread_row(conn, thread_id, viewer(access))?;
     let first_post_id = thread.first_post_id;
     let accepted = thread.accepted_post_id;
+    let version = thread.version;
     let summary = summaries(conn, access, vec![(thread, author_name, last_read)])?
         .pop()
         .ok_or(ApiError::NotFound)?;
@@ -336,7 +350,7 @@ fn thread_view(
         }
         None => None,
     };
-    let first_unread_post_id = match access.viewer {
+    let first_unread_post_id = match viewer(access) {
         Some(uid) => repo::first_unread(conn, thread_id, uid, last_read, access.is_moderator())?,
         None => None,
     };
@@ -345,593 +359,536 @@ fn thread_view(
         community: CommunityRef { id, name, slug },
         first_post,
         first_unread_post_id,
+        version,
     })
+}
+
+/// Adds a post by `author` to `thread` at `at`: its opening post (`is_first`), or a reply,
+/// which is the thread's new activity. The thread's counters follow
+/// (one new version), the community's activity moves, watchers and mentioned members are
+/// notified, the author watches the thread and has read up to the post.
+fn add_post(
+    conn: &mut DbConn,
+    thread: &Thread,
+    author: UserId,
+    is_first: bool,
+    body: Rendered,
+    quote_post_id: Option<PostId>,
+    at: NaiveDateTime,
+) -> Result<Post, ApiError> {
+    let (mentioned, body_html) = resolve_mentions(conn, &body)?;
+    let post = repo::insert_post(
+        conn,
+        &NewPost {
+            thread_id: thread.id,
+            community_id: thread.community_id,
+            author_id: author,
+            is_first,
+            body: body.markdown,
+            body_html,
+            quote_post_id,
+            created_at: at,
+        },
+    )?;
+    let changes = if is_first {
+        ThreadChanges {
+            first_post_id: Some(Some(post.id)),
+            ..ThreadChanges::default()
+        }
+    } else {
+        ThreadChanges {
+            last_activity_at: Some(at),
+            updated_at: Some(at),
+            ..ThreadChanges::default()
+        }
+    };
+    save_thread(conn, thread, changes)?;
+    repo::touch_community(conn, thread.community_id, at)?;
+    notifications::post_created(
+        conn,
+        &PostCreated {
+            community_id: thread.community_id,
+            thread_id: thread.id,
+            post_id: post.id,
+            author_id: author,
+            is_first,
+            mentioned,
+        },
+    )?;
+    repo::advance_read(conn, thread.id, author, post.id, at)?;
+    Ok(post)
 }
 
 /// A community's threads, pinned first, then by last activity.
-pub async fn list_threads(
-    db: &Db,
-    user: Option<AuthUser>,
-    community_id: i64,
-    query: ListThreadsQuery,
+pub fn list_threads(
+    conn: &mut DbConn,
+    user: Option<&AuthUser>,
+    community_id: CommunityId,
+    input: ThreadListInput,
 ) -> Result<Page<ThreadSummary>, ApiError> {
-    let page = PageRequest::<(bool, NaiveDateTime)>::parse(
-        query.limit,
-        query.cursor.as_deref(),
+    let access = community_access(conn, community_id, user)?;
+    access.require_read()?;
+    if input.impossible_tag {
+        return Ok(Page {
+            items: Vec::new(),
+            next_cursor: None,
+        });
+    }
+    let page = input.page;
+    let filter = ThreadFilter {
+        community_id,
+        kind: input.kind,
+        tag: input.tag,
+        after: page
+            .after
+            .map(|((pinned, at), id)| (pinned, at.0, ThreadId(id))),
+        limit: page.fetch_limit(),
+    };
+    let rows = repo::list_threads(conn, &filter, viewer(&access))?;
+    let page = page.finish(
+        rows,
         THREAD_SORT,
-    )?;
-    let tag = query.tag.map(|t| t.trim().to_lowercase());
-    // A tag no thread can carry matches nothing (and never reaches the database).
-    let impossible_tag = tag
-        .as_deref()
-        .is_some_and(|t| !crate::forums::dto::valid_tag(t));
-    db.read(move |conn| {
-        let access = access::load(conn, community_id, user.as_ref())?;
-        access.require_read()?;
-        if impossible_tag {
-            return Ok(Page {
-                items: Vec::new(),
-                next_cursor: None,
-            });
-        }
-        let filter = ThreadFilter {
-            community_id,
-            kind: query.kind.map(|k| k.as_str().to_owned()),
-            tag,
-            after: page.after.map(|((pinned, at), id)| (pinned, at, id)),
-            limit: page.fetch_limit(),
-        };
-        let rows = repo::list_threads(conn, &filter, access.viewer)?;
-        let page = page.finish(
-            rows,
-            THREAD_SORT,
-            |r| ((r.0.pinned, r.0.last_activity_at), r.0.id),
-            |r| r,
-        );
-        Ok(Page {
-            items: summaries(conn, &access, page.items)?,
-            next_cursor: page.next_cursor,
-        })
+        |r| ((r.0.pinned, TimeKey(r.0.last_activity_at)), r.0.id.get()),
+        |r| r,
+    );
+    Ok(Page {
+        items: summaries(conn, &access, page.items)?,
+        next_cursor: page.next_cursor,
     })
-    .await
 }
 
 /// Starts a thread with its opening post; the author has read it and watches it.
-pub async fn create_thread(
-    db: &Db,
-    user: AuthUser,
-    community_id: i64,
-    req: CreateThreadRequest,
+pub fn create_thread(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    community_id: CommunityId,
+    input: NewThreadInput,
 ) -> Result<ThreadResponse, ApiError> {
-    db.write(move |conn| {
-        let access = access::load(conn, community_id, Some(&user))?;
-        access.require_participate()?;
-        let input = NewThreadInput::try_from(req)?;
-        let at = now();
-        let thread = repo::insert_thread(
-            conn,
-            &NewThread {
-                community_id,
-                author_id: user.id,
-                kind: input.kind.as_str().to_owned(),
-                title: input.title,
-                tags: String::new(),
-                last_activity_at: at,
-                created_at: at,
-                updated_at: at,
-            },
-        )?;
-        repo::set_tags(conn, thread.id, &input.tags)?;
-        let (mentioned, names) = resolve_mentions(conn, &input.body)?;
-        let body_html = markdown::render(&input.body, &names);
-        let post = repo::insert_post(
-            conn,
-            &NewPost {
-                thread_id: thread.id,
-                community_id,
-                author_id: user.id,
-                is_first: true,
-                body: input.body,
-                body_html,
-                quote_post_id: None,
-                created_at: at,
-            },
-        )?;
-        repo::update_thread(
-            conn,
-            thread.id,
-            &ThreadChanges {
-                first_post_id: Some(Some(post.id)),
-                ..ThreadChanges::default()
-            },
-        )?;
-        counts::recount_thread(conn, thread.id)?;
-        repo::touch_community(conn, community_id, at)?;
-        counts::recount_community(conn, community_id)?;
-        notifications::post_created(
-            conn,
-            &PostCreated {
-                community_id,
-                thread_id: thread.id,
-                post_id: post.id,
-                author_id: user.id,
-                is_first: true,
-                mentioned,
-            },
-        )?;
-        repo::advance_read(conn, thread.id, user.id, post.id, at)?;
-        thread_view(conn, &access, thread.id)
-    })
-    .await
+    let access = community_access(conn, community_id, Some(user))?;
+    access.require_participate()?;
+    let thread = start_thread(conn, user.id, community_id, input)?;
+    thread_view(conn, &access, thread.id)
+}
+
+/// Starts a thread by `author` with its opening post, as [`create_thread`] does, for
+/// another domain that decided the author may (a cohort's announcement in its space,
+/// `cohorts::space`): no community access is asked here. Answers the new thread's row.
+pub fn start_thread(
+    conn: &mut DbConn,
+    author: UserId,
+    community_id: CommunityId,
+    input: NewThreadInput,
+) -> Result<Thread, ApiError> {
+    let at = now();
+    let thread = repo::insert_thread(
+        conn,
+        &NewThread {
+            community_id,
+            author_id: author,
+            kind: input.kind,
+            title: input.title,
+            tags: String::new(),
+            last_activity_at: at,
+            created_at: at,
+            updated_at: at,
+        },
+    )?;
+    repo::set_tags(conn, thread.id, &input.tags)?;
+    add_post(conn, &thread, author, true, input.body, None, at)?;
+    counts::recount_community(conn, community_id)?;
+    Ok(thread)
 }
 
 /// One thread with its opening post, as the caller sees it.
-pub async fn get_thread(
-    db: &Db,
-    user: Option<AuthUser>,
-    id: i64,
+pub fn get_thread(
+    conn: &mut DbConn,
+    user: Option<&AuthUser>,
+    id: ThreadId,
 ) -> Result<ThreadResponse, ApiError> {
-    db.read(move |conn| {
-        let (_, access) = readable_thread(conn, id, user.as_ref())?;
-        thread_view(conn, &access, id)
-    })
-    .await
+    let (_, access) = readable_thread(conn, id, user)?;
+    thread_view(conn, &access, id)
 }
 
-/// Changes a thread's title, tags or kind (its author or a moderator).
-pub async fn update_thread(
-    db: &Db,
-    user: AuthUser,
-    id: i64,
-    if_match: Option<IfMatch>,
-    req: UpdateThreadRequest,
+/// Changes a thread's title, tags or kind (its author or a moderator), if it is still the
+/// version `if_match` names. A change to nothing changes nothing, not even the version.
+pub fn update_thread(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    id: ThreadId,
+    patch: ThreadPatch,
+    if_match: Option<&IfMatch>,
 ) -> Result<ThreadResponse, ApiError> {
-    db.write(move |conn| {
-        let (thread, access) = readable_thread(conn, id, Some(&user))?;
-        if thread.author_id != user.id && !access.is_moderator() {
-            return Err(forbidden(
-                "only the thread's author and moderators may change it",
-            ));
+    lock_thread(conn, id)?;
+    let (thread, access) = readable_thread(conn, id, Some(user))?;
+    access.require_author(
+        thread.author_id == user.id,
+        thread.locked,
+        forbidden("only the thread's author and moderators may change it"),
+    )?;
+    thread.check_if_match(if_match)?;
+    let mut changes = ThreadChanges::default();
+    if let Some(title) = patch.title.filter(|t| *t != thread.title) {
+        changes.title = Some(title);
+    }
+    if let Some(kind) = patch.kind.filter(|k| *k != thread.kind) {
+        changes.kind = Some(kind);
+        if kind == ThreadKind::Discussion && thread.accepted_post_id.is_some() {
+            changes.accepted_post_id = Some(None);
         }
-        repo::lock_thread(conn, id)?;
-        let current = thread_view(conn, &access, id)?;
-        check_precondition(&current, if_match.as_ref())?;
-        let patch = ThreadPatch::try_from(req)?;
-        let kind = ThreadKind::parse(&thread.kind);
-        let mut changes = ThreadChanges::default();
-        if let Some(title) = patch.title.filter(|t| *t != thread.title) {
-            changes.title = Some(title);
-        }
-        if let Some(new_kind) = patch.kind.filter(|k| *k != kind) {
-            changes.kind = Some(new_kind.as_str().to_owned());
-            if new_kind == ThreadKind::Discussion && thread.accepted_post_id.is_some() {
-                changes.accepted_post_id = Some(None);
-            }
-        }
-        let tags = patch.tags.filter(|t| *t != thread.tag_list());
-        if changes.title.is_none() && changes.kind.is_none() && tags.is_none() {
-            return Ok(current);
-        }
-        changes.updated_at = Some(now());
-        repo::update_thread(conn, id, &changes)?;
-        if let Some(tags) = tags {
-            repo::set_tags(conn, id, &tags)?;
-        }
-        thread_view(conn, &access, id)
-    })
-    .await
+    }
+    let tags = patch.tags.filter(|t| *t != thread.tag_list());
+    if changes.is_empty() && tags.is_none() {
+        return thread_view(conn, &access, id);
+    }
+    // `updated_at` makes the changes non-empty: tags alone are a new version too.
+    changes.updated_at = Some(now());
+    if let Some(tags) = tags {
+        repo::set_tags(conn, id, &tags)?;
+    }
+    if changes.accepted_post_id.is_some()
+        && let Some(old) = thread.accepted_post_id
+    {
+        repo::bump_post(conn, old)?;
+    }
+    repo::update_thread(conn, id, &changes)?;
+    thread_view(conn, &access, id)
 }
 
-/// Deletes a thread (its author or a moderator); logged when a moderator deletes another's.
-pub async fn delete_thread(
-    db: &Db,
-    user: AuthUser,
-    id: i64,
-    if_match: Option<IfMatch>,
+/// Deletes a thread (its author or a moderator), if it is still the version `if_match`
+/// names; logged when a moderator deletes another's.
+pub fn delete_thread(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    id: ThreadId,
+    if_match: Option<&IfMatch>,
 ) -> Result<(), ApiError> {
-    db.write(move |conn| {
-        let (thread, access) = readable_thread(conn, id, Some(&user))?;
-        let own = thread.author_id == user.id;
-        if !own && !access.is_moderator() {
-            return Err(forbidden(
-                "only the thread's author and moderators may delete it",
-            ));
-        }
-        repo::lock_thread(conn, id)?;
-        if if_match.is_some() {
-            let current = thread_view(conn, &access, id)?;
-            check_precondition(&current, if_match.as_ref())?;
-        }
-        let at = now();
-        repo::update_thread(
-            conn,
-            id,
-            &ThreadChanges {
-                deleted_at: Some(Some(at)),
-                updated_at: Some(at),
-                ..ThreadChanges::default()
-            },
-        )?;
-        counts::recount_community(conn, thread.community_id)?;
-        if !own {
-            audit::record(
-                conn,
-                &audit::Entry {
-                    community_id: thread.community_id,
-                    moderator_id: user.id,
-                    action: "delete_thread",
-                    target_user_id: Some(thread.author_id),
-                    thread_id: Some(id),
-                    ..audit::Entry::default()
-                },
-            )?;
-        }
-        Ok(())
-    })
-    .await
+    lock_thread(conn, id)?;
+    let (thread, access) = readable_thread(conn, id, Some(user))?;
+    let own = thread.author_id == user.id;
+    access.require_author(
+        own,
+        false,
+        forbidden("only the thread's author and moderators may delete it"),
+    )?;
+    thread.check_if_match(if_match)?;
+    let at = now();
+    repo::update_thread(
+        conn,
+        id,
+        &ThreadChanges {
+            deleted_at: Some(Some(at)),
+            updated_at: Some(at),
+            ..ThreadChanges::default()
+        },
+    )?;
+    counts::recount_community(conn, thread.community_id)?;
+    log_deletion(conn, user, own, &thread, thread.author_id, None)
 }
 
 /// A page of a thread's posts in order; tombstones keep their place.
-pub async fn list_posts(
-    db: &Db,
-    user: Option<AuthUser>,
-    thread_id: i64,
-    query: ListPostsQuery,
+pub fn list_posts(
+    conn: &mut DbConn,
+    user: Option<&AuthUser>,
+    thread_id: ThreadId,
+    input: PostListInput,
 ) -> Result<Page<PostResponse>, ApiError> {
-    let page = PageRequest::<()>::parse(query.limit, query.cursor.as_deref(), POST_SORT)?;
-    db.read(move |conn| {
-        let (thread, access) = readable_thread(conn, thread_id, user.as_ref())?;
-        let rows = repo::list_posts(
-            conn,
-            thread_id,
-            query.from_post_id,
-            page.after.map(|(_, id)| id),
-            access.viewer,
-            access.is_moderator(),
-            page.fetch_limit(),
-        )?;
-        let page = page.finish(rows, POST_SORT, |r| ((), r.0.id), |r| r);
-        Ok(Page {
-            items: post_views(conn, &access, thread.accepted_post_id, page.items)?,
-            next_cursor: page.next_cursor,
-        })
+    let (thread, access) = readable_thread(conn, thread_id, user)?;
+    let page = input.page;
+    let rows = repo::list_posts(
+        conn,
+        thread_id,
+        input.from,
+        page.after.map(|(_, id)| PostId(id)),
+        viewer(&access),
+        access.is_moderator(),
+        page.fetch_limit(),
+    )?;
+    let page = page.finish(rows, POST_SORT, |r| ((), r.0.id.get()), |r| r);
+    Ok(Page {
+        items: post_views(conn, &access, thread.accepted_post_id, page.items)?,
+        next_cursor: page.next_cursor,
     })
-    .await
 }
 
 /// Replies in a thread.
-pub async fn create_post(
-    db: &Db,
-    user: AuthUser,
-    thread_id: i64,
-    req: CreatePostRequest,
+pub fn create_post(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    thread_id: ThreadId,
+    input: NewPostInput,
 ) -> Result<PostResponse, ApiError> {
-    db.write(move |conn| {
-        let thread = live_thread(conn, thread_id)?;
-        let access = access::load(conn, thread.community_id, Some(&user))?;
-        access.require_participate()?;
-        if thread.locked && !access.is_moderator() {
-            return Err(thread_locked());
+    lock_thread(conn, thread_id)?;
+    let thread = live_thread(conn, thread_id)?;
+    let access = community_access(conn, thread.community_id, Some(user))?;
+    access.require_participate()?;
+    if thread.locked && !access.is_moderator() {
+        return Err(thread_locked());
+    }
+    if let Some(q) = input.quote_post_id {
+        let ok = repo::find_post(conn, q)?.is_some_and(|p| {
+            p.thread_id == thread.id && p.deleted_at.is_none() && can_see(&p, &access)
+        });
+        if !ok {
+            return Err(ApiError::invalid_field(
+                "quote_post_id",
+                "invalid_quote",
+                "must be a visible post of this thread",
+            ));
         }
-        let mut errors = Vec::new();
-        check_body(&req.body, &mut errors);
-        if !errors.is_empty() {
-            return Err(ApiError::Validation(errors));
-        }
-        if let Some(q) = req.quote_post_id {
-            let ok = repo::find_post(conn, q)?.is_some_and(|p| {
-                p.thread_id == thread.id && p.deleted_at.is_none() && can_see(&p, &access)
-            });
-            if !ok {
-                return Err(ApiError::invalid_field(
-                    "quote_post_id",
-                    "invalid_quote",
-                    "must be a visible post of this thread",
-                ));
-            }
-        }
-        repo::lock_thread(conn, thread.id)?;
-        let at = now();
-        let (mentioned, names) = resolve_mentions(conn, &req.body)?;
-        let body_html = markdown::render(&req.body, &names);
-        let post = repo::insert_post(
-            conn,
-            &NewPost {
-                thread_id: thread.id,
-                community_id: thread.community_id,
-                author_id: user.id,
-                is_first: false,
-                body: req.body,
-                body_html,
-                quote_post_id: req.quote_post_id,
-                created_at: at,
-            },
-        )?;
-        repo::update_thread(
-            conn,
-            thread.id,
-            &ThreadChanges {
-                last_activity_at: Some(at),
-                updated_at: Some(at),
-                ..ThreadChanges::default()
-            },
-        )?;
-        counts::recount_thread(conn, thread.id)?;
-        repo::touch_community(conn, thread.community_id, at)?;
-        notifications::post_created(
-            conn,
-            &PostCreated {
-                community_id: thread.community_id,
-                thread_id: thread.id,
-                post_id: post.id,
-                author_id: user.id,
-                is_first: false,
-                mentioned,
-            },
-        )?;
-        repo::advance_read(conn, thread.id, user.id, post.id, at)?;
-        post_view(conn, &access, &thread, post.id)
-    })
-    .await
+    }
+    let post = add_post(
+        conn,
+        &thread,
+        user.id,
+        false,
+        input.body,
+        input.quote_post_id,
+        now(),
+    )?;
+    post_view(conn, &access, thread.accepted_post_id, post.id)
 }
 
 /// One post; hidden ones only for their author and moderators.
-pub async fn get_post(db: &Db, user: Option<AuthUser>, id: i64) -> Result<PostResponse, ApiError> {
-    db.read(move |conn| {
-        let (_, thread, access) = readable_post(conn, id, user.as_ref())?;
-        post_view(conn, &access, &thread, id)
-    })
-    .await
-}
-
-/// Edits a post (its author only), keeping the earlier version.
-pub async fn update_post(
-    db: &Db,
-    user: AuthUser,
-    id: i64,
-    if_match: Option<IfMatch>,
-    body: String,
+pub fn get_post(
+    conn: &mut DbConn,
+    user: Option<&AuthUser>,
+    id: PostId,
 ) -> Result<PostResponse, ApiError> {
-    db.write(move |conn| {
-        let (post, thread, access) = readable_post(conn, id, Some(&user))?;
-        if post.author_id != user.id {
-            return Err(ApiError::forbidden(
-                "not_author",
-                "only the author may edit a post",
-            ));
-        }
-        if access.is_banned() {
-            return Err(ApiError::forbidden(
-                "banned",
-                "you were banned from this community",
-            ));
-        }
-        if post.deleted_at.is_some() {
-            return Err(post_deleted());
-        }
-        if thread.locked && !access.is_moderator() {
-            return Err(thread_locked());
-        }
-        repo::lock_post(conn, id)?;
-        let current = post_view(conn, &access, &thread, id)?;
-        check_precondition(&current, if_match.as_ref())?;
-        let mut errors = Vec::new();
-        check_body(&body, &mut errors);
-        if !errors.is_empty() {
-            return Err(ApiError::Validation(errors));
-        }
-        if body == post.body {
-            return Ok(current);
-        }
-        let at = now();
-        repo::insert_revision(
-            conn,
-            &NewRevision {
-                post_id: id,
-                editor_id: user.id,
-                body: post.body.clone(),
-                written_at: post.edited_at.unwrap_or(post.created_at),
-                replaced_at: at,
-            },
-        )?;
-        let before = markdown::mentions_in_html(&post.body_html);
-        let (mentioned, names) = resolve_mentions(conn, &body)?;
-        let body_html = markdown::render(&body, &names);
-        repo::update_post(
-            conn,
-            id,
-            &PostChanges {
-                body: Some(body),
-                body_html: Some(body_html),
-                edited_at: Some(Some(at)),
-                ..PostChanges::default()
-            },
-        )?;
-        let added: Vec<i64> = mentioned
-            .into_iter()
-            .filter(|m| !before.contains(m))
-            .collect();
-        if !added.is_empty() {
-            notifications::mentions_added(
-                conn,
-                thread.community_id,
-                thread.id,
-                id,
-                user.id,
-                &added,
-            )?;
-        }
-        post_view(conn, &access, &thread, id)
-    })
-    .await
+    let (_, thread, access) = readable_post(conn, id, user)?;
+    post_view(conn, &access, thread.accepted_post_id, id)
 }
 
-/// Deletes a post (its author or a moderator), leaving a tombstone.
-pub async fn delete_post(
-    db: &Db,
-    user: AuthUser,
-    id: i64,
-    if_match: Option<IfMatch>,
+/// Edits a post (its author only), keeping the earlier version, if it is still the version
+/// `if_match` names. The same text again changes nothing.
+pub fn update_post(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    id: PostId,
+    edit: PostEdit,
+    if_match: Option<&IfMatch>,
+) -> Result<PostResponse, ApiError> {
+    lock_thread_of(conn, id)?;
+    let (post, thread, access) = readable_post(conn, id, Some(user))?;
+    if post.author_id != user.id {
+        // Only its author edits a post; moderators hide or delete it.
+        return Err(ApiError::forbidden(
+            "not_author",
+            "only the author may edit a post",
+        ));
+    }
+    if post.deleted_at.is_some() {
+        return Err(post_deleted());
+    }
+    // The author's powers as they are now: an active member, in a thread still open
+    // (a moderator editing their own post in a locked thread may).
+    access.require_author(
+        true,
+        thread.locked,
+        forbidden("only the author may edit a post"),
+    )?;
+    post.check_if_match(if_match)?;
+    if edit.body.markdown == post.body {
+        return post_view(conn, &access, thread.accepted_post_id, id);
+    }
+    let at = now();
+    repo::insert_revision(
+        conn,
+        &NewRevision {
+            post_id: id,
+            editor_id: user.id,
+            body: post.body.clone(),
+            written_at: post.edited_at.unwrap_or(post.created_at),
+            replaced_at: at,
+        },
+    )?;
+    let before: HashSet<UserId> = markdown::mentions_in_html(&post.body_html)
+        .into_iter()
+        .collect();
+    let (mentioned, body_html) = resolve_mentions(conn, &edit.body)?;
+    repo::update_post(
+        conn,
+        &post,
+        &PostChanges {
+            body: Some(edit.body.markdown),
+            body_html: Some(body_html),
+            edited_at: Some(Some(at)),
+            ..PostChanges::default()
+        },
+    )?;
+    let added: Vec<UserId> = mentioned
+        .into_iter()
+        .filter(|m| !before.contains(m))
+        .collect();
+    if !added.is_empty() {
+        notifications::mentions_added(conn, thread.community_id, thread.id, id, user.id, &added)?;
+    }
+    post_view(conn, &access, thread.accepted_post_id, id)
+}
+
+/// Deletes a post (its author or a moderator), leaving a tombstone, if it is still the
+/// version `if_match` names.
+pub fn delete_post(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    id: PostId,
+    if_match: Option<&IfMatch>,
 ) -> Result<(), ApiError> {
-    db.write(move |conn| {
-        let (post, thread, access) = readable_post(conn, id, Some(&user))?;
-        let own = post.author_id == user.id;
-        if !own && !access.is_moderator() {
-            return Err(forbidden(
-                "only the author and moderators may delete a post",
-            ));
-        }
-        if post.is_first {
-            return Err(ApiError::Conflict {
-                code: "opening_post",
-                detail: "the opening post goes with its thread: delete the thread".to_owned(),
-            });
-        }
-        if post.deleted_at.is_some() {
-            return Ok(());
-        }
-        repo::lock_thread(conn, thread.id)?;
-        if if_match.is_some() {
-            let current = post_view(conn, &access, &thread, id)?;
-            check_precondition(&current, if_match.as_ref())?;
-        }
-        let at = now();
-        repo::update_post(
-            conn,
-            id,
-            &PostChanges {
-                body: Some(String::new()),
-                body_html: Some(String::new()),
-                deleted_at: Some(Some(at)),
-                ..PostChanges::default()
+    lock_thread_of(conn, id)?;
+    let (post, thread, access) = readable_post(conn, id, Some(user))?;
+    let own = post.author_id == user.id;
+    access.require_author(
+        own,
+        false,
+        forbidden("only the author and moderators may delete a post"),
+    )?;
+    if post.is_first {
+        return Err(ApiError::Conflict {
+            code: "opening_post",
+            detail: "the opening post goes with its thread: delete the thread".to_owned(),
+        });
+    }
+    if post.deleted_at.is_some() {
+        return Ok(());
+    }
+    post.check_if_match(if_match)?;
+    let at = now();
+    repo::update_post(
+        conn,
+        &post,
+        &PostChanges {
+            body: Some(String::new()),
+            body_html: Some(String::new()),
+            deleted_at: Some(Some(at)),
+            ..PostChanges::default()
+        },
+    )?;
+    repo::delete_revisions(conn, id)?;
+    let mut changes = ThreadChanges::default();
+    if thread.accepted_post_id == Some(id) {
+        changes.accepted_post_id = Some(None);
+        changes.updated_at = Some(at);
+    }
+    save_thread(conn, &thread, changes)?;
+    log_deletion(conn, user, own, &thread, post.author_id, Some(id))
+}
+
+/// Logs that a moderator deleted `author`'s thread, or their post `post` in it; an author
+/// deleting their own is not moderation and is not logged.
+fn log_deletion(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    own: bool,
+    thread: &Thread,
+    author: UserId,
+    post: Option<PostId>,
+) -> Result<(), ApiError> {
+    if own {
+        return Ok(());
+    }
+    audit::record(
+        conn,
+        &audit::Entry {
+            community_id: thread.community_id.get(),
+            moderator_id: user.id.get(),
+            action: if post.is_some() {
+                "delete_post"
+            } else {
+                "delete_thread"
             },
-        )?;
-        repo::delete_revisions(conn, id)?;
-        if thread.accepted_post_id == Some(id) {
-            repo::update_thread(
-                conn,
-                thread.id,
-                &ThreadChanges {
-                    accepted_post_id: Some(None),
-                    updated_at: Some(at),
-                    ..ThreadChanges::default()
-                },
-            )?;
-        }
-        counts::recount_thread(conn, thread.id)?;
-        if !own {
-            audit::record(
-                conn,
-                &audit::Entry {
-                    community_id: thread.community_id,
-                    moderator_id: user.id,
-                    action: "delete_post",
-                    target_user_id: Some(post.author_id),
-                    thread_id: Some(thread.id),
-                    post_id: Some(id),
-                    ..audit::Entry::default()
-                },
-            )?;
-        }
-        Ok(())
-    })
-    .await
+            target_user_id: Some(author.get()),
+            thread_id: Some(thread.id.get()),
+            post_id: post.map(PostId::get),
+            ..audit::Entry::default()
+        },
+    )
 }
 
 /// A post's earlier versions, newest first (its author and moderators).
-pub async fn list_revisions(
-    db: &Db,
-    user: AuthUser,
-    id: i64,
-    query: PageQuery,
+pub fn list_revisions(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    id: PostId,
+    page: PageRequest<()>,
 ) -> Result<Page<RevisionResponse>, ApiError> {
-    let page = PageRequest::<()>::parse(query.limit, query.cursor.as_deref(), REVISION_SORT)?;
-    db.read(move |conn| {
-        let (post, _, access) = readable_post(conn, id, Some(&user))?;
-        if post.author_id != user.id && !access.is_moderator() {
-            return Err(forbidden(
-                "only the author and moderators may read earlier versions",
-            ));
-        }
-        let rows = repo::revisions(conn, id, page.after.map(|(_, id)| id), page.fetch_limit())?;
-        Ok(page.finish(
-            rows,
-            REVISION_SORT,
-            |r| ((), r.0),
-            |(_, body, written_at, replaced_at, editor_id, editor_name)| RevisionResponse {
-                body,
-                written_at: written_at.and_utc(),
-                replaced_at: replaced_at.and_utc(),
-                editor: UserRef {
-                    id: editor_id,
-                    display_name: editor_name,
-                },
+    let (post, _, access) = readable_post(conn, id, Some(user))?;
+    if post.author_id != user.id && !access.is_moderator() {
+        return Err(forbidden(
+            "only the author and moderators may read earlier versions",
+        ));
+    }
+    let rows = repo::revisions(conn, id, page.after.map(|(_, id)| id), page.fetch_limit())?;
+    Ok(page.finish(
+        rows,
+        REVISION_SORT,
+        |r| ((), r.0),
+        |(_, body, written_at, replaced_at, editor_id, editor_name)| RevisionResponse {
+            body,
+            written_at: written_at.and_utc(),
+            replaced_at: replaced_at.and_utc(),
+            editor: UserRef {
+                id: editor_id,
+                display_name: editor_name,
             },
-        ))
-    })
-    .await
+        },
+    ))
 }
 
-/// Adds (`add`) or removes the caller's reaction of `kind` to a post; idempotent.
-pub async fn react(
-    db: &Db,
-    user: AuthUser,
-    id: i64,
+/// Adds (`add`) or removes the caller's reaction of `kind` to a post; idempotent. A change
+/// of the counts is a new version of the post.
+pub fn react(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    id: PostId,
     kind: ReactionKind,
     add: bool,
 ) -> Result<ReactionsResponse, ApiError> {
-    db.write(move |conn| {
-        let (post, _, access) = readable_post(conn, id, Some(&user))?;
-        access.require_participate()?;
-        if post.deleted_at.is_some() {
-            return Err(post_deleted());
-        }
-        if add && post.author_id == user.id {
-            return Err(ApiError::forbidden(
-                "own_post",
-                "you cannot react to your own post",
-            ));
-        }
-        repo::lock_post(conn, id)?;
-        let changed = if add {
-            repo::add_reaction(conn, id, user.id, kind.as_str(), now())?
-        } else {
-            repo::remove_reaction(conn, id, user.id, kind.as_str())?
-        };
-        if changed {
-            repo::recount_reactions(conn, id, kind.as_str())?;
-        }
-        let post = repo::find_post(conn, id)?.ok_or(ApiError::NotFound)?;
-        let mut mine: Vec<ReactionKind> = repo::reactions_of(conn, user.id, &[id])?
-            .into_iter()
-            .filter_map(|(_, k)| ReactionKind::parse(&k))
-            .collect();
-        mine.sort_by_key(|k| ReactionKind::ALL.iter().position(|a| a == k));
-        Ok(ReactionsResponse {
-            reactions: Reactions {
-                like: post.like_count,
-                thanks: post.thanks_count,
-                insightful: post.insightful_count,
-            },
-            my_reactions: mine,
-        })
+    lock_thread_of(conn, id)?;
+    let (post, _, access) = readable_post(conn, id, Some(user))?;
+    access.require_participate()?;
+    if post.deleted_at.is_some() {
+        return Err(post_deleted());
+    }
+    if add && post.author_id == user.id {
+        return Err(ApiError::forbidden(
+            "own_post",
+            "you cannot react to your own post",
+        ));
+    }
+    let changed = if add {
+        repo::add_reaction(conn, id, user.id, kind, now())?
+    } else {
+        repo::remove_reaction(conn, id, user.id, kind)?
+    };
+    if changed {
+        repo::recount_reactions(conn, &post, kind)?;
+    }
+    let post = repo::find_post(conn, id)?.ok_or(ApiError::NotFound)?;
+    Ok(ReactionsResponse {
+        reactions: Reactions {
+            like: post.like_count,
+            thanks: post.thanks_count,
+            insightful: post.insightful_count,
+        },
+        my_reactions: my_reactions(conn, user.id, &[id])?
+            .remove(&id)
+            .unwrap_or_default(),
     })
-    .await
 }
 
 /// The thread's author or a moderator, else 403; and a question, else 409.
 fn answerable(
     conn: &mut DbConn,
     user: &AuthUser,
-    thread_id: i64,
+    thread_id: ThreadId,
 ) -> Result<(Thread, Access), ApiError> {
+    lock_thread(conn, thread_id)?;
     let (thread, access) = readable_thread(conn, thread_id, Some(user))?;
-    if thread.author_id != user.id && !access.is_moderator() {
-        return Err(forbidden(
-            "only the thread's author and moderators choose the accepted answer",
-        ));
-    }
-    if ThreadKind::parse(&thread.kind) != ThreadKind::Question {
+    access.require_author(
+        thread.author_id == user.id,
+        false,
+        forbidden("only the thread's author and moderators choose the accepted answer"),
+    )?;
+    if thread.kind != ThreadKind::Question {
         return Err(ApiError::Conflict {
             code: "not_a_question",
             detail: "only questions have an accepted answer".to_owned(),
@@ -940,102 +897,160 @@ fn answerable(
     Ok((thread, access))
 }
 
+/// Sets (or clears) a question's accepted answer: a new version of the thread and of the
+/// posts that gain or lose the mark.
+fn set_accepted(
+    conn: &mut DbConn,
+    thread: &Thread,
+    accepted: Option<PostId>,
+) -> Result<(), ApiError> {
+    for post in [thread.accepted_post_id, accepted].into_iter().flatten() {
+        repo::bump_post(conn, post)?;
+    }
+    Ok(repo::update_thread(
+        conn,
+        thread.id,
+        &ThreadChanges {
+            accepted_post_id: Some(accepted),
+            updated_at: Some(now()),
+            ..ThreadChanges::default()
+        },
+    )?)
+}
+
 /// Accepts a reply as the answer of a question; its author is notified.
-pub async fn accept_answer(
-    db: &Db,
-    user: AuthUser,
-    thread_id: i64,
-    post_id: i64,
+pub fn accept_answer(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    thread_id: ThreadId,
+    post_id: PostId,
 ) -> Result<ThreadSummary, ApiError> {
-    db.write(move |conn| {
-        let (thread, access) = answerable(conn, &user, thread_id)?;
-        let post = repo::find_post(conn, post_id)?
-            .filter(|p| {
-                p.thread_id == thread.id
-                    && !p.is_first
-                    && p.deleted_at.is_none()
-                    && p.hidden_at.is_none()
-            })
-            .ok_or_else(|| {
-                ApiError::invalid_field(
-                    "post_id",
-                    "invalid_answer",
-                    "must be a visible reply in this thread",
-                )
-            })?;
-        if thread.accepted_post_id != Some(post.id) {
-            repo::update_thread(
-                conn,
-                thread.id,
-                &ThreadChanges {
-                    accepted_post_id: Some(Some(post.id)),
-                    updated_at: Some(now()),
-                    ..ThreadChanges::default()
-                },
-            )?;
-            notifications::notify_one(
-                conn,
-                &Notice {
-                    user_id: post.author_id,
-                    kind: NoticeKind::AcceptedAnswer,
-                    community_id: thread.community_id,
-                    thread_id: Some(thread.id),
-                    post_id: Some(post.id),
-                    actor_id: Some(user.id),
-                },
-            )?;
-        }
-        thread_summary(conn, &access, thread.id)
-    })
-    .await
+    let (thread, access) = answerable(conn, user, thread_id)?;
+    let post = repo::find_post(conn, post_id)?
+        .filter(|p| {
+            p.thread_id == thread.id
+                && !p.is_first
+                && p.deleted_at.is_none()
+                && p.hidden_at.is_none()
+        })
+        .ok_or_else(|| {
+            ApiError::invalid_field(
+                "post_id",
+                "invalid_answer",
+                "must be a visible reply in this thread",
+            )
+        })?;
+    if thread.accepted_post_id != Some(post.id) {
+        set_accepted(conn, &thread, Some(post.id))?;
+        notifications::notify_one(
+            conn,
+            &Notice {
+                user_id: post.author_id,
+                kind: NoticeKind::AcceptedAnswer,
+                community_id: thread.community_id,
+                thread_id: Some(thread.id),
+                post_id: Some(post.id),
+                actor_id: Some(user.id),
+            },
+        )?;
+    }
+    thread_summary(conn, &access, thread.id)
 }
 
 /// Clears a question's accepted answer.
-pub async fn clear_answer(db: &Db, user: AuthUser, thread_id: i64) -> Result<(), ApiError> {
-    db.write(move |conn| {
-        let (thread, _) = answerable(conn, &user, thread_id)?;
-        if thread.accepted_post_id.is_some() {
-            repo::update_thread(
-                conn,
-                thread.id,
-                &ThreadChanges {
-                    accepted_post_id: Some(None),
-                    updated_at: Some(now()),
-                    ..ThreadChanges::default()
-                },
-            )?;
-        }
-        Ok(())
-    })
-    .await
+pub fn clear_answer(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    thread_id: ThreadId,
+) -> Result<(), ApiError> {
+    let (thread, _) = answerable(conn, user, thread_id)?;
+    if thread.accepted_post_id.is_some() {
+        set_accepted(conn, &thread, None)?;
+    }
+    Ok(())
 }
 
 /// Moves the caller's read state forward to a post of the thread.
-pub async fn mark_read(
-    db: &Db,
-    user: AuthUser,
-    thread_id: i64,
-    post_id: i64,
+pub fn mark_read(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    thread_id: ThreadId,
+    post_id: PostId,
 ) -> Result<ReadStateResponse, ApiError> {
-    db.write(move |conn| {
-        let (thread, access) = readable_thread(conn, thread_id, Some(&user))?;
-        if repo::find_post(conn, post_id)?.is_none_or(|p| p.thread_id != thread.id) {
-            return Err(ApiError::invalid_field(
-                "last_read_post_id",
-                "invalid_post",
-                "must be a post of this thread",
-            ));
-        }
-        repo::advance_read(conn, thread.id, user.id, post_id, now())?;
-        let last = repo::last_read(conn, thread.id, user.id)?.unwrap_or(post_id);
-        let unread = repo::unread_counts(conn, user.id, &[thread.id], access.is_moderator())?
-            .into_iter()
-            .map(|(_, n)| n)
-            .sum();
-        Ok(ReadStateResponse {
-            last_read_post_id: last,
-            unread_count: unread,
-        })
+    let (thread, access) = readable_thread(conn, thread_id, Some(user))?;
+    if repo::find_post(conn, post_id)?.is_none_or(|p| p.thread_id != thread.id) {
+        return Err(ApiError::invalid_field(
+            "last_read_post_id",
+            "invalid_post",
+            "must be a post of this thread",
+        ));
+    }
+    repo::advance_read(conn, thread.id, user.id, post_id, now())?;
+    let last = repo::last_read(conn, thread.id, user.id)?.unwrap_or(post_id);
+    let unread = repo::unread_counts(conn, user.id, &[thread.id], access.is_moderator())?
+        .into_iter()
+        .map(|(_, n)| n)
+        .sum();
+    Ok(ReadStateResponse {
+        last_read_post_id: last,
+        unread_count: unread,
     })
-    .await
+}
+
+/// Hides a post (`by` the moderator) or shows it again (`None`), for moderation: a new
+/// version of the post, and of its thread when its counters or opening post change.
+/// Returns the post as it was.
+pub fn set_hidden(
+    conn: &mut DbConn,
+    post_id: PostId,
+    by: Option<UserId>,
+) -> Result<Post, ApiError> {
+    lock_thread_of(conn, post_id)?;
+    let post = repo::find_post(conn, post_id)?.ok_or(ApiError::NotFound)?;
+    let thread = repo::find_thread(conn, post.thread_id)?.ok_or(ApiError::NotFound)?;
+    let at = now();
+    repo::update_post(
+        conn,
+        &post,
+        &PostChanges {
+            hidden_at: Some(by.map(|_| at)),
+            hidden_by: Some(by),
+            ..PostChanges::default()
+        },
+    )?;
+    save_thread(conn, &thread, ThreadChanges::default())?;
+    Ok(post)
+}
+
+/// A moderator's switch on a thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadSwitch {
+    /// Only moderators may post (`true`), or everyone again.
+    Locked(bool),
+    /// At the top of the community's list (`true`), or in its place again.
+    Pinned(bool),
+}
+
+/// Sets a thread's lock or pin, for moderation; `true` when that changed something (a new
+/// version), `false` when the thread already was so.
+pub fn switch_thread(
+    conn: &mut DbConn,
+    thread_id: ThreadId,
+    switch: ThreadSwitch,
+) -> Result<bool, ApiError> {
+    lock_thread(conn, thread_id)?;
+    let thread = repo::find_thread(conn, thread_id)?.ok_or(ApiError::NotFound)?;
+    let changes = match switch {
+        ThreadSwitch::Locked(on) if on != thread.locked => ThreadChanges {
+            locked: Some(on),
+            ..ThreadChanges::default()
+        },
+        ThreadSwitch::Pinned(on) if on != thread.pinned => ThreadChanges {
+            pinned: Some(on),
+            ..ThreadChanges::default()
+        },
+        _ => return Ok(false),
+    };
+    repo::update_thread(conn, thread_id, &changes)?;
+    Ok(true)
 }

@@ -5,19 +5,10 @@
 //! bumps (and a write that changes nothing does not); its tag is [`versioned`], so a
 //! precondition is checked against the stored row without rendering any view.
 
+use actix_web::HttpRequest;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse};
-use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
-
-/// A strong entity tag of a serialised body.
-pub fn of(body: &[u8]) -> String {
-    let digest = Sha256::digest(body);
-    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-    format!("\"{hex}\"")
-}
 
 /// The entity tag of version `version` of the resource `kind` `id`, in `lang` when the
 /// answer is localised (one tag per language, so a cache never mixes languages).
@@ -55,8 +46,9 @@ pub fn check_version(
     }
 }
 
-/// A stored resource whose `ETag` is its version (not localised): implement it on the
-/// diesel row and the tag and the `If-Match` check come with it.
+/// A stored resource whose `ETag` is its version: implement it on the diesel row and the
+/// tag and the `If-Match` check come with it. A localised answer takes [`Versioned::etag_in`]
+/// its language; `If-Match` accepts the version's tag in any language.
 pub trait Versioned {
     /// The resource kind in its tags, e.g. `organisation`.
     const KIND: &'static str;
@@ -70,12 +62,34 @@ pub trait Versioned {
         versioned(Self::KIND, id, version, None)
     }
 
+    /// The entity tag of this version answered in `lang` (one tag per language, so that a
+    /// cache never mixes languages): [`versioned`].
+    fn etag_in(&self, lang: &str) -> String {
+        let (id, version) = self.id_and_version();
+        versioned(Self::KIND, id, version, Some(lang))
+    }
+
     /// 412 unless `if_match` (when sent) names this version: [`check_version`].
     fn check_if_match(&self, if_match: Option<&IfMatch>) -> Result<(), ApiError> {
         let (id, version) = self.id_and_version();
         check_version(if_match, Self::KIND, id, version)
     }
 }
+
+/// `impl Versioned` for a row with an id newtype `id` and an integer `version`, tagged as
+/// `$kind`: `versioned_row!(Course, "course");`.
+macro_rules! versioned_row {
+    ($row:ty, $kind:literal) => {
+        impl $crate::http::etag::Versioned for $row {
+            const KIND: &'static str = $kind;
+
+            fn id_and_version(&self) -> (i64, i64) {
+                (self.id.get(), self.version)
+            }
+        }
+    };
+}
+pub(crate) use versioned_row;
 
 /// Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 says).
 pub fn none_match(req: &HttpRequest, etag: &str) -> bool {
@@ -90,43 +104,6 @@ pub fn none_match(req: &HttpRequest, etag: &str) -> bool {
         .split(',')
         .map(str::trim)
         .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
-}
-
-/// Answers 200 with `value` as JSON and its `ETag`, or 304 when the caller has it already.
-pub fn json_with_etag<T: Serialize>(
-    req: &HttpRequest,
-    value: &T,
-) -> Result<HttpResponse, ApiError> {
-    let body = serde_json::to_vec(value).map_err(ApiError::internal)?;
-    let etag = of(&body);
-    if none_match(req, &etag) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .insert_header((header::CACHE_CONTROL, "no-cache"))
-            .finish());
-    }
-    Ok(HttpResponse::Ok()
-        .content_type("application/json")
-        .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .body(body))
-}
-
-/// `value` as JSON with `status`, its `ETag` and, for a created resource, its `Location`:
-/// the answer of a write, which gives the client the tag to send in its next `If-Match`.
-pub fn tagged<T: Serialize>(
-    status: actix_web::http::StatusCode,
-    value: &T,
-    location: Option<String>,
-) -> Result<HttpResponse, ApiError> {
-    let body = serde_json::to_vec(value).map_err(ApiError::internal)?;
-    let mut res = HttpResponse::build(status);
-    res.insert_header((header::ETAG, of(&body)))
-        .insert_header((header::CACHE_CONTROL, "no-cache"));
-    if let Some(location) = location {
-        res.insert_header((header::LOCATION, location));
-    }
-    Ok(res.content_type("application/json").body(body))
 }
 
 /// The `If-Match` header of a request: which versions the caller says it changes.
@@ -164,15 +141,6 @@ impl IfMatch {
                 .collect(),
         ))
     }
-
-    /// Whether `etag` (a strong tag) is one the caller names. RFC 9110 wants the strong
-    /// comparison here: a weak tag (`W/"…"`) never matches.
-    pub fn matches(&self, etag: &str) -> bool {
-        match self {
-            Self::Any => true,
-            Self::Tags(tags) => tags.iter().any(|t| t == etag),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -198,30 +166,45 @@ mod tests {
     }
 
     #[test]
+    fn a_versioned_row_tags_each_language_and_matches_any_of_them() {
+        struct Row;
+        impl Versioned for Row {
+            const KIND: &'static str = "course";
+            fn id_and_version(&self) -> (i64, i64) {
+                (7, 3)
+            }
+        }
+        let tags = |v: &str| IfMatch::from_header(Some(v.as_bytes()));
+        assert_eq!(Row.etag(), "\"course-7-v3\"");
+        assert_eq!(Row.etag_in("fil"), "\"course-7-v3-fil\"");
+        assert!(Row.check_if_match(None).is_ok());
+        assert!(
+            Row.check_if_match(tags(&Row.etag_in("en")).as_ref())
+                .is_ok()
+        );
+        assert!(Row.check_if_match(tags(&Row.etag()).as_ref()).is_ok());
+        assert!(
+            Row.check_if_match(tags("\"course-7-v2-fil\"").as_ref())
+                .is_err()
+        );
+    }
+
+    #[test]
     fn if_match_compares_strongly_and_accepts_lists_and_any() {
-        let tag = "\"abc\"";
+        let tags = |v: &[u8]| IfMatch::from_header(Some(v));
         assert_eq!(IfMatch::from_header(None), None);
-        assert!(IfMatch::from_header(Some(b"*")).unwrap().matches(tag));
-        assert!(
-            IfMatch::from_header(Some(b"\"x\", \"abc\""))
-                .unwrap()
-                .matches(tag)
-        );
-        assert!(
-            !IfMatch::from_header(Some(b"W/\"abc\""))
-                .unwrap()
-                .matches(tag)
-        );
-        assert!(!IfMatch::from_header(Some(b"\"abd\"")).unwrap().matches(tag));
-        assert!(!IfMatch::from_header(Some(b"\xff")).unwrap().matches(tag));
+        assert!(check_version(tags(b"*").as_ref(), "post", 7, 3).is_ok());
+        assert!(check_version(tags(b"\"x\", \"post-7-v3\"").as_ref(), "post", 7, 3).is_ok());
+        // RFC 9110 wants the strong comparison: a weak tag never matches.
+        assert!(check_version(tags(b"W/\"post-7-v3\"").as_ref(), "post", 7, 3).is_err());
+        assert!(check_version(tags(b"\"post-7-v4\"").as_ref(), "post", 7, 3).is_err());
         // Not text: names no version either.
-        let not_text = IfMatch::from_header(Some(b"\xff"));
-        assert!(check_version(not_text.as_ref(), "course", 7, 3).is_err());
+        assert!(check_version(tags(b"\xff").as_ref(), "course", 7, 3).is_err());
     }
 
     #[test]
     fn if_none_match_compares_weakly_and_accepts_lists() {
-        let tag = of(b"{}");
+        let tag = versioned("post", 1, 2, None);
         let req = TestRequest::default()
             .insert_header((header::IF_NONE_MATCH, format!("\"x\", W/{tag}")))
             .to_http_request();

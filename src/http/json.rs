@@ -75,6 +75,62 @@ where
     }
 }
 
+/// A JSON request body that must be an object.
+///
+/// serde lets a struct be written as a JSON array of its fields in order, so `[]` would pass
+/// for a PATCH body whose fields are all optional, and `["a", "b"]` for a create body. Every
+/// body of the API is an object: this extractor refuses anything else with the same 400
+/// `invalid_body` as any other shape error, and otherwise behaves as `web::Json` (same limit,
+/// content type and error handler from the app's `JsonConfig`).
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// Reads `T` from a JSON object only (see [`Json`]).
+struct Object<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Fields<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(Fields(std::marker::PhantomData))
+            .map(Object)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Json<T> {
+    type Error = actix_web::Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(
+        req: &actix_web::HttpRequest,
+        payload: &mut actix_web::dev::Payload,
+    ) -> Self::Future {
+        let body = actix_web::web::Json::<Object<T>>::from_request(req, payload);
+        Box::pin(async move { body.await.map(|json| Json(json.into_inner().0)) })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;

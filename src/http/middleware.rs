@@ -1,8 +1,17 @@
 //! The one middleware that observes every request: request id, span, metrics,
-//! access log, panic containment, and problem+json for every error answer.
+//! access log, panic containment, problem+json for every error answer and a
+//! Content-Security-Policy on every answer; and the deadline of request bodies.
 
 use std::panic::AssertUnwindSafe;
-use std::time::Instant;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use actix_web::HttpMessage;
+use actix_web::dev::Payload;
+use actix_web::error::PayloadError;
+use actix_web::web::Bytes;
+use futures_util::Stream;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -16,6 +25,7 @@ use tracing::Instrument;
 use crate::error::{ApiError, PROBLEM_JSON};
 use crate::http::metrics::Metrics;
 use crate::http::request_id;
+use crate::state::AppState;
 
 /// Wraps every request; see the module documentation.
 pub async fn observe(
@@ -66,9 +76,97 @@ pub async fn observe(
             res.headers_mut()
                 .insert(header::HeaderName::from_static(request_id::HEADER), value);
         }
+        let docs = res.request().path().starts_with("/docs");
+        content_policy(docs, res.headers_mut());
         Ok(res)
     };
     request_id::scope(scoped_id, handled.instrument(span)).await
+}
+
+/// The policy of the documentation page: its scripts, styles and the API document come from
+/// this server only (Swagger UI sets inline styles and draws icons from `data:` images).
+pub const DOCS_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; \
+    form-action 'none'; frame-ancestors 'none'";
+
+/// The policy of every other answer: JSON needs nothing (a page that sets its own, like
+/// the printable certificate, keeps it).
+pub const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
+
+fn content_policy(docs: bool, headers: &mut header::HeaderMap) {
+    if docs {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DOCS_POLICY),
+        );
+    } else if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(API_POLICY),
+        );
+    }
+}
+
+/// Gives the request body a deadline (`BAYANIHAN_BODY_TIMEOUT_SECS` from the start of the
+/// request): a body trickled slower fails to read, which the JSON extractor answers with
+/// 408 `body_timeout`, so that a slow client cannot hold a worker's request open forever.
+pub async fn limit_body_time(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let inner = req.take_payload();
+    // Most requests (GET, HEAD, DELETE) have no body: nothing to wrap on the hot path.
+    if matches!(inner, Payload::None) {
+        return next.call(req).await;
+    }
+    let timeout = req
+        .app_data::<web::Data<AppState>>()
+        .map_or(Duration::from_secs(60), |s| s.settings.body_timeout);
+    let deadline = tokio::time::Instant::now() + timeout;
+    req.set_payload(Payload::Stream {
+        payload: Box::pin(Deadline {
+            inner,
+            deadline,
+            sleep: None,
+            expired: false,
+        }),
+    });
+    next.call(req).await
+}
+
+/// A request body that fails with `TimedOut` once its deadline passes.
+struct Deadline {
+    inner: Payload,
+    deadline: tokio::time::Instant,
+    /// Made at the first read, so that requests whose body is never read pay nothing.
+    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+    expired: bool,
+}
+
+impl Stream for Deadline {
+    type Item = Result<Bytes, PayloadError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if this.expired {
+            return Poll::Ready(None);
+        }
+        if let Poll::Ready(item) = Pin::new(&mut this.inner).poll_next(cx) {
+            return Poll::Ready(item);
+        }
+        let deadline = this.deadline;
+        let sleep = this
+            .sleep
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+        if sleep.as_mut().poll(cx).is_ready() {
+            this.expired = true;
+            return Poll::Ready(Some(Err(PayloadError::Io(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the request body did not arrive in time",
+            )))));
+        }
+        Poll::Pending
+    }
 }
 
 /// Replaces any error answer that is not yet problem+json (actix's own 404,

@@ -1,9 +1,12 @@
 //! Shared HTTP plumbing: the response helper, preconditions, language negotiation,
 //! pagination, query parsing, request ids, observation middleware, metrics.
 
+pub mod client;
+pub mod doc;
 pub mod etag;
 pub mod json;
 pub mod language;
+pub mod links;
 pub mod metrics;
 pub mod middleware;
 pub mod pagination;

@@ -1,4 +1,5 @@
-//! Query-string values every list shares: free text (`?q=`) and `?updated_since=`.
+//! Query-string values every list shares: free text (`?q=`), `?updated_since=` and the
+//! `?language=` filter.
 //!
 //! A query parameter that cannot be used is always 400 `invalid_query`, with the
 //! parameter in `errors[].field` (see docs/API.md).
@@ -7,9 +8,14 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 
 use crate::db::truncate_to_stored;
 use crate::error::ApiError;
+use crate::types::LanguageTag;
 
 /// Longest `?q=`, in characters.
 pub const MAX_Q_CHARS: usize = 200;
+
+/// The documented pattern of a required `q` of at least two characters ([`require_q`]):
+/// no control characters, and two characters that are not white space.
+pub const REQUIRED_Q_PATTERN: &str = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$";
 
 /// `q` as every search and filter reads it: control characters separate words (a NUL
 /// cannot even reach PostgreSQL), runs of white space become one space, trimmed,
@@ -41,6 +47,15 @@ pub fn parse_q(raw: Option<&str>) -> Result<Option<String>, ApiError> {
 /// A required search text of at least `min` characters once cleaned: 400 when absent,
 /// shorter (spaces around it not counted) or longer than [`MAX_Q_CHARS`].
 pub fn require_q(raw: Option<&str>, min: usize) -> Result<String, ApiError> {
+    // A required query is documented with a pattern (see `REQUIRED_Q_PATTERN`): no control
+    // characters, and `min` characters that are not spaces. What breaks it is refused.
+    if raw.is_some_and(|r| r.chars().any(char::is_control)) {
+        return Err(ApiError::invalid_query(
+            "q",
+            "control_characters",
+            "must not contain control characters",
+        ));
+    }
     let Some(q) = parse_q(raw)? else {
         return Err(match raw {
             None => ApiError::invalid_query("q", "required", "is required"),
@@ -78,6 +93,16 @@ pub fn parse_since(raw: Option<&str>) -> Result<Option<NaiveDateTime>, ApiError>
         })
 }
 
+/// `?language=` as a filter: a BCP 47 tag in canonical case (`EN` finds `en`); 400 when
+/// it is not a tag.
+pub fn parse_language(raw: Option<&str>) -> Result<Option<LanguageTag>, ApiError> {
+    raw.map(|l| {
+        LanguageTag::parse(l)
+            .map_err(|m| ApiError::invalid_query("language", "invalid_language", m))
+    })
+    .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +119,13 @@ mod tests {
         assert!(require_q(None, 2).is_err());
         assert!(require_q(Some("  a "), 2).is_err());
         assert_eq!(require_q(Some(" ab "), 2).unwrap(), "ab");
+    }
+
+    #[test]
+    fn language_filters_are_tags() {
+        assert_eq!(parse_language(None).unwrap(), None);
+        assert_eq!(parse_language(Some("EN")).unwrap().unwrap().as_str(), "en");
+        assert!(parse_language(Some("english!")).is_err());
     }
 
     #[test]

@@ -84,10 +84,16 @@ impl<T: Serialize> Reply<T> {
             res.insert_header((header::ETAG, tag.as_str()));
             let safe = matches!(*req.method(), Method::GET | Method::HEAD);
             if safe && self.status == StatusCode::OK && etag::none_match(req, tag) {
-                return Ok(HttpResponse::NotModified()
+                // RFC 9110 §15.4.5: a 304 carries the `Vary` the 200 would have, so that a
+                // cache keeps one copy per language.
+                let mut not_modified = HttpResponse::NotModified();
+                not_modified
                     .insert_header((header::ETAG, tag.as_str()))
-                    .insert_header((header::CACHE_CONTROL, cache))
-                    .finish());
+                    .insert_header((header::CACHE_CONTROL, cache));
+                if self.language.is_some() {
+                    not_modified.insert_header((header::VARY, "Accept-Language"));
+                }
+                return Ok(not_modified.finish());
             }
         }
         if let Some(location) = self.location {
@@ -144,6 +150,15 @@ mod tests {
             .to_http_request();
         let res = Reply::ok(1).etag("\"t-1-v1\"").respond_to(&get);
         assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+        assert!(!res.headers().contains_key(header::VARY));
+        // A localised answer's 304 varies as its 200 does.
+        let res = Reply::ok(1)
+            .etag("\"t-1-v1\"")
+            .language("fil")
+            .respond_to(&get);
+        assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(res.headers().get(header::VARY).unwrap(), "Accept-Language");
+        assert_eq!(res.headers().get(header::ETAG).unwrap(), "\"t-1-v1\"");
         let patch = TestRequest::patch()
             .insert_header((header::IF_NONE_MATCH, "\"t-1-v1\""))
             .to_http_request();

@@ -1,31 +1,38 @@
 //! What the enrolment, progress and certificate endpoints read and write.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::learning::model::Certificate;
+use crate::courses::model::{CourseStatus, Format, LessonKind};
+use crate::db::truncate_to_stored;
+use crate::error::{ApiError, Fields};
+use crate::learning::model::{Certificate, EnrolmentSort, SyncRejection, SyncStatus};
+use crate::types::text::clean_block;
+use crate::types::{CourseId, LessonId, ModuleId, UserId};
 
 /// A course as the enrolment lists show it, in one language.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CourseBrief {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: CourseId,
     pub slug: String,
     /// The title in `language`.
     pub title: String,
     /// The language of `title`: the one asked for, else the course's default.
     pub language: String,
     /// `self_paced`, `cohort` or `blended`.
-    pub format: String,
+    pub format: Format,
     /// `published` or `archived`.
-    pub status: String,
+    pub status: CourseStatus,
 }
 
 /// One of the caller's enrolments, or (with `updated_since`) a tombstone
 /// `{"course_id", "deleted": true, "updated_at"}` for one that ended.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct EnrolmentResponse {
-    pub course_id: i64,
+    #[schema(value_type = i64)]
+    pub course_id: CourseId,
     /// `true` for a tombstone: the caller unenrolled; the other fields are left out.
     pub deleted: bool,
     /// When the enrolment last changed (enrolled, completed, unenrolled).
@@ -44,33 +51,12 @@ pub struct EnrolmentResponse {
 /// A member enrolled in a course, as its owners and coordinators see them.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CourseEnrolmentResponse {
-    pub user_id: i64,
+    #[schema(value_type = i64)]
+    pub user_id: UserId,
     pub display_name: String,
     pub enrolled_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
-}
-
-/// Orders of the caller's enrolment list.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
-pub enum EnrolmentSort {
-    /// Most recently changed first (the default).
-    #[default]
-    #[serde(rename = "-updated_at")]
-    UpdatedDesc,
-    /// Least recently changed first: the order to sync in.
-    #[serde(rename = "updated_at")]
-    UpdatedAsc,
-}
-
-impl EnrolmentSort {
-    /// The spelling a cursor remembers.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::UpdatedDesc => "-updated_at",
-            Self::UpdatedAsc => "updated_at",
-        }
-    }
 }
 
 /// Query of `GET /api/v1/me/enrolments`.
@@ -84,7 +70,7 @@ pub struct ListMyEnrolmentsQuery {
     pub updated_since: Option<String>,
     /// Language of the course titles (BCP 47); else `Accept-Language`, else the caller's
     /// preferred language, else each course's default.
-    #[param(pattern = "^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$", max_length = 35)]
+    #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
     pub lang: Option<String>,
     /// Order: `-updated_at` (default) or `updated_at`.
     pub sort: Option<EnrolmentSort>,
@@ -95,26 +81,14 @@ pub struct ListMyEnrolmentsQuery {
     pub cursor: Option<String>,
 }
 
-/// Query of lists that only page.
+/// Query of the localised answers that take nothing else: enrolment and progress.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    /// Page size, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
-/// Query of the progress endpoints.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ProgressQuery {
-    /// Language of the module and lesson titles (BCP 47); else `Accept-Language`, else the
-    /// caller's preferred language, else the course's default.
-    #[param(pattern = "^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$", max_length = 35)]
+pub struct LangQuery {
+    /// Language of the titles (BCP 47); else `Accept-Language`, else the caller's
+    /// preferred language, else the course's default.
+    #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
     pub lang: Option<String>,
 }
 
@@ -127,7 +101,8 @@ pub struct CertificateResponse {
     pub valid: bool,
     /// The holder's name when the certificate was issued.
     pub holder_name: String,
-    pub course_id: i64,
+    #[schema(value_type = i64)]
+    pub course_id: CourseId,
     /// The course title in `language`.
     pub course_title: String,
     /// The certificate's language: the holder's preferred language when the course has it,
@@ -145,7 +120,10 @@ pub struct CertificateResponse {
 impl From<Certificate> for CertificateResponse {
     fn from(c: Certificate) -> Self {
         Self {
-            document_url: format!("/api/v1/certificates/{}/document", c.code),
+            document_url: crate::http::links::api(&format!(
+                "/api/v1/certificates/{}/document",
+                c.code
+            )),
             valid: c.revoked_at.is_none(),
             code: c.code,
             holder_name: c.holder_name,
@@ -159,6 +137,21 @@ impl From<Certificate> for CertificateResponse {
     }
 }
 
+/// A verification code from a path. Codes are URL-safe base64 (27 characters when issued);
+/// anything else cannot be one: 404 without asking the database.
+pub fn certificate_code(raw: String) -> Result<String, ApiError> {
+    let plausible = !raw.is_empty()
+        && raw.len() <= 100
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if plausible {
+        Ok(raw)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
 /// Body of `POST /api/v1/certificates/{code}/revoke`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -168,11 +161,43 @@ pub struct RevokeCertificateRequest {
     pub reason: String,
 }
 
+/// Longest revocation reason, in characters.
+pub const MAX_REASON_CHARS: usize = 500;
+
+/// Why a certificate is revoked, checked: 1 to 500 characters, trimmed, line breaks
+/// allowed and no other control character.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revocation {
+    pub reason: String,
+}
+
+impl TryFrom<RevokeCertificateRequest> for Revocation {
+    type Error = ApiError;
+
+    fn try_from(body: RevokeCertificateRequest) -> Result<Self, ApiError> {
+        let mut fields = Fields::default();
+        let reason = fields.check(
+            "reason",
+            "invalid_reason",
+            clean_block(&body.reason, MAX_REASON_CHARS).and_then(|r| {
+                if r.is_empty() {
+                    Err(format!("must be 1 to {MAX_REASON_CHARS} characters"))
+                } else {
+                    Ok(r)
+                }
+            }),
+        );
+        fields.finish_with(|| reason.map(|reason| Self { reason }))
+    }
+}
+
 /// A lesson marked done.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CompletionResponse {
-    pub lesson_id: i64,
-    pub course_id: i64,
+    #[schema(value_type = i64)]
+    pub lesson_id: LessonId,
+    #[schema(value_type = i64)]
+    pub course_id: CourseId,
     /// When the lesson was first marked done (a repeat keeps it).
     pub completed_at: DateTime<Utc>,
     /// When every required lesson of the course was done; `null` before.
@@ -184,10 +209,11 @@ pub struct CompletionResponse {
 /// A lesson in the caller's progress.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct LessonProgress {
-    pub lesson_id: i64,
+    #[schema(value_type = i64)]
+    pub lesson_id: LessonId,
     pub position: i32,
     /// `text`, `video`, `link` or `file`.
-    pub kind: String,
+    pub kind: LessonKind,
     pub required: bool,
     pub title: Option<String>,
     /// The language of `title`.
@@ -199,7 +225,8 @@ pub struct LessonProgress {
 /// A module in the caller's progress.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ModuleProgress {
-    pub module_id: i64,
+    #[schema(value_type = i64)]
+    pub module_id: ModuleId,
     pub position: i32,
     pub title: Option<String>,
     /// The language of `title`.
@@ -216,8 +243,10 @@ pub struct ModuleProgress {
 /// The lesson to take next.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct NextLesson {
-    pub lesson_id: i64,
-    pub module_id: i64,
+    #[schema(value_type = i64)]
+    pub lesson_id: LessonId,
+    #[schema(value_type = i64)]
+    pub module_id: ModuleId,
     pub title: Option<String>,
     pub title_language: Option<String>,
 }
@@ -225,8 +254,10 @@ pub struct NextLesson {
 /// A learner's progress in one course.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ProgressResponse {
-    pub course_id: i64,
-    pub user_id: i64,
+    #[schema(value_type = i64)]
+    pub course_id: CourseId,
+    #[schema(value_type = i64)]
+    pub user_id: UserId,
     /// The language asked for (the titles say which language they are in).
     pub language: String,
     pub enrolled_at: DateTime<Utc>,
@@ -269,26 +300,48 @@ pub struct SyncCompletionsRequest {
     pub completions: Vec<SyncCompletion>,
 }
 
-/// What became of one offline completion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SyncStatus {
-    /// Stored with its original timestamp.
-    Applied,
-    /// The lesson was done already; the earlier record stays.
-    AlreadyDone,
-    /// Not stored; `code` says why.
-    Rejected,
+/// Most completions in one batch.
+pub const MAX_BATCH: usize = 500;
+
+/// Offline completions, checked: (lesson, when it was done, as stored), in the order sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfflineCompletions(pub Vec<(LessonId, NaiveDateTime)>);
+
+impl TryFrom<SyncCompletionsRequest> for OfflineCompletions {
+    type Error = ApiError;
+
+    fn try_from(body: SyncCompletionsRequest) -> Result<Self, ApiError> {
+        let items = body.completions;
+        if items.is_empty() || items.len() > MAX_BATCH {
+            return Err(ApiError::invalid_field(
+                "completions",
+                "invalid_length",
+                format!("must hold 1 to {MAX_BATCH} items"),
+            ));
+        }
+        Ok(Self(
+            items
+                .into_iter()
+                .map(|c| {
+                    (
+                        LessonId(c.lesson_id),
+                        truncate_to_stored(c.completed_at.naive_utc()),
+                    )
+                })
+                .collect(),
+        ))
+    }
 }
 
 /// The answer for one offline completion.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct SyncResult {
-    pub lesson_id: i64,
+    #[schema(value_type = i64)]
+    pub lesson_id: LessonId,
     pub status: SyncStatus,
-    /// Why it was rejected: `unknown_lesson`, `not_enrolled`, `not_open`, `in_future`.
+    /// Why it was rejected.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
+    pub code: Option<SyncRejection>,
     /// The completion time on record (for `applied` and `already_done`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<DateTime<Utc>>,
@@ -305,7 +358,26 @@ pub struct SyncCompletionsResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::SyncCompletion;
+    use super::{MAX_BATCH, MAX_REASON_CHARS, SyncCompletion};
+
+    #[test]
+    fn documented_limits_are_the_checked_ones() {
+        crate::openapi::assert_documented_limits(&[
+            (
+                "RevokeCertificateRequest",
+                "reason",
+                "maxLength",
+                MAX_REASON_CHARS,
+            ),
+            ("SyncCompletionsRequest", "completions", "minItems", 1),
+            (
+                "SyncCompletionsRequest",
+                "completions",
+                "maxItems",
+                MAX_BATCH,
+            ),
+        ]);
+    }
 
     #[test]
     fn lesson_ids_are_integral_and_in_range() {

@@ -1,85 +1,91 @@
-//! HTTP handlers of enrolment, progress and certificates.
+//! HTTP handlers of enrolment, progress and certificates: extract, parse, one
+//! `db.read`/`db.write` over the service, one [`Reply`].
 
-use actix_web::http::header;
+use crate::http::json::Json;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, DurationRound, NaiveDateTime, TimeDelta};
 
 use crate::auth::AuthUser;
-use crate::auth::policy::{Action, authorize};
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
+use crate::http::doc::{IfNoneMatch, NotCoordinator, NotLoggedIn, NotModified, ReaderLanguage};
 use crate::http::etag;
-use crate::http::pagination::{Page, PageRequest};
+use crate::http::language::Preferences;
+use crate::http::pagination::{Page, PageQuery, PageRequest, TimeKey};
+use crate::http::query::parse_since;
+use crate::http::response::{Reply, no_content};
+use crate::learning::document;
 use crate::learning::dto::{
-    CertificateResponse, CompletionResponse, CourseEnrolmentResponse, EnrolmentResponse,
-    EnrolmentSort, ListMyEnrolmentsQuery, PageQuery, ProgressQuery, ProgressResponse,
-    RevokeCertificateRequest, SyncCompletionsRequest, SyncCompletionsResponse,
+    CertificateResponse, CompletionResponse, CourseEnrolmentResponse, EnrolmentResponse, LangQuery,
+    ListMyEnrolmentsQuery, OfflineCompletions, ProgressResponse, Revocation,
+    RevokeCertificateRequest, SyncCompletionsRequest, SyncCompletionsResponse, certificate_code,
 };
-use crate::learning::repo::{self, EnrolmentOrder};
-use crate::learning::{document, service};
-use crate::types::LanguageTag;
+use crate::learning::model::Certificate;
+use crate::learning::repo::EnrolmentPage;
+use crate::learning::service::{self, EnrolmentView, ProgressView};
+use crate::state::AppState;
+use crate::types::{CourseId, LessonId, UserId};
 
-/// The languages the caller asked for: `?lang=`, else `Accept-Language` (by weight).
-fn wanted_languages(req: &HttpRequest, lang: Option<&str>) -> Result<Vec<String>, ApiError> {
-    if let Some(lang) = lang {
-        let tag = LanguageTag::parse(lang)
-            .and_then(|tag| {
-                // The tag as sent, not padded with spaces.
-                if lang.trim() == lang {
-                    Ok(tag)
-                } else {
-                    Err(format!("`{lang}` is not a BCP 47 language tag"))
-                }
-            })
-            .map_err(|e| ApiError::invalid_query("lang", "invalid_language", e))?;
-        return Ok(vec![tag.to_string()]);
-    }
-    let Some(header) = req
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return Ok(Vec::new());
-    };
-    let mut weighted: Vec<(u32, usize, String)> = Vec::new();
-    for (i, part) in header.split(',').enumerate().take(20) {
-        let mut pieces = part.split(';');
-        let tag = pieces.next().unwrap_or_default().trim();
-        let q = pieces
-            .find_map(|p| p.trim().strip_prefix("q="))
-            .and_then(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
-        if tag == "*" || q <= 0.0 {
-            continue;
-        }
-        if let Ok(tag) = LanguageTag::parse(tag) {
-            weighted.push(((q * 1000.0) as u32, i, tag.to_string()));
-        }
-    }
-    weighted.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    Ok(weighted.into_iter().map(|(_, _, t)| t).take(5).collect())
+crate::http::doc::problem_answers! {
+    /// 400: `?lang=` is not a language tag.
+    BadLang = (400, "`lang` is not a language tag");
+    /// 404: no certificate has this code.
+    NoSuchCertificate = (404, "No certificate has this code");
 }
 
-/// A timestamp from the query string (RFC 3339), as stored.
-fn parse_since(raw: &str) -> Result<NaiveDateTime, ApiError> {
-    DateTime::parse_from_rfc3339(raw)
-        .map(|t| truncate(t.naive_utc()))
-        .map_err(|_| {
-            ApiError::invalid_query(
-                "updated_since",
-                "invalid_timestamp",
-                "must be an RFC 3339 timestamp, e.g. 2026-03-01T09:30:00Z",
-            )
-        })
-}
-
-/// Truncated to microseconds, as every stored timestamp is.
-fn truncate(t: NaiveDateTime) -> NaiveDateTime {
-    t.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(t)
-}
-
-fn enrolment_location(course_id: i64) -> String {
+/// Where the caller's enrolment in a course is read (and ended).
+fn enrolment_location(course_id: CourseId) -> String {
     format!("/api/v1/courses/{course_id}/enrolments/me")
+}
+
+/// The caller's enrolment as answered: localised, private, tagged with the versions it
+/// shows (the enrolment's, its course's) and its language.
+fn enrolment_reply(
+    view: EnrolmentView,
+    status: StatusCode,
+) -> Result<Reply<EnrolmentResponse>, ApiError> {
+    let variant = format!(
+        "c{}-{}",
+        view.course_version.unwrap_or(0),
+        view.language.as_deref().unwrap_or("none")
+    );
+    let tag = etag::versioned(
+        "enrolment",
+        view.enrolment.id.get(),
+        view.enrolment.version,
+        Some(&variant),
+    );
+    let mut reply = Reply::with_status(status, view.body).etag(tag).private();
+    if let Some(lang) = view.language {
+        reply = reply.language(lang);
+    }
+    Ok(reply)
+}
+
+/// A learner's progress as answered: localised, private, tagged with the versions it
+/// shows (the learner's record, the course's texts and structure, their certificate) and
+/// its language: nothing is rendered to compare tags.
+fn progress_reply(view: ProgressView) -> Result<Reply<ProgressResponse>, ApiError> {
+    let lang = view.body.language.clone();
+    let variant = format!(
+        "c{}-k{}-{lang}",
+        view.content_version,
+        view.certificate_version.unwrap_or(0)
+    );
+    let tag = etag::versioned(
+        "progress",
+        view.enrolment.id.get(),
+        view.enrolment.version,
+        Some(&variant),
+    );
+    Ok(Reply::ok(view.body).etag(tag).language(lang).private())
+}
+
+/// A certificate as answered, tagged with its version (not localised: it is in the
+/// language it was issued in).
+fn certificate_reply(cert: Certificate) -> Reply<CertificateResponse> {
+    let tag = etag::versioned("certificate", cert.id.get(), cert.version, None);
+    Reply::ok(CertificateResponse::from(cert)).etag(tag)
 }
 
 /// Enrols the caller in a published self-paced course.
@@ -89,11 +95,20 @@ fn enrolment_location(course_id: i64) -> String {
     tag = "enrolments",
     operation_id = "create_enrolment",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Course id")),
+    params(
+        ("id" = i64, Path, description = "Course id"),
+        LangQuery,
+        ReaderLanguage,
+    ),
     responses(
         (status = 201, description = "Enrolled (an ended enrolment is renewed; lessons done before still count)", body = EnrolmentResponse,
-            headers(("Location" = String, description = "The enrolment"))),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+            headers(
+                ("Location" = String, description = "The enrolment: `/api/v1/courses/{id}/enrolments/me`"),
+                ("ETag" = String, description = "Entity tag of the enrolment"),
+                ("Content-Language" = String, description = "The language of the course's title"),
+            )),
+        BadLang,
+        NotLoggedIn,
         (status = 404, description = "No such course, or a draft", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`already_enrolled`, `course_full`, `not_open` (archived), `enrolment_by_nomination` (cohort and blended courses)", body = Problem, content_type = "application/problem+json"),
     )
@@ -102,27 +117,57 @@ pub async fn create_enrolment(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
+    id: web::Path<CourseId>,
+    query: web::Query<LangQuery>,
+) -> Result<Reply<EnrolmentResponse>, ApiError> {
     let course_id = id.into_inner();
-    let wanted = wanted_languages(&req, None)?;
-    let enrolment = service::enrol(&db, user.id, course_id).await?;
-    tracing::info!(course.id = course_id, user.id = user.id, "enrolled");
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let user_id = user.id;
-    let body = db
-        .read(move |conn| {
-            let mut wanted = wanted;
-            if wanted.is_empty() {
-                wanted.push(repo::holder(conn, user_id)?.1);
-            }
-            service::enrolment_responses(conn, vec![enrolment], &wanted)
-        })
-        .await?
-        .pop()
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("enrolment vanished")))?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, enrolment_location(course_id)))
-        .json(body))
+    let view = db
+        .write(move |conn| service::enrol_me(conn, user_id, course_id, prefs))
+        .await?;
+    Ok(enrolment_reply(view, StatusCode::CREATED)?.location(enrolment_location(course_id)))
+}
+
+/// The caller's enrolment in a course (where `POST …/enrolments` points).
+#[utoipa::path(
+    get,
+    path = "/api/v1/courses/{id}/enrolments/me",
+    tag = "enrolments",
+    operation_id = "get_my_enrolment",
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "Course id"),
+        LangQuery,
+        ReaderLanguage,
+        IfNoneMatch,
+    ),
+    responses(
+        (status = 200, description = "The caller's enrolment", body = EnrolmentResponse,
+            headers(
+                ("ETag" = String, description = "Entity tag; send it back in If-None-Match"),
+                ("Content-Language" = String, description = "The language of the course's title"),
+            )),
+        NotModified,
+        BadLang,
+        NotLoggedIn,
+        (status = 404, description = "No such course, a draft, or the caller is not enrolled", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_my_enrolment(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<CourseId>,
+    query: web::Query<LangQuery>,
+) -> Result<Reply<EnrolmentResponse>, ApiError> {
+    let course_id = id.into_inner();
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
+    let user_id = user.id;
+    let view = db
+        .read(move |conn| service::my_enrolment(conn, user_id, course_id, prefs))
+        .await?;
+    enrolment_reply(view, StatusCode::OK)
 }
 
 /// Ends the caller's enrolment. Lessons done and certificates stay; enrolling again
@@ -136,19 +181,20 @@ pub async fn create_enrolment(
     params(("id" = i64, Path, description = "Course id")),
     responses(
         (status = 204, description = "Unenrolled"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 404, description = "No such course, or the caller is not enrolled", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn delete_enrolment(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<CourseId>,
 ) -> Result<HttpResponse, ApiError> {
     let course_id = id.into_inner();
-    service::unenrol(&db, user.id, course_id).await?;
-    tracing::info!(course.id = course_id, user.id = user.id, "unenrolled");
-    Ok(HttpResponse::NoContent().finish())
+    let user_id = user.id;
+    db.write(move |conn| service::unenrol(conn, user_id, course_id))
+        .await?;
+    Ok(no_content())
 }
 
 /// The caller's enrolments. With `updated_since`, every enrolment changed since, with
@@ -159,10 +205,15 @@ pub async fn delete_enrolment(
     tag = "enrolments",
     operation_id = "list_my_enrolments",
     security(("bearer" = [])),
-    params(ListMyEnrolmentsQuery),
+    params(
+        ListMyEnrolmentsQuery,
+        ReaderLanguage,
+    ),
     responses(
-        (status = 200, description = "One page of enrolments", body = Page<EnrolmentResponse>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "One page of enrolments", body = Page<EnrolmentResponse>,
+            headers(("Content-Language" = String, description = "The first language asked for (else the caller's preferred language)"))),
+        (status = 400, description = "Bad `updated_since`, `lang`, `sort`, `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
     )
 )]
 pub async fn list_my_enrolments(
@@ -170,44 +221,33 @@ pub async fn list_my_enrolments(
     db: web::Data<Db>,
     user: AuthUser,
     query: web::Query<ListMyEnrolmentsQuery>,
-) -> Result<web::Json<Page<EnrolmentResponse>>, ApiError> {
+) -> Result<Reply<Page<EnrolmentResponse>>, ApiError> {
     let query = query.into_inner();
-    let since = query
-        .updated_since
-        .as_deref()
-        .map(parse_since)
-        .transpose()?;
+    let since = parse_since(query.updated_since.as_deref())?;
     let sort = query.sort.unwrap_or_default();
-    let wanted = wanted_languages(&req, query.lang.as_deref())?;
-    let page =
-        PageRequest::<NaiveDateTime>::parse(query.limit, query.cursor.as_deref(), sort.as_str())?;
-    let order = match sort {
-        EnrolmentSort::UpdatedAsc => EnrolmentOrder::UpdatedAsc,
-        EnrolmentSort::UpdatedDesc => EnrolmentOrder::UpdatedDesc,
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
+    let page = PageRequest::<TimeKey>::parse(query.limit, query.cursor.as_deref(), sort.as_str())?;
+    let wanted = EnrolmentPage {
+        since,
+        sort,
+        after: page.after.map(|(at, id)| (at.0, id)),
+        limit: page.fetch_limit(),
     };
-    let after = page.after;
-    let limit = page.fetch_limit();
     let user_id = user.id;
-    let (rows, keys) = db
-        .read(move |conn| {
-            let rows = repo::list_my_enrolments(conn, user_id, since, order, after, limit)?;
-            let keys: Vec<(NaiveDateTime, i64)> =
-                rows.iter().map(|e| (e.updated_at, e.id)).collect();
-            let mut wanted = wanted;
-            if wanted.is_empty() {
-                wanted.push(repo::holder(conn, user_id)?.1);
-            }
-            Ok((service::enrolment_responses(conn, rows, &wanted)?, keys))
-        })
+    let (views, lang) = db
+        .read(move |conn| service::list_my_enrolments(conn, user_id, &wanted, prefs))
         .await?;
-    let paired: Vec<(EnrolmentResponse, (NaiveDateTime, i64))> =
-        rows.into_iter().zip(keys).collect();
-    Ok(web::Json(page.finish(
-        paired,
+    let page = page.finish(
+        views,
         sort.as_str(),
-        |(_, key)| *key,
-        |(row, _)| row,
-    )))
+        |v| (TimeKey(v.enrolment.updated_at), v.enrolment.id.get()),
+        |v| v.body,
+    );
+    let reply = Reply::ok(page).private();
+    Ok(match lang {
+        Some(lang) => reply.language(lang),
+        None => reply,
+    })
 }
 
 /// A course's enrolled members: for its owners, coordinators and admins.
@@ -220,7 +260,7 @@ pub async fn list_my_enrolments(
     params(("id" = i64, Path, description = "Course id"), PageQuery),
     responses(
         (status = 200, description = "One page of enrolled members, in enrolment order", body = Page<CourseEnrolmentResponse>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "Not an owner of the course, nor a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
     )
@@ -228,49 +268,17 @@ pub async fn list_my_enrolments(
 pub async fn list_course_enrolments(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<CourseId>,
     query: web::Query<PageQuery>,
-) -> Result<web::Json<Page<CourseEnrolmentResponse>>, ApiError> {
+) -> Result<Reply<Page<CourseEnrolmentResponse>>, ApiError> {
     let course_id = id.into_inner();
     let page = PageRequest::<i64>::parse(query.limit, query.cursor.as_deref(), "id")?;
-    authorize_course(&db, &user, course_id, |is_owner| {
-        Action::ListCourseEnrolments { is_owner }
-    })
-    .await?;
     let after = page.after.map(|(_, id)| id);
     let limit = page.fetch_limit();
     let rows = db
-        .read(move |conn| Ok(repo::list_course_enrolments(conn, course_id, after, limit)?))
+        .read(move |conn| service::list_course_enrolments(conn, &user, course_id, after, limit))
         .await?;
-    Ok(web::Json(page.finish(
-        rows,
-        "id",
-        |(e, _)| (e.id, e.id),
-        |(e, display_name)| CourseEnrolmentResponse {
-            user_id: e.user_id,
-            display_name,
-            enrolled_at: e.created_at.and_utc(),
-            completed_at: e.completed_at.map(|t| t.and_utc()),
-            updated_at: e.updated_at.and_utc(),
-        },
-    )))
-}
-
-/// 404 for an unknown course, then asks the policy with whether the caller owns it.
-async fn authorize_course(
-    db: &Db,
-    user: &AuthUser,
-    course_id: i64,
-    action: impl FnOnce(bool) -> Action,
-) -> Result<(), ApiError> {
-    let user_id = user.id;
-    let is_owner = db
-        .read(move |conn| {
-            repo::course_state(conn, course_id)?.ok_or(ApiError::NotFound)?;
-            Ok(repo::is_owner(conn, course_id, user_id)?)
-        })
-        .await?;
-    authorize(user, action(is_owner))
+    Ok(Reply::ok(page.finish(rows, "id", |(id, _)| (*id, *id), |(_, row)| row)).private())
 }
 
 /// Marks a lesson done. Idempotent: a repeat changes nothing and answers the same body
@@ -286,7 +294,7 @@ async fn authorize_course(
     responses(
         (status = 201, description = "Marked done now", body = CompletionResponse),
         (status = 200, description = "It was done already; nothing changed", body = CompletionResponse),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "`not_enrolled`: the caller is not enrolled in the lesson's course", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such lesson (or its course is a draft)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`not_open`: the course is archived", body = Problem, content_type = "application/problem+json"),
@@ -295,15 +303,18 @@ async fn authorize_course(
 pub async fn complete_lesson(
     db: web::Data<Db>,
     user: AuthUser,
-    lesson_id: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let (body, created) = service::complete(&db, user.id, lesson_id.into_inner()).await?;
-    let mut res = if created {
-        HttpResponse::Created()
+    lesson_id: web::Path<LessonId>,
+) -> Result<Reply<CompletionResponse>, ApiError> {
+    let (lesson_id, user_id) = (lesson_id.into_inner(), user.id);
+    let (body, created) = db
+        .write(move |conn| service::complete(conn, user_id, lesson_id))
+        .await?;
+    let status = if created {
+        StatusCode::CREATED
     } else {
-        HttpResponse::Ok()
+        StatusCode::OK
     };
-    Ok(res.json(body))
+    Ok(Reply::with_status(status, body).private())
 }
 
 /// Undoes a lesson's completion (204 also when it was not done). A certificate already
@@ -317,7 +328,7 @@ pub async fn complete_lesson(
     params(("lesson_id" = i64, Path, description = "Lesson id")),
     responses(
         (status = 204, description = "Not done any more"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "`not_enrolled`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such lesson", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`not_open`: the course is archived", body = Problem, content_type = "application/problem+json"),
@@ -326,15 +337,18 @@ pub async fn complete_lesson(
 pub async fn uncomplete_lesson(
     db: web::Data<Db>,
     user: AuthUser,
-    lesson_id: web::Path<i64>,
+    lesson_id: web::Path<LessonId>,
 ) -> Result<HttpResponse, ApiError> {
-    service::uncomplete(&db, user.id, lesson_id.into_inner()).await?;
-    Ok(HttpResponse::NoContent().finish())
+    let (lesson_id, user_id) = (lesson_id.into_inner(), user.id);
+    db.write(move |conn| service::uncomplete(conn, user_id, lesson_id))
+        .await?;
+    Ok(no_content())
 }
 
 /// Applies lesson completions made offline, with their original timestamps, in one
 /// transaction. Each item answers `applied`, `already_done` (the earlier record stays) or
-/// `rejected` with a code; completing courses issues their certificates.
+/// `rejected` with a code (`in_future`, `before_enrolment`, `too_old` beyond the server's
+/// offline window, …); completing courses issues their certificates, dated when issued.
 #[utoipa::path(
     post,
     path = "/api/v1/me/completions/batch",
@@ -345,32 +359,27 @@ pub async fn uncomplete_lesson(
     responses(
         (status = 200, description = "One result per item", body = SyncCompletionsResponse),
         (status = 400, description = "Unreadable body, unknown field, or a timestamp that is not RFC 3339", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 422, description = "`completions` is empty or holds more than 500 items", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn sync_completions(
     db: web::Data<Db>,
+    state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<SyncCompletionsRequest>,
-) -> Result<web::Json<SyncCompletionsResponse>, ApiError> {
-    let items = body.into_inner().completions;
-    if items.is_empty() || items.len() > service::MAX_BATCH {
-        return Err(ApiError::invalid_field(
-            "completions",
-            "invalid_length",
-            format!("must hold 1 to {} items", service::MAX_BATCH),
-        ));
-    }
-    let items = items
-        .into_iter()
-        .map(|c| (c.lesson_id, truncate(c.completed_at.naive_utc())))
-        .collect();
-    let (results, certificates_issued) = service::sync(&db, user.id, items).await?;
-    Ok(web::Json(SyncCompletionsResponse {
+    body: Json<SyncCompletionsRequest>,
+) -> Result<Reply<SyncCompletionsResponse>, ApiError> {
+    let items = OfflineCompletions::try_from(body.into_inner())?;
+    let user_id = user.id;
+    let window = state.settings.offline_window;
+    let (results, certificates_issued) = db
+        .write(move |conn| service::sync(conn, user_id, items, window))
+        .await?;
+    Ok(Reply::ok(SyncCompletionsResponse {
         results,
         certificates_issued,
-    }))
+    })
+    .private())
 }
 
 /// The caller's progress in a course: per module and overall, the next lesson, and when
@@ -381,12 +390,21 @@ pub async fn sync_completions(
     tag = "progress",
     operation_id = "get_progress",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Course id"), ProgressQuery),
+    params(
+        ("id" = i64, Path, description = "Course id"),
+        LangQuery,
+        ReaderLanguage,
+        IfNoneMatch,
+    ),
     responses(
         (status = 200, description = "The caller's progress", body = ProgressResponse,
-            headers(("ETag" = String, description = "Entity tag; send it back in If-None-Match"))),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+            headers(
+                ("ETag" = String, description = "Entity tag; send it back in If-None-Match"),
+                ("Content-Language" = String, description = "`language`: the first language asked for (else the caller's preferred language)"),
+            )),
+        NotModified,
+        BadLang,
+        NotLoggedIn,
         (status = 403, description = "`not_enrolled`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such course, or a draft", body = Problem, content_type = "application/problem+json"),
     )
@@ -395,12 +413,15 @@ pub async fn get_progress(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-    query: web::Query<ProgressQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let wanted = wanted_languages(&req, query.lang.as_deref())?;
-    let progress = service::progress(&db, user.id, id.into_inner(), wanted, true).await?;
-    etag::json_with_etag(&req, &progress)
+    id: web::Path<CourseId>,
+    query: web::Query<LangQuery>,
+) -> Result<Reply<ProgressResponse>, ApiError> {
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
+    let (course_id, user_id) = (id.into_inner(), user.id);
+    let view = db
+        .read(move |conn| service::my_progress(conn, user_id, course_id, prefs))
+        .await?;
+    progress_reply(view)
 }
 
 /// A learner's progress in a course: for the course's owners, coordinators and admins.
@@ -413,13 +434,19 @@ pub async fn get_progress(
     params(
         ("id" = i64, Path, description = "Course id"),
         ("user_id" = i64, Path, description = "The learner's user id"),
-        ProgressQuery,
+        LangQuery,
+        ReaderLanguage,
+        IfNoneMatch,
     ),
     responses(
         (status = 200, description = "The learner's progress", body = ProgressResponse,
-            headers(("ETag" = String, description = "Entity tag; send it back in If-None-Match"))),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+            headers(
+                ("ETag" = String, description = "Entity tag; send it back in If-None-Match"),
+                ("Content-Language" = String, description = "`language`: the first language asked for (else the caller's preferred language)"),
+            )),
+        NotModified,
+        BadLang,
+        NotLoggedIn,
         (status = 403, description = "Not an owner of the course, nor a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such course, or the learner is not enrolled", body = Problem, content_type = "application/problem+json"),
     )
@@ -428,24 +455,15 @@ pub async fn get_learner_progress(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    path: web::Path<(i64, i64)>,
-    query: web::Query<ProgressQuery>,
-) -> Result<HttpResponse, ApiError> {
+    path: web::Path<(CourseId, UserId)>,
+    query: web::Query<LangQuery>,
+) -> Result<Reply<ProgressResponse>, ApiError> {
     let (course_id, learner) = path.into_inner();
-    let mut wanted = wanted_languages(&req, query.lang.as_deref())?;
-    authorize_course(&db, &user, course_id, |is_owner| {
-        Action::ReadLearnerProgress { is_owner }
-    })
-    .await?;
-    if wanted.is_empty() {
-        let caller = user.id;
-        wanted.push(
-            db.read(move |conn| Ok(repo::holder(conn, caller)?.1))
-                .await?,
-        );
-    }
-    let progress = service::progress(&db, learner, course_id, wanted, false).await?;
-    etag::json_with_etag(&req, &progress)
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
+    let view = db
+        .read(move |conn| service::learner_progress(conn, &user, learner, course_id, prefs))
+        .await?;
+    progress_reply(view)
 }
 
 /// The caller's certificates, newest first.
@@ -458,45 +476,28 @@ pub async fn get_learner_progress(
     params(PageQuery),
     responses(
         (status = 200, description = "One page of certificates", body = Page<CertificateResponse>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
     )
 )]
 pub async fn list_my_certificates(
     db: web::Data<Db>,
     user: AuthUser,
     query: web::Query<PageQuery>,
-) -> Result<web::Json<Page<CertificateResponse>>, ApiError> {
+) -> Result<Reply<Page<CertificateResponse>>, ApiError> {
     let page = PageRequest::<i64>::parse(query.limit, query.cursor.as_deref(), "-id")?;
     let before = page.after.map(|(_, id)| id);
     let limit = page.fetch_limit();
     let user_id = user.id;
     let rows = db
-        .read(move |conn| Ok(repo::list_my_certificates(conn, user_id, before, limit)?))
+        .read(move |conn| service::list_my_certificates(conn, user_id, before, limit))
         .await?;
-    Ok(web::Json(page.finish(
+    let page = page.finish(
         rows,
         "-id",
-        |c| (c.id, c.id),
+        |c| (c.id.get(), c.id.get()),
         CertificateResponse::from,
-    )))
-}
-
-async fn find_certificate(db: &Db, code: String) -> Result<CertificateResponse, ApiError> {
-    // Codes are URL-safe base64; anything else cannot be one.
-    if code.is_empty()
-        || code.len() > 100
-        || !code
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(ApiError::NotFound);
-    }
-    db.read(move |conn| {
-        repo::find_certificate_by_code(conn, &code)?
-            .map(CertificateResponse::from)
-            .ok_or(ApiError::NotFound)
-    })
-    .await
+    );
+    Ok(Reply::ok(page).private())
 }
 
 /// Checks a certificate by its code. Public: no login needed.
@@ -505,21 +506,26 @@ async fn find_certificate(db: &Db, code: String) -> Result<CertificateResponse, 
     path = "/api/v1/certificates/{code}",
     tag = "certificates",
     operation_id = "get_certificate",
-    params(("code" = String, Path, description = "The verification code printed on the certificate")),
+    params(
+        ("code" = String, Path, description = "The verification code printed on the certificate"),
+        IfNoneMatch,
+    ),
     responses(
         (status = 200, description = "The certificate; `valid` is `false` once revoked", body = CertificateResponse,
             headers(("ETag" = String, description = "Entity tag; send it back in If-None-Match"))),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 404, description = "No certificate has this code", body = Problem, content_type = "application/problem+json"),
+        NotModified,
+        NoSuchCertificate,
     )
 )]
 pub async fn get_certificate(
-    req: HttpRequest,
     db: web::Data<Db>,
     code: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let cert = find_certificate(&db, code.into_inner()).await?;
-    etag::json_with_etag(&req, &cert)
+) -> Result<Reply<CertificateResponse>, ApiError> {
+    let code = certificate_code(code.into_inner())?;
+    let cert = db
+        .read(move |conn| service::certificate(conn, &code))
+        .await?;
+    Ok(certificate_reply(cert))
 }
 
 /// The certificate as a printable HTML page (self-contained, print-friendly). Public.
@@ -531,16 +537,19 @@ pub async fn get_certificate(
     params(("code" = String, Path, description = "The verification code")),
     responses(
         (status = 200, description = "A printable HTML page; a revoked certificate says so", body = String, content_type = "text/html"),
-        (status = 404, description = "No certificate has this code", body = Problem, content_type = "application/problem+json"),
+        NoSuchCertificate,
     )
 )]
 pub async fn get_certificate_document(
-    req: HttpRequest,
     db: web::Data<Db>,
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let cert = find_certificate(&db, code.into_inner()).await?;
-    let html = document::render(&cert, &verify_url(&req, &cert.code));
+    let code = certificate_code(code.into_inner())?;
+    let cert = db
+        .read(move |conn| service::certificate(conn, &code))
+        .await?;
+    let cert = CertificateResponse::from(cert);
+    let html = document::render(&cert, &verify_url(&cert.code));
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((
@@ -551,14 +560,10 @@ pub async fn get_certificate_document(
         .body(html))
 }
 
-/// Where the certificate can be checked, as printed on it: this API's public check.
-fn verify_url(req: &HttpRequest, code: &str) -> String {
-    let info = req.connection_info();
-    format!(
-        "{}://{}/api/v1/certificates/{code}",
-        info.scheme(),
-        info.host()
-    )
+/// Where the certificate can be checked, as printed on it: the frontend's page for people
+/// (`{BAYANIHAN_PUBLIC_URL}/certificates/{code}`), never an address taken from the request.
+fn verify_url(code: &str) -> String {
+    crate::http::links::frontend(&format!("/certificates/{code}"))
 }
 
 /// Revokes a certificate (coordinators and admins); the public check then says so.
@@ -571,10 +576,11 @@ fn verify_url(req: &HttpRequest, code: &str) -> String {
     params(("code" = String, Path, description = "The verification code")),
     request_body = RevokeCertificateRequest,
     responses(
-        (status = 200, description = "Revoked", body = CertificateResponse),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No certificate has this code", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Revoked", body = CertificateResponse,
+            headers(("ETag" = String, description = "Entity tag of the revoked certificate"))),
+        NotLoggedIn,
+        NotCoordinator,
+        NoSuchCertificate,
         (status = 409, description = "`already_revoked`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`reason` is blank or longer than 500 characters", body = Problem, content_type = "application/problem+json"),
     )
@@ -583,29 +589,12 @@ pub async fn revoke_certificate(
     db: web::Data<Db>,
     user: AuthUser,
     code: web::Path<String>,
-    body: web::Json<RevokeCertificateRequest>,
-) -> Result<web::Json<CertificateResponse>, ApiError> {
-    authorize(&user, Action::RevokeCertificates)?;
-    let reason = body.into_inner().reason.trim().to_owned();
-    if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(ApiError::invalid_field(
-            "reason",
-            "invalid_reason",
-            "must be 1 to 500 characters",
-        ));
-    }
-    if reason.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(ApiError::invalid_field(
-            "reason",
-            "invalid_reason",
-            "must not contain control characters",
-        ));
-    }
-    let cert = service::revoke(&db, code.into_inner(), reason).await?;
-    tracing::info!(
-        certificate.id = cert.id,
-        user.id = user.id,
-        "certificate revoked"
-    );
-    Ok(web::Json(cert.into()))
+    body: Json<RevokeCertificateRequest>,
+) -> Result<Reply<CertificateResponse>, ApiError> {
+    let code = certificate_code(code.into_inner())?;
+    let revocation = Revocation::try_from(body.into_inner())?;
+    let cert = db
+        .write(move |conn| service::revoke(conn, &user, &code, revocation))
+        .await?;
+    Ok(certificate_reply(cert))
 }

@@ -38,7 +38,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .get(list_course_enrolments)
             .post(create_enrolment),
     )
-    .service(resource("/courses/{id}/enrolments/me").delete(delete_enrolment))
+    .service(
+        resource("/courses/{id}/enrolments/me")
+            .get(get_my_enrolment)
+            .delete(delete_enrolment),
+    )
     .service(resource("/courses/{id}/progress/{user_id}").get(get_learner_progress))
     .service(resource("/me/enrolments").get(list_my_enrolments))
     .service(

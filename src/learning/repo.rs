@@ -6,73 +6,104 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::DbConn;
+use crate::courses::model::{CourseStatus, Format, LessonKind};
 use crate::db::schema::{
     certificates, course_modules, course_owners, course_translations, courses, enrolments,
     lesson_completions, lesson_translations, lessons, module_translations, users,
 };
+use crate::db::{self, DbConn};
 use crate::learning::model::{
-    Certificate, Completion, CourseState, Enrolment, LessonRef, NewCertificate, NewCompletion,
-    NewEnrolment,
+    Certificate, Completion, CourseState, Enrolment, EnrolmentSort, LessonRef, NewCertificate,
+    NewCompletion, NewEnrolment,
 };
+use crate::types::{CertificateId, CourseId, EnrolmentId, LessonId, ModuleId, UserId};
 
-/// A live (not deleted) course, whatever its status.
-pub fn course_state(conn: &mut DbConn, id: i64) -> QueryResult<Option<CourseState>> {
-    courses::table
-        .filter(courses::id.eq(id))
-        .filter(courses::deleted_at.is_null())
-        .select((
-            courses::id,
-            courses::slug,
-            courses::default_language,
-            courses::format,
-            courses::status,
-            courses::capacity,
-        ))
-        .first(conn)
-        .optional()
+/// A course row as stored, before its vocabularies are read.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = courses)]
+struct CourseRow {
+    id: CourseId,
+    slug: String,
+    default_language: String,
+    format: String,
+    status: String,
+    capacity: Option<i32>,
+    version: i64,
 }
 
-/// Live courses by id.
-pub fn course_states(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<CourseState>> {
-    courses::table
-        .filter(courses::id.eq_any(ids.to_vec()))
-        .filter(courses::deleted_at.is_null())
-        .select((
-            courses::id,
-            courses::slug,
-            courses::default_language,
-            courses::format,
-            courses::status,
-            courses::capacity,
-        ))
-        .load(conn)
+/// `value`, or a deserialisation error naming the unknown stored `raw` (an opaque 500,
+/// logged): a bad stored value is never read as a default.
+fn known<T>(value: Option<T>, what: &str, raw: &str) -> QueryResult<T> {
+    value.ok_or_else(|| {
+        diesel::result::Error::DeserializationError(format!("unknown stored {what} `{raw}`").into())
+    })
 }
 
-/// Holds the course's row until the transaction ends, so that two enrolments cannot both
-/// take the last place. SQLite needs nothing: its write transactions hold the database.
-#[cfg_attr(
-    not(feature = "postgres"),
-    expect(unused_variables, reason = "only PostgreSQL locks single rows")
-)]
-pub fn lock_course(conn: &mut DbConn, id: i64) -> QueryResult<()> {
-    match conn {
-        DbConn::Sqlite(_) => Ok(()),
-        #[cfg(feature = "postgres")]
-        DbConn::Pg(pg) => {
-            courses::table
-                .find(id)
-                .select(courses::id)
-                .for_update()
-                .first::<i64>(pg)
-                .optional()?;
-            Ok(())
-        }
+impl TryFrom<CourseRow> for CourseState {
+    type Error = diesel::result::Error;
+
+    fn try_from(row: CourseRow) -> QueryResult<Self> {
+        Ok(Self {
+            format: known(Format::parse(&row.format), "course format", &row.format)?,
+            status: known(
+                CourseStatus::parse(&row.status),
+                "course status",
+                &row.status,
+            )?,
+            id: row.id,
+            slug: row.slug,
+            default_language: row.default_language,
+            capacity: row.capacity,
+            version: row.version,
+        })
     }
 }
 
+/// The version of everything a learner's view of a course shows of it: the course's own
+/// version plus those of its modules and lessons, deleted ones included (a deletion bumps
+/// its row's version), so that any change to the course's texts or structure changes it.
+pub fn content_version(conn: &mut DbConn, course_id: CourseId) -> QueryResult<i64> {
+    let course: i64 = courses::table
+        .find(course_id)
+        .select(courses::version)
+        .first(conn)?;
+    let modules: Vec<i64> = course_modules::table
+        .filter(course_modules::course_id.eq(course_id))
+        .select(course_modules::version)
+        .load(conn)?;
+    let lessons: Vec<i64> = lessons::table
+        .filter(lessons::course_id.eq(course_id))
+        .select(lessons::version)
+        .load(conn)?;
+    Ok(course + modules.iter().sum::<i64>() + lessons.iter().sum::<i64>())
+}
+
+/// A live (not deleted) course, whatever its status.
+pub fn course_state(conn: &mut DbConn, id: CourseId) -> QueryResult<Option<CourseState>> {
+    courses::table
+        .filter(courses::id.eq(id))
+        .filter(courses::deleted_at.is_null())
+        .select(CourseRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(CourseState::try_from)
+        .transpose()
+}
+
+/// Live courses by id.
+pub fn course_states(conn: &mut DbConn, ids: &[CourseId]) -> QueryResult<Vec<CourseState>> {
+    courses::table
+        .filter(courses::id.eq_any(ids.to_vec()))
+        .filter(courses::deleted_at.is_null())
+        .select(CourseRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(CourseState::try_from)
+        .collect()
+}
+
 /// Whether `user_id` owns the course.
-pub fn is_owner(conn: &mut DbConn, course_id: i64, user_id: i64) -> QueryResult<bool> {
+pub fn is_owner(conn: &mut DbConn, course_id: CourseId, user_id: UserId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         course_owners::table
             .filter(course_owners::course_id.eq(course_id))
@@ -86,8 +117,8 @@ pub fn is_owner(conn: &mut DbConn, course_id: i64, user_id: i64) -> QueryResult<
 /// course run one after the other and the last one sees the others' lessons.
 pub fn find_enrolment(
     conn: &mut DbConn,
-    course_id: i64,
-    user_id: i64,
+    course_id: CourseId,
+    user_id: UserId,
     lock: bool,
 ) -> QueryResult<Option<Enrolment>> {
     #[cfg(feature = "postgres")]
@@ -107,19 +138,6 @@ pub fn find_enrolment(
         .optional()
 }
 
-/// A member's active enrolments among `course_ids`.
-pub fn active_enrolments_in(
-    conn: &mut DbConn,
-    user_id: i64,
-    course_ids: &[i64],
-) -> QueryResult<Vec<Enrolment>> {
-    enrolments::table
-        .filter(enrolments::user_id.eq(user_id))
-        .filter(enrolments::course_id.eq_any(course_ids.to_vec()))
-        .filter(enrolments::deleted_at.is_null())
-        .load(conn)
-}
-
 /// Stores a new enrolment.
 pub fn insert_enrolment(conn: &mut DbConn, new: &NewEnrolment) -> QueryResult<Enrolment> {
     diesel::insert_into(enrolments::table)
@@ -129,23 +147,29 @@ pub fn insert_enrolment(conn: &mut DbConn, new: &NewEnrolment) -> QueryResult<En
 }
 
 /// Enrols again a member who had unenrolled: the enrolment starts anew.
-pub fn revive_enrolment(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<Enrolment> {
+pub fn revive_enrolment(
+    conn: &mut DbConn,
+    id: EnrolmentId,
+    at: NaiveDateTime,
+) -> QueryResult<Enrolment> {
     diesel::update(enrolments::table.find(id))
         .set((
             enrolments::deleted_at.eq(None::<NaiveDateTime>),
             enrolments::created_at.eq(at),
             enrolments::updated_at.eq(at),
+            enrolments::version.eq(enrolments::version + 1),
         ))
         .returning(enrolments::all_columns)
         .get_result(conn)
 }
 
 /// Marks an enrolment as ended (a tombstone for syncing apps).
-pub fn end_enrolment(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+pub fn end_enrolment(conn: &mut DbConn, id: EnrolmentId, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(enrolments::table.find(id))
         .set((
             enrolments::deleted_at.eq(Some(at)),
             enrolments::updated_at.eq(at),
+            enrolments::version.eq(enrolments::version + 1),
         ))
         .execute(conn)
 }
@@ -153,7 +177,7 @@ pub fn end_enrolment(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResu
 /// Sets or clears when the enrolment was completed.
 pub fn set_enrolment_completed(
     conn: &mut DbConn,
-    id: i64,
+    id: EnrolmentId,
     completed_at: Option<NaiveDateTime>,
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
@@ -161,12 +185,21 @@ pub fn set_enrolment_completed(
         .set((
             enrolments::completed_at.eq(completed_at),
             enrolments::updated_at.eq(at),
+            enrolments::version.eq(enrolments::version + 1),
         ))
         .execute(conn)
 }
 
+/// A new version of the learner's record in the course, after their lessons changed
+/// (`updated_at` stays: it dates the enrolment itself, which `updated_since` syncs).
+pub fn bump_enrolment(conn: &mut DbConn, id: EnrolmentId) -> QueryResult<usize> {
+    diesel::update(enrolments::table.find(id))
+        .set(enrolments::version.eq(enrolments::version + 1))
+        .execute(conn)
+}
+
 /// Recounts a course's active enrolments into `courses.enrolment_count`; returns the count.
-pub fn refresh_enrolment_count(conn: &mut DbConn, course_id: i64) -> QueryResult<i64> {
+pub fn refresh_enrolment_count(conn: &mut DbConn, course_id: CourseId) -> QueryResult<i64> {
     let count: i64 = enrolments::table
         .filter(enrolments::course_id.eq(course_id))
         .filter(enrolments::deleted_at.is_null())
@@ -179,7 +212,7 @@ pub fn refresh_enrolment_count(conn: &mut DbConn, course_id: i64) -> QueryResult
 }
 
 /// How many members are enrolled in a course now.
-pub fn count_active_enrolments(conn: &mut DbConn, course_id: i64) -> QueryResult<i64> {
+pub fn count_active_enrolments(conn: &mut DbConn, course_id: CourseId) -> QueryResult<i64> {
     enrolments::table
         .filter(enrolments::course_id.eq(course_id))
         .filter(enrolments::deleted_at.is_null())
@@ -187,23 +220,30 @@ pub fn count_active_enrolments(conn: &mut DbConn, course_id: i64) -> QueryResult
         .get_result(conn)
 }
 
-/// Order of the caller's enrolment list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EnrolmentOrder {
-    UpdatedAsc,
-    UpdatedDesc,
+/// Which page of a member's enrolments to list.
+#[derive(Debug, Clone)]
+pub struct EnrolmentPage {
+    /// Only rows changed at or after this, ended ones included.
+    pub since: Option<NaiveDateTime>,
+    pub sort: EnrolmentSort,
+    /// The `updated_at` and id of the last row of the previous page.
+    pub after: Option<(NaiveDateTime, i64)>,
+    pub limit: i64,
 }
 
 /// One page of a member's enrolments, by `updated_at` then id. Without `since`, only the
 /// active ones; with it, every row changed at or after `since`, ended ones included.
 pub fn list_my_enrolments(
     conn: &mut DbConn,
-    user_id: i64,
-    since: Option<NaiveDateTime>,
-    order: EnrolmentOrder,
-    after: Option<(NaiveDateTime, i64)>,
-    limit: i64,
+    user_id: UserId,
+    page: &EnrolmentPage,
 ) -> QueryResult<Vec<Enrolment>> {
+    let EnrolmentPage {
+        since,
+        sort,
+        after,
+        limit,
+    } = *page;
     let mut query = enrolments::table
         .filter(enrolments::user_id.eq(user_id))
         .into_boxed();
@@ -212,24 +252,24 @@ pub fn list_my_enrolments(
         None => query = query.filter(enrolments::deleted_at.is_null()),
     }
     if let Some((at, id)) = after {
-        query = match order {
-            EnrolmentOrder::UpdatedAsc => query.filter(
+        query = match sort {
+            EnrolmentSort::UpdatedAsc => query.filter(
                 enrolments::updated_at
                     .gt(at)
                     .or(enrolments::updated_at.eq(at).and(enrolments::id.gt(id))),
             ),
-            EnrolmentOrder::UpdatedDesc => query.filter(
+            EnrolmentSort::UpdatedDesc => query.filter(
                 enrolments::updated_at
                     .lt(at)
                     .or(enrolments::updated_at.eq(at).and(enrolments::id.lt(id))),
             ),
         };
     }
-    query = match order {
-        EnrolmentOrder::UpdatedAsc => {
+    query = match sort {
+        EnrolmentSort::UpdatedAsc => {
             query.order((enrolments::updated_at.asc(), enrolments::id.asc()))
         }
-        EnrolmentOrder::UpdatedDesc => {
+        EnrolmentSort::UpdatedDesc => {
             query.order((enrolments::updated_at.desc(), enrolments::id.desc()))
         }
     };
@@ -239,7 +279,7 @@ pub fn list_my_enrolments(
 /// One page of a course's active enrolments with the members' display names, by enrolment id.
 pub fn list_course_enrolments(
     conn: &mut DbConn,
-    course_id: i64,
+    course_id: CourseId,
     after: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<(Enrolment, String)>> {
@@ -256,7 +296,7 @@ pub fn list_course_enrolments(
 }
 
 /// The course of a live lesson in a live module, if there is one.
-pub fn lesson_course(conn: &mut DbConn, lesson_id: i64) -> QueryResult<Option<i64>> {
+pub fn lesson_course(conn: &mut DbConn, lesson_id: LessonId) -> QueryResult<Option<CourseId>> {
     lessons::table
         .inner_join(course_modules::table)
         .filter(lessons::id.eq(lesson_id))
@@ -268,7 +308,10 @@ pub fn lesson_course(conn: &mut DbConn, lesson_id: i64) -> QueryResult<Option<i6
 }
 
 /// The courses of the live lessons among `lesson_ids`: (lesson id, course id).
-pub fn lesson_courses(conn: &mut DbConn, lesson_ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
+pub fn lesson_courses(
+    conn: &mut DbConn,
+    lesson_ids: &[LessonId],
+) -> QueryResult<Vec<(LessonId, CourseId)>> {
     lessons::table
         .inner_join(course_modules::table)
         .filter(lessons::id.eq_any(lesson_ids.to_vec()))
@@ -279,42 +322,33 @@ pub fn lesson_courses(conn: &mut DbConn, lesson_ids: &[i64]) -> QueryResult<Vec<
 }
 
 /// The live lessons of a course, in outline order (module position, then lesson position).
-pub fn course_lessons(conn: &mut DbConn, course_id: i64) -> QueryResult<Vec<LessonRef>> {
-    lessons::table
-        .inner_join(course_modules::table)
-        .filter(lessons::course_id.eq(course_id))
-        .filter(lessons::deleted_at.is_null())
-        .filter(course_modules::deleted_at.is_null())
-        .select((
-            lessons::id,
-            lessons::module_id,
-            course_modules::position,
-            lessons::position,
-            lessons::required,
-        ))
-        .order((
-            course_modules::position.asc(),
-            course_modules::id.asc(),
-            lessons::position.asc(),
-            lessons::id.asc(),
-        ))
-        .load(conn)
+pub fn course_lessons(conn: &mut DbConn, course_id: CourseId) -> QueryResult<Vec<LessonRef>> {
+    Ok(lessons_of_courses(conn, &[course_id])?
+        .into_iter()
+        .map(|(_, lesson)| lesson)
+        .collect())
 }
 
 /// The kinds of lessons: (lesson id, kind).
-pub fn lesson_kinds(conn: &mut DbConn, lesson_ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+pub fn lesson_kinds(
+    conn: &mut DbConn,
+    lesson_ids: &[LessonId],
+) -> QueryResult<Vec<(LessonId, LessonKind)>> {
     lessons::table
         .filter(lessons::id.eq_any(lesson_ids.to_vec()))
         .select((lessons::id, lessons::kind))
-        .load(conn)
+        .load::<(LessonId, String)>(conn)?
+        .into_iter()
+        .map(|(id, kind)| Ok((id, known(LessonKind::parse(&kind), "lesson kind", &kind)?)))
+        .collect()
 }
 
 /// A member's completions in a course: (lesson id, completed at).
 pub fn completions_of(
     conn: &mut DbConn,
-    user_id: i64,
-    course_id: i64,
-) -> QueryResult<Vec<(i64, NaiveDateTime)>> {
+    user_id: UserId,
+    course_id: CourseId,
+) -> QueryResult<Vec<(LessonId, NaiveDateTime)>> {
     lesson_completions::table
         .filter(lesson_completions::user_id.eq(user_id))
         .filter(lesson_completions::course_id.eq(course_id))
@@ -328,9 +362,9 @@ pub fn completions_of(
 /// A member's completions among `lesson_ids`: (lesson id, completed at).
 pub fn completions_among(
     conn: &mut DbConn,
-    user_id: i64,
-    lesson_ids: &[i64],
-) -> QueryResult<Vec<(i64, NaiveDateTime)>> {
+    user_id: UserId,
+    lesson_ids: &[LessonId],
+) -> QueryResult<Vec<(LessonId, NaiveDateTime)>> {
     lesson_completions::table
         .filter(lesson_completions::user_id.eq(user_id))
         .filter(lesson_completions::lesson_id.eq_any(lesson_ids.to_vec()))
@@ -344,8 +378,8 @@ pub fn completions_among(
 /// One completion.
 pub fn find_completion(
     conn: &mut DbConn,
-    user_id: i64,
-    lesson_id: i64,
+    user_id: UserId,
+    lesson_id: LessonId,
 ) -> QueryResult<Option<Completion>> {
     lesson_completions::table
         .filter(lesson_completions::user_id.eq(user_id))
@@ -363,7 +397,11 @@ pub fn insert_completion(conn: &mut DbConn, new: &NewCompletion) -> QueryResult<
 }
 
 /// Removes one completion; returns how many rows went.
-pub fn delete_completion(conn: &mut DbConn, user_id: i64, lesson_id: i64) -> QueryResult<usize> {
+pub fn delete_completion(
+    conn: &mut DbConn,
+    user_id: UserId,
+    lesson_id: LessonId,
+) -> QueryResult<usize> {
     diesel::delete(
         lesson_completions::table
             .filter(lesson_completions::user_id.eq(user_id))
@@ -375,8 +413,8 @@ pub fn delete_completion(conn: &mut DbConn, user_id: i64, lesson_id: i64) -> Que
 /// Titles of courses: (course id, language, title).
 pub fn course_titles(
     conn: &mut DbConn,
-    course_ids: &[i64],
-) -> QueryResult<Vec<(i64, String, String)>> {
+    course_ids: &[CourseId],
+) -> QueryResult<Vec<(CourseId, String, String)>> {
     course_translations::table
         .filter(course_translations::course_id.eq_any(course_ids.to_vec()))
         .select((
@@ -390,8 +428,8 @@ pub fn course_titles(
 /// Titles of modules: (module id, language, title).
 pub fn module_titles(
     conn: &mut DbConn,
-    module_ids: &[i64],
-) -> QueryResult<Vec<(i64, String, String)>> {
+    module_ids: &[ModuleId],
+) -> QueryResult<Vec<(ModuleId, String, String)>> {
     module_translations::table
         .filter(module_translations::module_id.eq_any(module_ids.to_vec()))
         .select((
@@ -405,8 +443,8 @@ pub fn module_titles(
 /// Titles of lessons: (lesson id, language, title).
 pub fn lesson_titles(
     conn: &mut DbConn,
-    lesson_ids: &[i64],
-) -> QueryResult<Vec<(i64, String, String)>> {
+    lesson_ids: &[LessonId],
+) -> QueryResult<Vec<(LessonId, String, String)>> {
     lesson_translations::table
         .filter(lesson_translations::lesson_id.eq_any(lesson_ids.to_vec()))
         .select((
@@ -418,7 +456,7 @@ pub fn lesson_titles(
 }
 
 /// A member's display name and preferred language.
-pub fn holder(conn: &mut DbConn, user_id: i64) -> QueryResult<(String, String)> {
+pub fn holder(conn: &mut DbConn, user_id: UserId) -> QueryResult<(String, String)> {
     users::table
         .find(user_id)
         .select((users::display_name, users::preferred_language))
@@ -428,8 +466,8 @@ pub fn holder(conn: &mut DbConn, user_id: i64) -> QueryResult<(String, String)> 
 /// A member's certificate for a course, revoked or not.
 pub fn find_certificate(
     conn: &mut DbConn,
-    user_id: i64,
-    course_id: i64,
+    user_id: UserId,
+    course_id: CourseId,
 ) -> QueryResult<Option<Certificate>> {
     certificates::table
         .filter(certificates::user_id.eq(user_id))
@@ -457,7 +495,7 @@ pub fn insert_certificate(conn: &mut DbConn, new: &NewCertificate) -> QueryResul
 /// Revokes a certificate.
 pub fn revoke_certificate(
     conn: &mut DbConn,
-    id: i64,
+    id: CertificateId,
     reason: &str,
     at: NaiveDateTime,
 ) -> QueryResult<Certificate> {
@@ -465,6 +503,7 @@ pub fn revoke_certificate(
         .set((
             certificates::revoked_at.eq(Some(at)),
             certificates::revoked_reason.eq(Some(reason)),
+            certificates::version.eq(certificates::version + 1),
         ))
         .returning(certificates::all_columns)
         .get_result(conn)
@@ -473,7 +512,7 @@ pub fn revoke_certificate(
 /// One page of a member's certificates, newest first (by id).
 pub fn list_my_certificates(
     conn: &mut DbConn,
-    user_id: i64,
+    user_id: UserId,
     before: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<Certificate>> {
@@ -488,53 +527,17 @@ pub fn list_my_certificates(
 
 /// Rows for bulk inserts (seeding): several rows per statement, per backend.
 pub fn insert_enrolments_bulk(conn: &mut DbConn, rows: &[NewEnrolment]) -> QueryResult<usize> {
-    let mut n = 0;
-    for chunk in rows.chunks(1000) {
-        n += match conn {
-            DbConn::Sqlite(c) => diesel::insert_into(enrolments::table)
-                .values(chunk)
-                .execute(c)?,
-            #[cfg(feature = "postgres")]
-            DbConn::Pg(c) => diesel::insert_into(enrolments::table)
-                .values(chunk)
-                .execute(c)?,
-        };
-    }
-    Ok(n)
+    db::insert_chunked!(conn, enrolments::table, rows, 1000)
 }
 
 /// Completions in bulk (seeding): several rows per statement, per backend.
 pub fn insert_completions_bulk(conn: &mut DbConn, rows: &[NewCompletion]) -> QueryResult<usize> {
-    let mut n = 0;
-    for chunk in rows.chunks(1000) {
-        n += match conn {
-            DbConn::Sqlite(c) => diesel::insert_into(lesson_completions::table)
-                .values(chunk)
-                .execute(c)?,
-            #[cfg(feature = "postgres")]
-            DbConn::Pg(c) => diesel::insert_into(lesson_completions::table)
-                .values(chunk)
-                .execute(c)?,
-        };
-    }
-    Ok(n)
+    db::insert_chunked!(conn, lesson_completions::table, rows, 1000)
 }
 
 /// Certificates in bulk (seeding).
 pub fn insert_certificates_bulk(conn: &mut DbConn, rows: &[NewCertificate]) -> QueryResult<usize> {
-    let mut n = 0;
-    for chunk in rows.chunks(500) {
-        n += match conn {
-            DbConn::Sqlite(c) => diesel::insert_into(certificates::table)
-                .values(chunk)
-                .execute(c)?,
-            #[cfg(feature = "postgres")]
-            DbConn::Pg(c) => diesel::insert_into(certificates::table)
-                .values(chunk)
-                .execute(c)?,
-        };
-    }
-    Ok(n)
+    db::insert_chunked!(conn, certificates::table, rows, 500)
 }
 
 /// Recounts every course's active enrolments (seeding).
@@ -547,11 +550,11 @@ pub fn refresh_all_enrolment_counts(conn: &mut DbConn) -> QueryResult<usize> {
 }
 
 /// Published self-paced live courses, by id (seeding).
-pub fn open_course_ids(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
+pub fn open_course_ids(conn: &mut DbConn) -> QueryResult<Vec<CourseId>> {
     courses::table
         .filter(courses::deleted_at.is_null())
-        .filter(courses::status.eq(crate::learning::model::PUBLISHED))
-        .filter(courses::format.eq(crate::learning::model::SELF_PACED))
+        .filter(courses::status.eq(CourseStatus::Published.as_str()))
+        .filter(courses::format.eq(Format::SelfPaced.as_str()))
         .select(courses::id)
         .order(courses::id.asc())
         .load(conn)
@@ -560,9 +563,9 @@ pub fn open_course_ids(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
 /// The live lessons of several courses, each course in outline order (seeding).
 pub fn lessons_of_courses(
     conn: &mut DbConn,
-    course_ids: &[i64],
-) -> QueryResult<Vec<(i64, LessonRef)>> {
-    let rows: Vec<(i64, i64, i64, i32, i32, bool)> = lessons::table
+    course_ids: &[CourseId],
+) -> QueryResult<Vec<(CourseId, LessonRef)>> {
+    let rows: Vec<(CourseId, LessonId, ModuleId, i32, i32, bool)> = lessons::table
         .inner_join(course_modules::table)
         .filter(lessons::course_id.eq_any(course_ids.to_vec()))
         .filter(lessons::deleted_at.is_null())
@@ -603,14 +606,17 @@ pub fn lessons_of_courses(
 }
 
 /// Every enrolment pair (seeding): (course id, user id).
-pub fn enrolment_pairs_of(conn: &mut DbConn, user_ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
+pub fn enrolment_pairs_of(
+    conn: &mut DbConn,
+    user_ids: &[UserId],
+) -> QueryResult<Vec<(CourseId, UserId)>> {
     let mut out = Vec::new();
     for chunk in user_ids.chunks(5000) {
         out.extend(
             enrolments::table
                 .filter(enrolments::user_id.eq_any(chunk.to_vec()))
                 .select((enrolments::course_id, enrolments::user_id))
-                .load::<(i64, i64)>(conn)?,
+                .load::<(CourseId, UserId)>(conn)?,
         );
     }
     Ok(out)

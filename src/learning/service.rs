@@ -1,4 +1,7 @@
-//! Enrolment, progress and certificates: each change is one write transaction.
+//! Enrolment, progress and certificates. Every function here is synchronous over one
+//! connection and opens no transaction of its own: the caller runs it inside one
+//! `db.read`/`db.write` (or inside another domain's write transaction), so that it commits
+//! or rolls back with everything else the caller does.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -7,22 +10,27 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{NaiveDateTime, TimeDelta};
 use rand::RngCore;
 
-use crate::db::{Db, DbConn, now};
+use crate::accounts::service::reader_preferences;
+use crate::auth::AuthUser;
+use crate::auth::policy::{Action, allowed, authorize};
+use crate::courses::model::{Format, LessonKind};
+use crate::db::{self, DbConn, now};
 use crate::error::ApiError;
+use crate::http::language::Preferences;
 use crate::learning::dto::{
-    CertificateResponse, CompletionResponse, CourseBrief, EnrolmentResponse, LessonProgress,
-    ModuleProgress, NextLesson, ProgressResponse, SyncResult, SyncStatus,
+    CertificateResponse, CompletionResponse, CourseBrief, CourseEnrolmentResponse,
+    EnrolmentResponse, LessonProgress, ModuleProgress, NextLesson, OfflineCompletions,
+    ProgressResponse, Revocation, SyncResult,
 };
 use crate::learning::model::{
-    ARCHIVED, Certificate, CourseState, Enrolment, LessonRef, NewCertificate, NewCompletion,
-    NewEnrolment, PUBLISHED, SELF_PACED,
+    Certificate, CourseState, Enrolment, LessonRef, NewCertificate, NewCompletion, NewEnrolment,
+    SyncRejection, SyncStatus,
 };
-use crate::learning::repo;
+use crate::learning::repo::{self, EnrolmentPage};
+use crate::types::{CourseId, LessonId, UserId};
 
 /// How far ahead of the server's clock an offline completion may be dated.
 pub const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
-/// Most completions in one batch.
-pub const MAX_BATCH: usize = 500;
 
 fn not_enrolled() -> ApiError {
     ApiError::forbidden("not_enrolled", "you are not enrolled in this course")
@@ -38,7 +46,7 @@ fn not_open() -> ApiError {
 /// A course members can see: published or archived. Drafts answer 404 like unknown ones.
 fn visible(course: Option<CourseState>) -> Result<CourseState, ApiError> {
     course
-        .filter(|c| c.status == PUBLISHED || c.status == ARCHIVED)
+        .filter(CourseState::is_visible)
         .ok_or(ApiError::NotFound)
 }
 
@@ -49,36 +57,12 @@ pub fn new_certificate_code() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Picks the text in the first wanted language (exactly, then by primary subtag), else in
-/// the default language, else any. `texts` are (language, text).
-pub fn pick<'a>(
-    texts: &'a [(String, String)],
-    wanted: &[String],
-    default: &str,
-) -> Option<&'a (String, String)> {
-    for want in wanted {
-        if let Some(t) = texts.iter().find(|(l, _)| l.eq_ignore_ascii_case(want)) {
-            return Some(t);
-        }
-        let primary = want.split('-').next().unwrap_or(want);
-        if let Some(t) = texts.iter().find(|(l, _)| {
-            l.split('-')
-                .next()
-                .unwrap_or(l)
-                .eq_ignore_ascii_case(primary)
-        }) {
-            return Some(t);
-        }
-    }
-    texts
-        .iter()
-        .find(|(l, _)| l == default)
-        .or_else(|| texts.first())
-}
+/// A text in one language: (language, text).
+type Text = (String, String);
 
 /// Groups (id, language, text) rows by id.
-fn by_id(rows: Vec<(i64, String, String)>) -> HashMap<i64, Vec<(String, String)>> {
-    let mut map: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+fn by_id<K: std::hash::Hash + Eq>(rows: Vec<(K, String, String)>) -> HashMap<K, Vec<Text>> {
+    let mut map: HashMap<K, Vec<Text>> = HashMap::new();
     for (id, lang, text) in rows {
         map.entry(id).or_default().push((lang, text));
     }
@@ -86,6 +70,19 @@ fn by_id(rows: Vec<(i64, String, String)>) -> HashMap<i64, Vec<(String, String)>
         texts.sort();
     }
     map
+}
+
+/// The text `prefs` pick among `texts`, else the course's default-language one.
+fn pick<'a>(prefs: &Preferences, texts: &'a [Text], default: &str) -> Option<&'a Text> {
+    prefs.pick_item(texts, |(lang, _)| lang.as_str(), default)
+}
+
+/// A course's title in the language `prefs` pick, as (language, title); its slug when it
+/// has no title at all.
+pub fn course_title(prefs: &Preferences, texts: &[Text], course: &CourseState) -> Text {
+    pick(prefs, texts, &course.default_language)
+        .cloned()
+        .unwrap_or_else(|| (course.default_language.clone(), course.slug.clone()))
 }
 
 /// Counts of a learner's progress in a course.
@@ -105,7 +102,7 @@ pub struct Summary {
 }
 
 /// Sums up progress over a course's live lessons (in outline order).
-pub fn summarise(lessons: &[LessonRef], done: &HashMap<i64, NaiveDateTime>) -> Summary {
+pub fn summarise(lessons: &[LessonRef], done: &HashMap<LessonId, NaiveDateTime>) -> Summary {
     let required_total = lessons.iter().filter(|l| l.required).count();
     let required_done = lessons
         .iter()
@@ -148,7 +145,7 @@ pub fn settle(
     enrolment: &Enrolment,
 ) -> Result<(Option<NaiveDateTime>, Option<Certificate>), ApiError> {
     let lessons = repo::course_lessons(conn, course.id)?;
-    let done: HashMap<i64, NaiveDateTime> =
+    let done: HashMap<LessonId, NaiveDateTime> =
         repo::completions_of(conn, enrolment.user_id, course.id)?
             .into_iter()
             .collect();
@@ -156,13 +153,13 @@ pub fn settle(
     let at = now();
     match (summary.complete, enrolment.completed_at) {
         (true, Some(existing)) => {
-            let issued = issue_certificate(conn, course, enrolment.user_id, existing)?;
+            let issued = issue_certificate(conn, course, enrolment.user_id)?;
             Ok((Some(existing), issued))
         }
         (true, None) => {
             let completed_at = summary.completed_at.unwrap_or(at);
             repo::set_enrolment_completed(conn, enrolment.id, Some(completed_at), at)?;
-            let issued = issue_certificate(conn, course, enrolment.user_id, completed_at)?;
+            let issued = issue_certificate(conn, course, enrolment.user_id)?;
             Ok((Some(completed_at), issued))
         }
         (false, Some(_)) => {
@@ -175,24 +172,22 @@ pub fn settle(
     }
 }
 
-/// Issues the learner's certificate for the course unless they have one (revoked or not).
+/// Issues the learner's certificate for the course unless they have one (revoked or not),
+/// with the course title in the holder's preferred language.
 fn issue_certificate(
     conn: &mut DbConn,
     course: &CourseState,
-    user_id: i64,
-    completed_at: NaiveDateTime,
+    user_id: UserId,
 ) -> Result<Option<Certificate>, ApiError> {
     if repo::find_certificate(conn, user_id, course.id)?.is_some() {
         return Ok(None);
     }
     let (holder_name, preferred) = repo::holder(conn, user_id)?;
-    let titles: Vec<(String, String)> = repo::course_titles(conn, &[course.id])?
+    let titles: Vec<Text> = repo::course_titles(conn, &[course.id])?
         .into_iter()
         .map(|(_, lang, title)| (lang, title))
         .collect();
-    let (language, course_title) = pick(&titles, &[preferred], &course.default_language)
-        .cloned()
-        .unwrap_or_else(|| (course.default_language.clone(), course.slug.clone()));
+    let (language, course_title) = course_title(&Preferences::only(&preferred), &titles, course);
     let cert = repo::insert_certificate(
         conn,
         &NewCertificate {
@@ -202,370 +197,604 @@ fn issue_certificate(
             holder_name,
             course_title,
             language,
-            issued_at: completed_at,
+            // When the server issued it, whatever the completion's (offline) date.
+            issued_at: now(),
         },
     )?;
     tracing::info!(
-        user.id = user_id,
-        course.id = course.id,
+        user.id = user_id.get(),
+        course.id = course.id.get(),
         "certificate issued"
     );
     Ok(Some(cert))
 }
 
-/// Enrols the caller in a published self-paced course; an ended enrolment is renewed.
-pub async fn enrol(db: &Db, user_id: i64, course_id: i64) -> Result<Enrolment, ApiError> {
-    db.write(move |conn| {
-        let course = visible(repo::course_state(conn, course_id)?)?;
-        if course.status == ARCHIVED {
-            return Err(not_open());
+/// Enrols `user_id` in a published self-paced course; an ended enrolment is renewed (the
+/// lessons done before still count, and may complete the course at once).
+///
+/// Opens no transaction: call it inside one (`db.write`, or another domain's write
+/// transaction, which then commits or rolls back the enrolment with its own writes). The
+/// course row is locked (PostgreSQL) until that transaction ends, so two enrolments
+/// cannot both take the last place.
+pub fn enrol(
+    conn: &mut DbConn,
+    user_id: UserId,
+    course_id: CourseId,
+) -> Result<Enrolment, ApiError> {
+    admit(conn, user_id, course_id, false)
+}
+
+/// Enrols a learner someone nominated (a cohort's selected participant): the rules of
+/// [`enrol`], except that cohort and blended courses take them too. Opens no transaction
+/// either; the caller decides who may nominate.
+pub fn enrol_nominated(
+    conn: &mut DbConn,
+    user_id: UserId,
+    course_id: CourseId,
+) -> Result<Enrolment, ApiError> {
+    admit(conn, user_id, course_id, true)
+}
+
+fn admit(
+    conn: &mut DbConn,
+    user_id: UserId,
+    course_id: CourseId,
+    nominated: bool,
+) -> Result<Enrolment, ApiError> {
+    let course = visible(repo::course_state(conn, course_id)?)?;
+    if course.is_archived() {
+        return Err(not_open());
+    }
+    if !nominated && course.format != Format::SelfPaced {
+        return Err(ApiError::Conflict {
+            code: "enrolment_by_nomination",
+            detail: "members join cohort and blended courses by nomination".to_owned(),
+        });
+    }
+    db::lock_row(conn, "courses", course_id.get())?;
+    let existing = repo::find_enrolment(conn, course_id, user_id, true)?;
+    if existing.as_ref().is_some_and(Enrolment::is_active) {
+        return Err(ApiError::Conflict {
+            code: "already_enrolled",
+            detail: "you are enrolled in this course already".to_owned(),
+        });
+    }
+    if let Some(capacity) = course.capacity
+        && repo::count_active_enrolments(conn, course_id)? >= i64::from(capacity)
+    {
+        return Err(ApiError::Conflict {
+            code: "course_full",
+            detail: "the course has no free place".to_owned(),
+        });
+    }
+    let at = now();
+    let enrolment = match existing {
+        Some(old) => {
+            let revived = repo::revive_enrolment(conn, old.id, at)?;
+            // Lessons done before unenrolling still count.
+            settle(conn, &course, &revived)?;
+            repo::find_enrolment(conn, course_id, user_id, false)?.unwrap_or(revived)
         }
-        if course.format != SELF_PACED {
-            return Err(ApiError::Conflict {
-                code: "enrolment_by_nomination",
-                detail: "members join cohort and blended courses by nomination".to_owned(),
-            });
-        }
-        repo::lock_course(conn, course_id)?;
-        let existing = repo::find_enrolment(conn, course_id, user_id, true)?;
-        if existing.as_ref().is_some_and(Enrolment::is_active) {
-            return Err(ApiError::Conflict {
-                code: "already_enrolled",
-                detail: "you are enrolled in this course already".to_owned(),
-            });
-        }
-        if let Some(capacity) = course.capacity
-            && repo::count_active_enrolments(conn, course_id)? >= i64::from(capacity)
-        {
-            return Err(ApiError::Conflict {
-                code: "course_full",
-                detail: "the course has no free place".to_owned(),
-            });
-        }
-        let at = now();
-        let enrolment = match existing {
-            Some(old) => {
-                let revived = repo::revive_enrolment(conn, old.id, at)?;
-                // Lessons done before unenrolling still count.
-                settle(conn, &course, &revived)?;
-                repo::find_enrolment(conn, course_id, user_id, false)?.unwrap_or(revived)
-            }
-            None => repo::insert_enrolment(
-                conn,
-                &NewEnrolment {
-                    course_id,
-                    user_id,
-                    created_at: at,
-                    updated_at: at,
-                    completed_at: None,
-                },
-            )?,
-        };
-        repo::refresh_enrolment_count(conn, course_id)?;
-        Ok(enrolment)
-    })
-    .await
+        None => repo::insert_enrolment(
+            conn,
+            &NewEnrolment {
+                course_id,
+                user_id,
+                created_at: at,
+                updated_at: at,
+                completed_at: None,
+            },
+        )?,
+    };
+    repo::refresh_enrolment_count(conn, course_id)?;
+    tracing::info!(
+        course.id = course_id.get(),
+        user.id = user_id.get(),
+        "enrolled"
+    );
+    Ok(enrolment)
 }
 
 /// Ends the caller's enrolment (kept as a tombstone); lessons done and certificates stay.
-pub async fn unenrol(db: &Db, user_id: i64, course_id: i64) -> Result<(), ApiError> {
-    db.write(move |conn| {
-        repo::course_state(conn, course_id)?.ok_or(ApiError::NotFound)?;
-        repo::lock_course(conn, course_id)?;
-        let enrolment = repo::find_enrolment(conn, course_id, user_id, true)?
-            .filter(Enrolment::is_active)
-            .ok_or(ApiError::NotFound)?;
-        repo::end_enrolment(conn, enrolment.id, now())?;
-        repo::refresh_enrolment_count(conn, course_id)?;
-        Ok(())
-    })
-    .await
+pub fn unenrol(conn: &mut DbConn, user_id: UserId, course_id: CourseId) -> Result<(), ApiError> {
+    repo::course_state(conn, course_id)?.ok_or(ApiError::NotFound)?;
+    db::lock_row(conn, "courses", course_id.get())?;
+    let enrolment = repo::find_enrolment(conn, course_id, user_id, true)?
+        .filter(Enrolment::is_active)
+        .ok_or(ApiError::NotFound)?;
+    repo::end_enrolment(conn, enrolment.id, now())?;
+    repo::refresh_enrolment_count(conn, course_id)?;
+    tracing::info!(
+        course.id = course_id.get(),
+        user.id = user_id.get(),
+        "unenrolled"
+    );
+    Ok(())
+}
+
+/// An enrolment as its learner reads it, with the language of its course's title (the
+/// answer's `Content-Language`; `None` for a tombstone).
+#[derive(Debug, Clone)]
+pub struct EnrolmentView {
+    pub body: EnrolmentResponse,
+    pub language: Option<String>,
+    pub enrolment: Enrolment,
+    /// The version of the course whose brief the answer shows (`None` for a tombstone).
+    pub course_version: Option<i64>,
+}
+
+/// The caller's active enrolment in a course, in the caller's languages: 404 when the
+/// course is unknown, a draft, or the caller is not enrolled.
+pub fn my_enrolment(
+    conn: &mut DbConn,
+    user_id: UserId,
+    course_id: CourseId,
+    prefs: Preferences,
+) -> Result<EnrolmentView, ApiError> {
+    visible(repo::course_state(conn, course_id)?)?;
+    let enrolment = repo::find_enrolment(conn, course_id, user_id, false)?
+        .filter(Enrolment::is_active)
+        .ok_or(ApiError::NotFound)?;
+    let prefs = reader_preferences(conn, prefs, Some(user_id))?;
+    enrolment_views(conn, vec![enrolment], &prefs)?
+        .pop()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("enrolment vanished")))
+}
+
+/// Enrols the caller ([`enrol`]) and answers the enrolment in the caller's languages.
+pub fn enrol_me(
+    conn: &mut DbConn,
+    user_id: UserId,
+    course_id: CourseId,
+    prefs: Preferences,
+) -> Result<EnrolmentView, ApiError> {
+    enrol(conn, user_id, course_id)?;
+    my_enrolment(conn, user_id, course_id, prefs)
+}
+
+/// One page of the caller's enrolments (see [`repo::list_my_enrolments`]), in the
+/// caller's languages; and the first language asked for.
+pub fn list_my_enrolments(
+    conn: &mut DbConn,
+    user_id: UserId,
+    page: &EnrolmentPage,
+    prefs: Preferences,
+) -> Result<(Vec<EnrolmentView>, Option<String>), ApiError> {
+    let rows = repo::list_my_enrolments(conn, user_id, page)?;
+    let prefs = reader_preferences(conn, prefs, Some(user_id))?;
+    let views = enrolment_views(conn, rows, &prefs)?;
+    Ok((views, prefs.first().map(str::to_owned)))
+}
+
+/// Enrolments as their learner reads them (tombstones for ended ones).
+fn enrolment_views(
+    conn: &mut DbConn,
+    rows: Vec<Enrolment>,
+    prefs: &Preferences,
+) -> Result<Vec<EnrolmentView>, ApiError> {
+    let course_ids: Vec<CourseId> = rows.iter().map(|e| e.course_id).collect();
+    let courses: HashMap<CourseId, CourseState> = repo::course_states(conn, &course_ids)?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let titles = by_id(repo::course_titles(conn, &course_ids)?);
+    Ok(rows
+        .into_iter()
+        .map(|e| {
+            if !e.is_active() {
+                return EnrolmentView {
+                    body: EnrolmentResponse {
+                        course_id: e.course_id,
+                        deleted: true,
+                        updated_at: e.updated_at.and_utc(),
+                        enrolled_at: None,
+                        completed_at: None,
+                        course: None,
+                    },
+                    language: None,
+                    enrolment: e,
+                    course_version: None,
+                };
+            }
+            let course = courses.get(&e.course_id).map(|c| {
+                let texts = titles.get(&c.id).map(Vec::as_slice).unwrap_or_default();
+                let (language, title) = course_title(prefs, texts, c);
+                CourseBrief {
+                    id: c.id,
+                    slug: c.slug.clone(),
+                    title,
+                    language,
+                    format: c.format,
+                    status: c.status,
+                }
+            });
+            EnrolmentView {
+                course_version: courses.get(&e.course_id).map(|c| c.version),
+                language: course.as_ref().map(|c| c.language.clone()),
+                body: EnrolmentResponse {
+                    course_id: e.course_id,
+                    deleted: false,
+                    updated_at: e.updated_at.and_utc(),
+                    enrolled_at: Some(e.created_at.and_utc()),
+                    completed_at: e.completed_at.map(|t| t.and_utc()),
+                    course,
+                },
+                enrolment: e,
+            }
+        })
+        .collect())
+}
+
+/// One page of a course's enrolled members, by enrolment id: for its owners, coordinators
+/// and admins (404 for an unknown course first).
+pub fn list_course_enrolments(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    course_id: CourseId,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<(i64, CourseEnrolmentResponse)>, ApiError> {
+    authorize_course(conn, actor, course_id, |is_owner| {
+        Action::ListCourseEnrolments { is_owner }
+    })?;
+    Ok(repo::list_course_enrolments(conn, course_id, after, limit)?
+        .into_iter()
+        .map(|(e, display_name)| {
+            (
+                e.id.get(),
+                CourseEnrolmentResponse {
+                    user_id: e.user_id,
+                    display_name,
+                    enrolled_at: e.created_at.and_utc(),
+                    completed_at: e.completed_at.map(|t| t.and_utc()),
+                    updated_at: e.updated_at.and_utc(),
+                },
+            )
+        })
+        .collect())
+}
+
+/// 404 for an unknown course or a draft the caller may not see, then asks the policy with
+/// whether the caller owns it.
+fn authorize_course(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    course_id: CourseId,
+    action: impl FnOnce(bool) -> Action,
+) -> Result<(), ApiError> {
+    let course = repo::course_state(conn, course_id)?.ok_or(ApiError::NotFound)?;
+    let is_owner = repo::is_owner(conn, course_id, actor.id)?;
+    if !course.is_visible() && !allowed(actor, Action::ViewUnpublishedCourse { is_owner }) {
+        return Err(ApiError::NotFound);
+    }
+    authorize(actor, action(is_owner))
 }
 
 /// The learner's lesson, checked: a live lesson of a visible course they are enrolled in.
 fn enrolled_lesson(
     conn: &mut DbConn,
-    user_id: i64,
-    lesson_id: i64,
+    user_id: UserId,
+    lesson_id: LessonId,
 ) -> Result<(CourseState, Enrolment), ApiError> {
     let course_id = repo::lesson_course(conn, lesson_id)?.ok_or(ApiError::NotFound)?;
     let course = visible(repo::course_state(conn, course_id)?)?;
     let enrolment = repo::find_enrolment(conn, course_id, user_id, true)?
         .filter(Enrolment::is_active)
         .ok_or_else(not_enrolled)?;
-    if course.status == ARCHIVED {
+    if course.is_archived() {
         return Err(not_open());
     }
     Ok((course, enrolment))
 }
 
 /// Marks a lesson done; `true` when this call stored it (a repeat changes nothing).
-pub async fn complete(
-    db: &Db,
-    user_id: i64,
-    lesson_id: i64,
+pub fn complete(
+    conn: &mut DbConn,
+    user_id: UserId,
+    lesson_id: LessonId,
 ) -> Result<(CompletionResponse, bool), ApiError> {
-    db.write(move |conn| {
-        let (course, enrolment) = enrolled_lesson(conn, user_id, lesson_id)?;
-        let (completion, created) = match repo::find_completion(conn, user_id, lesson_id)? {
-            Some(c) => (c, false),
-            None => (
-                repo::insert_completion(
-                    conn,
-                    &NewCompletion {
-                        user_id,
-                        lesson_id,
-                        course_id: course.id,
-                        completed_at: now(),
-                    },
-                )?,
-                true,
-            ),
-        };
-        let (course_completed_at, _) = settle(conn, &course, &enrolment)?;
-        let certificate = repo::find_certificate(conn, user_id, course.id)?;
-        Ok((
-            CompletionResponse {
-                lesson_id,
-                course_id: course.id,
-                completed_at: completion.completed_at.and_utc(),
-                course_completed_at: course_completed_at.map(|t| t.and_utc()),
-                certificate: certificate.map(Into::into),
-            },
-            created,
-        ))
-    })
-    .await
+    let (course, enrolment) = enrolled_lesson(conn, user_id, lesson_id)?;
+    let (completion, created) = match repo::find_completion(conn, user_id, lesson_id)? {
+        Some(c) => (c, false),
+        None => {
+            let c = repo::insert_completion(
+                conn,
+                &NewCompletion {
+                    user_id,
+                    lesson_id,
+                    course_id: course.id,
+                    completed_at: now(),
+                },
+            )?;
+            repo::bump_enrolment(conn, enrolment.id)?;
+            (c, true)
+        }
+    };
+    let (course_completed_at, _) = settle(conn, &course, &enrolment)?;
+    let certificate = repo::find_certificate(conn, user_id, course.id)?;
+    Ok((
+        CompletionResponse {
+            lesson_id,
+            course_id: course.id,
+            completed_at: completion.completed_at.and_utc(),
+            course_completed_at: course_completed_at.map(|t| t.and_utc()),
+            certificate: certificate.map(Into::into),
+        },
+        created,
+    ))
 }
 
 /// Undoes a lesson's completion (nothing to undo is fine). A certificate stays.
-pub async fn uncomplete(db: &Db, user_id: i64, lesson_id: i64) -> Result<(), ApiError> {
-    db.write(move |conn| {
-        let (course, enrolment) = enrolled_lesson(conn, user_id, lesson_id)?;
-        if repo::delete_completion(conn, user_id, lesson_id)? > 0 {
-            settle(conn, &course, &enrolment)?;
-        }
-        Ok(())
-    })
-    .await
+pub fn uncomplete(conn: &mut DbConn, user_id: UserId, lesson_id: LessonId) -> Result<(), ApiError> {
+    let (course, enrolment) = enrolled_lesson(conn, user_id, lesson_id)?;
+    if repo::delete_completion(conn, user_id, lesson_id)? > 0 {
+        repo::bump_enrolment(conn, enrolment.id)?;
+        settle(conn, &course, &enrolment)?;
+    }
+    Ok(())
 }
 
-/// Applies completions made offline, with their own timestamps, all in one transaction.
-pub async fn sync(
-    db: &Db,
-    user_id: i64,
-    items: Vec<(i64, NaiveDateTime)>,
+/// Applies completions made offline, with their own timestamps; completing courses issues
+/// their certificates. One result per item, in order, and the certificates issued.
+///
+/// A completion is accepted only when it is plausible: not ahead of the server's clock
+/// (beyond [`CLOCK_SKEW`]), not before the enrolment began, not older than `window`.
+pub fn sync(
+    conn: &mut DbConn,
+    user_id: UserId,
+    items: OfflineCompletions,
+    window: TimeDelta,
 ) -> Result<(Vec<SyncResult>, Vec<CertificateResponse>), ApiError> {
-    db.write(move |conn| {
-        let lesson_ids: Vec<i64> = items
-            .iter()
-            .map(|(id, _)| *id)
-            .collect::<BTreeSet<_>>()
+    let items = items.0;
+    let lesson_ids: Vec<LessonId> = items
+        .iter()
+        .map(|(id, _)| *id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let lesson_course: HashMap<LessonId, CourseId> = repo::lesson_courses(conn, &lesson_ids)?
+        .into_iter()
+        .collect();
+    let course_ids: Vec<CourseId> = lesson_course
+        .values()
+        .copied()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let courses: HashMap<CourseId, CourseState> = repo::course_states(conn, &course_ids)?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let mut enrolments: HashMap<CourseId, Enrolment> = HashMap::new();
+    for &course_id in &course_ids {
+        if let Some(e) =
+            repo::find_enrolment(conn, course_id, user_id, true)?.filter(Enrolment::is_active)
+        {
+            enrolments.insert(course_id, e);
+        }
+    }
+    let mut done: HashMap<LessonId, NaiveDateTime> =
+        repo::completions_among(conn, user_id, &lesson_ids)?
             .into_iter()
             .collect();
-        let lesson_course: HashMap<i64, i64> = repo::lesson_courses(conn, &lesson_ids)?
-            .into_iter()
-            .collect();
-        let course_ids: Vec<i64> = lesson_course
-            .values()
-            .copied()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let courses: HashMap<i64, CourseState> = repo::course_states(conn, &course_ids)?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect();
-        let mut enrolments: HashMap<i64, Enrolment> = HashMap::new();
-        for &course_id in &course_ids {
-            if let Some(e) =
-                repo::find_enrolment(conn, course_id, user_id, true)?.filter(Enrolment::is_active)
-            {
-                enrolments.insert(course_id, e);
+    let latest = now() + CLOCK_SKEW;
+    let earliest = now() - window;
+    let mut results = Vec::with_capacity(items.len());
+    let mut new_rows = Vec::new();
+    let mut touched = BTreeSet::new();
+    for (lesson_id, at) in items {
+        let rejected = |code: SyncRejection| SyncResult {
+            lesson_id,
+            status: SyncStatus::Rejected,
+            code: Some(code),
+            completed_at: None,
+        };
+        let course = lesson_course.get(&lesson_id).and_then(|c| courses.get(c));
+        let result = match course {
+            None => rejected(SyncRejection::UnknownLesson),
+            Some(c) if !c.is_visible() => rejected(SyncRejection::UnknownLesson),
+            Some(c) if !enrolments.contains_key(&c.id) => rejected(SyncRejection::NotEnrolled),
+            Some(c) if c.is_archived() => rejected(SyncRejection::NotOpen),
+            Some(_) if at > latest => rejected(SyncRejection::InFuture),
+            Some(_) if at < earliest => rejected(SyncRejection::TooOld),
+            Some(c) if enrolments.get(&c.id).is_some_and(|e| at < e.created_at) => {
+                rejected(SyncRejection::BeforeEnrolment)
             }
-        }
-        let mut done: HashMap<i64, NaiveDateTime> =
-            repo::completions_among(conn, user_id, &lesson_ids)?
-                .into_iter()
-                .collect();
-        let latest = now() + CLOCK_SKEW;
-        let mut results = Vec::with_capacity(items.len());
-        let mut new_rows = Vec::new();
-        let mut touched = BTreeSet::new();
-        for (lesson_id, at) in items {
-            let rejected = |code: &str| SyncResult {
-                lesson_id,
-                status: SyncStatus::Rejected,
-                code: Some(code.to_owned()),
-                completed_at: None,
-            };
-            let course = lesson_course.get(&lesson_id).and_then(|c| courses.get(c));
-            let result = match course {
-                None => rejected("unknown_lesson"),
-                Some(c) if c.status != PUBLISHED && c.status != ARCHIVED => {
-                    rejected("unknown_lesson")
-                }
-                Some(c) if !enrolments.contains_key(&c.id) => rejected("not_enrolled"),
-                Some(c) if c.status == ARCHIVED => rejected("not_open"),
-                Some(_) if at > latest => rejected("in_future"),
-                Some(c) => match done.get(&lesson_id) {
-                    Some(existing) => SyncResult {
-                        lesson_id,
-                        status: SyncStatus::AlreadyDone,
-                        code: None,
-                        completed_at: Some(existing.and_utc()),
-                    },
-                    None => {
-                        done.insert(lesson_id, at);
-                        touched.insert(c.id);
-                        new_rows.push(NewCompletion {
-                            user_id,
-                            lesson_id,
-                            course_id: c.id,
-                            completed_at: at,
-                        });
-                        SyncResult {
-                            lesson_id,
-                            status: SyncStatus::Applied,
-                            code: None,
-                            completed_at: Some(at.and_utc()),
-                        }
-                    }
+            Some(c) => match done.get(&lesson_id) {
+                Some(existing) => SyncResult {
+                    lesson_id,
+                    status: SyncStatus::AlreadyDone,
+                    code: None,
+                    completed_at: Some(existing.and_utc()),
                 },
-            };
-            results.push(result);
-        }
-        for row in &new_rows {
-            repo::insert_completion(conn, row)?;
-        }
-        let mut issued = Vec::new();
-        for course_id in touched {
-            if let (Some(course), Some(enrolment)) =
-                (courses.get(&course_id), enrolments.get(&course_id))
-                && let (_, Some(cert)) = settle(conn, course, enrolment)?
-            {
+                None => {
+                    done.insert(lesson_id, at);
+                    touched.insert(c.id);
+                    new_rows.push(NewCompletion {
+                        user_id,
+                        lesson_id,
+                        course_id: c.id,
+                        completed_at: at,
+                    });
+                    SyncResult {
+                        lesson_id,
+                        status: SyncStatus::Applied,
+                        code: None,
+                        completed_at: Some(at.and_utc()),
+                    }
+                }
+            },
+        };
+        results.push(result);
+    }
+    for row in &new_rows {
+        repo::insert_completion(conn, row)?;
+    }
+    let mut issued = Vec::new();
+    for course_id in touched {
+        if let (Some(course), Some(enrolment)) =
+            (courses.get(&course_id), enrolments.get(&course_id))
+        {
+            repo::bump_enrolment(conn, enrolment.id)?;
+            if let (_, Some(cert)) = settle(conn, course, enrolment)? {
                 issued.push(cert.into());
             }
         }
-        Ok((results, issued))
-    })
-    .await
+    }
+    Ok((results, issued))
 }
 
-/// A learner's progress in a course. `own` says the caller asks about themselves: then
-/// a missing enrolment is 403 `not_enrolled`, else 404.
-pub async fn progress(
-    db: &Db,
-    user_id: i64,
-    course_id: i64,
-    mut wanted: Vec<String>,
-    own: bool,
-) -> Result<ProgressResponse, ApiError> {
-    db.read(move |conn| {
-        let course = visible(repo::course_state(conn, course_id)?)?;
-        let enrolment = repo::find_enrolment(conn, course_id, user_id, false)?
-            .filter(Enrolment::is_active)
-            .ok_or_else(|| {
-                if own {
-                    not_enrolled()
-                } else {
-                    ApiError::NotFound
-                }
-            })?;
-        if wanted.is_empty() {
-            wanted.push(repo::holder(conn, user_id)?.1);
-        }
-        let lessons = repo::course_lessons(conn, course_id)?;
-        let done: HashMap<i64, NaiveDateTime> = repo::completions_of(conn, user_id, course_id)?
-            .into_iter()
-            .collect();
-        let summary = summarise(&lessons, &done);
-        let lesson_ids: Vec<i64> = lessons.iter().map(|l| l.id).collect();
-        let module_ids: Vec<i64> = lessons
-            .iter()
-            .map(|l| l.module_id)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let module_titles = by_id(repo::module_titles(conn, &module_ids)?);
-        let lesson_titles = by_id(repo::lesson_titles(conn, &lesson_ids)?);
-        let kinds: HashMap<i64, String> =
-            repo::lesson_kinds(conn, &lesson_ids)?.into_iter().collect();
-        let title_of = |titles: &HashMap<i64, Vec<(String, String)>>, id: i64| {
-            titles
-                .get(&id)
-                .and_then(|t| pick(t, &wanted, &course.default_language))
-                .cloned()
-                .map_or((None, None), |(lang, title)| (Some(title), Some(lang)))
+/// A learner's progress in a course, and what its entity tag derives from.
+#[derive(Debug, Clone)]
+pub struct ProgressView {
+    pub body: ProgressResponse,
+    /// The learner's enrolment (its version counts their changes in the course).
+    pub enrolment: Enrolment,
+    /// The version of the learner's certificate, when they have one.
+    pub certificate_version: Option<i64>,
+    /// The version of the course's texts and structure ([`repo::content_version`]).
+    pub content_version: i64,
+}
+
+/// The caller's own progress in a course: 403 `not_enrolled` when not enrolled.
+pub fn my_progress(
+    conn: &mut DbConn,
+    user_id: UserId,
+    course_id: CourseId,
+    prefs: Preferences,
+) -> Result<ProgressView, ApiError> {
+    let prefs = reader_preferences(conn, prefs, Some(user_id))?;
+    progress(conn, user_id, course_id, &prefs, not_enrolled)
+}
+
+/// A learner's progress, for the course's owners, coordinators and admins, in the
+/// caller's languages: 404 for an unknown course or a learner not enrolled.
+pub fn learner_progress(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    learner: UserId,
+    course_id: CourseId,
+    prefs: Preferences,
+) -> Result<ProgressView, ApiError> {
+    authorize_course(conn, actor, course_id, |is_owner| {
+        Action::ReadLearnerProgress { is_owner }
+    })?;
+    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    progress(conn, learner, course_id, &prefs, || ApiError::NotFound)
+}
+
+/// A learner's progress in a course; `missing` is the error when they are not enrolled.
+fn progress(
+    conn: &mut DbConn,
+    user_id: UserId,
+    course_id: CourseId,
+    prefs: &Preferences,
+    missing: fn() -> ApiError,
+) -> Result<ProgressView, ApiError> {
+    let course = visible(repo::course_state(conn, course_id)?)?;
+    let enrolment = repo::find_enrolment(conn, course_id, user_id, false)?
+        .filter(Enrolment::is_active)
+        .ok_or_else(missing)?;
+    let lessons = repo::course_lessons(conn, course_id)?;
+    let done: HashMap<LessonId, NaiveDateTime> = repo::completions_of(conn, user_id, course_id)?
+        .into_iter()
+        .collect();
+    let summary = summarise(&lessons, &done);
+    let lesson_ids: Vec<LessonId> = lessons.iter().map(|l| l.id).collect();
+    let module_ids: Vec<_> = lessons
+        .iter()
+        .map(|l| l.module_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let module_titles = by_id(repo::module_titles(conn, &module_ids)?);
+    let lesson_titles = by_id(repo::lesson_titles(conn, &lesson_ids)?);
+    let kinds: HashMap<LessonId, LessonKind> =
+        repo::lesson_kinds(conn, &lesson_ids)?.into_iter().collect();
+    fn title_of<K: std::hash::Hash + Eq>(
+        titles: &HashMap<K, Vec<Text>>,
+        id: &K,
+        prefs: &Preferences,
+        default: &str,
+    ) -> (Option<String>, Option<String>) {
+        titles
+            .get(id)
+            .and_then(|t| pick(prefs, t, default))
+            .cloned()
+            .map_or((None, None), |(lang, title)| (Some(title), Some(lang)))
+    }
+    let default = course.default_language.as_str();
+    let mut modules: Vec<ModuleProgress> = Vec::new();
+    // Lessons come in module order, so each module's lessons are one run.
+    for run in lessons.chunk_by(|a, b| a.module_id == b.module_id) {
+        let [first, ..] = run else {
+            continue; // chunk_by yields no empty run
         };
-        let mut modules: Vec<ModuleProgress> = Vec::new();
-        // Lessons come in module order, so each module's lessons are one run.
-        for run in lessons.chunk_by(|a, b| a.module_id == b.module_id) {
-            let [first, ..] = run else {
-                continue; // chunk_by yields no empty run
-            };
-            let (title, title_language) = title_of(&module_titles, first.module_id);
-            let mut module = ModuleProgress {
-                module_id: first.module_id,
-                position: first.module_position,
-                title,
-                title_language,
-                required_total: 0,
-                required_done: 0,
-                lessons_total: 0,
-                lessons_done: 0,
-                lessons: Vec::with_capacity(run.len()),
-            };
-            for lesson in run {
-                let completed_at = done.get(&lesson.id).map(|t| t.and_utc());
-                module.lessons_total += 1;
+        let (title, title_language) = title_of(&module_titles, &first.module_id, prefs, default);
+        let mut module = ModuleProgress {
+            module_id: first.module_id,
+            position: first.module_position,
+            title,
+            title_language,
+            required_total: 0,
+            required_done: 0,
+            lessons_total: 0,
+            lessons_done: 0,
+            lessons: Vec::with_capacity(run.len()),
+        };
+        for lesson in run {
+            let completed_at = done.get(&lesson.id).map(|t| t.and_utc());
+            module.lessons_total += 1;
+            if lesson.required {
+                module.required_total += 1;
+            }
+            if completed_at.is_some() {
+                module.lessons_done += 1;
                 if lesson.required {
-                    module.required_total += 1;
+                    module.required_done += 1;
                 }
-                if completed_at.is_some() {
-                    module.lessons_done += 1;
-                    if lesson.required {
-                        module.required_done += 1;
-                    }
-                }
-                let (title, title_language) = title_of(&lesson_titles, lesson.id);
-                module.lessons.push(LessonProgress {
-                    lesson_id: lesson.id,
-                    position: lesson.position,
-                    kind: kinds.get(&lesson.id).cloned().unwrap_or_default(),
-                    required: lesson.required,
-                    title,
-                    title_language,
-                    completed_at,
-                });
             }
-            modules.push(module);
-        }
-        let next_lesson = summary.next_lesson.map(|l| {
-            let (title, title_language) = title_of(&lesson_titles, l.id);
-            NextLesson {
-                lesson_id: l.id,
-                module_id: l.module_id,
+            let (title, title_language) = title_of(&lesson_titles, &lesson.id, prefs, default);
+            let kind = kinds.get(&lesson.id).copied().ok_or_else(|| {
+                ApiError::internal(anyhow::anyhow!("lesson {} has no kind", lesson.id))
+            })?;
+            module.lessons.push(LessonProgress {
+                lesson_id: lesson.id,
+                position: lesson.position,
+                kind,
+                required: lesson.required,
                 title,
                 title_language,
-            }
-        });
-        let percent = if summary.complete {
-            100
-        } else {
-            (summary.required_done * 100)
-                .checked_div(summary.required_total)
-                .or_else(|| (summary.lessons_done * 100).checked_div(summary.lessons_total))
-                .unwrap_or(0)
-        };
-        let certificate = repo::find_certificate(conn, user_id, course_id)?;
-        Ok(ProgressResponse {
+                completed_at,
+            });
+        }
+        modules.push(module);
+    }
+    let next_lesson = summary.next_lesson.map(|l| {
+        let (title, title_language) = title_of(&lesson_titles, &l.id, prefs, default);
+        NextLesson {
+            lesson_id: l.id,
+            module_id: l.module_id,
+            title,
+            title_language,
+        }
+    });
+    let percent = if summary.complete {
+        100
+    } else {
+        (summary.required_done * 100)
+            .checked_div(summary.required_total)
+            .or_else(|| (summary.lessons_done * 100).checked_div(summary.lessons_total))
+            .unwrap_or(0)
+    };
+    let certificate = repo::find_certificate(conn, user_id, course_id)?;
+    Ok(ProgressView {
+        content_version: repo::content_version(conn, course_id)?,
+        certificate_version: certificate.as_ref().map(|c| c.version),
+        body: ProgressResponse {
             course_id,
             user_id,
-            language: wanted
-                .first()
-                .cloned()
-                .unwrap_or(course.default_language.clone()),
+            language: prefs.first().unwrap_or(default).to_owned(),
             enrolled_at: enrolment.created_at.and_utc(),
             completed_at: if summary.complete {
                 enrolment
@@ -583,86 +812,61 @@ pub async fn progress(
             next_lesson,
             certificate: certificate.map(Into::into),
             modules,
-        })
+        },
+        enrolment,
     })
-    .await
 }
 
-/// Enrolments as the caller's list shows them (tombstones for ended ones).
-pub fn enrolment_responses(
+/// One page of the caller's certificates, newest first (by id).
+pub fn list_my_certificates(
     conn: &mut DbConn,
-    rows: Vec<Enrolment>,
-    wanted: &[String],
-) -> Result<Vec<EnrolmentResponse>, ApiError> {
-    let course_ids: Vec<i64> = rows.iter().map(|e| e.course_id).collect();
-    let courses: HashMap<i64, CourseState> = repo::course_states(conn, &course_ids)?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
-    let titles = by_id(repo::course_titles(conn, &course_ids)?);
-    Ok(rows
-        .into_iter()
-        .map(|e| {
-            if !e.is_active() {
-                return EnrolmentResponse {
-                    course_id: e.course_id,
-                    deleted: true,
-                    updated_at: e.updated_at.and_utc(),
-                    enrolled_at: None,
-                    completed_at: None,
-                    course: None,
-                };
-            }
-            let course = courses.get(&e.course_id).map(|c| {
-                let (language, title) = titles
-                    .get(&c.id)
-                    .and_then(|t| pick(t, wanted, &c.default_language))
-                    .cloned()
-                    .unwrap_or_else(|| (c.default_language.clone(), c.slug.clone()));
-                CourseBrief {
-                    id: c.id,
-                    slug: c.slug.clone(),
-                    title,
-                    language,
-                    format: c.format.clone(),
-                    status: c.status.clone(),
-                }
-            });
-            EnrolmentResponse {
-                course_id: e.course_id,
-                deleted: false,
-                updated_at: e.updated_at.and_utc(),
-                enrolled_at: Some(e.created_at.and_utc()),
-                completed_at: e.completed_at.map(|t| t.and_utc()),
-                course,
-            }
-        })
-        .collect())
+    user_id: UserId,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Certificate>, ApiError> {
+    Ok(repo::list_my_certificates(conn, user_id, before, limit)?)
 }
 
-/// Revokes a certificate; revoking twice is 409 `already_revoked`.
-pub async fn revoke(db: &Db, code: String, reason: String) -> Result<Certificate, ApiError> {
-    db.write(move |conn| {
-        let cert = repo::find_certificate_by_code(conn, &code)?.ok_or(ApiError::NotFound)?;
-        if cert.revoked_at.is_some() {
-            return Err(ApiError::Conflict {
-                code: "already_revoked",
-                detail: "the certificate was revoked already".to_owned(),
-            });
-        }
-        Ok(repo::revoke_certificate(conn, cert.id, &reason, now())?)
-    })
-    .await
+/// The certificate with this verification code; 404 when there is none.
+pub fn certificate(conn: &mut DbConn, code: &str) -> Result<Certificate, ApiError> {
+    repo::find_certificate_by_code(conn, code)?.ok_or(ApiError::NotFound)
+}
+
+/// Revokes a certificate (coordinators and admins); revoking twice is 409
+/// `already_revoked`.
+pub fn revoke(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    code: &str,
+    revocation: Revocation,
+) -> Result<Certificate, ApiError> {
+    authorize(actor, Action::RevokeCertificates)?;
+    let cert = certificate(conn, code)?;
+    db::lock_row(conn, "certificates", cert.id.get())?;
+    if cert.revoked_at.is_some() {
+        return Err(ApiError::Conflict {
+            code: "already_revoked",
+            detail: "the certificate was revoked already".to_owned(),
+        });
+    }
+    let cert = repo::revoke_certificate(conn, cert.id, &revocation.reason, now())?;
+    tracing::info!(
+        certificate.id = cert.id.get(),
+        user.id = actor.id.get(),
+        "certificate revoked"
+    );
+    Ok(cert)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::ModuleId;
 
     fn lesson(id: i64, module_id: i64, required: bool) -> LessonRef {
         LessonRef {
-            id,
-            module_id,
+            id: LessonId(id),
+            module_id: ModuleId(module_id),
             module_position: module_id as i32,
             position: id as i32,
             required,
@@ -679,43 +883,56 @@ mod tests {
     #[test]
     fn complete_when_every_required_lesson_is_done() {
         let lessons = [lesson(1, 1, true), lesson(2, 1, false), lesson(3, 2, true)];
-        let mut done = HashMap::from([(1, at(1))]);
+        let mut done = HashMap::from([(LessonId(1), at(1))]);
         let s = summarise(&lessons, &done);
         assert_eq!((s.required_total, s.required_done), (2, 1));
         assert!(!s.complete);
-        assert_eq!(s.next_lesson.map(|l| l.id), Some(2));
-        done.insert(3, at(5));
+        assert_eq!(s.next_lesson.map(|l| l.id), Some(LessonId(2)));
+        done.insert(LessonId(3), at(5));
         let s = summarise(&lessons, &done);
         assert!(s.complete);
         assert_eq!(s.completed_at, Some(at(5)));
         assert_eq!((s.lessons_total, s.lessons_done), (3, 2));
-        assert_eq!(s.next_lesson.map(|l| l.id), Some(2));
+        assert_eq!(s.next_lesson.map(|l| l.id), Some(LessonId(2)));
     }
 
     #[test]
     fn without_required_lessons_every_lesson_counts() {
         let lessons = [lesson(1, 1, false), lesson(2, 1, false)];
-        let s = summarise(&lessons, &HashMap::from([(1, at(1))]));
+        let s = summarise(&lessons, &HashMap::from([(LessonId(1), at(1))]));
         assert!(!s.complete);
-        let s = summarise(&lessons, &HashMap::from([(1, at(1)), (2, at(2))]));
+        let s = summarise(
+            &lessons,
+            &HashMap::from([(LessonId(1), at(1)), (LessonId(2), at(2))]),
+        );
         assert!(s.complete);
         assert!(!summarise(&[], &HashMap::new()).complete);
     }
 
     #[test]
-    fn picks_wanted_then_default_language() {
+    fn titles_in_the_wanted_then_the_default_language_else_the_slug() {
         let texts = vec![
             ("en".to_owned(), "Hello".to_owned()),
             ("fil".to_owned(), "Kumusta".to_owned()),
         ];
-        let pick1 = |wanted: &[&str]| {
-            let wanted: Vec<String> = wanted.iter().map(|s| (*s).to_owned()).collect();
-            pick(&texts, &wanted, "en").map(|t| t.1.clone())
+        let course = CourseState {
+            id: CourseId(1),
+            slug: "hello".to_owned(),
+            default_language: "en".to_owned(),
+            format: Format::SelfPaced,
+            status: crate::courses::model::CourseStatus::Published,
+            capacity: None,
+            version: 1,
         };
-        assert_eq!(pick1(&["fil"]).as_deref(), Some("Kumusta"));
-        assert_eq!(pick1(&["fil-PH"]).as_deref(), Some("Kumusta"));
-        assert_eq!(pick1(&["th"]).as_deref(), Some("Hello"));
-        assert_eq!(pick1(&[]).as_deref(), Some("Hello"));
+        let title = |wanted: &[&str], texts: &[Text]| {
+            let prefs = Preferences(wanted.iter().map(|s| (*s).to_owned()).collect());
+            course_title(&prefs, texts, &course).1
+        };
+        assert_eq!(title(&["fil"], &texts), "Kumusta");
+        assert_eq!(title(&["fil-PH"], &texts), "Kumusta");
+        assert_eq!(title(&["th"], &texts), "Hello");
+        assert_eq!(title(&[], &texts), "Hello");
+        assert_eq!(title(&["fil"], &[]), "hello");
     }
 
     #[test]

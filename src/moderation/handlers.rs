@@ -1,17 +1,26 @@
 //! HTTP handlers of flags, hiding posts, locking and pinning threads, and the moderation log.
 
-use actix_web::http::header;
+use crate::http::json::Json;
 use actix_web::{HttpResponse, web};
 
 use crate::auth::AuthUser;
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
-use crate::http::pagination::{Page, PageRequest};
+use crate::http::doc::{NoSuchCommunity, NotAMember, NotAModerator, NotLoggedIn};
+use crate::http::pagination::{Page, PageQuery, PageRequest};
+use crate::http::response::{Reply, no_content};
 use crate::moderation::dto::{
-    CreateFlagRequest, FlagQueueItem, FlagResponse, HidePostRequest, ListFlagsQuery, MAX_REASON,
-    ModerationLogEntry, ModerationLogQuery, ResolveFlagRequest, RestorePostRequest,
+    CreateFlagRequest, FlagDecision, FlagListInput, FlagQueueItem, FlagResponse, HideInput,
+    HidePostRequest, LOG_SORT, ListFlagsQuery, ModerationLogEntry, NewFlagInput,
+    ResolveFlagRequest, RestorePostRequest,
 };
 use crate::moderation::service::{self, ThreadAction};
+use crate::types::{CommunityId, FlagId, PostId, ThreadId};
+
+crate::http::doc::problem_answers! {
+    /// 404: the thread is unknown, deleted or unreadable to the caller.
+    NoSuchReadableThread = (404, "No such thread (or deleted), or one the caller cannot read");
+}
 
 /// Flags a post for the community's moderators.
 #[utoipa::path(
@@ -24,9 +33,9 @@ use crate::moderation::service::{self, ThreadAction};
     request_body = CreateFlagRequest,
     responses(
         (status = 201, description = "Flagged", body = FlagResponse,
-            headers(("Location" = String, description = "The flag's resolve action"))),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_member` or `banned`", body = Problem, content_type = "application/problem+json"),
+            headers(("Location" = String, description = "The flag (`GET /api/v1/flags/{id}`)"))),
+        NotLoggedIn,
+        NotAMember,
         (status = 404, description = "No such post, or one the caller cannot see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`already_flagged` (an open flag by the caller exists), `post_deleted`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`own_post`, or a note over 1000 characters", body = Problem, content_type = "application/problem+json"),
@@ -35,27 +44,48 @@ use crate::moderation::service::{self, ThreadAction};
 pub async fn create_flag(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-    body: web::Json<CreateFlagRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let post_id = id.into_inner();
-    let req = body.into_inner();
-    let user_id = user.id;
+    id: web::Path<PostId>,
+    body: Json<CreateFlagRequest>,
+) -> Result<Reply<FlagResponse>, ApiError> {
+    let input = NewFlagInput::try_from(body.into_inner())?;
+    let (post_id, user_id) = (id.into_inner(), user.id);
     let flag = db
-        .write(move |conn| service::create_flag(conn, &user, post_id, req))
+        .write(move |conn| service::create_flag(conn, &user, post_id, input))
         .await?;
     tracing::info!(
-        post.id = post_id,
-        user.id = user_id,
-        flag.id = flag.id,
+        post.id = post_id.get(),
+        user.id = user_id.get(),
+        flag.id = flag.id.get(),
         "post flagged"
     );
-    Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/flags/{}/resolve", flag.id),
-        ))
-        .json(flag))
+    let location = format!("/api/v1/flags/{}", flag.id);
+    Ok(Reply::created(flag, location))
+}
+
+/// One flag: its reporter and the community's moderators read it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/flags/{id}",
+    tag = "moderation",
+    operation_id = "get_flag",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Flag id")),
+    responses(
+        (status = 200, description = "The flag", body = FlagResponse),
+        NotLoggedIn,
+        (status = 404, description = "No such flag, or one the caller neither raised nor moderates", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_flag(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<FlagId>,
+) -> Result<Reply<FlagResponse>, ApiError> {
+    let id = id.into_inner();
+    let flag = db
+        .read(move |conn| service::get_flag(conn, &user, id))
+        .await?;
+    Ok(Reply::ok(flag).private())
 }
 
 /// A community's flag queue: open flags by default, oldest first.
@@ -69,29 +99,23 @@ pub async fn create_flag(
     responses(
         (status = 200, description = "One page of flags", body = Page<FlagQueueItem>),
         (status = 400, description = "Bad `status`, `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_moderator`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such community, or a private one the caller is not in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAModerator,
+        NoSuchCommunity,
     )
 )]
 pub async fn list_flags(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<CommunityId>,
     query: web::Query<ListFlagsQuery>,
-) -> Result<web::Json<Page<FlagQueueItem>>, ApiError> {
+) -> Result<Reply<Page<FlagQueueItem>>, ApiError> {
+    let input = FlagListInput::try_from(query.into_inner())?;
     let community_id = id.into_inner();
-    let query = query.into_inner();
-    let status = query.status.unwrap_or_default();
-    let page = PageRequest::<i64>::parse(
-        query.limit,
-        query.cursor.as_deref(),
-        service::flag_sort(status),
-    )?;
     let page = db
-        .read(move |conn| service::list_flags(conn, &user, community_id, status, &page))
+        .read(move |conn| service::list_flags(conn, &user, community_id, input))
         .await?;
-    Ok(web::Json(page))
+    Ok(Reply::ok(page).private())
 }
 
 /// Decides an open flag. `upheld` hides the post and upholds every open flag on it;
@@ -106,8 +130,8 @@ pub async fn list_flags(
     request_body = ResolveFlagRequest,
     responses(
         (status = 200, description = "Decided", body = FlagResponse),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_moderator`", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAModerator,
         (status = 404, description = "No such flag, or one in a community the caller cannot read", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`flag_resolved`: already decided", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A reason over 500 characters", body = Problem, content_type = "application/problem+json"),
@@ -116,19 +140,17 @@ pub async fn list_flags(
 pub async fn resolve_flag(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-    body: web::Json<ResolveFlagRequest>,
-) -> Result<web::Json<FlagResponse>, ApiError> {
-    let flag_id = id.into_inner();
-    let req = body.into_inner();
-    let reason = service::check_reason(req.reason)?;
-    let outcome = req.outcome;
-    let user_id = user.id;
+    id: web::Path<FlagId>,
+    body: Json<ResolveFlagRequest>,
+) -> Result<Reply<FlagResponse>, ApiError> {
+    let decision = FlagDecision::try_from(body.into_inner())?;
+    let outcome = decision.outcome;
+    let (flag_id, user_id) = (id.into_inner(), user.id);
     let flag = db
-        .write(move |conn| service::resolve_flag(conn, &user, flag_id, outcome, reason))
+        .write(move |conn| service::resolve_flag(conn, &user, flag_id, decision))
         .await?;
-    tracing::info!(flag.id = flag_id, user.id = user_id, outcome = ?outcome, "flag resolved");
-    Ok(web::Json(flag))
+    tracing::info!(flag.id = flag_id.get(), user.id = user_id.get(), outcome = %outcome, "flag resolved");
+    Ok(Reply::ok(flag))
 }
 
 /// Hides a post from everyone but its author and the moderators; the author is notified.
@@ -142,8 +164,8 @@ pub async fn resolve_flag(
     request_body = HidePostRequest,
     responses(
         (status = 204, description = "Hidden"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_moderator`", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAModerator,
         (status = 404, description = "No such post, or one in a community the caller cannot read", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`already_hidden`, `post_deleted`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`reason` empty or over 500 characters", body = Problem, content_type = "application/problem+json"),
@@ -152,16 +174,19 @@ pub async fn resolve_flag(
 pub async fn hide_post(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-    body: web::Json<HidePostRequest>,
+    id: web::Path<PostId>,
+    body: Json<HidePostRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let post_id = id.into_inner();
-    let reason = service::required_text("reason", body.into_inner().reason, MAX_REASON)?;
-    let user_id = user.id;
-    db.write(move |conn| service::set_post_hidden(conn, &user, post_id, true, Some(reason)))
+    let input = HideInput::try_from(body.into_inner())?;
+    let (post_id, user_id) = (id.into_inner(), user.id);
+    db.write(move |conn| service::set_post_hidden(conn, &user, post_id, input))
         .await?;
-    tracing::info!(post.id = post_id, user.id = user_id, "post hidden");
-    Ok(HttpResponse::NoContent().finish())
+    tracing::info!(
+        post.id = post_id.get(),
+        user.id = user_id.get(),
+        "post hidden"
+    );
+    Ok(no_content())
 }
 
 /// Shows a hidden post again; the author is notified. The body may be `{}`.
@@ -175,8 +200,8 @@ pub async fn hide_post(
     request_body = RestorePostRequest,
     responses(
         (status = 204, description = "Restored"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_moderator`", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAModerator,
         (status = 404, description = "No such post, or one in a community the caller cannot read", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`not_hidden`, `post_deleted`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`reason` over 500 characters", body = Problem, content_type = "application/problem+json"),
@@ -185,29 +210,32 @@ pub async fn hide_post(
 pub async fn restore_post(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-    body: web::Json<RestorePostRequest>,
+    id: web::Path<PostId>,
+    body: Json<RestorePostRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let post_id = id.into_inner();
-    let reason = service::check_reason(body.into_inner().reason)?;
-    let user_id = user.id;
-    db.write(move |conn| service::set_post_hidden(conn, &user, post_id, false, reason))
+    let input = HideInput::try_from(body.into_inner())?;
+    let (post_id, user_id) = (id.into_inner(), user.id);
+    db.write(move |conn| service::set_post_hidden(conn, &user, post_id, input))
         .await?;
-    tracing::info!(post.id = post_id, user.id = user_id, "post restored");
-    Ok(HttpResponse::NoContent().finish())
+    tracing::info!(
+        post.id = post_id.get(),
+        user.id = user_id.get(),
+        "post restored"
+    );
+    Ok(no_content())
 }
 
 async fn thread_action(
     db: web::Data<Db>,
     user: AuthUser,
-    thread_id: i64,
+    id: web::Path<ThreadId>,
     action: ThreadAction,
 ) -> Result<HttpResponse, ApiError> {
-    let user_id = user.id;
+    let (thread_id, user_id) = (id.into_inner(), user.id);
     db.write(move |conn| service::thread_action(conn, &user, thread_id, action))
         .await?;
-    tracing::info!(thread.id = thread_id, user.id = user_id, action = ?action, "thread moderated");
-    Ok(HttpResponse::NoContent().finish())
+    tracing::info!(thread.id = thread_id.get(), user.id = user_id.get(), action = ?action, "thread moderated");
+    Ok(no_content())
 }
 
 /// Locks a thread: only moderators may still post in it. Idempotent.
@@ -220,17 +248,17 @@ async fn thread_action(
     params(("id" = i64, Path, description = "Thread id")),
     responses(
         (status = 204, description = "Locked"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_moderator`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such thread (or deleted), or one the caller cannot read", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAModerator,
+        NoSuchReadableThread,
     )
 )]
 pub async fn lock_thread(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ThreadId>,
 ) -> Result<HttpResponse, ApiError> {
-    thread_action(db, user, id.into_inner(), ThreadAction::Lock).await
+    thread_action(db, user, id, ThreadAction::Lock).await
 }
 
 /// Unlocks a thread. Idempotent.
@@ -243,17 +271,17 @@ pub async fn lock_thread(
     params(("id" = i64, Path, description = "Thread id")),
     responses(
         (status = 204, description = "Unlocked"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_moderator`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such thread (or deleted), or one the caller cannot read", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAModerator,
+        NoSuchReadableThread,
     )
 )]
 pub async fn unlock_thread(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ThreadId>,
 ) -> Result<HttpResponse, ApiError> {
-    thread_action(db, user, id.into_inner(), ThreadAction::Unlock).await
+    thread_action(db, user, id, ThreadAction::Unlock).await
 }
 
 /// Pins a thread to the top of its community's list. Idempotent.
@@ -266,17 +294,17 @@ pub async fn unlock_thread(
     params(("id" = i64, Path, description = "Thread id")),
     responses(
         (status = 204, description = "Pinned"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_moderator`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such thread (or deleted), or one the caller cannot read", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAModerator,
+        NoSuchReadableThread,
     )
 )]
 pub async fn pin_thread(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ThreadId>,
 ) -> Result<HttpResponse, ApiError> {
-    thread_action(db, user, id.into_inner(), ThreadAction::Pin).await
+    thread_action(db, user, id, ThreadAction::Pin).await
 }
 
 /// Unpins a thread. Idempotent.
@@ -289,17 +317,17 @@ pub async fn pin_thread(
     params(("id" = i64, Path, description = "Thread id")),
     responses(
         (status = 204, description = "Unpinned"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_moderator`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such thread (or deleted), or one the caller cannot read", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAModerator,
+        NoSuchReadableThread,
     )
 )]
 pub async fn unpin_thread(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ThreadId>,
 ) -> Result<HttpResponse, ApiError> {
-    thread_action(db, user, id.into_inner(), ThreadAction::Unpin).await
+    thread_action(db, user, id, ThreadAction::Unpin).await
 }
 
 /// Every moderator action in a community, newest first.
@@ -309,26 +337,26 @@ pub async fn unpin_thread(
     tag = "moderation",
     operation_id = "list_moderation_log",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Community id"), ModerationLogQuery),
+    params(("id" = i64, Path, description = "Community id"), PageQuery),
     responses(
         (status = 200, description = "One page of the log", body = Page<ModerationLogEntry>),
         (status = 400, description = "Bad `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_a_moderator`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such community, or a private one the caller is not in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotAModerator,
+        NoSuchCommunity,
     )
 )]
 pub async fn list_moderation_log(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
-    query: web::Query<ModerationLogQuery>,
-) -> Result<web::Json<Page<ModerationLogEntry>>, ApiError> {
-    let community_id = id.into_inner();
+    id: web::Path<CommunityId>,
+    query: web::Query<PageQuery>,
+) -> Result<Reply<Page<ModerationLogEntry>>, ApiError> {
     let query = query.into_inner();
-    let page = PageRequest::<i64>::parse(query.limit, query.cursor.as_deref(), service::LOG_SORT)?;
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref(), LOG_SORT)?;
+    let community_id = id.into_inner();
     let page = db
-        .read(move |conn| service::list_log(conn, &user, community_id, &page))
+        .read(move |conn| service::list_log(conn, &user, community_id, page))
         .await?;
-    Ok(web::Json(page))
+    Ok(Reply::ok(page).private())
 }

@@ -5,7 +5,8 @@
 //! - Flagging needs an active membership and a post the caller can see (a hidden post the
 //!   caller may not see, or one in a deleted thread, is 404; a deleted post 409
 //!   `post_deleted`). One's own post: 422 (`errors[].code` `own_post`). One open flag per
-//!   member and post: 409 `already_flagged`.
+//!   member and post: 409 `already_flagged`. A new flag's `Location` is
+//!   `/api/v1/flags/{id}`, which its reporter and the moderators read (404 for others).
 //! - Moderators (and platform staff outside private communities) read the queue
 //!   (`status=open` by default, oldest first; `upheld`/`dismissed` newest first), decide
 //!   flags, hide and restore posts, lock, unlock, pin and unpin threads, and read the log.
@@ -19,6 +20,7 @@
 
 pub mod dto;
 pub mod handlers;
+pub mod model;
 pub mod repo;
 pub mod service;
 
@@ -32,6 +34,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::*;
     cfg.service(resource("/posts/{id}/flags").post(create_flag))
         .service(resource("/communities/{id}/flags").get(list_flags))
+        .service(resource("/flags/{id}").get(get_flag))
         .service(resource("/flags/{id}/resolve").post(resolve_flag))
         .service(resource("/posts/{id}/hide").post(hide_post))
         .service(resource("/posts/{id}/restore").post(restore_post))
@@ -47,6 +50,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[openapi(
     paths(
         handlers::create_flag,
+        handlers::get_flag,
         handlers::list_flags,
         handlers::resolve_flag,
         handlers::hide_post,
@@ -58,9 +62,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         handlers::list_moderation_log,
     ),
     components(schemas(
-        dto::FlagReason,
-        dto::FlagStatus,
-        dto::FlagOutcome,
+        model::FlagReason,
+        model::FlagStatus,
+        model::FlagOutcome,
         dto::CreateFlagRequest,
         dto::ResolveFlagRequest,
         dto::HidePostRequest,

@@ -1,24 +1,38 @@
-//! The moderation rules: each action is one write transaction that checks access, changes
-//! the rows, recounts, notifies and writes the moderation log.
+//! The moderation rules: each action is one function over the caller's write transaction
+//! that checks access, changes the rows (threads and posts through the forums' own
+//! functions, so that their versions and counters follow), notifies and writes the
+//! moderation log. Inputs arrive checked (`dto`).
 
 use std::collections::HashMap;
 
 use crate::auth::AuthUser;
-use crate::communities::access::{self, Access};
+use crate::auth::policy::community::Access;
 use crate::communities::audit::{self, Entry};
-use crate::db::{DbConn, now};
+use crate::communities::service;
+use crate::db::{self, DbConn, now};
 use crate::error::ApiError;
-use crate::forums::counts;
+use crate::forums::service::{self as forums, ThreadSwitch};
 use crate::http::pagination::{Page, PageRequest};
 use crate::moderation::dto::{
-    CreateFlagRequest, FlagOutcome, FlagQueueItem, FlagReason, FlagResponse, FlagStatus,
-    FlaggedPost, MAX_NOTE, MAX_REASON, ModerationLogEntry, ModerationPerson,
+    FlagDecision, FlagListInput, FlagQueueItem, FlagResponse, FlaggedPost, HideInput, LOG_SORT,
+    ModerationLogEntry, ModerationPerson, NewFlagInput, flag_sort,
 };
-use crate::moderation::repo::{self, Flag, NewFlag, PostState, ThreadState};
+use crate::moderation::model::{FlagOutcome, FlagStatus, NewFlag, PostState};
+use crate::moderation::repo;
 use crate::notifications::{Notice, NoticeKind, notify_one};
+use crate::types::{CommunityId, FlagId, PostId, ThreadId, UserId};
 
 /// Characters of a post's body shown in the flag queue.
 const EXCERPT_CHARS: usize = 200;
+
+/// The caller's access to a community (the rule is the communities' own).
+fn community_access(
+    conn: &mut DbConn,
+    id: CommunityId,
+    user: &AuthUser,
+) -> Result<Access, ApiError> {
+    service::access(conn, id, Some(user))
+}
 
 fn conflict(code: &'static str, detail: &str) -> ApiError {
     ApiError::Conflict {
@@ -27,104 +41,25 @@ fn conflict(code: &'static str, detail: &str) -> ApiError {
     }
 }
 
-/// A reason as given: trimmed, `None` when empty; 422 beyond `max` characters.
-fn optional_text(field: &str, raw: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
-    let Some(raw) = raw else { return Ok(None) };
-    let text = raw.trim();
-    if crate::types::text::has_stray_controls(text) {
-        return Err(ApiError::invalid_field(
-            field,
-            "control_characters",
-            "must not contain control characters other than line breaks",
-        ));
-    }
-    if text.chars().count() > max {
-        return Err(ApiError::invalid_field(
-            field,
-            "too_long",
-            format!("must be at most {max} characters"),
-        ));
-    }
-    Ok((!text.is_empty()).then(|| text.to_owned()))
-}
-
-/// A reason that must be given (1 to `max` characters after trimming).
-pub fn required_text(field: &str, raw: String, max: usize) -> Result<String, ApiError> {
-    optional_text(field, Some(raw), max)?
-        .ok_or_else(|| ApiError::invalid_field(field, "required", "must not be empty"))
-}
-
-/// Checks a resolve or restore reason before any database work.
-pub fn check_reason(raw: Option<String>) -> Result<Option<String>, ApiError> {
-    optional_text("reason", raw, MAX_REASON)
-}
-
-fn parse_reason(raw: &str) -> FlagReason {
-    match raw {
-        "spam" => FlagReason::Spam,
-        "abuse" => FlagReason::Abuse,
-        "off_topic" => FlagReason::OffTopic,
-        "privacy" => FlagReason::Privacy,
-        _ => FlagReason::Other,
-    }
-}
-
-fn parse_status(raw: &str) -> FlagStatus {
-    match raw {
-        "upheld" => FlagStatus::Upheld,
-        "dismissed" => FlagStatus::Dismissed,
-        _ => FlagStatus::Open,
-    }
-}
-
-/// The answer for a flag.
-pub fn flag_response(flag: &Flag) -> FlagResponse {
-    FlagResponse {
-        id: flag.id,
-        post_id: flag.post_id,
-        reason: parse_reason(&flag.reason),
-        note: flag.note.clone(),
-        status: parse_status(&flag.status),
-        created_at: flag.created_at.and_utc(),
-        resolved_at: flag.resolved_at.map(|t| t.and_utc()),
-    }
-}
-
-/// The post `post_id` and the caller's access to its community; 404 when the post or its
-/// thread does not exist (or was deleted, for the thread).
+/// The post `post_id` and the caller's access to its community; 404 when the post does
+/// not exist.
 fn post_and_access(
     conn: &mut DbConn,
     user: &AuthUser,
-    post_id: i64,
+    post_id: PostId,
 ) -> Result<(PostState, Access), ApiError> {
     let post = repo::find_post(conn, post_id)?.ok_or(ApiError::NotFound)?;
-    let access = access::load(conn, post.community_id, Some(user))?;
+    let access = community_access(conn, post.community_id, user)?;
     Ok((post, access))
-}
-
-/// The thread `thread_id` (not deleted) and the caller's access to its community.
-fn thread_and_access(
-    conn: &mut DbConn,
-    user: &AuthUser,
-    thread_id: i64,
-) -> Result<(ThreadState, Access), ApiError> {
-    let thread = repo::find_thread(conn, thread_id)?.ok_or(ApiError::NotFound)?;
-    let access = access::load(conn, thread.community_id, Some(user))?;
-    access.require_read()?;
-    if thread.deleted_at.is_some() {
-        return Err(ApiError::NotFound);
-    }
-    Ok((thread, access))
 }
 
 /// Flags a post the caller can see and did not write; one open flag per member and post.
 pub fn create_flag(
     conn: &mut DbConn,
     user: &AuthUser,
-    post_id: i64,
-    req: CreateFlagRequest,
+    post_id: PostId,
+    input: NewFlagInput,
 ) -> Result<FlagResponse, ApiError> {
-    let note = optional_text("note", req.note, MAX_NOTE)?;
     let (post, access) = post_and_access(conn, user, post_id)?;
     access.require_participate()?;
     let sees_hidden = post.author_id == user.id || access.is_moderator();
@@ -141,7 +76,8 @@ pub fn create_flag(
             "you cannot flag your own post",
         ));
     }
-    repo::lock_post(conn, post.id)?;
+    // Two flags by one member at once: the second waits, then sees the first.
+    db::lock_row(conn, "posts", post.id.get())?;
     if repo::has_open_flag(conn, post.id, user.id)? {
         return Err(conflict(
             "already_flagged",
@@ -154,16 +90,31 @@ pub fn create_flag(
             post_id: post.id,
             community_id: post.community_id,
             reporter_id: user.id,
-            reason: req.reason.as_str(),
-            note: note.as_deref(),
-            status: FlagStatus::Open.as_str(),
+            reason: input.reason,
+            note: input.note.as_deref(),
+            status: FlagStatus::Open,
             created_at: now(),
         },
     )?;
-    Ok(flag_response(&flag))
+    Ok(FlagResponse::from(&flag))
 }
 
-fn person(names: &HashMap<i64, String>, id: i64) -> ModerationPerson {
+/// One flag, for its reporter and the community's moderators; 404 for anyone else.
+pub fn get_flag(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    flag_id: FlagId,
+) -> Result<FlagResponse, ApiError> {
+    let flag = repo::find_flag(conn, flag_id)?.ok_or(ApiError::NotFound)?;
+    let access = community_access(conn, flag.community_id, user)?;
+    access.require_read()?;
+    if flag.reporter_id != user.id && !access.is_moderator() {
+        return Err(ApiError::NotFound);
+    }
+    Ok(FlagResponse::from(&flag))
+}
+
+fn person(names: &HashMap<UserId, String>, id: UserId) -> ModerationPerson {
     ModerationPerson {
         id,
         display_name: names.get(&id).cloned().unwrap_or_default(),
@@ -179,33 +130,24 @@ fn excerpt(body: &str) -> String {
     text
 }
 
-/// The sort a flag list's cursor is made for.
-pub fn flag_sort(status: FlagStatus) -> &'static str {
-    match status {
-        FlagStatus::Open => "flags:id",
-        FlagStatus::Upheld => "flags:upheld:-id",
-        FlagStatus::Dismissed => "flags:dismissed:-id",
-    }
-}
-
 /// One page of a community's flag queue, for its moderators.
 pub fn list_flags(
     conn: &mut DbConn,
     user: &AuthUser,
-    community_id: i64,
-    status: FlagStatus,
-    page: &PageRequest<i64>,
+    community_id: CommunityId,
+    input: FlagListInput,
 ) -> Result<Page<FlagQueueItem>, ApiError> {
-    access::load(conn, community_id, Some(user))?.require_moderator()?;
+    community_access(conn, community_id, user)?.require_moderator()?;
+    let (status, page) = (input.status, input.page);
     let rows = repo::list_flags(
         conn,
         community_id,
-        status.as_str(),
+        status,
         status == FlagStatus::Open,
-        page.after.map(|(_, id)| id),
+        page.after.map(|(_, id)| FlagId(id)),
         page.fetch_limit(),
     )?;
-    let ids: Vec<i64> = rows
+    let ids: Vec<UserId> = rows
         .iter()
         .flat_map(|r| [r.author_id, r.flag.reporter_id])
         .collect();
@@ -213,7 +155,7 @@ pub fn list_flags(
     Ok(page.finish(
         rows,
         flag_sort(status),
-        |r| (r.flag.id, r.flag.id),
+        |r| (r.flag.id.get(), r.flag.id.get()),
         |r| FlagQueueItem {
             id: r.flag.id,
             post: FlaggedPost {
@@ -224,16 +166,16 @@ pub fn list_flags(
                 hidden: r.hidden,
             },
             reporter: person(&names, r.flag.reporter_id),
-            reason: parse_reason(&r.flag.reason),
+            reason: r.flag.reason,
             note: r.flag.note.clone(),
-            status: parse_status(&r.flag.status),
+            status: r.flag.status,
             created_at: r.flag.created_at.and_utc(),
             resolved_at: r.flag.resolved_at.map(|t| t.and_utc()),
         },
     ))
 }
 
-fn notice(user_id: i64, kind: NoticeKind, post: &PostState, actor_id: i64) -> Notice {
+fn notice(user_id: UserId, kind: NoticeKind, post: &PostState, actor_id: UserId) -> Notice {
     Notice {
         user_id,
         kind,
@@ -244,13 +186,35 @@ fn notice(user_id: i64, kind: NoticeKind, post: &PostState, actor_id: i64) -> No
     }
 }
 
-/// Hides `post` (not yet hidden) by `moderator_id`: recounts and tells the author.
-fn hide(conn: &mut DbConn, post: &PostState, moderator_id: i64) -> Result<(), ApiError> {
-    repo::set_hidden(conn, post.id, Some((moderator_id, now())))?;
-    counts::recount_thread(conn, post.thread_id)?;
+/// Hides `post` (not yet hidden) by `moderator`: the forums hide it and recount, the
+/// author is told.
+fn hide(conn: &mut DbConn, post: &PostState, moderator: UserId) -> Result<(), ApiError> {
+    forums::set_hidden(conn, post.id, Some(moderator))?;
     notify_one(
         conn,
-        &notice(post.author_id, NoticeKind::PostHidden, post, moderator_id),
+        &notice(post.author_id, NoticeKind::PostHidden, post, moderator),
+    )
+}
+
+/// Writes one moderator action about `post` to the log.
+fn log_post_action(
+    conn: &mut DbConn,
+    moderator: UserId,
+    post: &PostState,
+    action: &'static str,
+    reason: Option<String>,
+) -> Result<(), ApiError> {
+    audit::record(
+        conn,
+        &Entry {
+            community_id: post.community_id.get(),
+            moderator_id: moderator.get(),
+            action,
+            target_user_id: Some(post.author_id.get()),
+            thread_id: Some(post.thread_id.get()),
+            post_id: Some(post.id.get()),
+            reason,
+        },
     )
 }
 
@@ -259,35 +223,33 @@ fn hide(conn: &mut DbConn, post: &PostState, moderator_id: i64) -> Result<(), Ap
 pub fn resolve_flag(
     conn: &mut DbConn,
     user: &AuthUser,
-    flag_id: i64,
-    outcome: FlagOutcome,
-    reason: Option<String>,
+    flag_id: FlagId,
+    decision: FlagDecision,
 ) -> Result<FlagResponse, ApiError> {
     let flag = repo::find_flag(conn, flag_id)?.ok_or(ApiError::NotFound)?;
-    access::load(conn, flag.community_id, Some(user))?.require_moderator()?;
-    repo::lock_post(conn, flag.post_id)?;
-    // Read again under the lock: a concurrent decision may have closed it.
+    community_access(conn, flag.community_id, user)?.require_moderator()?;
+    let post = repo::find_post(conn, flag.post_id)?.ok_or(ApiError::NotFound)?;
+    // The thread first, as every write of a thread's posts does; then the post, as new
+    // flags on it do.
+    db::lock_row(conn, "threads", post.thread_id.get())?;
+    db::lock_row(conn, "posts", post.id.get())?;
+    // Read again under the locks: a concurrent decision may have closed it.
     let flag = repo::find_flag(conn, flag_id)?.ok_or(ApiError::NotFound)?;
-    if flag.status != FlagStatus::Open.as_str() {
+    if flag.status != FlagStatus::Open {
         return Err(conflict("flag_resolved", "this flag was already decided"));
     }
     let post = repo::find_post(conn, flag.post_id)?.ok_or(ApiError::NotFound)?;
-    let at = now();
-    let (decided, status, action) = match outcome {
+    let (decided, action) = match decision.outcome {
         FlagOutcome::Upheld => {
             if post.hidden_at.is_none() {
                 hide(conn, &post, user.id)?;
             }
-            (
-                repo::open_flags_of_post(conn, post.id)?,
-                FlagStatus::Upheld,
-                "uphold_flag",
-            )
+            (repo::open_flags_of_post(conn, post.id)?, "uphold_flag")
         }
-        FlagOutcome::Dismissed => (vec![flag.clone()], FlagStatus::Dismissed, "dismiss_flag"),
+        FlagOutcome::Dismissed => (vec![flag.clone()], "dismiss_flag"),
     };
-    let ids: Vec<i64> = decided.iter().map(|f| f.id).collect();
-    repo::resolve_flags(conn, &ids, status.as_str(), user.id, at)?;
+    let ids: Vec<FlagId> = decided.iter().map(|f| f.id).collect();
+    repo::resolve_flags(conn, &ids, decision.outcome.status(), user.id, now())?;
     for decided in &decided {
         notify_one(
             conn,
@@ -299,29 +261,17 @@ pub fn resolve_flag(
             ),
         )?;
     }
-    audit::record(
-        conn,
-        &Entry {
-            community_id: flag.community_id,
-            moderator_id: user.id,
-            action,
-            target_user_id: Some(post.author_id),
-            thread_id: Some(post.thread_id),
-            post_id: Some(post.id),
-            reason,
-        },
-    )?;
+    log_post_action(conn, user.id, &post, action, decision.reason)?;
     let flag = repo::find_flag(conn, flag_id)?.ok_or(ApiError::NotFound)?;
-    Ok(flag_response(&flag))
+    Ok(FlagResponse::from(&flag))
 }
 
-/// Hides (`Some(reason)`) or restores (`None` hides nothing: `hide` false) a post.
+/// Hides or restores a post, as `input` says; the author is told.
 pub fn set_post_hidden(
     conn: &mut DbConn,
     user: &AuthUser,
-    post_id: i64,
-    hidden: bool,
-    reason: Option<String>,
+    post_id: PostId,
+    input: HideInput,
 ) -> Result<(), ApiError> {
     let (post, access) = post_and_access(conn, user, post_id)?;
     access.require_moderator()?;
@@ -331,9 +281,9 @@ pub fn set_post_hidden(
     if post.deleted_at.is_some() {
         return Err(conflict("post_deleted", "the post was deleted"));
     }
-    repo::lock_post(conn, post.id)?;
+    db::lock_row(conn, "threads", post.thread_id.get())?;
     let post = repo::find_post(conn, post.id)?.ok_or(ApiError::NotFound)?;
-    let action = if hidden {
+    let action = if input.hide {
         if post.hidden_at.is_some() {
             return Err(conflict("already_hidden", "the post is already hidden"));
         }
@@ -343,26 +293,14 @@ pub fn set_post_hidden(
         if post.hidden_at.is_none() {
             return Err(conflict("not_hidden", "the post is not hidden"));
         }
-        repo::set_hidden(conn, post.id, None)?;
-        counts::recount_thread(conn, post.thread_id)?;
+        forums::set_hidden(conn, post.id, None)?;
         notify_one(
             conn,
             &notice(post.author_id, NoticeKind::PostRestored, &post, user.id),
         )?;
         "restore_post"
     };
-    audit::record(
-        conn,
-        &Entry {
-            community_id: post.community_id,
-            moderator_id: user.id,
-            action,
-            target_user_id: Some(post.author_id),
-            thread_id: Some(post.thread_id),
-            post_id: Some(post.id),
-            reason,
-        },
-    )
+    log_post_action(conn, user.id, &post, action, input.reason)
 }
 
 /// A moderator's switch on a thread.
@@ -374,38 +312,41 @@ pub enum ThreadAction {
     Unpin,
 }
 
-/// Locks, unlocks, pins or unpins a thread; logged only when it changes something.
+impl ThreadAction {
+    /// The forums' switch and the moderation log's verb.
+    fn switch(self) -> (ThreadSwitch, &'static str) {
+        match self {
+            Self::Lock => (ThreadSwitch::Locked(true), "lock_thread"),
+            Self::Unlock => (ThreadSwitch::Locked(false), "unlock_thread"),
+            Self::Pin => (ThreadSwitch::Pinned(true), "pin_thread"),
+            Self::Unpin => (ThreadSwitch::Pinned(false), "unpin_thread"),
+        }
+    }
+}
+
+/// Locks, unlocks, pins or unpins a live thread; logged only when it changes something.
 pub fn thread_action(
     conn: &mut DbConn,
     user: &AuthUser,
-    thread_id: i64,
+    thread_id: ThreadId,
     action: ThreadAction,
 ) -> Result<(), ApiError> {
-    let (thread, access) = thread_and_access(conn, user, thread_id)?;
+    let thread = repo::find_thread(conn, thread_id)?.ok_or(ApiError::NotFound)?;
+    let access = community_access(conn, thread.community_id, user)?;
+    access.require_read()?;
+    if thread.deleted_at.is_some() {
+        return Err(ApiError::NotFound);
+    }
     access.require_moderator()?;
-    let (changed, verb) = match action {
-        ThreadAction::Lock if !thread.locked => {
-            (repo::set_locked(conn, thread.id, true)?, "lock_thread")
-        }
-        ThreadAction::Unlock if thread.locked => {
-            (repo::set_locked(conn, thread.id, false)?, "unlock_thread")
-        }
-        ThreadAction::Pin if !thread.pinned => {
-            (repo::set_pinned(conn, thread.id, true)?, "pin_thread")
-        }
-        ThreadAction::Unpin if thread.pinned => {
-            (repo::set_pinned(conn, thread.id, false)?, "unpin_thread")
-        }
-        _ => (0, ""),
-    };
-    if changed > 0 {
+    let (switch, verb) = action.switch();
+    if forums::switch_thread(conn, thread.id, switch)? {
         audit::record(
             conn,
             &Entry {
-                community_id: thread.community_id,
-                moderator_id: user.id,
+                community_id: thread.community_id.get(),
+                moderator_id: user.id.get(),
                 action: verb,
-                thread_id: Some(thread.id),
+                thread_id: Some(thread.id.get()),
                 ..Entry::default()
             },
         )?;
@@ -413,24 +354,21 @@ pub fn thread_action(
     Ok(())
 }
 
-/// The sort the moderation log's cursor is made for.
-pub const LOG_SORT: &str = "log:-id";
-
 /// One page of a community's moderation log, newest first, for its moderators.
 pub fn list_log(
     conn: &mut DbConn,
     user: &AuthUser,
-    community_id: i64,
-    page: &PageRequest<i64>,
+    community_id: CommunityId,
+    page: PageRequest<i64>,
 ) -> Result<Page<ModerationLogEntry>, ApiError> {
-    access::load(conn, community_id, Some(user))?.require_moderator()?;
+    community_access(conn, community_id, user)?.require_moderator()?;
     let rows = repo::list_log(
         conn,
         community_id,
         page.after.map(|(_, id)| id),
         page.fetch_limit(),
     )?;
-    let ids: Vec<i64> = rows
+    let ids: Vec<UserId> = rows
         .iter()
         .flat_map(|r| std::iter::once(r.moderator_id).chain(r.target_user_id))
         .collect();

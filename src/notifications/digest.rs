@@ -17,36 +17,27 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use chrono::{NaiveDateTime, TimeDelta};
+use chrono::NaiveDateTime;
 
-use crate::communities::access::{self, Access};
+use crate::auth::policy::community::Access;
+use crate::communities::service::access_for;
 use crate::db::{self, Db, DbConn, write_transaction};
 use crate::email::{self, OutgoingEmail, Template};
 use crate::error::ApiError;
-use crate::notifications::repo::{self, ABOUT_OWN_POST, ABOUT_THEMSELVES, FAN_OUT, PendingRow};
-use crate::notifications::service::{self, NoticeKind};
+use crate::notifications::model::{DigestCadence, EmailStatus, NoticeKind, PendingRow};
+use crate::notifications::repo;
+use crate::notifications::service;
+use crate::types::{CommunityId, UserId};
 
 /// How often the server looks for due digests.
 pub const INTERVAL: Duration = Duration::from_secs(5 * 60);
-
-/// The time between two digests of `cadence` (`daily` or `weekly`).
-pub fn period(cadence: &str) -> Option<TimeDelta> {
-    match cadence {
-        "daily" => Some(TimeDelta::hours(24)),
-        "weekly" => Some(TimeDelta::days(7)),
-        _ => None,
-    }
-}
 
 /// Sends every digest due at `now`; returns how many emails were put in the outbox.
 /// Each member's digest is its own transaction (call it outside one).
 pub fn send_due(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, ApiError> {
     let mut sent = 0;
     for (user_id, cadence) in repo::pending_digests(conn)? {
-        let Some(period) = period(&cadence) else {
-            continue;
-        };
-        if write_transaction(conn, |conn| send_one(conn, user_id, &cadence, period, now))? {
+        if write_transaction(conn, |conn| send_one(conn, user_id, cadence, now))? {
             sent += 1;
         }
     }
@@ -54,10 +45,8 @@ pub fn send_due(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, ApiError
 }
 
 /// Looks for due digests every [`INTERVAL`] in the background, for as long as the
-/// runtime runs (so it stops with the server). Also sets the frontend's address that
-/// links in notification emails point to.
-pub fn spawn(db: Db, public_url: &str) {
-    service::set_public_url(public_url);
+/// runtime runs (so it stops with the server).
+pub fn spawn(db: Db) {
     tokio::spawn(async move {
         let start = tokio::time::Instant::now() + INTERVAL;
         let mut ticker = tokio::time::interval_at(start, INTERVAL);
@@ -76,9 +65,8 @@ pub fn spawn(db: Db, public_url: &str) {
 /// Claims and sends one member's digest of `cadence` when due; `true` when an email was queued.
 fn send_one(
     conn: &mut DbConn,
-    user_id: i64,
-    cadence: &str,
-    period: TimeDelta,
+    user_id: UserId,
+    cadence: DigestCadence,
     now: NaiveDateTime,
 ) -> Result<bool, ApiError> {
     let last = repo::last_digest(conn, user_id, cadence)?;
@@ -89,7 +77,7 @@ fn send_one(
             None => return Ok(false),
         },
     };
-    if since > now - period {
+    if since > now - cadence.period() {
         return Ok(false);
     }
     if !repo::claim_digest(conn, user_id, cadence, last, now)? {
@@ -97,13 +85,13 @@ fn send_one(
     }
     let items = repo::pending_items(conn, user_id, cadence)?;
     let contact = repo::contact(conn, user_id)?;
-    let mut access: HashMap<i64, Option<Access>> = HashMap::new();
+    let mut access: HashMap<CommunityId, Option<Access>> = HashMap::new();
     let (mut kept, mut dropped) = (Vec::new(), Vec::new());
     for item in items {
         let community_access = match access.get(&item.community_id) {
             Some(a) => a.clone(),
             None => {
-                let a = access::for_user(conn, item.community_id, user_id)?;
+                let a = access_for(conn, item.community_id, user_id)?;
                 access.insert(item.community_id, a.clone());
                 a
             }
@@ -117,7 +105,7 @@ fn send_one(
     let address = contact.as_ref().and_then(|c| c.email.clone());
     let (Some(contact), Some(to), false) = (contact, address, kept.is_empty()) else {
         dropped.extend(kept.iter().map(|i| i.id));
-        repo::set_email_status(conn, &dropped, "skipped")?;
+        repo::set_email_status(conn, &dropped, EmailStatus::Skipped)?;
         return Ok(false);
     };
     let lines: Vec<String> = kept.iter().map(item_line).collect();
@@ -131,20 +119,20 @@ fn send_one(
                 ("display_name", contact.display_name),
                 ("count", kept.len().to_string()),
                 ("items", lines.join("\n\n")),
-                ("link", service::frontend_link("/notifications")),
+                ("link", crate::http::links::frontend("/notifications")),
             ],
         },
     )?;
-    let ids: Vec<i64> = kept.iter().map(|i| i.id).collect();
-    repo::set_email_status(conn, &ids, "sent")?;
-    repo::set_email_status(conn, &dropped, "skipped")?;
+    let ids: Vec<_> = kept.iter().map(|i| i.id).collect();
+    repo::set_email_status(conn, &ids, EmailStatus::Sent)?;
+    repo::set_email_status(conn, &dropped, EmailStatus::Skipped)?;
     Ok(true)
 }
 
 /// The same rule as the notification list: no hidden or deleted post (but the recipient's
 /// own for `post_hidden`/`post_restored`, and the flag's post for `flag_resolved`), no
 /// deleted thread, and a community the member still reads (unless told about themselves).
-fn still_visible(item: &PendingRow, user_id: i64, access: Option<&Access>) -> bool {
+fn still_visible(item: &PendingRow, user_id: UserId, access: Option<&Access>) -> bool {
     let Some(access) = access else {
         // The community is gone or the account is not active any more.
         return false;
@@ -155,16 +143,16 @@ fn still_visible(item: &PendingRow, user_id: i64, access: Option<&Access>) -> bo
     if item.post_id.is_some() {
         let visible = item.post_hidden_at.is_none() && item.post_deleted_at.is_none();
         let own =
-            ABOUT_OWN_POST.contains(&item.kind.as_str()) && item.post_author_id == Some(user_id);
-        let flag = item.kind == "flag_resolved" && item.post_deleted_at.is_none();
+            NoticeKind::ABOUT_OWN_POST.contains(&item.kind) && item.post_author_id == Some(user_id);
+        let flag = item.kind == NoticeKind::FlagResolved && item.post_deleted_at.is_none();
         if !(visible || own || flag) {
             return false;
         }
     }
-    if ABOUT_THEMSELVES.contains(&item.kind.as_str()) {
+    if NoticeKind::ABOUT_THEMSELVES.contains(&item.kind) {
         return true;
     }
-    if FAN_OUT.contains(&item.kind.as_str()) && access.is_banned() {
+    if item.kind.is_fan_out() && access.is_banned() {
         return false;
     }
     access.can_read()
@@ -172,11 +160,10 @@ fn still_visible(item: &PendingRow, user_id: i64, access: Option<&Access>) -> bo
 
 /// One item of the digest's list: what happened, where, and the link.
 fn item_line(item: &PendingRow) -> String {
-    let kind = NoticeKind::parse(&item.kind).unwrap_or(NoticeKind::Reply);
     format!(
         "• {} ({})\n  {}",
         service::headline(
-            kind,
+            item.kind,
             item.actor_name.as_deref(),
             item.thread_title.as_deref()
         ),

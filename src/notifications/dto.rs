@@ -4,8 +4,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::ApiError;
-use crate::notifications::repo::NotificationRow;
+use crate::error::{ApiError, Fields};
+use crate::http::pagination::PageRequest;
+use crate::notifications::model::{NoticeKind, NotificationRow};
+use crate::types::{CommunityId, NotificationId, ThreadId, UserId};
 
 pub use crate::communities::model::EmailPreference;
 
@@ -27,36 +29,39 @@ pub struct ListNotificationsQuery {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(as = NotificationCommunity)]
 pub struct CommunityRef {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: CommunityId,
     pub name: String,
 }
 
 /// A thread a notification is about.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ThreadRef {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ThreadId,
     pub title: String,
 }
 
 /// Who caused a notification.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ActorRef {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: UserId,
     pub display_name: String,
 }
 
 /// One notification.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct NotificationResponse {
-    pub id: i64,
-    /// `reply`, `mention`, `new_thread`, `accepted_answer`, `post_hidden`, `post_restored`,
-    /// `flag_resolved`, `banned`, `invited` or `join_approved`.
-    pub kind: String,
+    #[schema(value_type = i64)]
+    pub id: NotificationId,
+    pub kind: NoticeKind,
     pub community: CommunityRef,
     /// The thread, for notifications about one.
     pub thread: Option<ThreadRef>,
     /// The post, for notifications about one (link: `/threads/{thread.id}#post-{post_id}`).
-    pub post_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub post_id: Option<crate::types::PostId>,
     /// Who caused it, when it was someone (and their account still exists).
     pub actor: Option<ActorRef>,
     pub created_at: DateTime<Utc>,
@@ -91,7 +96,8 @@ impl From<NotificationRow> for NotificationResponse {
 /// The number of unread notifications, for badges.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct UnreadCountResponse {
-    pub unread: i64,
+    /// Named like every other unread count of the API (`unread_count` of threads).
+    pub unread_count: i64,
 }
 
 /// Whether the caller watches a thread (is notified of its replies).
@@ -120,20 +126,55 @@ pub struct UpdateCommunitySubscriptionRequest {
     pub email_preference: Option<String>,
 }
 
-impl UpdateCommunitySubscriptionRequest {
-    /// The preference asked for, checked.
-    pub fn preference(&self) -> Result<Option<EmailPreference>, ApiError> {
-        self.email_preference
-            .as_deref()
-            .map(|raw| {
-                EmailPreference::parse(raw).ok_or_else(|| {
-                    ApiError::invalid_field(
-                        "email_preference",
-                        "invalid_email_preference",
-                        "must be immediately, daily, weekly or never",
-                    )
-                })
+/// The sort the notification list's cursor is made for.
+pub const SORT: &str = "unread_first";
+
+/// A checked notification list request.
+#[derive(Debug, Clone)]
+pub struct NotificationListInput {
+    /// Only unread notifications.
+    pub unread_only: bool,
+    /// (was read, id) of the last notification of the previous page.
+    pub page: PageRequest<bool>,
+}
+
+impl TryFrom<ListNotificationsQuery> for NotificationListInput {
+    type Error = ApiError;
+
+    fn try_from(query: ListNotificationsQuery) -> Result<Self, ApiError> {
+        Ok(Self {
+            unread_only: query.unread.unwrap_or(false),
+            page: PageRequest::parse(query.limit, query.cursor.as_deref(), SORT)?,
+        })
+    }
+}
+
+/// A checked change of a community subscription; `None` leaves a setting as it is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SubscriptionPatch {
+    pub watching: Option<bool>,
+    pub email_preference: Option<EmailPreference>,
+}
+
+impl TryFrom<UpdateCommunitySubscriptionRequest> for SubscriptionPatch {
+    type Error = ApiError;
+
+    fn try_from(req: UpdateCommunitySubscriptionRequest) -> Result<Self, ApiError> {
+        let mut fields = Fields::default();
+        let email_preference = fields.check_opt(
+            "email_preference",
+            "invalid_email_preference",
+            req.email_preference.as_deref(),
+            |raw| {
+                EmailPreference::parse(raw)
+                    .ok_or_else(|| "must be immediately, daily, weekly or never".to_owned())
+            },
+        );
+        fields.finish_with(|| {
+            Some(Self {
+                watching: req.watching,
+                email_preference: email_preference?,
             })
-            .transpose()
+        })
     }
 }

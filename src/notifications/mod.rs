@@ -19,17 +19,17 @@
 //!   `bayanihan digests` runs it once.
 //! - Links in emails: `{public_url}/threads/{thread_id}#post-{post_id}`, or
 //!   `{public_url}/communities/{id}` for notifications without a thread; the public URL is
-//!   set once per process ([`service::set_public_url`]).
+//!   set once per process (`http::links`).
 
 pub mod digest;
 pub mod dto;
 pub mod handlers;
+pub mod model;
 pub mod repo;
 pub mod service;
 
-pub use service::{
-    Notice, NoticeKind, PostCreated, mentions_added, notify_one, post_created, watch_thread,
-};
+pub use model::{Notice, NoticeKind};
+pub use service::{PostCreated, mentions_added, notify_one, post_created, watch_thread};
 
 use actix_web::web;
 use utoipa::OpenApi;
@@ -71,6 +71,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         handlers::put_community_subscription,
     ),
     components(schemas(
+        model::NoticeKind,
         dto::NotificationResponse,
         dto::CommunityRef,
         dto::ThreadRef,

@@ -3,84 +3,24 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::DbConn;
+use crate::auth::policy::community as community_policy;
+use crate::communities::model::Visibility;
 use crate::db::schema::{
     communities, community_members, digest_state, notifications, posts, thread_subscriptions,
     threads, users,
 };
-
-/// Kinds that concern the recipient themselves: listed (and emailed) even when they can no
-/// longer read the community.
-pub const ABOUT_THEMSELVES: [&str; 3] = ["banned", "invited", "join_approved"];
-
-/// Kinds about the recipient's own post: listed even while that post is hidden.
-pub const ABOUT_OWN_POST: [&str; 2] = ["post_hidden", "post_restored"];
-
-/// Kinds of the fan-out of a post: at most one of them per member and post.
-pub const FAN_OUT: [&str; 3] = ["reply", "mention", "new_thread"];
-
-/// A notification to insert.
-#[derive(Debug, Insertable)]
-#[diesel(table_name = notifications)]
-pub struct NewNotification {
-    pub user_id: i64,
-    pub kind: String,
-    pub community_id: i64,
-    pub thread_id: Option<i64>,
-    pub post_id: Option<i64>,
-    pub actor_id: Option<i64>,
-    pub created_at: NaiveDateTime,
-    pub read_at: Option<NaiveDateTime>,
-    pub email_status: String,
-    pub email_cadence: Option<String>,
-}
-
-/// A notification as its recipient's list shows it, with the names it refers to.
-#[derive(Debug, Clone, Queryable)]
-pub struct NotificationRow {
-    pub id: i64,
-    pub kind: String,
-    pub community_id: i64,
-    pub thread_id: Option<i64>,
-    pub post_id: Option<i64>,
-    pub actor_id: Option<i64>,
-    pub created_at: NaiveDateTime,
-    pub read_at: Option<NaiveDateTime>,
-    pub community_name: String,
-    pub thread_title: Option<String>,
-    pub actor_name: Option<String>,
-}
-
-/// A notification waiting for a digest, with what is needed to check it again.
-#[derive(Debug, Clone, Queryable)]
-pub struct PendingRow {
-    pub id: i64,
-    pub kind: String,
-    pub community_id: i64,
-    pub thread_id: Option<i64>,
-    pub post_id: Option<i64>,
-    pub community_name: String,
-    pub thread_title: Option<String>,
-    pub thread_deleted_at: Option<NaiveDateTime>,
-    pub post_author_id: Option<i64>,
-    pub post_hidden_at: Option<NaiveDateTime>,
-    pub post_deleted_at: Option<NaiveDateTime>,
-    pub actor_name: Option<String>,
-}
-
-/// What an email to a member needs: address (none for some accounts), name, language.
-#[derive(Debug, Clone, Queryable)]
-pub struct Contact {
-    pub email: Option<String>,
-    pub display_name: String,
-    pub preferred_language: String,
-}
+use crate::db::{self, DbConn};
+use crate::notifications::model::{
+    Candidate, Contact, DigestCadence, EmailStatus, NewNotification, NoticeKind, NotificationRow,
+    PendingRow,
+};
+use crate::types::{CommunityId, NotificationId, PostId, ThreadId, UserId};
 
 /// `user_id` watches `thread_id`; nothing happens when they already do.
 pub fn watch(
     conn: &mut DbConn,
-    thread_id: i64,
-    user_id: i64,
+    thread_id: ThreadId,
+    user_id: UserId,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     let row = (
@@ -88,27 +28,17 @@ pub fn watch(
         thread_subscriptions::user_id.eq(user_id),
         thread_subscriptions::created_at.eq(now),
     );
-    match conn {
-        DbConn::Sqlite(c) => diesel::insert_into(thread_subscriptions::table)
-            .values(row)
-            .on_conflict_do_nothing()
-            .execute(c)?,
-        #[cfg(feature = "postgres")]
-        DbConn::Pg(c) => diesel::insert_into(thread_subscriptions::table)
-            .values(row)
-            .on_conflict_do_nothing()
-            .execute(c)?,
-    };
+    db::insert_or_ignore!(conn, thread_subscriptions::table, row)?;
     Ok(())
 }
 
 /// `user_id` stops watching `thread_id` (nothing when they did not).
-pub fn unwatch(conn: &mut DbConn, thread_id: i64, user_id: i64) -> QueryResult<usize> {
+pub fn unwatch(conn: &mut DbConn, thread_id: ThreadId, user_id: UserId) -> QueryResult<usize> {
     diesel::delete(thread_subscriptions::table.find((thread_id, user_id))).execute(conn)
 }
 
 /// Whether `user_id` watches `thread_id`.
-pub fn is_watching(conn: &mut DbConn, thread_id: i64, user_id: i64) -> QueryResult<bool> {
+pub fn is_watching(conn: &mut DbConn, thread_id: ThreadId, user_id: UserId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         thread_subscriptions::table.find((thread_id, user_id)),
     ))
@@ -116,7 +46,7 @@ pub fn is_watching(conn: &mut DbConn, thread_id: i64, user_id: i64) -> QueryResu
 }
 
 /// Everyone watching `thread_id`.
-pub fn thread_watchers(conn: &mut DbConn, thread_id: i64) -> QueryResult<Vec<i64>> {
+pub fn thread_watchers(conn: &mut DbConn, thread_id: ThreadId) -> QueryResult<Vec<UserId>> {
     thread_subscriptions::table
         .filter(thread_subscriptions::thread_id.eq(thread_id))
         .select(thread_subscriptions::user_id)
@@ -125,7 +55,10 @@ pub fn thread_watchers(conn: &mut DbConn, thread_id: i64) -> QueryResult<Vec<i64
 }
 
 /// The active members watching community `community_id`.
-pub fn community_watchers(conn: &mut DbConn, community_id: i64) -> QueryResult<Vec<i64>> {
+pub fn community_watchers(
+    conn: &mut DbConn,
+    community_id: CommunityId,
+) -> QueryResult<Vec<UserId>> {
     community_members::table
         .filter(community_members::community_id.eq(community_id))
         .filter(community_members::status.eq("active"))
@@ -138,8 +71,8 @@ pub fn community_watchers(conn: &mut DbConn, community_id: i64) -> QueryResult<V
 /// A thread's community, title and deletion time.
 pub fn thread_brief(
     conn: &mut DbConn,
-    thread_id: i64,
-) -> QueryResult<Option<(i64, String, Option<NaiveDateTime>)>> {
+    thread_id: ThreadId,
+) -> QueryResult<Option<(CommunityId, String, Option<NaiveDateTime>)>> {
     threads::table
         .find(thread_id)
         .select((threads::community_id, threads::title, threads::deleted_at))
@@ -148,7 +81,7 @@ pub fn thread_brief(
 }
 
 /// Whether post `post_id` is neither hidden nor deleted (`false` when it does not exist).
-pub fn post_is_visible(conn: &mut DbConn, post_id: i64) -> QueryResult<bool> {
+pub fn post_is_visible(conn: &mut DbConn, post_id: PostId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         posts::table
             .find(post_id)
@@ -161,21 +94,17 @@ pub fn post_is_visible(conn: &mut DbConn, post_id: i64) -> QueryResult<bool> {
 /// A community's visibility (`None` when it does not exist).
 pub fn community_visibility(
     conn: &mut DbConn,
-    community_id: i64,
-) -> QueryResult<Option<crate::communities::access::Visibility>> {
-    let raw: Option<String> = communities::table
+    community_id: CommunityId,
+) -> QueryResult<Option<Visibility>> {
+    communities::table
         .find(community_id)
         .select(communities::visibility)
         .first(conn)
-        .optional()?;
-    Ok(raw.map(|v| {
-        crate::communities::access::Visibility::parse(&v)
-            .unwrap_or(crate::communities::access::Visibility::Private)
-    }))
+        .optional()
 }
 
 /// A community's name.
-pub fn community_name(conn: &mut DbConn, community_id: i64) -> QueryResult<Option<String>> {
+pub fn community_name(conn: &mut DbConn, community_id: CommunityId) -> QueryResult<Option<String>> {
     communities::table
         .find(community_id)
         .select(communities::name)
@@ -184,7 +113,7 @@ pub fn community_name(conn: &mut DbConn, community_id: i64) -> QueryResult<Optio
 }
 
 /// An account's display name.
-pub fn display_name(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<String>> {
+pub fn display_name(conn: &mut DbConn, user_id: UserId) -> QueryResult<Option<String>> {
     users::table
         .find(user_id)
         .select(users::display_name)
@@ -193,7 +122,7 @@ pub fn display_name(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<Strin
 }
 
 /// How to email an account.
-pub fn contact(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<Contact>> {
+pub fn contact(conn: &mut DbConn, user_id: UserId) -> QueryResult<Option<Contact>> {
     users::table
         .find(user_id)
         .filter(users::deleted_at.is_null())
@@ -205,8 +134,8 @@ pub fn contact(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<Contact>> 
 /// A member's watching flag and email preference in a community (no row: not a member).
 pub fn member_settings(
     conn: &mut DbConn,
-    community_id: i64,
-    user_id: i64,
+    community_id: CommunityId,
+    user_id: UserId,
 ) -> QueryResult<Option<(bool, String)>> {
     community_members::table
         .find((community_id, user_id))
@@ -221,8 +150,8 @@ pub fn member_settings(
 /// Changes a member's watching flag and email preference.
 pub fn update_member_settings(
     conn: &mut DbConn,
-    community_id: i64,
-    user_id: i64,
+    community_id: CommunityId,
+    user_id: UserId,
     watching: bool,
     email_preference: &str,
     now: NaiveDateTime,
@@ -237,12 +166,16 @@ pub fn update_member_settings(
 }
 
 /// Whether `user_id` already has a fan-out notification about `post_id`.
-pub fn notified_about_post(conn: &mut DbConn, user_id: i64, post_id: i64) -> QueryResult<bool> {
+pub fn notified_about_post(
+    conn: &mut DbConn,
+    user_id: UserId,
+    post_id: PostId,
+) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         notifications::table
             .filter(notifications::user_id.eq(user_id))
             .filter(notifications::post_id.eq(post_id))
-            .filter(notifications::kind.eq_any(FAN_OUT)),
+            .filter(notifications::kind.eq_any(NoticeKind::FAN_OUT)),
     ))
     .get_result(conn)
 }
@@ -257,10 +190,10 @@ pub fn insert(conn: &mut DbConn, new: &NewNotification) -> QueryResult<usize> {
 /// The notifications of `$user` its recipient may still see: not about a hidden or
 /// deleted post (except the recipient's own post for `post_hidden`/`post_restored`, and
 /// the flag's decision for `flag_resolved`), not in a deleted thread, and in a community
-/// the recipient reads (`$private`: their private communities), except those about
+/// the recipient reads (`auth::policy::community`), except those about
 /// themselves (banned, invited, join approved).
 macro_rules! visible_notifications {
-    ($user:expr, $private:expr) => {
+    ($user:expr) => {
         notifications::table
             .inner_join(communities::table)
             .left_join(threads::table.on(threads::id.nullable().eq(notifications::thread_id)))
@@ -273,17 +206,15 @@ macro_rules! visible_notifications {
                     .is_null()
                     .or(posts::hidden_at.is_null().and(posts::deleted_at.is_null()))
                     .or(notifications::kind
-                        .eq("flag_resolved")
+                        .eq(NoticeKind::FlagResolved)
                         .and(posts::deleted_at.is_null()))
                     .or(notifications::kind
-                        .eq_any(ABOUT_OWN_POST)
+                        .eq_any(NoticeKind::ABOUT_OWN_POST)
                         .and(posts::author_id.eq($user))),
             )
             .filter(
-                communities::visibility
-                    .eq_any(["public", "members"])
-                    .or(communities::id.eq_any($private))
-                    .or(notifications::kind.eq_any(ABOUT_THEMSELVES)),
+                community_policy::readable(Some($user))
+                    .or(notifications::kind.eq_any(NoticeKind::ABOUT_THEMSELVES)),
             )
     };
 }
@@ -292,13 +223,12 @@ macro_rules! visible_notifications {
 /// the (was read, id) of the previous page's last item.
 pub fn list(
     conn: &mut DbConn,
-    user_id: i64,
-    private: Vec<i64>,
+    user_id: UserId,
     unread_only: bool,
-    after: Option<(bool, i64)>,
+    after: Option<(bool, NotificationId)>,
     limit: i64,
 ) -> QueryResult<Vec<NotificationRow>> {
-    let mut query = visible_notifications!(user_id, private)
+    let mut query = visible_notifications!(user_id)
         .select((
             notifications::id,
             notifications::kind,
@@ -340,8 +270,8 @@ pub fn list(
 }
 
 /// How many of `user_id`'s visible notifications are unread.
-pub fn unread_count(conn: &mut DbConn, user_id: i64, private: Vec<i64>) -> QueryResult<i64> {
-    visible_notifications!(user_id, private)
+pub fn unread_count(conn: &mut DbConn, user_id: UserId) -> QueryResult<i64> {
+    visible_notifications!(user_id)
         .filter(notifications::read_at.is_null())
         .count()
         .get_result(conn)
@@ -351,8 +281,8 @@ pub fn unread_count(conn: &mut DbConn, user_id: i64, private: Vec<i64>) -> Query
 /// when they have no such notification.
 pub fn mark_read(
     conn: &mut DbConn,
-    user_id: i64,
-    id: i64,
+    user_id: UserId,
+    id: NotificationId,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let mine = notifications::table
@@ -368,7 +298,7 @@ pub fn mark_read(
 }
 
 /// Marks all of `user_id`'s notifications read.
-pub fn mark_all_read(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn mark_all_read(conn: &mut DbConn, user_id: UserId, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
         notifications::table
             .filter(notifications::user_id.eq(user_id))
@@ -379,9 +309,9 @@ pub fn mark_all_read(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> Que
 }
 
 /// Every (member, cadence) with notifications waiting for a digest.
-pub fn pending_digests(conn: &mut DbConn) -> QueryResult<Vec<(i64, String)>> {
-    let rows: Vec<(i64, Option<String>)> = notifications::table
-        .filter(notifications::email_status.eq("pending"))
+pub fn pending_digests(conn: &mut DbConn) -> QueryResult<Vec<(UserId, DigestCadence)>> {
+    let rows: Vec<(UserId, Option<DigestCadence>)> = notifications::table
+        .filter(notifications::email_status.eq(EmailStatus::Pending))
         .select((notifications::user_id, notifications::email_cadence))
         .distinct()
         .order((
@@ -398,12 +328,12 @@ pub fn pending_digests(conn: &mut DbConn) -> QueryResult<Vec<(i64, String)>> {
 /// When the oldest notification waiting for `user_id`'s `cadence` digest was made.
 pub fn oldest_pending(
     conn: &mut DbConn,
-    user_id: i64,
-    cadence: &str,
+    user_id: UserId,
+    cadence: DigestCadence,
 ) -> QueryResult<Option<NaiveDateTime>> {
     notifications::table
         .filter(notifications::user_id.eq(user_id))
-        .filter(notifications::email_status.eq("pending"))
+        .filter(notifications::email_status.eq(EmailStatus::Pending))
         .filter(notifications::email_cadence.eq(cadence))
         .select(diesel::dsl::min(notifications::created_at))
         .first(conn)
@@ -412,8 +342,8 @@ pub fn oldest_pending(
 /// When `user_id`'s `cadence` digest was last sent (no row: never).
 pub fn last_digest(
     conn: &mut DbConn,
-    user_id: i64,
-    cadence: &str,
+    user_id: UserId,
+    cadence: DigestCadence,
 ) -> QueryResult<Option<NaiveDateTime>> {
     digest_state::table
         .find((user_id, cadence))
@@ -426,8 +356,8 @@ pub fn last_digest(
 /// caller won (an instance that read the same `previous` concurrently finds 0 rows).
 pub fn claim_digest(
     conn: &mut DbConn,
-    user_id: i64,
-    cadence: &str,
+    user_id: UserId,
+    cadence: DigestCadence,
     previous: Option<NaiveDateTime>,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
@@ -445,17 +375,7 @@ pub fn claim_digest(
                 digest_state::cadence.eq(cadence),
                 digest_state::last_sent_at.eq(now),
             );
-            match conn {
-                DbConn::Sqlite(c) => diesel::insert_into(digest_state::table)
-                    .values(row)
-                    .on_conflict_do_nothing()
-                    .execute(c)?,
-                #[cfg(feature = "postgres")]
-                DbConn::Pg(c) => diesel::insert_into(digest_state::table)
-                    .values(row)
-                    .on_conflict_do_nothing()
-                    .execute(c)?,
-            }
+            db::insert_or_ignore!(conn, digest_state::table, row)?
         }
     };
     Ok(n == 1)
@@ -464,8 +384,8 @@ pub fn claim_digest(
 /// The notifications waiting for `user_id`'s `cadence` digest, oldest first.
 pub fn pending_items(
     conn: &mut DbConn,
-    user_id: i64,
-    cadence: &str,
+    user_id: UserId,
+    cadence: DigestCadence,
 ) -> QueryResult<Vec<PendingRow>> {
     notifications::table
         .inner_join(communities::table)
@@ -473,7 +393,7 @@ pub fn pending_items(
         .left_join(posts::table.on(posts::id.nullable().eq(notifications::post_id)))
         .left_join(users::table.on(users::id.nullable().eq(notifications::actor_id)))
         .filter(notifications::user_id.eq(user_id))
-        .filter(notifications::email_status.eq("pending"))
+        .filter(notifications::email_status.eq(EmailStatus::Pending))
         .filter(notifications::email_cadence.eq(cadence))
         .select((
             notifications::id,
@@ -494,7 +414,11 @@ pub fn pending_items(
 }
 
 /// Sets the email status of notifications `ids`.
-pub fn set_email_status(conn: &mut DbConn, ids: &[i64], status: &str) -> QueryResult<usize> {
+pub fn set_email_status(
+    conn: &mut DbConn,
+    ids: &[NotificationId],
+    status: EmailStatus,
+) -> QueryResult<usize> {
     if ids.is_empty() {
         return Ok(0);
     }
@@ -503,26 +427,12 @@ pub fn set_email_status(conn: &mut DbConn, ids: &[i64], status: &str) -> QueryRe
         .execute(conn)
 }
 
-/// What the fan-out of a post needs to know about one candidate recipient: their account
-/// (only active, not erased ones are returned) and their membership of the community.
-#[derive(Debug, Clone, Queryable)]
-pub struct Candidate {
-    pub user_id: i64,
-    pub role: String,
-    pub email: Option<String>,
-    pub display_name: String,
-    pub preferred_language: String,
-    pub member_role: Option<String>,
-    pub member_status: Option<String>,
-    pub email_preference: Option<String>,
-}
-
 /// The active accounts among `user_ids`, with their membership of `community_id`: one query
 /// for the whole fan-out instead of several per recipient.
 pub fn candidates(
     conn: &mut DbConn,
-    community_id: i64,
-    user_ids: &[i64],
+    community_id: CommunityId,
+    user_ids: &[UserId],
 ) -> QueryResult<Vec<Candidate>> {
     users::table
         .left_join(
@@ -549,13 +459,13 @@ pub fn candidates(
 /// Those of `user_ids` who already have a fan-out notification about `post_id`.
 pub fn already_notified(
     conn: &mut DbConn,
-    post_id: i64,
-    user_ids: &[i64],
-) -> QueryResult<Vec<i64>> {
+    post_id: PostId,
+    user_ids: &[UserId],
+) -> QueryResult<Vec<UserId>> {
     notifications::table
         .filter(notifications::post_id.eq(post_id))
         .filter(notifications::user_id.eq_any(user_ids))
-        .filter(notifications::kind.eq_any(FAN_OUT))
+        .filter(notifications::kind.eq_any(NoticeKind::FAN_OUT))
         .select(notifications::user_id)
         .load(conn)
 }
@@ -565,13 +475,7 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewNotification]) -> QueryResult<u
     if rows.is_empty() {
         return Ok(0);
     }
-    match conn {
-        DbConn::Sqlite(c) => diesel::insert_into(notifications::table)
-            .values(rows)
-            .execute(c),
-        #[cfg(feature = "postgres")]
-        DbConn::Pg(c) => diesel::insert_into(notifications::table)
-            .values(rows)
-            .execute(c),
-    }
+    db::per_backend!(conn, |c| diesel::insert_into(notifications::table)
+        .values(rows)
+        .execute(c))
 }

@@ -3,118 +3,43 @@
 //! Every function here runs inside the caller's write transaction: the notifications and
 //! any immediate email are committed with the change that caused them, or not at all.
 //!
-//! Links in emails use the public address of the web frontend, set once per process with
-//! [`set_public_url`] (by the server at startup and by the `digests` command); before it
-//! is set, links are relative paths (`/threads/7#post-9`).
+//! Links in emails use the public address of the web frontend (`http::links`, set once per
+//! process by the server at startup and by the `digests` command); before it is set, links
+//! are relative paths (`/threads/7#post-9`).
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
-use crate::auth::Role;
-use crate::communities::access;
+use crate::auth::policy::community::{self as community_policy, Access};
+use crate::auth::{AuthUser, Role};
+use crate::communities::model::EmailPreference;
+use crate::communities::model::{CommunityRole, MemberStatus};
+use crate::communities::service::{access as community_access, access_for};
 use crate::db::{self, DbConn};
 use crate::email::{self, OutgoingEmail, Template};
 use crate::error::ApiError;
-use crate::notifications::repo::{self, NewNotification};
-
-/// Why someone is notified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoticeKind {
-    /// A new post in a thread they watch.
-    Reply,
-    /// They were mentioned in a post.
-    Mention,
-    /// A new thread in a community they watch.
-    NewThread,
-    /// Their reply was accepted as the answer.
-    AcceptedAnswer,
-    /// A moderator hid their post.
-    PostHidden,
-    /// A moderator restored their post.
-    PostRestored,
-    /// A flag they raised was decided (upheld or dismissed).
-    FlagResolved,
-    /// They were banned from a community.
-    Banned,
-    /// A moderator invited them into a community.
-    Invited,
-    /// A moderator approved their request to join.
-    JoinApproved,
-}
-
-impl NoticeKind {
-    /// Every kind.
-    pub const ALL: [Self; 10] = [
-        Self::Reply,
-        Self::Mention,
-        Self::NewThread,
-        Self::AcceptedAnswer,
-        Self::PostHidden,
-        Self::PostRestored,
-        Self::FlagResolved,
-        Self::Banned,
-        Self::Invited,
-        Self::JoinApproved,
-    ];
-
-    /// The stored value (`notifications.kind`), also the API's spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Reply => "reply",
-            Self::Mention => "mention",
-            Self::NewThread => "new_thread",
-            Self::AcceptedAnswer => "accepted_answer",
-            Self::PostHidden => "post_hidden",
-            Self::PostRestored => "post_restored",
-            Self::FlagResolved => "flag_resolved",
-            Self::Banned => "banned",
-            Self::Invited => "invited",
-            Self::JoinApproved => "join_approved",
-        }
-    }
-
-    /// The kind stored as `raw`.
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == raw)
-    }
-
-    /// The recipient is told about themselves: they need not be able to read the community.
-    fn about_themselves(self) -> bool {
-        matches!(
-            self,
-            Self::Banned | Self::Invited | Self::JoinApproved | Self::PostHidden
-        )
-    }
-
-    /// One notification per member and post among these.
-    fn is_fan_out(self) -> bool {
-        matches!(self, Self::Reply | Self::Mention | Self::NewThread)
-    }
-}
+use crate::http::links::frontend as frontend_link;
+use crate::http::pagination::Page;
+use crate::notifications::dto::{
+    CommunitySubscriptionResponse, NotificationListInput, NotificationResponse, SORT,
+    SubscriptionPatch, ThreadSubscriptionResponse, UnreadCountResponse,
+};
+use crate::notifications::model::{
+    Contact, DigestCadence, EmailStatus, NewNotification, Notice, NoticeKind,
+};
+use crate::notifications::repo;
+use crate::types::{CommunityId, NotificationId, PostId, ThreadId, UserId};
 
 /// A new post, just written (the opening post of a new thread included).
 #[derive(Debug, Clone)]
 pub struct PostCreated {
-    pub community_id: i64,
-    pub thread_id: i64,
-    pub post_id: i64,
-    pub author_id: i64,
+    pub community_id: CommunityId,
+    pub thread_id: ThreadId,
+    pub post_id: PostId,
+    pub author_id: UserId,
     /// The opening post of a new thread (community watchers hear of it).
     pub is_first: bool,
     /// Members mentioned in the body (ids from the mention syntax, not yet checked).
-    pub mentioned: Vec<i64>,
-}
-
-/// One notification for one member.
-#[derive(Debug, Clone)]
-pub struct Notice {
-    pub user_id: i64,
-    pub kind: NoticeKind,
-    pub community_id: i64,
-    pub thread_id: Option<i64>,
-    pub post_id: Option<i64>,
-    /// Who caused it (never notified of their own action).
-    pub actor_id: Option<i64>,
+    pub mentioned: Vec<UserId>,
 }
 
 /// Fans a new post out: the author starts watching the thread; thread watchers get
@@ -148,11 +73,11 @@ pub fn post_created(conn: &mut DbConn, post: &PostCreated) -> Result<(), ApiErro
 /// Mentions added by an edit: `Mention` for each member newly mentioned in `post_id`.
 pub fn mentions_added(
     conn: &mut DbConn,
-    community_id: i64,
-    thread_id: i64,
-    post_id: i64,
-    author_id: i64,
-    mentioned: &[i64],
+    community_id: CommunityId,
+    thread_id: ThreadId,
+    post_id: PostId,
+    author_id: UserId,
+    mentioned: &[UserId],
 ) -> Result<(), ApiError> {
     let recipients = mentioned
         .iter()
@@ -173,10 +98,10 @@ pub fn notify_one(conn: &mut DbConn, notice: &Notice) -> Result<(), ApiError> {
     if notice.actor_id == Some(notice.user_id) {
         return Ok(());
     }
-    let Some(access) = access::for_user(conn, notice.community_id, notice.user_id)? else {
+    let Some(access) = access_for(conn, notice.community_id, notice.user_id)? else {
         return Ok(());
     };
-    if !notice.kind.about_themselves() && !access.can_read() {
+    if !notice.kind.reaches_non_readers() && !access.can_read() {
         return Ok(());
     }
     if let Some(post_id) = notice.post_id
@@ -190,26 +115,21 @@ pub fn notify_one(conn: &mut DbConn, notice: &Notice) -> Result<(), ApiError> {
 }
 
 /// `user_id` watches `thread_id` (idempotent).
-pub fn watch_thread(conn: &mut DbConn, thread_id: i64, user_id: i64) -> Result<(), ApiError> {
+pub fn watch_thread(
+    conn: &mut DbConn,
+    thread_id: ThreadId,
+    user_id: UserId,
+) -> Result<(), ApiError> {
     repo::watch(conn, thread_id, user_id, db::now())?;
     Ok(())
 }
 
-/// Sets the public address of the web frontend that links in emails point to. The first
-/// call wins (one process serves one frontend).
-pub fn set_public_url(url: &str) {
-    let _ = PUBLIC_URL.set(url.trim_end_matches('/').to_owned());
-}
-
-static PUBLIC_URL: OnceLock<String> = OnceLock::new();
-
-/// The frontend's address of `path` (a relative path before [`set_public_url`]).
-pub(crate) fn frontend_link(path: &str) -> String {
-    format!("{}{path}", PUBLIC_URL.get().map_or("", String::as_str))
-}
-
 /// Where a notification leads in the frontend.
-pub(crate) fn link_for(community_id: i64, thread_id: Option<i64>, post_id: Option<i64>) -> String {
+pub(crate) fn link_for(
+    community_id: CommunityId,
+    thread_id: Option<ThreadId>,
+    post_id: Option<PostId>,
+) -> String {
     match (thread_id, post_id) {
         (Some(thread), Some(post)) => frontend_link(&format!("/threads/{thread}#post-{post}")),
         (Some(thread), None) => frontend_link(&format!("/threads/{thread}")),
@@ -249,9 +169,9 @@ struct About {
 impl About {
     fn load(
         conn: &mut DbConn,
-        community_id: i64,
-        thread_id: Option<i64>,
-        actor_id: Option<i64>,
+        community_id: CommunityId,
+        thread_id: Option<ThreadId>,
+        actor_id: Option<UserId>,
     ) -> Result<Self, ApiError> {
         let community = repo::community_name(conn, community_id)?.unwrap_or_default();
         let thread_title = match thread_id {
@@ -274,11 +194,11 @@ impl About {
 /// they may read it and did not write it.
 fn fan_out(
     conn: &mut DbConn,
-    community_id: i64,
-    thread_id: i64,
-    post_id: i64,
-    author_id: i64,
-    mut recipients: BTreeMap<i64, NoticeKind>,
+    community_id: CommunityId,
+    thread_id: ThreadId,
+    post_id: PostId,
+    author_id: UserId,
+    mut recipients: BTreeMap<UserId, NoticeKind>,
 ) -> Result<(), ApiError> {
     recipients.remove(&author_id);
     if recipients.is_empty() || !repo::post_is_visible(conn, post_id)? {
@@ -286,18 +206,18 @@ fn fan_out(
     }
     // A few queries for the whole fan-out, whatever the number of watchers: a busy thread
     // must not make each reply slower.
-    let ids: Vec<i64> = recipients.keys().copied().collect();
+    let ids: Vec<UserId> = recipients.keys().copied().collect();
     let Some(visibility) = repo::community_visibility(conn, community_id)? else {
         return Ok(());
     };
-    let notified: std::collections::HashSet<i64> = repo::already_notified(conn, post_id, &ids)?
+    let notified: std::collections::HashSet<UserId> = repo::already_notified(conn, post_id, &ids)?
         .into_iter()
         .collect();
     let about = About::load(conn, community_id, Some(thread_id), Some(author_id))?;
     let now = db::now();
     let mut rows = Vec::new();
     for candidate in repo::candidates(conn, community_id, &ids)? {
-        let access = access::Access {
+        let access = Access {
             community_id,
             visibility,
             viewer: Some(candidate.user_id),
@@ -306,12 +226,9 @@ fn fan_out(
                 .as_deref()
                 .zip(candidate.member_status.as_deref())
                 .and_then(|(role, status)| {
-                    Some((
-                        access::CommunityRole::parse(role)?,
-                        access::MemberStatus::parse(status)?,
-                    ))
+                    Some((CommunityRole::parse(role)?, MemberStatus::parse(status)?))
                 }),
-            staff: Role::parse(&candidate.role).is_some_and(|r| r >= Role::Coordinator),
+            staff: Role::parse(&candidate.role).is_some_and(community_policy::is_staff),
         };
         if !access.can_read() || access.is_banned() || notified.contains(&candidate.user_id) {
             continue;
@@ -327,12 +244,15 @@ fn fan_out(
             post_id: Some(post_id),
             actor_id: Some(author_id),
         };
-        let contact = repo::Contact {
+        let contact = Contact {
             email: candidate.email,
             display_name: candidate.display_name,
             preferred_language: candidate.preferred_language,
         };
-        let preference = candidate.email_preference.as_deref().unwrap_or("daily");
+        let preference = match candidate.email_preference.as_deref() {
+            Some(raw) => stored_preference(raw)?,
+            None => EmailPreference::Daily,
+        };
         rows.push(prepare(
             conn,
             &notice,
@@ -349,17 +269,12 @@ fn fan_out(
 /// Stores `notice` and emails it now, marks it for a digest, or not, by the recipient's
 /// preference in that community (`daily` without a membership).
 fn deliver(conn: &mut DbConn, notice: &Notice, about: &About) -> Result<(), ApiError> {
-    let preference = repo::member_settings(conn, notice.community_id, notice.user_id)?
-        .map_or_else(|| "daily".to_owned(), |(_, preference)| preference);
+    let preference = match repo::member_settings(conn, notice.community_id, notice.user_id)? {
+        Some((_, raw)) => stored_preference(&raw)?,
+        None => EmailPreference::Daily,
+    };
     let contact = repo::contact(conn, notice.user_id)?;
-    let row = prepare(
-        conn,
-        notice,
-        about,
-        contact.as_ref(),
-        &preference,
-        db::now(),
-    )?;
+    let row = prepare(conn, notice, about, contact.as_ref(), preference, db::now())?;
     repo::insert(conn, &row)?;
     Ok(())
 }
@@ -370,17 +285,18 @@ fn prepare(
     conn: &mut DbConn,
     notice: &Notice,
     about: &About,
-    contact: Option<&repo::Contact>,
-    preference: &str,
+    contact: Option<&Contact>,
+    preference: EmailPreference,
     now: chrono::NaiveDateTime,
 ) -> Result<NewNotification, ApiError> {
     let address = contact.and_then(|c| c.email.clone());
     let (email_status, email_cadence) = match (preference, &address) {
-        (_, None) | ("never", _) => ("none", None),
-        ("immediately", Some(_)) => ("sent", None),
-        (cadence, Some(_)) => ("pending", Some(cadence.to_owned())),
+        (_, None) | (EmailPreference::Never, _) => (EmailStatus::None, None),
+        (EmailPreference::Immediately, Some(_)) => (EmailStatus::Sent, None),
+        (EmailPreference::Daily, Some(_)) => (EmailStatus::Pending, Some(DigestCadence::Daily)),
+        (EmailPreference::Weekly, Some(_)) => (EmailStatus::Pending, Some(DigestCadence::Weekly)),
     };
-    if let (Some(contact), Some(to), "sent") = (contact, address, email_status) {
+    if let (Some(contact), Some(to), EmailStatus::Sent) = (contact, address, email_status) {
         email::enqueue(
             conn,
             &OutgoingEmail {
@@ -407,15 +323,148 @@ fn prepare(
         )?;
     }
     Ok(NewNotification {
-        user_id: notice.user_id,
-        kind: notice.kind.as_str().to_owned(),
-        community_id: notice.community_id,
-        thread_id: notice.thread_id,
-        post_id: notice.post_id,
-        actor_id: notice.actor_id,
+        notice: notice.clone(),
         created_at: now,
         read_at: None,
-        email_status: email_status.to_owned(),
+        email_status,
         email_cadence,
     })
+}
+
+/// A stored email preference; an unknown one is an error, never a default.
+fn stored_preference(raw: &str) -> Result<EmailPreference, ApiError> {
+    EmailPreference::parse(raw).ok_or_else(|| {
+        ApiError::internal(anyhow::anyhow!("unknown stored email preference `{raw}`"))
+    })
+}
+
+/// The caller's notifications: unread first, then newest, without those about what they
+/// can no longer see.
+pub fn list_mine(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    input: NotificationListInput,
+) -> Result<Page<NotificationResponse>, ApiError> {
+    let page = input.page;
+    let rows = repo::list(
+        conn,
+        user.id,
+        input.unread_only,
+        page.after.map(|(read, id)| (read, NotificationId(id))),
+        page.fetch_limit(),
+    )?;
+    Ok(page.finish(
+        rows,
+        SORT,
+        |r| (r.read_at.is_some(), r.id.get()),
+        NotificationResponse::from,
+    ))
+}
+
+/// How many of the caller's notifications are unread (with the same rules as the list).
+pub fn unread_count(conn: &mut DbConn, user: &AuthUser) -> Result<UnreadCountResponse, ApiError> {
+    Ok(UnreadCountResponse {
+        unread_count: repo::unread_count(conn, user.id)?,
+    })
+}
+
+/// Marks one of the caller's notifications read (left alone when it already was); 404 when
+/// they have no such notification.
+pub fn mark_read(conn: &mut DbConn, user: &AuthUser, id: NotificationId) -> Result<(), ApiError> {
+    if repo::mark_read(conn, user.id, id, db::now())? {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// Marks all the caller's notifications read.
+pub fn mark_all_read(conn: &mut DbConn, user: &AuthUser) -> Result<(), ApiError> {
+    repo::mark_all_read(conn, user.id, db::now())?;
+    Ok(())
+}
+
+/// The caller's access to the community of live thread `thread_id` (404 for a deleted one).
+fn thread_access(
+    conn: &mut DbConn,
+    thread_id: ThreadId,
+    user: &AuthUser,
+) -> Result<Access, ApiError> {
+    let (community_id, _, deleted_at) =
+        repo::thread_brief(conn, thread_id)?.ok_or(ApiError::NotFound)?;
+    if deleted_at.is_some() {
+        return Err(ApiError::NotFound);
+    }
+    community_access(conn, community_id, Some(user))
+}
+
+/// Whether the caller watches a thread they may read.
+pub fn thread_subscription(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    thread_id: ThreadId,
+) -> Result<ThreadSubscriptionResponse, ApiError> {
+    thread_access(conn, thread_id, user)?.require_read()?;
+    Ok(ThreadSubscriptionResponse {
+        watching: repo::is_watching(conn, thread_id, user.id)?,
+    })
+}
+
+/// The caller watches a thread (a member's right; idempotent).
+pub fn watch(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    thread_id: ThreadId,
+) -> Result<ThreadSubscriptionResponse, ApiError> {
+    thread_access(conn, thread_id, user)?.require_participate()?;
+    watch_thread(conn, thread_id, user.id)?;
+    Ok(ThreadSubscriptionResponse { watching: true })
+}
+
+/// The caller stops watching a thread (idempotent).
+pub fn unwatch(conn: &mut DbConn, user: &AuthUser, thread_id: ThreadId) -> Result<(), ApiError> {
+    thread_access(conn, thread_id, user)?.require_read()?;
+    repo::unwatch(conn, thread_id, user.id)?;
+    Ok(())
+}
+
+/// The caller's watching flag and email preference in a community they are a member of.
+pub fn community_subscription(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    community_id: CommunityId,
+) -> Result<CommunitySubscriptionResponse, ApiError> {
+    community_access(conn, community_id, Some(user))?.require_participate()?;
+    let (watching, preference) =
+        repo::member_settings(conn, community_id, user.id)?.ok_or(ApiError::NotFound)?;
+    Ok(CommunitySubscriptionResponse {
+        watching,
+        email_preference: stored_preference(&preference)?,
+    })
+}
+
+/// Changes the caller's subscription to a community; settings `patch` leaves alone stay,
+/// and a change to nothing writes nothing.
+pub fn update_community_subscription(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    community_id: CommunityId,
+    patch: SubscriptionPatch,
+) -> Result<CommunitySubscriptionResponse, ApiError> {
+    let current = community_subscription(conn, user, community_id)?;
+    let next = CommunitySubscriptionResponse {
+        watching: patch.watching.unwrap_or(current.watching),
+        email_preference: patch.email_preference.unwrap_or(current.email_preference),
+    };
+    if next.watching != current.watching || next.email_preference != current.email_preference {
+        repo::update_member_settings(
+            conn,
+            community_id,
+            user.id,
+            next.watching,
+            next.email_preference.as_str(),
+            db::now(),
+        )?;
+    }
+    Ok(next)
 }

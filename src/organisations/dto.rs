@@ -8,11 +8,11 @@ use crate::error::{ApiError, Fields};
 use crate::http::pagination::{PageRequest, TimeKey};
 use crate::http::query::parse_q;
 use crate::organisations::model::{
-    Decision, Member, MembershipRole, MembershipStatus, Organisation, OrganisationInput,
-    OrganisationKind, OrganisationPatch,
+    Decision, Member, MembershipRole, MembershipStatus, MembershipUpdate, Organisation,
+    OrganisationInput, OrganisationKind, OrganisationPatch, UnionRole,
 };
 use crate::organisations::repo::{MemberFilter, OrganisationFilter, OrganisationPosition};
-use crate::types::text::clean_line;
+use crate::types::text::{clean_line, web_address};
 use crate::types::{CountryCode, OrganisationId, UserId};
 
 /// A trade-union organisation.
@@ -386,22 +386,7 @@ fn parse_sector(raw: &str) -> Result<String, String> {
 
 /// An absolute `http(s)` address with a host and no credentials in it.
 fn parse_website(raw: &str) -> Result<String, String> {
-    let raw = raw.trim();
-    if raw.chars().count() > MAX_WEBSITE_CHARS {
-        return Err(format!("must be at most {MAX_WEBSITE_CHARS} characters"));
-    }
-    let url = url::Url::parse(raw)
-        .map_err(|_| "must be an absolute address such as `https://example.org`".to_owned())?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err("must be an http or https address".to_owned());
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err("must name a host".to_owned());
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err("must not contain a user name or password".to_owned());
-    }
-    Ok(raw.to_owned())
+    web_address(raw, MAX_WEBSITE_CHARS)
 }
 
 /// A membership of an organisation, as its leaders and the coordinators see it (never the
@@ -414,6 +399,8 @@ pub struct MemberResponse {
     pub user_id: UserId,
     pub display_name: String,
     pub role: MembershipRole,
+    /// What the member does in the union.
+    pub union_role: UnionRole,
     pub status: MembershipStatus,
     /// Who last approved, rejected or changed the role, if anyone (and the account exists).
     #[schema(value_type = Option<i64>)]
@@ -431,6 +418,7 @@ impl From<&Member> for MemberResponse {
             user_id: m.user_id,
             display_name: member.display_name.clone(),
             role: m.role,
+            union_role: m.union_role,
             status: m.status,
             decided_by: m.decided_by,
             created_at: m.created_at.and_utc(),
@@ -449,31 +437,48 @@ crate::vocabulary! {
     }
 }
 
-/// `PATCH /api/v1/organisations/{id}/memberships/{user_id}`.
+/// `PATCH /api/v1/organisations/{id}/memberships/{user_id}`: a decision (`status`, with
+/// `role`), a union role, or both.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMembershipRequest {
-    pub status: MembershipDecision,
+    /// Left out, the status stays (then `role` must be left out too).
+    pub status: Option<MembershipDecision>,
     /// `leader` only with `approved`; left out, the role stays (a rejection makes it `member`).
     pub role: Option<MembershipRole>,
+    /// What the member does in the union; left out, it stays.
+    pub union_role: Option<UnionRole>,
 }
 
-impl TryFrom<UpdateMembershipRequest> for Decision {
+impl TryFrom<UpdateMembershipRequest> for MembershipUpdate {
     type Error = ApiError;
 
-    /// 422 `leader_must_be_approved` for a rejection that names the leader role.
+    /// 422 `leader_must_be_approved` for a rejection that names the leader role, and
+    /// `status` `required` for a role without a decision.
     fn try_from(req: UpdateMembershipRequest) -> Result<Self, ApiError> {
-        match (req.status, req.role) {
-            (MembershipDecision::Approved, role) => Ok(Self::Approve { role }),
-            (MembershipDecision::Rejected, Some(MembershipRole::Leader)) => {
-                Err(ApiError::invalid_field(
+        let decision = match (req.status, req.role) {
+            (Some(MembershipDecision::Approved), role) => Some(Decision::Approve { role }),
+            (Some(MembershipDecision::Rejected), Some(MembershipRole::Leader)) => {
+                return Err(ApiError::invalid_field(
                     "role",
                     "leader_must_be_approved",
                     "only an approved member can be a leader",
-                ))
+                ));
             }
-            (MembershipDecision::Rejected, _) => Ok(Self::Reject),
-        }
+            (Some(MembershipDecision::Rejected), _) => Some(Decision::Reject),
+            (None, Some(_)) => {
+                return Err(ApiError::invalid_field(
+                    "status",
+                    "required",
+                    "a role is given with a decision: send `status` too",
+                ));
+            }
+            (None, None) => None,
+        };
+        Ok(Self {
+            decision,
+            union_role: req.union_role,
+        })
     }
 }
 
@@ -511,6 +516,21 @@ impl ListMembershipsQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documented_limits_are_the_checked_ones() {
+        let mut limits = Vec::new();
+        for schema in ["CreateOrganisationRequest", "UpdateOrganisationRequest"] {
+            limits.extend([
+                (schema, "name", "maxLength", MAX_NAME_CHARS),
+                (schema, "acronym", "maxLength", MAX_ACRONYM_CHARS),
+                (schema, "sector", "maxLength", MAX_SECTOR_CHARS),
+                (schema, "website", "maxLength", MAX_WEBSITE_CHARS),
+            ]);
+        }
+        crate::openapi::assert_documented_limits(&limits);
+        assert!(parse_website(&format!(" https://a.example/{}", "x".repeat(482))).is_err());
+    }
 
     #[test]
     fn names_are_trimmed_and_bounded() {

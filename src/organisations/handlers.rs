@@ -1,10 +1,12 @@
 //! HTTP handlers of the trade-union directory.
 
+use crate::http::json::Json;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::auth::AuthUser;
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
+use crate::http::doc::{IfNoneMatch, NotCoordinator, NotLoggedIn, NotModified, UnreadableBody};
 use crate::http::etag::{IfMatch, Versioned};
 use crate::http::pagination::Page;
 use crate::http::response::{Reply, no_content};
@@ -13,9 +15,16 @@ use crate::organisations::dto::{
     MemberResponse, OrganisationListing, OrganisationResponse, UpdateMembershipRequest,
     UpdateOrganisationRequest,
 };
-use crate::organisations::model::{Decision, Member, OrganisationInput, OrganisationPatch};
+use crate::organisations::model::{Member, MembershipUpdate, OrganisationInput, OrganisationPatch};
 use crate::organisations::service;
 use crate::types::{OrganisationId, UserId};
+
+crate::http::doc::problem_answers! {
+    /// 404: the organisation is unknown.
+    NoSuchOrganisation = (404, "No such organisation");
+    /// 404: the organisation or the membership is unknown.
+    NoSuchMembership = (404, "No such organisation or membership");
+}
 
 /// Lists organisations, filtered and paged.
 #[utoipa::path(
@@ -45,12 +54,12 @@ pub async fn list_organisations(
     operation_id = "get_organisation",
     params(
         ("id" = i64, Path, description = "Organisation id"),
-        ("If-None-Match" = Option<String>, Header, description = "An `ETag` the caller has; 304 when it is still current"),
+        IfNoneMatch,
     ),
     responses(
         (status = 200, description = "The organisation", body = OrganisationResponse,
             headers(("ETag" = String, description = "Entity tag; send it back in If-None-Match, or in If-Match to change or delete this version"))),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        NotModified,
         (status = 404, description = "No such organisation", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -102,9 +111,9 @@ pub async fn list_organisation_children(
                 ("Location" = String, description = "The new organisation"),
                 ("ETag" = String, description = "Entity tag of the new organisation"),
             )),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
+        NotLoggedIn,
+        NotCoordinator,
         (status = 409, description = "`name_taken`: the name is taken in this country", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields: name, acronym, country, sector, website; `unknown_parent`, `hierarchy_violation`", body = Problem, content_type = "application/problem+json"),
     )
@@ -112,14 +121,14 @@ pub async fn list_organisation_children(
 pub async fn create_organisation(
     db: web::Data<Db>,
     user: AuthUser,
-    body: web::Json<CreateOrganisationRequest>,
+    body: Json<CreateOrganisationRequest>,
 ) -> Result<Reply<OrganisationResponse>, ApiError> {
     let input = OrganisationInput::try_from(body.into_inner())?;
     let actor = user.clone();
     let org = db
         .write(move |conn| service::create(conn, &actor, input))
         .await?;
-    tracing::info!(organisation.id = %org.id, user.id = user.id, "organisation created");
+    tracing::info!(organisation.id = %org.id, user.id = user.id.get(), "organisation created");
     let location = format!("/api/v1/organisations/{}", org.id);
     Ok(Reply::created(OrganisationResponse::from(&org), location).etag(org.etag()))
 }
@@ -140,9 +149,9 @@ pub async fn create_organisation(
         (status = 200, description = "The organisation as changed", body = OrganisationResponse,
             headers(("ETag" = String, description = "Entity tag of the new version"))),
         (status = 400, description = "Unreadable body, unknown field, or `null` for a required field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotCoordinator,
+        NoSuchOrganisation,
         (status = 409, description = "`name_taken`: the name is taken in this country", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "`precondition_failed`: the organisation changed since the version in If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields; `unknown_parent`, `parent_cycle`, `hierarchy_violation`", body = Problem, content_type = "application/problem+json"),
@@ -155,7 +164,7 @@ pub async fn update_organisation(
     //    (400 invalid_path naming the field `id`).
     user: AuthUser,
     id: web::Path<OrganisationId>,
-    body: web::Json<UpdateOrganisationRequest>,
+    body: Json<UpdateOrganisationRequest>,
 ) -> Result<Reply<OrganisationResponse>, ApiError> {
     // 2. Parse the body into domain input before any transaction: 422 with every field error.
     let patch = OrganisationPatch::try_from(body.into_inner())?;
@@ -165,7 +174,7 @@ pub async fn update_organisation(
     let org = db
         .write(move |conn| service::update(conn, &actor, id, patch, if_match.as_ref()))
         .await?;
-    tracing::info!(organisation.id = %id, user.id = user.id, "organisation changed");
+    tracing::info!(organisation.id = %id, user.id = user.id.get(), "organisation changed");
     // 4. One response helper; the ETag comes from the row's version.
     Ok(Reply::ok(OrganisationResponse::from(&org)).etag(org.etag()))
 }
@@ -184,9 +193,9 @@ pub async fn update_organisation(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotCoordinator,
+        NoSuchOrganisation,
         (status = 409, description = "`has_children` or `has_members`: move or delete them first", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "`precondition_failed`: the organisation changed since the version in If-Match", body = Problem, content_type = "application/problem+json"),
     )
@@ -201,7 +210,7 @@ pub async fn delete_organisation(
     let (id, actor) = (id.into_inner(), user.clone());
     db.write(move |conn| service::delete(conn, &actor, id, if_match.as_ref()))
         .await?;
-    tracing::info!(organisation.id = %id, user.id = user.id, "organisation deleted");
+    tracing::info!(organisation.id = %id, user.id = user.id.get(), "organisation deleted");
     Ok(no_content())
 }
 
@@ -230,8 +239,8 @@ fn member_reply(member: &Member) -> Reply<MemberResponse> {
                 ("Location" = String, description = "The membership"),
                 ("ETag" = String, description = "Entity tag of the membership"),
             )),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NoSuchOrganisation,
         (status = 409, description = "`membership_pending` (asked already) or `already_member`", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -260,15 +269,15 @@ pub async fn create_membership(
     params(
         ("id" = i64, Path, description = "Organisation id"),
         ("user_id" = i64, Path, description = "The member's user id"),
-        ("If-None-Match" = Option<String>, Header, description = "An `ETag` the caller has; 304 when it is still current"),
+        IfNoneMatch,
     ),
     responses(
         (status = 200, description = "The membership", body = MemberResponse,
             headers(("ETag" = String, description = "Entity tag; send it back in If-None-Match"))),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotModified,
+        NotLoggedIn,
         (status = 403, description = "Neither the member, a leader of the organisation, nor a coordinator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation or membership", body = Problem, content_type = "application/problem+json"),
+        NoSuchMembership,
     )
 )]
 pub async fn get_membership(
@@ -294,9 +303,9 @@ pub async fn get_membership(
     params(("id" = i64, Path, description = "Organisation id"), ListMembershipsQuery),
     responses(
         (status = 200, description = "One page of memberships, by user id", body = Page<MemberResponse>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "Not a leader of the organisation, nor a coordinator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
+        NoSuchOrganisation,
     )
 )]
 pub async fn list_memberships(
@@ -313,9 +322,9 @@ pub async fn list_memberships(
     Ok(Reply::ok(members.map(|m| MemberResponse::from(&m))).private())
 }
 
-/// Approves or rejects a membership, or makes an approved member a leader (or not): the
-/// organisation's approved leaders, coordinators and admins; nobody decides their own. The
-/// member is emailed when the status changes.
+/// Approves or rejects a membership, makes an approved member a leader (or not), or sets
+/// the member's union role: the organisation's approved leaders, coordinators and admins;
+/// nobody decides their own. The member is emailed when the status changes.
 #[utoipa::path(
     patch,
     path = "/api/v1/organisations/{id}/memberships/{user_id}",
@@ -331,12 +340,12 @@ pub async fn list_memberships(
     responses(
         (status = 200, description = "The membership as decided", body = MemberResponse,
             headers(("ETag" = String, description = "Entity tag of the membership"))),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
+        NotLoggedIn,
         (status = 403, description = "Not a leader of the organisation nor a coordinator (`forbidden`), or the caller's own membership (`own_membership`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation or membership", body = Problem, content_type = "application/problem+json"),
+        NoSuchMembership,
         (status = 412, description = "`precondition_failed`: the membership changed since the version in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`leader_must_be_approved`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`leader_must_be_approved`; `status` `required` for a `role` without a decision", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn update_membership(
@@ -344,20 +353,18 @@ pub async fn update_membership(
     db: web::Data<Db>,
     user: AuthUser,
     path: web::Path<(OrganisationId, UserId)>,
-    body: web::Json<UpdateMembershipRequest>,
+    body: Json<UpdateMembershipRequest>,
 ) -> Result<Reply<MemberResponse>, ApiError> {
-    let decision = Decision::try_from(body.into_inner())?;
+    let update = MembershipUpdate::try_from(body.into_inner())?;
     let if_match = IfMatch::from_request(&req);
     let ((id, member_id), actor) = (path.into_inner(), user.clone());
     let member = db
-        .write(move |conn| {
-            service::decide(conn, &actor, id, member_id, decision, if_match.as_ref())
-        })
+        .write(move |conn| service::decide(conn, &actor, id, member_id, update, if_match.as_ref()))
         .await?;
     tracing::info!(
         organisation.id = %id,
         member.id = %member_id,
-        user.id = user.id,
+        user.id = user.id.get(),
         "membership decided"
     );
     Ok(member_reply(&member).private())
@@ -378,9 +385,9 @@ pub async fn update_membership(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "Someone else's membership, and not a leader of the organisation nor a coordinator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation or membership", body = Problem, content_type = "application/problem+json"),
+        NoSuchMembership,
         (status = 412, description = "`precondition_failed`: the membership changed since the version in If-Match", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{memberships, organisations};
-use crate::http::etag::Versioned;
+use crate::http::etag;
 use crate::types::{CountryCode, MembershipId, OrganisationId, UserId};
 
 crate::vocabulary! {
@@ -42,6 +42,28 @@ crate::vocabulary! {
 }
 
 crate::vocabulary! {
+    /// What a member does in their union, separate from whether they lead the organisation
+    /// on Bayanihan ([`MembershipRole`]): cohorts ask for union roles in their participant
+    /// profiles.
+    pub enum UnionRole {
+        /// Runs education and training.
+        Educator => "educator",
+        /// Organises workers.
+        Organiser => "organiser",
+        /// Represents workers at a workplace.
+        ShopSteward => "shop_steward",
+        /// In charge of young members.
+        YouthOfficer => "youth_officer",
+        /// In charge of women members.
+        WomenOfficer => "women_officer",
+        /// Another elected or appointed officer.
+        Officer => "officer",
+        /// A member (the default).
+        Member => "member",
+    }
+}
+
+crate::vocabulary! {
     /// Where a membership request stands.
     pub enum MembershipStatus {
         /// Asked to join; nobody has decided yet.
@@ -71,13 +93,7 @@ pub struct Organisation {
     pub version: i64,
 }
 
-impl Versioned for Organisation {
-    const KIND: &'static str = "organisation";
-
-    fn id_and_version(&self) -> (i64, i64) {
-        (self.id.get(), self.version)
-    }
-}
+etag::versioned_row!(Organisation, "organisation");
 
 /// An organisation's fields, each one valid on its own (the database checks come later).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -233,17 +249,13 @@ pub struct Membership {
     pub updated_at: NaiveDateTime,
     /// Bumped by every change; the `ETag` derives from it.
     pub version: i64,
+    /// What the member does in the union.
+    pub union_role: UnionRole,
 }
 
-/// A membership's tag follows the membership; the member's display name shown with it
-/// belongs to the account.
-impl Versioned for Membership {
-    const KIND: &'static str = "membership";
-
-    fn id_and_version(&self) -> (i64, i64) {
-        (self.id.get(), self.version)
-    }
-}
+// A membership's tag follows the membership; the member's display name shown with it
+// belongs to the account.
+etag::versioned_row!(Membership, "membership");
 
 /// A membership with its member's display name: what leaders and coordinators see.
 #[derive(Debug, Clone, Queryable)]
@@ -283,10 +295,19 @@ impl NewMembership {
 #[diesel(table_name = memberships)]
 pub struct MembershipChanges {
     pub role: Option<MembershipRole>,
+    pub union_role: Option<UnionRole>,
     pub status: Option<MembershipStatus>,
     pub decided_by: Option<Option<UserId>>,
     pub updated_at: Option<NaiveDateTime>,
     pub version: Option<i64>,
+}
+
+/// A change to a membership, valid on its own (who may make it is checked later): a
+/// decision, a new union role, or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MembershipUpdate {
+    pub decision: Option<Decision>,
+    pub union_role: Option<UnionRole>,
 }
 
 /// A decision on a membership, valid on its own (who may decide is checked later).

@@ -15,7 +15,7 @@ use crate::http::etag::{IfMatch, Versioned};
 use crate::http::pagination::{Page, PageRequest};
 use crate::organisations::dto::{MEMBER_SORT, OrganisationListing};
 use crate::organisations::model::{
-    Decision, Member, Membership, MembershipChanges, MembershipRole, MembershipStatus,
+    Member, Membership, MembershipChanges, MembershipRole, MembershipStatus, MembershipUpdate,
     NewMembership, NewOrganisation, Organisation, OrganisationInput, OrganisationPatch,
 };
 use crate::organisations::repo::{self, MemberFilter};
@@ -241,11 +241,6 @@ fn ensure_organisation(conn: &mut DbConn, id: OrganisationId) -> Result<(), ApiE
     }
 }
 
-/// The caller's id, as the memberships table holds it.
-fn user_id(actor: &AuthUser) -> UserId {
-    UserId(actor.id)
-}
-
 /// Asks `policy` whether the caller may decide on (or list) the organisation's memberships,
 /// as an approved leader of it (read from the database, never from the request) or by role.
 fn authorize_leading(
@@ -254,7 +249,7 @@ fn authorize_leading(
     organisation_id: OrganisationId,
     action: impl FnOnce(bool) -> Action,
 ) -> Result<(), ApiError> {
-    let is_leader = repo::is_leader(conn, organisation_id, user_id(actor))?;
+    let is_leader = repo::is_leader(conn, organisation_id, actor.id)?;
     policy::authorize(actor, action(is_leader))
 }
 
@@ -275,7 +270,7 @@ pub fn get_member(
     member_id: UserId,
 ) -> Result<Member, ApiError> {
     ensure_organisation(conn, organisation_id)?;
-    if member_id != user_id(actor) {
+    if member_id != actor.id {
         authorize_leading(conn, actor, organisation_id, |is_leader| {
             Action::ListMembers { is_leader }
         })?;
@@ -316,7 +311,7 @@ pub fn join(
     organisation_id: OrganisationId,
 ) -> Result<Member, ApiError> {
     ensure_organisation(conn, organisation_id)?;
-    let user_id = user_id(actor);
+    let user_id = actor.id;
     let at = now();
     match repo::find_membership(conn, organisation_id, user_id)? {
         None => {
@@ -331,6 +326,7 @@ pub fn join(
         Some(m) if m.status == MembershipStatus::Rejected => {
             let changes = MembershipChanges {
                 role: Some(MembershipRole::Member),
+                union_role: None,
                 status: Some(MembershipStatus::Pending),
                 decided_by: Some(None),
                 updated_at: Some(at),
@@ -356,35 +352,42 @@ fn already_asked() -> ApiError {
     }
 }
 
-/// A leader of the organisation, or a coordinator or admin, decides on a membership (if it
-/// is still the version `if_match` names); the member is emailed when its status changes.
+/// A leader of the organisation, or a coordinator or admin, decides on a membership or
+/// sets the member's union role (if it is still the version `if_match` names); the member
+/// is emailed when its status changes.
 pub fn decide(
     conn: &mut DbConn,
     actor: &AuthUser,
     organisation_id: OrganisationId,
     member_id: UserId,
-    decision: Decision,
+    update: MembershipUpdate,
     if_match: Option<&IfMatch>,
 ) -> Result<Member, ApiError> {
     ensure_organisation(conn, organisation_id)?;
     authorize_leading(conn, actor, organisation_id, |is_leader| {
         Action::DecideMembership { is_leader }
     })?;
-    if member_id == user_id(actor) {
+    if member_id == actor.id {
         return Err(ApiError::forbidden(
             "own_membership",
             "nobody decides on their own membership; ask another leader or a coordinator",
         ));
     }
     let membership = locked_membership(conn, organisation_id, member_id, if_match)?;
-    let (status, role) = decision.outcome(membership.role);
-    if membership.status == status && membership.role == role {
+    let (status, role) = match update.decision {
+        Some(decision) => decision.outcome(membership.role),
+        None => (membership.status, membership.role),
+    };
+    let union_role = update.union_role.unwrap_or(membership.union_role);
+    if membership.status == status && membership.role == role && membership.union_role == union_role
+    {
         return member(conn, organisation_id, member_id); // nothing changes: no new version
     }
     let changes = MembershipChanges {
         role: Some(role),
+        union_role: Some(union_role),
         status: Some(status),
-        decided_by: Some(Some(user_id(actor))),
+        decided_by: Some(Some(actor.id)),
         updated_at: Some(now()),
         version: Some(membership.version + 1),
     };
@@ -423,7 +426,7 @@ pub fn remove(
 ) -> Result<(), ApiError> {
     ensure_organisation(conn, organisation_id)?;
     // Leaving is always allowed: it is the caller's own membership.
-    if member_id != user_id(actor) {
+    if member_id != actor.id {
         authorize_leading(conn, actor, organisation_id, |is_leader| {
             Action::DecideMembership { is_leader }
         })?;

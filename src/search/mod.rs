@@ -1,11 +1,12 @@
 //! Full-text search over thread titles and post bodies the caller may read.
 //!
 //! Rules decided here:
-//! - `q` is 2 to 200 characters after trimming (else 400 `invalid_query`, field `q`). It is
-//!   split into words at white space; every word must occur (in the thread title or the
+//! - `q` is read by `http::query::require_q`: control characters are refused (400 `control_characters`, as its documented pattern says), it is
+//!   lower-cased, and 2 to 200 characters once trimmed (else 400 `invalid_query`, field
+//!   `q`, like every other query-string problem). It is split into words at white space; every word must occur (in the thread title or the
 //!   post body), the last may be the start of a word. Query-language syntax (quotes, `*`,
 //!   `-`, `:`, `NEAR`, `OR`) is plain text. At most 16 words count.
-//! - Only posts in communities the caller can read (`access::readable_sql`), not hidden,
+//! - Only posts in communities the caller can read (`auth::policy::community::readable_sql`), not hidden,
 //!   not deleted, in threads not deleted. `community_id` narrows to one community (404 or
 //!   401 when the caller cannot read it).
 //! - Order: posts whose thread title contains a word first, then relevance (bm25 with the
@@ -21,6 +22,7 @@
 pub mod dto;
 pub mod handlers;
 pub mod repo;
+pub mod service;
 
 use actix_web::web;
 use utoipa::OpenApi;

@@ -11,9 +11,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Text};
 
-use crate::communities::access;
+use crate::auth::policy::community::readable_sql;
 use crate::db::DbConn;
 use crate::db::schema::{communities, posts, threads, users};
+use crate::types::{CommunityId, PostId, ThreadId, UserId};
 
 /// Most words of a query that are searched for; the rest are ignored.
 pub const MAX_WORDS: usize = 16;
@@ -31,12 +32,12 @@ pub const MARK_END: char = '\u{3}';
 /// What to search for, and for whom.
 #[derive(Debug, Clone)]
 pub struct SearchQuery {
-    /// The caller's text, as typed.
+    /// The caller's text, cleaned (`http::query::require_q`).
     pub text: String,
     /// The caller, for the readability rule.
-    pub viewer: Option<i64>,
+    pub viewer: Option<UserId>,
     /// Only this community.
-    pub community_id: Option<i64>,
+    pub community_id: Option<CommunityId>,
     /// The rank and post id of the last hit of the previous page.
     pub after: Option<(f64, i64)>,
     /// Rows to return.
@@ -46,13 +47,13 @@ pub struct SearchQuery {
 /// One matching post.
 #[derive(Debug, Clone, Queryable)]
 pub struct Hit {
-    pub post_id: i64,
-    pub thread_id: i64,
+    pub post_id: PostId,
+    pub thread_id: ThreadId,
     pub thread_title: String,
     pub thread_kind: String,
-    pub community_id: i64,
+    pub community_id: CommunityId,
     pub community_name: String,
-    pub author_id: i64,
+    pub author_id: UserId,
     pub author_name: String,
     /// A piece of the body, matches between [`MARK_START`] and [`MARK_END`]; not escaped.
     pub snippet: String,
@@ -131,7 +132,7 @@ struct Snippet {
 fn visibility_sql(query: &SearchQuery) -> String {
     let mut sql = format!(
         "p.hidden_at IS NULL AND p.deleted_at IS NULL AND t.deleted_at IS NULL AND {}",
-        access::readable_sql("c", query.viewer)
+        readable_sql("c", query.viewer)
     );
     if let Some(id) = query.community_id {
         sql.push_str(&format!(" AND p.community_id = {id}"));
@@ -281,7 +282,8 @@ pub fn search_posts(conn: &mut DbConn, query: &SearchQuery) -> QueryResult<Vec<H
             diesel::dsl::sql::<Double>("0.0"),
         ))
         .load(conn)?;
-    let mut details: HashMap<i64, Hit> = details.into_iter().map(|d| (d.post_id, d)).collect();
+    let mut details: HashMap<i64, Hit> =
+        details.into_iter().map(|d| (d.post_id.get(), d)).collect();
     let mut snippets: HashMap<i64, String> =
         snippets.into_iter().map(|s| (s.id, s.snippet)).collect();
     Ok(ranked

@@ -9,8 +9,10 @@ use diesel::prelude::*;
 use crate::db::schema::users;
 use crate::db::{Db, DbConn, now, write_transaction};
 use crate::error::ApiError;
+use crate::http::language::Preferences;
 use crate::learning::model::{LessonRef, NewCertificate, NewCompletion, NewEnrolment};
 use crate::learning::{repo, service};
+use crate::types::{CourseId, EnrolmentId, LessonId, UserId};
 
 /// What a learning seed run added.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -40,7 +42,7 @@ pub fn demo(db: &Db) -> anyhow::Result<LearningReport> {
     Ok(report)
 }
 
-fn user_id(conn: &mut DbConn, email: &str) -> Result<Option<i64>, ApiError> {
+fn user_id(conn: &mut DbConn, email: &str) -> Result<Option<UserId>, ApiError> {
     Ok(users::table
         .filter(users::email_normalized.eq(email))
         .select(users::id)
@@ -50,7 +52,7 @@ fn user_id(conn: &mut DbConn, email: &str) -> Result<Option<i64>, ApiError> {
 
 fn demo_learning(conn: &mut DbConn) -> Result<LearningReport, ApiError> {
     let mut report = LearningReport::default();
-    let mut open: Vec<i64> = Vec::new();
+    let mut open: Vec<CourseId> = Vec::new();
     let ids = repo::open_course_ids(conn)?;
     for c in repo::course_states(conn, &ids)? {
         if !c.slug.starts_with(SCALE_PREFIX) {
@@ -64,7 +66,7 @@ fn demo_learning(conn: &mut DbConn) -> Result<LearningReport, ApiError> {
     let member = user_id(conn, "member@demo.bayanihan.org")?;
     let leader = user_id(conn, "leader@demo.bayanihan.org")?;
     // (user, course index, share of lessons done in percent)
-    let mut plan: Vec<(i64, usize, usize)> = Vec::new();
+    let mut plan: Vec<(UserId, usize, usize)> = Vec::new();
     if let Some(member) = member {
         plan.extend([(member, 0, 100), (member, 1, 50)]);
     }
@@ -79,41 +81,69 @@ fn demo_learning(conn: &mut DbConn) -> Result<LearningReport, ApiError> {
         if repo::find_enrolment(conn, course_id, user, false)?.is_some() {
             continue;
         }
-        let Some(course) = repo::course_state(conn, course_id)? else {
-            continue;
-        };
-        let enrolment = repo::insert_enrolment(
-            conn,
-            &NewEnrolment {
-                course_id,
-                user_id: user,
-                created_at: start,
-                updated_at: start,
-                completed_at: None,
-            },
-        )?;
+        // As the learner does it through the API: enrol, then mark lessons done (the
+        // service settles completion and the certificate).
+        let enrolment = service::enrol(conn, user, course_id)?;
         report.enrolments += 1;
         let lessons = repo::course_lessons(conn, course_id)?;
         let take = (lessons.len() * share).div_ceil(100);
+        let mut done = Vec::with_capacity(take);
         for (k, lesson) in lessons.iter().take(take).enumerate() {
+            service::complete(conn, user, lesson.id)?;
             let hours = i64::try_from(k).unwrap_or(0) * 20 + 2;
-            repo::insert_completion(
-                conn,
-                &NewCompletion {
-                    user_id: user,
-                    lesson_id: lesson.id,
-                    course_id,
-                    completed_at: start + TimeDelta::hours(hours),
-                },
-            )?;
+            done.push((lesson.id, start + TimeDelta::hours(hours)));
             report.completions += 1;
         }
-        if let (_, Some(_)) = service::settle(conn, &course, &enrolment)? {
+        if repo::find_certificate(conn, user, course_id)?.is_some() {
             report.certificates += 1;
         }
-        repo::refresh_enrolment_count(conn, course_id)?;
+        backdate(conn, enrolment.id, user, course_id, start, &done)?;
     }
     Ok(report)
+}
+
+/// Moves a demo enrolment and its completions back to when the demo says they happened
+/// (the service stamps "now"): the one write here without a service, timestamps only.
+fn backdate(
+    conn: &mut DbConn,
+    enrolment: EnrolmentId,
+    user: UserId,
+    course: CourseId,
+    start: NaiveDateTime,
+    done: &[(LessonId, NaiveDateTime)],
+) -> Result<(), ApiError> {
+    use crate::db::schema::{certificates, enrolments, lesson_completions};
+    for &(lesson, at) in done {
+        diesel::update(
+            lesson_completions::table
+                .filter(lesson_completions::user_id.eq(user))
+                .filter(lesson_completions::lesson_id.eq(lesson)),
+        )
+        .set(lesson_completions::completed_at.eq(at))
+        .execute(conn)?;
+    }
+    let last = done.iter().map(|(_, at)| *at).max().unwrap_or(start);
+    diesel::update(enrolments::table.find(enrolment))
+        .set((
+            enrolments::created_at.eq(start),
+            enrolments::updated_at.eq(last),
+        ))
+        .execute(conn)?;
+    diesel::update(
+        enrolments::table
+            .find(enrolment)
+            .filter(enrolments::completed_at.is_not_null()),
+    )
+    .set(enrolments::completed_at.eq(last))
+    .execute(conn)?;
+    diesel::update(
+        certificates::table
+            .filter(certificates::user_id.eq(user))
+            .filter(certificates::course_id.eq(course)),
+    )
+    .set(certificates::issued_at.eq(last))
+    .execute(conn)?;
+    Ok(())
 }
 
 /// Enrolments and completions for the first `n` synthetic members over the published
@@ -138,46 +168,43 @@ fn scale_learning(conn: &mut DbConn, n: usize) -> Result<LearningReport, ApiErro
     if course_ids.is_empty() || n == 0 {
         return Ok(report);
     }
-    let mut lessons: HashMap<i64, Vec<LessonRef>> = HashMap::new();
+    let mut lessons: HashMap<CourseId, Vec<LessonRef>> = HashMap::new();
     for chunk in course_ids.chunks(500) {
         for (course_id, lesson) in repo::lessons_of_courses(conn, chunk)? {
             lessons.entry(course_id).or_default().push(lesson);
         }
     }
-    let courses: Vec<i64> = course_ids
+    let courses: Vec<CourseId> = course_ids
         .into_iter()
         .filter(|c| lessons.contains_key(c))
         .collect();
     if courses.is_empty() {
         return Ok(report);
     }
-    let members: Vec<(i64, String)> = users::table
+    let members: Vec<(UserId, String)> = users::table
         .filter(users::email_normalized.like(format!("%{SYNTHETIC_DOMAIN}")))
         .select((users::id, users::display_name))
         .order(users::id.asc())
         .limit(i64::try_from(n).unwrap_or(i64::MAX))
         .load(conn)?;
-    let member_ids: Vec<i64> = members.iter().map(|(id, _)| *id).collect();
-    let existing: HashSet<(i64, i64)> = repo::enrolment_pairs_of(conn, &member_ids)?
+    let member_ids: Vec<UserId> = members.iter().map(|(id, _)| *id).collect();
+    let existing: HashSet<(CourseId, UserId)> = repo::enrolment_pairs_of(conn, &member_ids)?
         .into_iter()
         .collect();
     // Certificates carry the title in the course's default language (synthetic members
     // prefer English, and synthetic courses have it).
-    let mut texts: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    let mut texts: HashMap<CourseId, Vec<(String, String)>> = HashMap::new();
     for chunk in courses.chunks(500) {
         for (course_id, language, title) in repo::course_titles(conn, chunk)? {
             texts.entry(course_id).or_default().push((language, title));
         }
     }
-    let mut titles: HashMap<i64, (String, String)> = HashMap::new();
+    let mut titles: HashMap<CourseId, (String, String)> = HashMap::new();
+    let english = Preferences::only("en");
     for chunk in courses.chunks(500) {
         for c in repo::course_states(conn, chunk)? {
-            let title = texts
-                .get(&c.id)
-                .and_then(|t| service::pick(t, &["en".to_owned()], &c.default_language))
-                .cloned()
-                .unwrap_or_else(|| (c.default_language.clone(), c.slug.clone()));
-            titles.insert(c.id, title);
+            let texts = texts.get(&c.id).map(Vec::as_slice).unwrap_or_default();
+            titles.insert(c.id, service::course_title(&english, texts, &c));
         }
     }
     let base = now() - TimeDelta::days(120);
@@ -210,7 +237,7 @@ fn scale_learning(conn: &mut DbConn, n: usize) -> Result<LearningReport, ApiErro
                     completed_at: at,
                 });
             }
-            let done: HashMap<i64, NaiveDateTime> = course_lessons
+            let done: HashMap<LessonId, NaiveDateTime> = course_lessons
                 .iter()
                 .take(take)
                 .map(|l| (l.id, enrolled))

@@ -1,24 +1,28 @@
 //! Demo and scale data: `bayanihan seed --demo` and `bayanihan seed --scale N`.
 
+mod cohorts;
 mod community;
+mod community_demo;
 mod courses;
-mod demo_data;
+mod data;
 mod learning;
 
 use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
 
+use crate::accounts::model::UserStatus;
+use crate::auth::AuthUser;
+use crate::auth::policy::Role;
 use crate::db::schema::organisations;
 use crate::db::{Db, DbConn, now, write_transaction};
 use crate::error::ApiError;
+use crate::organisations::dto::CreateOrganisationRequest;
 use crate::organisations::model::{
-    MembershipRole, MembershipStatus, NewOrganisation, OrganisationKind, search_text,
+    MembershipRole, MembershipStatus, NewMembership, OrganisationInput, OrganisationKind,
 };
-use crate::organisations::repo;
-use crate::types::{CountryCode, OrganisationId, UserId};
-
-pub use demo_data::DEMO_ORGANISATIONS;
+use crate::organisations::{repo, service};
+use crate::types::{CountryCode, OrganisationId, SessionId};
 
 /// What a seed run added.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -32,78 +36,22 @@ pub struct SeedReport {
 /// Password of every demo and synthetic account. Demo data only: never on a real server.
 pub const DEMO_PASSWORD: &str = "bayanihan-demo-2026";
 
-/// A demo account: email, display name, role, country, language, and union role and
-/// membership status in TUCP.
-type DemoUser = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    Option<(MembershipRole, MembershipStatus)>,
-);
-
-/// The demo accounts, one per role (see the README).
-pub const DEMO_USERS: &[DemoUser] = &[
-    (
-        "admin@demo.bayanihan.org",
-        "Demo Admin",
-        "admin",
-        "SG",
-        "en",
-        None,
-    ),
-    (
-        "coordinator@demo.bayanihan.org",
-        "Maria Santos (coordinator)",
-        "coordinator",
-        "PH",
-        "en",
-        None,
-    ),
-    (
-        "trainer@demo.bayanihan.org",
-        "Ravi Kumar (e-trainer)",
-        "trainer",
-        "IN",
-        "en",
-        None,
-    ),
-    (
-        "leader@demo.bayanihan.org",
-        "Jose Reyes (TUCP leader)",
-        "member",
-        "PH",
-        "fil",
-        Some((MembershipRole::Leader, MembershipStatus::Approved)),
-    ),
-    (
-        "member@demo.bayanihan.org",
-        "Ana Cruz (member)",
-        "member",
-        "PH",
-        "fil",
-        Some((MembershipRole::Member, MembershipStatus::Approved)),
-    ),
-    (
-        "newcomer@demo.bayanihan.org",
-        "Lito Garcia (asks to join)",
-        "member",
-        "PH",
-        "fil",
-        Some((MembershipRole::Member, MembershipStatus::Pending)),
-    ),
-];
-
 /// Loads the demo directory and the demo accounts; running it again adds nothing.
 pub fn demo(db: &Db) -> anyhow::Result<SeedReport> {
-    let mut conn = db.conn()?;
-    let organisations = write_transaction(&mut conn, demo_organisations)?;
+    let data = data::demo()?;
     let hash = demo_password_hash()?;
-    let users = write_transaction(&mut conn, |conn| demo_users(conn, &hash))?;
-    courses::demo(db)?;
+    let mut conn = db.conn()?;
+    let (organisations, users) = write_transaction(&mut conn, |conn| {
+        let users = demo_users(conn, &data.users, &hash)?;
+        let admin = actor(conn, ADMIN)?;
+        let organisations = demo_organisations(conn, &admin, &data.organisations)?;
+        demo_memberships(conn, &data.organisations, &data.users)?;
+        Ok::<_, ApiError>((organisations, users))
+    })?;
+    courses::demo(db, &data.courses)?;
     learning::demo(db)?;
-    community::demo(db)?;
+    community::demo(db, &data)?;
+    cohorts::demo(db, &data)?;
     Ok(SeedReport {
         organisations,
         users,
@@ -116,115 +64,159 @@ fn demo_password_hash() -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-fn demo_users(conn: &mut DbConn, hash: &str) -> Result<usize, ApiError> {
-    use crate::accounts::model::{NewMembership, NewUser, user_search_text};
+/// The demo administrator, who adds the directory.
+const ADMIN: &str = "admin@demo.bayanihan.org";
+
+/// The seed acting as an account, with the account's current role. It acts without a
+/// login, so there is no session (id 0).
+fn actor(conn: &mut DbConn, email: &str) -> Result<AuthUser, ApiError> {
+    let user = crate::accounts::repo::find_by_email(conn, email)?.ok_or_else(|| {
+        ApiError::internal(anyhow::anyhow!("the demo account {email} is missing"))
+    })?;
+    Ok(AuthUser {
+        id: user.id,
+        role: user.role,
+        session_id: SessionId(0),
+    })
+}
+
+fn demo_users(conn: &mut DbConn, demo: &[data::User], hash: &str) -> Result<usize, ApiError> {
+    use crate::accounts::model::{NewUser, user_lookalike, user_search_text};
     use crate::accounts::repo as users;
-    let ph = CountryCode::parse("PH").map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
-    let tucp =
-        repo::find_by_name(conn, ph, "Trade Union Congress of the Philippines")?.map(|o| o.id);
     let mut added = 0;
-    for (email, name, role, country, language, membership) in DEMO_USERS {
-        if users::find_by_email(conn, email)?.is_some() {
+    for u in demo {
+        let email = u.email.as_str();
+        if users::find_by_email(conn, &email.to_lowercase())?.is_some() {
             continue;
         }
         let at = now();
-        let user = users::insert(
+        users::insert(
             conn,
             &NewUser {
-                email: Some((*email).to_owned()),
+                email: Some(email.to_owned()),
                 email_normalized: Some(email.to_lowercase()),
                 password_hash: Some(hash.to_owned()),
-                display_name: (*name).to_owned(),
-                country: Some((*country).to_owned()),
-                preferred_language: (*language).to_owned(),
-                other_languages: if *language == "en" {
+                display_name: u.display_name.clone(),
+                country: Some(u.country.clone()),
+                preferred_language: u.language.clone(),
+                other_languages: if u.language == "en" {
                     String::new()
                 } else {
                     "en".to_owned()
                 },
-                gender: None,
-                birth_year: None,
-                role: (*role).to_owned(),
-                status: "active".to_owned(),
+                gender: u.gender,
+                birth_year: u.birth_year,
+                role: u.role,
+                status: UserStatus::Active,
                 email_verified_at: Some(at),
-                search_text: user_search_text(name, Some(email)),
+                search_text: user_search_text(&u.display_name, Some(email)),
+                lookalike: Some(user_lookalike(&u.display_name, Some(email))),
                 created_at: at,
                 updated_at: at,
             },
         )?;
         added += 1;
-        if let (Some(org), Some((union_role, status))) = (tucp, membership) {
-            users::insert_membership(
-                conn,
-                &NewMembership {
-                    user_id: UserId(user.id),
-                    organisation_id: org,
-                    role: *union_role,
-                    status: *status,
-                    created_at: at,
-                    updated_at: at,
-                },
-            )?;
-        }
     }
     Ok(added)
 }
 
-fn demo_organisations(conn: &mut DbConn) -> Result<usize, ApiError> {
-    let mut ids: HashMap<&str, (OrganisationId, OrganisationKind)> = HashMap::new();
+/// The demo accounts' memberships of the directory's unions, those not there yet, with
+/// their union roles. Written with the organisations domain's own rows (the service's
+/// `join` and `decide` would email the demo accounts).
+fn demo_memberships(
+    conn: &mut DbConn,
+    directory: &[data::Organisation],
+    demo: &[data::User],
+) -> Result<(), ApiError> {
+    use crate::accounts::repo as users;
+    use crate::organisations::model::MembershipChanges;
+    for u in demo {
+        let (Some(membership), Some(user)) = (
+            &u.union,
+            users::find_by_email(conn, &u.email.to_lowercase())?,
+        ) else {
+            continue;
+        };
+        let Some(org) = directory_entry(conn, directory, &membership.organisation)? else {
+            continue;
+        };
+        if repo::find_membership(conn, org, user.id)?.is_some() {
+            continue;
+        }
+        let at = now();
+        let row = repo::insert_membership(
+            conn,
+            &NewMembership {
+                role: membership.role,
+                status: membership.status,
+                ..NewMembership::request(user.id, org, at)
+            },
+        )?;
+        if let Some(union_role) = membership.union_role {
+            repo::update_membership(
+                conn,
+                row.id,
+                &MembershipChanges {
+                    union_role: Some(union_role),
+                    ..MembershipChanges::default()
+                },
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The id of the demo directory's entry `key`, once loaded.
+fn directory_entry(
+    conn: &mut DbConn,
+    directory: &[data::Organisation],
+    key: &str,
+) -> Result<Option<OrganisationId>, ApiError> {
+    let entry = directory.iter().find(|o| o.key == key).ok_or_else(|| {
+        ApiError::internal(anyhow::anyhow!("no demo organisation has the key {key}"))
+    })?;
+    let country =
+        CountryCode::parse(&entry.country).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
+    Ok(repo::find_by_name(conn, country, &entry.name)?.map(|o| o.id))
+}
+
+/// Adds the demo directory through the organisations service, as the demo admin: each
+/// entry is a `POST /organisations` body, checked as the API checks it. Entries whose name
+/// exists in their country are left alone.
+fn demo_organisations(
+    conn: &mut DbConn,
+    admin: &AuthUser,
+    demo: &[data::Organisation],
+) -> Result<usize, ApiError> {
+    let mut ids: HashMap<&str, OrganisationId> = HashMap::new();
     let mut added = 0;
-    for org in DEMO_ORGANISATIONS {
-        let kind = OrganisationKind::parse(org.kind).ok_or_else(|| {
-            ApiError::internal(anyhow::anyhow!(
-                "demo entry {} has kind {}",
-                org.key,
-                org.kind
-            ))
-        })?;
-        let country = CountryCode::parse(org.country)
-            .map_err(|e| ApiError::internal(anyhow::anyhow!("demo entry {}: {e}", org.key)))?;
-        let parent = match org.parent {
-            Some(key) => {
-                let &(id, parent_kind) = ids.get(key).ok_or_else(|| {
-                    ApiError::internal(anyhow::anyhow!(
-                        "demo entry {} has unknown parent {key}",
-                        org.key
-                    ))
-                })?;
-                if !kind.may_sit_under(parent_kind) {
-                    return Err(ApiError::internal(anyhow::anyhow!(
-                        "demo entry {} cannot sit under {key}",
-                        org.key
-                    )));
-                }
-                Some(id)
-            }
+    for org in demo {
+        let parent_id = match &org.parent {
+            Some(key) => Some(ids.get(key.as_str()).copied().ok_or_else(|| {
+                ApiError::internal(anyhow::anyhow!(
+                    "demo entry {} has unknown parent {key}",
+                    org.key
+                ))
+            })?),
             None => None,
         };
-        let id = match repo::find_by_name(conn, country, org.name)? {
+        let input = OrganisationInput::try_from(CreateOrganisationRequest {
+            name: org.name.clone(),
+            acronym: org.acronym.clone(),
+            country: org.country.clone(),
+            kind: org.kind,
+            parent_id: parent_id.map(OrganisationId::get),
+            sector: org.sector.clone(),
+            website: org.website.clone(),
+        })?;
+        let id = match repo::find_by_name(conn, input.country, &input.name)? {
             Some(existing) => existing.id,
             None => {
                 added += 1;
-                let at = now();
-                repo::insert(
-                    conn,
-                    &NewOrganisation {
-                        name: org.name.to_owned(),
-                        acronym: org.acronym.map(str::to_owned),
-                        country,
-                        kind,
-                        parent_id: parent,
-                        sector: org.sector.map(str::to_owned),
-                        website: org.website.map(str::to_owned),
-                        search_text: search_text(org.name, org.acronym),
-                        created_at: at,
-                        updated_at: at,
-                    },
-                )?
-                .id
+                service::create(conn, admin, input)?.id
             }
         };
-        ids.insert(org.key, (id, kind));
+        ids.insert(&org.key, id);
     }
     Ok(added)
 }
@@ -232,33 +224,21 @@ fn demo_organisations(conn: &mut DbConn) -> Result<usize, ApiError> {
 /// Prefix of every synthetic organisation's name.
 const SYNTHETIC_PREFIX: &str = "Synthetic Union ";
 
-const SECTORS: &[&str] = &[
-    "education",
-    "health",
-    "public_services",
-    "transport",
-    "garments",
-    "agriculture",
-    "construction",
-    "domestic_work",
-    "platform_work",
-    "manufacturing",
-    "finance",
-    "hospitality",
-    "fisheries",
-];
-
 /// Makes sure `n` synthetic organisations and `n` synthetic members exist (with the demo
 /// directory as their parents; each member belongs to one synthetic organisation).
 pub fn scale(db: &Db, n: usize) -> anyhow::Result<SeedReport> {
     let mut report = demo(db)?;
+    let words = data::scale()?;
     let mut conn = db.conn()?;
-    report.organisations += write_transaction(&mut conn, |conn| scale_organisations(conn, n))?;
+    report.organisations += write_transaction(&mut conn, |conn| {
+        let admin = actor(conn, ADMIN)?;
+        scale_organisations(conn, &admin, n, &words.organisations.sectors)
+    })?;
     let hash = demo_password_hash()?;
     report.users += write_transaction(&mut conn, |conn| scale_users(conn, n, &hash))?;
-    courses::scale(db, n)?;
+    courses::scale(db, n, &words.courses)?;
     learning::scale(db, n)?;
-    community::scale(db, n)?;
+    community::scale(db, n, &words.communities)?;
     Ok(report)
 }
 
@@ -266,7 +246,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<SeedReport> {
 const SYNTHETIC_DOMAIN: &str = "@scale.bayanihan.test";
 
 fn scale_users(conn: &mut DbConn, n: usize, hash: &str) -> Result<usize, ApiError> {
-    use crate::accounts::model::{NewMembership, NewUser, user_search_text};
+    use crate::accounts::model::{NewUser, user_lookalike, user_search_text};
     use crate::accounts::repo as users;
     use crate::db::schema::users::dsl as u;
     let existing: HashSet<String> = u::users
@@ -297,24 +277,25 @@ fn scale_users(conn: &mut DbConn, n: usize, hash: &str) -> Result<usize, ApiErro
                 email_normalized: Some(email.clone()),
                 password_hash: Some(hash.to_owned()),
                 search_text: user_search_text(&name, Some(&email)),
+                lookalike: Some(user_lookalike(&name, Some(&email))),
                 display_name: name,
                 country: org.map(|(_, c)| c.clone()),
                 preferred_language: "en".to_owned(),
                 other_languages: String::new(),
                 gender: None,
                 birth_year: None,
-                role: "member".to_owned(),
-                status: "active".to_owned(),
+                role: Role::Member,
+                status: UserStatus::Active,
                 email_verified_at: Some(at),
                 created_at: at,
                 updated_at: at,
             },
         )?;
         if let Some((org, _)) = org {
-            users::insert_membership(
+            repo::insert_membership(
                 conn,
                 &NewMembership {
-                    user_id: UserId(user.id),
+                    user_id: user.id,
                     organisation_id: OrganisationId(*org),
                     role: MembershipRole::Member,
                     status: MembershipStatus::Approved,
@@ -328,7 +309,14 @@ fn scale_users(conn: &mut DbConn, n: usize, hash: &str) -> Result<usize, ApiErro
     Ok(added)
 }
 
-fn scale_organisations(conn: &mut DbConn, n: usize) -> Result<usize, ApiError> {
+/// Adds the synthetic organisations through the organisations service (as the demo admin),
+/// one `POST /organisations` body each, under the demo national centres.
+fn scale_organisations(
+    conn: &mut DbConn,
+    admin: &AuthUser,
+    n: usize,
+    sectors: &[String],
+) -> Result<usize, ApiError> {
     use organisations::dsl;
     let existing: HashSet<String> = dsl::organisations
         .select(dsl::name)
@@ -354,29 +342,21 @@ fn scale_organisations(conn: &mut DbConn, n: usize) -> Result<usize, ApiError> {
             continue;
         }
         let (parent, country) = &centres[i % centres.len()];
-        let sector = SECTORS[i % SECTORS.len()];
         let kind = if i % 5 == 0 {
             OrganisationKind::Federation
         } else {
             OrganisationKind::Union
         };
-        let acronym = format!("SU{}", i + 1);
-        let at = now();
-        repo::insert(
-            conn,
-            &NewOrganisation {
-                search_text: search_text(&name, Some(&acronym)),
-                name,
-                acronym: Some(acronym),
-                country: *country,
-                kind,
-                parent_id: Some(*parent),
-                sector: Some(sector.to_owned()),
-                website: None,
-                created_at: at,
-                updated_at: at,
-            },
-        )?;
+        let input = OrganisationInput::try_from(CreateOrganisationRequest {
+            name,
+            acronym: Some(format!("SU{}", i + 1)),
+            country: country.to_string(),
+            kind,
+            parent_id: Some(parent.get()),
+            sector: Some(sectors[i % sectors.len()].clone()),
+            website: None,
+        })?;
+        service::create(conn, admin, input)?;
         added += 1;
     }
     Ok(added)

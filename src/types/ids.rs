@@ -37,6 +37,12 @@ macro_rules! id_types {
             }
         }
 
+        impl From<i64> for $name {
+            fn from(id: i64) -> Self {
+                Self(id)
+            }
+        }
+
         impl<DB> ::diesel::serialize::ToSql<::diesel::sql_types::BigInt, DB> for $name
         where
             DB: ::diesel::backend::Backend,
@@ -98,4 +104,12 @@ id_types! {
     EmailId,
     /// A staff invitation.
     InvitationId,
+    /// A login (session) of an account.
+    SessionId,
+    /// A cohort: a group running courses together with facilitators.
+    CohortId,
+    /// A nomination of a member for a cohort (or their application).
+    NominationId,
+    /// One step in a nomination's audit trail.
+    NominationEventId,
 }

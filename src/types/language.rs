@@ -3,6 +3,16 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+
+/// Longest language tag, in characters (RFC 5646 advises room for 35).
+pub const MAX_LEN: usize = 35;
+
+/// The shape of a tag as the API document states it for `lang` and `{language}`
+/// parameters; every tag it matches [`LanguageTag::parse`] accepts (a unit test keeps
+/// them agreeing, an API test keeps every parameter documenting it).
+pub const LANGUAGE_TAG_PATTERN: &str = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$";
 
 /// A BCP 47 language tag in canonical case (`en`, `fil`, `zh-Hans`, `pt-BR`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -13,6 +23,11 @@ impl LanguageTag {
     /// Parses the common shape of a tag: a 2–3 letter language, then subtags of 2–8
     /// letters or digits (script in title case, region in upper case).
     pub fn parse(raw: &str) -> Result<Self, String> {
+        if raw.len() > MAX_LEN {
+            return Err(format!(
+                "is too long for a language tag (at most {MAX_LEN} characters)"
+            ));
+        }
         let raw = raw.trim();
         let mut parts = raw.split(['-', '_']);
         let language = parts.next().unwrap_or_default();
@@ -39,9 +54,6 @@ impl LanguageTag {
             } else {
                 tag.push_str(&part.to_ascii_lowercase());
             }
-        }
-        if tag.len() > 35 {
-            return Err(format!("`{raw}` is too long for a language tag"));
         }
         Ok(Self(tag))
     }
@@ -71,9 +83,72 @@ impl From<LanguageTag> for String {
     }
 }
 
+/// A tag in a request body: at most [`MAX_LEN`] characters (the code refuses longer ones
+/// before looking at them).
+impl utoipa::PartialSchema for LanguageTag {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "BCP 47 language tag (`en`, `fil`, `zh-Hans`, `pt-BR`), any case; answered in canonical case",
+            ))
+            .min_length(Some(2))
+            .max_length(Some(MAX_LEN))
+            .examples(["fil"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for LanguageTag {}
+
+/// Language tags as a `TEXT` column stores them: comma-separated.
+pub fn join_tags(tags: &[String]) -> String {
+    tags.join(",")
+}
+
+/// Language tags as stored ([`join_tags`]), split; empty for an empty column.
+pub fn split_tags(stored: &str) -> Vec<String> {
+    stored
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::LanguageTag;
+    use super::{LANGUAGE_TAG_PATTERN, LanguageTag, MAX_LEN};
+
+    #[test]
+    fn every_tag_of_the_documented_shape_parses() {
+        assert_eq!(
+            LANGUAGE_TAG_PATTERN, "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$",
+            "change the `pattern` of every `lang` and `{{language}}` parameter with it"
+        );
+        // The pattern's corners: shortest and longest language and subtags, digits, case.
+        let subtags = ["00", "Ab", "zzzzzzzz", "0a1B2c3D", "Hans", "419"];
+        for language in ["aa", "ZZ", "fil", "EnG"] {
+            assert!(LanguageTag::parse(language).is_ok(), "{language}");
+            for a in subtags {
+                for b in subtags {
+                    for c in subtags {
+                        let tag = format!("{language}-{a}-{b}-{c}");
+                        assert!(LanguageTag::parse(&tag).is_ok(), "{tag}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn stored_tags_round_trip() {
+        assert_eq!(
+            super::split_tags(&super::join_tags(&["en".into(), "fil".into()])),
+            ["en", "fil"]
+        );
+        assert_eq!(super::split_tags("en,fil"), vec!["en", "fil"]);
+        assert!(super::split_tags("").is_empty());
+    }
 
     #[test]
     fn canonicalises_case() {
@@ -88,5 +163,17 @@ mod tests {
         for bad in ["", "e", "english", "en-", "en-a", "12", "en-toolongsubtag"] {
             assert!(LanguageTag::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn length_is_bounded_as_sent() {
+        let longest = "en-abcdefgh-abcdefgh-abcdefgh-abcde";
+        assert_eq!(longest.len(), MAX_LEN);
+        assert!(LanguageTag::parse(longest).is_ok());
+        assert!(LanguageTag::parse(&format!(" {longest}")).is_err());
+        assert!(LanguageTag::parse(&"en-".repeat(10_000)).is_err());
+        let schema =
+            serde_json::to_value(<LanguageTag as utoipa::PartialSchema>::schema()).unwrap();
+        assert_eq!(schema["maxLength"], MAX_LEN);
     }
 }

@@ -13,5 +13,5 @@ pub mod vocab;
 pub use country::CountryCode;
 pub use email::Email;
 pub use ids::*;
-pub use language::LanguageTag;
+pub use language::{LANGUAGE_TAG_PATTERN, LanguageTag, join_tags, split_tags};
 pub use secret::Secret;

@@ -19,8 +19,8 @@
 ///     }
 /// }
 /// ```
-/// Extra derives (`PartialOrd`, `Ord`, `Default` with `#[default]`) may be written on the
-/// enum; `Debug, Clone, Copy, PartialEq, Eq, Hash`, serde, `ToSchema` and the diesel
+/// Extra derives (`PartialOrd`, `Ord`, `Default` with `#[default]`) and helper attributes
+/// of the derived traits (`#[schema(as = OtherName)]`) may be written on the enum; `Debug, Clone, Copy, PartialEq, Eq, Hash`, serde, `ToSchema` and the diesel
 /// traits are always derived.
 #[macro_export]
 macro_rules! vocabulary {
@@ -33,12 +33,14 @@ macro_rules! vocabulary {
             $( $(#[$vmeta:meta])* $variant:ident => $spelling:tt ),+ $(,)?
         }
     ) => {
-        $(#[$meta])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash,
             ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema,
             ::diesel::expression::AsExpression, ::diesel::deserialize::FromSqlRow,
         )]
+        // After the derives, so that their helper attributes (`#[schema(as = …)]`) may
+        // be written on the enum.
+        $(#[$meta])*
         #[diesel(sql_type = ::diesel::sql_types::Text)]
         $vis enum $name {
             $( $(#[$vmeta])* #[serde(rename = $spelling)] $variant ),+

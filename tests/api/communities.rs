@@ -477,7 +477,14 @@ async fn private_communities_are_hidden_except_from_members_and_the_invited() {
     let (status, _) = app.get_as(Some(&invited), &format!("{path}/members")).await;
     assert_eq!(status, 404);
 
-    assert_eq!(app.join_community(&asker, private).await, 202);
+    // Asking to join without an invitation answers as an unknown id does, and reveals
+    // nothing afterwards either.
+    assert_eq!(app.join_community(&asker, private).await, 404);
+    let (status, _) = app.get_as(Some(&asker), &path).await;
+    assert_eq!(status, 404);
+    assert_eq!(member_status(&app, private, asker.id), None);
+    // A request made before that rule still shows the community, without its counts.
+    app.earlier_request(private, asker.id);
     let (status, body) = app.get_as(Some(&asker), &path).await;
     assert_eq!(status, 200);
     assert_eq!(body["member_count"], Value::Null);
@@ -519,6 +526,92 @@ async fn get_answers_an_etag_and_304() {
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 304);
+}
+
+fn etag_of(res: &reqwest::Response) -> String {
+    res.headers()["etag"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_etag_follows_the_version_and_what_the_caller_sees() {
+    let app = spawn_app().await;
+    let coordinator = app.user("coordinator").await;
+    let member = app.user("member").await;
+    let id = create_named(&app, &coordinator, "Versions", "public").await;
+    let path = format!("/api/v1/communities/{id}");
+    let get = |token: &str| app.authed(Method::GET, &path, token).send();
+    let patch = |tag: &str, body: Value| {
+        app.authed(Method::PATCH, &path, &coordinator.token)
+            .header("if-match", tag)
+            .json(&body)
+            .send()
+    };
+
+    let v1 = etag_of(&get(&coordinator.token).await.unwrap());
+    assert!(v1.starts_with(&format!("\"community-{id}-v1-")), "{v1}");
+
+    // A PATCH that changes nothing keeps the version, the tag and `updated_at`.
+    let (_, before) = app.get_as(Some(&coordinator), &path).await;
+    let res = patch(&v1, json!({"name": "Versions", "visibility": "public"}))
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(etag_of(&res), v1);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["updated_at"], before["updated_at"]);
+
+    // A change bumps the version; the old tag is stale.
+    let res = patch(&v1, json!({"description": "Now with a text"}))
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let v2 = etag_of(&res);
+    assert!(v2.starts_with(&format!("\"community-{id}-v2-")), "{v2}");
+    assert_eq!(etag_of(&get(&coordinator.token).await.unwrap()), v2);
+    assert_problem(
+        patch(&v1, json!({"name": "Lost update"})).await.unwrap(),
+        412,
+        "precondition_failed",
+    )
+    .await;
+
+    // The counters and the caller's membership are part of the answer, so they change
+    // the tag (a cached copy is not reused) but not the version: If-Match still holds.
+    assert_eq!(app.join_community(&member, id).await, 201);
+    let res = app
+        .authed(Method::GET, &path, &coordinator.token)
+        .header("if-none-match", &v2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status().as_u16(),
+        200,
+        "a new member changes member_count"
+    );
+    let counted = etag_of(&res);
+    assert_ne!(counted, v2);
+    assert!(
+        counted.starts_with(&format!("\"community-{id}-v2-")),
+        "{counted}"
+    );
+    let res = app
+        .authed(Method::GET, &path, &coordinator.token)
+        .header("if-none-match", &counted)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 304);
+    let as_member = etag_of(&get(&member.token).await.unwrap());
+    assert_ne!(as_member, counted, "the member sees their own membership");
+    let anonymous = etag_of(&app.get(&path).await);
+    assert_ne!(anonymous, as_member);
+    // Any tag of the current version names it for If-Match.
+    let res = patch(&anonymous, json!({"name": "Versions, renamed"}))
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(etag_of(&res).starts_with(&format!("\"community-{id}-v3-")));
 }
 
 #[tokio::test]
@@ -700,12 +793,26 @@ async fn joining_follows_the_visibility() {
             None,
         )
         .await;
-    assert_eq!(status, 202, "{body}");
-    assert_eq!(body["status"], "pending");
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(body["code"], "not_found");
+    let (unknown_status, unknown) = app
+        .send_as(
+            &user,
+            Method::PUT,
+            "/api/v1/communities/999999/membership",
+            None,
+        )
+        .await;
+    assert_eq!(
+        (unknown_status, &unknown),
+        (status, &body),
+        "as an unknown id"
+    );
+    app.earlier_request(private, user.id);
     assert_eq!(
         app.join_community(&user, private).await,
         200,
-        "still pending"
+        "an earlier request stays pending"
     );
     let (_, body) = app
         .get_as(Some(&trainer), &format!("/api/v1/communities/{private}"))
@@ -846,8 +953,9 @@ async fn moderators_invite_approve_and_reject() {
     assert_eq!(status, 400, "unknown field");
 
     // Requests.
-    assert_eq!(app.join_community(&asker, id).await, 202);
-    assert_eq!(app.join_community(&other_asker, id).await, 202);
+    assert_eq!(app.join_community(&asker, id).await, 404, "invitation only");
+    app.earlier_request(id, asker.id);
+    app.earlier_request(id, other_asker.id);
     let (status, body) = app
         .get_as(Some(&insider), &format!("{base}/members?status=pending"))
         .await;
@@ -927,7 +1035,7 @@ async fn moderators_invite_approve_and_reject() {
     assert_eq!(status, 404);
 
     // An invitation answers a pending request.
-    assert_eq!(app.join_community(&outsider, id).await, 202);
+    app.earlier_request(id, outsider.id);
     let (status, body) = app
         .send_as(
             &trainer,
@@ -1387,8 +1495,8 @@ async fn bans_keep_members_out() {
     assert_eq!(member_status(&app, private, troll.id), None);
     assert_eq!(
         app.join_community(&troll, private).await,
-        202,
-        "may ask again"
+        404,
+        "a stranger again: invitation only"
     );
 
     // In a public community a banned member still reads, but cannot rejoin; staff
@@ -1434,4 +1542,52 @@ async fn bans_keep_members_out() {
             "unban_member"
         ]
     );
+}
+
+#[tokio::test]
+async fn the_demo_communities_are_seeded_once_through_the_services() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    app.seed_demo();
+    let (status, page) = app.get_json("/api/v1/communities?limit=100").await;
+    assert_eq!(status, 200, "{page}");
+    let items = page["items"].as_array().unwrap();
+    // Anonymous readers see the three public ones, each once.
+    assert_eq!(items.len(), 3, "{page}");
+    let circle = items
+        .iter()
+        .find(|c| c["slug"] == "etrainers-circle")
+        .unwrap();
+    assert_eq!(circle["member_count"], 5, "{circle}");
+    assert_eq!(circle["thread_count"], 4, "{circle}");
+    let id = circle["id"].as_i64().unwrap();
+    let (_, threads) = app
+        .get_json(&format!("/api/v1/communities/{id}/threads?limit=100"))
+        .await;
+    let threads = threads["items"].as_array().unwrap();
+    // The pinned welcome thread first, written weeks ago, with its replies counted.
+    assert_eq!(threads[0]["pinned"], true, "{threads:?}");
+    assert_eq!(threads[0]["reply_count"], 3, "{threads:?}");
+    assert!(
+        threads[0]["created_at"].as_str().unwrap()
+            < threads[1]["last_activity_at"].as_str().unwrap()
+    );
+    // The demo member has exactly the unread notifications the data gives them.
+    let (token, _) = app
+        .login("member@demo.bayanihan.org", bayanihan::seed::DEMO_PASSWORD)
+        .await;
+    let res = app
+        .authed(Method::GET, "/api/v1/me/notifications/unread-count", &token)
+        .send()
+        .await
+        .unwrap();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["unread_count"], 2, "{body}");
+    let mut conn = app.db.conn().unwrap();
+    let pending: i64 = notifications::table
+        .filter(notifications::email_status.ne("none"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(pending, 0, "weeks-old demo activity is not mailed");
 }

@@ -27,7 +27,29 @@ impl TestApp {
         body["id"].as_i64().unwrap()
     }
 
-    /// `user` joins `community` (answers the status: 200/201 active, 202 pending).
+    /// A request to join `community` made by `user` before private communities became
+    /// invitation-only (the API no longer creates them; moderators still decide those left).
+    pub fn earlier_request(&self, community: i64, user: i64) {
+        use bayanihan::db::schema::community_members;
+        use diesel::prelude::*;
+        let mut conn = self.db.conn().unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        diesel::insert_into(community_members::table)
+            .values((
+                community_members::community_id.eq(community),
+                community_members::user_id.eq(user),
+                community_members::role.eq("member"),
+                community_members::status.eq("pending"),
+                community_members::email_preference.eq("daily"),
+                community_members::watching.eq(false),
+                community_members::created_at.eq(now),
+                community_members::updated_at.eq(now),
+            ))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+
+    /// `user` joins `community` (answers the status: 200/201 active, 404 private without an invitation).
     pub async fn join_community(&self, user: &TestUser, community: i64) -> u16 {
         self.authed(
             Method::PUT,

@@ -98,6 +98,15 @@ fn header(res: &reqwest::Response, name: &str) -> Option<String> {
         .map(|v| v.to_str().unwrap().to_owned())
 }
 
+/// A `GET` of `path` as `user` with `If-None-Match: tag`.
+async fn get_unless(app: &TestApp, user: &TestUser, path: &str, tag: &str) -> reqwest::Response {
+    app.authed(Method::GET, path, &user.token)
+        .header("if-none-match", tag)
+        .send()
+        .await
+        .unwrap()
+}
+
 fn ids(page: &Value) -> Vec<i64> {
     page["items"]
         .as_array()
@@ -198,6 +207,7 @@ async fn trainers_author_their_own_courses_and_coordinators_publish() {
     let changed = ok_json(res, 200).await;
     assert_eq!(changed["level"], "advanced");
     assert_eq!(changed["licence"], Value::Null);
+    // The course is still a draft: to those who may not see it, it does not exist.
     for user in [&other, &member] {
         let res = send(
             &app,
@@ -207,7 +217,7 @@ async fn trainers_author_their_own_courses_and_coordinators_publish() {
             Some(json!({"level": "advanced"})),
         )
         .await;
-        assert_problem(res, 403, "forbidden").await;
+        assert_problem(res, 404, "not_found").await;
     }
     let res = app
         .client
@@ -462,14 +472,10 @@ async fn if_match_guards_course_and_lesson_edits() {
     let path = format!("/api/v1/courses/{id}");
     let res = send(&app, Method::GET, &path, &trainer.token, None).await;
     let tag = header(&res, "etag").unwrap();
-    // If-None-Match gives 304.
-    let res = app
-        .authed(Method::GET, &path, &trainer.token)
-        .header("if-none-match", &tag)
-        .send()
-        .await
-        .unwrap();
+    // If-None-Match gives 304, which varies with the language as the 200 does.
+    let res = get_unless(&app, &trainer, &path, &tag).await;
     assert_eq!(res.status(), 304);
+    assert_eq!(header(&res, "vary").as_deref(), Some("Accept-Language"));
     let res = app
         .authed(Method::PATCH, &path, &trainer.token)
         .header("if-match", &tag)
@@ -555,7 +561,8 @@ async fn modules_and_lessons_are_ordered_in_one_request() {
     let l2 = add_lesson(&app, &trainer, m1, json!({"kind": "video", "title": "B", "url": "https://video.example.org/b", "duration_minutes": 7, "caption_languages": ["en", "fil"]})).await["id"].as_i64().unwrap();
     let l3 = add_lesson(&app, &trainer, m1, json!({"kind": "file", "title": "C", "url": "https://files.example.org/c.pdf", "size_bytes": 1024, "media_type": "application/pdf", "required": false})).await["id"].as_i64().unwrap();
 
-    // Members and other trainers do not touch the structure; anonymous callers log in first.
+    // Members and other trainers do not touch the structure (the draft is an unknown id to
+    // them); anonymous callers log in first.
     let member = app.user("member").await;
     let res = send(
         &app,
@@ -565,7 +572,7 @@ async fn modules_and_lessons_are_ordered_in_one_request() {
         Some(json!({"title": "Mine"})),
     )
     .await;
-    assert_problem(res, 403, "forbidden").await;
+    assert_problem(res, 404, "not_found").await;
     let res = send(
         &app,
         Method::POST,
@@ -574,7 +581,7 @@ async fn modules_and_lessons_are_ordered_in_one_request() {
         Some(json!({"kind": "text", "title": "Mine"})),
     )
     .await;
-    assert_problem(res, 403, "forbidden").await;
+    assert_problem(res, 404, "not_found").await;
     let res = send(
         &app,
         Method::PATCH,
@@ -583,7 +590,7 @@ async fn modules_and_lessons_are_ordered_in_one_request() {
         Some(json!({"title": "Mine"})),
     )
     .await;
-    assert_problem(res, 403, "forbidden").await;
+    assert_problem(res, 404, "not_found").await;
     let res = app
         .post_json(
             &format!("/api/v1/courses/{id}/modules"),
@@ -615,7 +622,7 @@ async fn modules_and_lessons_are_ordered_in_one_request() {
         Some(json!({"module_ids": [m3, m1, m2]})),
     )
     .await;
-    assert_problem(res, 403, "forbidden").await;
+    assert_problem(res, 404, "not_found").await;
     for wrong in [
         json!([m3, m1]),
         json!([m3, m1, m2, m2]),
@@ -864,7 +871,8 @@ async fn texts_fall_back_to_the_default_language() {
         Some(json!({"title": "Maligayang pagdating", "content": "Kumusta"})),
     )
     .await;
-    ok_json(res, 200).await;
+    // A new translation is created: 201, as for courses.
+    ok_json(res, 201).await;
     publish(&app, &coordinator, id).await;
 
     // Accept-Language with q-values: fil wins over en.
@@ -1202,4 +1210,371 @@ async fn the_demo_catalogue_is_seeded_once() {
     let (status, lesson) = app.get_json(&format!("/api/v1/lessons/{lesson}")).await;
     assert_eq!(status, 200);
     assert!(lesson["content_html"].as_str().unwrap().contains("<h2>"));
+}
+
+/// Sends `body` with `method` and an optional `If-Match`; the status, `ETag` and body.
+async fn write(
+    app: &TestApp,
+    user: &TestUser,
+    method: Method,
+    path: &str,
+    if_match: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Option<String>, Value) {
+    let mut req = app.authed(method, path, &user.token);
+    if let Some(tag) = if_match {
+        req = req.header("if-match", tag);
+    }
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let tag = header(&res, "etag");
+    let text = res.text().await.unwrap();
+    (
+        status,
+        tag,
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+    )
+}
+
+/// A draft course of `trainer` with one module, "One", holding one lesson: their ids.
+async fn course_with_lesson(
+    app: &TestApp,
+    trainer: &TestUser,
+    slug: &str,
+    lesson: Value,
+) -> (i64, i64, i64) {
+    let course = create(app, trainer, course_body(slug, slug)).await;
+    let id = course["id"].as_i64().unwrap();
+    let module = add_module(app, trainer, id, "One").await;
+    let lesson = add_lesson(app, trainer, module, lesson).await["id"]
+        .as_i64()
+        .unwrap();
+    (id, module, lesson)
+}
+
+/// The `Content-Language` of a `GET` of `path` (200, varying with `Accept-Language`),
+/// asking for `accept` when given, as `user` when given.
+async fn answer_language(
+    app: &TestApp,
+    path: &str,
+    accept: Option<&str>,
+    user: Option<&TestUser>,
+) -> Option<String> {
+    let mut req = match user {
+        Some(u) => app.authed(Method::GET, path, &u.token),
+        None => app.client.get(app.url(path)),
+    };
+    if let Some(accept) = accept {
+        req = req.header("accept-language", accept);
+    }
+    let res = req.send().await.unwrap();
+    assert_eq!(res.status(), 200, "{path}");
+    assert_eq!(header(&res, "vary").as_deref(), Some("Accept-Language"));
+    header(&res, "content-language")
+}
+
+/// The `ETag` and body of a `GET` as `user`.
+async fn tagged_get(app: &TestApp, user: &TestUser, path: &str) -> (String, Value) {
+    let res = send(app, Method::GET, path, &user.token, None).await;
+    let tag = header(&res, "etag").unwrap();
+    (tag, ok_json(res, 200).await)
+}
+
+#[tokio::test]
+async fn translations_answer_201_when_new_and_writing_the_same_texts_changes_nothing() {
+    let app = spawn_app().await;
+    let trainer = app.user("trainer").await;
+    let lesson = json!({"kind": "text", "title": "Hello", "content": "Hi"});
+    let (id, module, lesson) = course_with_lesson(&app, &trainer, "again", lesson).await;
+    let cases = [
+        (
+            format!("/api/v1/courses/{id}"),
+            json!({"title": "Muli", "summary": "Sabihin muli"}),
+            json!({"title": "Muli!", "summary": "Sabihin muli"}),
+        ),
+        (
+            format!("/api/v1/modules/{module}"),
+            json!({"title": "Unang hakbang"}),
+            json!({"title": "Mga unang hakbang"}),
+        ),
+        (
+            format!("/api/v1/lessons/{lesson}"),
+            json!({"title": "Kumusta", "content": "Hoy"}),
+            json!({"title": "Kumusta", "content": "Hoy!"}),
+        ),
+    ];
+    for (path, body, changed) in cases {
+        let translation = format!("{path}/translations/fil");
+        let res = send(
+            &app,
+            Method::PUT,
+            &translation,
+            &trainer.token,
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(res.status(), 201, "{translation}");
+        let location = header(&res, "location").unwrap();
+        assert_eq!(location, format!("/api{}?lang=fil", &path[4..]));
+        assert_eq!(header(&res, "content-language").as_deref(), Some("fil"));
+        assert_eq!(header(&res, "vary").as_deref(), Some("Accept-Language"));
+        let created_tag = header(&res, "etag").unwrap();
+        let created = ok_json(res, 201).await;
+        assert_eq!(created["language"], "fil");
+        // The Location reads the resource in that language, with the same tag.
+        let (tag, read) = tagged_get(&app, &trainer, &location).await;
+        assert_eq!(tag, created_tag, "{location}");
+        assert_eq!(read["language"], "fil");
+        let (course_tag, course) =
+            tagged_get(&app, &trainer, &format!("/api/v1/courses/{id}")).await;
+
+        // The same texts again: 200, nothing written, the same tag and times.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let (status, tag, again) =
+            write(&app, &trainer, Method::PUT, &translation, None, Some(body)).await;
+        assert_eq!(status, 200, "{again}");
+        assert_eq!(tag.as_deref(), Some(created_tag.as_str()), "{translation}");
+        assert_eq!(again["updated_at"], created["updated_at"], "{translation}");
+        let (tag, unchanged) = tagged_get(&app, &trainer, &format!("/api/v1/courses/{id}")).await;
+        assert_eq!(tag, course_tag, "{translation}");
+        assert_eq!(unchanged["updated_at"], course["updated_at"]);
+
+        // Other texts: 200 and a new version, of the resource and of its course.
+        let (status, tag, _) = write(
+            &app,
+            &trainer,
+            Method::PUT,
+            &translation,
+            None,
+            Some(changed),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_ne!(tag.as_deref(), Some(created_tag.as_str()), "{translation}");
+        let (tag, _) = tagged_get(&app, &trainer, &format!("/api/v1/courses/{id}")).await;
+        assert_ne!(tag, course_tag, "{translation}");
+        // The tag of the old version no longer guards a write.
+        if !path.contains("/courses/") {
+            let (status, _, _) = write(
+                &app,
+                &trainer,
+                Method::PATCH,
+                &path,
+                Some(&created_tag),
+                Some(json!({"title": "Stale"})),
+            )
+            .await;
+            assert_eq!(status, 412, "{path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_write_that_changes_nothing_keeps_the_version() {
+    let app = spawn_app().await;
+    let trainer = app.user("trainer").await;
+    let coordinator = app.user("coordinator").await;
+    let lesson = json!({"kind": "text", "title": "Read", "content": "Text"});
+    let (id, m1, lesson) = course_with_lesson(&app, &trainer, "still", lesson).await;
+    let path = format!("/api/v1/courses/{id}");
+    let mpath = format!("/api/v1/modules/{m1}");
+    let m2 = add_module(&app, &trainer, id, "Two").await;
+    publish(&app, &coordinator, id).await;
+    let (course_tag, _) = tagged_get(&app, &trainer, &path).await;
+    assert!(
+        course_tag.starts_with(&format!("\"course-{id}-v")),
+        "{course_tag}"
+    );
+    assert!(course_tag.ends_with("-en\""), "{course_tag}");
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let since = chrono::Utc::now()
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+        .replace('+', "%2B");
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+
+    // A PATCH with the values stored, guarded by the current tag: 200, nothing written.
+    let same = [
+        (
+            path.clone(),
+            json!({"level": "introductory", "topics": ["youth", "platform-workers"], "capacity": 50}),
+        ),
+        (mpath.clone(), json!({"title": "One"})),
+        (
+            format!("/api/v1/lessons/{lesson}"),
+            json!({"title": "Read", "content": "Text", "required": true, "kind": "text"}),
+        ),
+    ];
+    for (p, body) in same {
+        let (tag, stored) = tagged_get(&app, &trainer, &p).await;
+        let (status, kept, answer) =
+            write(&app, &trainer, Method::PATCH, &p, Some(&tag), Some(body)).await;
+        assert_eq!(status, 200, "{p}: {answer}");
+        assert_eq!(kept, Some(tag), "{p}");
+        assert_eq!(answer["updated_at"], stored["updated_at"], "{p}");
+    }
+    // The order the modules have.
+    let order = format!("{path}/modules/order");
+    let body = json!({"module_ids": [m1, m2]});
+    let (status, tag, _) = write(&app, &trainer, Method::PUT, &order, None, Some(body)).await;
+    assert_eq!(status, 200);
+    assert_eq!(tag.as_deref(), Some(course_tag.as_str()));
+    // Nothing changed, so nothing is sent again to syncing clients.
+    let (_, page) = app
+        .get_json(&format!("/api/v1/courses?updated_since={since}"))
+        .await;
+    assert!(ids(&page).is_empty(), "{page}");
+    let (_, page) = app
+        .get_json(&format!(
+            "/api/v1/courses/{id}/lessons?updated_since={since}"
+        ))
+        .await;
+    assert!(ids(&page).is_empty(), "{page}");
+
+    // A change is a new version of the module and its course; the old tags are stale.
+    let (module_tag, _) = tagged_get(&app, &trainer, &mpath).await;
+    let rename = Some(json!({"title": "Uno"}));
+    let (status, new_tag, _) = write(
+        &app,
+        &trainer,
+        Method::PATCH,
+        &mpath,
+        Some(&module_tag),
+        rename,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_ne!(new_tag.as_deref(), Some(module_tag.as_str()));
+    let (tag, _) = tagged_get(&app, &trainer, &path).await;
+    assert_ne!(tag, course_tag);
+    for (p, stale) in [(&mpath, &module_tag), (&path, &course_tag)] {
+        let (status, _, _) = write(&app, &trainer, Method::DELETE, p, Some(stale), None).await;
+        assert_eq!(status, 412, "{p}");
+    }
+    let (status, _, _) = write(
+        &app,
+        &trainer,
+        Method::DELETE,
+        &mpath,
+        new_tag.as_deref(),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+
+    // A new enrolment count is a new version too: the answer changed.
+    let (tag, _) = tagged_get(&app, &trainer, &path).await;
+    {
+        use bayanihan::db::schema::courses;
+        use diesel::prelude::*;
+        let mut conn = app.db.conn().unwrap();
+        diesel::update(courses::table.find(id))
+            .set(courses::enrolment_count.eq(3))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let res = get_unless(&app, &trainer, &path, &tag).await;
+    assert_eq!(res.status(), 200);
+    assert_ne!(header(&res, "etag").unwrap(), tag);
+}
+
+#[tokio::test]
+async fn localised_answers_name_their_language_and_follow_the_reader() {
+    let app = spawn_app().await;
+    let trainer = app.user("trainer").await;
+    let coordinator = app.user("coordinator").await;
+    let reader = app.user("member").await;
+    let lesson = json!({"kind": "text", "title": "Lesson"});
+    let (id, module, lesson) = course_with_lesson(&app, &trainer, "lang", lesson).await;
+    for (path, body) in [
+        (
+            format!("/api/v1/courses/{id}"),
+            json!({"title": "Mga wika"}),
+        ),
+        (
+            format!("/api/v1/modules/{module}"),
+            json!({"title": "Modyul"}),
+        ),
+        (
+            format!("/api/v1/lessons/{lesson}"),
+            json!({"title": "Aralin"}),
+        ),
+    ] {
+        let res = send(
+            &app,
+            Method::PUT,
+            &format!("{path}/translations/fil"),
+            &trainer.token,
+            Some(body),
+        )
+        .await;
+        assert_eq!(res.status(), 201);
+    }
+    publish(&app, &coordinator, id).await;
+    let paths = [
+        "/api/v1/courses".to_owned(),
+        format!("/api/v1/courses/{id}"),
+        format!("/api/v1/modules/{module}"),
+        format!("/api/v1/lessons/{lesson}"),
+        format!("/api/v1/courses/{id}/lessons"),
+    ];
+    // Anonymous, no language asked: the default language.
+    for path in &paths {
+        let lang = answer_language(&app, path, None, None).await;
+        assert_eq!(lang.as_deref(), Some("en"), "{path}");
+    }
+    // Accept-Language and ?lang= (which wins) on every one of them.
+    for path in &paths {
+        let lang = answer_language(&app, path, Some("fil-PH, en;q=0.5"), None).await;
+        assert_eq!(lang.as_deref(), Some("fil"), "{path}");
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let asked = format!("{path}{sep}lang=fil");
+        let lang = answer_language(&app, &asked, Some("en"), None).await;
+        assert_eq!(lang.as_deref(), Some("fil"), "{path}");
+    }
+    // A logged-in reader who prefers Filipino gets it when the request names no language;
+    // what the request asks for still wins.
+    {
+        use bayanihan::db::schema::users;
+        use diesel::prelude::*;
+        let mut conn = app.db.conn().unwrap();
+        diesel::update(users::table.find(reader.id))
+            .set(users::preferred_language.eq("fil"))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    for path in &paths {
+        let lang = answer_language(&app, path, None, Some(&reader)).await;
+        assert_eq!(lang.as_deref(), Some("fil"), "{path}");
+        let lang = answer_language(&app, path, Some("en"), Some(&reader)).await;
+        assert_eq!(lang.as_deref(), Some("en"), "{path}");
+        let body = ok_json(
+            send(&app, Method::GET, path, &reader.token, None).await,
+            200,
+        )
+        .await;
+        let item = if body["items"].is_array() {
+            body["items"][0].clone()
+        } else {
+            body
+        };
+        assert_eq!(item["language"], "fil", "{path}");
+    }
+    // The catalogue searches the reader's language too.
+    let res = send(
+        &app,
+        Method::GET,
+        "/api/v1/courses?q=wika",
+        &reader.token,
+        None,
+    )
+    .await;
+    assert_eq!(ids(&ok_json(res, 200).await), vec![id]);
+    // A page mixing languages names them all.
+    let other = create(&app, &trainer, course_body("english-only", "English only")).await;
+    publish(&app, &coordinator, other["id"].as_i64().unwrap()).await;
+    let lang = answer_language(&app, "/api/v1/courses?lang=fil", None, None).await;
+    assert_eq!(lang.as_deref(), Some("en, fil"));
 }

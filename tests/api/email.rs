@@ -391,3 +391,93 @@ async fn an_email_waits_in_the_outbox_while_smtp_is_down_and_is_delivered_once_i
         "with SMTP, no .eml files are written"
     );
 }
+
+/// An SMTP server (aiosmtpd) that refuses `nobody@…` for good (550) and takes the rest.
+const BOUNCER: &str = r#"
+class Bouncer:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("nobody@"):
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        return "250 OK"
+"#;
+
+#[tokio::test]
+async fn an_email_refused_for_good_is_marked_failed_and_not_retried() {
+    let Some(python) = std::env::var_os("TEST_SMTP_PYTHON").filter(|p| !p.is_empty()) else {
+        eprintln!(
+            "skipped: set TEST_SMTP_PYTHON to a python with aiosmtpd installed to run the SMTP test"
+        );
+        return;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let module = tempfile::tempdir().expect("temp dir");
+    std::fs::write(module.path().join("bouncer.py"), BOUNCER).expect("the handler is written");
+    let _server = KillOnDrop(
+        Command::new(&python)
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "bouncer.Bouncer"])
+            .env("PYTHONPATH", module.path())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("the SMTP server starts"),
+    );
+    // Listening before the first attempt, so that no attempt fails for a closed port.
+    eventually("the SMTP server listens", || async {
+        std::net::TcpStream::connect(("127.0.0.1", port)).ok()
+    })
+    .await;
+    let app = spawn_app_with(Options {
+        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+        ..Options::default()
+    })
+    .await;
+    enqueue(
+        &app.db,
+        vec![
+            verify_email("nobody@example.org", "en", "Nobody"),
+            verify_email("ana@example.org", "en", "Ana"),
+        ],
+    )
+    .await;
+    let rows = eventually("one refused for good, the other sent", || async {
+        let rows = outbox(&app.db).await;
+        let settled = rows
+            .iter()
+            .all(|r| r.sent_at.is_some() || r.failed_at.is_some());
+        settled.then_some(rows)
+    })
+    .await;
+    let (refused, sent) = (&rows[0], &rows[1]);
+    assert!(
+        sent.sent_at.is_some() && sent.failed_at.is_none(),
+        "{sent:?}"
+    );
+    assert!(refused.sent_at.is_none(), "{refused:?}");
+    assert!(refused.failed_at.is_some(), "{refused:?}");
+    assert_eq!(refused.attempts, 1, "not retried: {refused:?}");
+    assert_eq!(refused.locked_until, None);
+    let error = refused.last_error.clone().unwrap_or_default();
+    assert!(
+        error.contains("550") || error.contains("No such mailbox"),
+        "{error}"
+    );
+    assert!(
+        !error.contains('@'),
+        "no address in the stored error: {error}"
+    );
+    // Later polls leave it alone: a retry would have counted another attempt.
+    let later = eventually("a few more polls", || async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        Some(outbox(&app.db).await)
+    })
+    .await;
+    assert_eq!(later[0].attempts, 1, "{:?}", later[0]);
+}

@@ -1324,10 +1324,357 @@ async fn control_characters_are_refused_everywhere() {
         .await;
     assert_eq!(status, 200, "{body}");
     assert!(body["items"].as_array().unwrap().is_empty(), "{body}");
-    // In a search, control characters only separate words.
+    // In a search, control characters break q's documented pattern: 400, never a 500.
     let (status, body) = app
         .get_as(Some(&member), "/api/v1/search/posts?q=First%00post")
         .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["errors"][0]["code"], "control_characters", "{body}");
+    let (status, body) = app
+        .get_as(Some(&member), "/api/v1/search/posts?q=First%20post")
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["items"].as_array().unwrap().len(), 1, "{body}");
+}
+
+/// Sends `method` to `path` as `user` (or anonymously) with optional conditional headers
+/// and body; returns the status, the `ETag` (empty when none) and the body.
+async fn conditional(
+    app: &TestApp,
+    user: Option<&TestUser>,
+    method: Method,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> (u16, String, Value) {
+    let mut req = match user {
+        Some(u) => app.authed(method, path, &u.token),
+        None => app.client.request(method, app.url(path)),
+    };
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let tag = res
+        .headers()
+        .get("etag")
+        .map(|t| t.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, tag, res.json().await.unwrap_or(Value::Null))
+}
+
+async fn tag_of(app: &TestApp, user: Option<&TestUser>, path: &str) -> String {
+    let (status, tag, body) = conditional(app, user, Method::GET, path, &[], None).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(!tag.is_empty(), "{path} has no ETag");
+    tag
+}
+
+#[tokio::test]
+async fn thread_etags_follow_the_threads_version() {
+    let app = spawn_app().await;
+    let (moderator, member, community) = setup(&app).await;
+    let (thread, opening) = app
+        .create_thread(&member, community, "question", "Versions", "First body")
+        .await;
+    let path = format!("/api/v1/threads/{thread}");
+    let anon = tag_of(&app, None, &path).await;
+    assert!(anon.starts_with(&format!("\"thread-{thread}-v")), "{anon}");
+    let mine = tag_of(&app, Some(&member), &path).await;
+    let (_, before) = app.get_as(None, &path).await;
+
+    // A PATCH that changes nothing keeps the version, the tag and `updated_at`.
+    let (status, tag, body) = conditional(
+        &app,
+        Some(&member),
+        Method::PATCH,
+        &path,
+        &[("If-Match", &mine)],
+        Some(json!({"title": "Versions", "kind": "question"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(tag, mine);
+    assert_eq!(body["updated_at"], before["updated_at"]);
+    assert_eq!(tag_of(&app, None, &path).await, anon);
+
+    // A change is a new version; the tag of any reader of the old one is stale.
+    let (status, changed, body) = conditional(
+        &app,
+        Some(&member),
+        Method::PATCH,
+        &path,
+        &[("If-Match", &anon)],
+        Some(json!({"title": "Versions, renamed"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_ne!(changed, mine);
+    let anon2 = tag_of(&app, None, &path).await;
+    assert_ne!(anon2, anon);
+    let res = app
+        .authed(Method::PATCH, &path, &member.token)
+        .header("If-Match", &mine)
+        .json(&json!({"title": "Lost update"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 412, "precondition_failed").await;
+    let res = app
+        .authed(Method::DELETE, &path, &member.token)
+        .header("If-Match", &anon)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 412, "precondition_failed").await;
+
+    // A reply, an edit of the opening post and a lock change the thread's answer: new
+    // versions. Locking it again changes nothing.
+    let reply = app.reply(&moderator, thread, "A reply").await;
+    let anon3 = tag_of(&app, None, &path).await;
+    assert_ne!(anon3, anon2);
+    let (status, _) = app
+        .send_as(
+            &member,
+            Method::PATCH,
+            &format!("/api/v1/posts/{opening}"),
+            Some(json!({"body": "First body, edited"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let anon4 = tag_of(&app, None, &path).await;
+    assert_ne!(anon4, anon3);
+    let lock = format!("{path}/lock");
+    assert_eq!(
+        app.send_as(&moderator, Method::POST, &lock, None).await.0,
+        204
+    );
+    let anon5 = tag_of(&app, None, &path).await;
+    assert_ne!(anon5, anon4);
+    assert_eq!(
+        app.send_as(&moderator, Method::POST, &lock, None).await.0,
+        204
+    );
+    assert_eq!(tag_of(&app, None, &path).await, anon5);
+
+    // The reader's answer shows where their reading stopped: reading changes their tag
+    // (so If-None-Match does not hand them a stale unread count), not the thread's.
+    let mine = tag_of(&app, Some(&member), &path).await;
+    let (status, _) = app
+        .send_as(
+            &member,
+            Method::PUT,
+            &format!("{path}/read-state"),
+            Some(json!({"last_read_post_id": reply})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, read, body) = conditional(
+        &app,
+        Some(&member),
+        Method::GET,
+        &path,
+        &[("If-None-Match", &mine)],
+        None,
+    )
+    .await;
+    assert_eq!(
+        status, 200,
+        "the reader's tag changed with their read state"
+    );
+    assert_eq!(body["unread_count"], 0);
+    assert_ne!(read, mine);
+    let (status, _, _) = conditional(
+        &app,
+        Some(&member),
+        Method::GET,
+        &path,
+        &[("If-None-Match", &read)],
+        None,
+    )
+    .await;
+    assert_eq!(status, 304);
+    assert_eq!(tag_of(&app, None, &path).await, anon5);
+    // Any of the version's tags passes If-Match.
+    let (status, _, body) = conditional(
+        &app,
+        Some(&moderator),
+        Method::PATCH,
+        &path,
+        &[("If-Match", &read)],
+        Some(json!({"tags": ["versions"]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_ne!(tag_of(&app, None, &path).await, anon5);
+}
+
+#[tokio::test]
+async fn post_etags_follow_the_posts_version() {
+    let app = spawn_app().await;
+    let (moderator, member, community) = setup(&app).await;
+    let (thread, _) = app
+        .create_thread(&moderator, community, "question", "Posts", "Opening")
+        .await;
+    let post = app.reply(&member, thread, "First version").await;
+    let path = format!("/api/v1/posts/{post}");
+    let v1 = tag_of(&app, None, &path).await;
+    assert!(v1.starts_with(&format!("\"post-{post}-v")), "{v1}");
+
+    // The same text again changes nothing: same tag, no revision, no edit time.
+    let (status, tag, body) = conditional(
+        &app,
+        Some(&member),
+        Method::PATCH,
+        &path,
+        &[("If-Match", &v1)],
+        Some(json!({"body": "First version"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(tag, v1);
+    assert_eq!(body["edited_at"], Value::Null);
+    let (_, revisions) = app
+        .get_as(Some(&member), &format!("{path}/revisions"))
+        .await;
+    assert_eq!(revisions["items"], json!([]));
+
+    let (status, v2, body) = conditional(
+        &app,
+        Some(&member),
+        Method::PATCH,
+        &path,
+        &[("If-Match", &v1)],
+        Some(json!({"body": "Second version"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_ne!(v2, v1);
+    assert_eq!(tag_of(&app, None, &path).await, v2);
+    let res = app
+        .authed(Method::PATCH, &path, &member.token)
+        .header("If-Match", &v1)
+        .json(&json!({"body": "Lost update"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 412, "precondition_failed").await;
+
+    // Reactions and the accepted mark are part of the post's answer.
+    let like = format!("{path}/reactions/like");
+    assert_eq!(
+        app.send_as(&moderator, Method::PUT, &like, None).await.0,
+        200
+    );
+    let v3 = tag_of(&app, None, &path).await;
+    assert_ne!(v3, v2);
+    assert_eq!(
+        app.send_as(&moderator, Method::PUT, &like, None).await.0,
+        200
+    );
+    assert_eq!(
+        tag_of(&app, None, &path).await,
+        v3,
+        "an idempotent PUT changes nothing"
+    );
+    let (status, _) = app
+        .send_as(
+            &moderator,
+            Method::PUT,
+            &format!("/api/v1/threads/{thread}/accepted-answer"),
+            Some(json!({"post_id": post})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let v4 = tag_of(&app, None, &path).await;
+    assert_ne!(v4, v3);
+
+    // A stale tag cannot delete it; the current one can.
+    let res = app
+        .authed(Method::DELETE, &path, &member.token)
+        .header("If-Match", &v3)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 412, "precondition_failed").await;
+    let (status, _, _) = conditional(
+        &app,
+        Some(&member),
+        Method::DELETE,
+        &path,
+        &[("If-Match", &v4)],
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+}
+
+#[tokio::test]
+async fn authors_lose_their_powers_with_their_membership() {
+    let app = spawn_app().await;
+    let (moderator, member, community) = setup(&app).await;
+    let (question, _) = app
+        .create_thread(&member, community, "question", "Whose powers?", "Asked")
+        .await;
+    let answer = app.reply(&moderator, question, "An answer").await;
+    let (open, _) = app
+        .create_thread(&member, community, "discussion", "Open for now", "Body")
+        .await;
+
+    // An author may not retitle their thread once a moderator has locked it.
+    let res = raw(
+        &app,
+        Some(&moderator),
+        Method::POST,
+        &format!("/api/v1/threads/{open}/lock"),
+        None,
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 204);
+    let res = raw(
+        &app,
+        Some(&member),
+        Method::PATCH,
+        &format!("/api/v1/threads/{open}"),
+        Some(json!({"title": "Retitled after the lock"})),
+    )
+    .await;
+    assert_problem(res, 409, "thread_locked").await;
+
+    // Banned, the author keeps nothing: no edits, no accepted answers, no deletions.
+    let res = raw(
+        &app,
+        Some(&moderator),
+        Method::POST,
+        &format!("/api/v1/communities/{community}/bans"),
+        Some(json!({"user_id": member.id, "reason": "spam"})),
+    )
+    .await;
+    assert!(res.status().is_success(), "ban: {}", res.status());
+    let attempts = [
+        (
+            Method::PATCH,
+            format!("/api/v1/threads/{question}"),
+            Some(json!({"title": "Edited while banned"})),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/threads/{question}/accepted-answer"),
+            Some(json!({"post_id": answer})),
+        ),
+        (Method::DELETE, format!("/api/v1/threads/{question}"), None),
+    ];
+    for (method, path, body) in attempts {
+        let res = raw(&app, Some(&member), method.clone(), &path, body).await;
+        assert_problem(res, 403, "banned").await;
+    }
+    let (_, thread) = app
+        .get_as(Some(&moderator), &format!("/api/v1/threads/{question}"))
+        .await;
+    assert_eq!(thread["title"], "Whose powers?");
+    assert_eq!(thread["accepted_post_id"], Value::Null);
 }

@@ -21,6 +21,8 @@ pub struct TestApp {
     pub data_dir: tempfile::TempDir,
     /// `http://127.0.0.1:PORT` of the metrics listener, when [`Options::metrics_bind`] was set.
     pub metrics_address: Option<String>,
+    /// What the app was started with.
+    pub config: Config,
     _database: TestDatabase,
 }
 
@@ -32,6 +34,12 @@ pub struct Options {
     pub smtp_url: Option<String>,
     /// `BAYANIHAN_METRICS_BIND`.
     pub metrics_bind: Option<String>,
+    /// `BAYANIHAN_TRUST_PROXY`.
+    pub trust_proxy: bool,
+    /// `BAYANIHAN_TRUSTED_PROXIES`.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `BAYANIHAN_BODY_TIMEOUT_SECS` (60 when `None`).
+    pub body_timeout_secs: Option<u64>,
 }
 
 /// Starts the app on a fresh, migrated database.
@@ -55,10 +63,14 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         cors_origins: options.cors_origins,
         workers: 1,
         public_url: "http://frontend.test".to_owned(),
+        api_url: "http://api.test".to_owned(),
+        offline_window_days: 30,
+        body_timeout_secs: options.body_timeout_secs.unwrap_or(60),
         smtp_url: options.smtp_url,
         email_from: "Bayanihan <no-reply@bayanihan.test>".to_owned(),
         jwt_secret: Some("test-secret-that-is-long-enough-for-hs256!".to_owned()),
-        trust_proxy: false,
+        trust_proxy: options.trust_proxy,
+        trusted_proxies: options.trusted_proxies,
         metrics_bind: options.metrics_bind,
     };
     // The email worker at test pace: emails go out within a blink, and retries come fast.
@@ -81,11 +93,22 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         db,
         data_dir,
         metrics_address,
+        config,
         _database: database,
     }
 }
 
 impl TestApp {
+    /// Starts a second instance of the app over the same database (as several instances
+    /// share one PostgreSQL); its base URL.
+    pub fn second_instance(&self) -> String {
+        let app =
+            Application::build_with_db(&self.config, self.db.clone()).expect("the app starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        address
+    }
+
     /// The absolute URL of `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
@@ -361,10 +384,11 @@ impl TestApp {
             other_languages: String::new(),
             gender: None,
             birth_year: None,
-            role: role.to_owned(),
-            status: "active".to_owned(),
+            role: bayanihan::auth::Role::parse(role).expect("a known role"),
+            status: model::UserStatus::Active,
             email_verified_at: verified.then_some(now),
             search_text: model::user_search_text(&format!("Test {role}"), Some(email)),
+            lookalike: Some(false),
             created_at: now,
             updated_at: now,
         };
@@ -372,6 +396,7 @@ impl TestApp {
         write_transaction(&mut conn, |conn| users::insert(conn, &new))
             .expect("insert user")
             .id
+            .get()
     }
 
     /// Logs in; returns the access and refresh tokens.

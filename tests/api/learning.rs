@@ -1,10 +1,10 @@
 //! Enrolment, progress, certificates and offline sync, through HTTP.
 
 use bayanihan::db::schema::{
-    course_modules, course_owners, course_translations, courses, lesson_translations, lessons,
-    module_translations, users,
+    course_modules, course_owners, course_translations, courses, enrolments, lesson_translations,
+    lessons, module_translations, users,
 };
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
 use diesel::prelude::*;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -653,9 +653,122 @@ async fn learning_printable_certificate_escapes_names() {
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co"));
     assert!(html.contains(&code));
     assert!(html.contains("@media print"));
-    assert!(!html.contains("http://") || html.contains(&format!("/api/v1/certificates/{code}")));
+    // People check it on the frontend's page (from configuration), not on a JSON address.
+    assert!(
+        html.contains(&format!("http://frontend.test/certificates/{code}")),
+        "{html}"
+    );
+    assert!(!html.contains("/api/v1/certificates/"), "{html}");
     let res = app.get("/api/v1/certificates/nope/document").await;
     assert_problem(res, 404, "not_found").await;
+}
+
+/// Moves `member`'s enrolment in `course_id` `days` into the past.
+fn enrolled_days_ago(app: &TestApp, course_id: i64, member: &TestUser, days: i64) {
+    let mut conn = app.db.conn().unwrap();
+    let then = (Utc::now() - Duration::days(days)).naive_utc();
+    diesel::update(
+        enrolments::table
+            .filter(enrolments::course_id.eq(course_id))
+            .filter(enrolments::user_id.eq(member.id)),
+    )
+    .set(enrolments::created_at.eq(then))
+    .execute(&mut *conn)
+    .unwrap();
+}
+
+#[tokio::test]
+async fn learning_offline_completions_cannot_be_backdated() {
+    let app = spawn_app().await;
+    let member = app.user("member").await;
+    let course = make_course(
+        &app,
+        Spec {
+            modules: &[&[true, true]],
+            ..Spec::default()
+        },
+    );
+    enrol(&app, course.id, &member).await;
+    enrolled_days_ago(&app, course.id, &member, 10);
+    let ts = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let body = json_of(
+        app.authed(Method::POST, "/api/v1/me/completions/batch", &member.token)
+            .json(&json!({"completions": [
+                {"lesson_id": course.lessons[0], "completed_at": "1970-01-01T00:00:00Z"},
+                {"lesson_id": course.lessons[0], "completed_at": ts(Utc::now() - Duration::days(11))},
+                {"lesson_id": course.lessons[1], "completed_at": ts(Utc::now() - Duration::days(9))},
+            ]}))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    let codes: Vec<Option<&str>> = body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        [Some("too_old"), Some("before_enrolment"), None],
+        "{body}"
+    );
+    assert!(body["certificates_issued"].as_array().unwrap().is_empty());
+    // Older than the offline window (30 days here), even when the enrolment is older still.
+    enrolled_days_ago(&app, course.id, &member, 90);
+    let body = json_of(
+        app.authed(Method::POST, "/api/v1/me/completions/batch", &member.token)
+            .json(&json!({"completions": [
+                {"lesson_id": course.lessons[0], "completed_at": ts(Utc::now() - Duration::days(31))},
+            ]}))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(body["results"][0]["code"], "too_old", "{body}");
+}
+
+#[tokio::test]
+async fn learning_certificate_links_come_from_configuration_not_from_headers() {
+    let app = spawn_app().await;
+    let member = app.user("member").await;
+    let code = certified(&app, &member).await;
+    let forged = |req: reqwest::RequestBuilder| {
+        req.header("Host", "evil.example")
+            .header("X-Forwarded-Host", "evil.example")
+            .header("X-Forwarded-Proto", "https")
+            .header("Forwarded", "host=evil.example;proto=https")
+    };
+    let res = forged(
+        app.client
+            .get(app.url(&format!("/api/v1/certificates/{code}"))),
+    )
+    .send()
+    .await
+    .unwrap();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(
+        body["document_url"],
+        format!("http://api.test/api/v1/certificates/{code}/document")
+    );
+    let res = forged(
+        app.client
+            .get(app.url(&format!("/api/v1/certificates/{code}/document"))),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let html = res.text().await.unwrap();
+    assert!(!html.contains("evil.example"), "{html}");
+    assert!(
+        html.contains(&format!("http://frontend.test/certificates/{code}")),
+        "{html}"
+    );
 }
 
 #[tokio::test]
@@ -668,8 +781,13 @@ async fn learning_offline_completions_sync_in_one_batch() {
         panic!("three lessons")
     };
     enrol(&app, course.id, &member).await;
-    let two_days_ago = Utc::now() - Duration::days(2);
-    let yesterday = Utc::now() - Duration::days(1);
+    // The member enrolled a week ago, then worked offline.
+    enrolled_days_ago(&app, course.id, &member, 7);
+    // Six significant fractional digits, as the server writes them (a time that happens to
+    // end in 000 microseconds would be written with three and compare unequal).
+    let exact = |t: DateTime<Utc>| t.with_nanosecond(123_456_000).unwrap();
+    let two_days_ago = exact(Utc::now() - Duration::days(2));
+    let yesterday = exact(Utc::now() - Duration::days(1));
     let ts = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
     let batch = json!({"completions": [
         {"lesson_id": l1, "completed_at": ts(two_days_ago)},
@@ -720,7 +838,7 @@ async fn learning_offline_completions_sync_in_one_batch() {
     assert_eq!(again["results"][5]["status"], "already_done");
 
     // The last required lesson, done offline, completes the course at that time.
-    let an_hour_ago = Utc::now() - Duration::hours(1);
+    let an_hour_ago = exact(Utc::now() - Duration::hours(1));
     let body = json_of(
         sync(json!({"completions": [{"lesson_id": l3, "completed_at": ts(an_hour_ago)}]}))
             .await
@@ -731,7 +849,12 @@ async fn learning_offline_completions_sync_in_one_batch() {
     assert_eq!(body["results"][0]["status"], "applied");
     let issued = body["certificates_issued"].as_array().unwrap();
     assert_eq!(issued.len(), 1);
-    assert_eq!(issued[0]["issued_at"], ts(an_hour_ago));
+    // Issued now, by the server, whatever the completion's date.
+    let issued_at: DateTime<Utc> = issued[0]["issued_at"].as_str().unwrap().parse().unwrap();
+    assert!(
+        issued_at > an_hour_ago + Duration::minutes(30),
+        "{issued_at}"
+    );
     let p = progress(&app, course.id, &member).await;
     assert_eq!(p["completed_at"], ts(an_hour_ago));
 
@@ -894,4 +1017,450 @@ async fn learning_my_enrolments_page_with_cursors() {
     )
     .await;
     assert_problem(res, 400, "invalid_query").await;
+}
+
+/// The `ETag` of an answer.
+fn etag_of(res: &reqwest::Response) -> String {
+    res.headers()["etag"].to_str().unwrap().to_owned()
+}
+
+/// Asserts a localised answer: `Content-Language` is `lang` and it varies with
+/// `Accept-Language`.
+fn assert_language(res: &reqwest::Response, lang: &str) {
+    let url = res.url().clone();
+    assert_eq!(
+        res.headers()
+            .get("content-language")
+            .map(|v| v.to_str().unwrap()),
+        Some(lang),
+        "Content-Language of {url}"
+    );
+    let vary = res.headers()["vary"].to_str().unwrap();
+    assert!(vary.contains("Accept-Language"), "Vary of {url}: {vary}");
+}
+
+#[tokio::test]
+async fn learning_my_enrolment_is_readable_where_location_points() {
+    let app = spawn_app().await;
+    let course = make_course(
+        &app,
+        Spec {
+            titles: &[("en", "Social dialogue"), ("fil", "Dayalogong panlipunan")],
+            ..Spec::default()
+        },
+    );
+    let draft = make_course(
+        &app,
+        Spec {
+            status: "draft",
+            ..Spec::default()
+        },
+    );
+    let member = app.user("member").await;
+    let path = format!("/api/v1/courses/{}/enrolments", course.id);
+    let me = format!("{path}/me");
+
+    let res = app.client.get(app.url(&me)).send().await.unwrap();
+    assert_problem(res, 401, "login_required").await;
+    assert_problem(
+        send(&app, Method::GET, &me, &member).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let res = send(
+        &app,
+        Method::GET,
+        &format!("/api/v1/courses/{}/enrolments/me", draft.id),
+        &member,
+    )
+    .await;
+    assert_problem(res, 404, "not_found").await;
+
+    let res = app
+        .authed(Method::POST, &path, &member.token)
+        .header("Accept-Language", "fil-PH, en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 201);
+    assert_language(&res, "fil");
+    let created_tag = etag_of(&res);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, me);
+    let created: Value = res.json().await.unwrap();
+    assert_eq!(created["course"]["title"], "Dayalogong panlipunan");
+
+    // The Location answers GET with the same enrolment, tag and language.
+    let res = app
+        .authed(Method::GET, &location, &member.token)
+        .header("Accept-Language", "fil-PH, en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_language(&res, "fil");
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert_eq!(etag_of(&res), created_tag);
+    assert_eq!(res.json::<Value>().await.unwrap(), created);
+    let res = app
+        .authed(Method::GET, &location, &member.token)
+        .header("Accept-Language", "fil")
+        .header("If-None-Match", created_tag.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 304);
+
+    // `?lang=` wins over Accept-Language; another language is another tag.
+    let res = app
+        .authed(Method::GET, &format!("{location}?lang=en"), &member.token)
+        .header("Accept-Language", "fil")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_language(&res, "en");
+    assert_ne!(etag_of(&res), created_tag);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["course"]["title"], "Social dialogue");
+    let res = send(&app, Method::GET, &format!("{location}?lang=xx-!"), &member).await;
+    assert_problem(res, 400, "invalid_query").await;
+    let res = send(
+        &app,
+        Method::GET,
+        &format!("{location}?colour=red"),
+        &member,
+    )
+    .await;
+    assert_problem(res, 400, "invalid_query").await;
+
+    // Someone else's enrolment is not the caller's.
+    let other = app.user("member").await;
+    assert_problem(send(&app, Method::GET, &me, &other).await, 404, "not_found").await;
+
+    // Ended: 404 again; renewed: readable again.
+    let res = send(&app, Method::DELETE, &me, &member).await;
+    assert_eq!(res.status().as_u16(), 204);
+    assert_problem(
+        send(&app, Method::GET, &me, &member).await,
+        404,
+        "not_found",
+    )
+    .await;
+    enrol(&app, course.id, &member).await;
+    let body = json_of(send(&app, Method::GET, &me, &member).await, 200).await;
+    assert_eq!(body["deleted"], false);
+    assert_eq!(body["course_id"], course.id);
+}
+
+#[tokio::test]
+async fn learning_localised_answers_name_their_language() {
+    let app = spawn_app().await;
+    let course = make_course(
+        &app,
+        Spec {
+            titles: &[("en", "Social dialogue"), ("fil", "Dayalogong panlipunan")],
+            ..Spec::default()
+        },
+    );
+    let member = app.user("member").await;
+    let coordinator = app.user("coordinator").await;
+    {
+        let mut conn = app.db.conn().unwrap();
+        diesel::update(users::table.find(member.id))
+            .set(users::preferred_language.eq("fil"))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    // Without `lang` or Accept-Language, the reader's preferred language.
+    let res = send(
+        &app,
+        Method::POST,
+        &format!("/api/v1/courses/{}/enrolments", course.id),
+        &member,
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 201);
+    assert_language(&res, "fil");
+
+    let res = send(&app, Method::GET, "/api/v1/me/enrolments", &member).await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_language(&res, "fil");
+    let res = app
+        .authed(Method::GET, "/api/v1/me/enrolments", &member.token)
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_language(&res, "en");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["items"][0]["course"]["title"], "Social dialogue");
+
+    let own = format!("/api/v1/me/courses/{}/progress", course.id);
+    let res = send(&app, Method::GET, &own, &member).await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_language(&res, "fil");
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let tag = etag_of(&res);
+    let res = app
+        .authed(Method::GET, &format!("{own}?lang=en"), &member.token)
+        .send()
+        .await
+        .unwrap();
+    assert_language(&res, "en");
+    assert_ne!(etag_of(&res), tag, "one tag per language");
+
+    // The same progress keeps its tag; a lesson done changes it, a repeat does not.
+    let res = app
+        .authed(Method::GET, &own, &member.token)
+        .header("If-None-Match", tag.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 304);
+    assert_eq!(
+        complete(&app, course.lessons[1], &member).await.status(),
+        201
+    );
+    let res = send(&app, Method::GET, &own, &member).await;
+    let after_one = etag_of(&res);
+    assert_ne!(after_one, tag);
+    assert_eq!(
+        complete(&app, course.lessons[1], &member).await.status(),
+        200
+    );
+    let res = send(&app, Method::GET, &own, &member).await;
+    assert_eq!(etag_of(&res), after_one);
+
+    // A coordinator reads it in their own language.
+    let learner = format!("/api/v1/courses/{}/progress/{}", course.id, member.id);
+    let res = send(&app, Method::GET, &learner, &coordinator).await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_language(&res, "en");
+    let res = app
+        .authed(Method::GET, &learner, &coordinator.token)
+        .header("Accept-Language", "fil")
+        .send()
+        .await
+        .unwrap();
+    assert_language(&res, "fil");
+}
+
+#[tokio::test]
+async fn learning_certificate_etag_follows_its_version() {
+    let app = spawn_app().await;
+    let member = app.user("member").await;
+    let coordinator = app.user("coordinator").await;
+    let code = certified(&app, &member).await;
+    let path = format!("/api/v1/certificates/{code}");
+
+    let res = app.get(&path).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let tag = etag_of(&res);
+    assert!(
+        tag.starts_with("\"certificate-") && tag.ends_with("-v1\""),
+        "{tag}"
+    );
+    let res = app
+        .client
+        .get(app.url(&path))
+        .header("If-None-Match", tag.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 304);
+
+    let res = app
+        .authed(Method::POST, &format!("{path}/revoke"), &coordinator.token)
+        .json(&json!({"reason": "Issued by mistake"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let revoked_tag = etag_of(&res);
+    assert_ne!(revoked_tag, tag);
+    let res = app
+        .client
+        .get(app.url(&path))
+        .header("If-None-Match", tag.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200, "the old tag is stale");
+    assert_eq!(etag_of(&res), revoked_tag);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["valid"], false);
+}
+
+#[tokio::test]
+async fn learning_enrolment_runs_inside_another_domains_transaction() {
+    use bayanihan::db::write_transaction;
+    use bayanihan::error::ApiError;
+    use bayanihan::learning::service;
+    use bayanihan::types::{CourseId, UserId};
+
+    let app = spawn_app().await;
+    let course = make_course(&app, Spec::default());
+    let cohort = make_course(
+        &app,
+        Spec {
+            format: "cohort",
+            ..Spec::default()
+        },
+    );
+    let member = app.user("member").await;
+    let me = format!("/api/v1/courses/{}/enrolments/me", course.id);
+    let display_name = |app: &TestApp| -> String {
+        let mut conn = app.db.conn().unwrap();
+        users::table
+            .find(member.id)
+            .select(users::display_name)
+            .first(&mut *conn)
+            .unwrap()
+    };
+    let before = display_name(&app);
+    // What a cohort does: enrol a participant and write its own rows in one transaction.
+    let run = |fail: bool| {
+        let mut conn = app.db.conn().unwrap();
+        write_transaction(&mut conn, |conn| {
+            let enrolment = service::enrol(conn, UserId(member.id), CourseId(course.id))?;
+            assert_eq!(enrolment.course_id, CourseId(course.id));
+            diesel::update(users::table.find(member.id))
+                .set(users::display_name.eq("Cohort participant"))
+                .execute(conn)?;
+            if fail {
+                return Err(ApiError::Conflict {
+                    code: "cohort_full",
+                    detail: "a later step of the caller failed".to_owned(),
+                });
+            }
+            Ok(())
+        })
+    };
+
+    // A later failure rolls the enrolment back with the caller's own write.
+    let err = run(true).unwrap_err();
+    assert_eq!(err.code(), "cohort_full");
+    assert_eq!(display_name(&app), before);
+    assert_eq!(enrolment_count(&app, course.id), 0);
+    assert_problem(
+        send(&app, Method::GET, &me, &member).await,
+        404,
+        "not_found",
+    )
+    .await;
+
+    // Success commits both.
+    run(false).unwrap();
+    assert_eq!(display_name(&app), "Cohort participant");
+    assert_eq!(enrolment_count(&app, course.id), 1);
+    let body = json_of(send(&app, Method::GET, &me, &member).await, 200).await;
+    assert_eq!(body["course_id"], course.id);
+
+    // A cohort course takes nominated learners only.
+    {
+        let mut conn = app.db.conn().unwrap();
+        let err = write_transaction(&mut conn, |conn| {
+            service::enrol(conn, UserId(member.id), CourseId(cohort.id))
+        })
+        .unwrap_err();
+        assert_eq!(err.code(), "enrolment_by_nomination");
+        write_transaction(&mut conn, |conn| {
+            service::enrol_nominated(conn, UserId(member.id), CourseId(cohort.id))
+        })
+        .unwrap();
+    }
+    assert_eq!(enrolment_count(&app, cohort.id), 1);
+    let res = send(
+        &app,
+        Method::GET,
+        &format!("/api/v1/courses/{}/enrolments/me", cohort.id),
+        &member,
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn learning_owner_powers_follow_the_current_role_and_drafts_stay_hidden() {
+    let app = spawn_app().await;
+    let course = make_course(&app, Spec::default());
+    let member = app.user("member").await;
+    let trainer = app.user("trainer").await;
+    let admin = app.user("admin").await;
+    add_owner(&app, course.id, trainer.id);
+    enrol(&app, course.id, &member).await;
+    let enrolments = format!("/api/v1/courses/{}/enrolments", course.id);
+    let learner = format!("/api/v1/courses/{}/progress/{}", course.id, member.id);
+    json_of(send(&app, Method::GET, &enrolments, &trainer).await, 200).await;
+
+    // Demoted to member, still listed as an owner: the listing stays, the powers go.
+    let res = app
+        .authed(
+            Method::PATCH,
+            &format!("/api/v1/users/{}", trainer.id),
+            &admin.token,
+        )
+        .json(&json!({"role": "member"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    for path in [&enrolments, &learner] {
+        let res = send(&app, Method::GET, path, &trainer).await;
+        assert_problem(res, 403, "forbidden").await;
+    }
+    let res = app
+        .authed(
+            Method::PATCH,
+            &format!("/api/v1/courses/{}", course.id),
+            &trainer.token,
+        )
+        .json(&json!({"capacity": 10}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 403, "forbidden").await;
+
+    // A draft is an unknown id to whoever may not see it, on every path: its owner's
+    // enrolments, its learners' progress, and edits by another trainer.
+    let draft = make_course(
+        &app,
+        Spec {
+            status: "draft",
+            ..Spec::default()
+        },
+    );
+    let other_trainer = app.user("trainer").await;
+    for path in [
+        format!("/api/v1/courses/{}/enrolments", draft.id),
+        format!("/api/v1/courses/{}/progress/{}", draft.id, member.id),
+    ] {
+        let res = send(&app, Method::GET, &path, &other_trainer).await;
+        assert_problem(res, 404, "not_found").await;
+    }
+    let res = app
+        .authed(
+            Method::PATCH,
+            &format!("/api/v1/courses/{}", draft.id),
+            &other_trainer.token,
+        )
+        .json(&json!({"capacity": 10}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 404, "not_found").await;
+    // A published course that is not theirs is visible, so editing it is 403.
+    let res = app
+        .authed(
+            Method::PATCH,
+            &format!("/api/v1/courses/{}", course.id),
+            &other_trainer.token,
+        )
+        .json(&json!({"capacity": 10}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 403, "forbidden").await;
 }

@@ -765,3 +765,37 @@ async fn staff_moderate_public_communities_without_joining() {
     .await;
     assert_code(&hide, 404, "not_found");
 }
+
+#[tokio::test]
+async fn a_flag_is_read_at_its_location_by_its_reporter_and_the_moderators() {
+    let app = spawn_app().await;
+    let s = scene(&app, "public").await;
+    let res = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/posts/{}/flags", s.reply),
+            &s.reporter.token,
+        )
+        .json(&json!({"reason": "spam", "note": "Looks like an advert"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 201);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let created: Value = res.json().await.unwrap();
+    assert_eq!(location, format!("/api/v1/flags/{}", created["id"]));
+
+    let (status, body) = app.get_as(Some(&s.reporter), &location).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, created);
+    let (status, body) = app.get_as(Some(&s.moderator), &location).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "open");
+    // The flagged post's author and other members do not learn who flagged what.
+    let got = app.get_as(Some(&s.author), &location).await;
+    assert_code(&got, 404, "not_found");
+    let (status, _) = app.get_as(None, &location).await;
+    assert_eq!(status, 401);
+    let got = app.get_as(Some(&s.reporter), "/api/v1/flags/999999").await;
+    assert_code(&got, 404, "not_found");
+}

@@ -46,7 +46,7 @@ async fn unread(app: &TestApp, user: &TestUser) -> i64 {
         .get_as(Some(user), "/api/v1/me/notifications/unread-count")
         .await;
     assert_eq!(status, 200, "{body}");
-    body["unread"].as_i64().unwrap()
+    body["unread_count"].as_i64().unwrap()
 }
 
 async fn set_preference(app: &TestApp, user: &TestUser, community: i64, preference: &str) {
@@ -724,4 +724,62 @@ async fn notices_about_oneself_stay_visible_when_the_content_is_not() {
     let kinds: Vec<&str> = banned.iter().map(|i| i["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, vec!["banned", "invited"], "{banned:?}");
     assert!(banned[0]["thread"].is_null());
+}
+
+#[tokio::test]
+async fn personal_answers_are_not_stored_and_counts_are_named_alike() {
+    let app = spawn_app().await;
+    let (author, replier, community, thread) = setup(&app).await;
+    app.reply(&replier, thread, "A reply").await;
+    for path in [
+        "/api/v1/me/notifications".to_owned(),
+        "/api/v1/me/notifications/unread-count".to_owned(),
+        format!("/api/v1/threads/{thread}/subscription"),
+        format!("/api/v1/communities/{community}/subscription"),
+    ] {
+        let res = app
+            .authed(Method::GET, &path, &author.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200, "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+    }
+    // `unread_count`, as threads name their unread posts.
+    let (_, body) = app
+        .get_as(Some(&author), "/api/v1/me/notifications/unread-count")
+        .await;
+    assert_eq!(body, json!({"unread_count": 1}));
+    let items = notifications(&app, &author).await;
+    let res = app
+        .authed(
+            Method::POST,
+            "/api/v1/me/notifications/999999/read",
+            &author.token,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 404, "not_found").await;
+    let res = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/me/notifications/{}/read", items[0]["id"]),
+            &replier.token,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 404, "not_found").await;
+    let res = app
+        .authed(
+            Method::POST,
+            "/api/v1/me/notifications/x/read",
+            &author.token,
+        )
+        .send()
+        .await
+        .unwrap();
+    let body = assert_problem(res, 400, "invalid_path").await;
+    assert_eq!(body["errors"][0]["field"], "id");
 }

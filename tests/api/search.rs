@@ -247,10 +247,17 @@ async fn the_query_is_validated() {
         assert_eq!(status, 400, "{query}: {body}");
         assert_eq!(body["errors"][0]["field"], "q", "{body}");
     }
-    // Long enough as sent, but not once trimmed.
+    // Long enough as sent, but not once trimmed: a query-string problem like the others
+    // (400 `invalid_query`, not 422).
     let (status, body) = search(&app, None, "q=%20a%20%20").await;
-    assert_eq!(status, 422, "{body}");
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["code"], "invalid_query", "{body}");
     assert_eq!(body["errors"][0]["field"], "q", "{body}");
+    assert_eq!(body["errors"][0]["code"], "too_short", "{body}");
+    // Control characters break the documented pattern: refused, not cleaned away.
+    let (status, body) = search(&app, None, "q=ab%0C").await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["errors"][0]["code"], "control_characters", "{body}");
     assert_eq!(
         search(&app, None, &format!("q={}", "x".repeat(200)))
             .await
@@ -308,12 +315,14 @@ async fn query_syntax_is_plain_text() {
         "union's",
         "!!! ???",
         "é ü",
-        "\u{2}mark\u{3}",
         "organise & | ! <-> :*",
     ] {
         let (status, body) = search(&app, None, &q(text)).await;
         assert_eq!(status, 200, "{text}: {body}");
     }
+    // Control characters are refused as the documented pattern says, never passed on.
+    let (status, body) = search(&app, None, &q("\u{2}mark\u{3}")).await;
+    assert_eq!(status, 400, "{body}");
     assert_eq!(hits(&app, None, &q("\"organise\"")).await, vec![post]);
     assert_eq!(hits(&app, None, &q("it's")).await, vec![post]);
     assert_eq!(hits(&app, None, &q("title*")).await, vec![post]);

@@ -1,0 +1,1 @@
+ALTER TABLE communities DROP COLUMN version;

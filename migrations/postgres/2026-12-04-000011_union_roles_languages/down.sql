@@ -1,0 +1,2 @@
+DROP TABLE user_languages;
+ALTER TABLE memberships DROP COLUMN union_role;

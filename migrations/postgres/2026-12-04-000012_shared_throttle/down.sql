@@ -1,0 +1,2 @@
+DROP TABLE device_tokens;
+DROP TABLE throttle_events;

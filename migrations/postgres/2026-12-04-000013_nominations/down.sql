@@ -1,0 +1,9 @@
+DROP TABLE nomination_events;
+DROP TABLE nominations;
+DROP TABLE profile_cohorts;
+DROP TABLE profile_courses;
+DROP TABLE profile_languages;
+DROP TABLE profile_union_roles;
+DROP TABLE call_countries;
+DROP TABLE call_organisations;
+DROP TABLE cohort_calls;

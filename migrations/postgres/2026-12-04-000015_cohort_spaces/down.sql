@@ -1,0 +1,2 @@
+DROP INDEX cohorts_community;
+ALTER TABLE cohorts DROP COLUMN community_id;

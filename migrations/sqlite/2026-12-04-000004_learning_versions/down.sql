@@ -1,0 +1,2 @@
+ALTER TABLE certificates DROP COLUMN version;
+ALTER TABLE enrolments DROP COLUMN version;

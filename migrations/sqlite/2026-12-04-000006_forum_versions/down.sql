@@ -1,0 +1,2 @@
+ALTER TABLE posts DROP COLUMN version;
+ALTER TABLE threads DROP COLUMN version;

@@ -1,0 +1,428 @@
+//! Who may read, take part in and moderate a community.
+//!
+//! - `public`: anyone reads, logged in or not;
+//! - `members`: any logged-in account reads;
+//! - `private`: only its active members read; to everyone else it does not exist (404).
+//!
+//! Taking part (posting, reacting, flagging, watching) needs an active membership.
+//! Moderating needs the community role `moderator`; platform coordinators and admins
+//! moderate the `public` and `members` communities too, but never see a private
+//! community they are not a member of. A banned member can no longer take part, and
+//! loses a private community altogether.
+//!
+//! The read rule is written once, as data: [`open_to`] (the visibilities read without a
+//! membership) and [`READER_STATUS`] (the membership that reads any community). The Rust
+//! check [`may_read`] and the SQL condition [`readable_sql`] (raw queries) / [`readable`]
+//! (diesel queries) are both made from them, and a test runs the SQL against every case of
+//! the Rust check. Single objects: [`Access`], loaded by `communities::service::access`.
+
+use diesel::dsl::sql;
+use diesel::expression::SqlLiteral;
+use diesel::sql_types::Bool;
+
+use crate::auth::{AuthUser, Role};
+use crate::communities::model::{CommunityRole, MemberStatus, Visibility};
+use crate::error::ApiError;
+use crate::types::{CommunityId, UserId};
+
+/// The visibilities a caller reads without being a member: `public` always, `members` once
+/// logged in.
+pub fn open_to(logged_in: bool) -> &'static [Visibility] {
+    if logged_in {
+        &[Visibility::Public, Visibility::Members]
+    } else {
+        &[Visibility::Public]
+    }
+}
+
+/// The membership status that reads a community whatever its visibility.
+pub const READER_STATUS: MemberStatus = MemberStatus::Active;
+
+/// Whether a caller (`logged_in` or not, with membership `status` in it) reads a community
+/// of `visibility`.
+pub fn may_read(visibility: Visibility, logged_in: bool, status: Option<MemberStatus>) -> bool {
+    open_to(logged_in).contains(&visibility) || (logged_in && status == Some(READER_STATUS))
+}
+
+/// A SQL condition, for raw queries, that holds for the rows of `communities` aliased
+/// `alias` that `viewer` reads: [`may_read`] in SQL. Only spellings of the vocabularies and
+/// the viewer's id (an integer) are formatted into it.
+pub fn readable_sql(alias: &str, viewer: Option<UserId>) -> String {
+    debug_assert!(alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    let open = open_to(viewer.is_some())
+        .iter()
+        .map(|v| format!("'{}'", v.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match viewer {
+        None => format!("({alias}.visibility IN ({open}))"),
+        Some(uid) => format!(
+            "({alias}.visibility IN ({open}) OR EXISTS (SELECT 1 FROM community_members \
+             cm_read WHERE cm_read.community_id = {alias}.id AND cm_read.user_id = {uid} \
+             AND cm_read.status = '{READER_STATUS}'))"
+        ),
+    }
+}
+
+/// [`readable_sql`] as a diesel filter, for queries that have the `communities` table
+/// (not aliased) in their `FROM`.
+pub fn readable(viewer: Option<UserId>) -> SqlLiteral<Bool> {
+    sql::<Bool>(&readable_sql("communities", viewer))
+}
+
+/// Whether `role` is platform staff (coordinators and admins): they moderate the `public`
+/// and `members` communities without joining.
+pub fn is_staff(role: Role) -> bool {
+    role >= Role::Coordinator
+}
+
+/// What one caller may do in one community.
+#[derive(Debug, Clone)]
+pub struct Access {
+    /// The community.
+    pub community_id: CommunityId,
+    /// Its visibility.
+    pub visibility: Visibility,
+    /// The caller, when logged in.
+    pub viewer: Option<UserId>,
+    /// The caller's membership row, when there is one.
+    pub membership: Option<(CommunityRole, MemberStatus)>,
+    /// The caller is platform staff ([`is_staff`]).
+    pub staff: bool,
+}
+
+impl Access {
+    /// The caller holds an active membership.
+    pub fn is_active_member(&self) -> bool {
+        matches!(self.membership, Some((_, MemberStatus::Active)))
+    }
+
+    /// The caller was banned here.
+    pub fn is_banned(&self) -> bool {
+        matches!(self.membership, Some((_, MemberStatus::Banned)))
+    }
+
+    /// The caller was invited or asked to join, and waits.
+    pub fn is_waiting(&self) -> bool {
+        matches!(
+            self.membership,
+            Some((_, MemberStatus::Invited | MemberStatus::Pending))
+        )
+    }
+
+    /// The caller may read the community's threads and posts ([`may_read`]).
+    pub fn can_read(&self) -> bool {
+        may_read(
+            self.visibility,
+            self.viewer.is_some(),
+            self.membership.map(|(_, status)| status),
+        )
+    }
+
+    /// The caller may post, react, flag and watch.
+    pub fn can_participate(&self) -> bool {
+        self.is_active_member()
+    }
+
+    /// The caller moderates: an active moderator, or platform staff outside private communities.
+    pub fn is_moderator(&self) -> bool {
+        matches!(
+            self.membership,
+            Some((CommunityRole::Moderator, MemberStatus::Active))
+        ) || (self.staff && self.visibility != Visibility::Private)
+    }
+
+    /// 404 for a private community the caller is not in (it must not be revealed), 401
+    /// `login_required` for a members-only community without a login.
+    pub fn require_read(&self) -> Result<(), ApiError> {
+        if self.can_read() {
+            return Ok(());
+        }
+        match self.visibility {
+            Visibility::Members => Err(login_required("log in to read this community")),
+            _ => Err(ApiError::NotFound),
+        }
+    }
+
+    /// [`Self::require_read`], then 401 without a login, 403 `banned` or `not_a_member`.
+    pub fn require_participate(&self) -> Result<(), ApiError> {
+        self.require_read()?;
+        if self.viewer.is_none() {
+            return Err(login_required("log in to take part in this community"));
+        }
+        if self.is_banned() {
+            return Err(ApiError::forbidden(
+                "banned",
+                "you were banned from this community",
+            ));
+        }
+        if !self.can_participate() {
+            return Err(ApiError::forbidden(
+                "not_a_member",
+                "join this community to take part",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The caller may act on what they wrote (`is_author`) in a thread that is `locked` or
+    /// not: a moderator always; an author only as an active member now, whatever they were
+    /// when they wrote it (403 `banned` or `not_a_member`), and not in a locked thread (409
+    /// `thread_locked`); anyone else gets `not_theirs`.
+    pub fn require_author(
+        &self,
+        is_author: bool,
+        locked: bool,
+        not_theirs: ApiError,
+    ) -> Result<(), ApiError> {
+        if self.is_moderator() {
+            return Ok(());
+        }
+        if !is_author {
+            return Err(not_theirs);
+        }
+        self.require_participate()?;
+        if locked {
+            return Err(thread_locked());
+        }
+        Ok(())
+    }
+
+    /// [`Self::require_read`], then 401 without a login, 403 `not_a_moderator`.
+    pub fn require_moderator(&self) -> Result<(), ApiError> {
+        self.require_read()?;
+        if self.viewer.is_none() {
+            return Err(login_required("log in to moderate this community"));
+        }
+        if !self.is_moderator() {
+            return Err(ApiError::forbidden(
+                "not_a_moderator",
+                "only this community's moderators may do this",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// 409 `thread_locked`: only moderators change a locked thread.
+pub fn thread_locked() -> ApiError {
+    ApiError::Conflict {
+        code: "thread_locked",
+        detail: "the thread is locked".to_owned(),
+    }
+}
+
+fn login_required(detail: &str) -> ApiError {
+    ApiError::unauthorized("login_required", detail.to_owned())
+}
+
+/// Who may create a community of this visibility: coordinators and admins any; trainers
+/// only `private` ones (403 `private_only`); members none (403 `forbidden`).
+pub fn may_create(user: &AuthUser, visibility: Visibility) -> Result<(), ApiError> {
+    if user.is_at_least(Role::Trainer) {
+        return may_set_visibility(user, visibility);
+    }
+    Err(ApiError::forbidden(
+        "forbidden",
+        "only trainers, coordinators and admins create communities",
+    ))
+}
+
+/// Whether `user` may give a community `visibility`: only staff make it readable beyond
+/// its members (403 `private_only`).
+pub fn may_set_visibility(user: &AuthUser, visibility: Visibility) -> Result<(), ApiError> {
+    if visibility == Visibility::Private || is_staff(user.role) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "private_only",
+            "only coordinators and admins make a community public or members-only",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    use diesel::sqlite::SqliteConnection;
+
+    use super::*;
+
+    fn access(
+        visibility: Visibility,
+        viewer: bool,
+        membership: Option<(CommunityRole, MemberStatus)>,
+        staff: bool,
+    ) -> Access {
+        Access {
+            community_id: CommunityId(1),
+            visibility,
+            viewer: viewer.then_some(UserId(7)),
+            membership,
+            staff,
+        }
+    }
+
+    #[test]
+    fn reading_follows_visibility() {
+        use MemberStatus::*;
+        use Visibility::*;
+        let m = |s| Some((CommunityRole::Member, s));
+        assert!(access(Public, false, None, false).can_read());
+        assert!(!access(Members, false, None, false).can_read());
+        assert!(access(Members, true, None, false).can_read());
+        assert!(!access(Private, true, None, false).can_read());
+        assert!(
+            !access(Private, true, None, true).can_read(),
+            "staff see no private community"
+        );
+        assert!(!access(Private, true, m(Pending), false).can_read());
+        assert!(!access(Private, true, m(Invited), false).can_read());
+        assert!(!access(Private, true, m(Banned), false).can_read());
+        assert!(access(Private, true, m(Active), false).can_read());
+        assert!(access(Public, true, m(Banned), false).can_read());
+    }
+
+    /// The SQL condition and the Rust check are one rule: every visibility, with and
+    /// without a login, with every membership status and none, agrees.
+    #[test]
+    fn the_sql_rule_is_the_rust_rule() {
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            id: i64,
+        }
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        conn.batch_execute(
+            "CREATE TABLE communities (id BIGINT PRIMARY KEY, visibility TEXT NOT NULL);
+             CREATE TABLE community_members (community_id BIGINT, user_id BIGINT, status TEXT,
+                 PRIMARY KEY (community_id, user_id));",
+        )
+        .unwrap();
+        // Community ids: one per (visibility, the viewer's status or none).
+        let statuses: Vec<Option<MemberStatus>> = std::iter::once(None)
+            .chain(MemberStatus::ALL.iter().copied().map(Some))
+            .collect();
+        let mut cases = Vec::new();
+        for visibility in Visibility::ALL {
+            for status in &statuses {
+                let id = i64::try_from(cases.len()).unwrap() + 1;
+                diesel::sql_query(format!(
+                    "INSERT INTO communities VALUES ({id}, '{visibility}')"
+                ))
+                .execute(&mut conn)
+                .unwrap();
+                if let Some(status) = status {
+                    diesel::sql_query(format!(
+                        "INSERT INTO community_members VALUES ({id}, 7, '{status}'), ({id}, 8, 'active')"
+                    ))
+                    .execute(&mut conn)
+                    .unwrap();
+                }
+                cases.push((id, *visibility, *status));
+            }
+        }
+        for viewer in [None, Some(UserId(7))] {
+            let readable: Vec<i64> = diesel::sql_query(format!(
+                "SELECT c.id FROM communities c WHERE {} ORDER BY c.id",
+                readable_sql("c", viewer)
+            ))
+            .load::<Row>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+            let expected: Vec<i64> = cases
+                .iter()
+                .filter(|(_, visibility, status)| {
+                    may_read(
+                        *visibility,
+                        viewer.is_some(),
+                        status.filter(|_| viewer.is_some()),
+                    )
+                })
+                .map(|(id, ..)| *id)
+                .collect();
+            assert_eq!(readable, expected, "viewer {viewer:?}");
+        }
+    }
+
+    #[test]
+    fn taking_part_needs_an_active_membership() {
+        use MemberStatus::*;
+        use Visibility::*;
+        let m = |s| Some((CommunityRole::Member, s));
+        assert!(
+            access(Public, true, m(Active), false)
+                .require_participate()
+                .is_ok()
+        );
+        assert!(matches!(
+            access(Public, true, None, true).require_participate(),
+            Err(ApiError::Forbidden {
+                code: "not_a_member",
+                ..
+            })
+        ));
+        assert!(matches!(
+            access(Public, true, m(Banned), false).require_participate(),
+            Err(ApiError::Forbidden { code: "banned", .. })
+        ));
+        assert!(matches!(
+            access(Public, false, None, false).require_participate(),
+            Err(ApiError::Unauthorized {
+                code: "login_required",
+                ..
+            })
+        ));
+        assert!(matches!(
+            access(Members, false, None, false).require_read(),
+            Err(ApiError::Unauthorized {
+                code: "login_required",
+                ..
+            })
+        ));
+        assert!(matches!(
+            access(Private, true, m(Banned), false).require_participate(),
+            Err(ApiError::NotFound)
+        ));
+    }
+
+    #[test]
+    fn moderators_and_staff_moderate() {
+        use MemberStatus::*;
+        use Visibility::*;
+        let moderator = Some((CommunityRole::Moderator, Active));
+        assert!(access(Private, true, moderator, false).is_moderator());
+        assert!(access(Members, true, None, true).is_moderator());
+        assert!(!access(Private, true, None, true).is_moderator());
+        assert!(!access(Public, true, Some((CommunityRole::Member, Active)), false).is_moderator());
+        assert!(
+            !access(
+                Public,
+                true,
+                Some((CommunityRole::Moderator, Banned)),
+                false
+            )
+            .is_moderator()
+        );
+    }
+
+    #[test]
+    fn who_creates_what() {
+        let user = |role| AuthUser {
+            id: crate::types::UserId(1),
+            role,
+            session_id: crate::types::SessionId(1),
+        };
+        for visibility in Visibility::ALL {
+            assert!(may_create(&user(Role::Member), *visibility).is_err());
+            assert!(may_create(&user(Role::Coordinator), *visibility).is_ok());
+            assert_eq!(
+                may_create(&user(Role::Trainer), *visibility).is_ok(),
+                *visibility == Visibility::Private
+            );
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! Answers and headers that many operations document alike, written once for their
+//! `#[utoipa::path]` attributes: `responses(NotLoggedIn, …)`, `params(ConditionalRead, …)`.
+//! An answer whose meaning differs per operation keeps its own tuple and description.
+
+use utoipa::IntoParams;
+
+/// Declares unit-like answer types, each one problem+json response with a fixed status and
+/// description.
+macro_rules! problem_answers {
+    ($($(#[$doc:meta])* $name:ident = ($status:literal, $description:literal);)+) => {$(
+        $(#[$doc])*
+        #[derive(utoipa::IntoResponses)]
+        #[response(status = $status, description = $description, content_type = "application/problem+json")]
+        pub struct $name(pub $crate::error::Problem);
+    )+};
+}
+pub(crate) use problem_answers;
+
+problem_answers! {
+    /// 401: the operation needs a logged-in caller (`login_required`, `invalid_token`).
+    NotLoggedIn = (401, "Not logged in");
+    /// 400: the JSON body could not be read.
+    UnreadableBody = (400, "Unreadable body or unknown field");
+    /// 403: community moderation needs a moderator of the community.
+    NotAModerator = (403, "`not_a_moderator`");
+    /// 403: community participation needs a current, unbanned member.
+    NotAMember = (403, "`not_a_member` or `banned`");
+    /// 403: the directory and staff views need a coordinator or an admin.
+    NotCoordinator = (403, "Not a coordinator or admin");
+    /// 404: the community is unknown, or private and the caller is not in it.
+    NoSuchCommunity = (404, "No such community, or a private one the caller is not in");
+}
+
+/// 304: the copy named in `If-None-Match` is still current (no body).
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 304,
+    description = "Not modified since the ETag in If-None-Match"
+)]
+pub struct NotModified;
+
+/// `Accept-Language` on a localised read.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct ReaderLanguage {
+    /// The reader's languages, with q-values; `lang` overrides it, and without either a logged-in reader's `preferred_language` applies
+    #[param(rename = "Accept-Language")]
+    pub accept_language: Option<String>,
+}
+
+/// `Accept-Language` on a write that answers with localised texts.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct AnswerLanguage {
+    /// The languages to answer in, with q-values; `lang` overrides it
+    #[param(rename = "Accept-Language")]
+    pub accept_language: Option<String>,
+}
+
+/// `If-None-Match` on a read that answers with an `ETag`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfNoneMatch {
+    /// The `ETag` of the copy the caller has: 304 when it is still current
+    #[param(rename = "If-None-Match")]
+    pub if_none_match: Option<String>,
+}

@@ -1,0 +1,150 @@
+//! The demo cohorts (`seed --demo`): a completed Training-of-Trainers whose graduates run
+//! the next cohorts, and an open call with a nomination in every state, all made through
+//! the services.
+
+use std::collections::BTreeSet;
+
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::helpers::{TestApp, spawn_app};
+
+async fn get_as(app: &TestApp, token: &str, path: &str) -> Value {
+    let res = app.authed(Method::GET, path, token).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200, "{path}");
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_has_a_tot_its_graduates_cohorts_and_a_call_with_every_nomination_state() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    app.seed_demo();
+    let (coordinator, _) = app
+        .login(
+            "coordinator@demo.bayanihan.org",
+            bayanihan::seed::DEMO_PASSWORD,
+        )
+        .await;
+    let cohorts = get_as(&app, &coordinator, "/api/v1/cohorts?limit=100").await;
+    let items = cohorts["items"].as_array().unwrap();
+    assert_eq!(items.len(), 5, "seeded once: {cohorts}");
+    let find = |title: &str| {
+        items
+            .iter()
+            .find(|c| c["title"].as_str().unwrap_or_default().contains(title))
+            .unwrap_or_else(|| panic!("no cohort {title}"))
+    };
+    let tot = find("Training of Trainers");
+    assert_eq!(tot["kind"], "tot");
+    assert_eq!(tot["status"], "completed");
+    assert!(
+        tot["ends_on"].as_str().unwrap() < "2026-12-01",
+        "it ran in the past: {tot}"
+    );
+
+    // The ToT's accepted participants are the facilitators of the three cohorts they run.
+    let tot_nominations = get_as(
+        &app,
+        &coordinator,
+        &format!("/api/v1/cohorts/{}/nominations?limit=100", tot["id"]),
+    )
+    .await;
+    let graduates: BTreeSet<i64> = tot_nominations["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["status"] == "accepted")
+        .map(|n| n["nominee"]["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(graduates.len(), 3);
+    let mut countries = BTreeSet::new();
+    for c in items.iter().filter(|c| c["kind"] == "training") {
+        let facilitators: Vec<i64> = c["facilitator_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|id| id.as_i64().unwrap())
+            .collect();
+        if c["status"] != "nominations_open" {
+            assert!(
+                facilitators.iter().all(|f| graduates.contains(f)),
+                "run by graduates: {c}"
+            );
+            countries.insert(c["time_zone"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(
+        countries,
+        BTreeSet::from([
+            "Asia/Jakarta".into(),
+            "Asia/Manila".into(),
+            "Pacific/Fiji".into()
+        ])
+    );
+
+    // The open call, with a nomination in every state, and its selection view.
+    let open = find("Organising platform workers");
+    assert_eq!(open["status"], "nominations_open");
+    let call = get_as(
+        &app,
+        &coordinator,
+        &format!("/api/v1/cohorts/{}/call", open["id"]),
+    )
+    .await;
+    assert_eq!(call["published"], true, "{call}");
+    let nominations = get_as(
+        &app,
+        &coordinator,
+        &format!("/api/v1/cohorts/{}/nominations?limit=100", open["id"]),
+    )
+    .await;
+    let states: BTreeSet<&str> = nominations["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        states,
+        BTreeSet::from([
+            "accepted",
+            "awaiting_leader",
+            "awaiting_nominee",
+            "declined",
+            "not_endorsed",
+            "rejected",
+            "submitted",
+            "waitlisted",
+            "withdrawn",
+        ])
+    );
+    get_as(
+        &app,
+        &coordinator,
+        &format!("/api/v1/cohorts/{}/selection", open["id"]),
+    )
+    .await;
+
+    // A nominee still to answer can, as the API lets them.
+    let (rider, _) = app
+        .login("rider-1@demo.bayanihan.org", bayanihan::seed::DEMO_PASSWORD)
+        .await;
+    let waiting = nominations["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["status"] == "awaiting_nominee")
+        .unwrap();
+    let res = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/nominations/{}/transitions", waiting["id"]),
+            &rider,
+        )
+        .json(&serde_json::json!({"status": "submitted"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+}
