@@ -64,7 +64,7 @@ pub fn demo(db: &Db, data: &Demo) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn who(conn: &mut DbConn, handle: &str) -> Result<AuthUser, ApiError> {
+pub(super) fn who(conn: &mut DbConn, handle: &str) -> Result<AuthUser, ApiError> {
     actor(conn, &format!("{handle}{DEMO_DOMAIN}"))
 }
 
@@ -143,7 +143,7 @@ fn demo_cohort(conn: &mut DbConn, data: &Demo, c: &data::Cohort) -> Result<usize
 }
 
 /// The order of the states a cohort goes through.
-fn rank(status: CohortStatus) -> u8 {
+pub(super) fn rank(status: CohortStatus) -> u8 {
     match status {
         CohortStatus::Planning => 0,
         CohortStatus::NominationsOpen => 1,
@@ -154,7 +154,7 @@ fn rank(status: CohortStatus) -> u8 {
     }
 }
 
-fn move_to(
+pub(super) fn move_to(
     conn: &mut DbConn,
     coordinator: &AuthUser,
     id: CohortId,
@@ -164,7 +164,7 @@ fn move_to(
     Ok(())
 }
 
-fn course_id(conn: &mut DbConn, slug: &str) -> Result<CourseId, ApiError> {
+pub(super) fn course_id(conn: &mut DbConn, slug: &str) -> Result<CourseId, ApiError> {
     courses::table
         .filter(courses::slug.eq(slug))
         .select(courses::id)
@@ -198,7 +198,7 @@ fn nominate(conn: &mut DbConn, cohort: CohortId, n: &data::Nomination) -> Result
 
 /// Moves a cohort that ran in the past to its real dates, and its call's deadline to a
 /// week before its start.
-fn backdate(conn: &mut DbConn, id: CohortId, ran: &data::Ran) -> Result<(), ApiError> {
+pub(super) fn backdate(conn: &mut DbConn, id: CohortId, ran: &data::Ran) -> Result<(), ApiError> {
     diesel::update(cohort_rows::table.find(id.get()))
         .set((
             cohort_rows::starts_on.eq(ran.starts_on),

@@ -1,5 +1,6 @@
 //! Demo and scale data: `bayanihan seed --demo` and `bayanihan seed --scale N`.
 
+mod cohort_scale;
 mod cohorts;
 mod community;
 mod community_demo;
@@ -11,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
 
-use crate::accounts::model::UserStatus;
+use crate::accounts::model::{Gender, UserStatus};
 use crate::auth::AuthUser;
 use crate::auth::policy::Role;
 use crate::db::schema::organisations;
@@ -22,7 +23,7 @@ use crate::organisations::model::{
     MembershipRole, MembershipStatus, NewMembership, OrganisationInput, OrganisationKind,
 };
 use crate::organisations::{repo, service};
-use crate::types::{CountryCode, OrganisationId, SessionId};
+use crate::types::{CountryCode, OrganisationId, SessionId, UserId};
 
 /// What a seed run added.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -239,6 +240,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<SeedReport> {
     courses::scale(db, n, &words.courses)?;
     learning::scale(db, n)?;
     community::scale(db, n, &words.communities)?;
+    cohort_scale::scale(db, n)?;
     Ok(report)
 }
 
@@ -246,8 +248,6 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<SeedReport> {
 const SYNTHETIC_DOMAIN: &str = "@scale.bayanihan.test";
 
 fn scale_users(conn: &mut DbConn, n: usize, hash: &str) -> Result<usize, ApiError> {
-    use crate::accounts::model::{NewUser, user_lookalike, user_search_text};
-    use crate::accounts::repo as users;
     use crate::db::schema::users::dsl as u;
     let existing: HashSet<String> = u::users
         .select(u::email_normalized)
@@ -267,46 +267,93 @@ fn scale_users(conn: &mut DbConn, n: usize, hash: &str) -> Result<usize, ApiErro
         if existing.contains(&email) {
             continue;
         }
-        let at = now();
-        let name = format!("Synthetic Member {:06}", i + 1);
-        let org = orgs.get(i % orgs.len().max(1));
-        let user = users::insert(
+        // A mix the selection view and dashboards can count: two in five women, two in
+        // five men, one in five not stated; one in seven without a birth year.
+        let gender = match i % 5 {
+            0 | 1 => Some(Gender::Female),
+            2 | 3 => Some(Gender::Male),
+            _ => None,
+        };
+        let birth_year = (i % 7 != 6).then(|| 1962 + i32::try_from((i * 7) % 42).unwrap_or(0));
+        let account = SyntheticAccount {
+            email,
+            name: format!("Synthetic Member {:06}", i + 1),
+            gender,
+            birth_year,
+        };
+        synthetic_account(
             conn,
-            &NewUser {
-                email: Some(email.clone()),
-                email_normalized: Some(email.clone()),
-                password_hash: Some(hash.to_owned()),
-                search_text: user_search_text(&name, Some(&email)),
-                lookalike: Some(user_lookalike(&name, Some(&email))),
-                display_name: name,
-                country: org.map(|(_, c)| c.clone()),
-                preferred_language: "en".to_owned(),
-                other_languages: String::new(),
-                gender: None,
-                birth_year: None,
-                role: Role::Member,
-                status: UserStatus::Active,
-                email_verified_at: Some(at),
+            &account,
+            orgs.get(i % orgs.len().max(1)),
+            MembershipRole::Member,
+            hash,
+        )?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+/// A synthetic account to add (`scale.bayanihan.test`).
+struct SyntheticAccount {
+    email: String,
+    name: String,
+    gender: Option<Gender>,
+    birth_year: Option<i32>,
+}
+
+/// Adds one synthetic account, verified and active, with an approved membership of `org`
+/// (id and country) in `role`.
+fn synthetic_account(
+    conn: &mut DbConn,
+    account: &SyntheticAccount,
+    org: Option<&(i64, String)>,
+    role: MembershipRole,
+    hash: &str,
+) -> Result<UserId, ApiError> {
+    use crate::accounts::model::{NewUser, user_lookalike, user_search_text};
+    use crate::accounts::repo as users;
+    let at = now();
+    let SyntheticAccount {
+        email,
+        name,
+        gender,
+        birth_year,
+    } = account;
+    let user = users::insert(
+        conn,
+        &NewUser {
+            email: Some(email.clone()),
+            email_normalized: Some(email.clone()),
+            password_hash: Some(hash.to_owned()),
+            search_text: user_search_text(name, Some(email)),
+            lookalike: Some(user_lookalike(name, Some(email))),
+            display_name: name.clone(),
+            country: org.map(|(_, c)| c.clone()),
+            preferred_language: "en".to_owned(),
+            other_languages: String::new(),
+            gender: *gender,
+            birth_year: *birth_year,
+            role: Role::Member,
+            status: UserStatus::Active,
+            email_verified_at: Some(at),
+            created_at: at,
+            updated_at: at,
+        },
+    )?;
+    if let Some((org, _)) = org {
+        repo::insert_membership(
+            conn,
+            &NewMembership {
+                user_id: user.id,
+                organisation_id: OrganisationId(*org),
+                role,
+                status: MembershipStatus::Approved,
                 created_at: at,
                 updated_at: at,
             },
         )?;
-        if let Some((org, _)) = org {
-            repo::insert_membership(
-                conn,
-                &NewMembership {
-                    user_id: user.id,
-                    organisation_id: OrganisationId(*org),
-                    role: MembershipRole::Member,
-                    status: MembershipStatus::Approved,
-                    created_at: at,
-                    updated_at: at,
-                },
-            )?;
-        }
-        added += 1;
     }
-    Ok(added)
+    Ok(user.id)
 }
 
 /// Adds the synthetic organisations through the organisations service (as the demo admin),

@@ -148,3 +148,74 @@ async fn the_demo_has_a_tot_its_graduates_cohorts_and_a_call_with_every_nominati
         .unwrap();
     assert_eq!(res.status().as_u16(), 200);
 }
+
+/// `seed --scale N`: cohorts and nominations in proportion, through the services, once.
+/// At 250: two cohorts; the first one's open call holds 25 nominations (leaders nominating
+/// their unions' members), the second five.
+#[tokio::test]
+async fn the_scale_seed_makes_cohorts_and_a_large_call_once() {
+    let app = spawn_app().await;
+    bayanihan::seed::scale(&app.db, 250).unwrap();
+    bayanihan::seed::scale(&app.db, 250).unwrap();
+    let (coordinator, _) = app
+        .login(
+            "coordinator@demo.bayanihan.org",
+            bayanihan::seed::DEMO_PASSWORD,
+        )
+        .await;
+    let cohorts = get_as(&app, &coordinator, "/api/v1/cohorts?limit=100").await;
+    let scale: Vec<&Value> = cohorts["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["title"].as_str().unwrap().starts_with("Scale cohort"))
+        .collect();
+    assert_eq!(scale.len(), 2, "seeded once: {cohorts}");
+    let first = scale
+        .iter()
+        .find(|c| c["title"] == "Scale cohort 0001")
+        .unwrap();
+    assert_eq!(first["status"], "nominations_open");
+    let id = first["id"].as_i64().unwrap();
+
+    let nominations = get_as(
+        &app,
+        &coordinator,
+        &format!("/api/v1/cohorts/{id}/nominations?limit=100"),
+    )
+    .await;
+    let states: Vec<&str> = nominations["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(states.len(), 25, "{nominations}");
+    let count = |s: &str| states.iter().filter(|x| **x == s).count();
+    assert_eq!(count("awaiting_nominee"), 2);
+    assert_eq!(count("declined"), 2);
+    assert_eq!(count("accepted"), 4);
+    assert_eq!(count("waitlisted"), 2);
+    assert_eq!(count("rejected"), 1);
+    assert_eq!(count("withdrawn"), 1);
+    assert_eq!(count("submitted"), 13);
+
+    // The selection view counts them, with genders and ages as the synthetic members
+    // stated them (or not).
+    let selection = get_as(
+        &app,
+        &coordinator,
+        &format!("/api/v1/cohorts/{id}/selection"),
+    )
+    .await;
+    assert_eq!(selection["submitted"]["total"], 20, "{selection}");
+    assert_eq!(selection["accepted"]["total"], 4, "{selection}");
+    let genders: BTreeSet<&str> = selection["submitted"]["gender"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["count"].as_i64().unwrap() > 0)
+        .map(|g| g["value"].as_str().unwrap())
+        .collect();
+    assert!(genders.len() >= 2, "{selection}");
+}
