@@ -14,6 +14,12 @@
 --                                                   of FILE (the value is sent as written)
 --   ... -- idfile FILE suffix /posts method POST   with BENCH_BODY: POST that body to
 --                                                   URL/<id>/posts
+--   ... -- lines FILE stride T                      one-shot requests: each line of FILE is
+--                                                   PATH<TAB>TOKEN<TAB>BODY, sent once as a
+--                                                   POST of BODY to PATH with that bearer
+--                                                   token (each of wrk's T threads takes
+--                                                   every Tth line; after the last it wraps,
+--                                                   and repeats show as non-2xx)
 --   BENCH_BODY='{...}' wrk ... -s bench/report.lua URL
 --                                                   POST URL with that JSON body (static)
 --   BENCH_DELAY_MS=N wrk ... -s bench/report.lua URL
@@ -90,6 +96,25 @@ if idfile then
    end
 end
 
+-- lines: the one-shot requests, read once per Lua state; `stride` is wrk's thread count.
+local stride = tonumber(arg_value("stride") or "") or 1
+local line_list = nil
+local linefile = arg_value("lines")
+if linefile then
+   local f = assert(io.open(linefile, "r"))
+   line_list = {}
+   for line in f:lines() do
+      local path, token, body = line:match("^([^\t]+)\t([^\t]+)\t(.+)$")
+      if path then
+         line_list[#line_list + 1] = { path, token, body }
+      end
+   end
+   f:close()
+   if #line_list == 0 then
+      error("report.lua: no request lines in " .. linefile)
+   end
+end
+
 -- A static POST: set at load time, so that every state builds the same request.
 local body = os.getenv("BENCH_BODY")
 if body and body ~= "" then
@@ -134,7 +159,20 @@ function init(args)
    -- The arguments were read at load time (above); init() has nothing left to do.
 end
 
-if ids > 0 or id_list then
+if line_list then
+   local next_line = nil
+   function request()
+      if not next_line then
+         next_line = tid or 1
+      end
+      local l = line_list[(next_line - 1) % #line_list + 1]
+      next_line = next_line + stride
+      return wrk.format("POST", l[1], {
+         ["Authorization"] = "Bearer " .. l[2],
+         ["Content-Type"] = "application/json",
+      }, l[3])
+   end
+elseif ids > 0 or id_list then
    local prefix = nil
    function request()
       if not prefix then

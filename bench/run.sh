@@ -11,6 +11,8 @@
 #   courses                            courses part on both databases
 #   community-sqlite | community-postgres  community part on that database
 #   community                          community part on both databases
+#   cohorts-sqlite | cohorts-postgres  cohorts part on that database
+#   cohorts                            cohorts part on both databases
 #   all                                every part on both databases
 #
 # Environment:
@@ -43,6 +45,12 @@
 # thread page of 50 posts (random thread with >= 50 posts), creating a post (random thread
 # of the member's communities) and search (a random word of the seed's vocabulary that has
 # hits); id lists from the API (bench/community_ids.py).
+# Cohorts part: the same pairing, as the demo coordinator, for the cohort list, a cohort
+# page (random cohort) and the selection view of the scale seed's large call (N/10
+# nominations); and, as synthetic union leaders (one bearer token each), creating
+# nominations: every request a fresh (cohort, nominee) pair, from cohorts made for each
+# run (bench/cohort_ids.py writes the request lines, bench/report.lua's `lines` mode
+# sends each once).
 # The tables go to stdout and to bench/results/[auth-|courses-]<db>-<timestamp>.md;
 # progress to stderr.
 set -Eeuo pipefail
@@ -59,6 +67,7 @@ do_directory=0
 do_auth=0
 do_courses=0
 do_community=0
+do_cohorts=0
 case "${1:-all}" in
   sqlite | postgres) dbs=("$1"); do_directory=1 ;;
   directory) dbs=(sqlite postgres); do_directory=1 ;;
@@ -68,7 +77,9 @@ case "${1:-all}" in
   courses) dbs=(sqlite postgres); do_courses=1 ;;
   community-sqlite | community-postgres) dbs=("${1#community-}"); do_community=1 ;;
   community) dbs=(sqlite postgres); do_community=1 ;;
-  all) dbs=(sqlite postgres); do_directory=1; do_auth=1; do_courses=1; do_community=1 ;;
+  cohorts-sqlite | cohorts-postgres) dbs=("${1#cohorts-}"); do_cohorts=1 ;;
+  cohorts) dbs=(sqlite postgres); do_cohorts=1 ;;
+  all) dbs=(sqlite postgres); do_directory=1; do_auth=1; do_courses=1; do_community=1; do_cohorts=1 ;;
   -h | --help) usage; exit 0 ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -159,6 +170,20 @@ community_args=("idfile FILE:community-ids.txt suffix /threads?limit=20"
   "idfile FILE:search-words.txt param q suffix &limit=20")
 community_targets=(0.25 0.25 0.1 -)
 community_p99=(20 20 20 50)
+# Cohorts part: the coordinator's three reads, then nominations (index 2) by leaders.
+COHORTS_COORDINATOR=coordinator@demo.bayanihan.org
+COHORTS_PER_RUN=${BENCH_COHORTS_PER_RUN:-5} # fresh cohorts per nomination run (x leaders = lines)
+COHORTS_LEADERS=${BENCH_COHORTS_LEADERS:-500} # synthetic leaders logged in to nominate
+cohorts_paths=("/api/v1/cohorts?limit=20"
+  "/api/v1/cohorts"
+  "/api/v1/cohorts"
+  "/api/v1/cohorts")
+cohorts_args=(""
+  "idfile FILE:cohort-ids.txt"
+  "lines FILE:nominate-RUN.txt stride $WRK_THREADS"
+  "idfile FILE:selection-ids.txt suffix /selection")
+cohorts_targets=(0.1 0.1 0.02 0.02)
+cohorts_p99=(20 20 50 100)
 COMMUNITY_POST_BODY='{"body":"Thank you for sharing this. In our union we tried the same approach with the shop stewards and it worked well."}'
 
 # --- cleanup --------------------------------------------------------------------------
@@ -225,7 +250,7 @@ ensure_wrk() {
 
 command -v taskset >/dev/null 2>&1 || die "taskset (util-linux) is needed"
 command -v curl >/dev/null 2>&1 || die "curl is needed"
-((do_courses == 0 && do_community == 0)) || command -v python3 >/dev/null 2>&1 || die "python3 is needed (bench/course_ids.py)"
+((do_courses == 0 && do_community == 0 && do_cohorts == 0)) || command -v python3 >/dev/null 2>&1 || die "python3 is needed (bench/course_ids.py)"
 taskset -c "$CLIENT_CPU" true 2>/dev/null ||
   die "CPU $CLIENT_CPU is not available (nproc=$(nproc)); the server runs on CPU $SERVER_CPU and wrk on CPU $CLIENT_CPU"
 BOTH_CPUS="$SERVER_CPU,$CLIENT_CPU" # login saturation: server, PostgreSQL and wrk share these
@@ -937,6 +962,102 @@ community_part() {
   log "$db: written to ${file#"$root"/}"
 }
 
+# run_cohorts INDEX SECONDS LISTS_DIR TOKEN RUN: endpoint INDEX of the cohorts part; RUN
+# picks the nomination lines (0 for the warm-up, then the round).
+run_cohorts() {
+  local e=$1 secs=$2 lists=$3 token=$4 run=$5 words=()
+  read -r -a words <<<"${cohorts_args[$e]}"
+  words=("${words[@]/#FILE:/$lists/}")
+  words=("${words[@]/RUN/$run}")
+  if ((e != 2)); then wrk_opts=(-H "Authorization: Bearer $token"); fi
+  run_wrk "$secs" "${cohorts_paths[$e]}" "${words[@]}"
+  wrk_opts=()
+}
+
+# check_cohorts LISTS_DIR TOKEN: each read answers 200 once with the first id of its list.
+check_cohorts() {
+  local lists=$1 token=$2 cohort selection code
+  cohort=$(head -n1 "$lists/cohort-ids.txt")
+  selection=$(head -n1 "$lists/selection-ids.txt")
+  for path in "/api/v1/cohorts?limit=20" "/api/v1/cohorts/$cohort" "/api/v1/cohorts/$selection/selection"; do
+    code=$(curl -s -o "$tmp/body" -w '%{http_code}' -H "Authorization: Bearer $token" "$base$path" || true)
+    [ "$code" = 200 ] || { head -c 2000 "$tmp/body" >&2 || true; echo >&2; die "GET $path answered $code, not 200"; }
+  done
+}
+
+cohorts_part() {
+  local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names token="" summary f
+  local lists="$dir/cohort-ids"
+  mkdir -p "$lists"
+  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
+  start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-cohorts.log"
+  log "$db: cohorts: server at $base (pid $server_pid)"
+  log "$db: cohorts: logging in $COHORTS_LEADERS leaders, making $(((ROUNDS + 1) * COHORTS_PER_RUN)) cohorts"
+  summary=$(python3 "$here/cohort_ids.py" "$base" "$lists" "$DEMO_PASSWORD" $((ROUNDS + 1)) \
+    "$COHORTS_PER_RUN" "$COHORTS_LEADERS") || die "$db: could not prepare the cohorts part"
+  log "$db: cohorts: $summary"
+  token=$(access_token "$COHORTS_COORDINATOR")
+  check_cohorts "$lists" "$token"
+
+  local n_cohorts n_lines
+  n_cohorts=$(grep -c . "$lists/cohort-ids.txt")
+  n_lines=$(grep -c . "$lists/nominate-1.txt")
+  local cohorts_names=("GET /api/v1/cohorts?limit=20"
+    "GET /api/v1/cohorts/{id} (random of $n_cohorts cohorts)"
+    "POST /api/v1/cohorts/{id}/nominations (each of $n_lines fresh pairs once)"
+    "GET /api/v1/cohorts/{id}/selection (the large call)")
+
+  if ((WARMUP > 0)); then
+    log "$db: cohorts warm-up, ${WARMUP}s per endpoint"
+    run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
+    for e in "${!cohorts_paths[@]}"; do
+      run_cohorts "$e" "$WARMUP" "$lists" "$token" 0 >/dev/null
+    done
+  fi
+
+  local runs="$dir/cohorts-runs.tsv"
+  : >"$runs"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for e in "${!cohorts_paths[@]}"; do
+      token=$(access_token "$COHORTS_COORDINATOR")
+      c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
+      res=$(run_cohorts "$e" "$DURATION" "$lists" "$token" "$r")
+      printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
+      ceil_rps=${c_res%%$'\t'*}
+      IFS=$'\t' read -r -a f <<<"$res"
+      log "$db: round $r/$ROUNDS ${cohorts_names[$e]}: ${f[0]} req/s vs ceiling $ceil_rps req/s (non-2xx ${f[3]})"
+    done
+  done
+  stop_server
+
+  local table file="$here/results/cohorts-$db-$stamp.md"
+  names=$(printf '%s\n' "${cohorts_names[@]}")
+  table=$(report "$db" "$runs" "$names" "$(printf '%s\n' "${cohorts_targets[@]}")" "$(printf '%s\n' "${cohorts_p99[@]}")")
+  {
+    echo "## bayanihan benchmark: cohorts, $db"
+    echo
+    echo "$machine_line"
+    echo
+    echo "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; reads as $COHORTS_COORDINATOR (a fresh login before each pair), nominations as $COHORTS_LEADERS synthetic leaders"
+    echo
+    echo "$db_line"
+    echo
+    echo "Prepared (bench/cohort_ids.py): $summary"
+    echo
+    echo "$table"
+    echo
+    echo "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs. A nomination run that outlasts its fresh pairs shows the repeats as non-2xx (409 already_nominated)."
+  } | tee "$file"
+  {
+    echo
+    echo "### Every run"
+    echo
+    raw_runs "$runs" "$names"
+  } >>"$file"
+  echo
+  log "$db: written to ${file#"$root"/}"
+}
+
 # --- one database -----------------------------------------------------------------------
 
 bench_db() {
@@ -968,6 +1089,7 @@ bench_db() {
   if ((do_auth)); then auth_part "$db" "$dir" "$url" "$db_line"; fi
   if ((do_courses)); then courses_part "$db" "$dir" "$url" "$db_line"; fi
   if ((do_community)); then community_part "$db" "$dir" "$url" "$db_line"; fi
+  if ((do_cohorts)); then cohorts_part "$db" "$dir" "$url" "$db_line"; fi
 
   stop_pg
 }

@@ -202,11 +202,15 @@ fn scale_cohort(
         return Ok(0);
     }
 
+    let countries: std::collections::BTreeSet<&str> =
+        unions.iter().map(|(_, country)| country.as_str()).collect();
     let call = json!({
         "deadline": (Utc::now() + TimeDelta::days(60)).to_rfc3339(),
         "members_may_apply": false,
-        "invited_organisation_ids": unions.iter().map(|(id, _)| id).collect::<Vec<_>>(),
-        "invited_countries": [],
+        // By country: a call names at most 500 organisations, the first one's 1,000
+        // unions span the demo's countries.
+        "invited_organisation_ids": [],
+        "invited_countries": countries,
         "organisation_quotas": [],
         "country_quotas": [],
         "profile": {
