@@ -42,6 +42,25 @@ crate::vocabulary! {
 }
 
 impl CohortStatus {
+    /// The states a cohort goes through, in order, when it is not cancelled.
+    pub const PATH: [Self; 5] = [
+        Self::Planning,
+        Self::NominationsOpen,
+        Self::Selection,
+        Self::Running,
+        Self::Completed,
+    ];
+
+    /// The states after this one up to `to` along [`Self::PATH`], in order; empty when `to`
+    /// is not ahead (or either is `cancelled`).
+    pub fn steps_to(self, to: Self) -> &'static [Self] {
+        let at = |s: Self| Self::PATH.iter().position(|p| *p == s);
+        match (at(self), at(to)) {
+            (Some(from), Some(to)) if from < to => &Self::PATH[from + 1..=to],
+            _ => &[],
+        }
+    }
+
     /// Whether a cohort in this state may move to `to`.
     pub fn may_become(self, to: Self) -> bool {
         use CohortStatus::*;
@@ -310,6 +329,21 @@ impl CohortChanges {
 mod tests {
     use super::*;
     use CohortStatus::*;
+
+    #[test]
+    fn steps_follow_the_path_and_each_may_be_taken() {
+        assert_eq!(Planning.steps_to(Selection), &[NominationsOpen, Selection]);
+        assert_eq!(Running.steps_to(Completed), &[Completed]);
+        assert!(Selection.steps_to(Planning).is_empty());
+        assert!(Planning.steps_to(Planning).is_empty());
+        assert!(Planning.steps_to(Cancelled).is_empty());
+        let mut at = Planning;
+        for &next in Planning.steps_to(Completed) {
+            assert!(at.may_become(next), "{at} -> {next}");
+            at = next;
+        }
+        assert_eq!(at, Completed);
+    }
 
     #[test]
     fn statuses_move_forward_or_to_cancelled() {

@@ -36,7 +36,7 @@ use crate::error::ApiError;
 use crate::organisations::model::MembershipRole;
 use crate::types::{CohortId, SessionId, UserId};
 
-use super::cohorts::{backdate, course_id, move_to, rank, who};
+use super::cohorts::{backdate, course_id, move_to, who};
 use super::data::Ran;
 use super::{SYNTHETIC_DOMAIN, SYNTHETIC_PREFIX, SyntheticAccount, synthetic_account};
 
@@ -224,14 +224,7 @@ fn scale_cohort(
     for (i, (leader, member)) in leaders.iter().zip(members).enumerate() {
         nominate(conn, &coordinator, id, *leader, *member, i)?;
     }
-    for next in [
-        CohortStatus::Selection,
-        CohortStatus::Running,
-        CohortStatus::Completed,
-    ] {
-        if rank(next) > rank(status) {
-            break;
-        }
+    for &next in CohortStatus::NominationsOpen.steps_to(status) {
         move_to(conn, &coordinator, id, next)?;
     }
     if status == CohortStatus::Completed {

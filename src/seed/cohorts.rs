@@ -122,15 +122,7 @@ fn demo_cohort(conn: &mut DbConn, data: &Demo, c: &data::Cohort) -> Result<usize
             nominated += 1;
         }
     }
-    for status in [
-        CohortStatus::NominationsOpen,
-        CohortStatus::Selection,
-        CohortStatus::Running,
-        CohortStatus::Completed,
-    ] {
-        if rank(status) > rank(c.status) {
-            break;
-        }
+    for &status in CohortStatus::Planning.steps_to(c.status) {
         if c.call.is_some() && status == CohortStatus::NominationsOpen {
             continue;
         }
@@ -140,18 +132,6 @@ fn demo_cohort(conn: &mut DbConn, data: &Demo, c: &data::Cohort) -> Result<usize
         backdate(conn, id, ran)?;
     }
     Ok(nominated)
-}
-
-/// The order of the states a cohort goes through.
-pub(super) fn rank(status: CohortStatus) -> u8 {
-    match status {
-        CohortStatus::Planning => 0,
-        CohortStatus::NominationsOpen => 1,
-        CohortStatus::Selection => 2,
-        CohortStatus::Running => 3,
-        CohortStatus::Completed => 4,
-        CohortStatus::Cancelled => 5,
-    }
 }
 
 pub(super) fn move_to(
