@@ -779,6 +779,24 @@ pub fn grant_role(conn: &mut DbConn, user: User, role: Role) -> Result<User, Api
     save(conn, user, changes)
 }
 
+/// Raises the account's role to `role` (never lowers it: a coordinator stays one); answers
+/// the role before and after. Runs in the caller's transaction.
+pub fn raise_role(
+    conn: &mut DbConn,
+    user_id: UserId,
+    role: Role,
+) -> Result<(Role, Role), ApiError> {
+    db::lock_row(conn, "users", user_id.get())?;
+    let user = repo::find(conn, user_id)?;
+    let before = user.role;
+    let changes = UserChanges {
+        role: Some(role).filter(|r| *r > user.role),
+        ..Default::default()
+    };
+    let user = save(conn, user, changes)?;
+    Ok((before, user.role))
+}
+
 /// Creates a verified, active account from the command line (`bayanihan admin create-user`).
 pub fn create_verified_user(
     db: &crate::db::Db,

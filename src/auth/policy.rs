@@ -100,6 +100,12 @@ pub enum Action {
     /// Decide on nominations (accept, waitlist, reject), read their audit trail and the
     /// selection view.
     SelectParticipants,
+    /// Set a cohort's assignments, read and mark every participant's submissions and read
+    /// every participant's completion, as one of its facilitators (`is_facilitator`) or not.
+    FacilitateCohort { is_facilitator: bool },
+    /// State a cohort's completion rules and issue its certificates (which make the
+    /// graduates of a `tot` cohort trainers).
+    CertifyCohort,
 }
 
 /// `Ok` when `actor` may do `action`, else 403.
@@ -169,10 +175,14 @@ pub fn allowed(actor: &AuthUser, action: Action) -> bool {
         // As with course owners: facilitating gives powers only while the facilitator is
         // still a trainer (or more), decided on the role read at this request.
         Action::EditCohortTexts { is_facilitator }
-        | Action::AnnounceToCohort { is_facilitator } => {
+        | Action::AnnounceToCohort { is_facilitator }
+        | Action::FacilitateCohort { is_facilitator } => {
             (is_facilitator && role >= Trainer) || matches!(role, Coordinator | Admin)
         }
         Action::WriteCall | Action::SelectParticipants => matches!(role, Coordinator | Admin),
+        // Certifying makes trainers: as with granting the trainer role, coordinators and
+        // admins only.
+        Action::CertifyCohort => matches!(role, Coordinator | Admin),
         // Union leadership, not a platform role, makes a nominator: a coordinator who
         // leads no union nominates nobody.
         Action::Nominate { leads_organisation } => leads_organisation,
@@ -377,6 +387,19 @@ mod tests {
             ),
             (Action::WriteCall, [false, false, true, true]),
             (Action::SelectParticipants, [false, false, true, true]),
+            (
+                Action::FacilitateCohort {
+                    is_facilitator: false,
+                },
+                [false, false, true, true],
+            ),
+            (
+                Action::FacilitateCohort {
+                    is_facilitator: true,
+                },
+                [false, true, true, true],
+            ),
+            (Action::CertifyCohort, [false, false, true, true]),
             (
                 Action::Nominate {
                     leads_organisation: false,

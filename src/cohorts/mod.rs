@@ -2,7 +2,9 @@
 //! dates, moving from planning through nominations and selection to running and
 //! completion (or cancellation).
 
+pub mod assignments;
 pub mod calls;
+pub mod completion;
 pub mod dto;
 pub mod handlers;
 pub mod model;
@@ -54,6 +56,44 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .post(nominations::handlers::create_nomination_transition),
         )
         .service(resource("/cohorts/{id}/translations/{language}").put(put_cohort_translation));
+    assignments_routes(cfg);
+    completion_routes(cfg);
+}
+
+/// Completion rules, completion and certification (`cohorts::completion`).
+fn completion_routes(cfg: &mut web::ServiceConfig) {
+    use completion::handlers::*;
+    cfg.service(
+        resource("/cohorts/{id}/completion-rules")
+            .get(get_completion_rules)
+            .put(put_completion_rules),
+    )
+    .service(resource("/cohorts/{id}/completion").get(get_cohort_completion))
+    .service(resource("/cohorts/{id}/certificates").post(create_cohort_certificates));
+}
+
+/// Assignments and submissions (`cohorts::assignments`).
+fn assignments_routes(cfg: &mut web::ServiceConfig) {
+    use assignments::handlers::*;
+    cfg.service(
+        resource("/cohorts/{id}/assignments")
+            .get(list_assignments)
+            .post(create_assignment),
+    )
+    .service(
+        resource("/assignments/{id}")
+            .get(get_assignment)
+            .patch(update_assignment)
+            .delete(delete_assignment),
+    )
+    .service(resource("/assignments/{id}/submissions").get(list_submissions))
+    .service(
+        resource("/assignments/{id}/submissions/me")
+            .get(get_my_submission)
+            .put(put_my_submission),
+    )
+    .service(resource("/submissions/{id}").get(get_submission))
+    .service(resource("/submissions/{id}/grade").post(grade_submission));
 }
 
 /// The cohorts' part of the OpenAPI document.
@@ -76,6 +116,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         nominations::handlers::list_nomination_events,
         nominations::handlers::get_cohort_selection,
         space::handlers::create_cohort_announcement,
+        assignments::handlers::create_assignment,
+        assignments::handlers::list_assignments,
+        assignments::handlers::get_assignment,
+        assignments::handlers::update_assignment,
+        assignments::handlers::delete_assignment,
+        assignments::handlers::put_my_submission,
+        assignments::handlers::get_my_submission,
+        assignments::handlers::list_submissions,
+        assignments::handlers::get_submission,
+        assignments::handlers::grade_submission,
+        completion::handlers::get_completion_rules,
+        completion::handlers::put_completion_rules,
+        completion::handlers::get_cohort_completion,
+        completion::handlers::create_cohort_certificates,
     ),
     components(schemas(
         dto::CohortResponse,
@@ -109,6 +163,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         nominations::model::NominationOrigin,
         space::dto::CreateAnnouncementRequest,
         space::dto::AnnouncementResponse,
+        assignments::dto::CreateAssignmentRequest,
+        assignments::dto::UpdateAssignmentRequest,
+        assignments::dto::SubmitRequest,
+        assignments::dto::GradeSubmissionRequest,
+        assignments::dto::AssignmentResponse,
+        assignments::dto::SubmissionResponse,
+        assignments::model::Grading,
+        assignments::model::SubmissionStatus,
+        completion::dto::CompletionRulesRequest,
+        completion::dto::CompletionRulesResponse,
+        completion::dto::CohortCompletionResponse,
+        completion::dto::ParticipantCompletionResponse,
+        completion::dto::CertificationResponse,
+        completion::dto::IssuedCertificate,
     )),
     tags((name = "cohorts", description = "Cohorts: groups running courses with facilitators, from planning to completion")),
 )]

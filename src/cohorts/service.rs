@@ -502,6 +502,10 @@ pub fn transition(
     if to == CohortStatus::Cancelled {
         notify_cancelled(conn, &cohort)?;
     }
+    if to == CohortStatus::Completed {
+        // Everyone who completes it is certified in the same transaction.
+        crate::cohorts::completion::service::certify(conn, Some(actor.id), &cohort)?;
+    }
     let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
     view(conn, &cohort, &prefs)
 }

@@ -287,7 +287,7 @@ diesel::table! {
         id -> BigInt,
         code -> Text,
         user_id -> BigInt,
-        course_id -> BigInt,
+        course_id -> Nullable<BigInt>,
         holder_name -> Text,
         course_title -> Text,
         language -> Text,
@@ -295,6 +295,7 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
         revoked_reason -> Nullable<Text>,
         version -> BigInt,
+        cohort_id -> Nullable<BigInt>,
     }
 }
 
@@ -732,3 +733,109 @@ diesel::allow_columns_to_appear_in_same_group_by_clause!(
     users::gender,
     users::birth_year,
 );
+
+// Issue 12, items 5–7: assignments, completion rules, e-trainer certification.
+
+diesel::table! {
+    assignments (id) {
+        id -> BigInt,
+        cohort_id -> BigInt,
+        title -> Text,
+        instructions -> Text,
+        instructions_html -> Text,
+        due_at -> Timestamp,
+        grading -> Text,
+        max_points -> Nullable<Integer>,
+        pass_points -> Nullable<Integer>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    assignment_submissions (id) {
+        id -> BigInt,
+        assignment_id -> BigInt,
+        user_id -> BigInt,
+        body -> Text,
+        links -> Text,
+        submitted_at -> Timestamp,
+        late -> Bool,
+        submission_count -> Integer,
+        status -> Text,
+        points -> Nullable<Integer>,
+        feedback -> Nullable<Text>,
+        graded_by -> Nullable<BigInt>,
+        graded_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    cohort_completion_rules (cohort_id) {
+        cohort_id -> BigInt,
+        min_attendance_percent -> Integer,
+        all_assignments_passed -> Bool,
+        all_courses_completed -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    trainer_certifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        cohort_id -> BigInt,
+        certificate_id -> BigInt,
+        role_before -> Text,
+        role_after -> Text,
+        certified_by -> Nullable<BigInt>,
+        certified_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(assignments -> cohorts (cohort_id));
+diesel::joinable!(assignment_submissions -> assignments (assignment_id));
+diesel::joinable!(assignment_submissions -> users (user_id));
+diesel::joinable!(trainer_certifications -> cohorts (cohort_id));
+diesel::joinable!(trainer_certifications -> certificates (certificate_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    assignments,
+    assignment_submissions,
+    cohort_completion_rules,
+    trainer_certifications,
+);
+diesel::allow_tables_to_appear_in_same_query!(assignments, cohorts);
+diesel::allow_tables_to_appear_in_same_query!(assignments, users);
+diesel::allow_tables_to_appear_in_same_query!(assignments, certificates);
+diesel::allow_tables_to_appear_in_same_query!(assignments, nominations);
+diesel::allow_tables_to_appear_in_same_query!(assignments, enrolments);
+diesel::allow_tables_to_appear_in_same_query!(assignments, cohort_courses);
+diesel::allow_tables_to_appear_in_same_query!(assignments, cohort_facilitators);
+diesel::allow_tables_to_appear_in_same_query!(assignment_submissions, cohorts);
+diesel::allow_tables_to_appear_in_same_query!(assignment_submissions, users);
+diesel::allow_tables_to_appear_in_same_query!(assignment_submissions, certificates);
+diesel::allow_tables_to_appear_in_same_query!(assignment_submissions, nominations);
+diesel::allow_tables_to_appear_in_same_query!(assignment_submissions, enrolments);
+diesel::allow_tables_to_appear_in_same_query!(assignment_submissions, cohort_courses);
+diesel::allow_tables_to_appear_in_same_query!(assignment_submissions, cohort_facilitators);
+diesel::allow_tables_to_appear_in_same_query!(cohort_completion_rules, cohorts);
+diesel::allow_tables_to_appear_in_same_query!(cohort_completion_rules, users);
+diesel::allow_tables_to_appear_in_same_query!(cohort_completion_rules, certificates);
+diesel::allow_tables_to_appear_in_same_query!(cohort_completion_rules, nominations);
+diesel::allow_tables_to_appear_in_same_query!(cohort_completion_rules, enrolments);
+diesel::allow_tables_to_appear_in_same_query!(cohort_completion_rules, cohort_courses);
+diesel::allow_tables_to_appear_in_same_query!(cohort_completion_rules, cohort_facilitators);
+diesel::allow_tables_to_appear_in_same_query!(trainer_certifications, cohorts);
+diesel::allow_tables_to_appear_in_same_query!(trainer_certifications, users);
+diesel::allow_tables_to_appear_in_same_query!(trainer_certifications, certificates);
+diesel::allow_tables_to_appear_in_same_query!(trainer_certifications, nominations);
+diesel::allow_tables_to_appear_in_same_query!(trainer_certifications, enrolments);
+diesel::allow_tables_to_appear_in_same_query!(trainer_certifications, cohort_courses);
+diesel::allow_tables_to_appear_in_same_query!(trainer_certifications, cohort_facilitators);

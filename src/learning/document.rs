@@ -48,7 +48,7 @@ pub fn render(cert: &CertificateResponse, verify_url: &str) -> String {
 <h1>Certificate of completion</h1>
 <p>This certifies that</p>
 <div class=\"holder\">{holder}</div>
-<p>has completed the course</p>
+<p>has completed the {what}</p>
 <div class=\"course\" lang=\"{lang}\">{title}</div>
 <p class=\"meta\">Completed on {date}</p>
 <p class=\"meta\">Verification code: <span class=\"code\">{code}</span><br>
@@ -57,6 +57,11 @@ Check it at <span class=\"code\">{url}</span></p>
 </body>
 </html>
 ",
+        what = if cert.cohort_id.is_some() {
+            "training programme"
+        } else {
+            "course"
+        },
         lang = escape(&cert.language),
         title = escape(&cert.course_title),
         holder = escape(&cert.holder_name),

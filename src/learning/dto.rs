@@ -9,7 +9,7 @@ use crate::db::truncate_to_stored;
 use crate::error::{ApiError, Fields};
 use crate::learning::model::{Certificate, EnrolmentSort, SyncRejection, SyncStatus};
 use crate::types::text::clean_block;
-use crate::types::{CourseId, LessonId, ModuleId, UserId};
+use crate::types::{CohortId, CourseId, LessonId, ModuleId, UserId};
 
 /// A course as the enrolment lists show it, in one language.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -92,7 +92,8 @@ pub struct LangQuery {
     pub lang: Option<String>,
 }
 
-/// A certificate of completion, as anyone holding its code may check it.
+/// A certificate of completion of a course or of a cohort, as anyone holding its code may
+/// check it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CertificateResponse {
     /// The verification code.
@@ -101,9 +102,13 @@ pub struct CertificateResponse {
     pub valid: bool,
     /// The holder's name when the certificate was issued.
     pub holder_name: String,
-    #[schema(value_type = i64)]
-    pub course_id: CourseId,
-    /// The course title in `language`.
+    /// The course completed (`null` for a cohort's certificate).
+    #[schema(value_type = Option<i64>)]
+    pub course_id: Option<CourseId>,
+    /// The cohort completed (`null` for a course's certificate).
+    #[schema(value_type = Option<i64>)]
+    pub cohort_id: Option<CohortId>,
+    /// The course's (or cohort's) title in `language`.
     pub course_title: String,
     /// The certificate's language: the holder's preferred language when the course has it,
     /// else the course's default.
@@ -115,6 +120,8 @@ pub struct CertificateResponse {
     pub reason: Option<String>,
     /// Where the printable document is.
     pub document_url: String,
+    /// Where the certificate's Open Badges 3.0 credential (VC-JWT) is.
+    pub badge_url: String,
 }
 
 impl From<Certificate> for CertificateResponse {
@@ -124,10 +131,12 @@ impl From<Certificate> for CertificateResponse {
                 "/api/v1/certificates/{}/document",
                 c.code
             )),
+            badge_url: crate::http::links::api(&format!("/api/v1/certificates/{}/badge", c.code)),
             valid: c.revoked_at.is_none(),
             code: c.code,
             holder_name: c.holder_name,
             course_id: c.course_id,
+            cohort_id: c.cohort_id,
             course_title: c.course_title,
             language: c.language,
             issued_at: c.issued_at.and_utc(),

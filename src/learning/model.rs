@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use crate::courses::model::{CourseStatus, Format};
 use crate::db::schema::{certificates, enrolments, lesson_completions};
-use crate::types::{CertificateId, CourseId, EnrolmentId, LessonId, ModuleId, UserId};
+use crate::types::{CertificateId, CohortId, CourseId, EnrolmentId, LessonId, ModuleId, UserId};
 
 /// A member's enrolment in a course; `deleted_at` is set once they unenrol.
 ///
@@ -67,32 +67,36 @@ pub struct NewCompletion {
     pub completed_at: NaiveDateTime,
 }
 
-/// A certificate of completion; `version` is bumped when it is revoked.
+/// A certificate of completion of a course or of a cohort (exactly one of `course_id` and
+/// `cohort_id`); `version` is bumped when it is revoked.
 #[derive(Debug, Clone, Queryable)]
 pub struct Certificate {
     pub id: CertificateId,
     /// The public verification code.
     pub code: String,
     pub user_id: UserId,
-    pub course_id: CourseId,
+    pub course_id: Option<CourseId>,
     /// The holder's display name when it was issued.
     pub holder_name: String,
-    /// The course title in `language`.
+    /// The course's (or the cohort's) title in `language`.
     pub course_title: String,
     pub language: String,
     pub issued_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
     pub revoked_reason: Option<String>,
     pub version: i64,
+    /// The cohort completed, for a cohort's certificate.
+    pub cohort_id: Option<CohortId>,
 }
 
 /// A new certificate.
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = certificates)]
+#[diesel(table_name = certificates, treat_none_as_default_value = false)]
 pub struct NewCertificate {
     pub code: String,
     pub user_id: UserId,
-    pub course_id: CourseId,
+    pub course_id: Option<CourseId>,
+    pub cohort_id: Option<CohortId>,
     pub holder_name: String,
     pub course_title: String,
     pub language: String,

@@ -16,7 +16,7 @@ use crate::learning::model::{
     Certificate, Completion, CourseState, Enrolment, EnrolmentSort, LessonRef, NewCertificate,
     NewCompletion, NewEnrolment,
 };
-use crate::types::{CertificateId, CourseId, EnrolmentId, LessonId, ModuleId, UserId};
+use crate::types::{CertificateId, CohortId, CourseId, EnrolmentId, LessonId, ModuleId, UserId};
 
 /// A course row as stored, before its vocabularies are read.
 #[derive(Queryable, Selectable)]
@@ -472,6 +472,19 @@ pub fn find_certificate(
     certificates::table
         .filter(certificates::user_id.eq(user_id))
         .filter(certificates::course_id.eq(course_id))
+        .first(conn)
+        .optional()
+}
+
+/// A member's certificate for a cohort, revoked or not.
+pub fn find_cohort_certificate(
+    conn: &mut DbConn,
+    user_id: UserId,
+    cohort_id: CohortId,
+) -> QueryResult<Option<Certificate>> {
+    certificates::table
+        .filter(certificates::user_id.eq(user_id))
+        .filter(certificates::cohort_id.eq(cohort_id))
         .first(conn)
         .optional()
 }

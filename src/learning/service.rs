@@ -27,7 +27,7 @@ use crate::learning::model::{
     SyncRejection, SyncStatus,
 };
 use crate::learning::repo::{self, EnrolmentPage};
-use crate::types::{CourseId, LessonId, UserId};
+use crate::types::{CohortId, CourseId, LessonId, UserId};
 
 /// How far ahead of the server's clock an offline completion may be dated.
 pub const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
@@ -193,7 +193,8 @@ fn issue_certificate(
         &NewCertificate {
             code: new_certificate_code(),
             user_id,
-            course_id: course.id,
+            course_id: Some(course.id),
+            cohort_id: None,
             holder_name,
             course_title,
             language,
@@ -207,6 +208,45 @@ fn issue_certificate(
         "certificate issued"
     );
     Ok(Some(cert))
+}
+
+/// Issues `user_id` the certificate of completing cohort `cohort_id` unless they have one
+/// (revoked or not), with the cohort's title (`titles`: (language, title)) in the holder's
+/// preferred language, else `default_language`. Runs in the caller's transaction; answers
+/// the certificate (new or the one they had) and whether this call issued it.
+pub fn issue_cohort_certificate(
+    conn: &mut DbConn,
+    cohort_id: CohortId,
+    user_id: UserId,
+    titles: &[(String, String)],
+    default_language: &str,
+) -> Result<(Certificate, bool), ApiError> {
+    if let Some(cert) = repo::find_cohort_certificate(conn, user_id, cohort_id)? {
+        return Ok((cert, false));
+    }
+    let (holder_name, preferred) = repo::holder(conn, user_id)?;
+    let (language, title) = pick(&Preferences::only(&preferred), titles, default_language)
+        .cloned()
+        .unwrap_or_else(|| (default_language.to_owned(), format!("Cohort {cohort_id}")));
+    let cert = repo::insert_certificate(
+        conn,
+        &NewCertificate {
+            code: new_certificate_code(),
+            user_id,
+            course_id: None,
+            cohort_id: Some(cohort_id),
+            holder_name,
+            course_title: title,
+            language,
+            issued_at: now(),
+        },
+    )?;
+    tracing::info!(
+        user.id = user_id.get(),
+        cohort.id = cohort_id.get(),
+        "cohort certificate issued"
+    );
+    Ok((cert, true))
 }
 
 /// Enrols `user_id` in a published self-paced course; an ended enrolment is renewed (the

@@ -256,7 +256,8 @@ fn scale_learning(conn: &mut DbConn, n: usize) -> Result<LearningReport, ApiErro
                 certificates.push(NewCertificate {
                     code: service::new_certificate_code(),
                     user_id: *user_id,
-                    course_id,
+                    course_id: Some(course_id),
+                    cohort_id: None,
                     holder_name: name.clone(),
                     course_title: title,
                     language,

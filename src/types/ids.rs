@@ -112,4 +112,8 @@ id_types! {
     NominationId,
     /// One step in a nomination's audit trail.
     NominationEventId,
+    /// An assignment a cohort's facilitators set.
+    AssignmentId,
+    /// A participant's submission to an assignment.
+    SubmissionId,
 }

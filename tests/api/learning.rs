@@ -12,21 +12,21 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app};
 
 /// A course made directly in the database (the authoring API is tested elsewhere).
-struct Course {
-    id: i64,
+pub(crate) struct Course {
+    pub(crate) id: i64,
     /// Lesson ids in outline order.
-    lessons: Vec<i64>,
-    modules: Vec<i64>,
+    pub(crate) lessons: Vec<i64>,
+    pub(crate) modules: Vec<i64>,
 }
 
-struct Spec<'a> {
-    status: &'a str,
-    format: &'a str,
-    capacity: Option<i32>,
+pub(crate) struct Spec<'a> {
+    pub(crate) status: &'a str,
+    pub(crate) format: &'a str,
+    pub(crate) capacity: Option<i32>,
     /// Per module, whether each lesson is required.
-    modules: &'a [&'a [bool]],
+    pub(crate) modules: &'a [&'a [bool]],
     /// (language, title); the first is the default language.
-    titles: &'a [(&'a str, &'a str)],
+    pub(crate) titles: &'a [(&'a str, &'a str)],
 }
 
 impl Default for Spec<'_> {
@@ -41,7 +41,7 @@ impl Default for Spec<'_> {
     }
 }
 
-fn make_course(app: &TestApp, spec: Spec<'_>) -> Course {
+pub(crate) fn make_course(app: &TestApp, spec: Spec<'_>) -> Course {
     let mut conn = app.db.conn().expect("a connection");
     let conn = &mut *conn;
     let now = bayanihan::db::now();
@@ -166,7 +166,7 @@ async fn enrol(app: &TestApp, course_id: i64, user: &TestUser) -> Value {
     json_of(send(app, Method::POST, &path, user).await, 201).await
 }
 
-async fn complete(app: &TestApp, lesson_id: i64, user: &TestUser) -> reqwest::Response {
+pub(crate) async fn complete(app: &TestApp, lesson_id: i64, user: &TestUser) -> reqwest::Response {
     send(
         app,
         Method::PUT,

@@ -11,6 +11,7 @@
 )]
 
 mod accounts;
+mod assignments;
 mod cli;
 mod cohort_space;
 mod cohorts;
@@ -18,6 +19,7 @@ mod cohorts_demo;
 mod communities;
 mod community_helpers;
 mod community_visibility;
+mod completion;
 mod courses;
 mod db;
 mod email;
