@@ -39,6 +39,14 @@ enum Command {
         #[arg(long)]
         now: Option<String>,
     },
+    /// Put the session reminders that are due (a day and an hour before each live session)
+    /// into the email outbox, once (the server does it every minute), and print how many
+    /// were queued.
+    Reminders {
+        /// The time to send as of (RFC 3339), instead of now: for demos and tests.
+        #[arg(long)]
+        now: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -99,6 +107,7 @@ fn main() -> ExitCode {
             create_user(&config, &email, &name, &role)
         }
         Command::Digests { now } => send_digests(&config, now.as_deref()),
+        Command::Reminders { now } => send_reminders(&config, now.as_deref()),
         Command::Openapi => unreachable!("handled above"),
     };
     match result {
@@ -155,13 +164,30 @@ fn run_seed(config: &Config, args: &SeedArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn send_digests(config: &Config, now: Option<&str>) -> anyhow::Result<()> {
-    let now = match now {
+/// `--now`, or the present.
+fn now_or(now: Option<&str>) -> anyhow::Result<chrono::NaiveDateTime> {
+    Ok(match now {
         Some(raw) => chrono::DateTime::parse_from_rfc3339(raw)
             .map_err(|e| anyhow::anyhow!("--now must be an RFC 3339 time: {e}"))?
             .naive_utc(),
         None => bayanihan::db::now(),
-    };
+    })
+}
+
+fn send_reminders(config: &Config, now: Option<&str>) -> anyhow::Result<()> {
+    let now = now_or(now)?;
+    let db = Db::connect(config.database_url.clone(), 1)?;
+    db.migrate()?;
+    bayanihan::http::links::set(&config.public_url, &config.api_url);
+    let mut conn = db.conn()?;
+    let sent = bayanihan::cohorts::sessions::reminders::send_due(&mut conn, now)?;
+    tracing::info!(reminders.sent = sent, "session reminders queued");
+    println!("reminders: {sent} emails queued");
+    Ok(())
+}
+
+fn send_digests(config: &Config, now: Option<&str>) -> anyhow::Result<()> {
+    let now = now_or(now)?;
     let db = Db::connect(config.database_url.clone(), 1)?;
     db.migrate()?;
     bayanihan::http::links::set(&config.public_url, &config.api_url);

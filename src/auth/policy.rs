@@ -71,6 +71,9 @@ pub enum Action {
     /// Post an announcement in a cohort's space, emailed to its participants and
     /// facilitators, as one of its facilitators (`is_facilitator`) or not.
     AnnounceToCohort { is_facilitator: bool },
+    /// Plan a cohort's live sessions, hand out their check-in codes and record and import
+    /// their attendance, as one of its facilitators (`is_facilitator`) or not.
+    ManageCohortSessions { is_facilitator: bool },
     /// Move a cohort through its states (open nominations, select, run, complete, cancel).
     TransitionCohort,
     /// Write a cohort's call for nominations and participant profile, and read it while it
@@ -176,7 +179,8 @@ pub fn allowed(actor: &AuthUser, action: Action) -> bool {
         // still a trainer (or more), decided on the role read at this request.
         Action::EditCohortTexts { is_facilitator }
         | Action::AnnounceToCohort { is_facilitator }
-        | Action::FacilitateCohort { is_facilitator } => {
+        | Action::FacilitateCohort { is_facilitator }
+        | Action::ManageCohortSessions { is_facilitator } => {
             (is_facilitator && role >= Trainer) || matches!(role, Coordinator | Admin)
         }
         Action::WriteCall | Action::SelectParticipants => matches!(role, Coordinator | Admin),

@@ -103,6 +103,13 @@ pub const INVITATION_ADDRESS: Rule = Rule {
     window: TimeDelta::minutes(15),
 };
 
+/// Wrong session check-in codes per account: 10 in 15 minutes.
+pub const CHECK_IN_ACCOUNT: Rule = Rule {
+    scope: "check_in_account",
+    max: 10,
+    window: TimeDelta::minutes(15),
+};
+
 /// Failures of an account from unknown devices in [`LOGIN_WINDOW`] before delays begin.
 pub const ACCOUNT_FREE_FAILURES: i64 = 5;
 /// The longest delay between attempts on one account.

@@ -11,6 +11,7 @@ pub mod model;
 pub mod nominations;
 pub mod repo;
 pub mod service;
+pub mod sessions;
 pub mod space;
 
 use actix_web::web;
@@ -58,6 +59,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/cohorts/{id}/translations/{language}").put(put_cohort_translation));
     assignments_routes(cfg);
     completion_routes(cfg);
+    sessions_routes(cfg);
 }
 
 /// Completion rules, completion and certification (`cohorts::completion`).
@@ -96,6 +98,47 @@ fn assignments_routes(cfg: &mut web::ServiceConfig) {
     .service(resource("/submissions/{id}/grade").post(grade_submission));
 }
 
+/// The live sessions' part of the cohorts' surface.
+fn sessions_routes(cfg: &mut web::ServiceConfig) {
+    use sessions::handlers::*;
+    cfg.service(
+        resource("/cohorts/{id}/sessions")
+            .get(list_sessions)
+            .post(create_session),
+    )
+    .service(
+        resource("/sessions/{id}")
+            .get(get_session)
+            .patch(update_session)
+            .delete(delete_session),
+    )
+    .service(
+        resource("/sessions/{id}/check-in-code")
+            .get(get_check_in_code)
+            .post(rotate_check_in_code),
+    )
+    .service(resource("/sessions/{id}/check-in").post(check_in))
+    .service(resource("/sessions/{id}/attendance").get(list_attendance))
+    .service(resource("/sessions/{id}/attendance-import").post(import_attendance))
+    .service(
+        resource("/sessions/{id}/attendance/{user_id}")
+            .put(put_attendance)
+            .delete(delete_attendance),
+    )
+    .service(resource("/cohorts/{id}/attendance/me").get(get_own_attendance))
+    .service(
+        resource("/cohorts/{id}/calendar-feed")
+            .post(renew_cohort_calendar_feed)
+            .delete(revoke_cohort_calendar_feed),
+    )
+    .service(
+        resource("/me/calendar-feed")
+            .post(renew_my_calendar_feed)
+            .delete(revoke_my_calendar_feed),
+    )
+    .service(resource("/calendar-feeds/{token}").get(get_calendar_feed));
+}
+
 /// The cohorts' part of the OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
@@ -130,6 +173,24 @@ fn assignments_routes(cfg: &mut web::ServiceConfig) {
         completion::handlers::put_completion_rules,
         completion::handlers::get_cohort_completion,
         completion::handlers::create_cohort_certificates,
+        sessions::handlers::create_session,
+        sessions::handlers::list_sessions,
+        sessions::handlers::get_session,
+        sessions::handlers::update_session,
+        sessions::handlers::delete_session,
+        sessions::handlers::get_check_in_code,
+        sessions::handlers::rotate_check_in_code,
+        sessions::handlers::check_in,
+        sessions::handlers::list_attendance,
+        sessions::handlers::put_attendance,
+        sessions::handlers::delete_attendance,
+        sessions::handlers::import_attendance,
+        sessions::handlers::get_own_attendance,
+        sessions::handlers::renew_my_calendar_feed,
+        sessions::handlers::revoke_my_calendar_feed,
+        sessions::handlers::renew_cohort_calendar_feed,
+        sessions::handlers::revoke_cohort_calendar_feed,
+        sessions::handlers::get_calendar_feed,
     ),
     components(schemas(
         dto::CohortResponse,
@@ -177,6 +238,19 @@ fn assignments_routes(cfg: &mut web::ServiceConfig) {
         completion::dto::ParticipantCompletionResponse,
         completion::dto::CertificationResponse,
         completion::dto::IssuedCertificate,
+        sessions::dto::CreateSessionRequest,
+        sessions::dto::UpdateSessionRequest,
+        sessions::dto::SessionResponse,
+        sessions::dto::CheckInRequest,
+        sessions::dto::CheckInCodeResponse,
+        sessions::dto::RecordAttendanceRequest,
+        sessions::dto::AttendanceResponse,
+        sessions::dto::ImportLineResponse,
+        sessions::dto::ImportResponse,
+        sessions::dto::AttendanceCsv,
+        sessions::dto::CalendarFeedResponse,
+        sessions::model::Audience,
+        sessions::model::AttendanceSource,
     )),
     tags((name = "cohorts", description = "Cohorts: groups running courses with facilitators, from planning to completion")),
 )]

@@ -839,3 +839,145 @@ diesel::allow_tables_to_appear_in_same_query!(trainer_certifications, nomination
 diesel::allow_tables_to_appear_in_same_query!(trainer_certifications, enrolments);
 diesel::allow_tables_to_appear_in_same_query!(trainer_certifications, cohort_courses);
 diesel::allow_tables_to_appear_in_same_query!(trainer_certifications, cohort_facilitators);
+
+diesel::table! {
+    cohort_sessions (id) {
+        id -> BigInt,
+        cohort_id -> BigInt,
+        title -> Text,
+        audience -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        meeting_url -> Nullable<Text>,
+        delivery_language -> Text,
+        interpretation_languages -> Text,
+        recording_url -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    session_materials (session_id, lesson_id) {
+        session_id -> BigInt,
+        lesson_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    session_check_in_codes (session_id) {
+        session_id -> BigInt,
+        code -> Text,
+        expires_at -> Timestamp,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    session_attendance (session_id, user_id) {
+        session_id -> BigInt,
+        user_id -> BigInt,
+        joined_at -> Timestamp,
+        left_at -> Nullable<Timestamp>,
+        minutes -> Integer,
+        source -> Text,
+        recorded_by -> Nullable<BigInt>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_feeds (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        cohort_id -> Nullable<BigInt>,
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    session_reminders (session_id, user_id, kind) {
+        session_id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(cohort_sessions -> cohorts (cohort_id));
+diesel::joinable!(session_materials -> cohort_sessions (session_id));
+diesel::joinable!(session_attendance -> cohort_sessions (session_id));
+diesel::joinable!(session_attendance -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    cohort_sessions,
+    session_materials,
+    session_check_in_codes,
+    session_attendance,
+    calendar_feeds,
+    session_reminders,
+);
+diesel::allow_tables_to_appear_in_same_query!(cohort_sessions, users);
+diesel::allow_tables_to_appear_in_same_query!(cohort_sessions, cohorts);
+diesel::allow_tables_to_appear_in_same_query!(cohort_sessions, cohort_facilitators);
+diesel::allow_tables_to_appear_in_same_query!(cohort_sessions, cohort_courses);
+diesel::allow_tables_to_appear_in_same_query!(cohort_sessions, nominations);
+diesel::allow_tables_to_appear_in_same_query!(cohort_sessions, lessons);
+diesel::allow_tables_to_appear_in_same_query!(cohort_sessions, memberships);
+diesel::allow_tables_to_appear_in_same_query!(cohort_sessions, organisations);
+diesel::allow_tables_to_appear_in_same_query!(cohort_sessions, call_organisations);
+diesel::allow_tables_to_appear_in_same_query!(cohort_sessions, call_countries);
+diesel::allow_tables_to_appear_in_same_query!(session_materials, users);
+diesel::allow_tables_to_appear_in_same_query!(session_materials, cohorts);
+diesel::allow_tables_to_appear_in_same_query!(session_materials, cohort_facilitators);
+diesel::allow_tables_to_appear_in_same_query!(session_materials, cohort_courses);
+diesel::allow_tables_to_appear_in_same_query!(session_materials, nominations);
+diesel::allow_tables_to_appear_in_same_query!(session_materials, lessons);
+diesel::allow_tables_to_appear_in_same_query!(session_materials, memberships);
+diesel::allow_tables_to_appear_in_same_query!(session_materials, organisations);
+diesel::allow_tables_to_appear_in_same_query!(session_materials, call_organisations);
+diesel::allow_tables_to_appear_in_same_query!(session_materials, call_countries);
+diesel::allow_tables_to_appear_in_same_query!(session_check_in_codes, users);
+diesel::allow_tables_to_appear_in_same_query!(session_check_in_codes, cohorts);
+diesel::allow_tables_to_appear_in_same_query!(session_check_in_codes, cohort_facilitators);
+diesel::allow_tables_to_appear_in_same_query!(session_check_in_codes, cohort_courses);
+diesel::allow_tables_to_appear_in_same_query!(session_check_in_codes, nominations);
+diesel::allow_tables_to_appear_in_same_query!(session_check_in_codes, lessons);
+diesel::allow_tables_to_appear_in_same_query!(session_check_in_codes, memberships);
+diesel::allow_tables_to_appear_in_same_query!(session_check_in_codes, organisations);
+diesel::allow_tables_to_appear_in_same_query!(session_check_in_codes, call_organisations);
+diesel::allow_tables_to_appear_in_same_query!(session_check_in_codes, call_countries);
+diesel::allow_tables_to_appear_in_same_query!(session_attendance, users);
+diesel::allow_tables_to_appear_in_same_query!(session_attendance, cohorts);
+diesel::allow_tables_to_appear_in_same_query!(session_attendance, cohort_facilitators);
+diesel::allow_tables_to_appear_in_same_query!(session_attendance, cohort_courses);
+diesel::allow_tables_to_appear_in_same_query!(session_attendance, nominations);
+diesel::allow_tables_to_appear_in_same_query!(session_attendance, lessons);
+diesel::allow_tables_to_appear_in_same_query!(session_attendance, memberships);
+diesel::allow_tables_to_appear_in_same_query!(session_attendance, organisations);
+diesel::allow_tables_to_appear_in_same_query!(session_attendance, call_organisations);
+diesel::allow_tables_to_appear_in_same_query!(session_attendance, call_countries);
+diesel::allow_tables_to_appear_in_same_query!(calendar_feeds, users);
+diesel::allow_tables_to_appear_in_same_query!(calendar_feeds, cohorts);
+diesel::allow_tables_to_appear_in_same_query!(calendar_feeds, cohort_facilitators);
+diesel::allow_tables_to_appear_in_same_query!(calendar_feeds, cohort_courses);
+diesel::allow_tables_to_appear_in_same_query!(calendar_feeds, nominations);
+diesel::allow_tables_to_appear_in_same_query!(calendar_feeds, lessons);
+diesel::allow_tables_to_appear_in_same_query!(calendar_feeds, memberships);
+diesel::allow_tables_to_appear_in_same_query!(calendar_feeds, organisations);
+diesel::allow_tables_to_appear_in_same_query!(calendar_feeds, call_organisations);
+diesel::allow_tables_to_appear_in_same_query!(calendar_feeds, call_countries);
+diesel::allow_tables_to_appear_in_same_query!(session_reminders, users);
+diesel::allow_tables_to_appear_in_same_query!(session_reminders, cohorts);
+diesel::allow_tables_to_appear_in_same_query!(session_reminders, cohort_facilitators);
+diesel::allow_tables_to_appear_in_same_query!(session_reminders, cohort_courses);
+diesel::allow_tables_to_appear_in_same_query!(session_reminders, nominations);
+diesel::allow_tables_to_appear_in_same_query!(session_reminders, lessons);
+diesel::allow_tables_to_appear_in_same_query!(session_reminders, memberships);
+diesel::allow_tables_to_appear_in_same_query!(session_reminders, organisations);
+diesel::allow_tables_to_appear_in_same_query!(session_reminders, call_organisations);
+diesel::allow_tables_to_appear_in_same_query!(session_reminders, call_countries);

@@ -64,11 +64,14 @@ pub enum Template {
     /// A facilitator or coordinator announced something in a cohort's space
     /// (`display_name`, `cohort`, `author`, `title`, `body`: the Markdown as written, `link`).
     CohortAnnouncement,
+    /// A live session starts in a day or an hour (`display_name`, `cohort`, `session`,
+    /// `starts_at`: in the cohort's time zone, `time_zone`, `link`: where to join).
+    SessionReminder,
 }
 
 impl Template {
     /// Every template, for checks over all of them.
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 18] = [
         Self::VerifyEmail,
         Self::ResetPassword,
         Self::PasswordChanged,
@@ -86,6 +89,7 @@ impl Template {
         Self::NominationRejected,
         Self::NominationPromoted,
         Self::CohortAnnouncement,
+        Self::SessionReminder,
     ];
 
     /// The file name stem under `templates/email/<lang>/`, also stored in the outbox.
@@ -108,6 +112,7 @@ impl Template {
             Self::NominationRejected => "nomination_rejected",
             Self::NominationPromoted => "nomination_promoted",
             Self::CohortAnnouncement => "cohort_announcement",
+            Self::SessionReminder => "session_reminder",
         }
     }
 }
@@ -359,6 +364,14 @@ mod tests {
             Template::CohortAnnouncement => {
                 &["display_name", "cohort", "author", "title", "body", "link"]
             }
+            Template::SessionReminder => &[
+                "display_name",
+                "cohort",
+                "session",
+                "starts_at",
+                "time_zone",
+                "link",
+            ],
         }
     }
 

@@ -116,4 +116,8 @@ id_types! {
     AssignmentId,
     /// A participant's submission to an assignment.
     SubmissionId,
+    /// A live session of a cohort (not a login: that is [`SessionId`]).
+    LiveSessionId,
+    /// A secret calendar feed of an account.
+    CalendarFeedId,
 }

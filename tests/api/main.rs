@@ -42,4 +42,5 @@ mod organisation_writes;
 mod organisations;
 mod proxies;
 mod search;
+mod sessions;
 mod storage;
