@@ -180,7 +180,7 @@ fn scale_cohort(
     // are moved back afterwards.
     let starts = Utc::now().date_naive() + TimeDelta::days(120 + 7 * i64::try_from(c).unwrap_or(0));
     let body = json!({
-        "kind": if c % 4 == 0 { "tot" } else { "training" },
+        "kind": if c.is_multiple_of(4) { "tot" } else { "training" },
         "default_language": "en",
         "title": format!("{TITLE_PREFIX}{:04}", c + 1),
         "description": "A synthetic cohort of the scale data.",
