@@ -48,6 +48,10 @@ pub struct Config {
     pub email_from: String,
     /// Key that signs access tokens; `None` means a key kept in the data folder.
     pub jwt_secret: Option<String>,
+    /// The Ed25519 key that signs Open Badges (`BAYANIHAN_BADGE_KEY`: a PKCS#8 PEM private
+    /// key or a base64 32-byte seed); `None` means `badge-key.pem` in the data folder,
+    /// generated on the first start. Several instances must share one key.
+    pub badge_key: Option<String>,
     /// Trust `X-Forwarded-For` for the client address (set only behind a reverse proxy).
     pub trust_proxy: bool,
     /// Address ranges of trusted reverse proxies (`BAYANIHAN_TRUSTED_PROXIES`).
@@ -185,6 +189,7 @@ impl Config {
             email_from: get("BAYANIHAN_EMAIL_FROM")
                 .unwrap_or_else(|| "Bayanihan <no-reply@bayanihan.localhost>".to_owned()),
             jwt_secret,
+            badge_key: get("BAYANIHAN_BADGE_KEY"),
             bind: get("BAYANIHAN_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             data_dir,
             database_url,

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod badges;
 pub mod cohorts;
 pub mod communities;
 pub mod config;

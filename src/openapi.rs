@@ -193,7 +193,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 /// The domains that keep their part of the document next to their routes.
-fn parts() -> [utoipa::openapi::OpenApi; 7] {
+fn parts() -> [utoipa::openapi::OpenApi; 8] {
     [
         crate::communities::Api::openapi(),
         crate::forums::Api::openapi(),
@@ -202,6 +202,7 @@ fn parts() -> [utoipa::openapi::OpenApi; 7] {
         crate::search::Api::openapi(),
         crate::invitations::Api::openapi(),
         crate::cohorts::Api::openapi(),
+        crate::badges::Api::openapi(),
     ]
 }
 

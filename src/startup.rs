@@ -200,6 +200,7 @@ pub fn app(
         .app_data(web::Data::new(state.db.clone()))
         .app_data(web::Data::new(state.metrics.clone()))
         .app_data(web::Data::new(state.keys.clone()))
+        .app_data(web::Data::new(state.badges.clone()))
         .app_data(web::Data::new(state.clone()))
         .app_data(
             web::JsonConfig::default()
@@ -229,6 +230,7 @@ pub fn app(
                 .configure(crate::courses::routes)
                 .configure(crate::cohorts::routes)
                 .configure(crate::learning::routes)
+                .configure(crate::badges::routes)
                 .configure(crate::communities::routes)
                 .configure(crate::forums::routes)
                 .configure(crate::moderation::routes)

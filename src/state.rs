@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::tokens::TokenKeys;
+use crate::badges::key::BadgeKey;
 use crate::config::Config;
 use crate::db::Db;
 use crate::http::client::ProxyTrust;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub db: Db,
     pub metrics: Metrics,
     pub keys: TokenKeys,
+    /// The key that signs Open Badges.
+    pub badges: BadgeKey,
     pub hasher: PasswordHasher,
     pub settings: Arc<Settings>,
 }
@@ -40,6 +43,7 @@ impl AppState {
     pub fn new(config: &Config, db: Db) -> anyhow::Result<Self> {
         Ok(Self {
             keys: TokenKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?,
+            badges: BadgeKey::load(config.badge_key.as_deref(), &config.data_dir)?,
             db,
             metrics: Metrics::new()?,
             hasher: PasswordHasher::for_this_machine(),
@@ -64,6 +68,7 @@ impl AppState {
             db,
             metrics: Metrics::new()?,
             keys: TokenKeys::from_secret(b"a fixed key for tests and tools, never production"),
+            badges: BadgeKey::generate()?,
             hasher: PasswordHasher::for_this_machine(),
             settings: Arc::new(Settings {
                 proxies: ProxyTrust::default(),

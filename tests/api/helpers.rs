@@ -69,6 +69,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         smtp_url: options.smtp_url,
         email_from: "Bayanihan <no-reply@bayanihan.test>".to_owned(),
         jwt_secret: Some("test-secret-that-is-long-enough-for-hs256!".to_owned()),
+        badge_key: None,
         trust_proxy: options.trust_proxy,
         trusted_proxies: options.trusted_proxies,
         metrics_bind: options.metrics_bind,

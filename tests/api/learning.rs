@@ -161,7 +161,7 @@ async fn json_of(res: reqwest::Response, status: u16) -> Value {
     res.json().await.expect("a JSON body")
 }
 
-async fn enrol(app: &TestApp, course_id: i64, user: &TestUser) -> Value {
+pub(crate) async fn enrol(app: &TestApp, course_id: i64, user: &TestUser) -> Value {
     let path = format!("/api/v1/courses/{course_id}/enrolments");
     json_of(send(app, Method::POST, &path, user).await, 201).await
 }

@@ -12,6 +12,7 @@
 
 mod accounts;
 mod assignments;
+mod badges;
 mod cli;
 mod cohort_space;
 mod cohorts;
