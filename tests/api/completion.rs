@@ -356,3 +356,79 @@ async fn coordinators_certify_by_action_and_rules_are_checked() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_attendance_rule_reads_the_minutes_attended_in_live_sessions() {
+    let app = spawn_app().await;
+    let c = running_cohort(&app, "training", &[], 2).await;
+    let (ana, ben) = (&c.participants[0], &c.participants[1]);
+    let res = put_rules(
+        &app,
+        &c.coordinator,
+        c.id,
+        json!({"min_attendance_percent": 80, "all_assignments_passed": false, "all_courses_completed": false}),
+    )
+    .await;
+    ok_json(res, 201).await;
+    // A two-hour session held in the past, and a leader briefing that does not count.
+    let session = ok_json(
+        send(
+            &app,
+            Method::POST,
+            &format!("/api/v1/cohorts/{}/sessions", c.id),
+            &c.facilitator.token,
+            Some(json!({"title": "Opening", "starts_at": "2026-01-10T01:00:00Z", "ends_at": "2026-01-10T03:00:00Z"})),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let session = session["id"].as_i64().unwrap();
+    let res = send(
+        &app,
+        Method::POST,
+        &format!("/api/v1/cohorts/{}/sessions", c.id),
+        &c.facilitator.token,
+        Some(json!({"title": "Briefing", "audience": "leaders", "starts_at": "2026-01-11T01:00:00Z", "ends_at": "2026-01-11T02:00:00Z"})),
+    )
+    .await;
+    ok_json(res, 201).await;
+    for (who, joined, left) in [
+        (ana, "2026-01-10T01:00:00Z", "2026-01-10T02:40:00Z"),
+        (ben, "2026-01-10T02:00:00Z", "2026-01-10T02:30:00Z"),
+    ] {
+        let res = send(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/sessions/{session}/attendance/{}", who.id),
+            &c.facilitator.token,
+            Some(json!({"joined_at": joined, "left_at": left})),
+        )
+        .await;
+        ok_json(res, 201).await;
+    }
+    let all = ok_json(completion(&app, &c.facilitator, c.id).await, 200).await;
+    assert_eq!(all["session_minutes"], 120);
+    let items = all["items"].as_array().unwrap();
+    let ana_row = items.iter().find(|i| i["user_id"] == ana.id).unwrap();
+    let ben_row = items.iter().find(|i| i["user_id"] == ben.id).unwrap();
+    assert_eq!(ana_row["attended_minutes"], 100);
+    assert_eq!(ana_row["attendance_percent"], 83.3);
+    assert_eq!(ana_row["complete"], true, "{ana_row}");
+    assert_eq!(ben_row["attendance_percent"], 25.0);
+    assert_eq!(ben_row["missing"], json!(["attendance"]));
+    let done = ok_json(
+        send(
+            &app,
+            Method::POST,
+            &format!("/api/v1/cohorts/{}/certificates", c.id),
+            &c.coordinator.token,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(done["issued"].as_array().unwrap().len(), 1);
+    assert_eq!(done["issued"][0]["user_id"], ana.id);
+}
