@@ -109,6 +109,12 @@ pub enum Action {
     /// State a cohort's completion rules and issue its certificates (which make the
     /// graduates of a `tot` cohort trainers).
     CertifyCohort,
+    /// Read a cohort's lineage and reach, as one of its facilitators (`is_facilitator`) or
+    /// not.
+    ReadReach { is_facilitator: bool },
+    /// See the small cells of aggregate figures (fewer than five people), which everyone
+    /// else gets withheld.
+    SeeSmallCells,
 }
 
 /// `Ok` when `actor` may do `action`, else 403.
@@ -187,6 +193,10 @@ pub fn allowed(actor: &AuthUser, action: Action) -> bool {
         // Certifying makes trainers: as with granting the trainer role, coordinators and
         // admins only.
         Action::CertifyCohort => matches!(role, Coordinator | Admin),
+        Action::ReadReach { is_facilitator } => {
+            (is_facilitator && role >= Trainer) || matches!(role, Coordinator | Admin)
+        }
+        Action::SeeSmallCells => role == Admin,
         // Union leadership, not a platform role, makes a nominator: a coordinator who
         // leads no union nominates nobody.
         Action::Nominate { leads_organisation } => leads_organisation,
@@ -404,6 +414,19 @@ mod tests {
                 [false, true, true, true],
             ),
             (Action::CertifyCohort, [false, false, true, true]),
+            (
+                Action::ReadReach {
+                    is_facilitator: false,
+                },
+                [false, false, true, true],
+            ),
+            (
+                Action::ReadReach {
+                    is_facilitator: true,
+                },
+                [false, true, true, true],
+            ),
+            (Action::SeeSmallCells, [false, false, false, true]),
             (
                 Action::Nominate {
                     leads_organisation: false,

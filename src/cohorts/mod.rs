@@ -9,6 +9,7 @@ pub mod dto;
 pub mod handlers;
 pub mod model;
 pub mod nominations;
+pub mod reach;
 pub mod repo;
 pub mod service;
 pub mod sessions;
@@ -51,6 +52,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/cohorts/{id}/selection").get(nominations::handlers::get_cohort_selection),
         )
+        .service(resource("/cohorts/{id}/reach").get(reach::handlers::get_cohort_reach))
         .service(resource("/nominations/{id}").get(nominations::handlers::get_nomination))
         .service(
             resource("/nominations/{id}/transitions")
@@ -158,6 +160,7 @@ fn sessions_routes(cfg: &mut web::ServiceConfig) {
         nominations::handlers::create_nomination_transition,
         nominations::handlers::list_nomination_events,
         nominations::handlers::get_cohort_selection,
+        reach::handlers::get_cohort_reach,
         space::handlers::create_cohort_announcement,
         assignments::handlers::create_assignment,
         assignments::handlers::list_assignments,
@@ -222,6 +225,11 @@ fn sessions_routes(cfg: &mut web::ServiceConfig) {
         nominations::dto::TargetShare,
         nominations::model::NominationStatus,
         nominations::model::NominationOrigin,
+        reach::dto::ReachResponse,
+        reach::dto::ReachNode,
+        reach::dto::ReachLevel,
+        reach::dto::ReachCounts,
+        reach::dto::ReachCell,
         space::dto::CreateAnnouncementRequest,
         space::dto::AnnouncementResponse,
         assignments::dto::CreateAssignmentRequest,

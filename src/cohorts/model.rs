@@ -7,6 +7,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::accounts::model::Gender;
 use crate::db::schema::{cohort_translations, cohorts};
 use crate::http::etag::Versioned;
 use crate::types::join_tags;
@@ -324,6 +325,40 @@ impl CohortChanges {
         }
     }
 }
+
+// ---------------------------------------------------------------- demographics
+// How the selection view and the reach count people: one vocabulary of genders and age
+// bands, `not_stated` for whoever did not say.
+
+/// `not_stated` for people who did not give a gender or preferred not to say.
+pub fn gender_value(gender: Option<Gender>) -> &'static str {
+    match gender {
+        None | Some(Gender::PreferNotToSay) => "not_stated",
+        Some(g) => g.as_str(),
+    }
+}
+
+/// The age band of someone born in `birth_year`, in `year`.
+pub fn age_band(birth_year: Option<i32>, year: i32) -> &'static str {
+    match birth_year.map(|b| year - b) {
+        None => "not_stated",
+        Some(a) if a < 25 => "under_25",
+        Some(a) if a < 35 => "25_34",
+        Some(a) if a < 45 => "35_44",
+        Some(a) if a < 55 => "45_54",
+        Some(_) => "55_plus",
+    }
+}
+
+pub const GENDERS: [&str; 5] = ["female", "male", "non_binary", "other", "not_stated"];
+pub const AGE_BANDS: [&str; 6] = [
+    "under_25",
+    "25_34",
+    "35_44",
+    "45_54",
+    "55_plus",
+    "not_stated",
+];
 
 #[cfg(test)]
 mod tests {

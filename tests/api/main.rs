@@ -42,6 +42,7 @@ mod operations;
 mod organisation_writes;
 mod organisations;
 mod proxies;
+mod reach;
 mod search;
 mod sessions;
 mod storage;

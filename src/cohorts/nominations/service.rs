@@ -7,12 +7,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::Datelike;
 
-use crate::accounts::model::Gender;
 use crate::auth::AuthUser;
 use crate::auth::policy::{Action, allowed, authorize};
 use crate::cohorts::calls::model::CallInput;
 use crate::cohorts::calls::service::{StoredCall, stored};
-use crate::cohorts::model::{Cohort, CohortStatus};
+use crate::cohorts::model::{AGE_BANDS, Cohort, CohortStatus, GENDERS, age_band, gender_value};
 use crate::cohorts::nominations::dto::{
     ID_SORT, NominationEventResponse, NominationResponse, OrganisationBrief, PersonBrief,
     SelectionResponse, SelectionSet, ShareCount, SoftCriteria, TargetShare, UnionCount,
@@ -93,36 +92,6 @@ fn visible(
         Err(ApiError::NotFound)
     }
 }
-
-/// `not_stated` for people who did not give a gender or preferred not to say.
-fn gender_value(gender: Option<Gender>) -> &'static str {
-    match gender {
-        None | Some(Gender::PreferNotToSay) => "not_stated",
-        Some(g) => g.as_str(),
-    }
-}
-
-/// The age band of someone born in `birth_year`, in `year`.
-fn age_band(birth_year: Option<i32>, year: i32) -> &'static str {
-    match birth_year.map(|b| year - b) {
-        None => "not_stated",
-        Some(a) if a < 25 => "under_25",
-        Some(a) if a < 35 => "25_34",
-        Some(a) if a < 45 => "35_44",
-        Some(a) if a < 55 => "45_54",
-        Some(_) => "55_plus",
-    }
-}
-
-const GENDERS: [&str; 5] = ["female", "male", "non_binary", "other", "not_stated"];
-const AGE_BANDS: [&str; 6] = [
-    "under_25",
-    "25_34",
-    "35_44",
-    "45_54",
-    "55_plus",
-    "not_stated",
-];
 
 /// The answers for `rows` of one cohort, with names and organisations read in one query
 /// each; soft criteria for those who select participants.
@@ -955,6 +924,7 @@ pub fn selection(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::accounts::model::Gender;
 
     #[test]
     fn ages_fall_in_bands_and_unstated_ones_are_not_stated() {

@@ -1,0 +1,249 @@
+//! Lineage and reach of a cohort, computed level by level in a few queries each.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::Datelike;
+
+use crate::auth::AuthUser;
+use crate::auth::policy::{Action, allowed, authorize};
+use crate::cohorts::model::{AGE_BANDS, CohortKind, GENDERS, age_band, gender_value};
+use crate::cohorts::reach::dto::{ReachCell, ReachCounts, ReachLevel, ReachNode, ReachResponse};
+use crate::cohorts::reach::repo::{self, ParticipantRow};
+use crate::cohorts::repo as cohorts;
+use crate::db::DbConn;
+use crate::error::ApiError;
+use crate::types::{CohortId, UserId};
+
+/// Cells under this many people are withheld from everyone but admins.
+pub const SMALL_CELL: i64 = 5;
+
+/// Levels below the root that the tree follows (a lineage deeper than this is cut).
+pub const MAX_DEPTH: i32 = 5;
+
+/// The lineage and reach of `cohort_id`, for its facilitators (while trainers),
+/// coordinators and admins.
+pub fn reach(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    cohort_id: CohortId,
+) -> Result<ReachResponse, ApiError> {
+    let root = cohorts::find(conn, cohort_id)?.ok_or(ApiError::NotFound)?;
+    let is_facilitator = cohorts::is_facilitator(conn, cohort_id, actor.id)?;
+    authorize(actor, Action::ReadReach { is_facilitator })?;
+    let threshold = if allowed(actor, Action::SeeSmallCells) {
+        1
+    } else {
+        SMALL_CELL
+    };
+
+    // Breadth first: the cohorts of each level are those facilitated by the graduates of
+    // the level above; a cohort is placed once, under the first parent that reaches it.
+    let mut placed: HashMap<CohortId, (Option<CohortId>, i32)> = HashMap::new();
+    placed.insert(root.id, (None, 0));
+    let mut order = vec![root.id];
+    let mut level_ids = vec![root.id];
+    let mut graduates_of: HashMap<CohortId, i64> = HashMap::new();
+    for level in 1..=MAX_DEPTH {
+        let graduates = repo::graduates(conn, &level_ids)?;
+        for (cohort, _) in &graduates {
+            *graduates_of.entry(*cohort).or_default() += 1;
+        }
+        let trainer_of: HashMap<UserId, CohortId> = graduates
+            .iter()
+            .map(|(cohort, user)| (*user, *cohort))
+            .collect();
+        let people: Vec<UserId> = trainer_of.keys().copied().collect();
+        if people.is_empty() {
+            break;
+        }
+        let mut next = Vec::new();
+        let mut runs = repo::facilitated(conn, &people)?;
+        runs.sort();
+        for (cohort, facilitator) in runs {
+            if placed.contains_key(&cohort) {
+                continue;
+            }
+            let parent = trainer_of.get(&facilitator).copied();
+            placed.insert(cohort, (parent, level));
+            order.push(cohort);
+            next.push(cohort);
+        }
+        if next.is_empty() {
+            break;
+        }
+        level_ids = next;
+    }
+
+    let rows: HashMap<CohortId, repo::CohortRow> = repo::cohort_rows(conn, &order)?
+        .into_iter()
+        .map(|row| (row.0, row))
+        .collect();
+    let mut people_of: HashMap<CohortId, Vec<ParticipantRow>> = HashMap::new();
+    for row in repo::participants(conn, &order)? {
+        people_of.entry(row.0).or_default().push(row);
+    }
+    let year_of = |id: &CohortId| rows.get(id).map_or(0, |r| r.3.year());
+
+    let mut nodes = Vec::with_capacity(order.len());
+    let mut levels: BTreeMap<i32, (i64, Tally)> = BTreeMap::new();
+    let mut below = Tally::default();
+    for id in &order {
+        let (Some(row), Some((parent, level))) = (rows.get(id), placed.get(id)) else {
+            continue;
+        };
+        let mut own = Tally::default();
+        for p in people_of.get(id).into_iter().flatten() {
+            own.add(p, year_of(id));
+            levels.entry(*level).or_default().1.add(p, year_of(id));
+            if *level > 0 {
+                below.add(p, year_of(id));
+            }
+        }
+        levels.entry(*level).or_default().0 += 1;
+        nodes.push(ReachNode {
+            cohort_id: *id,
+            parent_cohort_id: *parent,
+            level: *level,
+            kind: row.1,
+            status: row.2,
+            starts_on: row.3,
+            region: row.4.clone(),
+            graduates: if row.1 == CohortKind::Tot {
+                graduates_of.get(id).copied().unwrap_or(0)
+            } else {
+                0
+            },
+            reached: own.counts(threshold),
+        });
+    }
+    Ok(ReachResponse {
+        cohort_id,
+        certified_by: repo::certifiers(conn, cohort_id)?,
+        suppressed_below: threshold,
+        nodes,
+        levels: levels
+            .into_iter()
+            .map(|(level, (cohorts, tally))| ReachLevel {
+                level,
+                cohorts,
+                reached: tally.counts(threshold),
+            })
+            .collect(),
+        reached_below: below.counts(threshold),
+    })
+}
+
+/// Distinct people with their country, gender and age band (the first time each is seen).
+#[derive(Debug, Default)]
+struct Tally {
+    seen: HashSet<UserId>,
+    country: BTreeMap<String, i64>,
+    gender: BTreeMap<&'static str, i64>,
+    age_band: BTreeMap<&'static str, i64>,
+}
+
+impl Tally {
+    fn add(&mut self, (_, user, country, gender, born): &ParticipantRow, year: i32) {
+        if !self.seen.insert(*user) {
+            return;
+        }
+        let country = country.clone().unwrap_or_else(|| "not_stated".to_owned());
+        *self.country.entry(country).or_default() += 1;
+        *self.gender.entry(gender_value(*gender)).or_default() += 1;
+        *self.age_band.entry(age_band(*born, year)).or_default() += 1;
+    }
+
+    fn counts(&self, threshold: i64) -> ReachCounts {
+        let total = i64::try_from(self.seen.len()).unwrap_or(i64::MAX);
+        let fixed = |values: &[&str], counts: &BTreeMap<&'static str, i64>| -> Vec<(String, i64)> {
+            values
+                .iter()
+                .map(|v| ((*v).to_owned(), counts.get(v).copied().unwrap_or(0)))
+                .collect()
+        };
+        let mut country: Vec<(String, i64)> =
+            self.country.iter().map(|(c, n)| (c.clone(), *n)).collect();
+        country.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        ReachCounts {
+            trainees: (total == 0 || total >= threshold).then_some(total),
+            country: suppress(country, total, threshold),
+            gender: suppress(fixed(&GENDERS, &self.gender), total, threshold),
+            age_band: suppress(fixed(&AGE_BANDS, &self.age_band), total, threshold),
+        }
+    }
+}
+
+/// Withholds the cells of one breakdown of `total` people that are under `threshold`, and
+/// those that could be worked out from what is shown: every cell when the total itself is
+/// small; otherwise, when a single cell is withheld (the total minus the others would give
+/// it away), the smallest other non-empty cell as well.
+pub fn suppress(cells: Vec<(String, i64)>, total: i64, threshold: i64) -> Vec<ReachCell> {
+    let small = |n: i64| n > 0 && n < threshold;
+    let mut hidden: Vec<bool> = if total > 0 && total < threshold {
+        vec![true; cells.len()]
+    } else {
+        cells.iter().map(|(_, n)| small(*n)).collect()
+    };
+    if hidden.iter().filter(|h| **h).count() == 1 {
+        let partner = cells
+            .iter()
+            .enumerate()
+            .filter(|(i, (_, n))| !hidden[*i] && *n > 0)
+            .min_by_key(|(i, (_, n))| (*n, *i))
+            .map(|(i, _)| i);
+        if let Some(i) = partner {
+            hidden[i] = true;
+        }
+    }
+    cells
+        .into_iter()
+        .zip(hidden)
+        .map(|((value, count), hide)| ReachCell {
+            value,
+            count: (!hide).then_some(count),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(counts: &[i64]) -> Vec<(String, i64)> {
+        counts
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (format!("v{i}"), *n))
+            .collect()
+    }
+
+    fn shown(cells: &[ReachCell]) -> Vec<Option<i64>> {
+        cells.iter().map(|c| c.count).collect()
+    }
+
+    #[test]
+    fn small_cells_and_those_that_give_them_away_are_withheld() {
+        // Nothing small: everything shown, zeros too.
+        assert_eq!(
+            shown(&suppress(cells(&[10, 0, 7]), 17, 5)),
+            [Some(10), Some(0), Some(7)]
+        );
+        // One small cell: the smallest other non-empty one goes with it.
+        assert_eq!(
+            shown(&suppress(cells(&[10, 3, 7, 0]), 20, 5)),
+            [Some(10), None, None, Some(0)]
+        );
+        // Two small cells: they hide each other.
+        assert_eq!(
+            shown(&suppress(cells(&[10, 3, 2]), 15, 5)),
+            [Some(10), None, None]
+        );
+        // A small total: every cell.
+        assert_eq!(shown(&suppress(cells(&[3, 0]), 3, 5)), [None, None]);
+        // Admins (threshold 1) see everything.
+        assert_eq!(
+            shown(&suppress(cells(&[1, 0, 2]), 3, 1)),
+            [Some(1), Some(0), Some(2)]
+        );
+    }
+}
