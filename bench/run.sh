@@ -24,6 +24,10 @@
 #   BENCH_WARMUP       seconds of warm-up per endpoint          (default 2; 0 skips)
 #   BENCH_LOGIN_CONNECTIONS  wrk connections of the login load (default 16)
 #   BENCH_PROBE_DELAY_MS     pause between a probe's requests  (default 10)
+#   BENCH_BIN          a release binary (built with the postgres feature) to measure
+#                      instead of building one
+#   BENCH_COHORTS_PER_RUN, BENCH_COHORTS_LEADERS  cohorts part: fresh cohorts per
+#                      nomination run (default 20), leaders nominating (default 500)
 #
 # Directory part: the server (one HTTP worker) and PostgreSQL are pinned to CPU 0, wrk
 # (two threads) to CPU 1. For every round and endpoint, GET /health/live (the ceiling)
@@ -172,7 +176,7 @@ community_targets=(0.25 0.25 0.1 -)
 community_p99=(20 20 20 50)
 # Cohorts part: the coordinator's three reads, then nominations (index 2) by leaders.
 COHORTS_COORDINATOR=coordinator@demo.bayanihan.org
-COHORTS_PER_RUN=${BENCH_COHORTS_PER_RUN:-5} # fresh cohorts per nomination run (x leaders = lines)
+COHORTS_PER_RUN=${BENCH_COHORTS_PER_RUN:-20} # fresh cohorts per nomination run (x leaders = lines)
 COHORTS_LEADERS=${BENCH_COHORTS_LEADERS:-500} # synthetic leaders logged in to nominate
 cohorts_paths=("/api/v1/cohorts?limit=20"
   "/api/v1/cohorts"
@@ -255,9 +259,15 @@ taskset -c "$CLIENT_CPU" true 2>/dev/null ||
   die "CPU $CLIENT_CPU is not available (nproc=$(nproc)); the server runs on CPU $SERVER_CPU and wrk on CPU $CLIENT_CPU"
 BOTH_CPUS="$SERVER_CPU,$CLIENT_CPU" # login saturation: server, PostgreSQL and wrk share these
 
-log "building: cargo build --release --features postgres"
-cargo build --release --features postgres >&2
-bin="${CARGO_TARGET_DIR:-$root/target}/release/bayanihan"
+if [ -n "${BENCH_BIN:-}" ]; then
+  bin=$BENCH_BIN
+  [ -x "$bin" ] || die "BENCH_BIN=$bin is not an executable"
+  log "using $bin (BENCH_BIN), not building"
+else
+  log "building: cargo build --release --features postgres"
+  cargo build --release --features postgres >&2
+  bin="${CARGO_TARGET_DIR:-$root/target}/release/bayanihan"
+fi
 [ -x "$bin" ] || die "binary not found at $bin"
 ensure_wrk
 
