@@ -165,11 +165,11 @@ pub struct UpdateCohortRequest {
     )]
     pub region: Option<String>,
     /// Replaces the whole set.
-    #[serde(default, deserialize_with = "opt_int_list")]
+    #[serde(default, deserialize_with = "crate::http::json::present_int_list")]
     #[schema(nullable = false, max_items = 20)]
     pub facilitator_ids: Option<Vec<i64>>,
     /// Replaces the whole list.
-    #[serde(default, deserialize_with = "opt_int_list")]
+    #[serde(default, deserialize_with = "crate::http::json::present_int_list")]
     #[schema(nullable = false, max_items = 20)]
     pub course_ids: Option<Vec<i64>>,
 }
@@ -177,11 +177,6 @@ pub struct UpdateCohortRequest {
 /// An integer that may be absent but not `null`.
 fn present_int<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
     crate::http::json::int(d).map(Some)
-}
-
-/// A list of integers that may be absent but not `null`.
-fn opt_int_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, D::Error> {
-    crate::http::json::int_list(d).map(Some)
 }
 
 /// `PUT /api/v1/cohorts/{id}/translations/{language}`.

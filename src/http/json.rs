@@ -34,6 +34,23 @@ pub fn int_list<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<Vec<
         .collect()
 }
 
+/// A list of integers that may be absent (leave alone) but not `null`
+/// (`#[serde(default, deserialize_with = "…")]`).
+pub fn present_int_list<'de, D: Deserializer<'de>, T: TryFrom<i64>>(
+    d: D,
+) -> Result<Option<Vec<T>>, D::Error> {
+    match Option::<Vec<serde_json::Number>>::deserialize(d)? {
+        Some(list) => list
+            .into_iter()
+            .map(integral)
+            .collect::<Result<_, _>>()
+            .map(Some),
+        None => Err(D::Error::custom(
+            "this field cannot be null; leave it out to keep its value",
+        )),
+    }
+}
+
 /// An optional integer field (`#[serde(default, deserialize_with = "…")]`).
 pub fn opt_int<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<Option<T>, D::Error> {
     Option::<serde_json::Number>::deserialize(d)?

@@ -58,7 +58,7 @@ pub struct CreateSessionRequest {
     pub recording_url: Option<String>,
     /// Lessons of the cohort's courses the session works with, in order; at most 20.
     #[schema(max_items = 20)]
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::json::int_list")]
     pub material_lesson_ids: Vec<i64>,
 }
 
@@ -67,29 +67,32 @@ pub struct CreateSessionRequest {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateSessionRequest {
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, nullable = false)]
     #[serde(default, deserialize_with = "crate::http::json::present")]
     pub title: Option<String>,
+    #[schema(nullable = false)]
     #[serde(default, deserialize_with = "crate::http::json::present")]
     pub audience: Option<Audience>,
+    #[schema(nullable = false)]
     #[serde(default, deserialize_with = "crate::http::json::present")]
     pub starts_at: Option<DateTime<Utc>>,
+    #[schema(nullable = false)]
     #[serde(default, deserialize_with = "crate::http::json::present")]
     pub ends_at: Option<DateTime<Utc>>,
     #[schema(max_length = 2000, value_type = Option<String>)]
     #[serde(default, deserialize_with = "crate::http::json::nullable")]
     pub meeting_url: Option<Option<String>>,
-    #[schema(max_length = 35)]
+    #[schema(max_length = 35, nullable = false)]
     #[serde(default, deserialize_with = "crate::http::json::present")]
     pub delivery_language: Option<String>,
-    #[schema(max_items = 10, min_length = 2, max_length = 35)]
+    #[schema(max_items = 10, min_length = 2, max_length = 35, nullable = false)]
     #[serde(default, deserialize_with = "crate::http::json::present")]
     pub interpretation_languages: Option<Vec<String>>,
     #[schema(max_length = 2000, value_type = Option<String>)]
     #[serde(default, deserialize_with = "crate::http::json::nullable")]
     pub recording_url: Option<Option<String>>,
-    #[schema(max_items = 20)]
-    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(max_items = 20, nullable = false)]
+    #[serde(default, deserialize_with = "crate::http::json::present_int_list")]
     pub material_lesson_ids: Option<Vec<i64>>,
 }
 
