@@ -15,6 +15,7 @@
 pub mod dto;
 pub mod handlers;
 pub mod model;
+pub mod quizzes;
 pub mod repo;
 pub mod service;
 
@@ -38,6 +39,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .delete(delete_question),
     )
     .service(resource("/questions/{id}/translations/{language}").put(put_question_translation));
+    quiz_routes(cfg);
+}
+
+/// Quizzes and attempts (`assessment::quizzes`).
+fn quiz_routes(cfg: &mut web::ServiceConfig) {
+    use quizzes::handlers::*;
+    cfg.service(resource("/lessons/{id}/quiz").get(get_quiz).put(put_quiz))
+        .service(resource("/lessons/{id}/quiz/attempts").post(create_attempt))
+        .service(resource("/attempts/{id}").get(get_attempt))
+        .service(resource("/attempts/{id}/answers/{question_id}").put(put_answer))
+        .service(resource("/attempts/{id}/submit").post(submit_attempt));
 }
 
 /// Assessment's part of the OpenAPI document.
@@ -49,5 +61,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     handlers::replace_question,
     handlers::put_question_translation,
     handlers::delete_question,
+    quizzes::handlers::put_quiz,
+    quizzes::handlers::get_quiz,
+    quizzes::handlers::create_attempt,
+    quizzes::handlers::get_attempt,
+    quizzes::handlers::put_answer,
+    quizzes::handlers::submit_attempt,
 ))]
 pub struct Api;

@@ -390,3 +390,740 @@ async fn assessment_bank_is_invisible_to_learners_and_checks_every_shape() {
         );
     }
 }
+
+// ---- Quizzes and attempts -------------------------------------------------------------
+
+/// A published course whose first lesson is a quiz over one question of every kind, with
+/// an owner and an enrolled learner: (course id, quiz lesson id, question ids, owner,
+/// learner).
+async fn quiz_setup(app: &TestApp, settings: Value) -> (i64, i64, Vec<i64>, TestUser, TestUser) {
+    let course = make_course(app, Spec::default());
+    let owner = app.user("trainer").await;
+    add_owner(app, course.id, owner.id);
+    let lesson = course.lessons[0];
+    make_quiz_lesson(app, lesson);
+    let mut ids = Vec::new();
+    for q in every_kind() {
+        ids.push(
+            create_question(app, course.id, &owner, q).await["id"]
+                .as_i64()
+                .unwrap(),
+        );
+    }
+    let mut body = settings;
+    if body.get("questions").is_none() {
+        body["questions"] = ids.iter().map(|id| json!({"question_id": id})).collect();
+    }
+    let res = call(
+        app,
+        Method::PUT,
+        &format!("/api/v1/lessons/{lesson}/quiz"),
+        &owner,
+        Some(body),
+    )
+    .await;
+    json_of(res, 201).await;
+    let learner = app.user("member").await;
+    let res = call(
+        app,
+        Method::POST,
+        &format!("/api/v1/courses/{}/enrolments", course.id),
+        &learner,
+        None,
+    )
+    .await;
+    json_of(res, 201).await;
+    (course.id, lesson, ids, owner, learner)
+}
+
+fn make_quiz_lesson(app: &TestApp, lesson: i64) {
+    use bayanihan::db::schema::lessons;
+    let mut conn = app.db.conn().unwrap();
+    diesel::update(lessons::table.find(lesson))
+        .set(lessons::kind.eq("quiz"))
+        .execute(&mut *conn)
+        .unwrap();
+}
+
+/// Fails when a learner-facing answer holds a key, feedback or score of a question.
+fn assert_no_key(body: &Value, accepted: &[&str], feedback: &[&str]) {
+    for q in body["questions"].as_array().unwrap() {
+        for field in [
+            "correct",
+            "correct_answer",
+            "feedback",
+            "earned",
+            "correct_boolean",
+            "accepted_answers",
+            "numeric_answer",
+            "tolerance",
+        ] {
+            assert!(q.get(field).is_none(), "{field} before submission: {q}");
+        }
+    }
+    let text = body.to_string();
+    for secret in accepted.iter().chain(feedback) {
+        assert!(!text.contains(secret), "{secret} before submission: {text}");
+    }
+    assert!(body["score"].is_null() && body["passed"].is_null());
+}
+
+fn position_of(list: &Value, text: &str) -> usize {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .position(|t| t == text)
+        .unwrap_or_else(|| panic!("{text} in {list}"))
+}
+
+/// The right answer to each question of `every_kind`, read off the shown texts as a
+/// learner who knows the subject would; the numeric one is answered wrong.
+fn answers_for(attempt: &Value) -> Vec<(i64, Value)> {
+    attempt["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            let c = &q["choices"];
+            let answer = match q["kind"].as_str().unwrap() {
+                "single_choice" => json!({"choice": position_of(c, "The ILO")}),
+                "multiple_choice" => {
+                    json!({"choices": [position_of(c, "C87"), position_of(c, "C98")]})
+                }
+                "true_false" => json!({"boolean": true}),
+                "short_text" => json!({"text": "  UNYON "}),
+                "numeric" => json!({"number": 1920.0}),
+                "ordering" => {
+                    let order: Vec<usize> = [
+                        "Map the workplace",
+                        "Build a committee",
+                        "Go public",
+                        "Bargain",
+                    ]
+                    .iter()
+                    .map(|t| position_of(c, t))
+                    .collect();
+                    json!({ "order": order })
+                }
+                "matching" => {
+                    let pairs = [
+                        ("C87", "Freedom of association"),
+                        ("C98", "Collective bargaining"),
+                        ("C190", "Violence and harassment"),
+                    ];
+                    let chosen: Vec<usize> = c
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|left| {
+                            let right = pairs.iter().find(|(l, _)| left == l).unwrap().1;
+                            position_of(&q["pairs"], right)
+                        })
+                        .collect();
+                    json!({ "pairs": chosen })
+                }
+                other => panic!("kind {other}"),
+            };
+            (q["question_id"].as_i64().unwrap(), answer)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on_the_server() {
+    let app = spawn_app().await;
+    let (course_id, lesson, ids, owner, learner) = quiz_setup(
+        &app,
+        json!({"attempts_allowed": 2, "pass_mark": 70, "shuffle_questions": true, "shuffle_choices": true}),
+    )
+    .await;
+    let accepted = ["Unyón"];
+    let feedback = ["The ILO, since 1919."];
+
+    // The learner reads the settings without the questions.
+    let quiz = json_of(
+        call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/lessons/{lesson}/quiz"),
+            &learner,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert!(quiz.get("questions").is_none(), "{quiz}");
+    assert_eq!(quiz["question_count"], 7);
+    assert_eq!(quiz["attempts_left"], 2);
+
+    // Start: every question, no key; starting again gives the same attempt back.
+    let res = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/lessons/{lesson}/quiz/attempts"),
+        &learner,
+        None,
+    )
+    .await;
+    let attempt = json_of(res, 201).await;
+    assert_no_key(&attempt, &accepted, &feedback);
+    assert_eq!(attempt["questions"].as_array().unwrap().len(), 7);
+    assert_eq!(attempt["status"], "in_progress");
+    let id = attempt["id"].as_i64().unwrap();
+    let again = json_of(
+        call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/lessons/{lesson}/quiz/attempts"),
+            &learner,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        again["questions"], attempt["questions"],
+        "a reload shows the same order"
+    );
+
+    // Save each answer (each answer read for keys), twice: the second changes nothing.
+    for (question_id, answer) in answers_for(&attempt) {
+        let path = format!("/api/v1/attempts/{id}/answers/{question_id}");
+        let saved = json_of(
+            call(&app, Method::PUT, &path, &learner, Some(answer.clone())).await,
+            200,
+        )
+        .await;
+        assert_no_key(&saved, &accepted, &feedback);
+        let version = saved["version"].clone();
+        let repeat = json_of(
+            call(&app, Method::PUT, &path, &learner, Some(answer)).await,
+            200,
+        )
+        .await;
+        assert_eq!(
+            repeat["version"], version,
+            "the same answer again changes nothing"
+        );
+    }
+    let read = json_of(
+        call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/attempts/{id}"),
+            &learner,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_no_key(&read, &accepted, &feedback);
+    assert!(
+        read["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|q| !q["answer"].is_null())
+    );
+
+    // Bad answers: another question, another shape, two fields at once.
+    let outsider = create_question(&app, course_id, &owner, every_kind()[2].clone()).await["id"]
+        .as_i64()
+        .unwrap();
+    let res = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/attempts/{id}/answers/{outsider}"),
+        &learner,
+        Some(json!({"boolean": true})),
+    )
+    .await;
+    assert_problem(res, 422, "validation_failed").await;
+    let res = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/attempts/{id}/answers/{}", ids[0]),
+        &learner,
+        Some(json!({"boolean": true})),
+    )
+    .await;
+    assert_problem(res, 422, "validation_failed").await;
+    let res = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/attempts/{id}/answers/{}", ids[0]),
+        &learner,
+        Some(json!({"choice": 0, "boolean": true})),
+    )
+    .await;
+    assert_problem(res, 422, "validation_failed").await;
+    let res = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/attempts/{id}/answers/{}", ids[5]),
+        &learner,
+        Some(json!({"order": [0, 0, 1, 2]})),
+    )
+    .await;
+    assert_problem(res, 422, "validation_failed").await;
+
+    // Another learner sees nothing of it; the course's owner does.
+    let other = app.user("member").await;
+    let res = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/attempts/{id}"),
+        &other,
+        None,
+    )
+    .await;
+    assert_problem(res, 404, "not_found").await;
+    let res = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/attempts/{id}/submit"),
+        &other,
+        None,
+    )
+    .await;
+    assert_problem(res, 404, "not_found").await;
+    let res = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/questions/{}", ids[0]),
+        &learner,
+        None,
+    )
+    .await;
+    assert_problem(res, 404, "not_found").await;
+    json_of(
+        call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/attempts/{id}"),
+            &owner,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+
+    // Submit: 6 of 8 points (the numeric answer, worth 2, is wrong), passed.
+    let submitted = json_of(
+        call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/attempts/{id}/submit"),
+            &learner,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(submitted["status"], "submitted");
+    assert_eq!(submitted["score"], 6.0);
+    assert_eq!(submitted["max_score"], 8.0);
+    assert_eq!(submitted["passed"], true);
+    for q in submitted["questions"].as_array().unwrap() {
+        assert_eq!(q["correct"], q["kind"] != "numeric", "{q}");
+        assert!(q.get("correct_answer").is_some());
+    }
+    let single = submitted["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["kind"] == "single_choice")
+        .unwrap();
+    assert_eq!(single["feedback"], "The ILO, since 1919.");
+    let repeat = json_of(
+        call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/attempts/{id}/submit"),
+            &learner,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(repeat["version"], submitted["version"]);
+    assert_eq!(repeat["score"], 6.0);
+    let res = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/attempts/{id}/answers/{}", ids[4]),
+        &learner,
+        Some(json!({"number": 1919.0})),
+    )
+    .await;
+    assert_problem(res, 409, "attempt_submitted").await;
+
+    // Nothing half-scored: every question of the attempt carries its points.
+    {
+        use bayanihan::db::schema::{lesson_completions, quiz_attempt_items};
+        let mut conn = app.db.conn().unwrap();
+        let points: Vec<Option<f64>> = quiz_attempt_items::table
+            .filter(quiz_attempt_items::attempt_id.eq(id))
+            .select(quiz_attempt_items::points)
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(points.len(), 7);
+        assert!(points.iter().all(Option::is_some));
+        // Passing completed the quiz lesson.
+        let done: i64 = lesson_completions::table
+            .filter(lesson_completions::lesson_id.eq(lesson))
+            .filter(lesson_completions::user_id.eq(learner.id))
+            .count()
+            .get_result(&mut *conn)
+            .unwrap();
+        assert_eq!(done, 1);
+    }
+
+    // Editing a question later changes nothing of how this attempt was scored.
+    let changed = json!({"kind": "single_choice", "stem": "Which body sets labour standards?",
+        "choices": [{"text": "The ILO"}, {"text": "The WTO"}, {"text": "The IMF"}], "correct": [1]});
+    json_of(
+        call(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/questions/{}", ids[0]),
+            &owner,
+            Some(changed),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let review = json_of(
+        call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/attempts/{id}"),
+            &learner,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(review["score"], 6.0);
+    let single = review["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["kind"] == "single_choice")
+        .unwrap();
+    assert_eq!(single["correct"], true);
+
+    // The second attempt is the last one allowed.
+    let second = json_of(
+        call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/lessons/{lesson}/quiz/attempts"),
+            &learner,
+            None,
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_no_key(&second, &accepted, &feedback);
+    assert_eq!(second["number"], 2);
+    json_of(
+        call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/attempts/{}/submit", second["id"]),
+            &learner,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    let res = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/lessons/{lesson}/quiz/attempts"),
+        &learner,
+        None,
+    )
+    .await;
+    assert_problem(res, 409, "no_attempts_left").await;
+}
+
+#[tokio::test]
+async fn assessment_time_limits_follow_the_clock_given_to_the_services() {
+    use bayanihan::assessment::model::Answer;
+    use bayanihan::assessment::quizzes::service;
+    use bayanihan::auth::{AuthUser, Role};
+    use bayanihan::db::write_transaction;
+    use bayanihan::types::{AttemptId, LessonId, QuestionId, SessionId, UserId};
+
+    let app = spawn_app().await;
+    let course = make_course(&app, Spec::default());
+    let owner = app.user("trainer").await;
+    add_owner(&app, course.id, owner.id);
+    let q = create_question(&app, course.id, &owner, every_kind()[2].clone()).await["id"]
+        .as_i64()
+        .unwrap();
+    let (refusing, marking) = (course.lessons[0], course.lessons[1]);
+    for (lesson, policy) in [(refusing, "refuse"), (marking, "mark_late")] {
+        make_quiz_lesson(&app, lesson);
+        let body = json!({"questions": [{"question_id": q}], "time_limit_seconds": 60, "grace_seconds": 10,
+            "late_policy": policy, "show_answers": "never", "show_feedback": "never"});
+        json_of(
+            call(
+                &app,
+                Method::PUT,
+                &format!("/api/v1/lessons/{lesson}/quiz"),
+                &owner,
+                Some(body),
+            )
+            .await,
+            201,
+        )
+        .await;
+    }
+    let learner = app.user("member").await;
+    json_of(
+        call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/courses/{}/enrolments", course.id),
+            &learner,
+            None,
+        )
+        .await,
+        201,
+    )
+    .await;
+    let actor = AuthUser {
+        id: UserId(learner.id),
+        role: Role::Member,
+        session_id: SessionId(0),
+    };
+    // Started two minutes ago, by the clock handed to the service.
+    let t0 = bayanihan::db::now() - chrono::Duration::seconds(120);
+    let secs = |s| t0 + chrono::Duration::seconds(s);
+    let start = |lesson: i64| {
+        let mut conn = app.db.conn().unwrap();
+        write_transaction(&mut conn, |conn| {
+            service::start(conn, &actor, LessonId(lesson), 7, t0)
+        })
+        .unwrap()
+        .0
+        .id
+    };
+    let save = |id: AttemptId, at| {
+        let mut conn = app.db.conn().unwrap();
+        write_transaction(&mut conn, |conn| {
+            service::save_answer(conn, &actor, id, QuestionId(q), Answer::Boolean(true), at)
+        })
+    };
+
+    let id = start(refusing);
+    save(id, secs(30)).expect("in time");
+    save(id, secs(70)).expect("within the grace period");
+    let err = save(id, secs(71)).expect_err("after the grace period");
+    assert_eq!(err.code(), "attempt_expired");
+    // Through HTTP, with the real clock: expired, answers refused, submit scores what came in time.
+    let res = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/attempts/{}/answers/{q}", id.get()),
+        &learner,
+        Some(json!({"boolean": false})),
+    )
+    .await;
+    assert_problem(res, 409, "attempt_expired").await;
+    let read = json_of(
+        call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/attempts/{}", id.get()),
+            &learner,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(read["status"], "expired");
+    let done = json_of(
+        call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/attempts/{}/submit", id.get()),
+            &learner,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(done["score"], 1.0);
+    assert_eq!(done["late"], false);
+    assert!(
+        done["questions"][0].get("correct_answer").is_none(),
+        "show_answers is never"
+    );
+    assert!(
+        done["questions"][0].get("feedback").is_none(),
+        "show_feedback is never"
+    );
+
+    let id = start(marking);
+    let saved = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/attempts/{}/answers/{q}", id.get()),
+        &learner,
+        Some(json!({"boolean": false})),
+    )
+    .await;
+    let saved = json_of(saved, 200).await;
+    assert_eq!(saved["late"], true);
+    assert_eq!(saved["questions"][0]["late"], true);
+    assert_eq!(saved["status"], "in_progress");
+    let done = json_of(
+        call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/attempts/{}/submit", id.get()),
+            &learner,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(done["late"], true);
+    assert_eq!(done["score"], 0.0);
+    assert_eq!(done["passed"], false);
+}
+
+#[tokio::test]
+async fn assessment_quiz_settings_are_checked_and_kept_from_learners() {
+    let app = spawn_app().await;
+    let course = make_course(&app, Spec::default());
+    let owner = app.user("trainer").await;
+    add_owner(&app, course.id, owner.id);
+    let tagged = create_question(&app, course.id, &owner, every_kind()[0].clone()).await["id"]
+        .as_i64()
+        .unwrap();
+    let (quiz_lesson, text_lesson) = (course.lessons[0], course.lessons[1]);
+    make_quiz_lesson(&app, quiz_lesson);
+    let res = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/lessons/{text_lesson}/quiz"),
+        &owner,
+        Some(json!({"questions": [{"question_id": tagged}]})),
+    )
+    .await;
+    assert_problem(res, 409, "not_a_quiz").await;
+    for (body, field) in [
+        (json!({"questions": []}), "questions"),
+        (
+            json!({"questions": [{"question_id": 999_999}]}),
+            "questions[0].question_id",
+        ),
+        (
+            json!({"questions": [{"tag": "ilo", "count": 2}]}),
+            "questions[0].count",
+        ),
+        (json!({"questions": [{"tag": "ilo"}]}), "questions[0]"),
+        (
+            json!({"questions": [{"question_id": tagged}], "pass_mark": 101}),
+            "pass_mark",
+        ),
+        (
+            json!({"questions": [{"question_id": tagged}], "time_limit_seconds": 5}),
+            "time_limit_seconds",
+        ),
+    ] {
+        let res = call(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/lessons/{quiz_lesson}/quiz"),
+            &owner,
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(res.status().as_u16(), 422, "{body}");
+        let problem = assert_problem(res, 422, "validation_failed").await;
+        assert!(
+            problem["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["field"] == field),
+            "{body}: {problem}"
+        );
+    }
+    let body = json!({"questions": [{"tag": "ilo", "count": 1}], "attempts_allowed": 1});
+    let created = json_of(
+        call(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/lessons/{quiz_lesson}/quiz"),
+            &owner,
+            Some(body.clone()),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(created["questions"], json!([{"tag": "ilo", "count": 1}]));
+    let same = json_of(
+        call(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/lessons/{quiz_lesson}/quiz"),
+            &owner,
+            Some(body),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(same["version"], created["version"]);
+
+    // Not enrolled: the settings are hidden and no attempt starts.
+    let stranger = app.user("member").await;
+    let res = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/lessons/{quiz_lesson}/quiz"),
+        &stranger,
+        None,
+    )
+    .await;
+    assert_problem(res, 404, "not_found").await;
+    let res = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/lessons/{quiz_lesson}/quiz/attempts"),
+        &stranger,
+        None,
+    )
+    .await;
+    assert_problem(res, 403, "not_enrolled").await;
+    let res = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/lessons/{quiz_lesson}/quiz"),
+        &stranger,
+        Some(json!({"questions": [{"question_id": tagged}]})),
+    )
+    .await;
+    assert_problem(res, 404, "not_found").await;
+}
