@@ -231,7 +231,6 @@ pub fn app(
                 .configure(crate::cohorts::routes)
                 .configure(crate::learning::routes)
                 .configure(crate::badges::routes)
-                .configure(crate::assessment::routes)
                 .configure(crate::communities::routes)
                 .configure(crate::forums::routes)
                 .configure(crate::moderation::routes)

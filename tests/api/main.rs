@@ -11,7 +11,6 @@
 )]
 
 mod accounts;
-mod assessment;
 mod assignments;
 mod badges;
 mod cli;
