@@ -202,6 +202,15 @@ impl LoginRequest {
     pub fn check(&self) -> Result<(), ApiError> {
         let mut fields = Fields::default();
         fits(&mut fields, "email", &self.email, MAX_EMAIL_CHARS);
+        // No account's address holds a control character, and PostgreSQL refuses NUL in
+        // text: refused here, before the attempt is counted under this address.
+        if self.email.chars().any(char::is_control) {
+            fields.push(
+                "email",
+                "invalid_email",
+                "an email address has no control characters",
+            );
+        }
         fits(
             &mut fields,
             "password",

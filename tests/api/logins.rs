@@ -262,3 +262,17 @@ async fn an_oversized_device_token_is_refused_before_anything_reads_it() {
     assert_eq!(body["errors"][0]["field"], "device_token");
     assert_eq!(counted(&app, "login_account", &owner.email), 0);
 }
+
+/// An address with a control character is no account's: 422 before anything reads or
+/// counts it (PostgreSQL refuses NUL in text; schemathesis sent one).
+#[tokio::test]
+async fn a_login_with_a_control_character_in_the_email_is_refused() {
+    let app = crate::helpers::spawn_app().await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/login",
+            &serde_json::json!({"email": "a\u{0}b@example.org", "password": "whatever-it-is"}),
+        )
+        .await;
+    crate::helpers::assert_problem(res, 422, "validation_failed").await;
+}
