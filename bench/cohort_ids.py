@@ -7,6 +7,10 @@ API (stdlib only).
 Logs in as the demo coordinator and writes, into OUT_DIR:
   cohort-ids.txt     every cohort the coordinator sees (one id a line);
   selection-ids.txt  the scale seed's large call ("Scale cohort 0001", N/10 nominations);
+  reach-ids.txt      the scale lineage's root ToT ("Scale lineage ToT"), whose reach is read;
+  session-ids.txt    the first session of the lineage's largest training (most attendance);
+  feed-tokens.txt    the secret token of etrainer00001@scale.bayanihan.test's own calendar
+                     feed (renewed here: a root graduate who runs a ToT and a training);
   nominate-R.txt     for each run R in 0..RUNS-1 (the warm-up is run 0), one nomination a
                      line for bench/report.lua's `lines` mode: PATH, TOKEN, BODY separated
                      by tabs. A nomination can be made once per cohort and nominee, so every
@@ -29,6 +33,8 @@ import urllib.request
 
 COORDINATOR = "coordinator@demo.bayanihan.org"
 LARGE_CALL = "Scale cohort 0001"
+LINEAGE_ROOT = "Scale lineage ToT"
+FEED_OWNER = "etrainer00001@scale.bayanihan.test"
 
 
 def request(base, method, path, token=None, body=None):
@@ -101,6 +107,33 @@ def bench_cohort(base, token, trainer_ids, countries, run, k):
     return cohort["id"]
 
 
+def lineage(base, token, password, cohorts):
+    """(feed token, session id, root cohort id, people reached below the root) of the
+    scale lineage."""
+    root = [c for c in cohorts if c["title"] == LINEAGE_ROOT]
+    if not root:
+        sys.exit(f"cohort_ids.py: no cohort {LINEAGE_ROOT!r}: seed --scale made none")
+    root = root[0]["id"]
+    reach = request(base, "GET", f"/api/v1/cohorts/{root}/reach", token)
+    trainings = [n for n in reach["nodes"] if n["kind"] == "training"]
+    if not trainings:
+        sys.exit("cohort_ids.py: the lineage reaches no training")
+    largest = max(trainings, key=lambda n: n["reached"]["trainees"] or 0)
+    sessions = request(base, "GET", f"/api/v1/cohorts/{largest['cohort_id']}/sessions?limit=100",
+                       token)["items"]
+    session = None
+    for s in sessions:
+        if request(base, "GET", f"/api/v1/sessions/{s['id']}/attendance?limit=1", token)["items"]:
+            session = s["id"]
+            break
+    if session is None:
+        sys.exit(f"cohort_ids.py: no session of cohort {largest['cohort_id']} has attendance")
+    owner = login(base, FEED_OWNER, password)
+    url = request(base, "POST", "/api/v1/me/calendar-feed", owner)["url"]
+    feed = url.rsplit("/", 1)[-1]
+    return feed, session, root, reach["reached_below"]["trainees"]
+
+
 def main():
     if len(sys.argv) != 7:
         sys.exit(__doc__)
@@ -132,12 +165,17 @@ def main():
                 line_body = body.replace('"nominee_id": 0', f'"nominee_id": {nominee}')
                 lines.append(f"/api/v1/cohorts/{cid}/nominations\t{leader_token}\t{line_body}")
         write(out_dir, f"nominate-{run}.txt", lines)
+    feed, session, root, reached = lineage(base, token, password, cohorts)
     write(out_dir, "cohort-ids.txt", [c["id"] for c in cohorts])
+    write(out_dir, "reach-ids.txt", [root])
+    write(out_dir, "session-ids.txt", [session])
+    write(out_dir, "feed-tokens.txt", [feed])
     write(out_dir, "selection-ids.txt", [large["id"]])
     print(f"{len(cohorts)} cohorts; the large call {large['id']} with "
           f"{selection['submitted']['total']} nominations submitted or decided; "
           f"{len(pairs)} leaders nominating into {made} fresh cohorts "
-          f"({per_run} a run, {len(pairs) * per_run} nominations a run at most)")
+          f"({per_run} a run, {len(pairs) * per_run} nominations a run at most); "
+          f"lineage root {root} reaching {reached} people below it, session {session}")
 
 
 if __name__ == "__main__":

@@ -181,13 +181,19 @@ COHORTS_LEADERS=${BENCH_COHORTS_LEADERS:-500} # synthetic leaders logged in to n
 cohorts_paths=("/api/v1/cohorts?limit=20"
   "/api/v1/cohorts"
   "/api/v1/cohorts"
+  "/api/v1/cohorts"
+  "/api/v1/calendar-feeds"
+  "/api/v1/sessions"
   "/api/v1/cohorts")
 cohorts_args=(""
   "idfile FILE:cohort-ids.txt"
   "lines FILE:nominate-RUN.txt stride $WRK_THREADS"
-  "idfile FILE:selection-ids.txt suffix /selection")
-cohorts_targets=(0.1 0.1 0.02 0.02)
-cohorts_p99=(20 20 50 100)
+  "idfile FILE:selection-ids.txt suffix /selection"
+  "idfile FILE:feed-tokens.txt"
+  "idfile FILE:session-ids.txt suffix /attendance?limit=100"
+  "idfile FILE:reach-ids.txt suffix /reach")
+cohorts_targets=(0.1 0.1 0.02 0.02 0.05 0.05 0.005)
+cohorts_p99=(20 20 50 100 50 50 500)
 COMMUNITY_POST_BODY='{"body":"Thank you for sharing this. In our union we tried the same approach with the shop stewards and it worked well."}'
 
 # --- cleanup --------------------------------------------------------------------------
@@ -979,17 +985,22 @@ run_cohorts() {
   read -r -a words <<<"${cohorts_args[$e]}"
   words=("${words[@]/#FILE:/$lists/}")
   words=("${words[@]/RUN/$run}")
-  if ((e != 2)); then wrk_opts=(-H "Authorization: Bearer $token"); fi
+  # Nominations carry each line's own token; the calendar feed is read without a login.
+  if ((e != 2 && e != 4)); then wrk_opts=(-H "Authorization: Bearer $token"); fi
   run_wrk "$secs" "${cohorts_paths[$e]}" "${words[@]}"
   wrk_opts=()
 }
 
 # check_cohorts LISTS_DIR TOKEN: each read answers 200 once with the first id of its list.
 check_cohorts() {
-  local lists=$1 token=$2 cohort selection code
+  local lists=$1 token=$2 cohort selection feed session reach code
   cohort=$(head -n1 "$lists/cohort-ids.txt")
   selection=$(head -n1 "$lists/selection-ids.txt")
-  for path in "/api/v1/cohorts?limit=20" "/api/v1/cohorts/$cohort" "/api/v1/cohorts/$selection/selection"; do
+  feed=$(head -n1 "$lists/feed-tokens.txt")
+  session=$(head -n1 "$lists/session-ids.txt")
+  reach=$(head -n1 "$lists/reach-ids.txt")
+  for path in "/api/v1/cohorts?limit=20" "/api/v1/cohorts/$cohort" "/api/v1/cohorts/$selection/selection" \
+    "/api/v1/calendar-feeds/$feed" "/api/v1/sessions/$session/attendance?limit=100" "/api/v1/cohorts/$reach/reach"; do
     code=$(curl -s -o "$tmp/body" -w '%{http_code}' -H "Authorization: Bearer $token" "$base$path" || true)
     [ "$code" = 200 ] || { head -c 2000 "$tmp/body" >&2 || true; echo >&2; die "GET $path answered $code, not 200"; }
   done
@@ -1015,7 +1026,10 @@ cohorts_part() {
   local cohorts_names=("GET /api/v1/cohorts?limit=20"
     "GET /api/v1/cohorts/{id} (random of $n_cohorts cohorts)"
     "POST /api/v1/cohorts/{id}/nominations (each of $n_lines fresh pairs once)"
-    "GET /api/v1/cohorts/{id}/selection (the large call)")
+    "GET /api/v1/cohorts/{id}/selection (the large call)"
+    "GET /api/v1/calendar-feeds/{token} (a lineage e-trainer's own feed, anonymous)"
+    "GET /api/v1/sessions/{id}/attendance?limit=100 (the largest lineage training's first session)"
+    "GET /api/v1/cohorts/{id}/reach (the scale lineage's root ToT)")
 
   if ((WARMUP > 0)); then
     log "$db: cohorts warm-up, ${WARMUP}s per endpoint"

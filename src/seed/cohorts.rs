@@ -30,6 +30,7 @@ use crate::error::ApiError;
 use crate::http::language::Preferences;
 use crate::types::{CohortId, CourseId};
 
+use super::cohort_work;
 use super::data::{self, Demo};
 use super::{actor, directory_entry};
 
@@ -126,10 +127,18 @@ fn demo_cohort(conn: &mut DbConn, data: &Demo, c: &data::Cohort) -> Result<usize
         if c.call.is_some() && status == CohortStatus::NominationsOpen {
             continue;
         }
+        if status == CohortStatus::Completed {
+            // Its sessions, attendance and hand-ins before it completes, which certifies.
+            cohort_work::demo(conn, c, id)?;
+        }
         move_to(conn, &coordinator, id, status)?;
+    }
+    if c.status != CohortStatus::Completed {
+        cohort_work::demo(conn, c, id)?;
     }
     if let Some(ran) = &c.ran {
         backdate(conn, id, ran)?;
+        cohort_work::backdate(conn, c, id)?;
     }
     Ok(nominated)
 }

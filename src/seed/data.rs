@@ -140,6 +140,78 @@ pub struct Cohort {
     pub call: Option<Call>,
     #[serde(default)]
     pub nominations: Vec<Nomination>,
+    /// Its completion rules: a `PUT …/completion-rules` body (the defaults when absent).
+    #[serde(default)]
+    pub rules: Option<toml::Table>,
+    /// Its live sessions, with the attendance taken at each.
+    #[serde(default)]
+    pub sessions: Vec<Session>,
+    /// Its assignments, with what was handed in and the feedback given.
+    #[serde(default)]
+    pub assignments: Vec<Assignment>,
+}
+
+/// A demo live session: `body` is a `POST …/sessions` body without its times, which come
+/// from `starts_at` (or `starts_in_days` from now, at 09:00 UTC) and `minutes`; then the
+/// attendance: `check_ins` with the session's code, `recorded` by the first facilitator,
+/// and `import`, a meeting tool's attendance export (CSV) imported by the facilitator.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    pub body: toml::Table,
+    #[serde(default)]
+    pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default)]
+    pub starts_in_days: Option<i64>,
+    pub minutes: i64,
+    #[serde(default)]
+    pub check_ins: Vec<CheckIn>,
+    #[serde(default)]
+    pub recorded: Vec<Presence>,
+    #[serde(default)]
+    pub import: Option<String>,
+}
+
+/// A participant who checked in `after_minutes` into the session.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckIn {
+    pub who: String,
+    pub after_minutes: i64,
+}
+
+/// Attendance a facilitator recorded: joined and left, in minutes from the start.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Presence {
+    pub who: String,
+    pub joined_minutes: i64,
+    pub left_minutes: i64,
+}
+
+/// A demo assignment: `body` is a `POST …/assignments` body; each submission is handed in
+/// and then marked (`mark`, a `POST /submissions/{id}/grade` body) by the first
+/// facilitator.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    pub body: toml::Table,
+    /// The due time once the cohort is moved back to when it ran.
+    #[serde(default)]
+    pub ran_due_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default)]
+    pub submissions: Vec<Submission>,
+}
+
+/// A demo submission: a `PUT /assignments/{id}/submissions/me` body from `by`, and its
+/// marking.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Submission {
+    pub by: String,
+    pub body: toml::Table,
+    #[serde(default)]
+    pub mark: Option<toml::Table>,
 }
 
 /// The dates a demo cohort really ran.

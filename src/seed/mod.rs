@@ -1,6 +1,8 @@
 //! Demo and scale data: `bayanihan seed --demo` and `bayanihan seed --scale N`.
 
+mod cohort_lineage;
 mod cohort_scale;
+mod cohort_work;
 mod cohorts;
 mod community;
 mod community_demo;
@@ -241,6 +243,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<SeedReport> {
     learning::scale(db, n)?;
     community::scale(db, n, &words.communities)?;
     cohort_scale::scale(db, n)?;
+    cohort_lineage::scale(db, n)?;
     Ok(report)
 }
 

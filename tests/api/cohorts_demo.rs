@@ -149,6 +149,134 @@ async fn the_demo_has_a_tot_its_graduates_cohorts_and_a_call_with_every_nominati
     assert_eq!(res.status().as_u16(), 200);
 }
 
+/// The demo ToT at work: two sessions with attendance (one taken by check-in, one imported
+/// from a meeting tool's export), an assignment handed in and passed with feedback, and its
+/// three participants certified as e-trainers (a badge each) when it completed; a briefing
+/// for the union leaders of the open call.
+#[tokio::test]
+async fn the_demo_tot_ran_sessions_and_certified_its_graduates() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let (coordinator, _) = app
+        .login(
+            "coordinator@demo.bayanihan.org",
+            bayanihan::seed::DEMO_PASSWORD,
+        )
+        .await;
+    let cohorts = get_as(&app, &coordinator, "/api/v1/cohorts?limit=100").await;
+    let items = cohorts["items"].as_array().unwrap();
+    let find = |title: &str| {
+        items
+            .iter()
+            .find(|c| c["title"].as_str().unwrap_or_default().contains(title))
+            .unwrap_or_else(|| panic!("no cohort {title}"))
+    };
+    let tot_id = find("Training of Trainers")["id"].as_i64().unwrap();
+    let sessions = get_as(
+        &app,
+        &coordinator,
+        &format!("/api/v1/cohorts/{tot_id}/sessions?limit=100"),
+    )
+    .await;
+    let sessions = sessions["items"].as_array().unwrap().clone();
+    assert_eq!(sessions.len(), 2, "{sessions:?}");
+    let mut sources = BTreeSet::new();
+    for s in &sessions {
+        assert!(s["starts_at"].as_str().unwrap() < "2026-09-26", "{s}");
+        let attendance = get_as(
+            &app,
+            &coordinator,
+            &format!("/api/v1/sessions/{}/attendance?limit=100", s["id"]),
+        )
+        .await;
+        let items = attendance["items"].as_array().unwrap();
+        assert_eq!(items.len(), 3, "{attendance}");
+        sources.extend(
+            items
+                .iter()
+                .map(|a| a["source"].as_str().unwrap().to_owned()),
+        );
+    }
+    assert!(
+        sources.contains("check_in") && sources.contains("import"),
+        "{sources:?}"
+    );
+    let assignments = get_as(
+        &app,
+        &coordinator,
+        &format!("/api/v1/cohorts/{tot_id}/assignments?limit=100"),
+    )
+    .await;
+    let assignment = &assignments["items"][0];
+    assert!(
+        assignment["due_at"].as_str().unwrap() < "2026-09-26",
+        "{assignment}"
+    );
+    let submissions = get_as(
+        &app,
+        &coordinator,
+        &format!(
+            "/api/v1/assignments/{}/submissions?limit=100",
+            assignment["id"]
+        ),
+    )
+    .await;
+    let submissions = submissions["items"].as_array().unwrap();
+    assert_eq!(submissions.len(), 3, "{submissions:?}");
+    assert!(
+        submissions
+            .iter()
+            .all(|s| s["status"] == "passed" && s["late"] == false && s["feedback"].is_string()),
+        "{submissions:?}"
+    );
+
+    let completion = get_as(
+        &app,
+        &coordinator,
+        &format!("/api/v1/cohorts/{tot_id}/completion?limit=100"),
+    )
+    .await;
+    let people = completion["items"].as_array().unwrap();
+    assert_eq!(people.len(), 3, "{completion}");
+    for p in people {
+        assert_eq!(p["complete"], true, "{p}");
+        assert_eq!(p["certified_trainer"], true, "{p}");
+        let code = p["certificate_code"].as_str().unwrap();
+        let badge = app.get(&format!("/api/v1/certificates/{code}/badge")).await;
+        assert_eq!(badge.status().as_u16(), 200, "badge of {code}");
+    }
+    let reach = get_as(
+        &app,
+        &coordinator,
+        &format!("/api/v1/cohorts/{tot_id}/reach"),
+    )
+    .await;
+    let below = reach["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["level"] == 1)
+        .count();
+    assert_eq!(below, 4, "the graduates run four cohorts: {reach}");
+
+    let open = find("Organising platform workers");
+    let (leader, _) = app
+        .login("leader@demo.bayanihan.org", bayanihan::seed::DEMO_PASSWORD)
+        .await;
+    let briefings = get_as(
+        &app,
+        &leader,
+        &format!("/api/v1/cohorts/{}/sessions?audience=leaders", open["id"]),
+    )
+    .await;
+    let briefing = &briefings["items"][0];
+    assert_eq!(briefing["audience"], "leaders", "{briefings}");
+    assert!(
+        briefing["starts_at"].as_str().unwrap() > "2026-12-01",
+        "{briefing}"
+    );
+}
+
 /// `seed --scale N`: cohorts and nominations in proportion, through the services, once.
 /// At 250: two cohorts; the first one's open call holds 25 nominations (leaders nominating
 /// their unions' members), the second five.
@@ -218,4 +346,67 @@ async fn the_scale_seed_makes_cohorts_and_a_large_call_once() {
         .map(|g| g["value"].as_str().unwrap())
         .collect();
     assert!(genders.len() >= 2, "{selection}");
+
+    // The lineage: a ToT whose graduates ran ToTs and trainings, whose graduates ran
+    // trainings; at 250 it reaches the 250 members and the 10 level-1 e-trainers, in 15
+    // cohorts, and every cohort has six weekly sessions with attendance of those held.
+    let (admin, _) = app
+        .login("admin@demo.bayanihan.org", bayanihan::seed::DEMO_PASSWORD)
+        .await;
+    let all = get_as(&app, &admin, "/api/v1/cohorts?limit=100").await;
+    let lineage: Vec<&Value> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["title"].as_str().unwrap().starts_with("Scale lineage"))
+        .collect();
+    assert_eq!(lineage.len(), 15, "seeded once");
+    let root = lineage
+        .iter()
+        .find(|c| c["title"] == "Scale lineage ToT")
+        .unwrap();
+    assert_eq!(root["status"], "completed");
+    let reach = get_as(
+        &app,
+        &admin,
+        &format!("/api/v1/cohorts/{}/reach", root["id"]),
+    )
+    .await;
+    assert_eq!(reach["nodes"].as_array().unwrap().len(), 15, "{reach}");
+    let levels: Vec<(i64, i64)> = reach["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["level"].as_i64().unwrap(), l["cohorts"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(levels, [(0, 1), (1, 4), (2, 10)], "{reach}");
+    assert_eq!(reach["reached_below"]["trainees"], 260, "{reach}");
+    assert_eq!(reach["nodes"][0]["graduates"], 2, "{reach}");
+
+    let training = lineage
+        .iter()
+        .find(|c| c["title"] == "Scale lineage training 0003")
+        .unwrap();
+    let sessions = get_as(
+        &app,
+        &admin,
+        &format!("/api/v1/cohorts/{}/sessions?limit=100", training["id"]),
+    )
+    .await;
+    let sessions = sessions["items"].as_array().unwrap();
+    assert_eq!(sessions.len(), 6);
+    let attendance = get_as(
+        &app,
+        &admin,
+        &format!(
+            "/api/v1/sessions/{}/attendance?limit=100",
+            sessions[0]["id"]
+        ),
+    )
+    .await;
+    let n = attendance["items"].as_array().unwrap().len();
+    assert!(
+        (15..=22).contains(&n),
+        "most of the 22 trainees attend: {attendance}"
+    );
 }
