@@ -135,22 +135,23 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<()> {
     let today = Utc::now().date_naive();
     let mut made = 0;
 
-    // Level 0: the root ToT ran ten months ago.
+    // Level 0: the root ToT ran half a year ago.
     made += in_transaction(&mut conn, |conn| {
         let trainer = who(conn, "trainer")?;
-        let ran = ran_at(today - TimeDelta::days(300));
+        let ran = ran_at(today - TimeDelta::days(200));
         lineage_cohort(conn, ROOT_TITLE, true, trainer.id, root_grads, &ran, true)?;
         Ok(1)
     })?;
 
-    // Level 1: each root graduate's ToT (ran five months ago) and training (running).
+    // Level 1: each root graduate's ToT (ran two and a half months ago, within the calendar
+    // feeds' window) and training (running).
     let level1_split = split(level1_members, shape.root_graduates);
     for (i, grad) in root_grads.iter().enumerate() {
         let tot_people = &level1_grads[i * TOT_SIZE..(i + 1) * TOT_SIZE];
         let trainees = level1_split[i];
         made += in_transaction(&mut conn, |conn| {
             let title = format!("Scale lineage ToT {:04}", i + 1);
-            let ran = ran_at(today - TimeDelta::days(150));
+            let ran = ran_at(today - TimeDelta::days(75));
             lineage_cohort(conn, &title, true, grad.0, tot_people, &ran, true)?;
             let title = format!("Scale lineage training {:04}", i + 1);
             let ran = ran_at(today - TimeDelta::days(20));
