@@ -72,6 +72,17 @@ impl Fields {
         }
     }
 
+    /// Whether `raw` holds at most `max` characters as sent; records `too_long` on `field`
+    /// when not. Secrets and addresses are measured before anything else reads them.
+    pub fn fits(&mut self, field: &str, raw: &str, max: usize) -> bool {
+        self.check(
+            field,
+            "too_long",
+            crate::types::text::at_most_chars(raw, max),
+        )
+        .is_some()
+    }
+
     /// Whether a list of `len` items holds at most `max`; records `code` on `field` when not.
     /// Ask this before any per-item work, so that an oversized list costs nothing more.
     pub fn at_most(&mut self, field: &str, code: &str, len: usize, max: usize) -> bool {

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::model::{
-    CefrLevel, Gender, Membership, Session, User, UserChanges, UserLanguage, UserStatus,
+    CefrLevel, Gender, MAX_NAME_CHARS, Membership, Session, User, UserChanges, UserLanguage,
+    UserStatus, display_name, new_password,
 };
 use crate::auth::Role;
 use crate::types::join_tags;
@@ -15,7 +16,7 @@ use crate::auth::password::{MAX_CHARS as MAX_PASSWORD_CHARS, Password};
 use crate::auth::tokens::MAX_OPAQUE_TOKEN_CHARS;
 use crate::error::{ApiError, Fields};
 use crate::organisations::model::{MembershipRole, MembershipStatus, UnionRole};
-use crate::types::text::{at_most_chars, clean_block, clean_line};
+use crate::types::text::{at_most_chars, clean_block};
 use crate::types::{CountryCode, Email, LanguageTag, OrganisationId, Secret, SessionId, UserId};
 
 /// Longest email address, in characters.
@@ -25,8 +26,6 @@ const MAX_EMAIL_CHARS: usize = Email::MAX_LEN;
 // the number the OpenAPI schema states (passwords: `auth::password`, tokens:
 // `auth::tokens`, addresses: `types::email`).
 
-/// Longest display name, in characters.
-pub const MAX_NAME_CHARS: usize = 100;
 /// Longest bio, in characters.
 pub const MAX_BIO_CHARS: usize = 2000;
 /// Most other languages a profile lists (as sent, repeats included).
@@ -34,18 +33,10 @@ pub const MAX_OTHER_LANGUAGES: usize = 20;
 /// Earliest birth year.
 pub const MIN_BIRTH_YEAR: i32 = 1900;
 
-/// Whether `raw` holds at most `max` characters as sent; records `too_long` on `field`
-/// when not. Secrets and addresses are measured before anything else reads them.
-pub fn fits(fields: &mut Fields, field: &str, raw: &str, max: usize) -> bool {
-    fields
-        .check(field, "too_long", at_most_chars(raw, max))
-        .is_some()
-}
-
 /// 422 when the opaque token in `field` is longer than any the server gives out.
 fn token_fits(field: &str, token: &Secret) -> Result<(), ApiError> {
     let mut fields = Fields::default();
-    fits(&mut fields, field, token.expose(), MAX_OPAQUE_TOKEN_CHARS);
+    fields.fits(field, token.expose(), MAX_OPAQUE_TOKEN_CHARS);
     fields.finish()
 }
 
@@ -53,11 +44,6 @@ fn token_fits(field: &str, token: &Secret) -> Result<(), ApiError> {
 /// with the length of what it is given).
 fn bounded(raw: &str, max: usize) -> &str {
     at_most_chars(raw, max).unwrap_or("")
-}
-
-/// A display name: one line, white space runs made one space, 1 to 100 characters.
-pub fn display_name(raw: &str) -> Result<String, String> {
-    clean_line(raw, 1, MAX_NAME_CHARS)
 }
 
 /// A birth year: from 1900 to 13 years ago.
@@ -70,22 +56,6 @@ fn birth_year(year: i32) -> Result<i32, String> {
             "must be between {MIN_BIRTH_YEAR} and {}",
             this_year - 13
         ))
-    }
-}
-
-/// A new password that is checked for strength, or an error on `field`.
-pub fn new_password(
-    fields: &mut Fields,
-    field: &str,
-    raw: &Secret,
-    context: &[&str],
-) -> Option<Password> {
-    match Password::parse_new(raw.expose().to_owned(), context) {
-        Ok(p) => Some(p),
-        Err((code, message)) => {
-            fields.push(field, code, message);
-            None
-        }
     }
 }
 
@@ -201,7 +171,7 @@ impl LoginRequest {
     /// 422 when the address or the password is longer than any account's can be.
     pub fn check(&self) -> Result<(), ApiError> {
         let mut fields = Fields::default();
-        fits(&mut fields, "email", &self.email, MAX_EMAIL_CHARS);
+        fields.fits("email", &self.email, MAX_EMAIL_CHARS);
         // No account's address holds a control character, and PostgreSQL refuses NUL in
         // text: refused here, before the attempt is counted under this address.
         if self.email.chars().any(char::is_control) {
@@ -211,19 +181,9 @@ impl LoginRequest {
                 "an email address has no control characters",
             );
         }
-        fits(
-            &mut fields,
-            "password",
-            self.password.expose(),
-            MAX_PASSWORD_CHARS,
-        );
+        fields.fits("password", self.password.expose(), MAX_PASSWORD_CHARS);
         if let Some(token) = &self.device_token {
-            fits(
-                &mut fields,
-                "device_token",
-                token.expose(),
-                MAX_OPAQUE_TOKEN_CHARS,
-            );
+            fields.fits("device_token", token.expose(), MAX_OPAQUE_TOKEN_CHARS);
         }
         fields.finish()
     }
@@ -300,14 +260,12 @@ impl ChangePasswordRequest {
     /// 422 when a password is longer than any can be, before the current one is checked.
     pub fn check(&self) -> Result<(), ApiError> {
         let mut fields = Fields::default();
-        fits(
-            &mut fields,
+        fields.fits(
             "current_password",
             self.current_password.expose(),
             MAX_PASSWORD_CHARS,
         );
-        fits(
-            &mut fields,
+        fields.fits(
             "new_password",
             self.new_password.expose(),
             MAX_PASSWORD_CHARS,
@@ -328,12 +286,7 @@ impl DeleteMeRequest {
     /// 422 when the password is longer than any can be.
     pub fn check(&self) -> Result<(), ApiError> {
         let mut fields = Fields::default();
-        fits(
-            &mut fields,
-            "password",
-            self.password.expose(),
-            MAX_PASSWORD_CHARS,
-        );
+        fields.fits("password", self.password.expose(), MAX_PASSWORD_CHARS);
         fields.finish()
     }
 }

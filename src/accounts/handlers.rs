@@ -5,6 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, Responder, web};
 
 use crate::accounts::dto::*;
+use crate::accounts::model::new_password;
 use crate::accounts::repo::UserFilter;
 use crate::accounts::service;
 use crate::auth::AuthUser;

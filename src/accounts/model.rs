@@ -4,8 +4,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::auth::Role;
+use crate::auth::password::Password;
 use crate::db::schema::{email_tokens, refresh_tokens, sessions, users};
+use crate::error::Fields;
+use crate::types::Secret;
 use crate::types::split_tags;
+use crate::types::text::clean_line;
 use crate::types::{SessionId, UserId};
 
 crate::vocabulary! {
@@ -264,4 +268,28 @@ crate::vocabulary! {
 pub struct UserLanguage {
     pub language: String,
     pub level: CefrLevel,
+}
+
+/// Longest display name, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// A display name: one line, white space runs made one space, 1 to 100 characters.
+pub fn display_name(raw: &str) -> Result<String, String> {
+    clean_line(raw, 1, MAX_NAME_CHARS)
+}
+
+/// A new password that is checked for strength, or an error on `field`.
+pub fn new_password(
+    fields: &mut Fields,
+    field: &str,
+    raw: &Secret,
+    context: &[&str],
+) -> Option<Password> {
+    match Password::parse_new(raw.expose().to_owned(), context) {
+        Ok(p) => Some(p),
+        Err((code, message)) => {
+            fields.push(field, code, message);
+            None
+        }
+    }
 }

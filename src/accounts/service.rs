@@ -808,7 +808,7 @@ pub fn create_verified_user(
     use crate::auth::password::Password;
     let email = Email::parse(email).map_err(|m| anyhow::anyhow!("--email {m}"))?;
     let name =
-        crate::accounts::dto::display_name(name).map_err(|m| anyhow::anyhow!("--name {m}"))?;
+        crate::accounts::model::display_name(name).map_err(|m| anyhow::anyhow!("--name {m}"))?;
     let password = Password::parse_new(password, &[email.as_str(), &name])
         .map_err(|(_, m)| anyhow::anyhow!("the password {m}"))?;
     let hash =

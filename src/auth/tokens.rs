@@ -1,6 +1,5 @@
 //! Access tokens (short-lived JWTs) and opaque single-use tokens (refresh, email links).
 
-use std::io::Write;
 use std::path::Path;
 
 use base64::Engine;
@@ -70,30 +69,16 @@ impl TokenKeys {
             return Ok(Self::from_secret(secret.as_bytes()));
         }
         let path = data_dir.join("jwt-secret");
-        if let Ok(existing) = std::fs::read_to_string(&path) {
-            let key = STANDARD
-                .decode(existing.trim())
-                .map_err(|e| anyhow::anyhow!("{} is corrupt: {e}", path.display()))?;
-            anyhow::ensure!(key.len() >= 32, "{} holds too short a key", path.display());
-            return Ok(Self::from_secret(&key));
-        }
-        crate::db::create_private_dir(data_dir)?;
-        let mut key = [0u8; 64];
-        rand::rng().fill_bytes(&mut key);
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        match options.open(&path) {
-            Ok(mut file) => {
-                file.write_all(STANDARD.encode(key).as_bytes())?;
-                tracing::info!(path = %path.display(), "generated a new token signing key");
-                Ok(Self::from_secret(&key))
-            }
-            // Another instance wrote it first: use theirs.
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Self::load(None, data_dir),
-            Err(e) => Err(anyhow::anyhow!("cannot write {}: {e}", path.display())),
-        }
+        let stored = crate::db::read_or_create_private_file(data_dir, "jwt-secret", || {
+            let mut key = [0u8; 64];
+            rand::rng().fill_bytes(&mut key);
+            Ok(STANDARD.encode(key))
+        })?;
+        let key = STANDARD
+            .decode(stored.trim())
+            .map_err(|e| anyhow::anyhow!("{} is corrupt: {e}", path.display()))?;
+        anyhow::ensure!(key.len() >= 32, "{} holds too short a key", path.display());
+        Ok(Self::from_secret(&key))
     }
 
     /// A new access token; returns it and its lifetime in seconds.
@@ -234,5 +219,33 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn instances_starting_together_share_one_generated_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let path = dir.path().to_owned();
+                std::thread::spawn(move || {
+                    let keys = TokenKeys::load(None, &path).unwrap();
+                    keys.issue(UserId(1), Role::Admin, SessionId(1)).unwrap().0
+                })
+            })
+            .collect();
+        let tokens: Vec<String> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        let keys = TokenKeys::load(None, dir.path()).unwrap();
+        for token in &tokens {
+            assert!(
+                keys.verify(token).is_ok(),
+                "every instance signed with the one key"
+            );
+        }
+        let files: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(files, vec![std::ffi::OsString::from("jwt-secret")]);
     }
 }

@@ -8,7 +8,6 @@
 //! written whole to a file of its own and then linked to `badge-key.pem`, which fails when
 //! another process got there first (create-new semantics); the loser reads the winner's.
 
-use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -82,36 +81,12 @@ impl BadgeKey {
 
     fn from_data_dir(data_dir: &Path) -> anyhow::Result<Self> {
         let path = data_dir.join(KEY_FILE);
-        if let Ok(existing) = std::fs::read_to_string(&path) {
-            return Self::parse(&existing).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()));
-        }
-        crate::db::create_private_dir(data_dir)?;
-        let pem = random_key()
-            .to_pkcs8_pem(LineEnding::LF)
-            .map_err(|e| anyhow::anyhow!("cannot encode a badge key: {e}"))?;
-        // Written whole under a name of its own, then linked into place: nobody ever reads
-        // a half-written key, and of two instances starting together one key wins.
-        let temp = data_dir.join(format!("{KEY_FILE}.{}.tmp", uuid::Uuid::new_v4().simple()));
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let written = options.open(&temp).and_then(|mut file| {
-            file.write_all(pem.as_bytes())?;
-            file.sync_all()
-        });
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&temp);
-            anyhow::bail!("cannot write {}: {e}", temp.display());
-        }
-        let linked = std::fs::hard_link(&temp, &path);
-        let _ = std::fs::remove_file(&temp);
-        match linked {
-            Ok(()) => tracing::info!(path = %path.display(), "generated a new badge signing key"),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => anyhow::bail!("cannot write {}: {e}", path.display()),
-        }
-        let stored = std::fs::read_to_string(&path)?;
+        let stored = crate::db::read_or_create_private_file(data_dir, KEY_FILE, || {
+            random_key()
+                .to_pkcs8_pem(LineEnding::LF)
+                .map(|pem| pem.to_string())
+                .map_err(|e| anyhow::anyhow!("cannot encode a badge key: {e}"))
+        })?;
         Self::parse(&stored).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
     }
 

@@ -378,6 +378,46 @@ pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot create the folder {}: {e}", dir.display()))
 }
 
+/// The contents of the private file `dir/name`, creating it (mode 0600) with `make()` when
+/// it does not exist yet. The new contents are written whole under a name of their own and
+/// then linked into place, so nobody ever reads a half-written file and, of several instances
+/// starting together, one file wins and every instance reads that one.
+pub fn read_or_create_private_file(
+    dir: &Path,
+    name: &str,
+    make: impl FnOnce() -> anyhow::Result<String>,
+) -> anyhow::Result<String> {
+    use std::io::Write as _;
+    let path = dir.join(name);
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        return Ok(existing);
+    }
+    create_private_dir(dir)?;
+    let contents = make()?;
+    let temp = dir.join(format!("{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(&temp).and_then(|mut file| {
+        file.write_all(contents.as_bytes())?;
+        file.sync_all()
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        anyhow::bail!("cannot write {}: {e}", temp.display());
+    }
+    let linked = std::fs::hard_link(&temp, &path);
+    let _ = std::fs::remove_file(&temp);
+    match linked {
+        Ok(()) => tracing::info!(path = %path.display(), "generated a new private file"),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => anyhow::bail!("cannot write {}: {e}", path.display()),
+    }
+    std::fs::read_to_string(&path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
+}
+
 /// Runs `f` in a transaction. On SQLite the write lock is taken up front
 /// (`BEGIN IMMEDIATE`), so concurrent writers wait for each other instead of
 /// failing with "database is locked" when they upgrade a read lock.

@@ -1,30 +1,17 @@
 //! Requests and answers of the forums' endpoints.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::{ApiError, Fields};
-use crate::forums::markdown::Rendered;
-use crate::forums::model::{ReactionKind, ThreadKind, post_etag, thread_etag};
+use crate::error::ApiError;
+use crate::forums::model::{
+    NewPostInput, NewThreadInput, PostEdit, ReactionKind, ThreadKind, ThreadPatch, post_etag,
+    thread_etag, valid_tag,
+};
 use crate::http::pagination::{PageRequest, TimeKey};
 use crate::types::{CommunityId, PostId, ThreadId, UserId};
 
-/// Longest post body, in characters.
-pub const MAX_BODY: usize = 20_000;
-/// Most members one post may mention: each is a notification (and maybe an email) written
-/// inside the write transaction.
-pub const MAX_MENTIONS: usize = 50;
-/// Shortest thread title, in characters (trimmed).
-pub const MIN_TITLE: usize = 3;
-/// Longest thread title, in characters.
-pub const MAX_TITLE: usize = 200;
-/// Most tags on a thread (and in a request).
-pub const MAX_TAGS: usize = 5;
-/// Longest tag, in characters.
-pub const MAX_TAG_CHARS: usize = 32;
 /// Longest quote excerpt, in characters.
 pub const EXCERPT_CHARS: usize = 200;
 
@@ -357,138 +344,11 @@ impl TryFrom<ListPostsQuery> for PostListInput {
     }
 }
 
-/// A checked new thread, its opening post already rendered.
-#[derive(Debug, Clone)]
-pub struct NewThreadInput {
-    pub kind: ThreadKind,
-    pub title: String,
-    pub body: Rendered,
-    pub tags: Vec<String>,
-}
-
-/// A checked thread change.
-#[derive(Debug, Clone, Default)]
-pub struct ThreadPatch {
-    pub title: Option<String>,
-    pub tags: Option<Vec<String>>,
-    pub kind: Option<ThreadKind>,
-}
-
-/// A checked reply, already rendered.
-#[derive(Debug, Clone)]
-pub struct NewPostInput {
-    pub body: Rendered,
-    pub quote_post_id: Option<PostId>,
-}
-
-/// A checked edit of a post, already rendered.
-#[derive(Debug, Clone)]
-pub struct PostEdit {
-    pub body: Rendered,
-}
-
-fn check_title(raw: &str, fields: &mut Fields) -> Option<String> {
-    let code = if raw.chars().any(char::is_control) {
-        "control_characters"
-    } else {
-        "invalid_length"
-    };
-    fields.check(
-        "title",
-        code,
-        crate::types::text::clean_line(raw, MIN_TITLE, MAX_TITLE),
-    )
-}
-
-/// Checks a post body (1 to 20,000 characters, not only white space, at most 50 mentions)
-/// and renders it.
-fn check_body(raw: String, fields: &mut Fields) -> Option<Rendered> {
-    if crate::types::text::at_most_chars(&raw, MAX_BODY).is_err() {
-        fields.push(
-            "body",
-            "too_long",
-            format!("must be at most {MAX_BODY} characters"),
-        );
-    } else if crate::types::text::has_stray_controls(&raw) {
-        fields.push(
-            "body",
-            "control_characters",
-            "must not contain control characters other than line breaks",
-        );
-    } else if raw.trim().is_empty() {
-        fields.push("body", "blank", "must not be empty");
-    } else {
-        let rendered = Rendered::new(raw);
-        if rendered.mentions().len() > MAX_MENTIONS {
-            fields.push(
-                "body",
-                "too_many_mentions",
-                format!("may mention at most {MAX_MENTIONS} members"),
-            );
-            return None;
-        }
-        return Some(rendered);
-    }
-    None
-}
-
-/// Whether `tag` (lower-cased, trimmed) is a tag a thread can carry.
-pub fn valid_tag(tag: &str) -> bool {
-    let bytes = tag.as_bytes();
-    !bytes.is_empty()
-        && bytes.len() <= MAX_TAG_CHARS
-        && (bytes[0].is_ascii_lowercase() || bytes[0].is_ascii_digit())
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-}
-
-/// The tags, trimmed, lower-cased and each once, in the order given. The list's length is
-/// checked first (at most [`MAX_TAGS`] as sent, duplicates included), so a huge list costs
-/// nothing; duplicates are found with a set.
-fn check_tags(raw: &[String], fields: &mut Fields) -> Vec<String> {
-    if !fields.at_most("tags", "too_many_tags", raw.len(), MAX_TAGS) {
-        return Vec::new();
-    }
-    let mut tags: Vec<String> = Vec::new();
-    let mut seen = HashSet::new();
-    for (i, t) in raw.iter().enumerate() {
-        let tag = crate::types::text::at_most_chars(t, MAX_TAG_CHARS)
-            .map(|t| t.trim().to_lowercase())
-            .ok()
-            .filter(|tag| valid_tag(tag));
-        match tag {
-            None => fields.push(
-                &format!("tags[{i}]"),
-                "invalid_tag",
-                "tags are 1 to 32 letters, digits or '-', starting with a letter or digit",
-            ),
-            Some(tag) => {
-                if seen.insert(tag.clone()) {
-                    tags.push(tag);
-                }
-            }
-        }
-    }
-    tags
-}
-
 impl TryFrom<CreateThreadRequest> for NewThreadInput {
     type Error = ApiError;
 
     fn try_from(req: CreateThreadRequest) -> Result<Self, ApiError> {
-        let mut fields = Fields::default();
-        let title = check_title(&req.title, &mut fields);
-        let body = check_body(req.body, &mut fields);
-        let tags = check_tags(&req.tags, &mut fields);
-        fields.finish_with(|| {
-            Some(Self {
-                kind: req.kind,
-                title: title?,
-                body: body?,
-                tags,
-            })
-        })
+        Self::new(req.kind, &req.title, req.body, &req.tags)
     }
 }
 
@@ -496,16 +356,7 @@ impl TryFrom<UpdateThreadRequest> for ThreadPatch {
     type Error = ApiError;
 
     fn try_from(req: UpdateThreadRequest) -> Result<Self, ApiError> {
-        let mut fields = Fields::default();
-        let title = req.title.map(|t| check_title(&t, &mut fields));
-        let tags = req.tags.map(|t| check_tags(&t, &mut fields));
-        fields.finish_with(|| {
-            Some(Self {
-                title: title.map(|t| t.unwrap_or_default()),
-                tags,
-                kind: req.kind,
-            })
-        })
+        Self::new(req.title.as_deref(), req.tags.as_deref(), req.kind)
     }
 }
 
@@ -513,14 +364,7 @@ impl TryFrom<CreatePostRequest> for NewPostInput {
     type Error = ApiError;
 
     fn try_from(req: CreatePostRequest) -> Result<Self, ApiError> {
-        let mut fields = Fields::default();
-        let body = check_body(req.body, &mut fields);
-        fields.finish_with(|| {
-            Some(Self {
-                body: body?,
-                quote_post_id: req.quote_post_id,
-            })
-        })
+        Self::new(req.body, req.quote_post_id)
     }
 }
 
@@ -528,9 +372,7 @@ impl TryFrom<UpdatePostRequest> for PostEdit {
     type Error = ApiError;
 
     fn try_from(req: UpdatePostRequest) -> Result<Self, ApiError> {
-        let mut fields = Fields::default();
-        let body = check_body(req.body, &mut fields);
-        fields.finish_with(|| Some(Self { body: body? }))
+        Self::new(req.body)
     }
 }
 
@@ -542,45 +384,9 @@ pub fn excerpt(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tags_are_lowercased_deduplicated_and_checked() {
-        let mut fields = Fields::default();
-        let tags = check_tags(
-            &["Safety".into(), "safety".into(), "ohs-2026".into()],
-            &mut fields,
-        );
-        assert!(fields.is_empty());
-        assert_eq!(tags, vec!["safety", "ohs-2026"]);
-        check_tags(&["-x".into(), "a b".into(), "x".repeat(33)], &mut fields);
-        let Err(ApiError::Validation(errors)) = fields.finish() else {
-            panic!("three tags are invalid");
-        };
-        assert_eq!(errors.len(), 3);
-    }
-
-    #[test]
-    fn tag_lists_are_bounded_before_they_are_read() {
-        let mut fields = Fields::default();
-        let many: Vec<String> = (0..38_000).map(|i| format!("t{i}")).collect();
-        assert!(check_tags(&many, &mut fields).is_empty());
-        let Err(ApiError::Validation(errors)) = fields.finish() else {
-            panic!("too many tags");
-        };
-        assert_eq!(errors.len(), 1, "one error, not one per tag");
-        assert_eq!(
-            (errors[0].field.as_str(), errors[0].code.as_str()),
-            ("tags", "too_many_tags")
-        );
-        // Duplicates count as sent: six entries are too many even if they fold to one.
-        let mut fields = Fields::default();
-        check_tags(&vec!["a".to_owned(); MAX_TAGS + 1], &mut fields);
-        assert!(!fields.is_empty());
-        // A tag is at most 32 characters as sent, white space included.
-        let mut fields = Fields::default();
-        check_tags(&[format!("{}x", " ".repeat(MAX_TAG_CHARS))], &mut fields);
-        assert!(!fields.is_empty());
-    }
+    use crate::forums::model::{
+        MAX_BODY, MAX_MENTIONS, MAX_TAG_CHARS, MAX_TAGS, MAX_TITLE, MIN_TITLE,
+    };
 
     #[test]
     fn mentions_are_bounded() {
@@ -621,18 +427,6 @@ mod tests {
             ("CreatePostRequest", "body", "maxLength", MAX_BODY),
             ("UpdatePostRequest", "body", "maxLength", MAX_BODY),
         ]);
-    }
-
-    #[test]
-    fn titles_are_trimmed_and_measured() {
-        let mut fields = Fields::default();
-        assert_eq!(
-            check_title("  Hello  ", &mut fields).as_deref(),
-            Some("Hello")
-        );
-        assert!(fields.is_empty());
-        assert_eq!(check_title(" ab ", &mut fields), None);
-        assert!(!fields.is_empty());
     }
 
     #[test]

@@ -8,11 +8,11 @@ use crate::db::Db;
 use crate::error::{ApiError, Problem};
 use crate::forums::dto::{
     AcceptAnswerRequest, CreatePostRequest, CreateThreadRequest, ListPostsQuery, ListThreadsQuery,
-    NewPostInput, NewThreadInput, PostEdit, PostListInput, PostResponse, REVISION_SORT,
-    ReactionsResponse, ReadStateRequest, ReadStateResponse, RevisionResponse, ThreadListInput,
-    ThreadPatch, ThreadResponse, ThreadSummary, UpdatePostRequest, UpdateThreadRequest,
+    PostListInput, PostResponse, REVISION_SORT, ReactionsResponse, ReadStateRequest,
+    ReadStateResponse, RevisionResponse, ThreadListInput, ThreadResponse, ThreadSummary,
+    UpdatePostRequest, UpdateThreadRequest,
 };
-use crate::forums::model::ReactionKind;
+use crate::forums::model::{NewPostInput, NewThreadInput, PostEdit, ReactionKind, ThreadPatch};
 use crate::forums::service;
 use crate::http::doc::{NoSuchCommunity, NotAMember, NotLoggedIn, NotModified};
 use crate::http::etag::IfMatch;

@@ -20,16 +20,16 @@ use crate::db::{self, DbConn, now};
 use crate::error::ApiError;
 use crate::forums::counts;
 use crate::forums::dto::{
-    CommunityRef, NewPostInput, NewThreadInput, POST_SORT, PostEdit, PostListInput, PostResponse,
-    QuoteResponse, REVISION_SORT, Reactions, ReactionsResponse, ReadStateResponse,
-    RevisionResponse, THREAD_SORT, ThreadListInput, ThreadPatch, ThreadResponse, ThreadSummary,
-    UserRef, excerpt,
+    CommunityRef, POST_SORT, PostListInput, PostResponse, QuoteResponse, REVISION_SORT, Reactions,
+    ReactionsResponse, ReadStateResponse, RevisionResponse, THREAD_SORT, ThreadListInput,
+    ThreadResponse, ThreadSummary, UserRef, excerpt,
 };
 use crate::forums::markdown::{self, Rendered};
 use crate::forums::model::{
     NewPost, NewRevision, NewThread, Post, PostChanges, ReactionKind, Thread, ThreadChanges,
     ThreadKind,
 };
+use crate::forums::model::{NewPostInput, NewThreadInput, PostEdit, ThreadPatch};
 use crate::forums::repo::{self, PostRow, ThreadFilter, ThreadRow};
 use crate::http::etag::{IfMatch, Versioned};
 use crate::http::pagination::{Page, PageRequest, TimeKey};

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::accounts::dto::{MAX_NAME_CHARS, fits};
+use crate::accounts::model::MAX_NAME_CHARS;
 use crate::auth::password::MAX_CHARS as MAX_PASSWORD_CHARS;
 use crate::auth::tokens::MAX_OPAQUE_TOKEN_CHARS;
 use crate::error::{ApiError, Fields};
@@ -78,22 +78,12 @@ impl AcceptStaffInvitationRequest {
     /// checked before the token is looked up.
     pub fn check(&self) -> Result<(), ApiError> {
         let mut fields = Fields::default();
-        fits(
-            &mut fields,
-            "token",
-            self.token.expose(),
-            MAX_OPAQUE_TOKEN_CHARS,
-        );
+        fields.fits("token", self.token.expose(), MAX_OPAQUE_TOKEN_CHARS);
         if let Some(name) = &self.display_name {
-            fits(&mut fields, "display_name", name, MAX_NAME_CHARS);
+            fields.fits("display_name", name, MAX_NAME_CHARS);
         }
         if let Some(password) = &self.password {
-            fits(
-                &mut fields,
-                "password",
-                password.expose(),
-                MAX_PASSWORD_CHARS,
-            );
+            fields.fits("password", password.expose(), MAX_PASSWORD_CHARS);
         }
         fields.finish()
     }

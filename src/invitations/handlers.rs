@@ -3,7 +3,7 @@
 use crate::http::json::Json;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use crate::accounts::dto::{display_name, new_password};
+use crate::accounts::model::{display_name, new_password};
 use crate::auth::throttle;
 use crate::auth::tokens::TokenResponse;
 use crate::auth::{AuthUser, MaybeUser};

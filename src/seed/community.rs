@@ -22,8 +22,8 @@ use crate::db::schema::{
 };
 use crate::db::{self, Db, DbConn, now, write_transaction};
 use crate::error::ApiError;
-use crate::forums::dto::{CreatePostRequest, CreateThreadRequest, NewPostInput, NewThreadInput};
 use crate::forums::model::ThreadKind;
+use crate::forums::model::{NewPostInput, NewThreadInput};
 
 use super::data::{self, ScaleCommunities};
 
@@ -477,12 +477,9 @@ fn scale_communities(
         };
         // Title and tags checked as a `POST /communities/{id}/threads` body's are (the
         // opening post is checked with the posts).
-        let input = NewThreadInput::try_from(CreateThreadRequest {
-            kind,
-            title: pick(&words.titles, h >> 36).replace("{}", topic),
-            body: "-".to_owned(),
-            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
-        })?;
+        let tags: Vec<String> = tags.iter().map(|t| (*t).to_owned()).collect();
+        let title = pick(&words.titles, h >> 36).replace("{}", topic);
+        let input = NewThreadInput::new(kind, &title, "-".to_owned(), &tags)?;
         thread_rows.push(NewThread {
             community_id,
             author_id: author,
@@ -621,10 +618,7 @@ fn scale_post(
         (String::new(), String::new())
     } else {
         // Checked and rendered as the forums check and render a reply (no mentions here).
-        let input = NewPostInput::try_from(CreatePostRequest {
-            body,
-            quote_post_id: None,
-        })?;
+        let input = NewPostInput::new(body, None)?;
         let html = input.body.resolve(&HashMap::new());
         (input.body.markdown, html)
     };

@@ -27,11 +27,7 @@ use crate::db::schema::{
 };
 use crate::db::{DbConn, now};
 use crate::error::ApiError;
-use crate::forums::dto::{
-    CreatePostRequest, CreateThreadRequest, NewPostInput, NewThreadInput, PostEdit,
-    UpdatePostRequest,
-};
-use crate::forums::model::{ReactionKind, ThreadKind};
+use crate::forums::model::{NewPostInput, NewThreadInput, PostEdit, ReactionKind, ThreadKind};
 use crate::forums::service as forums;
 use crate::moderation::dto::{CreateFlagRequest, HideInput, HidePostRequest, NewFlagInput};
 use crate::moderation::model::FlagReason;
@@ -218,12 +214,7 @@ fn demo_thread(
         return Ok(());
     };
     let kind = ThreadKind::parse(&t.kind).ok_or_else(|| bad("thread kind", &t.kind))?;
-    let input = NewThreadInput::try_from(CreateThreadRequest {
-        kind,
-        title: t.title.clone(),
-        body: mentions(&opening.body, people),
-        tags: t.tags.clone(),
-    })?;
+    let input = NewThreadInput::new(kind, &t.title, mentions(&opening.body, people), &t.tags)?;
     let thread = forums::create_thread(conn, people.get(&opening.by)?, community_id, input)?;
     let thread_id = thread.summary.id;
     let first_post = thread
@@ -246,10 +237,10 @@ fn demo_thread(
         let post_id = if index == 0 {
             first_post
         } else {
-            let input = NewPostInput::try_from(CreatePostRequest {
-                body: mentions(first_body, people),
-                quote_post_id: p.quote.and_then(|q| post_ids.get(q).copied()),
-            })?;
+            let input = NewPostInput::new(
+                mentions(first_body, people),
+                p.quote.and_then(|q| post_ids.get(q).copied()),
+            )?;
             forums::create_post(conn, author, thread_id, input)?.id
         };
         post_ids.push(post_id);
@@ -260,9 +251,7 @@ fn demo_thread(
             report.reactions += 1;
         }
         if p.edited.is_some() {
-            let edit = PostEdit::try_from(UpdatePostRequest {
-                body: mentions(&p.body, people),
-            })?;
+            let edit = PostEdit::new(mentions(&p.body, people))?;
             forums::update_post(conn, author, post_id, edit, None)?;
         }
         if let Some(f) = &p.flagged {

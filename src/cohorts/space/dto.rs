@@ -4,8 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
-use crate::forums::dto::{CreateThreadRequest, NewThreadInput};
-use crate::forums::model::ThreadKind;
+use crate::forums::model::{NewThreadInput, ThreadKind};
 use crate::types::{CommunityId, ThreadId};
 
 /// The tag every announcement thread carries in a cohort's space.
@@ -38,12 +37,8 @@ impl TryFrom<CreateAnnouncementRequest> for Announcement {
     /// announcement is refused exactly where a thread would be.
     fn try_from(req: CreateAnnouncementRequest) -> Result<Self, ApiError> {
         let markdown = req.body.clone();
-        let thread = NewThreadInput::try_from(CreateThreadRequest {
-            kind: ThreadKind::Discussion,
-            title: req.title,
-            body: req.body,
-            tags: vec![ANNOUNCEMENT_TAG.to_owned()],
-        })?;
+        let tags = [ANNOUNCEMENT_TAG.to_owned()];
+        let thread = NewThreadInput::new(ThreadKind::Discussion, &req.title, req.body, &tags)?;
         Ok(Self { thread, markdown })
     }
 }
