@@ -1,6 +1,7 @@
 //! Bayanihan: the backend of a learning cloud and community of practice for trade unions.
 
 pub mod accounts;
+pub mod assessment;
 pub mod auth;
 pub mod badges;
 pub mod cohorts;

@@ -104,6 +104,7 @@ use crate::types::CountryCode;
         (name = "enrolments", description = "Enrolling in self-paced courses; who is enrolled"),
         (name = "progress", description = "Lessons done, course progress, offline sync"),
         (name = "certificates", description = "Certificates of completion; public verification"),
+        (name = "assessment", description = "Question banks, quizzes and attempts graded on the server"),
         (name = "operations", description = "Health and metrics"),
     )
 )]
@@ -193,7 +194,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 /// The domains that keep their part of the document next to their routes.
-fn parts() -> [utoipa::openapi::OpenApi; 8] {
+fn parts() -> [utoipa::openapi::OpenApi; 9] {
     [
         crate::communities::Api::openapi(),
         crate::forums::Api::openapi(),
@@ -203,6 +204,7 @@ fn parts() -> [utoipa::openapi::OpenApi; 8] {
         crate::invitations::Api::openapi(),
         crate::cohorts::Api::openapi(),
         crate::badges::Api::openapi(),
+        crate::assessment::Api::openapi(),
     ]
 }
 

@@ -231,6 +231,7 @@ pub fn app(
                 .configure(crate::cohorts::routes)
                 .configure(crate::learning::routes)
                 .configure(crate::badges::routes)
+                .configure(crate::assessment::routes)
                 .configure(crate::communities::routes)
                 .configure(crate::forums::routes)
                 .configure(crate::moderation::routes)

@@ -993,8 +993,8 @@ impl TryFrom<UpdateCourseRequest> for CoursePatch {
 /// text lessons have none; size and media type are for files, captions for videos.
 pub fn check_lesson_kind(f: &mut Fields, l: &LessonFields) {
     match l.kind {
-        LessonKind::Text if l.url.is_some() => {
-            f.push("url", "not_for_kind", "text lessons have no url");
+        LessonKind::Text | LessonKind::Quiz if l.url.is_some() => {
+            f.push("url", "not_for_kind", "text and quiz lessons have no url");
         }
         LessonKind::Video | LessonKind::Link | LessonKind::File if l.url.is_none() => {
             f.push("url", "required", "video, link and file lessons need a url");

@@ -74,6 +74,9 @@ crate::vocabulary! {
         Link => "link",
         /// A downloadable file, with a size and media type.
         File => "file",
+        /// A quiz graded on the server (settings and attempts in `assessment`); passing
+        /// it completes the lesson.
+        Quiz => "quiz",
     }
 }
 

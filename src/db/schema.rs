@@ -981,3 +981,120 @@ diesel::allow_tables_to_appear_in_same_query!(session_reminders, memberships);
 diesel::allow_tables_to_appear_in_same_query!(session_reminders, organisations);
 diesel::allow_tables_to_appear_in_same_query!(session_reminders, call_organisations);
 diesel::allow_tables_to_appear_in_same_query!(session_reminders, call_countries);
+
+// Assessment (issue 13): question banks, quizzes and attempts.
+diesel::table! {
+    questions (id) {
+        id -> BigInt,
+        course_id -> BigInt,
+        kind -> Text,
+        default_language -> Text,
+        tags -> Text,
+        difficulty -> Integer,
+        points -> Integer,
+        answer_key -> Text,
+        choice_count -> Integer,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    question_translations (id) {
+        id -> BigInt,
+        question_id -> BigInt,
+        language -> Text,
+        stem -> Text,
+        feedback -> Text,
+        choices -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    question_versions (id) {
+        id -> BigInt,
+        question_id -> BigInt,
+        version -> BigInt,
+        content -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    quizzes (id) {
+        id -> BigInt,
+        lesson_id -> BigInt,
+        course_id -> BigInt,
+        attempts_allowed -> Nullable<Integer>,
+        time_limit_seconds -> Nullable<Integer>,
+        grace_seconds -> Integer,
+        late_policy -> Text,
+        pass_mark -> Integer,
+        shuffle_questions -> Bool,
+        shuffle_choices -> Bool,
+        show_feedback -> Text,
+        show_answers -> Text,
+        closes_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    quiz_items (id) {
+        id -> BigInt,
+        quiz_id -> BigInt,
+        position -> Integer,
+        question_id -> Nullable<BigInt>,
+        tag -> Nullable<Text>,
+        draw_count -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    quiz_attempts (id) {
+        id -> BigInt,
+        quiz_id -> BigInt,
+        user_id -> BigInt,
+        number -> Integer,
+        seed -> BigInt,
+        started_at -> Timestamp,
+        deadline_at -> Nullable<Timestamp>,
+        submitted_at -> Nullable<Timestamp>,
+        late -> Bool,
+        score -> Nullable<Double>,
+        max_score -> Nullable<Double>,
+        passed -> Nullable<Bool>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    quiz_attempt_items (id) {
+        id -> BigInt,
+        attempt_id -> BigInt,
+        position -> Integer,
+        question_id -> BigInt,
+        question_version_id -> BigInt,
+        layout -> Text,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        late -> Bool,
+        points -> Nullable<Double>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    questions,
+    question_translations,
+    question_versions,
+    quizzes,
+    quiz_items,
+    quiz_attempts,
+    quiz_attempt_items,
+);

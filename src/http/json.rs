@@ -34,6 +34,16 @@ pub fn int_list<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<Vec<
         .collect()
 }
 
+/// An optional list of integers (`#[serde(default, deserialize_with = "…")]`): absent or
+/// `null` is `None`.
+pub fn opt_int_list<'de, D: Deserializer<'de>, T: TryFrom<i64>>(
+    d: D,
+) -> Result<Option<Vec<T>>, D::Error> {
+    Option::<Vec<serde_json::Number>>::deserialize(d)?
+        .map(|list| list.into_iter().map(integral).collect())
+        .transpose()
+}
+
 /// A list of integers that may be absent (leave alone) but not `null`
 /// (`#[serde(default, deserialize_with = "…")]`).
 pub fn present_int_list<'de, D: Deserializer<'de>, T: TryFrom<i64>>(

@@ -297,7 +297,7 @@ pub async fn list_course_enrolments(
         NotLoggedIn,
         (status = 403, description = "`not_enrolled`: the caller is not enrolled in the lesson's course", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such lesson (or its course is a draft)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`not_open`: the course is archived", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`not_open`: the course is archived; `completed_by_quiz`: a quiz lesson is done only by passing its quiz", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn complete_lesson(
@@ -331,7 +331,7 @@ pub async fn complete_lesson(
         NotLoggedIn,
         (status = 403, description = "`not_enrolled`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such lesson", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`not_open`: the course is archived", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`not_open`: the course is archived; `completed_by_quiz`: a quiz lesson's completion belongs to its passed quiz", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn uncomplete_lesson(

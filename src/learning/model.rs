@@ -169,6 +169,8 @@ crate::vocabulary! {
         BeforeEnrolment => "before_enrolment",
         /// Dated earlier than the offline window allows (`BAYANIHAN_OFFLINE_WINDOW_DAYS`).
         TooOld => "too_old",
+        /// A quiz lesson: only passing its quiz completes it.
+        CompletedByQuiz => "completed_by_quiz",
     }
 }
 

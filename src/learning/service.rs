@@ -527,13 +527,52 @@ fn enrolled_lesson(
     Ok((course, enrolment))
 }
 
-/// Marks a lesson done; `true` when this call stored it (a repeat changes nothing).
+fn completed_by_quiz() -> ApiError {
+    ApiError::Conflict {
+        code: "completed_by_quiz",
+        detail: "a quiz lesson is completed by passing its quiz".to_owned(),
+    }
+}
+
+fn is_quiz(conn: &mut DbConn, lesson_id: LessonId) -> Result<bool, ApiError> {
+    Ok(repo::lesson_kinds(conn, &[lesson_id])?
+        .iter()
+        .any(|(_, kind)| *kind == LessonKind::Quiz))
+}
+
+/// Marks a lesson done by the learner's word; `true` when this call stored it (a repeat
+/// changes nothing). A quiz lesson is done only by passing its quiz: 409
+/// `completed_by_quiz` (checked after enrolment, so a stranger still learns nothing more).
 pub fn complete(
     conn: &mut DbConn,
     user_id: UserId,
     lesson_id: LessonId,
 ) -> Result<(CompletionResponse, bool), ApiError> {
     let (course, enrolment) = enrolled_lesson(conn, user_id, lesson_id)?;
+    if is_quiz(conn, lesson_id)? {
+        return Err(completed_by_quiz());
+    }
+    record_completion(conn, user_id, lesson_id, course, enrolment)
+}
+
+/// Marks a quiz lesson done because its learner passed it (assessment calls this inside
+/// the submit's transaction); `true` when this call stored it.
+pub fn complete_passed_quiz(
+    conn: &mut DbConn,
+    user_id: UserId,
+    lesson_id: LessonId,
+) -> Result<(CompletionResponse, bool), ApiError> {
+    let (course, enrolment) = enrolled_lesson(conn, user_id, lesson_id)?;
+    record_completion(conn, user_id, lesson_id, course, enrolment)
+}
+
+fn record_completion(
+    conn: &mut DbConn,
+    user_id: UserId,
+    lesson_id: LessonId,
+    course: CourseState,
+    enrolment: Enrolment,
+) -> Result<(CompletionResponse, bool), ApiError> {
     let (completion, created) = match repo::find_completion(conn, user_id, lesson_id)? {
         Some(c) => (c, false),
         None => {
@@ -564,9 +603,13 @@ pub fn complete(
     ))
 }
 
-/// Undoes a lesson's completion (nothing to undo is fine). A certificate stays.
+/// Undoes a lesson's completion (nothing to undo is fine). A certificate stays. A quiz
+/// lesson's completion belongs to its passed quiz: 409 `completed_by_quiz`.
 pub fn uncomplete(conn: &mut DbConn, user_id: UserId, lesson_id: LessonId) -> Result<(), ApiError> {
     let (course, enrolment) = enrolled_lesson(conn, user_id, lesson_id)?;
+    if is_quiz(conn, lesson_id)? {
+        return Err(completed_by_quiz());
+    }
     if repo::delete_completion(conn, user_id, lesson_id)? > 0 {
         repo::bump_enrolment(conn, enrolment.id)?;
         settle(conn, &course, &enrolment)?;
@@ -594,6 +637,11 @@ pub fn sync(
         .collect();
     let lesson_course: HashMap<LessonId, CourseId> = repo::lesson_courses(conn, &lesson_ids)?
         .into_iter()
+        .collect();
+    let quizzes: BTreeSet<LessonId> = repo::lesson_kinds(conn, &lesson_ids)?
+        .into_iter()
+        .filter(|(_, kind)| *kind == LessonKind::Quiz)
+        .map(|(id, _)| id)
         .collect();
     let course_ids: Vec<CourseId> = lesson_course
         .values()
@@ -635,6 +683,7 @@ pub fn sync(
             Some(c) if !c.is_visible() => rejected(SyncRejection::UnknownLesson),
             Some(c) if !enrolments.contains_key(&c.id) => rejected(SyncRejection::NotEnrolled),
             Some(c) if c.is_archived() => rejected(SyncRejection::NotOpen),
+            Some(_) if quizzes.contains(&lesson_id) => rejected(SyncRejection::CompletedByQuiz),
             Some(_) if at > latest => rejected(SyncRejection::InFuture),
             Some(_) if at < earliest => rejected(SyncRejection::TooOld),
             Some(c) if enrolments.get(&c.id).is_some_and(|e| at < e.created_at) => {

@@ -120,4 +120,10 @@ id_types! {
     LiveSessionId,
     /// A secret calendar feed of an account.
     CalendarFeedId,
+    /// A question of a course's bank.
+    QuestionId,
+    /// A quiz (the settings of a quiz lesson).
+    QuizId,
+    /// A learner's attempt at a quiz.
+    AttemptId,
 }

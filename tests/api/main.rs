@@ -11,6 +11,7 @@
 )]
 
 mod accounts;
+mod assessment;
 mod assignments;
 mod badges;
 mod cli;

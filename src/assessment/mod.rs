@@ -1,0 +1,71 @@
+//! Assessment: question banks per course, quizzes (lessons of kind `quiz`) and attempts,
+//! graded on the server.
+//!
+//! Rules decided here:
+//! - A bank belongs to a course and is edited by those who edit the course (its owners
+//!   while trainers, coordinators, admins); to everyone else it does not exist (404), so a
+//!   learner never reads a question with its answer.
+//! - Every change to a question, translations included, makes a new version; the version's
+//!   snapshot (key and every language's texts) is what attempts show and are scored
+//!   against, so editing a question never changes how a past attempt was scored.
+//! - Choices are numbered from 0 in the author's order; an ordering's answer is that
+//!   order, a matching's each choice with its own pair. Short answers compare ignoring
+//!   case, accents and runs of white space; numbers within the tolerance.
+
+pub mod dto;
+pub mod handlers;
+pub mod model;
+pub mod quizzes;
+pub mod repo;
+pub mod service;
+
+use actix_web::web;
+use utoipa::OpenApi;
+
+use crate::http::resource;
+
+/// Assessment's HTTP surface.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    use handlers::*;
+    cfg.service(
+        resource("/courses/{id}/questions")
+            .get(list_questions)
+            .post(create_question),
+    )
+    .service(
+        resource("/questions/{id}")
+            .get(get_question)
+            .put(replace_question)
+            .delete(delete_question),
+    )
+    .service(resource("/questions/{id}/translations/{language}").put(put_question_translation));
+    quiz_routes(cfg);
+}
+
+/// Quizzes and attempts (`assessment::quizzes`).
+fn quiz_routes(cfg: &mut web::ServiceConfig) {
+    use quizzes::handlers::*;
+    cfg.service(resource("/lessons/{id}/quiz").get(get_quiz).put(put_quiz))
+        .service(resource("/lessons/{id}/quiz/attempts").post(create_attempt))
+        .service(resource("/attempts/{id}").get(get_attempt))
+        .service(resource("/attempts/{id}/answers/{question_id}").put(put_answer))
+        .service(resource("/attempts/{id}/submit").post(submit_attempt));
+}
+
+/// Assessment's part of the OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(paths(
+    handlers::create_question,
+    handlers::list_questions,
+    handlers::get_question,
+    handlers::replace_question,
+    handlers::put_question_translation,
+    handlers::delete_question,
+    quizzes::handlers::put_quiz,
+    quizzes::handlers::get_quiz,
+    quizzes::handlers::create_attempt,
+    quizzes::handlers::get_attempt,
+    quizzes::handlers::put_answer,
+    quizzes::handlers::submit_attempt,
+))]
+pub struct Api;

@@ -1,0 +1,424 @@
+//! Queries on question banks, quizzes and attempts: `QueryResult`, nothing of HTTP.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::assessment::model::{
+    Attempt, AttemptItem, NewAttempt, NewAttemptItem, NewQuestion, NewQuestionTranslation,
+    NewQuestionVersion, NewQuizItem, Question, QuestionChanges, QuestionTranslation,
+    QuestionVersion, Quiz, QuizItem, QuizSettings,
+};
+use crate::courses::model::LessonKind;
+use crate::db::DbConn;
+use crate::db::schema::{
+    course_owners, courses, enrolments, lessons, question_translations, question_versions,
+    questions, quiz_attempt_items, quiz_attempts, quiz_items, quizzes,
+};
+use crate::types::ids::{AttemptId, CourseId, LessonId, QuestionId, QuizId, UserId};
+
+/// What assessment needs of a live course: its default language and status.
+pub fn course(conn: &mut DbConn, id: CourseId) -> QueryResult<Option<(String, String)>> {
+    courses::table
+        .filter(courses::id.eq(id))
+        .filter(courses::deleted_at.is_null())
+        .select((courses::default_language, courses::status))
+        .first(conn)
+        .optional()
+}
+
+/// Whether `user_id` owns the course.
+pub fn is_owner(conn: &mut DbConn, course_id: CourseId, user_id: UserId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        course_owners::table
+            .filter(course_owners::course_id.eq(course_id))
+            .filter(course_owners::user_id.eq(user_id)),
+    ))
+    .get_result(conn)
+}
+
+/// Whether `user_id` is enrolled in the course now.
+pub fn is_enrolled(conn: &mut DbConn, course_id: CourseId, user_id: UserId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        enrolments::table
+            .filter(enrolments::course_id.eq(course_id))
+            .filter(enrolments::user_id.eq(user_id))
+            .filter(enrolments::deleted_at.is_null()),
+    ))
+    .get_result(conn)
+}
+
+/// A live lesson's course and kind.
+pub fn lesson(conn: &mut DbConn, id: LessonId) -> QueryResult<Option<(CourseId, LessonKind)>> {
+    lessons::table
+        .filter(lessons::id.eq(id))
+        .filter(lessons::deleted_at.is_null())
+        .select((lessons::course_id, lessons::kind))
+        .first(conn)
+        .optional()
+}
+
+/// A live question.
+pub fn find_question(conn: &mut DbConn, id: QuestionId) -> QueryResult<Question> {
+    questions::table
+        .filter(questions::id.eq(id))
+        .filter(questions::deleted_at.is_null())
+        .select(Question::as_select())
+        .first(conn)
+}
+
+/// Live questions of a course by id.
+pub fn questions_of_course(
+    conn: &mut DbConn,
+    course_id: CourseId,
+    ids: &[QuestionId],
+) -> QueryResult<Vec<Question>> {
+    questions::table
+        .filter(questions::course_id.eq(course_id))
+        .filter(questions::id.eq_any(ids.to_vec()))
+        .filter(questions::deleted_at.is_null())
+        .select(Question::as_select())
+        .load(conn)
+}
+
+/// A page of a course's live questions by id, with a tag if asked.
+pub fn list_questions(
+    conn: &mut DbConn,
+    course_id: CourseId,
+    tag: Option<&str>,
+    after: Option<QuestionId>,
+    limit: i64,
+) -> QueryResult<Vec<Question>> {
+    let mut q = questions::table
+        .filter(questions::course_id.eq(course_id))
+        .filter(questions::deleted_at.is_null())
+        .select(Question::as_select())
+        .order(questions::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(tag) = tag {
+        q = q.filter(questions::tags.like(format!("%,{tag},%")));
+    }
+    if let Some(after) = after {
+        q = q.filter(questions::id.gt(after));
+    }
+    q.load(conn)
+}
+
+/// Ids of a course's live questions tagged `tag`, by id.
+pub fn tagged(conn: &mut DbConn, course_id: CourseId, tag: &str) -> QueryResult<Vec<QuestionId>> {
+    questions::table
+        .filter(questions::course_id.eq(course_id))
+        .filter(questions::deleted_at.is_null())
+        .filter(questions::tags.like(format!("%,{tag},%")))
+        .select(questions::id)
+        .order(questions::id.asc())
+        .load(conn)
+}
+
+/// Inserts a question.
+pub fn insert_question(conn: &mut DbConn, new: &NewQuestion) -> QueryResult<Question> {
+    diesel::insert_into(questions::table)
+        .values(new)
+        .returning(questions::all_columns)
+        .get_result(conn)
+}
+
+/// Replaces a question's columns; version + 1.
+pub fn update_question(
+    conn: &mut DbConn,
+    id: QuestionId,
+    changes: &QuestionChanges,
+) -> QueryResult<Question> {
+    diesel::update(questions::table.find(id))
+        .set((changes, questions::version.eq(questions::version + 1)))
+        .returning(questions::all_columns)
+        .get_result(conn)
+}
+
+/// Version + 1 and `updated_at` (a translation changed).
+pub fn bump_question(
+    conn: &mut DbConn,
+    id: QuestionId,
+    at: NaiveDateTime,
+) -> QueryResult<Question> {
+    diesel::update(questions::table.find(id))
+        .set((
+            questions::version.eq(questions::version + 1),
+            questions::updated_at.eq(at),
+        ))
+        .returning(questions::all_columns)
+        .get_result(conn)
+}
+
+/// Soft-deletes a question (attempts keep their versions).
+pub fn delete_question(conn: &mut DbConn, id: QuestionId, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(questions::table.find(id))
+        .set((
+            questions::deleted_at.eq(Some(at)),
+            questions::updated_at.eq(at),
+            questions::version.eq(questions::version + 1),
+        ))
+        .execute(conn)
+}
+
+/// The translations of some questions.
+pub fn translations(
+    conn: &mut DbConn,
+    ids: &[QuestionId],
+) -> QueryResult<Vec<QuestionTranslation>> {
+    question_translations::table
+        .filter(question_translations::question_id.eq_any(ids.to_vec()))
+        .select(QuestionTranslation::as_select())
+        .order((
+            question_translations::question_id,
+            question_translations::language,
+        ))
+        .load(conn)
+}
+
+/// Writes a question's texts in one language; `true` when the language is new.
+pub fn put_translation(conn: &mut DbConn, t: &NewQuestionTranslation) -> QueryResult<bool> {
+    let changed = diesel::update(
+        question_translations::table
+            .filter(question_translations::question_id.eq(t.question_id))
+            .filter(question_translations::language.eq(&t.language)),
+    )
+    .set((
+        question_translations::stem.eq(&t.stem),
+        question_translations::feedback.eq(&t.feedback),
+        question_translations::choices.eq(&t.choices),
+        question_translations::updated_at.eq(t.updated_at),
+    ))
+    .execute(conn)?;
+    if changed == 0 {
+        diesel::insert_into(question_translations::table)
+            .values(t)
+            .execute(conn)?;
+    }
+    Ok(changed == 0)
+}
+
+/// Removes one translation.
+pub fn delete_translation(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
+    diesel::delete(question_translations::table.find(id)).execute(conn)
+}
+
+/// Records a question's version.
+pub fn insert_version(conn: &mut DbConn, v: &NewQuestionVersion) -> QueryResult<QuestionVersion> {
+    diesel::insert_into(question_versions::table)
+        .values(v)
+        .returning(question_versions::all_columns)
+        .get_result(conn)
+}
+
+/// The current versions of some questions (`(question_id, version)` pairs).
+pub fn versions_by_id(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<QuestionVersion>> {
+    question_versions::table
+        .filter(question_versions::id.eq_any(ids.to_vec()))
+        .select(QuestionVersion::as_select())
+        .load(conn)
+}
+
+/// A question's row at `version`.
+pub fn version_of(
+    conn: &mut DbConn,
+    question_id: QuestionId,
+    version: i64,
+) -> QueryResult<QuestionVersion> {
+    question_versions::table
+        .filter(question_versions::question_id.eq(question_id))
+        .filter(question_versions::version.eq(version))
+        .select(QuestionVersion::as_select())
+        .first(conn)
+}
+
+/// A lesson's quiz.
+pub fn quiz_of_lesson(conn: &mut DbConn, lesson_id: LessonId) -> QueryResult<Option<Quiz>> {
+    quizzes::table
+        .filter(quizzes::lesson_id.eq(lesson_id))
+        .select(Quiz::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A quiz by id.
+pub fn find_quiz(conn: &mut DbConn, id: QuizId) -> QueryResult<Quiz> {
+    quizzes::table
+        .find(id)
+        .select(Quiz::as_select())
+        .first(conn)
+}
+
+/// Inserts a quiz.
+pub fn insert_quiz(
+    conn: &mut DbConn,
+    lesson_id: LessonId,
+    course_id: CourseId,
+    settings: &QuizSettings,
+    at: NaiveDateTime,
+) -> QueryResult<Quiz> {
+    diesel::insert_into(quizzes::table)
+        .values((
+            quizzes::lesson_id.eq(lesson_id),
+            quizzes::course_id.eq(course_id),
+            settings,
+            quizzes::created_at.eq(at),
+            quizzes::updated_at.eq(at),
+        ))
+        .returning(quizzes::all_columns)
+        .get_result(conn)
+}
+
+/// Replaces a quiz's settings; version + 1.
+pub fn update_quiz(
+    conn: &mut DbConn,
+    id: QuizId,
+    settings: &QuizSettings,
+    at: NaiveDateTime,
+) -> QueryResult<Quiz> {
+    diesel::update(quizzes::table.find(id))
+        .set((
+            settings,
+            quizzes::updated_at.eq(at),
+            quizzes::version.eq(quizzes::version + 1),
+        ))
+        .returning(quizzes::all_columns)
+        .get_result(conn)
+}
+
+/// A quiz's entries in order.
+pub fn quiz_items(conn: &mut DbConn, quiz_id: QuizId) -> QueryResult<Vec<QuizItem>> {
+    quiz_items::table
+        .filter(quiz_items::quiz_id.eq(quiz_id))
+        .select(QuizItem::as_select())
+        .order(quiz_items::position.asc())
+        .load(conn)
+}
+
+/// Replaces a quiz's entries.
+pub fn replace_quiz_items(
+    conn: &mut DbConn,
+    quiz_id: QuizId,
+    items: &[NewQuizItem],
+) -> QueryResult<()> {
+    diesel::delete(quiz_items::table.filter(quiz_items::quiz_id.eq(quiz_id))).execute(conn)?;
+    for item in items {
+        diesel::insert_into(quiz_items::table)
+            .values(item)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A learner's attempts at a quiz, first to last.
+pub fn attempts_of(
+    conn: &mut DbConn,
+    quiz_id: QuizId,
+    user_id: UserId,
+) -> QueryResult<Vec<Attempt>> {
+    quiz_attempts::table
+        .filter(quiz_attempts::quiz_id.eq(quiz_id))
+        .filter(quiz_attempts::user_id.eq(user_id))
+        .select(Attempt::as_select())
+        .order(quiz_attempts::number.asc())
+        .load(conn)
+}
+
+/// An attempt by id.
+pub fn find_attempt(conn: &mut DbConn, id: AttemptId) -> QueryResult<Attempt> {
+    quiz_attempts::table
+        .find(id)
+        .select(Attempt::as_select())
+        .first(conn)
+}
+
+/// Inserts an attempt.
+pub fn insert_attempt(conn: &mut DbConn, new: &NewAttempt) -> QueryResult<Attempt> {
+    diesel::insert_into(quiz_attempts::table)
+        .values(new)
+        .returning(quiz_attempts::all_columns)
+        .get_result(conn)
+}
+
+/// Inserts an attempt's questions.
+pub fn insert_attempt_items(conn: &mut DbConn, items: &[NewAttemptItem]) -> QueryResult<()> {
+    for item in items {
+        diesel::insert_into(quiz_attempt_items::table)
+            .values(item)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// An attempt's questions in order.
+pub fn attempt_items(conn: &mut DbConn, attempt_id: AttemptId) -> QueryResult<Vec<AttemptItem>> {
+    quiz_attempt_items::table
+        .filter(quiz_attempt_items::attempt_id.eq(attempt_id))
+        .select(AttemptItem::as_select())
+        .order(quiz_attempt_items::position.asc())
+        .load(conn)
+}
+
+/// Stores an answer.
+pub fn save_answer(
+    conn: &mut DbConn,
+    item_id: i64,
+    answer: &str,
+    at: NaiveDateTime,
+    late: bool,
+) -> QueryResult<usize> {
+    diesel::update(quiz_attempt_items::table.find(item_id))
+        .set((
+            quiz_attempt_items::answer.eq(Some(answer)),
+            quiz_attempt_items::answered_at.eq(Some(at)),
+            quiz_attempt_items::late.eq(late),
+        ))
+        .execute(conn)
+}
+
+/// Stores the points an answer earned.
+pub fn score_item(conn: &mut DbConn, item_id: i64, points: f64) -> QueryResult<usize> {
+    diesel::update(quiz_attempt_items::table.find(item_id))
+        .set(quiz_attempt_items::points.eq(Some(points)))
+        .execute(conn)
+}
+
+/// Version + 1 of an attempt, marking it late if `late`.
+pub fn touch_attempt(conn: &mut DbConn, id: AttemptId, late: bool) -> QueryResult<usize> {
+    let q = diesel::update(quiz_attempts::table.find(id));
+    if late {
+        q.set((
+            quiz_attempts::version.eq(quiz_attempts::version + 1),
+            quiz_attempts::late.eq(true),
+        ))
+        .execute(conn)
+    } else {
+        q.set(quiz_attempts::version.eq(quiz_attempts::version + 1))
+            .execute(conn)
+    }
+}
+
+/// Records an attempt's score, once: only an unsubmitted attempt is changed (0 rows when
+/// another submit got there first).
+pub fn submit_attempt(
+    conn: &mut DbConn,
+    id: AttemptId,
+    at: NaiveDateTime,
+    score: f64,
+    max_score: f64,
+    passed: bool,
+) -> QueryResult<usize> {
+    diesel::update(
+        quiz_attempts::table
+            .filter(quiz_attempts::id.eq(id))
+            .filter(quiz_attempts::submitted_at.is_null()),
+    )
+    .set((
+        quiz_attempts::submitted_at.eq(Some(at)),
+        quiz_attempts::score.eq(Some(score)),
+        quiz_attempts::max_score.eq(Some(max_score)),
+        quiz_attempts::passed.eq(Some(passed)),
+        quiz_attempts::version.eq(quiz_attempts::version + 1),
+    ))
+    .execute(conn)
+}
