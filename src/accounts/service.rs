@@ -797,6 +797,26 @@ pub fn raise_role(
     Ok((before, user.role))
 }
 
+/// Gives back the role an e-trainer certification raised the account from (`before`), when
+/// the account still has the role it `granted` (a role changed since is left alone); answers
+/// the role before and after. Runs in the caller's transaction.
+pub fn restore_role(
+    conn: &mut DbConn,
+    user_id: UserId,
+    granted: Role,
+    before: Role,
+) -> Result<(Role, Role), ApiError> {
+    db::lock_row(conn, "users", user_id.get())?;
+    let user = repo::find(conn, user_id)?;
+    let current = user.role;
+    let changes = UserChanges {
+        role: Some(before).filter(|r| current == granted && *r < current),
+        ..Default::default()
+    };
+    let user = save(conn, user, changes)?;
+    Ok((current, user.role))
+}
+
 /// Creates a verified, active account from the command line (`bayanihan admin create-user`).
 pub fn create_verified_user(
     db: &crate::db::Db,

@@ -797,6 +797,7 @@ diesel::table! {
         role_after -> Text,
         certified_by -> Nullable<BigInt>,
         certified_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
     }
 }
 

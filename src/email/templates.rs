@@ -67,11 +67,15 @@ pub enum Template {
     /// A live session starts in a day or an hour (`display_name`, `cohort`, `session`,
     /// `starts_at`: in the cohort's time zone, `time_zone`, `link`: where to join).
     SessionReminder,
+    /// Completing a `tot` cohort made the recipient an e-trainer (`display_name`, `cohort`,
+    /// `certificate_link`: the certificate's public page, `badge_link`: its Open Badges
+    /// credential).
+    TrainerCertified,
 }
 
 impl Template {
     /// Every template, for checks over all of them.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 19] = [
         Self::VerifyEmail,
         Self::ResetPassword,
         Self::PasswordChanged,
@@ -90,6 +94,7 @@ impl Template {
         Self::NominationPromoted,
         Self::CohortAnnouncement,
         Self::SessionReminder,
+        Self::TrainerCertified,
     ];
 
     /// The file name stem under `templates/email/<lang>/`, also stored in the outbox.
@@ -113,6 +118,7 @@ impl Template {
             Self::NominationPromoted => "nomination_promoted",
             Self::CohortAnnouncement => "cohort_announcement",
             Self::SessionReminder => "session_reminder",
+            Self::TrainerCertified => "trainer_certified",
         }
     }
 }
@@ -372,6 +378,9 @@ mod tests {
                 "time_zone",
                 "link",
             ],
+            Template::TrainerCertified => {
+                &["display_name", "cohort", "certificate_link", "badge_link"]
+            }
         }
     }
 

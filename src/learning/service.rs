@@ -939,6 +939,10 @@ pub fn revoke(
         });
     }
     let cert = repo::revoke_certificate(conn, cert.id, &revocation.reason, now())?;
+    if cert.cohort_id.is_some() {
+        // A `tot` cohort's certificate made its holder an e-trainer: that goes with it.
+        crate::cohorts::completion::service::revoke_trainer(conn, &cert)?;
+    }
     tracing::info!(
         certificate.id = cert.id.get(),
         user.id = actor.id.get(),

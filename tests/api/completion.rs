@@ -432,3 +432,115 @@ async fn the_attendance_rule_reads_the_minutes_attended_in_live_sessions() {
     assert_eq!(done["issued"].as_array().unwrap().len(), 1);
     assert_eq!(done["issued"][0]["user_id"], ana.id);
 }
+
+/// Completing a `tot` cohort emails the new e-trainer (in their language), and revoking
+/// the cohort's certificate revokes the e-trainer certification it made: the role it
+/// granted is given back, the completion and the reach no longer count it, and the record
+/// stays with when it was revoked.
+#[tokio::test]
+async fn revoking_a_tot_certificate_revokes_the_e_trainer_it_made() {
+    let app = spawn_app().await;
+    let (course, _) = cohort_course(&app);
+    let c = running_cohort(&app, "tot", &[course], 1).await;
+    let ana = &c.participants[0];
+    let none = json!({"min_attendance_percent": 0, "all_assignments_passed": false, "all_courses_completed": false});
+    ok_json(put_rules(&app, &c.coordinator, c.id, none).await, 201).await;
+    ok_json(
+        transition(&app, &c.coordinator, c.id, "completed").await,
+        200,
+    )
+    .await;
+    assert_eq!(role_of(&app, ana).await, "trainer");
+    let all = ok_json(completion(&app, &c.coordinator, c.id).await, 200).await;
+    let code = all["items"][0]["certificate_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, subject, text) = app
+        .outbox()
+        .into_iter()
+        .find(|(to, subject, _)| {
+            *to == ana.email && subject.starts_with("You are now an e-trainer")
+        })
+        .expect("the new e-trainer is emailed");
+    assert!(
+        subject.ends_with("Training of e-trainers, Asia-Pacific 2027"),
+        "{subject}"
+    );
+    assert!(
+        text.contains(&format!("/certificates/{code}"))
+            && text.contains(&format!("/api/v1/certificates/{code}/badge")),
+        "{text}"
+    );
+    let reach = ok_json(
+        send(
+            &app,
+            Method::GET,
+            &format!("/api/v1/cohorts/{}/reach", c.id),
+            &c.coordinator.token,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(reach["nodes"][0]["graduates"], 1, "{reach}");
+
+    // A participant may not revoke; a coordinator does, with a reason.
+    let path = format!("/api/v1/certificates/{code}/revoke");
+    let reason = json!({"reason": "The final assignment was copied."});
+    let res = send(&app, Method::POST, &path, &ana.token, Some(reason.clone())).await;
+    assert_problem(res, 403, "forbidden").await;
+    let res = send(
+        &app,
+        Method::POST,
+        &path,
+        &c.coordinator.token,
+        Some(reason),
+    )
+    .await;
+    ok_json(res, 200).await;
+    assert_eq!(role_of(&app, ana).await, "member");
+    let all = ok_json(completion(&app, &c.coordinator, c.id).await, 200).await;
+    assert_eq!(all["items"][0]["certified_trainer"], false, "{all}");
+    assert_eq!(all["items"][0]["certificate_valid"], false, "{all}");
+    let reach = ok_json(
+        send(
+            &app,
+            Method::GET,
+            &format!("/api/v1/cohorts/{}/reach", c.id),
+            &c.coordinator.token,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(reach["nodes"][0]["graduates"], 0, "{reach}");
+    {
+        use bayanihan::db::schema::trainer_certifications::dsl;
+        use diesel::prelude::*;
+        let mut conn = app.db.conn().unwrap();
+        let revoked: Vec<Option<chrono::NaiveDateTime>> = dsl::trainer_certifications
+            .select(dsl::revoked_at)
+            .filter(dsl::user_id.eq(ana.id))
+            .load(&mut *conn)
+            .unwrap();
+        assert!(revoked.len() == 1 && revoked[0].is_some(), "{revoked:?}");
+    }
+    // Certifying again makes no new e-trainer of a revoked certificate.
+    let again = ok_json(
+        send(
+            &app,
+            Method::POST,
+            &format!("/api/v1/cohorts/{}/certificates", c.id),
+            &c.coordinator.token,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(again["issued"], json!([]), "{again}");
+    assert_eq!(role_of(&app, ana).await, "member");
+}

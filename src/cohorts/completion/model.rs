@@ -71,6 +71,8 @@ pub struct TrainerCertification {
     pub role_after: Role,
     pub certified_by: Option<UserId>,
     pub certified_at: NaiveDateTime,
+    /// When revoking the cohort's certificate revoked it (the role it granted given back).
+    pub revoked_at: Option<NaiveDateTime>,
 }
 
 /// A new e-trainer certification.

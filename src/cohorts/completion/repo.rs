@@ -1,6 +1,7 @@
 //! Queries of completion: rules, participants, the records completion reads (assignments
 //! passed, courses completed, certificates) and e-trainer certifications.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::cohorts::completion::model::{NewTrainerCertification, RulesRow, TrainerCertification};
@@ -10,7 +11,7 @@ use crate::db::schema::{
     certificates, cohort_completion_rules, enrolments, nominations, trainer_certifications, users,
 };
 use crate::learning::model::Certificate;
-use crate::types::{CohortId, CourseId, UserId};
+use crate::types::{CertificateId, CohortId, CourseId, UserId};
 
 /// A cohort's stated rules.
 pub fn rules(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Option<RulesRow>> {
@@ -92,7 +93,7 @@ pub fn certificates(
         .load(conn)
 }
 
-/// The e-trainer certifications the cohort made of `people`.
+/// The e-trainer certifications the cohort made of `people`, those not revoked.
 pub fn trainer_certifications(
     conn: &mut DbConn,
     cohort: CohortId,
@@ -101,6 +102,7 @@ pub fn trainer_certifications(
     trainer_certifications::table
         .filter(trainer_certifications::cohort_id.eq(cohort))
         .filter(trainer_certifications::user_id.eq_any(people))
+        .filter(trainer_certifications::revoked_at.is_null())
         .select(TrainerCertification::as_select())
         .load(conn)
 }
@@ -115,13 +117,49 @@ pub fn insert_trainer_certification(
         .execute(conn)
 }
 
-/// The cohort that certified each of `people` as an e-trainer first, for lineage.
+/// The certification `certificate` made, unless revoked.
+pub fn certification_of(
+    conn: &mut DbConn,
+    certificate: CertificateId,
+) -> QueryResult<Option<TrainerCertification>> {
+    trainer_certifications::table
+        .filter(trainer_certifications::certificate_id.eq(certificate))
+        .filter(trainer_certifications::revoked_at.is_null())
+        .select(TrainerCertification::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Marks an e-trainer certification revoked at `at`.
+pub fn revoke_trainer_certification(
+    conn: &mut DbConn,
+    id: i64,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(trainer_certifications::table.find(id))
+        .set(trainer_certifications::revoked_at.eq(at))
+        .execute(conn)
+}
+
+/// Whether `user` holds an e-trainer certification that is not revoked.
+pub fn is_certified_trainer(conn: &mut DbConn, user: UserId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        trainer_certifications::table
+            .filter(trainer_certifications::user_id.eq(user))
+            .filter(trainer_certifications::revoked_at.is_null()),
+    ))
+    .get_result(conn)
+}
+
+/// The cohort that certified each of `people` as an e-trainer first, for lineage (revoked
+/// certifications left out).
 pub fn certifying_cohorts(
     conn: &mut DbConn,
     people: &[UserId],
 ) -> QueryResult<Vec<(UserId, CohortId)>> {
     trainer_certifications::table
         .filter(trainer_certifications::user_id.eq_any(people))
+        .filter(trainer_certifications::revoked_at.is_null())
         .order((
             trainer_certifications::user_id,
             trainer_certifications::certified_at,

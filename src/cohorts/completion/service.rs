@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::accounts::service::raise_role;
+use crate::accounts::service::{raise_role, restore_role};
 use crate::auth::policy::{Action, authorize};
 use crate::auth::{AuthUser, Role};
 use crate::cohorts::assignments::repo as assignments;
@@ -18,11 +18,14 @@ use crate::cohorts::completion::model::{
 use crate::cohorts::completion::repo;
 use crate::cohorts::model::{Cohort, CohortKind, CohortStatus};
 use crate::cohorts::repo as cohorts;
-use crate::cohorts::service::Written;
+use crate::cohorts::service::{Written, email_each};
 use crate::db::{self, DbConn, now};
+use crate::email::templates::Template;
 use crate::error::ApiError;
 use crate::http::etag::{IfMatch, Versioned, versioned};
+use crate::http::links;
 use crate::http::pagination::PageRequest;
+use crate::learning::model::Certificate;
 use crate::learning::service::issue_cohort_certificate;
 use crate::types::{AssignmentId, CohortId, CourseId, UserId};
 
@@ -312,6 +315,23 @@ pub fn certify(
                 role.after = %role_after,
                 "e-trainer certified"
             );
+            // The news, in their language, queued in this transaction.
+            email_each(
+                conn,
+                cohort,
+                &[*user],
+                Template::TrainerCertified,
+                &[
+                    (
+                        "certificate_link",
+                        links::frontend(&format!("/certificates/{}", cert.code)),
+                    ),
+                    (
+                        "badge_link",
+                        links::api(&format!("/api/v1/certificates/{}/badge", cert.code)),
+                    ),
+                ],
+            )?;
             certified_trainer = true;
         }
         if new || certified_trainer {
@@ -328,6 +348,31 @@ pub fn certify(
         incomplete_count: computed.people.len() - complete.len(),
         issued,
     })
+}
+
+/// Revokes the e-trainer certification that `certificate` (a `tot` cohort's, being revoked)
+/// made, if any: kept for the record with when, and the role it granted given back unless
+/// the account holds another e-trainer certification or its role changed since. Runs in
+/// the revocation's transaction.
+pub fn revoke_trainer(conn: &mut DbConn, certificate: &Certificate) -> Result<(), ApiError> {
+    let Some(t) = repo::certification_of(conn, certificate.id)? else {
+        return Ok(());
+    };
+    repo::revoke_trainer_certification(conn, t.id, now())?;
+    let (before, after) = if repo::is_certified_trainer(conn, t.user_id)? {
+        let role = crate::accounts::repo::find(conn, t.user_id)?.role;
+        (role, role)
+    } else {
+        restore_role(conn, t.user_id, t.role_after, t.role_before)?
+    };
+    tracing::info!(
+        user.id = %t.user_id,
+        cohort.id = %t.cohort_id,
+        role.before = %before,
+        role.after = %after,
+        "e-trainer certification revoked"
+    );
+    Ok(())
 }
 
 /// The certification action (coordinators, admins): certifies every participant complete

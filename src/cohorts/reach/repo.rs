@@ -36,10 +36,12 @@ pub fn cohort_rows(conn: &mut DbConn, ids: &[CohortId]) -> QueryResult<Vec<Cohor
         .load(conn)
 }
 
-/// The e-trainers certified by the cohorts `ids`: (certifying cohort, trainer).
+/// The e-trainers certified by the cohorts `ids` (certifications not revoked):
+/// (certifying cohort, trainer).
 pub fn graduates(conn: &mut DbConn, ids: &[CohortId]) -> QueryResult<Vec<(CohortId, UserId)>> {
     trainer_certifications::table
         .filter(trainer_certifications::cohort_id.eq_any(ids))
+        .filter(trainer_certifications::revoked_at.is_null())
         .select((
             trainer_certifications::cohort_id,
             trainer_certifications::user_id,
@@ -73,7 +75,7 @@ pub fn participants(conn: &mut DbConn, ids: &[CohortId]) -> QueryResult<Vec<Part
         .load(conn)
 }
 
-/// The `tot` cohorts that certified any facilitator of `cohort`.
+/// The `tot` cohorts that certified any facilitator of `cohort` (not revoked).
 pub fn certifiers(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<CohortId>> {
     let facilitators = cohort_facilitators::table
         .filter(cohort_facilitators::cohort_id.eq(cohort))
@@ -81,6 +83,7 @@ pub fn certifiers(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<Cohort
     trainer_certifications::table
         .filter(trainer_certifications::user_id.eq_any(facilitators))
         .filter(trainer_certifications::cohort_id.ne(cohort))
+        .filter(trainer_certifications::revoked_at.is_null())
         .select(trainer_certifications::cohort_id)
         .distinct()
         .order(trainer_certifications::cohort_id.asc())

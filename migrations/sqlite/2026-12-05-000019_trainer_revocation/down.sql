@@ -1,0 +1,1 @@
+ALTER TABLE trainer_certifications DROP COLUMN revoked_at;
