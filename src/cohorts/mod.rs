@@ -114,6 +114,7 @@ fn sessions_routes(cfg: &mut web::ServiceConfig) {
             .patch(update_session)
             .delete(delete_session),
     )
+    .service(resource("/sessions/{id}/translations/{language}").put(put_session_translation))
     .service(
         resource("/sessions/{id}/check-in-code")
             .get(get_check_in_code)
@@ -179,6 +180,7 @@ fn sessions_routes(cfg: &mut web::ServiceConfig) {
         sessions::handlers::create_session,
         sessions::handlers::list_sessions,
         sessions::handlers::get_session,
+        sessions::handlers::put_session_translation,
         sessions::handlers::update_session,
         sessions::handlers::delete_session,
         sessions::handlers::get_check_in_code,
@@ -248,6 +250,7 @@ fn sessions_routes(cfg: &mut web::ServiceConfig) {
         completion::dto::IssuedCertificate,
         sessions::dto::CreateSessionRequest,
         sessions::dto::UpdateSessionRequest,
+        sessions::dto::SessionTranslationRequest,
         sessions::dto::SessionResponse,
         sessions::dto::CheckInRequest,
         sessions::dto::CheckInCodeResponse,

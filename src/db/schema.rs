@@ -1099,3 +1099,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     quiz_attempts,
     quiz_attempt_items,
 );
+
+diesel::table! {
+    session_translations (session_id, language) {
+        session_id -> BigInt,
+        language -> Text,
+        title -> Text,
+    }
+}
+
+diesel::joinable!(session_translations -> cohort_sessions (session_id));
+diesel::allow_tables_to_appear_in_same_query!(session_translations, cohort_sessions);

@@ -1050,3 +1050,146 @@ fn the_reminders_command_takes_a_clock() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("RFC 3339"));
 }
+
+/// Session titles in several languages, as course texts: its facilitators write a title
+/// per language (the cohort's default language is the session's own title); readers get
+/// it in their language (`?lang=`, `Accept-Language`), else in the default, with
+/// `Content-Language` and `Vary`; others may not write them.
+#[tokio::test]
+async fn session_titles_are_answered_in_the_readers_language() {
+    let app = spawn_app().await;
+    let c = cohort(&app).await;
+    let id = planned(&app, &c, session_body("Opening session", START, END)).await;
+    let path = format!("/api/v1/sessions/{id}/translations/fil");
+    let title = |t: &str| Some(json!({ "title": t }));
+
+    // Only those who manage the session write its titles: a participant who reads it is
+    // refused (403), an outsider does not see it (404); bad input is refused.
+    let res = send(&app, Method::PUT, &path, &c.ana.token, title("Pambungad")).await;
+    assert_problem(res, 403, "forbidden").await;
+    let res = send(
+        &app,
+        Method::PUT,
+        &path,
+        &c.outsider.token,
+        title("Pambungad"),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 404);
+    let res = send(&app, Method::PUT, &path, &c.facilitator.token, title("  ")).await;
+    assert_problem(res, 422, "validation_failed").await;
+    let bad = format!("/api/v1/sessions/{id}/translations/e1");
+    let res = send(
+        &app,
+        Method::PUT,
+        &bad,
+        &c.facilitator.token,
+        title("Pambungad"),
+    )
+    .await;
+    assert_problem(res, 400, "invalid_path").await;
+
+    // Written (201), then sent again (200, nothing new).
+    let res = send(
+        &app,
+        Method::PUT,
+        &path,
+        &c.facilitator.token,
+        title("Pambungad na sesyon"),
+    )
+    .await;
+    assert_eq!(res.headers().get("content-language").unwrap(), "fil");
+    assert_eq!(
+        res.headers().get("location").unwrap(),
+        &format!("/api/v1/sessions/{id}?lang=fil")
+    );
+    let tag = etag(&res);
+    let written = ok_json(res, 201).await;
+    assert_eq!(written["title"], "Pambungad na sesyon");
+    assert_eq!(written["language"], "fil");
+    assert_eq!(written["available_languages"], json!(["en", "fil"]));
+    let res = send(
+        &app,
+        Method::PUT,
+        &path,
+        &c.facilitator.token,
+        title("Pambungad na sesyon"),
+    )
+    .await;
+    assert_eq!(etag(&res), tag);
+    ok_json(res, 200).await;
+
+    // Readers get their language, else the default.
+    let res = app
+        .authed(Method::GET, &format!("/api/v1/sessions/{id}"), &c.ana.token)
+        .header("Accept-Language", "fil-PH, en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers().get("content-language").unwrap(), "fil");
+    let vary = res
+        .headers()
+        .get("vary")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(vary.contains("Accept-Language"), "{vary}");
+    let fil_tag = etag(&res);
+    let body = ok_json(res, 200).await;
+    assert_eq!(body["title"], "Pambungad na sesyon");
+    assert_eq!(body["default_language"], "en");
+    let res = send(
+        &app,
+        Method::GET,
+        &format!("/api/v1/sessions/{id}?lang=id"),
+        &c.ana.token,
+        None,
+    )
+    .await;
+    assert_eq!(res.headers().get("content-language").unwrap(), "en");
+    assert_ne!(etag(&res), fil_tag, "one tag per language");
+    let body = ok_json(res, 200).await;
+    assert_eq!(
+        (body["title"].as_str(), body["language"].as_str()),
+        (Some("Opening session"), Some("en"))
+    );
+    let list = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/cohorts/{}/sessions", c.id),
+            &c.ana.token,
+        )
+        .header("Accept-Language", "fil")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.headers().get("content-language").unwrap(), "fil");
+    let list = ok_json(list, 200).await;
+    assert_eq!(list["items"][0]["title"], "Pambungad na sesyon");
+
+    // The default language's title is the session's own: writing it renames the session.
+    let own = format!("/api/v1/sessions/{id}/translations/en");
+    let res = send(
+        &app,
+        Method::PUT,
+        &own,
+        &c.coordinator.token,
+        title("Opening"),
+    )
+    .await;
+    let body = ok_json(res, 200).await;
+    assert_eq!(
+        (body["title"].as_str(), body["language"].as_str()),
+        (Some("Opening"), Some("en"))
+    );
+    let res = send(
+        &app,
+        Method::GET,
+        &format!("/api/v1/sessions/{id}?lang=fil"),
+        &c.ana.token,
+        None,
+    )
+    .await;
+    assert_eq!(ok_json(res, 200).await["title"], "Pambungad na sesyon");
+}

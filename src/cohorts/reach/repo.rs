@@ -1,4 +1,5 @@
-//! Queries of lineage and reach: a few per level of the tree, whatever its size.
+//! Queries of lineage and reach: a few per level of the tree, whatever its size (id lists
+//! cut into chunks that SQLite binds).
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -22,57 +23,81 @@ pub type ParticipantRow = (
     Option<i32>,
 );
 
+/// Ids bound in one `IN (…)` list at most: SQLite refuses statements with more than 32,766
+/// bound values, and a large lineage can name more cohorts or people than that.
+const CHUNK: usize = 10_000;
+
+/// Runs `query` over `ids` cut into chunks of at most [`CHUNK`], the rows of all of them.
+fn chunked<I, T>(
+    ids: &[I],
+    mut query: impl FnMut(&[I]) -> QueryResult<Vec<T>>,
+) -> QueryResult<Vec<T>> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        rows.extend(query(chunk)?);
+    }
+    Ok(rows)
+}
+
 /// The cohorts `ids` (those that exist).
 pub fn cohort_rows(conn: &mut DbConn, ids: &[CohortId]) -> QueryResult<Vec<CohortRow>> {
-    cohorts::table
-        .filter(cohorts::id.eq_any(ids))
-        .select((
-            cohorts::id,
-            cohorts::kind,
-            cohorts::status,
-            cohorts::starts_on,
-            cohorts::region,
-        ))
-        .load(conn)
+    chunked(ids, |ids| {
+        cohorts::table
+            .filter(cohorts::id.eq_any(ids))
+            .select((
+                cohorts::id,
+                cohorts::kind,
+                cohorts::status,
+                cohorts::starts_on,
+                cohorts::region,
+            ))
+            .load(conn)
+    })
 }
 
 /// The e-trainers certified by the cohorts `ids` (certifications not revoked):
 /// (certifying cohort, trainer).
 pub fn graduates(conn: &mut DbConn, ids: &[CohortId]) -> QueryResult<Vec<(CohortId, UserId)>> {
-    trainer_certifications::table
-        .filter(trainer_certifications::cohort_id.eq_any(ids))
-        .filter(trainer_certifications::revoked_at.is_null())
-        .select((
-            trainer_certifications::cohort_id,
-            trainer_certifications::user_id,
-        ))
-        .load(conn)
+    chunked(ids, |ids| {
+        trainer_certifications::table
+            .filter(trainer_certifications::cohort_id.eq_any(ids))
+            .filter(trainer_certifications::revoked_at.is_null())
+            .select((
+                trainer_certifications::cohort_id,
+                trainer_certifications::user_id,
+            ))
+            .load(conn)
+    })
 }
 
 /// The cohorts the `people` facilitate (any state but cancelled): (cohort, facilitator).
 pub fn facilitated(conn: &mut DbConn, people: &[UserId]) -> QueryResult<Vec<(CohortId, UserId)>> {
-    cohort_facilitators::table
-        .inner_join(cohorts::table)
-        .filter(cohort_facilitators::user_id.eq_any(people))
-        .filter(cohorts::status.ne(CohortStatus::Cancelled))
-        .select((cohort_facilitators::cohort_id, cohort_facilitators::user_id))
-        .load(conn)
+    chunked(people, |people| {
+        cohort_facilitators::table
+            .inner_join(cohorts::table)
+            .filter(cohort_facilitators::user_id.eq_any(people))
+            .filter(cohorts::status.ne(CohortStatus::Cancelled))
+            .select((cohort_facilitators::cohort_id, cohort_facilitators::user_id))
+            .load(conn)
+    })
 }
 
 /// The accepted participants of the cohorts `ids`, with what the breakdowns need.
 pub fn participants(conn: &mut DbConn, ids: &[CohortId]) -> QueryResult<Vec<ParticipantRow>> {
-    nominations::table
-        .inner_join(users::table.on(users::id.eq(nominations::nominee_id)))
-        .filter(nominations::cohort_id.eq_any(ids))
-        .filter(nominations::status.eq(NominationStatus::Accepted))
-        .select((
-            nominations::cohort_id,
-            users::id,
-            users::country,
-            users::gender,
-            users::birth_year,
-        ))
-        .load(conn)
+    chunked(ids, |ids| {
+        nominations::table
+            .inner_join(users::table.on(users::id.eq(nominations::nominee_id)))
+            .filter(nominations::cohort_id.eq_any(ids))
+            .filter(nominations::status.eq(NominationStatus::Accepted))
+            .select((
+                nominations::cohort_id,
+                users::id,
+                users::country,
+                users::gender,
+                users::birth_year,
+            ))
+            .load(conn)
+    })
 }
 
 /// The `tot` cohorts that certified any facilitator of `cohort` (not revoked).
@@ -88,4 +113,21 @@ pub fn certifiers(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<Cohort
         .distinct()
         .order(trainer_certifications::cohort_id.asc())
         .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_id_lists_are_cut_into_chunks_sqlite_binds() {
+        let ids: Vec<i64> = (0..25_000).collect();
+        let sizes = chunked(&ids, |c| Ok(vec![c.len()])).unwrap();
+        assert_eq!(sizes, [CHUNK, CHUNK, 5_000]);
+        assert!(
+            chunked(&[] as &[i64], |c| Ok(vec![c.len()]))
+                .unwrap()
+                .is_empty()
+        );
+    }
 }

@@ -127,6 +127,33 @@ pub struct ListSessionsQuery {
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// The language to answer the titles in (BCP 47); overrides `Accept-Language`.
+    #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
+    pub lang: Option<String>,
+}
+
+/// Query of `GET /api/v1/sessions/{id}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SessionLangQuery {
+    /// The language to answer the title in (BCP 47); overrides `Accept-Language`.
+    #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
+    pub lang: Option<String>,
+}
+
+/// `PUT /api/v1/sessions/{id}/translations/{language}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionTranslationRequest {
+    /// The session's title in the path's language, 1 to 200 characters.
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+}
+
+/// A session's title in one language, checked: 422 `invalid_title` on `title`.
+pub fn translation_title(body: SessionTranslationRequest) -> Result<String, ApiError> {
+    parse_title(&body.title).map_err(|m| ApiError::invalid_field("title", "invalid_title", m))
 }
 
 /// A meeting tool's attendance export: UTF-8 CSV (RFC 4180) with a header naming
@@ -166,7 +193,15 @@ pub struct SessionResponse {
     pub id: LiveSessionId,
     #[schema(value_type = i64)]
     pub cohort_id: CohortId,
+    /// In `language`.
     pub title: String,
+    /// The language of `title`: the reader's (`?lang=`, `Accept-Language`, their preferred
+    /// language) where the session has it, else the cohort's default language.
+    pub language: String,
+    /// The cohort's default language, which the session's title is first written in.
+    pub default_language: String,
+    /// Every language the title exists in, the default first.
+    pub available_languages: Vec<String>,
     pub audience: Audience,
     /// UTC.
     pub starts_at: DateTime<Utc>,

@@ -17,7 +17,7 @@ use crate::cohorts::sessions::dto::CalendarFeedResponse;
 use crate::cohorts::sessions::ical::{Calendar, Event};
 use crate::cohorts::sessions::model::LiveSession;
 use crate::cohorts::sessions::repo;
-use crate::cohorts::sessions::service::{access_of, local};
+use crate::cohorts::sessions::service::{access_of, local, pick_title};
 use crate::db::{self, DbConn};
 use crate::error::ApiError;
 use crate::http::language::Preferences;
@@ -147,13 +147,27 @@ pub fn render(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> Result<Stri
         Some((c, title)) => (title.clone(), Some(c.time_zone.clone())),
         None => ("Bayanihan sessions".to_owned(), None),
     };
+    let mut session_titles: HashMap<LiveSessionId, Vec<(String, String)>> = HashMap::new();
+    for t in repo::translations(conn, &session_ids)? {
+        session_titles
+            .entry(t.session_id)
+            .or_default()
+            .push((t.language, t.title));
+    }
     let mut cal = Calendar::new(&name, zone.as_deref());
     for s in &sessions {
         let Some((c, title)) = known.get(&s.cohort_id) else {
             continue;
         };
+        // The session's title in the owner's language, where it has one.
+        let mut titles = vec![(c.default_language.clone(), s.title.clone())];
+        titles.extend(session_titles.remove(&s.id).unwrap_or_default());
+        let mut s = s.clone();
+        if let Some((_, picked)) = pick_title(&prefs, &titles, &c.default_language) {
+            s.title.clone_from(picked);
+        }
         cal.event(&event(
-            s,
+            &s,
             c,
             title,
             materials.get(&s.id).map_or(&[][..], Vec::as_slice),

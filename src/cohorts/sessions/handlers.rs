@@ -6,11 +6,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 
 use crate::auth::{AuthUser, throttle};
+use crate::cohorts::dto::path_language;
+use crate::cohorts::service::Written;
 use crate::cohorts::sessions::dto::{
     ATTENDANCE_SORT, AttendanceCsv, AttendanceResponse, CalendarFeedResponse, CheckInCodeResponse,
     CheckInRequest, CreateSessionRequest, ImportQuery, ImportResponse, ListSessionsQuery,
-    RecordAttendanceRequest, SESSION_SORT, SessionResponse, UpdateSessionRequest, normalise_code,
-    parse_record,
+    RecordAttendanceRequest, SESSION_SORT, SessionLangQuery, SessionResponse,
+    SessionTranslationRequest, UpdateSessionRequest, normalise_code, parse_record,
+    translation_title,
 };
 use crate::cohorts::sessions::import::{self, MAX_CSV_BYTES};
 use crate::cohorts::sessions::model::{SessionFields, SessionPatch};
@@ -20,6 +23,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::doc::{NotLoggedIn, UnreadableBody};
 use crate::http::etag::IfMatch;
 use crate::http::json::Json;
+use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageQuery, PageRequest, TimeKey};
 use crate::http::response::{Reply, no_content};
 use crate::types::{CohortId, LiveSessionId, UserId};
@@ -79,25 +83,40 @@ pub async fn create_session(
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Cohort id"), ListSessionsQuery),
     responses(
-        (status = 200, description = "One page of sessions, by start (`Cache-Control: no-store`)", body = Page<SessionResponse>),
-        (status = 400, description = "Bad filter, cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "One page of sessions, by start, titles in the reader's language (`Cache-Control: no-store`)", body = Page<SessionResponse>,
+            headers(("Content-Language" = String, description = "The languages of the titles, in order (absent on an empty page)"))),
+        (status = 400, description = "Bad filter, cursor, limit or `lang`", body = Problem, content_type = "application/problem+json"),
         NotLoggedIn,
         (status = 404, description = "No such cohort, or the caller reads none of its sessions", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_sessions(
+    req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
     id: web::Path<CohortId>,
     query: web::Query<ListSessionsQuery>,
 ) -> Result<Reply<Page<SessionResponse>>, ApiError> {
     let query = query.into_inner();
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let page = PageRequest::<TimeKey>::parse(query.limit, query.cursor.as_deref(), SESSION_SORT)?;
     let cohort = id.into_inner();
     let page = db
-        .read(move |conn| service::list(conn, &user, cohort, query.audience, &page))
+        .read(move |conn| service::list(conn, &user, cohort, query.audience, &page, prefs))
         .await?;
-    Ok(Reply::ok(page).private())
+    // The languages the titles are in, distinct, in order (none for an empty page).
+    let mut languages: Vec<String> = Vec::new();
+    for s in &page.items {
+        if !languages.contains(&s.language) {
+            languages.push(s.language.clone());
+        }
+    }
+    let reply = Reply::ok(page).private();
+    Ok(if languages.is_empty() {
+        reply
+    } else {
+        reply.language(languages.join(", "))
+    })
 }
 
 /// One session, for those who may read it.
@@ -107,22 +126,90 @@ pub async fn list_sessions(
     tag = "cohorts",
     operation_id = "get_session",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Session id")),
+    params(("id" = i64, Path, description = "Session id"), SessionLangQuery),
     responses(
-        (status = 200, description = "The session (`Cache-Control: no-store`)", body = SessionResponse,
-            headers(("ETag" = String, description = "Entity tag of this version; send it in If-Match to change this version"))),
+        (status = 200, description = "The session, its title in the reader's language (`Cache-Control: no-store`)", body = SessionResponse,
+            headers(
+                ("ETag" = String, description = "Entity tag of this version in this language; send it in If-Match to change this version"),
+                ("Content-Language" = String, description = "The language of the title"),
+            )),
+        (status = 400, description = "`invalid_query`: a bad `lang`", body = Problem, content_type = "application/problem+json"),
         NotLoggedIn,
         (status = 404, description = NO_SESSION, body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_session(
+    req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
     id: web::Path<LiveSessionId>,
+    query: web::Query<SessionLangQuery>,
 ) -> Result<Reply<SessionResponse>, ApiError> {
+    let prefs = Preferences::from_request(&req, query.into_inner().lang.as_deref())?;
     let id = id.into_inner();
-    let view = db.read(move |conn| service::get(conn, &user, id)).await?;
-    Ok(Reply::ok(view.body).etag(view.etag).private())
+    let view = db
+        .read(move |conn| service::get(conn, &user, id, prefs))
+        .await?;
+    let language = view.body.language.clone();
+    Ok(Reply::ok(view.body)
+        .etag(view.etag)
+        .language(language)
+        .private())
+}
+
+/// Creates or replaces the session's title in one language (its facilitators, coordinators
+/// and admins); in the cohort's default language it is the session's own title. Sending
+/// the title it has changes nothing.
+#[utoipa::path(
+    put,
+    path = "/api/v1/sessions/{id}/translations/{language}",
+    tag = "cohorts",
+    operation_id = "put_session_translation",
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "Session id"),
+        ("language" = String, Path, description = "BCP 47 tag", pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35),
+    ),
+    request_body = SessionTranslationRequest,
+    responses(
+        (status = 200, description = "Replaced (or unchanged); the session in that language (`Cache-Control: no-store`)", body = SessionResponse,
+            headers(
+                ("ETag" = String, description = "Entity tag of the session's version in that language"),
+                ("Content-Language" = String, description = "The language written"),
+            )),
+        (status = 201, description = "Created; the session in that language", body = SessionResponse,
+            headers(
+                ("Location" = String, description = "The session in that language"),
+                ("ETag" = String, description = "Entity tag of the session's new version in that language"),
+                ("Content-Language" = String, description = "The language written"),
+            )),
+        (status = 400, description = "Unreadable body, unknown field, or a bad language tag (`invalid_path`)", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        (status = 403, description = "`forbidden`: the caller reads the session (or is a trainer) but does not facilitate the cohort", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = NO_SESSION, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`title` `invalid_title`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn put_session_translation(
+    db: web::Data<Db>,
+    user: AuthUser,
+    path: web::Path<(LiveSessionId, String)>,
+    body: Json<SessionTranslationRequest>,
+) -> Result<Reply<SessionResponse>, ApiError> {
+    let (id, language) = path.into_inner();
+    let language = path_language(&language)?;
+    let title = translation_title(body.into_inner())?;
+    let (view, written) = db
+        .write(move |conn| service::put_translation(conn, &user, id, language, title))
+        .await?;
+    let language = view.body.language.clone();
+    let reply = match written {
+        Written::Created => {
+            Reply::created(view.body, format!("/api/v1/sessions/{id}?lang={language}"))
+        }
+        Written::Changed | Written::Unchanged => Reply::ok(view.body),
+    };
+    Ok(reply.etag(view.etag).language(language).private())
 }
 
 /// Changes a session (its facilitators, coordinators, admins): absent fields stay, `null`

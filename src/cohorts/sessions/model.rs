@@ -7,7 +7,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{cohort_sessions, session_attendance};
+use crate::db::schema::{cohort_sessions, session_attendance, session_translations};
 use crate::http::etag::Versioned;
 use crate::types::{CohortId, LessonId, LiveSessionId, UserId};
 
@@ -123,6 +123,15 @@ pub struct NewLiveSession {
     pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// A session's title in a language other than its cohort's default language.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = session_translations)]
+pub struct SessionTranslation {
+    pub session_id: LiveSessionId,
+    pub language: String,
+    pub title: String,
 }
 
 /// Changes to a session row; every write names `updated_at` and `version`.

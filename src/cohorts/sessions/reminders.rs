@@ -15,7 +15,7 @@ use crate::cohorts::model::CohortStatus;
 use crate::cohorts::repo as cohorts;
 use crate::cohorts::sessions::model::{LiveSession, ReminderKind};
 use crate::cohorts::sessions::repo;
-use crate::cohorts::sessions::service::audience_of;
+use crate::cohorts::sessions::service::{audience_of, pick_title, titles};
 use crate::db::{self, Db, DbConn, write_transaction};
 use crate::email::{OutgoingEmail, Template, enqueue};
 use crate::error::ApiError;
@@ -116,6 +116,13 @@ fn remind(
         return Ok(0);
     }
     let translations = cohorts::translations(conn, &[cohort.id])?;
+    let session_titles = titles(
+        conn,
+        &cohort.default_language,
+        std::slice::from_ref(&session),
+    )?
+    .remove(&session.id)
+    .unwrap_or_default();
     let link = session.meeting_url.clone().unwrap_or_else(|| {
         links::frontend(&format!("/cohorts/{}/sessions/{}", cohort.id, session.id))
     });
@@ -135,6 +142,12 @@ fn remind(
             )
             .map(|t| t.title.clone())
             .unwrap_or_default();
+        let session_title = pick_title(
+            &Preferences::only(&language),
+            &session_titles,
+            &cohort.default_language,
+        )
+        .map_or_else(|| session.title.clone(), |(_, t)| t.clone());
         enqueue(
             conn,
             &OutgoingEmail {
@@ -144,7 +157,7 @@ fn remind(
                 vars: vec![
                     ("display_name", display_name),
                     ("cohort", title),
-                    ("session", session.title.clone()),
+                    ("session", session_title),
                     ("starts_at", starts.clone()),
                     ("time_zone", cohort.time_zone.clone()),
                     ("link", link.clone()),

@@ -7,12 +7,13 @@ use diesel::prelude::*;
 use crate::cohorts::nominations::model::NominationStatus;
 use crate::cohorts::sessions::model::{
     Attendance, Audience, LiveSession, NewLiveSession, ReminderKind, SessionChanges,
+    SessionTranslation,
 };
 use crate::db::DbConn;
 use crate::db::schema::{
     calendar_feeds, call_countries, call_organisations, cohort_facilitators, cohort_sessions,
     lessons, memberships, nominations, organisations, session_attendance, session_check_in_codes,
-    session_materials, session_reminders, users,
+    session_materials, session_reminders, session_translations, users,
 };
 use crate::organisations::model::{MembershipRole, MembershipStatus};
 use crate::types::{CohortId, CourseId, LessonId, LiveSessionId, OrganisationId, UserId};
@@ -44,6 +45,31 @@ pub fn update(
         .set(changes)
         .returning(cohort_sessions::all_columns)
         .get_result(conn)
+}
+
+/// The titles of the sessions `ids` in other languages than their cohorts' default.
+pub fn translations(
+    conn: &mut DbConn,
+    ids: &[LiveSessionId],
+) -> QueryResult<Vec<SessionTranslation>> {
+    session_translations::table
+        .filter(session_translations::session_id.eq_any(ids))
+        .order((
+            session_translations::session_id,
+            session_translations::language,
+        ))
+        .select(SessionTranslation::as_select())
+        .load(conn)
+}
+
+/// Writes a session's title in one language, replacing what was there.
+pub fn put_translation(conn: &mut DbConn, row: &SessionTranslation) -> QueryResult<()> {
+    diesel::delete(session_translations::table.find((row.session_id, &row.language)))
+        .execute(conn)?;
+    diesel::insert_into(session_translations::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
 }
 
 /// Deletes one session; its materials, code, attendance and reminders go with it.

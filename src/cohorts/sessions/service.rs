@@ -14,23 +14,26 @@ use std::collections::HashMap;
 use chrono::{NaiveDateTime, SecondsFormat, TimeDelta, TimeZone, Utc};
 use rand::Rng;
 
+use crate::accounts::service::reader_preferences;
 use crate::auth::policy::{Action, allowed, authorize};
 use crate::auth::{AuthUser, Role};
 use crate::cohorts::model::{Cohort, CohortStatus};
 use crate::cohorts::nominations::repo as nominations;
 use crate::cohorts::repo as cohorts;
+use crate::cohorts::service::Written;
 use crate::cohorts::sessions::dto::{
     ATTENDANCE_SORT, AttendanceResponse, CheckInCodeResponse, SESSION_SORT, SessionResponse,
     check_times,
 };
 use crate::cohorts::sessions::model::{
     Attendance, AttendanceSource, Audience, LiveSession, NewLiveSession, SessionChanges,
-    SessionFields, SessionPatch, minutes_within,
+    SessionFields, SessionPatch, SessionTranslation, minutes_within,
 };
 use crate::cohorts::sessions::repo;
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, Fields};
 use crate::http::etag::{IfMatch, Versioned};
+use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageRequest, TimeKey};
 use crate::types::{CohortId, CourseId, LessonId, LiveSessionId, UserId};
 use crate::types::{join_tags, split_tags};
@@ -142,12 +145,62 @@ pub fn local(at: NaiveDateTime, time_zone: &str) -> String {
     }
 }
 
-/// The answer for `s` of a cohort in `time_zone`, with its materials.
-pub fn response_of(s: &LiveSession, time_zone: &str, materials: Vec<LessonId>) -> SessionResponse {
+/// A session's title in each language it has: its own in the cohort's default language
+/// first, then its translations.
+pub type Titles = Vec<(String, String)>;
+
+/// The titles of `sessions` of a cohort whose default language is `default`, in one query.
+pub fn titles(
+    conn: &mut DbConn,
+    default: &str,
+    sessions: &[LiveSession],
+) -> Result<HashMap<LiveSessionId, Titles>, ApiError> {
+    let ids: Vec<LiveSessionId> = sessions.iter().map(|s| s.id).collect();
+    let mut titles: HashMap<LiveSessionId, Titles> = sessions
+        .iter()
+        .map(|s| (s.id, vec![(default.to_owned(), s.title.clone())]))
+        .collect();
+    for t in repo::translations(conn, &ids)? {
+        if t.language != default {
+            titles
+                .entry(t.session_id)
+                .or_default()
+                .push((t.language, t.title));
+        }
+    }
+    Ok(titles)
+}
+
+/// The title `prefs` pick among `titles`: (language, title).
+pub fn pick_title<'a>(
+    prefs: &Preferences,
+    titles: &'a Titles,
+    default: &str,
+) -> Option<&'a (String, String)> {
+    prefs.pick_item(titles, |(language, _)| language.as_str(), default)
+}
+
+/// The answer for `s` of `cohort`, with its materials, its title in the language `prefs`
+/// pick among `titles`.
+pub fn response_of(
+    s: &LiveSession,
+    cohort: &Cohort,
+    materials: Vec<LessonId>,
+    titles: &Titles,
+    prefs: &Preferences,
+) -> SessionResponse {
+    let time_zone = cohort.time_zone.as_str();
+    let default = cohort.default_language.as_str();
+    let (language, title) = pick_title(prefs, titles, default)
+        .cloned()
+        .unwrap_or_else(|| (default.to_owned(), s.title.clone()));
     SessionResponse {
         id: s.id,
         cohort_id: s.cohort_id,
-        title: s.title.clone(),
+        title,
+        language,
+        default_language: default.to_owned(),
+        available_languages: titles.iter().map(|(l, _)| l.clone()).collect(),
         audience: s.audience,
         starts_at: s.starts_at.and_utc(),
         ends_at: s.ends_at.and_utc(),
@@ -164,36 +217,46 @@ pub fn response_of(s: &LiveSession, time_zone: &str, materials: Vec<LessonId>) -
     }
 }
 
-/// The answers for `sessions` of one cohort, reading their materials in one query.
+/// The answers for `sessions` of one cohort in the language `prefs` pick, reading their
+/// materials and titles in one query each.
 fn responses(
     conn: &mut DbConn,
     cohort: &Cohort,
     sessions: &[LiveSession],
+    prefs: &Preferences,
 ) -> Result<Vec<SessionResponse>, ApiError> {
     let ids: Vec<LiveSessionId> = sessions.iter().map(|s| s.id).collect();
     let mut materials: HashMap<LiveSessionId, Vec<LessonId>> = HashMap::new();
     for (session, lesson) in repo::materials(conn, &ids)? {
         materials.entry(session).or_default().push(lesson);
     }
+    let titles = titles(conn, &cohort.default_language, sessions)?;
     Ok(sessions
         .iter()
         .map(|s| {
             response_of(
                 s,
-                &cohort.time_zone,
+                cohort,
                 materials.remove(&s.id).unwrap_or_default(),
+                titles.get(&s.id).unwrap_or(&Vec::new()),
+                prefs,
             )
         })
         .collect())
 }
 
-fn view(conn: &mut DbConn, cohort: &Cohort, s: &LiveSession) -> Result<SessionView, ApiError> {
-    let body = responses(conn, cohort, std::slice::from_ref(s))?
+fn view(
+    conn: &mut DbConn,
+    cohort: &Cohort,
+    s: &LiveSession,
+    prefs: &Preferences,
+) -> Result<SessionView, ApiError> {
+    let body = responses(conn, cohort, std::slice::from_ref(s), prefs)?
         .pop()
         .ok_or(ApiError::NotFound)?;
     Ok(SessionView {
+        etag: s.etag_in(&body.language),
         body,
-        etag: s.etag(),
     })
 }
 
@@ -292,7 +355,8 @@ pub fn create(
         },
     )?;
     repo::set_materials(conn, session.id, &fields.material_lesson_ids)?;
-    view(conn, &cohort, &session)
+    // As written: in the cohort's default language.
+    view(conn, &cohort, &session, &Preferences::default())
 }
 
 /// The session, its cohort and the caller's access, or 404 when the caller may not read it.
@@ -324,14 +388,17 @@ pub(crate) fn manageable(
     Ok((session, cohort))
 }
 
-/// One session, for those who read it.
+/// One session, for those who read it, in the language `prefs` (or else the reader's
+/// preferred language) pick.
 pub fn get(
     conn: &mut DbConn,
     actor: &AuthUser,
     id: LiveSessionId,
+    prefs: Preferences,
 ) -> Result<SessionView, ApiError> {
     let (session, cohort, _) = readable(conn, actor, id)?;
-    view(conn, &cohort, &session)
+    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    view(conn, &cohort, &session, &prefs)
 }
 
 /// One page of the cohort's sessions the caller reads, by start; 404 for a caller who
@@ -342,6 +409,7 @@ pub fn list(
     cohort_id: CohortId,
     only: Option<Audience>,
     page: &PageRequest<TimeKey>,
+    prefs: Preferences,
 ) -> Result<Page<SessionResponse>, ApiError> {
     let cohort = found_cohort(conn, cohort_id)?;
     let access = access(conn, actor, cohort_id)?;
@@ -367,7 +435,8 @@ pub fn list(
         |s| (TimeKey(s.starts_at), s.id.get()),
         |s| s,
     );
-    let items = responses(conn, &cohort, &rows.items)?;
+    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let items = responses(conn, &cohort, &rows.items, &prefs)?;
     Ok(Page {
         items,
         next_cursor: rows.next_cursor,
@@ -428,7 +497,7 @@ pub fn update(
         && changes.recording_url.is_none()
         && materials.is_none();
     if nothing {
-        return view(conn, &cohort, &session);
+        return view(conn, &cohort, &session, &Preferences::default());
     }
     if let Some(m) = &materials {
         repo::set_materials(conn, id, m)?;
@@ -442,7 +511,64 @@ pub fn update(
             ..changes
         },
     )?;
-    view(conn, &cohort, &session)
+    view(conn, &cohort, &session, &Preferences::default())
+}
+
+/// Writes the session's title in `language` (its facilitators, coordinators, admins): in the
+/// cohort's default language that is the session's own title. Every change is a new
+/// version; writing the title it has changes nothing. Answers the session in `language`.
+pub fn put_translation(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: LiveSessionId,
+    language: String,
+    title: String,
+) -> Result<(SessionView, Written), ApiError> {
+    let (session, cohort) = manageable(conn, actor, id)?;
+    let prefs = Preferences::only(&language);
+    let written = if language == cohort.default_language {
+        if session.title == title {
+            Written::Unchanged
+        } else {
+            Written::Changed
+        }
+    } else {
+        match repo::translations(conn, &[id])?
+            .into_iter()
+            .find(|t| t.language == language)
+        {
+            None => Written::Created,
+            Some(t) if t.title == title => Written::Unchanged,
+            Some(_) => Written::Changed,
+        }
+    };
+    if written == Written::Unchanged {
+        return Ok((view(conn, &cohort, &session, &prefs)?, written));
+    }
+    let own_title = if language == cohort.default_language {
+        Some(title.clone())
+    } else {
+        repo::put_translation(
+            conn,
+            &SessionTranslation {
+                session_id: id,
+                language: language.clone(),
+                title,
+            },
+        )?;
+        None
+    };
+    let session = repo::update(
+        conn,
+        id,
+        &SessionChanges {
+            title: own_title,
+            updated_at: Some(db::now()),
+            version: Some(session.version + 1),
+            ..SessionChanges::default()
+        },
+    )?;
+    Ok((view(conn, &cohort, &session, &prefs)?, written))
 }
 
 /// Deletes a session with its attendance (its facilitators, coordinators, admins), if it
