@@ -47,6 +47,17 @@ enum Command {
         #[arg(long)]
         now: Option<String>,
     },
+    /// Regrade a question whose answer key was wrong, after correcting it: every attempt
+    /// that asked it is scored against its current version (submitted ones at once), and
+    /// the regrade is recorded with the reason.
+    Regrade {
+        /// The question's id.
+        #[arg(long)]
+        question: i64,
+        /// Why (kept in the audit trail), 1 to 500 characters.
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -108,6 +119,7 @@ fn main() -> ExitCode {
         }
         Command::Digests { now } => send_digests(&config, now.as_deref()),
         Command::Reminders { now } => send_reminders(&config, now.as_deref()),
+        Command::Regrade { question, reason } => regrade(&config, question, reason),
         Command::Openapi => unreachable!("handled above"),
     };
     match result {
@@ -195,6 +207,33 @@ fn send_digests(config: &Config, now: Option<&str>) -> anyhow::Result<()> {
     let sent = bayanihan::notifications::digest::send_due(&mut conn, now)?;
     tracing::info!(digests.sent = sent, "digests queued");
     println!("digests: {sent} emails queued");
+    Ok(())
+}
+
+fn regrade(config: &Config, question: i64, reason: String) -> anyhow::Result<()> {
+    use bayanihan::assessment::{dto, regrade};
+    let reason = dto::regrade_reason(dto::RegradeRequest { reason })
+        .map_err(|e| anyhow::anyhow!("--reason: {e}"))?;
+    let db = Db::connect(config.database_url.clone(), 1)?;
+    db.migrate()?;
+    let mut conn = db.conn()?;
+    let id = bayanihan::types::ids::QuestionId(question);
+    let outcome = bayanihan::db::write_transaction(&mut conn, |conn| {
+        regrade::regrade(
+            conn,
+            regrade::Requester::CommandLine,
+            id,
+            reason,
+            bayanihan::db::now(),
+        )
+    })
+    .map_err(|e| anyhow::anyhow!("question {question}: {e}"))?;
+    let r = &outcome.regrade;
+    tracing::info!(question.id = question, regrade.id = %r.id, "question regraded");
+    println!(
+        "regrade {}: question {} at version {}: {} attempts rescored, {} changed",
+        r.id, question, r.version, r.attempts_rescored, r.scores_changed
+    );
     Ok(())
 }
 

@@ -5,11 +5,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::assessment::model::{AnswerKey, ChoiceText, MAX_CHOICES, QuestionKind, QuestionTexts};
+use crate::assessment::model::{
+    AnswerKey, ChoiceText, MAX_CHOICES, QuestionKind, QuestionTexts, Regrade, RegradeAttempt,
+    RegradeVia,
+};
 use crate::error::FieldError;
 use crate::error::{ApiError, Fields};
 use crate::types::LanguageTag;
-use crate::types::ids::{CourseId, QuestionId};
+use crate::types::ids::{AttemptId, CourseId, QuestionId, RegradeId, UserId};
 use crate::types::text::{clean_block, clean_line};
 
 /// Longest stem or feedback, in characters.
@@ -505,4 +508,101 @@ pub fn path_language(raw: &str) -> Result<String, ApiError> {
             detail: format!("the language in the path is invalid: {msg}"),
             errors: vec![FieldError::new("language", "invalid_language", msg)],
         })
+}
+
+/// `POST /questions/{id}/regrade`: why the key was wrong (kept in the audit trail).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegradeRequest {
+    /// 1 to 500 characters.
+    #[schema(min_length = 1, max_length = 500)]
+    pub reason: String,
+}
+
+/// Parses a regrade's reason (422 `validation_failed` naming `reason`).
+pub fn regrade_reason(r: RegradeRequest) -> Result<String, ApiError> {
+    let mut f = Fields::default();
+    let reason = f.check(
+        "reason",
+        "invalid_text",
+        clean_line(&r.reason, 1, crate::assessment::regrade::MAX_REASON),
+    );
+    f.finish_with(|| reason)
+}
+
+/// What a regrade did to one submitted attempt.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegradedAttempt {
+    #[schema(value_type = i64)]
+    pub attempt_id: AttemptId,
+    pub old_score: f64,
+    pub new_score: f64,
+    pub old_max_score: f64,
+    pub new_max_score: f64,
+    pub old_passed: bool,
+    pub new_passed: bool,
+}
+
+/// A regrade, as the audit trail holds it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegradeResponse {
+    #[schema(value_type = i64)]
+    pub id: RegradeId,
+    #[schema(value_type = i64)]
+    pub question_id: QuestionId,
+    /// The corrected version every attempt of the question is now scored against.
+    pub version: i64,
+    /// Who asked for it; none from the command line (or a removed account).
+    #[schema(value_type = Option<i64>)]
+    pub actor_id: Option<UserId>,
+    pub via: RegradeVia,
+    pub reason: String,
+    /// Attempts' questions that were scored against an older version.
+    pub items_rekeyed: i32,
+    /// Submitted attempts scored again.
+    pub attempts_rescored: i32,
+    /// Of those, how many changed score or pass.
+    pub scores_changed: i32,
+    pub created_at: DateTime<Utc>,
+    /// The submitted attempts whose score or pass changed (only in the regrade's own answer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed: Option<Vec<RegradedAttempt>>,
+}
+
+impl From<&Regrade> for RegradeResponse {
+    fn from(r: &Regrade) -> Self {
+        Self {
+            id: r.id,
+            question_id: r.question_id,
+            version: r.version,
+            actor_id: r.actor_id,
+            via: r.via,
+            reason: r.reason.clone(),
+            items_rekeyed: r.items_rekeyed,
+            attempts_rescored: r.attempts_rescored,
+            scores_changed: r.scores_changed,
+            created_at: r.created_at.and_utc(),
+            changed: None,
+        }
+    }
+}
+
+impl From<&RegradeAttempt> for RegradedAttempt {
+    fn from(r: &RegradeAttempt) -> Self {
+        Self {
+            attempt_id: r.attempt_id,
+            old_score: r.old_score,
+            new_score: r.new_score,
+            old_max_score: r.old_max_score,
+            new_max_score: r.new_max_score,
+            old_passed: r.old_passed,
+            new_passed: r.new_passed,
+        }
+    }
+}
+
+/// `GET /questions/{id}/regrades`: a question's regrades, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegradeList {
+    pub items: Vec<RegradeResponse>,
 }

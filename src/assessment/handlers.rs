@@ -6,8 +6,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::assessment::dto::{
     LangQuery, ListQuestionsQuery, QuestionInput, QuestionRequest, QuestionResponse,
-    QuestionTranslationRequest, path_language, tag, translation_texts,
+    QuestionTranslationRequest, RegradeList, RegradeRequest, RegradeResponse, path_language,
+    regrade_reason, tag, translation_texts,
 };
+use crate::assessment::regrade::{self, Requester};
 use crate::assessment::service::{self, Localised, Written};
 use crate::auth::AuthUser;
 use crate::db::{Db, now};
@@ -281,4 +283,74 @@ pub async fn delete_question(
     db.write(move |conn| service::delete_question(conn, &user, id, if_match.as_ref(), now()))
         .await?;
     Ok(no_content())
+}
+
+/// Regrades a question whose answer key was wrong: correct it first (`PUT
+/// /questions/{id}`), then every attempt that asked it is scored against the corrected
+/// version (submitted ones at once), and the regrade is recorded with its reason.
+#[utoipa::path(
+    post,
+    path = "/api/v1/questions/{id}/regrade",
+    tag = "assessment",
+    operation_id = "regrade_question",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Question id")),
+    request_body = RegradeRequest,
+    responses(
+        (status = 200, description = "Regraded and recorded, with the attempts whose score or pass changed", body = RegradeResponse),
+        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NoSuchQuestion,
+        (status = 409, description = "`regrade_incompatible`: the current version asks another kind of question, or has another number of choices, than attempts were shown", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
+    )
+)]
+pub async fn regrade_question(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<QuestionId>,
+    body: Json<RegradeRequest>,
+) -> Result<Reply<RegradeResponse>, ApiError> {
+    let reason = regrade_reason(body.into_inner())?;
+    let id = id.into_inner();
+    let actor = user.clone();
+    let outcome = db
+        .write(move |conn| regrade::regrade(conn, Requester::Editor(&actor), id, reason, now()))
+        .await?;
+    tracing::info!(
+        question.id = %id,
+        regrade.id = %outcome.regrade.id,
+        user.id = user.id.get(),
+        "question regraded"
+    );
+    let mut body = RegradeResponse::from(&outcome.regrade);
+    body.changed = Some(outcome.changed.iter().map(Into::into).collect());
+    Ok(Reply::ok(body).private())
+}
+
+/// A question's regrades, newest first (its course's editors).
+#[utoipa::path(
+    get,
+    path = "/api/v1/questions/{id}/regrades",
+    tag = "assessment",
+    operation_id = "list_regrades",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Question id")),
+    responses(
+        (status = 200, description = "The question's audit trail of regrades", body = RegradeList),
+        NotLoggedIn,
+        NoSuchQuestion,
+    )
+)]
+pub async fn list_regrades(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<QuestionId>,
+) -> Result<Reply<RegradeList>, ApiError> {
+    let id = id.into_inner();
+    let rows = db.read(move |conn| regrade::list(conn, &user, id)).await?;
+    Ok(Reply::ok(RegradeList {
+        items: rows.iter().map(RegradeResponse::from).collect(),
+    })
+    .private())
 }

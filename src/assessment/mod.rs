@@ -15,7 +15,9 @@
 pub mod dto;
 pub mod handlers;
 pub mod model;
+pub mod prepost;
 pub mod quizzes;
+pub mod regrade;
 pub mod repo;
 pub mod service;
 
@@ -38,8 +40,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .put(replace_question)
             .delete(delete_question),
     )
-    .service(resource("/questions/{id}/translations/{language}").put(put_question_translation));
+    .service(resource("/questions/{id}/translations/{language}").put(put_question_translation))
+    .service(resource("/questions/{id}/regrade").post(regrade_question))
+    .service(resource("/questions/{id}/regrades").get(list_regrades));
     quiz_routes(cfg);
+    prepost_routes(cfg);
+}
+
+/// Pre- and post-tests (`assessment::prepost`).
+fn prepost_routes(cfg: &mut web::ServiceConfig) {
+    use prepost::handlers::*;
+    cfg.service(
+        resource("/courses/{id}/pre-post-tests")
+            .get(list_pre_post_tests)
+            .post(create_pre_post_test),
+    )
+    .service(resource("/pre-post-tests/{id}").get(get_pre_post_test))
+    .service(resource("/pre-post-tests/{id}/me").get(get_my_gain))
+    .service(resource("/pre-post-tests/{id}/results").get(get_pre_post_results));
 }
 
 /// Quizzes and attempts (`assessment::quizzes`).
@@ -61,11 +79,18 @@ fn quiz_routes(cfg: &mut web::ServiceConfig) {
     handlers::replace_question,
     handlers::put_question_translation,
     handlers::delete_question,
+    handlers::regrade_question,
+    handlers::list_regrades,
     quizzes::handlers::put_quiz,
     quizzes::handlers::get_quiz,
     quizzes::handlers::create_attempt,
     quizzes::handlers::get_attempt,
     quizzes::handlers::put_answer,
     quizzes::handlers::submit_attempt,
+    prepost::handlers::create_pre_post_test,
+    prepost::handlers::list_pre_post_tests,
+    prepost::handlers::get_pre_post_test,
+    prepost::handlers::get_my_gain,
+    prepost::handlers::get_pre_post_results,
 ))]
 pub struct Api;

@@ -14,11 +14,11 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::db::schema::{
-    question_translations, question_versions, questions, quiz_attempt_items, quiz_attempts,
-    quiz_items, quizzes,
+    question_regrade_attempts, question_regrades, question_translations, question_versions,
+    questions, quiz_attempt_items, quiz_attempts, quiz_items, quizzes,
 };
 use crate::http::etag;
-use crate::types::ids::{AttemptId, CourseId, LessonId, QuestionId, QuizId, UserId};
+use crate::types::ids::{AttemptId, CourseId, LessonId, QuestionId, QuizId, RegradeId, UserId};
 
 crate::vocabulary! {
     /// What a question asks for.
@@ -605,6 +605,15 @@ pub struct AttemptItem {
     pub answered_at: Option<NaiveDateTime>,
     pub late: bool,
     pub points: Option<f64>,
+    /// The version whose key and points score the answer, once a regrade set it.
+    pub key_version_id: Option<i64>,
+}
+
+impl AttemptItem {
+    /// The version that scores the answer: the one a regrade set, else the one shown.
+    pub fn scoring_version(&self) -> i64 {
+        self.key_version_id.unwrap_or(self.question_version_id)
+    }
 }
 
 /// A new attempt question row.
@@ -616,6 +625,63 @@ pub struct NewAttemptItem {
     pub question_id: QuestionId,
     pub question_version_id: i64,
     pub layout: String,
+}
+
+crate::vocabulary! {
+    /// Where a regrade was asked for.
+    pub enum RegradeVia {
+        /// `POST /questions/{id}/regrade`, by one of the course's editors.
+        Api => "api",
+        /// `bayanihan regrade`, by whoever runs the server.
+        CommandLine => "command_line",
+    }
+}
+
+/// A regrade as recorded (assessment's audit trail).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = question_regrades)]
+pub struct Regrade {
+    pub id: RegradeId,
+    pub question_id: QuestionId,
+    pub course_id: CourseId,
+    pub version: i64,
+    pub actor_id: Option<UserId>,
+    pub via: RegradeVia,
+    pub reason: String,
+    pub items_rekeyed: i32,
+    pub attempts_rescored: i32,
+    pub scores_changed: i32,
+    pub created_at: NaiveDateTime,
+}
+
+/// A new regrade record.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = question_regrades)]
+pub struct NewRegrade {
+    pub question_id: QuestionId,
+    pub course_id: CourseId,
+    pub version: i64,
+    pub actor_id: Option<UserId>,
+    pub via: RegradeVia,
+    pub reason: String,
+    pub items_rekeyed: i32,
+    pub attempts_rescored: i32,
+    pub scores_changed: i32,
+    pub created_at: NaiveDateTime,
+}
+
+/// What a regrade did to one submitted attempt.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = question_regrade_attempts)]
+pub struct RegradeAttempt {
+    pub regrade_id: RegradeId,
+    pub attempt_id: AttemptId,
+    pub old_score: f64,
+    pub new_score: f64,
+    pub old_max_score: f64,
+    pub new_max_score: f64,
+    pub old_passed: bool,
+    pub new_passed: bool,
 }
 
 #[cfg(test)]

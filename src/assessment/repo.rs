@@ -5,14 +5,15 @@ use diesel::prelude::*;
 
 use crate::assessment::model::{
     Attempt, AttemptItem, NewAttempt, NewAttemptItem, NewQuestion, NewQuestionTranslation,
-    NewQuestionVersion, NewQuizItem, Question, QuestionChanges, QuestionTranslation,
-    QuestionVersion, Quiz, QuizItem, QuizSettings,
+    NewQuestionVersion, NewQuizItem, NewRegrade, Question, QuestionChanges, QuestionTranslation,
+    QuestionVersion, Quiz, QuizItem, QuizSettings, Regrade, RegradeAttempt,
 };
 use crate::courses::model::LessonKind;
 use crate::db::DbConn;
 use crate::db::schema::{
-    course_owners, courses, enrolments, lessons, question_translations, question_versions,
-    questions, quiz_attempt_items, quiz_attempts, quiz_items, quizzes,
+    course_owners, courses, enrolments, lessons, question_regrade_attempts, question_regrades,
+    question_translations, question_versions, questions, quiz_attempt_items, quiz_attempts,
+    quiz_items, quizzes,
 };
 use crate::types::ids::{AttemptId, CourseId, LessonId, QuestionId, QuizId, UserId};
 
@@ -421,4 +422,82 @@ pub fn submit_attempt(
         quiz_attempts::version.eq(quiz_attempts::version + 1),
     ))
     .execute(conn)
+}
+
+/// Every attempt item that asked `question_id`, by attempt.
+pub fn items_of_question(
+    conn: &mut DbConn,
+    question_id: QuestionId,
+) -> QueryResult<Vec<AttemptItem>> {
+    quiz_attempt_items::table
+        .filter(quiz_attempt_items::question_id.eq(question_id))
+        .select(AttemptItem::as_select())
+        .order((
+            quiz_attempt_items::attempt_id.asc(),
+            quiz_attempt_items::id.asc(),
+        ))
+        .load(conn)
+}
+
+/// Points attempt items at the version whose key scores them.
+pub fn set_key_version(conn: &mut DbConn, item_ids: &[i64], version_id: i64) -> QueryResult<usize> {
+    diesel::update(
+        quiz_attempt_items::table.filter(quiz_attempt_items::id.eq_any(item_ids.to_vec())),
+    )
+    .set(quiz_attempt_items::key_version_id.eq(Some(version_id)))
+    .execute(conn)
+}
+
+/// Attempts by id.
+pub fn attempts_by_id(conn: &mut DbConn, ids: &[AttemptId]) -> QueryResult<Vec<Attempt>> {
+    quiz_attempts::table
+        .filter(quiz_attempts::id.eq_any(ids.to_vec()))
+        .select(Attempt::as_select())
+        .order(quiz_attempts::id.asc())
+        .load(conn)
+}
+
+/// A submitted attempt's new score (a regrade): version + 1.
+pub fn rescore_attempt(
+    conn: &mut DbConn,
+    id: AttemptId,
+    score: f64,
+    max_score: f64,
+    passed: bool,
+) -> QueryResult<usize> {
+    diesel::update(quiz_attempts::table.find(id))
+        .set((
+            quiz_attempts::score.eq(Some(score)),
+            quiz_attempts::max_score.eq(Some(max_score)),
+            quiz_attempts::passed.eq(Some(passed)),
+            quiz_attempts::version.eq(quiz_attempts::version + 1),
+        ))
+        .execute(conn)
+}
+
+/// Records a regrade.
+pub fn insert_regrade(conn: &mut DbConn, new: &NewRegrade) -> QueryResult<Regrade> {
+    diesel::insert_into(question_regrades::table)
+        .values(new)
+        .returning(question_regrades::all_columns)
+        .get_result(conn)
+}
+
+/// Records what a regrade did to attempts.
+pub fn insert_regrade_attempts(conn: &mut DbConn, rows: &[RegradeAttempt]) -> QueryResult<()> {
+    for row in rows {
+        diesel::insert_into(question_regrade_attempts::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A question's regrades, newest first.
+pub fn regrades_of(conn: &mut DbConn, question_id: QuestionId) -> QueryResult<Vec<Regrade>> {
+    question_regrades::table
+        .filter(question_regrades::question_id.eq(question_id))
+        .select(Regrade::as_select())
+        .order(question_regrades::id.desc())
+        .load(conn)
 }

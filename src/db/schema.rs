@@ -1087,9 +1087,52 @@ diesel::table! {
         answered_at -> Nullable<Timestamp>,
         late -> Bool,
         points -> Nullable<Double>,
+        key_version_id -> Nullable<BigInt>,
     }
 }
 
+diesel::table! {
+    question_regrades (id) {
+        id -> BigInt,
+        question_id -> BigInt,
+        course_id -> BigInt,
+        version -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        via -> Text,
+        reason -> Text,
+        items_rekeyed -> Integer,
+        attempts_rescored -> Integer,
+        scores_changed -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    question_regrade_attempts (regrade_id, attempt_id) {
+        regrade_id -> BigInt,
+        attempt_id -> BigInt,
+        old_score -> Double,
+        new_score -> Double,
+        old_max_score -> Double,
+        new_max_score -> Double,
+        old_passed -> Bool,
+        new_passed -> Bool,
+    }
+}
+
+diesel::table! {
+    pre_post_tests (id) {
+        id -> BigInt,
+        course_id -> BigInt,
+        cohort_id -> Nullable<BigInt>,
+        pre_lesson_id -> BigInt,
+        post_lesson_id -> BigInt,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(quiz_attempt_items -> quiz_attempts (attempt_id));
 diesel::allow_tables_to_appear_in_same_query!(
     questions,
     question_translations,
@@ -1098,6 +1141,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     quiz_items,
     quiz_attempts,
     quiz_attempt_items,
+    question_regrades,
+    question_regrade_attempts,
+    pre_post_tests,
 );
 
 diesel::table! {

@@ -1,5 +1,6 @@
 //! Demo and scale data: `bayanihan seed --demo` and `bayanihan seed --scale N`.
 
+mod assessment;
 mod cohort_lineage;
 mod cohort_scale;
 mod cohort_work;
@@ -53,6 +54,7 @@ pub fn demo(db: &Db) -> anyhow::Result<SeedReport> {
     })?;
     courses::demo(db, &data.courses)?;
     learning::demo(db)?;
+    assessment::demo(db)?;
     community::demo(db, &data)?;
     cohorts::demo(db, &data)?;
     Ok(SeedReport {
@@ -244,6 +246,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<SeedReport> {
     community::scale(db, n, &words.communities)?;
     cohort_scale::scale(db, n)?;
     cohort_lineage::scale(db, n)?;
+    assessment::scale(db, n)?;
     Ok(report)
 }
 

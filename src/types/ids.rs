@@ -126,4 +126,8 @@ id_types! {
     QuizId,
     /// A learner's attempt at a quiz.
     AttemptId,
+    /// A regrade of a question (assessment's audit trail).
+    RegradeId,
+    /// A pair of quizzes given before and after a course or cohort.
+    PrePostTestId,
 }

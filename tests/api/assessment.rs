@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app};
 use crate::learning::{Spec, make_course};
 
-fn add_owner(app: &TestApp, course_id: i64, user_id: i64) {
+pub(crate) fn add_owner(app: &TestApp, course_id: i64, user_id: i64) {
     let mut conn = app.db.conn().expect("a connection");
     diesel::insert_into(course_owners::table)
         .values((
@@ -19,7 +19,7 @@ fn add_owner(app: &TestApp, course_id: i64, user_id: i64) {
         .expect("insert owner");
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -33,7 +33,7 @@ async fn call(
     req.send().await.expect("request is sent")
 }
 
-async fn json_of(res: reqwest::Response, status: u16) -> Value {
+pub(crate) async fn json_of(res: reqwest::Response, status: u16) -> Value {
     let url = res.url().clone();
     let got = res.status().as_u16();
     let body: Value = res.json().await.unwrap_or(Value::Null);
@@ -67,7 +67,12 @@ fn every_kind() -> Vec<Value> {
     ]
 }
 
-async fn create_question(app: &TestApp, course_id: i64, owner: &TestUser, body: Value) -> Value {
+pub(crate) async fn create_question(
+    app: &TestApp,
+    course_id: i64,
+    owner: &TestUser,
+    body: Value,
+) -> Value {
     let path = format!("/api/v1/courses/{course_id}/questions");
     json_of(call(app, Method::POST, &path, owner, Some(body)).await, 201).await
 }
@@ -496,7 +501,7 @@ async fn quiz_setup(app: &TestApp, settings: Value) -> (i64, i64, Vec<i64>, Test
     (course.id, lesson, ids, owner, learner)
 }
 
-fn make_quiz_lesson(app: &TestApp, lesson: i64) {
+pub(crate) fn make_quiz_lesson(app: &TestApp, lesson: i64) {
     use bayanihan::db::schema::lessons;
     let mut conn = app.db.conn().unwrap();
     diesel::update(lessons::table.find(lesson))
@@ -1219,4 +1224,247 @@ async fn assessment_quiz_settings_are_checked_and_kept_from_learners() {
     )
     .await;
     assert_problem(res, 404, "not_found").await;
+}
+
+/// Starts an attempt, answers it as `answers_for` does and submits it; the submitted body.
+async fn take_quiz(app: &TestApp, lesson: i64, learner: &TestUser) -> Value {
+    let res = call(
+        app,
+        Method::POST,
+        &format!("/api/v1/lessons/{lesson}/quiz/attempts"),
+        learner,
+        None,
+    )
+    .await;
+    let attempt = json_of(res, 201).await;
+    let id = attempt["id"].as_i64().unwrap();
+    for (question, answer) in answers_for(&attempt) {
+        let res = call(
+            app,
+            Method::PUT,
+            &format!("/api/v1/attempts/{id}/answers/{question}"),
+            learner,
+            Some(answer),
+        )
+        .await;
+        assert!(res.status().is_success(), "{}", res.status());
+    }
+    let res = call(
+        app,
+        Method::POST,
+        &format!("/api/v1/attempts/{id}/submit"),
+        learner,
+        None,
+    )
+    .await;
+    json_of(res, 200).await
+}
+
+#[tokio::test]
+async fn assessment_regrade_rescores_submitted_attempts_and_is_audited() {
+    use bayanihan::db::schema::{lesson_completions, question_regrades};
+    let app = spawn_app().await;
+    let (_, lesson, ids, owner, learner) =
+        quiz_setup(&app, json!({"attempts_allowed": 3, "pass_mark": 80})).await;
+    // 6 of 8: the numeric answer (1920, worth 2) is wrong against the key 1919.
+    let submitted = take_quiz(&app, lesson, &learner).await;
+    let attempt = submitted["id"].as_i64().unwrap();
+    assert_eq!(
+        (submitted["score"].clone(), submitted["passed"].clone()),
+        (json!(6.0), json!(false))
+    );
+    let completions = || -> i64 {
+        let mut conn = app.db.conn().unwrap();
+        lesson_completions::table
+            .filter(lesson_completions::lesson_id.eq(lesson))
+            .filter(lesson_completions::user_id.eq(learner.id))
+            .count()
+            .get_result(&mut *conn)
+            .unwrap()
+    };
+    assert_eq!(completions(), 0);
+
+    // The key was wrong (say the course teaches 1920): correct it, then regrade.
+    let numeric = ids[4];
+    let corrected = json!({"kind": "numeric", "stem": "In which year was the ILO founded?",
+        "numeric_answer": 1920.0, "tolerance": 0.0, "difficulty": 4, "points": 2});
+    let path = format!("/api/v1/questions/{numeric}");
+    json_of(
+        call(&app, Method::PUT, &path, &owner, Some(corrected)).await,
+        200,
+    )
+    .await;
+    // Until the regrade, the attempt keeps its score.
+    let review = json_of(
+        call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/attempts/{attempt}"),
+            &learner,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(review["score"], 6.0);
+
+    let regrade = format!("/api/v1/questions/{numeric}/regrade");
+    let body = json!({"reason": "The key said 1919; the course teaches 1920."});
+    // Nobody but the course's editors: 404, as for the bank.
+    let other_trainer = app.user("trainer").await;
+    for who in [&learner, &other_trainer] {
+        let res = call(&app, Method::POST, &regrade, who, Some(body.clone())).await;
+        assert_problem(res, 404, "not_found").await;
+        let res = call(&app, Method::GET, &format!("{path}/regrades"), who, None).await;
+        assert_problem(res, 404, "not_found").await;
+    }
+    let res = call(
+        &app,
+        Method::POST,
+        &regrade,
+        &owner,
+        Some(json!({"reason": " "})),
+    )
+    .await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "reason");
+    let res = call(&app, Method::POST, &regrade, &owner, Some(json!({}))).await;
+    assert_problem(res, 400, "invalid_body").await;
+
+    let done = json_of(
+        call(&app, Method::POST, &regrade, &owner, Some(body.clone())).await,
+        200,
+    )
+    .await;
+    assert_eq!(done["via"], "api");
+    assert_eq!(done["actor_id"], owner.id);
+    assert_eq!(done["version"], 2);
+    assert_eq!(
+        (
+            done["items_rekeyed"].clone(),
+            done["attempts_rescored"].clone(),
+            done["scores_changed"].clone()
+        ),
+        (json!(1), json!(1), json!(1))
+    );
+    assert_eq!(
+        done["changed"],
+        json!([{"attempt_id": attempt, "old_score": 6.0, "new_score": 8.0, "old_max_score": 8.0,
+            "new_max_score": 8.0, "old_passed": false, "new_passed": true}])
+    );
+    // The learner's review shows the new score and the corrected key; passing now
+    // completed the lesson, as a submit would have.
+    let review = json_of(
+        call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/attempts/{attempt}"),
+            &learner,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (review["score"].clone(), review["passed"].clone()),
+        (json!(8.0), json!(true))
+    );
+    let q = review["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["kind"] == "numeric")
+        .unwrap();
+    assert_eq!(
+        (q["correct"].clone(), q["earned"].clone()),
+        (json!(true), json!(2.0))
+    );
+    assert_eq!(q["correct_answer"], json!({"number": 1920.0}));
+    assert_eq!(completions(), 1);
+
+    // Again: nothing left to rescore, and that too is recorded.
+    let again = json_of(
+        call(&app, Method::POST, &regrade, &owner, Some(body)).await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (
+            again["items_rekeyed"].clone(),
+            again["attempts_rescored"].clone()
+        ),
+        (json!(0), json!(0))
+    );
+    let trail = json_of(
+        call(&app, Method::GET, &format!("{path}/regrades"), &owner, None).await,
+        200,
+    )
+    .await;
+    let items = trail["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["id"], again["id"]);
+    assert_eq!(
+        items[1]["reason"],
+        "The key said 1919; the course teaches 1920."
+    );
+    assert!(items[1].get("changed").is_none());
+
+    // A correction that no longer fits the answers given (another number of choices).
+    let single = ids[0];
+    let four = json!({"kind": "single_choice", "stem": "Which body sets labour standards?",
+        "choices": [{"text": "The ILO"}, {"text": "The WTO"}, {"text": "The IMF"}, {"text": "The UN"}],
+        "correct": [0]});
+    json_of(
+        call(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/questions/{single}"),
+            &owner,
+            Some(four),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let res = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/questions/{single}/regrade"),
+        &owner,
+        Some(json!({"reason": "typo"})),
+    )
+    .await;
+    assert_problem(res, 409, "regrade_incompatible").await;
+
+    // The command line does the same, recorded without an account.
+    let database_url = match app.db.url() {
+        bayanihan::db::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+        bayanihan::db::DatabaseUrl::Postgres(url) => url.clone(),
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bayanihan"))
+        .args([
+            "regrade",
+            "--question",
+            &ids[1].to_string(),
+            "--reason",
+            "C98 was left out",
+        ])
+        .env("DATABASE_URL", &database_url)
+        .env("BAYANIHAN_DATA_DIR", app.data_dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("0 attempts rescored"),
+        "{out:?}"
+    );
+    let mut conn = app.db.conn().unwrap();
+    let (via, actor): (String, Option<i64>) = question_regrades::table
+        .filter(question_regrades::question_id.eq(ids[1]))
+        .select((question_regrades::via, question_regrades::actor_id))
+        .first(&mut *conn)
+        .unwrap();
+    assert_eq!((via.as_str(), actor), ("command_line", None));
 }

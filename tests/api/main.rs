@@ -42,6 +42,7 @@ mod openapi;
 mod operations;
 mod organisation_writes;
 mod organisations;
+mod prepost;
 mod proxies;
 mod reach;
 mod search;

@@ -29,7 +29,7 @@ use crate::error::{ApiError, Fields};
 use crate::http::etag::{IfMatch, Versioned};
 use crate::http::language::Preferences;
 use crate::learning;
-use crate::types::ids::{AttemptId, CourseId, LessonId, QuestionId};
+use crate::types::ids::{AttemptId, CourseId, LessonId, QuestionId, UserId};
 
 fn conflict(code: &'static str, detail: &str) -> ApiError {
     ApiError::Conflict {
@@ -455,19 +455,50 @@ fn score(
     attempt: &Attempt,
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    let items = repo::attempt_items(conn, attempt.id)?;
-    let ids: Vec<i64> = items.iter().map(|i| i.question_version_id).collect();
-    let versions: HashMap<i64, Snapshot> = repo::versions_by_id(conn, &ids)?
+    let (total, max, passed) = score_items(conn, quiz, attempt.id, None)?;
+    if repo::submit_attempt(conn, attempt.id, now, total, max, passed)? == 0 {
+        return Err(conflict(
+            "attempt_submitted",
+            "the attempt was submitted meanwhile",
+        ));
+    }
+    if passed {
+        complete_passed(conn, quiz, attempt.user_id)?;
+    }
+    Ok(())
+}
+
+/// Versions by id, read as snapshots.
+fn snapshots(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, Snapshot>, ApiError> {
+    repo::versions_by_id(conn, ids)?
         .into_iter()
         .map(|v| Ok((v.id, parse(&v.content)?)))
-        .collect::<Result<_, ApiError>>()?;
+        .collect()
+}
+
+/// Scores an attempt's items against the versions that score them (every item, or only
+/// those of `only` question), stores each item's points and answers the attempt's total,
+/// its maximum and whether it passes.
+pub fn score_items(
+    conn: &mut DbConn,
+    quiz: &Quiz,
+    attempt_id: AttemptId,
+    only: Option<QuestionId>,
+) -> Result<(f64, f64, bool), ApiError> {
+    let items = repo::attempt_items(conn, attempt_id)?;
+    let ids: Vec<i64> = items.iter().map(AttemptItem::scoring_version).collect();
+    let versions = snapshots(conn, &ids)?;
     let (mut total, mut max) = (0.0, 0.0);
     for item in &items {
         let snapshot = versions
-            .get(&item.question_version_id)
+            .get(&item.scoring_version())
             .ok_or(ApiError::NotFound)?;
         let points = f64::from(snapshot.points);
         max += points;
+        if only.is_some_and(|q| q != item.question_id) {
+            total += item.points.unwrap_or(0.0);
+            continue;
+        }
         let earned = match &item.answer {
             Some(raw) => {
                 let answer: Answer = parse(raw)?;
@@ -481,21 +512,23 @@ fn score(
             None => 0.0,
         };
         total += earned;
-        repo::score_item(conn, item.id, earned)?;
+        if item.points != Some(earned) {
+            repo::score_item(conn, item.id, earned)?;
+        }
     }
     let passed = max > 0.0 && total * 100.0 >= f64::from(quiz.pass_mark) * max;
-    if repo::submit_attempt(conn, attempt.id, now, total, max, passed)? == 0 {
-        return Err(conflict(
-            "attempt_submitted",
-            "the attempt was submitted meanwhile",
-        ));
-    }
+    Ok((total, max, passed))
+}
+
+/// Completes a passed quiz's lesson for its learner, through learning, while they are
+/// enrolled and the course is not archived.
+pub fn complete_passed(conn: &mut DbConn, quiz: &Quiz, user_id: UserId) -> Result<(), ApiError> {
     let course_id = quiz.course_id;
-    if passed && repo::is_enrolled(conn, course_id, attempt.user_id)? {
+    if repo::is_enrolled(conn, course_id, user_id)? {
         let archived = repo::course(conn, course_id)?
             .is_some_and(|(_, s)| s == CourseStatus::Archived.as_str());
         if !archived {
-            learning::service::complete_passed_quiz(conn, attempt.user_id, quiz.lesson_id)?;
+            learning::service::complete_passed_quiz(conn, user_id, quiz.lesson_id)?;
         }
     }
     Ok(())
@@ -557,11 +590,11 @@ fn render(
     now: NaiveDateTime,
 ) -> Result<Localised<AttemptResponse>, ApiError> {
     let items: Vec<AttemptItem> = repo::attempt_items(conn, attempt.id)?;
-    let ids: Vec<i64> = items.iter().map(|i| i.question_version_id).collect();
-    let versions: HashMap<i64, Snapshot> = repo::versions_by_id(conn, &ids)?
-        .into_iter()
-        .map(|v| Ok((v.id, parse(&v.content)?)))
-        .collect::<Result<_, ApiError>>()?;
+    let ids: Vec<i64> = items
+        .iter()
+        .flat_map(|i| [i.question_version_id, i.scoring_version()])
+        .collect();
+    let versions = snapshots(conn, &ids)?;
     let submitted = attempt.submitted_at.is_some();
     let feedback = submitted && (editor || shown(quiz.show_feedback, quiz, now));
     let answers = submitted && (editor || shown(quiz.show_answers, quiz, now));
@@ -570,6 +603,10 @@ fn render(
     for item in &items {
         let snapshot = versions
             .get(&item.question_version_id)
+            .ok_or(ApiError::NotFound)?;
+        // Texts as shown; key and points of the version that scores the answer.
+        let scoring = versions
+            .get(&item.scoring_version())
             .ok_or(ApiError::NotFound)?;
         let available: Vec<String> = snapshot.texts.keys().cloned().collect();
         let lang = prefs
@@ -583,7 +620,7 @@ fn render(
         let layout: Layout = parse(&item.layout)?;
         let answer: Option<Answer> = item.answer.as_deref().map(parse).transpose()?;
         let correct = match (&answer, submitted) {
-            (Some(a), true) => Some(is_correct(&snapshot.key, &layout, a)),
+            (Some(a), true) => Some(is_correct(&scoring.key, &layout, a)),
             (None, true) => Some(false),
             _ => None,
         };
@@ -602,7 +639,7 @@ fn render(
                 .iter()
                 .filter_map(|&i| texts.choices.get(i).and_then(|c| c.pair.clone()))
                 .collect(),
-            points: snapshot.points,
+            points: scoring.points,
             answer: answer.as_ref().map(AnswerBody::from),
             answered_at: item.answered_at.map(|t| t.and_utc()),
             late: item.late,
@@ -610,7 +647,7 @@ fn render(
             correct: correct.filter(|_| feedback),
             feedback: (feedback && !texts.feedback.is_empty()).then(|| texts.feedback.clone()),
             correct_answer: answers
-                .then(|| AnswerBody::from(&correct_answer(&snapshot.key, &layout))),
+                .then(|| AnswerBody::from(&correct_answer(&scoring.key, &layout))),
         });
         language.get_or_insert(lang);
     }

@@ -1,0 +1,2 @@
+DROP INDEX quiz_attempts_quiz;
+DROP TABLE pre_post_tests;
