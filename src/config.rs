@@ -58,6 +58,8 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// A separate address for `/metrics`; when set, the main address does not serve it.
     pub metrics_bind: Option<String>,
+    /// The resource library's file storage and limits (`BAYANIHAN_STORAGE`, …).
+    pub library: crate::library::storage::StorageConfig,
 }
 
 impl Config {
@@ -177,7 +179,9 @@ impl Config {
                 .map_err(|e| anyhow::anyhow!("BAYANIHAN_TRUSTED_PROXIES: {e}"))?,
             None => Vec::new(),
         };
+        let library = crate::library::storage::StorageConfig::from_lookup(get, &data_dir)?;
         Ok(Self {
+            library,
             trust_proxy,
             trusted_proxies,
             metrics_bind: get("BAYANIHAN_METRICS_BIND"),

@@ -208,6 +208,13 @@ pub enum ApiError {
     /// A write failed because the database or its disk is full; nothing was changed.
     #[error("storage full: {0}")]
     StorageFull(String),
+    /// A client error with a status of its own (410 gone, 413 or 415 with a specific code).
+    #[error("{code}: {detail}")]
+    Status {
+        status: u16,
+        code: &'static str,
+        detail: String,
+    },
     /// Anything unexpected: logged with the request id, never shown.
     #[error("internal error: {0:#}")]
     Internal(anyhow::Error),
@@ -270,7 +277,8 @@ impl ApiError {
             Self::BadRequest { code, .. }
             | Self::Conflict { code, .. }
             | Self::Unauthorized { code, .. }
-            | Self::Forbidden { code, .. } => code,
+            | Self::Forbidden { code, .. }
+            | Self::Status { code, .. } => code,
             Self::PreconditionFailed => "precondition_failed",
             Self::RateLimited { .. } => "rate_limited",
             Self::Overloaded { .. } => "overloaded",
@@ -291,7 +299,8 @@ impl ApiError {
             Self::BadRequest { detail, .. }
             | Self::Conflict { detail, .. }
             | Self::Unauthorized { detail, .. }
-            | Self::Forbidden { detail, .. } => Some(detail.clone()),
+            | Self::Forbidden { detail, .. }
+            | Self::Status { detail, .. } => Some(detail.clone()),
             Self::PreconditionFailed => Some(
                 "the resource changed since you read it (If-Match); read it again and retry"
                     .to_owned(),
@@ -370,6 +379,9 @@ impl ResponseError for ApiError {
             Self::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable(_) | Self::StorageFull(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Status { status, .. } => {
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST)
+            }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -16,6 +16,7 @@ pub mod health;
 pub mod http;
 pub mod invitations;
 pub mod learning;
+pub mod library;
 pub mod moderation;
 pub mod notifications;
 pub mod openapi;

@@ -57,6 +57,13 @@ enum Command {
         /// Why (kept in the audit trail), 1 to 500 characters.
         #[arg(long)]
         reason: String,
+    /// Compare the resource library's files with the database and list what does not
+    /// match (rows without a file, files without a row, uploads never finished); with
+    /// `--fix`, repair it. Exits 1 when something was found and not fixed.
+    LibraryRepair {
+        /// Move, delete or forget what does not match.
+        #[arg(long)]
+        fix: bool,
     },
 }
 
@@ -120,6 +127,7 @@ fn main() -> ExitCode {
         Command::Digests { now } => send_digests(&config, now.as_deref()),
         Command::Reminders { now } => send_reminders(&config, now.as_deref()),
         Command::Regrade { question, reason } => regrade(&config, question, reason),
+        Command::LibraryRepair { fix } => library_repair(&config, fix),
         Command::Openapi => unreachable!("handled above"),
     };
     match result {
@@ -163,6 +171,14 @@ fn run_seed(config: &Config, args: &SeedArgs) -> anyhow::Result<()> {
         Some(n) => seed::scale(&db, n)?,
         None => seed::demo(&db)?,
     };
+    let resources = actix_web::rt::System::new().block_on(async {
+        let mut added = seed::library::demo(&db, &config.library).await?;
+        if let Some(n) = args.scale {
+            added += seed::library::scale(&db, n).await?;
+        }
+        Ok::<_, anyhow::Error>(added)
+    })?;
+    tracing::info!(resources.added = resources, "demo library seeded");
     seed::analyze(&db)?;
     tracing::info!(
         organisations.added = report.organisations,
@@ -184,6 +200,37 @@ fn now_or(now: Option<&str>) -> anyhow::Result<chrono::NaiveDateTime> {
             .naive_utc(),
         None => bayanihan::db::now(),
     })
+}
+
+fn library_repair(config: &Config, fix: bool) -> anyhow::Result<()> {
+    let db = Db::connect(config.database_url.clone(), 1)?;
+    db.migrate()?;
+    let storage = bayanihan::library::storage::Storage::open(&config.library)?;
+    let report = actix_web::rt::System::new()
+        .block_on(bayanihan::library::repair::run(&db, &storage, fix))?;
+    let verb = if fix { "fixed" } else { "found" };
+    for key in &report.unpromoted {
+        println!(
+            "unpromoted {key}: the row is written, the file was still under its temporary key ({verb})"
+        );
+    }
+    for key in &report.missing {
+        println!("missing {key}: a row without its file ({verb}; the row is removed with --fix)");
+    }
+    for key in &report.strays {
+        println!("stray {key}: a file without a row ({verb}; deleted with --fix)");
+    }
+    println!(
+        "library-repair: {} unpromoted, {} missing, {} strays{}",
+        report.unpromoted.len(),
+        report.missing.len(),
+        report.strays.len(),
+        if fix { ", all fixed" } else { "" }
+    );
+    if !fix && !report.is_clean() {
+        anyhow::bail!("the library's files and database do not match; run with --fix");
+    }
+    Ok(())
 }
 
 fn send_reminders(config: &Config, now: Option<&str>) -> anyhow::Result<()> {

@@ -205,6 +205,7 @@ fn parts() -> [utoipa::openapi::OpenApi; 9] {
         crate::cohorts::Api::openapi(),
         crate::badges::Api::openapi(),
         crate::assessment::Api::openapi(),
+        crate::library::Api::openapi(),
     ]
 }
 

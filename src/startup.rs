@@ -201,6 +201,7 @@ pub fn app(
         .app_data(web::Data::new(state.metrics.clone()))
         .app_data(web::Data::new(state.keys.clone()))
         .app_data(web::Data::new(state.badges.clone()))
+        .app_data(web::Data::new(state.library.clone()))
         .app_data(web::Data::new(state.clone()))
         .app_data(
             web::JsonConfig::default()
@@ -236,7 +237,8 @@ pub fn app(
                 .configure(crate::forums::routes)
                 .configure(crate::moderation::routes)
                 .configure(crate::notifications::routes)
-                .configure(crate::search::routes),
+                .configure(crate::search::routes)
+                .configure(crate::library::routes),
         )
         .configure(health::routes)
         .service(web::redirect("/docs", "/docs/"))

@@ -35,6 +35,8 @@ pub struct AppState {
     /// The key that signs Open Badges.
     pub badges: BadgeKey,
     pub hasher: PasswordHasher,
+    /// Where the library's files are kept.
+    pub library: crate::library::storage::Storage,
     pub settings: Arc<Settings>,
 }
 
@@ -44,6 +46,7 @@ impl AppState {
         Ok(Self {
             keys: TokenKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?,
             badges: BadgeKey::load(config.badge_key.as_deref(), &config.data_dir)?,
+            library: crate::library::storage::Storage::open(&config.library)?,
             db,
             metrics: Metrics::new()?,
             hasher: PasswordHasher::for_this_machine(),
@@ -65,6 +68,11 @@ impl AppState {
     /// State with default settings and a fixed signing key, for tests and tools.
     pub fn with_defaults(db: Db) -> anyhow::Result<Self> {
         Ok(Self {
+            library: crate::library::storage::Storage::open(
+                &crate::library::storage::StorageConfig::local(
+                    &std::env::temp_dir().join("bayanihan-library"),
+                ),
+            )?,
             db,
             metrics: Metrics::new()?,
             keys: TokenKeys::from_secret(b"a fixed key for tests and tools, never production"),

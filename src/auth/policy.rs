@@ -115,6 +115,16 @@ pub enum Action {
     /// See the small cells of aggregate figures (fewer than five people), which everyone
     /// else gets withheld.
     SeeSmallCells,
+    /// Publish a library resource without moderation (members' submissions wait in the
+    /// queue instead).
+    PublishResource,
+    /// Moderate the library: decide submissions, take down and restore any resource, read
+    /// restricted resources and the moderation log.
+    ModerateLibrary,
+    /// Change, take down or delete a library resource, as its owner (`is_owner`) or not.
+    EditResource { is_owner: bool },
+    /// Curate collections of library resources; `is_owner` for changing one's own.
+    CurateCollection { is_owner: bool },
 }
 
 /// `Ok` when `actor` may do `action`, else 403.
@@ -197,6 +207,13 @@ pub fn allowed(actor: &AuthUser, action: Action) -> bool {
             (is_facilitator && role >= Trainer) || matches!(role, Coordinator | Admin)
         }
         Action::SeeSmallCells => role == Admin,
+        Action::PublishResource => role >= Trainer,
+        Action::ModerateLibrary => matches!(role, Coordinator | Admin),
+        // A member owns what they submitted: changing it sends it back to the queue.
+        Action::EditResource { is_owner } => is_owner || matches!(role, Coordinator | Admin),
+        Action::CurateCollection { is_owner } => {
+            (is_owner && role >= Trainer) || matches!(role, Coordinator | Admin)
+        }
         // Union leadership, not a platform role, makes a nominator: a coordinator who
         // leads no union nominates nobody.
         Action::Nominate { leads_organisation } => leads_organisation,

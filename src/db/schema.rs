@@ -1156,3 +1156,147 @@ diesel::table! {
 
 diesel::joinable!(session_translations -> cohort_sessions (session_id));
 diesel::allow_tables_to_appear_in_same_query!(session_translations, cohort_sessions);
+
+// The resource library (issue 14).
+diesel::table! {
+    resources (id) {
+        id -> BigInt,
+        kind -> Text,
+        default_language -> Text,
+        licence -> Text,
+        organisation_id -> Nullable<BigInt>,
+        visibility -> Text,
+        cohort_id -> Nullable<BigInt>,
+        community_id -> Nullable<BigInt>,
+        url -> Nullable<Text>,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        download_count -> BigInt,
+        useful_count -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    resource_translations (id) {
+        id -> BigInt,
+        resource_id -> BigInt,
+        language -> Text,
+        title -> Text,
+        description -> Text,
+    }
+}
+
+diesel::table! {
+    resource_topics (resource_id, topic) {
+        resource_id -> BigInt,
+        topic -> Text,
+    }
+}
+
+diesel::table! {
+    resource_countries (resource_id, country) {
+        resource_id -> BigInt,
+        country -> Text,
+    }
+}
+
+diesel::table! {
+    resource_files (id) {
+        id -> BigInt,
+        resource_id -> BigInt,
+        language -> Text,
+        file_version -> Integer,
+        storage_key -> Text,
+        file_name -> Text,
+        media_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        uploaded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        superseded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    resource_downloads (resource_id, reader, day) {
+        resource_id -> BigInt,
+        reader -> Text,
+        day -> Date,
+    }
+}
+
+diesel::table! {
+    resource_moderation_log (id) {
+        id -> BigInt,
+        resource_id -> BigInt,
+        moderator_id -> Nullable<BigInt>,
+        action -> Text,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    resource_bookmarks (user_id, resource_id) {
+        user_id -> BigInt,
+        resource_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    resource_votes (user_id, resource_id) {
+        user_id -> BigInt,
+        resource_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    resource_collections (id) {
+        id -> BigInt,
+        default_language -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    collection_translations (id) {
+        id -> BigInt,
+        collection_id -> BigInt,
+        language -> Text,
+        title -> Text,
+    }
+}
+
+diesel::table! {
+    collection_items (collection_id, resource_id) {
+        collection_id -> BigInt,
+        resource_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::joinable!(resource_translations -> resources (resource_id));
+diesel::joinable!(resource_topics -> resources (resource_id));
+diesel::joinable!(resource_countries -> resources (resource_id));
+diesel::joinable!(resource_files -> resources (resource_id));
+diesel::joinable!(resource_bookmarks -> resources (resource_id));
+diesel::joinable!(collection_items -> resources (resource_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    resources,
+    resource_translations,
+    resource_topics,
+    resource_countries,
+    resource_files,
+    resource_bookmarks,
+    collection_items,
+);

@@ -71,7 +71,7 @@ pub fn words(text: &str) -> Vec<&str> {
 
 /// FTS5 query: every word a quoted string (`"` doubled), ANDed, the last one a prefix.
 /// With `title_any`, instead: any word, in the `title` column only.
-fn fts5_query(words: &[&str], title_any: bool) -> String {
+pub fn fts5_query(words: &[&str], title_any: bool) -> String {
     let last = words.len().saturating_sub(1);
     let terms: Vec<String> = words
         .iter()
@@ -90,11 +90,7 @@ fn fts5_query(words: &[&str], title_any: bool) -> String {
 
 /// tsquery text: every word a quoted lexeme (`'` doubled, `\` escaped), ANDed, the last
 /// one a prefix. With `title_any`, instead: any word, with weight A (the title) only.
-#[cfg_attr(
-    not(any(feature = "postgres", test)),
-    expect(dead_code, reason = "PostgreSQL only")
-)]
-fn tsquery(words: &[&str], title_any: bool) -> String {
+pub fn tsquery(words: &[&str], title_any: bool) -> String {
     let last = words.len().saturating_sub(1);
     let terms: Vec<String> = words
         .iter()

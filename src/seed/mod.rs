@@ -10,6 +10,7 @@ mod community_demo;
 mod courses;
 mod data;
 mod learning;
+pub mod library;
 
 use std::collections::{HashMap, HashSet};
 

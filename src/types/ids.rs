@@ -130,4 +130,10 @@ id_types! {
     RegradeId,
     /// A pair of quizzes given before and after a course or cohort.
     PrePostTestId,
+    /// A resource of the library.
+    ResourceId,
+    /// A file of a library resource (one language, one version).
+    ResourceFileId,
+    /// A collection of library resources.
+    CollectionId,
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use bayanihan::config::{Config, LogFormat};
 use bayanihan::db::{DatabaseUrl, Db, write_transaction};
 use bayanihan::email::EmailSettings;
+use bayanihan::library::storage::StorageConfig;
 use bayanihan::organisations::model::{NewOrganisation, OrganisationKind, search_text};
 use bayanihan::organisations::repo;
 use bayanihan::startup::Application;
@@ -40,6 +41,23 @@ pub struct Options {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// `BAYANIHAN_BODY_TIMEOUT_SECS` (60 when `None`).
     pub body_timeout_secs: Option<u64>,
+    /// The library's storage (local disk under the data folder when `None`).
+    pub library: Option<StorageConfig>,
+}
+
+/// The library's storage settings under the test's data folder: a relative local folder
+/// is taken inside it.
+fn library_config(given: Option<StorageConfig>, data_dir: &std::path::Path) -> StorageConfig {
+    let Some(mut config) = given else {
+        return StorageConfig::local(data_dir);
+    };
+    if let bayanihan::library::storage::Backend::Local(dir) = &config.backend
+        && dir.is_relative()
+    {
+        config.backend = bayanihan::library::storage::Backend::Local(data_dir.join(dir));
+    }
+    config.data_dir = data_dir.to_owned();
+    config
 }
 
 /// Starts the app on a fresh, migrated database.
@@ -73,6 +91,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         trust_proxy: options.trust_proxy,
         trusted_proxies: options.trusted_proxies,
         metrics_bind: options.metrics_bind,
+        library: library_config(options.library, data_dir.path()),
     };
     // The email worker at test pace: emails go out within a blink, and retries come fast.
     let mut email = EmailSettings::from_config(&config).expect("email settings are valid");

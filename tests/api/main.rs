@@ -33,6 +33,8 @@ mod human_input;
 mod input_limits;
 mod invitations;
 mod learning;
+mod library;
+mod library_files;
 mod logins;
 mod memberships;
 mod moderation;

@@ -1,0 +1,13 @@
+DROP TABLE collection_items;
+DROP TABLE collection_translations;
+DROP TABLE resource_collections;
+DROP TABLE resource_votes;
+DROP TABLE resource_bookmarks;
+DROP TABLE resource_moderation_log;
+DROP TABLE resource_downloads;
+DROP TABLE resource_files;
+DROP TABLE resource_countries;
+DROP TABLE resource_topics;
+DROP TABLE resource_translations;
+DROP FUNCTION resource_translations_search_vector();
+DROP TABLE resources;

@@ -1,0 +1,16 @@
+DROP TRIGGER resource_search_delete;
+DROP TRIGGER resource_search_update;
+DROP TRIGGER resource_search_insert;
+DROP TABLE resource_search;
+DROP TABLE collection_items;
+DROP TABLE collection_translations;
+DROP TABLE resource_collections;
+DROP TABLE resource_votes;
+DROP TABLE resource_bookmarks;
+DROP TABLE resource_moderation_log;
+DROP TABLE resource_downloads;
+DROP TABLE resource_files;
+DROP TABLE resource_countries;
+DROP TABLE resource_topics;
+DROP TABLE resource_translations;
+DROP TABLE resources;

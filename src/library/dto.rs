@@ -1,0 +1,824 @@
+//! The library's requests and answers, and their parsing into domain input.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::{ApiError, Fields};
+use crate::library::model::{
+    Audience, ResourceFile, ResourceKind, ResourceStatus, ResourceVisibility,
+};
+use crate::types::text::{clean_block, clean_line, web_address};
+use crate::types::{
+    CohortId, CollectionId, CommunityId, CountryCode, LanguageTag, Licence, OrganisationId,
+    ResourceFileId, ResourceId, UserId,
+};
+
+/// Longest title, in characters.
+pub const MAX_TITLE_CHARS: usize = 200;
+/// Longest description, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 5000;
+/// Most topics on a resource.
+pub const MAX_TOPICS: usize = 12;
+/// Longest topic.
+pub const MAX_TOPIC_CHARS: usize = 40;
+/// Most countries on a resource.
+pub const MAX_COUNTRIES: usize = 30;
+/// Longest link.
+pub const MAX_URL_CHARS: usize = 2000;
+/// Longest moderation reason.
+pub const MAX_REASON_CHARS: usize = 1000;
+
+// ---------------------------------------------------------------- queries
+
+/// Query of `GET /api/v1/resources`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListResourcesQuery {
+    /// Words the title or description contains, in any of the resource's languages
+    /// (full text; the last word may be the start of a word).
+    #[param(max_length = 200)]
+    pub q: Option<String>,
+    pub kind: Option<ResourceKind>,
+    /// Only resources with texts or a file in this language (BCP 47).
+    #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
+    pub language: Option<String>,
+    /// Only resources with this topic, e.g. `platform-workers`.
+    #[param(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 40)]
+    pub topic: Option<String>,
+    /// Only resources about this country (ISO 3166-1 alpha-2).
+    #[param(pattern = "^[A-Z]{2}$")]
+    pub country: Option<String>,
+    pub licence: Option<Licence>,
+    /// `published` (default). `pending`, `rejected` and `taken_down` list the caller's own
+    /// resources in that state (every one for coordinators and admins: the moderation
+    /// queue is `status=pending`); they need a login.
+    pub status: Option<ResourceStatus>,
+    /// Only the caller's own resources, in any state (needs a login).
+    pub mine: Option<bool>,
+    /// Only resources the caller bookmarked (needs a login).
+    pub bookmarked: Option<bool>,
+    /// The reader's language; overrides `Accept-Language`.
+    #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
+    pub lang: Option<String>,
+    /// Page size, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Query of single-resource reads.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LangQuery {
+    /// The reader's language; overrides `Accept-Language`.
+    #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
+    pub lang: Option<String>,
+}
+
+/// Query of `GET /api/v1/resource-collections`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListCollectionsQuery {
+    /// The reader's language; overrides `Accept-Language`.
+    #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
+    pub lang: Option<String>,
+    /// Page size, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Query of `POST /api/v1/resources/{id}/files`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UploadQuery {
+    /// The language of the file (BCP 47); a file already current in that language is
+    /// superseded (it stays listed as an older version).
+    #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
+    pub language: String,
+    /// The file's name, e.g. `toolkit.pdf`: its extension names the type the content must
+    /// be. Only its last path segment is kept, without control characters.
+    #[param(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^([^\x00-\x1f\x7f-\x9f]*[/\\])?[^/\\\x00-\x1f\x7f-\x9f]*[A-Za-z0-9][^/\\\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub file_name: String,
+}
+
+/// Query of a file download.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DownloadQuery {
+    /// The language of the variant wanted; overrides `Accept-Language` (the resource's
+    /// default language, else any, when there is no file in it).
+    #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
+    pub lang: Option<String>,
+}
+
+// ---------------------------------------------------------------- requests
+
+/// `POST /api/v1/resources`. The texts are the resource's default-language translation.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateResourceRequest {
+    pub kind: ResourceKind,
+    /// BCP 47 tag of the language the texts below are in.
+    #[schema(value_type = LanguageTag)]
+    pub default_language: String,
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    /// Plain text, at most 5,000 characters.
+    #[schema(max_length = 5000)]
+    pub description: Option<String>,
+    /// An SPDX identifier from the known list.
+    pub licence: Licence,
+    /// The organisation that wrote it.
+    #[serde(default, deserialize_with = "crate::http::json::opt_int")]
+    #[schema(value_type = Option<i64>)]
+    pub organisation_id: Option<OrganisationId>,
+    /// `public` (default), `members`, `cohort` (with `cohort_id`) or `community` (with
+    /// `community_id`).
+    pub visibility: Option<ResourceVisibility>,
+    #[serde(default, deserialize_with = "crate::http::json::opt_int")]
+    #[schema(value_type = Option<i64>)]
+    pub cohort_id: Option<CohortId>,
+    #[serde(default, deserialize_with = "crate::http::json::opt_int")]
+    #[schema(value_type = Option<i64>)]
+    pub community_id: Option<CommunityId>,
+    /// An `http(s)` address; required for `link`.
+    #[schema(max_length = 2000)]
+    pub url: Option<String>,
+    /// Tags such as `platform-workers`, `osh`; at most 12, each at most 40 characters.
+    #[serde(default)]
+    #[schema(max_items = 12, max_length = 40, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub topics: Vec<String>,
+    /// ISO 3166-1 alpha-2 codes of the countries it is about; at most 30.
+    #[serde(default)]
+    #[schema(max_items = 30, max_length = 2, pattern = "^[A-Z]{2}$")]
+    pub countries: Vec<String>,
+}
+
+/// `PATCH /api/v1/resources/{id}`: the fields to change. `visibility` comes with the
+/// `cohort_id` or `community_id` it needs.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateResourceRequest {
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
+    pub kind: Option<ResourceKind>,
+    /// A language the resource has texts in.
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(value_type = LanguageTag, nullable = false)]
+    pub default_language: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
+    pub licence: Option<Licence>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "crate::http::json::double_opt_int")]
+    #[schema(value_type = Option<i64>)]
+    pub organisation_id: Option<Option<OrganisationId>>,
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
+    pub visibility: Option<ResourceVisibility>,
+    #[serde(default, deserialize_with = "crate::http::json::opt_int")]
+    #[schema(value_type = Option<i64>)]
+    pub cohort_id: Option<CohortId>,
+    #[serde(default, deserialize_with = "crate::http::json::opt_int")]
+    #[schema(value_type = Option<i64>)]
+    pub community_id: Option<CommunityId>,
+    /// `null` clears it (not for `link`).
+    #[serde(default, deserialize_with = "crate::http::json::nullable")]
+    #[schema(max_length = 2000)]
+    pub url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(
+        max_items = 12,
+        max_length = 40,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
+        nullable = false
+    )]
+    pub topics: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(
+        max_items = 30,
+        max_length = 2,
+        pattern = "^[A-Z]{2}$",
+        nullable = false
+    )]
+    pub countries: Option<Vec<String>>,
+}
+
+/// `PUT /api/v1/resources/{id}/translations/{lang}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceTranslationRequest {
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    #[schema(max_length = 5000)]
+    pub description: Option<String>,
+}
+
+/// A moderator's or owner's reason (reject, take down).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    /// Shown to the resource's owner (and, for a take-down, to every reader).
+    #[schema(min_length = 1, max_length = 1000)]
+    pub reason: String,
+}
+
+// ---------------------------------------------------------------- answers
+
+/// A file of a resource.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FileResponse {
+    #[schema(value_type = i64)]
+    pub id: ResourceFileId,
+    /// The language of this variant.
+    pub language: String,
+    /// 1 for the first upload in this language, then 2, 3…
+    pub version: i32,
+    /// Whether it is the current file in its language (older versions stay listed).
+    pub current: bool,
+    /// The name it was uploaded with (cleaned).
+    pub file_name: String,
+    /// Detected from the content.
+    pub media_type: String,
+    pub size_bytes: i64,
+    /// SHA-256 of the content, lower-case hexadecimal (also its download's `ETag`).
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+    /// Where to download it (ranges and `If-Range` supported).
+    pub download_url: String,
+}
+
+impl From<&ResourceFile> for FileResponse {
+    fn from(f: &ResourceFile) -> Self {
+        Self {
+            id: f.id,
+            language: f.language.clone(),
+            version: f.file_version,
+            current: f.superseded_at.is_none(),
+            file_name: f.file_name.clone(),
+            media_type: f.media_type.clone(),
+            size_bytes: f.size_bytes,
+            sha256: f.sha256.clone(),
+            created_at: f.created_at.and_utc(),
+            download_url: format!("/api/v1/resources/{}/files/{}/content", f.resource_id, f.id),
+        }
+    }
+}
+
+/// A resource as one reader sees it, in one language.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ResourceResponse {
+    #[schema(value_type = i64)]
+    pub id: ResourceId,
+    pub kind: ResourceKind,
+    /// The language of `title` and `description`.
+    pub language: String,
+    pub title: String,
+    pub description: String,
+    pub default_language: String,
+    /// Every language the texts exist in.
+    pub languages: Vec<String>,
+    pub topics: Vec<String>,
+    pub countries: Vec<String>,
+    pub licence: Licence,
+    #[schema(value_type = Option<i64>)]
+    pub organisation_id: Option<OrganisationId>,
+    pub visibility: ResourceVisibility,
+    #[schema(value_type = Option<i64>)]
+    pub cohort_id: Option<CohortId>,
+    #[schema(value_type = Option<i64>)]
+    pub community_id: Option<CommunityId>,
+    pub url: Option<String>,
+    pub status: ResourceStatus,
+    /// Why it was rejected or taken down (for its owner and moderators).
+    pub status_reason: Option<String>,
+    #[schema(value_type = Option<i64>)]
+    pub created_by: Option<UserId>,
+    /// Readers who downloaded a file, counted once per reader and day.
+    pub download_count: i64,
+    /// "Useful" votes.
+    pub useful_count: i64,
+    /// The current file in the reader's language (else the default language's, else any).
+    pub variant: Option<FileResponse>,
+    /// Every file: the current one per language first, then older versions.
+    pub files: Vec<FileResponse>,
+    /// Whether the caller bookmarked it (false without a login).
+    pub bookmarked: bool,
+    /// Whether the caller voted it useful (false without a login).
+    pub voted_useful: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// A resource in a list, in the reader's language.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ResourceItem {
+    #[schema(value_type = i64)]
+    pub id: ResourceId,
+    pub kind: ResourceKind,
+    pub language: String,
+    pub title: String,
+    pub languages: Vec<String>,
+    pub topics: Vec<String>,
+    pub licence: Licence,
+    pub visibility: ResourceVisibility,
+    pub status: ResourceStatus,
+    pub download_count: i64,
+    pub useful_count: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A collection of resources, in the reader's language.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CollectionResponse {
+    #[schema(value_type = i64)]
+    pub id: CollectionId,
+    pub language: String,
+    pub title: String,
+    pub languages: Vec<String>,
+    #[schema(value_type = Option<i64>)]
+    pub created_by: Option<UserId>,
+    /// Its resources in order (those the reader may read).
+    pub items: Vec<ResourceItem>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+// ---------------------------------------------------------------- domain input
+
+/// A resource's texts in one language, each valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceTexts {
+    pub title: String,
+    pub description: String,
+}
+
+/// A resource's own fields, each valid (what only the database knows is checked later).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceFields {
+    pub kind: ResourceKind,
+    pub default_language: String,
+    pub licence: Licence,
+    pub organisation_id: Option<OrganisationId>,
+    pub audience: Audience,
+    pub url: Option<String>,
+    pub topics: Vec<String>,
+    pub countries: Vec<String>,
+}
+
+/// A valid new resource.
+#[derive(Debug, Clone)]
+pub struct NewResourceInput {
+    pub fields: ResourceFields,
+    pub texts: ResourceTexts,
+}
+
+/// A valid partial change.
+#[derive(Debug, Clone, Default)]
+pub struct ResourcePatch {
+    pub kind: Option<ResourceKind>,
+    pub default_language: Option<String>,
+    pub licence: Option<Licence>,
+    pub organisation_id: Option<Option<OrganisationId>>,
+    pub audience: Option<Audience>,
+    pub url: Option<Option<String>>,
+    pub topics: Option<Vec<String>>,
+    pub countries: Option<Vec<String>>,
+}
+
+impl ResourcePatch {
+    /// The fields `current` would become.
+    pub fn apply(&self, current: &ResourceFields) -> ResourceFields {
+        ResourceFields {
+            kind: self.kind.unwrap_or(current.kind),
+            default_language: self
+                .default_language
+                .clone()
+                .unwrap_or_else(|| current.default_language.clone()),
+            licence: self.licence.unwrap_or(current.licence),
+            organisation_id: self.organisation_id.unwrap_or(current.organisation_id),
+            audience: self.audience.unwrap_or(current.audience),
+            url: self.url.clone().unwrap_or_else(|| current.url.clone()),
+            topics: self
+                .topics
+                .clone()
+                .unwrap_or_else(|| current.topics.clone()),
+            countries: self
+                .countries
+                .clone()
+                .unwrap_or_else(|| current.countries.clone()),
+        }
+    }
+}
+
+/// A parsed upload: the file's language and cleaned name.
+#[derive(Debug, Clone)]
+pub struct UploadInput {
+    pub language: String,
+    pub file_name: String,
+    /// Lower-case extension of the name.
+    pub extension: String,
+}
+
+impl TryFrom<UploadQuery> for UploadInput {
+    type Error = ApiError;
+
+    fn try_from(q: UploadQuery) -> Result<Self, ApiError> {
+        let language = parse_language(&q.language)
+            .map_err(|m| ApiError::invalid_query("language", "invalid_language", m))?;
+        let file_name = crate::library::filetype::clean_file_name(&q.file_name)
+            .map_err(|m| ApiError::invalid_query("file_name", "invalid_file_name", m))?;
+        let extension = crate::library::filetype::extension(&file_name);
+        Ok(Self {
+            language,
+            file_name,
+            extension,
+        })
+    }
+}
+
+/// A language tag in canonical case.
+pub fn parse_language(raw: &str) -> Result<String, String> {
+    LanguageTag::parse(raw).map(|t| t.as_str().to_owned())
+}
+
+fn is_slug(raw: &str) -> bool {
+    !raw.is_empty()
+        && raw.split('-').all(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+/// A topic tag: lower-case words joined by `-`.
+pub fn parse_topic(raw: &str) -> Result<String, String> {
+    if raw.len() <= MAX_TOPIC_CHARS && is_slug(raw) {
+        Ok(raw.to_owned())
+    } else {
+        Err(format!(
+            "`{raw}` is not a topic: lower-case words joined by `-`, at most {MAX_TOPIC_CHARS} characters, e.g. `platform-workers`"
+        ))
+    }
+}
+
+fn check_topics(f: &mut Fields, raw: &[String]) -> Option<Vec<String>> {
+    if !f.at_most("topics", "too_many_topics", raw.len(), MAX_TOPICS) {
+        return None;
+    }
+    let mut topics = f.check(
+        "topics",
+        "invalid_topic",
+        raw.iter()
+            .map(|t| parse_topic(t))
+            .collect::<Result<Vec<_>, _>>(),
+    )?;
+    topics.sort();
+    topics.dedup();
+    Some(topics)
+}
+
+fn check_countries(f: &mut Fields, raw: &[String]) -> Option<Vec<String>> {
+    if !f.at_most("countries", "too_many_countries", raw.len(), MAX_COUNTRIES) {
+        return None;
+    }
+    let mut countries = f.check(
+        "countries",
+        "invalid_country",
+        raw.iter()
+            .map(|c| CountryCode::parse(c).map(|c| c.as_str().to_owned()))
+            .collect::<Result<Vec<_>, _>>(),
+    )?;
+    countries.sort();
+    countries.dedup();
+    Some(countries)
+}
+
+fn check_texts(f: &mut Fields, title: &str, description: Option<&str>) -> Option<ResourceTexts> {
+    let title = f.check(
+        "title",
+        "invalid_title",
+        clean_line(title, 1, MAX_TITLE_CHARS),
+    );
+    let description = f.check(
+        "description",
+        "invalid_description",
+        clean_block(description.unwrap_or(""), MAX_DESCRIPTION_CHARS),
+    );
+    Some(ResourceTexts {
+        title: title?,
+        description: description?,
+    })
+}
+
+fn check_url(f: &mut Fields, raw: Option<&str>) -> Option<Option<String>> {
+    f.check_opt("url", "invalid_url", raw, |u| web_address(u, MAX_URL_CHARS))
+}
+
+/// The audience named by a visibility and the ids sent with it.
+fn audience(
+    f: &mut Fields,
+    visibility: ResourceVisibility,
+    cohort: Option<CohortId>,
+    community: Option<CommunityId>,
+) -> Option<Audience> {
+    let wrong = |f: &mut Fields, field: &str, message: &str| {
+        f.push(field, "invalid_audience", message);
+        None
+    };
+    match (visibility, cohort, community) {
+        (ResourceVisibility::Public, None, None) => Some(Audience::Public),
+        (ResourceVisibility::Members, None, None) => Some(Audience::Members),
+        (ResourceVisibility::Cohort, Some(id), None) => Some(Audience::Cohort(id)),
+        (ResourceVisibility::Community, None, Some(id)) => Some(Audience::Community(id)),
+        (ResourceVisibility::Cohort, None, _) => {
+            wrong(f, "cohort_id", "`visibility: cohort` needs a `cohort_id`")
+        }
+        (ResourceVisibility::Community, _, None) => wrong(
+            f,
+            "community_id",
+            "`visibility: community` needs a `community_id`",
+        ),
+        (_, Some(_), _) => wrong(
+            f,
+            "cohort_id",
+            "a `cohort_id` goes only with `visibility: cohort`",
+        ),
+        (_, _, Some(_)) => wrong(
+            f,
+            "community_id",
+            "a `community_id` goes only with `visibility: community`",
+        ),
+    }
+}
+
+/// A link needs its address.
+fn check_link(f: &mut Fields, kind: ResourceKind, url: Option<&Option<String>>) {
+    if kind == ResourceKind::Link && matches!(url, Some(None)) {
+        f.push("url", "url_required", "a `link` resource needs its `url`");
+    }
+}
+
+impl TryFrom<CreateResourceRequest> for NewResourceInput {
+    type Error = ApiError;
+
+    fn try_from(req: CreateResourceRequest) -> Result<Self, ApiError> {
+        let mut f = Fields::default();
+        let language = f.check(
+            "default_language",
+            "invalid_language",
+            parse_language(&req.default_language),
+        );
+        let texts = check_texts(&mut f, &req.title, req.description.as_deref());
+        let url = check_url(&mut f, req.url.as_deref());
+        if let Some(url) = &url {
+            check_link(&mut f, req.kind, Some(url));
+        }
+        let topics = check_topics(&mut f, &req.topics);
+        let countries = check_countries(&mut f, &req.countries);
+        let audience = audience(
+            &mut f,
+            req.visibility.unwrap_or(ResourceVisibility::Public),
+            req.cohort_id,
+            req.community_id,
+        );
+        f.finish_with(|| {
+            Some(Self {
+                fields: ResourceFields {
+                    kind: req.kind,
+                    default_language: language?,
+                    licence: req.licence,
+                    organisation_id: req.organisation_id,
+                    audience: audience?,
+                    url: url?,
+                    topics: topics?,
+                    countries: countries?,
+                },
+                texts: texts?,
+            })
+        })
+    }
+}
+
+impl TryFrom<UpdateResourceRequest> for ResourcePatch {
+    type Error = ApiError;
+
+    fn try_from(req: UpdateResourceRequest) -> Result<Self, ApiError> {
+        let mut f = Fields::default();
+        let language = f.check_opt(
+            "default_language",
+            "invalid_language",
+            req.default_language.as_deref(),
+            parse_language,
+        );
+        let url = match &req.url {
+            None => Some(None),
+            Some(None) => Some(Some(None)),
+            Some(Some(raw)) => check_url(&mut f, Some(raw)).map(Some),
+        };
+        let topics = match &req.topics {
+            Some(raw) => check_topics(&mut f, raw).map(Some),
+            None => Some(None),
+        };
+        let countries = match &req.countries {
+            Some(raw) => check_countries(&mut f, raw).map(Some),
+            None => Some(None),
+        };
+        let audience = match req.visibility {
+            Some(v) => audience(&mut f, v, req.cohort_id, req.community_id).map(Some),
+            None if req.cohort_id.is_some() || req.community_id.is_some() => {
+                f.push(
+                    "visibility",
+                    "visibility_required",
+                    "send `visibility` with `cohort_id` or `community_id`",
+                );
+                None
+            }
+            None => Some(None),
+        };
+        f.finish_with(|| {
+            Some(Self {
+                kind: req.kind,
+                default_language: language?,
+                licence: req.licence,
+                organisation_id: req.organisation_id,
+                audience: audience?,
+                url: url?,
+                topics: topics?,
+                countries: countries?,
+            })
+        })
+    }
+}
+
+impl TryFrom<ResourceTranslationRequest> for ResourceTexts {
+    type Error = ApiError;
+
+    fn try_from(req: ResourceTranslationRequest) -> Result<Self, ApiError> {
+        let mut f = Fields::default();
+        let texts = check_texts(&mut f, &req.title, req.description.as_deref());
+        f.finish_with(|| texts)
+    }
+}
+
+impl ReasonRequest {
+    /// The reason, one to [`MAX_REASON_CHARS`] characters.
+    pub fn parse(self) -> Result<String, ApiError> {
+        let mut f = Fields::default();
+        let reason = f.check(
+            "reason",
+            "invalid_reason",
+            clean_block(&self.reason, MAX_REASON_CHARS).and_then(|r| {
+                if r.is_empty() {
+                    Err("must not be empty".to_owned())
+                } else {
+                    Ok(r)
+                }
+            }),
+        );
+        f.finish_with(|| reason)
+    }
+}
+
+/// Distinct values, order kept.
+pub fn distinct<T: Clone + Eq + std::hash::Hash>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut seen = HashSet::new();
+    items
+        .into_iter()
+        .filter(|i| seen.insert(i.clone()))
+        .collect()
+}
+
+/// Most resources in a collection.
+pub const MAX_COLLECTION_ITEMS: usize = 200;
+
+/// `POST /api/v1/resource-collections`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCollectionRequest {
+    /// The language of `title` (the collection's default language).
+    #[schema(value_type = LanguageTag)]
+    pub language: String,
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    /// Its resources, in order; at most 200.
+    #[serde(default, deserialize_with = "crate::http::json::int_list")]
+    #[schema(value_type = Vec<i64>, max_items = 200)]
+    pub resource_ids: Vec<ResourceId>,
+}
+
+/// `PATCH /api/v1/resource-collections/{id}`: the title in one language (added or
+/// changed) and, when given, the resources in their new order.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCollectionRequest {
+    #[schema(value_type = LanguageTag)]
+    pub language: String,
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    #[serde(default, deserialize_with = "crate::http::json::present_int_list")]
+    #[schema(value_type = Option<Vec<i64>>, max_items = 200, nullable = false)]
+    pub resource_ids: Option<Vec<ResourceId>>,
+}
+
+fn collection_input(
+    language: &str,
+    title: &str,
+    items: Option<Vec<ResourceId>>,
+) -> Result<crate::library::service::CollectionInput, ApiError> {
+    let mut f = Fields::default();
+    let language = f.check("language", "invalid_language", parse_language(language));
+    let title = f.check(
+        "title",
+        "invalid_title",
+        clean_line(title, 1, MAX_TITLE_CHARS),
+    );
+    let items = match items {
+        Some(items) => {
+            if f.at_most(
+                "resource_ids",
+                "too_many_items",
+                items.len(),
+                MAX_COLLECTION_ITEMS,
+            ) {
+                let unique = distinct(items.iter().copied());
+                if unique.len() != items.len() {
+                    f.push(
+                        "resource_ids",
+                        "duplicate_resource",
+                        "a resource is listed twice",
+                    );
+                }
+            }
+            Some(items)
+        }
+        None => None,
+    };
+    f.finish_with(|| {
+        Some(crate::library::service::CollectionInput {
+            language: language?,
+            title: title?,
+            items,
+        })
+    })
+}
+
+impl TryFrom<CreateCollectionRequest> for crate::library::service::CollectionInput {
+    type Error = ApiError;
+    fn try_from(req: CreateCollectionRequest) -> Result<Self, ApiError> {
+        collection_input(&req.language, &req.title, Some(req.resource_ids))
+    }
+}
+
+impl TryFrom<UpdateCollectionRequest> for crate::library::service::CollectionInput {
+    type Error = ApiError;
+    fn try_from(req: UpdateCollectionRequest) -> Result<Self, ApiError> {
+        collection_input(&req.language, &req.title, req.resource_ids)
+    }
+}
+
+/// An entry of a resource's moderation log.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ResourceLogEntry {
+    /// `submitted`, `approved`, `rejected`, `taken_down` or `restored`.
+    pub action: String,
+    #[schema(value_type = Option<i64>)]
+    pub moderator_id: Option<UserId>,
+    pub reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The body of an upload: the file's bytes (documented with the default size limit).
+pub struct FileBytes;
+
+impl utoipa::PartialSchema for FileBytes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .description(Some(
+                "The file's bytes; at most `BAYANIHAN_LIBRARY_MAX_FILE_BYTES` (100 MiB by default)",
+            ))
+            .max_length(Some(104_857_600))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for FileBytes {}
