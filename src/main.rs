@@ -57,6 +57,7 @@ enum Command {
         /// Why (kept in the audit trail), 1 to 500 characters.
         #[arg(long)]
         reason: String,
+    },
     /// Compare the resource library's files with the database and list what does not
     /// match (rows without a file, files without a row, uploads never finished); with
     /// `--fix`, repair it. Exits 1 when something was found and not fixed.
