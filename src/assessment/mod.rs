@@ -65,6 +65,17 @@ fn quiz_routes(cfg: &mut web::ServiceConfig) {
     use quizzes::handlers::*;
     cfg.service(resource("/lessons/{id}/quiz").get(get_quiz).put(put_quiz))
         .service(resource("/lessons/{id}/quiz/attempts").post(create_attempt))
+        .service(
+            resource("/cohorts/{id}/quizzes")
+                .get(list_cohort_quizzes)
+                .post(create_cohort_quiz),
+        )
+        .service(
+            resource("/quizzes/{id}")
+                .get(get_cohort_quiz)
+                .put(replace_cohort_quiz),
+        )
+        .service(resource("/quizzes/{id}/attempts").post(create_cohort_attempt))
         .service(resource("/attempts/{id}").get(get_attempt))
         .service(resource("/attempts/{id}/answers/{question_id}").put(put_answer))
         .service(resource("/attempts/{id}/submit").post(submit_attempt));
@@ -87,6 +98,11 @@ fn quiz_routes(cfg: &mut web::ServiceConfig) {
     quizzes::handlers::get_attempt,
     quizzes::handlers::put_answer,
     quizzes::handlers::submit_attempt,
+    quizzes::handlers::create_cohort_quiz,
+    quizzes::handlers::list_cohort_quizzes,
+    quizzes::handlers::get_cohort_quiz,
+    quizzes::handlers::replace_cohort_quiz,
+    quizzes::handlers::create_cohort_attempt,
     prepost::handlers::create_pre_post_test,
     prepost::handlers::list_pre_post_tests,
     prepost::handlers::get_pre_post_test,

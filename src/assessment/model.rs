@@ -18,7 +18,9 @@ use crate::db::schema::{
     questions, quiz_attempt_items, quiz_attempts, quiz_items, quizzes,
 };
 use crate::http::etag;
-use crate::types::ids::{AttemptId, CourseId, LessonId, QuestionId, QuizId, RegradeId, UserId};
+use crate::types::ids::{
+    AttemptId, CohortId, CourseId, LessonId, QuestionId, QuizId, RegradeId, UserId,
+};
 
 crate::vocabulary! {
     /// What a question asks for.
@@ -454,12 +456,15 @@ pub struct NewQuestionVersion {
     pub created_at: NaiveDateTime,
 }
 
-/// A quiz lesson's settings.
+/// A quiz's settings: of a lesson of kind `quiz`, or an activity of a cohort (with a title,
+/// drawing on the bank of one of the cohort's courses).
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = quizzes)]
 pub struct Quiz {
     pub id: QuizId,
-    pub lesson_id: LessonId,
+    pub lesson_id: Option<LessonId>,
+    pub cohort_id: Option<CohortId>,
+    pub title: Option<String>,
     pub course_id: CourseId,
     pub attempts_allowed: Option<i32>,
     pub time_limit_seconds: Option<i32>,
@@ -477,6 +482,15 @@ pub struct Quiz {
 }
 
 etag::versioned_row!(Quiz, "quiz");
+
+/// What a quiz belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QuizOwner {
+    /// A lesson of kind `quiz`.
+    Lesson(LessonId),
+    /// An activity of a cohort, with its title.
+    Cohort { cohort: CohortId, title: String },
+}
 
 /// A quiz's settings as written (new or replaced).
 #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset)]

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::assessment::model::{
     Attempt, AttemptItem, NewAttempt, NewAttemptItem, NewQuestion, NewQuestionTranslation,
     NewQuestionVersion, NewQuizItem, NewRegrade, Question, QuestionChanges, QuestionTranslation,
-    QuestionVersion, Quiz, QuizItem, QuizSettings, Regrade, RegradeAttempt,
+    QuestionVersion, Quiz, QuizItem, QuizOwner, QuizSettings, Regrade, RegradeAttempt,
 };
 use crate::courses::model::LessonKind;
 use crate::db::DbConn;
@@ -15,7 +15,7 @@ use crate::db::schema::{
     question_translations, question_versions, questions, quiz_attempt_items, quiz_attempts,
     quiz_items, quizzes,
 };
-use crate::types::ids::{AttemptId, CourseId, LessonId, QuestionId, QuizId, UserId};
+use crate::types::ids::{AttemptId, CohortId, CourseId, LessonId, QuestionId, QuizId, UserId};
 
 /// What assessment needs of a live course: its default language and status.
 pub fn course(conn: &mut DbConn, id: CourseId) -> QueryResult<Option<(String, String)>> {
@@ -250,17 +250,48 @@ pub fn find_quiz(conn: &mut DbConn, id: QuizId) -> QueryResult<Quiz> {
         .first(conn)
 }
 
+/// A page of a cohort's quizzes by id.
+pub fn quizzes_of_cohort(
+    conn: &mut DbConn,
+    cohort: CohortId,
+    after: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<Quiz>> {
+    let mut q = quizzes::table
+        .filter(quizzes::cohort_id.eq(cohort))
+        .select(Quiz::as_select())
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(quizzes::id.gt(after));
+    }
+    q.order(quizzes::id.asc()).limit(limit).load(conn)
+}
+
+/// How many quizzes a cohort holds.
+pub fn count_cohort_quizzes(conn: &mut DbConn, cohort: CohortId) -> QueryResult<i64> {
+    quizzes::table
+        .filter(quizzes::cohort_id.eq(cohort))
+        .count()
+        .get_result(conn)
+}
+
 /// Inserts a quiz.
 pub fn insert_quiz(
     conn: &mut DbConn,
-    lesson_id: LessonId,
+    owner: &QuizOwner,
     course_id: CourseId,
     settings: &QuizSettings,
     at: NaiveDateTime,
 ) -> QueryResult<Quiz> {
+    let (lesson_id, cohort_id, title) = match owner {
+        QuizOwner::Lesson(lesson) => (Some(*lesson), None, None),
+        QuizOwner::Cohort { cohort, title } => (None, Some(*cohort), Some(title.as_str())),
+    };
     diesel::insert_into(quizzes::table)
         .values((
             quizzes::lesson_id.eq(lesson_id),
+            quizzes::cohort_id.eq(cohort_id),
+            quizzes::title.eq(title),
             quizzes::course_id.eq(course_id),
             settings,
             quizzes::created_at.eq(at),
@@ -270,16 +301,20 @@ pub fn insert_quiz(
         .get_result(conn)
 }
 
-/// Replaces a quiz's settings; version + 1.
+/// Replaces a quiz's settings, bank and title; version + 1.
 pub fn update_quiz(
     conn: &mut DbConn,
     id: QuizId,
+    course_id: CourseId,
+    title: Option<&str>,
     settings: &QuizSettings,
     at: NaiveDateTime,
 ) -> QueryResult<Quiz> {
     diesel::update(quizzes::table.find(id))
         .set((
             settings,
+            quizzes::course_id.eq(course_id),
+            quizzes::title.eq(title),
             quizzes::updated_at.eq(at),
             quizzes::version.eq(quizzes::version + 1),
         ))

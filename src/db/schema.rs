@@ -1028,7 +1028,9 @@ diesel::table! {
 diesel::table! {
     quizzes (id) {
         id -> BigInt,
-        lesson_id -> BigInt,
+        lesson_id -> Nullable<BigInt>,
+        cohort_id -> Nullable<BigInt>,
+        title -> Nullable<Text>,
         course_id -> BigInt,
         attempts_allowed -> Nullable<Integer>,
         time_limit_seconds -> Nullable<Integer>,

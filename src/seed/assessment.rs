@@ -14,17 +14,20 @@ use crate::assessment::dto::{
 };
 use crate::assessment::model::{Answer, AnswerKey, Layout, QuestionKind, Snapshot, correct_answer};
 use crate::assessment::prepost::dto::PrePostInput;
-use crate::assessment::quizzes::dto::{QuizEntryBody, QuizInput, QuizRequest};
+use crate::assessment::quizzes::dto::{
+    CohortQuizInput, CohortQuizRequest, QuizEntryBody, QuizInput, QuizRequest,
+};
 use crate::assessment::{prepost, quizzes, repo, service};
 use crate::auth::AuthUser;
+use crate::cohorts::model::CohortStatus;
 use crate::courses::dto::{
     CreateLessonRequest, LessonTranslationRequest, NewLessonInput, lesson_texts, module_title,
 };
 use crate::courses::model::LessonKind;
-use crate::db::schema::courses;
+use crate::db::schema::{cohort_courses, cohorts, courses};
 use crate::db::{Db, DbConn, now, write_transaction};
 use crate::error::ApiError;
-use crate::types::ids::{CourseId, LessonId};
+use crate::types::ids::{CohortId, CourseId, LessonId};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,6 +39,14 @@ struct Demo {
     pre: Titles,
     post: Titles,
     questions: Vec<Question>,
+    cohort_quiz: CohortQuiz,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CohortQuiz {
+    title: String,
+    count: i32,
 }
 
 #[derive(Debug, Deserialize)]
@@ -85,6 +96,65 @@ pub fn demo(db: &Db) -> anyhow::Result<usize> {
     let attempts = write_transaction(&mut conn, |conn| demo_in(conn, &data))?;
     tracing::info!(attempts.added = attempts, "demo assessment seeded");
     Ok(attempts)
+}
+
+/// A quiz for the running demo cohort on the bank's course, unless it has one: through
+/// the service the API uses, as the administrator.
+pub fn demo_cohort_quiz(db: &Db) -> anyhow::Result<usize> {
+    let data = data()?;
+    let mut conn = db.conn()?;
+    let added = write_transaction(&mut conn, |conn| cohort_quiz_in(conn, &data))?;
+    tracing::info!(quizzes.added = added, "demo cohort quiz seeded");
+    Ok(added)
+}
+
+fn cohort_quiz_in(conn: &mut DbConn, data: &Demo) -> Result<usize, ApiError> {
+    let Some(course) = courses::table
+        .filter(courses::slug.eq(&data.course))
+        .select(courses::id)
+        .first::<CourseId>(conn)
+        .optional()?
+    else {
+        return Ok(0);
+    };
+    let Some(cohort) = cohort_courses::table
+        .inner_join(cohorts::table)
+        .filter(cohort_courses::course_id.eq(course))
+        .filter(cohorts::status.eq(CohortStatus::Running))
+        .select(cohorts::id)
+        .first::<CohortId>(conn)
+        .optional()?
+    else {
+        return Ok(0);
+    };
+    if repo::count_cohort_quizzes(conn, cohort)? > 0 {
+        return Ok(0);
+    }
+    let admin = super::actor(conn, super::ADMIN)?;
+    let quiz = QuizRequest {
+        questions: vec![QuizEntryBody {
+            question_id: None,
+            tag: Some(data.tag.clone()),
+            count: Some(data.cohort_quiz.count),
+        }],
+        attempts_allowed: Some(2),
+        time_limit_seconds: None,
+        grace_seconds: None,
+        late_policy: None,
+        pass_mark: Some(data.pass_mark),
+        shuffle_questions: Some(true),
+        shuffle_choices: Some(true),
+        show_feedback: None,
+        show_answers: None,
+        closes_at: None,
+    };
+    let input = CohortQuizInput::try_from(CohortQuizRequest {
+        title: data.cohort_quiz.title.clone(),
+        course_id: course.get(),
+        quiz,
+    })?;
+    quizzes::service::create_cohort_quiz(conn, &admin, cohort, input, now())?;
+    Ok(1)
 }
 
 fn quiz_lesson(

@@ -58,6 +58,7 @@ pub fn demo(db: &Db) -> anyhow::Result<SeedReport> {
     assessment::demo(db)?;
     community::demo(db, &data)?;
     cohorts::demo(db, &data)?;
+    assessment::demo_cohort_quiz(db)?;
     Ok(SeedReport {
         organisations,
         users,

@@ -50,7 +50,7 @@ async fn course_with_owner(app: &TestApp) -> (i64, TestUser) {
 }
 
 /// One question of every kind, as an author writes them.
-fn every_kind() -> Vec<Value> {
+pub(crate) fn every_kind() -> Vec<Value> {
     vec![
         json!({"kind": "single_choice", "stem": "Which body sets labour standards?",
             "feedback": "The ILO, since 1919.", "tags": ["ilo"],
@@ -511,7 +511,7 @@ pub(crate) fn make_quiz_lesson(app: &TestApp, lesson: i64) {
 }
 
 /// Fails when a learner-facing answer holds a key, feedback or score of a question.
-fn assert_no_key(body: &Value, accepted: &[&str], feedback: &[&str]) {
+pub(crate) fn assert_no_key(body: &Value, accepted: &[&str], feedback: &[&str]) {
     for q in body["questions"].as_array().unwrap() {
         for field in [
             "correct",
@@ -543,7 +543,7 @@ fn position_of(list: &Value, text: &str) -> usize {
 
 /// The right answer to each question of `every_kind`, read off the shown texts as a
 /// learner who knows the subject would; the numeric one is answered wrong.
-fn answers_for(attempt: &Value) -> Vec<(i64, Value)> {
+pub(crate) fn answers_for(attempt: &Value) -> Vec<(i64, Value)> {
     attempt["questions"]
         .as_array()
         .unwrap()

@@ -15,6 +15,7 @@ mod assessment;
 mod assignments;
 mod badges;
 mod cli;
+mod cohort_quizzes;
 mod cohort_space;
 mod cohorts;
 mod cohorts_demo;

@@ -9,9 +9,10 @@ use crate::assessment::model::{
     Answer, AttemptStatus, LatePolicy, QuestionKind, QuizEntry, QuizSettings, ShowWhen,
 };
 use crate::db::truncate_to_stored;
-use crate::error::{ApiError, Fields};
-use crate::types::ids::{AttemptId, CourseId, LessonId, QuestionId};
+use crate::error::{ApiError, FieldError, Fields};
+use crate::types::ids::{AttemptId, CohortId, CourseId, LessonId, QuestionId, QuizId};
 use crate::types::text::at_most_chars;
+use crate::types::text::clean_line;
 
 /// Most entries of a quiz.
 pub const MAX_ENTRIES: usize = 50;
@@ -171,6 +172,69 @@ impl TryFrom<QuizRequest> for QuizInput {
     }
 }
 
+/// The cursor order of a cohort's quizzes.
+pub const ID_SORT: &str = "id";
+/// Longest title of a cohort's quiz, in characters.
+pub const MAX_TITLE_CHARS: usize = 200;
+
+/// `POST /cohorts/{id}/quizzes`, `PUT /quizzes/{id}`: a cohort's quiz, whole.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CohortQuizRequest {
+    /// 1 to 200 characters.
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    /// One of the cohort's courses, whose question bank the quiz draws on.
+    #[serde(deserialize_with = "crate::http::json::int")]
+    pub course_id: i64,
+    /// The questions and settings, as for a quiz lesson.
+    pub quiz: QuizRequest,
+}
+
+/// A cohort's quiz as parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CohortQuizInput {
+    pub title: String,
+    pub course_id: CourseId,
+    pub quiz: QuizInput,
+}
+
+impl TryFrom<CohortQuizRequest> for CohortQuizInput {
+    type Error = ApiError;
+
+    fn try_from(r: CohortQuizRequest) -> Result<Self, ApiError> {
+        let mut f = Fields::default();
+        let title = f.check(
+            "title",
+            "invalid_title",
+            clean_line(&r.title, 1, MAX_TITLE_CHARS),
+        );
+        let quiz = match QuizInput::try_from(r.quiz) {
+            Ok(q) => Some(q),
+            Err(ApiError::Validation(errors)) => {
+                for e in errors {
+                    f.add(FieldError {
+                        field: format!("quiz.{}", e.field),
+                        ..e
+                    });
+                }
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        f.finish()?;
+        // Both are there once no field is in error.
+        title
+            .zip(quiz)
+            .map(|(title, quiz)| Self {
+                title,
+                course_id: CourseId(r.course_id),
+                quiz,
+            })
+            .ok_or(ApiError::Validation(Vec::new()))
+    }
+}
+
 /// One of the caller's attempts, in brief.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AttemptSummary {
@@ -186,12 +250,21 @@ pub struct AttemptSummary {
     pub passed: Option<bool>,
 }
 
-/// A quiz lesson's settings. Its entries (which questions) only for the course's editors;
-/// the caller's own attempts for everyone.
+/// A quiz's settings (a quiz lesson's, or a cohort's quiz's). Its entries (which questions)
+/// only for its editors; the caller's own attempts for everyone.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QuizResponse {
     #[schema(value_type = i64)]
-    pub lesson_id: LessonId,
+    pub id: QuizId,
+    /// The quiz lesson; none for a cohort's quiz.
+    #[schema(value_type = Option<i64>)]
+    pub lesson_id: Option<LessonId>,
+    /// The cohort whose activity it is; none for a quiz lesson.
+    #[schema(value_type = Option<i64>)]
+    pub cohort_id: Option<CohortId>,
+    /// A cohort's quiz's title; none for a quiz lesson (the lesson has its title).
+    pub title: Option<String>,
+    /// The course whose question bank the quiz draws on.
     #[schema(value_type = i64)]
     pub course_id: CourseId,
     /// How many questions an attempt holds (at most).
@@ -365,7 +438,13 @@ pub struct AttemptResponse {
     #[schema(value_type = i64)]
     pub id: AttemptId,
     #[schema(value_type = i64)]
-    pub lesson_id: LessonId,
+    pub quiz_id: QuizId,
+    /// The quiz lesson; none for a cohort's quiz.
+    #[schema(value_type = Option<i64>)]
+    pub lesson_id: Option<LessonId>,
+    /// The cohort of a cohort's quiz; none for a quiz lesson.
+    #[schema(value_type = Option<i64>)]
+    pub cohort_id: Option<CohortId>,
     pub number: i32,
     pub status: AttemptStatus,
     /// The language of the texts.

@@ -2,23 +2,27 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
+use chrono::NaiveDateTime;
 
 use crate::assessment::handlers::PreconditionFailed;
 use crate::assessment::model::Answer;
+use crate::assessment::model::Attempt;
 use crate::assessment::quizzes::dto::{
-    AnswerBody, AttemptResponse, QuizInput, QuizRequest, QuizResponse,
+    AnswerBody, AttemptResponse, CohortQuizInput, CohortQuizRequest, ID_SORT, QuizInput,
+    QuizRequest, QuizResponse,
 };
 use crate::assessment::quizzes::service;
 use crate::assessment::service::Localised;
 use crate::auth::AuthUser;
-use crate::db::{Db, now};
+use crate::db::{Db, DbConn, now};
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{NotLoggedIn, ReaderLanguage};
 use crate::http::etag::{IfMatch, Versioned};
 use crate::http::json::Json;
 use crate::http::language::Preferences;
+use crate::http::pagination::{Page, PageQuery, PageRequest};
 use crate::http::response::Reply;
-use crate::types::ids::{AttemptId, LessonId, QuestionId};
+use crate::types::ids::{AttemptId, CohortId, LessonId, QuestionId, QuizId};
 
 crate::http::doc::problem_answers! {
     /// 404: no such quiz lesson, or one the caller may not see.
@@ -159,13 +163,32 @@ pub async fn create_attempt(
     user: AuthUser,
     id: web::Path<LessonId>,
 ) -> Result<Reply<AttemptResponse>, ApiError> {
-    let prefs = Preferences::from_request(&req, None)?;
     let lesson_id = id.into_inner();
+    started(&req, &db, user, move |conn, user, seed, at| {
+        service::start(conn, user, lesson_id, seed, at)
+    })
+    .await
+}
+
+/// Starts an attempt through `start` (with a fresh seed) and answers it: 201 with its
+/// `Location`, or 200 for the caller's open attempt.
+async fn started<F>(
+    req: &HttpRequest,
+    db: &Db,
+    user: AuthUser,
+    start: F,
+) -> Result<Reply<AttemptResponse>, ApiError>
+where
+    F: FnOnce(&mut DbConn, &AuthUser, i64, NaiveDateTime) -> Result<(Attempt, bool), ApiError>
+        + Send
+        + 'static,
+{
+    let prefs = Preferences::from_request(req, None)?;
     let seed: i64 = rand::random();
     let (v, created) = db
         .write(move |conn| {
             let at = now();
-            let (attempt, created) = service::start(conn, &user, lesson_id, seed, at)?;
+            let (attempt, created) = start(conn, &user, seed, at)?;
             let v = service::read_own(conn, &user, attempt.id, prefs, at)?;
             Ok::<_, ApiError>((v, created))
         })
@@ -293,4 +316,195 @@ pub async fn submit_attempt(
         .await?;
     tracing::info!(attempt.id = %id, "attempt submitted");
     Ok(attempt_reply(StatusCode::OK, v))
+}
+
+/// Sets a quiz for a cohort (its facilitators, coordinators and admins), on the question
+/// bank of one of the cohort's courses.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cohorts/{id}/quizzes",
+    tag = "assessment",
+    operation_id = "create_cohort_quiz",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Cohort id")),
+    request_body = CohortQuizRequest,
+    responses(
+        (status = 201, description = "Created", body = QuizResponse,
+            headers(
+                ("Location" = String, description = "The quiz"),
+                ("ETag" = String, description = "Entity tag of the quiz's version"),
+            )),
+        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        (status = 403, description = "`forbidden`: not staff of the cohort", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`cohort_closed`, `too_many_quizzes`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (also `course_not_in_cohort`, `unknown_question`, `not_enough_questions`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_cohort_quiz(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<CohortId>,
+    body: Json<CohortQuizRequest>,
+) -> Result<Reply<QuizResponse>, ApiError> {
+    let input = CohortQuizInput::try_from(body.into_inner())?;
+    let cohort = id.into_inner();
+    let (view, quiz) = db
+        .write(move |conn| {
+            let at = now();
+            let quiz = service::create_cohort_quiz(conn, &user, cohort, input, at)?;
+            service::get_cohort_quiz(conn, &user, quiz.id, at)
+        })
+        .await?;
+    tracing::info!(quiz.id = %quiz.id, cohort.id = %cohort, "cohort quiz created");
+    Ok(Reply::with_status(StatusCode::CREATED, view)
+        .etag(quiz.etag())
+        .location(format!("/api/v1/quizzes/{}", quiz.id))
+        .private())
+}
+
+/// A cohort's quizzes by id, for its staff (with their questions) and participants (with
+/// their own attempts).
+#[utoipa::path(
+    get,
+    path = "/api/v1/cohorts/{id}/quizzes",
+    tag = "assessment",
+    operation_id = "list_cohort_quizzes",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Cohort id"), PageQuery),
+    responses(
+        (status = 200, description = "One page of quizzes, by id", body = Page<QuizResponse>),
+        (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        (status = 403, description = "`forbidden`: neither staff of the cohort nor a participant", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_cohort_quizzes(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<CohortId>,
+    query: web::Query<PageQuery>,
+) -> Result<Reply<Page<QuizResponse>>, ApiError> {
+    let query = query.into_inner();
+    let page = PageRequest::<i64>::parse(query.limit, query.cursor.as_deref(), ID_SORT)?;
+    let cohort = id.into_inner();
+    let page = db
+        .read(move |conn| service::list_cohort_quizzes(conn, &user, cohort, &page, now()))
+        .await?;
+    Ok(Reply::ok(page).private())
+}
+
+/// A cohort's quiz: with its questions for the cohort's staff; without them, with their own
+/// attempts, for its participants.
+#[utoipa::path(
+    get,
+    path = "/api/v1/quizzes/{id}",
+    tag = "assessment",
+    operation_id = "get_cohort_quiz",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Quiz id (of a cohort's quiz)")),
+    responses(
+        (status = 200, description = "The quiz", body = QuizResponse,
+            headers(("ETag" = String, description = "Entity tag of the quiz's version"))),
+        NotLoggedIn,
+        NoSuchQuiz,
+    )
+)]
+pub async fn get_cohort_quiz(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<QuizId>,
+) -> Result<Reply<QuizResponse>, ApiError> {
+    let id = id.into_inner();
+    let (view, quiz) = db
+        .read(move |conn| service::get_cohort_quiz(conn, &user, id, now()))
+        .await?;
+    Ok(Reply::ok(view).etag(quiz.etag()).private())
+}
+
+/// Replaces a cohort's quiz (its staff), if it is still the version `If-Match` names.
+#[utoipa::path(
+    put,
+    path = "/api/v1/quizzes/{id}",
+    tag = "assessment",
+    operation_id = "replace_cohort_quiz",
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "Quiz id (of a cohort's quiz)"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of the quiz being replaced; refused (412) when it changed since"),
+    ),
+    request_body = CohortQuizRequest,
+    responses(
+        (status = 200, description = "Replaced (or unchanged)", body = QuizResponse,
+            headers(("ETag" = String, description = "Entity tag of the quiz's version"))),
+        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        (status = 403, description = "`forbidden`: a participant", body = Problem, content_type = "application/problem+json"),
+        NoSuchQuiz,
+        (status = 409, description = "`cohort_closed`", body = Problem, content_type = "application/problem+json"),
+        PreconditionFailed,
+        (status = 422, description = "Invalid fields (also `course_not_in_cohort`, `unknown_question`, `not_enough_questions`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn replace_cohort_quiz(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<QuizId>,
+    body: Json<CohortQuizRequest>,
+) -> Result<Reply<QuizResponse>, ApiError> {
+    let input = CohortQuizInput::try_from(body.into_inner())?;
+    let if_match = IfMatch::from_request(&req);
+    let id = id.into_inner();
+    let (view, quiz) = db
+        .write(move |conn| {
+            let at = now();
+            service::replace_cohort_quiz(conn, &user, id, input, if_match.as_ref(), at)?;
+            service::get_cohort_quiz(conn, &user, id, at)
+        })
+        .await?;
+    Ok(Reply::ok(view).etag(quiz.etag()).private())
+}
+
+/// Starts an attempt at a cohort's quiz (its participants): the server chooses the
+/// questions and hands them out without their keys or feedback. The caller's open attempt,
+/// if any, is answered instead (200).
+#[utoipa::path(
+    post,
+    path = "/api/v1/quizzes/{id}/attempts",
+    tag = "assessment",
+    operation_id = "create_cohort_attempt",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Quiz id (of a cohort's quiz)"), ReaderLanguage),
+    responses(
+        (status = 201, description = "Started", body = AttemptResponse,
+            headers(
+                ("Location" = String, description = "The attempt"),
+                ("ETag" = String, description = "Entity tag of the attempt's version"),
+                ("Content-Language" = String, description = "The language of the texts"),
+            )),
+        (status = 200, description = "The caller's open attempt", body = AttemptResponse,
+            headers(
+                ("ETag" = String, description = "Entity tag of the attempt's version"),
+                ("Content-Language" = String, description = "The language of the texts"),
+            )),
+        NotLoggedIn,
+        (status = 403, description = "`not_participant`: the cohort's staff", body = Problem, content_type = "application/problem+json"),
+        NoSuchQuiz,
+        (status = 409, description = "`cohort_closed`, `quiz_closed`, `no_attempts_left`, `quiz_empty`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_cohort_attempt(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<QuizId>,
+) -> Result<Reply<AttemptResponse>, ApiError> {
+    let id = id.into_inner();
+    started(&req, &db, user, move |conn, user, seed, at| {
+        service::start_cohort_attempt(conn, user, id, seed, at)
+    })
+    .await
 }

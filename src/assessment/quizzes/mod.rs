@@ -1,4 +1,5 @@
-//! Quizzes (the settings of a lesson of kind `quiz`) and attempts at them.
+//! Quizzes (the settings of a lesson of kind `quiz`, or a quiz of a cohort) and attempts at
+//! them.
 //!
 //! Rules decided here:
 //! - Settings are written by the course's editors; enrolled learners read them without the
@@ -16,6 +17,9 @@
 //!   (all or nothing); a repeat submit changes nothing. Each question is all or nothing.
 //!   Passing (score ≥ `pass_mark` % of the points) completes the lesson through learning's
 //!   progress rules.
+//! - A cohort's quiz is set and reviewed by the cohort's staff (facilitators, coordinators,
+//!   admins) on the bank of one of the cohort's courses, read and taken by its participants
+//!   only; it closes with the cohort (409 `cohort_closed`).
 
 pub mod dto;
 pub mod handlers;

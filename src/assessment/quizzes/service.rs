@@ -1,4 +1,4 @@
-//! Quizzes and attempts: settings for a quiz lesson, starting (the server chooses the
+//! Quizzes and attempts: settings for a quiz lesson or a cohort's quiz, starting (the server chooses the
 //! questions, hands them out without keys), saving answers one by one, submitting (scored
 //! once, in the same transaction that marks the attempt submitted) and review.
 //!
@@ -7,29 +7,35 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDateTime, TimeDelta};
+use diesel::OptionalExtension;
 use rand::Rng;
 use rand::seq::SliceRandom;
 
 use crate::accounts::service::reader_preferences;
 use crate::assessment::model::{
     Answer, Attempt, AttemptItem, AttemptStatus, LatePolicy, Layout, NewAttempt, NewAttemptItem,
-    NewQuizItem, Quiz, QuizEntry, ShowWhen, Snapshot, attempt_rng, correct_answer, is_correct,
+    NewQuizItem, Quiz, QuizEntry, QuizOwner, ShowWhen, Snapshot, attempt_rng, correct_answer,
+    is_correct,
 };
 use crate::assessment::quizzes::dto::{
-    AnswerBody, AttemptQuestion, AttemptResponse, AttemptSummary, QuizEntryBody, QuizInput,
-    QuizResponse,
+    AnswerBody, AttemptQuestion, AttemptResponse, AttemptSummary, CohortQuizInput, ID_SORT,
+    QuizEntryBody, QuizInput, QuizResponse,
 };
 use crate::assessment::repo;
 use crate::assessment::service::Localised;
 use crate::auth::AuthUser;
 use crate::auth::policy::{Action, allowed};
+use crate::cohorts::assignments::service::{Standing, standing};
+use crate::cohorts::model::CohortStatus;
+use crate::cohorts::repo as cohorts;
 use crate::courses::model::{CourseStatus, LessonKind};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, Fields};
 use crate::http::etag::{IfMatch, Versioned};
 use crate::http::language::Preferences;
+use crate::http::pagination::{Page, PageRequest};
 use crate::learning;
-use crate::types::ids::{AttemptId, CourseId, LessonId, QuestionId, UserId};
+use crate::types::ids::{AttemptId, CohortId, CourseId, LessonId, QuestionId, QuizId, UserId};
 
 fn conflict(code: &'static str, detail: &str) -> ApiError {
     ApiError::Conflict {
@@ -49,6 +55,15 @@ fn json<T: serde::Serialize>(v: &T) -> Result<String, ApiError> {
 fn may_edit(conn: &mut DbConn, actor: &AuthUser, course_id: CourseId) -> Result<bool, ApiError> {
     let is_owner = repo::is_owner(conn, course_id, actor.id)?;
     Ok(allowed(actor, Action::EditCourse { is_owner }))
+}
+
+/// Whether `actor` edits the quiz: its course's editors for a lesson's quiz, the cohort's
+/// staff (facilitators, coordinators, admins) for a cohort's.
+fn edits(conn: &mut DbConn, actor: &AuthUser, quiz: &Quiz) -> Result<bool, ApiError> {
+    match quiz.cohort_id {
+        Some(cohort) => Ok(standing(conn, actor, cohort)? == Standing::Staff),
+        None => may_edit(conn, actor, quiz.course_id),
+    }
 }
 
 /// A live lesson of kind `quiz` and its course's status; 404 for an unknown lesson or one
@@ -71,24 +86,15 @@ fn quiz_lesson(
     Ok((course_id, status, editor))
 }
 
-/// Writes a quiz lesson's settings (its editors only; 404 for others). `true` when the quiz
-/// is new. Fixed questions must be live questions of the course, and each pool must hold
-/// as many tagged questions as it draws.
-pub fn put_quiz(
+/// Checks a quiz's entries against the bank of `course_id`: fixed questions must be live
+/// questions of the course, and each pool must hold as many tagged questions as it draws.
+fn check_entries(
     conn: &mut DbConn,
-    actor: &AuthUser,
-    lesson_id: LessonId,
-    input: QuizInput,
-    if_match: Option<&IfMatch>,
-    now: NaiveDateTime,
-) -> Result<(Quiz, bool), ApiError> {
-    let (course_id, _, editor) = quiz_lesson(conn, actor, lesson_id)?;
-    if !editor {
-        return Err(ApiError::NotFound);
-    }
+    course_id: CourseId,
+    entries: &[QuizEntry],
+) -> Result<(), ApiError> {
     let mut f = Fields::default();
-    let fixed: Vec<QuestionId> = input
-        .entries
+    let fixed: Vec<QuestionId> = entries
         .iter()
         .filter_map(|e| match e {
             QuizEntry::Fixed(id) => Some(*id),
@@ -99,7 +105,7 @@ pub fn put_quiz(
         .into_iter()
         .map(|q| q.id)
         .collect();
-    for (i, e) in input.entries.iter().enumerate() {
+    for (i, e) in entries.iter().enumerate() {
         match e {
             QuizEntry::Fixed(id) if !live.contains(id) => f.push(
                 &format!("questions[{i}].question_id"),
@@ -119,7 +125,22 @@ pub fn put_quiz(
             QuizEntry::Fixed(_) => {}
         }
     }
-    f.finish()?;
+    f.finish()
+}
+
+/// Writes a quiz: a new one for `owner` when `existing` is none (`true`), else replaces
+/// the existing one's settings, entries, bank and title if it is still the version
+/// `if_match` names. A write that changes nothing changes nothing.
+fn write_quiz(
+    conn: &mut DbConn,
+    existing: Option<Quiz>,
+    owner: &QuizOwner,
+    course_id: CourseId,
+    input: &QuizInput,
+    if_match: Option<&IfMatch>,
+    now: NaiveDateTime,
+) -> Result<(Quiz, bool), ApiError> {
+    check_entries(conn, course_id, &input.entries)?;
     let items = |quiz_id| -> Vec<NewQuizItem> {
         input
             .entries
@@ -146,9 +167,13 @@ pub fn put_quiz(
             })
             .collect()
     };
-    match repo::quiz_of_lesson(conn, lesson_id)? {
+    let title = match owner {
+        QuizOwner::Cohort { title, .. } => Some(title.as_str()),
+        QuizOwner::Lesson(_) => None,
+    };
+    match existing {
         None => {
-            let quiz = repo::insert_quiz(conn, lesson_id, course_id, &input.settings, now)?;
+            let quiz = repo::insert_quiz(conn, owner, course_id, &input.settings, now)?;
             repo::replace_quiz_items(conn, quiz.id, &items(quiz.id))?;
             Ok((quiz, true))
         }
@@ -159,14 +184,37 @@ pub fn put_quiz(
                 .iter()
                 .map(|i| i.entry())
                 .collect();
-            if entries == input.entries && settings_of(&quiz) == input.settings {
+            if entries == input.entries
+                && settings_of(&quiz) == input.settings
+                && quiz.course_id == course_id
+                && quiz.title.as_deref() == title
+            {
                 return Ok((quiz, false));
             }
-            let quiz = repo::update_quiz(conn, quiz.id, &input.settings, now)?;
+            let quiz = repo::update_quiz(conn, quiz.id, course_id, title, &input.settings, now)?;
             repo::replace_quiz_items(conn, quiz.id, &items(quiz.id))?;
             Ok((quiz, false))
         }
     }
+}
+
+/// Writes a quiz lesson's settings (its editors only; 404 for others). `true` when the quiz
+/// is new.
+pub fn put_quiz(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    lesson_id: LessonId,
+    input: QuizInput,
+    if_match: Option<&IfMatch>,
+    now: NaiveDateTime,
+) -> Result<(Quiz, bool), ApiError> {
+    let (course_id, _, editor) = quiz_lesson(conn, actor, lesson_id)?;
+    if !editor {
+        return Err(ApiError::NotFound);
+    }
+    let existing = repo::quiz_of_lesson(conn, lesson_id)?;
+    let owner = QuizOwner::Lesson(lesson_id);
+    write_quiz(conn, existing, &owner, course_id, &input, if_match, now)
 }
 
 fn settings_of(q: &Quiz) -> crate::assessment::model::QuizSettings {
@@ -184,6 +232,23 @@ fn settings_of(q: &Quiz) -> crate::assessment::model::QuizSettings {
     }
 }
 
+/// A quiz as `actor` may read it: with its entries for its editors, with their own
+/// attempts for everyone.
+fn view(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    quiz: &Quiz,
+    editor: bool,
+    now: NaiveDateTime,
+) -> Result<QuizResponse, ApiError> {
+    let entries: Vec<QuizEntry> = repo::quiz_items(conn, quiz.id)?
+        .iter()
+        .map(|i| i.entry())
+        .collect();
+    let attempts = repo::attempts_of(conn, quiz.id, actor.id)?;
+    Ok(quiz_response(quiz, &entries, &attempts, editor, now))
+}
+
 /// A quiz lesson's settings: everything for its editors; for an enrolled learner, the
 /// settings without the questions, and their own attempts. 404 for anyone else.
 pub fn get_quiz(
@@ -197,12 +262,7 @@ pub fn get_quiz(
         return Err(ApiError::NotFound);
     }
     let quiz = repo::quiz_of_lesson(conn, lesson_id)?.ok_or(ApiError::NotFound)?;
-    let entries: Vec<QuizEntry> = repo::quiz_items(conn, quiz.id)?
-        .iter()
-        .map(|i| i.entry())
-        .collect();
-    let attempts = repo::attempts_of(conn, quiz.id, actor.id)?;
-    Ok(quiz_response(&quiz, &entries, &attempts, editor, now))
+    view(conn, actor, &quiz, editor, now)
 }
 
 /// A quiz's answer.
@@ -222,7 +282,10 @@ pub fn quiz_response(
         .sum();
     let used = i32::try_from(attempts.len()).unwrap_or(i32::MAX);
     QuizResponse {
+        id: quiz.id,
         lesson_id: quiz.lesson_id,
+        cohort_id: quiz.cohort_id,
+        title: quiz.title.clone(),
         course_id: quiz.course_id,
         question_count,
         questions: editor.then(|| entries.iter().map(QuizEntryBody::from).collect()),
@@ -256,12 +319,10 @@ pub fn quiz_response(
     }
 }
 
-/// Starts an attempt, or gives back the caller's open one (`false`: nothing was created),
-/// so a phone that reconnects finds its attempt again. The learner must be enrolled (403
-/// `not_enrolled`); an archived course takes no attempts (409 `not_open`), a closed quiz
-/// neither (409 `quiz_closed`), nor one whose attempts are used up (409
-/// `no_attempts_left`). An open attempt past its time (refused late answers) is scored
-/// first, as a submit would.
+/// Starts an attempt at a quiz of a lesson, or gives back the caller's open one (`false`:
+/// nothing was created), so a phone that reconnects finds its attempt again. The learner
+/// must be enrolled (403 `not_enrolled`); an archived course takes no attempts (409
+/// `not_open`).
 pub fn start(
     conn: &mut DbConn,
     actor: &AuthUser,
@@ -283,14 +344,28 @@ pub fn start(
             "the course is archived and takes no new attempts",
         ));
     }
+    begin(conn, actor, &quiz, seed, now)
+}
+
+/// Starts an attempt at `quiz` for `actor`, whose right to it was checked: the caller's
+/// open attempt is given back; a closed quiz takes none (409 `quiz_closed`), nor one whose
+/// attempts are used up (409 `no_attempts_left`). An open attempt past its time (refused
+/// late answers) is scored first, as a submit would.
+fn begin(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    quiz: &Quiz,
+    seed: i64,
+    now: NaiveDateTime,
+) -> Result<(Attempt, bool), ApiError> {
     // One learner's starts run one after the other (the quiz row is held).
     db::lock_row(conn, "quizzes", quiz.id.get())?;
     let attempts = repo::attempts_of(conn, quiz.id, actor.id)?;
     if let Some(open) = attempts.last().filter(|a| a.submitted_at.is_none()) {
-        if open.status(&quiz, now) == AttemptStatus::InProgress {
+        if open.status(quiz, now) == AttemptStatus::InProgress {
             return Ok((open.clone(), false));
         }
-        score(conn, &quiz, open, now)?;
+        score(conn, quiz, open, now)?;
     }
     if quiz.closes_at.is_some_and(|c| now >= c) {
         return Err(conflict("quiz_closed", "the quiz is closed"));
@@ -303,7 +378,7 @@ pub fn start(
         ));
     }
     let mut rng = attempt_rng(seed);
-    let chosen = choose(conn, &quiz, course_id, &mut rng)?;
+    let chosen = choose(conn, quiz, quiz.course_id, &mut rng)?;
     if chosen.is_empty() {
         return Err(conflict("quiz_empty", "the quiz has no questions to ask"));
     }
@@ -337,6 +412,181 @@ pub fn start(
     }
     repo::insert_attempt_items(conn, &items)?;
     Ok((attempt, true))
+}
+
+// ---------------------------------------------------------------- cohorts' quizzes
+
+/// A cohort holds at most this many quizzes.
+pub const MAX_COHORT_QUIZZES: i64 = 100;
+
+/// A quiz of a cohort, or 404 (also for a lesson's quiz).
+fn cohort_quiz(conn: &mut DbConn, id: QuizId) -> Result<(Quiz, CohortId), ApiError> {
+    let quiz = repo::find_quiz(conn, id)
+        .optional()?
+        .ok_or(ApiError::NotFound)?;
+    let cohort = quiz.cohort_id.ok_or(ApiError::NotFound)?;
+    Ok((quiz, cohort))
+}
+
+/// The cohort, if it may still take work: 404 when unknown, 409 `cohort_closed` once it
+/// completed or was cancelled.
+fn open_cohort(conn: &mut DbConn, id: CohortId) -> Result<(), ApiError> {
+    let cohort = cohorts::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    if matches!(
+        cohort.status,
+        CohortStatus::Completed | CohortStatus::Cancelled
+    ) {
+        return Err(conflict(
+            "cohort_closed",
+            "the cohort is over: its quizzes take no changes or attempts",
+        ));
+    }
+    Ok(())
+}
+
+fn forbidden() -> ApiError {
+    ApiError::forbidden("forbidden", "you are not allowed to do this")
+}
+
+/// The bank must be one of the cohort's courses (422 `course_not_in_cohort`).
+fn check_bank(conn: &mut DbConn, cohort: CohortId, course: CourseId) -> Result<(), ApiError> {
+    if cohorts::courses(conn, &[cohort])?
+        .iter()
+        .any(|(_, c)| *c == course)
+    {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_field(
+            "course_id",
+            "course_not_in_cohort",
+            "the question bank must be one of the cohort's courses",
+        ))
+    }
+}
+
+/// A cohort's staff (facilitators, coordinators, admins) set a quiz for the cohort, on the
+/// bank of one of its courses. 403 for others, 409 `cohort_closed`,
+/// `too_many_quizzes`.
+pub fn create_cohort_quiz(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    cohort: CohortId,
+    input: CohortQuizInput,
+    now: NaiveDateTime,
+) -> Result<Quiz, ApiError> {
+    db::lock_row(conn, "cohorts", cohort.get())?;
+    open_cohort(conn, cohort)?;
+    if standing(conn, actor, cohort)? != Standing::Staff {
+        return Err(forbidden());
+    }
+    check_bank(conn, cohort, input.course_id)?;
+    if repo::count_cohort_quizzes(conn, cohort)? >= MAX_COHORT_QUIZZES {
+        return Err(conflict(
+            "too_many_quizzes",
+            "a cohort holds at most 100 quizzes",
+        ));
+    }
+    let owner = QuizOwner::Cohort {
+        cohort,
+        title: input.title,
+    };
+    let (quiz, _) = write_quiz(conn, None, &owner, input.course_id, &input.quiz, None, now)?;
+    Ok(quiz)
+}
+
+/// Replaces a cohort's quiz (its staff; 403 for participants, 404 for others), if it is
+/// still the version `if_match` names.
+pub fn replace_cohort_quiz(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: QuizId,
+    input: CohortQuizInput,
+    if_match: Option<&IfMatch>,
+    now: NaiveDateTime,
+) -> Result<Quiz, ApiError> {
+    let (quiz, cohort) = cohort_quiz(conn, id)?;
+    match standing(conn, actor, cohort)? {
+        Standing::Staff => {}
+        Standing::Participant => return Err(forbidden()),
+        Standing::Outsider => return Err(ApiError::NotFound),
+    }
+    open_cohort(conn, cohort)?;
+    check_bank(conn, cohort, input.course_id)?;
+    let owner = QuizOwner::Cohort {
+        cohort,
+        title: input.title,
+    };
+    let course = input.course_id;
+    let (quiz, _) = write_quiz(conn, Some(quiz), &owner, course, &input.quiz, if_match, now)?;
+    Ok(quiz)
+}
+
+/// A cohort's quiz: everything for its staff; for its participants without the questions,
+/// with their own attempts; 404 for anyone else.
+pub fn get_cohort_quiz(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: QuizId,
+    now: NaiveDateTime,
+) -> Result<(QuizResponse, Quiz), ApiError> {
+    let (quiz, cohort) = cohort_quiz(conn, id)?;
+    let editor = match standing(conn, actor, cohort)? {
+        Standing::Staff => true,
+        Standing::Participant => false,
+        Standing::Outsider => return Err(ApiError::NotFound),
+    };
+    Ok((view(conn, actor, &quiz, editor, now)?, quiz))
+}
+
+/// A page of a cohort's quizzes by id, for its staff and participants (403 for others).
+pub fn list_cohort_quizzes(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    cohort: CohortId,
+    page: &PageRequest<i64>,
+    now: NaiveDateTime,
+) -> Result<Page<QuizResponse>, ApiError> {
+    cohorts::find(conn, cohort)?.ok_or(ApiError::NotFound)?;
+    let editor = match standing(conn, actor, cohort)? {
+        Standing::Staff => true,
+        Standing::Participant => false,
+        Standing::Outsider => return Err(forbidden()),
+    };
+    let rows = repo::quizzes_of_cohort(
+        conn,
+        cohort,
+        page.after.map(|(_, id)| id),
+        page.fetch_limit(),
+    )?;
+    let mut views = Vec::with_capacity(rows.len());
+    for quiz in &rows {
+        views.push(view(conn, actor, quiz, editor, now)?);
+    }
+    Ok(page.finish(views, ID_SORT, |q| (q.id.get(), q.id.get()), |q| q))
+}
+
+/// Starts an attempt at a cohort's quiz: for its participants (403 `not_participant` for
+/// its staff, 404 for others); a cohort that is over takes none (409 `cohort_closed`).
+pub fn start_cohort_attempt(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: QuizId,
+    seed: i64,
+    now: NaiveDateTime,
+) -> Result<(Attempt, bool), ApiError> {
+    let (quiz, cohort) = cohort_quiz(conn, id)?;
+    match standing(conn, actor, cohort)? {
+        Standing::Participant => {}
+        Standing::Staff => {
+            return Err(ApiError::forbidden(
+                "not_participant",
+                "only the cohort's participants take its quizzes",
+            ));
+        }
+        Standing::Outsider => return Err(ApiError::NotFound),
+    }
+    open_cohort(conn, cohort)?;
+    begin(conn, actor, &quiz, seed, now)
 }
 
 /// The questions of a new attempt, at their current versions: fixed ones in order
@@ -523,12 +773,15 @@ pub fn score_items(
 /// Completes a passed quiz's lesson for its learner, through learning, while they are
 /// enrolled and the course is not archived.
 pub fn complete_passed(conn: &mut DbConn, quiz: &Quiz, user_id: UserId) -> Result<(), ApiError> {
+    let Some(lesson) = quiz.lesson_id else {
+        return Ok(());
+    };
     let course_id = quiz.course_id;
     if repo::is_enrolled(conn, course_id, user_id)? {
         let archived = repo::course(conn, course_id)?
             .is_some_and(|(_, s)| s == CourseStatus::Archived.as_str());
         if !archived {
-            learning::service::complete_passed_quiz(conn, user_id, quiz.lesson_id)?;
+            learning::service::complete_passed_quiz(conn, user_id, lesson)?;
         }
     }
     Ok(())
@@ -573,7 +826,7 @@ pub fn get_attempt(
 ) -> Result<Localised<AttemptResponse>, ApiError> {
     let attempt = repo::find_attempt(conn, id)?;
     let quiz = repo::find_quiz(conn, attempt.quiz_id)?;
-    let editor = attempt.user_id != actor.id && may_edit(conn, actor, quiz.course_id)?;
+    let editor = attempt.user_id != actor.id && edits(conn, actor, &quiz)?;
     if attempt.user_id != actor.id && !editor {
         return Err(ApiError::NotFound);
     }
@@ -657,7 +910,9 @@ fn render(
         language: language.clone(),
         view: AttemptResponse {
             id: attempt.id,
+            quiz_id: quiz.id,
             lesson_id: quiz.lesson_id,
+            cohort_id: quiz.cohort_id,
             number: attempt.number,
             status: attempt.status(quiz, now),
             language,
