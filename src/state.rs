@@ -37,6 +37,8 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     /// Where the library's files are kept.
     pub library: crate::library::storage::Storage,
+    /// The counts of the cohort reach trees read lately.
+    pub reach: crate::cohorts::reach::service::ReachCache,
     pub settings: Arc<Settings>,
 }
 
@@ -47,6 +49,7 @@ impl AppState {
             keys: TokenKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?,
             badges: BadgeKey::load(config.badge_key.as_deref(), &config.data_dir)?,
             library: crate::library::storage::Storage::open(&config.library)?,
+            reach: crate::cohorts::reach::service::ReachCache::default(),
             db,
             metrics: Metrics::new()?,
             hasher: PasswordHasher::for_this_machine(),
@@ -73,6 +76,7 @@ impl AppState {
                     &std::env::temp_dir().join("bayanihan-library"),
                 ),
             )?,
+            reach: crate::cohorts::reach::service::ReachCache::default(),
             db,
             metrics: Metrics::new()?,
             keys: TokenKeys::from_secret(b"a fixed key for tests and tools, never production"),

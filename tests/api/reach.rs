@@ -155,3 +155,67 @@ async fn a_tots_reach_follows_its_graduates_for_three_levels_and_withholds_small
     let res = app.get(&format!("/api/v1/cohorts/{}/reach", tot.id)).await;
     assert_eq!(res.status().as_u16(), 401);
 }
+
+/// The reach's counts are kept between reads, but never past a change they depend on: a
+/// trainee's new gender and a new participant show at the next read.
+#[tokio::test]
+async fn the_reach_follows_changes_to_its_trainees_and_participants() {
+    let app = spawn_app().await;
+    let tot = running_cohort(&app, "tot", &[], 2).await;
+    certify_all(&app, &tot).await;
+    let training = run_by(&app, "training", &tot.participants[0], 6).await;
+    let admin = app.user("admin").await;
+    let genders = |body: &Value| -> Vec<(String, i64)> {
+        node(body, training.id)["reached"]["gender"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["value"].as_str().unwrap().to_owned(),
+                    c["count"].as_i64().unwrap(),
+                )
+            })
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    };
+    let before = ok_json(reach(&app, &admin, tot.id).await, 200).await;
+    assert_eq!(genders(&before), [("not_stated".to_owned(), 6)], "{before}");
+    let again = ok_json(reach(&app, &admin, tot.id).await, 200).await;
+    assert_eq!(again, before);
+
+    // A trainee states her gender: her cohort, her level and the reach below all show it.
+    let trainee = &training.participants[0];
+    ok_json(
+        send(
+            &app,
+            Method::PATCH,
+            "/api/v1/me",
+            &trainee.token,
+            Some(json!({"gender": "female"})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let after = ok_json(reach(&app, &admin, tot.id).await, 200).await;
+    assert_eq!(
+        genders(&after),
+        [("female".to_owned(), 1), ("not_stated".to_owned(), 5)],
+        "{after}"
+    );
+    assert!(
+        after["reached_below"]["gender"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["value"] == "female" && g["count"] == 1),
+        "{after}"
+    );
+
+    // Another cohort of a graduate joins the tree with its participants.
+    let more = run_by(&app, "training", &tot.participants[1], 5).await;
+    let grown = ok_json(reach(&app, &admin, tot.id).await, 200).await;
+    assert_eq!(node(&grown, more.id)["reached"]["trainees"], 5, "{grown}");
+    assert_eq!(grown["reached_below"]["trainees"], 11, "{grown}");
+}

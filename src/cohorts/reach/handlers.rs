@@ -9,6 +9,7 @@ use crate::db::Db;
 use crate::error::{ApiError, Problem};
 use crate::http::doc::NotLoggedIn;
 use crate::http::response::Reply;
+use crate::state::AppState;
 use crate::types::CohortId;
 
 /// The lineage and reach of a cohort: the `tot` cohorts that certified its facilitators,
@@ -31,10 +32,14 @@ use crate::types::CohortId;
 )]
 pub async fn get_cohort_reach(
     db: web::Data<Db>,
+    state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<CohortId>,
 ) -> Result<Reply<ReachResponse>, ApiError> {
     let id = id.into_inner();
-    let body = db.read(move |conn| service::reach(conn, &user, id)).await?;
+    let cache = state.reach.clone();
+    let body = db
+        .read(move |conn| service::reach(conn, &user, id, &cache))
+        .await?;
     Ok(Reply::ok(body).private())
 }

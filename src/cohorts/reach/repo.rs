@@ -2,7 +2,10 @@
 //! cut into chunks that SQLite binds).
 
 use chrono::NaiveDate;
+use diesel::dsl::sql;
+use diesel::expression::SqlLiteral;
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 
 use crate::accounts::model::Gender;
 use crate::cohorts::model::{CohortKind, CohortStatus};
@@ -98,6 +101,32 @@ pub fn participants(conn: &mut DbConn, ids: &[CohortId]) -> QueryResult<Vec<Part
             ))
             .load(conn)
     })
+}
+
+/// How many nominations the cohorts `ids` have (in any state) and the sum of their
+/// versions, then how many accounts there are and the sum of theirs: every change of a
+/// nomination or an account bumps its version and neither is ever deleted, so while these
+/// four numbers stay the same, so do the participants of those cohorts and what the
+/// breakdowns read of them. Read from two small indexes, without the rows.
+pub fn stamps(conn: &mut DbConn, ids: &[CohortId]) -> QueryResult<[i64; 4]> {
+    let mut stamp = [0_i64; 4];
+    for part in chunked(ids, |ids| {
+        nominations::table
+            .filter(nominations::cohort_id.eq_any(ids))
+            .select(count_and_versions())
+            .load::<(i64, i64)>(conn)
+    })? {
+        stamp[0] += part.0;
+        stamp[1] += part.1;
+    }
+    (stamp[2], stamp[3]) = users::table.select(count_and_versions()).first(conn)?;
+    Ok(stamp)
+}
+
+/// `COUNT(*)` and the sum of `version` of a one-table query, as two BIGINTs on both
+/// databases (diesel's `sum` of a BIGINT is a NUMERIC on PostgreSQL).
+fn count_and_versions() -> SqlLiteral<(BigInt, BigInt)> {
+    sql("COUNT(*), CAST(COALESCE(SUM(version), 0) AS BIGINT)")
 }
 
 /// The `tot` cohorts that certified any facilitator of `cohort` (not revoked).

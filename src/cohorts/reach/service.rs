@@ -1,6 +1,9 @@
-//! Lineage and reach of a cohort, computed level by level in a few queries each.
+//! Lineage and reach of a cohort, computed level by level in a few queries each; the counts
+//! of every participant, the part that grows with the people reached, are kept in a
+//! `ReachCache` while nothing they depend on changes.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use chrono::Datelike;
 
@@ -21,11 +24,12 @@ pub const SMALL_CELL: i64 = 5;
 pub const MAX_DEPTH: i32 = 5;
 
 /// The lineage and reach of `cohort_id`, for its facilitators (while trainers),
-/// coordinators and admins.
+/// coordinators and admins; the counts come from `cache` while they still hold.
 pub fn reach(
     conn: &mut DbConn,
     actor: &AuthUser,
     cohort_id: CohortId,
+    cache: &ReachCache,
 ) -> Result<ReachResponse, ApiError> {
     let root = cohorts::find(conn, cohort_id)?.ok_or(ApiError::NotFound)?;
     let is_facilitator = cohorts::is_facilitator(conn, cohort_id, actor.id)?;
@@ -78,28 +82,21 @@ pub fn reach(
         .into_iter()
         .map(|row| (row.0, row))
         .collect();
-    let mut people_of: HashMap<CohortId, Vec<ParticipantRow>> = HashMap::new();
-    for row in repo::participants(conn, &order)? {
-        people_of.entry(row.0).or_default().push(row);
-    }
-    let year_of = |id: &CohortId| rows.get(id).map_or(0, |r| r.3.year());
+    // The tree's cohorts as counted: those still there, in order, with level and year.
+    let tree: Vec<(CohortId, i32, i32)> = order
+        .iter()
+        .filter_map(|id| Some((*id, placed.get(id)?.1, rows.get(id)?.3.year())))
+        .collect();
+    let tallies = cache.tallies(conn, cohort_id, tree)?;
 
     let mut nodes = Vec::with_capacity(order.len());
-    let mut levels: BTreeMap<i32, (i64, Tally)> = BTreeMap::new();
-    let mut below = Tally::default();
+    let mut levels: BTreeMap<i32, i64> = BTreeMap::new();
+    let empty = Counted::default();
     for id in &order {
         let (Some(row), Some((parent, level))) = (rows.get(id), placed.get(id)) else {
             continue;
         };
-        let mut own = Tally::default();
-        for p in people_of.get(id).into_iter().flatten() {
-            own.add(p, year_of(id));
-            levels.entry(*level).or_default().1.add(p, year_of(id));
-            if *level > 0 {
-                below.add(p, year_of(id));
-            }
-        }
-        levels.entry(*level).or_default().0 += 1;
+        *levels.entry(*level).or_default() += 1;
         nodes.push(ReachNode {
             cohort_id: *id,
             parent_cohort_id: *parent,
@@ -113,7 +110,7 @@ pub fn reach(
             } else {
                 0
             },
-            reached: own.counts(threshold),
+            reached: tallies.own.get(id).unwrap_or(&empty).counts(threshold),
         });
     }
     Ok(ReachResponse {
@@ -123,13 +120,111 @@ pub fn reach(
         nodes,
         levels: levels
             .into_iter()
-            .map(|(level, (cohorts, tally))| ReachLevel {
+            .map(|(level, cohorts)| ReachLevel {
                 level,
                 cohorts,
-                reached: tally.counts(threshold),
+                reached: tallies
+                    .levels
+                    .get(&level)
+                    .unwrap_or(&empty)
+                    .counts(threshold),
             })
             .collect(),
-        reached_below: below.counts(threshold),
+        reached_below: tallies.below.counts(threshold),
+    })
+}
+
+/// Trees kept at most: beyond, the cache starts again empty.
+const CACHED_TREES: usize = 64;
+
+/// The counts of the trees read lately, each with what it was made from; a tree's counts
+/// are used again only while the tree (its cohorts, levels and years) and the stamps of
+/// its nominations and of the accounts (`repo::stamps`) are what they were. The tree and
+/// the cohorts' own fields are read afresh for every request, and suppression is applied
+/// to the reader's threshold each time, so only the counting of every participant (the
+/// cost that grows with the people reached) is saved.
+#[derive(Debug, Clone, Default)]
+pub struct ReachCache(Arc<Mutex<HashMap<CohortId, (Basis, Arc<Tallies>)>>>);
+
+/// What a tree's counts were made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Basis {
+    tree: Vec<(CohortId, i32, i32)>,
+    stamps: [i64; 4],
+}
+
+/// The counts of one tree, before suppression.
+#[derive(Debug, Default)]
+pub struct Tallies {
+    own: HashMap<CohortId, Counted>,
+    levels: BTreeMap<i32, Counted>,
+    below: Counted,
+}
+
+impl ReachCache {
+    /// The counts of the tree of `root` (`tree`: its cohorts in order, with their level and
+    /// the year they start), from the cache when nothing they depend on has changed.
+    fn tallies(
+        &self,
+        conn: &mut DbConn,
+        root: CohortId,
+        tree: Vec<(CohortId, i32, i32)>,
+    ) -> Result<Arc<Tallies>, ApiError> {
+        let ids: Vec<CohortId> = tree.iter().map(|t| t.0).collect();
+        // Stamps first: counts read after them are at least as new as they say.
+        let basis = Basis {
+            stamps: repo::stamps(conn, &ids)?,
+            tree,
+        };
+        let cached = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&root)
+            .filter(|(b, _)| *b == basis)
+            .map(|(_, t)| t.clone());
+        if let Some(tallies) = cached {
+            return Ok(tallies);
+        }
+        let tallies = Arc::new(count(conn, &basis.tree)?);
+        let mut entries = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if entries.len() >= CACHED_TREES && !entries.contains_key(&root) {
+            entries.clear();
+        }
+        entries.insert(root, (basis, tallies.clone()));
+        Ok(tallies)
+    }
+}
+
+/// Counts the participants of every cohort of `tree`, of every level (each person once)
+/// and of everything below the root (each person once).
+fn count(conn: &mut DbConn, tree: &[(CohortId, i32, i32)]) -> Result<Tallies, ApiError> {
+    let ids: Vec<CohortId> = tree.iter().map(|t| t.0).collect();
+    let mut people_of: HashMap<CohortId, Vec<ParticipantRow>> = HashMap::new();
+    for row in repo::participants(conn, &ids)? {
+        people_of.entry(row.0).or_default().push(row);
+    }
+    let mut own = HashMap::with_capacity(tree.len());
+    let mut levels: BTreeMap<i32, Tally> = BTreeMap::new();
+    let mut below = Tally::default();
+    for (id, level, year) in tree {
+        let mut tally = Tally::default();
+        for p in people_of.get(id).into_iter().flatten() {
+            tally.add(p, *year);
+            levels.entry(*level).or_default().add(p, *year);
+            if *level > 0 {
+                below.add(p, *year);
+            }
+        }
+        own.insert(*id, tally.finish());
+    }
+    Ok(Tallies {
+        own,
+        levels: levels.into_iter().map(|(l, t)| (l, t.finish())).collect(),
+        below: below.finish(),
     })
 }
 
@@ -147,26 +242,52 @@ impl Tally {
         if !self.seen.insert(*user) {
             return;
         }
-        let country = country.clone().unwrap_or_else(|| "not_stated".to_owned());
-        *self.country.entry(country).or_default() += 1;
+        let country = country.as_deref().unwrap_or("not_stated");
+        match self.country.get_mut(country) {
+            Some(n) => *n += 1,
+            None => {
+                self.country.insert(country.to_owned(), 1);
+            }
+        }
         *self.gender.entry(gender_value(*gender)).or_default() += 1;
         *self.age_band.entry(age_band(*born, year)).or_default() += 1;
     }
 
+    /// The counts, without the people.
+    fn finish(self) -> Counted {
+        let mut country: Vec<(String, i64)> = self.country.into_iter().collect();
+        country.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Counted {
+            total: i64::try_from(self.seen.len()).unwrap_or(i64::MAX),
+            country,
+            gender: self.gender,
+            age_band: self.age_band,
+        }
+    }
+}
+
+/// How many distinct people, and how many of them in each value of each breakdown
+/// (countries largest first).
+#[derive(Debug, Default)]
+struct Counted {
+    total: i64,
+    country: Vec<(String, i64)>,
+    gender: BTreeMap<&'static str, i64>,
+    age_band: BTreeMap<&'static str, i64>,
+}
+
+impl Counted {
     fn counts(&self, threshold: i64) -> ReachCounts {
-        let total = i64::try_from(self.seen.len()).unwrap_or(i64::MAX);
+        let total = self.total;
         let fixed = |values: &[&str], counts: &BTreeMap<&'static str, i64>| -> Vec<(String, i64)> {
             values
                 .iter()
                 .map(|v| ((*v).to_owned(), counts.get(v).copied().unwrap_or(0)))
                 .collect()
         };
-        let mut country: Vec<(String, i64)> =
-            self.country.iter().map(|(c, n)| (c.clone(), *n)).collect();
-        country.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         ReachCounts {
             trainees: (total == 0 || total >= threshold).then_some(total),
-            country: suppress(country, total, threshold),
+            country: suppress(self.country.clone(), total, threshold),
             gender: suppress(fixed(&GENDERS, &self.gender), total, threshold),
             age_band: suppress(fixed(&AGE_BANDS, &self.age_band), total, threshold),
         }

@@ -1,0 +1,2 @@
+DROP INDEX users_version;
+DROP INDEX nominations_cohort_version;
