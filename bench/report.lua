@@ -20,6 +20,9 @@
 --                                                   token (each of wrk's T threads takes
 --                                                   every Tth line; after the last it wraps,
 --                                                   and repeats show as non-2xx)
+--   ... -- range SIZE LENGTH                       GET URL with `Range: bytes=S-(S+LENGTH-1)`,
+--                                                   S random in 1..SIZE-LENGTH (a resumed
+--                                                   download of a file of SIZE bytes)
 --   BENCH_BODY='{...}' wrk ... -s bench/report.lua URL
 --                                                   POST URL with that JSON body (static)
 --   BENCH_DELAY_MS=N wrk ... -s bench/report.lua URL
@@ -30,10 +33,11 @@
 --
 -- done() prints one machine-readable line:
 --   RESULT rps=<float> p50_ms=<float> p99_ms=<float> non2xx=<int> errors=<int>
---          requests=<int> ok_rps=<float> overloaded=<int>
+--          requests=<int> ok_rps=<float> overloaded=<int> bytes=<int> secs=<float>
 -- non2xx counts every response whose status is not 2xx (wrk's own "Non-2xx or 3xx"
 -- line only counts status > 399); errors = connect + read + write + timeout socket errors;
--- ok_rps = 2xx responses per second; overloaded = 503 answers (also in non2xx).
+-- ok_rps = 2xx responses per second; overloaded = 503 answers (also in non2xx); bytes =
+-- what wrk read (headers and bodies) in secs seconds, for throughput.
 -- bench/refresh.lua prints the same fields (and counts the same way: keep them in step).
 
 -- wrk decides once, in the main Lua state right after loading this file, whether a
@@ -76,6 +80,17 @@ end
 local ids = tonumber(os.getenv("BENCH_IDS") or "") or tonumber(arg_value("ids") or "") or 0
 local suffix = arg_value("suffix") or ""
 local param = arg_value("param")
+local range_size = tonumber(arg_value("range") or "")
+local range_length = nil
+if range_size then
+   for i, a in ipairs(argv) do
+      if a == "range" then
+         range_length = tonumber(argv[i + 2] or "")
+      end
+   end
+   assert(range_length and range_length >= 1 and range_size > range_length + 1,
+      "report.lua: range SIZE LENGTH needs SIZE > LENGTH + 1 >= 2")
+end
 local method = arg_value("method")
 
 -- idfile: the ids, read once per Lua state (the file is small).
@@ -172,6 +187,18 @@ if line_list then
          ["Content-Type"] = "application/json",
       }, l[3])
    end
+elseif range_size then
+   local seeded = false
+   function request()
+      if not seeded then
+         math.randomseed(os.time() + (tid or 0) * 7919)
+         seeded = true
+      end
+      local first = math.random(1, range_size - range_length)
+      return wrk.format("GET", wrk.path, {
+         ["Range"] = string.format("bytes=%d-%d", first, first + range_length - 1),
+      })
+   end
 elseif ids > 0 or id_list then
    local prefix = nil
    function request()
@@ -217,7 +244,7 @@ function done(summary, latency, requests)
       ok_rps = (summary.requests - bad) / secs
    end
    io.write(string.format(
-      "RESULT rps=%.2f p50_ms=%.3f p99_ms=%.3f non2xx=%d errors=%d requests=%d ok_rps=%.2f overloaded=%d\n",
+      "RESULT rps=%.2f p50_ms=%.3f p99_ms=%.3f non2xx=%d errors=%d requests=%d ok_rps=%.2f overloaded=%d bytes=%d secs=%.3f\n",
       rps, latency:percentile(50) / 1000, latency:percentile(99) / 1000, bad, errors,
-      summary.requests, ok_rps, over))
+      summary.requests, ok_rps, over, summary.bytes, secs))
 end

@@ -13,6 +13,8 @@
 #   community                          community part on both databases
 #   cohorts-sqlite | cohorts-postgres  cohorts part on that database
 #   cohorts                            cohorts part on both databases
+#   library-sqlite | library-postgres  library part on that database
+#   library                            library part on both databases
 #   all                                every part on both databases
 #
 # Environment:
@@ -28,6 +30,8 @@
 #                      instead of building one
 #   BENCH_COHORTS_PER_RUN, BENCH_COHORTS_LEADERS  cohorts part: fresh cohorts per
 #                      nomination run (default 20), leaders nominating (default 500)
+#   BENCH_LIBRARY_UPLOADS, BENCH_LIBRARY_UPLOAD_MB  library part: clients uploading at
+#                      once (default 20) and the size of each file in MB (default 100)
 #
 # Directory part: the server (one HTTP worker) and PostgreSQL are pinned to CPU 0, wrk
 # (two threads) to CPU 1. For every round and endpoint, GET /health/live (the ceiling)
@@ -55,6 +59,13 @@
 # nominations: every request a fresh (cohort, nominee) pair, from cohorts made for each
 # run (bench/cohort_ids.py writes the request lines, bench/report.lua's `lines` mode
 # sends each once).
+# Library part: the same pairing, anonymous, for a library search (a random word with
+# hits), a resource page (random public resource), a static asset (STATIC_PATH, the
+# server's fastest way to send bytes), a library file of the same size, and 64 parallel
+# ranged downloads (1 MiB at a random offset of a 64 MiB file; bench/library_ids.py
+# uploads the files); then BENCH_LIBRARY_UPLOADS clients upload a file at once, at 1/10
+# of BENCH_LIBRARY_UPLOAD_MB and then at the full size, and the server's peak RSS
+# (VmHWM, reset between the two) shows whether memory grows with the file size.
 # The tables go to stdout and to bench/results/[auth-|courses-]<db>-<timestamp>.md;
 # progress to stderr.
 set -Eeuo pipefail
@@ -72,6 +83,7 @@ do_auth=0
 do_courses=0
 do_community=0
 do_cohorts=0
+do_library=0
 case "${1:-all}" in
   sqlite | postgres) dbs=("$1"); do_directory=1 ;;
   directory) dbs=(sqlite postgres); do_directory=1 ;;
@@ -83,7 +95,9 @@ case "${1:-all}" in
   community) dbs=(sqlite postgres); do_community=1 ;;
   cohorts-sqlite | cohorts-postgres) dbs=("${1#cohorts-}"); do_cohorts=1 ;;
   cohorts) dbs=(sqlite postgres); do_cohorts=1 ;;
-  all) dbs=(sqlite postgres); do_directory=1; do_auth=1; do_courses=1; do_community=1; do_cohorts=1 ;;
+  library-sqlite | library-postgres) dbs=("${1#library-}"); do_library=1 ;;
+  library) dbs=(sqlite postgres); do_library=1 ;;
+  all) dbs=(sqlite postgres); do_directory=1; do_auth=1; do_courses=1; do_community=1; do_cohorts=1; do_library=1 ;;
   -h | --help) usage; exit 0 ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -194,6 +208,26 @@ cohorts_args=(""
   "idfile FILE:reach-ids.txt suffix /reach")
 cohorts_targets=(0.1 0.1 0.02 0.02 0.05 0.05 0.005)
 cohorts_p99=(20 20 50 100 50 50 500)
+# Library part: paths, report.lua arguments, p99 limits (ms); no ratio targets (issue 14
+# asks for the figures). Downloads are compared with STATIC_PATH, an asset the server
+# keeps in memory (Swagger UI's bundle).
+STATIC_PATH=/docs/swagger-ui-bundle.js
+LIBRARY_UPLOADS=${BENCH_LIBRARY_UPLOADS:-20}
+LIBRARY_UPLOAD_MB=${BENCH_LIBRARY_UPLOAD_MB:-100}
+RANGE_FILE_BYTES=$((64 * 1024 * 1024))
+RANGE_BYTES=$((1024 * 1024))
+library_paths=("/api/v1/resources"
+  "/api/v1/resources"
+  "$STATIC_PATH"
+  "DOWNLOAD"
+  "RANGED")
+library_args=("idfile FILE:search-words.txt param q suffix &limit=20"
+  "idfile FILE:resource-ids.txt"
+  ""
+  ""
+  "range $RANGE_FILE_BYTES $RANGE_BYTES")
+library_targets=(- - - - -)
+library_p99=(50 20 50 100 500)
 COMMUNITY_POST_BODY='{"body":"Thank you for sharing this. In our union we tried the same approach with the shop stewards and it worked well."}'
 
 # --- cleanup --------------------------------------------------------------------------
@@ -260,7 +294,7 @@ ensure_wrk() {
 
 command -v taskset >/dev/null 2>&1 || die "taskset (util-linux) is needed"
 command -v curl >/dev/null 2>&1 || die "curl is needed"
-((do_courses == 0 && do_community == 0 && do_cohorts == 0)) || command -v python3 >/dev/null 2>&1 || die "python3 is needed (bench/course_ids.py)"
+((do_courses == 0 && do_community == 0 && do_cohorts == 0 && do_library == 0)) || command -v python3 >/dev/null 2>&1 || die "python3 is needed (bench/course_ids.py)"
 taskset -c "$CLIENT_CPU" true 2>/dev/null ||
   die "CPU $CLIENT_CPU is not available (nproc=$(nproc)); the server runs on CPU $SERVER_CPU and wrk on CPU $CLIENT_CPU"
 BOTH_CPUS="$SERVER_CPU,$CLIENT_CPU" # login saturation: server, PostgreSQL and wrk share these
@@ -343,14 +377,15 @@ check_endpoints() {
 
 # parse_result LABEL OUTPUT: checks wrk's output and prints the fields of its RESULT line,
 # tab-separated: rps p50_ms p99_ms non2xx errors ok_rps overloaded starved lost left
-# (the last three only from refresh.lua, else 0).
+# (those three only from refresh.lua, else 0) bytes secs (what wrk read, in how long; 0
+# from refresh.lua).
 parse_result() {
   local label=$1 out=$2 line
   line=$(grep -m1 '^RESULT ' <<<"$out") || { printf '%s\n' "$out" >&2; die "no RESULT line from wrk on $label"; }
   kill -0 "$server_pid" 2>/dev/null || die "the server died during the run on $label"
   awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-         printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\n", v["rps"], v["p50_ms"], v["p99_ms"], v["non2xx"],
-           v["errors"], v["ok_rps"], v["overloaded"], v["starved"], v["lost"], v["left"] }' <<<"$line"
+         printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%.3f\n", v["rps"], v["p50_ms"], v["p99_ms"], v["non2xx"],
+           v["errors"], v["ok_rps"], v["overloaded"], v["starved"], v["lost"], v["left"], v["bytes"], v["secs"] }' <<<"$line"
 }
 
 # wrk_result LABEL COMMAND...: runs a wrk command line and prints parse_result's fields.
@@ -1082,6 +1117,146 @@ cohorts_part() {
   log "$db: written to ${file#"$root"/}"
 }
 
+# run_library INDEX SECONDS LISTS_DIR: endpoint INDEX of the library part, anonymous.
+run_library() {
+  local e=$1 secs=$2 lists=$3 words=() path=${library_paths[$1]}
+  read -r -a words <<<"${library_args[$e]}"
+  words=("${words[@]/#FILE:/$lists/}")
+  case $path in
+    DOWNLOAD) path=$(head -n1 "$lists/download-path.txt") ;;
+    RANGED) path=$(head -n1 "$lists/range-path.txt") ;;
+  esac
+  run_wrk "$secs" "$path" "${words[@]}"
+}
+
+# vm_kib PID FIELD: a field of /proc/PID/status (VmRSS, VmHWM) in KiB.
+vm_kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+
+# upload_round LISTS_DIR TOKEN BYTES: every resource of upload-ids.txt gets a text file of
+# BYTES bytes, all clients at once (curl); prints "ok seconds peak_kib" (ok: 201 answers).
+# The server's peak RSS is reset first where the kernel allows it (clear_refs 5).
+upload_round() {
+  local lists=$1 token=$2 bytes=$3 file="$tmp/upload.txt" id i=0 t0 t1 ok pids=()
+  python3 -c 'import sys
+line = b"Bayanihan: the spirit of communal unity and cooperation.\n"
+n = int(sys.argv[1]); sys.stdout.buffer.write((line * (n // len(line) + 1))[:n])' "$bytes" >"$file"
+  echo 5 >"/proc/$server_pid/clear_refs" 2>/dev/null || true
+  t0=$(date +%s.%N)
+  while read -r id; do
+    [ -n "$id" ] || continue
+    i=$((i + 1))
+    curl -s -o "$tmp/upload-$i.json" -w '%{http_code}\n' -X POST -H "Authorization: Bearer $token" \
+      -H 'Content-Type: application/octet-stream' --data-binary "@$file" \
+      "$base/api/v1/resources/$id/files?language=en&file_name=upload-$i.txt" >"$tmp/upload-$i.code" &
+    pids+=($!)
+  done <"$lists/upload-ids.txt"
+  for id in "${pids[@]}"; do wait "$id" || true; done
+  t1=$(date +%s.%N)
+  ok=$(cat "$tmp"/upload-*.code | grep -c '^201$' || true)
+  kill -0 "$server_pid" 2>/dev/null || die "the server died during the uploads"
+  printf '%s %.1f %s\n' "$ok" "$(echo "$t1 - $t0" | bc -l)" "$(vm_kib "$server_pid" VmHWM)"
+  rm -f "$file" "$tmp"/upload-*.code "$tmp"/upload-*.json
+}
+
+library_part() {
+  local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names summary f token
+  local lists="$dir/library-ids"
+  mkdir -p "$lists"
+  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
+  # Room for every upload of the part under the trainer's quota.
+  BAYANIHAN_LIBRARY_QUOTA_BYTES=$((4 * LIBRARY_UPLOADS * LIBRARY_UPLOAD_MB * 1000 * 1000 + RANGE_FILE_BYTES * 2)) \
+    start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-library.log"
+  log "$db: library: server at $base (pid $server_pid)"
+  summary=$(python3 "$here/library_ids.py" "$base" "$lists" "$DEMO_PASSWORD" "$STATIC_PATH" \
+    "$RANGE_FILE_BYTES" "$LIBRARY_UPLOADS") || die "$db: could not prepare the library part"
+  log "$db: library: $summary"
+  local n_resources n_words static_bytes
+  n_resources=$(grep -c . "$lists/resource-ids.txt")
+  n_words=$(grep -c . "$lists/search-words.txt")
+  static_bytes=$(curl -s -o /dev/null -w '%{size_download}' "$base$STATIC_PATH")
+  local library_names=("GET /api/v1/resources?q={word}&limit=20 (random of $n_words words)"
+    "GET /api/v1/resources/{id} (random of $n_resources public resources)"
+    "GET $STATIC_PATH (static, $static_bytes bytes)"
+    "GET /api/v1/resources/{id}/files/{file_id}/content (a public file of $static_bytes bytes)"
+    "GET (same, 64 MiB file) with Range: 1 MiB at a random offset")
+
+  if ((WARMUP > 0)); then
+    log "$db: library warm-up, ${WARMUP}s per endpoint"
+    run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
+    for e in "${!library_paths[@]}"; do
+      run_library "$e" "$WARMUP" "$lists" >/dev/null
+    done
+  fi
+
+  local runs="$dir/library-runs.tsv"
+  : >"$runs"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for e in "${!library_paths[@]}"; do
+      c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
+      res=$(run_library "$e" "$DURATION" "$lists")
+      printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
+      ceil_rps=${c_res%%$'\t'*}
+      IFS=$'\t' read -r -a f <<<"$res"
+      log "$db: round $r/$ROUNDS ${library_names[$e]}: ${f[0]} req/s vs ceiling $ceil_rps req/s (non-2xx ${f[3]})"
+    done
+  done
+
+  # Uploads: the server's memory at rest, then at a tenth of the size, then at the size.
+  local rest small big small_mb=$(((LIBRARY_UPLOAD_MB + 9) / 10))
+  rest=$(vm_kib "$server_pid" VmRSS)
+  token=$(access_token trainer@demo.bayanihan.org)
+  log "$db: library: $LIBRARY_UPLOADS clients upload $small_mb MB each at once"
+  small=$(upload_round "$lists" "$token" $((small_mb * 1000 * 1000)))
+  log "$db: library: $LIBRARY_UPLOADS clients upload $LIBRARY_UPLOAD_MB MB each at once"
+  big=$(upload_round "$lists" "$token" $((LIBRARY_UPLOAD_MB * 1000 * 1000)))
+  stop_server
+
+  local table file="$here/results/library-$db-$stamp.md"
+  names=$(printf '%s\n' "${library_names[@]}")
+  table=$(report "$db" "$runs" "$names" "$(printf '%s\n' "${library_targets[@]}")" "$(printf '%s\n' "${library_p99[@]}")")
+  local throughput
+  throughput=$(awk -F'\t' -v names="$names" '
+    BEGIN { n = split(names, name, "\n")
+            print "| endpoint | MB/s (read by wrk, headers included) | ceiling runs paired with it, MB/s |"
+            print "|---|---:|---:|" }
+    { e = $2 + 1
+      if ($3 == "ceiling") { cb[e] += $14; cs[e] += $15 } else { b[e] += $14; s[e] += $15 } }
+    END { for (e = 1; e <= n; e++) if (s[e] > 0)
+            printf "| `%s` | %.1f | %.1f |\n", name[e], b[e] / s[e] / 1e6, (cs[e] > 0 ? cb[e] / cs[e] / 1e6 : 0) }' "$runs")
+  local uploads
+  uploads=$(printf '%s\n%s\n' "$small_mb $small" "$LIBRARY_UPLOAD_MB $big" | awk -v n="$LIBRARY_UPLOADS" -v rest="$rest" '
+    BEGIN { print "| uploads at once | file size | 201 answers | seconds (all) | MB/s (all) | server peak RSS (VmHWM) | server RSS at rest before |"
+            print "|---:|---:|---:|---:|---:|---:|---:|" }
+    { printf "| %d | %d MB | %d | %.1f | %.0f | %.0f MiB | %.0f MiB |\n", n, $1, $2, $3, ($3 > 0 ? n * $1 / $3 : 0), $4 / 1024, rest / 1024 }')
+  {
+    echo "## bayanihan benchmark: library, $db"
+    echo
+    echo "$machine_line"
+    echo
+    echo "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; every read anonymous; uploads as trainer@demo.bayanihan.org with curl, $LIBRARY_UPLOADS at once"
+    echo
+    echo "$db_line"
+    echo
+    echo "Prepared (bench/library_ids.py): $summary"
+    echo
+    echo "$table"
+    echo
+    echo "$throughput"
+    echo
+    echo "$uploads"
+    echo
+    echo "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs. Peak RSS is reset (clear_refs) before each upload round where the kernel allows it; otherwise it is the peak since the server started."
+  } | tee "$file"
+  {
+    echo
+    echo "### Every run"
+    echo
+    raw_runs "$runs" "$names"
+  } >>"$file"
+  echo
+  log "$db: written to ${file#"$root"/}"
+}
+
 # --- one database -----------------------------------------------------------------------
 
 bench_db() {
@@ -1114,6 +1289,7 @@ bench_db() {
   if ((do_courses)); then courses_part "$db" "$dir" "$url" "$db_line"; fi
   if ((do_community)); then community_part "$db" "$dir" "$url" "$db_line"; fi
   if ((do_cohorts)); then cohorts_part "$db" "$dir" "$url" "$db_line"; fi
+  if ((do_library)); then library_part "$db" "$dir" "$url" "$db_line"; fi
 
   stop_pg
 }
