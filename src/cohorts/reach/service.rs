@@ -144,7 +144,10 @@ const CACHED_TREES: usize = 64;
 /// to the reader's threshold each time, so only the counting of every participant (the
 /// cost that grows with the people reached) is saved.
 #[derive(Debug, Clone, Default)]
-pub struct ReachCache(Arc<Mutex<HashMap<CohortId, (Basis, Arc<Tallies>)>>>);
+pub struct ReachCache(Arc<Mutex<HashMap<CohortId, Cached>>>);
+
+/// A root's counts and what they were made from.
+type Cached = (Basis, Arc<Tallies>);
 
 /// What a tree's counts were made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
