@@ -71,6 +71,7 @@ impl Application {
         crate::accounts::spawn_lookalike_check(worker_db.clone());
         crate::cohorts::space::spawn_backfill(worker_db.clone());
         crate::cohorts::sessions::reminders::spawn(worker_db.clone());
+        crate::assessment::surveys::reminders::spawn(worker_db.clone());
         crate::email::spawn_worker(worker_db, email);
         tracing::info!(address = %addr, "listening on http://{addr}");
         Ok(Self {

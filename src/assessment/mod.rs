@@ -20,6 +20,7 @@ pub mod quizzes;
 pub mod regrade;
 pub mod repo;
 pub mod service;
+pub mod surveys;
 
 use actix_web::web;
 use utoipa::OpenApi;
@@ -45,6 +46,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .service(resource("/questions/{id}/regrades").get(list_regrades));
     quiz_routes(cfg);
     prepost_routes(cfg);
+    survey_routes(cfg);
+}
+
+/// Reaction surveys (`assessment::surveys`).
+fn survey_routes(cfg: &mut web::ServiceConfig) {
+    use surveys::handlers::*;
+    cfg.service(
+        resource("/courses/{id}/surveys")
+            .get(list_course_surveys)
+            .post(create_course_survey),
+    )
+    .service(
+        resource("/cohorts/{id}/surveys")
+            .get(list_cohort_surveys)
+            .post(create_cohort_survey),
+    )
+    .service(resource("/surveys/{id}").get(get_survey))
+    .service(resource("/surveys/{id}/translations/{language}").put(put_survey_translation))
+    .service(resource("/surveys/{id}/responses").post(create_survey_response))
+    .service(resource("/surveys/{id}/results").get(get_survey_results));
 }
 
 /// Pre- and post-tests (`assessment::prepost`).
@@ -108,5 +129,13 @@ fn quiz_routes(cfg: &mut web::ServiceConfig) {
     prepost::handlers::get_pre_post_test,
     prepost::handlers::get_my_gain,
     prepost::handlers::get_pre_post_results,
+    surveys::handlers::create_course_survey,
+    surveys::handlers::list_course_surveys,
+    surveys::handlers::create_cohort_survey,
+    surveys::handlers::list_cohort_surveys,
+    surveys::handlers::get_survey,
+    surveys::handlers::put_survey_translation,
+    surveys::handlers::create_survey_response,
+    surveys::handlers::get_survey_results,
 ))]
 pub struct Api;

@@ -1302,3 +1302,91 @@ diesel::allow_tables_to_appear_in_same_query!(
     resource_bookmarks,
     collection_items,
 );
+
+// Reaction surveys (issue 13, item 5).
+diesel::table! {
+    surveys (id) {
+        id -> BigInt,
+        target -> Text,
+        course_id -> Nullable<BigInt>,
+        cohort_id -> Nullable<BigInt>,
+        session_id -> Nullable<BigInt>,
+        anonymous -> Bool,
+        default_language -> Text,
+        opens_at -> Timestamp,
+        closes_at -> Nullable<Timestamp>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    survey_items (id) {
+        id -> BigInt,
+        survey_id -> BigInt,
+        position -> Integer,
+        kind -> Text,
+        required -> Bool,
+        scale_max -> Integer,
+    }
+}
+
+diesel::table! {
+    survey_translations (survey_id, language) {
+        survey_id -> BigInt,
+        language -> Text,
+        title -> Text,
+        description -> Text,
+        items -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    survey_responses (id) {
+        id -> Text,
+        survey_id -> BigInt,
+        respondent_id -> Nullable<BigInt>,
+        submitted_on -> Date,
+    }
+}
+
+diesel::table! {
+    survey_answers (response_id, item_id) {
+        response_id -> Text,
+        item_id -> BigInt,
+        value -> Nullable<Integer>,
+        text -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    survey_respondents (survey_id, user_id) {
+        survey_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    survey_reminders (survey_id, user_id) {
+        survey_id -> BigInt,
+        user_id -> BigInt,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(survey_items -> surveys (survey_id));
+diesel::joinable!(survey_translations -> surveys (survey_id));
+diesel::joinable!(survey_responses -> surveys (survey_id));
+diesel::joinable!(survey_answers -> survey_items (item_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    surveys,
+    survey_items,
+    survey_translations,
+    survey_responses,
+    survey_answers,
+    survey_respondents,
+    survey_reminders,
+);

@@ -71,11 +71,14 @@ pub enum Template {
     /// `certificate_link`: the certificate's public page, `badge_link`: its Open Badges
     /// credential).
     TrainerCertified,
+    /// A reaction survey asks the recipient, who has not responded (`display_name`,
+    /// `survey`: its title, `link`: where to answer).
+    SurveyReminder,
 }
 
 impl Template {
     /// Every template, for checks over all of them.
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 20] = [
         Self::VerifyEmail,
         Self::ResetPassword,
         Self::PasswordChanged,
@@ -95,6 +98,7 @@ impl Template {
         Self::CohortAnnouncement,
         Self::SessionReminder,
         Self::TrainerCertified,
+        Self::SurveyReminder,
     ];
 
     /// The file name stem under `templates/email/<lang>/`, also stored in the outbox.
@@ -119,6 +123,7 @@ impl Template {
             Self::CohortAnnouncement => "cohort_announcement",
             Self::SessionReminder => "session_reminder",
             Self::TrainerCertified => "trainer_certified",
+            Self::SurveyReminder => "survey_reminder",
         }
     }
 }

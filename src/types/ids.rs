@@ -130,6 +130,10 @@ id_types! {
     RegradeId,
     /// A pair of quizzes given before and after a course or cohort.
     PrePostTestId,
+    /// A reaction survey (its responses have random text ids, not these).
+    SurveyId,
+    /// An item of a reaction survey.
+    SurveyItemId,
     /// A resource of the library.
     ResourceId,
     /// A file of a library resource (one language, one version).
