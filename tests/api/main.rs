@@ -51,3 +51,4 @@ mod reach;
 mod search;
 mod sessions;
 mod storage;
+mod surveys;
