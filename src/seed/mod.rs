@@ -1,6 +1,7 @@
 //! Demo and scale data: `bayanihan seed --demo` and `bayanihan seed --scale N`.
 
 mod assessment;
+mod surveys;
 mod cohort_lineage;
 mod cohort_scale;
 mod cohort_work;
@@ -59,6 +60,7 @@ pub fn demo(db: &Db) -> anyhow::Result<SeedReport> {
     community::demo(db, &data)?;
     cohorts::demo(db, &data)?;
     assessment::demo_cohort_quiz(db)?;
+    surveys::demo(db)?;
     Ok(SeedReport {
         organisations,
         users,
@@ -249,6 +251,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<SeedReport> {
     cohort_scale::scale(db, n)?;
     cohort_lineage::scale(db, n)?;
     assessment::scale(db, n)?;
+    surveys::scale(db, n)?;
     Ok(report)
 }
 
