@@ -23,6 +23,8 @@
 --   ... -- range SIZE LENGTH                       GET URL with `Range: bytes=S-(S+LENGTH-1)`,
 --                                                   S random in 1..SIZE-LENGTH (a resumed
 --                                                   download of a file of SIZE bytes)
+--   ... -- lines FILE stride T method PUT           the same with another method (a line's
+--                                                   BODY is still sent)
 --   BENCH_BODY='{...}' wrk ... -s bench/report.lua URL
 --                                                   POST URL with that JSON body (static)
 --   BENCH_DELAY_MS=N wrk ... -s bench/report.lua URL
@@ -182,7 +184,7 @@ if line_list then
       end
       local l = line_list[(next_line - 1) % #line_list + 1]
       next_line = next_line + stride
-      return wrk.format("POST", l[1], {
+      return wrk.format(method or "POST", l[1], {
          ["Authorization"] = "Bearer " .. l[2],
          ["Content-Type"] = "application/json",
       }, l[3])

@@ -15,6 +15,8 @@
 #   cohorts                            cohorts part on both databases
 #   library-sqlite | library-postgres  library part on that database
 #   library                            library part on both databases
+#   assessment-sqlite | assessment-postgres  assessment part on that database
+#   assessment                         assessment part on both databases
 #   all                                every part on both databases
 #
 # Environment:
@@ -32,6 +34,8 @@
 #                      nomination run (default 20), leaders nominating (default 500)
 #   BENCH_LIBRARY_UPLOADS, BENCH_LIBRARY_UPLOAD_MB  library part: clients uploading at
 #                      once (default 20) and the size of each file in MB (default 100)
+#   BENCH_ASSESSMENT_LEARNERS  assessment part: synthetic learners with a prepared
+#                      attempt per run (default 200)
 #
 # Directory part: the server (one HTTP worker) and PostgreSQL are pinned to CPU 0, wrk
 # (two threads) to CPU 1. For every round and endpoint, GET /health/live (the ceiling)
@@ -66,6 +70,11 @@
 # uploads the files); then BENCH_LIBRARY_UPLOADS clients upload a file at once, at 1/10
 # of BENCH_LIBRARY_UPLOAD_MB and then at the full size, and the server's peak RSS
 # (VmHWM, reset between the two) shows whether memory grows with the file size.
+# Assessment part: the same pairing for saving an answer, submitting a 20-question attempt
+# and starting an attempt (synthetic learners of the scale pre-test, one bearer token each;
+# bench/assessment_ids.py prepares, before every round, an open attempt per learner with all
+# 20 questions answered, and writes one request a line), and, as the demo admin, a survey's
+# results at N responses (the scale seed's survey).
 # The tables go to stdout and to bench/results/[auth-|courses-]<db>-<timestamp>.md;
 # progress to stderr.
 set -Eeuo pipefail
@@ -84,6 +93,7 @@ do_courses=0
 do_community=0
 do_cohorts=0
 do_library=0
+do_assessment=0
 case "${1:-all}" in
   sqlite | postgres) dbs=("$1"); do_directory=1 ;;
   directory) dbs=(sqlite postgres); do_directory=1 ;;
@@ -97,7 +107,9 @@ case "${1:-all}" in
   cohorts) dbs=(sqlite postgres); do_cohorts=1 ;;
   library-sqlite | library-postgres) dbs=("${1#library-}"); do_library=1 ;;
   library) dbs=(sqlite postgres); do_library=1 ;;
-  all) dbs=(sqlite postgres); do_directory=1; do_auth=1; do_courses=1; do_community=1; do_cohorts=1; do_library=1 ;;
+  assessment-sqlite | assessment-postgres) dbs=("${1#assessment-}"); do_assessment=1 ;;
+  assessment) dbs=(sqlite postgres); do_assessment=1 ;;
+  all) dbs=(sqlite postgres); do_directory=1; do_auth=1; do_courses=1; do_community=1; do_cohorts=1; do_library=1; do_assessment=1 ;;
   -h | --help) usage; exit 0 ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -228,6 +240,20 @@ library_args=("idfile FILE:search-words.txt param q suffix &limit=20"
   "range $RANGE_FILE_BYTES $RANGE_BYTES")
 library_targets=(- - - - -)
 library_p99=(50 20 50 100 500)
+# Assessment part: save an answer, submit, start (request lines per round, each with its
+# learner's token), then the survey's results (index 3, as the demo admin).
+ASSESSMENT_ADMIN=admin@demo.bayanihan.org
+ASSESSMENT_LEARNERS=${BENCH_ASSESSMENT_LEARNERS:-200}
+assessment_paths=("/api/v1/attempts"
+  "/api/v1/attempts"
+  "/api/v1/lessons"
+  "/api/v1/surveys")
+assessment_args=("lines FILE:save-RUN.txt stride $WRK_THREADS method PUT"
+  "lines FILE:submit-RUN.txt stride $WRK_THREADS"
+  "lines FILE:start-RUN.txt stride $WRK_THREADS"
+  "idfile FILE:survey-ids.txt suffix /results")
+assessment_targets=(0.1 0.05 0.05 0.02)
+assessment_p99=(50 100 100 200)
 COMMUNITY_POST_BODY='{"body":"Thank you for sharing this. In our union we tried the same approach with the shop stewards and it worked well."}'
 
 # --- cleanup --------------------------------------------------------------------------
@@ -294,7 +320,7 @@ ensure_wrk() {
 
 command -v taskset >/dev/null 2>&1 || die "taskset (util-linux) is needed"
 command -v curl >/dev/null 2>&1 || die "curl is needed"
-((do_courses == 0 && do_community == 0 && do_cohorts == 0 && do_library == 0)) || command -v python3 >/dev/null 2>&1 || die "python3 is needed (bench/course_ids.py)"
+((do_courses == 0 && do_community == 0 && do_cohorts == 0 && do_library == 0 && do_assessment == 0)) || command -v python3 >/dev/null 2>&1 || die "python3 is needed (bench/course_ids.py)"
 taskset -c "$CLIENT_CPU" true 2>/dev/null ||
   die "CPU $CLIENT_CPU is not available (nproc=$(nproc)); the server runs on CPU $SERVER_CPU and wrk on CPU $CLIENT_CPU"
 BOTH_CPUS="$SERVER_CPU,$CLIENT_CPU" # login saturation: server, PostgreSQL and wrk share these
@@ -1257,6 +1283,96 @@ library_part() {
   log "$db: written to ${file#"$root"/}"
 }
 
+# run_assessment INDEX SECONDS LISTS_DIR TOKEN RUN: endpoint INDEX of the assessment part;
+# RUN picks the request lines (0 for the warm-up, then the round).
+run_assessment() {
+  local e=$1 secs=$2 lists=$3 token=$4 run=$5 words=()
+  read -r -a words <<<"${assessment_args[$e]}"
+  words=("${words[@]/#FILE:/$lists/}")
+  words=("${words[@]/RUN/$run}")
+  # The request lines carry each learner's own token; the results go with the admin's.
+  if ((e == 3)); then wrk_opts=(-H "Authorization: Bearer $token"); fi
+  run_wrk "$secs" "${assessment_paths[$e]}" "${words[@]}"
+  wrk_opts=()
+}
+
+# prepare_assessment LISTS_DIR RUN: bench/assessment_ids.py for that run; prints its summary.
+prepare_assessment() {
+  python3 "$here/assessment_ids.py" "$base" "$1" "$DEMO_PASSWORD" "$ASSESSMENT_LEARNERS" "$2" ||
+    die "could not prepare the assessment part (run $2)"
+}
+
+assessment_part() {
+  local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names token="" summary f
+  local lists="$dir/assessment-ids"
+  mkdir -p "$lists"
+  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
+  start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-assessment.log"
+  log "$db: assessment: server at $base (pid $server_pid)"
+  summary=$(prepare_assessment "$lists" 0)
+  log "$db: assessment: $summary"
+  token=$(access_token "$ASSESSMENT_ADMIN")
+  local survey code
+  survey=$(head -n1 "$lists/survey-ids.txt")
+  code=$(curl -s -o "$tmp/body" -w '%{http_code}' -H "Authorization: Bearer $token" "$base/api/v1/surveys/$survey/results" || true)
+  [ "$code" = 200 ] || { head -c 2000 "$tmp/body" >&2 || true; echo >&2; die "GET /api/v1/surveys/$survey/results answered $code, not 200"; }
+
+  local assessment_names=("PUT /api/v1/attempts/{id}/answers/{question_id} ($ASSESSMENT_LEARNERS open attempts x 20 questions)"
+    "POST /api/v1/attempts/{id}/submit (20 answers; each of $ASSESSMENT_LEARNERS once, then repeats)"
+    "POST /api/v1/lessons/{id}/quiz/attempts (each of $ASSESSMENT_LEARNERS learners starts, then resumes)"
+    "GET /api/v1/surveys/{id}/results (the scale survey, $SCALE responses)")
+
+  if ((WARMUP > 0)); then
+    log "$db: assessment warm-up, ${WARMUP}s per endpoint"
+    run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
+    for e in "${!assessment_paths[@]}"; do
+      run_assessment "$e" "$WARMUP" "$lists" "$token" 0 >/dev/null
+    done
+  fi
+
+  local runs="$dir/assessment-runs.tsv"
+  : >"$runs"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    summary=$(prepare_assessment "$lists" "$r")
+    log "$db: assessment: $summary"
+    for e in "${!assessment_paths[@]}"; do
+      token=$(access_token "$ASSESSMENT_ADMIN")
+      c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
+      res=$(run_assessment "$e" "$DURATION" "$lists" "$token" "$r")
+      printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
+      ceil_rps=${c_res%%$'\t'*}
+      IFS=$'\t' read -r -a f <<<"$res"
+      log "$db: round $r/$ROUNDS ${assessment_names[$e]}: ${f[0]} req/s vs ceiling $ceil_rps req/s (non-2xx ${f[3]})"
+    done
+  done
+  stop_server
+
+  local table file="$here/results/assessment-$db-$stamp.md"
+  names=$(printf '%s\n' "${assessment_names[@]}")
+  table=$(report "$db" "$runs" "$names" "$(printf '%s\n' "${assessment_targets[@]}")" "$(printf '%s\n' "${assessment_p99[@]}")")
+  {
+    echo "## bayanihan benchmark: assessment, $db"
+    echo
+    echo "$machine_line"
+    echo
+    echo "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; attempts as $ASSESSMENT_LEARNERS synthetic learners (prepared before each round by bench/assessment_ids.py), results as $ASSESSMENT_ADMIN"
+    echo
+    echo "$db_line"
+    echo
+    echo "$table"
+    echo
+    echo "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs. Submit and start have $ASSESSMENT_LEARNERS fresh requests a round: a run that outlasts them repeats them (a repeat submit changes nothing; a repeat start resumes the open attempt, 200)."
+  } | tee "$file"
+  {
+    echo
+    echo "### Every run"
+    echo
+    raw_runs "$runs" "$names"
+  } >>"$file"
+  echo
+  log "$db: written to ${file#"$root"/}"
+}
+
 # --- one database -----------------------------------------------------------------------
 
 bench_db() {
@@ -1290,6 +1406,7 @@ bench_db() {
   if ((do_community)); then community_part "$db" "$dir" "$url" "$db_line"; fi
   if ((do_cohorts)); then cohorts_part "$db" "$dir" "$url" "$db_line"; fi
   if ((do_library)); then library_part "$db" "$dir" "$url" "$db_line"; fi
+  if ((do_assessment)); then assessment_part "$db" "$dir" "$url" "$db_line"; fi
 
   stop_pg
 }

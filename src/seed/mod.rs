@@ -1,7 +1,6 @@
 //! Demo and scale data: `bayanihan seed --demo` and `bayanihan seed --scale N`.
 
 mod assessment;
-mod surveys;
 mod cohort_lineage;
 mod cohort_scale;
 mod cohort_work;
@@ -12,6 +11,7 @@ mod courses;
 mod data;
 mod learning;
 pub mod library;
+mod surveys;
 
 use std::collections::{HashMap, HashSet};
 

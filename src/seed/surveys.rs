@@ -21,9 +21,7 @@ use crate::assessment::repo as bank;
 use crate::assessment::surveys::dto::{
     ResponseInput, ResponseRequest, SurveyInput, SurveyRequest, SurveyTranslationRequest,
 };
-use crate::assessment::surveys::model::{
-    NewAnswer, NewResponse, SurveyTarget, SurveyTexts, response_id,
-};
+use crate::assessment::surveys::model::{NewAnswer, NewResponse, SurveyTexts, response_id};
 use crate::assessment::surveys::{repo, service};
 use crate::db::schema::{
     cohort_translations, cohorts, courses, survey_answers, survey_respondents, survey_responses,
@@ -273,7 +271,7 @@ fn scale_setup(conn: &mut DbConn) -> Result<Option<ScaleSurvey>, ApiError> {
     else {
         return Ok(None);
     };
-    if repo::exists_for(conn, SurveyTarget::Course, course.get())? {
+    if repo::course_has_survey(conn, course)? {
         return Ok(None);
     }
     let admin = super::actor(conn, super::ADMIN)?;

@@ -185,7 +185,10 @@ async fn surveys_anonymous_responses_leave_no_link_to_their_respondent() {
         .unwrap();
     assert_eq!(rows.len(), 1);
     let (id, _, respondent, on) = &rows[0];
-    assert!(respondent.is_none(), "no respondent on an anonymous response");
+    assert!(
+        respondent.is_none(),
+        "no respondent on an anonymous response"
+    );
     assert_eq!(*on, today);
     assert_eq!(id.len(), 32);
     assert!(id.chars().all(|c| c.is_ascii_hexdigit()));
@@ -311,7 +314,10 @@ async fn surveys_results_are_withheld_under_five_responses_except_for_admins() {
     assert!(r["items"].as_array().unwrap().is_empty());
     // An admin sees them.
     let r = json_of(results(&app, s.survey, &admin).await, 200).await;
-    assert_eq!((&r["withheld"], &r["suppressed_below"]), (&json!(false), &json!(1)));
+    assert_eq!(
+        (&r["withheld"], &r["suppressed_below"]),
+        (&json!(false), &json!(1))
+    );
     assert_eq!(r["items"].as_array().unwrap().len(), 4);
     // Respondents and strangers never read results: 404.
     for who in [&s.learners[0], &s.learners[5]] {
@@ -400,10 +406,26 @@ async fn surveys_refuse_wrong_answers_and_wrong_instruments_with_field_errors() 
     let l = &s.learners[0];
     let it = &s.items;
     for (body, field, code) in [
-        (answers(it, 6, 5, 0, None), "answers[0].value", "out_of_range"),
-        (answers(it, 0, 5, 0, None), "answers[0].value", "out_of_range"),
-        (answers(it, 3, 11, 0, None), "answers[1].value", "out_of_range"),
-        (answers(it, 3, 5, 3, None), "answers[2].value", "out_of_range"),
+        (
+            answers(it, 6, 5, 0, None),
+            "answers[0].value",
+            "out_of_range",
+        ),
+        (
+            answers(it, 0, 5, 0, None),
+            "answers[0].value",
+            "out_of_range",
+        ),
+        (
+            answers(it, 3, 11, 0, None),
+            "answers[1].value",
+            "out_of_range",
+        ),
+        (
+            answers(it, 3, 5, 3, None),
+            "answers[2].value",
+            "out_of_range",
+        ),
         (
             json!({"answers": [{"item_id": it[0], "text": "agree"}]}),
             "answers[0].text",
@@ -453,7 +475,9 @@ async fn surveys_refuse_wrong_answers_and_wrong_instruments_with_field_errors() 
         .await;
         let errors = problem["errors"].as_array().unwrap();
         assert!(
-            errors.iter().any(|e| e["field"] == field && e["code"] == code),
+            errors
+                .iter()
+                .any(|e| e["field"] == field && e["code"] == code),
             "{body}: {problem}"
         );
     }
@@ -575,7 +599,10 @@ async fn surveys_speak_the_readers_language_with_the_course_texts_fallback() {
     );
     assert_eq!(v["items"][2]["options"][0], "Pag-oorganisa");
     assert_eq!(v["languages"], json!(["en", "fil"]));
-    assert_eq!((&v["may_respond"], &v["editable"]), (&json!(true), &json!(false)));
+    assert_eq!(
+        (&v["may_respond"], &v["editable"]),
+        (&json!(true), &json!(false))
+    );
     // ?lang= wins; a language nobody wrote falls back to the default.
     let res = app
         .authed(Method::GET, &format!("{path}?lang=en"), &learner.token)
@@ -586,7 +613,14 @@ async fn surveys_speak_the_readers_language_with_the_course_texts_fallback() {
     assert_eq!(json_of(res, 200).await["title"], "How was the course?");
     let res = call(&app, Method::GET, &format!("{path}?lang=ja"), learner, None).await;
     assert_eq!(res.headers()["content-language"].to_str().unwrap(), "en");
-    let res = call(&app, Method::GET, &format!("{path}?lang=not a tag"), learner, None).await;
+    let res = call(
+        &app,
+        Method::GET,
+        &format!("{path}?lang=not a tag"),
+        learner,
+        None,
+    )
+    .await;
     assert_problem(res, 400, "invalid_query").await;
     // The list and the results speak it too.
     let res = app
@@ -637,7 +671,14 @@ async fn surveys_of_cohorts_and_sessions_ask_their_people_and_remind_them_once()
         assert_problem(res, 404, "not_found").await;
     }
     let s = json_of(
-        call(&app, Method::POST, &path, &c.facilitator, Some(body.clone())).await,
+        call(
+            &app,
+            Method::POST,
+            &path,
+            &c.facilitator,
+            Some(body.clone()),
+        )
+        .await,
         201,
     )
     .await;

@@ -131,7 +131,11 @@ impl TryFrom<SurveyRequest> for SurveyInput {
         if let (Some(o), Some(c)) = (opens_at, closes_at)
             && c <= o
         {
-            f.push("closes_at", "closes_before_opening", "must be after `opens_at`");
+            f.push(
+                "closes_at",
+                "closes_before_opening",
+                "must be after `opens_at`",
+            );
         }
         let mut items = Vec::new();
         let mut texts = Vec::new();
@@ -170,9 +174,7 @@ impl TryFrom<SurveyRequest> for SurveyInput {
                 };
                 let scale_max = match (it.kind, it.scale_max) {
                     (ItemKind::Rating, None) => Some(5),
-                    (ItemKind::Rating, Some(n)) if (2..=10).contains(&n) => {
-                        i32::try_from(n).ok()
-                    }
+                    (ItemKind::Rating, Some(n)) if (2..=10).contains(&n) => i32::try_from(n).ok(),
                     (ItemKind::Rating, Some(_)) => {
                         f.push(
                             &format!("{field}.scale_max"),
@@ -190,9 +192,9 @@ impl TryFrom<SurveyRequest> for SurveyInput {
                         None
                     }
                     (ItemKind::Likert, None) => Some(LIKERT_POINTS),
-                    (ItemKind::SingleChoice, None) => opts
-                        .as_ref()
-                        .and_then(|o| i32::try_from(o.len()).ok()),
+                    (ItemKind::SingleChoice, None) => {
+                        opts.as_ref().and_then(|o| i32::try_from(o.len()).ok())
+                    }
                     (ItemKind::OpenText, None) => Some(0),
                 };
                 if let (Some(prompt), Some(opts), Some(scale_max)) = (prompt, opts, scale_max) {

@@ -5,14 +5,13 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::assessment::surveys::model::{
-    NewAnswer, NewResponse, NewSurvey, NewSurveyItem, Survey, SurveyItem, SurveyTarget,
-    SurveyTranslation,
+    NewAnswer, NewResponse, NewSurvey, NewSurveyItem, Survey, SurveyItem, SurveyTranslation,
 };
-use crate::db::{self, DbConn};
 use crate::db::schema::{
     enrolments, survey_answers, survey_items, survey_reminders, survey_respondents,
     survey_responses, survey_translations, surveys,
 };
+use crate::db::{self, DbConn};
 use crate::types::ids::{CohortId, CourseId, SurveyId, SurveyItemId, UserId};
 
 /// Stores a survey.
@@ -271,15 +270,10 @@ pub fn reminded(conn: &mut DbConn, survey: SurveyId) -> QueryResult<Vec<UserId>>
         .load(conn)
 }
 
-/// Whether a target is one of a survey's (used by the seeds to stay idempotent).
-pub fn exists_for(conn: &mut DbConn, target: SurveyTarget, id: i64) -> QueryResult<bool> {
-    let q = surveys::table.filter(surveys::target.eq(target));
-    let q = match target {
-        SurveyTarget::Course => q.filter(surveys::course_id.eq(CourseId(id))).into_boxed(),
-        SurveyTarget::Cohort => q.filter(surveys::cohort_id.eq(CohortId(id))).into_boxed(),
-        SurveyTarget::Session => q
-            .filter(surveys::session_id.eq(crate::types::ids::LiveSessionId(id)))
-            .into_boxed(),
-    };
-    diesel::select(diesel::dsl::exists(q)).get_result(conn)
+/// Whether a course has an end-of-course survey (the scale seed stays idempotent with it).
+pub fn course_has_survey(conn: &mut DbConn, course: CourseId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        surveys::table.filter(surveys::course_id.eq(course)),
+    ))
+    .get_result(conn)
 }

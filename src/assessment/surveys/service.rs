@@ -440,7 +440,10 @@ pub fn put_translation(
         f.push(
             "items",
             "items_mismatch",
-            format!("the survey has {} items; give each one's texts", items.len()),
+            format!(
+                "the survey has {} items; give each one's texts",
+                items.len()
+            ),
         );
     }
     f.finish()?;
@@ -461,7 +464,15 @@ pub fn put_translation(
         (repo::touch(conn, id, now)?, created)
     };
     let asked = is_invited(conn, &s, actor.id)?;
-    let view = render(conn, actor, &s, &Preferences::only(&language), true, asked, now)?;
+    let view = render(
+        conn,
+        actor,
+        &s,
+        &Preferences::only(&language),
+        true,
+        asked,
+        now,
+    )?;
     Ok((localised(&s, view), created))
 }
 
