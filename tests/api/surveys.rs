@@ -535,6 +535,12 @@ async fn surveys_refuse_wrong_answers_and_wrong_instruments_with_field_errors() 
             "closes_before_opening",
         ),
         (
+            json!({"title": "x", "opens_at": "0001-01-01T00:00:00Z",
+                "items": [{"kind": "likert", "prompt": "Agree?"}]}),
+            "opens_at",
+            "out_of_range",
+        ),
+        (
             json!({"title": "x", "session_id": 1, "items": [{"kind": "likert", "prompt": "Agree?"}]}),
             "session_id",
             "not_allowed",

@@ -1,6 +1,6 @@
 //! Requests and answers of reaction surveys.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -128,6 +128,12 @@ impl TryFrom<SurveyRequest> for SurveyInput {
         });
         let opens_at = r.opens_at.map(|t| truncate_to_stored(t.naive_utc()));
         let closes_at = r.closes_at.map(|t| truncate_to_stored(t.naive_utc()));
+        // Both databases store these years; chrono reads far more.
+        for (field, t) in [("opens_at", opens_at), ("closes_at", closes_at)] {
+            if t.is_some_and(|t| !(2000..=9999).contains(&t.year())) {
+                f.push(field, "out_of_range", "must lie in the years 2000 to 9999");
+            }
+        }
         if let (Some(o), Some(c)) = (opens_at, closes_at)
             && c <= o
         {
