@@ -386,6 +386,7 @@ mod tests {
             Template::TrainerCertified => {
                 &["display_name", "cohort", "certificate_link", "badge_link"]
             }
+            Template::SurveyReminder => &["display_name", "survey", "link"],
         }
     }
 

@@ -230,7 +230,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<usize> {
                         text: None,
                     });
                 }
-                if k % 5 == 0
+                if k.is_multiple_of(5)
                     && let Some(item) = items.get(4)
                 {
                     answers.push(NewAnswer {
