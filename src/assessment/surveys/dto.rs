@@ -38,7 +38,7 @@ pub struct SurveyItemRequest {
     #[schema(min_length = 1, max_length = 500)]
     pub prompt: String,
     /// A single choice's options (2 to 20, each 1 to 200 characters); none for other kinds.
-    #[schema(max_items = 20)]
+    #[schema(max_items = 20, min_length = 1, max_length = 200)]
     pub options: Option<Vec<String>>,
     /// A rating's highest value, 2 to 10 (default 5); none for other kinds.
     #[schema(value_type = Option<i64>, minimum = 2, maximum = 10)]
@@ -243,7 +243,7 @@ pub struct ItemTranslationRequest {
     #[schema(min_length = 1, max_length = 500)]
     pub prompt: String,
     /// A single choice's options, as many as it has; none for other kinds.
-    #[schema(max_items = 20)]
+    #[schema(max_items = 20, min_length = 1, max_length = 200)]
     pub options: Option<Vec<String>>,
 }
 
