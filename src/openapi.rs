@@ -194,7 +194,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 /// The domains that keep their part of the document next to their routes.
-fn parts() -> [utoipa::openapi::OpenApi; 10] {
+fn parts() -> [utoipa::openapi::OpenApi; 11] {
     [
         crate::communities::Api::openapi(),
         crate::forums::Api::openapi(),
@@ -206,6 +206,7 @@ fn parts() -> [utoipa::openapi::OpenApi; 10] {
         crate::badges::Api::openapi(),
         crate::assessment::Api::openapi(),
         crate::library::Api::openapi(),
+        crate::courses::reuse::Api::openapi(),
     ]
 }
 

@@ -11,7 +11,7 @@ use crate::courses::model::{
     CourseStatus, Format, Lesson, LessonKind, LessonTranslation, Level, Visibility,
 };
 use crate::error::{ApiError, FieldError, Fields};
-use crate::types::LanguageTag;
+use crate::types::{LanguageTag, Licence};
 use crate::types::ids::{CourseId, LessonId, ModuleId, UserId};
 use crate::types::markdown::to_safe_html;
 use crate::types::split_tags;
@@ -26,7 +26,6 @@ const MAX_TITLE_CHARS: usize = 200;
 const MAX_SUMMARY_CHARS: usize = 1_000;
 const MAX_DESCRIPTION_CHARS: usize = 20_000;
 const MAX_CONTENT_CHARS: usize = 100_000;
-const MAX_LICENCE_CHARS: usize = 100;
 const MAX_URL_CHARS: usize = 2_000;
 const MAX_MEDIA_TYPE_CHARS: usize = 100;
 const MAX_CAPTIONS: usize = 30;
@@ -59,6 +58,8 @@ pub struct CourseSummary {
     pub level: Level,
     pub format: Format,
     pub estimated_hours: Option<f64>,
+    /// An SPDX id from the known list (`null`: none stated).
+    #[schema(value_type = Option<Licence>)]
     pub licence: Option<String>,
     pub status: CourseStatus,
     pub visibility: Visibility,
@@ -107,6 +108,9 @@ pub struct CourseResponse {
     pub owners: Vec<UserId>,
     /// Modules in order, with their lessons.
     pub modules: Vec<ModuleOutline>,
+    /// Where the course came from when it was adapted from another or imported: the
+    /// original's title, authors and licence (`null` for an original).
+    pub attribution: Option<crate::courses::reuse::dto::AttributionResponse>,
 }
 
 /// A module in a course outline.
@@ -354,8 +358,9 @@ pub struct CreateCourseRequest {
     /// Hours a learner needs, more than 0 and at most 1,000.
     #[schema(exclusive_minimum = 0, maximum = 1000)]
     pub estimated_hours: Option<f64>,
-    /// E.g. `CC-BY-4.0`.
-    #[schema(min_length = 1, max_length = 100)]
+    /// An SPDX id from the known list, e.g. `CC-BY-4.0` (422 `invalid_licence` naming the
+    /// allowed ids otherwise).
+    #[schema(value_type = Option<Licence>)]
     pub licence: Option<String>,
     /// `public` (default) or `members`.
     pub visibility: Option<Visibility>,
@@ -401,9 +406,9 @@ pub struct UpdateCourseRequest {
     #[serde(default, deserialize_with = "crate::http::json::nullable")]
     #[schema(value_type = Option<f64>, exclusive_minimum = 0, maximum = 1000)]
     pub estimated_hours: Option<Option<f64>>,
-    /// `null` clears it.
+    /// An SPDX id from the known list; `null` clears it.
     #[serde(default, deserialize_with = "crate::http::json::nullable")]
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 100)]
+    #[schema(value_type = Option<Licence>)]
     pub licence: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(nullable = false)]
@@ -767,8 +772,17 @@ fn parse_hours(raw: &f64) -> Result<f64, String> {
     }
 }
 
-fn parse_licence(raw: &str) -> Result<String, String> {
-    clean_line(raw, 1, MAX_LICENCE_CHARS)
+/// A licence: an SPDX id from the known list ([`Licence`]), spelt as SPDX spells it.
+pub fn parse_licence(raw: &str) -> Result<String, String> {
+    Licence::parse(raw)
+        .map(|l| l.as_str().to_owned())
+        .ok_or_else(|| {
+            let known: Vec<&str> = Licence::ALL.iter().map(|l| l.as_str()).collect();
+            format!(
+                "must be an SPDX id from the known list: {}",
+                known.join(", ")
+            )
+        })
 }
 
 fn parse_capacity(raw: &i32) -> Result<i32, String> {
@@ -1325,7 +1339,6 @@ mod tests {
             limits.extend([
                 (schema, "topics", "maxItems", MAX_TOPICS),
                 (schema, "topics[]", "maxLength", MAX_TOPIC_CHARS),
-                (schema, "licence", "maxLength", MAX_LICENCE_CHARS),
                 (schema, "estimated_hours", "maximum", MAX_HOURS as usize),
                 (schema, "capacity", "maximum", MAX_CAPACITY as usize),
             ]);

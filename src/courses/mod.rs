@@ -4,6 +4,7 @@ pub mod dto;
 pub mod handlers;
 pub mod model;
 pub mod repo;
+pub mod reuse;
 pub mod service;
 
 use actix_web::web;
@@ -13,6 +14,7 @@ use crate::http::resource;
 /// The catalogue's and authoring's HTTP surface.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::*;
+    reuse::routes(cfg);
     cfg.service(resource("/courses").get(list_courses).post(create_course))
         .service(
             resource("/courses/{id}")

@@ -162,7 +162,7 @@ fn summary_of(
 /// A course with its outline in the reader's language. Modules and lessons are given in
 /// the language chosen for the course when they have it, else in the default language, so
 /// that the answer depends only on the course's version and that one language.
-fn course_view(
+pub(crate) fn course_view(
     conn: &mut DbConn,
     course: &Course,
     prefs: &Preferences,
@@ -238,12 +238,14 @@ fn course_view(
             description,
             owners: repo::owners(conn, course.id)?,
             modules,
+            attribution: crate::courses::reuse::repo::attribution(conn, course.id)?
+                .map(Into::into),
         },
     })
 }
 
 /// The course `id` as it is now (after a write), in the reader's language.
-fn current_course(
+pub(crate) fn current_course(
     conn: &mut DbConn,
     id: CourseId,
     prefs: &Preferences,
@@ -320,7 +322,7 @@ fn is_owner(conn: &mut DbConn, course: CourseId, user: &AuthUser) -> Result<bool
 
 /// A course the caller may see: drafts only for their owners, coordinators and admins
 /// (404 for everyone else, as if it did not exist).
-fn visible_course(
+pub(crate) fn visible_course(
     conn: &mut DbConn,
     id: CourseId,
     reader: Option<&AuthUser>,
@@ -341,7 +343,7 @@ fn visible_course(
 /// A course the caller may edit, locked for the transaction: 404 for a draft they may not
 /// see (as for an unknown id), 403 for a course they see but may not edit. Every write to a
 /// course, its modules or its lessons takes this lock first.
-fn editable_course(conn: &mut DbConn, id: CourseId, user: &AuthUser) -> Result<Course, ApiError> {
+pub(crate) fn editable_course(conn: &mut DbConn, id: CourseId, user: &AuthUser) -> Result<Course, ApiError> {
     db::lock_row(conn, "courses", id.get())?;
     let course = repo::find_course(conn, id)?.ok_or(ApiError::NotFound)?;
     let is_owner = is_owner(conn, id, user)?;
@@ -360,7 +362,7 @@ fn editable_module(
     editable_part(conn, user, |c| repo::find_module(c, id), |m| m.course_id)
 }
 
-fn editable_lesson(
+pub(crate) fn editable_lesson(
     conn: &mut DbConn,
     id: LessonId,
     user: &AuthUser,
@@ -385,7 +387,7 @@ fn editable_part<T>(
 
 /// Whether the caller may read the lesson content of `course`: 401 for anonymous callers
 /// and 403 for others when not.
-fn check_content_access(
+pub(crate) fn check_content_access(
     conn: &mut DbConn,
     course: &Course,
     reader: Option<&AuthUser>,
@@ -417,14 +419,14 @@ fn check_content_access(
     }
 }
 
-fn slug_taken() -> ApiError {
+pub(crate) fn slug_taken() -> ApiError {
     ApiError::Conflict {
         code: "slug_taken",
         detail: "another course has this slug".to_owned(),
     }
 }
 
-fn unique_slug(err: DieselError) -> ApiError {
+pub(crate) fn unique_slug(err: DieselError) -> ApiError {
     match err {
         DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => slug_taken(),
         other => other.into(),
@@ -760,7 +762,7 @@ pub fn create_course(
     course_view(conn, &course, &Preferences::default())
 }
 
-fn put_course_texts(
+pub(crate) fn put_course_texts(
     conn: &mut DbConn,
     course_id: CourseId,
     language: &str,
@@ -1230,7 +1232,7 @@ pub fn order_lessons(
     current_course(conn, course.id, &prefs)
 }
 
-fn lesson_fields(l: &Lesson) -> LessonFields {
+pub(crate) fn lesson_fields(l: &Lesson) -> LessonFields {
     LessonFields {
         kind: l.kind,
         required: l.required,

@@ -1390,3 +1390,37 @@ diesel::allow_tables_to_appear_in_same_query!(
     survey_respondents,
     survey_reminders,
 );
+
+// Course reuse (issue 14, items 6-8): where an adapted or imported course came from, and
+// the library resources a lesson points to.
+diesel::table! {
+    course_attributions (course_id) {
+        course_id -> BigInt,
+        adapted_from -> Nullable<BigInt>,
+        origin -> Text,
+        title -> Text,
+        language -> Text,
+        authors -> Text,
+        licence -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lesson_resources (lesson_id, resource_id) {
+        lesson_id -> BigInt,
+        resource_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::joinable!(course_attributions -> courses (course_id));
+diesel::joinable!(lesson_resources -> lessons (lesson_id));
+diesel::joinable!(lesson_resources -> resources (resource_id));
+diesel::allow_tables_to_appear_in_same_query!(course_attributions, lesson_resources);
+diesel::allow_tables_to_appear_in_same_query!(course_attributions, courses);
+diesel::allow_tables_to_appear_in_same_query!(course_attributions, course_owners);
+diesel::allow_tables_to_appear_in_same_query!(course_attributions, course_translations);
+diesel::allow_tables_to_appear_in_same_query!(lesson_resources, lessons);
+diesel::allow_tables_to_appear_in_same_query!(lesson_resources, resources);
+diesel::allow_tables_to_appear_in_same_query!(lesson_resources, resource_files);

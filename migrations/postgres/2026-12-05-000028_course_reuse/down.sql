@@ -1,0 +1,2 @@
+DROP TABLE lesson_resources;
+DROP TABLE course_attributions;
