@@ -11,11 +11,11 @@ use crate::courses::model::{
     CourseStatus, Format, Lesson, LessonKind, LessonTranslation, Level, Visibility,
 };
 use crate::error::{ApiError, FieldError, Fields};
-use crate::types::{LanguageTag, Licence};
 use crate::types::ids::{CourseId, LessonId, ModuleId, UserId};
 use crate::types::markdown::to_safe_html;
 use crate::types::split_tags;
 use crate::types::text::{at_most_chars, clean_block, clean_line, web_address};
+use crate::types::{LanguageTag, Licence};
 
 // The limits of course bodies; `documented_limits_are_the_checked_ones` below ties each to
 // the number the OpenAPI schema states.

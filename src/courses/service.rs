@@ -238,8 +238,7 @@ pub(crate) fn course_view(
             description,
             owners: repo::owners(conn, course.id)?,
             modules,
-            attribution: crate::courses::reuse::repo::attribution(conn, course.id)?
-                .map(Into::into),
+            attribution: crate::courses::reuse::repo::attribution(conn, course.id)?.map(Into::into),
         },
     })
 }
@@ -343,7 +342,11 @@ pub(crate) fn visible_course(
 /// A course the caller may edit, locked for the transaction: 404 for a draft they may not
 /// see (as for an unknown id), 403 for a course they see but may not edit. Every write to a
 /// course, its modules or its lessons takes this lock first.
-pub(crate) fn editable_course(conn: &mut DbConn, id: CourseId, user: &AuthUser) -> Result<Course, ApiError> {
+pub(crate) fn editable_course(
+    conn: &mut DbConn,
+    id: CourseId,
+    user: &AuthUser,
+) -> Result<Course, ApiError> {
     db::lock_row(conn, "courses", id.get())?;
     let course = repo::find_course(conn, id)?.ok_or(ApiError::NotFound)?;
     let is_owner = is_owner(conn, id, user)?;

@@ -48,6 +48,7 @@ mod organisations;
 mod prepost;
 mod proxies;
 mod reach;
+mod reuse;
 mod search;
 mod sessions;
 mod storage;

@@ -25,9 +25,7 @@ impl AdaptCourseRequest {
     /// The slug asked for, valid (422 `invalid_slug`).
     pub fn parse(self) -> Result<Option<String>, ApiError> {
         self.slug
-            .map(|s| {
-                parse_slug(&s).map_err(|m| ApiError::invalid_field("slug", "invalid_slug", m))
-            })
+            .map(|s| parse_slug(&s).map_err(|m| ApiError::invalid_field("slug", "invalid_slug", m)))
             .transpose()
     }
 }

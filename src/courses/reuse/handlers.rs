@@ -36,7 +36,10 @@ const INFLATE_FACTOR: u64 = 4;
 /// Bytes read from a temporary file at a time.
 const CHUNK_BYTES: usize = 256 * 1024;
 
-fn reply(status: actix_web::http::StatusCode, v: Localised<CourseResponse>) -> Reply<CourseResponse> {
+fn reply(
+    status: actix_web::http::StatusCode,
+    v: Localised<CourseResponse>,
+) -> Reply<CourseResponse> {
     Reply::with_status(status, v.view)
         .etag(v.etag)
         .language(v.language)
@@ -247,7 +250,9 @@ pub async fn export_course(
     let slug = data.course.slug.clone();
     let language = web::block(move || {
         let written = match format {
-            ExportFormat::Bayanihan => package::write_package(&data, &fetched, &path).map(|()| None),
+            ExportFormat::Bayanihan => {
+                package::write_package(&data, &fetched, &path).map(|()| None)
+            }
             ExportFormat::CommonCartridge => {
                 package::write_cartridge(&data, &fetched, &prefs, &path).map(Some)
             }
@@ -349,7 +354,10 @@ pub async fn import_course(
         let mut size: u64 = 0;
         while let Some(chunk) = body.next().await {
             let chunk = chunk.map_err(|_| {
-                ApiError::bad_request("invalid_body", "the package did not arrive whole; send it again")
+                ApiError::bad_request(
+                    "invalid_body",
+                    "the package did not arrive whole; send it again",
+                )
             })?;
             size += chunk.len() as u64;
             if size > max {
@@ -414,7 +422,8 @@ pub async fn import_course(
     }
     let id = course.view.summary.id;
     tracing::info!(course.id = %id, user.id = %user.id, "course imported");
-    Ok(reply(actix_web::http::StatusCode::CREATED, course).location(format!("/api/v1/courses/{id}")))
+    Ok(reply(actix_web::http::StatusCode::CREATED, course)
+        .location(format!("/api/v1/courses/{id}")))
 }
 
 /// Streams each resource file of `plan` into the storage (type checked as an upload's, the

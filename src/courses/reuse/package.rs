@@ -500,7 +500,11 @@ pub fn write_cartridge(
             let Some(meta) = r.files.iter().find(|m| m.language == f.language) else {
                 continue;
             };
-            let ident = format!("RES_{}_{}", ri + 1, safe_name(&f.language).replace('.', "_"));
+            let ident = format!(
+                "RES_{}_{}",
+                ri + 1,
+                safe_name(&f.language).replace('.', "_")
+            );
             let href = format!(
                 "web_resources/r{}/{}/{}",
                 ri + 1,
@@ -517,7 +521,12 @@ pub fn write_cartridge(
         if let Some(url) = &r.resource.url {
             let ident = format!("RES_{}_LINK", ri + 1);
             let href = format!("web_links/r{}.xml", ri + 1);
-            let t = pick(prefs, &r.texts, |t| t.0.as_str(), &r.resource.default_language);
+            let t = pick(
+                prefs,
+                &r.texts,
+                |t| t.0.as_str(),
+                &r.resource.default_language,
+            );
             write_text(
                 &mut zip,
                 &href,
@@ -623,10 +632,7 @@ pub fn write_cartridge(
         id = data.course.id,
         language = xml(&language),
         title = xml(&title),
-        rights = xml(&format!(
-            "{licence}; authors: {}",
-            data.attribution.authors
-        )),
+        rights = xml(&format!("{licence}; authors: {}", data.attribution.authors)),
     );
     write_text(&mut zip, "imsmanifest.xml", &manifest)?;
     zip.finish().map_err(io_error)?.flush().map_err(io_error)?;
@@ -1114,7 +1120,9 @@ pub fn read_package(path: &Path, dir: &Path, limits: Limits) -> Result<ImportPla
             Some(l) => Some(
                 Licence::parse(l)
                     .map(|l| l.as_str().to_owned())
-                    .ok_or_else(|| invalid_manifest("attribution.licence is not a known SPDX id"))?,
+                    .ok_or_else(|| {
+                        invalid_manifest("attribution.licence is not a known SPDX id")
+                    })?,
             ),
             None => None,
         },
@@ -1137,7 +1145,11 @@ mod tests {
 
     #[test]
     fn entry_names_are_plain_relative_paths() {
-        for ok in ["manifest.json", "lessons/001-001/en.md", "resources/r1/fil/a_b.pdf"] {
+        for ok in [
+            "manifest.json",
+            "lessons/001-001/en.md",
+            "resources/r1/fil/a_b.pdf",
+        ] {
             assert!(safe_entry_name(ok), "{ok}");
         }
         for bad in [

@@ -25,8 +25,8 @@ use crate::courses::reuse::dto::{AdaptationItem, LessonResourcesResponse};
 use crate::courses::reuse::model::{CourseAttribution, Origin};
 use crate::courses::reuse::repo;
 use crate::courses::service::{
-    Localised, check_content_access, current_course, editable_lesson,
-    lesson_fields, lesson_row, put_course_texts, slug_taken, unique_slug, visible_course,
+    Localised, check_content_access, current_course, editable_lesson, lesson_fields, lesson_row,
+    put_course_texts, slug_taken, unique_slug, visible_course,
 };
 use crate::db::{DbConn, now};
 use crate::error::ApiError;
@@ -116,11 +116,14 @@ pub fn read_tree(conn: &mut DbConn, course: &Course) -> Result<CourseTree, ApiEr
     let lesson_ids: Vec<LessonId> = lessons.iter().map(|l| l.id).collect();
     let mut lesson_texts: HashMap<LessonId, Vec<LessonText>> = HashMap::new();
     for t in courses_repo::lesson_translations(conn, &lesson_ids)? {
-        lesson_texts.entry(t.lesson_id).or_default().push(LessonText {
-            language: t.language,
-            title: t.title,
-            content: t.content,
-        });
+        lesson_texts
+            .entry(t.lesson_id)
+            .or_default()
+            .push(LessonText {
+                language: t.language,
+                title: t.title,
+                content: t.content,
+            });
     }
     let mut links: HashMap<LessonId, Vec<ResourceId>> = HashMap::new();
     for l in repo::lesson_resources(conn, &lesson_ids)? {
@@ -253,11 +256,15 @@ pub fn insert_tree(
     let mut lesson_rows = Vec::new();
     let mut lesson_trees = Vec::new();
     for (module, m) in modules.iter().zip(&tree.modules) {
-        module_titles.extend(m.titles.iter().map(|(language, title)| NewModuleTranslation {
-            module_id: module.id,
-            language: language.clone(),
-            title: title.clone(),
-        }));
+        module_titles.extend(
+            m.titles
+                .iter()
+                .map(|(language, title)| NewModuleTranslation {
+                    module_id: module.id,
+                    language: language.clone(),
+                    title: title.clone(),
+                }),
+        );
         for (position, l) in (1..).zip(&m.lessons) {
             lesson_rows.push(lesson_row(module, position, l.fields.clone(), at));
             lesson_trees.push(l);
