@@ -36,7 +36,7 @@ impl AdaptCourseRequest {
 pub struct AttributionResponse {
     /// `adaptation` or `import`.
     pub origin: Origin,
-    /// The original on this installation (`null` for an import, or once it is deleted).
+    /// The original on this installation (`null` for an import).
     #[schema(value_type = Option<i64>)]
     pub adapted_from: Option<CourseId>,
     /// The original's title, in `language` (its default language).

@@ -414,10 +414,10 @@ pub async fn import_course(
         }
     };
     for key in &temp_keys {
-        if let Some(id) = storage::id_of(key) {
-            if let Err(err) = storage.promote(id).await {
-                tracing::warn!(error = %err, object = %key, "could not move an imported file to its final key");
-            }
+        if let Some(id) = storage::id_of(key)
+            && let Err(err) = storage.promote(id).await
+        {
+            tracing::warn!(error = %err, object = %key, "could not move an imported file to its final key");
         }
     }
     let id = course.view.summary.id;

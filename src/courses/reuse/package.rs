@@ -468,7 +468,7 @@ fn pick<'a, T>(
     default: &str,
 ) -> Option<&'a T> {
     prefs
-        .pick_item(items, |t| lang(t), default)
+        .pick_item(items, lang, default)
         .or_else(|| items.first())
 }
 
