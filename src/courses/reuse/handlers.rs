@@ -288,7 +288,8 @@ fn package_too_large(max: u64) -> ApiError {
     }
 }
 
-/// Imports a course package (the body, `application/zip`) as a new draft owned by the
+/// Imports a course package (the body: a ZIP made by `GET /api/v1/courses/{id}/export`,
+/// sent with `Content-Type: application/zip`) as a new draft owned by the
 /// caller (a trainer, coordinator or admin), with its resources and their files in the
 /// library (owned by the caller, within their storage quota). The package is checked
 /// before anything is written: its size (the library's file limit: 413
@@ -300,7 +301,6 @@ fn package_too_large(max: u64) -> ApiError {
     tag = "courses",
     operation_id = "import_course",
     security(("bearer" = [])),
-    request_body(content = Vec<u8>, content_type = "application/zip", description = "A package made by `GET /api/v1/courses/{id}/export`"),
     responses(
         (status = 201, description = "The imported course, a draft owned by the caller", body = CourseResponse,
             headers(("Location" = String, description = "The new course"))),
