@@ -131,8 +131,12 @@ pub fn read_tree(conn: &mut DbConn, course: &Course) -> Result<CourseTree, ApiEr
     }
     let mut quizzes: HashMap<LessonId, QuizSettings> = HashMap::new();
     for q in repo::quizzes_of(conn, &lesson_ids)? {
+        // Read by lesson: every one is a lesson's quiz.
+        let Some(lesson) = q.lesson_id else {
+            continue;
+        };
         quizzes.insert(
-            q.lesson_id,
+            lesson,
             QuizSettings {
                 attempts_allowed: q.attempts_allowed,
                 time_limit_seconds: q.time_limit_seconds,
