@@ -331,6 +331,29 @@ pub fn quiz_items(conn: &mut DbConn, quiz_id: QuizId) -> QueryResult<Vec<QuizIte
         .load(conn)
 }
 
+/// The entries of the quizzes `ids`, by quiz and position (one query for a page).
+pub fn items_of_quizzes(conn: &mut DbConn, ids: &[QuizId]) -> QueryResult<Vec<QuizItem>> {
+    quiz_items::table
+        .filter(quiz_items::quiz_id.eq_any(ids))
+        .select(QuizItem::as_select())
+        .order((quiz_items::quiz_id.asc(), quiz_items::position.asc()))
+        .load(conn)
+}
+
+/// `user_id`'s attempts at the quizzes `ids`, by quiz and number (one query for a page).
+pub fn attempts_at_quizzes(
+    conn: &mut DbConn,
+    ids: &[QuizId],
+    user_id: UserId,
+) -> QueryResult<Vec<Attempt>> {
+    quiz_attempts::table
+        .filter(quiz_attempts::quiz_id.eq_any(ids))
+        .filter(quiz_attempts::user_id.eq(user_id))
+        .select(Attempt::as_select())
+        .order((quiz_attempts::quiz_id.asc(), quiz_attempts::number.asc()))
+        .load(conn)
+}
+
 /// Replaces a quiz's entries.
 pub fn replace_quiz_items(
     conn: &mut DbConn,
