@@ -97,6 +97,26 @@ impl Fields {
         false
     }
 
+    /// Whether `ids` holds at most `max` items (`too_many_items`) and each once
+    /// (`duplicate_item`); records the error on `field` when not. Linear in the list, which
+    /// is measured first.
+    pub fn distinct<T: Eq + std::hash::Hash>(
+        &mut self,
+        field: &str,
+        ids: &[T],
+        max: usize,
+    ) -> bool {
+        if !self.at_most(field, "too_many_items", ids.len(), max) {
+            return false;
+        }
+        let mut seen = std::collections::HashSet::with_capacity(ids.len());
+        if ids.iter().all(|id| seen.insert(id)) {
+            return true;
+        }
+        self.push(field, "duplicate_item", "names an item more than once");
+        false
+    }
+
     /// Records an error.
     pub fn push(&mut self, field: &str, code: &str, message: impl Into<String>) {
         self.0.push(FieldError::new(field, code, message));

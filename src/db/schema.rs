@@ -1424,3 +1424,20 @@ diesel::allow_tables_to_appear_in_same_query!(course_attributions, course_transl
 diesel::allow_tables_to_appear_in_same_query!(lesson_resources, lessons);
 diesel::allow_tables_to_appear_in_same_query!(lesson_resources, resources);
 diesel::allow_tables_to_appear_in_same_query!(lesson_resources, resource_files);
+
+diesel::table! {
+    post_resources (post_id, resource_id) {
+        post_id -> BigInt,
+        resource_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::joinable!(post_resources -> posts (post_id));
+diesel::joinable!(post_resources -> resources (resource_id));
+diesel::allow_tables_to_appear_in_same_query!(post_resources, posts);
+diesel::allow_tables_to_appear_in_same_query!(post_resources, threads);
+diesel::allow_tables_to_appear_in_same_query!(post_resources, communities);
+diesel::allow_tables_to_appear_in_same_query!(post_resources, resources);
+diesel::allow_tables_to_appear_in_same_query!(lesson_resources, courses);
+diesel::allow_tables_to_appear_in_same_query!(lesson_resources, course_owners);

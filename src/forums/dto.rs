@@ -10,7 +10,8 @@ use crate::forums::model::{
     thread_etag, valid_tag,
 };
 use crate::http::pagination::{PageRequest, TimeKey};
-use crate::types::{CommunityId, PostId, ThreadId, UserId};
+use crate::library::model::ResourceEmbed;
+use crate::types::{CommunityId, PostId, ResourceId, ThreadId, UserId};
 
 /// Longest quote excerpt, in characters.
 pub const EXCERPT_CHARS: usize = 200;
@@ -134,6 +135,9 @@ pub struct PostResponse {
     pub reactions: Reactions,
     /// The caller's own reactions; empty when not logged in.
     pub my_reactions: Vec<ReactionKind>,
+    /// The library resources the post embeds that the caller may read, in order, each in
+    /// the caller's profile language (else the resource's default language).
+    pub resources: Vec<ResourceEmbed>,
     /// The accepted answer of its question thread.
     pub accepted: bool,
     pub created_at: DateTime<Utc>,
@@ -153,6 +157,23 @@ impl PostResponse {
         post_etag(self.id, self.version)
     }
 }
+
+/// A post that embeds a library resource.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ResourcePostItem {
+    #[schema(value_type = i64)]
+    pub post_id: PostId,
+    #[schema(value_type = i64)]
+    pub thread_id: ThreadId,
+    pub thread_title: String,
+    pub community: CommunityRef,
+    pub created_at: DateTime<Utc>,
+    /// The post in the API.
+    pub href: String,
+}
+
+/// Sort name of the posts embedding a resource (in cursors).
+pub const RESOURCE_POSTS_SORT: &str = "-post";
 
 /// An earlier version of a post.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -198,6 +219,11 @@ pub struct CreateThreadRequest {
     #[serde(default)]
     #[schema(max_items = 5, min_length = 1, max_length = 32)]
     pub tags: Vec<String>,
+    /// Library resources the opening post embeds, in order: at most 5, each once, each one
+    /// the author may read (published, or their own).
+    #[serde(default, deserialize_with = "crate::http::json::int_list")]
+    #[schema(value_type = Vec<i64>, max_items = 5)]
+    pub resource_ids: Vec<ResourceId>,
 }
 
 /// Body of `PATCH /api/v1/threads/{id}`: absent fields stay as they are.
@@ -229,6 +255,11 @@ pub struct CreatePostRequest {
     #[serde(default, deserialize_with = "crate::http::json::opt_int")]
     #[schema(value_type = Option<i64>)]
     pub quote_post_id: Option<PostId>,
+    /// Library resources the post embeds, in order: at most 5, each once, each one the
+    /// author may read (published, or their own).
+    #[serde(default, deserialize_with = "crate::http::json::int_list")]
+    #[schema(value_type = Vec<i64>, max_items = 5)]
+    pub resource_ids: Vec<ResourceId>,
 }
 
 /// Body of `PATCH /api/v1/posts/{id}`.
@@ -238,6 +269,11 @@ pub struct UpdatePostRequest {
     /// The new Markdown, 1 to 20,000 characters (at most 50 mentions).
     #[schema(min_length = 1, max_length = 20000)]
     pub body: String,
+    /// Replaces the library resources the post embeds (at most 5, as when posting);
+    /// absent: they stay as they are.
+    #[serde(default, deserialize_with = "crate::http::json::present_int_list")]
+    #[schema(value_type = Option<Vec<i64>>, nullable = false, max_items = 5)]
+    pub resource_ids: Option<Vec<ResourceId>>,
 }
 
 /// Body of `PUT /api/v1/threads/{id}/accepted-answer`.
@@ -348,7 +384,7 @@ impl TryFrom<CreateThreadRequest> for NewThreadInput {
     type Error = ApiError;
 
     fn try_from(req: CreateThreadRequest) -> Result<Self, ApiError> {
-        Self::new(req.kind, &req.title, req.body, &req.tags)
+        Self::new(req.kind, &req.title, req.body, &req.tags, req.resource_ids)
     }
 }
 
@@ -364,7 +400,7 @@ impl TryFrom<CreatePostRequest> for NewPostInput {
     type Error = ApiError;
 
     fn try_from(req: CreatePostRequest) -> Result<Self, ApiError> {
-        Self::new(req.body, req.quote_post_id)
+        Self::new(req.body, req.quote_post_id, req.resource_ids)
     }
 }
 
@@ -372,7 +408,7 @@ impl TryFrom<UpdatePostRequest> for PostEdit {
     type Error = ApiError;
 
     fn try_from(req: UpdatePostRequest) -> Result<Self, ApiError> {
-        Self::new(req.body)
+        Self::new(req.body, req.resource_ids)
     }
 }
 
@@ -385,7 +421,7 @@ pub fn excerpt(body: &str) -> String {
 mod tests {
     use super::*;
     use crate::forums::model::{
-        MAX_BODY, MAX_MENTIONS, MAX_TAG_CHARS, MAX_TAGS, MAX_TITLE, MIN_TITLE,
+        MAX_BODY, MAX_MENTIONS, MAX_POST_RESOURCES, MAX_TAG_CHARS, MAX_TAGS, MAX_TITLE, MIN_TITLE,
     };
 
     #[test]
@@ -400,12 +436,14 @@ mod tests {
             NewPostInput::try_from(CreatePostRequest {
                 body: body(MAX_MENTIONS),
                 quote_post_id: None,
+                resource_ids: Vec::new(),
             })
             .is_ok()
         );
         let Err(ApiError::Validation(errors)) = NewPostInput::try_from(CreatePostRequest {
             body: body(MAX_MENTIONS + 1),
             quote_post_id: None,
+            resource_ids: Vec::new(),
         }) else {
             panic!("too many mentions");
         };
@@ -426,6 +464,24 @@ mod tests {
             ("UpdateThreadRequest", "tags[]", "maxLength", MAX_TAG_CHARS),
             ("CreatePostRequest", "body", "maxLength", MAX_BODY),
             ("UpdatePostRequest", "body", "maxLength", MAX_BODY),
+            (
+                "CreateThreadRequest",
+                "resource_ids",
+                "maxItems",
+                MAX_POST_RESOURCES,
+            ),
+            (
+                "CreatePostRequest",
+                "resource_ids",
+                "maxItems",
+                MAX_POST_RESOURCES,
+            ),
+            (
+                "UpdatePostRequest",
+                "resource_ids",
+                "maxItems",
+                MAX_POST_RESOURCES,
+            ),
         ]);
     }
 
@@ -434,6 +490,7 @@ mod tests {
         let input = NewPostInput::try_from(CreatePostRequest {
             body: "**hi** <@7>".to_owned(),
             quote_post_id: None,
+            resource_ids: Vec::new(),
         })
         .unwrap();
         assert_eq!(input.body.mentions(), &[UserId(7)]);
@@ -445,6 +502,7 @@ mod tests {
             NewPostInput::try_from(CreatePostRequest {
                 body: " ".to_owned(),
                 quote_post_id: None,
+                resource_ids: Vec::new(),
             })
             .is_err()
         );

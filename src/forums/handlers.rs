@@ -8,9 +8,9 @@ use crate::db::Db;
 use crate::error::{ApiError, Problem};
 use crate::forums::dto::{
     AcceptAnswerRequest, CreatePostRequest, CreateThreadRequest, ListPostsQuery, ListThreadsQuery,
-    PostListInput, PostResponse, REVISION_SORT, ReactionsResponse, ReadStateRequest,
-    ReadStateResponse, RevisionResponse, ThreadListInput, ThreadResponse, ThreadSummary,
-    UpdatePostRequest, UpdateThreadRequest,
+    PostListInput, PostResponse, RESOURCE_POSTS_SORT, REVISION_SORT, ReactionsResponse,
+    ReadStateRequest, ReadStateResponse, ResourcePostItem, RevisionResponse, ThreadListInput,
+    ThreadResponse, ThreadSummary, UpdatePostRequest, UpdateThreadRequest,
 };
 use crate::forums::model::{NewPostInput, NewThreadInput, PostEdit, ReactionKind, ThreadPatch};
 use crate::forums::service;
@@ -18,7 +18,7 @@ use crate::http::doc::{NoSuchCommunity, NotAMember, NotLoggedIn, NotModified};
 use crate::http::etag::IfMatch;
 use crate::http::pagination::{Page, PageQuery, PageRequest};
 use crate::http::response::{Reply, no_content};
-use crate::types::{CommunityId, PostId, ThreadId};
+use crate::types::{CommunityId, PostId, ResourceId, ThreadId};
 
 crate::http::doc::problem_answers! {
     /// 404: the thread is unknown or deleted.
@@ -221,6 +221,37 @@ pub async fn list_posts(
     let (id, user) = (id.into_inner(), user.0);
     let page = db
         .read(move |conn| service::list_posts(conn, user.as_ref(), id, input))
+        .await?;
+    Ok(Reply::ok(page))
+}
+
+/// The visible posts that embed a library resource the caller may read, in communities
+/// the caller reads, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/resources/{id}/posts",
+    tag = "library",
+    operation_id = "list_resource_posts",
+    params(("id" = i64, Path, description = "Resource id"), PageQuery),
+    responses(
+        (status = 200, description = "A page of posts", body = Page<ResourcePostItem>),
+        (status = 400, description = "Bad `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "A members-only resource without a login", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource, or one the caller may not read", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`resource_taken_down`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_resource_posts(
+    db: web::Data<Db>,
+    user: MaybeUser,
+    id: web::Path<ResourceId>,
+    query: web::Query<PageQuery>,
+) -> Result<Reply<Page<ResourcePostItem>>, ApiError> {
+    let page =
+        PageRequest::<i64>::parse(query.limit, query.cursor.as_deref(), RESOURCE_POSTS_SORT)?;
+    let (id, user) = (id.into_inner(), user.0);
+    let page = db
+        .read(move |conn| service::posts_using(conn, user.as_ref(), id, page))
         .await?;
     Ok(Reply::ok(page))
 }

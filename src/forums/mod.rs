@@ -58,6 +58,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .delete(delete_post),
     )
     .service(resource("/posts/{id}/revisions").get(list_post_revisions))
+    .service(resource("/resources/{id}/posts").get(list_resource_posts))
     .service(
         resource("/posts/{id}/reactions/{kind}")
             .put(put_post_reaction)
@@ -85,6 +86,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         handlers::put_accepted_answer,
         handlers::delete_accepted_answer,
         handlers::put_read_state,
+        handlers::list_resource_posts,
     ),
     components(schemas(model::ThreadKind, model::ReactionKind)),
     tags((name = "threads", description = "Threads in a community"), (name = "posts", description = "Posts, reactions and accepted answers"))

@@ -9,7 +9,7 @@ use crate::db::schema::{post_revisions, posts, threads};
 use crate::error::{ApiError, Fields};
 use crate::forums::markdown::Rendered;
 use crate::http::etag::{self, Versioned};
-use crate::types::{CommunityId, PostId, ThreadId, UserId};
+use crate::types::{CommunityId, PostId, ResourceId, ThreadId, UserId};
 
 /// Longest post body, in characters.
 pub const MAX_BODY: usize = 20_000;
@@ -206,6 +206,8 @@ pub struct NewThreadInput {
     pub title: String,
     pub body: Rendered,
     pub tags: Vec<String>,
+    /// Library resources the opening post embeds, in order.
+    pub resources: Vec<ResourceId>,
 }
 
 /// A checked thread change.
@@ -221,13 +223,20 @@ pub struct ThreadPatch {
 pub struct NewPostInput {
     pub body: Rendered,
     pub quote_post_id: Option<PostId>,
+    /// Library resources the post embeds, in order.
+    pub resources: Vec<ResourceId>,
 }
 
 /// A checked edit of a post, already rendered.
 #[derive(Debug, Clone)]
 pub struct PostEdit {
     pub body: Rendered,
+    /// The library resources it embeds from now on (`None`: as they are).
+    pub resources: Option<Vec<ResourceId>>,
 }
+
+/// Most library resources one post embeds.
+pub const MAX_POST_RESOURCES: usize = 5;
 
 fn check_title(raw: &str, fields: &mut Fields) -> Option<String> {
     let code = if raw.chars().any(char::is_control) {
@@ -324,17 +333,20 @@ impl NewThreadInput {
         title: &str,
         body: String,
         tags: &[String],
+        resources: Vec<ResourceId>,
     ) -> Result<Self, ApiError> {
         let mut fields = Fields::default();
         let title = check_title(title, &mut fields);
         let body = check_body(body, &mut fields);
         let tags = check_tags(tags, &mut fields);
+        fields.distinct("resource_ids", &resources, MAX_POST_RESOURCES);
         fields.finish_with(|| {
             Some(Self {
                 kind,
                 title: title?,
                 body: body?,
                 tags,
+                resources,
             })
         })
     }
@@ -362,13 +374,19 @@ impl ThreadPatch {
 
 impl NewPostInput {
     /// A reply, its body checked and rendered.
-    pub fn new(body: String, quote_post_id: Option<PostId>) -> Result<Self, ApiError> {
+    pub fn new(
+        body: String,
+        quote_post_id: Option<PostId>,
+        resources: Vec<ResourceId>,
+    ) -> Result<Self, ApiError> {
         let mut fields = Fields::default();
         let body = check_body(body, &mut fields);
+        fields.distinct("resource_ids", &resources, MAX_POST_RESOURCES);
         fields.finish_with(|| {
             Some(Self {
                 body: body?,
                 quote_post_id,
+                resources,
             })
         })
     }
@@ -376,10 +394,18 @@ impl NewPostInput {
 
 impl PostEdit {
     /// An edit, its body checked and rendered.
-    pub fn new(body: String) -> Result<Self, ApiError> {
+    pub fn new(body: String, resources: Option<Vec<ResourceId>>) -> Result<Self, ApiError> {
         let mut fields = Fields::default();
         let body = check_body(body, &mut fields);
-        fields.finish_with(|| Some(Self { body: body? }))
+        if let Some(ids) = &resources {
+            fields.distinct("resource_ids", ids, MAX_POST_RESOURCES);
+        }
+        fields.finish_with(|| {
+            Some(Self {
+                body: body?,
+                resources,
+            })
+        })
     }
 }
 

@@ -5,14 +5,15 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use crate::db::schema::{
-    communities, post_reactions, post_revisions, posts, thread_reads, thread_tags, threads, users,
+    communities, post_reactions, post_resources, post_revisions, posts, thread_reads, thread_tags,
+    threads, users,
 };
 use crate::db::{self, DbConn};
 use crate::forums::model::{
     NewPost, NewRevision, NewThread, Post, PostChanges, ReactionKind, Thread, ThreadChanges,
     ThreadKind,
 };
-use crate::types::{CommunityId, PostId, ThreadId, UserId};
+use crate::types::{CommunityId, PostId, ResourceId, ThreadId, UserId};
 
 /// A thread with its author's name and the reader's last read post.
 pub type ThreadRow = (Thread, String, Option<PostId>);
@@ -506,4 +507,76 @@ pub fn delete_revisions(conn: &mut DbConn, post_id: PostId) -> QueryResult<()> {
     diesel::delete(post_revisions::table.filter(post_revisions::post_id.eq(post_id)))
         .execute(conn)?;
     Ok(())
+}
+
+/// (post, resource) of the library resources some posts embed, in each post's order.
+pub fn post_resources(
+    conn: &mut DbConn,
+    posts: &[PostId],
+) -> QueryResult<Vec<(PostId, ResourceId)>> {
+    post_resources::table
+        .filter(post_resources::post_id.eq_any(posts))
+        .order((post_resources::post_id, post_resources::position))
+        .select((post_resources::post_id, post_resources::resource_id))
+        .load(conn)
+}
+
+/// Replaces the library resources a post embeds.
+pub fn set_post_resources(
+    conn: &mut DbConn,
+    post: PostId,
+    resources: &[ResourceId],
+) -> QueryResult<()> {
+    diesel::delete(post_resources::table.filter(post_resources::post_id.eq(post))).execute(conn)?;
+    for (i, r) in resources.iter().enumerate() {
+        diesel::insert_into(post_resources::table)
+            .values((
+                post_resources::post_id.eq(post),
+                post_resources::resource_id.eq(*r),
+                post_resources::position.eq(i32::try_from(i + 1).unwrap_or(i32::MAX)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A post that embeds a resource, with its thread's title and its community's name.
+pub type UsingPost = (
+    PostId,
+    ThreadId,
+    String,
+    (CommunityId, String, String),
+    NaiveDateTime,
+);
+
+/// A page of the visible posts (neither deleted nor hidden, in live threads of communities
+/// `viewer` reads) that embed `resource`, newest first, before post `before`.
+pub fn posts_using(
+    conn: &mut DbConn,
+    resource: ResourceId,
+    viewer: Option<UserId>,
+    before: Option<PostId>,
+    limit: i64,
+) -> QueryResult<Vec<UsingPost>> {
+    let mut q = post_resources::table
+        .inner_join(posts::table.on(posts::id.eq(post_resources::post_id)))
+        .inner_join(threads::table.on(threads::id.eq(posts::thread_id)))
+        .inner_join(communities::table.on(communities::id.eq(posts::community_id)))
+        .filter(post_resources::resource_id.eq(resource))
+        .filter(posts::deleted_at.is_null())
+        .filter(posts::hidden_at.is_null())
+        .filter(threads::deleted_at.is_null())
+        .filter(crate::auth::policy::community::readable(viewer))
+        .select((
+            posts::id,
+            threads::id,
+            threads::title,
+            (communities::id, communities::name, communities::slug),
+            posts::created_at,
+        ))
+        .into_boxed();
+    if let Some(before) = before {
+        q = q.filter(posts::id.lt(before));
+    }
+    q.order(posts::id.desc()).limit(limit).load(conn)
 }

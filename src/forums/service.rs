@@ -20,9 +20,10 @@ use crate::db::{self, DbConn, now};
 use crate::error::ApiError;
 use crate::forums::counts;
 use crate::forums::dto::{
-    CommunityRef, POST_SORT, PostListInput, PostResponse, QuoteResponse, REVISION_SORT, Reactions,
-    ReactionsResponse, ReadStateResponse, RevisionResponse, THREAD_SORT, ThreadListInput,
-    ThreadResponse, ThreadSummary, UserRef, excerpt,
+    CommunityRef, POST_SORT, PostListInput, PostResponse, QuoteResponse, RESOURCE_POSTS_SORT,
+    REVISION_SORT, Reactions, ReactionsResponse, ReadStateResponse, ResourcePostItem,
+    RevisionResponse, THREAD_SORT, ThreadListInput, ThreadResponse, ThreadSummary, UserRef,
+    excerpt,
 };
 use crate::forums::markdown::{self, Rendered};
 use crate::forums::model::{
@@ -32,9 +33,11 @@ use crate::forums::model::{
 use crate::forums::model::{NewPostInput, NewThreadInput, PostEdit, ThreadPatch};
 use crate::forums::repo::{self, PostRow, ThreadFilter, ThreadRow};
 use crate::http::etag::{IfMatch, Versioned};
+use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageRequest, TimeKey};
+use crate::library::model::ResourceEmbed;
 use crate::notifications::{self, Notice, NoticeKind, PostCreated};
-use crate::types::{CommunityId, PostId, ThreadId, UserId};
+use crate::types::{CommunityId, PostId, ResourceId, ThreadId, UserId};
 
 /// The logged-in caller of `access`.
 fn viewer(access: &Access) -> Option<UserId> {
@@ -202,6 +205,7 @@ fn my_reactions(
 /// mentioned members' names and the quoted posts, whatever the number of posts.
 fn post_views(
     conn: &mut DbConn,
+    reader: Option<&AuthUser>,
     access: &Access,
     accepted: Option<PostId>,
     rows: Vec<PostRow>,
@@ -210,6 +214,7 @@ fn post_views(
         return Ok(Vec::new());
     }
     let ids: Vec<PostId> = rows.iter().map(|r| r.0.id).collect();
+    let mut embedded = embedded_resources(conn, reader, &rows)?;
     let mut mine = match viewer(access) {
         Some(uid) => my_reactions(conn, uid, &ids)?,
         None => HashMap::new(),
@@ -290,6 +295,7 @@ fn post_views(
                     insightful: p.insightful_count,
                 },
                 my_reactions: mine.remove(&p.id).unwrap_or_default(),
+                resources: embedded.remove(&p.id).unwrap_or_default(),
                 accepted: accepted == Some(p.id),
                 created_at: p.created_at.and_utc(),
                 edited_at: p.edited_at.map(|t| t.and_utc()),
@@ -301,15 +307,49 @@ fn post_views(
         .collect())
 }
 
+/// The library resources each live post of `rows` embeds that `reader` may read, in order,
+/// in the reader's profile language: two queries for the posts' links, four for the
+/// resources, whatever the number of posts.
+fn embedded_resources(
+    conn: &mut DbConn,
+    reader: Option<&AuthUser>,
+    rows: &[PostRow],
+) -> Result<HashMap<PostId, Vec<ResourceEmbed>>, ApiError> {
+    let live: Vec<PostId> = rows
+        .iter()
+        .filter(|(p, _)| p.deleted_at.is_none())
+        .map(|(p, _)| p.id)
+        .collect();
+    if live.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let links = repo::post_resources(conn, &live)?;
+    if links.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut ids: Vec<ResourceId> = links.iter().map(|(_, r)| *r).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let shown = crate::library::service::embeds(conn, reader, &ids, Preferences(Vec::new()))?;
+    let mut out: HashMap<PostId, Vec<ResourceEmbed>> = HashMap::new();
+    for (post, resource) in links {
+        if let Some(e) = shown.get(&resource) {
+            out.entry(post).or_default().push(e.clone());
+        }
+    }
+    Ok(out)
+}
+
 /// One post as the caller sees it.
 fn post_view(
     conn: &mut DbConn,
+    reader: Option<&AuthUser>,
     access: &Access,
     accepted: Option<PostId>,
     post_id: PostId,
 ) -> Result<PostResponse, ApiError> {
     let rows = repo::post_rows(conn, &[post_id])?;
-    post_views(conn, access, accepted, rows)?
+    post_views(conn, reader, access, accepted, rows)?
         .pop()
         .ok_or(ApiError::NotFound)
 }
@@ -329,6 +369,7 @@ fn thread_summary(
 /// The thread as `GET /api/v1/threads/{id}` gives it to the caller.
 fn thread_view(
     conn: &mut DbConn,
+    reader: Option<&AuthUser>,
     access: &Access,
     thread_id: ThreadId,
 ) -> Result<ThreadResponse, ApiError> {
@@ -346,7 +387,7 @@ fn thread_view(
                 .into_iter()
                 .filter(|(p, _)| can_see(p, access))
                 .collect();
-            post_views(conn, access, accepted, rows)?.pop()
+            post_views(conn, reader, access, accepted, rows)?.pop()
         }
         None => None,
     };
@@ -374,6 +415,7 @@ fn add_post(
     is_first: bool,
     body: Rendered,
     quote_post_id: Option<PostId>,
+    resources: &[ResourceId],
     at: NaiveDateTime,
 ) -> Result<Post, ApiError> {
     let (mentioned, body_html) = resolve_mentions(conn, &body)?;
@@ -390,6 +432,9 @@ fn add_post(
             created_at: at,
         },
     )?;
+    if !resources.is_empty() {
+        repo::set_post_resources(conn, post.id, resources)?;
+    }
     let changes = if is_first {
         ThreadChanges {
             first_post_id: Some(Some(post.id)),
@@ -466,8 +511,9 @@ pub fn create_thread(
 ) -> Result<ThreadResponse, ApiError> {
     let access = community_access(conn, community_id, Some(user))?;
     access.require_participate()?;
+    crate::library::service::require_linkable(conn, user, &input.resources, "resource_ids")?;
     let thread = start_thread(conn, user.id, community_id, input)?;
-    thread_view(conn, &access, thread.id)
+    thread_view(conn, Some(user), &access, thread.id)
 }
 
 /// Starts a thread by `author` with its opening post, as [`create_thread`] does, for
@@ -494,7 +540,16 @@ pub fn start_thread(
         },
     )?;
     repo::set_tags(conn, thread.id, &input.tags)?;
-    add_post(conn, &thread, author, true, input.body, None, at)?;
+    add_post(
+        conn,
+        &thread,
+        author,
+        true,
+        input.body,
+        None,
+        &input.resources,
+        at,
+    )?;
     counts::recount_community(conn, community_id)?;
     Ok(thread)
 }
@@ -506,7 +561,7 @@ pub fn get_thread(
     id: ThreadId,
 ) -> Result<ThreadResponse, ApiError> {
     let (_, access) = readable_thread(conn, id, user)?;
-    thread_view(conn, &access, id)
+    thread_view(conn, user, &access, id)
 }
 
 /// Changes a thread's title, tags or kind (its author or a moderator), if it is still the
@@ -538,7 +593,7 @@ pub fn update_thread(
     }
     let tags = patch.tags.filter(|t| *t != thread.tag_list());
     if changes.is_empty() && tags.is_none() {
-        return thread_view(conn, &access, id);
+        return thread_view(conn, Some(user), &access, id);
     }
     // `updated_at` makes the changes non-empty: tags alone are a new version too.
     changes.updated_at = Some(now());
@@ -551,7 +606,7 @@ pub fn update_thread(
         repo::bump_post(conn, old)?;
     }
     repo::update_thread(conn, id, &changes)?;
-    thread_view(conn, &access, id)
+    thread_view(conn, Some(user), &access, id)
 }
 
 /// Deletes a thread (its author or a moderator), if it is still the version `if_match`
@@ -605,7 +660,7 @@ pub fn list_posts(
     )?;
     let page = page.finish(rows, POST_SORT, |r| ((), r.0.id.get()), |r| r);
     Ok(Page {
-        items: post_views(conn, &access, thread.accepted_post_id, page.items)?,
+        items: post_views(conn, user, &access, thread.accepted_post_id, page.items)?,
         next_cursor: page.next_cursor,
     })
 }
@@ -636,6 +691,7 @@ pub fn create_post(
             ));
         }
     }
+    crate::library::service::require_linkable(conn, user, &input.resources, "resource_ids")?;
     let post = add_post(
         conn,
         &thread,
@@ -643,9 +699,10 @@ pub fn create_post(
         false,
         input.body,
         input.quote_post_id,
+        &input.resources,
         now(),
     )?;
-    post_view(conn, &access, thread.accepted_post_id, post.id)
+    post_view(conn, Some(user), &access, thread.accepted_post_id, post.id)
 }
 
 /// One post; hidden ones only for their author and moderators.
@@ -655,7 +712,7 @@ pub fn get_post(
     id: PostId,
 ) -> Result<PostResponse, ApiError> {
     let (_, thread, access) = readable_post(conn, id, user)?;
-    post_view(conn, &access, thread.accepted_post_id, id)
+    post_view(conn, user, &access, thread.accepted_post_id, id)
 }
 
 /// Edits a post (its author only), keeping the earlier version, if it is still the version
@@ -687,8 +744,34 @@ pub fn update_post(
         forbidden("only the author may edit a post"),
     )?;
     post.check_if_match(if_match)?;
+    let resources_changed = match &edit.resources {
+        Some(ids) => {
+            let current: Vec<ResourceId> = repo::post_resources(conn, &[id])?
+                .into_iter()
+                .map(|(_, r)| r)
+                .collect();
+            if current == *ids {
+                false
+            } else {
+                crate::library::service::require_linkable(conn, user, ids, "resource_ids")?;
+                repo::set_post_resources(conn, id, ids)?;
+                true
+            }
+        }
+        None => false,
+    };
     if edit.body.markdown == post.body {
-        return post_view(conn, &access, thread.accepted_post_id, id);
+        if resources_changed {
+            repo::update_post(
+                conn,
+                &post,
+                &PostChanges {
+                    edited_at: Some(Some(now())),
+                    ..PostChanges::default()
+                },
+            )?;
+        }
+        return post_view(conn, Some(user), &access, thread.accepted_post_id, id);
     }
     let at = now();
     repo::insert_revision(
@@ -722,7 +805,7 @@ pub fn update_post(
     if !added.is_empty() {
         notifications::mentions_added(conn, thread.community_id, thread.id, id, user.id, &added)?;
     }
-    post_view(conn, &access, thread.accepted_post_id, id)
+    post_view(conn, Some(user), &access, thread.accepted_post_id, id)
 }
 
 /// Deletes a post (its author or a moderator), leaving a tombstone, if it is still the
@@ -1053,4 +1136,35 @@ pub fn switch_thread(
     };
     repo::update_thread(conn, thread_id, &changes)?;
     Ok(true)
+}
+
+/// The visible posts that embed resource `id` (which the caller may read), in communities
+/// the caller reads, newest first.
+pub fn posts_using(
+    conn: &mut DbConn,
+    reader: Option<&AuthUser>,
+    id: ResourceId,
+    page: PageRequest<i64>,
+) -> Result<Page<ResourcePostItem>, ApiError> {
+    crate::library::service::readable(conn, reader, id)?;
+    let rows = repo::posts_using(
+        conn,
+        id,
+        reader.map(|u| u.id),
+        page.after.map(|(_, i)| PostId(i)),
+        page.fetch_limit(),
+    )?;
+    Ok(page.finish(
+        rows,
+        RESOURCE_POSTS_SORT,
+        |r| (r.0.get(), r.0.get()),
+        |(post_id, thread_id, thread_title, (id, name, slug), at)| ResourcePostItem {
+            post_id,
+            thread_id,
+            thread_title,
+            community: CommunityRef { id, name, slug },
+            created_at: at.and_utc(),
+            href: format!("/api/v1/posts/{post_id}"),
+        },
+    ))
 }

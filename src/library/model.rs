@@ -7,6 +7,8 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::db::schema::{
     resource_files, resource_moderation_log, resource_translations, resources,
@@ -234,4 +236,38 @@ pub struct LogEntry {
     pub action: String,
     pub reason: Option<String>,
     pub created_at: NaiveDateTime,
+}
+
+/// A library resource as a lesson or a post shows it where it is used: its title in the
+/// reader's language and the current file in that language. Only resources the reader may
+/// read are ever shown; other domains get these from `library::service::embeds`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ResourceEmbed {
+    #[schema(value_type = i64)]
+    pub id: ResourceId,
+    pub kind: ResourceKind,
+    /// The language of `title`.
+    pub language: String,
+    pub title: String,
+    /// The page elsewhere, for `link` resources.
+    pub url: Option<String>,
+    /// The resource in the API.
+    pub href: String,
+    /// Its current file in the reader's language (else in its default language), if it has
+    /// files.
+    pub file: Option<EmbeddedFile>,
+}
+
+/// The file a [`ResourceEmbed`] offers.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EmbeddedFile {
+    #[schema(value_type = i64)]
+    pub id: ResourceFileId,
+    /// The language of this variant.
+    pub language: String,
+    /// Detected from the content.
+    pub media_type: String,
+    pub size_bytes: i64,
+    /// Where to download it (ranges and `If-Range` supported).
+    pub download_url: String,
 }

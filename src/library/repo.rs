@@ -10,7 +10,7 @@ use crate::db::schema::{
     cohort_facilitators, cohorts, collection_items, collection_translations, communities,
     community_members, nominations, organisations, resource_bookmarks, resource_collections,
     resource_countries, resource_files, resource_moderation_log, resource_topics,
-    resource_translations, resource_votes, resources, users,
+    resource_translations, resource_votes, resources,
 };
 use crate::library::dto::ResourceTexts;
 use crate::library::model::{
@@ -76,6 +76,19 @@ pub fn translations(
             resource_translations::language.asc(),
         ))
         .select(ResourceTranslation::as_select())
+        .load(conn)
+}
+
+/// The current files (not superseded) of some resources.
+pub fn current_files(conn: &mut DbConn, ids: &[ResourceId]) -> QueryResult<Vec<ResourceFile>> {
+    resource_files::table
+        .filter(resource_files::resource_id.eq_any(ids))
+        .filter(resource_files::superseded_at.is_null())
+        .order((
+            resource_files::resource_id.asc(),
+            resource_files::language.asc(),
+        ))
+        .select(ResourceFile::as_select())
         .load(conn)
 }
 
@@ -462,15 +475,6 @@ pub fn cohort_exists(conn: &mut DbConn, id: CohortId) -> QueryResult<bool> {
 
 pub fn community_exists(conn: &mut DbConn, id: CommunityId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(communities::table.find(id))).get_result(conn)
-}
-
-/// The reader's preferred language.
-pub fn preferred_language(conn: &mut DbConn, user: UserId) -> QueryResult<Option<String>> {
-    users::table
-        .find(user)
-        .select(users::preferred_language)
-        .first(conn)
-        .optional()
 }
 
 /// What a list shows.

@@ -18,8 +18,9 @@ use crate::library::dto::{
     ResourcePatch, ResourceResponse, ResourceTexts,
 };
 use crate::library::model::{
-    Audience, LogEntry, NewLogEntry, NewResource, NewResourceFile, Resource, ResourceChanges,
-    ResourceFile, ResourceKind, ResourceStatus, ResourceTranslation,
+    Audience, EmbeddedFile, LogEntry, NewLogEntry, NewResource, NewResourceFile, Resource,
+    ResourceChanges, ResourceEmbed, ResourceFile, ResourceKind, ResourceStatus,
+    ResourceTranslation,
 };
 use crate::library::repo::{self, ListFilter, ReaderScope, Written};
 use crate::types::{CollectionId, ResourceFileId, ResourceId, UserId};
@@ -77,32 +78,173 @@ pub fn require_read(
     if is_staff(actor) || is_owner(actor, r) {
         return Ok(());
     }
-    match (r.audience(), actor) {
-        (Audience::Public, _) => {}
-        (Audience::Members, None) => {
-            return Err(ApiError::unauthorized(
-                "login_required",
-                "log in to read this resource",
-            ));
-        }
-        (Audience::Members, Some(_)) => {}
-        (Audience::Cohort(_) | Audience::Community(_), None) => return Err(ApiError::NotFound),
-        (Audience::Cohort(id), Some(user)) => {
-            if !repo::memberships(conn, user.id)?.cohorts.contains(&id) {
-                return Err(ApiError::NotFound);
-            }
-        }
-        (Audience::Community(id), Some(user)) => {
-            if !repo::memberships(conn, user.id)?.communities.contains(&id) {
-                return Err(ApiError::NotFound);
-            }
-        }
+    if actor.is_none() && r.audience() == Audience::Members {
+        return Err(ApiError::unauthorized(
+            "login_required",
+            "log in to read this resource",
+        ));
+    }
+    if !in_audience(conn, actor, r.audience(), &mut None)? {
+        return Err(ApiError::NotFound);
     }
     match r.status {
         ResourceStatus::Published => Ok(()),
         ResourceStatus::TakenDown => Err(gone(r)),
         ResourceStatus::Pending | ResourceStatus::Rejected => Err(ApiError::NotFound),
     }
+}
+
+/// Whether `actor` is in `audience`; their cohorts and communities are read once into
+/// `cache` when an audience needs them.
+fn in_audience(
+    conn: &mut DbConn,
+    actor: Option<&AuthUser>,
+    audience: Audience,
+    cache: &mut Option<repo::Memberships>,
+) -> Result<bool, ApiError> {
+    let user = match (audience, actor) {
+        (Audience::Public, _) => return Ok(true),
+        (_, None) => return Ok(false),
+        (Audience::Members, Some(_)) => return Ok(true),
+        (_, Some(user)) => user.id,
+    };
+    if cache.is_none() {
+        *cache = Some(repo::memberships(conn, user)?);
+    }
+    let of = cache.get_or_insert_with(repo::Memberships::default);
+    Ok(match audience {
+        Audience::Cohort(id) => of.cohorts.contains(&id),
+        Audience::Community(id) => of.communities.contains(&id),
+        Audience::Public | Audience::Members => true,
+    })
+}
+
+/// Resource `id`, if `actor` may read it (what [`require_read`] answers otherwise).
+pub fn readable(
+    conn: &mut DbConn,
+    actor: Option<&AuthUser>,
+    id: ResourceId,
+) -> Result<Resource, ApiError> {
+    let r = repo::find(conn, id)?;
+    require_read(conn, actor, &r)?;
+    Ok(r)
+}
+
+/// Whether `actor` may show `r` to others (in a lesson, in a post): they may read it and
+/// it is published, or it is theirs and not taken down.
+fn linkable(conn: &mut DbConn, actor: &AuthUser, r: &Resource) -> Result<bool, ApiError> {
+    let shown = match r.status {
+        ResourceStatus::Published => true,
+        ResourceStatus::Pending | ResourceStatus::Rejected => is_owner(Some(actor), r),
+        ResourceStatus::TakenDown => false,
+    };
+    Ok(shown
+        && (is_staff(Some(actor))
+            || is_owner(Some(actor), r)
+            || in_audience(conn, Some(actor), r.audience(), &mut None)?))
+}
+
+/// `Ok` when `actor` may point to each of `ids` from a lesson or a post (see
+/// [`linkable`]); else 422 `unknown_resource` on `field`, as for an id that does not
+/// exist.
+pub fn require_linkable(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    ids: &[ResourceId],
+    field: &str,
+) -> Result<(), ApiError> {
+    let found: HashMap<ResourceId, Resource> = repo::find_many(conn, ids)?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    for id in ids {
+        let ok = match found.get(id) {
+            Some(r) => linkable(conn, actor, r)?,
+            None => false,
+        };
+        if !ok {
+            return Err(ApiError::invalid_field(
+                field,
+                "unknown_resource",
+                format!("there is no resource {id} you may link to"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The resources of `ids` that `reader` may read, as a lesson or a post shows them: the
+/// title and current file in the language `prefs` pick (the reader's profile language
+/// when they name none). Others are left out. Four queries, whatever the number of ids.
+pub fn embeds(
+    conn: &mut DbConn,
+    reader: Option<&AuthUser>,
+    ids: &[ResourceId],
+    prefs: Preferences,
+) -> Result<HashMap<ResourceId, ResourceEmbed>, ApiError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut cache = None;
+    let mut shown = Vec::new();
+    for r in repo::find_many(conn, ids)? {
+        let ok = is_staff(reader)
+            || is_owner(reader, &r)
+            || (r.status == ResourceStatus::Published
+                && in_audience(conn, reader, r.audience(), &mut cache)?);
+        if ok {
+            shown.push(r);
+        }
+    }
+    if shown.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let prefs = preferences(conn, reader, prefs)?;
+    let shown_ids: Vec<ResourceId> = shown.iter().map(|r| r.id).collect();
+    let texts = group(
+        repo::translations(conn, &shown_ids)?
+            .into_iter()
+            .map(|t| (t.resource_id, t))
+            .collect(),
+    );
+    let files = group(
+        repo::current_files(conn, &shown_ids)?
+            .into_iter()
+            .map(|f| (f.resource_id, f))
+            .collect(),
+    );
+    let mut out = HashMap::with_capacity(shown.len());
+    for r in shown {
+        let Some(chosen) = texts
+            .get(&r.id)
+            .and_then(|ts| prefs.pick_item(ts, |t| t.language.as_str(), &r.default_language))
+        else {
+            continue;
+        };
+        let file = files
+            .get(&r.id)
+            .and_then(|fs| prefs.pick_item(fs, |f| f.language.as_str(), &r.default_language))
+            .map(|f| EmbeddedFile {
+                id: f.id,
+                language: f.language.clone(),
+                media_type: f.media_type.clone(),
+                size_bytes: f.size_bytes,
+                download_url: format!("/api/v1/resources/{}/files/{}/content", r.id, f.id),
+            });
+        out.insert(
+            r.id,
+            ResourceEmbed {
+                id: r.id,
+                kind: r.kind,
+                language: chosen.language.clone(),
+                title: chosen.title.clone(),
+                url: r.url.clone(),
+                href: format!("/api/v1/resources/{}", r.id),
+                file,
+            },
+        );
+    }
+    Ok(out)
 }
 
 /// `Ok` when `actor` may change `r`; 403 when they may read it but not change it, else
@@ -136,14 +278,7 @@ fn preferences(
     actor: Option<&AuthUser>,
     prefs: Preferences,
 ) -> Result<Preferences, ApiError> {
-    if !prefs.0.is_empty() {
-        return Ok(prefs);
-    }
-    let preferred = match actor {
-        Some(a) => repo::preferred_language(conn, a.id)?,
-        None => None,
-    };
-    Ok(prefs.or_preferred(preferred.as_deref()))
+    crate::accounts::service::reader_preferences(conn, prefs, actor.map(|a| a.id))
 }
 
 fn group<T>(rows: Vec<(ResourceId, T)>) -> HashMap<ResourceId, Vec<T>> {

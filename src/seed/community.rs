@@ -479,7 +479,7 @@ fn scale_communities(
         // opening post is checked with the posts).
         let tags: Vec<String> = tags.iter().map(|t| (*t).to_owned()).collect();
         let title = pick(&words.titles, h >> 36).replace("{}", topic);
-        let input = NewThreadInput::new(kind, &title, "-".to_owned(), &tags)?;
+        let input = NewThreadInput::new(kind, &title, "-".to_owned(), &tags, Vec::new())?;
         thread_rows.push(NewThread {
             community_id,
             author_id: author,
@@ -618,7 +618,7 @@ fn scale_post(
         (String::new(), String::new())
     } else {
         // Checked and rendered as the forums check and render a reply (no mentions here).
-        let input = NewPostInput::new(body, None)?;
+        let input = NewPostInput::new(body, None, Vec::new())?;
         let html = input.body.resolve(&HashMap::new());
         (input.body.markdown, html)
     };

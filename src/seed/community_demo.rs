@@ -214,7 +214,13 @@ fn demo_thread(
         return Ok(());
     };
     let kind = ThreadKind::parse(&t.kind).ok_or_else(|| bad("thread kind", &t.kind))?;
-    let input = NewThreadInput::new(kind, &t.title, mentions(&opening.body, people), &t.tags)?;
+    let input = NewThreadInput::new(
+        kind,
+        &t.title,
+        mentions(&opening.body, people),
+        &t.tags,
+        Vec::new(),
+    )?;
     let thread = forums::create_thread(conn, people.get(&opening.by)?, community_id, input)?;
     let thread_id = thread.summary.id;
     let first_post = thread
@@ -240,6 +246,7 @@ fn demo_thread(
             let input = NewPostInput::new(
                 mentions(first_body, people),
                 p.quote.and_then(|q| post_ids.get(q).copied()),
+                Vec::new(),
             )?;
             forums::create_post(conn, author, thread_id, input)?.id
         };
@@ -251,7 +258,7 @@ fn demo_thread(
             report.reactions += 1;
         }
         if p.edited.is_some() {
-            let edit = PostEdit::new(mentions(&p.body, people))?;
+            let edit = PostEdit::new(mentions(&p.body, people), None)?;
             forums::update_post(conn, author, post_id, edit, None)?;
         }
         if let Some(f) = &p.flagged {

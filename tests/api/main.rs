@@ -26,6 +26,7 @@ mod completion;
 mod courses;
 mod db;
 mod email;
+mod embeds;
 mod errors;
 mod forums;
 mod headers;

@@ -38,7 +38,13 @@ impl TryFrom<CreateAnnouncementRequest> for Announcement {
     fn try_from(req: CreateAnnouncementRequest) -> Result<Self, ApiError> {
         let markdown = req.body.clone();
         let tags = [ANNOUNCEMENT_TAG.to_owned()];
-        let thread = NewThreadInput::new(ThreadKind::Discussion, &req.title, req.body, &tags)?;
+        let thread = NewThreadInput::new(
+            ThreadKind::Discussion,
+            &req.title,
+            req.body,
+            &tags,
+            Vec::new(),
+        )?;
         Ok(Self { thread, markdown })
     }
 }

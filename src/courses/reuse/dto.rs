@@ -9,6 +9,7 @@ use crate::courses::model::CourseStatus;
 use crate::courses::reuse::model::{CourseAttribution, Origin};
 use crate::courses::reuse::service::MAX_LESSON_RESOURCES;
 use crate::error::{ApiError, Fields};
+use crate::library::model::ResourceEmbed;
 use crate::types::Licence;
 use crate::types::ids::{CourseId, LessonId, ResourceId, UserId};
 
@@ -97,22 +98,8 @@ impl LessonResourcesRequest {
     /// The ids, at most [`MAX_LESSON_RESOURCES`] and each once (422 otherwise).
     pub fn parse(self) -> Result<Vec<ResourceId>, ApiError> {
         let mut f = Fields::default();
-        if !f.at_most(
-            "resource_ids",
-            "too_many_items",
-            self.resource_ids.len(),
-            MAX_LESSON_RESOURCES,
-        ) {
-            f.finish()?;
-        }
-        let mut seen = std::collections::HashSet::new();
-        if !self.resource_ids.iter().all(|id| seen.insert(*id)) {
-            return Err(ApiError::invalid_field(
-                "resource_ids",
-                "duplicate_item",
-                "names a resource more than once",
-            ));
-        }
+        f.distinct("resource_ids", &self.resource_ids, MAX_LESSON_RESOURCES);
+        f.finish()?;
         Ok(self.resource_ids)
     }
 }
@@ -125,6 +112,37 @@ pub struct LessonResourcesResponse {
     /// In order.
     #[schema(value_type = Vec<i64>)]
     pub resource_ids: Vec<ResourceId>,
+    /// Those the reader may read, in order, each in the reader's language (its title, and
+    /// its current file in that language when it has one).
+    pub resources: Vec<ResourceEmbed>,
+}
+
+impl LessonResourcesResponse {
+    /// The languages of the resources' titles, for `Content-Language`.
+    pub fn languages(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for r in &self.resources {
+            if !out.contains(&r.language) {
+                out.push(r.language.clone());
+            }
+        }
+        out
+    }
+}
+
+/// A lesson that points to a resource.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ResourceLessonItem {
+    #[schema(value_type = i64)]
+    pub lesson_id: LessonId,
+    #[schema(value_type = i64)]
+    pub course_id: CourseId,
+    /// The language of `lesson_title`.
+    pub language: String,
+    pub lesson_title: String,
+    pub course_title: String,
+    /// The lesson in the API.
+    pub href: String,
 }
 
 crate::vocabulary! {

@@ -11,9 +11,10 @@ use futures_util::{Stream, StreamExt};
 use crate::accounts::service::reader_preferences;
 use crate::auth::{AuthUser, MaybeUser};
 use crate::courses::dto::CourseResponse;
+use crate::courses::dto::LangQuery;
 use crate::courses::reuse::dto::{
     AdaptCourseRequest, AdaptationItem, ExportFormat, ExportQuery, LessonResourcesRequest,
-    LessonResourcesResponse,
+    LessonResourcesResponse, ResourceLessonItem,
 };
 use crate::courses::reuse::package::{
     self, FetchedFile, ImportPlan, Limits, TempFile, read_package,
@@ -29,7 +30,7 @@ use crate::http::pagination::{Page, PageQuery, PageRequest};
 use crate::http::response::Reply;
 use crate::library::service::NewFileInput;
 use crate::library::storage::{self, Storage, UploadError};
-use crate::types::ids::{CourseId, LessonId};
+use crate::types::ids::{CourseId, LessonId, ResourceId};
 
 /// How many times the package limit an imported package may inflate to.
 const INFLATE_FACTOR: u64 = 4;
@@ -479,17 +480,19 @@ async fn store_files(
 }
 
 /// Sets the library resources a lesson points to (its course's editors), in order; each
-/// must be one the caller may read.
+/// must be one the caller may read (published, or their own). Answers them in the caller's
+/// language.
 #[utoipa::path(
     put,
     path = "/api/v1/lessons/{id}/resources",
     tag = "courses",
     operation_id = "put_lesson_resources",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Lesson id")),
+    params(("id" = i64, Path, description = "Lesson id"), LangQuery),
     request_body = LessonResourcesRequest,
     responses(
-        (status = 200, description = "The resources the lesson now points to", body = LessonResourcesResponse),
+        (status = 200, description = "The resources the lesson now points to", body = LessonResourcesResponse,
+            headers(("Content-Language" = String, description = "The languages of the resources' titles"))),
         UnreadableBody,
         NotLoggedIn,
         (status = 403, description = "Not an editor of the course", body = Problem, content_type = "application/problem+json"),
@@ -498,41 +501,106 @@ async fn store_files(
     )
 )]
 pub async fn put_lesson_resources(
+    req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
     id: web::Path<LessonId>,
+    query: web::Query<LangQuery>,
     body: Json<LessonResourcesRequest>,
 ) -> Result<Reply<LessonResourcesResponse>, ApiError> {
     let ids = body.into_inner().parse()?;
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let (id, actor) = (id.into_inner(), user.clone());
     let answer = db
-        .write(move |conn| service::set_lesson_resources(conn, &actor, id, ids))
+        .write(move |conn| service::set_lesson_resources(conn, &actor, id, ids, prefs))
         .await?;
-    Ok(Reply::ok(answer))
+    Ok(languages_reply(answer))
 }
 
-/// The library resources a lesson points to, for those who may read the lesson.
+/// The library resources a lesson points to, for those who may read the lesson: each one
+/// the reader may read, with its title and current file in the reader's language.
 #[utoipa::path(
     get,
     path = "/api/v1/lessons/{id}/resources",
     tag = "courses",
     operation_id = "list_lesson_resources",
-    params(("id" = i64, Path, description = "Lesson id")),
+    params(("id" = i64, Path, description = "Lesson id"), LangQuery),
     responses(
-        (status = 200, description = "The resources, in order", body = LessonResourcesResponse),
+        (status = 200, description = "The resources, in order", body = LessonResourcesResponse,
+            headers(("Content-Language" = String, description = "The languages of the resources' titles"))),
+        (status = 400, description = "Bad `lang`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Members-only lessons without a login", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Members-only lessons, not enrolled", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such lesson", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_lesson_resources(
+    req: HttpRequest,
     db: web::Data<Db>,
     user: MaybeUser,
     id: web::Path<LessonId>,
+    query: web::Query<LangQuery>,
 ) -> Result<Reply<LessonResourcesResponse>, ApiError> {
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let (id, user) = (id.into_inner(), user.0);
     let answer = db
-        .read(move |conn| service::lesson_resources(conn, user.as_ref(), id))
+        .read(move |conn| service::lesson_resources(conn, user.as_ref(), id, prefs))
         .await?;
-    Ok(Reply::ok(answer))
+    Ok(languages_reply(answer))
+}
+
+fn languages_reply(answer: LessonResourcesResponse) -> Reply<LessonResourcesResponse> {
+    let languages = answer.languages();
+    let reply = Reply::ok(answer);
+    if languages.is_empty() {
+        reply
+    } else {
+        reply.language(languages.join(", "))
+    }
+}
+
+/// The lessons that point to a library resource the caller may read, in courses the
+/// caller may see (drafts only for their owners, coordinators and admins), by lesson id;
+/// titles in the reader's language.
+#[utoipa::path(
+    get,
+    path = "/api/v1/resources/{id}/lessons",
+    tag = "library",
+    operation_id = "list_resource_lessons",
+    params(("id" = i64, Path, description = "Resource id"), PageQuery),
+    responses(
+        (status = 200, description = "A page of lessons", body = Page<ResourceLessonItem>,
+            headers(("Content-Language" = String, description = "The languages of the lessons' titles"))),
+        (status = 400, description = "Bad `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "A members-only resource without a login", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource, or one the caller may not read", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`resource_taken_down`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_resource_lessons(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: MaybeUser,
+    id: web::Path<ResourceId>,
+    query: web::Query<PageQuery>,
+) -> Result<Reply<Page<ResourceLessonItem>>, ApiError> {
+    let page = PageRequest::<i64>::parse(
+        query.limit,
+        query.cursor.as_deref(),
+        service::RESOURCE_LESSONS_SORT,
+    )?;
+    let prefs = Preferences::from_request(&req, None)?;
+    let (id, user) = (id.into_inner(), user.0);
+    let (page, languages) = db
+        .read(move |conn| {
+            let prefs = reader_preferences(conn, prefs, user.as_ref().map(|u| u.id))?;
+            service::lessons_using(conn, user.as_ref(), id, page, prefs)
+        })
+        .await?;
+    let reply = Reply::ok(page);
+    Ok(if languages.is_empty() {
+        reply
+    } else {
+        reply.language(languages.join(", "))
+    })
 }

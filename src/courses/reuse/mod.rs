@@ -40,7 +40,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             resource("/lessons/{id}/resources")
                 .get(list_lesson_resources)
                 .put(put_lesson_resources),
-        );
+        )
+        .service(resource("/resources/{id}/lessons").get(list_resource_lessons));
 }
 
 /// Reuse's part of the OpenAPI document.
@@ -53,6 +54,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         handlers::import_course,
         handlers::put_lesson_resources,
         handlers::list_lesson_resources,
+        handlers::list_resource_lessons,
     ),
     components(schemas(
         dto::AdaptCourseRequest,
@@ -60,6 +62,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         dto::AttributionResponse,
         dto::LessonResourcesRequest,
         dto::LessonResourcesResponse,
+        dto::ResourceLessonItem,
+        crate::library::model::ResourceEmbed,
+        crate::library::model::EmbeddedFile,
         dto::ExportFormat,
         model::Origin,
     ))

@@ -4,10 +4,12 @@
 use diesel::prelude::*;
 
 use crate::assessment::model::{Quiz, QuizSettings};
+use crate::courses::model::CourseStatus;
 use crate::courses::reuse::model::{CourseAttribution, LessonResource};
 use crate::db::DbConn;
 use crate::db::schema::{
-    course_attributions, course_owners, courses, lesson_resources, quizzes, users,
+    course_attributions, course_owners, course_translations, courses, lesson_resources,
+    lesson_translations, lessons, quizzes, users,
 };
 use crate::types::ids::{CourseId, LessonId, ResourceId, UserId};
 
@@ -117,6 +119,95 @@ pub fn set_lesson_resources(
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// Which draft courses a reader sees.
+#[derive(Debug, Clone, Copy)]
+pub enum DraftsSeen {
+    /// None (anonymous readers).
+    None,
+    /// Those this account owns.
+    OwnedBy(UserId),
+    /// All (coordinators and admins).
+    All,
+}
+
+/// A page of the lessons (with their course and its default language) that point to
+/// `resource`, by lesson id, after lesson `after`; deleted lessons and courses left out.
+pub fn lessons_using(
+    conn: &mut DbConn,
+    resource: ResourceId,
+    drafts: DraftsSeen,
+    after: Option<LessonId>,
+    limit: i64,
+) -> QueryResult<Vec<(LessonId, CourseId, String)>> {
+    let mut query = lesson_resources::table
+        .inner_join(lessons::table.on(lessons::id.eq(lesson_resources::lesson_id)))
+        .inner_join(courses::table.on(courses::id.eq(lessons::course_id)))
+        .filter(lesson_resources::resource_id.eq(resource))
+        .filter(lessons::deleted_at.is_null())
+        .filter(courses::deleted_at.is_null())
+        .select((lessons::id, courses::id, courses::default_language))
+        .into_boxed();
+    match drafts {
+        DraftsSeen::All => {}
+        DraftsSeen::None => query = query.filter(courses::status.ne(CourseStatus::Draft)),
+        DraftsSeen::OwnedBy(user) => {
+            let owned = course_owners::table
+                .filter(course_owners::user_id.eq(user))
+                .select(course_owners::course_id);
+            query = query.filter(
+                courses::status
+                    .ne(CourseStatus::Draft)
+                    .or(courses::id.eq_any(owned)),
+            );
+        }
+    }
+    if let Some(after) = after {
+        query = query.filter(lessons::id.gt(after));
+    }
+    query
+        .order(lessons::id.asc())
+        .limit(limit)
+        .load::<(LessonId, CourseId, String)>(conn)
+}
+
+/// (lesson, language, title) of some lessons' translations.
+pub fn lesson_titles(
+    conn: &mut DbConn,
+    ids: &[LessonId],
+) -> QueryResult<Vec<(i64, String, String)>> {
+    lesson_translations::table
+        .filter(lesson_translations::lesson_id.eq_any(ids))
+        .order((
+            lesson_translations::lesson_id,
+            lesson_translations::language,
+        ))
+        .select((
+            lesson_translations::lesson_id,
+            lesson_translations::language,
+            lesson_translations::title,
+        ))
+        .load(conn)
+}
+
+/// (course, language, title) of some courses' translations.
+pub fn course_titles(
+    conn: &mut DbConn,
+    ids: &[CourseId],
+) -> QueryResult<Vec<(i64, String, String)>> {
+    course_translations::table
+        .filter(course_translations::course_id.eq_any(ids))
+        .order((
+            course_translations::course_id,
+            course_translations::language,
+        ))
+        .select((
+            course_translations::course_id,
+            course_translations::language,
+            course_translations::title,
+        ))
+        .load(conn)
 }
 
 /// The quiz settings of some lessons.

@@ -21,9 +21,9 @@ use crate::courses::model::{
     Course, CourseStatus, NewCourse, NewLessonTranslation, NewModule, NewModuleTranslation,
 };
 use crate::courses::repo as courses_repo;
-use crate::courses::reuse::dto::{AdaptationItem, LessonResourcesResponse};
+use crate::courses::reuse::dto::{AdaptationItem, LessonResourcesResponse, ResourceLessonItem};
 use crate::courses::reuse::model::{CourseAttribution, Origin};
-use crate::courses::reuse::repo;
+use crate::courses::reuse::repo::{self, DraftsSeen};
 use crate::courses::service::{
     Localised, check_content_access, current_course, editable_lesson, lesson_fields, lesson_row,
     put_course_texts, slug_taken, unique_slug, visible_course,
@@ -412,36 +412,17 @@ pub fn list_adaptations(
 
 // ---------------------------------------------------------------- lesson resources
 
-/// Whether `actor` may point a lesson to `r`: it is published (or theirs) and they may read it.
-fn linkable(conn: &mut DbConn, actor: &AuthUser, r: &Resource) -> bool {
-    crate::library::service::require_read(conn, Some(actor), r).is_ok()
-        && (r.status == ResourceStatus::Published || r.created_by == Some(actor.id))
-}
-
 /// Replaces the resources lesson `id` points to (the lesson's editors; each resource one
-/// they may read, else 422 `unknown_resource`).
+/// they may read, else 422 `unknown_resource`). Answers them as the editor reads them.
 pub fn set_lesson_resources(
     conn: &mut DbConn,
     actor: &AuthUser,
     id: LessonId,
     resources: Vec<ResourceId>,
+    prefs: Preferences,
 ) -> Result<LessonResourcesResponse, ApiError> {
     let (lesson, course) = editable_lesson(conn, id, actor)?;
-    for rid in &resources {
-        let found = crate::library::repo::find(conn, *rid);
-        let ok = match found {
-            Ok(r) => linkable(conn, actor, &r),
-            Err(diesel::result::Error::NotFound) => false,
-            Err(err) => return Err(err.into()),
-        };
-        if !ok {
-            return Err(ApiError::invalid_field(
-                "resource_ids",
-                "unknown_resource",
-                format!("there is no resource {rid} you may link to"),
-            ));
-        }
-    }
+    crate::library::service::require_linkable(conn, actor, &resources, "resource_ids")?;
     let current: Vec<ResourceId> = repo::lesson_resources(conn, &[id])?
         .into_iter()
         .map(|l| l.resource_id)
@@ -452,28 +433,129 @@ pub fn set_lesson_resources(
         courses_repo::touch_lesson(conn, lesson.id, at)?;
         courses_repo::touch_course(conn, course.id, at)?;
     }
-    Ok(LessonResourcesResponse {
-        lesson_id: id,
-        resource_ids: resources,
-    })
+    lesson_resources_view(conn, Some(actor), id, resources, prefs)
 }
 
-/// The resources lesson `id` points to, for those who may read the lesson.
+/// The resources lesson `id` points to, for those who may read the lesson: each one the
+/// reader may read, in the language `prefs` pick.
 pub fn lesson_resources(
     conn: &mut DbConn,
     reader: Option<&AuthUser>,
     id: LessonId,
+    prefs: Preferences,
 ) -> Result<LessonResourcesResponse, ApiError> {
     let lesson = courses_repo::find_lesson(conn, id)?.ok_or(ApiError::NotFound)?;
     let course = visible_course(conn, lesson.course_id, reader)?;
     check_content_access(conn, &course, reader)?;
+    let ids = repo::lesson_resources(conn, &[id])?
+        .into_iter()
+        .map(|l| l.resource_id)
+        .collect();
+    lesson_resources_view(conn, reader, id, ids, prefs)
+}
+
+fn lesson_resources_view(
+    conn: &mut DbConn,
+    reader: Option<&AuthUser>,
+    lesson_id: LessonId,
+    resource_ids: Vec<ResourceId>,
+    prefs: Preferences,
+) -> Result<LessonResourcesResponse, ApiError> {
+    let mut shown = crate::library::service::embeds(conn, reader, &resource_ids, prefs)?;
+    let resources = resource_ids
+        .iter()
+        .filter_map(|r| shown.remove(r))
+        .collect();
     Ok(LessonResourcesResponse {
-        lesson_id: id,
-        resource_ids: repo::lesson_resources(conn, &[id])?
-            .into_iter()
-            .map(|l| l.resource_id)
-            .collect(),
+        lesson_id,
+        resource_ids,
+        resources,
     })
+}
+
+/// The lessons that point to resource `id` (which the caller may read), in lessons the
+/// caller may see: published courses, and drafts for their owners, coordinators and
+/// admins. Titles in the language `prefs` pick.
+pub fn lessons_using(
+    conn: &mut DbConn,
+    reader: Option<&AuthUser>,
+    id: ResourceId,
+    page: PageRequest<i64>,
+    prefs: Preferences,
+) -> Result<(Page<ResourceLessonItem>, Vec<String>), ApiError> {
+    crate::library::service::readable(conn, reader, id)?;
+    let drafts = match reader {
+        Some(u) if allowed(u, Action::ViewUnpublishedCourse { is_owner: false }) => DraftsSeen::All,
+        Some(u) => DraftsSeen::OwnedBy(u.id),
+        None => DraftsSeen::None,
+    };
+    let rows = repo::lessons_using(
+        conn,
+        id,
+        drafts,
+        page.after.map(|(_, i)| LessonId(i)),
+        page.fetch_limit(),
+    )?;
+    let page = page.finish(
+        rows,
+        RESOURCE_LESSONS_SORT,
+        |r| (r.0.get(), r.0.get()),
+        |r| r,
+    );
+    let lesson_ids: Vec<LessonId> = page.items.iter().map(|r| r.0).collect();
+    let mut course_ids: Vec<CourseId> = page.items.iter().map(|r| r.1).collect();
+    course_ids.sort_unstable();
+    course_ids.dedup();
+    let lesson_titles = group_titles(repo::lesson_titles(conn, &lesson_ids)?);
+    let course_titles = group_titles(repo::course_titles(conn, &course_ids)?);
+    let mut languages: Vec<String> = Vec::new();
+    let page = page.map(|(lesson_id, course_id, default_language)| {
+        let lesson = pick_title(
+            &prefs,
+            lesson_titles.get(&lesson_id.get()),
+            &default_language,
+        );
+        let course = pick_title(
+            &prefs,
+            course_titles.get(&course_id.get()),
+            &default_language,
+        );
+        if !languages.contains(&lesson.0) {
+            languages.push(lesson.0.clone());
+        }
+        ResourceLessonItem {
+            lesson_id,
+            course_id,
+            language: lesson.0,
+            lesson_title: lesson.1,
+            course_title: course.1,
+            href: format!("/api/v1/lessons/{lesson_id}"),
+        }
+    });
+    Ok((page, languages))
+}
+
+/// Sort name of the lessons using a resource (in cursors).
+pub const RESOURCE_LESSONS_SORT: &str = "lesson";
+
+fn group_titles(rows: Vec<(i64, String, String)>) -> HashMap<i64, Vec<(String, String)>> {
+    let mut map: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    for (id, language, title) in rows {
+        map.entry(id).or_default().push((language, title));
+    }
+    map
+}
+
+/// (language, title) in the language `prefs` pick among `titles`.
+fn pick_title(
+    prefs: &Preferences,
+    titles: Option<&Vec<(String, String)>>,
+    default_language: &str,
+) -> (String, String) {
+    titles
+        .and_then(|ts| prefs.pick_item(ts, |t| t.0.as_str(), default_language))
+        .cloned()
+        .unwrap_or_else(|| (default_language.to_owned(), String::new()))
 }
 
 // ---------------------------------------------------------------- export
