@@ -34,10 +34,7 @@ crate::http::doc::problem_answers! {
 }
 
 fn localised(status: StatusCode, v: Localised<QuestionResponse>) -> Reply<QuestionResponse> {
-    Reply::with_status(status, v.view)
-        .etag(v.etag)
-        .language(v.language)
-        .private()
+    Reply::localised(status, v).private()
 }
 
 /// Adds a question to a course's bank.

@@ -19,6 +19,7 @@ use crate::db::{self, DbConn};
 use crate::error::{ApiError, Fields};
 use crate::http::etag::{IfMatch, Versioned};
 use crate::http::language::Preferences;
+pub use crate::http::response::Localised;
 use crate::types::ids::{CourseId, QuestionId};
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String, ApiError> {
@@ -34,14 +35,6 @@ fn parse<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
 pub struct QuestionView {
     pub question: Question,
     pub translations: Vec<QuestionTranslation>,
-}
-
-/// A view in the language it was rendered in, with its entity tag.
-#[derive(Debug)]
-pub struct Localised<T> {
-    pub view: T,
-    pub language: String,
-    pub etag: String,
 }
 
 /// 404 unless the course is live and the caller may edit it (owners while trainers,

@@ -17,7 +17,7 @@ use crate::cohorts::dto::{
 };
 use crate::cohorts::model::{CohortPatch, CohortTexts, NewCohortInput};
 use crate::cohorts::repo::CohortFilter;
-use crate::cohorts::service::{self, Localised, Written};
+use crate::cohorts::service::{self, Written};
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
 use crate::http::etag::IfMatch;
@@ -25,13 +25,6 @@ use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::response::{Reply, no_content};
 use crate::types::CohortId;
-
-/// `status` with the cohort in its language: its `ETag` and `Content-Language`.
-fn reply(status: StatusCode, v: Localised<CohortResponse>) -> Reply<CohortResponse> {
-    Reply::with_status(status, v.view)
-        .etag(v.etag)
-        .language(v.language)
-}
 
 /// Lists cohorts by start date, filtered, in the reader's language. Anyone may read the
 /// programme's cohorts.
@@ -107,7 +100,7 @@ pub async fn get_cohort(
     let cohort = db
         .read(move |conn| service::get(conn, user.as_ref(), id, prefs))
         .await?;
-    Ok(reply(StatusCode::OK, cohort))
+    Ok(Reply::localised(StatusCode::OK, cohort))
 }
 
 /// Creates a cohort in `planning` (coordinators and admins).
@@ -143,7 +136,7 @@ pub async fn create_cohort(
         .await?;
     let id = cohort.view.id;
     tracing::info!(cohort.id = %id, user.id = %user.id, "cohort created");
-    Ok(reply(StatusCode::CREATED, cohort).location(format!("/api/v1/cohorts/{id}")))
+    Ok(Reply::localised(StatusCode::CREATED, cohort).location(format!("/api/v1/cohorts/{id}")))
 }
 
 /// Changes some fields of a cohort: any field for coordinators and admins, `title` and
@@ -191,7 +184,7 @@ pub async fn update_cohort(
         .write(move |conn| service::update(conn, &actor, id, patch, if_match.as_ref(), prefs))
         .await?;
     tracing::info!(cohort.id = %id, user.id = %user.id, "cohort changed");
-    Ok(reply(StatusCode::OK, cohort))
+    Ok(Reply::localised(StatusCode::OK, cohort))
 }
 
 /// Deletes a cohort still in `planning` (coordinators and admins); a cohort further on is
@@ -275,7 +268,7 @@ pub async fn create_cohort_transition(
         .write(move |conn| service::transition(conn, &actor, id, to, if_match.as_ref(), prefs))
         .await?;
     tracing::info!(cohort.id = %id, user.id = %user.id, status = %to, "cohort status changed");
-    Ok(reply(StatusCode::OK, cohort))
+    Ok(Reply::localised(StatusCode::OK, cohort))
 }
 
 /// Creates or replaces the cohort's title and description in one language (its
@@ -322,8 +315,8 @@ pub async fn put_cohort_translation(
     Ok(match written {
         Written::Created => {
             let location = format!("/api/v1/cohorts/{id}?lang={}", cohort.language);
-            reply(StatusCode::CREATED, cohort).location(location)
+            Reply::localised(StatusCode::CREATED, cohort).location(location)
         }
-        Written::Changed | Written::Unchanged => reply(StatusCode::OK, cohort),
+        Written::Changed | Written::Unchanged => Reply::localised(StatusCode::OK, cohort),
     })
 }

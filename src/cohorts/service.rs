@@ -23,25 +23,9 @@ use crate::error::{ApiError, Fields};
 use crate::http::etag::{IfMatch, Versioned};
 use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageRequest};
+pub use crate::http::response::{Localised, LocalisedPage};
 use crate::types::{CohortId, CourseId, UserId};
 use crate::types::{join_tags, split_tags};
-
-/// A view of one cohort in the language it was rendered in, with the entity tag of the
-/// version it shows in that language.
-#[derive(Debug)]
-pub struct Localised<T> {
-    pub view: T,
-    pub language: String,
-    pub etag: String,
-}
-
-/// A page of cohorts, and the languages their texts are in (distinct, in order; the
-/// reader's first language for an empty page): the answer's `Content-Language`.
-#[derive(Debug)]
-pub struct LocalisedPage<T> {
-    pub page: Page<T>,
-    pub languages: Vec<String>,
-}
 
 /// What a `PUT` of a translation did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

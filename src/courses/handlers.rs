@@ -56,17 +56,9 @@ crate::http::doc::problem_answers! {
     InvalidFields = (422, "Invalid fields");
 }
 
-/// `status` with the resource in its language: its `ETag` (version and language) and
-/// `Content-Language`.
-fn reply<T: Serialize>(status: StatusCode, v: Localised<T>) -> Reply<T> {
-    Reply::with_status(status, v.view)
-        .etag(v.etag)
-        .language(v.language)
-}
-
 /// A lesson's answer: its HTML is rendered here, after the transaction.
 fn lesson_reply(status: StatusCode, v: Localised<LessonView>) -> Reply<LessonResponse> {
-    reply(status, v.map(LessonResponse::from))
+    Reply::localised(status, v.map(LessonResponse::from))
 }
 
 /// A translation's answer: 201 with the `Location` of `resource` in that language when the
@@ -79,19 +71,9 @@ fn translation_reply<T: Serialize>(
     match written {
         Written::Created => {
             let location = format!("{resource}?lang={}", v.language);
-            reply(StatusCode::CREATED, v).location(location)
+            Reply::localised(StatusCode::CREATED, v).location(location)
         }
-        Written::Changed | Written::Unchanged => reply(StatusCode::OK, v),
-    }
-}
-
-/// A page of localised items, naming the languages of its texts.
-fn page_reply<T: Serialize>(p: LocalisedPage<T>) -> Reply<Page<T>> {
-    let reply = Reply::ok(p.page);
-    if p.languages.is_empty() {
-        reply
-    } else {
-        reply.language(p.languages.join(", "))
+        Written::Changed | Written::Unchanged => Reply::localised(StatusCode::OK, v),
     }
 }
 
@@ -165,7 +147,7 @@ pub async fn list_courses(
     let page = db
         .read(move |conn| service::catalogue(conn, user.as_ref(), request))
         .await?;
-    Ok(page_reply(page))
+    Ok(Reply::localised_page(page))
 }
 
 /// One course with its outline (modules, lesson titles, kinds, durations), in the reader's
@@ -201,7 +183,7 @@ pub async fn get_course(
     let course = db
         .read(move |conn| service::get_course(conn, user.as_ref(), id, prefs))
         .await?;
-    Ok(reply(StatusCode::OK, course))
+    Ok(Reply::localised(StatusCode::OK, course))
 }
 
 /// Creates a draft course; the caller (a trainer, coordinator or admin) becomes its owner.
@@ -238,7 +220,7 @@ pub async fn create_course(
         .await?;
     let id = course.view.summary.id;
     tracing::info!(course.id = %id, user.id = %user.id, "course created");
-    Ok(reply(StatusCode::CREATED, course).location(format!("/api/v1/courses/{id}")))
+    Ok(Reply::localised(StatusCode::CREATED, course).location(format!("/api/v1/courses/{id}")))
 }
 
 /// Changes some fields of a course (its owners, coordinators and admins). A body that
@@ -288,7 +270,7 @@ pub async fn update_course(
         })
         .await?;
     tracing::info!(course.id = %id, user.id = %user.id, "course changed");
-    Ok(reply(StatusCode::OK, course))
+    Ok(Reply::localised(StatusCode::OK, course))
 }
 
 /// Deletes a course (a soft delete: sync clients get a tombstone); its slug is freed.
@@ -401,7 +383,7 @@ async fn change_status(
         .write(move |conn| service::transition(conn, &actor, id, to, prefs))
         .await?;
     tracing::info!(course.id = %id, user.id = %user.id, status = %course.view.summary.status, "course status changed");
-    Ok(reply(StatusCode::OK, course))
+    Ok(Reply::localised(StatusCode::OK, course))
 }
 
 /// Creates or replaces the course's title, summary and description in one language.
@@ -551,7 +533,7 @@ pub async fn list_course_lessons(
         .read(move |conn| service::list_lessons(conn, user.as_ref(), id, request))
         .await?;
     // The lessons' HTML is rendered here, after the transaction.
-    Ok(page_reply(LocalisedPage {
+    Ok(Reply::localised_page(LocalisedPage {
         page: lessons.page.map(|entry| match entry {
             LessonEntry::Lesson(view) => LessonItem::Lesson(Box::new(LessonResponse::from(*view))),
             LessonEntry::Deleted(t) => LessonItem::Deleted(t),
@@ -596,7 +578,7 @@ pub async fn create_module(
         .write(move |conn| service::create_module(conn, &user, id, title))
         .await?;
     let location = format!("/api/v1/modules/{}", module.view.id);
-    Ok(reply(StatusCode::CREATED, module).location(location))
+    Ok(Reply::localised(StatusCode::CREATED, module).location(location))
 }
 
 /// One module, in the reader's language.
@@ -631,7 +613,7 @@ pub async fn get_module(
     let module = db
         .read(move |conn| service::get_module(conn, user.as_ref(), id, prefs))
         .await?;
-    Ok(reply(StatusCode::OK, module))
+    Ok(Reply::localised(StatusCode::OK, module))
 }
 
 /// Renames a module (its title in the course's default language). The title it has
@@ -672,7 +654,7 @@ pub async fn update_module(
     let module = db
         .write(move |conn| service::update_module(conn, &user, id, title, if_match.as_ref()))
         .await?;
-    Ok(reply(StatusCode::OK, module))
+    Ok(Reply::localised(StatusCode::OK, module))
 }
 
 /// Sets a module's title in one language. The title it has already changes nothing.
@@ -789,7 +771,7 @@ pub async fn order_modules(
     let course = db
         .write(move |conn| service::order_modules(conn, &user, id, ids, prefs))
         .await?;
-    Ok(reply(StatusCode::OK, course))
+    Ok(Reply::localised(StatusCode::OK, course))
 }
 
 /// Puts all of a module's lessons in a new order, in one request.
@@ -829,7 +811,7 @@ pub async fn order_lessons(
     let course = db
         .write(move |conn| service::order_lessons(conn, &user, id, ids, prefs))
         .await?;
-    Ok(reply(StatusCode::OK, course))
+    Ok(Reply::localised(StatusCode::OK, course))
 }
 
 /// Adds a lesson at the end of the module.

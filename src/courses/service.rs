@@ -31,31 +31,12 @@ use crate::db::{self, DbConn, now};
 use crate::error::ApiError;
 use crate::http::etag::{IfMatch, Versioned};
 use crate::http::language::Preferences;
-use crate::http::pagination::{Page, PageRequest, TimeKey};
+use crate::http::pagination::{PageRequest, TimeKey};
+pub use crate::http::response::{Localised, LocalisedPage};
 use crate::types::ids::{CourseId, LessonId, ModuleId, UserId};
 use crate::types::{join_tags, split_tags};
 
 // ---------------------------------------------------------------- results
-
-/// A view of one resource in the language it was rendered in, with the entity tag of the
-/// version it shows in that language (the row's [`Versioned::etag_in`]).
-#[derive(Debug)]
-pub struct Localised<T> {
-    pub view: T,
-    pub language: String,
-    pub etag: String,
-}
-
-impl<T> Localised<T> {
-    /// The same answer with its view turned into another (a view into its response).
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Localised<U> {
-        Localised {
-            view: f(self.view),
-            language: self.language,
-            etag: self.etag,
-        }
-    }
-}
 
 /// What a `PUT` of a translation did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,14 +63,6 @@ impl Written {
     pub fn changed(self) -> bool {
         self != Self::Unchanged
     }
-}
-
-/// A page of localised items, and the languages their texts are in (distinct, in order;
-/// the reader's first language for an empty page): the answer's `Content-Language`.
-#[derive(Debug)]
-pub struct LocalisedPage<T> {
-    pub page: Page<T>,
-    pub languages: Vec<String>,
 }
 
 /// An item of a course's lesson list.

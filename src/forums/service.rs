@@ -413,11 +413,14 @@ fn add_post(
     thread: &Thread,
     author: UserId,
     is_first: bool,
-    body: Rendered,
-    quote_post_id: Option<PostId>,
-    resources: &[ResourceId],
+    input: NewPostInput,
     at: NaiveDateTime,
 ) -> Result<Post, ApiError> {
+    let NewPostInput {
+        body,
+        quote_post_id,
+        resources,
+    } = input;
     let (mentioned, body_html) = resolve_mentions(conn, &body)?;
     let post = repo::insert_post(
         conn,
@@ -433,7 +436,7 @@ fn add_post(
         },
     )?;
     if !resources.is_empty() {
-        repo::set_post_resources(conn, post.id, resources)?;
+        repo::set_post_resources(conn, post.id, &resources)?;
     }
     let changes = if is_first {
         ThreadChanges {
@@ -540,16 +543,12 @@ pub fn start_thread(
         },
     )?;
     repo::set_tags(conn, thread.id, &input.tags)?;
-    add_post(
-        conn,
-        &thread,
-        author,
-        true,
-        input.body,
-        None,
-        &input.resources,
-        at,
-    )?;
+    let opening = NewPostInput {
+        body: input.body,
+        quote_post_id: None,
+        resources: input.resources,
+    };
+    add_post(conn, &thread, author, true, opening, at)?;
     counts::recount_community(conn, community_id)?;
     Ok(thread)
 }
@@ -692,16 +691,7 @@ pub fn create_post(
         }
     }
     crate::library::service::require_linkable(conn, user, &input.resources, "resource_ids")?;
-    let post = add_post(
-        conn,
-        &thread,
-        user.id,
-        false,
-        input.body,
-        input.quote_post_id,
-        &input.resources,
-        now(),
-    )?;
+    let post = add_post(conn, &thread, user.id, false, input, now())?;
     post_view(conn, Some(user), &access, thread.accepted_post_id, post.id)
 }
 

@@ -11,6 +11,36 @@ use serde::Serialize;
 
 use crate::error::ApiError;
 use crate::http::etag;
+use crate::http::pagination::Page;
+
+/// A view in the language it was rendered in, with the entity tag of the version it shows
+/// in that language (the row's `Versioned::etag_in`). Services answer it; handlers turn it
+/// into [`Reply::localised`].
+#[derive(Debug)]
+pub struct Localised<T> {
+    pub view: T,
+    pub language: String,
+    pub etag: String,
+}
+
+impl<T> Localised<T> {
+    /// The same answer with its view turned into another (a view into its response).
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Localised<U> {
+        Localised {
+            view: f(self.view),
+            language: self.language,
+            etag: self.etag,
+        }
+    }
+}
+
+/// A page of localised items, and the languages their texts are in (distinct, in order):
+/// the answer's `Content-Language` ([`Reply::localised_page`]).
+#[derive(Debug)]
+pub struct LocalisedPage<T> {
+    pub page: Page<T>,
+    pub languages: Vec<String>,
+}
 
 /// A JSON answer and its headers.
 #[derive(Debug)]
@@ -66,6 +96,13 @@ impl<T: Serialize> Reply<T> {
         self
     }
 
+    /// `status` with a localised view: its `ETag` and `Content-Language` (+ `Vary`).
+    pub fn localised(status: StatusCode, v: Localised<T>) -> Self {
+        Self::with_status(status, v.view)
+            .etag(v.etag)
+            .language(v.language)
+    }
+
     /// Personal data or credentials: `Cache-Control: no-store`.
     pub fn private(mut self) -> Self {
         self.private = true;
@@ -110,6 +147,19 @@ impl<T: Serialize> Responder for Reply<T> {
     fn respond_to(self, req: &HttpRequest) -> HttpResponse {
         self.into_response(req)
             .unwrap_or_else(|err| actix_web::ResponseError::error_response(&err))
+    }
+}
+
+impl<T: Serialize> Reply<Page<T>> {
+    /// 200 with a page of localised items, naming the languages of their texts (no
+    /// `Content-Language` for a page without any).
+    pub fn localised_page(p: LocalisedPage<T>) -> Self {
+        let reply = Self::ok(p.page);
+        if p.languages.is_empty() {
+            reply
+        } else {
+            reply.language(p.languages.join(", "))
+        }
     }
 }
 

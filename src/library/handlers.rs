@@ -29,9 +29,7 @@ use crate::library::dto::{
 use crate::library::filetype::{self, FileType};
 use crate::library::model::ResourceFile;
 use crate::library::repo::{ListFilter, Written};
-use crate::library::service::{
-    self, CollectionInput, Decision, ListRequest, Localised, LocalisedPage, NewFileInput,
-};
+use crate::library::service::{self, CollectionInput, Decision, ListRequest, NewFileInput};
 use crate::library::storage::{self, Storage, UploadError};
 use crate::state::AppState;
 use crate::types::{CollectionId, CountryCode, ResourceFileId, ResourceId};
@@ -51,21 +49,6 @@ crate::http::doc::problem_answers! {
     InvalidFields = (422, "Invalid fields, each named in `errors`");
     /// 503: the file storage is unavailable; nothing was stored.
     StorageUnavailable = (503, "`service_unavailable`: the file storage (disk or S3) failed; nothing was kept");
-}
-
-fn reply<T: Serialize>(status: StatusCode, v: Localised<T>) -> Reply<T> {
-    Reply::with_status(status, v.view)
-        .etag(v.etag)
-        .language(v.language)
-}
-
-fn page_reply<T: Serialize>(p: LocalisedPage<T>) -> Reply<Page<T>> {
-    let reply = Reply::ok(p.page);
-    if p.languages.is_empty() {
-        reply
-    } else {
-        reply.language(p.languages.join(", "))
-    }
 }
 
 fn empty_page<T: Serialize>() -> Reply<Page<T>> {
@@ -147,7 +130,7 @@ pub async fn list_resources(
     let page = db
         .read(move |conn| service::list(conn, user.as_ref(), request))
         .await?;
-    Ok(page_reply(page))
+    Ok(Reply::localised_page(page))
 }
 
 /// Creates a resource. Trainers, coordinators and admins publish at once; a member's
@@ -183,7 +166,7 @@ pub async fn create_resource(
         .await?;
     let id = r.view.id;
     tracing::info!(resource.id = %id, user.id = %user.id, "resource created");
-    Ok(reply(StatusCode::CREATED, r).location(format!("/api/v1/resources/{id}")))
+    Ok(Reply::localised(StatusCode::CREATED, r).location(format!("/api/v1/resources/{id}")))
 }
 
 /// One resource in the reader's language, with its files (the variant in the reader's
@@ -218,7 +201,7 @@ pub async fn get_resource(
     let r = db
         .read(move |conn| service::get(conn, user.as_ref(), id, prefs))
         .await?;
-    Ok(reply(StatusCode::OK, r))
+    Ok(Reply::localised(StatusCode::OK, r))
 }
 
 /// Changes some fields of a resource (its owner, coordinators and admins). A member's
@@ -262,7 +245,7 @@ pub async fn update_resource(
         .write(move |conn| service::update(conn, &actor, id, patch, if_match.as_ref(), prefs))
         .await?;
     tracing::info!(resource.id = %id, user.id = %user.id, "resource changed");
-    Ok(reply(StatusCode::OK, r))
+    Ok(Reply::localised(StatusCode::OK, r))
 }
 
 /// Adds or changes a resource's title and description in one language.
@@ -312,9 +295,9 @@ pub async fn put_resource_translation(
     Ok(match written {
         Written::Created => {
             let location = format!("/api/v1/resources/{id}?lang={}", r.language);
-            reply(StatusCode::CREATED, r).location(location)
+            Reply::localised(StatusCode::CREATED, r).location(location)
         }
-        Written::Changed | Written::Unchanged => reply(StatusCode::OK, r),
+        Written::Changed | Written::Unchanged => Reply::localised(StatusCode::OK, r),
     })
 }
 
@@ -369,7 +352,7 @@ async fn decide(
         .write(move |conn| service::decide(conn, &actor, id, decision, reason))
         .await?;
     tracing::info!(resource.id = %id, user.id = %user.id, decision = ?decision, "resource moderated");
-    Ok(reply(StatusCode::OK, r))
+    Ok(Reply::localised(StatusCode::OK, r))
 }
 
 /// Publishes a resource waiting in the moderation queue (coordinators and admins).

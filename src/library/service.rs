@@ -13,6 +13,7 @@ use crate::error::ApiError;
 use crate::http::etag::{IfMatch, Versioned};
 use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageRequest};
+pub use crate::http::response::{Localised, LocalisedPage};
 use crate::library::dto::{
     CollectionResponse, FileResponse, NewResourceInput, ResourceFields, ResourceItem,
     ResourcePatch, ResourceResponse, ResourceTexts,
@@ -24,21 +25,6 @@ use crate::library::model::{
 };
 use crate::library::repo::{self, ListFilter, ReaderScope, Written};
 use crate::types::{CollectionId, ResourceFileId, ResourceId, UserId};
-
-/// An answer in one language, with its tag.
-#[derive(Debug)]
-pub struct Localised<T> {
-    pub view: T,
-    pub language: String,
-    pub etag: String,
-}
-
-/// A page of localised items and the languages of their texts.
-#[derive(Debug)]
-pub struct LocalisedPage<T> {
-    pub page: Page<T>,
-    pub languages: Vec<String>,
-}
 
 fn conflict(code: &'static str, detail: &str) -> ApiError {
     ApiError::Conflict {

@@ -36,10 +36,7 @@ crate::http::doc::problem_answers! {
 }
 
 fn attempt_reply(status: StatusCode, v: Localised<AttemptResponse>) -> Reply<AttemptResponse> {
-    Reply::with_status(status, v.view)
-        .etag(v.etag)
-        .language(v.language)
-        .private()
+    Reply::localised(status, v).private()
 }
 
 /// Writes a quiz lesson's settings (its course's editors).

@@ -27,10 +27,7 @@ crate::http::doc::problem_answers! {
 }
 
 fn localised(status: StatusCode, v: Localised<SurveyResponse>) -> Reply<SurveyResponse> {
-    Reply::with_status(status, v.view)
-        .etag(v.etag)
-        .language(v.language)
-        .private()
+    Reply::localised(status, v).private()
 }
 
 fn created(v: Localised<SurveyResponse>) -> Reply<SurveyResponse> {

@@ -32,6 +32,7 @@ use crate::db::{DbConn, lock_row};
 use crate::error::{ApiError, Fields};
 use crate::http::etag::Versioned;
 use crate::http::language::Preferences;
+pub use crate::http::response::Localised;
 use crate::types::ids::{CohortId, CourseId, SurveyId, SurveyItemId, UserId};
 
 /// Most surveys per course or cohort.
@@ -160,13 +161,6 @@ fn render(
             })
             .collect(),
     })
-}
-
-/// A localised view, its language and its tag.
-pub struct Localised<T> {
-    pub view: T,
-    pub language: String,
-    pub etag: String,
 }
 
 fn localised(s: &Survey, view: SurveyResponse) -> Localised<SurveyResponse> {

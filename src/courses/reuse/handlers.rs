@@ -20,7 +20,6 @@ use crate::courses::reuse::package::{
     self, FetchedFile, ImportPlan, Limits, TempFile, read_package,
 };
 use crate::courses::reuse::service::{self, NewImportedResource, StoredFile};
-use crate::courses::service::Localised;
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{NotLoggedIn, UnreadableBody};
@@ -36,15 +35,6 @@ use crate::types::ids::{CourseId, LessonId, ResourceId};
 const INFLATE_FACTOR: u64 = 4;
 /// Bytes read from a temporary file at a time.
 const CHUNK_BYTES: usize = 256 * 1024;
-
-fn reply(
-    status: actix_web::http::StatusCode,
-    v: Localised<CourseResponse>,
-) -> Reply<CourseResponse> {
-    Reply::with_status(status, v.view)
-        .etag(v.etag)
-        .language(v.language)
-}
 
 fn internal(err: impl std::fmt::Display) -> ApiError {
     ApiError::internal(anyhow::anyhow!("course package: {err}"))
@@ -161,8 +151,10 @@ pub async fn adapt_course(
         .await?;
     let new_id = course.view.summary.id;
     tracing::info!(course.id = %new_id, course.adapted_from = %id, user.id = %user.id, "course adapted");
-    Ok(reply(actix_web::http::StatusCode::CREATED, course)
-        .location(format!("/api/v1/courses/{new_id}")))
+    Ok(
+        Reply::localised(actix_web::http::StatusCode::CREATED, course)
+            .location(format!("/api/v1/courses/{new_id}")),
+    )
 }
 
 /// The adaptations of a course the caller may see (drafts only for their owners,
@@ -423,8 +415,10 @@ pub async fn import_course(
     }
     let id = course.view.summary.id;
     tracing::info!(course.id = %id, user.id = %user.id, "course imported");
-    Ok(reply(actix_web::http::StatusCode::CREATED, course)
-        .location(format!("/api/v1/courses/{id}")))
+    Ok(
+        Reply::localised(actix_web::http::StatusCode::CREATED, course)
+            .location(format!("/api/v1/courses/{id}")),
+    )
 }
 
 /// Streams each resource file of `plan` into the storage (type checked as an upload's, the
