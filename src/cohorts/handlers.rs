@@ -60,12 +60,7 @@ pub async fn list_cohorts(
     let listed = db
         .read(move |conn| service::list(conn, user.as_ref(), &filter, &page, prefs))
         .await?;
-    let reply = Reply::ok(listed.page);
-    Ok(if listed.languages.is_empty() {
-        reply
-    } else {
-        reply.language(listed.languages.join(", "))
-    })
+    Ok(Reply::localised_page(listed))
 }
 
 /// One cohort, in the reader's language.

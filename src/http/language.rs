@@ -132,6 +132,18 @@ fn primary(tag: &str) -> &str {
     tag.split('-').next().unwrap_or(tag)
 }
 
+/// The languages of some texts, each once, in order: the `Content-Language` of a list
+/// ([`crate::http::response::Reply::languages`]).
+pub fn distinct<'a>(languages: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for l in languages {
+        if !out.iter().any(|o| o == l) {
+            out.push(l.to_owned());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -96,6 +96,16 @@ impl<T: Serialize> Reply<T> {
         self
     }
 
+    /// Names the languages of an answer that mixes several (a list): `Content-Language`
+    /// with all of them and `Vary`; nothing for none.
+    pub fn languages(self, languages: &[String]) -> Self {
+        if languages.is_empty() {
+            self
+        } else {
+            self.language(languages.join(", "))
+        }
+    }
+
     /// `status` with a localised view: its `ETag` and `Content-Language` (+ `Vary`).
     pub fn localised(status: StatusCode, v: Localised<T>) -> Self {
         Self::with_status(status, v.view)
@@ -154,12 +164,7 @@ impl<T: Serialize> Reply<Page<T>> {
     /// 200 with a page of localised items, naming the languages of their texts (no
     /// `Content-Language` for a page without any).
     pub fn localised_page(p: LocalisedPage<T>) -> Self {
-        let reply = Self::ok(p.page);
-        if p.languages.is_empty() {
-            reply
-        } else {
-            reply.language(p.languages.join(", "))
-        }
+        Self::ok(p.page).languages(&p.languages)
     }
 }
 

@@ -104,19 +104,8 @@ pub async fn list_sessions(
     let page = db
         .read(move |conn| service::list(conn, &user, cohort, query.audience, &page, prefs))
         .await?;
-    // The languages the titles are in, distinct, in order (none for an empty page).
-    let mut languages: Vec<String> = Vec::new();
-    for s in &page.items {
-        if !languages.contains(&s.language) {
-            languages.push(s.language.clone());
-        }
-    }
-    let reply = Reply::ok(page).private();
-    Ok(if languages.is_empty() {
-        reply
-    } else {
-        reply.language(languages.join(", "))
-    })
+    let languages = crate::http::language::distinct(page.items.iter().map(|s| s.language.as_str()));
+    Ok(Reply::ok(page).private().languages(&languages))
 }
 
 /// One session, for those who may read it.

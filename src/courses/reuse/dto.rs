@@ -120,13 +120,7 @@ pub struct LessonResourcesResponse {
 impl LessonResourcesResponse {
     /// The languages of the resources' titles, for `Content-Language`.
     pub fn languages(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for r in &self.resources {
-            if !out.contains(&r.language) {
-                out.push(r.language.clone());
-            }
-        }
-        out
+        crate::http::language::distinct(self.resources.iter().map(|r| r.language.as_str()))
     }
 }
 

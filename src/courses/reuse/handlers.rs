@@ -508,7 +508,8 @@ pub async fn put_lesson_resources(
     let answer = db
         .write(move |conn| service::set_lesson_resources(conn, &actor, id, ids, prefs))
         .await?;
-    Ok(languages_reply(answer))
+    let languages = answer.languages();
+    Ok(Reply::ok(answer).languages(&languages))
 }
 
 /// The library resources a lesson points to, for those who may read the lesson: each one
@@ -540,17 +541,8 @@ pub async fn list_lesson_resources(
     let answer = db
         .read(move |conn| service::lesson_resources(conn, user.as_ref(), id, prefs))
         .await?;
-    Ok(languages_reply(answer))
-}
-
-fn languages_reply(answer: LessonResourcesResponse) -> Reply<LessonResourcesResponse> {
     let languages = answer.languages();
-    let reply = Reply::ok(answer);
-    if languages.is_empty() {
-        reply
-    } else {
-        reply.language(languages.join(", "))
-    }
+    Ok(Reply::ok(answer).languages(&languages))
 }
 
 /// The lessons that point to a library resource the caller may read, in courses the
@@ -591,10 +583,5 @@ pub async fn list_resource_lessons(
             service::lessons_using(conn, user.as_ref(), id, page, prefs)
         })
         .await?;
-    let reply = Reply::ok(page);
-    Ok(if languages.is_empty() {
-        reply
-    } else {
-        reply.language(languages.join(", "))
-    })
+    Ok(Reply::ok(page).languages(&languages))
 }

@@ -508,7 +508,6 @@ pub fn lessons_using(
     course_ids.dedup();
     let lesson_titles = group_titles(repo::lesson_titles(conn, &lesson_ids)?);
     let course_titles = group_titles(repo::course_titles(conn, &course_ids)?);
-    let mut languages: Vec<String> = Vec::new();
     let page = page.map(|(lesson_id, course_id, default_language)| {
         let lesson = pick_title(
             &prefs,
@@ -520,9 +519,6 @@ pub fn lessons_using(
             course_titles.get(&course_id.get()),
             &default_language,
         );
-        if !languages.contains(&lesson.0) {
-            languages.push(lesson.0.clone());
-        }
         ResourceLessonItem {
             lesson_id,
             course_id,
@@ -532,6 +528,7 @@ pub fn lessons_using(
             href: format!("/api/v1/lessons/{lesson_id}"),
         }
     });
+    let languages = crate::http::language::distinct(page.items.iter().map(|i| i.language.as_str()));
     Ok((page, languages))
 }
 
