@@ -424,15 +424,7 @@ pub struct ListQuestionsQuery {
     pub cursor: Option<String>,
 }
 
-/// `?lang=` of a localised read.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct LangQuery {
-    /// The reader's language; overrides `Accept-Language`.
-    #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
-    pub lang: Option<String>,
-}
+pub use crate::http::language::LangQuery;
 
 /// A question of a bank, for its editors: texts in one language, the key, and its
 /// version (which attempts record).

@@ -298,15 +298,7 @@ pub struct ListCoursesQuery {
     pub cursor: Option<String>,
 }
 
-/// Query of single-resource reads.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct LangQuery {
-    /// The reader's language; overrides `Accept-Language`.
-    #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
-    pub lang: Option<String>,
-}
+pub use crate::http::language::LangQuery;
 
 /// Query of `GET /api/v1/courses/{id}/lessons`.
 #[derive(Debug, Deserialize, IntoParams)]

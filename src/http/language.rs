@@ -144,6 +144,17 @@ pub fn distinct<'a>(languages: impl IntoIterator<Item = &'a str>) -> Vec<String>
     out
 }
 
+/// `?lang=` of a localised read: the one query of answers that take nothing else.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LangQuery {
+    /// The reader's language (BCP 47); overrides `Accept-Language`, which overrides a
+    /// logged-in reader's `preferred_language`; else each text's default language.
+    #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
+    pub lang: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

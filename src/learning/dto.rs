@@ -81,16 +81,7 @@ pub struct ListMyEnrolmentsQuery {
     pub cursor: Option<String>,
 }
 
-/// Query of the localised answers that take nothing else: enrolment and progress.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct LangQuery {
-    /// Language of the titles (BCP 47); else `Accept-Language`, else the caller's
-    /// preferred language, else the course's default.
-    #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
-    pub lang: Option<String>,
-}
+pub use crate::http::language::LangQuery;
 
 /// A certificate of completion of a course or of a cohort, as anyone holding its code may
 /// check it.

@@ -71,15 +71,7 @@ pub struct ListResourcesQuery {
     pub cursor: Option<String>,
 }
 
-/// Query of single-resource reads.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct LangQuery {
-    /// The reader's language; overrides `Accept-Language`.
-    #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
-    pub lang: Option<String>,
-}
+pub use crate::http::language::LangQuery;
 
 /// Query of `GET /api/v1/resource-collections`.
 #[derive(Debug, Deserialize, IntoParams)]
