@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::db::{Db, write_transaction};
+use crate::db::{Db, DbConn, write_transaction};
 use crate::error::ApiError;
 use crate::library::dto::{NewResourceInput, ResourceFields, ResourceTexts};
 use crate::library::filetype::{FileType, extension};
@@ -19,6 +19,30 @@ use crate::types::{Licence, ResourceId};
 #[serde(deny_unknown_fields)]
 struct Library {
     resources: Vec<Resource>,
+    #[serde(default)]
+    lesson_links: Vec<LessonLink>,
+    #[serde(default)]
+    post_embeds: Vec<PostEmbed>,
+}
+
+/// A lesson that points to resources.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LessonLink {
+    course: String,
+    lesson: String,
+    resources: Vec<String>,
+}
+
+/// A reply that embeds resources.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PostEmbed {
+    community: String,
+    thread: String,
+    by: String,
+    body: String,
+    resources: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -116,6 +140,84 @@ fn file_bytes(f: &File) -> Vec<u8> {
         Some(FileType::Pdf) => pdf(&f.lines),
         _ => format!("{}\n", f.lines.join("\n")).into_bytes(),
     }
+}
+
+/// The resource with this English title.
+fn resource_id(conn: &mut DbConn, title: &str) -> anyhow::Result<ResourceId> {
+    use crate::db::schema::resource_translations as t;
+    use diesel::prelude::*;
+    t::table
+        .filter(t::language.eq("en"))
+        .filter(t::title.eq(title))
+        .select(t::resource_id)
+        .first(conn)
+        .map_err(|e| anyhow::anyhow!("demo resource {title:?}: {e}"))
+}
+
+/// Where the demo library is used (after the courses, the communities and the library are
+/// seeded): lessons point to resources and forum replies embed them, through the services
+/// the API uses. Run again, it changes nothing.
+pub fn demo_links(db: &Db) -> anyhow::Result<()> {
+    use crate::db::schema::{communities, courses, lesson_translations, lessons, posts, threads};
+    use diesel::prelude::*;
+    let data = data()?;
+    let mut conn = db.conn()?;
+    let admin = super::actor(&mut conn, super::ADMIN)?;
+    for link in &data.lesson_links {
+        let lesson = lessons::table
+            .inner_join(courses::table.on(courses::id.eq(lessons::course_id)))
+            .inner_join(
+                lesson_translations::table.on(lesson_translations::lesson_id.eq(lessons::id)),
+            )
+            .filter(courses::slug.eq(&link.course))
+            .filter(lesson_translations::language.eq("en"))
+            .filter(lesson_translations::title.eq(&link.lesson))
+            .select(lessons::id)
+            .first::<crate::types::LessonId>(&mut *conn)
+            .map_err(|e| anyhow::anyhow!("demo lesson {:?}: {e}", link.lesson))?;
+        let ids = link
+            .resources
+            .iter()
+            .map(|t| resource_id(&mut conn, t))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        write_transaction(&mut conn, |conn| {
+            crate::courses::reuse::service::set_lesson_resources(
+                conn,
+                &admin,
+                lesson,
+                ids,
+                crate::http::language::Preferences(Vec::new()),
+            )
+        })?;
+    }
+    for embed in &data.post_embeds {
+        let thread = threads::table
+            .inner_join(communities::table.on(communities::id.eq(threads::community_id)))
+            .filter(communities::slug.eq(&embed.community))
+            .filter(threads::title.eq(&embed.thread))
+            .select(threads::id)
+            .first::<crate::types::ThreadId>(&mut *conn)
+            .map_err(|e| anyhow::anyhow!("demo thread {:?}: {e}", embed.thread))?;
+        let posted: i64 = posts::table
+            .filter(posts::thread_id.eq(thread))
+            .filter(posts::body.eq(&embed.body))
+            .count()
+            .get_result(&mut *conn)?;
+        if posted > 0 {
+            continue;
+        }
+        let ids = embed
+            .resources
+            .iter()
+            .map(|t| resource_id(&mut conn, t))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let author = super::actor(&mut conn, &format!("{}@demo.bayanihan.org", embed.by))?;
+        let input = crate::forums::model::NewPostInput::new(embed.body.clone(), None, ids)?;
+        write_transaction(&mut conn, |conn| {
+            crate::forums::service::create_post(conn, &author, thread, input)
+        })?;
+    }
+    Ok(())
 }
 
 /// Whether a resource with this English title exists already.
