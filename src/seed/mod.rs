@@ -216,6 +216,7 @@ fn demo_organisations(
             kind: org.kind,
             parent_id: parent_id.map(OrganisationId::get),
             sector: org.sector.clone(),
+            sector_code: None,
             website: org.website.clone(),
         })?;
         let id = match repo::find_by_name(conn, input.country, &input.name)? {
@@ -412,6 +413,7 @@ fn scale_organisations(
             kind,
             parent_id: Some(parent.get()),
             sector: Some(sectors[i % sectors.len()].clone()),
+            sector_code: None,
             website: None,
         })?;
         service::create(conn, admin, input)?;
