@@ -320,9 +320,12 @@ impl TryFrom<CreateOrganisationRequest> for OrganisationInput {
                 country: country?,
                 kind: req.kind,
                 parent_id: req.parent_id.map(OrganisationId),
-                sector_code: req
-                    .sector_code
-                    .or_else(|| sector.clone()?.as_deref().and_then(IsicSection::from_sector_word)),
+                sector_code: req.sector_code.or_else(|| {
+                    sector
+                        .clone()?
+                        .as_deref()
+                        .and_then(IsicSection::from_sector_word)
+                }),
                 sector: sector?,
                 website: website?,
             })
