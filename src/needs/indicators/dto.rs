@@ -125,19 +125,19 @@ pub struct CreateIndicatorReportRequest {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateIndicatorReportRequest {
-    #[serde(default, deserialize_with = "crate::http::json::opt_int")]
+    #[serde(default, deserialize_with = "present_int")]
     #[schema(minimum = 0, maximum = 10_000_000, nullable = false)]
     pub members_recruited: Option<i64>,
-    #[serde(default, deserialize_with = "crate::http::json::opt_int")]
+    #[serde(default, deserialize_with = "present_int")]
     #[schema(minimum = 0, maximum = 100_000, nullable = false)]
     pub agreements_signed: Option<i64>,
-    #[serde(default, deserialize_with = "crate::http::json::opt_int")]
+    #[serde(default, deserialize_with = "present_int")]
     #[schema(minimum = 0, maximum = 100_000, nullable = false)]
     pub agreements_improved: Option<i64>,
-    #[serde(default, deserialize_with = "crate::http::json::opt_int")]
+    #[serde(default, deserialize_with = "present_int")]
     #[schema(minimum = 0, maximum = 100_000, nullable = false)]
     pub policies_adopted: Option<i64>,
-    #[serde(default, deserialize_with = "crate::http::json::opt_int")]
+    #[serde(default, deserialize_with = "present_int")]
     #[schema(minimum = 0, maximum = 100_000, nullable = false)]
     pub trainings_run: Option<i64>,
     #[serde(default, deserialize_with = "crate::http::json::present_int_list")]
@@ -146,6 +146,20 @@ pub struct UpdateIndicatorReportRequest {
     #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(max_length = 4000, nullable = false)]
     pub attribution_note: Option<String>,
+}
+
+/// An integer field of a `PATCH` that may be absent (left alone) but not `null`; any
+/// integral JSON number, as `http::json::int` reads it.
+fn present_int<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    use serde::de::Error;
+    match Option::<serde_json::Number>::deserialize(d)? {
+        Some(n) => crate::http::json::int(n)
+            .map(Some)
+            .map_err(D::Error::custom),
+        None => Err(D::Error::custom(
+            "this field cannot be null; leave it out to keep its value",
+        )),
+    }
 }
 
 /// A count within `0..=max`, or an error on `field`.
