@@ -11,6 +11,7 @@ mod courses;
 mod data;
 mod learning;
 pub mod library;
+mod needs;
 mod surveys;
 
 use std::collections::{HashMap, HashSet};
@@ -61,6 +62,7 @@ pub fn demo(db: &Db) -> anyhow::Result<SeedReport> {
     cohorts::demo(db, &data)?;
     assessment::demo_cohort_quiz(db)?;
     surveys::demo(db)?;
+    needs::demo(db, &data.organisations)?;
     Ok(SeedReport {
         organisations,
         users,

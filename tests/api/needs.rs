@@ -910,3 +910,58 @@ async fn erased_members_leave_anonymous_counts() {
         .unwrap();
     assert_eq!(kept, 1);
 }
+
+#[tokio::test]
+async fn the_demo_has_needs_of_five_unions_one_planned_and_their_indicators() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    app.seed_demo();
+    let (token, _) = app
+        .login(
+            "coordinator@demo.bayanihan.org",
+            bayanihan::seed::DEMO_PASSWORD,
+        )
+        .await;
+    let res = app
+        .authed(Method::GET, "/api/v1/needs-rounds", &token)
+        .send()
+        .await
+        .unwrap();
+    let rounds = ok_json(res, 200).await;
+    assert_eq!(rounds["items"].as_array().unwrap().len(), 1, "{rounds}");
+    let round = rounds["items"][0]["id"].as_i64().unwrap();
+    let res = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/needs-rounds/{round}/needs?limit=100"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap();
+    let needs = ok_json(res, 200).await;
+    let items = needs["items"].as_array().unwrap();
+    assert_eq!(items.len(), 6);
+    let unions: std::collections::HashSet<i64> = items
+        .iter()
+        .map(|n| n["organisation_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(unions.len(), 5);
+    let planned: Vec<&Value> = items.iter().filter(|n| n["state"] == "planned").collect();
+    assert_eq!(planned.len(), 1);
+    assert!(planned[0]["links"][0]["cohort_id"].is_i64());
+    assert_eq!(planned[0]["endorsements"], 2);
+
+    use bayanihan::db::schema::{indicator_report_cohorts, indicator_reports};
+    use diesel::prelude::*;
+    let mut conn = app.db.conn().unwrap();
+    let reports: i64 = indicator_reports::table
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    let linked: i64 = indicator_report_cohorts::table
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    assert_eq!((reports, linked), (5, 3));
+}
