@@ -78,6 +78,9 @@ fn demo_password_hash() -> anyhow::Result<String> {
 /// The demo administrator, who adds the directory.
 const ADMIN: &str = "admin@demo.bayanihan.org";
 
+/// The demo coordinator, who opens the synthetic needs round.
+const COORDINATOR: &str = "coordinator@demo.bayanihan.org";
+
 /// The seed acting as an account, with the account's current role. It acts without a
 /// login, so there is no session (id 0).
 fn actor(conn: &mut DbConn, email: &str) -> Result<AuthUser, ApiError> {
@@ -255,6 +258,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<SeedReport> {
     cohort_lineage::scale(db, n)?;
     assessment::scale(db, n)?;
     surveys::scale(db, n)?;
+    needs::scale(db, n)?;
     Ok(report)
 }
 

@@ -158,6 +158,91 @@ fn demo_in(conn: &mut DbConn, data: &Demo, directory: &[Organisation]) -> Result
     Ok(data.needs.len())
 }
 
+/// Title of the synthetic round of `seed --scale`.
+pub const SCALE_ROUND: &str = "Synthetic needs round";
+
+/// Needs written in one transaction by the scale seed.
+const SCALE_BATCH: usize = 5_000;
+
+/// Scale: a round inviting every synthetic union's country, and one need of each of the
+/// first `n` synthetic unions (10,000 at the benchmark's scale, what its totals count), in
+/// every topic, target group and priority in turn, without authors (as after erasure).
+/// Written in multi-row inserts; skipped when the round exists. How many needs were added.
+pub fn scale(db: &Db, n: usize) -> anyhow::Result<usize> {
+    use crate::db::schema::{needs, organisations};
+    use crate::needs::model::{
+        DeliveryMode, NeedPriority, NeedState, NeedTopic, NewNeed, TargetGroup,
+    };
+    use crate::types::{CountryCode, IsicSection};
+    let mut conn = db.conn()?;
+    let exists: i64 = needs_rounds::table
+        .filter(needs_rounds::title.eq(SCALE_ROUND))
+        .count()
+        .get_result(&mut conn)?;
+    if exists > 0 {
+        return Ok(0);
+    }
+    let unions: Vec<(OrganisationId, CountryCode)> = organisations::table
+        .filter(organisations::name.like(format!("{}%", super::SYNTHETIC_PREFIX)))
+        .select((organisations::id, organisations::country))
+        .order(organisations::id.asc())
+        .limit(i64::try_from(n).unwrap_or(i64::MAX))
+        .load(&mut conn)?;
+    let mut countries: Vec<String> = unions.iter().map(|(_, c)| c.to_string()).collect();
+    countries.sort();
+    countries.dedup();
+    countries.truncate(250);
+    let round = write_transaction(&mut conn, |conn| {
+        let coordinator = super::actor(conn, super::COORDINATOR)?;
+        let deadline = now().and_utc() + chrono::Duration::days(365);
+        let input = RoundInput::try_from(parse::<CreateRoundRequest>(json!({
+            "title": SCALE_ROUND,
+            "description": "Synthetic needs of the synthetic unions, for the benchmark.",
+            "deadline": deadline.to_rfc3339(),
+            "countries": countries,
+        }))?)?;
+        Ok::<_, ApiError>(service::create_round(conn, &coordinator, input)?.round.id)
+    })?;
+    let at = now();
+    let mut added = 0;
+    for (b, batch) in unions.chunks(SCALE_BATCH).enumerate() {
+        let rows: Vec<NewNeed> = batch
+            .iter()
+            .enumerate()
+            .map(|(i, (org, country))| {
+                let k = b * SCALE_BATCH + i;
+                NewNeed {
+                    round_id: round,
+                    organisation_id: *org,
+                    country: *country,
+                    author_id: None,
+                    topic: pick(NeedTopic::ALL, k),
+                    topic_text: None,
+                    priority: pick(NeedPriority::ALL, k * 5),
+                    target_group: pick(TargetGroup::ALL, k * 3),
+                    sector: Some(pick(IsicSection::ALL, k * 7)),
+                    languages: "en".to_owned(),
+                    delivery_mode: pick(DeliveryMode::ALL, k * 2),
+                    participants: i32::try_from(10 + k % 90).unwrap_or(10),
+                    state: NeedState::Open,
+                    created_at: at,
+                    updated_at: at,
+                }
+            })
+            .collect();
+        added += write_transaction(&mut conn, |conn| {
+            crate::db::insert_chunked!(conn, needs::table, rows, 1000)
+        })?;
+    }
+    tracing::info!(needs.added = added, "scale needs seeded");
+    Ok(added)
+}
+
+/// The value at `k` of `all`, going round.
+fn pick<T: Copy>(all: &[T], k: usize) -> T {
+    all[k % all.len()]
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -965,3 +965,45 @@ async fn the_demo_has_needs_of_five_unions_one_planned_and_their_indicators() {
         .unwrap();
     assert_eq!((reports, linked), (5, 3));
 }
+
+#[tokio::test]
+async fn the_scale_seed_gives_each_synthetic_union_a_need_in_one_round() {
+    let app = spawn_app().await;
+    bayanihan::seed::scale(&app.db, 120).unwrap();
+    bayanihan::seed::scale(&app.db, 120).unwrap();
+    let (token, _) = app
+        .login(
+            "coordinator@demo.bayanihan.org",
+            bayanihan::seed::DEMO_PASSWORD,
+        )
+        .await;
+    let res = app
+        .authed(Method::GET, "/api/v1/needs-rounds", &token)
+        .send()
+        .await
+        .unwrap();
+    let rounds = ok_json(res, 200).await;
+    let round = rounds["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"] == "Synthetic needs round")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let res = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/needs-rounds/{round}/totals"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap();
+    let totals = ok_json(res, 200).await;
+    assert_eq!(totals["needs"], 120, "one need per synthetic union, once");
+    let cells = totals["cells"].as_array().unwrap();
+    let summed: i64 = cells.iter().map(|c| c["needs"].as_i64().unwrap()).sum();
+    assert_eq!(summed, 120);
+    assert!(cells.len() > 13, "{totals}");
+}
