@@ -17,6 +17,8 @@
 #   library                            library part on both databases
 #   assessment-sqlite | assessment-postgres  assessment part on that database
 #   assessment                         assessment part on both databases
+#   needs-sqlite | needs-postgres      needs part on that database
+#   needs                              needs part on both databases
 #   all                                every part on both databases
 #
 # Environment:
@@ -94,6 +96,7 @@ do_community=0
 do_cohorts=0
 do_library=0
 do_assessment=0
+do_needs=0
 case "${1:-all}" in
   sqlite | postgres) dbs=("$1"); do_directory=1 ;;
   directory) dbs=(sqlite postgres); do_directory=1 ;;
@@ -109,7 +112,9 @@ case "${1:-all}" in
   library) dbs=(sqlite postgres); do_library=1 ;;
   assessment-sqlite | assessment-postgres) dbs=("${1#assessment-}"); do_assessment=1 ;;
   assessment) dbs=(sqlite postgres); do_assessment=1 ;;
-  all) dbs=(sqlite postgres); do_directory=1; do_auth=1; do_courses=1; do_community=1; do_cohorts=1; do_library=1; do_assessment=1 ;;
+  needs-sqlite | needs-postgres) dbs=("${1#needs-}"); do_needs=1 ;;
+  needs) dbs=(sqlite postgres); do_needs=1 ;;
+  all) dbs=(sqlite postgres); do_directory=1; do_auth=1; do_courses=1; do_community=1; do_cohorts=1; do_library=1; do_assessment=1; do_needs=1 ;;
   -h | --help) usage; exit 0 ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -254,6 +259,13 @@ assessment_args=("lines FILE:save-RUN.txt stride $WRK_THREADS method PUT"
   "idfile FILE:survey-ids.txt suffix /results")
 assessment_targets=(0.1 0.05 0.05 0.02)
 assessment_p99=(50 100 100 200)
+# Needs part (issue 15): a round's totals by topic x country x target group, as the demo
+# coordinator, over the scale seed's synthetic round (one need per synthetic union).
+NEEDS_COORDINATOR=coordinator@demo.bayanihan.org
+needs_paths=("/api/v1/needs-rounds")
+needs_args=("idfile FILE:round-ids.txt suffix /totals")
+needs_targets=(0.02)
+needs_p99=(200)
 COMMUNITY_POST_BODY='{"body":"Thank you for sharing this. In our union we tried the same approach with the shop stewards and it worked well."}'
 
 # --- cleanup --------------------------------------------------------------------------
@@ -320,7 +332,7 @@ ensure_wrk() {
 
 command -v taskset >/dev/null 2>&1 || die "taskset (util-linux) is needed"
 command -v curl >/dev/null 2>&1 || die "curl is needed"
-((do_courses == 0 && do_community == 0 && do_cohorts == 0 && do_library == 0 && do_assessment == 0)) || command -v python3 >/dev/null 2>&1 || die "python3 is needed (bench/course_ids.py)"
+((do_courses == 0 && do_community == 0 && do_cohorts == 0 && do_library == 0 && do_assessment == 0 && do_needs == 0)) || command -v python3 >/dev/null 2>&1 || die "python3 is needed (bench/course_ids.py)"
 taskset -c "$CLIENT_CPU" true 2>/dev/null ||
   die "CPU $CLIENT_CPU is not available (nproc=$(nproc)); the server runs on CPU $SERVER_CPU and wrk on CPU $CLIENT_CPU"
 BOTH_CPUS="$SERVER_CPU,$CLIENT_CPU" # login saturation: server, PostgreSQL and wrk share these
@@ -1373,6 +1385,74 @@ assessment_part() {
   log "$db: written to ${file#"$root"/}"
 }
 
+# needs_part DB DIR URL DB_LINE: the needs totals of the scale round (issue 15, item 7).
+needs_part() {
+  local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names token f round code
+  local lists="$dir/needs-ids"
+  mkdir -p "$lists"
+  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
+  start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-needs.log"
+  log "$db: needs: server at $base (pid $server_pid)"
+  token=$(access_token "$NEEDS_COORDINATOR")
+  code=$(curl -s -o "$tmp/body" -w '%{http_code}' -H "Authorization: Bearer $token" "$base/api/v1/needs-rounds?limit=100" || true)
+  [ "$code" = 200 ] || die "GET /api/v1/needs-rounds answered $code, not 200"
+  round=$(python3 -c 'import json,sys; print(next(r["id"] for r in json.load(open(sys.argv[1]))["items"] if r["title"] == "Synthetic needs round"))' "$tmp/body") ||
+    die "no synthetic needs round: was the database seeded with --scale?"
+  printf '%s\n' "$round" >"$lists/round-ids.txt"
+  code=$(curl -s -o "$tmp/body" -w '%{http_code}' -H "Authorization: Bearer $token" "$base/api/v1/needs-rounds/$round/totals" || true)
+  [ "$code" = 200 ] || { head -c 2000 "$tmp/body" >&2 || true; echo >&2; die "GET /api/v1/needs-rounds/$round/totals answered $code, not 200"; }
+  local needs_names=("GET /api/v1/needs-rounds/{id}/totals (the scale round, $SCALE needs)")
+  wrk_opts=(-H "Authorization: Bearer $token")
+  if ((WARMUP > 0)); then
+    log "$db: needs warm-up, ${WARMUP}s per endpoint"
+    run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
+    for e in "${!needs_paths[@]}"; do
+      read -r -a f <<<"${needs_args[$e]}"
+      run_wrk "$WARMUP" "${needs_paths[$e]}" "${f[@]/#FILE:/$lists/}" >/dev/null
+    done
+  fi
+  local runs="$dir/needs-runs.tsv"
+  : >"$runs"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for e in "${!needs_paths[@]}"; do
+      c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
+      read -r -a f <<<"${needs_args[$e]}"
+      res=$(run_wrk "$DURATION" "${needs_paths[$e]}" "${f[@]/#FILE:/$lists/}")
+      printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
+      ceil_rps=${c_res%%$'\t'*}
+      IFS=$'\t' read -r -a f <<<"$res"
+      log "$db: round $r/$ROUNDS ${needs_names[$e]}: ${f[0]} req/s vs ceiling $ceil_rps req/s (non-2xx ${f[3]})"
+    done
+  done
+  wrk_opts=()
+  stop_server
+
+  local table file="$here/results/needs-$db-$stamp.md"
+  names=$(printf '%s\n' "${needs_names[@]}")
+  table=$(report "$db" "$runs" "$names" "$(printf '%s\n' "${needs_targets[@]}")" "$(printf '%s\n' "${needs_p99[@]}")")
+  {
+    echo "## bayanihan benchmark: needs, $db"
+    echo
+    echo "$machine_line"
+    echo
+    echo "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; as $NEEDS_COORDINATOR"
+    echo
+    echo "$db_line"
+    echo
+    echo "$table"
+    echo
+    echo "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs (sent with the same bearer token)."
+  } | tee "$file"
+  {
+    echo
+    echo "### Every run"
+    echo
+    raw_runs "$runs" "$names"
+  } >>"$file"
+  echo
+  log "$db: written to ${file#"$root"/}"
+}
+
 # --- one database -----------------------------------------------------------------------
 
 bench_db() {
@@ -1407,6 +1487,7 @@ bench_db() {
   if ((do_cohorts)); then cohorts_part "$db" "$dir" "$url" "$db_line"; fi
   if ((do_library)); then library_part "$db" "$dir" "$url" "$db_line"; fi
   if ((do_assessment)); then assessment_part "$db" "$dir" "$url" "$db_line"; fi
+  if ((do_needs)); then needs_part "$db" "$dir" "$url" "$db_line"; fi
 
   stop_pg
 }

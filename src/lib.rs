@@ -18,6 +18,7 @@ pub mod invitations;
 pub mod learning;
 pub mod library;
 pub mod moderation;
+pub mod needs;
 pub mod notifications;
 pub mod openapi;
 pub mod organisations;

@@ -239,7 +239,8 @@ pub fn app(
                 .configure(crate::moderation::routes)
                 .configure(crate::notifications::routes)
                 .configure(crate::search::routes)
-                .configure(crate::library::routes),
+                .configure(crate::library::routes)
+                .configure(crate::needs::routes),
         )
         .configure(health::routes)
         .service(web::redirect("/docs", "/docs/"))

@@ -628,6 +628,9 @@ pub fn erase(conn: &mut DbConn, actor: &AuthUser) -> Result<(), ApiError> {
     repo::delete_email_tokens(conn, actor.id)?;
     repo::delete_memberships(conn, actor.id)?;
     repo::delete_languages(conn, actor.id)?;
+    // Issue 15: needs, endorsements and indicator reports stay as anonymous counts.
+    crate::needs::service::forget_user(conn, actor.id)?;
+    crate::needs::indicators::service::forget_user(conn, actor.id)?;
     if let Some(address) = &user.email_normalized {
         crate::invitations::service::forget_address(conn, address)?;
     }

@@ -125,6 +125,16 @@ pub enum Action {
     EditResource { is_owner: bool },
     /// Curate collections of library resources; `is_owner` for changing one's own.
     CurateCollection { is_owner: bool },
+    // Issue 15: training needs and organisational indicators.
+    /// Open and change needs rounds, read every union's needs and a round's totals, link
+    /// needs to courses and cohorts, and read every organisation's indicator reports.
+    ManageNeeds,
+    /// Submit or withdraw a union's needs and report its indicators, as one of its approved
+    /// leaders (`leads_organisation`, read from the database) or not.
+    SpeakForUnion { leads_organisation: bool },
+    /// Endorse a need, as an approved member of its union (`is_member`) and its author
+    /// (`is_author`) or not: nobody endorses their own.
+    EndorseNeed { is_member: bool, is_author: bool },
 }
 
 /// `Ok` when `actor` may do `action`, else 403.
@@ -230,6 +240,14 @@ pub fn allowed(actor: &AuthUser, action: Action) -> bool {
             is_nominee,
             leads_organisation,
         } => is_nominee || leads_organisation || matches!(role, Coordinator | Admin),
+        // Issue 15. As with nominating, union leadership, not a platform role, speaks for a
+        // union: a coordinator who leads none reports nothing.
+        Action::ManageNeeds => matches!(role, Coordinator | Admin),
+        Action::SpeakForUnion { leads_organisation } => leads_organisation,
+        Action::EndorseNeed {
+            is_member,
+            is_author,
+        } => is_member && !is_author,
     }
 }
 
@@ -512,6 +530,41 @@ mod tests {
                     leads_organisation: false,
                 },
                 [true, true, true, true],
+            ),
+            // Issue 15.
+            (Action::ManageNeeds, [false, false, true, true]),
+            (
+                Action::SpeakForUnion {
+                    leads_organisation: false,
+                },
+                [false, false, false, false],
+            ),
+            (
+                Action::SpeakForUnion {
+                    leads_organisation: true,
+                },
+                [true, true, true, true],
+            ),
+            (
+                Action::EndorseNeed {
+                    is_member: true,
+                    is_author: false,
+                },
+                [true, true, true, true],
+            ),
+            (
+                Action::EndorseNeed {
+                    is_member: true,
+                    is_author: true,
+                },
+                [false, false, false, false],
+            ),
+            (
+                Action::EndorseNeed {
+                    is_member: false,
+                    is_author: false,
+                },
+                [false, false, false, false],
             ),
         ];
         for (action, expected) in table {

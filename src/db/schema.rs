@@ -14,6 +14,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        /// The ISIC Rev.4 section (issue 15), mapped from `sector` by a migration.
+        sector_code -> Nullable<Text>,
     }
 }
 
@@ -1441,3 +1443,127 @@ diesel::allow_tables_to_appear_in_same_query!(post_resources, communities);
 diesel::allow_tables_to_appear_in_same_query!(post_resources, resources);
 diesel::allow_tables_to_appear_in_same_query!(lesson_resources, courses);
 diesel::allow_tables_to_appear_in_same_query!(lesson_resources, course_owners);
+
+// Issue 15, items 1 and 4: training needs (rounds, needs, endorsements, links) and
+// organisational indicator reports.
+diesel::table! {
+    needs_rounds (id) {
+        id -> BigInt,
+        title -> Text,
+        description -> Text,
+        deadline -> Timestamp,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    needs_round_organisations (round_id, organisation_id) {
+        round_id -> BigInt,
+        organisation_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    needs_round_countries (round_id, country) {
+        round_id -> BigInt,
+        country -> Text,
+    }
+}
+
+diesel::table! {
+    needs (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        organisation_id -> BigInt,
+        country -> Text,
+        author_id -> Nullable<BigInt>,
+        topic -> Text,
+        topic_text -> Nullable<Text>,
+        priority -> Text,
+        target_group -> Text,
+        sector -> Nullable<Text>,
+        languages -> Text,
+        delivery_mode -> Text,
+        participants -> Integer,
+        state -> Text,
+        endorsement_count -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    need_endorsements (id) {
+        id -> BigInt,
+        need_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    need_links (id) {
+        id -> BigInt,
+        need_id -> BigInt,
+        course_id -> Nullable<BigInt>,
+        cohort_id -> Nullable<BigInt>,
+        linked_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    indicator_reports (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        year -> Integer,
+        quarter -> Integer,
+        members_recruited -> Integer,
+        agreements_signed -> Integer,
+        agreements_improved -> Integer,
+        policies_adopted -> Integer,
+        trainings_run -> Integer,
+        attribution_note -> Text,
+        author_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    indicator_report_cohorts (report_id, cohort_id) {
+        report_id -> BigInt,
+        cohort_id -> BigInt,
+    }
+}
+
+diesel::joinable!(needs_round_organisations -> needs_rounds (round_id));
+diesel::joinable!(needs_round_countries -> needs_rounds (round_id));
+diesel::joinable!(needs -> needs_rounds (round_id));
+diesel::joinable!(need_endorsements -> needs (need_id));
+diesel::joinable!(need_links -> needs (need_id));
+diesel::joinable!(indicator_report_cohorts -> indicator_reports (report_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    needs_rounds,
+    needs_round_organisations,
+    needs_round_countries,
+    needs,
+    need_endorsements,
+    need_links,
+    indicator_reports,
+    indicator_report_cohorts,
+);
+diesel::allow_tables_to_appear_in_same_query!(needs_round_organisations, memberships);
+diesel::allow_tables_to_appear_in_same_query!(needs_round_organisations, organisations);
+diesel::allow_tables_to_appear_in_same_query!(needs_round_countries, organisations);
+diesel::allow_tables_to_appear_in_same_query!(needs, organisations);
+diesel::allow_tables_to_appear_in_same_query!(need_links, cohorts);
+diesel::allow_tables_to_appear_in_same_query!(need_links, courses);
+diesel::allow_tables_to_appear_in_same_query!(indicator_report_cohorts, cohort_facilitators);
+diesel::allow_tables_to_appear_in_same_query!(memberships, trainer_certifications);
+diesel::allow_tables_to_appear_in_same_query!(memberships, cohort_facilitators);

@@ -13,7 +13,7 @@ use crate::organisations::model::{
 };
 use crate::organisations::repo::{MemberFilter, OrganisationFilter, OrganisationPosition};
 use crate::types::text::{clean_line, web_address};
-use crate::types::{CountryCode, OrganisationId, UserId};
+use crate::types::{CountryCode, IsicSection, OrganisationId, UserId};
 
 /// A trade-union organisation.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -31,6 +31,8 @@ pub struct OrganisationResponse {
     pub parent_id: Option<OrganisationId>,
     /// Sector the organisation organises, e.g. `education`, `platform_work`.
     pub sector: Option<String>,
+    /// The sector's ISIC Rev.4 section (`A` to `U`), if known.
+    pub sector_code: Option<IsicSection>,
     pub website: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -46,6 +48,7 @@ impl From<&Organisation> for OrganisationResponse {
             kind: o.kind,
             parent_id: o.parent_id,
             sector: o.sector.clone(),
+            sector_code: o.sector_code,
             website: o.website.clone(),
             created_at: o.created_at.and_utc(),
             updated_at: o.updated_at.and_utc(),
@@ -233,6 +236,10 @@ pub struct CreateOrganisationRequest {
     /// A short snake_case word, e.g. `education`, `platform_work`.
     #[schema(max_length = 40, pattern = "^[a-z][a-z0-9]*(_[a-z0-9]+)*$")]
     pub sector: Option<String>,
+    /// The sector's ISIC Rev.4 section (`A` to `U`). Left out, it is guessed from `sector`
+    /// (`transport` is `H`, `domestic_work` is `T`), or stays unknown.
+    #[serde(default)]
+    pub sector_code: Option<IsicSection>,
     /// An `http` or `https` address.
     #[schema(max_length = 500)]
     pub website: Option<String>,
@@ -265,6 +272,11 @@ pub struct UpdateOrganisationRequest {
     #[serde(default, deserialize_with = "crate::http::json::nullable")]
     #[schema(value_type = Option<String>, max_length = 40, pattern = "^[a-z][a-z0-9]*(_[a-z0-9]+)*$")]
     pub sector: Option<Option<String>>,
+    /// The sector's ISIC Rev.4 section (`A` to `U`); `null` removes it. A new `sector`
+    /// alone leaves it as it is.
+    #[serde(default, deserialize_with = "crate::http::json::nullable")]
+    #[schema(value_type = Option<IsicSection>)]
+    pub sector_code: Option<Option<IsicSection>>,
     /// An `http` or `https` address; `null` removes it.
     #[serde(default, deserialize_with = "crate::http::json::nullable")]
     #[schema(value_type = Option<String>, max_length = 500)]
@@ -308,6 +320,12 @@ impl TryFrom<CreateOrganisationRequest> for OrganisationInput {
                 country: country?,
                 kind: req.kind,
                 parent_id: req.parent_id.map(OrganisationId),
+                sector_code: req.sector_code.or_else(|| {
+                    sector
+                        .clone()?
+                        .as_deref()
+                        .and_then(IsicSection::from_sector_word)
+                }),
                 sector: sector?,
                 website: website?,
             })
@@ -324,6 +342,7 @@ impl TryFrom<UpdateOrganisationRequest> for OrganisationPatch {
         let mut patch = Self {
             kind: req.kind,
             parent_id: req.parent_id.map(|p| p.map(OrganisationId)),
+            sector_code: req.sector_code,
             ..Self::default()
         };
         if let Some(name) = req.name {

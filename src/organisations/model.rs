@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{memberships, organisations};
 use crate::http::etag;
-use crate::types::{CountryCode, MembershipId, OrganisationId, UserId};
+use crate::types::{CountryCode, IsicSection, MembershipId, OrganisationId, UserId};
 
 crate::vocabulary! {
     /// Where an organisation sits in the trade-union hierarchy, from the top down.
@@ -91,6 +91,8 @@ pub struct Organisation {
     pub updated_at: NaiveDateTime,
     /// Bumped by every change; the `ETag` derives from it.
     pub version: i64,
+    /// The ISIC Rev.4 section of the sector, if known.
+    pub sector_code: Option<IsicSection>,
 }
 
 etag::versioned_row!(Organisation, "organisation");
@@ -105,6 +107,7 @@ pub struct OrganisationInput {
     pub parent_id: Option<OrganisationId>,
     pub sector: Option<String>,
     pub website: Option<String>,
+    pub sector_code: Option<IsicSection>,
 }
 
 impl From<&Organisation> for OrganisationInput {
@@ -117,6 +120,7 @@ impl From<&Organisation> for OrganisationInput {
             parent_id: org.parent_id,
             sector: org.sector.clone(),
             website: org.website.clone(),
+            sector_code: org.sector_code,
         }
     }
 }
@@ -140,6 +144,7 @@ impl OrganisationInput {
             parent_id: changed(&self.parent_id, &target.parent_id),
             sector: changed(&self.sector, &target.sector),
             website: changed(&self.website, &target.website),
+            sector_code: changed(&self.sector_code, &target.sector_code),
             search_text: Some(search_text(&target.name, target.acronym.as_deref())),
             updated_at: Some(at),
             version: Some(version + 1),
@@ -157,6 +162,7 @@ pub struct OrganisationPatch {
     pub parent_id: Option<Option<OrganisationId>>,
     pub sector: Option<Option<String>>,
     pub website: Option<Option<String>>,
+    pub sector_code: Option<Option<IsicSection>>,
 }
 
 impl OrganisationPatch {
@@ -173,6 +179,7 @@ impl OrganisationPatch {
             parent_id: self.parent_id.unwrap_or(current.parent_id),
             sector: or(&self.sector, &current.sector),
             website: or(&self.website, &current.website),
+            sector_code: self.sector_code.unwrap_or(current.sector_code),
         }
     }
 }
@@ -191,6 +198,7 @@ pub struct NewOrganisation {
     pub search_text: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub sector_code: Option<IsicSection>,
 }
 
 impl NewOrganisation {
@@ -205,6 +213,7 @@ impl NewOrganisation {
             parent_id: input.parent_id,
             sector: input.sector,
             website: input.website,
+            sector_code: input.sector_code,
             created_at: at,
             updated_at: at,
         }
@@ -222,6 +231,7 @@ pub struct OrganisationChanges {
     pub parent_id: Option<Option<OrganisationId>>,
     pub sector: Option<Option<String>>,
     pub website: Option<Option<String>>,
+    pub sector_code: Option<Option<IsicSection>>,
     pub search_text: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
     pub version: Option<i64>,
@@ -355,6 +365,7 @@ mod tests {
             parent_id: Some(OrganisationId(1)),
             sector: None,
             website: None,
+            sector_code: None,
         };
         let patch = OrganisationPatch {
             acronym: Some(None),

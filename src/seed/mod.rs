@@ -11,6 +11,7 @@ mod courses;
 mod data;
 mod learning;
 pub mod library;
+mod needs;
 mod surveys;
 
 use std::collections::{HashMap, HashSet};
@@ -61,6 +62,7 @@ pub fn demo(db: &Db) -> anyhow::Result<SeedReport> {
     cohorts::demo(db, &data)?;
     assessment::demo_cohort_quiz(db)?;
     surveys::demo(db)?;
+    needs::demo(db, &data.organisations)?;
     Ok(SeedReport {
         organisations,
         users,
@@ -75,6 +77,9 @@ fn demo_password_hash() -> anyhow::Result<String> {
 
 /// The demo administrator, who adds the directory.
 const ADMIN: &str = "admin@demo.bayanihan.org";
+
+/// The demo coordinator, who opens the synthetic needs round.
+const COORDINATOR: &str = "coordinator@demo.bayanihan.org";
 
 /// The seed acting as an account, with the account's current role. It acts without a
 /// login, so there is no session (id 0).
@@ -216,6 +221,7 @@ fn demo_organisations(
             kind: org.kind,
             parent_id: parent_id.map(OrganisationId::get),
             sector: org.sector.clone(),
+            sector_code: None,
             website: org.website.clone(),
         })?;
         let id = match repo::find_by_name(conn, input.country, &input.name)? {
@@ -252,6 +258,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<SeedReport> {
     cohort_lineage::scale(db, n)?;
     assessment::scale(db, n)?;
     surveys::scale(db, n)?;
+    needs::scale(db, n)?;
     Ok(report)
 }
 
@@ -412,6 +419,7 @@ fn scale_organisations(
             kind,
             parent_id: Some(parent.get()),
             sector: Some(sectors[i % sectors.len()].clone()),
+            sector_code: None,
             website: None,
         })?;
         service::create(conn, admin, input)?;

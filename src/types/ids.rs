@@ -141,3 +141,15 @@ id_types! {
     /// A collection of library resources.
     CollectionId,
 }
+
+// Issue 15, items 1 and 4: training needs and organisational indicators.
+id_types! {
+    /// A round of the needs assessment.
+    NeedsRoundId,
+    /// A union's training need.
+    NeedId,
+    /// A link from a need to a course or cohort planned to answer it.
+    NeedLinkId,
+    /// An organisation's indicator report for one period.
+    IndicatorReportId,
+}

@@ -8,6 +8,7 @@ mod language;
 mod licence;
 pub mod markdown;
 pub mod secret;
+mod sector;
 pub mod text;
 pub mod vocab;
 
@@ -17,3 +18,4 @@ pub use ids::*;
 pub use language::{LANGUAGE_TAG_PATTERN, LanguageTag, join_tags, split_tags};
 pub use licence::Licence;
 pub use secret::Secret;
+pub use sector::IsicSection;

@@ -18,6 +18,7 @@ fn new_org(name: &str) -> NewOrganisation {
         parent_id: None,
         sector: None,
         website: None,
+        sector_code: None,
         search_text: search_text(name, None),
         created_at: now,
         updated_at: now,

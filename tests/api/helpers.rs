@@ -175,6 +175,7 @@ impl TestApp {
             parent_id: parent.map(OrganisationId),
             sector: None,
             website: None,
+            sector_code: None,
             search_text: search_text(name, acronym),
             created_at: now,
             updated_at: now,

@@ -40,6 +40,7 @@ mod library_files;
 mod logins;
 mod memberships;
 mod moderation;
+mod needs;
 mod nominations;
 mod notifications;
 mod openapi;

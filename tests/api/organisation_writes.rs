@@ -701,3 +701,79 @@ async fn the_etag_is_the_version_and_only_a_change_bumps_it() {
     let res = delete(&app, token, id, Some(&v2)).await;
     assert_eq!(res.status().as_u16(), 204);
 }
+
+/// Issue 15: the ISIC section of an organisation's sector, guessed from the free text when
+/// not given, set and cleared explicitly; the free text is left as it was.
+#[tokio::test]
+async fn sector_codes_are_isic_sections_next_to_the_free_text() {
+    let app = spawn_app().await;
+    let coordinator = app.user("coordinator").await;
+    let mut body = tucp();
+    body["sector"] = json!("transport");
+    let org = created(&app, &coordinator.token, &body).await;
+    assert_eq!(org["sector"], "transport");
+    assert_eq!(org["sector_code"], "H", "guessed from the sector word");
+    let id = org["id"].as_i64().unwrap();
+
+    let mut body = tucp();
+    body["name"] = json!("Domestic Workers Union");
+    body["sector"] = json!("platform_work");
+    let org = created(&app, &coordinator.token, &body).await;
+    assert_eq!(
+        org["sector_code"],
+        Value::Null,
+        "no section for platform work"
+    );
+    body["name"] = json!("Kasambahay Union");
+    body["sector_code"] = json!("T");
+    let org = created(&app, &coordinator.token, &body).await;
+    assert_eq!(org["sector_code"], "T");
+
+    // A new sector word alone leaves the code; the code is set and cleared by itself.
+    let res = patch(
+        &app,
+        &coordinator.token,
+        id,
+        None,
+        &json!({"sector": "education"}),
+    )
+    .await;
+    let org: Value = res.json().await.unwrap();
+    assert_eq!(
+        (org["sector"].as_str(), org["sector_code"].as_str()),
+        (Some("education"), Some("H"))
+    );
+    let res = patch(
+        &app,
+        &coordinator.token,
+        id,
+        None,
+        &json!({"sector_code": "P"}),
+    )
+    .await;
+    assert_eq!(res.json::<Value>().await.unwrap()["sector_code"], "P");
+    let res = patch(
+        &app,
+        &coordinator.token,
+        id,
+        None,
+        &json!({"sector_code": null}),
+    )
+    .await;
+    let org: Value = res.json().await.unwrap();
+    assert_eq!(org["sector_code"], Value::Null);
+    assert_eq!(org["sector"], "education");
+
+    // Not a section: the body is unreadable (400), as for any closed vocabulary.
+    let res = patch(
+        &app,
+        &coordinator.token,
+        id,
+        None,
+        &json!({"sector_code": "Z"}),
+    )
+    .await;
+    assert_problem(res, 400, "invalid_body").await;
+    let (status, read) = app.get_json(&format!("/api/v1/organisations/{id}")).await;
+    assert_eq!((status, read["sector_code"].clone()), (200, Value::Null));
+}

@@ -1,0 +1,2 @@
+DROP TABLE indicator_report_cohorts;
+DROP TABLE indicator_reports;
