@@ -194,7 +194,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 /// The domains that keep their part of the document next to their routes.
-fn parts() -> [utoipa::openapi::OpenApi; 11] {
+fn parts() -> [utoipa::openapi::OpenApi; 12] {
     [
         crate::communities::Api::openapi(),
         crate::forums::Api::openapi(),
@@ -207,6 +207,8 @@ fn parts() -> [utoipa::openapi::OpenApi; 11] {
         crate::assessment::Api::openapi(),
         crate::library::Api::openapi(),
         crate::courses::reuse::Api::openapi(),
+        // Training follow-up.
+        crate::followup::Api::openapi(),
     ]
 }
 

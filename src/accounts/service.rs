@@ -628,6 +628,8 @@ pub fn erase(conn: &mut DbConn, actor: &AuthUser) -> Result<(), ApiError> {
     repo::delete_email_tokens(conn, actor.id)?;
     repo::delete_memberships(conn, actor.id)?;
     repo::delete_languages(conn, actor.id)?;
+    // Training follow-up: plans, check-ins and guidance become anonymous counts.
+    crate::followup::service::erase_member(conn, actor.id)?;
     if let Some(address) = &user.email_normalized {
         crate::invitations::service::forget_address(conn, address)?;
     }
