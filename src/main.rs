@@ -244,7 +244,10 @@ fn send_reminders(config: &Config, now: Option<&str>) -> anyhow::Result<()> {
     tracing::info!(reminders.sent = sent, "session reminders queued");
     // Training follow-up: check-in reminders.
     let check_ins = bayanihan::followup::reminders::send_due(&mut conn, now)?;
-    tracing::info!(check_in_reminders.sent = check_ins, "check-in reminders queued");
+    tracing::info!(
+        check_in_reminders.sent = check_ins,
+        "check-in reminders queued"
+    );
     let sent = sent + check_ins;
     println!("reminders: {sent} emails queued");
     Ok(())

@@ -7,8 +7,8 @@ use utoipa::{IntoParams, ToSchema};
 use crate::error::{ApiError, Fields};
 use crate::followup::model::{
     ActionPlan, Barrier, CheckIn, CheckInInput, Confirmation, ConfirmationInput, GuidanceInput,
-    GuidanceRequest, GuidanceState, PlanInput, PlanPatch, PlanStep, Report, ReportInput,
-    StepInput, StepStatus,
+    GuidanceRequest, GuidanceState, PlanInput, PlanPatch, PlanStep, Report, ReportInput, StepInput,
+    StepStatus,
 };
 use crate::types::text::{clean_block, clean_line, web_address};
 use crate::types::{
@@ -76,7 +76,13 @@ pub struct CreateActionPlanRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateActionPlanRequest {
     /// 1 to 10 goals, each 1 to 300 characters.
-    #[schema(min_items = 1, max_items = 10, min_length = 1, max_length = 300, nullable = false)]
+    #[schema(
+        min_items = 1,
+        max_items = 10,
+        min_length = 1,
+        max_length = 300,
+        nullable = false
+    )]
     pub goals: Option<Vec<String>>,
     /// 1 to 20 steps, in order.
     #[schema(min_items = 1, max_items = 20, nullable = false)]
@@ -276,6 +282,15 @@ pub struct UpdateCheckInRequest {
     pub reports: Vec<ReportRequest>,
 }
 
+/// Text of 1 to [`MAX_TEXT`] characters.
+fn required_block(raw: &str) -> Result<String, String> {
+    let text = clean_block(raw, MAX_TEXT)?;
+    if text.is_empty() {
+        return Err(format!("must be 1 to {MAX_TEXT} characters"));
+    }
+    Ok(text)
+}
+
 fn opt_text(f: &mut Fields, field: &str, raw: Option<&str>, max: usize) -> Option<String> {
     f.check_opt(field, "invalid_text", raw, |t| {
         if t.trim().is_empty() {
@@ -289,7 +304,11 @@ fn opt_text(f: &mut Fields, field: &str, raw: Option<&str>, max: usize) -> Optio
 
 fn reports(f: &mut Fields, raw: &[ReportRequest]) -> Option<Vec<ReportInput>> {
     if raw.is_empty() {
-        f.push("reports", "no_reports", "a check-in reports on at least one step");
+        f.push(
+            "reports",
+            "no_reports",
+            "a check-in reports on at least one step",
+        );
         return None;
     }
     if !f.at_most("reports", "too_many_reports", raw.len(), MAX_STEPS) {
@@ -307,7 +326,12 @@ fn reports(f: &mut Fields, raw: &[ReportRequest]) -> Option<Vec<ReportInput>> {
             );
             ok = false;
         }
-        let applied = opt_text(f, &format!("{field}.applied"), r.applied.as_deref(), MAX_TEXT);
+        let applied = opt_text(
+            f,
+            &format!("{field}.applied"),
+            r.applied.as_deref(),
+            MAX_TEXT,
+        );
         let note = opt_text(
             f,
             &format!("{field}.barrier_note"),
@@ -393,7 +417,11 @@ impl TryFrom<CreateCheckInRequest> for CheckInInput {
             .ok()
             .filter(|n| (1..=crate::followup::model::MAX_ROUNDS as i32).contains(n));
         if round.is_none() {
-            f.push("round", "out_of_range", "must be a round of the schedule, 1 to 6");
+            f.push(
+                "round",
+                "out_of_range",
+                "must be a round of the schedule, 1 to 6",
+            );
         }
         let reports = reports(&mut f, &r.reports);
         f.finish_with(|| {
@@ -460,7 +488,11 @@ impl TryFrom<CreateGuidanceRequest> for GuidanceInput {
 
     fn try_from(r: CreateGuidanceRequest) -> Result<Self, ApiError> {
         let mut f = Fields::default();
-        let question = f.check("question", "invalid_text", clean_block(&r.question, MAX_TEXT));
+        let question = f.check(
+            "question",
+            "invalid_text",
+            clean_block(&r.question, MAX_TEXT),
+        );
         f.finish_with(|| {
             Some(Self {
                 question: question?,
@@ -484,7 +516,7 @@ impl TryFrom<AnswerGuidanceRequest> for String {
 
     fn try_from(r: AnswerGuidanceRequest) -> Result<Self, ApiError> {
         let mut f = Fields::default();
-        let answer = f.check("answer", "invalid_text", clean_block(&r.answer, MAX_TEXT));
+        let answer = f.check("answer", "invalid_text", required_block(&r.answer));
         f.finish_with(|| answer)
     }
 }

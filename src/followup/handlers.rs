@@ -8,8 +8,8 @@ use crate::error::{ApiError, Problem};
 use crate::followup::dto::{
     ActionPlanResponse, AnswerGuidanceRequest, CheckInList, CheckInResponse, ConfirmationRequest,
     CreateActionPlanRequest, CreateCheckInRequest, CreateGuidanceRequest, GuidanceResponse,
-    ID_SORT, ListGuidanceQuery, ListPlansQuery, ReportResponse, ScheduleRequest,
-    ScheduleResponse, UpdateActionPlanRequest, UpdateCheckInRequest,
+    ID_SORT, ListGuidanceQuery, ListPlansQuery, ReportResponse, ScheduleRequest, ScheduleResponse,
+    UpdateActionPlanRequest, UpdateCheckInRequest,
 };
 use crate::followup::model::{
     CheckInInput, ConfirmationInput, GuidanceInput, PlanInput, PlanPatch, ReportInput, Schedule,
@@ -173,7 +173,9 @@ pub async fn get_action_plan(
     id: web::Path<ActionPlanId>,
 ) -> Result<Reply<ActionPlanResponse>, ApiError> {
     let id = id.into_inner();
-    let v = db.read(move |conn| service::get_plan(conn, &user, id)).await?;
+    let v = db
+        .read(move |conn| service::get_plan(conn, &user, id))
+        .await?;
     Ok(tagged(v))
 }
 

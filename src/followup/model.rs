@@ -94,7 +94,9 @@ impl Schedule {
             return Err(format!("must hold 1 to {MAX_ROUNDS} rounds"));
         }
         if offsets.iter().any(|d| !(1..=MAX_OFFSET).contains(d)) {
-            return Err(format!("each round is 1 to {MAX_OFFSET} days after the end"));
+            return Err(format!(
+                "each round is 1 to {MAX_OFFSET} days after the end"
+            ));
         }
         if offsets.windows(2).any(|w| w[0] >= w[1]) {
             return Err("rounds must be strictly increasing".to_owned());
@@ -370,7 +372,11 @@ impl ReportInput {
             evidence_links: serde_json::to_string(&self.evidence_links)
                 .unwrap_or_else(|_| "[]".to_owned()),
             resource_ids: serde_json::to_string(
-                &self.resource_ids.iter().map(|r| r.get()).collect::<Vec<_>>(),
+                &self
+                    .resource_ids
+                    .iter()
+                    .map(|r| r.get())
+                    .collect::<Vec<_>>(),
             )
             .unwrap_or_else(|_| "[]".to_owned()),
         }

@@ -10,9 +10,9 @@ use crate::db::schema::{
 };
 use crate::db::{self, DbConn};
 use crate::followup::model::{
-    ActionPlan, CheckIn, Confirmation, ErasedCounts, GuidanceRequest, GuidanceState,
-    NewActionPlan, NewCheckIn, NewGuidanceRequest, NewPlanStep, NewReport, PlanStep, Report,
-    ScheduleRow, StepStatus,
+    ActionPlan, CheckIn, Confirmation, ErasedCounts, GuidanceRequest, GuidanceState, NewActionPlan,
+    NewCheckIn, NewGuidanceRequest, NewPlanStep, NewReport, PlanStep, Report, ScheduleRow,
+    StepStatus,
 };
 use crate::types::{
     ActionPlanId, CheckInId, CheckInReportId, CohortId, GuidanceRequestId, OrganisationId,
@@ -199,8 +199,7 @@ pub fn update_step(
 
 /// Removes steps (none of them reported).
 pub fn delete_steps(conn: &mut DbConn, ids: &[PlanStepId]) -> QueryResult<usize> {
-    diesel::delete(action_plan_steps::table.filter(action_plan_steps::id.eq_any(ids)))
-        .execute(conn)
+    diesel::delete(action_plan_steps::table.filter(action_plan_steps::id.eq_any(ids))).execute(conn)
 }
 
 /// The steps among `ids` that a check-in reports on.
@@ -544,19 +543,18 @@ pub fn counts_of(conn: &mut DbConn, plan: &ActionPlan) -> QueryResult<ErasedCoun
         reports_confirmed: count(&|r| r.confirmation == Some(Confirmation::Confirmed)),
         reports_questioned: count(&|r| r.confirmation == Some(Confirmation::Questioned)),
         guidance_requests: len(guidance.len()),
-        guidance_answered: len(
-            guidance
-                .iter()
-                .filter(|s| **s == GuidanceState::Answered)
-                .count(),
-        ),
+        guidance_answered: len(guidance
+            .iter()
+            .filter(|s| **s == GuidanceState::Answered)
+            .count()),
     })
 }
 
 /// Adds counts to a cohort's erased counts (the caller holds the cohort's key lock).
 pub fn add_erased_counts(conn: &mut DbConn, cohort: CohortId, c: &ErasedCounts) -> QueryResult<()> {
     use followup_erased_counts as t;
-    let exists: bool = diesel::select(diesel::dsl::exists(t::table.find(cohort))).get_result(conn)?;
+    let exists: bool =
+        diesel::select(diesel::dsl::exists(t::table.find(cohort))).get_result(conn)?;
     if !exists {
         diesel::insert_into(t::table)
             .values(t::cohort_id.eq(cohort))

@@ -157,7 +157,10 @@ fn check_dates(cohort: &Cohort, steps: &[StepInput]) -> Result<(), ApiError> {
             FieldError::new(
                 format!("steps[{i}].due_on"),
                 "before_cohort",
-                format!("must not be before the cohort starts ({})", cohort.starts_on),
+                format!(
+                    "must not be before the cohort starts ({})",
+                    cohort.starts_on
+                ),
             )
         })
         .collect();
@@ -203,7 +206,10 @@ pub fn create_plan(
             "only the cohort's participants write action plans",
         ));
     };
-    if !matches!(cohort.status, CohortStatus::Running | CohortStatus::Completed) {
+    if !matches!(
+        cohort.status,
+        CohortStatus::Running | CohortStatus::Completed
+    ) {
         return Err(ApiError::Conflict {
             code: "plans_not_open",
             detail: "action plans are written once the cohort runs".to_owned(),
@@ -290,9 +296,10 @@ pub fn update_plan(
             });
         }
         let same = steps.len() == current_steps.len()
-            && steps.iter().zip(&current_steps).all(|(s, c)| {
-                s.id == Some(c.id) && s.title == c.title && s.due_on == c.due_on
-            });
+            && steps
+                .iter()
+                .zip(&current_steps)
+                .all(|(s, c)| s.id == Some(c.id) && s.title == c.title && s.due_on == c.due_on);
         if !same {
             steps_changed = true;
             repo::delete_steps(conn, &removed)?;

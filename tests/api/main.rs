@@ -26,7 +26,9 @@ mod completion;
 mod courses;
 mod db;
 mod email;
+// Training follow-up (issue 15, items 2 and 3).
 mod errors;
+mod followup;
 mod forums;
 mod headers;
 mod helpers;
