@@ -9,6 +9,8 @@ mod community;
 mod community_demo;
 mod courses;
 mod data;
+// Training follow-up (issue 15).
+mod followup;
 mod learning;
 pub mod library;
 mod surveys;
@@ -61,6 +63,8 @@ pub fn demo(db: &Db) -> anyhow::Result<SeedReport> {
     cohorts::demo(db, &data)?;
     assessment::demo_cohort_quiz(db)?;
     surveys::demo(db)?;
+    // Training follow-up.
+    followup::demo(db)?;
     Ok(SeedReport {
         organisations,
         users,

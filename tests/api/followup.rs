@@ -996,3 +996,69 @@ async fn followup_of_an_erased_member_stays_only_as_counts() {
         .unwrap();
     assert_eq!(rows, 1);
 }
+
+#[tokio::test]
+async fn followup_demo_has_plans_and_check_ins_in_every_state() {
+    use bayanihan::db::schema::{check_in_reports, guidance_requests};
+    let app = spawn_app().await;
+    app.seed_demo();
+    app.seed_demo();
+    let mut conn = app.db.conn().unwrap();
+    let plans: Vec<Option<i64>> = action_plans::table
+        .select(action_plans::endorsed_by)
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(plans.len(), 3, "seeded once");
+    assert!(plans.iter().any(Option::is_some) && plans.iter().any(Option::is_none));
+    let reports: Vec<(String, Option<String>)> = check_in_reports::table
+        .select((check_in_reports::status, check_in_reports::confirmation))
+        .load(&mut *conn)
+        .unwrap();
+    for status in ["done", "in_progress", "dropped"] {
+        assert!(reports.iter().any(|(s, _)| s == status), "{status}");
+    }
+    for verdict in [Some("confirmed"), Some("questioned"), None] {
+        assert!(
+            reports.iter().any(|(_, c)| c.as_deref() == verdict),
+            "{verdict:?}"
+        );
+    }
+    let states: Vec<String> = guidance_requests::table
+        .select(guidance_requests::state)
+        .load(&mut *conn)
+        .unwrap();
+    assert!(states.contains(&"open".to_owned()) && states.contains(&"answered".to_owned()));
+    drop(conn);
+    // A leader of the endorsed graduate's union reads the union's plans through the API.
+    let (leader_id, org): (i64, i64) = {
+        let mut conn = app.db.conn().unwrap();
+        action_plans::table
+            .filter(action_plans::endorsed_by.is_not_null())
+            .select((
+                action_plans::endorsed_by.assume_not_null(),
+                action_plans::organisation_id.assume_not_null(),
+            ))
+            .first(&mut *conn)
+            .unwrap()
+    };
+    let email: String = {
+        let mut conn = app.db.conn().unwrap();
+        users::table
+            .find(leader_id)
+            .select(users::email.assume_not_null())
+            .first(&mut *conn)
+            .unwrap()
+    };
+    let (token, _) = app.login(&email, bayanihan::seed::DEMO_PASSWORD).await;
+    let res = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/organisations/{org}/action-plans"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap();
+    let page = json_of(res, 200).await;
+    assert!(!page["items"].as_array().unwrap().is_empty());
+}
