@@ -17,9 +17,7 @@ use crate::followup::dto::{
     AnswerGuidanceRequest, ConfirmationRequest, CreateActionPlanRequest, CreateCheckInRequest,
     CreateGuidanceRequest,
 };
-use crate::followup::model::{
-    CheckInInput, ConfirmationInput, GuidanceInput, PlanInput, Schedule,
-};
+use crate::followup::model::{CheckInInput, ConfirmationInput, GuidanceInput, PlanInput, Schedule};
 use crate::followup::service;
 use crate::types::{CohortId, SessionId, UserId};
 
@@ -76,10 +74,7 @@ pub fn demo(db: &Db) -> anyhow::Result<usize> {
 }
 
 fn as_actor(conn: &mut DbConn, id: UserId) -> Result<AuthUser, ApiError> {
-    let role = users::table
-        .find(id)
-        .select(users::role)
-        .first(conn)?;
+    let role = users::table.find(id).select(users::role).first(conn)?;
     Ok(AuthUser {
         id,
         role,
@@ -126,7 +121,8 @@ fn demo_in(conn: &mut DbConn, data: &Demo) -> Result<usize, ApiError> {
             "steps": plan.steps,
             "support_needed": plan.support_needed,
         }))?)?;
-        let created = service::create_plan(conn, &graduate, cohort_id, input, at - TimeDelta::days(1))?;
+        let created =
+            service::create_plan(conn, &graduate, cohort_id, input, at - TimeDelta::days(1))?;
         added += 1;
         let plan_id = created.body.id;
         let steps: Vec<i64> = created.body.steps.iter().map(|s| s.id.get()).collect();
@@ -182,9 +178,8 @@ fn demo_in(conn: &mut DbConn, data: &Demo) -> Result<usize, ApiError> {
             }))?)?;
             let asked = service::create_guidance(conn, &graduate, plan_id, input, at)?;
             if let Some(answer) = &plan.answer {
-                let answer = String::try_from(parse::<AnswerGuidanceRequest>(
-                    json!({"answer": answer}),
-                )?)?;
+                let answer =
+                    String::try_from(parse::<AnswerGuidanceRequest>(json!({"answer": answer}))?)?;
                 service::answer_guidance(conn, &facilitator, asked.body.id, answer, at)?;
             }
         }
