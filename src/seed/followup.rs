@@ -1,7 +1,8 @@
 //! Demo training follow-up (`data/followup.toml`): the demo ToT's graduates' action plans,
 //! check-ins for the first round, their union leader's endorsement and verdicts, and
 //! guidance asked and answered, through the follow-up services as the demo accounts, each
-//! body parsed as the API parses it. Skipped when the cohort has plans.
+//! body parsed as the API parses it. Skipped when the cohort has plans. Scale data: see
+//! [`scale`].
 
 use chrono::TimeDelta;
 use diesel::prelude::*;
@@ -11,12 +12,13 @@ use serde_json::json;
 use crate::auth::AuthUser;
 use crate::cohorts::nominations::repo as nominations;
 use crate::db::schema::{action_plans, cohort_translations, cohorts, users};
-use crate::db::{Db, DbConn, now, write_transaction};
+use crate::db::{self, Db, DbConn, now, write_transaction};
 use crate::error::ApiError;
 use crate::followup::dto::{
     AnswerGuidanceRequest, ConfirmationRequest, CreateActionPlanRequest, CreateCheckInRequest,
     CreateGuidanceRequest,
 };
+use crate::followup::model::StepStatus;
 use crate::followup::model::{CheckInInput, ConfirmationInput, GuidanceInput, PlanInput, Schedule};
 use crate::followup::service;
 use crate::types::{CohortId, SessionId, UserId};
@@ -194,4 +196,194 @@ mod tests {
         let data = super::data();
         assert!(data.is_ok(), "{data:?}");
     }
+}
+
+/// Scale rows written per transaction.
+const SCALE_BATCH: usize = 2000;
+/// Statuses of the scale reports, drawn in turn.
+const SCALE_STATUSES: [StepStatus; 3] = [
+    StepStatus::Done,
+    StepStatus::InProgress,
+    StepStatus::Dropped,
+];
+
+/// Scale data: `n` synthetic members become participants of the first completed scale
+/// cohort (accepted nominations through their union), each with an action plan of two
+/// steps; two in three have checked in for round 1 (the rest are what the benchmark checks
+/// in). Written directly in multi-row inserts, as the services would write them; skipped
+/// when that cohort has plans. How many plans were added.
+pub fn scale(db: &Db, n: usize) -> anyhow::Result<usize> {
+    use crate::cohorts::model::CohortStatus;
+    use crate::cohorts::nominations::model::{NewNomination, NominationOrigin, NominationStatus};
+    use crate::db::schema::{
+        action_plan_steps, check_in_reports, check_ins, memberships, nominations as nomination_rows,
+    };
+    use crate::followup::model::{NewActionPlan, NewCheckIn, NewPlanStep, NewReport};
+    use crate::organisations::model::MembershipStatus;
+    use crate::types::{ActionPlanId, CheckInId, OrganisationId, PlanStepId};
+
+    let mut conn = db.conn()?;
+    let Some((cohort, starts_on, ends_on)) = cohort_translations::table
+        .inner_join(cohorts::table)
+        .filter(cohort_translations::title.like("Scale cohort %"))
+        .filter(cohorts::status.eq(CohortStatus::Completed))
+        .select((cohorts::id, cohorts::starts_on, cohorts::ends_on))
+        .order(cohorts::id.asc())
+        .first::<(CohortId, chrono::NaiveDate, chrono::NaiveDate)>(&mut conn)
+        .optional()?
+    else {
+        return Ok(0);
+    };
+    let planned: i64 = action_plans::table
+        .filter(action_plans::cohort_id.eq(cohort))
+        .count()
+        .get_result(&mut conn)?;
+    if planned > 0 {
+        return Ok(0);
+    }
+    let nominated: Vec<UserId> = nomination_rows::table
+        .filter(nomination_rows::cohort_id.eq(cohort))
+        .select(nomination_rows::nominee_id)
+        .load(&mut conn)?;
+    let members: Vec<UserId> = users::table
+        .filter(users::email_normalized.like("member%@scale.bayanihan.test"))
+        .select(users::id)
+        .order(users::id.asc())
+        .limit(i64::try_from(n).unwrap_or(i64::MAX))
+        .load(&mut conn)?;
+    let members: Vec<UserId> = members
+        .into_iter()
+        .filter(|m| !nominated.contains(m))
+        .collect();
+    let at = now();
+    let checked_at = (ends_on + TimeDelta::days(31))
+        .and_hms_opt(9, 0, 0)
+        .unwrap_or_default()
+        .min(at);
+    let mut added = 0;
+    for (b, batch) in members.chunks(SCALE_BATCH).enumerate() {
+        added += write_transaction(&mut conn, |conn| {
+            let unions: Vec<(UserId, OrganisationId)> = memberships::table
+                .filter(memberships::user_id.eq_any(batch))
+                .filter(memberships::status.eq(MembershipStatus::Approved))
+                .select((memberships::user_id, memberships::organisation_id))
+                .order(memberships::user_id.asc())
+                .load(conn)?;
+            let mut seen = std::collections::HashSet::new();
+            let unions: Vec<(UserId, OrganisationId)> = unions
+                .into_iter()
+                .filter(|(u, _)| seen.insert(*u))
+                .collect();
+            let noms: Vec<NewNomination> = unions
+                .iter()
+                .map(|(user, org)| NewNomination {
+                    cohort_id: cohort,
+                    nominee_id: *user,
+                    organisation_id: *org,
+                    origin: NominationOrigin::Leader,
+                    status: NominationStatus::Accepted,
+                    leader_id: None,
+                    statement: "Scale participant.".to_owned(),
+                    profile_read_at: at,
+                    created_at: at,
+                    updated_at: at,
+                })
+                .collect();
+            db::insert_chunked!(conn, nomination_rows::table, &noms, 500)?;
+            let plans: Vec<NewActionPlan> = unions
+                .iter()
+                .map(|(user, org)| NewActionPlan {
+                    cohort_id: cohort,
+                    user_id: *user,
+                    organisation_id: Some(*org),
+                    goals: r#"["Run a study circle in my union","Recruit new members"]"#.to_owned(),
+                    support_needed: "A room and time off for the sessions.".to_owned(),
+                    created_at: at,
+                    updated_at: at,
+                })
+                .collect();
+            db::insert_chunked!(conn, action_plans::table, &plans, 500)?;
+            let ids: Vec<(ActionPlanId, UserId)> = action_plans::table
+                .filter(action_plans::cohort_id.eq(cohort))
+                .filter(action_plans::user_id.eq_any(batch))
+                .select((action_plans::id, action_plans::user_id))
+                .order(action_plans::id.asc())
+                .load(conn)?;
+            let steps: Vec<NewPlanStep> = ids
+                .iter()
+                .flat_map(|(plan, _)| {
+                    [
+                        NewPlanStep {
+                            plan_id: *plan,
+                            position: 0,
+                            title: "Hold a first study circle".to_owned(),
+                            due_on: starts_on + TimeDelta::days(60),
+                        },
+                        NewPlanStep {
+                            plan_id: *plan,
+                            position: 1,
+                            title: "Report to the executive board".to_owned(),
+                            due_on: starts_on + TimeDelta::days(120),
+                        },
+                    ]
+                })
+                .collect();
+            db::insert_chunked!(conn, action_plan_steps::table, &steps, 500)?;
+            // Two in three plans have checked in for round 1.
+            let checking: Vec<ActionPlanId> = ids
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| (b * SCALE_BATCH + i) % 3 != 2)
+                .map(|(_, (plan, _))| *plan)
+                .collect();
+            let rows: Vec<NewCheckIn> = checking
+                .iter()
+                .map(|plan| NewCheckIn {
+                    plan_id: *plan,
+                    round: 1,
+                    submitted_at: checked_at,
+                    updated_at: checked_at,
+                })
+                .collect();
+            db::insert_chunked!(conn, check_ins::table, &rows, 500)?;
+            let made: Vec<(CheckInId, ActionPlanId)> = check_ins::table
+                .filter(check_ins::plan_id.eq_any(&checking))
+                .select((check_ins::id, check_ins::plan_id))
+                .load(conn)?;
+            let step_ids: Vec<(PlanStepId, ActionPlanId)> = action_plan_steps::table
+                .filter(action_plan_steps::plan_id.eq_any(&checking))
+                .select((action_plan_steps::id, action_plan_steps::plan_id))
+                .order(action_plan_steps::id.asc())
+                .load(conn)?;
+            let mut by_plan: std::collections::HashMap<ActionPlanId, Vec<PlanStepId>> =
+                std::collections::HashMap::new();
+            for (step, plan) in step_ids {
+                by_plan.entry(plan).or_default().push(step);
+            }
+            let mut reports = Vec::with_capacity(made.len() * 2);
+            for (k, (check_in, plan)) in made.iter().enumerate() {
+                for (j, step) in by_plan.get(plan).into_iter().flatten().enumerate() {
+                    let status = SCALE_STATUSES[(k + j) % SCALE_STATUSES.len()];
+                    reports.push(NewReport {
+                        check_in_id: *check_in,
+                        step_id: *step,
+                        status,
+                        applied: "Held it with eight members.".to_owned(),
+                        barriers: if status == StepStatus::Done {
+                            String::new()
+                        } else {
+                            "time".to_owned()
+                        },
+                        barrier_note: String::new(),
+                        evidence_links: "[]".to_owned(),
+                        resource_ids: "[]".to_owned(),
+                    });
+                }
+            }
+            db::insert_chunked!(conn, check_in_reports::table, &reports, 500)?;
+            Ok::<_, ApiError>(ids.len())
+        })?;
+    }
+    tracing::info!(action_plans.added = added, "scale follow-up seeded");
+    Ok(added)
 }

@@ -256,6 +256,8 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<SeedReport> {
     cohort_lineage::scale(db, n)?;
     assessment::scale(db, n)?;
     surveys::scale(db, n)?;
+    // Training follow-up.
+    followup::scale(db, n)?;
     Ok(report)
 }
 

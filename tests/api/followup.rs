@@ -1062,3 +1062,80 @@ async fn followup_demo_has_plans_and_check_ins_in_every_state() {
     let page = json_of(res, 200).await;
     assert!(!page["items"].as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn followup_scale_seed_gives_participants_plans_and_check_ins_once() {
+    use bayanihan::db::schema::{check_ins, cohort_translations};
+    let app = spawn_app().await;
+    bayanihan::seed::scale(&app.db, 250).unwrap();
+    // At this size no scale cohort is completed yet: complete the last one, as the larger
+    // runs have some.
+    let cohort: i64 = {
+        let mut conn = app.db.conn().unwrap();
+        let id: i64 = cohort_translations::table
+            .filter(cohort_translations::title.like("Scale cohort %"))
+            .select(cohort_translations::cohort_id)
+            .order(cohort_translations::cohort_id.desc())
+            .first(&mut *conn)
+            .unwrap();
+        let today = Utc::now().date_naive();
+        diesel::update(cohorts::table.find(id))
+            .set((
+                cohorts::status.eq("completed"),
+                cohorts::starts_on.eq(today - TimeDelta::days(150)),
+                cohorts::ends_on.eq(today - TimeDelta::days(100)),
+            ))
+            .execute(&mut *conn)
+            .unwrap();
+        id
+    };
+    bayanihan::seed::scale(&app.db, 250).unwrap();
+    bayanihan::seed::scale(&app.db, 250).unwrap();
+    let mut conn = app.db.conn().unwrap();
+    let plans: i64 = action_plans::table
+        .filter(action_plans::cohort_id.eq(cohort))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    assert!(plans >= 240, "{plans}");
+    let checked: i64 = check_ins::table.count().get_result(&mut *conn).unwrap();
+    assert!(
+        checked > plans / 2 && checked < plans,
+        "{checked} of {plans}"
+    );
+    // A synthetic participant without a round-1 check-in checks in through the API.
+    let (plan, user): (i64, i64) = action_plans::table
+        .filter(action_plans::cohort_id.eq(cohort))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            check_ins::table.filter(check_ins::plan_id.eq(action_plans::id)),
+        )))
+        .select((action_plans::id, action_plans::user_id))
+        .first(&mut *conn)
+        .unwrap();
+    let email: String = users::table
+        .find(user)
+        .select(users::email.assume_not_null())
+        .first(&mut *conn)
+        .unwrap();
+    drop(conn);
+    let (token, _) = app.login(&email, bayanihan::seed::DEMO_PASSWORD).await;
+    let plan_json = json_of(
+        app.authed(Method::GET, &format!("/api/v1/action-plans/{plan}"), &token)
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    let res = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/action-plans/{plan}/check-ins"),
+            &token,
+        )
+        .json(&check_in_body(1, &steps_of(&plan_json)))
+        .send()
+        .await
+        .unwrap();
+    json_of(res, 201).await;
+}
