@@ -40,8 +40,8 @@ enum Command {
         now: Option<String>,
     },
     /// Put the session reminders that are due (a day and an hour before each live session)
-    /// into the email outbox, once (the server does it every minute), and print how many
-    /// were queued.
+    /// and the follow-up check-in reminders (once per plan and round) into the email
+    /// outbox, once (the server does it every minute), and print how many were queued.
     Reminders {
         /// The time to send as of (RFC 3339), instead of now: for demos and tests.
         #[arg(long)]

@@ -282,6 +282,15 @@ pub struct UpdateCheckInRequest {
     pub reports: Vec<ReportRequest>,
 }
 
+/// An evidence link: an http(s) address without control characters (a NUL never reaches
+/// the database).
+fn link(raw: &str) -> Result<String, String> {
+    if raw.chars().any(char::is_control) {
+        return Err("must not contain control characters".to_owned());
+    }
+    web_address(raw, MAX_LINK)
+}
+
 /// Text of 1 to [`MAX_TEXT`] characters.
 fn required_block(raw: &str) -> Result<String, String> {
     let text = clean_block(raw, MAX_TEXT)?;
@@ -366,7 +375,7 @@ fn reports(f: &mut Fields, raw: &[ReportRequest]) -> Option<Vec<ReportInput>> {
                 match f.check(
                     &format!("{field}.evidence_links[{j}]"),
                     "invalid_link",
-                    web_address(l, MAX_LINK),
+                    link(l),
                 ) {
                     Some(l) => links.push(l),
                     None => ok = false,

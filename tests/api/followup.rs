@@ -477,10 +477,15 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
         ]
     );
     let mut bad = check_in_body(1, &steps);
-    bad["reports"][0]["evidence_links"] = json!(["javascript:alert(1)"]);
+    bad["reports"][0]["evidence_links"] =
+        json!(["javascript:alert(1)", "https://example.org/a\u{0}b"]);
     let res = call(&app, Method::POST, &path, p0, Some(bad)).await;
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["code"], "invalid_link");
+    assert_eq!(
+        problem["errors"][1]["field"],
+        "reports[0].evidence_links[1]"
+    );
 
     // Only the author checks in.
     for (who, status, code) in [(&s.leader, 403, "not_the_author"), (p1, 404, "not_found")] {
@@ -855,6 +860,39 @@ async fn followup_reminders_go_once_per_round_in_the_participants_language() {
         new.iter()
             .any(|(to, subject, _)| to == &p0.email && subject.starts_with("Time to check in"))
     );
+
+    // `bayanihan reminders --now` queues the same, once, from another process.
+    let url = match app.db.url() {
+        bayanihan::db::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+        bayanihan::db::DatabaseUrl::Postgres(url) => url.clone(),
+    };
+    let at = (Utc::now() + TimeDelta::days(51)).to_rfc3339();
+    let cli = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_bayanihan"))
+            .args(["reminders", "--now", &at])
+            .env("DATABASE_URL", &url)
+            .env("BAYANIHAN_DATA_DIR", app.data_dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(
+        cli().contains("reminders: 0 emails queued"),
+        "round 2 was reminded above"
+    );
+    {
+        let mut conn = app.db.conn().unwrap();
+        diesel::delete(bayanihan::db::schema::check_in_reminders::table)
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    assert!(cli().contains("reminders: 2 emails queued"));
+    assert!(cli().contains("reminders: 0 emails queued"));
 }
 
 #[tokio::test]
