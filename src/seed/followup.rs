@@ -189,15 +189,6 @@ fn demo_in(conn: &mut DbConn, data: &Demo) -> Result<usize, ApiError> {
     Ok(added)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_demo_file_parses() {
-        let data = super::data();
-        assert!(data.is_ok(), "{data:?}");
-    }
-}
-
 /// Scale rows written per transaction.
 const SCALE_BATCH: usize = 2000;
 /// Statuses of the scale reports, drawn in turn.
@@ -386,4 +377,13 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<usize> {
     }
     tracing::info!(action_plans.added = added, "scale follow-up seeded");
     Ok(added)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_demo_file_parses() {
+        let data = super::data();
+        assert!(data.is_ok(), "{data:?}");
+    }
 }
