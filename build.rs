@@ -25,7 +25,9 @@ const KINDS: [(&str, &str); 3] = [
 ];
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+    // Read when the script runs, not when it is compiled: worktrees that share a target
+    // directory share this script's binary, which must read the tree being built.
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"))
         .join("templates")
         .join("email");
     // A directory is scanned as a whole: a new language or file reruns this script.
@@ -109,7 +111,7 @@ fn main() {
 /// a demo course, community or translation is added by adding a file; `src/seed/data.rs`
 /// parses them (and its tests check them).
 fn seed_files() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"))
         .join("src")
         .join("seed")
         .join("data");

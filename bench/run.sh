@@ -19,6 +19,8 @@
 #   assessment                         assessment part on both databases
 #   needs-sqlite | needs-postgres      needs part on that database
 #   needs                              needs part on both databases
+#   followup-sqlite | followup-postgres  follow-up part on that database
+#   followup                           follow-up part on both databases
 #   all                                every part on both databases
 #
 # Environment:
@@ -38,6 +40,8 @@
 #                      once (default 20) and the size of each file in MB (default 100)
 #   BENCH_ASSESSMENT_LEARNERS  assessment part: synthetic learners with a prepared
 #                      attempt per run (default 200)
+#   BENCH_FOLLOWUP_PARTICIPANTS  follow-up part: synthetic participants whose plans and
+#                      check-ins are used (default 600)
 #
 # Directory part: the server (one HTTP worker) and PostgreSQL are pinned to CPU 0, wrk
 # (two threads) to CPU 1. For every round and endpoint, GET /health/live (the ceiling)
@@ -77,6 +81,10 @@
 # bench/assessment_ids.py prepares, before every round, an open attempt per learner with all
 # 20 questions answered, and writes one request a line), and, as the demo admin, a survey's
 # results at N responses (the scale seed's survey).
+# Follow-up part: the same pairing for submitting a check-in (a fresh plan and round each
+# request, synthetic participants of the scale seed's completed cohort, one bearer token
+# each), changing a check-in (PATCH, every request a change), and a union leader's list of
+# their union's plans (leader000001); bench/followup_ids.py writes the request lines.
 # The tables go to stdout and to bench/results/[auth-|courses-]<db>-<timestamp>.md;
 # progress to stderr.
 set -Eeuo pipefail
@@ -97,6 +105,7 @@ do_cohorts=0
 do_library=0
 do_assessment=0
 do_needs=0
+do_followup=0
 case "${1:-all}" in
   sqlite | postgres) dbs=("$1"); do_directory=1 ;;
   directory) dbs=(sqlite postgres); do_directory=1 ;;
@@ -114,7 +123,9 @@ case "${1:-all}" in
   assessment) dbs=(sqlite postgres); do_assessment=1 ;;
   needs-sqlite | needs-postgres) dbs=("${1#needs-}"); do_needs=1 ;;
   needs) dbs=(sqlite postgres); do_needs=1 ;;
-  all) dbs=(sqlite postgres); do_directory=1; do_auth=1; do_courses=1; do_community=1; do_cohorts=1; do_library=1; do_assessment=1; do_needs=1 ;;
+  followup-sqlite | followup-postgres) dbs=("${1#followup-}"); do_followup=1 ;;
+  followup) dbs=(sqlite postgres); do_followup=1 ;;
+  all) dbs=(sqlite postgres); do_directory=1; do_auth=1; do_courses=1; do_community=1; do_cohorts=1; do_library=1; do_assessment=1; do_needs=1; do_followup=1 ;;
   -h | --help) usage; exit 0 ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -266,6 +277,17 @@ needs_paths=("/api/v1/needs-rounds")
 needs_args=("idfile FILE:round-ids.txt suffix /totals")
 needs_targets=(0.02)
 needs_p99=(200)
+# Follow-up part: submit a check-in, change one (request lines per round, each with its
+# participant's token), then a leader's list of their union's plans (index 2).
+FOLLOWUP_PARTICIPANTS=${BENCH_FOLLOWUP_PARTICIPANTS:-600}
+followup_paths=("/api/v1/action-plans"
+  "/api/v1/check-ins"
+  "UNION")
+followup_args=("lines FILE:checkin-RUN.txt stride $WRK_THREADS"
+  "lines FILE:patch-RUN.txt stride $WRK_THREADS method PATCH"
+  "")
+followup_targets=(0.05 0.05 0.1)
+followup_p99=(100 100 50)
 COMMUNITY_POST_BODY='{"body":"Thank you for sharing this. In our union we tried the same approach with the shop stewards and it worked well."}'
 
 # --- cleanup --------------------------------------------------------------------------
@@ -332,7 +354,7 @@ ensure_wrk() {
 
 command -v taskset >/dev/null 2>&1 || die "taskset (util-linux) is needed"
 command -v curl >/dev/null 2>&1 || die "curl is needed"
-((do_courses == 0 && do_community == 0 && do_cohorts == 0 && do_library == 0 && do_assessment == 0 && do_needs == 0)) || command -v python3 >/dev/null 2>&1 || die "python3 is needed (bench/course_ids.py)"
+((do_courses == 0 && do_community == 0 && do_cohorts == 0 && do_library == 0 && do_assessment == 0 && do_needs == 0 && do_followup == 0)) || command -v python3 >/dev/null 2>&1 || die "python3 is needed (bench/course_ids.py)"
 taskset -c "$CLIENT_CPU" true 2>/dev/null ||
   die "CPU $CLIENT_CPU is not available (nproc=$(nproc)); the server runs on CPU $SERVER_CPU and wrk on CPU $CLIENT_CPU"
 BOTH_CPUS="$SERVER_CPU,$CLIENT_CPU" # login saturation: server, PostgreSQL and wrk share these
@@ -1436,12 +1458,77 @@ needs_part() {
     echo "$machine_line"
     echo
     echo "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; as $NEEDS_COORDINATOR"
+# run_followup INDEX SECONDS LISTS_DIR RUN: endpoint INDEX of the follow-up part; RUN picks
+# the request lines (0 for the warm-up, then the round).
+run_followup() {
+  local e=$1 secs=$2 lists=$3 run=$4 words=() path
+  path=${followup_paths[$e]}
+  if ((e == 2)); then
+    # The union list, as its leader.
+    path=$(sed -n 1p "$lists/union.txt")
+    wrk_opts=(-H "Authorization: Bearer $(sed -n 2p "$lists/union.txt")")
+  else
+    read -r -a words <<<"${followup_args[$e]}"
+    words=("${words[@]/#FILE:/$lists/}")
+    words=("${words[@]/RUN/$run}")
+  fi
+  run_wrk "$secs" "$path" "${words[@]}"
+  wrk_opts=()
+}
+
+followup_part() {
+  local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names summary f
+  local lists="$dir/followup-ids"
+  mkdir -p "$lists"
+  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
+  start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-followup.log"
+  log "$db: follow-up: server at $base (pid $server_pid)"
+  summary=$(python3 "$here/followup_ids.py" "$base" "$lists" "$DEMO_PASSWORD" "$FOLLOWUP_PARTICIPANTS" "$ROUNDS") ||
+    die "could not prepare the follow-up part"
+  log "$db: follow-up: $summary"
+
+  local followup_names=("POST /api/v1/action-plans/{id}/check-ins (round 1, two step reports; a fresh plan each)"
+    "PATCH /api/v1/check-ins/{id} (two step reports, one changed each time)"
+    "GET /api/v1/organisations/{id}/action-plans (as the union's leader)")
+
+  if ((WARMUP > 0)); then
+    log "$db: follow-up warm-up, ${WARMUP}s per endpoint"
+    run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
+    for e in "${!followup_paths[@]}"; do
+      run_followup "$e" "$WARMUP" "$lists" 0 >/dev/null
+    done
+  fi
+
+  local runs="$dir/followup-runs.tsv"
+  : >"$runs"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for e in "${!followup_paths[@]}"; do
+      c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
+      res=$(run_followup "$e" "$DURATION" "$lists" "$r")
+      printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
+      ceil_rps=${c_res%%$'\t'*}
+      IFS=$'\t' read -r -a f <<<"$res"
+      log "$db: round $r/$ROUNDS ${followup_names[$e]}: ${f[0]} req/s vs ceiling $ceil_rps req/s (non-2xx ${f[3]})"
+    done
+  done
+  stop_server
+
+  local table file="$here/results/followup-$db-$stamp.md"
+  names=$(printf '%s\n' "${followup_names[@]}")
+  table=$(report "$db" "$runs" "$names" "$(printf '%s\n' "${followup_targets[@]}")" "$(printf '%s\n' "${followup_p99[@]}")")
+  {
+    echo "## bayanihan benchmark: follow-up, $db"
+    echo
+    echo "$machine_line"
+    echo
+    echo "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; check-ins as $FOLLOWUP_PARTICIPANTS synthetic participants (request lines by bench/followup_ids.py), the union list as leader000001"
     echo
     echo "$db_line"
     echo
     echo "$table"
     echo
     echo "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs (sent with the same bearer token)."
+    echo "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs. Each run has its own slice of plans without a round-1 check-in: a run that outlasts it repeats them, and the repeats answer 409 \`check_in_exists\` (counted as non-2xx)."
   } | tee "$file"
   {
     echo
@@ -1488,6 +1575,7 @@ bench_db() {
   if ((do_library)); then library_part "$db" "$dir" "$url" "$db_line"; fi
   if ((do_assessment)); then assessment_part "$db" "$dir" "$url" "$db_line"; fi
   if ((do_needs)); then needs_part "$db" "$dir" "$url" "$db_line"; fi
+  if ((do_followup)); then followup_part "$db" "$dir" "$url" "$db_line"; fi
 
   stop_pg
 }

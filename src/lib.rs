@@ -11,6 +11,8 @@ pub mod courses;
 pub mod db;
 pub mod email;
 pub mod error;
+// Training follow-up (issue 15, items 2 and 3).
+pub mod followup;
 pub mod forums;
 pub mod health;
 pub mod http;

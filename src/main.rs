@@ -40,8 +40,8 @@ enum Command {
         now: Option<String>,
     },
     /// Put the session reminders that are due (a day and an hour before each live session)
-    /// into the email outbox, once (the server does it every minute), and print how many
-    /// were queued.
+    /// and the follow-up check-in reminders (once per plan and round) into the email
+    /// outbox, once (the server does it every minute), and print how many were queued.
     Reminders {
         /// The time to send as of (RFC 3339), instead of now: for demos and tests.
         #[arg(long)]
@@ -243,6 +243,13 @@ fn send_reminders(config: &Config, now: Option<&str>) -> anyhow::Result<()> {
     let mut conn = db.conn()?;
     let sent = bayanihan::cohorts::sessions::reminders::send_due(&mut conn, now)?;
     tracing::info!(reminders.sent = sent, "session reminders queued");
+    // Training follow-up: check-in reminders.
+    let check_ins = bayanihan::followup::reminders::send_due(&mut conn, now)?;
+    tracing::info!(
+        check_in_reminders.sent = check_ins,
+        "check-in reminders queued"
+    );
+    let sent = sent + check_ins;
     println!("reminders: {sent} emails queued");
     Ok(())
 }

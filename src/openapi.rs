@@ -208,6 +208,8 @@ fn parts() -> [utoipa::openapi::OpenApi; 12] {
         crate::library::Api::openapi(),
         crate::courses::reuse::Api::openapi(),
         crate::needs::Api::openapi(),
+        // Training follow-up.
+        crate::followup::Api::openapi(),
     ]
 }
 

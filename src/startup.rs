@@ -72,6 +72,8 @@ impl Application {
         crate::cohorts::space::spawn_backfill(worker_db.clone());
         crate::cohorts::sessions::reminders::spawn(worker_db.clone());
         crate::assessment::surveys::reminders::spawn(worker_db.clone());
+        // Training follow-up: check-in reminders.
+        crate::followup::reminders::spawn(worker_db.clone());
         crate::email::spawn_worker(worker_db, email);
         tracing::info!(address = %addr, "listening on http://{addr}");
         Ok(Self {
@@ -240,7 +242,9 @@ pub fn app(
                 .configure(crate::notifications::routes)
                 .configure(crate::search::routes)
                 .configure(crate::library::routes)
-                .configure(crate::needs::routes),
+                .configure(crate::needs::routes)
+                // Training follow-up.
+                .configure(crate::followup::routes),
         )
         .configure(health::routes)
         .service(web::redirect("/docs", "/docs/"))

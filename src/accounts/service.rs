@@ -631,6 +631,8 @@ pub fn erase(conn: &mut DbConn, actor: &AuthUser) -> Result<(), ApiError> {
     // Issue 15: needs, endorsements and indicator reports stay as anonymous counts.
     crate::needs::service::forget_user(conn, actor.id)?;
     crate::needs::indicators::service::forget_user(conn, actor.id)?;
+    // Training follow-up: plans, check-ins and guidance become anonymous counts.
+    crate::followup::service::erase_member(conn, actor.id)?;
     if let Some(address) = &user.email_normalized {
         crate::invitations::service::forget_address(conn, address)?;
     }

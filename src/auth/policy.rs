@@ -135,6 +135,16 @@ pub enum Action {
     /// Endorse a need, as an approved member of its union (`is_member`) and its author
     /// (`is_author`) or not: nobody endorses their own.
     EndorseNeed { is_member: bool, is_author: bool },
+    /// Training follow-up: read an action plan, its check-ins and reports, as its author,
+    /// a leader of the author's union, one of the cohort's facilitators, or none of them.
+    ReadActionPlan {
+        is_author: bool,
+        leads_union: bool,
+        is_facilitator: bool,
+    },
+    /// Training follow-up: endorse an action plan or confirm or question a reported
+    /// application, as a leader of the author's union; nobody vouches for themselves.
+    VouchForFollowUp { leads_union: bool, is_author: bool },
 }
 
 /// `Ok` when `actor` may do `action`, else 403.
@@ -248,6 +258,21 @@ pub fn allowed(actor: &AuthUser, action: Action) -> bool {
             is_member,
             is_author,
         } => is_member && !is_author,
+        // Training follow-up: as with cohorts, facilitating counts while a trainer.
+        Action::ReadActionPlan {
+            is_author,
+            leads_union,
+            is_facilitator,
+        } => {
+            is_author
+                || leads_union
+                || (is_facilitator && role >= Trainer)
+                || matches!(role, Coordinator | Admin)
+        }
+        Action::VouchForFollowUp {
+            leads_union,
+            is_author,
+        } => leads_union && !is_author,
     }
 }
 

@@ -1567,3 +1567,128 @@ diesel::allow_tables_to_appear_in_same_query!(need_links, courses);
 diesel::allow_tables_to_appear_in_same_query!(indicator_report_cohorts, cohort_facilitators);
 diesel::allow_tables_to_appear_in_same_query!(memberships, trainer_certifications);
 diesel::allow_tables_to_appear_in_same_query!(memberships, cohort_facilitators);
+// Training follow-up (issue 15, items 2, 3 and 5): action plans, follow-up schedules,
+// check-ins, guidance requests, reminders and erased members' counts.
+diesel::table! {
+    followup_schedules (cohort_id) {
+        cohort_id -> BigInt,
+        offsets -> Text,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    action_plans (id) {
+        id -> BigInt,
+        cohort_id -> BigInt,
+        user_id -> BigInt,
+        organisation_id -> Nullable<BigInt>,
+        goals -> Text,
+        support_needed -> Text,
+        endorsed_by -> Nullable<BigInt>,
+        endorsed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    action_plan_steps (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        position -> Integer,
+        title -> Text,
+        due_on -> Date,
+    }
+}
+
+diesel::table! {
+    check_ins (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        round -> Integer,
+        submitted_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    check_in_reports (id) {
+        id -> BigInt,
+        check_in_id -> BigInt,
+        step_id -> BigInt,
+        status -> Text,
+        applied -> Text,
+        barriers -> Text,
+        barrier_note -> Text,
+        evidence_links -> Text,
+        resource_ids -> Text,
+        confirmation -> Nullable<Text>,
+        confirmation_note -> Nullable<Text>,
+        confirmed_by -> Nullable<BigInt>,
+        confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    guidance_requests (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        cohort_id -> BigInt,
+        step_id -> Nullable<BigInt>,
+        question -> Text,
+        state -> Text,
+        answer -> Nullable<Text>,
+        answered_by -> Nullable<BigInt>,
+        answered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    check_in_reminders (plan_id, round) {
+        plan_id -> BigInt,
+        round -> Integer,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    followup_erased_counts (cohort_id) {
+        cohort_id -> BigInt,
+        plans -> BigInt,
+        endorsed_plans -> BigInt,
+        steps -> BigInt,
+        check_ins -> BigInt,
+        reports_done -> BigInt,
+        reports_in_progress -> BigInt,
+        reports_dropped -> BigInt,
+        reports_confirmed -> BigInt,
+        reports_questioned -> BigInt,
+        guidance_requests -> BigInt,
+        guidance_answered -> BigInt,
+    }
+}
+
+diesel::joinable!(action_plan_steps -> action_plans (plan_id));
+diesel::joinable!(check_ins -> action_plans (plan_id));
+diesel::joinable!(check_in_reports -> check_ins (check_in_id));
+diesel::joinable!(guidance_requests -> action_plans (plan_id));
+diesel::joinable!(action_plans -> cohorts (cohort_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    followup_schedules,
+    action_plans,
+    action_plan_steps,
+    check_ins,
+    check_in_reports,
+    guidance_requests,
+    check_in_reminders,
+    followup_erased_counts,
+);
+diesel::allow_tables_to_appear_in_same_query!(action_plans, cohorts);
+diesel::allow_tables_to_appear_in_same_query!(action_plans, users);

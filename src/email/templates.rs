@@ -74,11 +74,20 @@ pub enum Template {
     /// A reaction survey asks the recipient, who has not responded (`display_name`,
     /// `survey`: its title, `link`: where to answer).
     SurveyReminder,
+    /// Training follow-up: a participant asks their cohort's facilitators for guidance
+    /// (`display_name`, `participant`, `cohort`, `question`, `link`).
+    GuidanceRequested,
+    /// Training follow-up: a facilitator answered the recipient's question (`display_name`,
+    /// `cohort`, `answer`, `link`).
+    GuidanceAnswered,
+    /// Training follow-up: a check-in round of the recipient's action plan is due
+    /// (`display_name`, `cohort`, `round`, `due_on`, `link`).
+    CheckInReminder,
 }
 
 impl Template {
     /// Every template, for checks over all of them.
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 23] = [
         Self::VerifyEmail,
         Self::ResetPassword,
         Self::PasswordChanged,
@@ -99,6 +108,9 @@ impl Template {
         Self::SessionReminder,
         Self::TrainerCertified,
         Self::SurveyReminder,
+        Self::GuidanceRequested,
+        Self::GuidanceAnswered,
+        Self::CheckInReminder,
     ];
 
     /// The file name stem under `templates/email/<lang>/`, also stored in the outbox.
@@ -124,6 +136,9 @@ impl Template {
             Self::SessionReminder => "session_reminder",
             Self::TrainerCertified => "trainer_certified",
             Self::SurveyReminder => "survey_reminder",
+            Self::GuidanceRequested => "guidance_requested",
+            Self::GuidanceAnswered => "guidance_answered",
+            Self::CheckInReminder => "check_in_reminder",
         }
     }
 }
@@ -387,6 +402,11 @@ mod tests {
                 &["display_name", "cohort", "certificate_link", "badge_link"]
             }
             Template::SurveyReminder => &["display_name", "survey", "link"],
+            Template::GuidanceRequested => {
+                &["display_name", "participant", "cohort", "question", "link"]
+            }
+            Template::GuidanceAnswered => &["display_name", "cohort", "answer", "link"],
+            Template::CheckInReminder => &["display_name", "cohort", "round", "due_on", "link"],
         }
     }
 

@@ -9,6 +9,8 @@ mod community;
 mod community_demo;
 mod courses;
 mod data;
+// Training follow-up (issue 15).
+mod followup;
 mod learning;
 pub mod library;
 mod needs;
@@ -63,6 +65,8 @@ pub fn demo(db: &Db) -> anyhow::Result<SeedReport> {
     assessment::demo_cohort_quiz(db)?;
     surveys::demo(db)?;
     needs::demo(db, &data.organisations)?;
+    // Training follow-up.
+    followup::demo(db)?;
     Ok(SeedReport {
         organisations,
         users,
@@ -259,6 +263,8 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<SeedReport> {
     assessment::scale(db, n)?;
     surveys::scale(db, n)?;
     needs::scale(db, n)?;
+    // Training follow-up.
+    followup::scale(db, n)?;
     Ok(report)
 }
 

@@ -140,6 +140,16 @@ id_types! {
     ResourceFileId,
     /// A collection of library resources.
     CollectionId,
+    /// A participant's action plan after a cohort (follow-up).
+    ActionPlanId,
+    /// A step of an action plan.
+    PlanStepId,
+    /// A participant's check-in for one follow-up round.
+    CheckInId,
+    /// A check-in's report on one plan step.
+    CheckInReportId,
+    /// A participant's request for guidance from their cohort's facilitators.
+    GuidanceRequestId,
 }
 
 // Issue 15, items 1 and 4: training needs and organisational indicators.

@@ -28,6 +28,7 @@ mod db;
 mod email;
 mod embeds;
 mod errors;
+mod followup;
 mod forums;
 mod headers;
 mod helpers;
