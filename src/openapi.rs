@@ -194,7 +194,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 /// The domains that keep their part of the document next to their routes.
-fn parts() -> [utoipa::openapi::OpenApi; 12] {
+fn parts() -> [utoipa::openapi::OpenApi; 13] {
     [
         crate::communities::Api::openapi(),
         crate::forums::Api::openapi(),
