@@ -602,7 +602,7 @@ mod tests {
         let demo = demo().unwrap();
         assert_eq!(demo.courses.len(), 5, "five demo courses (README)");
         assert_eq!(demo.communities.len(), 5, "five demo communities (README)");
-        assert_eq!(demo.users.len(), 20, "the demo accounts of the README");
+        assert_eq!(demo.users.len(), 22, "the demo accounts of the README");
         assert_eq!(demo.cohorts.len(), 5, "the demo cohorts of the README");
         assert!(demo.organisations.len() > 100);
         scale().unwrap();
