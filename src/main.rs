@@ -39,9 +39,9 @@ enum Command {
         #[arg(long)]
         now: Option<String>,
     },
-    /// Put the session reminders that are due (a day and an hour before each live session)
-    /// and the follow-up check-in reminders (once per plan and round) into the email
-    /// outbox, once (the server does it every minute), and print how many were queued.
+    /// Put the reminders that are due into the email outbox, once (the server does it every
+    /// minute): live sessions (a day and an hour before), surveys (once per person) and
+    /// follow-up check-ins (once per plan and round); print how many were queued.
     Reminders {
         /// The time to send as of (RFC 3339), instead of now: for demos and tests.
         #[arg(long)]
@@ -241,15 +241,16 @@ fn send_reminders(config: &Config, now: Option<&str>) -> anyhow::Result<()> {
     db.migrate()?;
     bayanihan::http::links::set(&config.public_url, &config.api_url);
     let mut conn = db.conn()?;
-    let sent = bayanihan::cohorts::sessions::reminders::send_due(&mut conn, now)?;
-    tracing::info!(reminders.sent = sent, "session reminders queued");
-    // Training follow-up: check-in reminders.
-    let check_ins = bayanihan::followup::reminders::send_due(&mut conn, now)?;
-    tracing::info!(
-        check_in_reminders.sent = check_ins,
-        "check-in reminders queued"
-    );
-    let sent = sent + check_ins;
+    let mut sent = 0;
+    for (kind, send_due) in bayanihan::startup::reminders() {
+        let n = send_due(&mut conn, now)?;
+        tracing::info!(
+            reminders.kind = kind,
+            reminders.sent = n,
+            "reminders queued"
+        );
+        sent += n;
+    }
     println!("reminders: {sent} emails queued");
     Ok(())
 }

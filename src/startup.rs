@@ -70,10 +70,9 @@ impl Application {
         crate::notifications::digest::spawn(worker_db.clone());
         crate::accounts::spawn_lookalike_check(worker_db.clone());
         crate::cohorts::space::spawn_backfill(worker_db.clone());
-        crate::cohorts::sessions::reminders::spawn(worker_db.clone());
-        crate::assessment::surveys::reminders::spawn(worker_db.clone());
-        // Training follow-up: check-in reminders.
-        crate::followup::reminders::spawn(worker_db.clone());
+        for (kind, send_due) in reminders() {
+            crate::email::spawn_reminders(worker_db.clone(), kind, send_due);
+        }
         crate::email::spawn_worker(worker_db, email);
         tracing::info!(address = %addr, "listening on http://{addr}");
         Ok(Self {
@@ -286,4 +285,18 @@ fn cors(origins: &[String]) -> Cors {
         cors = cors.allowed_origin(origin);
     }
     cors
+}
+
+/// Queues the reminders of one kind that are due at a time; answers how many emails.
+pub type SendDue = fn(&mut crate::db::DbConn, chrono::NaiveDateTime) -> Result<usize, ApiError>;
+
+/// Every kind of reminder, once: the server runs each every minute
+/// (`email::spawn_reminders`) and `bayanihan reminders` runs them all once.
+pub fn reminders() -> [(&'static str, SendDue); 3] {
+    [
+        ("session", crate::cohorts::sessions::reminders::send_due),
+        ("survey", crate::assessment::surveys::reminders::send_due),
+        // Training follow-up: check-in reminders.
+        ("check-in", crate::followup::reminders::send_due),
+    ]
 }

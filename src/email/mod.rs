@@ -20,9 +20,42 @@ pub use transport::{
 };
 pub use worker::{MAX_BACKOFF, backoff, spawn_worker};
 
-use crate::db::{self, DbConn};
+use crate::db::{self, Db, DbConn};
 use crate::email::model::NewOutboxEmail;
 use crate::error::ApiError;
+
+/// How often the server looks for due reminders (sessions, surveys, check-ins).
+pub const REMINDER_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Queues one kind of reminders (`kind`, for the logs) with `send_due` every
+/// [`REMINDER_INTERVAL`] for as long as the runtime runs. Each `send_due` claims every
+/// reminder it sends in the transaction of its email, so instances running this at once
+/// send each reminder once; a failed pass is logged and tried again at the next tick.
+pub fn spawn_reminders(
+    db: Db,
+    kind: &'static str,
+    send_due: fn(&mut DbConn, chrono::NaiveDateTime) -> Result<usize, ApiError>,
+) {
+    tokio::spawn(async move {
+        let start = tokio::time::Instant::now() + REMINDER_INTERVAL;
+        let mut ticker = tokio::time::interval_at(start, REMINDER_INTERVAL);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            ticker.tick().await;
+            match db.read(move |conn| send_due(conn, db::now())).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(
+                    reminders.kind = kind,
+                    reminders.sent = n,
+                    "reminders queued"
+                ),
+                Err(err) => {
+                    tracing::warn!(reminders.kind = kind, error = %err, "reminders could not be sent; will retry");
+                }
+            }
+        }
+    });
+}
 
 /// An email to send, before rendering.
 #[derive(Debug, Clone)]

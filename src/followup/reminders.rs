@@ -6,13 +6,12 @@
 //! `check_in_reminders` (unique per plan and round) written in the same transaction as its
 //! email in the outbox: of several instances running at once, exactly one sends it.
 
-use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta};
 
 use crate::cohorts::model::Cohort;
 use crate::cohorts::repo as cohorts;
-use crate::db::{self, Db, DbConn, write_transaction};
+use crate::db::{DbConn, write_transaction};
 use crate::email::{OutgoingEmail, Template, enqueue};
 use crate::error::ApiError;
 use crate::followup::model::{MAX_OFFSET, Schedule};
@@ -21,8 +20,6 @@ use crate::followup::service::schedule_of;
 use crate::http::language::Preferences;
 use crate::http::links;
 
-/// How often the server looks for due reminders.
-pub const INTERVAL: Duration = Duration::from_secs(60);
 /// How long after a round's day its reminder is still sent.
 pub const WINDOW: TimeDelta = TimeDelta::days(30);
 
@@ -43,25 +40,6 @@ pub fn send_due(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, ApiError
         sent += write_transaction(conn, |conn| remind(conn, &cohort, now))?;
     }
     Ok(sent)
-}
-
-/// Looks for due check-in reminders every [`INTERVAL`] for as long as the runtime runs.
-pub fn spawn(db: Db) {
-    tokio::spawn(async move {
-        let start = tokio::time::Instant::now() + INTERVAL;
-        let mut ticker = tokio::time::interval_at(start, INTERVAL);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        loop {
-            ticker.tick().await;
-            match db.read(|conn| send_due(conn, db::now())).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(check_in_reminders.sent = n, "check-in reminders queued"),
-                Err(err) => {
-                    tracing::warn!(error = %err, "check-in reminders could not be sent; will retry");
-                }
-            }
-        }
-    });
 }
 
 fn remind(conn: &mut DbConn, cohort: &Cohort, now: NaiveDateTime) -> Result<usize, ApiError> {

@@ -7,7 +7,6 @@
 //! several instances running at once, exactly one sends it. The claim names who was
 //! reminded and when, never a response.
 
-use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta};
 
@@ -15,15 +14,13 @@ use crate::assessment::surveys::model::{Survey, SurveyTranslation};
 use crate::assessment::surveys::repo;
 use crate::assessment::surveys::service::invited;
 use crate::cohorts::repo as cohorts;
-use crate::db::{self, Db, DbConn, write_transaction};
+use crate::db::{DbConn, write_transaction};
 use crate::email::{OutgoingEmail, Template, enqueue};
 use crate::error::ApiError;
 use crate::http::language::Preferences;
 use crate::http::links;
 use crate::types::UserId;
 
-/// How often the server looks for due reminders.
-pub const INTERVAL: Duration = Duration::from_secs(60);
 /// How long after opening a survey's reminder is due.
 pub const AFTER: TimeDelta = TimeDelta::days(2);
 /// How long after opening reminders are still sent.
@@ -47,25 +44,6 @@ pub fn send_due(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, ApiError
         sent += write_transaction(conn, |conn| remind(conn, &survey, now))?;
     }
     Ok(sent)
-}
-
-/// Looks for due survey reminders every [`INTERVAL`] for as long as the runtime runs.
-pub fn spawn(db: Db) {
-    tokio::spawn(async move {
-        let start = tokio::time::Instant::now() + INTERVAL;
-        let mut ticker = tokio::time::interval_at(start, INTERVAL);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        loop {
-            ticker.tick().await;
-            match db.read(|conn| send_due(conn, db::now())).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(survey_reminders.sent = n, "survey reminders queued"),
-                Err(err) => {
-                    tracing::warn!(error = %err, "survey reminders could not be sent; will retry");
-                }
-            }
-        }
-    });
 }
 
 fn remind(conn: &mut DbConn, seen: &Survey, now: NaiveDateTime) -> Result<usize, ApiError> {

@@ -7,7 +7,6 @@
 //! person and kind) written in the same transaction as its email in the outbox: of several
 //! instances running at once, exactly one sends it, and a rolled-back run sends nothing.
 
-use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta, TimeZone, Utc};
 
@@ -16,15 +15,13 @@ use crate::cohorts::repo as cohorts;
 use crate::cohorts::sessions::model::{LiveSession, ReminderKind};
 use crate::cohorts::sessions::repo;
 use crate::cohorts::sessions::service::{audience_of, pick_title, titles};
-use crate::db::{self, Db, DbConn, write_transaction};
+use crate::db::{DbConn, write_transaction};
 use crate::email::{OutgoingEmail, Template, enqueue};
 use crate::error::ApiError;
 use crate::http::language::Preferences;
 use crate::http::links;
 use crate::types::UserId;
 
-/// How often the server looks for due reminders.
-pub const INTERVAL: Duration = Duration::from_secs(60);
 const DAY: TimeDelta = TimeDelta::hours(24);
 const HOUR: TimeDelta = TimeDelta::hours(1);
 
@@ -51,25 +48,6 @@ pub fn send_due(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, ApiError
         sent += write_transaction(conn, |conn| remind(conn, &session, kind, now))?;
     }
     Ok(sent)
-}
-
-/// Looks for due reminders every [`INTERVAL`] for as long as the runtime runs.
-pub fn spawn(db: Db) {
-    tokio::spawn(async move {
-        let start = tokio::time::Instant::now() + INTERVAL;
-        let mut ticker = tokio::time::interval_at(start, INTERVAL);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        loop {
-            ticker.tick().await;
-            match db.read(|conn| send_due(conn, db::now())).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(reminders.sent = n, "session reminders queued"),
-                Err(err) => {
-                    tracing::warn!(error = %err, "session reminders could not be sent; will retry");
-                }
-            }
-        }
-    });
 }
 
 /// `at` in the cohort's zone, for people: `2027-02-03 09:00 (UTC+08:00)`.
