@@ -635,7 +635,7 @@ impl ActionPlanResponse {
 
 /// One round of a schedule.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RoundResponse {
+pub struct ScheduleRoundResponse {
     /// From 1.
     pub round: i32,
     /// Days after the cohort's end.
@@ -653,7 +653,7 @@ pub struct ScheduleResponse {
     pub ends_on: NaiveDate,
     /// Whether the default (30, 90, 180 days) applies.
     pub default: bool,
-    pub rounds: Vec<RoundResponse>,
+    pub rounds: Vec<ScheduleRoundResponse>,
     /// 0 while the default applies.
     pub version: i64,
 }

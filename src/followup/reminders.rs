@@ -6,7 +6,6 @@
 //! `check_in_reminders` (unique per plan and round) written in the same transaction as its
 //! email in the outbox: of several instances running at once, exactly one sends it.
 
-
 use chrono::{NaiveDateTime, TimeDelta};
 
 use crate::cohorts::model::Cohort;

@@ -24,7 +24,7 @@ use crate::email::{OutgoingEmail, Template, enqueue};
 use crate::error::{ApiError, FieldError};
 use crate::followup::dto::{
     ActionPlanResponse, CheckInList, CheckInResponse, GuidanceResponse, ID_SORT, ReportResponse,
-    RoundResponse, ScheduleResponse,
+    ScheduleResponse, ScheduleRoundResponse,
 };
 use crate::followup::model::{
     ActionPlan, CheckIn, CheckInInput, ConfirmationInput, GuidanceInput, GuidanceRequest,
@@ -446,7 +446,7 @@ fn schedule_view(cohort: &Cohort, schedule: &Schedule, version: i64) -> Schedule
         default: version == 0,
         rounds: (1..=schedule.rounds())
             .filter_map(|r| {
-                Some(RoundResponse {
+                Some(ScheduleRoundResponse {
                     round: r,
                     offset_days: *schedule.offsets().get(usize::try_from(r - 1).ok()?)?,
                     due_on: schedule.due_on(cohort.ends_on, r)?,

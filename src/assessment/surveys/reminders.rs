@@ -7,7 +7,6 @@
 //! several instances running at once, exactly one sends it. The claim names who was
 //! reminded and when, never a response.
 
-
 use chrono::{NaiveDateTime, TimeDelta};
 
 use crate::assessment::surveys::model::{Survey, SurveyTranslation};

@@ -7,7 +7,6 @@
 //! person and kind) written in the same transaction as its email in the outbox: of several
 //! instances running at once, exactly one sends it, and a rolled-back run sends nothing.
 
-
 use chrono::{NaiveDateTime, TimeDelta, TimeZone, Utc};
 
 use crate::cohorts::model::CohortStatus;
