@@ -143,7 +143,7 @@ pub async fn list_union_action_plans(
 ) -> Result<Reply<Page<ActionPlanResponse>>, ApiError> {
     let query = query.into_inner();
     let page = page_of(query.limit, query.cursor.as_deref())?;
-    let cohort = query.cohort_id.map(CohortId);
+    let cohort = crate::http::query::positive_id("cohort_id", query.cohort_id)?.map(CohortId);
     let org = id.into_inner();
     let page = db
         .read(move |conn| service::list_union_plans(conn, &user, org, cohort, &page))

@@ -103,6 +103,37 @@ pub fn parse_language(raw: Option<&str>) -> Result<Option<LanguageTag>, ApiError
     .transpose()
 }
 
+/// An id from the query string (`minimum: 1`): 400 `out_of_range` naming the parameter
+/// when it is not positive.
+pub fn positive_id(field: &str, value: Option<i64>) -> Result<Option<i64>, ApiError> {
+    match value {
+        Some(v) if v < 1 => Err(ApiError::invalid_query(
+            field,
+            "out_of_range",
+            "must be a positive id",
+        )),
+        other => Ok(other),
+    }
+}
+
+/// A bounded number from the query string, as documented (`minimum`/`maximum`): 400
+/// `out_of_range` naming the parameter when it is outside `min..=max`.
+pub fn in_range<T: PartialOrd + std::fmt::Display + Copy>(
+    field: &str,
+    value: Option<T>,
+    min: T,
+    max: T,
+) -> Result<Option<T>, ApiError> {
+    match value {
+        Some(v) if v < min || v > max => Err(ApiError::invalid_query(
+            field,
+            "out_of_range",
+            format!("must be between {min} and {max}"),
+        )),
+        other => Ok(other),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1003,6 +1003,17 @@ async fn followup_of_an_erased_member_stays_only_as_counts() {
         1,
         "the other participant's"
     );
+    // `?cohort_id=` is an id: 0 is out of its documented range (400), not an empty page.
+    let res = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/organisations/{}/action-plans?cohort_id=0", s.org),
+        &s.leader,
+        None,
+    )
+    .await;
+    let problem = assert_problem(res, 400, "invalid_query").await;
+    assert_eq!(problem["errors"][0]["code"], "out_of_range");
     let mut conn = app.db.conn().unwrap();
     let left: i64 = action_plans::table
         .filter(action_plans::user_id.eq(p0.id))

@@ -766,6 +766,10 @@ async fn leaders_report_indicators_with_their_e_trainers_cohorts() {
     .await;
     assert_eq!(body["items"][0]["quarter"], Value::Null);
     assert_eq!(body["next_cursor"], Value::Null);
+    // The documented range of `?year=` is checked: 400, not an empty page.
+    let res = get(&app, &coordinator, &format!("{list}?year=1999")).await;
+    let problem = assert_problem(res, 400, "invalid_query").await;
+    assert_eq!(problem["errors"][0]["code"], "out_of_range");
     // A coordinator reads but does not report.
     assert_problem(
         report(&app, &coordinator, ph.id, report_body(year - 1, None)).await,

@@ -87,7 +87,7 @@ pub async fn list_indicator_reports(
 ) -> Result<Reply<Page<IndicatorReportResponse>>, ApiError> {
     let id = id.into_inner();
     let page = query.page()?;
-    let year = query.year;
+    let year = crate::http::query::in_range("year", query.year, 2000, 2100)?;
     let reports = db
         .read(move |conn| service::list(conn, &user, id, year, &page))
         .await?;
