@@ -529,6 +529,11 @@ fn check_reports(
         .into_iter()
         .map(|s| s.id)
         .collect();
+    let evidence: Vec<crate::types::ResourceId> = reports
+        .iter()
+        .flat_map(|r| r.resource_ids.iter().copied())
+        .collect();
+    let readable = crate::library::service::readable_ids(conn, Some(actor), &evidence)?;
     let mut errors = Vec::new();
     for (i, r) in reports.iter().enumerate() {
         if !steps.contains(&r.step_id) {
@@ -539,14 +544,7 @@ fn check_reports(
             ));
         }
         for (j, id) in r.resource_ids.iter().enumerate() {
-            let readable = match crate::library::repo::find(conn, *id) {
-                Ok(resource) => {
-                    crate::library::service::require_read(conn, Some(actor), &resource).is_ok()
-                }
-                Err(diesel::result::Error::NotFound) => false,
-                Err(e) => return Err(e.into()),
-            };
-            if !readable {
+            if !readable.contains(id) {
                 errors.push(FieldError::new(
                     format!("reports[{i}].resource_ids[{j}]"),
                     "unknown_resource",
