@@ -1,6 +1,5 @@
 //! What the cohort endpoints read and write, and how a request becomes domain input.
 
-use std::collections::HashSet;
 use std::hash::Hash;
 use std::str::FromStr;
 
@@ -299,15 +298,6 @@ fn parse_capacity(raw: i32) -> Result<i32, String> {
     }
 }
 
-/// The distinct items of `items` in the order given.
-fn distinct<T: Eq + Hash + Clone>(items: Vec<T>) -> Vec<T> {
-    let mut seen = HashSet::new();
-    items
-        .into_iter()
-        .filter(|i| seen.insert(i.clone()))
-        .collect()
-}
-
 /// A list of at most `max` items, counted as sent (before any other work).
 fn bounded<T>(items: &[T], max: usize) -> Result<(), String> {
     if items.len() <= max {
@@ -326,7 +316,7 @@ fn parse_languages(raw: &[String]) -> Result<Vec<String>, String> {
         .iter()
         .map(|l| parse_language(l))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(distinct(langs))
+    Ok(crate::types::distinct(langs))
 }
 
 fn parse_ids<T: From<i64> + Eq + Hash + Clone>(
@@ -334,7 +324,7 @@ fn parse_ids<T: From<i64> + Eq + Hash + Clone>(
     max: usize,
 ) -> Result<Vec<T>, String> {
     bounded(&raw, max)?;
-    Ok(distinct(raw.into_iter().map(T::from).collect()))
+    Ok(crate::types::distinct(raw.into_iter().map(T::from)))
 }
 
 /// The texts of a body, each checked.

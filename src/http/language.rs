@@ -135,13 +135,7 @@ fn primary(tag: &str) -> &str {
 /// The languages of some texts, each once, in order: the `Content-Language` of a list
 /// ([`crate::http::response::Reply::languages`]).
 pub fn distinct<'a>(languages: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for l in languages {
-        if !out.iter().any(|o| o == l) {
-            out.push(l.to_owned());
-        }
-    }
-    out
+    crate::types::distinct(languages.into_iter().map(str::to_owned))
 }
 
 /// `?lang=` of a localised read: the one query of answers that take nothing else.

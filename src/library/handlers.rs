@@ -21,13 +21,15 @@ use crate::http::query::parse_q;
 use crate::http::response::{Reply, no_content};
 use crate::library::dto::{
     CollectionResponse, CreateCollectionRequest, CreateResourceRequest, DownloadQuery, FileBytes,
-    FileResponse, LangQuery, ListCollectionsQuery, ListResourcesQuery, NewResourceInput,
-    ReasonRequest, ResourceItem, ResourceLogEntry, ResourcePatch, ResourceResponse, ResourceTexts,
-    ResourceTranslationRequest, UpdateCollectionRequest, UpdateResourceRequest, UploadInput,
-    UploadQuery, parse_language, parse_topic,
+    FileResponse, LangQuery, ListCollectionsQuery, ListResourcesQuery, ReasonRequest, ResourceItem,
+    ResourceLogEntry, ResourceResponse, ResourceTranslationRequest, UpdateCollectionRequest,
+    UpdateResourceRequest, UploadQuery,
 };
 use crate::library::filetype::{self, FileType};
-use crate::library::model::ResourceFile;
+use crate::library::model::{
+    NewResourceInput, ResourceFile, ResourcePatch, ResourceTexts, UploadInput, parse_language,
+    parse_topic,
+};
 use crate::library::repo::{ListFilter, Written};
 use crate::library::service::{self, CollectionInput, Decision, ListRequest, NewFileInput};
 use crate::library::storage::{self, Storage, UploadError};

@@ -13,9 +13,12 @@ use utoipa::ToSchema;
 use crate::db::schema::{
     resource_files, resource_moderation_log, resource_translations, resources,
 };
+use crate::error::{ApiError, Fields};
 use crate::http::etag;
+use crate::types::text::{clean_block, clean_line, web_address};
 use crate::types::{
-    CohortId, CommunityId, Licence, OrganisationId, ResourceFileId, ResourceId, UserId,
+    CohortId, CommunityId, CountryCode, LanguageTag, Licence, OrganisationId, ResourceFileId,
+    ResourceId, UserId,
 };
 
 crate::vocabulary! {
@@ -270,4 +273,302 @@ pub struct EmbeddedFile {
     pub size_bytes: i64,
     /// Where to download it (ranges and `If-Range` supported).
     pub download_url: String,
+}
+
+/// Longest title, in characters.
+pub const MAX_TITLE_CHARS: usize = 200;
+/// Longest description, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 5000;
+/// Most topics on a resource.
+pub const MAX_TOPICS: usize = 12;
+/// Longest topic.
+pub const MAX_TOPIC_CHARS: usize = 40;
+/// Most countries on a resource.
+pub const MAX_COUNTRIES: usize = 30;
+/// Longest link.
+pub const MAX_URL_CHARS: usize = 2000;
+/// Longest moderation reason.
+pub const MAX_REASON_CHARS: usize = 1000;
+
+// ---------------------------------------------------------------- domain input
+//
+// What the API's requests, the seed and a course package's import become, checked once here.
+
+/// A resource's texts in one language, each valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceTexts {
+    pub title: String,
+    pub description: String,
+}
+
+/// A resource's own fields, each valid (what only the database knows is checked later).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceFields {
+    pub kind: ResourceKind,
+    pub default_language: String,
+    pub licence: Licence,
+    pub organisation_id: Option<OrganisationId>,
+    pub audience: Audience,
+    pub url: Option<String>,
+    pub topics: Vec<String>,
+    pub countries: Vec<String>,
+}
+
+/// A valid new resource.
+#[derive(Debug, Clone)]
+pub struct NewResourceInput {
+    pub fields: ResourceFields,
+    pub texts: ResourceTexts,
+}
+
+/// A valid partial change.
+#[derive(Debug, Clone, Default)]
+pub struct ResourcePatch {
+    pub kind: Option<ResourceKind>,
+    pub default_language: Option<String>,
+    pub licence: Option<Licence>,
+    pub organisation_id: Option<Option<OrganisationId>>,
+    pub audience: Option<Audience>,
+    pub url: Option<Option<String>>,
+    pub topics: Option<Vec<String>>,
+    pub countries: Option<Vec<String>>,
+}
+
+impl ResourcePatch {
+    /// The fields `current` would become.
+    pub fn apply(&self, current: &ResourceFields) -> ResourceFields {
+        ResourceFields {
+            kind: self.kind.unwrap_or(current.kind),
+            default_language: self
+                .default_language
+                .clone()
+                .unwrap_or_else(|| current.default_language.clone()),
+            licence: self.licence.unwrap_or(current.licence),
+            organisation_id: self.organisation_id.unwrap_or(current.organisation_id),
+            audience: self.audience.unwrap_or(current.audience),
+            url: self.url.clone().unwrap_or_else(|| current.url.clone()),
+            topics: self
+                .topics
+                .clone()
+                .unwrap_or_else(|| current.topics.clone()),
+            countries: self
+                .countries
+                .clone()
+                .unwrap_or_else(|| current.countries.clone()),
+        }
+    }
+}
+
+/// A parsed upload: the file's language and cleaned name.
+#[derive(Debug, Clone)]
+pub struct UploadInput {
+    pub language: String,
+    pub file_name: String,
+    /// Lower-case extension of the name.
+    pub extension: String,
+}
+
+/// A new resource as sent, before its checks ([`NewResourceInput::new`]): what the API's
+/// `POST /resources` and a course package's manifest both carry.
+#[derive(Debug, Clone)]
+pub struct ResourceDraft {
+    pub kind: ResourceKind,
+    pub default_language: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub licence: Licence,
+    pub organisation_id: Option<OrganisationId>,
+    pub visibility: Option<ResourceVisibility>,
+    pub cohort_id: Option<CohortId>,
+    pub community_id: Option<CommunityId>,
+    pub url: Option<String>,
+    pub topics: Vec<String>,
+    pub countries: Vec<String>,
+}
+
+impl NewResourceInput {
+    /// Checks every field of a new resource: 422 `validation_failed` with every field error.
+    pub fn new(req: ResourceDraft) -> Result<Self, ApiError> {
+        let mut f = Fields::default();
+        let language = f.check(
+            "default_language",
+            "invalid_language",
+            parse_language(&req.default_language),
+        );
+        let texts = check_texts(&mut f, &req.title, req.description.as_deref());
+        let url = check_url(&mut f, req.url.as_deref());
+        if let Some(url) = &url {
+            check_link(&mut f, req.kind, Some(url));
+        }
+        let topics = check_topics(&mut f, &req.topics);
+        let countries = check_countries(&mut f, &req.countries);
+        let audience = audience(
+            &mut f,
+            req.visibility.unwrap_or(ResourceVisibility::Public),
+            req.cohort_id,
+            req.community_id,
+        );
+        f.finish_with(|| {
+            Some(Self {
+                fields: ResourceFields {
+                    kind: req.kind,
+                    default_language: language?,
+                    licence: req.licence,
+                    organisation_id: req.organisation_id,
+                    audience: audience?,
+                    url: url?,
+                    topics: topics?,
+                    countries: countries?,
+                },
+                texts: texts?,
+            })
+        })
+    }
+}
+
+impl ResourceTexts {
+    /// Checks a title and a description (absent: empty): 422 with the field errors.
+    pub fn new(title: &str, description: Option<&str>) -> Result<Self, ApiError> {
+        let mut f = Fields::default();
+        let texts = check_texts(&mut f, title, description);
+        f.finish_with(|| texts)
+    }
+}
+
+impl UploadInput {
+    /// Checks a file's language and name (400 `invalid_query` naming the parameter).
+    pub fn new(language: &str, file_name: &str) -> Result<Self, ApiError> {
+        let language = parse_language(language)
+            .map_err(|m| ApiError::invalid_query("language", "invalid_language", m))?;
+        let file_name = crate::library::filetype::clean_file_name(file_name)
+            .map_err(|m| ApiError::invalid_query("file_name", "invalid_file_name", m))?;
+        let extension = crate::library::filetype::extension(&file_name);
+        Ok(Self {
+            language,
+            file_name,
+            extension,
+        })
+    }
+}
+
+/// A language tag in canonical case.
+pub fn parse_language(raw: &str) -> Result<String, String> {
+    LanguageTag::parse(raw).map(|t| t.as_str().to_owned())
+}
+
+fn is_slug(raw: &str) -> bool {
+    !raw.is_empty()
+        && raw.split('-').all(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+/// A topic tag: lower-case words joined by `-`.
+pub fn parse_topic(raw: &str) -> Result<String, String> {
+    if raw.len() <= MAX_TOPIC_CHARS && is_slug(raw) {
+        Ok(raw.to_owned())
+    } else {
+        Err(format!(
+            "`{raw}` is not a topic: lower-case words joined by `-`, at most {MAX_TOPIC_CHARS} characters, e.g. `platform-workers`"
+        ))
+    }
+}
+
+pub(crate) fn check_topics(f: &mut Fields, raw: &[String]) -> Option<Vec<String>> {
+    if !f.at_most("topics", "too_many_topics", raw.len(), MAX_TOPICS) {
+        return None;
+    }
+    let mut topics = f.check(
+        "topics",
+        "invalid_topic",
+        raw.iter()
+            .map(|t| parse_topic(t))
+            .collect::<Result<Vec<_>, _>>(),
+    )?;
+    topics.sort();
+    topics.dedup();
+    Some(topics)
+}
+
+pub(crate) fn check_countries(f: &mut Fields, raw: &[String]) -> Option<Vec<String>> {
+    if !f.at_most("countries", "too_many_countries", raw.len(), MAX_COUNTRIES) {
+        return None;
+    }
+    let mut countries = f.check(
+        "countries",
+        "invalid_country",
+        raw.iter()
+            .map(|c| CountryCode::parse(c).map(|c| c.as_str().to_owned()))
+            .collect::<Result<Vec<_>, _>>(),
+    )?;
+    countries.sort();
+    countries.dedup();
+    Some(countries)
+}
+
+fn check_texts(f: &mut Fields, title: &str, description: Option<&str>) -> Option<ResourceTexts> {
+    let title = f.check(
+        "title",
+        "invalid_title",
+        clean_line(title, 1, MAX_TITLE_CHARS),
+    );
+    let description = f.check(
+        "description",
+        "invalid_description",
+        clean_block(description.unwrap_or(""), MAX_DESCRIPTION_CHARS),
+    );
+    Some(ResourceTexts {
+        title: title?,
+        description: description?,
+    })
+}
+
+pub(crate) fn check_url(f: &mut Fields, raw: Option<&str>) -> Option<Option<String>> {
+    f.check_opt("url", "invalid_url", raw, |u| web_address(u, MAX_URL_CHARS))
+}
+
+/// The audience named by a visibility and the ids sent with it.
+pub(crate) fn audience(
+    f: &mut Fields,
+    visibility: ResourceVisibility,
+    cohort: Option<CohortId>,
+    community: Option<CommunityId>,
+) -> Option<Audience> {
+    let wrong = |f: &mut Fields, field: &str, message: &str| {
+        f.push(field, "invalid_audience", message);
+        None
+    };
+    match (visibility, cohort, community) {
+        (ResourceVisibility::Public, None, None) => Some(Audience::Public),
+        (ResourceVisibility::Members, None, None) => Some(Audience::Members),
+        (ResourceVisibility::Cohort, Some(id), None) => Some(Audience::Cohort(id)),
+        (ResourceVisibility::Community, None, Some(id)) => Some(Audience::Community(id)),
+        (ResourceVisibility::Cohort, None, _) => {
+            wrong(f, "cohort_id", "`visibility: cohort` needs a `cohort_id`")
+        }
+        (ResourceVisibility::Community, _, None) => wrong(
+            f,
+            "community_id",
+            "`visibility: community` needs a `community_id`",
+        ),
+        (_, Some(_), _) => wrong(
+            f,
+            "cohort_id",
+            "a `cohort_id` goes only with `visibility: cohort`",
+        ),
+        (_, _, Some(_)) => wrong(
+            f,
+            "community_id",
+            "a `community_id` goes only with `visibility: community`",
+        ),
+    }
+}
+
+/// A link needs its address.
+fn check_link(f: &mut Fields, kind: ResourceKind, url: Option<&Option<String>>) {
+    if kind == ResourceKind::Link && matches!(url, Some(None)) {
+        f.push("url", "url_required", "a `link` resource needs its `url`");
+    }
 }

@@ -12,10 +12,9 @@ use crate::db::schema::{
     resource_countries, resource_files, resource_moderation_log, resource_topics,
     resource_translations, resource_votes, resources,
 };
-use crate::library::dto::ResourceTexts;
 use crate::library::model::{
     LogEntry, NewLogEntry, NewResource, NewResourceFile, Resource, ResourceChanges, ResourceFile,
-    ResourceStatus, ResourceTranslation, ResourceVisibility,
+    ResourceStatus, ResourceTexts, ResourceTranslation, ResourceVisibility,
 };
 use crate::types::{
     CohortId, CollectionId, CommunityId, Licence, OrganisationId, ResourceFileId, ResourceId,

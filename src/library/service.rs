@@ -14,14 +14,11 @@ use crate::http::etag::{IfMatch, Versioned};
 use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageRequest};
 pub use crate::http::response::{Localised, LocalisedPage};
-use crate::library::dto::{
-    CollectionResponse, FileResponse, NewResourceInput, ResourceFields, ResourceItem,
-    ResourcePatch, ResourceResponse, ResourceTexts,
-};
+use crate::library::dto::{CollectionResponse, FileResponse, ResourceItem, ResourceResponse};
 use crate::library::model::{
-    Audience, EmbeddedFile, LogEntry, NewLogEntry, NewResource, NewResourceFile, Resource,
-    ResourceChanges, ResourceEmbed, ResourceFile, ResourceKind, ResourceStatus,
-    ResourceTranslation,
+    Audience, EmbeddedFile, LogEntry, NewLogEntry, NewResource, NewResourceFile, NewResourceInput,
+    Resource, ResourceChanges, ResourceEmbed, ResourceFields, ResourceFile, ResourceKind,
+    ResourcePatch, ResourceStatus, ResourceTexts, ResourceTranslation,
 };
 use crate::library::repo::{self, ListFilter, ReaderScope, Written};
 use crate::types::{CollectionId, ResourceFileId, ResourceId, UserId};

@@ -8,9 +8,10 @@ use serde::Deserialize;
 
 use crate::db::{Db, DbConn, write_transaction};
 use crate::error::ApiError;
-use crate::library::dto::{NewResourceInput, ResourceFields, ResourceTexts};
 use crate::library::filetype::{FileType, extension};
-use crate::library::model::{Audience, ResourceKind};
+use crate::library::model::{
+    Audience, NewResourceInput, ResourceFields, ResourceKind, ResourceTexts,
+};
 use crate::library::service::{self, NewFileInput};
 use crate::library::storage::{Storage, StorageConfig, final_key, temp_key};
 use crate::types::{Licence, ResourceId};

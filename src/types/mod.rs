@@ -19,3 +19,13 @@ pub use language::{LANGUAGE_TAG_PATTERN, LanguageTag, join_tags, split_tags};
 pub use licence::Licence;
 pub use secret::Secret;
 pub use sector::IsicSection;
+
+/// The distinct items of `items`, each at its first place: the one de-duplication of lists
+/// (a request's languages, a response's `Content-Language`, ids sent twice).
+pub fn distinct<T: Eq + std::hash::Hash + Clone>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut seen = std::collections::HashSet::new();
+    items
+        .into_iter()
+        .filter(|i| seen.insert(i.clone()))
+        .collect()
+}

@@ -30,10 +30,9 @@ use crate::courses::reuse::service::{
 };
 use crate::error::ApiError;
 use crate::http::language::Preferences;
-use crate::library::dto::{
-    CreateResourceRequest, NewResourceInput, ResourceTexts, UploadInput, UploadQuery,
+use crate::library::model::{
+    NewResourceInput, ResourceDraft, ResourceKind, ResourceTexts, ResourceVisibility, UploadInput,
 };
-use crate::library::model::{ResourceKind, ResourceVisibility};
 use crate::types::ids::ResourceId;
 use crate::types::markdown::{escape_html, to_safe_html};
 use crate::types::{LanguageTag, Licence};
@@ -919,7 +918,7 @@ pub fn read_package(path: &Path, dir: &Path, limits: Limits) -> Result<ImportPla
             ResourceVisibility::Public => ResourceVisibility::Public,
             _ => ResourceVisibility::Members,
         };
-        let input = NewResourceInput::try_from(CreateResourceRequest {
+        let input = NewResourceInput::new(ResourceDraft {
             kind: r.kind,
             default_language: r.default_language.clone(),
             title: first.title.clone(),
@@ -938,21 +937,14 @@ pub fn read_package(path: &Path, dir: &Path, limits: Limits) -> Result<ImportPla
         for (j, t) in r.texts.iter().enumerate().skip(1) {
             let tpath = format!("{path}.texts[{j}]");
             let language = language_of(&tpath, &t.language)?;
-            let parsed = ResourceTexts::try_from(crate::library::dto::ResourceTranslationRequest {
-                title: t.title.clone(),
-                description: Some(t.description.clone()),
-            })
-            .map_err(|e| at(&tpath, e))?;
+            let parsed =
+                ResourceTexts::new(&t.title, Some(&t.description)).map_err(|e| at(&tpath, e))?;
             more_texts.push((language, parsed));
         }
         let mut files = Vec::new();
         for (j, f) in r.files.iter().enumerate() {
             let fpath = format!("{path}.files[{j}]");
-            let named = UploadInput::try_from(UploadQuery {
-                language: f.language.clone(),
-                file_name: f.file_name.clone(),
-            })
-            .map_err(|e| at(&fpath, e))?;
+            let named = UploadInput::new(&f.language, &f.file_name).map_err(|e| at(&fpath, e))?;
             if !safe_entry_name(&f.path) {
                 return Err(refuse("unsafe_path", format!("{fpath}: an unsafe path")));
             }

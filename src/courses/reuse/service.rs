@@ -662,9 +662,9 @@ pub fn check_may_import(actor: &AuthUser) -> Result<(), ApiError> {
 /// A resource of an imported package, checked, to create.
 #[derive(Debug)]
 pub struct NewImportedResource {
-    pub input: crate::library::dto::NewResourceInput,
+    pub input: crate::library::model::NewResourceInput,
     /// Texts in languages other than its default one.
-    pub more_texts: Vec<(String, crate::library::dto::ResourceTexts)>,
+    pub more_texts: Vec<(String, crate::library::model::ResourceTexts)>,
 }
 
 /// A resource file of an imported package, in the storage under its temporary key.
