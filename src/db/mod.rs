@@ -1,6 +1,7 @@
 //! Database access: one connection type over SQLite and PostgreSQL, a pool,
 //! migrations, and the helpers that run queries off the async workers.
 
+pub mod memo;
 pub mod schema;
 
 use std::path::{Path, PathBuf};

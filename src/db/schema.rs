@@ -1456,6 +1456,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        needs_version -> BigInt,
     }
 }
 

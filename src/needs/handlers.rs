@@ -6,7 +6,7 @@ use crate::auth::AuthUser;
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{IfNoneMatch, NotLoggedIn, NotModified, UnreadableBody};
-use crate::http::etag::{IfMatch, Versioned};
+use crate::http::etag::{self, IfMatch, Versioned};
 use crate::http::json::Json;
 use crate::http::pagination::{Page, PageQuery, PageRequest};
 use crate::http::response::{Reply, no_content};
@@ -16,6 +16,7 @@ use crate::needs::dto::{
 };
 use crate::needs::model::{LinkTarget, NeedInput, NeedView, RoundInput, RoundPatch, RoundView};
 use crate::needs::service::{self, NEWEST_FIRST};
+use crate::state::AppState;
 use crate::types::{NeedId, NeedLinkId, NeedsRoundId, OrganisationId};
 
 fn round_reply(view: &RoundView) -> Reply<RoundResponse> {
@@ -166,24 +167,31 @@ pub async fn update_needs_round(
     tag = "needs",
     operation_id = "get_needs_totals",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Round id")),
+    params(("id" = i64, Path, description = "Round id"), IfNoneMatch),
     responses(
-        (status = 200, description = "The totals", body = TotalsResponse),
+        (status = 200, description = "The totals", body = TotalsResponse,
+            headers(("ETag" = String, description = "Changes with every change to the round's needs"))),
+        NotModified,
         NotLoggedIn,
         (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_needs_totals(
-    db: web::Data<Db>,
+    state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<NeedsRoundId>,
 ) -> Result<Reply<TotalsResponse>, ApiError> {
     let id = id.into_inner();
-    let (round, rows) = db
-        .read(move |conn| service::totals(conn, &user, id))
+    let memo = state.needs_totals.clone();
+    let (round, rows) = state
+        .db
+        .read(move |conn| service::totals(conn, &user, id, &memo))
         .await?;
-    Ok(Reply::ok(TotalsResponse::new(round.id, &rows)).private())
+    let tag = etag::versioned("needs-totals", round.id.get(), round.needs_version, None);
+    Ok(Reply::ok(TotalsResponse::new(round.id, &rows))
+        .etag(tag)
+        .private())
 }
 
 /// Submits a need of the caller's union to an open round that invites it: the union's

@@ -114,6 +114,9 @@ pub struct NeedsRound {
     pub updated_at: NaiveDateTime,
     /// Bumped by every change; the `ETag` derives from it.
     pub version: i64,
+    /// Bumped by every change to the round's needs (submitted, withdrawn, endorsed,
+    /// linked, deleted): the totals' `ETag` and memo derive from it.
+    pub needs_version: i64,
 }
 
 etag::versioned_row!(NeedsRound, "needs-round");

@@ -222,17 +222,29 @@ pub fn find_need(conn: &mut DbConn, id: NeedId) -> QueryResult<Need> {
     needs::table.find(id).first(conn)
 }
 
+/// Marks that `round`'s needs changed (its totals are counted again): every write to
+/// `needs` below calls it, in the same transaction.
+pub fn bump_needs_version(conn: &mut DbConn, round: NeedsRoundId) -> QueryResult<usize> {
+    diesel::update(needs_rounds::table.find(round))
+        .set(needs_rounds::needs_version.eq(needs_rounds::needs_version + 1))
+        .execute(conn)
+}
+
 /// Inserts a need.
 pub fn insert_need(conn: &mut DbConn, new: &NewNeed) -> QueryResult<Need> {
-    diesel::insert_into(needs::table)
+    let need: Need = diesel::insert_into(needs::table)
         .values(new)
         .returning(needs::all_columns)
-        .get_result(conn)
+        .get_result(conn)?;
+    bump_needs_version(conn, need.round_id)?;
+    Ok(need)
 }
 
 /// Deletes a need (its endorsements and links go with it).
-pub fn delete_need(conn: &mut DbConn, id: NeedId) -> QueryResult<usize> {
-    diesel::delete(needs::table.find(id)).execute(conn)
+pub fn delete_need(conn: &mut DbConn, need: &Need) -> QueryResult<usize> {
+    let deleted = diesel::delete(needs::table.find(need.id)).execute(conn)?;
+    bump_needs_version(conn, need.round_id)?;
+    Ok(deleted)
 }
 
 /// Sets a need's state and endorsement count, as a new version stamped `at`.
@@ -243,7 +255,7 @@ pub fn touch_need(
     endorsement_count: i32,
     at: NaiveDateTime,
 ) -> QueryResult<Need> {
-    diesel::update(needs::table.find(need.id))
+    let need: Need = diesel::update(needs::table.find(need.id))
         .set((
             needs::state.eq(state),
             needs::endorsement_count.eq(endorsement_count),
@@ -251,7 +263,9 @@ pub fn touch_need(
             needs::version.eq(need.version + 1),
         ))
         .returning(needs::all_columns)
-        .get_result(conn)
+        .get_result(conn)?;
+    bump_needs_version(conn, need.round_id)?;
+    Ok(need)
 }
 
 /// Filters of a list of needs.

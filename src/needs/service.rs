@@ -5,11 +5,13 @@
 //! country), and the needs of their own organisations; everything else answers 404.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::auth::AuthUser;
 use crate::auth::policy::{self, Action, allowed};
+use crate::db::memo::Memo;
 use crate::db::{self, DbConn, now};
 use crate::error::{ApiError, Fields};
 use crate::http::etag::{IfMatch, Versioned};
@@ -391,7 +393,7 @@ pub fn delete_need(
     if !repo::find_round(conn, need.round_id)?.is_open(now()) {
         return Err(round_closed());
     }
-    repo::delete_need(conn, id)?;
+    repo::delete_need(conn, &need)?;
     Ok(())
 }
 
@@ -625,14 +627,34 @@ pub fn set_state(
 }
 
 /// A round's totals (coordinators and admins).
+/// Rounds whose totals are kept at most (see [`TotalsMemo`]).
+const MEMO_ROUNDS: usize = 64;
+
+/// The totals of the rounds read lately, each with the round's `needs_version` it was
+/// counted at: counted again only after a change to the round's needs (`db::memo`).
+#[derive(Debug, Clone)]
+pub struct TotalsMemo(Memo<NeedsRoundId, i64, Vec<TotalsRow>>);
+
+impl Default for TotalsMemo {
+    fn default() -> Self {
+        Self(Memo::new(MEMO_ROUNDS))
+    }
+}
+
+/// A round's totals by topic × country × target group: coordinators and admins. Counted
+/// by the database when the round's needs changed since the last count, else from `memo`.
 pub fn totals(
     conn: &mut DbConn,
     actor: &AuthUser,
     round_id: NeedsRoundId,
-) -> Result<(NeedsRound, Vec<TotalsRow>), ApiError> {
+    memo: &TotalsMemo,
+) -> Result<(NeedsRound, Arc<Vec<TotalsRow>>), ApiError> {
     policy::authorize(actor, Action::ManageNeeds)?;
+    // The version first: totals counted after it are at least as new as it says.
     let round = repo::find_round(conn, round_id)?;
-    let rows = repo::totals(conn, round_id)?;
+    let rows = memo.0.get_or_try(round_id, round.needs_version, || {
+        repo::totals(conn, round_id)
+    })?;
     Ok((round, rows))
 }
 

@@ -231,7 +231,9 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<usize> {
             })
             .collect();
         added += write_transaction(&mut conn, |conn| {
-            crate::db::insert_chunked!(conn, needs::table, rows, 1000)
+            let added = crate::db::insert_chunked!(conn, needs::table, rows, 1000)?;
+            crate::needs::repo::bump_needs_version(conn, round)?;
+            Ok::<_, diesel::result::Error>(added)
         })?;
     }
     tracing::info!(needs.added = added, "scale needs seeded");

@@ -257,9 +257,23 @@ async fn leaders_submit_members_endorse_and_coordinators_link_and_count() {
     // Totals by topic × country × target group, for coordinators only.
     let totals = format!("/api/v1/needs-rounds/{round}/totals");
     assert_problem(get(&app, &ph.leader, &totals).await, 403, "forbidden").await;
-    let body = ok_json(get(&app, &coordinator, &totals).await, 200).await;
+    let res = get(&app, &coordinator, &totals).await;
+    let totals_tag = etag(&res);
+    let body = ok_json(res, 200).await;
     assert_eq!(body["needs"], 3);
     assert_eq!(body["participants"], 95);
+    // Unchanged needs: 304, and read again the same (from the memo).
+    let res = app
+        .authed(Method::GET, &totals, &coordinator.token)
+        .header("If-None-Match", &totals_tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 304);
+    assert_eq!(
+        ok_json(get(&app, &coordinator, &totals).await, 200).await,
+        body
+    );
     let cells = body["cells"].as_array().unwrap();
     assert_eq!(cells.len(), 3, "{body}");
     // Ordered by topic, country and target group as spelled.
@@ -322,6 +336,24 @@ async fn leaders_submit_members_endorse_and_coordinators_link_and_count() {
     let body = ok_json(res, 201).await;
     assert_eq!(body["links"][1]["cohort_id"], cohort);
     assert_eq!(body["links"][1]["status"], "planning");
+    // A change to a need is a change of the totals' tag.
+    let res = app
+        .authed(Method::GET, &totals, &coordinator.token)
+        .header("If-None-Match", &totals_tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_ne!(etag(&res), totals_tag);
+    // An endorsement withdrawn is counted at once, and given again as well.
+    let endorsement = format!("/api/v1/needs/{need_id}/endorsement");
+    let res = send(&app, Method::DELETE, &endorsement, &ph.member.token, None).await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let body = ok_json(get(&app, &coordinator, &totals).await, 200).await;
+    assert_eq!(body["cells"][2]["endorsements"], 0, "{body}");
+    ok_json(endorse(&app, &ph.member, need_id).await, 200).await;
+    let body = ok_json(get(&app, &coordinator, &totals).await, 200).await;
+    assert_eq!(body["cells"][2]["endorsements"], 1, "{body}");
     for bad in [json!({}), json!({"course_id": course, "cohort_id": cohort})] {
         let res = send(&app, Method::POST, &links, &coordinator.token, Some(bad)).await;
         assert_problem(res, 422, "validation_failed").await;

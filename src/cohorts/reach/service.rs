@@ -3,7 +3,7 @@
 //! `ReachCache` while nothing they depend on changes.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::Datelike;
 
@@ -14,6 +14,7 @@ use crate::cohorts::reach::dto::{ReachCell, ReachCounts, ReachLevel, ReachNode, 
 use crate::cohorts::reach::repo::{self, ParticipantRow};
 use crate::cohorts::repo as cohorts;
 use crate::db::DbConn;
+use crate::db::memo::Memo;
 use crate::error::ApiError;
 use crate::types::{CohortId, UserId};
 
@@ -143,11 +144,14 @@ const CACHED_TREES: usize = 64;
 /// the cohorts' own fields are read afresh for every request, and suppression is applied
 /// to the reader's threshold each time, so only the counting of every participant (the
 /// cost that grows with the people reached) is saved.
-#[derive(Debug, Clone, Default)]
-pub struct ReachCache(Arc<Mutex<HashMap<CohortId, Cached>>>);
+#[derive(Debug, Clone)]
+pub struct ReachCache(Memo<CohortId, Basis, Tallies>);
 
-/// A root's counts and what they were made from.
-type Cached = (Basis, Arc<Tallies>);
+impl Default for ReachCache {
+    fn default() -> Self {
+        Self(Memo::new(CACHED_TREES))
+    }
+}
 
 /// What a tree's counts were made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,26 +183,8 @@ impl ReachCache {
             stamps: repo::stamps(conn, &ids)?,
             tree,
         };
-        let cached = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&root)
-            .filter(|(b, _)| *b == basis)
-            .map(|(_, t)| t.clone());
-        if let Some(tallies) = cached {
-            return Ok(tallies);
-        }
-        let tallies = Arc::new(count(conn, &basis.tree)?);
-        let mut entries = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if entries.len() >= CACHED_TREES && !entries.contains_key(&root) {
-            entries.clear();
-        }
-        entries.insert(root, (basis, tallies.clone()));
-        Ok(tallies)
+        self.0
+            .get_or_try(root, basis.clone(), || count(conn, &basis.tree))
     }
 }
 

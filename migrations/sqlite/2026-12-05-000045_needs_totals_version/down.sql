@@ -1,0 +1,1 @@
+ALTER TABLE needs_rounds DROP COLUMN needs_version;
