@@ -8,10 +8,12 @@ each with a two-step action plan; two in three have checked in for round 1
 (src/seed/followup.rs). This logs in the synthetic members member000001 ..
 memberPARTICIPANTS, reads each one's plan and check-ins, and writes into OUT_DIR, one
 request a line for bench/report.lua's `lines` mode (PATH, TOKEN, BODY separated by tabs):
-  checkin-RUN.txt  POST /api/v1/action-plans/{id}/check-ins (round 1): the plans without a
-                   round-1 check-in, split into ROUNDS + 1 disjoint slices (RUN 0 is the
-                   warm-up), so every line is a fresh check-in; a run that outlasts its slice
-                   wraps and the repeats answer 409 `check_in_exists`;
+  checkin-RUN.txt  POST /api/v1/action-plans/{id}/check-ins: every (plan, round) without a
+                   check-in, for six rounds (the script first sets the cohort's follow-up
+                   schedule to 1..6 days after its end, so all six are due), split into
+                   ROUNDS + 1 disjoint slices (RUN 0 is the warm-up), so every line is a
+                   fresh check-in; a run that outlasts its slice wraps and the repeats
+                   answer 409 `check_in_exists` (bench/run.sh keeps these runs short);
   patch-RUN.txt    PATCH /api/v1/check-ins/{id}: each existing check-in twice, with the first
                    step's status alternating, so every request changes it;
 and union.txt: the path of the union list of leader000001 (the leader of member000001's
@@ -28,6 +30,8 @@ import urllib.error
 import urllib.request
 
 COORDINATOR = "coordinator@demo.bayanihan.org"
+# Rounds of the follow-up schedule made due for the check-ins (the most a schedule has).
+ROUNDS_DUE = 6
 DOMAIN = "@scale.bayanihan.test"
 
 
@@ -87,7 +91,7 @@ def participant(base, password, cohort, i):
     plan = plans[0]
     check_ins = request(base, "GET", f"/api/v1/action-plans/{plan['id']}/check-ins", token)["items"]
     first = next((c for c in check_ins if c["round"] == 1), None)
-    return token, plan, first
+    return token, plan, first, {c["round"] for c in check_ins}
 
 
 def main():
@@ -97,15 +101,18 @@ def main():
     participants, rounds = int(sys.argv[4]), int(sys.argv[5])
     coordinator = login(base, COORDINATOR, password)
     cohort = find_cohort(base, coordinator)
+    request(base, "PUT", f"/api/v1/cohorts/{cohort}/follow-up-schedule", coordinator,
+            {"offsets_days": list(range(1, ROUNDS_DUE + 1))})
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
         found = [p for p in pool.map(lambda i: participant(base, password, cohort, i),
                                      range(1, participants + 1)) if p]
-    fresh = [(t, p) for t, p, c in found if c is None]
-    done = [(t, p, c) for t, p, c in found if c is not None]
+    fresh = [(t, p, r) for r in range(1, ROUNDS_DUE + 1) for t, p, c, had in found
+             if r not in had]
+    done = [(t, p, c) for t, p, c, had in found if c is not None]
     for run in range(rounds + 1):
         lines = [f"/api/v1/action-plans/{p['id']}/check-ins\t{t}\t"
-                 + json.dumps({"round": 1, "reports": reports(p, "done")})
-                 for t, p in fresh[run::rounds + 1]]
+                 + json.dumps({"round": r, "reports": reports(p, "done")})
+                 for t, p, r in fresh[run::rounds + 1]]
         write(out_dir, f"checkin-{run}.txt", lines)
         patch = []
         for t, p, c in done:
@@ -117,7 +124,7 @@ def main():
     org = found[0][1]["organisation_id"]
     listed = request(base, "GET", f"/api/v1/organisations/{org}/action-plans", leader)["items"]
     write(out_dir, "union.txt", [f"/api/v1/organisations/{org}/action-plans", leader])
-    print(f"cohort {cohort}: {len(found)} participants, {len(fresh)} plans to check in "
+    print(f"cohort {cohort}: {len(found)} participants, {len(fresh)} check-ins to submit "
           f"({len(fresh) // (rounds + 1)} a run), {len(done)} check-ins to change; "
           f"union {org}: {len(listed)} plans for leader000001")
 
