@@ -7,7 +7,9 @@
 use actix_web::body::BoxBody;
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, Responder};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
+use std::sync::Arc;
 
 use crate::error::ApiError;
 use crate::http::etag;
@@ -40,6 +42,25 @@ impl<T> Localised<T> {
 pub struct LocalisedPage<T> {
     pub page: Page<T>,
     pub languages: Vec<String>,
+}
+
+/// A JSON body rendered once and kept (a `db::memo::Memo` value): [`Reply`] sends its bytes
+/// as they are, so an answer read many times between two changes is rendered once.
+#[derive(Debug, Clone)]
+pub struct Rendered(Arc<RawValue>);
+
+impl Rendered {
+    /// `value` as JSON.
+    pub fn of<T: Serialize>(value: &T) -> Result<Self, ApiError> {
+        let raw = serde_json::value::to_raw_value(value).map_err(ApiError::internal)?;
+        Ok(Self(Arc::from(raw)))
+    }
+}
+
+impl Serialize for Rendered {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
 }
 
 /// A JSON answer and its headers.

@@ -9,7 +9,7 @@ use crate::http::doc::{IfNoneMatch, NotLoggedIn, NotModified, UnreadableBody};
 use crate::http::etag::{self, IfMatch, Versioned};
 use crate::http::json::Json;
 use crate::http::pagination::{Page, PageQuery, PageRequest};
-use crate::http::response::{Reply, no_content};
+use crate::http::response::{Rendered, Reply, no_content};
 use crate::needs::dto::{
     CreateNeedLinkRequest, CreateNeedRequest, CreateRoundRequest, ListNeedsQuery, NeedResponse,
     RoundResponse, TotalsResponse, UpdateNeedRequest, UpdateRoundRequest,
@@ -181,17 +181,15 @@ pub async fn get_needs_totals(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<NeedsRoundId>,
-) -> Result<Reply<TotalsResponse>, ApiError> {
+) -> Result<Reply<Rendered>, ApiError> {
     let id = id.into_inner();
     let memo = state.needs_totals.clone();
-    let (round, rows) = state
+    let (round, totals) = state
         .db
         .read(move |conn| service::totals(conn, &user, id, &memo))
         .await?;
     let tag = etag::versioned("needs-totals", round.id.get(), round.needs_version, None);
-    Ok(Reply::ok(TotalsResponse::new(round.id, &rows))
-        .etag(tag)
-        .private())
+    Ok(Reply::ok(Rendered::clone(&totals)).etag(tag).private())
 }
 
 /// Submits a need of the caller's union to an open round that invites it: the union's

@@ -16,10 +16,11 @@ use crate::db::{self, DbConn, now};
 use crate::error::{ApiError, Fields};
 use crate::http::etag::{IfMatch, Versioned};
 use crate::http::pagination::{Page, PageRequest};
+use crate::http::response::Rendered;
+use crate::needs::dto::TotalsResponse;
 use crate::needs::model::{
     LinkTarget, LinkView, Need, NeedInput, NeedState, NeedView, NeedsRound, NewEndorsement,
     NewNeed, NewNeedLink, NewNeedsRound, RoundChanges, RoundInput, RoundPatch, RoundView,
-    TotalsRow,
 };
 use crate::needs::repo::{self, NeedFilter};
 use crate::organisations::model::MembershipRole;
@@ -633,7 +634,7 @@ const MEMO_ROUNDS: usize = 64;
 /// The totals of the rounds read lately, each with the round's `needs_version` it was
 /// counted at: counted again only after a change to the round's needs (`db::memo`).
 #[derive(Debug, Clone)]
-pub struct TotalsMemo(Memo<NeedsRoundId, i64, Vec<TotalsRow>>);
+pub struct TotalsMemo(Memo<NeedsRoundId, i64, Rendered>);
 
 impl Default for TotalsMemo {
     fn default() -> Self {
@@ -641,21 +642,25 @@ impl Default for TotalsMemo {
     }
 }
 
-/// A round's totals by topic × country × target group: coordinators and admins. Counted
-/// by the database when the round's needs changed since the last count, else from `memo`.
+/// A round's totals by topic × country × target group (a [`TotalsResponse`], rendered):
+/// coordinators and admins. Counted by the database and rendered when the round's needs
+/// changed since the last count, else from `memo` (the answer is the same for every reader).
 pub fn totals(
     conn: &mut DbConn,
     actor: &AuthUser,
     round_id: NeedsRoundId,
     memo: &TotalsMemo,
-) -> Result<(NeedsRound, Arc<Vec<TotalsRow>>), ApiError> {
+) -> Result<(NeedsRound, Arc<Rendered>), ApiError> {
     policy::authorize(actor, Action::ManageNeeds)?;
     // The version first: totals counted after it are at least as new as it says.
     let round = repo::find_round(conn, round_id)?;
-    let rows = memo.0.get_or_try(round_id, round.needs_version, || {
-        repo::totals(conn, round_id)
+    let rendered = memo.0.get_or_try(round_id, round.needs_version, || {
+        Rendered::of(&TotalsResponse::new(
+            round_id,
+            &repo::totals(conn, round_id)?,
+        ))
     })?;
-    Ok((round, rows))
+    Ok((round, rendered))
 }
 
 /// Erasure of `user`'s account: their needs and endorsements stay as anonymous counts.
