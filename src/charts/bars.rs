@@ -62,6 +62,9 @@ pub fn bars(chart: &Bars) -> Svg {
                 doc.track(y);
                 let fill = if row.others { MUTED } else { INK };
                 doc.bar(y, 0.0, format.fraction(v, top), fill);
+                if row.others && v > top {
+                    doc.cut_short(y);
+                }
                 doc.figure(y, &format.show(v), false);
             }
             None => {
@@ -136,7 +139,7 @@ fn select(bars: &[Bar], format: Format) -> (Vec<Row>, usize) {
         Figure::Value(sum)
     };
     let label = format!("{} others", group_digits(&rest.len().to_string()));
-    let mut said = format!("{label}: {}", format.show_figure(value));
+    let mut said = format!("{label} together: {}", format.show_figure(value));
     if withheld > 0 && !known.is_empty() {
         said.push_str(&format!(
             " ({} withheld, not counted)",
@@ -154,10 +157,13 @@ fn select(bars: &[Bar], format: Format) -> (Vec<Row>, usize) {
 }
 
 /// The top of the axis of counts and shares: a round number at or above every value and
-/// target (at most 100% for shares that fit under it); unused for means.
+/// target (at most 100% for shares that fit under it); unused for means. The "others"
+/// bar does not count: it would squash the bars that matter, so when it is longer it is
+/// drawn cut short, its figure saying how long.
 fn axis_top(format: Format, rows: &[Row]) -> f64 {
     let max = rows
         .iter()
+        .filter(|r| !r.others)
         .flat_map(|r| [r.value.value(), r.target])
         .flatten()
         .filter(|v| v.is_finite())

@@ -172,6 +172,25 @@ impl Doc {
         );
     }
 
+    /// Marks a full bar as cut short (its value lies beyond the axis): a white gap across
+    /// it near its end.
+    pub fn cut_short(&mut self, y: f64) {
+        let top = bar_top(y);
+        let x = TRACK_X + TRACK_W - 28.0;
+        let _ = write!(
+            self.out,
+            "<path d=\"M{} {}L{} {}M{} {}L{} {}\" fill=\"none\" stroke=\"#ffffff\" stroke-width=\"3\"/>",
+            coord(x),
+            coord(top + BAR_H),
+            coord(x + 6.0),
+            coord(top),
+            coord(x + 7.0),
+            coord(top + BAR_H),
+            coord(x + 13.0),
+            coord(top),
+        );
+    }
+
     /// A target marker at `at`, a fraction of the track.
     pub fn target(&mut self, y: f64, at: f64) {
         let x = TRACK_X + unit(at) * TRACK_W;

@@ -107,7 +107,8 @@ fn has_bar(g: Node<'_, '_>) -> bool {
 
 /// Whether a group draws the hatched box of a missing figure.
 fn is_hatched(g: Node<'_, '_>) -> bool {
-    g.children().any(|n| n.has_tag_name((SVG_NS, "path")))
+    g.children()
+        .any(|n| n.has_tag_name((SVG_NS, "path")) && n.attribute("stroke") == Some("#a6acaf"))
 }
 
 fn stage(label: &str, count: impl Into<Figure>) -> Stage {
@@ -298,9 +299,23 @@ fn ten_thousand_bars_become_the_largest_and_others() {
     assert_eq!(rows[1].0, "Union 976: 976");
     let others = &rows[MAX_BARS - 1];
     assert!(
-        others.0.starts_with("9981 others: ") && others.0.ends_with("(100 withheld, not counted)"),
+        others.0.starts_with("9981 others together: ")
+            && others.0.ends_with("(100 withheld, not counted)"),
         "{}",
         others.0
+    );
+    // The others bar is longer than the axis: drawn full and marked as cut short.
+    assert!(
+        others
+            .1
+            .children()
+            .any(|n| n.attribute("stroke") == Some("#ffffff"))
+    );
+    assert!(
+        !rows[0]
+            .1
+            .children()
+            .any(|n| n.attribute("stroke") == Some("#ffffff"))
     );
     assert_eq!(svg, super::bars(&chart));
 
