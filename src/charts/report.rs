@@ -231,11 +231,11 @@ fn render_table(out: &mut String, table: &Table) {
             cells.peek().is_some() && cells.all(|cell| matches!(cell, Cell::Value(..)))
         })
         .collect();
-    let _ = write!(
-        out,
-        "<table>\n<caption dir=\"auto\">{}</caption>\n",
-        text(&table.caption)
-    );
+    out.push_str("<table>\n");
+    let caption = text(&table.caption);
+    if !caption.is_empty() {
+        let _ = writeln!(out, "<caption dir=\"auto\">{caption}</caption>");
+    }
     if !table.headers.is_empty() {
         out.push_str("<thead><tr>");
         for (c, heading) in table.headers.iter().take(columns).enumerate() {
