@@ -281,9 +281,7 @@ pub fn allowed(actor: &AuthUser, action: Action) -> bool {
         // Webhooks send events about everyone: staff only. Ownership counts while the
         // owner is still staff; admins manage every subscription.
         Action::RegisterWebhooks => matches!(role, Coordinator | Admin),
-        Action::ManageWebhook { is_owner } => {
-            (is_owner && role == Coordinator) || role == Admin
-        }
+        Action::ManageWebhook { is_owner } => (is_owner && role == Coordinator) || role == Admin,
     }
 }
 

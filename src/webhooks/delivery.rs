@@ -219,7 +219,14 @@ impl Channel for WebhookChannel {
         let leased_until = d
             .locked_until
             .unwrap_or(d.next_attempt_at + crate::email::repo::LEASE);
-        repo::mark_failed(conn, d.id, leased_until, status.map(i32::from), error, after)
+        repo::mark_failed(
+            conn,
+            d.id,
+            leased_until,
+            status.map(i32::from),
+            error,
+            after,
+        )
     }
 }
 

@@ -83,11 +83,12 @@ pub async fn create_webhook(
         .write(move |conn| service::create(conn, &actor, input, secret))
         .await?;
     tracing::info!(webhook.id = %v.subscription.id, user.id = user.id.get(), "webhook registered");
-    Ok(
-        Reply::created(WebhookResponse::with_secret(&v), location(v.subscription.id))
-            .etag(v.subscription.etag())
-            .private(),
+    Ok(Reply::created(
+        WebhookResponse::with_secret(&v),
+        location(v.subscription.id),
     )
+    .etag(v.subscription.etag())
+    .private())
 }
 
 /// The caller's webhooks (every one for an admin), oldest first.

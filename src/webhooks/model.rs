@@ -73,9 +73,15 @@ pub enum Event {
         enrolment_id: EnrolmentId,
     },
     /// A learner completed a course.
-    CourseCompleted { user_id: UserId, course_id: CourseId },
+    CourseCompleted {
+        user_id: UserId,
+        course_id: CourseId,
+    },
     /// A participant was found to have completed a cohort (when it certifies them).
-    CohortCompleted { user_id: UserId, cohort_id: CohortId },
+    CohortCompleted {
+        user_id: UserId,
+        cohort_id: CohortId,
+    },
     /// A certificate was issued, for a course or a cohort.
     Certified {
         user_id: UserId,
@@ -150,7 +156,9 @@ impl Event {
                 nomination_id,
                 cohort_id,
                 user_id,
-            } => json!({"nomination_id": nomination_id, "cohort_id": cohort_id, "user_id": user_id}),
+            } => {
+                json!({"nomination_id": nomination_id, "cohort_id": cohort_id, "user_id": user_id})
+            }
             Self::CheckinReported {
                 check_in_id,
                 action_plan_id,

@@ -5,10 +5,10 @@ use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text, Timestamp};
 
 use crate::auth::Role;
+use crate::db::schema::users;
 use crate::db::schema::webhook_deliveries::{self, dsl as d};
 use crate::db::schema::webhook_subscription_events::{self, dsl as e};
 use crate::db::schema::webhook_subscriptions::{self, dsl as s};
-use crate::db::schema::users;
 use crate::db::{DbConn, write_transaction};
 use crate::email::repo::{AfterFailure, LEASE};
 use crate::types::{UserId, WebhookDeliveryId, WebhookId};
@@ -26,10 +26,7 @@ pub fn find(conn: &mut DbConn, id: WebhookId) -> QueryResult<Subscription> {
 }
 
 /// The events of some subscriptions: (subscription, event), in order.
-pub fn events_of(
-    conn: &mut DbConn,
-    ids: &[WebhookId],
-) -> QueryResult<Vec<(WebhookId, EventType)>> {
+pub fn events_of(conn: &mut DbConn, ids: &[WebhookId]) -> QueryResult<Vec<(WebhookId, EventType)>> {
     webhook_subscription_events::table
         .filter(e::subscription_id.eq_any(ids))
         .order((e::subscription_id.asc(), e::event.asc()))

@@ -269,10 +269,5 @@ pub fn deliveries(
         .as_ref()
         .map(|(_, id)| crate::types::WebhookDeliveryId(*id));
     let rows = repo::deliveries(conn, id, before, page.fetch_limit())?;
-    Ok(page.finish(
-        rows,
-        DELIVERY_SORT,
-        |d| (d.id.get(), d.id.get()),
-        |d| d,
-    ))
+    Ok(page.finish(rows, DELIVERY_SORT, |d| (d.id.get(), d.id.get()), |d| d))
 }

@@ -147,7 +147,10 @@ fn verify(secret: &str, r: &Received) {
         "signature {sent} is not {expected}"
     );
     let ts: i64 = ts.parse().unwrap();
-    assert!((chrono::Utc::now().timestamp() - ts).abs() < 300, "a fresh timestamp");
+    assert!(
+        (chrono::Utc::now().timestamp() - ts).abs() < 300,
+        "a fresh timestamp"
+    );
 }
 
 async fn send(app: &TestApp, method: Method, path: &str, user: &TestUser) -> reqwest::Response {
@@ -229,10 +232,7 @@ async fn webhooks_belong_to_their_coordinator_and_admins_see_all() {
     // Readable where Location points, without the secret.
     let res = send(&app, Method::GET, &location, &coordinator).await;
     assert_eq!(res.status().as_u16(), 200);
-    assert_eq!(
-        res.headers()["cache-control"].to_str().unwrap(),
-        "no-store"
-    );
+    assert_eq!(res.headers()["cache-control"].to_str().unwrap(), "no-store");
     let tag = etag(&res);
     let body: Value = res.json().await.unwrap();
     assert!(body.get("secret").is_none(), "{body}");
@@ -248,10 +248,22 @@ async fn webhooks_belong_to_their_coordinator_and_admins_see_all() {
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
     assert_eq!(list["items"][0]["id"], theirs["id"]);
     for method in [Method::GET, Method::DELETE] {
-        assert_problem(send(&app, method, &location, &other).await, 404, "not_found").await;
+        assert_problem(
+            send(&app, method, &location, &other).await,
+            404,
+            "not_found",
+        )
+        .await;
     }
     assert_problem(
-        send_json(&app, Method::PATCH, &location, &other, &json!({"active": false})).await,
+        send_json(
+            &app,
+            Method::PATCH,
+            &location,
+            &other,
+            &json!({"active": false}),
+        )
+        .await,
         404,
         "not_found",
     )
@@ -292,7 +304,12 @@ async fn webhooks_belong_to_their_coordinator_and_admins_see_all() {
             "forbidden",
         )
         .await;
-        assert_problem(send(&app, Method::GET, &location, user).await, 403, "forbidden").await;
+        assert_problem(
+            send(&app, Method::GET, &location, user).await,
+            403,
+            "forbidden",
+        )
+        .await;
     }
     // Without a token: 401.
     assert_eq!(
@@ -327,7 +344,10 @@ async fn webhooks_belong_to_their_coordinator_and_admins_see_all() {
     assert_eq!(next["items"][0]["id"], theirs["id"]);
     assert_eq!(next["next_cursor"], Value::Null);
     assert_eq!(
-        send(&app, Method::GET, &location, &admin).await.status().as_u16(),
+        send(&app, Method::GET, &location, &admin)
+            .await
+            .status()
+            .as_u16(),
         200
     );
 
@@ -355,11 +375,24 @@ async fn webhooks_belong_to_their_coordinator_and_admins_see_all() {
         .unwrap();
     assert_problem(res, 412, "precondition_failed").await;
     // A PATCH that changes nothing keeps the version.
-    let res = send_json(&app, Method::PATCH, &location, &coordinator, &json!({"active": false})).await;
+    let res = send_json(
+        &app,
+        Method::PATCH,
+        &location,
+        &coordinator,
+        &json!({"active": false}),
+    )
+    .await;
     assert_eq!(etag(&res), new_tag);
 
     // Rotating the secret shows a new one, once.
-    let res = send(&app, Method::POST, &format!("{location}/secret"), &coordinator).await;
+    let res = send(
+        &app,
+        Method::POST,
+        &format!("{location}/secret"),
+        &coordinator,
+    )
+    .await;
     assert_eq!(res.status().as_u16(), 200);
     let rotated: Value = res.json().await.unwrap();
     let new_secret = rotated["secret"].as_str().unwrap();
@@ -368,7 +401,13 @@ async fn webhooks_belong_to_their_coordinator_and_admins_see_all() {
 
     // Pinging an inactive webhook is refused.
     assert_problem(
-        send(&app, Method::POST, &format!("{location}/ping"), &coordinator).await,
+        send(
+            &app,
+            Method::POST,
+            &format!("{location}/ping"),
+            &coordinator,
+        )
+        .await,
         409,
         "webhook_inactive",
     )
@@ -376,13 +415,21 @@ async fn webhooks_belong_to_their_coordinator_and_admins_see_all() {
 
     // Bad input.
     for (body, status, code) in [
-        (json!({"url": PUBLIC_URL, "events": []}), 422, "validation_failed"),
+        (
+            json!({"url": PUBLIC_URL, "events": []}),
+            422,
+            "validation_failed",
+        ),
         (
             json!({"url": PUBLIC_URL, "events": ["certified", "certified"]}),
             422,
             "validation_failed",
         ),
-        (json!({"url": "not a url", "events": ["certified"]}), 422, "validation_failed"),
+        (
+            json!({"url": "not a url", "events": ["certified"]}),
+            422,
+            "validation_failed",
+        ),
         (
             json!({"url": "https://93.184.216.34/\u{0}", "events": ["certified"]}),
             422,
@@ -393,7 +440,11 @@ async fn webhooks_belong_to_their_coordinator_and_admins_see_all() {
             422,
             "validation_failed",
         ),
-        (json!({"url": PUBLIC_URL, "events": ["graduated"]}), 400, "invalid_body"),
+        (
+            json!({"url": PUBLIC_URL, "events": ["graduated"]}),
+            400,
+            "invalid_body",
+        ),
         (
             json!({"url": PUBLIC_URL, "events": ["certified"], "secret": "mine"}),
             400,
@@ -405,7 +456,14 @@ async fn webhooks_belong_to_their_coordinator_and_admins_see_all() {
         assert_problem(res, status, code).await;
     }
     assert_problem(
-        send_json(&app, Method::PATCH, &location, &coordinator, &json!({"events": null})).await,
+        send_json(
+            &app,
+            Method::PATCH,
+            &location,
+            &coordinator,
+            &json!({"events": null}),
+        )
+        .await,
         400,
         "invalid_body",
     )
@@ -420,7 +478,12 @@ async fn webhooks_belong_to_their_coordinator_and_admins_see_all() {
     // Deleting: 204, then gone.
     let res = send(&app, Method::DELETE, &location, &coordinator).await;
     assert_eq!(res.status().as_u16(), 204);
-    assert_problem(send(&app, Method::GET, &location, &coordinator).await, 404, "not_found").await;
+    assert_problem(
+        send(&app, Method::GET, &location, &coordinator).await,
+        404,
+        "not_found",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -743,4 +806,144 @@ async fn the_address_is_checked_again_at_delivery_time() {
     assert_eq!(log[0]["last_error"], "webhook URL not allowed: loopback");
     assert_eq!(log[0]["attempts"], 1);
     assert!(receiver.received().is_empty());
+}
+
+#[tokio::test]
+async fn nominations_selection_enrolment_and_check_ins_are_events_too() {
+    let app = private_app().await;
+    let receiver = Receiver::start(&[]).await;
+    let admin = app.user("admin").await;
+    let hook = create(
+        &app,
+        &admin,
+        &receiver.url,
+        &["nominated", "selected", "enrolled", "checkin_reported"],
+    )
+    .await;
+    let secret = hook["secret"].as_str().unwrap().to_owned();
+    let id = hook["id"].as_i64().unwrap();
+
+    // Two members nominated, accepted (and so enrolled) into a cohort that has ended.
+    let s = crate::followup::setup(&app, 2).await;
+    let p0 = &s.participants[0];
+    let plan = crate::followup::write_plan(&app, &s, p0).await;
+    let steps = crate::followup::steps_of(&plan);
+    let res = send_json(
+        &app,
+        Method::POST,
+        &format!("/api/v1/action-plans/{}/check-ins", plan["id"]),
+        p0,
+        &crate::followup::check_in_body(1, &steps),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 201);
+    let check_in: Value = res.json().await.unwrap();
+
+    let got = eventually("seven events", || async {
+        let got = receiver.received();
+        (got.len() >= 7).then_some(got)
+    })
+    .await;
+    let mut by_type: HashMap<String, Vec<Value>> = HashMap::new();
+    for r in &got {
+        verify(&secret, r);
+        let body: Value = serde_json::from_str(&r.body).unwrap();
+        by_type
+            .entry(body["type"].as_str().unwrap().to_owned())
+            .or_default()
+            .push(body["data"].clone());
+    }
+    let people: Vec<i64> = s.participants.iter().map(|p| p.id).collect();
+    for kind in ["nominated", "selected", "enrolled"] {
+        let mut users: Vec<i64> = by_type[kind]
+            .iter()
+            .map(|d| d["user_id"].as_i64().unwrap())
+            .collect();
+        users.sort_unstable();
+        assert_eq!(users, people, "{kind}");
+    }
+    for d in by_type["nominated"].iter().chain(&by_type["selected"]) {
+        assert_eq!(d["cohort_id"], s.cohort);
+        assert!(d["nomination_id"].is_i64());
+    }
+    assert!(by_type["enrolled"].iter().all(|d| d["course_id"].is_i64()));
+    let reported = &by_type["checkin_reported"];
+    assert_eq!(reported.len(), 1);
+    assert_eq!(reported[0]["user_id"], p0.id);
+    assert_eq!(reported[0]["action_plan_id"], plan["id"]);
+    assert_eq!(reported[0]["check_in_id"], check_in["id"]);
+    // Ids only: none of the statements, goals or reports went out.
+    for r in &got {
+        assert!(!r.body.contains("study circle"), "{}", r.body);
+        assert!(!r.body.contains('@'), "{}", r.body);
+    }
+    // The log shows every one delivered.
+    let log = eventually("every delivery logged as delivered", || async {
+        let log = deliveries(&app, &admin, id).await;
+        (log.len() == 7 && log.iter().all(|d| d["status"] == "delivered")).then_some(log)
+    })
+    .await;
+    assert_eq!(log.len(), 7);
+}
+
+#[tokio::test]
+async fn a_course_completion_sends_enrolled_completed_and_certified_in_order() {
+    let app = private_app().await;
+    let receiver = Receiver::start(&[]).await;
+    let coordinator = app.user("coordinator").await;
+    let member = app.user("member").await;
+    create(
+        &app,
+        &coordinator,
+        &receiver.url,
+        &["enrolled", "completed", "certified"],
+    )
+    .await;
+    let course = make_course(
+        &app,
+        Spec {
+            modules: &[&[true]],
+            ..Spec::default()
+        },
+    );
+    enrol(&app, course.id, &member).await;
+    complete(&app, course.lessons[0], &member).await;
+    let got = eventually("three events", || async {
+        let got = receiver.received();
+        (got.len() >= 3).then_some(got)
+    })
+    .await;
+    let types: Vec<String> = got
+        .iter()
+        .map(|r| {
+            serde_json::from_str::<Value>(&r.body).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(types, ["enrolled", "completed", "certified"]);
+    // A webhook whose owner is no longer a coordinator gets nothing more.
+    let mut conn = app.db.conn().unwrap();
+    {
+        use bayanihan::db::schema::users;
+        use diesel::prelude::*;
+        diesel::update(users::table.find(coordinator.id))
+            .set(users::role.eq("member"))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    drop(conn);
+    let other = make_course(&app, Spec::default());
+    enrol(&app, other.id, &member).await;
+    let queued = app
+        .db
+        .read(|conn| {
+            use bayanihan::db::schema::webhook_deliveries;
+            use diesel::prelude::*;
+            Ok(webhook_deliveries::table.count().get_result::<i64>(conn)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(queued, 3);
 }
