@@ -60,6 +60,9 @@ pub struct Config {
     pub metrics_bind: Option<String>,
     /// The resource library's file storage and limits (`BAYANIHAN_STORAGE`, …).
     pub library: crate::library::storage::StorageConfig,
+    /// `BAYANIHAN_WEBHOOK_ALLOW_PRIVATE`: webhooks may use `http` and reach loopback and
+    /// private addresses (local receivers and tests; never on a shared server).
+    pub webhook_allow_private: bool,
 }
 
 impl Config {
@@ -179,8 +182,16 @@ impl Config {
                 .map_err(|e| anyhow::anyhow!("BAYANIHAN_TRUSTED_PROXIES: {e}"))?,
             None => Vec::new(),
         };
+        let webhook_allow_private = match get("BAYANIHAN_WEBHOOK_ALLOW_PRIVATE").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => anyhow::bail!(
+                "BAYANIHAN_WEBHOOK_ALLOW_PRIVATE must be `true` or `false`, not `{other}`"
+            ),
+        };
         let library = crate::library::storage::StorageConfig::from_lookup(get, &data_dir)?;
         Ok(Self {
+            webhook_allow_private,
             library,
             trust_proxy,
             trusted_proxies,

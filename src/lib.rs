@@ -32,3 +32,5 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod types;
+// Issue 16, item 4: signed webhooks.
+pub mod webhooks;

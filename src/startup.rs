@@ -243,7 +243,9 @@ pub fn app(
                 .configure(crate::library::routes)
                 .configure(crate::needs::routes)
                 // Training follow-up.
-                .configure(crate::followup::routes),
+                .configure(crate::followup::routes)
+                // Issue 16, item 4: webhooks.
+                .configure(crate::webhooks::routes),
         )
         .configure(health::routes)
         .service(web::redirect("/docs", "/docs/"))

@@ -24,6 +24,9 @@ pub struct Settings {
     /// `/metrics` has an address of its own (`BAYANIHAN_METRICS_BIND`), so the main one
     /// does not serve it.
     pub metrics_elsewhere: bool,
+    /// `BAYANIHAN_WEBHOOK_ALLOW_PRIVATE`: webhook URLs may be `http` and reach loopback and
+    /// private addresses.
+    pub webhook_allow_private: bool,
 }
 
 /// Everything the handlers share.
@@ -65,6 +68,7 @@ impl AppState {
                 body_timeout: std::time::Duration::from_secs(config.body_timeout_secs),
                 cors_origins: config.cors_origins.clone(),
                 metrics_elsewhere: config.metrics_bind.is_some(),
+                webhook_allow_private: config.webhook_allow_private,
             }),
         })
     }
@@ -92,6 +96,7 @@ impl AppState {
                 body_timeout: std::time::Duration::from_secs(60),
                 cors_origins: Vec::new(),
                 metrics_elsewhere: false,
+                webhook_allow_private: false,
             }),
         })
     }

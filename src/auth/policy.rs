@@ -145,6 +145,11 @@ pub enum Action {
     /// Training follow-up: endorse an action plan or confirm or question a reported
     /// application, as a leader of the author's union; nobody vouches for themselves.
     VouchForFollowUp { leads_union: bool, is_author: bool },
+    // Issue 16, item 4: webhooks.
+    /// Register webhooks and list one's own (admins list everyone's).
+    RegisterWebhooks,
+    /// Read, change, delete, ping or re-key a webhook, as its owner (`is_owner`) or not.
+    ManageWebhook { is_owner: bool },
 }
 
 /// `Ok` when `actor` may do `action`, else 403.
@@ -273,6 +278,10 @@ pub fn allowed(actor: &AuthUser, action: Action) -> bool {
             leads_union,
             is_author,
         } => leads_union && !is_author,
+        // Webhooks send events about everyone: staff only. Ownership counts while the
+        // owner is still staff; admins manage every subscription.
+        Action::RegisterWebhooks => matches!(role, Coordinator | Admin),
+        Action::ManageWebhook { is_owner } => (is_owner && role == Coordinator) || role == Admin,
     }
 }
 
@@ -372,6 +381,15 @@ mod tests {
                 [false, false, false, true],
             ),
             (Action::WriteOrganisations, [false, false, true, true]),
+            (Action::RegisterWebhooks, [false, false, true, true]),
+            (
+                Action::ManageWebhook { is_owner: true },
+                [false, false, true, true],
+            ),
+            (
+                Action::ManageWebhook { is_owner: false },
+                [false, false, false, true],
+            ),
             (
                 Action::DecideMembership { is_leader: false },
                 [false, false, true, true],

@@ -1693,3 +1693,53 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 diesel::allow_tables_to_appear_in_same_query!(action_plans, cohorts);
 diesel::allow_tables_to_appear_in_same_query!(action_plans, users);
+
+// Webhooks (issue 16).
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> BigInt,
+        owner_id -> BigInt,
+        url -> Text,
+        description -> Nullable<Text>,
+        secret -> Text,
+        active -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_subscription_events (event, subscription_id) {
+        subscription_id -> BigInt,
+        event -> Text,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        subscription_id -> BigInt,
+        event -> Text,
+        message_id -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        failed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(webhook_subscriptions -> users (owner_id));
+diesel::joinable!(webhook_subscription_events -> webhook_subscriptions (subscription_id));
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    webhook_subscriptions,
+    webhook_subscription_events,
+    webhook_deliveries,
+    users,
+);

@@ -11,14 +11,14 @@ pub mod model;
 pub mod repo;
 pub mod templates;
 mod transport;
-mod worker;
+pub mod worker;
 
 pub use model::{OutboxEmail, OutboxId};
 pub use templates::{Rendered, Template};
 pub use transport::{
     DEFAULT_BACKOFF_BASE, DEFAULT_POLL_INTERVAL, EmailSettings, SmtpUrl, TransportChoice,
 };
-pub use worker::{MAX_BACKOFF, backoff, spawn_worker};
+pub use worker::{Attempt, Channel, MAX_BACKOFF, backoff, deliver_next, spawn_worker};
 
 use crate::db::{self, Db, DbConn};
 use crate::email::model::NewOutboxEmail;

@@ -34,6 +34,8 @@ pub struct EmailSettings {
     pub poll_interval: Duration,
     /// The wait after the first failure; it doubles per attempt, up to an hour.
     pub backoff_base: Duration,
+    /// How webhook deliveries, which the same worker makes, go out.
+    pub webhooks: crate::webhooks::delivery::DeliverySettings,
 }
 
 impl EmailSettings {
@@ -53,6 +55,7 @@ impl EmailSettings {
             from,
             poll_interval: DEFAULT_POLL_INTERVAL,
             backoff_base: DEFAULT_BACKOFF_BASE,
+            webhooks: crate::webhooks::delivery::DeliverySettings::from_config(config),
         })
     }
 }

@@ -1,18 +1,76 @@
-//! The background worker that delivers the outbox, one email at a time, with retries.
+//! The background worker that delivers the outboxes — emails and webhook deliveries — one
+//! row at a time, with retries.
+//!
+//! One loop serves every channel ([`Channel`]): it claims a due row (exclusively, across
+//! instances), makes one attempt, and records the outcome: delivered, retried after a
+//! backoff that doubles per attempt, or given up for good (a permanent failure, or a
+//! channel's last attempt). What differs per channel is only which table is claimed and
+//! how an attempt is made.
 
+use std::future::Future;
 use std::time::Duration;
 
-use chrono::TimeDelta;
+use chrono::{NaiveDateTime, TimeDelta};
+use diesel::QueryResult;
 
-use crate::db::{self, Db};
-use crate::email::repo::{self, LEASE};
+use crate::db::{self, Db, DbConn};
+use crate::email::model::OutboxEmail;
+use crate::email::repo::{self, AfterFailure, LEASE};
 use crate::email::transport::{self, EmailSettings, Transport};
 use crate::error::ApiError;
 
-/// The longest wait between two attempts at one email.
+/// The longest wait between two attempts at one row.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(60 * 60);
 
-/// Starts delivering the outbox in the background, for as long as the runtime runs.
+/// What one delivery attempt gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attempt {
+    /// Delivered; `status` is the receiver's answer, where there is one (HTTP).
+    Delivered { status: Option<u16> },
+    /// Not delivered: `error` is safe to store and log (no secrets, no addresses);
+    /// `permanent` when no later attempt can do better.
+    Failed {
+        error: String,
+        status: Option<u16>,
+        permanent: bool,
+    },
+}
+
+/// One outbox the worker delivers: how its rows are claimed, attempted and recorded.
+pub trait Channel: Send + Sync {
+    /// A claimed row, with what an attempt needs.
+    type Item: Clone + Send + 'static;
+    /// The channel's name in logs (`email`, `webhook`).
+    const NAME: &'static str;
+    /// Claims the next due row (a lease until `now + LEASE`, the attempt counted), or
+    /// `None` when nothing is due. Two claimers never get the same row.
+    fn claim(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<Self::Item>>;
+    /// The row's id, attempts so far (this one included) and kind, for the logs.
+    fn describe(item: &Self::Item) -> (i64, i32, String);
+    /// After this many attempts a failure is final; `None` retries for ever (with the
+    /// backoff capped at [`MAX_BACKOFF`]).
+    fn max_attempts(&self) -> Option<i32>;
+    /// Makes one attempt.
+    fn attempt(&self, item: &Self::Item) -> impl Future<Output = Attempt> + Send;
+    /// Records a delivery. Not conditional on the lease: the row has left, so it must never
+    /// be sent again.
+    fn delivered(
+        conn: &mut DbConn,
+        item: &Self::Item,
+        status: Option<u16>,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool>;
+    /// Records a failed attempt, only while the item's lease is still the one it holds.
+    fn failed(
+        conn: &mut DbConn,
+        item: &Self::Item,
+        status: Option<u16>,
+        error: &str,
+        after: AfterFailure,
+    ) -> QueryResult<bool>;
+}
+
+/// Starts delivering the outboxes in the background, for as long as the runtime runs.
 ///
 /// `tokio::spawn` rather than `actix_web::rt::spawn`: the worker's future is `Send`, so it
 /// runs on any Tokio runtime — the server's actix system and `#[tokio::test]` alike,
@@ -21,19 +79,19 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(60 * 60);
 ///
 /// Several instances may run this against one database: claims are exclusive
 /// (see [`repo::claim_next`]). Delivery is at least once: an instance that stops between
-/// sending and recording it leaves the email to be sent again when its lease runs out.
+/// sending and recording it leaves the row to be sent again when its lease runs out.
 pub fn spawn_worker(db: Db, settings: EmailSettings) {
     tokio::spawn(supervise(db, settings));
 }
 
-/// Restarts the worker should it ever panic, so that one bad email cannot stop the rest.
+/// Restarts the worker should it ever panic, so that one bad row cannot stop the rest.
 async fn supervise(db: Db, settings: EmailSettings) {
     loop {
         match tokio::spawn(run(db.clone(), settings.clone())).await {
             Ok(()) => return,
             Err(err) if err.is_cancelled() => return,
             Err(_) => {
-                tracing::error!("the email worker panicked; restarting it");
+                tracing::error!("the outbox worker panicked; restarting it");
                 tokio::time::sleep(settings.poll_interval).await;
             }
         }
@@ -41,24 +99,28 @@ async fn supervise(db: Db, settings: EmailSettings) {
 }
 
 async fn run(db: Db, settings: EmailSettings) {
-    let transport = match Transport::build(&settings.transport) {
-        Ok(transport) => transport,
+    let email = match Transport::build(&settings.transport) {
+        Ok(transport) => {
+            tracing::info!(email.transport = transport.kind(), "email worker started");
+            Some(EmailChannel {
+                secrets: Transport::secrets(&settings.transport),
+                transport,
+                from: settings.from.clone(),
+            })
+        }
         Err(err) => {
             // `EmailSettings::from_config` checked this already; settings built by hand may not be.
             tracing::error!(error = %format!("{err:#}"), "the email worker cannot start; emails stay in the outbox");
-            return;
+            None
         }
     };
-    tracing::info!(email.transport = transport.kind(), "email worker started");
-    let secrets = Transport::secrets(&settings.transport);
+    let webhooks = crate::webhooks::delivery::WebhookChannel::new(settings.webhooks.clone());
     loop {
-        let busy = match deliver_next(&db, &transport, &settings, &secrets).await {
-            Ok(busy) => busy,
-            Err(err) => {
-                tracing::warn!(error = %err, "the email outbox cannot be read or updated; will retry");
-                false
-            }
-        };
+        let mut busy = false;
+        if let Some(email) = &email {
+            busy |= step(&db, email, settings.backoff_base).await;
+        }
+        busy |= step(&db, &webhooks, settings.backoff_base).await;
         // After a delivery, more may be due at once; otherwise wait.
         if !busy {
             tokio::time::sleep(settings.poll_interval).await;
@@ -66,71 +128,140 @@ async fn run(db: Db, settings: EmailSettings) {
     }
 }
 
-/// Claims and delivers the next due email; returns whether there was one.
-async fn deliver_next(
+/// One turn of one channel; whether it delivered (or tried) something.
+async fn step<C: Channel>(db: &Db, channel: &C, backoff_base: Duration) -> bool {
+    match deliver_next(db, channel, backoff_base).await {
+        Ok(busy) => busy,
+        Err(err) => {
+            tracing::warn!(outbox.channel = C::NAME, error = %err, "the outbox cannot be read or updated; will retry");
+            false
+        }
+    }
+}
+
+/// Claims and attempts the next due row of `channel`; returns whether there was one.
+pub async fn deliver_next<C: Channel>(
     db: &Db,
-    transport: &Transport,
-    settings: &EmailSettings,
-    secrets: &[String],
+    channel: &C,
+    backoff_base: Duration,
 ) -> Result<bool, ApiError> {
     let now = db::now();
-    let Some(email) = db
-        .read(move |conn| Ok(repo::claim_next(conn, now)?))
-        .await?
-    else {
+    let Some(item) = db.read(move |conn| Ok(C::claim(conn, now)?)).await? else {
         return Ok(false);
     };
-    let id = email.outbox_id();
-    let leased_until = email.locked_until.unwrap_or(now + LEASE);
-    let result = match transport::message(&settings.from, &email) {
-        Ok(message) => transport.send(message).await,
-        // The stored email itself is unusable: no later attempt can do better.
-        Err(text) => Err(transport::SendError {
-            text,
-            permanent: true,
-        }),
-    };
-    match result {
-        Ok(()) => {
-            db.write(move |conn| Ok(repo::mark_sent(conn, id, db::now())?))
+    let (id, attempts, kind) = C::describe(&item);
+    match channel.attempt(&item).await {
+        Attempt::Delivered { status } => {
+            db.write(move |conn| Ok(C::delivered(conn, &item, status, db::now())?))
                 .await?;
             tracing::info!(
-                email.id = %id,
-                email.template = %email.template,
-                email.attempt = email.attempts,
-                "email sent"
+                outbox.channel = C::NAME,
+                outbox.id = id,
+                outbox.kind = %kind,
+                outbox.attempt = attempts,
+                "delivered"
             );
         }
-        Err(failure) => {
-            let error = transport::scrub(&failure.text, secrets);
-            let after = if failure.permanent {
+        Attempt::Failed {
+            error,
+            status,
+            permanent,
+        } => {
+            let last = channel.max_attempts().is_some_and(|max| attempts >= max);
+            let after = if permanent || last {
                 tracing::warn!(
-                    email.id = %id,
-                    email.template = %email.template,
-                    email.attempt = email.attempts,
+                    outbox.channel = C::NAME,
+                    outbox.id = id,
+                    outbox.kind = %kind,
+                    outbox.attempt = attempts,
                     error = %error,
-                    "email refused for good; not retried"
+                    "refused for good or out of attempts; not retried"
                 );
-                repo::AfterFailure::GiveUp(db::now())
+                AfterFailure::GiveUp(db::now())
             } else {
-                let delay = backoff(settings.backoff_base, email.attempts);
+                let delay = backoff(backoff_base, attempts);
                 tracing::warn!(
-                    email.id = %id,
-                    email.template = %email.template,
-                    email.attempt = email.attempts,
+                    outbox.channel = C::NAME,
+                    outbox.id = id,
+                    outbox.kind = %kind,
+                    outbox.attempt = attempts,
                     retry_in_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
                     error = %error,
-                    "email not delivered; will retry"
+                    "not delivered; will retry"
                 );
-                repo::AfterFailure::RetryAt(
+                AfterFailure::RetryAt(
                     db::now() + TimeDelta::from_std(delay).unwrap_or(TimeDelta::hours(1)),
                 )
             };
-            db.write(move |conn| Ok(repo::mark_failed(conn, id, leased_until, &error, after)?))
+            db.write(move |conn| Ok(C::failed(conn, &item, status, &error, after)?))
                 .await?;
         }
     }
     Ok(true)
+}
+
+/// The email channel: the `email_outbox` table, through SMTP or `.eml` files.
+struct EmailChannel {
+    transport: Transport,
+    from: lettre::message::Mailbox,
+    /// What error texts must never show (the SMTP password).
+    secrets: Vec<String>,
+}
+
+impl Channel for EmailChannel {
+    type Item = OutboxEmail;
+    const NAME: &'static str = "email";
+
+    fn claim(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<OutboxEmail>> {
+        repo::claim_next(conn, now)
+    }
+
+    fn describe(email: &OutboxEmail) -> (i64, i32, String) {
+        (email.id, email.attempts, email.template.clone())
+    }
+
+    fn max_attempts(&self) -> Option<i32> {
+        None
+    }
+
+    async fn attempt(&self, email: &OutboxEmail) -> Attempt {
+        let result = match transport::message(&self.from, email) {
+            Ok(message) => self.transport.send(message).await,
+            // The stored email itself is unusable: no later attempt can do better.
+            Err(text) => Err(transport::SendError {
+                text,
+                permanent: true,
+            }),
+        };
+        match result {
+            Ok(()) => Attempt::Delivered { status: None },
+            Err(failure) => Attempt::Failed {
+                error: transport::scrub(&failure.text, &self.secrets),
+                status: None,
+                permanent: failure.permanent,
+            },
+        }
+    }
+
+    fn delivered(
+        conn: &mut DbConn,
+        email: &OutboxEmail,
+        _status: Option<u16>,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        repo::mark_sent(conn, email.outbox_id(), now)
+    }
+
+    fn failed(
+        conn: &mut DbConn,
+        email: &OutboxEmail,
+        _status: Option<u16>,
+        error: &str,
+        after: AfterFailure,
+    ) -> QueryResult<bool> {
+        let leased_until = email.locked_until.unwrap_or(email.next_attempt_at + LEASE);
+        repo::mark_failed(conn, email.outbox_id(), leased_until, error, after)
+    }
 }
 
 /// The wait after attempt number `attempts` (1 for the first) failed: `base`, doubling

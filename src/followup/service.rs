@@ -601,6 +601,14 @@ pub fn create_check_in(
     .map_err(ApiError::unique_or(check_in_exists))?;
     let rows: Vec<_> = input.reports.iter().map(|r| r.row(c.id)).collect();
     repo::insert_reports(conn, &rows)?;
+    crate::webhooks::emit(
+        conn,
+        &crate::webhooks::Event::CheckinReported {
+            check_in_id: c.id,
+            action_plan_id: plan_id,
+            user_id: actor.id,
+        },
+    )?;
     check_in_view(conn, &c)
 }
 

@@ -159,6 +159,13 @@ pub fn settle(
         (true, None) => {
             let completed_at = summary.completed_at.unwrap_or(at);
             repo::set_enrolment_completed(conn, enrolment.id, Some(completed_at), at)?;
+            crate::webhooks::emit(
+                conn,
+                &crate::webhooks::Event::CourseCompleted {
+                    user_id: enrolment.user_id,
+                    course_id: course.id,
+                },
+            )?;
             let issued = issue_certificate(conn, course, enrolment.user_id)?;
             Ok((Some(completed_at), issued))
         }
@@ -207,6 +214,15 @@ fn issue_certificate(
         course.id = course.id.get(),
         "certificate issued"
     );
+    crate::webhooks::emit(
+        conn,
+        &crate::webhooks::Event::Certified {
+            user_id,
+            certificate_id: cert.id,
+            course_id: Some(course.id),
+            cohort_id: None,
+        },
+    )?;
     Ok(Some(cert))
 }
 
@@ -246,6 +262,20 @@ pub fn issue_cohort_certificate(
         cohort.id = cohort_id.get(),
         "cohort certificate issued"
     );
+    // Completing a cohort is known here, when its certificate is first issued.
+    crate::webhooks::emit(
+        conn,
+        &crate::webhooks::Event::CohortCompleted { user_id, cohort_id },
+    )?;
+    crate::webhooks::emit(
+        conn,
+        &crate::webhooks::Event::Certified {
+            user_id,
+            certificate_id: cert.id,
+            course_id: None,
+            cohort_id: Some(cohort_id),
+        },
+    )?;
     Ok((cert, true))
 }
 
@@ -327,6 +357,14 @@ fn admit(
         )?,
     };
     repo::refresh_enrolment_count(conn, course_id)?;
+    crate::webhooks::emit(
+        conn,
+        &crate::webhooks::Event::Enrolled {
+            user_id,
+            course_id,
+            enrolment_id: enrolment.id,
+        },
+    )?;
     tracing::info!(
         course.id = course_id.get(),
         user.id = user_id.get(),

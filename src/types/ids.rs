@@ -163,3 +163,11 @@ id_types! {
     /// An organisation's indicator report for one period.
     IndicatorReportId,
 }
+
+// Issue 16, item 4: webhooks.
+id_types! {
+    /// A webhook subscription: an HTTPS endpoint and the events it wants.
+    WebhookId,
+    /// One event's delivery to one webhook subscription.
+    WebhookDeliveryId,
+}

@@ -17,21 +17,21 @@ use crate::nominations::{call_body, join, moved, nominate, nomination_of, open, 
 
 /// A running cohort that started 100 days ago and ended 40 days ago (so round 1 of the
 /// default schedule is due and round 2 is not), its people, and a second union's leader.
-struct Setup {
-    cohort: i64,
-    org: i64,
-    other_org: i64,
-    starts_on: NaiveDate,
-    coordinator: TestUser,
-    facilitator: TestUser,
-    leader: TestUser,
-    other_leader: TestUser,
+pub(crate) struct Setup {
+    pub(crate) cohort: i64,
+    pub(crate) org: i64,
+    pub(crate) other_org: i64,
+    pub(crate) starts_on: NaiveDate,
+    pub(crate) coordinator: TestUser,
+    pub(crate) facilitator: TestUser,
+    pub(crate) leader: TestUser,
+    pub(crate) other_leader: TestUser,
     /// A member of the union who is not a participant.
-    bystander: TestUser,
-    participants: Vec<TestUser>,
+    pub(crate) bystander: TestUser,
+    pub(crate) participants: Vec<TestUser>,
 }
 
-async fn setup(app: &TestApp, n: usize) -> Setup {
+pub(crate) async fn setup(app: &TestApp, n: usize) -> Setup {
     let course = make_course(
         app,
         Spec {
@@ -122,7 +122,7 @@ fn plan_body(s: &Setup) -> Value {
     })
 }
 
-async fn write_plan(app: &TestApp, s: &Setup, by: &TestUser) -> Value {
+pub(crate) async fn write_plan(app: &TestApp, s: &Setup, by: &TestUser) -> Value {
     let res = call(
         app,
         Method::POST,
@@ -134,7 +134,7 @@ async fn write_plan(app: &TestApp, s: &Setup, by: &TestUser) -> Value {
     json_of(res, 201).await
 }
 
-fn steps_of(plan: &Value) -> Vec<i64> {
+pub(crate) fn steps_of(plan: &Value) -> Vec<i64> {
     plan["steps"]
         .as_array()
         .unwrap()
@@ -143,7 +143,7 @@ fn steps_of(plan: &Value) -> Vec<i64> {
         .collect()
 }
 
-fn check_in_body(round: i64, steps: &[i64]) -> Value {
+pub(crate) fn check_in_body(round: i64, steps: &[i64]) -> Value {
     json!({
         "round": round,
         "reports": [

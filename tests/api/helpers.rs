@@ -43,6 +43,8 @@ pub struct Options {
     pub body_timeout_secs: Option<u64>,
     /// The library's storage (local disk under the data folder when `None`).
     pub library: Option<StorageConfig>,
+    /// `BAYANIHAN_WEBHOOK_ALLOW_PRIVATE`: webhooks to `http` and loopback receivers.
+    pub webhook_allow_private: bool,
 }
 
 /// The library's storage settings under the test's data folder: a relative local folder
@@ -92,6 +94,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         trusted_proxies: options.trusted_proxies,
         metrics_bind: options.metrics_bind,
         library: library_config(options.library, data_dir.path()),
+        webhook_allow_private: options.webhook_allow_private,
     };
     // The email worker at test pace: emails go out within a blink, and retries come fast.
     let mut email = EmailSettings::from_config(&config).expect("email settings are valid");

@@ -466,6 +466,14 @@ pub fn create(
     )
     .map_err(ApiError::unique_or(already_nominated))?;
     audit(conn, &n, actor.id, None, None)?;
+    crate::webhooks::emit(
+        conn,
+        &crate::webhooks::Event::Nominated {
+            nomination_id: n.id,
+            cohort_id,
+            user_id: nominee,
+        },
+    )?;
     let org_name = repo::organisations(conn, &[org])?
         .pop()
         .map(|o| o.1)
@@ -570,6 +578,19 @@ fn email_parties(
     Ok(())
 }
 
+/// The `selected` webhook event of an accepted nomination, in its transaction.
+fn selected(conn: &mut DbConn, n: &Nomination) -> Result<(), ApiError> {
+    crate::webhooks::emit(
+        conn,
+        &crate::webhooks::Event::Selected {
+            nomination_id: n.id,
+            cohort_id: n.cohort_id,
+            user_id: n.nominee_id,
+        },
+    )?;
+    Ok(())
+}
+
 /// Gives a freed place to the first on the waiting list, if there is one and a place is
 /// free: accepted, enrolled, audited and emailed with its leader.
 fn promote(
@@ -609,6 +630,7 @@ fn promote(
         Some(reason),
     )?;
     enrol(conn, cohort, promoted.nominee_id)?;
+    selected(conn, &promoted)?;
     space::follow(conn, cohort.clone(), &[promoted.nominee_id])?;
     email_parties(conn, cohort, &promoted, Template::NominationPromoted, None)?;
     tracing::info!(nomination.id = %promoted.id, cohort.id = %cohort.id, "moved up from the waiting list");
@@ -695,6 +717,7 @@ pub fn transition(
     let decided = match mv.to {
         NominationStatus::Accepted => {
             enrol(conn, &cohort, moved.nominee_id)?;
+            selected(conn, &moved)?;
             Some(Template::NominationAccepted)
         }
         NominationStatus::Waitlisted => Some(Template::NominationWaitlisted),
