@@ -60,6 +60,9 @@ pub struct Config {
     pub metrics_bind: Option<String>,
     /// The resource library's file storage and limits (`BAYANIHAN_STORAGE`, …).
     pub library: crate::library::storage::StorageConfig,
+    /// The languages the platform offers content in (`BAYANIHAN_LANGUAGES`: BCP 47 tags,
+    /// comma-separated; [`crate::types::DEFAULT_PLATFORM_LANGUAGES`] by default).
+    pub languages: Vec<String>,
 }
 
 impl Config {
@@ -179,8 +182,14 @@ impl Config {
                 .map_err(|e| anyhow::anyhow!("BAYANIHAN_TRUSTED_PROXIES: {e}"))?,
             None => Vec::new(),
         };
+        let languages = match get("BAYANIHAN_LANGUAGES") {
+            Some(v) => crate::types::parse_platform_languages(&v)
+                .map_err(|e| anyhow::anyhow!("BAYANIHAN_LANGUAGES {e}"))?,
+            None => crate::types::default_platform_languages(),
+        };
         let library = crate::library::storage::StorageConfig::from_lookup(get, &data_dir)?;
         Ok(Self {
+            languages,
             library,
             trust_proxy,
             trusted_proxies,

@@ -29,4 +29,6 @@ pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+// Language access (issue 17).
+pub mod translations;
 pub mod types;

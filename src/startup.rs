@@ -243,7 +243,8 @@ pub fn app(
                 .configure(crate::library::routes)
                 .configure(crate::needs::routes)
                 // Training follow-up.
-                .configure(crate::followup::routes),
+                .configure(crate::followup::routes)
+                .configure(crate::translations::routes),
         )
         .configure(health::routes)
         .service(web::redirect("/docs", "/docs/"))

@@ -24,6 +24,8 @@ pub struct Settings {
     /// `/metrics` has an address of its own (`BAYANIHAN_METRICS_BIND`), so the main one
     /// does not serve it.
     pub metrics_elsewhere: bool,
+    /// The languages the platform offers content in (`BAYANIHAN_LANGUAGES`).
+    pub languages: Vec<String>,
 }
 
 /// Everything the handlers share.
@@ -62,6 +64,7 @@ impl AppState {
                 body_timeout: std::time::Duration::from_secs(config.body_timeout_secs),
                 cors_origins: config.cors_origins.clone(),
                 metrics_elsewhere: config.metrics_bind.is_some(),
+                languages: config.languages.clone(),
             }),
         })
     }
@@ -88,6 +91,7 @@ impl AppState {
                 body_timeout: std::time::Duration::from_secs(60),
                 cors_origins: Vec::new(),
                 metrics_elsewhere: false,
+                languages: crate::types::default_platform_languages(),
             }),
         })
     }

@@ -145,6 +145,29 @@ pub enum Action {
     /// Training follow-up: endorse an action plan or confirm or question a reported
     /// application, as a leader of the author's union; nobody vouches for themselves.
     VouchForFollowUp { leads_union: bool, is_author: bool },
+    // Issue 17: language access.
+    /// Grant and revoke translator permissions (per language, to members of member unions).
+    GrantTranslators,
+    /// Read another account's translator languages.
+    ReadTranslators,
+    /// Propose a translation (a draft) of any course's text into a language, as a
+    /// translator holding it (`holds_language`) or not.
+    TranslateText { holds_language: bool },
+    /// Approve or reject a translator's draft, as an owner of the course (`is_owner`), a
+    /// translator of its language (`holds_language`) and its author (`is_author`) or not:
+    /// nobody approves their own.
+    ReviewTranslation {
+        is_owner: bool,
+        holds_language: bool,
+        is_author: bool,
+    },
+    /// Read a course's translation states and a text's translation view, as one of its
+    /// owners (`is_owner`), a translator (`is_translator`, of the language asked) or neither.
+    ReadTranslations { is_owner: bool, is_translator: bool },
+    /// Read the translation requests totalled by language, country and course.
+    ReadTranslationDemand,
+    /// Add and remove union glossary entries.
+    ManageGlossary,
 }
 
 /// `Ok` when `actor` may do `action`, else 403.
@@ -273,6 +296,26 @@ pub fn allowed(actor: &AuthUser, action: Action) -> bool {
             leads_union,
             is_author,
         } => leads_union && !is_author,
+        // Issue 17. Translating is a permission per language, held whatever the role.
+        Action::GrantTranslators
+        | Action::ReadTranslators
+        | Action::ReadTranslationDemand
+        | Action::ManageGlossary => matches!(role, Coordinator | Admin),
+        Action::TranslateText { holds_language } => holds_language,
+        Action::ReviewTranslation {
+            is_owner,
+            holds_language,
+            is_author,
+        } => {
+            !is_author
+                && ((is_owner && role >= Trainer)
+                    || holds_language
+                    || matches!(role, Coordinator | Admin))
+        }
+        Action::ReadTranslations {
+            is_owner,
+            is_translator,
+        } => (is_owner && role >= Trainer) || is_translator || matches!(role, Coordinator | Admin),
     }
 }
 

@@ -163,3 +163,13 @@ id_types! {
     /// An organisation's indicator report for one period.
     IndicatorReportId,
 }
+
+// Issue 17, items 1 to 4: language access.
+id_types! {
+    /// A translator's edit of a text, waiting for review.
+    TranslationDraftId,
+    /// A learner's request for a course in their language.
+    TranslationRequestId,
+    /// An entry of the union glossary.
+    GlossaryEntryId,
+}

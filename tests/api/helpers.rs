@@ -92,6 +92,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         trusted_proxies: options.trusted_proxies,
         metrics_bind: options.metrics_bind,
         library: library_config(options.library, data_dir.path()),
+        languages: bayanihan::types::default_platform_languages(),
     };
     // The email worker at test pace: emails go out within a blink, and retries come fast.
     let mut email = EmailSettings::from_config(&config).expect("email settings are valid");
