@@ -56,3 +56,4 @@ mod search;
 mod sessions;
 mod storage;
 mod surveys;
+mod translations;
