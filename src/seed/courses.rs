@@ -29,7 +29,7 @@ use crate::types::ids::{CourseId, ModuleId};
 use super::data::{Course, CourseTexts as DemoTexts, ScaleCourses};
 
 /// The demo trainer, author and owner of every seeded course.
-const DEMO_TRAINER: &str = "trainer@demo.bayanihan.org";
+pub(super) const DEMO_TRAINER: &str = "trainer@demo.bayanihan.org";
 /// The demo coordinator, who publishes them.
 const DEMO_COORDINATOR: &str = "coordinator@demo.bayanihan.org";
 /// Licence of every seeded course.

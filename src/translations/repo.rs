@@ -605,6 +605,17 @@ pub fn delete_entry(conn: &mut DbConn, id: GlossaryEntryId) -> QueryResult<usize
     diesel::delete(glossary_entries::table.find(id)).execute(conn)
 }
 
+/// Whether a language pair has an entry for a term key.
+pub fn term_taken(conn: &mut DbConn, source: &str, target: &str, key: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        glossary_entries::table
+            .filter(glossary_entries::source_language.eq(source))
+            .filter(glossary_entries::target_language.eq(target))
+            .filter(glossary_entries::source_key.eq(key)),
+    ))
+    .get_result(conn)
+}
+
 /// How many entries a language pair has.
 pub fn count_pair(conn: &mut DbConn, source: &str, target: &str) -> QueryResult<i64> {
     glossary_entries::table

@@ -902,11 +902,17 @@ pub fn add_entry(
             detail: format!("a language pair has at most {MAX_ENTRIES_PER_PAIR} entries"),
         });
     }
+    let key = term_key(&input.source_term);
+    // Asked first: on PostgreSQL a failed insert would abort the caller's transaction (the
+    // seed adds the glossary inside one).
+    if repo::term_taken(conn, &input.source_language, &input.target_language, &key)? {
+        return Err(duplicate_term());
+    }
     let at = now();
     repo::insert_entry(
         conn,
         &NewGlossaryEntry {
-            source_key: term_key(&input.source_term),
+            source_key: key,
             source_language: input.source_language,
             target_language: input.target_language,
             source_term: input.source_term,
@@ -921,12 +927,16 @@ pub fn add_entry(
         diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _,
-        ) => ApiError::Conflict {
-            code: "duplicate_term",
-            detail: "this language pair has an entry for this term".to_owned(),
-        },
+        ) => duplicate_term(),
         other => other.into(),
     })
+}
+
+fn duplicate_term() -> ApiError {
+    ApiError::Conflict {
+        code: "duplicate_term",
+        detail: "this language pair has an entry for this term".to_owned(),
+    }
 }
 
 /// Removes an entry (coordinators, admins).

@@ -611,3 +611,78 @@ async fn glossary_terms_are_marked_in_the_source_beside_the_text() {
     let res = send(&app, Method::GET, &format!("/api/v1/glossary/{}", entry["id"]), &fil, None).await;
     assert_problem(res, 404, "not_found").await;
 }
+
+#[tokio::test]
+async fn the_demo_has_translators_requests_an_outdated_and_a_missing_translation_and_a_glossary() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    app.seed_demo();
+    let login = |email: &'static str| {
+        let app = &app;
+        async move {
+            let (token, refresh_token) = app.login(email, bayanihan::seed::DEMO_PASSWORD).await;
+            TestUser {
+                id: 0,
+                email: email.to_owned(),
+                password: String::new(),
+                token,
+                refresh_token,
+            }
+        }
+    };
+    let trainer = login("trainer@demo.bayanihan.org").await;
+    let translator = login("member@demo.bayanihan.org").await;
+    let coordinator = login("coordinator@demo.bayanihan.org").await;
+    let slug_id = |slug: &str| {
+        use bayanihan::db::schema::courses::dsl;
+        use diesel::prelude::*;
+        let mut conn = app.db.conn().unwrap();
+        dsl::courses
+            .filter(dsl::slug.eq(slug))
+            .select(dsl::id)
+            .first::<i64>(&mut *conn)
+            .unwrap()
+    };
+    // The outdated Filipino lesson.
+    let platform = slug_id("platform-workers-rights");
+    let list = call(&app, Method::GET, &format!("/api/v1/courses/{platform}/translations"), &trainer, None, 200).await;
+    let states: Vec<String> = list["texts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| state_of(&list, t["kind"].as_str().unwrap(), t["id"].as_i64().unwrap(), "fil"))
+        .collect();
+    assert_eq!(states.iter().filter(|s| *s == "outdated").count(), 1, "{states:?}");
+    assert!(list["languages"].as_array().unwrap().contains(&json!("tet")));
+    // The missing course, most requested in the translator's queue.
+    let missing = slug_id("social-dialogue-collective-bargaining");
+    let queue = call(&app, Method::GET, "/api/v1/translation-queue", &translator, None, 200).await;
+    let first = &queue["items"][0];
+    assert_eq!(first["course_id"], missing);
+    assert_eq!(first["state"], "missing");
+    assert_eq!(first["requests"], 2);
+    let totals = call(&app, Method::GET, "/api/v1/translation-requests/totals", &coordinator, None, 200).await;
+    assert_eq!(totals["items"][0]["total"], 2);
+    // Thirty glossary terms in each of three languages.
+    for language in ["fil", "id", "tet"] {
+        let mut count = 0;
+        let mut cursor = String::new();
+        loop {
+            let page = call(
+                &app,
+                Method::GET,
+                &format!("/api/v1/glossary?source_language=en&target_language={language}&limit=100&cursor={cursor}"),
+                &translator,
+                None,
+                200,
+            )
+            .await;
+            count += page["items"].as_array().unwrap().len();
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = c.to_owned(),
+                None => break,
+            }
+        }
+        assert_eq!(count, 30, "{language}");
+    }
+}
