@@ -427,9 +427,7 @@ pub async fn put_course_translation(
     let minor = body.minor.unwrap_or(false);
     let texts = CourseTexts::try_from(body)?;
     let (course, written) = db
-        .write(move |conn| {
-            service::put_course_translation(conn, &user, id, language, texts, minor)
-        })
+        .write(move |conn| service::put_course_translation(conn, &user, id, language, texts, minor))
         .await?;
     Ok(translation_reply(
         course,
@@ -657,9 +655,7 @@ pub async fn update_module(
     let if_match = IfMatch::from_request(&req);
     let id = id.into_inner();
     let module = db
-        .write(move |conn| {
-            service::update_module(conn, &user, id, title, minor, if_match.as_ref())
-        })
+        .write(move |conn| service::update_module(conn, &user, id, title, minor, if_match.as_ref()))
         .await?;
     Ok(Reply::localised(StatusCode::OK, module))
 }
@@ -703,9 +699,7 @@ pub async fn put_module_translation(
     let title = module_title(&body.title)?;
     let minor = body.minor.unwrap_or(false);
     let (module, written) = db
-        .write(move |conn| {
-            service::put_module_translation(conn, &user, id, language, title, minor)
-        })
+        .write(move |conn| service::put_module_translation(conn, &user, id, language, title, minor))
         .await?;
     Ok(translation_reply(
         module,

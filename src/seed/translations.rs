@@ -108,7 +108,14 @@ fn demo_in(conn: &mut DbConn, data: &Demo) -> Result<usize, ApiError> {
             content: Some(format!("{content}\n\n{}", data.outdated.append)),
             ..UpdateLessonRequest::default()
         })?;
-        course_service::update_lesson(conn, &owner, lesson.id, patch, None, Preferences::default())?;
+        course_service::update_lesson(
+            conn,
+            &owner,
+            lesson.id,
+            patch,
+            None,
+            Preferences::default(),
+        )?;
     }
     for r in &data.requests {
         let user = super::actor(conn, &r.user)?;
@@ -152,7 +159,11 @@ mod tests {
         let demo = super::data().unwrap();
         assert_eq!(demo.glossary.len(), 30);
         for t in &demo.glossary {
-            assert!(!t.fil.is_empty() && !t.id.is_empty() && !t.tet.is_empty(), "{}", t.en);
+            assert!(
+                !t.fil.is_empty() && !t.id.is_empty() && !t.tet.is_empty(),
+                "{}",
+                t.en
+            );
             for l in &t.uncertain {
                 assert!(["fil", "id", "tet"].contains(&l.as_str()), "{l}");
             }

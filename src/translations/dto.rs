@@ -8,11 +8,11 @@ use crate::error::{ApiError, FieldError, Fields};
 use crate::translations::model::{
     DraftStatus, GlossaryEntry, TextKind, TextState, TranslationDraft, TranslationRequest,
 };
-use crate::translations::service::{
-    CourseTranslations, GlossaryInput, QueueItem, TextView, Texts,
-};
+use crate::translations::service::{CourseTranslations, GlossaryInput, QueueItem, TextView, Texts};
 use crate::types::LanguageTag;
-use crate::types::ids::{CourseId, GlossaryEntryId, TranslationDraftId, TranslationRequestId, UserId};
+use crate::types::ids::{
+    CourseId, GlossaryEntryId, TranslationDraftId, TranslationRequestId, UserId,
+};
 use crate::types::text::{clean_block, clean_line};
 
 const MAX_TITLE_CHARS: usize = 200;
@@ -104,10 +104,7 @@ impl From<CourseTranslations> for CourseTranslationsResponse {
                         language: l.clone(),
                         state: t.state(l),
                         translated_version: t.translated.get(l).copied(),
-                        pending_draft_id: c
-                            .drafts
-                            .get(&(t.kind, t.id, l.clone()))
-                            .map(|d| d.get()),
+                        pending_draft_id: c.drafts.get(&(t.kind, t.id, l.clone())).map(|d| d.get()),
                     })
                     .collect(),
             })
@@ -439,16 +436,18 @@ pub struct CreateDraftRequest {
 /// Checks a draft's texts for the kind of text it translates.
 pub fn draft_texts(kind: TextKind, req: CreateDraftRequest) -> Result<Texts, ApiError> {
     let mut f = Fields::default();
-    let title = f.check("title", "invalid_title", clean_line(&req.title, 1, MAX_TITLE_CHARS));
-    let block = |f: &mut Fields, field: &str, raw: Option<String>, max: usize, ok: bool| {
-        match raw {
-            Some(_) if !ok => {
-                f.push(field, "not_for_kind", format!("a {kind} has no {field}"));
-                None
-            }
-            Some(raw) => f.check(field, "invalid_text", clean_block(&raw, max)),
-            None => Some(String::new()),
+    let title = f.check(
+        "title",
+        "invalid_title",
+        clean_line(&req.title, 1, MAX_TITLE_CHARS),
+    );
+    let block = |f: &mut Fields, field: &str, raw: Option<String>, max: usize, ok: bool| match raw {
+        Some(_) if !ok => {
+            f.push(field, "not_for_kind", format!("a {kind} has no {field}"));
+            None
         }
+        Some(raw) => f.check(field, "invalid_text", clean_block(&raw, max)),
+        None => Some(String::new()),
     };
     let summary = block(
         &mut f,
@@ -663,7 +662,10 @@ mod tests {
     #[test]
     fn platform_languages_are_checked() {
         let offered = vec!["en".to_owned(), "fil".to_owned()];
-        assert_eq!(platform_language("FIL", "language", &offered).unwrap(), "fil");
+        assert_eq!(
+            platform_language("FIL", "language", &offered).unwrap(),
+            "fil"
+        );
         assert!(platform_language("xx", "language", &offered).is_err());
         assert!(platform_language("not a tag", "language", &offered).is_err());
     }

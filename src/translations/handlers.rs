@@ -14,10 +14,10 @@ use crate::http::response::{Reply, no_content};
 use crate::state::AppState;
 use crate::translations::dto::{
     CourseTranslationsQuery, CourseTranslationsResponse, CreateDraftRequest,
-    CreateGlossaryEntryRequest, CreateTranslationRequestBody, DraftResponse,
-    GlossaryEntryResponse, GlossaryQuery, QueueItemResponse, QueueQuery, RequestTotalResponse,
-    TextTranslationResponse, TotalsQuery, TranslationRequestResponse, TranslatorResponse,
-    draft_texts, path_kind, path_language, platform_language,
+    CreateGlossaryEntryRequest, CreateTranslationRequestBody, DraftResponse, GlossaryEntryResponse,
+    GlossaryQuery, QueueItemResponse, QueueQuery, RequestTotalResponse, TextTranslationResponse,
+    TotalsQuery, TranslationRequestResponse, TranslatorResponse, draft_texts, path_kind,
+    path_language, platform_language,
 };
 use crate::translations::repo::TotalsFilter;
 use crate::translations::service;
@@ -576,7 +576,12 @@ pub async fn list_glossary_entries(
     let rows = db
         .read(move |conn| service::list_entries(conn, source, target, after, limit))
         .await?;
-    let page = page.finish(rows, "id", |e| ((), e.id.get()), GlossaryEntryResponse::from);
+    let page = page.finish(
+        rows,
+        "id",
+        |e| ((), e.id.get()),
+        GlossaryEntryResponse::from,
+    );
     Ok(Reply::ok(page))
 }
 

@@ -36,7 +36,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/translation-drafts/{id}").get(get_translation_draft))
         .service(resource("/translation-drafts/{id}/approve").post(approve_translation_draft))
         .service(resource("/translation-drafts/{id}/reject").post(reject_translation_draft))
-        .service(resource("/glossary").get(list_glossary_entries).post(create_glossary_entry))
+        .service(
+            resource("/glossary")
+                .get(list_glossary_entries)
+                .post(create_glossary_entry),
+        )
         .service(
             resource("/glossary/{id}")
                 .get(get_glossary_entry)

@@ -365,10 +365,12 @@ pub fn mark_notified(
     ids: &[crate::types::ids::TranslationRequestId],
     at: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::update(translation_requests::table.filter(translation_requests::id.eq_any(ids.to_vec())))
-        .set(translation_requests::notified_at.eq(Some(at)))
-        .execute(conn)
-        .map(drop)
+    diesel::update(
+        translation_requests::table.filter(translation_requests::id.eq_any(ids.to_vec())),
+    )
+    .set(translation_requests::notified_at.eq(Some(at)))
+    .execute(conn)
+    .map(drop)
 }
 
 /// One row of the request totals.
@@ -436,23 +438,28 @@ pub fn totals(
         #[diesel(sql_type = Nullable<Text>)]
         title: Option<String>,
     }
-    let rows: Vec<Raw> = load_sql!(conn, SQL, Raw, [
-        (Text, filter.language.clone()),
-        (Text, filter.language.clone()),
-        (Text, filter.country.clone()),
-        (Text, filter.country.clone()),
-        (BigInt, course),
-        (BigInt, course),
-        (BigInt, has),
-        (BigInt, t),
-        (BigInt, t),
-        (BigInt, c),
-        (BigInt, c),
-        (Text, l.clone()),
-        (Text, l),
-        (Text, k),
-        (BigInt, limit),
-    ])?;
+    let rows: Vec<Raw> = load_sql!(
+        conn,
+        SQL,
+        Raw,
+        [
+            (Text, filter.language.clone()),
+            (Text, filter.language.clone()),
+            (Text, filter.country.clone()),
+            (Text, filter.country.clone()),
+            (BigInt, course),
+            (BigInt, course),
+            (BigInt, has),
+            (BigInt, t),
+            (BigInt, t),
+            (BigInt, c),
+            (BigInt, c),
+            (Text, l.clone()),
+            (Text, l),
+            (Text, k),
+            (BigInt, limit),
+        ]
+    )?;
     Ok(rows
         .into_iter()
         .map(|r| TotalRow {
@@ -557,28 +564,33 @@ pub fn queue(
     let (r, c, l, k, i) = after.unwrap_or((0, 0, String::new(), 0, 0));
     let u = user.get();
     let lang = language.to_owned();
-    load_sql!(conn, sql.as_str(), QueueRow, [
-        (BigInt, u),
-        (Text, lang.clone()),
-        (Text, lang.clone()),
-        (BigInt, u),
-        (Text, lang.clone()),
-        (Text, lang.clone()),
-        (BigInt, u),
-        (Text, lang.clone()),
-        (Text, lang),
-        (BigInt, has),
-        (BigInt, r),
-        (BigInt, r),
-        (BigInt, c),
-        (BigInt, c),
-        (Text, l.clone()),
-        (Text, l),
-        (BigInt, k),
-        (BigInt, k),
-        (BigInt, i),
-        (BigInt, limit),
-    ])
+    load_sql!(
+        conn,
+        sql.as_str(),
+        QueueRow,
+        [
+            (BigInt, u),
+            (Text, lang.clone()),
+            (Text, lang.clone()),
+            (BigInt, u),
+            (Text, lang.clone()),
+            (Text, lang.clone()),
+            (BigInt, u),
+            (Text, lang.clone()),
+            (Text, lang),
+            (BigInt, has),
+            (BigInt, r),
+            (BigInt, r),
+            (BigInt, c),
+            (BigInt, c),
+            (Text, l.clone()),
+            (Text, l),
+            (BigInt, k),
+            (BigInt, k),
+            (BigInt, i),
+            (BigInt, limit),
+        ]
+    )
 }
 
 // ---------------------------------------------------------------- glossary

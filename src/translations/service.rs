@@ -56,9 +56,7 @@ pub fn staleness(
         .iter()
         .filter(|(_, l)| l != default_language)
         .map(|(id, language)| {
-            let (current, at) = sources
-                .get(id)
-                .map_or((1, None), |(v, at)| (*v, Some(*at)));
+            let (current, at) = sources.get(id).map_or((1, None), |(v, at)| (*v, Some(*at)));
             let version = recorded.get(&(*id, language.clone())).copied().unwrap_or(1);
             (
                 *id,
@@ -151,7 +149,10 @@ pub fn source_texts(conn: &mut DbConn, course: &Course) -> Result<Vec<SourceText
         if t.language == default {
             text.title = t.title;
         } else {
-            let v = recorded.get(&(cid, t.language.clone())).copied().unwrap_or(1);
+            let v = recorded
+                .get(&(cid, t.language.clone()))
+                .copied()
+                .unwrap_or(1);
             text.translated.insert(t.language, v);
         }
     }
@@ -182,7 +183,8 @@ pub fn source_texts(conn: &mut DbConn, course: &Course) -> Result<Vec<SourceText
         ));
     }
     // Lessons, in the order of their modules.
-    let order: HashMap<ModuleId, usize> = modules.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+    let order: HashMap<ModuleId, usize> =
+        modules.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
     let mut lessons = courses::course_lessons(conn, course.id)?;
     lessons.sort_by_key(|l| (order.get(&l.module_id).copied(), l.position, l.id));
     let ids: Vec<i64> = lessons.iter().map(|l| l.id.get()).collect();
@@ -299,7 +301,10 @@ fn notify_if_complete(conn: &mut DbConn, course: &Course, language: &str) -> Res
         return Ok(());
     }
     let texts = source_texts(conn, course)?;
-    if !texts.iter().all(|t| t.state(language) == TextState::Complete) {
+    if !texts
+        .iter()
+        .all(|t| t.state(language) == TextState::Complete)
+    {
         return Ok(());
     }
     let title = courses::course_texts(conn, course.id, language)?
@@ -427,17 +432,19 @@ fn text_of(
                     ..Texts::default()
                 },
             ),
-            TextKind::Module => courses::module_title(conn, ModuleId(id), lang)?.map(|title| Texts {
-                title,
-                ..Texts::default()
-            }),
-            TextKind::Lesson => courses::lesson_texts(conn, LessonId(id), lang)?.map(
-                |(title, content)| Texts {
+            TextKind::Module => {
+                courses::module_title(conn, ModuleId(id), lang)?.map(|title| Texts {
+                    title,
+                    ..Texts::default()
+                })
+            }
+            TextKind::Lesson => {
+                courses::lesson_texts(conn, LessonId(id), lang)?.map(|(title, content)| Texts {
                     title,
                     content,
                     ..Texts::default()
-                },
-            ),
+                })
+            }
         })
     };
     let source = read(&default)?;
@@ -559,7 +566,13 @@ pub fn create_draft(
     db::lock_row(conn, "courses", course_id.get())?;
     let course = crate::courses::service::visible_course(conn, course_id, Some(actor))?;
     let holds = repo::holds(conn, actor.id, &language)?;
-    authorize(actor, Action::TranslateText { holds_language: holds }).map_err(|_| {
+    authorize(
+        actor,
+        Action::TranslateText {
+            holds_language: holds,
+        },
+    )
+    .map_err(|_| {
         ApiError::forbidden(
             "not_a_translator",
             "you are not a translator into this language",
@@ -716,7 +729,13 @@ pub fn queue(
         Some(l) => held.contains(l),
         None => !held.is_empty(),
     };
-    authorize(actor, Action::TranslateText { holds_language: holds }).map_err(|_| {
+    authorize(
+        actor,
+        Action::TranslateText {
+            holds_language: holds,
+        },
+    )
+    .map_err(|_| {
         ApiError::forbidden(
             "not_a_translator",
             "the queue is for translators (of the language asked)",
@@ -830,7 +849,10 @@ pub fn request_translation(
         return Ok((existing, false));
     }
     let texts = source_texts(conn, &course)?;
-    if texts.iter().all(|t| t.state(&language) == TextState::Complete) {
+    if texts
+        .iter()
+        .all(|t| t.state(&language) == TextState::Complete)
+    {
         return Err(ApiError::Conflict {
             code: "already_translated",
             detail: "the course is fully translated into this language".to_owned(),
@@ -847,8 +869,8 @@ pub fn request_translation(
             created_at: now(),
         },
     )?;
-    let request = repo::find_request(conn, course_id, actor.id, &language)?
-        .ok_or(ApiError::NotFound)?;
+    let request =
+        repo::find_request(conn, course_id, actor.id, &language)?.ok_or(ApiError::NotFound)?;
     Ok((request, true))
 }
 

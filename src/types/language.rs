@@ -140,7 +140,9 @@ pub fn parse_platform_languages(raw: &str) -> Result<Vec<String>, String> {
         return Err("names no language".to_owned());
     }
     if out.len() > MAX_PLATFORM_LANGUAGES {
-        return Err(format!("names more than {MAX_PLATFORM_LANGUAGES} languages"));
+        return Err(format!(
+            "names more than {MAX_PLATFORM_LANGUAGES} languages"
+        ));
     }
     Ok(out)
 }

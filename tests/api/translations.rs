@@ -140,7 +140,12 @@ async fn translator(app: &TestApp, coordinator: &TestUser, org: i64, language: &
         201,
     )
     .await;
-    assert!(body["languages"].as_array().unwrap().contains(&json!(language)));
+    assert!(
+        body["languages"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(language))
+    );
     t
 }
 
@@ -189,7 +194,15 @@ async fn an_outdated_translation_is_redone_by_a_translator_and_the_learner_is_to
     let lesson_path = format!("/api/v1/lessons/{}", c.lesson);
 
     // Before the change: complete, not flagged.
-    let read = call(&app, Method::GET, &format!("{lesson_path}?lang=fil"), &learner, None, 200).await;
+    let read = call(
+        &app,
+        Method::GET,
+        &format!("{lesson_path}?lang=fil"),
+        &learner,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(read["language"], "fil");
     assert_eq!(read["outdated"], false);
     assert!(read["source_updated_at"].is_null());
@@ -206,13 +219,29 @@ async fn an_outdated_translation_is_redone_by_a_translator_and_the_learner_is_to
     .await;
 
     // The reader still gets the Filipino text, flagged with the date of the new original.
-    let read = call(&app, Method::GET, &format!("{lesson_path}?lang=fil"), &learner, None, 200).await;
+    let read = call(
+        &app,
+        Method::GET,
+        &format!("{lesson_path}?lang=fil"),
+        &learner,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(read["language"], "fil");
     assert_eq!(read["content"], "Nakikipagtawaran ang unyon mo.");
     assert_eq!(read["outdated"], true);
     assert!(read["source_updated_at"].is_string());
     // The course's own texts did not change: not flagged.
-    let course = call(&app, Method::GET, &format!("/api/v1/courses/{}?lang=fil", c.id), &learner, None, 200).await;
+    let course = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/courses/{}?lang=fil", c.id),
+        &learner,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(course["outdated"], false);
 
     // The owner's list shows the lesson outdated, the rest complete.
@@ -224,17 +253,46 @@ async fn an_outdated_translation_is_redone_by_a_translator_and_the_learner_is_to
     assert_eq!(state_of(&list, "module", c.module, "fil"), "complete");
     assert_eq!(state_of(&list, "course", c.id, "fil"), "complete");
     // A learner may not read it.
-    assert_problem(send(&app, Method::GET, &list_path, &learner, None).await, 403, "forbidden").await;
+    assert_problem(
+        send(&app, Method::GET, &list_path, &learner, None).await,
+        403,
+        "forbidden",
+    )
+    .await;
 
     // The learner asks for the course in Filipino (idempotent).
     let requests = format!("/api/v1/courses/{}/translation-requests", c.id);
-    let asked = call(&app, Method::POST, &requests, &learner, Some(json!({"language": "fil"})), 201).await;
-    let again = call(&app, Method::POST, &requests, &learner, Some(json!({"language": "FIL"})), 200).await;
+    let asked = call(
+        &app,
+        Method::POST,
+        &requests,
+        &learner,
+        Some(json!({"language": "fil"})),
+        201,
+    )
+    .await;
+    let again = call(
+        &app,
+        Method::POST,
+        &requests,
+        &learner,
+        Some(json!({"language": "FIL"})),
+        200,
+    )
+    .await;
     assert_eq!(asked["id"], again["id"]);
     assert!(asked["notified_at"].is_null());
 
     // The translator's queue has the lesson first, with its request.
-    let queue = call(&app, Method::GET, "/api/v1/translation-queue", &fil, None, 200).await;
+    let queue = call(
+        &app,
+        Method::GET,
+        "/api/v1/translation-queue",
+        &fil,
+        None,
+        200,
+    )
+    .await;
     let first = &queue["items"][0];
     assert_eq!(first["kind"], "lesson");
     assert_eq!(first["id"], c.lesson);
@@ -254,37 +312,105 @@ async fn an_outdated_translation_is_redone_by_a_translator_and_the_learner_is_to
     )
     .await;
     assert_eq!(draft["status"], "pending");
-    let read = call(&app, Method::GET, &format!("{lesson_path}?lang=fil"), &learner, None, 200).await;
+    let read = call(
+        &app,
+        Method::GET,
+        &format!("{lesson_path}?lang=fil"),
+        &learner,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(read["outdated"], true);
     let list = call(&app, Method::GET, &list_path, &owner, None, 200).await;
-    let pending = list["texts"].as_array().unwrap().iter().find(|t| t["kind"] == "lesson").unwrap()["translations"][0]["pending_draft_id"].clone();
+    let pending = list["texts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["kind"] == "lesson")
+        .unwrap()["translations"][0]["pending_draft_id"]
+        .clone();
     assert_eq!(pending, draft["id"]);
 
     // Nobody approves their own.
     let approve = format!("/api/v1/translation-drafts/{}/approve", draft["id"]);
-    assert_problem(send(&app, Method::POST, &approve, &fil, None).await, 403, "own_translation").await;
+    assert_problem(
+        send(&app, Method::POST, &approve, &fil, None).await,
+        403,
+        "own_translation",
+    )
+    .await;
     // A learner may not approve.
-    assert_problem(send(&app, Method::POST, &approve, &learner, None).await, 403, "forbidden").await;
+    assert_problem(
+        send(&app, Method::POST, &approve, &learner, None).await,
+        403,
+        "forbidden",
+    )
+    .await;
     assert!(app.outbox().iter().all(|(to, _, _)| to != &learner.email));
 
     // The owner approves: published, complete, and the learner is emailed in Filipino.
     let approved = call(&app, Method::POST, &approve, &owner, None, 200).await;
     assert_eq!(approved["status"], "approved");
     assert_eq!(approved["reviewed_by"], owner.id);
-    assert_problem(send(&app, Method::POST, &approve, &owner, None).await, 409, "not_pending").await;
-    let read = call(&app, Method::GET, &format!("{lesson_path}?lang=fil"), &learner, None, 200).await;
-    assert_eq!(read["content"], "Nakikipagtawaran at ipinatutupad ng unyon mo ang CBA.");
+    assert_problem(
+        send(&app, Method::POST, &approve, &owner, None).await,
+        409,
+        "not_pending",
+    )
+    .await;
+    let read = call(
+        &app,
+        Method::GET,
+        &format!("{lesson_path}?lang=fil"),
+        &learner,
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(
+        read["content"],
+        "Nakikipagtawaran at ipinatutupad ng unyon mo ang CBA."
+    );
     assert_eq!(read["outdated"], false);
     let list = call(&app, Method::GET, &list_path, &owner, None, 200).await;
     assert_eq!(state_of(&list, "lesson", c.lesson, "fil"), "complete");
-    let mail: Vec<_> = app.outbox().into_iter().filter(|(to, _, _)| to == &learner.email).collect();
+    let mail: Vec<_> = app
+        .outbox()
+        .into_iter()
+        .filter(|(to, _, _)| to == &learner.email)
+        .collect();
     assert_eq!(mail.len(), 1, "{mail:?}");
-    assert!(mail[0].1.starts_with("Nasa wika mo na: Pag-oorganisa"), "{}", mail[0].1);
-    assert!(mail[0].2.contains("/courses/walk-through?lang=fil"), "{}", mail[0].2);
-    let mine = call(&app, Method::GET, &format!("{requests}/fil"), &learner, None, 200).await;
+    assert!(
+        mail[0].1.starts_with("Nasa wika mo na: Pag-oorganisa"),
+        "{}",
+        mail[0].1
+    );
+    assert!(
+        mail[0].2.contains("/courses/walk-through?lang=fil"),
+        "{}",
+        mail[0].2
+    );
+    let mine = call(
+        &app,
+        Method::GET,
+        &format!("{requests}/fil"),
+        &learner,
+        None,
+        200,
+    )
+    .await;
     assert!(mine["notified_at"].is_string());
     // The queue is empty now.
-    let queue = call(&app, Method::GET, "/api/v1/translation-queue", &fil, None, 200).await;
+    let queue = call(
+        &app,
+        Method::GET,
+        "/api/v1/translation-queue",
+        &fil,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(queue["items"], json!([]));
 }
 
@@ -313,9 +439,25 @@ async fn a_minor_change_keeps_translations_complete() {
         200,
     )
     .await;
-    let read = call(&app, Method::GET, &format!("{lesson_path}?lang=fil"), &owner, None, 200).await;
+    let read = call(
+        &app,
+        Method::GET,
+        &format!("{lesson_path}?lang=fil"),
+        &owner,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(read["outdated"], false);
-    let list = call(&app, Method::GET, &format!("/api/v1/courses/{}/translations", c.id), &owner, None, 200).await;
+    let list = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/courses/{}/translations", c.id),
+        &owner,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(state_of(&list, "lesson", c.lesson, "fil"), "complete");
     assert_eq!(state_of(&list, "module", c.module, "fil"), "complete");
     // A change that is not minor outdates the module's title, and only in that language.
@@ -328,12 +470,36 @@ async fn a_minor_change_keeps_translations_complete() {
         200,
     )
     .await;
-    let module = call(&app, Method::GET, &format!("/api/v1/modules/{}?lang=fil", c.module), &owner, None, 200).await;
+    let module = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/modules/{}?lang=fil", c.module),
+        &owner,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(module["outdated"], false);
-    let course = call(&app, Method::GET, &format!("/api/v1/courses/{}?lang=fil", c.id), &owner, None, 200).await;
+    let course = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/courses/{}?lang=fil", c.id),
+        &owner,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(course["outdated"], true);
     assert!(course["source_updated_at"].is_string());
-    let course = call(&app, Method::GET, &format!("/api/v1/courses/{}?lang=en", c.id), &owner, None, 200).await;
+    let course = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/courses/{}?lang=en", c.id),
+        &owner,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(course["outdated"], false);
     // The owner's own new translation publishes at once, complete.
     call(
@@ -345,10 +511,26 @@ async fn a_minor_change_keeps_translations_complete() {
         200,
     )
     .await;
-    let list = call(&app, Method::GET, &format!("/api/v1/courses/{}/translations?language=fil", c.id), &owner, None, 200).await;
+    let list = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/courses/{}/translations?language=fil", c.id),
+        &owner,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(state_of(&list, "course", c.id, "fil"), "complete");
     // `?language=` lists a language nothing is translated into as missing.
-    let list = call(&app, Method::GET, &format!("/api/v1/courses/{}/translations?language=tet", c.id), &owner, None, 200).await;
+    let list = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/courses/{}/translations?language=tet", c.id),
+        &owner,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(state_of(&list, "lesson", c.lesson, "tet"), "missing");
 }
 
@@ -403,10 +585,34 @@ async fn translators_work_in_their_languages_and_review_each_other() {
         201,
     )
     .await;
-    let got = call(&app, Method::GET, &format!("/api/v1/translation-drafts/{}", draft["id"]), &second, None, 200).await;
+    let got = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/translation-drafts/{}", draft["id"]),
+        &second,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(got["title"], "Sama-samang pakikipagtawaran");
-    call(&app, Method::POST, &format!("/api/v1/translation-drafts/{}/approve", draft["id"]), &second, None, 200).await;
-    let module = call(&app, Method::GET, &format!("/api/v1/modules/{}?lang=fil", c.module), &owner, None, 200).await;
+    call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/translation-drafts/{}/approve", draft["id"]),
+        &second,
+        None,
+        200,
+    )
+    .await;
+    let module = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/modules/{}?lang=fil", c.module),
+        &owner,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(module["title"], "Sama-samang pakikipagtawaran");
     assert_eq!(module["language"], "fil");
 
@@ -420,23 +626,81 @@ async fn translators_work_in_their_languages_and_review_each_other() {
         201,
     )
     .await;
-    let rejected = call(&app, Method::POST, &format!("/api/v1/translation-drafts/{}/reject", draft["id"]), &owner, None, 200).await;
+    let rejected = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/translation-drafts/{}/reject", draft["id"]),
+        &owner,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(rejected["status"], "rejected");
-    let lesson = call(&app, Method::GET, &format!("/api/v1/lessons/{}?lang=fil", c.lesson), &owner, None, 200).await;
+    let lesson = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/lessons/{}?lang=fil", c.lesson),
+        &owner,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(lesson["language"], "en");
 
     // Only coordinators grant, only to union members; revoking takes the language away.
     let outsider = app.user("member").await;
-    let res = send(&app, Method::PUT, &format!("/api/v1/translators/{}/languages/fil", outsider.id), &owner, None).await;
+    let res = send(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/translators/{}/languages/fil", outsider.id),
+        &owner,
+        None,
+    )
+    .await;
     assert_problem(res, 403, "forbidden").await;
-    let res = send(&app, Method::PUT, &format!("/api/v1/translators/{}/languages/fil", outsider.id), &coordinator, None).await;
+    let res = send(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/translators/{}/languages/fil", outsider.id),
+        &coordinator,
+        None,
+    )
+    .await;
     assert_problem(res, 422, "validation_failed").await;
-    call(&app, Method::PUT, &format!("/api/v1/translators/{}/languages/fil", first.id), &coordinator, None, 200).await;
-    let res = send(&app, Method::DELETE, &format!("/api/v1/translators/{}/languages/fil", first.id), &coordinator, None).await;
+    call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/translators/{}/languages/fil", first.id),
+        &coordinator,
+        None,
+        200,
+    )
+    .await;
+    let res = send(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/translators/{}/languages/fil", first.id),
+        &coordinator,
+        None,
+    )
+    .await;
     assert_eq!(res.status().as_u16(), 204);
-    let me = call(&app, Method::GET, &format!("/api/v1/translators/{}", first.id), &first, None, 200).await;
+    let me = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/translators/{}", first.id),
+        &first,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(me["languages"], json!([]));
-    assert_problem(send(&app, Method::GET, "/api/v1/translation-queue", &first, None).await, 403, "not_a_translator").await;
+    assert_problem(
+        send(&app, Method::GET, "/api/v1/translation-queue", &first, None).await,
+        403,
+        "not_a_translator",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -447,9 +711,20 @@ async fn languages_outside_the_platform_list_are_refused() {
     let learner = app.user("member").await;
     let c = course_in_fil(&app, &owner, &coordinator, "unknown-language", true).await;
     let requests = format!("/api/v1/courses/{}/translation-requests", c.id);
-    for (language, code) in [("xx", "unsupported_language"), ("klingon", "invalid_language"), ("en", "is_default_language")] {
+    for (language, code) in [
+        ("xx", "unsupported_language"),
+        ("klingon", "invalid_language"),
+        ("en", "is_default_language"),
+    ] {
         let body = assert_problem(
-            send(&app, Method::POST, &requests, &learner, Some(json!({"language": language}))).await,
+            send(
+                &app,
+                Method::POST,
+                &requests,
+                &learner,
+                Some(json!({"language": language})),
+            )
+            .await,
             422,
             "validation_failed",
         )
@@ -457,11 +732,32 @@ async fn languages_outside_the_platform_list_are_refused() {
         assert_eq!(body["errors"][0]["code"], code, "{language}: {body}");
     }
     // Fully translated already.
-    let res = send(&app, Method::POST, &requests, &learner, Some(json!({"language": "fil"}))).await;
+    let res = send(
+        &app,
+        Method::POST,
+        &requests,
+        &learner,
+        Some(json!({"language": "fil"})),
+    )
+    .await;
     assert_problem(res, 409, "already_translated").await;
-    let res = send(&app, Method::PUT, &format!("/api/v1/translators/{}/languages/xx", learner.id), &coordinator, None).await;
+    let res = send(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/translators/{}/languages/xx", learner.id),
+        &coordinator,
+        None,
+    )
+    .await;
     assert_problem(res, 422, "validation_failed").await;
-    let res = send(&app, Method::POST, "/api/v1/courses/999999/translation-requests", &learner, Some(json!({"language": "tet"}))).await;
+    let res = send(
+        &app,
+        Method::POST,
+        "/api/v1/courses/999999/translation-requests",
+        &learner,
+        Some(json!({"language": "tet"})),
+    )
+    .await;
     assert_problem(res, 404, "not_found").await;
 }
 
@@ -501,7 +797,11 @@ async fn the_queue_puts_the_most_requested_first_and_coordinators_see_totals() {
         .await;
         for item in page["items"].as_array().unwrap() {
             assert_eq!(item["state"], "missing");
-            seen.push((item["course_id"].as_i64().unwrap(), item["kind"].as_str().unwrap().to_owned(), item["requests"].as_i64().unwrap()));
+            seen.push((
+                item["course_id"].as_i64().unwrap(),
+                item["kind"].as_str().unwrap().to_owned(),
+                item["requests"].as_i64().unwrap(),
+            ));
         }
         match page["next_cursor"].as_str() {
             Some(c) => cursor = c.to_owned(),
@@ -520,18 +820,48 @@ async fn the_queue_puts_the_most_requested_first_and_coordinators_see_totals() {
         ]
     );
     // A language the translator does not hold.
-    let res = send(&app, Method::GET, "/api/v1/translation-queue?language=fil", &tet, None).await;
+    let res = send(
+        &app,
+        Method::GET,
+        "/api/v1/translation-queue?language=fil",
+        &tet,
+        None,
+    )
+    .await;
     assert_problem(res, 403, "not_a_translator").await;
 
-    let totals = call(&app, Method::GET, "/api/v1/translation-requests/totals", &coordinator, None, 200).await;
+    let totals = call(
+        &app,
+        Method::GET,
+        "/api/v1/translation-requests/totals",
+        &coordinator,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(
         totals["items"],
         json!([{"course_id": wanted.id, "course_title": "Organising platform workers",
             "language": "tet", "country": "PH", "total": 2, "open": 2}])
     );
-    let none = call(&app, Method::GET, "/api/v1/translation-requests/totals?country=TL", &coordinator, None, 200).await;
+    let none = call(
+        &app,
+        Method::GET,
+        "/api/v1/translation-requests/totals?country=TL",
+        &coordinator,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(none["items"], json!([]));
-    let res = send(&app, Method::GET, "/api/v1/translation-requests/totals", &tet, None).await;
+    let res = send(
+        &app,
+        Method::GET,
+        "/api/v1/translation-requests/totals",
+        &tet,
+        None,
+    )
+    .await;
     assert_problem(res, 403, "forbidden").await;
 }
 
@@ -575,40 +905,112 @@ async fn glossary_terms_are_marked_in_the_source_beside_the_text() {
         Some(json!({"source_language": "en", "target_language": "xx", "source_term": "strike", "target_term": "welga"}))).await;
     assert_problem(res, 422, "validation_failed").await;
 
-    let view = call(&app, Method::GET, &format!("/api/v1/translations/lesson/{}/fil", c.lesson), &fil, None, 200).await;
+    let view = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/translations/lesson/{}/fil", c.lesson),
+        &fil,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(view["state"], "missing");
-    assert_eq!(view["source"]["content"], "Your union negotiates a Collective Bargaining Agreement.");
+    assert_eq!(
+        view["source"]["content"],
+        "Your union negotiates a Collective Bargaining Agreement."
+    );
     let marks: Vec<(String, String, i64, i64)> = view["glossary"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| (m["field"].as_str().unwrap().to_owned(), m["target_term"].as_str().unwrap().to_owned(), m["start"].as_i64().unwrap(), m["end"].as_i64().unwrap()))
+        .map(|m| {
+            (
+                m["field"].as_str().unwrap().to_owned(),
+                m["target_term"].as_str().unwrap().to_owned(),
+                m["start"].as_i64().unwrap(),
+                m["end"].as_i64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         marks,
         vec![
             ("title".to_owned(), "unyon".to_owned(), 7, 12),
             ("content".to_owned(), "unyon".to_owned(), 5, 10),
-            ("content".to_owned(), "kasunduan sa sama-samang pakikipagtawaran".to_owned(), 24, 55),
+            (
+                "content".to_owned(),
+                "kasunduan sa sama-samang pakikipagtawaran".to_owned(),
+                24,
+                55
+            ),
         ]
     );
     // Beside each text of the queue too (its title).
-    let queue = call(&app, Method::GET, "/api/v1/translation-queue", &fil, None, 200).await;
-    let lesson = queue["items"].as_array().unwrap().iter().find(|i| i["kind"] == "lesson").unwrap();
+    let queue = call(
+        &app,
+        Method::GET,
+        "/api/v1/translation-queue",
+        &fil,
+        None,
+        200,
+    )
+    .await;
+    let lesson = queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "lesson")
+        .unwrap();
     assert_eq!(lesson["glossary"][0]["source_term"], "union");
     // Someone neither owner nor translator of the language does not see the view.
     let learner = app.user("member").await;
-    let res = send(&app, Method::GET, &format!("/api/v1/translations/lesson/{}/fil", c.lesson), &learner, None).await;
+    let res = send(
+        &app,
+        Method::GET,
+        &format!("/api/v1/translations/lesson/{}/fil", c.lesson),
+        &learner,
+        None,
+    )
+    .await;
     assert_problem(res, 403, "forbidden").await;
-    let res = send(&app, Method::GET, &format!("/api/v1/translations/chapter/{}/fil", c.lesson), &fil, None).await;
+    let res = send(
+        &app,
+        Method::GET,
+        &format!("/api/v1/translations/chapter/{}/fil", c.lesson),
+        &fil,
+        None,
+    )
+    .await;
     assert_problem(res, 400, "invalid_path").await;
 
-    let list = call(&app, Method::GET, "/api/v1/glossary?source_language=en&target_language=fil&limit=1", &fil, None, 200).await;
+    let list = call(
+        &app,
+        Method::GET,
+        "/api/v1/glossary?source_language=en&target_language=fil&limit=1",
+        &fil,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(list["items"][0]["id"], entry["id"]);
     assert!(list["next_cursor"].is_string());
-    let res = send(&app, Method::DELETE, &format!("/api/v1/glossary/{}", entry["id"]), &coordinator, None).await;
+    let res = send(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/glossary/{}", entry["id"]),
+        &coordinator,
+        None,
+    )
+    .await;
     assert_eq!(res.status().as_u16(), 204);
-    let res = send(&app, Method::GET, &format!("/api/v1/glossary/{}", entry["id"]), &fil, None).await;
+    let res = send(
+        &app,
+        Method::GET,
+        &format!("/api/v1/glossary/{}", entry["id"]),
+        &fil,
+        None,
+    )
+    .await;
     assert_problem(res, 404, "not_found").await;
 }
 
@@ -645,23 +1047,63 @@ async fn the_demo_has_translators_requests_an_outdated_and_a_missing_translation
     };
     // The outdated Filipino lesson.
     let platform = slug_id("platform-workers-rights");
-    let list = call(&app, Method::GET, &format!("/api/v1/courses/{platform}/translations"), &trainer, None, 200).await;
+    let list = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/courses/{platform}/translations"),
+        &trainer,
+        None,
+        200,
+    )
+    .await;
     let states: Vec<String> = list["texts"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|t| state_of(&list, t["kind"].as_str().unwrap(), t["id"].as_i64().unwrap(), "fil"))
+        .map(|t| {
+            state_of(
+                &list,
+                t["kind"].as_str().unwrap(),
+                t["id"].as_i64().unwrap(),
+                "fil",
+            )
+        })
         .collect();
-    assert_eq!(states.iter().filter(|s| *s == "outdated").count(), 1, "{states:?}");
-    assert!(list["languages"].as_array().unwrap().contains(&json!("tet")));
+    assert_eq!(
+        states.iter().filter(|s| *s == "outdated").count(),
+        1,
+        "{states:?}"
+    );
+    assert!(
+        list["languages"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("tet"))
+    );
     // The missing course, most requested in the translator's queue.
     let missing = slug_id("social-dialogue-collective-bargaining");
-    let queue = call(&app, Method::GET, "/api/v1/translation-queue", &translator, None, 200).await;
+    let queue = call(
+        &app,
+        Method::GET,
+        "/api/v1/translation-queue",
+        &translator,
+        None,
+        200,
+    )
+    .await;
     let first = &queue["items"][0];
     assert_eq!(first["course_id"], missing);
     assert_eq!(first["state"], "missing");
     assert_eq!(first["requests"], 2);
-    let totals = call(&app, Method::GET, "/api/v1/translation-requests/totals", &coordinator, None, 200).await;
+    let totals = call(
+        &app,
+        Method::GET,
+        "/api/v1/translation-requests/totals",
+        &coordinator,
+        None,
+        200,
+    )
+    .await;
     assert_eq!(totals["items"][0]["total"], 2);
     // Thirty glossary terms in each of three languages.
     for language in ["fil", "id", "tet"] {
