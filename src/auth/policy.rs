@@ -634,6 +634,51 @@ mod tests {
                 },
                 [false, false, false, false],
             ),
+            // Issue 17: translating is a permission per language, whatever the role.
+            (Action::GrantTranslators, [false, false, true, true]),
+            (
+                Action::TranslateText {
+                    holds_language: false,
+                },
+                [false, false, false, false],
+            ),
+            (
+                Action::TranslateText {
+                    holds_language: true,
+                },
+                [true, true, true, true],
+            ),
+            (
+                Action::ReviewTranslation {
+                    is_owner: false,
+                    holds_language: true,
+                    is_author: true,
+                },
+                [false, false, false, false],
+            ),
+            (
+                Action::ReviewTranslation {
+                    is_owner: true,
+                    holds_language: false,
+                    is_author: false,
+                },
+                [false, true, true, true],
+            ),
+            (
+                Action::ReviewTranslation {
+                    is_owner: false,
+                    holds_language: true,
+                    is_author: false,
+                },
+                [true, true, true, true],
+            ),
+            (
+                Action::ReadTranslations {
+                    is_owner: false,
+                    is_translator: false,
+                },
+                [false, false, true, true],
+            ),
         ];
         for (action, expected) in table {
             for (role, want) in Role::ALL.iter().copied().zip(expected) {
