@@ -63,6 +63,9 @@ pub struct Config {
     /// `BAYANIHAN_WEBHOOK_ALLOW_PRIVATE`: webhooks may use `http` and reach loopback and
     /// private addresses (local receivers and tests; never on a shared server).
     pub webhook_allow_private: bool,
+    /// The languages the platform offers content in (`BAYANIHAN_LANGUAGES`: BCP 47 tags,
+    /// comma-separated; [`crate::types::DEFAULT_PLATFORM_LANGUAGES`] by default).
+    pub languages: Vec<String>,
 }
 
 impl Config {
@@ -189,9 +192,15 @@ impl Config {
                 "BAYANIHAN_WEBHOOK_ALLOW_PRIVATE must be `true` or `false`, not `{other}`"
             ),
         };
+        let languages = match get("BAYANIHAN_LANGUAGES") {
+            Some(v) => crate::types::parse_platform_languages(&v)
+                .map_err(|e| anyhow::anyhow!("BAYANIHAN_LANGUAGES {e}"))?,
+            None => crate::types::default_platform_languages(),
+        };
         let library = crate::library::storage::StorageConfig::from_lookup(get, &data_dir)?;
         Ok(Self {
             webhook_allow_private,
+            languages,
             library,
             trust_proxy,
             trusted_proxies,

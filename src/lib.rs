@@ -31,6 +31,8 @@ pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+// Language access (issue 17).
+pub mod translations;
 pub mod types;
 // Issue 16, item 4: signed webhooks.
 pub mod webhooks;

@@ -194,7 +194,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 /// The domains that keep their part of the document next to their routes.
-fn parts() -> [utoipa::openapi::OpenApi; 14] {
+fn parts() -> [utoipa::openapi::OpenApi; 15] {
     [
         crate::communities::Api::openapi(),
         crate::forums::Api::openapi(),
@@ -212,6 +212,8 @@ fn parts() -> [utoipa::openapi::OpenApi; 14] {
         crate::followup::Api::openapi(),
         // Issue 16, item 4: webhooks.
         crate::webhooks::Api::openapi(),
+        // Language access.
+        crate::translations::Api::openapi(),
     ]
 }
 

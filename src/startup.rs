@@ -245,7 +245,8 @@ pub fn app(
                 // Training follow-up.
                 .configure(crate::followup::routes)
                 // Issue 16, item 4: webhooks.
-                .configure(crate::webhooks::routes),
+                .configure(crate::webhooks::routes)
+                .configure(crate::translations::routes),
         )
         .configure(health::routes)
         .service(web::redirect("/docs", "/docs/"))

@@ -27,6 +27,8 @@ pub struct Settings {
     /// `BAYANIHAN_WEBHOOK_ALLOW_PRIVATE`: webhook URLs may be `http` and reach loopback and
     /// private addresses.
     pub webhook_allow_private: bool,
+    /// The languages the platform offers content in (`BAYANIHAN_LANGUAGES`).
+    pub languages: Vec<String>,
 }
 
 /// Everything the handlers share.
@@ -69,6 +71,7 @@ impl AppState {
                 cors_origins: config.cors_origins.clone(),
                 metrics_elsewhere: config.metrics_bind.is_some(),
                 webhook_allow_private: config.webhook_allow_private,
+                languages: config.languages.clone(),
             }),
         })
     }
@@ -97,6 +100,7 @@ impl AppState {
                 cors_origins: Vec::new(),
                 metrics_elsewhere: false,
                 webhook_allow_private: false,
+                languages: crate::types::default_platform_languages(),
             }),
         })
     }

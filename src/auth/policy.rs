@@ -150,6 +150,29 @@ pub enum Action {
     RegisterWebhooks,
     /// Read, change, delete, ping or re-key a webhook, as its owner (`is_owner`) or not.
     ManageWebhook { is_owner: bool },
+    // Issue 17: language access.
+    /// Grant and revoke translator permissions (per language, to members of member unions).
+    GrantTranslators,
+    /// Read another account's translator languages.
+    ReadTranslators,
+    /// Propose a translation (a draft) of any course's text into a language, as a
+    /// translator holding it (`holds_language`) or not.
+    TranslateText { holds_language: bool },
+    /// Approve or reject a translator's draft, as an owner of the course (`is_owner`), a
+    /// translator of its language (`holds_language`) and its author (`is_author`) or not:
+    /// nobody approves their own.
+    ReviewTranslation {
+        is_owner: bool,
+        holds_language: bool,
+        is_author: bool,
+    },
+    /// Read a course's translation states and a text's translation view, as one of its
+    /// owners (`is_owner`), a translator (`is_translator`, of the language asked) or neither.
+    ReadTranslations { is_owner: bool, is_translator: bool },
+    /// Read the translation requests totalled by language, country and course.
+    ReadTranslationDemand,
+    /// Add and remove union glossary entries.
+    ManageGlossary,
 }
 
 /// `Ok` when `actor` may do `action`, else 403.
@@ -282,6 +305,26 @@ pub fn allowed(actor: &AuthUser, action: Action) -> bool {
         // owner is still staff; admins manage every subscription.
         Action::RegisterWebhooks => matches!(role, Coordinator | Admin),
         Action::ManageWebhook { is_owner } => (is_owner && role == Coordinator) || role == Admin,
+        // Issue 17. Translating is a permission per language, held whatever the role.
+        Action::GrantTranslators
+        | Action::ReadTranslators
+        | Action::ReadTranslationDemand
+        | Action::ManageGlossary => matches!(role, Coordinator | Admin),
+        Action::TranslateText { holds_language } => holds_language,
+        Action::ReviewTranslation {
+            is_owner,
+            holds_language,
+            is_author,
+        } => {
+            !is_author
+                && ((is_owner && role >= Trainer)
+                    || holds_language
+                    || matches!(role, Coordinator | Admin))
+        }
+        Action::ReadTranslations {
+            is_owner,
+            is_translator,
+        } => (is_owner && role >= Trainer) || is_translator || matches!(role, Coordinator | Admin),
     }
 }
 
@@ -608,6 +651,51 @@ mod tests {
                     is_author: false,
                 },
                 [false, false, false, false],
+            ),
+            // Issue 17: translating is a permission per language, whatever the role.
+            (Action::GrantTranslators, [false, false, true, true]),
+            (
+                Action::TranslateText {
+                    holds_language: false,
+                },
+                [false, false, false, false],
+            ),
+            (
+                Action::TranslateText {
+                    holds_language: true,
+                },
+                [true, true, true, true],
+            ),
+            (
+                Action::ReviewTranslation {
+                    is_owner: false,
+                    holds_language: true,
+                    is_author: true,
+                },
+                [false, false, false, false],
+            ),
+            (
+                Action::ReviewTranslation {
+                    is_owner: true,
+                    holds_language: false,
+                    is_author: false,
+                },
+                [false, true, true, true],
+            ),
+            (
+                Action::ReviewTranslation {
+                    is_owner: false,
+                    holds_language: true,
+                    is_author: false,
+                },
+                [true, true, true, true],
+            ),
+            (
+                Action::ReadTranslations {
+                    is_owner: false,
+                    is_translator: false,
+                },
+                [false, false, true, true],
             ),
         ];
         for (action, expected) in table {

@@ -111,6 +111,14 @@ pub struct CourseResponse {
     /// Where the course came from when it was adapted from another or imported: the
     /// original's title, authors and licence (`null` for an original).
     pub attribution: Option<crate::courses::reuse::dto::AttributionResponse>,
+    /// Of `title`, `summary` and `description`:
+    /// `true` when these texts translate an older version of the original (the texts in
+    /// the course's default language) than the current one: still answered, but the
+    /// original has changed since (see `source_updated_at`).
+    pub outdated: bool,
+    /// When the original last changed in a way that outdates translations; given only when
+    /// `outdated` is `true`.
+    pub source_updated_at: Option<DateTime<Utc>>,
 }
 
 /// A module in a course outline.
@@ -153,6 +161,14 @@ pub struct ModuleResponse {
     pub language: String,
     pub available_languages: Vec<String>,
     pub updated_at: DateTime<Utc>,
+    /// Of `title`:
+    /// `true` when these texts translate an older version of the original (the texts in
+    /// the course's default language) than the current one: still answered, but the
+    /// original has changed since (see `source_updated_at`).
+    pub outdated: bool,
+    /// When the original last changed in a way that outdates translations; given only when
+    /// `outdated` is `true`.
+    pub source_updated_at: Option<DateTime<Utc>>,
 }
 
 /// A lesson with its content, in the reader's language.
@@ -186,6 +202,14 @@ pub struct LessonResponse {
     pub caption_languages: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Of `title` and `content`:
+    /// `true` when these texts translate an older version of the original (the texts in
+    /// the course's default language) than the current one: still answered, but the
+    /// original has changed since (see `source_updated_at`).
+    pub outdated: bool,
+    /// When the original last changed in a way that outdates translations; given only when
+    /// `outdated` is `true`.
+    pub source_updated_at: Option<DateTime<Utc>>,
 }
 
 /// A time as answered.
@@ -201,6 +225,8 @@ pub struct LessonView {
     /// The course's default language, which the texts fall back to.
     pub default_language: String,
     pub available_languages: Vec<String>,
+    /// Whether `text` translates an older version of the original.
+    pub staleness: crate::translations::model::Staleness,
 }
 
 impl LessonView {
@@ -216,6 +242,7 @@ impl From<LessonView> for LessonResponse {
     /// Renders the content's HTML: done outside any transaction.
     fn from(v: LessonView) -> Self {
         let l = v.lesson;
+        let (outdated, source_updated_at) = v.staleness.answer();
         let (title, content, language) = match v.text {
             Some(t) => (t.title, t.content, t.language),
             None => (String::new(), String::new(), v.default_language),
@@ -239,6 +266,8 @@ impl From<LessonView> for LessonResponse {
             caption_languages: split_tags(&l.caption_languages),
             created_at: utc(l.created_at),
             updated_at: utc(l.updated_at),
+            outdated,
+            source_updated_at,
         }
     }
 }
@@ -423,6 +452,11 @@ pub struct CourseTranslationRequest {
     /// Markdown, at most 20,000 characters.
     #[schema(max_length = 20000)]
     pub description: Option<String>,
+    /// Only in the course's default language: `true` marks the change as minor (a typo),
+    /// so that its translations stay complete; otherwise they become outdated.
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
+    pub minor: Option<bool>,
 }
 
 /// `POST /api/v1/courses/{id}/modules`: a module at the end of the course.
@@ -441,6 +475,11 @@ pub struct UpdateModuleRequest {
     /// In the course's default language.
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
+    /// Only in the course's default language: `true` marks the change as minor (a typo),
+    /// so that its translations stay complete; otherwise they become outdated.
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
+    pub minor: Option<bool>,
 }
 
 /// `PUT /api/v1/modules/{id}/translations/{language}`.
@@ -449,6 +488,11 @@ pub struct UpdateModuleRequest {
 pub struct ModuleTranslationRequest {
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
+    /// Only in the course's default language: `true` marks the change as minor (a typo),
+    /// so that its translations stay complete; otherwise they become outdated.
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
+    pub minor: Option<bool>,
 }
 
 /// `POST /api/v1/modules/{id}/lessons`: a lesson at the end of the module.
@@ -517,6 +561,11 @@ pub struct UpdateLessonRequest {
     #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(value_type = Vec<LanguageTag>, required = false, max_items = 30)]
     pub caption_languages: Option<Vec<String>>,
+    /// `true` marks the change as minor (a typo),
+    /// so that its translations stay complete; otherwise they become outdated.
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
+    pub minor: Option<bool>,
 }
 
 /// `PUT /api/v1/lessons/{id}/translations/{language}`.
@@ -528,6 +577,11 @@ pub struct LessonTranslationRequest {
     /// Markdown, at most 100,000 characters.
     #[schema(max_length = 100000)]
     pub content: Option<String>,
+    /// Only in the course's default language: `true` marks the change as minor (a typo),
+    /// so that its translations stay complete; otherwise they become outdated.
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
+    pub minor: Option<bool>,
 }
 
 /// `PUT /api/v1/courses/{id}/modules/order`: every module of the course, in the new order.
@@ -1044,6 +1098,7 @@ impl TryFrom<CreateLessonRequest> for NewLessonInput {
             size_bytes: req.size_bytes.map(Some),
             media_type: req.media_type.map(Some),
             caption_languages: req.caption_languages,
+            minor: None,
         })?;
         let fields = patch.apply(&LessonFields::empty(kind))?;
         Ok(Self {
@@ -1067,6 +1122,8 @@ pub struct LessonPatch {
     pub size_bytes: Option<Option<i64>>,
     pub media_type: Option<Option<String>>,
     pub caption_languages: Option<Vec<String>>,
+    /// A minor change of the texts: translations stay complete.
+    pub minor: bool,
 }
 
 impl TryFrom<UpdateLessonRequest> for LessonPatch {
@@ -1118,6 +1175,7 @@ impl TryFrom<UpdateLessonRequest> for LessonPatch {
                 size_bytes: size.map_or(Some(None), |s| s.map(Some))?,
                 media_type: media.map_or(Some(None), |m| m.map(Some))?,
                 caption_languages: captions?,
+                minor: req.minor.unwrap_or(false),
             })
         })
     }

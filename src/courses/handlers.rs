@@ -423,9 +423,11 @@ pub async fn put_course_translation(
 ) -> Result<Reply<CourseResponse>, ApiError> {
     let (id, language) = path.into_inner();
     let language = path_language(&language)?;
-    let texts = CourseTexts::try_from(body.into_inner())?;
+    let body = body.into_inner();
+    let minor = body.minor.unwrap_or(false);
+    let texts = CourseTexts::try_from(body)?;
     let (course, written) = db
-        .write(move |conn| service::put_course_translation(conn, &user, id, language, texts))
+        .write(move |conn| service::put_course_translation(conn, &user, id, language, texts, minor))
         .await?;
     Ok(translation_reply(
         course,
@@ -649,10 +651,11 @@ pub async fn update_module(
     body: Json<UpdateModuleRequest>,
 ) -> Result<Reply<ModuleResponse>, ApiError> {
     let title = module_title(&body.title)?;
+    let minor = body.minor.unwrap_or(false);
     let if_match = IfMatch::from_request(&req);
     let id = id.into_inner();
     let module = db
-        .write(move |conn| service::update_module(conn, &user, id, title, if_match.as_ref()))
+        .write(move |conn| service::update_module(conn, &user, id, title, minor, if_match.as_ref()))
         .await?;
     Ok(Reply::localised(StatusCode::OK, module))
 }
@@ -694,8 +697,9 @@ pub async fn put_module_translation(
     let (id, language) = path.into_inner();
     let language = path_language(&language)?;
     let title = module_title(&body.title)?;
+    let minor = body.minor.unwrap_or(false);
     let (module, written) = db
-        .write(move |conn| service::put_module_translation(conn, &user, id, language, title))
+        .write(move |conn| service::put_module_translation(conn, &user, id, language, title, minor))
         .await?;
     Ok(translation_reply(
         module,
@@ -975,10 +979,12 @@ pub async fn put_lesson_translation(
 ) -> Result<Reply<LessonResponse>, ApiError> {
     let (id, language) = path.into_inner();
     let language = path_language(&language)?;
-    let (title, content) = lesson_texts(body.into_inner())?;
+    let body = body.into_inner();
+    let minor = body.minor.unwrap_or(false);
+    let (title, content) = lesson_texts(body)?;
     let (lesson, written) = db
         .write(move |conn| {
-            service::put_lesson_translation(conn, &user, id, language, title, content)
+            service::put_lesson_translation(conn, &user, id, language, title, content, minor)
         })
         .await?;
     Ok(translation_reply(

@@ -33,6 +33,8 @@ use crate::http::etag::{IfMatch, Versioned};
 use crate::http::language::Preferences;
 use crate::http::pagination::{PageRequest, TimeKey};
 pub use crate::http::response::{Localised, LocalisedPage};
+use crate::translations::model::{Staleness, TextKind};
+use crate::translations::service as translations;
 use crate::types::ids::{CourseId, LessonId, ModuleId, UserId};
 use crate::types::{join_tags, split_tags};
 
@@ -203,6 +205,15 @@ pub(crate) fn course_view(
             }
         })
         .collect();
+    let (outdated, source_updated_at) = translations::staleness(
+        conn,
+        TextKind::Course,
+        &[(course.id.get(), summary.language.clone())],
+        default,
+    )?
+    .remove(&course.id.get())
+    .unwrap_or_default()
+    .answer();
     Ok(Localised {
         etag: course.etag_in(&summary.language),
         language: summary.language.clone(),
@@ -212,6 +223,8 @@ pub(crate) fn course_view(
             owners: repo::owners(conn, course.id)?,
             modules,
             attribution: crate::courses::reuse::repo::attribution(conn, course.id)?.map(Into::into),
+            outdated,
+            source_updated_at,
         },
     })
 }
@@ -234,10 +247,19 @@ fn lesson_view(
     default_language: &str,
     prefs: &Preferences,
 ) -> Result<Localised<LessonView>, ApiError> {
-    let translations = repo::lesson_translations(conn, &[lesson.id])?;
-    let refs: Vec<&LessonTranslation> = translations.iter().collect();
-    let view = lesson_view_from(lesson, &refs, default_language, prefs);
+    let texts = repo::lesson_translations(conn, &[lesson.id])?;
+    let refs: Vec<&LessonTranslation> = texts.iter().collect();
+    let mut view = lesson_view_from(lesson, &refs, default_language, prefs);
     let language = view.language().to_owned();
+    let id = view.lesson.id.get();
+    view.staleness = translations::staleness(
+        conn,
+        TextKind::Lesson,
+        &[(id, language.clone())],
+        default_language,
+    )?
+    .remove(&id)
+    .unwrap_or_default();
     Ok(Localised {
         etag: view.lesson.etag_in(&language),
         language,
@@ -259,6 +281,7 @@ fn lesson_view_from(
         text,
         default_language: default_language.to_owned(),
         available_languages: translations.iter().map(|t| t.language.clone()).collect(),
+        staleness: Staleness::default(),
     }
 }
 
@@ -268,9 +291,18 @@ fn module_view(
     default_language: &str,
     prefs: &Preferences,
 ) -> Result<Localised<ModuleResponse>, ApiError> {
-    let translations = repo::module_translations(conn, &[module.id])?;
-    let t = prefs.pick_item(&translations, |t| t.language.as_str(), default_language);
+    let texts = repo::module_translations(conn, &[module.id])?;
+    let t = prefs.pick_item(&texts, |t| t.language.as_str(), default_language);
     let language = t.map_or(default_language, |t| t.language.as_str());
+    let (outdated, source_updated_at) = translations::staleness(
+        conn,
+        TextKind::Module,
+        &[(module.id.get(), language.to_owned())],
+        default_language,
+    )?
+    .remove(&module.id.get())
+    .unwrap_or_default()
+    .answer();
     Ok(Localised {
         etag: module.etag_in(language),
         language: language.to_owned(),
@@ -280,8 +312,10 @@ fn module_view(
             position: module.position,
             title: t.map(|t| t.title.clone()).unwrap_or_default(),
             language: language.to_owned(),
-            available_languages: translations.iter().map(|t| t.language.clone()).collect(),
+            available_languages: texts.iter().map(|t| t.language.clone()).collect(),
             updated_at: utc(module.updated_at),
+            outdated,
+            source_updated_at,
         },
     })
 }
@@ -683,6 +717,21 @@ pub fn list_lessons(
             (key, id, item)
         })
         .collect();
+    let mut items = items;
+    let picked: Vec<(i64, String)> = items
+        .iter()
+        .filter_map(|(_, _, e)| match e {
+            LessonEntry::Lesson(v) => Some((v.lesson.id.get(), v.language().to_owned())),
+            LessonEntry::Deleted(_) => None,
+        })
+        .collect();
+    let mut stale =
+        translations::staleness(conn, TextKind::Lesson, &picked, &course.default_language)?;
+    for (_, _, e) in &mut items {
+        if let LessonEntry::Lesson(v) = e {
+            v.staleness = stale.remove(&v.lesson.id.get()).unwrap_or_default();
+        }
+    }
     let page = req.page.finish(
         items,
         LessonsRequest::sort(req.since),
@@ -846,8 +895,9 @@ pub fn put_course_translation(
     id: CourseId,
     language: String,
     texts: CourseTexts,
+    minor: bool,
 ) -> Result<(Localised<CourseResponse>, Written), ApiError> {
-    editable_course(conn, id, actor)?;
+    let course = editable_course(conn, id, actor)?;
     let stored = repo::course_texts(conn, id, &language)?;
     let sent = (
         texts.title.clone(),
@@ -859,6 +909,7 @@ pub fn put_course_translation(
         let at = now();
         put_course_texts(conn, id, &language, &texts, at)?;
         repo::touch_course(conn, id, at)?;
+        translations::text_written(conn, &course, TextKind::Course, id.get(), &language, minor)?;
     }
     let course = current_course(conn, id, &Preferences::only(&language))?;
     Ok((course, written))
@@ -1073,12 +1124,15 @@ pub fn update_module(
     actor: &AuthUser,
     id: ModuleId,
     title: String,
+    minor: bool,
     if_match: Option<&IfMatch>,
 ) -> Result<Localised<ModuleResponse>, ApiError> {
     let (module, course) = editable_module(conn, id, actor)?;
     module.check_if_match(if_match)?;
-    let language = course.default_language;
-    write_module_title(conn, &module, &language, title)?;
+    let language = course.default_language.clone();
+    if write_module_title(conn, &module, &language, title)?.changed() {
+        translations::text_written(conn, &course, TextKind::Module, id.get(), &language, minor)?;
+    }
     let module = repo::find_module(conn, id)?.ok_or(ApiError::NotFound)?;
     module_view(conn, &module, &language, &Preferences::only(&language))
 }
@@ -1090,9 +1144,13 @@ pub fn put_module_translation(
     id: ModuleId,
     language: String,
     title: String,
+    minor: bool,
 ) -> Result<(Localised<ModuleResponse>, Written), ApiError> {
     let (module, course) = editable_module(conn, id, actor)?;
     let written = write_module_title(conn, &module, &language, title)?;
+    if written.changed() {
+        translations::text_written(conn, &course, TextKind::Module, id.get(), &language, minor)?;
+    }
     let (prefs, default) = (Preferences::only(&language), course.default_language);
     let module = repo::find_module(conn, id)?.ok_or(ApiError::NotFound)?;
     Ok((module_view(conn, &module, &default, &prefs)?, written))
@@ -1316,6 +1374,7 @@ pub fn update_lesson(
     lesson.check_if_match(if_match)?;
     let current = lesson_fields(&lesson);
     let next = patch.apply(&current)?;
+    let minor = patch.minor;
     let texts_changed = (patch.title.is_some() || patch.content.is_some())
         && write_lesson_texts(
             conn,
@@ -1350,6 +1409,10 @@ pub fn update_lesson(
     if fields_changed || texts_changed {
         repo::touch_course(conn, course.id, at)?;
     }
+    if texts_changed {
+        let language = course.default_language.clone();
+        translations::text_written(conn, &course, TextKind::Lesson, id.get(), &language, minor)?;
+    }
     let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
     lesson_view(conn, lesson, &course.default_language, &prefs)
 }
@@ -1362,18 +1425,65 @@ pub fn put_lesson_translation(
     language: String,
     title: String,
     content: String,
+    minor: bool,
 ) -> Result<(Localised<LessonView>, Written), ApiError> {
     let (lesson, course) = editable_lesson(conn, id, actor)?;
     let written = write_lesson_texts(conn, id, &language, Some(title), Some(content))?;
     let lesson = if written.changed() {
         let at = now();
         repo::touch_course(conn, course.id, at)?;
+        translations::text_written(conn, &course, TextKind::Lesson, id.get(), &language, minor)?;
         repo::touch_lesson(conn, id, at)?
     } else {
         lesson
     };
     let (prefs, default) = (Preferences::only(&language), course.default_language);
     Ok((lesson_view(conn, lesson, &default, &prefs)?, written))
+}
+
+/// Publishes a reviewed translation of a text of `course` (locked and authorised by the
+/// caller): the texts are written as an owner's would be, with new versions of the text and
+/// the course. Recording which source version it translates is the caller's.
+pub(crate) fn publish_translation(
+    conn: &mut DbConn,
+    course: &Course,
+    kind: TextKind,
+    item_id: i64,
+    language: &str,
+    texts: translations::Texts,
+    at: NaiveDateTime,
+) -> Result<(), ApiError> {
+    match kind {
+        TextKind::Course => {
+            put_course_texts(
+                conn,
+                course.id,
+                language,
+                &CourseTexts {
+                    title: texts.title,
+                    summary: texts.summary,
+                    description: texts.description,
+                },
+                at,
+            )?;
+            repo::touch_course(conn, course.id, at)?;
+        }
+        TextKind::Module => {
+            let module = repo::find_module(conn, ModuleId(item_id))?.ok_or(ApiError::NotFound)?;
+            write_module_title(conn, &module, language, texts.title)?;
+        }
+        TextKind::Lesson => {
+            let id = LessonId(item_id);
+            repo::find_lesson(conn, id)?.ok_or(ApiError::NotFound)?;
+            if write_lesson_texts(conn, id, language, Some(texts.title), Some(texts.content))?
+                .changed()
+            {
+                repo::touch_lesson(conn, id, at)?;
+                repo::touch_course(conn, course.id, at)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Soft-deletes a lesson (a tombstone for sync), if it is still the version `if_match`

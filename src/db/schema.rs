@@ -1743,3 +1743,91 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     users,
 );
+// Issue 17, items 1 to 4: language access (migration `language_access`).
+diesel::table! {
+    translation_sources (item_kind, item_id) {
+        item_kind -> Text,
+        item_id -> BigInt,
+        course_id -> BigInt,
+        version -> BigInt,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    translation_versions (item_kind, item_id, language) {
+        item_kind -> Text,
+        item_id -> BigInt,
+        language -> Text,
+        source_version -> BigInt,
+    }
+}
+
+diesel::table! {
+    translators (user_id, language) {
+        user_id -> BigInt,
+        language -> Text,
+        granted_by -> Nullable<BigInt>,
+        granted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    translation_drafts (id) {
+        id -> BigInt,
+        item_kind -> Text,
+        item_id -> BigInt,
+        course_id -> BigInt,
+        language -> Text,
+        title -> Text,
+        summary -> Text,
+        description -> Text,
+        content -> Text,
+        source_version -> BigInt,
+        author_id -> BigInt,
+        status -> Text,
+        reviewed_by -> Nullable<BigInt>,
+        reviewed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    translation_requests (id) {
+        id -> BigInt,
+        course_id -> BigInt,
+        user_id -> BigInt,
+        language -> Text,
+        country -> Nullable<Text>,
+        created_at -> Timestamp,
+        notified_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    glossary_entries (id) {
+        id -> BigInt,
+        source_language -> Text,
+        target_language -> Text,
+        source_term -> Text,
+        source_key -> Text,
+        target_term -> Text,
+        note -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    translation_sources,
+    translation_versions,
+    translators,
+    translation_drafts,
+    translation_requests,
+    glossary_entries,
+);
+diesel::allow_tables_to_appear_in_same_query!(translation_requests, users);
+diesel::allow_tables_to_appear_in_same_query!(translation_requests, courses);
+diesel::allow_tables_to_appear_in_same_query!(translators, users);

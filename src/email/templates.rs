@@ -83,11 +83,14 @@ pub enum Template {
     /// Training follow-up: a check-in round of the recipient's action plan is due
     /// (`display_name`, `cohort`, `round`, `due_on`, `link`).
     CheckInReminder,
+    /// Language access: a course the recipient asked for in a language is now translated
+    /// into it (`display_name`, `course`, `language`, `link`).
+    TranslationPublished,
 }
 
 impl Template {
     /// Every template, for checks over all of them.
-    pub const ALL: [Self; 23] = [
+    pub const ALL: [Self; 24] = [
         Self::VerifyEmail,
         Self::ResetPassword,
         Self::PasswordChanged,
@@ -111,6 +114,7 @@ impl Template {
         Self::GuidanceRequested,
         Self::GuidanceAnswered,
         Self::CheckInReminder,
+        Self::TranslationPublished,
     ];
 
     /// The file name stem under `templates/email/<lang>/`, also stored in the outbox.
@@ -139,6 +143,7 @@ impl Template {
             Self::GuidanceRequested => "guidance_requested",
             Self::GuidanceAnswered => "guidance_answered",
             Self::CheckInReminder => "check_in_reminder",
+            Self::TranslationPublished => "translation_published",
         }
     }
 }
@@ -372,6 +377,7 @@ mod tests {
             Template::StaffInvitation => &["inviter", "role", "expires_at", "link"],
             Template::RegistrationAttempt => &["display_name", "login_link", "reset_link"],
             Template::CohortCancelled => &["display_name", "cohort", "starts_on"],
+            Template::TranslationPublished => &["display_name", "course", "language", "link"],
             Template::NominationRequest => &[
                 "display_name",
                 "cohort",

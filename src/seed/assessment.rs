@@ -182,8 +182,17 @@ fn quiz_lesson(
     let (title, content) = lesson_texts(LessonTranslationRequest {
         title: titles.fil.clone(),
         content: None,
+        minor: None,
     })?;
-    courses_service::put_lesson_translation(conn, admin, id, "fil".to_owned(), title, content)?;
+    courses_service::put_lesson_translation(
+        conn,
+        admin,
+        id,
+        "fil".to_owned(),
+        title,
+        content,
+        false,
+    )?;
     Ok(id)
 }
 
@@ -211,6 +220,7 @@ fn demo_in(conn: &mut DbConn, data: &Demo) -> Result<usize, ApiError> {
         module_id,
         "fil".to_owned(),
         module_title(&data.module.fil)?,
+        false,
     )?;
     let pre = quiz_lesson(conn, &admin, module_id, &data.pre)?;
     let post = quiz_lesson(conn, &admin, module_id, &data.post)?;

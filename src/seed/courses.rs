@@ -29,7 +29,7 @@ use crate::types::ids::{CourseId, ModuleId};
 use super::data::{Course, CourseTexts as DemoTexts, ScaleCourses};
 
 /// The demo trainer, author and owner of every seeded course.
-const DEMO_TRAINER: &str = "trainer@demo.bayanihan.org";
+pub(super) const DEMO_TRAINER: &str = "trainer@demo.bayanihan.org";
 /// The demo coordinator, who publishes them.
 const DEMO_COORDINATOR: &str = "coordinator@demo.bayanihan.org";
 /// Licence of every seeded course.
@@ -93,8 +93,10 @@ fn demo_course(conn: &mut DbConn, trainer: &AuthUser, c: &Course) -> Result<Cour
             title: t.title.clone(),
             summary: Some(t.summary.clone()),
             description: Some(t.description.clone()),
+            minor: None,
         })?;
-        service::put_course_translation(conn, trainer, course_id, path_language(language)?, texts)?;
+        let language = path_language(language)?;
+        service::put_course_translation(conn, trainer, course_id, language, texts, false)?;
     }
     for m in &c.modules {
         let title = texts
@@ -106,7 +108,7 @@ fn demo_course(conn: &mut DbConn, trainer: &AuthUser, c: &Course) -> Result<Cour
         for (language, t) in others {
             if let Some(text) = t.modules.get(&m.key) {
                 let (language, title) = (path_language(language)?, module_title(&text.title)?);
-                service::put_module_translation(conn, trainer, module_id, language, title)?;
+                service::put_module_translation(conn, trainer, module_id, language, title, false)?;
             }
         }
         for l in &m.lessons {
@@ -149,9 +151,12 @@ fn demo_lesson(
             let (title, content) = lesson_texts(LessonTranslationRequest {
                 title: text.title.clone(),
                 content: Some(text.content.clone()),
+                minor: None,
             })?;
             let language = path_language(language)?;
-            service::put_lesson_translation(conn, trainer, lesson_id, language, title, content)?;
+            service::put_lesson_translation(
+                conn, trainer, lesson_id, language, title, content, false,
+            )?;
         }
     }
     Ok(())
@@ -241,8 +246,10 @@ fn scale_courses(
                 title: format!("Kurso sa {word} {:06}", i + 1),
                 summary: summary(i),
                 description: Some("A synthetic course.".to_owned()),
+                minor: None,
             })?;
-            service::put_course_translation(conn, &trainer, course_id, "fil".to_owned(), texts)?;
+            let fil = "fil".to_owned();
+            service::put_course_translation(conn, &trainer, course_id, fil, texts, false)?;
         }
         for m in 0..SCALE_MODULES {
             let title = module_title(&format!("Module {}", m + 1))?;

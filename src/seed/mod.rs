@@ -15,6 +15,8 @@ mod learning;
 pub mod library;
 mod needs;
 mod surveys;
+// Language access (issue 17).
+mod translations;
 
 use std::collections::{HashMap, HashSet};
 
@@ -67,6 +69,8 @@ pub fn demo(db: &Db) -> anyhow::Result<SeedReport> {
     needs::demo(db, &data.organisations)?;
     // Training follow-up.
     followup::demo(db)?;
+    // Language access.
+    translations::demo(db)?;
     Ok(SeedReport {
         organisations,
         users,

@@ -171,3 +171,13 @@ id_types! {
     /// One event's delivery to one webhook subscription.
     WebhookDeliveryId,
 }
+
+// Issue 17, items 1 to 4: language access.
+id_types! {
+    /// A translator's edit of a text, waiting for review.
+    TranslationDraftId,
+    /// A learner's request for a course in their language.
+    TranslationRequestId,
+    /// An entry of the union glossary.
+    GlossaryEntryId,
+}

@@ -115,9 +115,62 @@ pub fn split_tags(stored: &str) -> Vec<String> {
         .collect()
 }
 
+/// The languages the platform offers content in when `BAYANIHAN_LANGUAGES` says nothing:
+/// English and the main languages of the programme's region (Asia and the Pacific).
+/// Translation requests and translator permissions are for these languages only.
+pub const DEFAULT_PLATFORM_LANGUAGES: &[&str] = &[
+    "en", "fil", "id", "ms", "th", "vi", "km", "lo", "my", "tet", "tpi", "ne", "si", "ta", "bn",
+    "hi", "ur", "zh", "ja", "ko", "mn", "fj", "sm", "to",
+];
+
+/// Most languages a platform list holds.
+pub const MAX_PLATFORM_LANGUAGES: usize = 200;
+
+/// The platform's languages from a comma-separated list of BCP 47 tags (canonical case,
+/// each once, at most [`MAX_PLATFORM_LANGUAGES`]).
+pub fn parse_platform_languages(raw: &str) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let tag = LanguageTag::parse(part)?.as_str().to_owned();
+        if !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    if out.is_empty() {
+        return Err("names no language".to_owned());
+    }
+    if out.len() > MAX_PLATFORM_LANGUAGES {
+        return Err(format!(
+            "names more than {MAX_PLATFORM_LANGUAGES} languages"
+        ));
+    }
+    Ok(out)
+}
+
+/// [`DEFAULT_PLATFORM_LANGUAGES`] as owned tags.
+pub fn default_platform_languages() -> Vec<String> {
+    DEFAULT_PLATFORM_LANGUAGES
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::{LANGUAGE_TAG_PATTERN, LanguageTag, MAX_LEN};
+
+    #[test]
+    fn platform_languages_parse() {
+        for tag in super::DEFAULT_PLATFORM_LANGUAGES {
+            assert_eq!(LanguageTag::parse(tag).unwrap().as_str(), *tag);
+        }
+        assert_eq!(
+            super::parse_platform_languages("en, FIL,en,zh-hans").unwrap(),
+            ["en", "fil", "zh-Hans"]
+        );
+        assert!(super::parse_platform_languages(" , ").is_err());
+        assert!(super::parse_platform_languages("en,english").is_err());
+    }
 
     #[test]
     fn every_tag_of_the_documented_shape_parses() {

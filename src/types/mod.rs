@@ -15,7 +15,10 @@ pub mod vocab;
 pub use country::CountryCode;
 pub use email::Email;
 pub use ids::*;
-pub use language::{LANGUAGE_TAG_PATTERN, LanguageTag, join_tags, split_tags};
+pub use language::{
+    DEFAULT_PLATFORM_LANGUAGES, LANGUAGE_TAG_PATTERN, LanguageTag, default_platform_languages,
+    join_tags, parse_platform_languages, split_tags,
+};
 pub use licence::Licence;
 pub use secret::Secret;
 pub use sector::IsicSection;

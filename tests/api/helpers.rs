@@ -95,6 +95,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         metrics_bind: options.metrics_bind,
         library: library_config(options.library, data_dir.path()),
         webhook_allow_private: options.webhook_allow_private,
+        languages: bayanihan::types::default_platform_languages(),
     };
     // The email worker at test pace: emails go out within a blink, and retries come fast.
     let mut email = EmailSettings::from_config(&config).expect("email settings are valid");

@@ -56,4 +56,5 @@ mod search;
 mod sessions;
 mod storage;
 mod surveys;
+mod translations;
 mod webhooks;

@@ -888,6 +888,7 @@ pub fn read_package(path: &Path, dir: &Path, limits: Limits) -> Result<ImportPla
             title: t.title.clone(),
             summary: Some(t.summary.clone()),
             description: Some(t.description.clone()),
+            minor: None,
         })
         .map_err(|e| at(&path, e))?;
         if texts.iter().any(|(l, _)| *l == language) {
@@ -1069,6 +1070,7 @@ pub fn read_package(path: &Path, dir: &Path, limits: Limits) -> Result<ImportPla
                 let (title, content) = lesson_texts(LessonTranslationRequest {
                     title,
                     content: Some(content),
+                    minor: None,
                 })
                 .map_err(|e| at(&tpath, e))?;
                 texts.push(LessonText {
