@@ -194,7 +194,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 /// The domains that keep their part of the document next to their routes.
-fn parts() -> [utoipa::openapi::OpenApi; 13] {
+fn parts() -> [utoipa::openapi::OpenApi; 15] {
     [
         crate::communities::Api::openapi(),
         crate::forums::Api::openapi(),
@@ -210,6 +210,9 @@ fn parts() -> [utoipa::openapi::OpenApi; 13] {
         crate::needs::Api::openapi(),
         // Training follow-up.
         crate::followup::Api::openapi(),
+        // Programmes.
+        crate::programmes::Api::openapi(),
+        crate::dashboards::Api::openapi(),
     ]
 }
 

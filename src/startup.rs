@@ -243,7 +243,10 @@ pub fn app(
                 .configure(crate::library::routes)
                 .configure(crate::needs::routes)
                 // Training follow-up.
-                .configure(crate::followup::routes),
+                .configure(crate::followup::routes)
+                // Programmes.
+                .configure(crate::programmes::routes)
+                .configure(crate::dashboards::routes),
         )
         .configure(health::routes)
         .service(web::redirect("/docs", "/docs/"))

@@ -39,6 +39,8 @@ pub struct AppState {
     pub library: crate::library::storage::Storage,
     /// The counts of the cohort reach trees read lately.
     pub reach: crate::cohorts::reach::service::ReachCache,
+    /// Dashboards computed lately, with the stamps they were computed at.
+    pub dashboards: crate::dashboards::service::SummaryCache,
     pub settings: Arc<Settings>,
 }
 
@@ -50,6 +52,7 @@ impl AppState {
             badges: BadgeKey::load(config.badge_key.as_deref(), &config.data_dir)?,
             library: crate::library::storage::Storage::open(&config.library)?,
             reach: crate::cohorts::reach::service::ReachCache::default(),
+            dashboards: crate::dashboards::service::SummaryCache::default(),
             db,
             metrics: Metrics::new()?,
             hasher: PasswordHasher::for_this_machine(),
@@ -77,6 +80,7 @@ impl AppState {
                 ),
             )?,
             reach: crate::cohorts::reach::service::ReachCache::default(),
+            dashboards: crate::dashboards::service::SummaryCache::default(),
             db,
             metrics: Metrics::new()?,
             keys: TokenKeys::from_secret(b"a fixed key for tests and tools, never production"),

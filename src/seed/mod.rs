@@ -14,6 +14,7 @@ mod followup;
 mod learning;
 pub mod library;
 mod needs;
+mod programmes;
 mod surveys;
 
 use std::collections::{HashMap, HashSet};
@@ -67,6 +68,8 @@ pub fn demo(db: &Db) -> anyhow::Result<SeedReport> {
     needs::demo(db, &data.organisations)?;
     // Training follow-up.
     followup::demo(db)?;
+    // Programmes.
+    programmes::demo(db)?;
     Ok(SeedReport {
         organisations,
         users,
@@ -265,6 +268,8 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<SeedReport> {
     needs::scale(db, n)?;
     // Training follow-up.
     followup::scale(db, n)?;
+    // Programmes.
+    programmes::scale(db)?;
     Ok(report)
 }
 

@@ -163,3 +163,9 @@ id_types! {
     /// An organisation's indicator report for one period.
     IndicatorReportId,
 }
+
+// Issue 16: programmes.
+id_types! {
+    /// A programme: cohorts and courses judged together against target figures.
+    ProgrammeId,
+}
