@@ -44,22 +44,58 @@ fn num<T: ToString>(v: Option<T>) -> String {
 /// The whole dashboard, one figure per line (withheld figures have an empty value).
 pub fn dashboard(d: &Dashboard) -> String {
     let mut out = line(&DASHBOARD_HEADER);
-    let mut row = |section: &str, key: &str, name: &str, measure: &str, value: String, target: String| {
-        out.push_str(&line(&[
-            section.to_owned(),
-            text(key),
-            text(name),
-            measure.to_owned(),
-            value,
-            target,
-        ]));
-    };
+    let mut row =
+        |section: &str, key: &str, name: &str, measure: &str, value: String, target: String| {
+            out.push_str(&line(&[
+                section.to_owned(),
+                text(key),
+                text(name),
+                measure.to_owned(),
+                value,
+                target,
+            ]));
+        };
     let r = &d.reach;
-    row("reach", "", "", "participants", num(r.participants), String::new());
-    row("reach", "", "", "countries_reached", num(r.countries_reached), String::new());
-    row("reach", "", "", "women_percent", num(r.women_percent), String::new());
-    row("reach", "", "", "under_35_percent", num(r.under_35_percent), String::new());
-    row("reach", "", "", "completion_percent", num(r.completion_percent), String::new());
+    row(
+        "reach",
+        "",
+        "",
+        "participants",
+        num(r.participants),
+        String::new(),
+    );
+    row(
+        "reach",
+        "",
+        "",
+        "countries_reached",
+        num(r.countries_reached),
+        String::new(),
+    );
+    row(
+        "reach",
+        "",
+        "",
+        "women_percent",
+        num(r.women_percent),
+        String::new(),
+    );
+    row(
+        "reach",
+        "",
+        "",
+        "under_35_percent",
+        num(r.under_35_percent),
+        String::new(),
+    );
+    row(
+        "reach",
+        "",
+        "",
+        "completion_percent",
+        num(r.completion_percent),
+        String::new(),
+    );
     for (section, cells) in [
         ("country", &r.country),
         ("gender", &r.gender),
@@ -67,7 +103,14 @@ pub fn dashboard(d: &Dashboard) -> String {
         ("sector", &r.sector),
     ] {
         for c in cells {
-            row(section, &c.value, "", "participants", num(c.count), String::new());
+            row(
+                section,
+                &c.value,
+                "",
+                "participants",
+                num(c.count),
+                String::new(),
+            );
         }
     }
     for u in &r.union {
@@ -81,28 +124,133 @@ pub fn dashboard(d: &Dashboard) -> String {
         );
     }
     for t in &r.targets {
-        row("target", &t.figure, "", "actual", num(t.actual), t.target.to_string());
+        row(
+            "target",
+            &t.figure,
+            "",
+            "actual",
+            num(t.actual),
+            t.target.to_string(),
+        );
     }
     for f in &d.funnel {
-        row("funnel", f.stage.as_str(), "", "participants", num(f.count), String::new());
+        row(
+            "funnel",
+            f.stage.as_str(),
+            "",
+            "participants",
+            num(f.count),
+            String::new(),
+        );
     }
     let a = &d.reaction;
-    row("reaction", "", "", "surveys", a.surveys.to_string(), String::new());
-    row("reaction", "", "", "responses", num(a.responses), String::new());
-    row("reaction", "", "", "response_rate_percent", num(a.response_rate_percent), String::new());
-    row("reaction", "", "", "mean_percent", num(a.mean_percent), String::new());
+    row(
+        "reaction",
+        "",
+        "",
+        "surveys",
+        a.surveys.to_string(),
+        String::new(),
+    );
+    row(
+        "reaction",
+        "",
+        "",
+        "responses",
+        num(a.responses),
+        String::new(),
+    );
+    row(
+        "reaction",
+        "",
+        "",
+        "response_rate_percent",
+        num(a.response_rate_percent),
+        String::new(),
+    );
+    row(
+        "reaction",
+        "",
+        "",
+        "mean_percent",
+        num(a.mean_percent),
+        String::new(),
+    );
     let l = &d.learning;
-    row("learning", "", "", "tests", l.tests.to_string(), String::new());
+    row(
+        "learning",
+        "",
+        "",
+        "tests",
+        l.tests.to_string(),
+        String::new(),
+    );
     row("learning", "", "", "paired", num(l.paired), String::new());
-    row("learning", "", "", "mean_pre_percent", num(l.mean_pre_percent), String::new());
-    row("learning", "", "", "mean_post_percent", num(l.mean_post_percent), String::new());
-    row("learning", "", "", "mean_normalised_gain", num(l.mean_normalised_gain), String::new());
+    row(
+        "learning",
+        "",
+        "",
+        "mean_pre_percent",
+        num(l.mean_pre_percent),
+        String::new(),
+    );
+    row(
+        "learning",
+        "",
+        "",
+        "mean_post_percent",
+        num(l.mean_post_percent),
+        String::new(),
+    );
+    row(
+        "learning",
+        "",
+        "",
+        "mean_normalised_gain",
+        num(l.mean_normalised_gain),
+        String::new(),
+    );
     let b = &d.behaviour;
-    row("behaviour", "", "", "action_plans", num(b.action_plans), String::new());
-    row("behaviour", "", "", "action_plan_percent", num(b.action_plan_percent), String::new());
-    row("behaviour", "", "", "check_in_percent", num(b.check_in_percent), String::new());
-    row("behaviour", "", "", "applied_percent", num(b.applied_percent), String::new());
-    row("behaviour", "", "", "confirmed_percent", num(b.confirmed_percent), String::new());
+    row(
+        "behaviour",
+        "",
+        "",
+        "action_plans",
+        num(b.action_plans),
+        String::new(),
+    );
+    row(
+        "behaviour",
+        "",
+        "",
+        "action_plan_percent",
+        num(b.action_plan_percent),
+        String::new(),
+    );
+    row(
+        "behaviour",
+        "",
+        "",
+        "check_in_percent",
+        num(b.check_in_percent),
+        String::new(),
+    );
+    row(
+        "behaviour",
+        "",
+        "",
+        "applied_percent",
+        num(b.applied_percent),
+        String::new(),
+    );
+    row(
+        "behaviour",
+        "",
+        "",
+        "confirmed_percent",
+        num(b.confirmed_percent),
+        String::new(),
+    );
     for (section, rows) in [
         ("indicators_by_union", &d.results.by_union),
         ("indicators_by_country", &d.results.by_country),
@@ -116,14 +264,35 @@ pub fn dashboard(d: &Dashboard) -> String {
                 ("policies_adopted", i.policies_adopted),
                 ("trainings_run", i.trainings_run),
             ] {
-                row(section, &i.key, &i.name, measure, v.to_string(), String::new());
+                row(
+                    section,
+                    &i.key,
+                    &i.name,
+                    measure,
+                    v.to_string(),
+                    String::new(),
+                );
             }
         }
     }
     for lesson in d.lessons.iter().flatten() {
         let (key, pos) = (lesson.lesson_id.to_string(), lesson.position.to_string());
-        row("lesson", &key, &pos, "completed", num(lesson.completed), String::new());
-        row("lesson", &key, &pos, "stopped_here", num(lesson.stopped_here), String::new());
+        row(
+            "lesson",
+            &key,
+            &pos,
+            "completed",
+            num(lesson.completed),
+            String::new(),
+        );
+        row(
+            "lesson",
+            &key,
+            &pos,
+            "stopped_here",
+            num(lesson.stopped_here),
+            String::new(),
+        );
     }
     out
 }
@@ -155,7 +324,10 @@ mod tests {
 
     #[test]
     fn quotes_and_neutralises() {
-        assert_eq!(line(&["a", "b,c", "say \"hi\""]), "a,\"b,c\",\"say \"\"hi\"\"\"\r\n");
+        assert_eq!(
+            line(&["a", "b,c", "say \"hi\""]),
+            "a,\"b,c\",\"say \"\"hi\"\"\"\r\n"
+        );
         assert_eq!(text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(text("+1"), "'+1");
         assert_eq!(text("-1"), "'-1");

@@ -33,12 +33,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/programmes/{id}/dashboard").get(get_programme_dashboard))
         .service(resource("/programmes/{id}/dashboard.csv").get(get_programme_dashboard_csv))
         .service(resource("/organisations/{id}/dashboard").get(get_organisation_dashboard))
-        .service(
-            resource("/organisations/{id}/dashboard.csv").get(get_organisation_dashboard_csv),
-        )
-        .service(
-            resource("/programmes/{id}/participants.csv").get(export_programme_participants),
-        );
+        .service(resource("/organisations/{id}/dashboard.csv").get(get_organisation_dashboard_csv))
+        .service(resource("/programmes/{id}/participants.csv").get(export_programme_participants));
 }
 
 /// The dashboards' part of the OpenAPI document.

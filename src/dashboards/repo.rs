@@ -9,10 +9,10 @@ use crate::assessment::surveys::model::ItemKind;
 use crate::cohorts::nominations::model::NominationStatus;
 use crate::db::DbConn;
 use crate::db::schema::{
-    action_plans, check_in_reports, check_ins, cohort_courses, cohorts, course_modules,
-    dashboard_stamps, enrolments, indicator_reports, lesson_completions, lessons, memberships,
-    nominations, organisations, pre_post_tests, survey_answers, survey_items, survey_respondents,
-    survey_responses, surveys, users, certificates,
+    action_plans, certificates, check_in_reports, check_ins, cohort_courses, cohorts,
+    course_modules, dashboard_stamps, enrolments, indicator_reports, lesson_completions, lessons,
+    memberships, nominations, organisations, pre_post_tests, survey_answers, survey_items,
+    survey_respondents, survey_responses, surveys, users,
 };
 use crate::followup::model::{Confirmation, StepStatus};
 use crate::organisations::model::MembershipStatus;
@@ -135,10 +135,7 @@ pub fn cohort_courses(
 }
 
 /// The cohorts a union nominated anyone to.
-pub fn cohorts_nominated_by(
-    conn: &mut DbConn,
-    org: OrganisationId,
-) -> QueryResult<Vec<CohortId>> {
+pub fn cohorts_nominated_by(conn: &mut DbConn, org: OrganisationId) -> QueryResult<Vec<CohortId>> {
     nominations::table
         .filter(nominations::organisation_id.eq(org))
         .select(nominations::cohort_id)
@@ -213,7 +210,15 @@ pub fn completed(
 pub fn enrolled(
     conn: &mut DbConn,
     course: CourseId,
-) -> QueryResult<Vec<(UserId, Option<String>, Option<Gender>, Option<i32>, NaiveDateTime)>> {
+) -> QueryResult<
+    Vec<(
+        UserId,
+        Option<String>,
+        Option<Gender>,
+        Option<i32>,
+        NaiveDateTime,
+    )>,
+> {
     enrolments::table
         .inner_join(users::table.on(users::id.eq(enrolments::user_id)))
         .filter(enrolments::course_id.eq(course))
@@ -469,7 +474,10 @@ pub fn stamp(
                 .load::<i64>(conn)
         })?);
     }
-    Ok((rows.iter().sum(), i64::try_from(rows.len()).unwrap_or(i64::MAX)))
+    Ok((
+        rows.iter().sum(),
+        i64::try_from(rows.len()).unwrap_or(i64::MAX),
+    ))
 }
 
 /// Display names and emails of `people`.

@@ -236,7 +236,11 @@ pub fn dashboard(
     )
         .hash(&mut h);
     let basis = h.finish();
-    let etag = format!("\"dashboard-{}-{}-{basis:x}\"", subject.kind(), subject.id());
+    let etag = format!(
+        "\"dashboard-{}-{}-{basis:x}\"",
+        subject.kind(),
+        subject.id()
+    );
     let kept = cache
         .0
         .lock()
@@ -331,7 +335,10 @@ pub fn facts(
                 country: country.clone(),
                 gender: *gender,
                 birth_year: *born,
-                year: years.get(cohort).copied().unwrap_or_else(|| chrono::Utc::now().year()),
+                year: years
+                    .get(cohort)
+                    .copied()
+                    .unwrap_or_else(|| chrono::Utc::now().year()),
                 selected,
                 started: selected && courses.iter().any(|k| started.contains(&(*user, *k))),
                 completed: selected
@@ -603,7 +610,8 @@ fn reach(
             .and_then(|o| orgs.get(&o)?.1.clone())
             .unwrap_or_else(|| "not_stated".into())
     }));
-    let under_35 = ages.get("under_25").copied().unwrap_or(0) + ages.get("25_34").copied().unwrap_or(0);
+    let under_35 =
+        ages.get("under_25").copied().unwrap_or(0) + ages.get("25_34").copied().unwrap_or(0);
     let gender = suppress(fixed(&GENDERS, &genders), total, t);
     let women_shown = gender
         .iter()
@@ -615,7 +623,12 @@ fn reach(
     let completion_percent = pct(cells::part(completed, total, t), total);
     let countries_shown = participants.map(|_| countries_reached);
     let union_cells = suppress(
-        largest_first(unions.into_iter().map(|(k, v)| (k.to_string(), v)).collect()),
+        largest_first(
+            unions
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        ),
         total,
         t,
     )
@@ -854,7 +867,11 @@ fn drop_off(
     let total = count(people.len());
     let stopped_total: i64 = stopped.iter().sum();
     let stopped_cells = suppress(
-        stopped.iter().enumerate().map(|(i, n)| (i.to_string(), *n)).collect(),
+        stopped
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (i.to_string(), *n))
+            .collect(),
         stopped_total,
         t,
     );

@@ -273,8 +273,18 @@ mod tests {
             ]);
         }
         limits.extend([
-            ("TargetsBody", "participants", "maximum", MAX_PARTICIPANTS as usize),
-            ("TargetsBody", "countries", "maximum", MAX_COUNTRIES as usize),
+            (
+                "TargetsBody",
+                "participants",
+                "maximum",
+                MAX_PARTICIPANTS as usize,
+            ),
+            (
+                "TargetsBody",
+                "countries",
+                "maximum",
+                MAX_COUNTRIES as usize,
+            ),
         ]);
         crate::openapi::assert_documented_limits(&limits);
     }

@@ -33,7 +33,11 @@ pub fn update(
 }
 
 /// Bumps a programme's version (a member came or went).
-pub fn bump(conn: &mut DbConn, id: ProgrammeId, at: chrono::NaiveDateTime) -> QueryResult<Programme> {
+pub fn bump(
+    conn: &mut DbConn,
+    id: ProgrammeId,
+    at: chrono::NaiveDateTime,
+) -> QueryResult<Programme> {
     diesel::update(programmes::table.find(id))
         .set((
             programmes::version.eq(programmes::version + 1),
@@ -63,7 +67,10 @@ pub fn cohorts_of(
 ) -> QueryResult<Vec<(ProgrammeId, CohortId)>> {
     programme_cohorts::table
         .filter(programme_cohorts::programme_id.eq_any(ids))
-        .select((programme_cohorts::programme_id, programme_cohorts::cohort_id))
+        .select((
+            programme_cohorts::programme_id,
+            programme_cohorts::cohort_id,
+        ))
         .order(programme_cohorts::cohort_id.asc())
         .load(conn)
 }
@@ -75,7 +82,10 @@ pub fn courses_of(
 ) -> QueryResult<Vec<(ProgrammeId, CourseId)>> {
     programme_courses::table
         .filter(programme_courses::programme_id.eq_any(ids))
-        .select((programme_courses::programme_id, programme_courses::course_id))
+        .select((
+            programme_courses::programme_id,
+            programme_courses::course_id,
+        ))
         .order(programme_courses::course_id.asc())
         .load(conn)
 }
@@ -92,7 +102,10 @@ pub fn add_cohort(conn: &mut DbConn, id: ProgrammeId, cohort: CohortId) -> Query
         return Ok(false);
     }
     diesel::insert_into(programme_cohorts::table)
-        .values((programme_cohorts::programme_id.eq(id), programme_cohorts::cohort_id.eq(cohort)))
+        .values((
+            programme_cohorts::programme_id.eq(id),
+            programme_cohorts::cohort_id.eq(cohort),
+        ))
         .execute(conn)?;
     Ok(true)
 }
@@ -120,7 +133,10 @@ pub fn add_course(conn: &mut DbConn, id: ProgrammeId, course: CourseId) -> Query
         return Ok(false);
     }
     diesel::insert_into(programme_courses::table)
-        .values((programme_courses::programme_id.eq(id), programme_courses::course_id.eq(course)))
+        .values((
+            programme_courses::programme_id.eq(id),
+            programme_courses::course_id.eq(course),
+        ))
         .execute(conn)?;
     Ok(true)
 }

@@ -90,7 +90,11 @@ pub fn update(
 }
 
 /// One programme, for those who may read programmes (404 for others).
-pub fn get(conn: &mut DbConn, actor: &AuthUser, id: ProgrammeId) -> Result<ProgrammeView, ApiError> {
+pub fn get(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: ProgrammeId,
+) -> Result<ProgrammeView, ApiError> {
     if !may_read(conn, actor)? {
         return Err(ApiError::NotFound);
     }

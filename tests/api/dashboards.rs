@@ -54,7 +54,13 @@ pub(crate) async fn fixture(app: &TestApp) -> Fixture {
     let coordinator = app.user("coordinator").await;
     let leader = app.user("member").await;
     let member = app.user("member").await;
-    let union_a = app.insert_org("Alpha Workers Union", None, "PH", OrganisationKind::Union, None);
+    let union_a = app.insert_org(
+        "Alpha Workers Union",
+        None,
+        "PH",
+        OrganisationKind::Union,
+        None,
+    );
     let union_b = app.insert_org(HOSTILE, None, "ID", OrganisationKind::Union, None);
     let mut people = Vec::new();
     for i in 0..13 {
@@ -71,7 +77,19 @@ pub(crate) async fn fixture(app: &TestApp) -> Fixture {
     // A1-A8 and two rejected (people 8, 9 are union A's too); B1-B3 are people 10-12.
     for (i, p) in people.iter().enumerate() {
         let (gender, born, country) = match i {
-            0..=5 => (Some("female"), if i < 2 { 1995 } else if i < 4 { 1980 } else if i == 4 { 1995 } else { 1980 }, "PH"),
+            0..=5 => (
+                Some("female"),
+                if i < 2 {
+                    1995
+                } else if i < 4 {
+                    1980
+                } else if i == 4 {
+                    1995
+                } else {
+                    1980
+                },
+                "PH",
+            ),
             6 | 7 => (Some("male"), if i == 6 { 1995 } else { 1980 }, "PH"),
             8 | 9 => (Some("male"), 1990, "PH"),
             _ => (None, 2005, "ID"),
@@ -188,7 +206,11 @@ pub(crate) async fn fixture(app: &TestApp) -> Fixture {
         .collect();
     for (i, p) in people.iter().enumerate() {
         let org = if i < 10 { union_a } else { union_b };
-        let status = if (8..=9).contains(&i) { "rejected" } else { "accepted" };
+        let status = if (8..=9).contains(&i) {
+            "rejected"
+        } else {
+            "accepted"
+        };
         diesel::insert_into(nominations::table)
             .values((
                 nominations::cohort_id.eq(cohort),
@@ -395,7 +417,12 @@ fn cell(cells: &Value, value: &str) -> Value {
 }
 
 fn funnel(d: &Value) -> Vec<Value> {
-    d["funnel"].as_array().unwrap().iter().map(|s| s["count"].clone()).collect()
+    d["funnel"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["count"].clone())
+        .collect()
 }
 
 #[tokio::test]
@@ -426,7 +453,10 @@ async fn a_cohort_dashboard_counts_everything_and_withholds_small_cells_but_for_
     assert_eq!(unions[0]["organisation_id"], f.union_a);
     assert_eq!(unions[0]["count"], 8);
     assert_eq!(unions[1]["name"], HOSTILE);
-    assert_eq!(funnel(&admin), [json!(13), json!(11), json!(8), json!(6), json!(6), json!(5)]);
+    assert_eq!(
+        funnel(&admin),
+        [json!(13), json!(11), json!(8), json!(6), json!(6), json!(5)]
+    );
     assert_eq!(admin["reaction"]["surveys"], 1);
     assert_eq!(admin["reaction"]["responses"], 6);
     assert_eq!(admin["reaction"]["response_rate_percent"], 54.5);
@@ -459,9 +489,25 @@ async fn a_cohort_dashboard_counts_everything_and_withholds_small_cells_but_for_
     assert_eq!(r["women_percent"], 54.5);
     // 7 under 35 of 11: the 4 others are few.
     assert_eq!(r["under_35_percent"], Value::Null);
-    assert!(r["union"].as_array().unwrap().iter().all(|u| u["count"].is_null()));
+    assert!(
+        r["union"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["count"].is_null())
+    );
     // Steps of fewer than five (2 rejected, 3 never started, ...) are withheld.
-    assert_eq!(funnel(&c), [Value::Null, json!(11), Value::Null, Value::Null, json!(6), Value::Null]);
+    assert_eq!(
+        funnel(&c),
+        [
+            Value::Null,
+            json!(11),
+            Value::Null,
+            Value::Null,
+            json!(6),
+            Value::Null
+        ]
+    );
     assert_eq!(c["behaviour"]["action_plans"], 6);
     assert_eq!(c["behaviour"]["check_in_percent"], Value::Null);
     assert_eq!(c["reaction"]["mean_percent"], 80.0);
@@ -510,17 +556,32 @@ async fn leaders_see_their_own_union_and_members_nothing() {
     assert_eq!(funnel(&l)[0], Value::Null);
     assert_eq!(funnel(&l)[1], 8);
     // Their own union's dashboard; another's is 404.
-    let own = get(&app, &format!("/api/v1/organisations/{}/dashboard", f.union_a), &f.leader).await;
+    let own = get(
+        &app,
+        &format!("/api/v1/organisations/{}/dashboard", f.union_a),
+        &f.leader,
+    )
+    .await;
     assert_eq!(own["reach"]["participants"], 8);
     assert_eq!(own["results"]["by_union"][0]["trainings_run"], 4);
     for path in [
         format!("/api/v1/organisations/{}/dashboard", f.union_b),
         format!("/api/v1/organisations/{}/dashboard.csv", f.union_b),
     ] {
-        assert_problem(send(&app, Method::GET, &path, &f.leader, None).await, 404, "not_found").await;
+        assert_problem(
+            send(&app, Method::GET, &path, &f.leader, None).await,
+            404,
+            "not_found",
+        )
+        .await;
     }
     // Coordinators read any union's.
-    let b = get(&app, &format!("/api/v1/organisations/{}/dashboard", f.union_b), &f.coordinator).await;
+    let b = get(
+        &app,
+        &format!("/api/v1/organisations/{}/dashboard", f.union_b),
+        &f.coordinator,
+    )
+    .await;
     assert_eq!(b["reach"]["participants"], Value::Null);
     // A member reads none.
     for path in [
@@ -529,10 +590,22 @@ async fn leaders_see_their_own_union_and_members_nothing() {
         format!("/api/v1/organisations/{}/dashboard", f.union_a),
         format!("/api/v1/cohorts/{}/dashboard.csv", f.cohort),
     ] {
-        assert_problem(send(&app, Method::GET, &path, &f.member, None).await, 404, "not_found").await;
+        assert_problem(
+            send(&app, Method::GET, &path, &f.member, None).await,
+            404,
+            "not_found",
+        )
+        .await;
     }
     assert_problem(
-        send(&app, Method::GET, "/api/v1/cohorts/999999/dashboard", &f.coordinator, None).await,
+        send(
+            &app,
+            Method::GET,
+            "/api/v1/cohorts/999999/dashboard",
+            &f.coordinator,
+            None,
+        )
+        .await,
         404,
         "not_found",
     )
@@ -570,10 +643,43 @@ async fn programme(app: &TestApp, f: &Fixture) -> i64 {
         "targets": {"participants": 10, "women_percent": 50, "under_35_percent": 70,
                     "countries": 2, "completion_percent": 60},
     });
-    let p = ok(send(app, Method::POST, "/api/v1/programmes", &f.coordinator, Some(body)).await, 201).await;
+    let p = ok(
+        send(
+            app,
+            Method::POST,
+            "/api/v1/programmes",
+            &f.coordinator,
+            Some(body),
+        )
+        .await,
+        201,
+    )
+    .await;
     let id = p["id"].as_i64().unwrap();
-    ok(send(app, Method::PUT, &format!("/api/v1/programmes/{id}/cohorts/{}", f.cohort), &f.coordinator, None).await, 200).await;
-    ok(send(app, Method::PUT, &format!("/api/v1/programmes/{id}/courses/{}", f.course), &f.coordinator, None).await, 200).await;
+    ok(
+        send(
+            app,
+            Method::PUT,
+            &format!("/api/v1/programmes/{id}/cohorts/{}", f.cohort),
+            &f.coordinator,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    ok(
+        send(
+            app,
+            Method::PUT,
+            &format!("/api/v1/programmes/{id}/courses/{}", f.course),
+            &f.coordinator,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
     id
 }
 
@@ -605,16 +711,33 @@ async fn a_programme_dashboard_measures_against_its_targets() {
     let a = get(&app, &path, &f.admin).await;
     assert_eq!(a["reach"]["targets"][2]["actual"], 63.6);
     assert_eq!(a["reach"]["targets"][2]["met"], false);
-    assert_eq!(funnel(&a), funnel(&get(&app, &format!("/api/v1/cohorts/{}/dashboard", f.cohort), &f.admin).await));
+    assert_eq!(
+        funnel(&a),
+        funnel(
+            &get(
+                &app,
+                &format!("/api/v1/cohorts/{}/dashboard", f.cohort),
+                &f.admin
+            )
+            .await
+        )
+    );
     // Leaders read it for their own union.
     let l = get(&app, &path, &f.leader).await;
     assert_eq!(l["reach"]["participants"], 8);
-    assert_problem(send(&app, Method::GET, &path, &f.member, None).await, 404, "not_found").await;
+    assert_problem(
+        send(&app, Method::GET, &path, &f.member, None).await,
+        404,
+        "not_found",
+    )
+    .await;
 }
 
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
     assert!(text.contains("\r\n"), "CRLF line ends");
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
     reader
         .records()
         .map(|r| r.unwrap().iter().map(str::to_owned).collect())
@@ -625,7 +748,10 @@ async fn csv_of(app: &TestApp, path: &str, by: &TestUser) -> Vec<Vec<String>> {
     let res = send(app, Method::GET, path, by, None).await;
     assert_eq!(res.status().as_u16(), 200, "{path}");
     assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
-    let disposition = res.headers()["content-disposition"].to_str().unwrap().to_owned();
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(disposition.starts_with("attachment"), "{disposition}");
     parse_csv(&res.text().await.unwrap())
 }
@@ -634,8 +760,16 @@ async fn csv_of(app: &TestApp, path: &str, by: &TestUser) -> Vec<Vec<String>> {
 async fn dashboards_and_participants_as_csv_parse_and_neutralise_formulas() {
     let app = spawn_app().await;
     let f = fixture(&app).await;
-    let rows = csv_of(&app, &format!("/api/v1/cohorts/{}/dashboard.csv", f.cohort), &f.admin).await;
-    assert_eq!(rows[0], ["section", "key", "name", "measure", "value", "target"]);
+    let rows = csv_of(
+        &app,
+        &format!("/api/v1/cohorts/{}/dashboard.csv", f.cohort),
+        &f.admin,
+    )
+    .await;
+    assert_eq!(
+        rows[0],
+        ["section", "key", "name", "measure", "value", "target"]
+    );
     let find = |section: &str, key: &str, measure: &str| -> String {
         rows.iter()
             .find(|r| r[0] == section && r[1] == key && r[3] == measure)
@@ -646,12 +780,27 @@ async fn dashboards_and_participants_as_csv_parse_and_neutralise_formulas() {
     assert_eq!(find("country", "ID", "participants"), "3");
     assert_eq!(find("funnel", "followed_up", "participants"), "5");
     assert_eq!(find("behaviour", "", "check_in_percent"), "83.3");
-    let hostile = rows.iter().find(|r| r[0] == "union" && r[1] == f.union_b.to_string()).unwrap();
+    let hostile = rows
+        .iter()
+        .find(|r| r[0] == "union" && r[1] == f.union_b.to_string())
+        .unwrap();
     assert_eq!(hostile[2], format!("'{HOSTILE}"));
-    assert!(rows.iter().flatten().all(|c| !c.starts_with(['=', '+', '@'])));
+    assert!(
+        rows.iter()
+            .flatten()
+            .all(|c| !c.starts_with(['=', '+', '@']))
+    );
     // A coordinator's CSV withholds as the JSON does.
-    let rows = csv_of(&app, &format!("/api/v1/cohorts/{}/dashboard.csv", f.cohort), &f.coordinator).await;
-    let id = rows.iter().find(|r| r[0] == "country" && r[1] == "ID").unwrap();
+    let rows = csv_of(
+        &app,
+        &format!("/api/v1/cohorts/{}/dashboard.csv", f.cohort),
+        &f.coordinator,
+    )
+    .await;
+    let id = rows
+        .iter()
+        .find(|r| r[0] == "country" && r[1] == "ID")
+        .unwrap();
     assert_eq!(id[4], "");
 
     // The participant export: one row per participant, names only for admins.
@@ -672,6 +821,16 @@ async fn dashboards_and_participants_as_csv_parse_and_neutralise_formulas() {
     let rows = csv_of(&app, &path, &f.admin).await;
     assert_eq!(rows[0].len(), 13);
     assert_eq!(rows[0][12], "email");
-    assert_problem(send(&app, Method::GET, &path, &f.leader, None).await, 403, "forbidden").await;
-    assert_problem(send(&app, Method::GET, &path, &f.member, None).await, 404, "not_found").await;
+    assert_problem(
+        send(&app, Method::GET, &path, &f.leader, None).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        send(&app, Method::GET, &path, &f.member, None).await,
+        404,
+        "not_found",
+    )
+    .await;
 }

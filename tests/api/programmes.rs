@@ -44,7 +44,14 @@ fn programme_body() -> Value {
 async fn coordinators_create_and_change_programmes_leaders_read_them_members_do_not() {
     let app = spawn_app().await;
     let f: Fixture = fixture(&app).await;
-    let res = send(&app, Method::POST, "/api/v1/programmes", &f.coordinator, Some(programme_body())).await;
+    let res = send(
+        &app,
+        Method::POST,
+        "/api/v1/programmes",
+        &f.coordinator,
+        Some(programme_body()),
+    )
+    .await;
     assert_eq!(res.status().as_u16(), 201);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
     let tag = etag(&res);
@@ -56,20 +63,61 @@ async fn coordinators_create_and_change_programmes_leaders_read_them_members_do_
 
     // Members: a cohort and a course, idempotent; unknown ones are 404.
     let path = format!("/api/v1/programmes/{id}/cohorts/{}", f.cohort);
-    let with = ok(send(&app, Method::PUT, &path, &f.coordinator, None).await, 200).await;
+    let with = ok(
+        send(&app, Method::PUT, &path, &f.coordinator, None).await,
+        200,
+    )
+    .await;
     assert_eq!(with["cohort_ids"], json!([f.cohort]));
-    ok(send(&app, Method::PUT, &path, &f.coordinator, None).await, 200).await;
+    ok(
+        send(&app, Method::PUT, &path, &f.coordinator, None).await,
+        200,
+    )
+    .await;
     let path = format!("/api/v1/programmes/{id}/courses/{}", f.course);
-    ok(send(&app, Method::PUT, &path, &f.coordinator, None).await, 200).await;
+    ok(
+        send(&app, Method::PUT, &path, &f.coordinator, None).await,
+        200,
+    )
+    .await;
     assert_problem(
-        send(&app, Method::PUT, &format!("/api/v1/programmes/{id}/cohorts/999999"), &f.coordinator, None).await,
+        send(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/programmes/{id}/cohorts/999999"),
+            &f.coordinator,
+            None,
+        )
+        .await,
         404,
         "not_found",
     )
     .await;
-    let listed = ok(send(&app, Method::GET, &format!("/api/v1/programmes/{id}/cohorts"), &f.leader, None).await, 200).await;
+    let listed = ok(
+        send(
+            &app,
+            Method::GET,
+            &format!("/api/v1/programmes/{id}/cohorts"),
+            &f.leader,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(listed["ids"], json!([f.cohort]));
-    let listed = ok(send(&app, Method::GET, &format!("/api/v1/programmes/{id}/courses"), &f.coordinator, None).await, 200).await;
+    let listed = ok(
+        send(
+            &app,
+            Method::GET,
+            &format!("/api/v1/programmes/{id}/courses"),
+            &f.coordinator,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(listed["ids"], json!([f.course]));
 
     // The members moved the version: the first tag is stale.
@@ -97,29 +145,67 @@ async fn coordinators_create_and_change_programmes_leaders_read_them_members_do_
 
     // Removing.
     let path = format!("/api/v1/programmes/{id}/courses/{}", f.course);
-    let without = ok(send(&app, Method::DELETE, &path, &f.coordinator, None).await, 200).await;
+    let without = ok(
+        send(&app, Method::DELETE, &path, &f.coordinator, None).await,
+        200,
+    )
+    .await;
     assert_eq!(without["course_ids"], json!([]));
 
     // Who: leaders read, members get 404 and an empty list, nobody but staff writes.
-    let list = ok(send(&app, Method::GET, "/api/v1/programmes", &f.leader, None).await, 200).await;
+    let list = ok(
+        send(&app, Method::GET, "/api/v1/programmes", &f.leader, None).await,
+        200,
+    )
+    .await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
-    let list = ok(send(&app, Method::GET, "/api/v1/programmes", &f.member, None).await, 200).await;
+    let list = ok(
+        send(&app, Method::GET, "/api/v1/programmes", &f.member, None).await,
+        200,
+    )
+    .await;
     assert_eq!(list["items"], json!([]));
-    assert_problem(send(&app, Method::GET, &location, &f.member, None).await, 404, "not_found").await;
     assert_problem(
-        send(&app, Method::POST, "/api/v1/programmes", &f.leader, Some(programme_body())).await,
+        send(&app, Method::GET, &location, &f.member, None).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        send(
+            &app,
+            Method::POST,
+            "/api/v1/programmes",
+            &f.leader,
+            Some(programme_body()),
+        )
+        .await,
         403,
         "forbidden",
     )
     .await;
     assert_problem(
-        send(&app, Method::PATCH, &location, &f.leader, Some(json!({"name": "x"}))).await,
+        send(
+            &app,
+            Method::PATCH,
+            &location,
+            &f.leader,
+            Some(json!({"name": "x"})),
+        )
+        .await,
         403,
         "forbidden",
     )
     .await;
     assert_problem(
-        send(&app, Method::GET, "/api/v1/programmes/999999", &f.coordinator, None).await,
+        send(
+            &app,
+            Method::GET,
+            "/api/v1/programmes/999999",
+            &f.coordinator,
+            None,
+        )
+        .await,
         404,
         "not_found",
     )
@@ -137,7 +223,14 @@ async fn bad_programmes_are_422_with_every_field_named() {
         "targets": {"participants": 0, "women_percent": 101, "countries": 300},
     });
     let problem = assert_problem(
-        send(&app, Method::POST, "/api/v1/programmes", &coordinator, Some(body)).await,
+        send(
+            &app,
+            Method::POST,
+            "/api/v1/programmes",
+            &coordinator,
+            Some(body),
+        )
+        .await,
         422,
         "validation_failed",
     )
@@ -158,17 +251,42 @@ async fn bad_programmes_are_422_with_every_field_named() {
         assert!(fields.contains(&field), "{field} in {problem}");
     }
     // A change that would put the end before the start.
-    let created = ok(send(&app, Method::POST, "/api/v1/programmes", &coordinator, Some(programme_body())).await, 201).await;
+    let created = ok(
+        send(
+            &app,
+            Method::POST,
+            "/api/v1/programmes",
+            &coordinator,
+            Some(programme_body()),
+        )
+        .await,
+        201,
+    )
+    .await;
     let path = format!("/api/v1/programmes/{}", created["id"]);
     assert_problem(
-        send(&app, Method::PATCH, &path, &coordinator, Some(json!({"ends_on": "2025-01-01"}))).await,
+        send(
+            &app,
+            Method::PATCH,
+            &path,
+            &coordinator,
+            Some(json!({"ends_on": "2025-01-01"})),
+        )
+        .await,
         422,
         "validation_failed",
     )
     .await;
     // Unknown fields and null for a required field are refused.
     assert_problem(
-        send(&app, Method::PATCH, &path, &coordinator, Some(json!({"nmae": "x"}))).await,
+        send(
+            &app,
+            Method::PATCH,
+            &path,
+            &coordinator,
+            Some(json!({"nmae": "x"})),
+        )
+        .await,
         400,
         "unknown_field",
     )
