@@ -20,6 +20,18 @@ use crate::types::{
     CohortId, CountryCode, CourseId, IsicSection, LessonId, OrganisationId, SurveyId, UserId,
 };
 
+/// An organisation: id, name, country, ISIC section.
+pub type OrganisationRow = (OrganisationId, String, CountryCode, Option<IsicSection>);
+
+/// A step report: cohort, author, status, confirmation.
+pub type ReportRow = (CohortId, UserId, StepStatus, Option<Confirmation>);
+
+/// A scale answer: response, respondent, value, the item's scale.
+pub type AnswerRow = (String, Option<UserId>, i32, i32);
+
+/// An indicator report: organisation and its five figures.
+pub type IndicatorRow = (OrganisationId, i32, i32, i32, i32, i32);
+
 /// Ids bound in one `IN (…)` list at most (SQLite refuses more than 32,766 bound values).
 const CHUNK: usize = 10_000;
 
@@ -157,7 +169,7 @@ pub fn cohorts_running(conn: &mut DbConn, course: CourseId) -> QueryResult<Vec<C
 pub fn organisations(
     conn: &mut DbConn,
     ids: &[OrganisationId],
-) -> QueryResult<Vec<(OrganisationId, String, CountryCode, Option<IsicSection>)>> {
+) -> QueryResult<Vec<OrganisationRow>> {
     chunked(ids, |ids| {
         organisations::table
             .filter(organisations::id.eq_any(ids))
@@ -204,21 +216,18 @@ pub fn completed(
     })
 }
 
+/// A learner: person, country, gender, birth year, when they enrolled.
+pub type LearnerRow = (
+    UserId,
+    Option<String>,
+    Option<Gender>,
+    Option<i32>,
+    NaiveDateTime,
+);
+
 /// The learners enrolled in `course`, with their account's country, gender, birth year
 /// and when they enrolled.
-#[expect(clippy::type_complexity, reason = "one row of a query")]
-pub fn enrolled(
-    conn: &mut DbConn,
-    course: CourseId,
-) -> QueryResult<
-    Vec<(
-        UserId,
-        Option<String>,
-        Option<Gender>,
-        Option<i32>,
-        NaiveDateTime,
-    )>,
-> {
+pub fn enrolled(conn: &mut DbConn, course: CourseId) -> QueryResult<Vec<LearnerRow>> {
     enrolments::table
         .inner_join(users::table.on(users::id.eq(enrolments::user_id)))
         .filter(enrolments::course_id.eq(course))
@@ -312,7 +321,7 @@ pub fn reports(
     conn: &mut DbConn,
     ids: &[CohortId],
     people: &[UserId],
-) -> QueryResult<Vec<(CohortId, UserId, StepStatus, Option<Confirmation>)>> {
+) -> QueryResult<Vec<ReportRow>> {
     chunked(people, |people| {
         check_in_reports::table
             .inner_join(check_ins::table.inner_join(action_plans::table))
@@ -328,13 +337,15 @@ pub fn reports(
     })
 }
 
+/// A survey: id, cohort, course.
+pub type SurveyRow = (SurveyId, Option<CohortId>, Option<CourseId>);
+
 /// Surveys of the cohorts or courses: id, cohort, course.
-#[expect(clippy::type_complexity, reason = "one row of a query")]
 pub fn surveys(
     conn: &mut DbConn,
     cohort_ids: &[CohortId],
     course_ids: &[CourseId],
-) -> QueryResult<Vec<(SurveyId, Option<CohortId>, Option<CourseId>)>> {
+) -> QueryResult<Vec<SurveyRow>> {
     let mut rows = chunked(cohort_ids, |ids| {
         surveys::table
             .filter(surveys::cohort_id.eq_any(ids))
@@ -346,7 +357,7 @@ pub fn surveys(
             .filter(surveys::course_id.eq_any(ids))
             .filter(surveys::cohort_id.is_null())
             .select((surveys::id, surveys::cohort_id, surveys::course_id))
-            .load::<(SurveyId, Option<CohortId>, Option<CourseId>)>(conn)
+            .load::<SurveyRow>(conn)
     })?);
     Ok(rows)
 }
@@ -363,10 +374,7 @@ pub fn respondents(conn: &mut DbConn, ids: &[SurveyId]) -> QueryResult<Vec<(Surv
 
 /// Rating and Likert answers of the surveys `ids`: response, respondent (none when
 /// anonymous), value, the item's scale.
-pub fn scale_answers(
-    conn: &mut DbConn,
-    ids: &[SurveyId],
-) -> QueryResult<Vec<(String, Option<UserId>, i32, i32)>> {
+pub fn scale_answers(conn: &mut DbConn, ids: &[SurveyId]) -> QueryResult<Vec<AnswerRow>> {
     chunked(ids, |ids| {
         survey_answers::table
             .inner_join(survey_items::table)
@@ -405,10 +413,7 @@ pub fn prepost_tests(
 
 /// Indicator reports of the organisations `ids`: organisation, members recruited,
 /// agreements signed and improved, policies adopted, trainings run.
-pub fn indicators(
-    conn: &mut DbConn,
-    ids: &[OrganisationId],
-) -> QueryResult<Vec<(OrganisationId, i32, i32, i32, i32, i32)>> {
+pub fn indicators(conn: &mut DbConn, ids: &[OrganisationId]) -> QueryResult<Vec<IndicatorRow>> {
     chunked(ids, |ids| {
         indicator_reports::table
             .filter(indicator_reports::organisation_id.eq_any(ids))

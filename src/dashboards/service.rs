@@ -204,7 +204,10 @@ const CACHED: usize = 256;
 
 /// Computed dashboards, each with the stamp it was computed at (see the module's docs).
 #[derive(Debug, Clone, Default)]
-pub struct SummaryCache(Arc<Mutex<HashMap<Key, (u64, Arc<Dashboard>)>>>);
+pub struct SummaryCache(Arc<Mutex<HashMap<Key, Kept>>>);
+
+/// A kept dashboard and the hash of what it was computed from.
+type Kept = (u64, Arc<Dashboard>);
 
 /// A dashboard as one reader class sees it.
 type Key = (Subject, Option<Vec<OrganisationId>>, i64);

@@ -834,3 +834,27 @@ async fn dashboards_and_participants_as_csv_parse_and_neutralise_formulas() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_demo_programme_shows_every_level() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    app.seed_demo();
+    let admin = app.user("admin").await;
+    let list = get(&app, "/api/v1/programmes", &admin).await;
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "seeded once: {list}");
+    let p = &items[0];
+    assert!(!p["cohort_ids"].as_array().unwrap().is_empty());
+    assert_eq!(p["targets"]["women_percent"], 50);
+    let d = get(
+        &app,
+        &format!("/api/v1/programmes/{}/dashboard", p["id"]),
+        &admin,
+    )
+    .await;
+    assert!(d["reach"]["participants"].as_i64().unwrap() > 0, "{d}");
+    assert!(d["reaction"]["surveys"].as_i64().unwrap() > 0, "{d}");
+    assert!(d["behaviour"]["action_plans"].as_i64().unwrap() > 0, "{d}");
+    assert_eq!(d["reach"]["targets"].as_array().unwrap().len(), 5);
+}
