@@ -43,7 +43,9 @@
 #   BENCH_ASSESSMENT_LEARNERS  assessment part: synthetic learners with a prepared
 #                      attempt per run (default 200)
 #   BENCH_FOLLOWUP_PARTICIPANTS  follow-up part: synthetic participants whose plans and
-#                      check-ins are used (default 600)
+#                      check-ins are used (default 4000)
+#   BENCH_FOLLOWUP_POST_SECONDS  follow-up part: seconds of each check-in POST run
+#                      (default 1: every request a fresh check-in)
 #
 # Directory part: the server (one HTTP worker) and PostgreSQL are pinned to CPU 0, wrk
 # (two threads) to CPU 1. For every round and endpoint, GET /health/live (the ceiling)
@@ -284,7 +286,10 @@ needs_targets=(0.02)
 needs_p99=(200)
 # Follow-up part: submit a check-in, change one (request lines per round, each with its
 # participant's token), then a leader's list of their union's plans (index 2).
-FOLLOWUP_PARTICIPANTS=${BENCH_FOLLOWUP_PARTICIPANTS:-600}
+FOLLOWUP_PARTICIPANTS=${BENCH_FOLLOWUP_PARTICIPANTS:-4000}
+# Seconds of each measured run of the check-in POST: short, so that every request is a fresh
+# check-in (a slice holds about (PARTICIPANTS x 6 - PARTICIPANTS x 2/3) / (ROUNDS + 1)).
+FOLLOWUP_POST_SECONDS=${BENCH_FOLLOWUP_POST_SECONDS:-1}
 followup_paths=("/api/v1/action-plans"
   "/api/v1/check-ins"
   "UNION")
@@ -1473,6 +1478,23 @@ needs_part() {
     echo "$machine_line"
     echo
     echo "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; as $NEEDS_COORDINATOR"
+    echo
+    echo "$db_line"
+    echo
+    echo "$table"
+    echo
+    echo "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs (sent with the same bearer token)."
+  } | tee "$file"
+  {
+    echo
+    echo "### Every run"
+    echo
+    raw_runs "$runs" "$names"
+  } >>"$file"
+  echo
+  log "$db: written to ${file#"$root"/}"
+}
+
 # run_followup INDEX SECONDS LISTS_DIR RUN: endpoint INDEX of the follow-up part; RUN picks
 # the request lines (0 for the warm-up, then the round).
 run_followup() {
@@ -1492,7 +1514,7 @@ run_followup() {
 }
 
 followup_part() {
-  local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names summary f
+  local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names summary f secs
   local lists="$dir/followup-ids"
   mkdir -p "$lists"
   if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
@@ -1502,7 +1524,7 @@ followup_part() {
     die "could not prepare the follow-up part"
   log "$db: follow-up: $summary"
 
-  local followup_names=("POST /api/v1/action-plans/{id}/check-ins (round 1, two step reports; a fresh plan each)"
+  local followup_names=("POST /api/v1/action-plans/{id}/check-ins (two step reports; a fresh plan and round each, ${FOLLOWUP_POST_SECONDS}s runs)"
     "PATCH /api/v1/check-ins/{id} (two step reports, one changed each time)"
     "GET /api/v1/organisations/{id}/action-plans (as the union's leader)")
 
@@ -1519,7 +1541,9 @@ followup_part() {
   for ((r = 1; r <= ROUNDS; r++)); do
     for e in "${!followup_paths[@]}"; do
       c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
-      res=$(run_followup "$e" "$DURATION" "$lists" "$r")
+      secs=$DURATION
+      ((e == 0)) && secs=$FOLLOWUP_POST_SECONDS
+      res=$(run_followup "$e" "$secs" "$lists" "$r")
       printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
       ceil_rps=${c_res%%$'\t'*}
       IFS=$'\t' read -r -a f <<<"$res"
