@@ -21,6 +21,8 @@
 #   needs                              needs part on both databases
 #   followup-sqlite | followup-postgres  follow-up part on that database
 #   followup                           follow-up part on both databases
+#   dashboards-sqlite | dashboards-postgres  dashboards part on that database
+#   dashboards                         dashboards part on both databases
 #   all                                every part on both databases
 #
 # Environment:
@@ -108,6 +110,7 @@ do_library=0
 do_assessment=0
 do_needs=0
 do_followup=0
+do_dashboards=0
 case "${1:-all}" in
   sqlite | postgres) dbs=("$1"); do_directory=1 ;;
   directory) dbs=(sqlite postgres); do_directory=1 ;;
@@ -127,7 +130,9 @@ case "${1:-all}" in
   needs) dbs=(sqlite postgres); do_needs=1 ;;
   followup-sqlite | followup-postgres) dbs=("${1#followup-}"); do_followup=1 ;;
   followup) dbs=(sqlite postgres); do_followup=1 ;;
-  all) dbs=(sqlite postgres); do_directory=1; do_auth=1; do_courses=1; do_community=1; do_cohorts=1; do_library=1; do_assessment=1; do_needs=1; do_followup=1 ;;
+  dashboards-sqlite | dashboards-postgres) dbs=("${1#dashboards-}"); do_dashboards=1 ;;
+  dashboards) dbs=(sqlite postgres); do_dashboards=1 ;;
+  all) dbs=(sqlite postgres); do_directory=1; do_auth=1; do_courses=1; do_community=1; do_cohorts=1; do_library=1; do_assessment=1; do_needs=1; do_followup=1; do_dashboards=1 ;;
   -h | --help) usage; exit 0 ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -293,6 +298,16 @@ followup_args=("lines FILE:checkin-RUN.txt stride $WRK_THREADS"
   "")
 followup_targets=(0.05 0.05 0.1)
 followup_p99=(100 100 50)
+# Dashboards part (issue 16): the dashboards of the scale programme (every scale cohort:
+# 10,050 participants at N = 10,000), of its largest cohort, of a demo course and of a
+# demo union, as the demo coordinator; then the programme's participant export, once.
+dashboards_paths=("/api/v1/programmes" "/api/v1/cohorts" "/api/v1/courses" "/api/v1/organisations")
+dashboards_args=("idfile FILE:programme-ids.txt suffix /dashboard"
+  "idfile FILE:cohort-ids.txt suffix /dashboard"
+  "idfile FILE:course-ids.txt suffix /dashboard"
+  "idfile FILE:organisation-ids.txt suffix /dashboard")
+dashboards_targets=(0.1 0.1 0.1 0.1)
+dashboards_p99=(50 50 50 50)
 COMMUNITY_POST_BODY='{"body":"Thank you for sharing this. In our union we tried the same approach with the shop stewards and it worked well."}'
 
 # --- cleanup --------------------------------------------------------------------------
@@ -359,7 +374,7 @@ ensure_wrk() {
 
 command -v taskset >/dev/null 2>&1 || die "taskset (util-linux) is needed"
 command -v curl >/dev/null 2>&1 || die "curl is needed"
-((do_courses == 0 && do_community == 0 && do_cohorts == 0 && do_library == 0 && do_assessment == 0 && do_needs == 0 && do_followup == 0)) || command -v python3 >/dev/null 2>&1 || die "python3 is needed (bench/course_ids.py)"
+((do_courses == 0 && do_community == 0 && do_cohorts == 0 && do_library == 0 && do_assessment == 0 && do_needs == 0 && do_followup == 0 && do_dashboards == 0)) || command -v python3 >/dev/null 2>&1 || die "python3 is needed (bench/course_ids.py)"
 taskset -c "$CLIENT_CPU" true 2>/dev/null ||
   die "CPU $CLIENT_CPU is not available (nproc=$(nproc)); the server runs on CPU $SERVER_CPU and wrk on CPU $CLIENT_CPU"
 BOTH_CPUS="$SERVER_CPU,$CLIENT_CPU" # login saturation: server, PostgreSQL and wrk share these
@@ -1564,6 +1579,104 @@ followup_part() {
   log "$db: written to ${file#"$root"/}"
 }
 
+# dashboards_part DB DIR URL DB_LINE: the four dashboards at scale and the participant
+# export of the scale programme (issue 16, item 6).
+dashboards_part() {
+  local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names token f code programme
+  local lists="$dir/dashboards-ids"
+  mkdir -p "$lists"
+  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
+  start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-dashboards.log"
+  log "$db: dashboards: server at $base (pid $server_pid)"
+  token=$(access_token "$NEEDS_COORDINATOR")
+  code=$(curl -s -o "$tmp/body" -w '%{http_code}' -H "Authorization: Bearer $token" "$base/api/v1/programmes?limit=100" || true)
+  [ "$code" = 200 ] || die "GET /api/v1/programmes answered $code, not 200"
+  python3 - "$tmp/body" "$lists" <<'PY' || die "no scale programme: was the database seeded with --scale?"
+import json, sys
+items = json.load(open(sys.argv[1]))["items"]
+scale = next(p for p in items if p["name"] == "Scale programme")
+demo = next(p for p in items if p["name"] != "Scale programme")
+out = sys.argv[2]
+open(out + "/programme-ids.txt", "w").write("%d\n" % scale["id"])
+open(out + "/cohort-ids.txt", "w").write("%d\n" % scale["cohort_ids"][-1])
+open(out + "/course-ids.txt", "w").write("%d\n" % demo["course_ids"][0])
+PY
+  # The largest cohort of the programme, and a union with participants: from the dashboard.
+  code=$(curl -s -o "$tmp/body" -w '%{http_code}' -H "Authorization: Bearer $token" "$base/api/v1/programmes/$(cat "$lists/programme-ids.txt")/dashboard" || true)
+  [ "$code" = 200 ] || { head -c 2000 "$tmp/body" >&2 || true; echo >&2; die "the programme dashboard answered $code, not 200"; }
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); u=[c["organisation_id"] for c in d["reach"]["union"] if c["organisation_id"]]; print(u[0] if u else 1)' "$tmp/body" >"$lists/organisation-ids.txt"
+  programme=$(cat "$lists/programme-ids.txt")
+  for e in "${!dashboards_paths[@]}"; do
+    read -r -a f <<<"${dashboards_args[$e]}"
+    local id_file=${f[1]#FILE:}
+    code=$(curl -s -o "$tmp/body" -w '%{http_code}' -H "Authorization: Bearer $token" "$base${dashboards_paths[$e]}/$(head -n1 "$lists/$id_file")/dashboard" || true)
+    [ "$code" = 200 ] || { head -c 2000 "$tmp/body" >&2 || true; echo >&2; die "${dashboards_paths[$e]}/{id}/dashboard answered $code, not 200"; }
+  done
+  local dashboards_names=("GET /api/v1/programmes/{id}/dashboard (the scale programme)"
+    "GET /api/v1/cohorts/{id}/dashboard (a scale cohort)"
+    "GET /api/v1/courses/{id}/dashboard (a demo course)"
+    "GET /api/v1/organisations/{id}/dashboard (the programme's largest union)")
+  wrk_opts=(-H "Authorization: Bearer $token")
+  if ((WARMUP > 0)); then
+    log "$db: dashboards warm-up, ${WARMUP}s per endpoint"
+    run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
+    for e in "${!dashboards_paths[@]}"; do
+      read -r -a f <<<"${dashboards_args[$e]}"
+      run_wrk "$WARMUP" "${dashboards_paths[$e]}" "${f[@]/#FILE:/$lists/}" >/dev/null
+    done
+  fi
+  local runs="$dir/dashboards-runs.tsv"
+  : >"$runs"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for e in "${!dashboards_paths[@]}"; do
+      c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
+      read -r -a f <<<"${dashboards_args[$e]}"
+      res=$(run_wrk "$DURATION" "${dashboards_paths[$e]}" "${f[@]/#FILE:/$lists/}")
+      printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
+      ceil_rps=${c_res%%$'\t'*}
+      IFS=$'\t' read -r -a f <<<"$res"
+      log "$db: round $r/$ROUNDS ${dashboards_names[$e]}: ${f[0]} req/s vs ceiling $ceil_rps req/s (non-2xx ${f[3]})"
+    done
+  done
+  wrk_opts=()
+
+  # The export: one download, timed, with the server's resident memory before and after
+  # (flat memory: the peak must not grow with the rows).
+  local rss_before rss_after hwm t0 t1 rows
+  rss_before=$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status")
+  t0=$(date +%s.%N)
+  code=$(curl -s -o "$tmp/export.csv" -w '%{http_code}' -H "Authorization: Bearer $token" "$base/api/v1/programmes/$programme/participants.csv" || true)
+  t1=$(date +%s.%N)
+  [ "$code" = 200 ] || die "the participant export answered $code, not 200"
+  rss_after=$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status")
+  hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status")
+  rows=$(($(wc -l <"$tmp/export.csv") - 1))
+  local export_line
+  export_line=$(printf 'Participant export of the scale programme: %d rows, %s bytes in %.2f s; server RSS %d KiB before, %d KiB after, peak %d KiB.' \
+    "$rows" "$(wc -c <"$tmp/export.csv")" "$(echo "$t1 - $t0" | bc)" "$rss_before" "$rss_after" "$hwm")
+  log "$db: $export_line"
+  stop_server
+
+  local table file="$here/results/dashboards-$db-$stamp.md"
+  names=$(printf '%s\n' "${dashboards_names[@]}")
+  table=$(report "$db" "$runs" "$names" "$(printf '%s\n' "${dashboards_targets[@]}")" "$(printf '%s\n' "${dashboards_p99[@]}")")
+  {
+    echo "## bayanihan benchmark: dashboards, $db"
+    echo
+    echo "$machine_line"
+    echo
+    echo "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; as $NEEDS_COORDINATOR"
+    echo
+    echo "$db_line"
+    echo
+    echo "$table"
+    echo
+    echo "$export_line"
+  } >>"$file"
+  echo
+  log "$db: written to ${file#"$root"/}"
+}
+
 # --- one database -----------------------------------------------------------------------
 
 bench_db() {
@@ -1600,6 +1713,7 @@ bench_db() {
   if ((do_assessment)); then assessment_part "$db" "$dir" "$url" "$db_line"; fi
   if ((do_needs)); then needs_part "$db" "$dir" "$url" "$db_line"; fi
   if ((do_followup)); then followup_part "$db" "$dir" "$url" "$db_line"; fi
+  if ((do_dashboards)); then dashboards_part "$db" "$dir" "$url" "$db_line"; fi
 
   stop_pg
 }

@@ -194,7 +194,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 /// The domains that keep their part of the document next to their routes.
-fn parts() -> [utoipa::openapi::OpenApi; 15] {
+fn parts() -> [utoipa::openapi::OpenApi; 17] {
     [
         crate::communities::Api::openapi(),
         crate::forums::Api::openapi(),
@@ -214,6 +214,9 @@ fn parts() -> [utoipa::openapi::OpenApi; 15] {
         crate::webhooks::Api::openapi(),
         // Language access.
         crate::translations::Api::openapi(),
+        // Programmes.
+        crate::programmes::Api::openapi(),
+        crate::dashboards::Api::openapi(),
     ]
 }
 

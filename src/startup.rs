@@ -246,7 +246,10 @@ pub fn app(
                 .configure(crate::followup::routes)
                 // Issue 16, item 4: webhooks.
                 .configure(crate::webhooks::routes)
-                .configure(crate::translations::routes),
+                .configure(crate::translations::routes)
+                // Programmes.
+                .configure(crate::programmes::routes)
+                .configure(crate::dashboards::routes),
         )
         .configure(health::routes)
         .service(web::redirect("/docs", "/docs/"))

@@ -46,6 +46,8 @@ pub struct AppState {
     pub reach: crate::cohorts::reach::service::ReachCache,
     /// The totals of the needs rounds read lately.
     pub needs_totals: crate::needs::service::TotalsMemo,
+    /// Dashboards computed lately, with the stamps they were computed at.
+    pub dashboards: crate::dashboards::service::SummaryCache,
     pub settings: Arc<Settings>,
 }
 
@@ -58,6 +60,7 @@ impl AppState {
             library: crate::library::storage::Storage::open(&config.library)?,
             reach: crate::cohorts::reach::service::ReachCache::default(),
             needs_totals: crate::needs::service::TotalsMemo::default(),
+            dashboards: crate::dashboards::service::SummaryCache::default(),
             db,
             metrics: Metrics::new()?,
             hasher: PasswordHasher::for_this_machine(),
@@ -88,6 +91,7 @@ impl AppState {
             )?,
             reach: crate::cohorts::reach::service::ReachCache::default(),
             needs_totals: crate::needs::service::TotalsMemo::default(),
+            dashboards: crate::dashboards::service::SummaryCache::default(),
             db,
             metrics: Metrics::new()?,
             keys: TokenKeys::from_secret(b"a fixed key for tests and tools, never production"),

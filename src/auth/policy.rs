@@ -173,6 +173,20 @@ pub enum Action {
     ReadTranslationDemand,
     /// Add and remove union glossary entries.
     ManageGlossary,
+    // Issue 16: programmes and dashboards.
+    /// Create and change programmes and their cohorts and courses.
+    WriteProgrammes,
+    /// Read programmes, as an approved leader of some union (`leads_union`) or not.
+    ReadProgrammes { leads_union: bool },
+    /// Read a dashboard (cohort, course, programme, organisation). `leads_union`: the caller
+    /// is an approved leader of a union whose participants the dashboard would show (for an
+    /// organisation's dashboard: of that organisation). Whoever reads it only as a leader
+    /// sees only their own unions' participants ([`dashboard_scope`]).
+    ReadDashboard { leads_union: bool },
+    /// Export a programme's participants one row each.
+    ExportParticipants,
+    /// See participants' names and emails in an export.
+    SeeParticipantNames,
 }
 
 /// `Ok` when `actor` may do `action`, else 403.
@@ -325,6 +339,45 @@ pub fn allowed(actor: &AuthUser, action: Action) -> bool {
             is_owner,
             is_translator,
         } => (is_owner && role >= Trainer) || is_translator || matches!(role, Coordinator | Admin),
+        Action::WriteProgrammes | Action::ExportParticipants => {
+            matches!(role, Coordinator | Admin)
+        }
+        // Leadership of a union, not a platform role, opens programmes and dashboards to
+        // a member: as with nominating.
+        Action::ReadProgrammes { leads_union } | Action::ReadDashboard { leads_union } => {
+            leads_union || matches!(role, Coordinator | Admin)
+        }
+        Action::SeeParticipantNames => role == Admin,
+    }
+}
+
+/// Whose participants a dashboard shows its reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DashboardScope {
+    /// Everyone's (coordinators and admins).
+    All,
+    /// Only those of these unions (a leader's own).
+    Unions(Vec<crate::types::OrganisationId>),
+}
+
+/// The part of a dashboard `actor` may read, `led` being the unions they are an approved
+/// leader of: everything for coordinators and admins, their own unions' participants for
+/// leaders, nothing (`None`, answered 404) for anyone else.
+pub fn dashboard_scope(
+    actor: &AuthUser,
+    led: Vec<crate::types::OrganisationId>,
+) -> Option<DashboardScope> {
+    if matches!(actor.role, Role::Coordinator | Role::Admin) {
+        Some(DashboardScope::All)
+    } else if allowed(
+        actor,
+        Action::ReadDashboard {
+            leads_union: !led.is_empty(),
+        },
+    ) {
+        Some(DashboardScope::Unions(led))
+    } else {
+        None
     }
 }
 
@@ -548,6 +601,17 @@ mod tests {
                 [false, true, true, true],
             ),
             (Action::SeeSmallCells, [false, false, false, true]),
+            (Action::WriteProgrammes, [false, false, true, true]),
+            (Action::ExportParticipants, [false, false, true, true]),
+            (Action::SeeParticipantNames, [false, false, false, true]),
+            (
+                Action::ReadProgrammes { leads_union: false },
+                [false, false, true, true],
+            ),
+            (
+                Action::ReadDashboard { leads_union: true },
+                [true, true, true, true],
+            ),
             (
                 Action::Nominate {
                     leads_organisation: false,

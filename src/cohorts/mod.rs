@@ -231,7 +231,7 @@ fn sessions_routes(cfg: &mut web::ServiceConfig) {
         reach::dto::ReachNode,
         reach::dto::ReachLevel,
         reach::dto::ReachCounts,
-        reach::dto::ReachCell,
+        crate::types::cells::CountCell,
         space::dto::CreateAnnouncementRequest,
         space::dto::AnnouncementResponse,
         assignments::dto::CreateAssignmentRequest,

@@ -1831,3 +1831,53 @@ diesel::allow_tables_to_appear_in_same_query!(
 diesel::allow_tables_to_appear_in_same_query!(translation_requests, users);
 diesel::allow_tables_to_appear_in_same_query!(translation_requests, courses);
 diesel::allow_tables_to_appear_in_same_query!(translators, users);
+
+// Issue 16, items 1 and 2: programmes and the stamps that keep dashboards' summaries.
+diesel::table! {
+    programmes (id) {
+        id -> BigInt,
+        name -> Text,
+        description -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        target_participants -> Nullable<Integer>,
+        target_women_percent -> Nullable<Integer>,
+        target_under_35_percent -> Nullable<Integer>,
+        target_countries -> Nullable<Integer>,
+        target_completion_percent -> Nullable<Integer>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    programme_cohorts (programme_id, cohort_id) {
+        programme_id -> BigInt,
+        cohort_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    programme_courses (programme_id, course_id) {
+        programme_id -> BigInt,
+        course_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    dashboard_stamps (scope, scope_id) {
+        scope -> Text,
+        scope_id -> BigInt,
+        n -> BigInt,
+    }
+}
+
+diesel::joinable!(programme_cohorts -> programmes (programme_id));
+diesel::joinable!(programme_courses -> programmes (programme_id));
+diesel::allow_tables_to_appear_in_same_query!(programmes, programme_cohorts, programme_courses);
+diesel::allow_tables_to_appear_in_same_query!(programme_cohorts, cohorts);
+diesel::allow_tables_to_appear_in_same_query!(programme_courses, courses);
+diesel::allow_tables_to_appear_in_same_query!(programme_courses, cohort_courses);
+diesel::allow_tables_to_appear_in_same_query!(programme_cohorts, cohort_courses);

@@ -14,6 +14,7 @@ mod followup;
 mod learning;
 pub mod library;
 mod needs;
+mod programmes;
 mod surveys;
 // Language access (issue 17).
 mod translations;
@@ -71,6 +72,8 @@ pub fn demo(db: &Db) -> anyhow::Result<SeedReport> {
     followup::demo(db)?;
     // Language access.
     translations::demo(db)?;
+    // Programmes.
+    programmes::demo(db)?;
     Ok(SeedReport {
         organisations,
         users,
@@ -269,6 +272,8 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<SeedReport> {
     needs::scale(db, n)?;
     // Training follow-up.
     followup::scale(db, n)?;
+    // Programmes.
+    programmes::scale(db)?;
     Ok(report)
 }
 

@@ -181,3 +181,9 @@ id_types! {
     /// An entry of the union glossary.
     GlossaryEntryId,
 }
+
+// Issue 16: programmes.
+id_types! {
+    /// A programme: cohorts and courses judged together against target figures.
+    ProgrammeId,
+}

@@ -1,6 +1,7 @@
 //! Domain value types that can only hold valid values: ids, vocabularies, text, language,
 //! email, Markdown, secrets.
 
+pub mod cells;
 mod country;
 mod email;
 pub mod ids;

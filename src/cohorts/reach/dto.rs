@@ -7,14 +7,7 @@ use utoipa::ToSchema;
 use crate::cohorts::model::{CohortKind, CohortStatus};
 use crate::types::CohortId;
 
-/// One value of a breakdown and how many people have it; `count` is `null` where it is
-/// withheld (fewer than `suppressed_below` people, or a cell that would give one away).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct ReachCell {
-    /// A country code, a gender, an age band, or `not_stated`.
-    pub value: String,
-    pub count: Option<i64>,
-}
+use crate::types::cells::CountCell as ReachCell;
 
 /// Distinct trainees and their breakdowns.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -10,16 +10,14 @@ use chrono::Datelike;
 use crate::auth::AuthUser;
 use crate::auth::policy::{Action, allowed, authorize};
 use crate::cohorts::model::{AGE_BANDS, CohortKind, GENDERS, age_band, gender_value};
-use crate::cohorts::reach::dto::{ReachCell, ReachCounts, ReachLevel, ReachNode, ReachResponse};
+use crate::cohorts::reach::dto::{ReachCounts, ReachLevel, ReachNode, ReachResponse};
 use crate::cohorts::reach::repo::{self, ParticipantRow};
 use crate::cohorts::repo as cohorts;
 use crate::db::DbConn;
 use crate::db::memo::Memo;
 use crate::error::ApiError;
+use crate::types::cells::{self, suppress};
 use crate::types::{CohortId, UserId};
-
-/// Cells under this many people are withheld from everyone but admins.
-pub const SMALL_CELL: i64 = 5;
 
 /// Levels below the root that the tree follows (a lineage deeper than this is cut).
 pub const MAX_DEPTH: i32 = 5;
@@ -35,11 +33,7 @@ pub fn reach(
     let root = cohorts::find(conn, cohort_id)?.ok_or(ApiError::NotFound)?;
     let is_facilitator = cohorts::is_facilitator(conn, cohort_id, actor.id)?;
     authorize(actor, Action::ReadReach { is_facilitator })?;
-    let threshold = if allowed(actor, Action::SeeSmallCells) {
-        1
-    } else {
-        SMALL_CELL
-    };
+    let threshold = cells::threshold(allowed(actor, Action::SeeSmallCells));
 
     // Breadth first: the cohorts of each level are those facilitated by the graduates of
     // the level above; a cohort is placed once, under the first parent that reaches it.
@@ -275,85 +269,10 @@ impl Counted {
                 .collect()
         };
         ReachCounts {
-            trainees: (total == 0 || total >= threshold).then_some(total),
+            trainees: cells::total(total, threshold),
             country: suppress(self.country.clone(), total, threshold),
             gender: suppress(fixed(&GENDERS, &self.gender), total, threshold),
             age_band: suppress(fixed(&AGE_BANDS, &self.age_band), total, threshold),
         }
-    }
-}
-
-/// Withholds the cells of one breakdown of `total` people that are under `threshold`, and
-/// those that could be worked out from what is shown: every cell when the total itself is
-/// small; otherwise, when a single cell is withheld (the total minus the others would give
-/// it away), the smallest other non-empty cell as well.
-pub fn suppress(cells: Vec<(String, i64)>, total: i64, threshold: i64) -> Vec<ReachCell> {
-    let small = |n: i64| n > 0 && n < threshold;
-    let mut hidden: Vec<bool> = if total > 0 && total < threshold {
-        vec![true; cells.len()]
-    } else {
-        cells.iter().map(|(_, n)| small(*n)).collect()
-    };
-    if hidden.iter().filter(|h| **h).count() == 1 {
-        let partner = cells
-            .iter()
-            .enumerate()
-            .filter(|(i, (_, n))| !hidden[*i] && *n > 0)
-            .min_by_key(|(i, (_, n))| (*n, *i))
-            .map(|(i, _)| i);
-        if let Some(i) = partner {
-            hidden[i] = true;
-        }
-    }
-    cells
-        .into_iter()
-        .zip(hidden)
-        .map(|((value, count), hide)| ReachCell {
-            value,
-            count: (!hide).then_some(count),
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cells(counts: &[i64]) -> Vec<(String, i64)> {
-        counts
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (format!("v{i}"), *n))
-            .collect()
-    }
-
-    fn shown(cells: &[ReachCell]) -> Vec<Option<i64>> {
-        cells.iter().map(|c| c.count).collect()
-    }
-
-    #[test]
-    fn small_cells_and_those_that_give_them_away_are_withheld() {
-        // Nothing small: everything shown, zeros too.
-        assert_eq!(
-            shown(&suppress(cells(&[10, 0, 7]), 17, 5)),
-            [Some(10), Some(0), Some(7)]
-        );
-        // One small cell: the smallest other non-empty one goes with it.
-        assert_eq!(
-            shown(&suppress(cells(&[10, 3, 7, 0]), 20, 5)),
-            [Some(10), None, None, Some(0)]
-        );
-        // Two small cells: they hide each other.
-        assert_eq!(
-            shown(&suppress(cells(&[10, 3, 2]), 15, 5)),
-            [Some(10), None, None]
-        );
-        // A small total: every cell.
-        assert_eq!(shown(&suppress(cells(&[3, 0]), 3, 5)), [None, None]);
-        // Admins (threshold 1) see everything.
-        assert_eq!(
-            shown(&suppress(cells(&[1, 0, 2]), 3, 1)),
-            [Some(1), Some(0), Some(2)]
-        );
     }
 }

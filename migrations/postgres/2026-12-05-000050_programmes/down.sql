@@ -1,0 +1,3 @@
+DROP TABLE programme_courses;
+DROP TABLE programme_cohorts;
+DROP TABLE programmes;

@@ -1,0 +1,207 @@
+//! HTTP handlers of dashboards and exports.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use bytes::Bytes;
+
+use crate::auth::AuthUser;
+use crate::dashboards::csv;
+use crate::dashboards::model::Dashboard;
+use crate::dashboards::service::{self, Subject};
+use crate::db::Db;
+use crate::error::{ApiError, Problem};
+use crate::http::doc::{IfNoneMatch, NotLoggedIn, NotModified};
+use crate::http::etag;
+use crate::http::response::Reply;
+use crate::state::AppState;
+use crate::types::{CohortId, CourseId, OrganisationId, ProgrammeId};
+
+crate::http::doc::problem_answers! {
+    /// 404: unknown, or the caller may not read this dashboard (a member; a leader asking
+    /// for another union's).
+    NoSuchDashboard = (404, "No such cohort, course, programme or organisation, or not the caller's to read (members; leaders of other unions)");
+}
+
+async fn json(
+    db: web::Data<Db>,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    subject: Subject,
+) -> Result<Reply<Dashboard>, ApiError> {
+    let cache = state.dashboards.clone();
+    let answer = db
+        .read(move |conn| service::dashboard(conn, &user, subject, &cache))
+        .await?;
+    Ok(Reply::ok((*answer.dashboard).clone())
+        .etag(answer.etag)
+        .private())
+}
+
+async fn csv_answer(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    subject: Subject,
+    name: String,
+) -> Result<HttpResponse, ApiError> {
+    let cache = state.dashboards.clone();
+    let answer = db
+        .read(move |conn| service::dashboard(conn, &user, subject, &cache))
+        .await?;
+    let tag = format!("{}-csv\"", answer.etag.trim_end_matches('"'));
+    if etag::none_match(&req, &tag) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, tag))
+            .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+            .finish());
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}-dashboard.csv\""),
+        ))
+        .insert_header((header::ETAG, tag))
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        .body(csv::dashboard(&answer.dashboard)))
+}
+
+macro_rules! dashboard_endpoints {
+    ($(
+        $json:ident, $csv:ident, $id:ty, $variant:ident, $name:literal, $path:literal, $csv_path:literal, $tag:literal, $what:literal;
+    )+) => {$(
+        #[doc = concat!("The dashboard of ", $what, ": reach and representativeness, the funnel and the four levels. Coordinators and admins see everyone; a union leader only their own unions' participants; cells under five people (and those that would give one away) are withheld for all but admins.")]
+        #[utoipa::path(
+            get,
+            path = $path,
+            tag = $tag,
+            operation_id = concat!("get_", $name, "_dashboard"),
+            security(("bearer" = [])),
+            params(("id" = i64, Path, description = "Id"), IfNoneMatch),
+            responses(
+                (status = 200, description = "The dashboard (`Cache-Control: private`)", body = Dashboard,
+                    headers(("ETag" = String, description = "Changes whenever a figure may have"))),
+                NotModified,
+                NotLoggedIn,
+                NoSuchDashboard,
+            )
+        )]
+        pub async fn $json(
+            db: web::Data<Db>,
+            state: web::Data<AppState>,
+            user: AuthUser,
+            id: web::Path<$id>,
+        ) -> Result<Reply<Dashboard>, ApiError> {
+            json(db, state, user, Subject::$variant(id.into_inner())).await
+        }
+
+        #[doc = concat!("The dashboard of ", $what, " as CSV (RFC 4180, UTF-8, CRLF; one figure per line: section, key, name, measure, value, target; withheld values empty; text cells that would start a formula begin with `'`).")]
+        #[utoipa::path(
+            get,
+            path = $csv_path,
+            tag = $tag,
+            operation_id = concat!("get_", $name, "_dashboard_csv"),
+            security(("bearer" = [])),
+            params(("id" = i64, Path, description = "Id"), IfNoneMatch),
+            responses(
+                (status = 200, description = "The dashboard as an attachment", content_type = "text/csv", body = String,
+                    headers(("ETag" = String, description = "Changes whenever a figure may have"))),
+                NotModified,
+                NotLoggedIn,
+                NoSuchDashboard,
+            )
+        )]
+        pub async fn $csv(
+            req: HttpRequest,
+            db: web::Data<Db>,
+            state: web::Data<AppState>,
+            user: AuthUser,
+            id: web::Path<$id>,
+        ) -> Result<HttpResponse, ApiError> {
+            let id = id.into_inner();
+            csv_answer(req, db, state, user, Subject::$variant(id), format!("{}-{}", $name, id)).await
+        }
+    )+};
+}
+
+dashboard_endpoints! {
+    get_cohort_dashboard, get_cohort_dashboard_csv, CohortId, Cohort, "cohort",
+        "/api/v1/cohorts/{id}/dashboard", "/api/v1/cohorts/{id}/dashboard.csv", "dashboards", "a cohort (its participants)";
+    get_course_dashboard, get_course_dashboard_csv, CourseId, Course, "course",
+        "/api/v1/courses/{id}/dashboard", "/api/v1/courses/{id}/dashboard.csv", "dashboards", "a course (its enrolled learners, with where they stop)";
+    get_programme_dashboard, get_programme_dashboard_csv, ProgrammeId, Programme, "programme",
+        "/api/v1/programmes/{id}/dashboard", "/api/v1/programmes/{id}/dashboard.csv", "dashboards", "a programme (the participants of its cohorts, against its targets)";
+    get_organisation_dashboard, get_organisation_dashboard_csv, OrganisationId, Organisation, "organisation",
+        "/api/v1/organisations/{id}/dashboard", "/api/v1/organisations/{id}/dashboard.csv", "dashboards", "a union (its members' participation; its own leaders, coordinators and admins)";
+}
+
+/// The participants of a programme, one row each (cohort, union, country, gender, age
+/// band, furthest funnel stage, follow-up flags; names and emails for admins only), as a
+/// CSV streamed in pages: coordinators and admins.
+#[utoipa::path(
+    get,
+    path = "/api/v1/programmes/{id}/participants.csv",
+    tag = "dashboards",
+    operation_id = "export_programme_participants",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Programme id")),
+    responses(
+        (status = 200, description = "The participants as an attachment (`Cache-Control: no-store`)", content_type = "text/csv", body = String),
+        NotLoggedIn,
+        (status = 403, description = "A union leader (not a coordinator or admin)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such programme, or the caller may not read programmes", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn export_programme_participants(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<ProgrammeId>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let plan = db
+        .read(move |conn| service::plan_export(conn, &user, id))
+        .await?;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(2);
+    let header = csv::participants_header(plan.with_names);
+    let db = db.into_inner();
+    // One page at a time, each its own read: memory stays flat whatever the programme's size,
+    // and no connection is held while the client is slow.
+    actix_web::rt::spawn(async move {
+        if tx.send(Ok(Bytes::from(header))).await.is_err() {
+            return;
+        }
+        let mut after = 0;
+        loop {
+            let page_plan = plan.clone();
+            let page = db
+                .read(move |conn| service::export_page(conn, &page_plan, after))
+                .await;
+            match page {
+                Ok((text, next)) => {
+                    if !text.is_empty() && tx.send(Ok(Bytes::from(text))).await.is_err() {
+                        return;
+                    }
+                    match next {
+                        Some(n) => after = n,
+                        None => return,
+                    }
+                }
+                Err(err) => {
+                    tracing::error!(programme.id = %plan.programme, error = %err, "participant export failed");
+                    let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
+                    return;
+                }
+            }
+        }
+    });
+    let body = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"programme-{id}-participants.csv\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .streaming(body))
+}

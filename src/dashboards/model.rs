@@ -1,0 +1,210 @@
+//! A dashboard as a plain value: what the JSON answer, the CSV and any renderer (SVG
+//! charts, the printable report) take. Every figure about people is already suppressed
+//! for its reader: a withheld count or share is `None` (`null` in JSON, empty in CSV).
+//!
+//! Levels follow Kirkpatrick: 1 reaction (surveys), 2 learning (pre/post tests), 3
+//! behaviour (action plans and follow-up check-ins), 4 results (unions' indicators).
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::types::cells::CountCell;
+use crate::types::{LessonId, OrganisationId};
+
+crate::vocabulary! {
+    /// What a dashboard is of.
+    pub enum DashboardKind {
+        /// One cohort: its participants (accepted nominations).
+        Cohort => "cohort",
+        /// One course: its enrolled learners.
+        Course => "course",
+        /// A programme: the participants of its cohorts (its courses count for levels 1-2
+        /// and for completion).
+        Programme => "programme",
+        /// One union: its members' participation in every cohort.
+        Organisation => "organisation",
+    }
+}
+
+crate::vocabulary! {
+    /// A stage of the participation funnel. A course's funnel starts at `enrolled`;
+    /// the others at `nominated`.
+    pub enum FunnelStage {
+        /// Put forward for a cohort (any state of the nomination).
+        Nominated => "nominated",
+        /// Accepted into the cohort (a participant).
+        Selected => "selected",
+        /// Enrolled in the course (course dashboards).
+        Enrolled => "enrolled",
+        /// Completed at least one lesson of the cohort's (or programme's) courses.
+        Started => "started",
+        /// Completed every course of the cohort (at least one course).
+        Completed => "completed",
+        /// Holds a certificate of the cohort (or course) that is not revoked.
+        Certified => "certified",
+        /// Reported at least one follow-up check-in on an action plan.
+        FollowedUp => "followed_up",
+    }
+}
+
+/// One whole dashboard.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Dashboard {
+    pub kind: DashboardKind,
+    /// The cohort's, course's, programme's or organisation's id.
+    pub id: i64,
+    /// Cells under this many people are withheld: 5, or 1 for admins (who see all).
+    pub suppressed_below: i64,
+    /// For a union leader: the unions whose participants alone are counted; `null`:
+    /// everyone.
+    #[schema(value_type = Option<Vec<i64>>)]
+    pub restricted_to: Option<Vec<OrganisationId>>,
+    pub reach: Reach,
+    /// Distinct people at each stage, in order.
+    pub funnel: Vec<FunnelCell>,
+    /// Level 1.
+    pub reaction: Reaction,
+    /// Level 2.
+    pub learning: Learning,
+    /// Level 3.
+    pub behaviour: Behaviour,
+    /// Level 4.
+    pub results: Results,
+    /// Course dashboards only: where learners stop, lesson by lesson in course order.
+    pub lessons: Option<Vec<LessonDropOff>>,
+}
+
+/// Reach and representativeness of the participants (distinct people selected, or
+/// enrolled for a course), against the programme's targets where there are any.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Reach {
+    /// Distinct participants.
+    pub participants: Option<i64>,
+    /// Countries of the participants' accounts (`not_stated` not counted).
+    pub countries_reached: Option<i64>,
+    /// Percent of participants who are women (of all, `not_stated` included).
+    pub women_percent: Option<f64>,
+    /// Percent of participants under 35 in the year their cohort started.
+    pub under_35_percent: Option<f64>,
+    /// Percent of participants who completed.
+    pub completion_percent: Option<f64>,
+    /// By country (ISO code or `not_stated`), largest first.
+    pub country: Vec<CountCell>,
+    /// `female`, `male`, `non_binary`, `other`, `not_stated`.
+    pub gender: Vec<CountCell>,
+    /// `under_25`, `25_34`, `35_44`, `45_54`, `55_plus`, `not_stated`.
+    pub age_band: Vec<CountCell>,
+    /// By union (the nominating organisation), largest first.
+    pub union: Vec<UnionCell>,
+    /// By the union's ISIC section (`A`..`U`, or `not_stated`), largest first.
+    pub sector: Vec<CountCell>,
+    /// The programme's targets and how far they are met (programme dashboards).
+    pub targets: Vec<TargetCheck>,
+}
+
+/// A union and how many participants it sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UnionCell {
+    #[schema(value_type = i64)]
+    pub organisation_id: OrganisationId,
+    pub name: String,
+    pub count: Option<i64>,
+}
+
+/// One target figure against what was reached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TargetCheck {
+    /// `participants`, `women_percent`, `under_35_percent`, `countries`,
+    /// `completion_percent`.
+    pub figure: String,
+    pub target: i64,
+    /// What was reached; `null` when withheld.
+    pub actual: Option<f64>,
+    /// Whether it is met; `null` when withheld.
+    pub met: Option<bool>,
+}
+
+/// One stage of the funnel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FunnelCell {
+    pub stage: FunnelStage,
+    pub count: Option<i64>,
+}
+
+/// Level 1: reaction surveys of the cohorts and courses.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Reaction {
+    /// Surveys counted.
+    pub surveys: i64,
+    /// Responses of the participants (anonymous ones only for readers who see everyone).
+    pub responses: Option<i64>,
+    /// Responses per participant asked, in percent.
+    pub response_rate_percent: Option<f64>,
+    /// Mean of the rating and Likert answers, in percent of each item's scale.
+    pub mean_percent: Option<f64>,
+}
+
+/// Level 2: pre- and post-tests of the courses.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Learning {
+    /// Pre/post test pairs counted.
+    pub tests: i64,
+    /// Participants with both a pre- and a post-test.
+    pub paired: Option<i64>,
+    /// Mean pre-test score, percent (over the paired).
+    pub mean_pre_percent: Option<f64>,
+    /// Mean post-test score, percent (over the paired).
+    pub mean_post_percent: Option<f64>,
+    /// Mean normalised gain, (post − pre) / (100 − pre), from 0 to 1 (negative: loss).
+    pub mean_normalised_gain: Option<f64>,
+}
+
+/// Level 3: follow-up of what participants apply.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Behaviour {
+    /// Participants with an action plan.
+    pub action_plans: Option<i64>,
+    /// Percent of participants with an action plan.
+    pub action_plan_percent: Option<f64>,
+    /// Percent of plan holders who reported at least one check-in.
+    pub check_in_percent: Option<f64>,
+    /// Percent of plan holders who reported a step done.
+    pub applied_percent: Option<f64>,
+    /// Percent of plan holders with a report their union leader confirmed.
+    pub confirmed_percent: Option<f64>,
+}
+
+/// Level 4: organisational indicators the participants' unions reported (figures of
+/// organisations, not people: not suppressed, but a leader sees only their unions').
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Results {
+    pub by_union: Vec<IndicatorTotals>,
+    pub by_country: Vec<IndicatorTotals>,
+}
+
+/// Sums of indicator reports.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct IndicatorTotals {
+    /// An organisation id, or a country code.
+    pub key: String,
+    /// The organisation's name (by union), or empty.
+    pub name: String,
+    pub reports: i64,
+    pub members_recruited: i64,
+    pub agreements_signed: i64,
+    pub agreements_improved: i64,
+    pub policies_adopted: i64,
+    pub trainings_run: i64,
+}
+
+/// How many learners completed a lesson, and how many stopped there (their furthest
+/// lesson, and they did not complete the course).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LessonDropOff {
+    #[schema(value_type = i64)]
+    pub lesson_id: LessonId,
+    /// 1 for the course's first lesson.
+    pub position: i64,
+    pub completed: Option<i64>,
+    pub stopped_here: Option<i64>,
+}
