@@ -15,6 +15,7 @@
 pub mod csv;
 pub mod handlers;
 pub mod model;
+pub mod pictures;
 pub mod repo;
 pub mod service;
 
@@ -34,7 +35,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/programmes/{id}/dashboard.csv").get(get_programme_dashboard_csv))
         .service(resource("/organisations/{id}/dashboard").get(get_organisation_dashboard))
         .service(resource("/organisations/{id}/dashboard.csv").get(get_organisation_dashboard_csv))
-        .service(resource("/programmes/{id}/participants.csv").get(export_programme_participants));
+        .service(resource("/programmes/{id}/participants.csv").get(export_programme_participants))
+        .service(resource("/cohorts/{id}/dashboard.svg").get(get_cohort_dashboard_svg))
+        .service(resource("/courses/{id}/dashboard.svg").get(get_course_dashboard_svg))
+        .service(resource("/programmes/{id}/dashboard.svg").get(get_programme_dashboard_svg))
+        .service(resource("/organisations/{id}/dashboard.svg").get(get_organisation_dashboard_svg))
+        .service(resource("/programmes/{id}/report").get(get_programme_report));
 }
 
 /// The dashboards' part of the OpenAPI document.
@@ -50,6 +56,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         handlers::get_organisation_dashboard,
         handlers::get_organisation_dashboard_csv,
         handlers::export_programme_participants,
+        handlers::get_cohort_dashboard_svg,
+        handlers::get_course_dashboard_svg,
+        handlers::get_programme_dashboard_svg,
+        handlers::get_organisation_dashboard_svg,
+        handlers::get_programme_report,
     ),
     components(schemas(
         model::Dashboard,
@@ -66,6 +77,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         model::IndicatorTotals,
         model::LessonDropOff,
         crate::types::cells::CountCell,
+        pictures::ChartKind,
     )),
     tags((name = "dashboards", description = "Evaluation dashboards (Kirkpatrick's four levels, reach and representativeness) as JSON and CSV, and participant exports")),
 )]

@@ -15,7 +15,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::Datelike;
 
@@ -32,6 +32,7 @@ use crate::dashboards::model::{
 };
 use crate::dashboards::repo::{self, NominationRow, NominationsOf};
 use crate::db::DbConn;
+use crate::db::memo::Memo;
 use crate::error::ApiError;
 use crate::followup::model::{Confirmation, StepStatus};
 use crate::programmes::model::{Programme, Targets};
@@ -202,12 +203,16 @@ fn resolve(conn: &mut DbConn, actor: &AuthUser, subject: Subject) -> Result<Reso
 /// Dashboards kept at most: beyond, the cache starts again empty.
 const CACHED: usize = 256;
 
-/// Computed dashboards, each with the stamp it was computed at (see the module's docs).
-#[derive(Debug, Clone, Default)]
-pub struct SummaryCache(Arc<Mutex<HashMap<Key, Kept>>>);
+/// Computed dashboards, each with the hash of the stamp it was computed at (see the
+/// module's docs; `db::memo`).
+#[derive(Debug, Clone)]
+pub struct SummaryCache(Memo<Key, u64, Dashboard>);
 
-/// A kept dashboard and the hash of what it was computed from.
-type Kept = (u64, Arc<Dashboard>);
+impl Default for SummaryCache {
+    fn default() -> Self {
+        Self(Memo::new(CACHED))
+    }
+}
 
 /// A dashboard as one reader class sees it.
 type Key = (Subject, Option<Vec<OrganisationId>>, i64);
@@ -217,6 +222,8 @@ type Key = (Subject, Option<Vec<OrganisationId>>, i64);
 pub struct Answer {
     pub dashboard: Arc<Dashboard>,
     pub etag: String,
+    /// The programme's name, for a programme's dashboard.
+    pub programme_name: Option<String>,
 }
 
 /// The dashboard of `subject` as `actor` may see it, from `cache` while it still holds.
@@ -244,26 +251,12 @@ pub fn dashboard(
         subject.kind(),
         subject.id()
     );
-    let kept = cache
-        .0
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .get(&key)
-        .filter(|(b, _)| *b == basis)
-        .map(|(_, d)| d.clone());
-    if let Some(dashboard) = kept {
-        return Ok(Answer { dashboard, etag });
-    }
-    let dashboard = Arc::new(compute(conn, &r)?);
-    let mut entries = cache
-        .0
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if entries.len() >= CACHED && !entries.contains_key(&key) {
-        entries.clear();
-    }
-    entries.insert(key, (basis, dashboard.clone()));
-    Ok(Answer { dashboard, etag })
+    let dashboard = cache.0.get_or_try(key, basis, || compute(conn, &r))?;
+    Ok(Answer {
+        dashboard,
+        etag,
+        programme_name: r.programme.as_ref().map(|p| p.name.clone()),
+    })
 }
 
 /// The facts of the participants of `rows` (nominations), with the courses of their

@@ -858,3 +858,132 @@ async fn the_demo_programme_shows_every_level() {
     assert!(d["behaviour"]["action_plans"].as_i64().unwrap() > 0, "{d}");
     assert_eq!(d["reach"]["targets"].as_array().unwrap().len(), 5);
 }
+
+/// Parses `text` as XML (an SVG, or the report, which is also well-formed XML).
+fn xml(text: &str) -> roxmltree::Document<'_> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    roxmltree::Document::parse_with_options(text, options)
+        .unwrap_or_else(|e| panic!("not XML ({e}): {}", &text[..text.len().min(300)]))
+}
+
+#[tokio::test]
+async fn dashboards_are_charts_and_a_programme_a_printable_report() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let id = programme(&app, &f).await;
+    let svg = format!("/api/v1/programmes/{id}/dashboard.svg");
+    for chart in [
+        "funnel",
+        "levels",
+        "targets",
+        "countries",
+        "gender",
+        "age_bands",
+        "unions",
+        "sectors",
+    ] {
+        let res = send(
+            &app,
+            Method::GET,
+            &format!("{svg}?chart={chart}"),
+            &f.coordinator,
+            None,
+        )
+        .await;
+        assert_eq!(res.status().as_u16(), 200, "{chart}");
+        assert_eq!(
+            res.headers()["content-type"],
+            "image/svg+xml; charset=utf-8"
+        );
+        let text = res.text().await.unwrap();
+        let doc = xml(&text);
+        assert_eq!(doc.root_element().tag_name().name(), "svg", "{chart}");
+        assert!(
+            !text.contains("NaN") && !text.contains("inf"),
+            "{chart}: {text}"
+        );
+    }
+    // The default is the funnel; a coordinator's chart shows withheld cells as withheld
+    // (the under-35 share is withheld for them, shown to admins).
+    let res = send(&app, Method::GET, &svg, &f.coordinator, None).await;
+    let tag = res.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(res.text().await.unwrap().contains("funnel"));
+    let res = app
+        .authed(Method::GET, &svg, &f.coordinator.token)
+        .header("If-None-Match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 304);
+    let targets = |who: &TestUser| {
+        let path = format!("{svg}?chart=targets");
+        let app = &app;
+        let token = who.token.clone();
+        async move {
+            app.authed(Method::GET, &path, &token)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(targets(&f.coordinator).await.contains("withheld"));
+    assert!(!targets(&f.admin).await.contains("withheld"));
+    assert_problem(
+        send(
+            &app,
+            Method::GET,
+            &format!("{svg}?chart=pie"),
+            &f.coordinator,
+            None,
+        )
+        .await,
+        400,
+        "invalid_query",
+    )
+    .await;
+    assert_problem(
+        send(&app, Method::GET, &svg, &f.member, None).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let cohort_svg = format!("/api/v1/cohorts/{}/dashboard.svg?chart=levels", f.cohort);
+    let res = send(&app, Method::GET, &cohort_svg, &f.coordinator, None).await;
+    assert_eq!(res.status().as_u16(), 200);
+    xml(&res.text().await.unwrap());
+
+    // The report: one HTML page with its own policy, its charts inline and its tables.
+    let report = format!("/api/v1/programmes/{id}/report");
+    let res = send(&app, Method::GET, &report, &f.coordinator, None).await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "text/html; charset=utf-8");
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+    let text = res.text().await.unwrap();
+    let doc = xml(&text);
+    let svgs = doc.descendants().filter(|n| n.has_tag_name("svg")).count();
+    assert_eq!(svgs, 7, "five reach charts, the funnel and the levels");
+    assert!(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("table"))
+            .count()
+            >= 5
+    );
+    assert!(text.contains("Evaluation report"));
+    assert!(!text.contains("<script"));
+    assert_problem(
+        send(&app, Method::GET, &report, &f.member, None).await,
+        404,
+        "not_found",
+    )
+    .await;
+}
