@@ -14,10 +14,13 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
 
+/// The kept values by key, each with its basis.
+type Entries<K, B, V> = HashMap<K, (B, Arc<V>)>;
+
 /// Values by key, each with the basis it was computed from (see the module's docs).
 #[derive(Debug)]
 pub struct Memo<K, B, V> {
-    entries: Arc<Mutex<HashMap<K, (B, Arc<V>)>>>,
+    entries: Arc<Mutex<Entries<K, B, V>>>,
     capacity: usize,
 }
 
@@ -65,7 +68,7 @@ impl<K: Eq + Hash, B: PartialEq, V> Memo<K, B, V> {
         Ok(value)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, (B, Arc<V>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries<K, B, V>> {
         self.entries.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -77,10 +80,10 @@ mod tests {
     #[test]
     fn a_value_is_reused_only_with_the_same_basis() {
         let memo: Memo<i64, i64, String> = Memo::new(2);
-        let mut computed = 0;
-        let mut get = |key: i64, basis: i64| {
+        let computed = std::cell::Cell::new(0);
+        let get = |key: i64, basis: i64| {
             memo.get_or_try::<()>(key, basis, || {
-                computed += 1;
+                computed.set(computed.get() + 1);
                 Ok(format!("{key}@{basis}"))
             })
             .unwrap()
@@ -92,8 +95,7 @@ mod tests {
         // A third key starts the memo again: 1 is computed anew.
         assert_eq!(*get(3, 0), "3@0");
         assert_eq!(*get(1, 1), "1@1");
-        drop(get);
-        assert_eq!(computed, 5);
+        assert_eq!(computed.get(), 5);
     }
 
     #[test]
