@@ -102,6 +102,35 @@ where
     }
 }
 
+/// A nested object field: serde would also read a struct from an array of its fields
+/// (`[null, null]`), which no client means; this refuses anything but an object
+/// (`#[serde(default, deserialize_with = "…")]`).
+pub fn object<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(D::Error::custom)
+}
+
+/// A nested object field that may be absent (leave alone) but neither `null` nor anything
+/// but an object ([`object`], [`present`]).
+pub fn present_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    match Option::<serde_json::Map<String, serde_json::Value>>::deserialize(d)? {
+        Some(map) => serde_json::from_value(serde_json::Value::Object(map))
+            .map(Some)
+            .map_err(D::Error::custom),
+        None => Err(D::Error::custom(
+            "this field cannot be null; leave it out to keep its value",
+        )),
+    }
+}
+
 /// A JSON request body that must be an object.
 ///
 /// serde lets a struct be written as a JSON array of its fields in order, so `[]` would pass

@@ -111,7 +111,7 @@ pub struct CreateProgrammeRequest {
     /// Last day, not before `starts_on`.
     pub ends_on: NaiveDate,
     /// Target figures (default: none).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::json::object")]
     pub targets: TargetsBody,
 }
 
@@ -132,7 +132,7 @@ pub struct UpdateProgrammeRequest {
     #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(nullable = false)]
     pub ends_on: Option<NaiveDate>,
-    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[serde(default, deserialize_with = "crate::http::json::present_object")]
     #[schema(nullable = false)]
     pub targets: Option<TargetsBody>,
 }

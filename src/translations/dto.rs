@@ -9,11 +9,11 @@ use crate::translations::model::{
     DraftStatus, GlossaryEntry, TextKind, TextState, TranslationDraft, TranslationRequest,
 };
 use crate::translations::service::{CourseTranslations, GlossaryInput, QueueItem, TextView, Texts};
-use crate::types::LanguageTag;
 use crate::types::ids::{
     CourseId, GlossaryEntryId, TranslationDraftId, TranslationRequestId, UserId,
 };
 use crate::types::text::{clean_block, clean_line};
+use crate::types::{CountryCode, LanguageTag};
 
 const MAX_TITLE_CHARS: usize = 200;
 const MAX_SUMMARY_CHARS: usize = 1_000;
@@ -163,7 +163,7 @@ pub struct TotalsQuery {
     #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
     pub language: Option<String>,
     /// Only requests from this country (ISO 3166-1 alpha-2).
-    #[param(pattern = "^[A-Za-z]{2}$", max_length = 2)]
+    #[param(value_type = Option<CountryCode>, pattern = "^[A-Za-z]{2}$")]
     pub country: Option<String>,
     /// Only requests for this course.
     #[param(minimum = 1)]

@@ -216,6 +216,20 @@ async fn coordinators_create_and_change_programmes_leaders_read_them_members_do_
 async fn bad_programmes_are_422_with_every_field_named() {
     let app = spawn_app().await;
     let coordinator = app.user("coordinator").await;
+    // Targets are an object, not a list of its fields (serde would read one).
+    for targets in [json!([null, null]), json!([1, 2, 3, 4, 5])] {
+        let body = json!({"name": "P", "starts_on": "2027-01-01", "ends_on": "2027-12-31",
+                          "targets": targets});
+        let res = send(
+            &app,
+            Method::POST,
+            "/api/v1/programmes",
+            &coordinator,
+            Some(body),
+        )
+        .await;
+        assert_problem(res, 400, "invalid_body").await;
+    }
     let body = json!({
         "name": "",
         "starts_on": "2027-01-01",
