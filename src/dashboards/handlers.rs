@@ -16,7 +16,7 @@ use crate::db::Db;
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{IfNoneMatch, NotLoggedIn, NotModified};
 use crate::http::etag;
-use crate::http::response::Reply;
+use crate::http::response::{Rendered, Reply};
 use crate::state::AppState;
 use crate::types::{CohortId, CourseId, OrganisationId, ProgrammeId};
 
@@ -31,12 +31,12 @@ async fn json(
     state: web::Data<AppState>,
     user: AuthUser,
     subject: Subject,
-) -> Result<Reply<Dashboard>, ApiError> {
+) -> Result<Reply<Rendered>, ApiError> {
     let cache = state.dashboards.clone();
     let answer = db
         .read(move |conn| service::dashboard(conn, &user, subject, &cache))
         .await?;
-    Ok(Reply::ok((*answer.dashboard).clone())
+    Ok(Reply::ok(answer.dashboard.json.clone())
         .etag(answer.etag)
         .private())
 }
@@ -68,7 +68,7 @@ async fn csv_answer(
         ))
         .insert_header((header::ETAG, tag))
         .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-        .body(csv::dashboard(&answer.dashboard)))
+        .body(csv::dashboard(&answer.dashboard.dashboard)))
 }
 
 /// `?chart=` of a dashboard's SVG.
@@ -106,7 +106,7 @@ async fn svg_answer(
             .finish());
     }
     let title = answer.programme_name.clone().unwrap_or(name);
-    let svg = pictures::chart(&answer.dashboard, chart, &title);
+    let svg = pictures::chart(&answer.dashboard.dashboard, chart, &title);
     Ok(HttpResponse::Ok()
         .content_type("image/svg+xml; charset=utf-8")
         .insert_header((header::ETAG, tag))
@@ -155,7 +155,7 @@ pub async fn get_programme_report(
         .programme_name
         .clone()
         .unwrap_or_else(|| format!("Programme {id}"));
-    let page = pictures::programme_report(&answer.dashboard, &name);
+    let page = pictures::programme_report(&answer.dashboard.dashboard, &name);
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((
@@ -192,7 +192,7 @@ macro_rules! dashboard_endpoints {
             state: web::Data<AppState>,
             user: AuthUser,
             id: web::Path<$id>,
-        ) -> Result<Reply<Dashboard>, ApiError> {
+        ) -> Result<Reply<Rendered>, ApiError> {
             json(db, state, user, Subject::$variant(id.into_inner())).await
         }
 

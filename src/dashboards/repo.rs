@@ -11,13 +11,14 @@ use crate::db::DbConn;
 use crate::db::schema::{
     action_plans, certificates, check_in_reports, check_ins, cohort_courses, cohorts,
     course_modules, dashboard_stamps, enrolments, indicator_reports, lesson_completions, lessons,
-    memberships, nominations, organisations, pre_post_tests, survey_answers, survey_items,
-    survey_respondents, survey_responses, surveys, users,
+    memberships, nominations, organisations, pre_post_tests, programme_cohorts, programme_courses,
+    survey_answers, survey_items, survey_respondents, survey_responses, surveys, users,
 };
 use crate::followup::model::{Confirmation, StepStatus};
 use crate::organisations::model::MembershipStatus;
 use crate::types::{
-    CohortId, CountryCode, CourseId, IsicSection, LessonId, OrganisationId, SurveyId, UserId,
+    CohortId, CountryCode, CourseId, IsicSection, LessonId, OrganisationId, ProgrammeId, SurveyId,
+    UserId,
 };
 
 /// An organisation: id, name, country, ISIC section.
@@ -456,33 +457,98 @@ pub fn lesson_completions(
         .load(conn)
 }
 
-/// The stamp of what a dashboard over `cohort_ids` and `course_ids` counts: the sum and
-/// number of their counters in `dashboard_stamps` and of `all` (kept by triggers, see the
-/// migration `000051_dashboard_stamps`). Any change of a row counted bumps one of them.
-pub fn stamp(
-    conn: &mut DbConn,
-    cohort_ids: &[CohortId],
-    course_ids: &[CourseId],
-) -> QueryResult<(i64, i64)> {
-    let mut rows: Vec<i64> = dashboard_stamps::table
+/// What a dashboard's stamp is read over: the subject, whose cohorts and courses are
+/// found by the stamp query itself (no list of ids travels to the database and back).
+#[derive(Debug, Clone, Copy)]
+pub enum StampOf {
+    Cohort(CohortId),
+    Course(CourseId),
+    Programme(ProgrammeId),
+    Organisation(OrganisationId),
+}
+
+/// The stamp of what a dashboard counts: the sum and number of the counters in
+/// `dashboard_stamps` (kept by triggers, see the migration `000051_dashboard_stamps`) of
+/// `all`, of the subject's cohorts and of their courses (and a programme's own courses).
+/// Any change of a row counted bumps one of them (counters only grow), and a cohort or
+/// course joining or leaving the subject changes their number; a programme's membership
+/// also bumps the programme's version, which the caller adds. Three aggregate reads by
+/// primary key, whatever the number of cohorts.
+pub fn stamp(conn: &mut DbConn, of: StampOf) -> QueryResult<(i64, i64)> {
+    use diesel::dsl::{count_star, sql};
+    use diesel::sql_types::BigInt;
+    let sum = || sql::<BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)");
+    let all: (i64, i64) = dashboard_stamps::table
         .filter(dashboard_stamps::scope.eq("all"))
-        .select(dashboard_stamps::n)
-        .load(conn)?;
-    let cohorts: Vec<i64> = cohort_ids.iter().map(|c| c.get()).collect();
-    let courses: Vec<i64> = course_ids.iter().map(|c| c.get()).collect();
-    for (scope, ids) in [("cohort", cohorts), ("course", courses)] {
-        rows.extend(chunked(&ids, |ids| {
-            dashboard_stamps::table
-                .filter(dashboard_stamps::scope.eq(scope))
-                .filter(dashboard_stamps::scope_id.eq_any(ids))
-                .select(dashboard_stamps::n)
-                .load::<i64>(conn)
-        })?);
+        .select((sum(), count_star()))
+        .get_result(conn)?;
+    // The counters of a set of cohorts and of their courses; `$ids` is a subquery of
+    // cohort ids, written out at each use.
+    macro_rules! over_cohorts {
+        ($ids:expr) => {{
+            let of_cohorts: (i64, i64) = dashboard_stamps::table
+                .filter(dashboard_stamps::scope.eq("cohort"))
+                .filter(dashboard_stamps::scope_id.eq_any($ids))
+                .select((sum(), count_star()))
+                .get_result(conn)?;
+            let of_courses: (i64, i64) = dashboard_stamps::table
+                .filter(dashboard_stamps::scope.eq("course"))
+                .filter(
+                    dashboard_stamps::scope_id.eq_any(
+                        cohort_courses::table
+                            .filter(cohort_courses::cohort_id.eq_any($ids))
+                            .select(cohort_courses::course_id),
+                    ),
+                )
+                .select((sum(), count_star()))
+                .get_result(conn)?;
+            vec![of_cohorts, of_courses]
+        }};
     }
-    Ok((
-        rows.iter().sum(),
-        i64::try_from(rows.len()).unwrap_or(i64::MAX),
-    ))
+    let course = |conn: &mut DbConn, id: CourseId| -> QueryResult<(i64, i64)> {
+        dashboard_stamps::table
+            .filter(dashboard_stamps::scope.eq("course"))
+            .filter(dashboard_stamps::scope_id.eq(id.get()))
+            .select((sum(), count_star()))
+            .get_result(conn)
+    };
+    let parts: Vec<(i64, i64)> = match of {
+        StampOf::Course(id) => vec![course(conn, id)?],
+        StampOf::Cohort(id) => over_cohorts!(
+            cohorts::table
+                .filter(cohorts::id.eq(id))
+                .select(cohorts::id)
+        ),
+        StampOf::Programme(id) => {
+            let mut parts = over_cohorts!(
+                programme_cohorts::table
+                    .filter(programme_cohorts::programme_id.eq(id))
+                    .select(programme_cohorts::cohort_id)
+            );
+            parts.push(
+                dashboard_stamps::table
+                    .filter(dashboard_stamps::scope.eq("course"))
+                    .filter(
+                        dashboard_stamps::scope_id.eq_any(
+                            programme_courses::table
+                                .filter(programme_courses::programme_id.eq(id))
+                                .select(programme_courses::course_id),
+                        ),
+                    )
+                    .select((sum(), count_star()))
+                    .get_result(conn)?,
+            );
+            parts
+        }
+        StampOf::Organisation(id) => over_cohorts!(
+            nominations::table
+                .filter(nominations::organisation_id.eq(id))
+                .select(nominations::cohort_id)
+        ),
+    };
+    Ok(parts
+        .into_iter()
+        .fold(all, |(s, n), (s2, n2)| (s.wrapping_add(s2), n + n2)))
 }
 
 /// Display names and emails of `people`.

@@ -12,9 +12,7 @@
 //! Who sees what is decided by `auth::policy::dashboard_scope`; suppression of small cells
 //! by `types::cells`, for every figure about people.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use chrono::Datelike;
@@ -35,6 +33,7 @@ use crate::db::DbConn;
 use crate::db::memo::Memo;
 use crate::error::ApiError;
 use crate::followup::model::{Confirmation, StepStatus};
+use crate::http::response::Rendered;
 use crate::programmes::model::{Programme, Targets};
 use crate::types::cells::{self, suppress};
 use crate::types::{CohortId, CourseId, OrganisationId, ProgrammeId, UserId};
@@ -55,6 +54,15 @@ impl Subject {
             Self::Course(_) => DashboardKind::Course,
             Self::Programme(_) => DashboardKind::Programme,
             Self::Organisation(_) => DashboardKind::Organisation,
+        }
+    }
+
+    fn stamp_of(self) -> repo::StampOf {
+        match self {
+            Self::Cohort(id) => repo::StampOf::Cohort(id),
+            Self::Course(id) => repo::StampOf::Course(id),
+            Self::Programme(id) => repo::StampOf::Programme(id),
+            Self::Organisation(id) => repo::StampOf::Organisation(id),
         }
     }
 
@@ -118,8 +126,17 @@ impl Person {
     }
 }
 
-/// What a reader may see of a subject, before anything is counted: the subject, who is
-/// counted, and the cohorts and courses whose stamps guard the figures.
+/// What a reader may see of a subject, before anything is counted.
+#[derive(Debug, Clone)]
+struct Access {
+    subject: Subject,
+    scope: DashboardScope,
+    threshold: i64,
+    programme: Option<Programme>,
+}
+
+/// What a reader may see of a subject and what it is made of: who is counted, and the
+/// cohorts and courses counted.
 struct Resolved {
     subject: Subject,
     scope: DashboardScope,
@@ -139,38 +156,24 @@ fn only(scope: &DashboardScope) -> Option<&[OrganisationId]> {
     }
 }
 
-/// Finds the subject (404), asks the policy what `actor` may see of it (404 for members
-/// and for a leader asking for another union's dashboard) and what it is made of.
-fn resolve(conn: &mut DbConn, actor: &AuthUser, subject: Subject) -> Result<Resolved, ApiError> {
+/// Finds the subject (404) and asks the policy what `actor` may see of it (404 for
+/// members and for a leader asking for another union's dashboard). Reads no list of
+/// cohorts or courses: that is [`compose`]'s, on a cache miss.
+fn resolve(conn: &mut DbConn, actor: &AuthUser, subject: Subject) -> Result<Access, ApiError> {
     let led = led_organisations(conn, actor.id)?;
     let mut programme = None;
-    let (cohorts, extra_courses) = match subject {
+    match subject {
         Subject::Cohort(id) => {
             crate::cohorts::repo::find(conn, id)?.ok_or(ApiError::NotFound)?;
-            (vec![id], Vec::new())
         }
         Subject::Course(id) => {
             crate::courses::repo::find_course(conn, id)?.ok_or(ApiError::NotFound)?;
-            (Vec::new(), vec![id])
         }
-        Subject::Programme(id) => {
-            let p = crate::programmes::repo::find(conn, id)?;
-            let cohorts = crate::programmes::repo::cohorts_of(conn, &[id])?
-                .into_iter()
-                .map(|r| r.1)
-                .collect();
-            let courses = crate::programmes::repo::courses_of(conn, &[id])?
-                .into_iter()
-                .map(|r| r.1)
-                .collect();
-            programme = Some(p);
-            (cohorts, courses)
-        }
+        Subject::Programme(id) => programme = Some(crate::programmes::repo::find(conn, id)?),
         Subject::Organisation(id) => {
             crate::organisations::repo::find(conn, id)?;
-            (repo::cohorts_nominated_by(conn, id)?, Vec::new())
         }
-    };
+    }
     let scope = match subject {
         Subject::Organisation(id) => {
             let own = led.contains(&id);
@@ -182,6 +185,31 @@ fn resolve(conn: &mut DbConn, actor: &AuthUser, subject: Subject) -> Result<Reso
         }
         _ => dashboard_scope(actor, led).ok_or(ApiError::NotFound)?,
     };
+    Ok(Access {
+        subject,
+        scope,
+        threshold: cells::threshold(allowed(actor, Action::SeeSmallCells)),
+        programme,
+    })
+}
+
+/// What a subject is made of: its cohorts and courses.
+fn compose(conn: &mut DbConn, access: Access) -> Result<Resolved, ApiError> {
+    let (cohorts, extra_courses) = match access.subject {
+        Subject::Cohort(id) => (vec![id], Vec::new()),
+        Subject::Course(id) => (Vec::new(), vec![id]),
+        Subject::Programme(id) => (
+            crate::programmes::repo::cohorts_of(conn, &[id])?
+                .into_iter()
+                .map(|r| r.1)
+                .collect(),
+            crate::programmes::repo::courses_of(conn, &[id])?
+                .into_iter()
+                .map(|r| r.1)
+                .collect(),
+        ),
+        Subject::Organisation(id) => (repo::cohorts_nominated_by(conn, id)?, Vec::new()),
+    };
     let mut courses: Vec<CourseId> = repo::cohort_courses(conn, &cohorts)?
         .into_iter()
         .map(|r| r.1)
@@ -190,10 +218,10 @@ fn resolve(conn: &mut DbConn, actor: &AuthUser, subject: Subject) -> Result<Reso
     courses.sort_unstable();
     courses.dedup();
     Ok(Resolved {
-        subject,
-        scope,
-        threshold: cells::threshold(allowed(actor, Action::SeeSmallCells)),
-        programme,
+        subject: access.subject,
+        scope: access.scope,
+        threshold: access.threshold,
+        programme: access.programme,
         cohorts,
         courses,
         extra_courses,
@@ -203,10 +231,17 @@ fn resolve(conn: &mut DbConn, actor: &AuthUser, subject: Subject) -> Result<Reso
 /// Dashboards kept at most: beyond, the cache starts again empty.
 const CACHED: usize = 256;
 
-/// Computed dashboards, each with the hash of the stamp it was computed at (see the
-/// module's docs; `db::memo`).
+/// Computed dashboards, each with the stamp (sum and number of counters, programme
+/// version) it was computed at (see the module's docs; `db::memo`).
 #[derive(Debug, Clone)]
-pub struct SummaryCache(Memo<Key, u64, Dashboard>);
+pub struct SummaryCache(Memo<Key, (i64, i64, i64), Figures>);
+
+/// A computed dashboard and its JSON, rendered once.
+#[derive(Debug)]
+pub struct Figures {
+    pub dashboard: Dashboard,
+    pub json: Rendered,
+}
 
 impl Default for SummaryCache {
     fn default() -> Self {
@@ -220,7 +255,8 @@ type Key = (Subject, Option<Vec<OrganisationId>>, i64);
 /// A dashboard and the entity tag of its figures.
 #[derive(Debug, Clone)]
 pub struct Answer {
-    pub dashboard: Arc<Dashboard>,
+    /// The figures and their JSON.
+    pub dashboard: Arc<Figures>,
     pub etag: String,
     /// The programme's name, for a programme's dashboard.
     pub programme_name: Option<String>,
@@ -233,30 +269,51 @@ pub fn dashboard(
     subject: Subject,
     cache: &SummaryCache,
 ) -> Result<Answer, ApiError> {
-    let r = resolve(conn, actor, subject)?;
-    let stamp = repo::stamp(conn, &r.cohorts, &r.courses)?;
-    let key: Key = (subject, only(&r.scope).map(<[_]>::to_vec), r.threshold);
-    let mut h = DefaultHasher::new();
-    (
-        &key,
-        stamp,
-        &r.cohorts,
-        &r.courses,
-        r.programme.as_ref().map(|p| p.version),
-    )
-        .hash(&mut h);
-    let basis = h.finish();
+    let access = resolve(conn, actor, subject)?;
+    let (sum, n) = repo::stamp(conn, subject.stamp_of())?;
+    let version = access.programme.as_ref().map_or(0, |p| p.version);
+    let only = only(&access.scope).map(<[_]>::to_vec);
     let etag = format!(
-        "\"dashboard-{}-{}-{basis:x}\"",
+        "\"dashboard-{}-{}-{sum}-{n}-{version}-{}-{}\"",
         subject.kind(),
-        subject.id()
+        subject.id(),
+        access.threshold,
+        readers_tag(only.as_deref()),
     );
-    let dashboard = cache.0.get_or_try(key, basis, || compute(conn, &r))?;
+    let key: Key = (subject, only, access.threshold);
+    let programme_name = access.programme.as_ref().map(|p| p.name.clone());
+    let figures = cache.0.get_or_try(key, (sum, n, version), || {
+        let resolved = compose(conn, access)?;
+        let dashboard = compute(conn, &resolved)?;
+        let json = Rendered::of(&dashboard)?;
+        Ok::<_, ApiError>(Figures { dashboard, json })
+    })?;
     Ok(Answer {
-        dashboard,
+        dashboard: figures,
         etag,
-        programme_name: r.programme.as_ref().map(|p| p.name.clone()),
+        programme_name,
     })
+}
+
+/// The part of an entity tag naming whose figures they are: `all`, or the unions counted
+/// (their ids while few, else a stable FNV-1a hash of them: the same in every instance).
+fn readers_tag(only: Option<&[OrganisationId]>) -> String {
+    match only {
+        None => "all".to_owned(),
+        Some(ids) if ids.len() <= 4 => ids
+            .iter()
+            .map(|id| id.get().to_string())
+            .collect::<Vec<_>>()
+            .join("."),
+        Some(ids) => {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in ids.iter().flat_map(|id| id.get().to_le_bytes()) {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            format!("u{h:x}")
+        }
+    }
 }
 
 /// The facts of the participants of `rows` (nominations), with the courses of their

@@ -1874,6 +1874,13 @@ diesel::table! {
     }
 }
 
+diesel::allow_tables_to_appear_in_same_query!(dashboard_stamps, cohorts);
+diesel::allow_tables_to_appear_in_same_query!(dashboard_stamps, cohort_courses);
+diesel::allow_tables_to_appear_in_same_query!(dashboard_stamps, programme_cohorts);
+diesel::allow_tables_to_appear_in_same_query!(dashboard_stamps, programme_courses);
+diesel::allow_tables_to_appear_in_same_query!(dashboard_stamps, nominations);
+diesel::allow_tables_to_appear_in_same_query!(cohort_courses, nominations);
+
 diesel::joinable!(programme_cohorts -> programmes (programme_id));
 diesel::joinable!(programme_courses -> programmes (programme_id));
 diesel::allow_tables_to_appear_in_same_query!(programmes, programme_cohorts, programme_courses);
