@@ -10,7 +10,7 @@ use crate::cohorts::nominations::model::NominationStatus;
 use crate::db::DbConn;
 use crate::db::schema::{
     action_plans, certificates, check_in_reports, check_ins, cohort_courses, cohorts,
-    course_modules, dashboard_stamps, enrolments, indicator_reports, lesson_completions, lessons,
+    course_modules, dashboard_stamps, enrolments, followup_schedules, indicator_reports, lesson_completions, lessons,
     memberships, nominations, organisations, pre_post_tests, survey_answers, survey_items,
     survey_respondents, survey_responses, surveys, users,
 };
@@ -120,17 +120,41 @@ pub fn nominations(
     }
 }
 
-/// The first day of the cohorts `ids`.
-pub fn cohort_starts(
+/// The first and last day of the cohorts `ids`.
+pub fn cohort_dates(
     conn: &mut DbConn,
     ids: &[CohortId],
-) -> QueryResult<Vec<(CohortId, NaiveDate)>> {
+) -> QueryResult<Vec<(CohortId, NaiveDate, NaiveDate)>> {
     chunked(ids, |ids| {
         cohorts::table
             .filter(cohorts::id.eq_any(ids))
-            .select((cohorts::id, cohorts::starts_on))
+            .select((cohorts::id, cohorts::starts_on, cohorts::ends_on))
             .load(conn)
     })
+}
+
+/// The follow-up schedules of the cohorts `ids` that are stored (others follow the
+/// default): cohort and stored offsets.
+pub fn schedules(conn: &mut DbConn, ids: &[CohortId]) -> QueryResult<Vec<(CohortId, String)>> {
+    chunked(ids, |ids| {
+        followup_schedules::table
+            .filter(followup_schedules::cohort_id.eq_any(ids))
+            .select((followup_schedules::cohort_id, followup_schedules::offsets))
+            .load(conn)
+    })
+}
+
+/// The sum of the versions of the stored follow-up schedules of the cohorts `ids` (a
+/// schedule decides which check-ins are due; its changes bump no stamp).
+pub fn schedule_versions(conn: &mut DbConn, ids: &[CohortId]) -> QueryResult<i64> {
+    Ok(chunked(ids, |ids| {
+        followup_schedules::table
+            .filter(followup_schedules::cohort_id.eq_any(ids))
+            .select(followup_schedules::version)
+            .load::<i64>(conn)
+    })?
+    .into_iter()
+    .sum())
 }
 
 /// The courses of the cohorts `ids`.
@@ -315,6 +339,24 @@ pub fn checked_in(
     })
 }
 
+/// The rounds people checked in for on their plans in the cohorts `ids` (cohort, author,
+/// round).
+pub fn check_in_rounds(
+    conn: &mut DbConn,
+    ids: &[CohortId],
+    people: &[UserId],
+) -> QueryResult<Vec<(CohortId, UserId, i32)>> {
+    chunked(people, |people| {
+        check_ins::table
+            .inner_join(action_plans::table)
+            .filter(action_plans::cohort_id.eq_any(ids))
+            .filter(action_plans::user_id.eq_any(people))
+            .select((action_plans::cohort_id, action_plans::user_id, check_ins::round))
+            .distinct()
+            .load(conn)
+    })
+}
+
 /// Reports of check-ins of the cohorts `ids` by `people`: cohort, author, status,
 /// confirmation.
 pub fn reports(
@@ -411,12 +453,36 @@ pub fn prepost_tests(
     })
 }
 
-/// Indicator reports of the organisations `ids`: organisation, members recruited,
-/// agreements signed and improved, policies adopted, trainings run.
-pub fn indicators(conn: &mut DbConn, ids: &[OrganisationId]) -> QueryResult<Vec<IndicatorRow>> {
+/// A quarter, as indicator reports name them: (year, quarter 1-4).
+pub type Quarter = (i32, i32);
+
+/// Indicator reports of the organisations `ids` for the quarters from `from` to `to`
+/// (both included; `None`: every quarter): organisation, members recruited, agreements
+/// signed and improved, policies adopted, trainings run.
+pub fn indicators(
+    conn: &mut DbConn,
+    ids: &[OrganisationId],
+    window: Option<(Quarter, Quarter)>,
+) -> QueryResult<Vec<IndicatorRow>> {
     chunked(ids, |ids| {
-        indicator_reports::table
+        let mut q = indicator_reports::table
             .filter(indicator_reports::organisation_id.eq_any(ids))
+            .into_boxed();
+        if let Some(((from_year, from_q), (to_year, to_q))) = window {
+            // (year, quarter) >= from and <= to, written without row comparisons.
+            q = q
+                .filter(
+                    indicator_reports::year.gt(from_year).or(indicator_reports::year
+                        .eq(from_year)
+                        .and(indicator_reports::quarter.ge(from_q))),
+                )
+                .filter(
+                    indicator_reports::year.lt(to_year).or(indicator_reports::year
+                        .eq(to_year)
+                        .and(indicator_reports::quarter.le(to_q))),
+                );
+        }
+        q
             .select((
                 indicator_reports::organisation_id,
                 indicator_reports::members_recruited,

@@ -12,12 +12,10 @@
 //! Who sees what is decided by `auth::policy::dashboard_scope`; suppression of small cells
 //! by `types::cells`, for every figure about people.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 
 use crate::accounts::model::Gender;
 use crate::assessment::prepost::model::{Scored, counted, group_gain, learner_gains, percent};
@@ -34,7 +32,7 @@ use crate::dashboards::repo::{self, NominationRow, NominationsOf};
 use crate::db::DbConn;
 use crate::db::memo::Memo;
 use crate::error::ApiError;
-use crate::followup::model::{Confirmation, StepStatus};
+use crate::followup::model::{Confirmation, Schedule, StepStatus};
 use crate::programmes::model::{Programme, Targets};
 use crate::types::cells::{self, suppress};
 use crate::types::{CohortId, CourseId, OrganisationId, ProgrammeId, UserId};
@@ -90,6 +88,11 @@ pub struct Person {
     pub checked_in: bool,
     pub applied: bool,
     pub confirmed: bool,
+    /// Follow-up check-ins due (rounds of the cohort's schedule whose day has come) on the
+    /// person's action plan: 0 without a plan.
+    pub check_ins_due: i64,
+    /// Of those, the rounds the person checked in for.
+    pub check_ins_reported: i64,
 }
 
 impl Person {
@@ -112,9 +115,29 @@ impl Person {
         }
     }
 
+    /// Whether the person reached `stage` or a later one: the funnel counts each stage
+    /// so, so that its stages nest whatever the data says (a certificate without lesson
+    /// progress, from an import or a seed, counts as started and completed).
+    pub fn reached(&self, stage: FunnelStage, course: bool) -> bool {
+        rank(self.stage(course)) >= rank(stage)
+    }
+
     /// The age band in the year that counts.
     pub fn age_band(&self) -> &'static str {
         age_band(self.birth_year, self.year)
+    }
+}
+
+/// The order of the funnel's stages (`enrolled` is a course's first, where the others
+/// have `selected`).
+fn rank(stage: FunnelStage) -> u8 {
+    match stage {
+        FunnelStage::Nominated => 0,
+        FunnelStage::Selected | FunnelStage::Enrolled => 1,
+        FunnelStage::Started => 2,
+        FunnelStage::Completed => 3,
+        FunnelStage::Certified => 4,
+        FunnelStage::FollowedUp => 5,
     }
 }
 
@@ -203,10 +226,10 @@ fn resolve(conn: &mut DbConn, actor: &AuthUser, subject: Subject) -> Result<Reso
 /// Dashboards kept at most: beyond, the cache starts again empty.
 const CACHED: usize = 256;
 
-/// Computed dashboards, each with the hash of the stamp it was computed at (see the
+/// Computed dashboards, each with the basis it was computed at (its entity tag: see the
 /// module's docs; `db::memo`).
 #[derive(Debug, Clone)]
-pub struct SummaryCache(Memo<Key, u64, Dashboard>);
+pub struct SummaryCache(Memo<Key, String, Dashboard>);
 
 impl Default for SummaryCache {
     fn default() -> Self {
@@ -221,9 +244,40 @@ type Key = (Subject, Option<Vec<OrganisationId>>, i64);
 #[derive(Debug, Clone)]
 pub struct Answer {
     pub dashboard: Arc<Dashboard>,
+    /// Made only of numbers the database keeps (`etag::versioned` style, the same in every
+    /// process): see [`tag`].
     pub etag: String,
     /// The programme's name, for a programme's dashboard.
     pub programme_name: Option<String>,
+}
+
+/// The entity tag of a dashboard: the subject, the sum and number of its stamps, how many
+/// cohorts and courses it counts, its programme's version, the follow-up schedules'
+/// versions, the day (check-in rounds fall due with the date) and the reader class
+/// (suppression threshold, unions counted). Every input is a number the database keeps, so
+/// every instance gives one figure the same tag.
+fn tag(r: &Resolved, stamp: (i64, i64), schedules: i64, today: NaiveDate) -> String {
+    let unions = only(&r.scope).map_or_else(
+        || "all".to_owned(),
+        |ids| {
+            ids.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(".")
+        },
+    );
+    format!(
+        "\"dashboard-{}-{}-v{}.{}.{}.{}.{}.{schedules}.{}-t{}-u{unions}\"",
+        r.subject.kind(),
+        r.subject.id(),
+        stamp.0,
+        stamp.1,
+        r.cohorts.len(),
+        r.courses.len(),
+        r.programme.as_ref().map_or(0, |p| p.version),
+        today.format("%Y%m%d"),
+        r.threshold,
+    )
 }
 
 /// The dashboard of `subject` as `actor` may see it, from `cache` while it still holds.
@@ -235,23 +289,10 @@ pub fn dashboard(
 ) -> Result<Answer, ApiError> {
     let r = resolve(conn, actor, subject)?;
     let stamp = repo::stamp(conn, &r.cohorts, &r.courses)?;
+    let schedules = repo::schedule_versions(conn, &r.cohorts)?;
     let key: Key = (subject, only(&r.scope).map(<[_]>::to_vec), r.threshold);
-    let mut h = DefaultHasher::new();
-    (
-        &key,
-        stamp,
-        &r.cohorts,
-        &r.courses,
-        r.programme.as_ref().map(|p| p.version),
-    )
-        .hash(&mut h);
-    let basis = h.finish();
-    let etag = format!(
-        "\"dashboard-{}-{}-{basis:x}\"",
-        subject.kind(),
-        subject.id()
-    );
-    let dashboard = cache.0.get_or_try(key, basis, || compute(conn, &r))?;
+    let etag = tag(&r, stamp, schedules, crate::db::now().date());
+    let dashboard = cache.0.get_or_try(key, etag.clone(), || compute(conn, &r))?;
     Ok(Answer {
         dashboard,
         etag,
@@ -272,10 +313,13 @@ pub fn facts(
     let mut people: Vec<UserId> = rows.iter().map(|r| r.2).collect();
     people.sort_unstable();
     people.dedup();
-    let years: HashMap<CohortId, i32> = repo::cohort_starts(conn, &cohort_ids)?
-        .into_iter()
-        .map(|(c, d)| (c, d.year()))
-        .collect();
+    let dates = repo::cohort_dates(conn, &cohort_ids)?;
+    let years: HashMap<CohortId, i32> = dates.iter().map(|(c, d, _)| (*c, d.year())).collect();
+    let due = due_rounds(conn, &dates, crate::db::now().date())?;
+    let mut reported_rounds: HashMap<(CohortId, UserId), HashSet<i32>> = HashMap::new();
+    for (c, u, round) in repo::check_in_rounds(conn, &cohort_ids, &people)? {
+        reported_rounds.entry((c, u)).or_default().insert(round);
+    }
     let mut courses_of: HashMap<CohortId, Vec<CourseId>> = HashMap::new();
     for (c, k) in repo::cohort_courses(conn, &cohort_ids)? {
         courses_of.entry(c).or_default().push(k);
@@ -323,6 +367,20 @@ pub fn facts(
             let courses: Vec<CourseId> = own.iter().chain(extra_courses).copied().collect();
             let key = (*cohort, *user);
             let selected = *status == NominationStatus::Accepted;
+            let has_plan = selected && plans.contains(&key);
+            let due_here = if has_plan {
+                due.get(cohort).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            let reported = reported_rounds.get(&key).map_or(0, |rounds| {
+                count(
+                    rounds
+                        .iter()
+                        .filter(|r| (1..=due_here).contains(&i64::from(**r)))
+                        .count(),
+                )
+            });
             Person {
                 nomination: *id,
                 cohort: Some(*cohort),
@@ -341,11 +399,39 @@ pub fn facts(
                     && !own.is_empty()
                     && own.iter().all(|k| completed.contains(&(*user, *k))),
                 certified: selected && certified.contains(&key),
-                plan: selected && plans.contains(&key),
+                plan: has_plan,
                 checked_in: selected && checked.contains(&key),
                 applied: selected && applied.contains(&key),
                 confirmed: selected && confirmed.contains(&key),
+                check_ins_due: due_here,
+                check_ins_reported: reported,
             }
+        })
+        .collect())
+}
+
+/// How many follow-up rounds of each cohort are due on `today`: those of its schedule
+/// (stored, else the default) whose day, counted from the cohort's last day, has come.
+/// Rounds are numbered from 1 and fall due in order, so round `r` is due when `r <= n`.
+fn due_rounds(
+    conn: &mut DbConn,
+    dates: &[(CohortId, NaiveDate, NaiveDate)],
+    today: NaiveDate,
+) -> Result<HashMap<CohortId, i64>, ApiError> {
+    let ids: Vec<CohortId> = dates.iter().map(|d| d.0).collect();
+    let stored: HashMap<CohortId, Schedule> = repo::schedules(conn, &ids)?
+        .into_iter()
+        .filter_map(|(c, raw)| Some((c, Schedule::from_stored(&raw)?)))
+        .collect();
+    let default = Schedule::default_rounds();
+    Ok(dates
+        .iter()
+        .map(|(c, _, ends_on)| {
+            let schedule = stored.get(c).unwrap_or(&default);
+            let n = (1..=schedule.rounds())
+                .filter(|r| schedule.due_on(*ends_on, *r).is_some_and(|d| d <= today))
+                .count();
+            (*c, count(n))
         })
         .collect())
 }
@@ -399,6 +485,8 @@ fn course_people(
                 checked_in: false,
                 applied: false,
                 confirmed: false,
+                check_ins_due: 0,
+                check_ins_reported: 0,
             })
         })
         .collect())
@@ -457,21 +545,39 @@ fn compute(conn: &mut DbConn, r: &Resolved) -> Result<Dashboard, ApiError> {
                 m.checked_in |= p.checked_in;
                 m.applied |= p.applied;
                 m.confirmed |= p.confirmed;
+                m.check_ins_due += p.check_ins_due;
+                m.check_ins_reported += p.check_ins_reported;
             }
         }
     }
     let selected: Vec<&Person> = merged.values().collect();
     let total = count(selected.len());
     let n = |f: fn(&Person) -> bool| count(selected.iter().filter(|p| f(p)).count());
-    let (started, completed, certified, plans, checked, applied, confirmed) = (
-        n(|p| p.started),
-        n(|p| p.completed),
-        n(|p| p.certified),
+    // The funnel's stages nest: each counts who reached it or a later one (see
+    // `FunnelStage`), so nominated ≥ selected ≥ started ≥ completed ≥ certified ≥
+    // followed up whatever the data says.
+    let reached = |stage: FunnelStage| {
+        count(
+            selected
+                .iter()
+                .filter(|p| p.reached(stage, is_course))
+                .count(),
+        )
+    };
+    let (started, completed, certified, followed_up) = (
+        reached(FunnelStage::Started),
+        reached(FunnelStage::Completed),
+        reached(FunnelStage::Certified),
+        reached(FunnelStage::FollowedUp),
+    );
+    let (plans, checked, applied, confirmed) = (
         n(|p| p.plan),
         n(|p| p.checked_in),
         n(|p| p.applied),
         n(|p| p.confirmed),
     );
+    let due: i64 = selected.iter().map(|p| p.check_ins_due).sum();
+    let reported: i64 = selected.iter().map(|p| p.check_ins_reported).sum();
 
     let mut stages: Vec<(FunnelStage, i64)> = Vec::new();
     if let Some(nominated) = nominated {
@@ -486,7 +592,7 @@ fn compute(conn: &mut DbConn, r: &Resolved) -> Result<Dashboard, ApiError> {
         (FunnelStage::Certified, certified),
     ]);
     if !is_course {
-        stages.push((FunnelStage::FollowedUp, checked));
+        stages.push((FunnelStage::FollowedUp, followed_up));
     }
     // Funnel: a stage is withheld when it is small, and when the step from the stage
     // before is (those who dropped out would be given away): the later stage goes, except
@@ -521,10 +627,14 @@ fn compute(conn: &mut DbConn, r: &Resolved) -> Result<Dashboard, ApiError> {
         action_plans: cells::part(plans, total, t),
         action_plan_percent: pct(cells::part(plans, total, t), total),
         check_in_percent: pct(cells::part(checked, plans, t), plans),
+        check_in_response_rate_percent: pct(
+            cells::part(reported, due, t).filter(|_| cells::total(plans, t).is_some()),
+            due,
+        ),
         applied_percent: pct(cells::part(applied, plans, t), plans),
         confirmed_percent: pct(cells::part(confirmed, plans, t), plans),
     };
-    let results = results(conn, &selected)?;
+    let results = results(conn, &selected, r.programme.as_ref())?;
     let lessons = match r.subject {
         Subject::Course(course) => Some(drop_off(conn, course, &selected, t)?),
         _ => None,
@@ -792,9 +902,19 @@ fn learning(
     })
 }
 
-/// Level 4: the indicator reports of the participants' unions, summed by union and by
-/// the union's country.
-fn results(conn: &mut DbConn, people: &[&Person]) -> Result<Results, ApiError> {
+/// The quarter a day falls in.
+fn quarter(day: NaiveDate) -> repo::Quarter {
+    (day.year(), i32::try_from(day.month0() / 3 + 1).unwrap_or(4))
+}
+
+/// Level 4: the indicator reports of the participants' unions (so of their countries),
+/// summed by union and by the union's country; for a programme only the reports of the
+/// quarters its dates touch (from the quarter of `starts_on` to that of `ends_on`).
+fn results(
+    conn: &mut DbConn,
+    people: &[&Person],
+    programme: Option<&Programme>,
+) -> Result<Results, ApiError> {
     let mut ids: Vec<OrganisationId> = people.iter().filter_map(|p| p.org).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -804,7 +924,11 @@ fn results(conn: &mut DbConn, people: &[&Person]) -> Result<Results, ApiError> {
         .collect();
     let mut by_union: BTreeMap<OrganisationId, IndicatorTotals> = BTreeMap::new();
     let mut by_country: BTreeMap<String, IndicatorTotals> = BTreeMap::new();
-    for (org, recruited, signed, improved, policies, trainings) in repo::indicators(conn, &ids)? {
+    for (org, recruited, signed, improved, policies, trainings) in repo::indicators(
+        conn,
+        &ids,
+        programme.map(|p| (quarter(p.starts_on), quarter(p.ends_on))),
+    )? {
         let (name, country) = orgs.get(&org).cloned().unwrap_or_default();
         for row in [
             by_union.entry(org).or_insert_with(|| IndicatorTotals {
