@@ -8,15 +8,15 @@ use crate::auth::AuthUser;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::accounts::service::reader_preferences;
 use crate::dashboards::csv;
 use crate::dashboards::model::Dashboard;
 use crate::dashboards::pictures::{self, ChartKind};
 use crate::dashboards::service::{self, Subject};
+use crate::dashboards::words::{self, Words};
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{IfNoneMatch, NotLoggedIn, NotModified};
-use crate::accounts::service::reader_preferences;
-use crate::dashboards::words::{self, Words};
 use crate::http::language::{LangQuery, Preferences};
 use crate::http::response::{Document, Reply};
 use crate::state::AppState;
@@ -55,7 +55,10 @@ async fn read(
         let prefs = reader_preferences(conn, prefs, Some(user.id))?;
         let available: Vec<String> = words::LANGUAGES.iter().map(|l| (*l).to_owned()).collect();
         let lang = prefs.pick(&available, "en").unwrap_or("en").to_owned();
-        Ok((service::dashboard(conn, &user, subject, &cache)?, words::words(&lang)))
+        Ok((
+            service::dashboard(conn, &user, subject, &cache)?,
+            words::words(&lang),
+        ))
     })
     .await
 }
@@ -78,15 +81,15 @@ async fn csv_answer(
 ) -> Result<Document, ApiError> {
     let (answer, _) = read(&db, &state, user, subject, Preferences::default()).await?;
     let etag = tag(&answer, "csv", None);
-    Ok(
-        Document::ok("text/csv; charset=utf-8", move || csv::dashboard(&answer.dashboard))
-            .etag(etag)
-            .private()
-            .header(
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}-dashboard.csv\""),
-            ),
-    )
+    Ok(Document::ok("text/csv; charset=utf-8", move || {
+        csv::dashboard(&answer.dashboard)
+    })
+    .etag(etag)
+    .private()
+    .header(
+        header::CONTENT_DISPOSITION,
+        format!("attachment; filename=\"{name}-dashboard.csv\""),
+    ))
 }
 
 /// `?chart=` and `?lang=` of a dashboard's SVG.

@@ -200,26 +200,14 @@ fn level_measures(d: &Dashboard, w: &Words) -> Vec<Level> {
         Level {
             name: w.level_names[3].to_owned(),
             measures: vec![
-                measure(
-                    w.recruited,
-                    total(|t| t.members_recruited),
-                    Format::Count,
-                ),
+                measure(w.recruited, total(|t| t.members_recruited), Format::Count),
                 measure(
                     w.agreements,
                     total(|t| t.agreements_signed + t.agreements_improved),
                     Format::Count,
                 ),
-                measure(
-                    w.policies,
-                    total(|t| t.policies_adopted),
-                    Format::Count,
-                ),
-                measure(
-                    w.trainings,
-                    total(|t| t.trainings_run),
-                    Format::Count,
-                ),
+                measure(w.policies, total(|t| t.policies_adopted), Format::Count),
+                measure(w.trainings, total(|t| t.trainings_run), Format::Count),
             ],
         },
     ]

@@ -10,9 +10,9 @@ use crate::cohorts::nominations::model::NominationStatus;
 use crate::db::DbConn;
 use crate::db::schema::{
     action_plans, certificates, check_in_reports, check_ins, cohort_courses, cohorts,
-    course_modules, dashboard_stamps, enrolments, followup_schedules, indicator_reports, lesson_completions, lessons,
-    memberships, nominations, organisations, pre_post_tests, survey_answers, survey_items,
-    survey_respondents, survey_responses, surveys, users,
+    course_modules, dashboard_stamps, enrolments, followup_schedules, indicator_reports,
+    lesson_completions, lessons, memberships, nominations, organisations, pre_post_tests,
+    survey_answers, survey_items, survey_respondents, survey_responses, surveys, users,
 };
 use crate::followup::model::{Confirmation, StepStatus};
 use crate::organisations::model::MembershipStatus;
@@ -351,7 +351,11 @@ pub fn check_in_rounds(
             .inner_join(action_plans::table)
             .filter(action_plans::cohort_id.eq_any(ids))
             .filter(action_plans::user_id.eq_any(people))
-            .select((action_plans::cohort_id, action_plans::user_id, check_ins::round))
+            .select((
+                action_plans::cohort_id,
+                action_plans::user_id,
+                check_ins::round,
+            ))
             .distinct()
             .load(conn)
     })
@@ -472,26 +476,29 @@ pub fn indicators(
             // (year, quarter) >= from and <= to, written without row comparisons.
             q = q
                 .filter(
-                    indicator_reports::year.gt(from_year).or(indicator_reports::year
-                        .eq(from_year)
-                        .and(indicator_reports::quarter.ge(from_q))),
+                    indicator_reports::year
+                        .gt(from_year)
+                        .or(indicator_reports::year
+                            .eq(from_year)
+                            .and(indicator_reports::quarter.ge(from_q))),
                 )
                 .filter(
-                    indicator_reports::year.lt(to_year).or(indicator_reports::year
-                        .eq(to_year)
-                        .and(indicator_reports::quarter.le(to_q))),
+                    indicator_reports::year
+                        .lt(to_year)
+                        .or(indicator_reports::year
+                            .eq(to_year)
+                            .and(indicator_reports::quarter.le(to_q))),
                 );
         }
-        q
-            .select((
-                indicator_reports::organisation_id,
-                indicator_reports::members_recruited,
-                indicator_reports::agreements_signed,
-                indicator_reports::agreements_improved,
-                indicator_reports::policies_adopted,
-                indicator_reports::trainings_run,
-            ))
-            .load(conn)
+        q.select((
+            indicator_reports::organisation_id,
+            indicator_reports::members_recruited,
+            indicator_reports::agreements_signed,
+            indicator_reports::agreements_improved,
+            indicator_reports::policies_adopted,
+            indicator_reports::trainings_run,
+        ))
+        .load(conn)
     })
 }
 

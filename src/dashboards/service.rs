@@ -292,7 +292,9 @@ pub fn dashboard(
     let schedules = repo::schedule_versions(conn, &r.cohorts)?;
     let key: Key = (subject, only(&r.scope).map(<[_]>::to_vec), r.threshold);
     let etag = tag(&r, stamp, schedules, crate::db::now().date());
-    let dashboard = cache.0.get_or_try(key, etag.clone(), || compute(conn, &r))?;
+    let dashboard = cache
+        .0
+        .get_or_try(key, etag.clone(), || compute(conn, &r))?;
     Ok(Answer {
         dashboard,
         etag,

@@ -135,7 +135,10 @@ async fn serve<C: Channel + 'static>(db: Db, settings: EmailSettings, channel: C
             Ok(()) => return,
             Err(err) if err.is_cancelled() => return,
             Err(_) => {
-                tracing::error!(outbox.channel = C::NAME, "an outbox loop panicked; restarting it");
+                tracing::error!(
+                    outbox.channel = C::NAME,
+                    "an outbox loop panicked; restarting it"
+                );
                 tokio::time::sleep(settings.poll_interval).await;
             }
         }

@@ -373,12 +373,18 @@ mod tests {
             .respond_to(&req);
         assert_eq!(res.status(), StatusCode::OK);
         let h = res.headers();
-        assert_eq!(h.get(header::CONTENT_TYPE).unwrap(), "text/csv; charset=utf-8");
+        assert_eq!(
+            h.get(header::CONTENT_TYPE).unwrap(),
+            "text/csv; charset=utf-8"
+        );
         assert_eq!(h.get(header::CONTENT_LANGUAGE).unwrap(), "fil");
         assert_eq!(h.get(header::VARY).unwrap(), "Accept-Language");
         assert_eq!(h.get(header::CACHE_CONTROL).unwrap(), "private, no-cache");
         assert_eq!(h.get(header::CONTENT_DISPOSITION).unwrap(), "attachment");
-        assert_eq!(to_bytes(res.into_body()).await.unwrap().as_ref(), b"a,b\r\n");
+        assert_eq!(
+            to_bytes(res.into_body()).await.unwrap().as_ref(),
+            b"a,b\r\n"
+        );
         let get = TestRequest::get()
             .insert_header((header::IF_NONE_MATCH, "\"d-1-v2\""))
             .to_http_request();

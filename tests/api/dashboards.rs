@@ -1039,7 +1039,12 @@ async fn the_funnel_nests_when_a_participant_is_certified_without_lesson_progres
     assert_eq!(d["reach"]["completion_percent"], 63.6);
     // The programme's funnel (the cohort and its course) nests the same way.
     let id = programme(&app, &f).await;
-    let p = get(&app, &format!("/api/v1/programmes/{id}/dashboard"), &f.admin).await;
+    let p = get(
+        &app,
+        &format!("/api/v1/programmes/{id}/dashboard"),
+        &f.admin,
+    )
+    .await;
     assert_eq!(counts(&p), [13, 11, 9, 7, 7, 5]);
 }
 
@@ -1068,7 +1073,12 @@ async fn a_programmes_level_4_counts_only_the_reports_of_its_quarters() {
             .unwrap();
     }
     let id = programme(&app, &f).await;
-    let p = get(&app, &format!("/api/v1/programmes/{id}/dashboard"), &f.coordinator).await;
+    let p = get(
+        &app,
+        &format!("/api/v1/programmes/{id}/dashboard"),
+        &f.coordinator,
+    )
+    .await;
     let by_union = p["results"]["by_union"].as_array().unwrap();
     assert_eq!(by_union.len(), 1, "{p}");
     assert_eq!(by_union[0]["key"], f.union_a.to_string());
@@ -1109,7 +1119,11 @@ async fn the_check_in_response_rate_divides_due_check_ins_reported_by_due_check_
             .unwrap();
     }
     let d = get(&app, &path, &f.admin).await;
-    assert_eq!(d["behaviour"]["check_in_response_rate_percent"], Value::Null, "{d}");
+    assert_eq!(
+        d["behaviour"]["check_in_response_rate_percent"],
+        Value::Null,
+        "{d}"
+    );
     assert_eq!(d["behaviour"]["check_in_percent"], 83.3);
     let svg = app
         .authed(
@@ -1132,7 +1146,14 @@ async fn charts_and_the_report_are_in_the_readers_language() {
     let f = fixture(&app).await;
     let id = programme(&app, &f).await;
     let svg = format!("/api/v1/programmes/{id}/dashboard.svg");
-    let res = send(&app, Method::GET, &format!("{svg}?lang=fil"), &f.coordinator, None).await;
+    let res = send(
+        &app,
+        Method::GET,
+        &format!("{svg}?lang=fil"),
+        &f.coordinator,
+        None,
+    )
+    .await;
     assert_eq!(res.status().as_u16(), 200);
     assert_eq!(res.headers()["content-language"], "fil");
     assert_eq!(res.headers()["vary"], "Accept-Language");
@@ -1151,14 +1172,25 @@ async fn charts_and_the_report_are_in_the_readers_language() {
         .unwrap();
     assert_eq!(res.headers()["content-language"], "id");
     assert!(res.text().await.unwrap().contains("Dinominasikan"));
-    let res = send(&app, Method::GET, &format!("{svg}?lang=de"), &f.coordinator, None).await;
+    let res = send(
+        &app,
+        Method::GET,
+        &format!("{svg}?lang=de"),
+        &f.coordinator,
+        None,
+    )
+    .await;
     assert_eq!(res.headers()["content-language"], "en");
     let en_tag = res.headers()["etag"].to_str().unwrap().to_owned();
     assert_ne!(en_tag, fil_tag, "one tag per language");
     assert!(res.text().await.unwrap().contains("Nominated"));
     // A 304 for the tag of its language, with the same Vary.
     let res = app
-        .authed(Method::GET, &format!("{svg}?lang=fil"), &f.coordinator.token)
+        .authed(
+            Method::GET,
+            &format!("{svg}?lang=fil"),
+            &f.coordinator.token,
+        )
         .header("If-None-Match", &fil_tag)
         .send()
         .await
@@ -1181,7 +1213,14 @@ async fn charts_and_the_report_are_in_the_readers_language() {
     assert_eq!(doc.root_element().attribute("lang"), Some("tet"));
     assert!(text.contains("Relatóriu avaliasaun"), "{text}");
     assert_problem(
-        send(&app, Method::GET, &format!("{svg}?lang=!!"), &f.coordinator, None).await,
+        send(
+            &app,
+            Method::GET,
+            &format!("{svg}?lang=!!"),
+            &f.coordinator,
+            None,
+        )
+        .await,
         400,
         "invalid_query",
     )
@@ -1210,7 +1249,10 @@ async fn a_dashboards_tag_is_made_of_stored_numbers_and_the_same_in_every_instan
         }
     };
     let first = tag_of(app.address.clone()).await;
-    assert!(first.starts_with(&format!("\"dashboard-cohort-{}-v", f.cohort)), "{first}");
+    assert!(
+        first.starts_with(&format!("\"dashboard-cohort-{}-v", f.cohort)),
+        "{first}"
+    );
     // Another instance over the same database (its own memory) gives the same tag.
     assert_eq!(tag_of(app.second_instance()).await, first);
     // A change of a figure gives another.

@@ -970,7 +970,9 @@ async fn held_receiver() -> (String, Arc<tokio::sync::Notify>, Arc<Mutex<usize>>
                 *g.lock().unwrap() += 1;
                 released.await;
                 let _ = socket
-                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok")
+                    .write_all(
+                        b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok",
+                    )
                     .await;
                 let _ = socket.shutdown().await;
             });
@@ -1009,7 +1011,10 @@ async fn a_slow_webhook_receiver_does_not_hold_up_emails() {
         language: "en".to_owned(),
         vars: vec![
             ("display_name", "Ana".to_owned()),
-            ("link", "https://frontend.test/verify-email?token=abc".to_owned()),
+            (
+                "link",
+                "https://frontend.test/verify-email?token=abc".to_owned(),
+            ),
         ],
     };
     app.db
