@@ -239,6 +239,14 @@ pub fn dashboard(d: &Dashboard) -> String {
         "behaviour",
         "",
         "",
+        "check_in_response_rate_percent",
+        num(b.check_in_response_rate_percent),
+        String::new(),
+    );
+    row(
+        "behaviour",
+        "",
+        "",
         "applied_percent",
         num(b.applied_percent),
         String::new(),

@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 
 use crate::accounts::model::Gender;
 use crate::assessment::prepost::model::{Scored, counted, group_gain, learner_gains, percent};
@@ -32,7 +32,7 @@ use crate::dashboards::repo::{self, NominationRow, NominationsOf};
 use crate::db::DbConn;
 use crate::db::memo::Memo;
 use crate::error::ApiError;
-use crate::followup::model::{Confirmation, StepStatus};
+use crate::followup::model::{Confirmation, Schedule, StepStatus};
 use crate::http::response::Rendered;
 use crate::programmes::model::{Programme, Targets};
 use crate::types::cells::{self, suppress};
@@ -98,6 +98,11 @@ pub struct Person {
     pub checked_in: bool,
     pub applied: bool,
     pub confirmed: bool,
+    /// Follow-up check-ins due (rounds of the cohort's schedule whose day has come) on the
+    /// person's action plan: 0 without a plan.
+    pub check_ins_due: i64,
+    /// Of those, the rounds the person checked in for.
+    pub check_ins_reported: i64,
 }
 
 impl Person {
@@ -120,9 +125,29 @@ impl Person {
         }
     }
 
+    /// Whether the person reached `stage` or a later one: the funnel counts each stage
+    /// so, so that its stages nest whatever the data says (a certificate without lesson
+    /// progress, from an import or a seed, counts as started and completed).
+    pub fn reached(&self, stage: FunnelStage, course: bool) -> bool {
+        rank(self.stage(course)) >= rank(stage)
+    }
+
     /// The age band in the year that counts.
     pub fn age_band(&self) -> &'static str {
         age_band(self.birth_year, self.year)
+    }
+}
+
+/// The order of the funnel's stages (`enrolled` is a course's first, where the others
+/// have `selected`).
+fn rank(stage: FunnelStage) -> u8 {
+    match stage {
+        FunnelStage::Nominated => 0,
+        FunnelStage::Selected | FunnelStage::Enrolled => 1,
+        FunnelStage::Started => 2,
+        FunnelStage::Completed => 3,
+        FunnelStage::Certified => 4,
+        FunnelStage::FollowedUp => 5,
     }
 }
 
@@ -231,10 +256,10 @@ fn compose(conn: &mut DbConn, access: Access) -> Result<Resolved, ApiError> {
 /// Dashboards kept at most: beyond, the cache starts again empty.
 const CACHED: usize = 256;
 
-/// Computed dashboards, each with the stamp (sum and number of counters, programme
-/// version) it was computed at (see the module's docs; `db::memo`).
+/// Computed dashboards, each with the entity tag of the numbers it was computed
+/// at (see the module's docs; `db::memo`).
 #[derive(Debug, Clone)]
-pub struct SummaryCache(Memo<Key, (i64, i64, i64), Figures>);
+pub struct SummaryCache(Memo<Key, String, Figures>);
 
 /// A computed dashboard and its JSON, rendered once.
 #[derive(Debug)]
@@ -257,6 +282,7 @@ type Key = (Subject, Option<Vec<OrganisationId>>, i64);
 pub struct Answer {
     /// The figures and their JSON.
     pub dashboard: Arc<Figures>,
+    /// Made only of numbers the database keeps (the same in every process).
     pub etag: String,
     /// The programme's name, for a programme's dashboard.
     pub programme_name: Option<String>,
@@ -270,19 +296,21 @@ pub fn dashboard(
     cache: &SummaryCache,
 ) -> Result<Answer, ApiError> {
     let access = resolve(conn, actor, subject)?;
-    let (sum, n) = repo::stamp(conn, subject.stamp_of())?;
+    let (sum, n, schedules) = repo::stamp(conn, subject.stamp_of())?;
     let version = access.programme.as_ref().map_or(0, |p| p.version);
     let only = only(&access.scope).map(<[_]>::to_vec);
+    // Which check-ins are due depends on the day as well.
     let etag = format!(
-        "\"dashboard-{}-{}-{sum}-{n}-{version}-{}-{}\"",
+        "\"dashboard-{}-{}-v{sum}.{n}.{version}.{schedules}.{}-t{}-u{}\"",
         subject.kind(),
         subject.id(),
+        crate::db::now().date().format("%Y%m%d"),
         access.threshold,
         readers_tag(only.as_deref()),
     );
     let key: Key = (subject, only, access.threshold);
     let programme_name = access.programme.as_ref().map(|p| p.name.clone());
-    let figures = cache.0.get_or_try(key, (sum, n, version), || {
+    let figures = cache.0.get_or_try(key, etag.clone(), || {
         let resolved = compose(conn, access)?;
         let dashboard = compute(conn, &resolved)?;
         let json = Rendered::of(&dashboard)?;
@@ -329,10 +357,13 @@ pub fn facts(
     let mut people: Vec<UserId> = rows.iter().map(|r| r.2).collect();
     people.sort_unstable();
     people.dedup();
-    let years: HashMap<CohortId, i32> = repo::cohort_starts(conn, &cohort_ids)?
-        .into_iter()
-        .map(|(c, d)| (c, d.year()))
-        .collect();
+    let dates = repo::cohort_dates(conn, &cohort_ids)?;
+    let years: HashMap<CohortId, i32> = dates.iter().map(|(c, d, _)| (*c, d.year())).collect();
+    let due = due_rounds(conn, &dates, crate::db::now().date())?;
+    let mut reported_rounds: HashMap<(CohortId, UserId), HashSet<i32>> = HashMap::new();
+    for (c, u, round) in repo::check_in_rounds(conn, &cohort_ids, &people)? {
+        reported_rounds.entry((c, u)).or_default().insert(round);
+    }
     let mut courses_of: HashMap<CohortId, Vec<CourseId>> = HashMap::new();
     for (c, k) in repo::cohort_courses(conn, &cohort_ids)? {
         courses_of.entry(c).or_default().push(k);
@@ -380,6 +411,20 @@ pub fn facts(
             let courses: Vec<CourseId> = own.iter().chain(extra_courses).copied().collect();
             let key = (*cohort, *user);
             let selected = *status == NominationStatus::Accepted;
+            let has_plan = selected && plans.contains(&key);
+            let due_here = if has_plan {
+                due.get(cohort).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            let reported = reported_rounds.get(&key).map_or(0, |rounds| {
+                count(
+                    rounds
+                        .iter()
+                        .filter(|r| (1..=due_here).contains(&i64::from(**r)))
+                        .count(),
+                )
+            });
             Person {
                 nomination: *id,
                 cohort: Some(*cohort),
@@ -398,11 +443,39 @@ pub fn facts(
                     && !own.is_empty()
                     && own.iter().all(|k| completed.contains(&(*user, *k))),
                 certified: selected && certified.contains(&key),
-                plan: selected && plans.contains(&key),
+                plan: has_plan,
                 checked_in: selected && checked.contains(&key),
                 applied: selected && applied.contains(&key),
                 confirmed: selected && confirmed.contains(&key),
+                check_ins_due: due_here,
+                check_ins_reported: reported,
             }
+        })
+        .collect())
+}
+
+/// How many follow-up rounds of each cohort are due on `today`: those of its schedule
+/// (stored, else the default) whose day, counted from the cohort's last day, has come.
+/// Rounds are numbered from 1 and fall due in order, so round `r` is due when `r <= n`.
+fn due_rounds(
+    conn: &mut DbConn,
+    dates: &[(CohortId, NaiveDate, NaiveDate)],
+    today: NaiveDate,
+) -> Result<HashMap<CohortId, i64>, ApiError> {
+    let ids: Vec<CohortId> = dates.iter().map(|d| d.0).collect();
+    let stored: HashMap<CohortId, Schedule> = repo::schedules(conn, &ids)?
+        .into_iter()
+        .filter_map(|(c, raw)| Some((c, Schedule::from_stored(&raw)?)))
+        .collect();
+    let default = Schedule::default_rounds();
+    Ok(dates
+        .iter()
+        .map(|(c, _, ends_on)| {
+            let schedule = stored.get(c).unwrap_or(&default);
+            let n = (1..=schedule.rounds())
+                .filter(|r| schedule.due_on(*ends_on, *r).is_some_and(|d| d <= today))
+                .count();
+            (*c, count(n))
         })
         .collect())
 }
@@ -456,6 +529,8 @@ fn course_people(
                 checked_in: false,
                 applied: false,
                 confirmed: false,
+                check_ins_due: 0,
+                check_ins_reported: 0,
             })
         })
         .collect())
@@ -514,21 +589,39 @@ fn compute(conn: &mut DbConn, r: &Resolved) -> Result<Dashboard, ApiError> {
                 m.checked_in |= p.checked_in;
                 m.applied |= p.applied;
                 m.confirmed |= p.confirmed;
+                m.check_ins_due += p.check_ins_due;
+                m.check_ins_reported += p.check_ins_reported;
             }
         }
     }
     let selected: Vec<&Person> = merged.values().collect();
     let total = count(selected.len());
     let n = |f: fn(&Person) -> bool| count(selected.iter().filter(|p| f(p)).count());
-    let (started, completed, certified, plans, checked, applied, confirmed) = (
-        n(|p| p.started),
-        n(|p| p.completed),
-        n(|p| p.certified),
+    // The funnel's stages nest: each counts who reached it or a later one (see
+    // `FunnelStage`), so nominated ≥ selected ≥ started ≥ completed ≥ certified ≥
+    // followed up whatever the data says.
+    let reached = |stage: FunnelStage| {
+        count(
+            selected
+                .iter()
+                .filter(|p| p.reached(stage, is_course))
+                .count(),
+        )
+    };
+    let (started, completed, certified, followed_up) = (
+        reached(FunnelStage::Started),
+        reached(FunnelStage::Completed),
+        reached(FunnelStage::Certified),
+        reached(FunnelStage::FollowedUp),
+    );
+    let (plans, checked, applied, confirmed) = (
         n(|p| p.plan),
         n(|p| p.checked_in),
         n(|p| p.applied),
         n(|p| p.confirmed),
     );
+    let due: i64 = selected.iter().map(|p| p.check_ins_due).sum();
+    let reported: i64 = selected.iter().map(|p| p.check_ins_reported).sum();
 
     let mut stages: Vec<(FunnelStage, i64)> = Vec::new();
     if let Some(nominated) = nominated {
@@ -543,7 +636,7 @@ fn compute(conn: &mut DbConn, r: &Resolved) -> Result<Dashboard, ApiError> {
         (FunnelStage::Certified, certified),
     ]);
     if !is_course {
-        stages.push((FunnelStage::FollowedUp, checked));
+        stages.push((FunnelStage::FollowedUp, followed_up));
     }
     // Funnel: a stage is withheld when it is small, and when the step from the stage
     // before is (those who dropped out would be given away): the later stage goes, except
@@ -578,10 +671,14 @@ fn compute(conn: &mut DbConn, r: &Resolved) -> Result<Dashboard, ApiError> {
         action_plans: cells::part(plans, total, t),
         action_plan_percent: pct(cells::part(plans, total, t), total),
         check_in_percent: pct(cells::part(checked, plans, t), plans),
+        check_in_response_rate_percent: pct(
+            cells::part(reported, due, t).filter(|_| cells::total(plans, t).is_some()),
+            due,
+        ),
         applied_percent: pct(cells::part(applied, plans, t), plans),
         confirmed_percent: pct(cells::part(confirmed, plans, t), plans),
     };
-    let results = results(conn, &selected)?;
+    let results = results(conn, &selected, r.programme.as_ref())?;
     let lessons = match r.subject {
         Subject::Course(course) => Some(drop_off(conn, course, &selected, t)?),
         _ => None,
@@ -849,9 +946,19 @@ fn learning(
     })
 }
 
-/// Level 4: the indicator reports of the participants' unions, summed by union and by
-/// the union's country.
-fn results(conn: &mut DbConn, people: &[&Person]) -> Result<Results, ApiError> {
+/// The quarter a day falls in.
+fn quarter(day: NaiveDate) -> repo::Quarter {
+    (day.year(), i32::try_from(day.month0() / 3 + 1).unwrap_or(4))
+}
+
+/// Level 4: the indicator reports of the participants' unions (so of their countries),
+/// summed by union and by the union's country; for a programme only the reports of the
+/// quarters its dates touch (from the quarter of `starts_on` to that of `ends_on`).
+fn results(
+    conn: &mut DbConn,
+    people: &[&Person],
+    programme: Option<&Programme>,
+) -> Result<Results, ApiError> {
     let mut ids: Vec<OrganisationId> = people.iter().filter_map(|p| p.org).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -861,7 +968,11 @@ fn results(conn: &mut DbConn, people: &[&Person]) -> Result<Results, ApiError> {
         .collect();
     let mut by_union: BTreeMap<OrganisationId, IndicatorTotals> = BTreeMap::new();
     let mut by_country: BTreeMap<String, IndicatorTotals> = BTreeMap::new();
-    for (org, recruited, signed, improved, policies, trainings) in repo::indicators(conn, &ids)? {
+    for (org, recruited, signed, improved, policies, trainings) in repo::indicators(
+        conn,
+        &ids,
+        programme.map(|p| (quarter(p.starts_on), quarter(p.ends_on))),
+    )? {
         let (name, country) = orgs.get(&org).cloned().unwrap_or_default();
         for row in [
             by_union.entry(org).or_insert_with(|| IndicatorTotals {

@@ -1880,6 +1880,9 @@ diesel::allow_tables_to_appear_in_same_query!(dashboard_stamps, programme_cohort
 diesel::allow_tables_to_appear_in_same_query!(dashboard_stamps, programme_courses);
 diesel::allow_tables_to_appear_in_same_query!(dashboard_stamps, nominations);
 diesel::allow_tables_to_appear_in_same_query!(cohort_courses, nominations);
+diesel::allow_tables_to_appear_in_same_query!(followup_schedules, programme_cohorts);
+diesel::allow_tables_to_appear_in_same_query!(followup_schedules, nominations);
+diesel::allow_tables_to_appear_in_same_query!(followup_schedules, cohorts);
 
 diesel::joinable!(programme_cohorts -> programmes (programme_id));
 diesel::joinable!(programme_courses -> programmes (programme_id));
