@@ -123,6 +123,14 @@ pub fn dashboard(d: &Dashboard) -> String {
             String::new(),
         );
     }
+    row(
+        "union",
+        "other",
+        "",
+        "participants",
+        num(r.other_unions),
+        String::new(),
+    );
     for t in &r.targets {
         row(
             "target",

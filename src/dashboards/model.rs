@@ -106,8 +106,15 @@ pub struct Reach {
     pub gender: Vec<CountCell>,
     /// `under_25`, `25_34`, `35_44`, `45_54`, `55_plus`, `not_stated`.
     pub age_band: Vec<CountCell>,
-    /// By union (the nominating organisation), largest first.
+    /// By union (the nominating organisation), the 25 largest first (organisation id 0:
+    /// participants of no union).
     pub union: Vec<UnionCell>,
+    /// How many unions sent participants (withheld with `participants`).
+    pub unions_reached: Option<i64>,
+    /// Participants of the unions beyond the 25 listed in `union` (0 when every union is
+    /// listed; withheld when small, or when it would give a small remainder away). The
+    /// participants' CSV export has every union.
+    pub other_unions: Option<i64>,
     /// By the union's ISIC section (`A`..`U`, or `not_stated`), largest first.
     pub sector: Vec<CountCell>,
     /// The programme's targets and how far they are met (programme dashboards).

@@ -253,6 +253,10 @@ fn compose(conn: &mut DbConn, access: Access) -> Result<Resolved, ApiError> {
     })
 }
 
+/// Unions listed by name in a dashboard's reach, largest first; the rest are summed in
+/// `other_unions`.
+pub const UNIONS_LISTED: usize = 25;
+
 /// Dashboards kept at most: beyond, the cache starts again empty.
 const CACHED: usize = 256;
 
@@ -772,26 +776,29 @@ fn reach(
     let under_35_percent = pct(cells::part(under_35, total, t), total);
     let completion_percent = pct(cells::part(completed, total, t), total);
     let countries_shown = participants.map(|_| countries_reached);
-    let union_cells = suppress(
-        largest_first(
-            unions
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
-        ),
-        total,
-        t,
-    )
-    .into_iter()
-    .map(|c| {
-        let id = OrganisationId(c.value.parse().unwrap_or(0));
-        UnionCell {
-            organisation_id: id,
-            name: orgs.get(&id).map(|o| o.0.clone()).unwrap_or_default(),
-            count: c.count,
-        }
-    })
-    .collect();
+    let unions = largest_first(
+        unions
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    );
+    let unions_reached = count(unions.len());
+    // The largest unions are listed; the others are one figure (a programme reaches
+    // thousands of unions: the answer stays a page, the participants' CSV has them all).
+    let others: i64 = unions.iter().skip(UNIONS_LISTED).map(|(_, n)| n).sum();
+    let other_unions = cells::part(others, total, t);
+    let mut union_cells: Vec<UnionCell> = suppress(unions, total, t)
+        .into_iter()
+        .map(|c| {
+            let id = OrganisationId(c.value.parse().unwrap_or(0));
+            UnionCell {
+                organisation_id: id,
+                name: orgs.get(&id).map(|o| o.0.clone()).unwrap_or_default(),
+                count: c.count,
+            }
+        })
+        .collect();
+    union_cells.truncate(UNIONS_LISTED);
     let mut targets = Vec::new();
     if let Some(p) = programme {
         let Targets {
@@ -827,6 +834,8 @@ fn reach(
         gender,
         age_band: suppress(fixed(&AGE_BANDS, &ages), total, t),
         union: union_cells,
+        unions_reached: participants.map(|_| unions_reached),
+        other_unions,
         sector: suppress(largest_first(sectors), total, t),
         targets,
     })
