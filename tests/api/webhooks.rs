@@ -1018,7 +1018,7 @@ async fn a_slow_webhook_receiver_does_not_hold_up_emails() {
         ],
     };
     app.db
-        .write(move |conn| Ok(email::enqueue(conn, &outgoing)?))
+        .write(move |conn| email::enqueue(conn, &outgoing))
         .await
         .unwrap();
     eventually("the email to be sent", || async {
