@@ -235,12 +235,7 @@ pub fn replace_question(
     }
     repo::put_translation(conn, &new_translation(id, &language, &input.texts, now)?)?;
     if !same_texts || current.question.default_language != language {
-        translations::item_text_written(
-            conn,
-            &question_text(&question),
-            &language,
-            input.minor,
-        )?;
+        translations::item_text_written(conn, &question_text(&question), &language, input.minor)?;
     }
     let view = load_view(conn, question)?;
     record_version(conn, &view, now)?;

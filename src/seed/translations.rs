@@ -12,10 +12,10 @@ use crate::db::schema::courses as courses_table;
 use crate::db::{Db, DbConn, write_transaction};
 use crate::error::ApiError;
 use crate::http::language::Preferences;
+use crate::library::model::ResourceTexts;
 use crate::translations::model::{Requested, TextKind};
 use crate::translations::repo;
 use crate::translations::service::{self, GlossaryInput};
-use crate::library::model::ResourceTexts;
 use crate::types::ids::{CourseId, ResourceId};
 
 #[derive(Debug, Deserialize)]
@@ -140,12 +140,7 @@ fn demo_in(conn: &mut DbConn, data: &Demo) -> Result<usize, ApiError> {
     for r in &data.requests {
         let user = super::actor(conn, &r.user)?;
         let course = course_id(conn, &r.course)?;
-        service::request_translation(
-            conn,
-            &user,
-            Requested::Course(course),
-            r.language.clone(),
-        )?;
+        service::request_translation(conn, &user, Requested::Course(course), r.language.clone())?;
     }
     let mut added = 0;
     for term in &data.glossary {
@@ -227,12 +222,8 @@ fn demo_library_in(conn: &mut DbConn, data: &Demo) -> Result<(), ApiError> {
             continue;
         };
         let user = super::actor(conn, &r.user)?;
-        match service::request_translation(
-            conn,
-            &user,
-            Requested::Resource(id),
-            r.language.clone(),
-        ) {
+        match service::request_translation(conn, &user, Requested::Resource(id), r.language.clone())
+        {
             Ok(_)
             | Err(ApiError::Conflict {
                 code: "already_translated",

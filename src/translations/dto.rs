@@ -755,13 +755,9 @@ impl UpdateGlossaryEntryRequest {
                 clean_line(&raw, 1, MAX_TERM_CHARS).map(|t| t.trim().to_owned()),
             )
         });
-        let note = self.note.map(|raw| {
-            f.check(
-                "note",
-                "invalid_note",
-                clean_block(&raw, MAX_NOTE_CHARS),
-            )
-        });
+        let note = self
+            .note
+            .map(|raw| f.check("note", "invalid_note", clean_block(&raw, MAX_NOTE_CHARS)));
         // Not given: `Some(None)`; given and valid: `Some(Some(v))`; invalid: `None`.
         let given = |v: Option<Option<String>>| v.map_or(Some(None), |x| x.map(Some));
         f.finish_with(|| {

@@ -7,12 +7,12 @@ use crate::auth::AuthUser;
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{NotCoordinator, NotLoggedIn, UnreadableBody};
+use crate::http::etag::{IfMatch, Versioned};
 use crate::http::json::Json;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::query::{parse_language, positive_id};
 use crate::http::response::{Reply, no_content};
 use crate::state::AppState;
-use crate::http::etag::{IfMatch, Versioned};
 use crate::translations::dto::{
     CourseTranslationsQuery, CourseTranslationsResponse, CreateDraftRequest,
     CreateGlossaryEntryRequest, CreateTranslationRequestBody, DraftResponse, GlossaryEntryResponse,

@@ -14,8 +14,8 @@ use crate::db::schema::{
 };
 use crate::db::{self, DbConn};
 use crate::translations::model::{
-    DraftStatus, GlossaryEntry, GlossaryEntryChanges, NewGlossaryEntry, NewTranslationDraft, NewTranslationRequest,
-    Requested, TextKind, TranslationDraft, TranslationRequest,
+    DraftStatus, GlossaryEntry, GlossaryEntryChanges, NewGlossaryEntry, NewTranslationDraft,
+    NewTranslationRequest, Requested, TextKind, TranslationDraft, TranslationRequest,
 };
 use crate::types::ids::{CourseId, GlossaryEntryId, TranslationDraftId, UserId};
 
@@ -670,7 +670,10 @@ pub fn update_entry(
     changes: &GlossaryEntryChanges,
 ) -> QueryResult<GlossaryEntry> {
     diesel::update(glossary_entries::table.find(id))
-        .set((changes, glossary_entries::version.eq(glossary_entries::version + 1)))
+        .set((
+            changes,
+            glossary_entries::version.eq(glossary_entries::version + 1),
+        ))
         .returning(glossary_entries::all_columns)
         .get_result(conn)
 }

@@ -19,10 +19,10 @@ use crate::courses::repo as courses;
 use crate::db::{self, DbConn, now};
 use crate::email::{self, OutgoingEmail, Template};
 use crate::error::ApiError;
-use crate::translations::glossary::find_terms;
 use crate::http::etag::{IfMatch, Versioned};
 use crate::library::model::{Resource, ResourceTexts};
 use crate::library::repo as library;
+use crate::translations::glossary::find_terms;
 use crate::translations::model::{
     DraftStatus, GlossaryEntry, GlossaryEntryChanges, NewGlossaryEntry, NewTranslationDraft,
     NewTranslationRequest, Requested, Staleness, TextKind, TextState, TranslationDraft,
@@ -30,8 +30,7 @@ use crate::translations::model::{
 };
 use crate::translations::repo::{self, QueueAfter, QueueRow, TotalRow, TotalsAfter, TotalsFilter};
 use crate::types::ids::{
-    CourseId, GlossaryEntryId, LessonId, ModuleId, ResourceId, SurveyId, TranslationDraftId,
-    UserId,
+    CourseId, GlossaryEntryId, LessonId, ModuleId, ResourceId, SurveyId, TranslationDraftId, UserId,
 };
 
 /// Most entries of one language pair of the glossary: what a text is matched against.
@@ -191,9 +190,11 @@ pub fn staleness_of(
     language: &str,
     default_language: &str,
 ) -> Result<Staleness, ApiError> {
-    Ok(staleness(conn, kind, &[(id, language.to_owned())], default_language)?
-        .remove(&id)
-        .unwrap_or_default())
+    Ok(
+        staleness(conn, kind, &[(id, language.to_owned())], default_language)?
+            .remove(&id)
+            .unwrap_or_default(),
+    )
 }
 
 /// A translation was published: it records `version`, drafts waiting for the same text are
@@ -419,13 +420,7 @@ pub fn resource_translations(
     )?;
     let text = resource_text(conn, &r)?;
     let requested = repo::requested_languages(conn, Requested::Resource(id))?;
-    Ok(item_translations(
-        conn,
-        text,
-        &r.default_language,
-        requested,
-        language,
-    )?)
+    item_translations(conn, text, &r.default_language, requested, language)
 }
 
 /// The state of a survey's text per language: its editors, coordinators, admins and
@@ -784,14 +779,16 @@ fn text_of(
                     ..Texts::default()
                 })
             }
-            TextKind::Resource => resource_texts
-                .iter()
-                .find(|t| t.language == lang)
-                .map(|t| Texts {
-                    title: t.title.clone(),
-                    description: t.description.clone(),
-                    ..Texts::default()
-                }),
+            TextKind::Resource => {
+                resource_texts
+                    .iter()
+                    .find(|t| t.language == lang)
+                    .map(|t| Texts {
+                        title: t.title.clone(),
+                        description: t.description.clone(),
+                        ..Texts::default()
+                    })
+            }
             TextKind::Survey | TextKind::Question => None,
         })
     };
@@ -1134,11 +1131,8 @@ pub fn queue(
         .iter()
         .map(|r| ((r.kind_rank, r.item_id), r.default_language.clone()))
         .collect();
-    let is_default = |k: TextKind, id: i64, lang: &str| {
-        defaults
-            .get(&(k.rank(), id))
-            .is_some_and(|d| d == lang)
-    };
+    let is_default =
+        |k: TextKind, id: i64, lang: &str| defaults.get(&(k.rank(), id)).is_some_and(|d| d == lang);
     if let Some(ids) = by_kind.get(&TextKind::Course) {
         let ids: Vec<CourseId> = ids.iter().map(|i| CourseId(*i)).collect();
         for t in courses::translations(conn, &ids)? {
@@ -1403,8 +1397,12 @@ pub fn update_entry(
         target_language: patch
             .target_language
             .unwrap_or_else(|| entry.target_language.clone()),
-        source_term: patch.source_term.unwrap_or_else(|| entry.source_term.clone()),
-        target_term: patch.target_term.unwrap_or_else(|| entry.target_term.clone()),
+        source_term: patch
+            .source_term
+            .unwrap_or_else(|| entry.source_term.clone()),
+        target_term: patch
+            .target_term
+            .unwrap_or_else(|| entry.target_term.clone()),
         note: patch.note.unwrap_or_else(|| entry.note.clone()),
     };
     if target.source_language == target.target_language {

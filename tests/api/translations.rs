@@ -128,7 +128,12 @@ pub(crate) async fn course_in_fil(
 }
 
 /// A member of a union that `coordinator` approved, made a translator into `language`.
-pub(crate) async fn translator(app: &TestApp, coordinator: &TestUser, org: i64, language: &str) -> TestUser {
+pub(crate) async fn translator(
+    app: &TestApp,
+    coordinator: &TestUser,
+    org: i64,
+    language: &str,
+) -> TestUser {
     let t = app.user("member").await;
     join(app, coordinator, org, &t, false, "educator").await;
     let body = call(
@@ -841,7 +846,9 @@ async fn the_queue_puts_the_most_requested_first_and_coordinators_see_totals() {
     .await;
     assert_eq!(
         totals["items"],
-        json!([{"course_id": wanted.id, "course_title": "Organising platform workers",
+        json!([{"item_kind": "course", "item_id": wanted.id, "course_id": wanted.id,
+            "resource_id": null, "title": "Organising platform workers",
+            "course_title": "Organising platform workers",
             "language": "tet", "country": "PH", "total": 2, "open": 2}])
     );
     let none = call(

@@ -37,8 +37,10 @@ async fn resource_in_fil(app: &TestApp, owner: &TestUser) -> i64 {
         Method::PUT,
         &format!("/api/v1/resources/{id}/translations/fil"),
         owner,
-        Some(json!({"title": "Toolkit sa karapatan ng mga platform worker",
-            "description": "Paano mag-organisa ang mga rider."})),
+        Some(
+            json!({"title": "Toolkit sa karapatan ng mga platform worker",
+            "description": "Paano mag-organisa ang mga rider."}),
+        ),
         201,
     )
     .await;
@@ -295,7 +297,14 @@ async fn a_resource_translation_is_outdated_requested_and_reviewed() {
     let body = json!({"title": "Perangkat hak pekerja platform",
         "description": "Cara pengemudi berorganisasi dan berunding soal upah algoritmik."});
     assert_problem(
-        send(&app, Method::POST, &drafts, &fil_translator, Some(body.clone())).await,
+        send(
+            &app,
+            Method::POST,
+            &drafts,
+            &fil_translator,
+            Some(body.clone()),
+        )
+        .await,
         403,
         "not_a_translator",
     )
@@ -406,8 +415,10 @@ async fn a_resource_translation_is_outdated_requested_and_reviewed() {
         Method::PUT,
         &format!("{path}/translations/fil"),
         &owner,
-        Some(json!({"title": "Toolkit sa karapatan ng mga platform worker",
-            "description": "Paano mag-organisa at makipagtawaran ang mga rider at driver."})),
+        Some(
+            json!({"title": "Toolkit sa karapatan ng mga platform worker",
+            "description": "Paano mag-organisa at makipagtawaran ang mga rider at driver."}),
+        ),
         200,
     )
     .await;
@@ -537,8 +548,10 @@ async fn survey_and_question_translations_know_when_they_are_outdated() {
         Method::POST,
         &format!("/api/v1/courses/{}/questions", c.id),
         &owner,
-        Some(json!({"kind": "true_false", "stem": "A union negotiates a CBA.",
-            "correct_boolean": true})),
+        Some(
+            json!({"kind": "true_false", "stem": "A union negotiates a CBA.",
+            "correct_boolean": true}),
+        ),
         201,
     )
     .await;
@@ -567,8 +580,10 @@ async fn survey_and_question_translations_know_when_they_are_outdated() {
         Method::PUT,
         &format!("{q_path}/translations/en"),
         &owner,
-        Some(json!({"stem": "A union negotiates a CBA.", "feedback": "Typo fixed.",
-            "minor": true})),
+        Some(
+            json!({"stem": "A union negotiates a CBA.", "feedback": "Typo fixed.",
+            "minor": true}),
+        ),
         200,
     )
     .await;
@@ -638,8 +653,10 @@ async fn survey_and_question_translations_know_when_they_are_outdated() {
         Method::PUT,
         &q_path,
         &owner,
-        Some(json!({"kind": "true_false", "stem": "Unions negotiate CBAs.",
-            "correct_boolean": true})),
+        Some(
+            json!({"kind": "true_false", "stem": "Unions negotiate CBAs.",
+            "correct_boolean": true}),
+        ),
         200,
     )
     .await;
@@ -801,13 +818,27 @@ async fn glossary_entries_are_changed_with_if_match() {
     )
     .await;
     assert_problem(
-        send(&app, Method::PATCH, &path, &coordinator, Some(json!({"term": "x"}))).await,
+        send(
+            &app,
+            Method::PATCH,
+            &path,
+            &coordinator,
+            Some(json!({"term": "x"})),
+        )
+        .await,
         400,
         "invalid_body",
     )
     .await;
     assert_problem(
-        send(&app, Method::PATCH, &path, &member, Some(json!({"note": "x"}))).await,
+        send(
+            &app,
+            Method::PATCH,
+            &path,
+            &member,
+            Some(json!({"note": "x"})),
+        )
+        .await,
         403,
         "forbidden",
     )

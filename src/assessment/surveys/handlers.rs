@@ -246,9 +246,7 @@ pub async fn put_survey_translation(
     let minor = body.minor.unwrap_or(false);
     let texts = SurveyTexts::try_from(body)?;
     let (v, new) = db
-        .write(move |conn| {
-            service::put_translation(conn, &user, id, language, texts, minor, now())
-        })
+        .write(move |conn| service::put_translation(conn, &user, id, language, texts, minor, now()))
         .await?;
     Ok(if new {
         let location = format!("/api/v1/surveys/{id}?lang={}", v.language);
