@@ -827,7 +827,7 @@ async fn glossary_entries_are_changed_with_if_match() {
         )
         .await,
         400,
-        "invalid_body",
+        "unknown_field",
     )
     .await;
     assert_problem(
