@@ -1748,7 +1748,7 @@ diesel::table! {
     translation_sources (item_kind, item_id) {
         item_kind -> Text,
         item_id -> BigInt,
-        course_id -> BigInt,
+        course_id -> Nullable<BigInt>,
         version -> BigInt,
         changed_at -> Timestamp,
     }
@@ -1777,7 +1777,7 @@ diesel::table! {
         id -> BigInt,
         item_kind -> Text,
         item_id -> BigInt,
-        course_id -> BigInt,
+        course_id -> Nullable<BigInt>,
         language -> Text,
         title -> Text,
         summary -> Text,
@@ -1795,12 +1795,14 @@ diesel::table! {
 diesel::table! {
     translation_requests (id) {
         id -> BigInt,
-        course_id -> BigInt,
+        course_id -> Nullable<BigInt>,
         user_id -> BigInt,
         language -> Text,
         country -> Nullable<Text>,
         created_at -> Timestamp,
         notified_at -> Nullable<Timestamp>,
+        // Migration `language_access_items`: a request names a course or a resource.
+        resource_id -> Nullable<BigInt>,
     }
 }
 

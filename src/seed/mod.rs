@@ -17,7 +17,7 @@ mod needs;
 mod programmes;
 mod surveys;
 // Language access (issue 17).
-mod translations;
+pub mod translations;
 
 use std::collections::{HashMap, HashSet};
 

@@ -59,4 +59,5 @@ mod sessions;
 mod storage;
 mod surveys;
 mod translations;
+mod translations_items;
 mod webhooks;
