@@ -17,7 +17,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::helpers::{Options, TestApp, assert_problem, spawn_app_with};
-use crate::sessions::{START, END, cohort, planned, session_body};
+use crate::sessions::{END, START, cohort, planned, session_body};
 
 /// Kills the SMTP server when the test ends, however it ends.
 struct KillOnDrop(Child);
@@ -42,7 +42,13 @@ fn outbox(db: &Db) -> Vec<(i64, String, String, String, bool)> {
     use bayanihan::db::schema::email_outbox::dsl as o;
     let mut conn = db.conn().expect("a connection");
     o::email_outbox
-        .select((o::id, o::recipient, o::subject, o::body_text, o::sent_at.is_not_null()))
+        .select((
+            o::id,
+            o::recipient,
+            o::subject,
+            o::body_text,
+            o::sent_at.is_not_null(),
+        ))
         .order(o::id.asc())
         .load(&mut *conn)
         .expect("outbox rows")
@@ -63,12 +69,19 @@ fn at_once(dbs: &[Db], pass: fn(&Db) -> usize) -> Vec<usize> {
             })
         })
         .collect();
-    handles.into_iter().map(|h| h.join().expect("the pass runs")).collect()
+    handles
+        .into_iter()
+        .map(|h| h.join().expect("the pass runs"))
+        .collect()
 }
 
 #[tokio::test]
 async fn two_instances_queue_and_deliver_each_email_once_and_share_the_login_limits() {
-    if std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()).is_none() {
+    if std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .is_none()
+    {
         eprintln!(
             "skipped: several instances share a PostgreSQL database (set TEST_DATABASE_URL); \
              a SQLite file is one process's"
@@ -76,7 +89,9 @@ async fn two_instances_queue_and_deliver_each_email_once_and_share_the_login_lim
         return;
     }
     let Some(python) = std::env::var_os("TEST_SMTP_PYTHON").filter(|p| !p.is_empty()) else {
-        eprintln!("skipped: set TEST_SMTP_PYTHON to a python with aiosmtpd installed to run the SMTP test");
+        eprintln!(
+            "skipped: set TEST_SMTP_PYTHON to a python with aiosmtpd installed to run the SMTP test"
+        );
         return;
     };
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -116,12 +131,20 @@ async fn two_instances_queue_and_deliver_each_email_once_and_share_the_login_lim
     let moderator = a.user("coordinator").await;
     let community = a.create_community(&moderator, "public").await;
     let author = a.user("member").await;
-    let watchers = [a.user("member").await, a.user("member").await, a.user("member").await];
+    let watchers = [
+        a.user("member").await,
+        a.user("member").await,
+        a.user("member").await,
+    ];
     for user in std::iter::once(&author).chain(&watchers) {
         assert!(matches!(a.join_community(user, community).await, 200 | 201));
     }
     for user in std::iter::once(&moderator).chain(&watchers) {
-        let preference = if user.id == moderator.id { "never" } else { "immediately" };
+        let preference = if user.id == moderator.id {
+            "never"
+        } else {
+            "immediately"
+        };
         let (status, body) = a
             .send_as(
                 user,
@@ -133,11 +156,22 @@ async fn two_instances_queue_and_deliver_each_email_once_and_share_the_login_lim
         assert_eq!(status, 200, "{body}");
     }
     let (thread, _) = a
-        .create_thread(&author, community, "discussion", "Two servers", "One database.")
+        .create_thread(
+            &author,
+            community,
+            "discussion",
+            "Two servers",
+            "One database.",
+        )
         .await;
     for user in &watchers {
         let (status, body) = a
-            .send_as(user, Method::PUT, &format!("/api/v1/threads/{thread}/subscription"), None)
+            .send_as(
+                user,
+                Method::PUT,
+                &format!("/api/v1/threads/{thread}/subscription"),
+                None,
+            )
             .await;
         assert_eq!(status, 200, "{body}");
     }
@@ -199,7 +233,11 @@ async fn two_instances_queue_and_deliver_each_email_once_and_share_the_login_lim
     }
     // Both workers are still polling: a double delivery would show within a few polls.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(delivered(&maildir), queued.len(), "each email delivered once");
+    assert_eq!(
+        delivered(&maildir),
+        queued.len(),
+        "each email delivered once"
+    );
 
     // Login limits: 20 failed logins from this address, split over the two servers, close
     // the address on both.
@@ -209,7 +247,12 @@ async fn two_instances_queue_and_deliver_each_email_once_and_share_the_login_lim
         assert_problem(res, 401, "invalid_credentials").await;
     }
     for base in &bases {
-        let res = login(&a, base, &json!({"email": author.email, "password": author.password})).await;
+        let res = login(
+            &a,
+            base,
+            &json!({"email": author.email, "password": author.password}),
+        )
+        .await;
         assert_problem(res, 429, "rate_limited").await;
     }
 }
