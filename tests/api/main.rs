@@ -35,6 +35,7 @@ mod headers;
 mod helpers;
 mod human_input;
 mod input_limits;
+mod instances;
 mod invitations;
 mod learning;
 mod library;
