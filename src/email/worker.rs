@@ -1,5 +1,5 @@
-//! The background worker that delivers the outboxes — emails and webhook deliveries — one
-//! row at a time, with retries.
+//! The background worker that delivers the outboxes — emails, webhook deliveries and
+//! machine-translation jobs — one row at a time, with retries.
 //!
 //! One loop serves every channel ([`Channel`]): it claims a due row (exclusively, across
 //! instances), makes one attempt, and records the outcome: delivered, retried after a
@@ -115,12 +115,19 @@ async fn run(db: Db, settings: EmailSettings) {
         }
     };
     let webhooks = crate::webhooks::delivery::WebhookChannel::new(settings.webhooks.clone());
+    let translations = settings
+        .machine_translation
+        .clone()
+        .map(crate::post_translations::machine::MtChannel::new);
     loop {
         let mut busy = false;
         if let Some(email) = &email {
             busy |= step(&db, email, settings.backoff_base).await;
         }
         busy |= step(&db, &webhooks, settings.backoff_base).await;
+        if let Some(translations) = &translations {
+            busy |= step(&db, translations, settings.backoff_base).await;
+        }
         // After a delivery, more may be due at once; otherwise wait.
         if !busy {
             tokio::time::sleep(settings.poll_interval).await;
