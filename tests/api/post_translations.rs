@@ -689,3 +689,64 @@ async fn a_private_community_s_translations_are_404_to_others() {
         .await;
     assert_eq!(status, 200);
 }
+
+/// The post ids of a demo thread, in order.
+fn demo_posts(app: &TestApp, slug: &str, title: &str) -> Vec<i64> {
+    use bayanihan::db::schema::{communities, posts, threads};
+    use diesel::prelude::*;
+    let mut conn = app.db.conn().unwrap();
+    posts::table
+        .inner_join(threads::table.inner_join(communities::table))
+        .filter(communities::slug.eq(slug))
+        .filter(threads::title.eq(title))
+        .order(posts::id.asc())
+        .select(posts::id)
+        .load(&mut *conn)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_has_posts_across_languages() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let k3 = demo_posts(
+        &app,
+        "forum-pelatih-indonesia",
+        "Materi K3 untuk pekerja pabrik garmen",
+    );
+    let (_, p) = app
+        .get_as(None, &format!("/api/v1/posts/{}?lang=en", k3[0]))
+        .await;
+    assert_eq!(p["translated_from"], "id", "{p}");
+    assert_eq!(p["translation"]["origin"], "member");
+    let (_, p) = app
+        .get_as(None, &format!("/api/v1/posts/{}?lang=fil", k3[0]))
+        .await;
+    assert_eq!(p["translation"]["origin"], "machine", "{p}");
+    // The outdated one.
+    let (_, p) = app
+        .get_as(None, &format!("/api/v1/posts/{}?lang=en", k3[1]))
+        .await;
+    assert_eq!(p["translation"]["origin"], "machine", "{p}");
+    assert_eq!(p["translation"]["outdated"], true);
+    let youth = demo_posts(
+        &app,
+        "youth-organisers-network",
+        "Pagsasanay para sa mga bagong lider ng kabataan",
+    );
+    let (_, p) = app
+        .get_as(None, &format!("/api/v1/posts/{}?lang=en", youth[0]))
+        .await;
+    assert_eq!(p["translated_from"], "fil", "{p}");
+    assert_eq!(p["translation"]["origin"], "member");
+    let (_, p) = app
+        .get_as(None, &format!("/api/v1/posts/{}?lang=id", youth[0]))
+        .await;
+    assert_eq!(p["translation"]["origin"], "machine", "{p}");
+    // A second run adds nothing.
+    app.seed_demo();
+    let (_, list) = app
+        .get_as(None, &format!("/api/v1/posts/{}/translations", youth[0]))
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 2);
+}
