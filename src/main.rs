@@ -180,6 +180,7 @@ fn run_seed(config: &Config, args: &SeedArgs) -> anyhow::Result<()> {
         Ok::<_, anyhow::Error>(added)
     })?;
     seed::library::demo_links(&db)?;
+    seed::translations::demo_library(&db)?;
     tracing::info!(resources.added = resources, "demo library seeded");
     seed::analyze(&db)?;
     tracing::info!(

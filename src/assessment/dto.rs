@@ -99,6 +99,11 @@ pub struct QuestionRequest {
     #[schema(minimum = 1, maximum = 100)]
     #[serde(default, deserialize_with = "crate::http::json::opt_int")]
     pub points: Option<i32>,
+    /// `PUT` only: `true` marks a change of the texts as minor (a typo), so that their
+    /// translations stay complete; otherwise they become outdated.
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
+    pub minor: Option<bool>,
 }
 
 /// A question as parsed.
@@ -110,6 +115,8 @@ pub struct QuestionInput {
     pub tags: Vec<String>,
     pub difficulty: i32,
     pub points: i32,
+    /// A change of the texts is minor: translations stay complete.
+    pub minor: bool,
 }
 
 fn parse_tag(raw: &str) -> Result<String, String> {
@@ -375,6 +382,7 @@ impl TryFrom<QuestionRequest> for QuestionInput {
                 tags,
                 difficulty,
                 points,
+                minor: r.minor.unwrap_or(false),
             })
         })
     }
@@ -395,6 +403,11 @@ pub struct QuestionTranslationRequest {
     #[serde(default)]
     #[schema(max_items = 20)]
     pub choices: Vec<ChoiceBody>,
+    /// Only in the question's default language: `true` marks the change as minor (a typo),
+    /// so that its translations stay complete; otherwise they become outdated.
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
+    pub minor: Option<bool>,
 }
 
 /// Parses a translation; the service checks its choices against the question.
@@ -460,6 +473,12 @@ pub struct QuestionResponse {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// `true` when these texts translate an older version of the original (the texts in
+    /// the default language) than the current one (see `source_updated_at`).
+    pub outdated: bool,
+    /// When the original last changed in a way that outdates translations; given only when
+    /// `outdated` is `true`.
+    pub source_updated_at: Option<DateTime<Utc>>,
 }
 
 impl QuestionResponse {

@@ -233,12 +233,14 @@ pub async fn put_question_translation(
 ) -> Result<Reply<QuestionResponse>, ApiError> {
     let (id, language) = path.into_inner();
     let language = path_language(&language)?;
-    let (texts, _) = translation_texts(body.into_inner())?;
+    let body = body.into_inner();
+    let minor = body.minor.unwrap_or(false);
+    let (texts, _) = translation_texts(body)?;
     let (v, written) = db
         .write(move |conn| {
             let prefs = Preferences::only(&language);
             let (view, written) =
-                service::put_translation(conn, &user, id, language, texts, now())?;
+                service::put_translation(conn, &user, id, language, texts, minor, now())?;
             Ok::<_, ApiError>((service::render_question(&view, &prefs)?, written))
         })
         .await?;

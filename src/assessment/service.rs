@@ -20,6 +20,8 @@ use crate::error::{ApiError, Fields};
 use crate::http::etag::{IfMatch, Versioned};
 use crate::http::language::Preferences;
 pub use crate::http::response::Localised;
+use crate::translations::model::TextKind;
+use crate::translations::service::{self as translations, ItemText, Versions};
 use crate::types::ids::{CourseId, QuestionId};
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String, ApiError> {
@@ -35,6 +37,8 @@ fn parse<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
 pub struct QuestionView {
     pub question: Question,
     pub translations: Vec<QuestionTranslation>,
+    /// Which of its translations are outdated.
+    pub versions: Versions,
 }
 
 /// 404 unless the course is live and the caller may edit it (owners while trainers,
@@ -55,9 +59,11 @@ fn editable_course(
 
 fn load_view(conn: &mut DbConn, question: Question) -> Result<QuestionView, ApiError> {
     let translations = repo::translations(conn, &[question.id])?;
+    let versions = translations::versions(conn, TextKind::Question, &[question.id.get()])?;
     Ok(QuestionView {
         question,
         translations,
+        versions,
     })
 }
 
@@ -228,9 +234,22 @@ pub fn replace_question(
         }
     }
     repo::put_translation(conn, &new_translation(id, &language, &input.texts, now)?)?;
+    if !same_texts || current.question.default_language != language {
+        translations::item_text_written(conn, &question_text(&question), &language, input.minor)?;
+    }
     let view = load_view(conn, question)?;
     record_version(conn, &view, now)?;
     Ok(view)
+}
+
+/// A question's texts as language access knows them.
+fn question_text(q: &Question) -> ItemText {
+    ItemText {
+        kind: TextKind::Question,
+        id: q.id.get(),
+        course_id: Some(q.course_id),
+        default_language: q.default_language.clone(),
+    }
 }
 
 /// What writing a translation did.
@@ -252,6 +271,7 @@ pub fn put_translation(
     id: QuestionId,
     language: String,
     texts: QuestionTexts,
+    minor: bool,
     now: NaiveDateTime,
 ) -> Result<(QuestionView, Written), ApiError> {
     let question = editable_question(conn, actor, id)?;
@@ -286,6 +306,7 @@ pub fn put_translation(
         return Ok((current, written));
     }
     repo::put_translation(conn, &new_translation(id, &language, &texts, now)?)?;
+    translations::item_text_written(conn, &question_text(&current.question), &language, minor)?;
     let question = repo::bump_question(conn, id, now)?;
     let view = load_view(conn, question)?;
     record_version(conn, &view, now)?;
@@ -339,6 +360,8 @@ pub fn list_questions(
         None => repo::list_questions(conn, course_id, None, after, limit)?,
     };
     let ids: Vec<QuestionId> = rows.iter().map(|q| q.id).collect();
+    let raw: Vec<i64> = ids.iter().map(|i| i.get()).collect();
+    let versions = translations::versions(conn, TextKind::Question, &raw)?;
     let mut by_question: HashMap<QuestionId, Vec<QuestionTranslation>> = HashMap::new();
     for t in repo::translations(conn, &ids)? {
         by_question.entry(t.question_id).or_default().push(t);
@@ -350,6 +373,7 @@ pub fn list_questions(
                 &QuestionView {
                     question,
                     translations,
+                    versions: versions.clone(),
                 },
                 &prefs,
             )
@@ -372,7 +396,13 @@ pub fn render_question(
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("question {} has no texts", q.id)))?;
     let texts = texts_of(t)?;
     let key: AnswerKey = parse(&q.answer_key)?;
+    let (outdated, source_updated_at) = view
+        .versions
+        .of(q.id.get(), &t.language, &q.default_language)
+        .answer();
     let response = QuestionResponse {
+        outdated,
+        source_updated_at,
         id: q.id,
         course_id: q.course_id,
         kind: q.kind,

@@ -131,6 +131,12 @@ pub struct ModuleOutline {
     pub title: String,
     /// The language of `title`.
     pub language: String,
+    /// `true` when `title` translates an older version of the original than the current
+    /// one (see `source_updated_at`).
+    pub outdated: bool,
+    /// When the original title last changed in a way that outdates translations; given only
+    /// when `outdated` is `true`.
+    pub source_updated_at: Option<DateTime<Utc>>,
     pub lessons: Vec<LessonOutline>,
 }
 
@@ -145,6 +151,12 @@ pub struct LessonOutline {
     pub title: String,
     /// The language of `title`.
     pub language: String,
+    /// `true` when `title` translates an older version of the original than the current
+    /// one (see `source_updated_at`).
+    pub outdated: bool,
+    /// When the original lesson last changed in a way that outdates translations; given
+    /// only when `outdated` is `true`.
+    pub source_updated_at: Option<DateTime<Utc>>,
     pub duration_minutes: Option<i32>,
     pub required: bool,
 }

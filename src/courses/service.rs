@@ -176,27 +176,52 @@ pub(crate) fn course_view(
             .map(|(l, t)| (t.clone(), l.clone()))
             .unwrap_or_else(|| (String::new(), default.to_owned()))
     };
+    // Which titles translate an older original: two queries per kind, whatever the size.
+    let picked: Vec<(i64, String)> = modules
+        .iter()
+        .map(|m| (m.id.get(), text(module_titles.get(&m.id)).1))
+        .collect();
+    let module_stale = translations::staleness(conn, TextKind::Module, &picked, default)?;
+    let picked: Vec<(i64, String)> = lessons
+        .iter()
+        .map(|l| (l.id.get(), text(lesson_titles.get(&l.id)).1))
+        .collect();
+    let lesson_stale = translations::staleness(conn, TextKind::Lesson, &picked, default)?;
     let modules = modules
         .iter()
         .map(|m| {
             let (title, language) = text(module_titles.get(&m.id));
             let mut ls = by_module.remove(&m.id).unwrap_or_default();
             ls.sort_by_key(|l| (l.position, l.id));
+            let (outdated, source_updated_at) = module_stale
+                .get(&m.id.get())
+                .copied()
+                .unwrap_or_default()
+                .answer();
             ModuleOutline {
                 id: m.id,
                 position: m.position,
                 title,
                 language,
+                outdated,
+                source_updated_at,
                 lessons: ls
                     .into_iter()
                     .map(|l| {
                         let (title, language) = text(lesson_titles.get(&l.id));
+                        let (outdated, source_updated_at) = lesson_stale
+                            .get(&l.id.get())
+                            .copied()
+                            .unwrap_or_default()
+                            .answer();
                         LessonOutline {
                             id: l.id,
                             position: l.position,
                             kind: l.kind,
                             title,
                             language,
+                            outdated,
+                            source_updated_at,
                             duration_minutes: l.duration_minutes,
                             required: l.required,
                         }
@@ -1481,6 +1506,10 @@ pub(crate) fn publish_translation(
                 repo::touch_lesson(conn, id, at)?;
                 repo::touch_course(conn, course.id, at)?;
             }
+        }
+        // Not a course's text: its own domain publishes it.
+        TextKind::Resource | TextKind::Survey | TextKind::Question => {
+            return Err(ApiError::NotFound);
         }
     }
     Ok(())

@@ -123,6 +123,14 @@ pub fn dashboard(d: &Dashboard) -> String {
             String::new(),
         );
     }
+    row(
+        "union",
+        "other",
+        "",
+        "participants",
+        num(r.other_unions),
+        String::new(),
+    );
     for t in &r.targets {
         row(
             "target",
@@ -233,6 +241,14 @@ pub fn dashboard(d: &Dashboard) -> String {
         "",
         "check_in_percent",
         num(b.check_in_percent),
+        String::new(),
+    );
+    row(
+        "behaviour",
+        "",
+        "",
+        "check_in_response_rate_percent",
+        num(b.check_in_response_rate_percent),
         String::new(),
     );
     row(

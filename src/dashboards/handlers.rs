@@ -8,15 +8,17 @@ use crate::auth::AuthUser;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::accounts::service::reader_preferences;
 use crate::dashboards::csv;
 use crate::dashboards::model::Dashboard;
 use crate::dashboards::pictures::{self, ChartKind};
 use crate::dashboards::service::{self, Subject};
+use crate::dashboards::words::{self, Words};
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{IfNoneMatch, NotLoggedIn, NotModified};
-use crate::http::etag;
-use crate::http::response::Reply;
+use crate::http::language::{LangQuery, Preferences};
+use crate::http::response::{Document, Rendered, Reply};
 use crate::state::AppState;
 use crate::types::{CohortId, CourseId, OrganisationId, ProgrammeId};
 
@@ -31,47 +33,66 @@ async fn json(
     state: web::Data<AppState>,
     user: AuthUser,
     subject: Subject,
-) -> Result<Reply<Dashboard>, ApiError> {
-    let cache = state.dashboards.clone();
-    let answer = db
-        .read(move |conn| service::dashboard(conn, &user, subject, &cache))
-        .await?;
-    Ok(Reply::ok((*answer.dashboard).clone())
+) -> Result<Reply<Rendered>, ApiError> {
+    let (answer, _) = read(&db, &state, user, subject, Preferences::default()).await?;
+    Ok(Reply::ok(answer.dashboard.json.clone())
         .etag(answer.etag)
         .private())
 }
 
+/// The dashboard of `subject` for `user`, and the language its pictures are written in:
+/// `prefs` (`?lang=` > `Accept-Language`), else the reader's `preferred_language`, among
+/// the catalogue's languages (English when none of them).
+async fn read(
+    db: &Db,
+    state: &AppState,
+    user: AuthUser,
+    subject: Subject,
+    prefs: Preferences,
+) -> Result<(service::Answer, &'static Words), ApiError> {
+    let cache = state.dashboards.clone();
+    db.read(move |conn| {
+        let prefs = reader_preferences(conn, prefs, Some(user.id))?;
+        let available: Vec<String> = words::LANGUAGES.iter().map(|l| (*l).to_owned()).collect();
+        let lang = prefs.pick(&available, "en").unwrap_or("en").to_owned();
+        Ok((
+            service::dashboard(conn, &user, subject, &cache)?,
+            words::words(&lang),
+        ))
+    })
+    .await
+}
+
+/// The tag of one rendering of a dashboard: its figures' tag, what it is and its language.
+fn tag(answer: &service::Answer, what: &str, lang: Option<&str>) -> String {
+    let figures = answer.etag.trim_end_matches('"');
+    match lang {
+        Some(lang) => format!("{figures}-{what}-{lang}\""),
+        None => format!("{figures}-{what}\""),
+    }
+}
+
 async fn csv_answer(
-    req: HttpRequest,
     db: web::Data<Db>,
     state: web::Data<AppState>,
     user: AuthUser,
     subject: Subject,
     name: String,
-) -> Result<HttpResponse, ApiError> {
-    let cache = state.dashboards.clone();
-    let answer = db
-        .read(move |conn| service::dashboard(conn, &user, subject, &cache))
-        .await?;
-    let tag = format!("{}-csv\"", answer.etag.trim_end_matches('"'));
-    if etag::none_match(&req, &tag) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, tag))
-            .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-            .finish());
-    }
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}-dashboard.csv\""),
-        ))
-        .insert_header((header::ETAG, tag))
-        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-        .body(csv::dashboard(&answer.dashboard)))
+) -> Result<Document, ApiError> {
+    let (answer, _) = read(&db, &state, user, subject, Preferences::default()).await?;
+    let etag = tag(&answer, "csv", None);
+    Ok(Document::ok("text/csv; charset=utf-8", move || {
+        csv::dashboard(&answer.dashboard.dashboard)
+    })
+    .etag(etag)
+    .private()
+    .header(
+        header::CONTENT_DISPOSITION,
+        format!("attachment; filename=\"{name}-dashboard.csv\""),
+    ))
 }
 
-/// `?chart=` of a dashboard's SVG.
+/// `?chart=` and `?lang=` of a dashboard's SVG.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ChartQuery {
@@ -79,6 +100,11 @@ pub struct ChartQuery {
     /// `unions` or `sectors`.
     #[param(value_type = Option<ChartKind>)]
     pub chart: Option<ChartKind>,
+    /// The language of the chart's words (`en`, `fil`, `id`, `tet`; others fall back to
+    /// English); overrides `Accept-Language`, which overrides the reader's
+    /// `preferred_language`.
+    #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
+    pub lang: Option<String>,
 }
 
 async fn svg_answer(
@@ -87,46 +113,39 @@ async fn svg_answer(
     state: web::Data<AppState>,
     user: AuthUser,
     subject: Subject,
-    chart: ChartKind,
+    query: ChartQuery,
     name: String,
-) -> Result<HttpResponse, ApiError> {
-    let cache = state.dashboards.clone();
-    let answer = db
-        .read(move |conn| service::dashboard(conn, &user, subject, &cache))
-        .await?;
-    let tag = format!(
-        "{}-svg-{}\"",
-        answer.etag.trim_end_matches('"'),
-        chart.as_str()
-    );
-    if etag::none_match(&req, &tag) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, tag))
-            .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-            .finish());
-    }
-    let title = answer.programme_name.clone().unwrap_or(name);
-    let svg = pictures::chart(&answer.dashboard, chart, &title);
-    Ok(HttpResponse::Ok()
-        .content_type("image/svg+xml; charset=utf-8")
-        .insert_header((header::ETAG, tag))
-        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-        .body(svg.into_string()))
+) -> Result<Document, ApiError> {
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
+    let chart = query.chart.unwrap_or_default();
+    let (answer, w) = read(&db, &state, user, subject, prefs).await?;
+    let etag = tag(&answer, &format!("svg-{}", chart.as_str()), Some(w.lang));
+    Ok(Document::ok("image/svg+xml; charset=utf-8", move || {
+        let title = answer.programme_name.clone().unwrap_or(name);
+        pictures::chart(&answer.dashboard.dashboard, chart, &title, w).into_string()
+    })
+    .etag(etag)
+    .language(w.lang)
+    .private())
 }
 
 /// A programme's printable evaluation report: an HTML page with the dashboard's charts
-/// and tables, for the same readers as its dashboard (a leader's shows their unions only).
+/// and tables, for the same readers as its dashboard (a leader's shows their unions only),
+/// in the reader's language (`?lang=` > `Accept-Language` > their `preferred_language`;
+/// `en`, `fil`, `id`, `tet`, else English).
 #[utoipa::path(
     get,
     path = "/api/v1/programmes/{id}/report",
     tag = "dashboards",
     operation_id = "get_programme_report",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Programme id"), IfNoneMatch),
+    params(("id" = i64, Path, description = "Programme id"), LangQuery, IfNoneMatch),
     responses(
         (status = 200, description = "The report, a self-contained HTML page (its own `Content-Security-Policy`)", content_type = "text/html", body = String,
-            headers(("ETag" = String, description = "Changes whenever a figure may have"))),
+            headers(("ETag" = String, description = "Changes whenever a figure may have"),
+                    ("Content-Language" = String, description = "The language of its words"))),
         NotModified,
+        (status = 400, description = "A `lang` that is not a language tag", body = Problem, content_type = "application/problem+json"),
         NotLoggedIn,
         NoSuchDashboard,
     )
@@ -137,34 +156,26 @@ pub async fn get_programme_report(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<ProgrammeId>,
-) -> Result<HttpResponse, ApiError> {
-    let cache = state.dashboards.clone();
+    query: web::Query<LangQuery>,
+) -> Result<Document, ApiError> {
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let id = id.into_inner();
-    let subject = Subject::Programme(id);
-    let answer = db
-        .read(move |conn| service::dashboard(conn, &user, subject, &cache))
-        .await?;
-    let tag = format!("{}-report\"", answer.etag.trim_end_matches('"'));
-    if etag::none_match(&req, &tag) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, tag))
-            .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-            .finish());
-    }
-    let name = answer
-        .programme_name
-        .clone()
-        .unwrap_or_else(|| format!("Programme {id}"));
-    let page = pictures::programme_report(&answer.dashboard, &name);
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header((
-            header::CONTENT_SECURITY_POLICY,
-            crate::charts::report::content_security_policy(),
-        ))
-        .insert_header((header::ETAG, tag))
-        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-        .body(page))
+    let (answer, w) = read(&db, &state, user, Subject::Programme(id), prefs).await?;
+    let etag = tag(&answer, "report", Some(w.lang));
+    Ok(Document::ok("text/html; charset=utf-8", move || {
+        let name = answer
+            .programme_name
+            .clone()
+            .unwrap_or_else(|| format!("{id}"));
+        pictures::programme_report(&answer.dashboard.dashboard, &name, w)
+    })
+    .etag(etag)
+    .language(w.lang)
+    .private()
+    .header(
+        header::CONTENT_SECURITY_POLICY,
+        crate::charts::report::content_security_policy(),
+    ))
 }
 
 macro_rules! dashboard_endpoints {
@@ -192,7 +203,7 @@ macro_rules! dashboard_endpoints {
             state: web::Data<AppState>,
             user: AuthUser,
             id: web::Path<$id>,
-        ) -> Result<Reply<Dashboard>, ApiError> {
+        ) -> Result<Reply<Rendered>, ApiError> {
             json(db, state, user, Subject::$variant(id.into_inner())).await
         }
 
@@ -213,17 +224,16 @@ macro_rules! dashboard_endpoints {
             )
         )]
         pub async fn $csv(
-            req: HttpRequest,
             db: web::Data<Db>,
             state: web::Data<AppState>,
             user: AuthUser,
             id: web::Path<$id>,
-        ) -> Result<HttpResponse, ApiError> {
+        ) -> Result<Document, ApiError> {
             let id = id.into_inner();
-            csv_answer(req, db, state, user, Subject::$variant(id), format!("{}-{}", $name, id)).await
+            csv_answer(db, state, user, Subject::$variant(id), format!("{}-{}", $name, id)).await
         }
 
-        #[doc = concat!("A chart of the dashboard of ", $what, " as a self-contained SVG (`?chart=`: the funnel by default, the four levels, targets, or a breakdown); withheld cells are drawn as withheld, never as zero.")]
+        #[doc = concat!("A chart of the dashboard of ", $what, " as a self-contained SVG (`?chart=`: the funnel by default, the four levels, targets, or a breakdown); withheld cells are drawn as withheld, never as zero. Its words are in the reader's language (`?lang=` > `Accept-Language` > their `preferred_language`; `en`, `fil`, `id`, `tet`, else English), named by `Content-Language`.")]
         #[utoipa::path(
             get,
             path = $svg_path,
@@ -232,10 +242,11 @@ macro_rules! dashboard_endpoints {
             security(("bearer" = [])),
             params(("id" = i64, Path, description = "Id"), ChartQuery, IfNoneMatch),
             responses(
-                (status = 200, description = "The chart", content_type = "image/svg+xml", body = String,
-                    headers(("ETag" = String, description = "Changes whenever a figure may have"))),
+                (status = 200, description = "The chart, its words in the reader's language", content_type = "image/svg+xml", body = String,
+                    headers(("ETag" = String, description = "Changes whenever a figure may have"),
+                            ("Content-Language" = String, description = "The language of its words"))),
                 NotModified,
-                (status = 400, description = "An unknown `chart`", body = Problem, content_type = "application/problem+json"),
+                (status = 400, description = "An unknown `chart`, or a `lang` that is not a language tag", body = Problem, content_type = "application/problem+json"),
                 NotLoggedIn,
                 NoSuchDashboard,
             )
@@ -247,11 +258,10 @@ macro_rules! dashboard_endpoints {
             user: AuthUser,
             id: web::Path<$id>,
             query: web::Query<ChartQuery>,
-        ) -> Result<HttpResponse, ApiError> {
+        ) -> Result<Document, ApiError> {
             let id = id.into_inner();
-            let chart = query.into_inner().chart.unwrap_or_default();
             let name = format!("{} {}", capitalised($name), id);
-            svg_answer(req, db, state, user, Subject::$variant(id), chart, name).await
+            svg_answer(req, db, state, user, Subject::$variant(id), query.into_inner(), name).await
         }
     )+};
 }

@@ -18,6 +18,7 @@ pub mod model;
 pub mod pictures;
 pub mod repo;
 pub mod service;
+pub mod words;
 
 use actix_web::web;
 use utoipa::OpenApi;

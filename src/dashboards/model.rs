@@ -29,20 +29,30 @@ crate::vocabulary! {
 crate::vocabulary! {
     /// A stage of the participation funnel. A course's funnel starts at `enrolled`;
     /// the others at `nominated`.
+    ///
+    /// The stages nest: each counts the distinct people who reached it **or any later
+    /// stage**, so that nominated ≥ selected ≥ started ≥ completed ≥ certified ≥
+    /// followed up whatever the data (seeded, imported attendance, CSV) holds. A person's
+    /// furthest stage is the latest one with evidence: a certificate without any lesson
+    /// progress counts as certified, completed and started.
     pub enum FunnelStage {
         /// Put forward for a cohort (any state of the nomination).
         Nominated => "nominated",
-        /// Accepted into the cohort (a participant).
+        /// Accepted into the cohort (a participant): the accepted nominations.
         Selected => "selected",
-        /// Enrolled in the course (course dashboards).
+        /// Enrolled in the course (course dashboards; not removed).
         Enrolled => "enrolled",
-        /// Completed at least one lesson of the cohort's (or programme's) courses.
+        /// Completed at least one lesson of the cohort's (or programme's) courses, or
+        /// reached a later stage.
         Started => "started",
-        /// Completed every course of the cohort (at least one course).
+        /// Completed every course of the cohort (at least one course; a course
+        /// dashboard: that course), or reached a later stage.
         Completed => "completed",
-        /// Holds a certificate of the cohort (or course) that is not revoked.
+        /// Holds a certificate of the cohort (or course) that is not revoked, or reached
+        /// a later stage.
         Certified => "certified",
-        /// Reported at least one follow-up check-in on an action plan.
+        /// Reported at least one follow-up check-in on their action plan in the cohort
+        /// (not on course dashboards).
         FollowedUp => "followed_up",
     }
 }
@@ -60,7 +70,8 @@ pub struct Dashboard {
     #[schema(value_type = Option<Vec<i64>>)]
     pub restricted_to: Option<Vec<OrganisationId>>,
     pub reach: Reach,
-    /// Distinct people at each stage, in order.
+    /// Distinct people at each stage, in order; each stage counts who reached it or a
+    /// later one, so the counts never grow down the funnel (see `FunnelStage`).
     pub funnel: Vec<FunnelCell>,
     /// Level 1.
     pub reaction: Reaction,
@@ -86,7 +97,8 @@ pub struct Reach {
     pub women_percent: Option<f64>,
     /// Percent of participants under 35 in the year their cohort started.
     pub under_35_percent: Option<f64>,
-    /// Percent of participants who completed.
+    /// Percent of participants who completed (the funnel's `completed`: certified
+    /// participants included).
     pub completion_percent: Option<f64>,
     /// By country (ISO code or `not_stated`), largest first.
     pub country: Vec<CountCell>,
@@ -94,8 +106,15 @@ pub struct Reach {
     pub gender: Vec<CountCell>,
     /// `under_25`, `25_34`, `35_44`, `45_54`, `55_plus`, `not_stated`.
     pub age_band: Vec<CountCell>,
-    /// By union (the nominating organisation), largest first.
+    /// By union (the nominating organisation), the 25 largest first (organisation id 0:
+    /// participants of no union).
     pub union: Vec<UnionCell>,
+    /// How many unions sent participants (withheld with `participants`).
+    pub unions_reached: Option<i64>,
+    /// Participants of the unions beyond the 25 listed in `union` (0 when every union is
+    /// listed; withheld when small, or when it would give a small remainder away). The
+    /// participants' CSV export has every union.
+    pub other_unions: Option<i64>,
     /// By the union's ISIC section (`A`..`U`, or `not_stated`), largest first.
     pub sector: Vec<CountCell>,
     /// The programme's targets and how far they are met (programme dashboards).
@@ -168,6 +187,13 @@ pub struct Behaviour {
     pub action_plan_percent: Option<f64>,
     /// Percent of plan holders who reported at least one check-in.
     pub check_in_percent: Option<f64>,
+    /// Check-in response rate, in percent: **due check-ins reported ÷ due check-ins**.
+    /// A check-in is due for each action plan of a participant and each round of the
+    /// cohort's follow-up schedule whose day (the cohort's last day + the round's offset)
+    /// is today or before; it is reported when the plan has a check-in for that round.
+    /// `null` when no check-in is due yet (never 0 for "nothing to divide"), or when
+    /// withheld (fewer than five reported or unreported, or fewer than five plan holders).
+    pub check_in_response_rate_percent: Option<f64>,
     /// Percent of plan holders who reported a step done.
     pub applied_percent: Option<f64>,
     /// Percent of plan holders with a report their union leader confirmed.
@@ -176,6 +202,9 @@ pub struct Behaviour {
 
 /// Level 4: organisational indicators the participants' unions reported (figures of
 /// organisations, not people: not suppressed, but a leader sees only their unions').
+/// Only the unions of the participants counted (and so their countries); on a
+/// programme's dashboard only the reports of the quarters from the one its `starts_on`
+/// falls in to the one of its `ends_on`; other dashboards count every quarter.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Results {
     pub by_union: Vec<IndicatorTotals>,

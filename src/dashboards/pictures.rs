@@ -7,6 +7,7 @@ use chrono::Utc;
 use crate::charts::report::{self, Cell, Report, Section, Table};
 use crate::charts::{self, Bar, Bars, Figure, Format, Funnel, Level, Levels, Measure, Stage, Svg};
 use crate::dashboards::model::{Dashboard, FunnelStage, IndicatorTotals, TargetCheck, UnionCell};
+use crate::dashboards::words::Words;
 use crate::types::LanguageTag;
 use crate::types::cells::CountCell;
 
@@ -34,28 +35,32 @@ crate::vocabulary! {
     }
 }
 
-/// The chart `kind` of `d`, titled with `subject` ("Programme 3").
-pub fn chart(d: &Dashboard, kind: ChartKind, subject: &str) -> Svg {
+/// The chart `kind` of `d`, titled with `subject` ("Programme 3"), in the words `w`.
+pub fn chart(d: &Dashboard, kind: ChartKind, subject: &str, w: &Words) -> Svg {
     match kind {
-        ChartKind::Funnel => charts::funnel(&funnel(d, subject)),
-        ChartKind::Levels => charts::levels(&levels(d, subject)),
-        ChartKind::Targets => charts::bars(&targets(d, subject)),
+        ChartKind::Funnel => charts::funnel(&funnel(d, subject, w)),
+        ChartKind::Levels => charts::levels(&levels(d, subject, w)),
+        ChartKind::Targets => charts::bars(&targets(d, subject, w)),
         ChartKind::Countries => charts::bars(&breakdown(
-            &format!("{subject}: participants by country"),
+            &format!("{subject}: {}", w.by_country),
             &d.reach.country,
+            w,
         )),
         ChartKind::Gender => charts::bars(&breakdown(
-            &format!("{subject}: participants by gender"),
+            &format!("{subject}: {}", w.by_gender),
             &d.reach.gender,
+            w,
         )),
         ChartKind::AgeBands => charts::bars(&breakdown(
-            &format!("{subject}: participants by age band"),
+            &format!("{subject}: {}", w.by_age),
             &d.reach.age_band,
+            w,
         )),
-        ChartKind::Unions => charts::bars(&unions(d, subject)),
+        ChartKind::Unions => charts::bars(&unions(d, subject, w)),
         ChartKind::Sectors => charts::bars(&breakdown(
-            &format!("{subject}: participants by sector (ISIC section)"),
+            &format!("{subject}: {}", w.by_sector),
             &d.reach.sector,
+            w,
         )),
     }
 }
@@ -75,43 +80,28 @@ fn share(v: Option<f64>, nothing: bool) -> Figure {
     }
 }
 
-fn stage_label(stage: FunnelStage) -> &'static str {
-    match stage {
-        FunnelStage::Nominated => "Nominated",
-        FunnelStage::Selected => "Selected",
-        FunnelStage::Enrolled => "Enrolled",
-        FunnelStage::Started => "Started",
-        FunnelStage::Completed => "Completed",
-        FunnelStage::Certified => "Certified",
-        FunnelStage::FollowedUp => "Followed up",
-    }
+fn stage_label(stage: FunnelStage, w: &Words) -> &'static str {
+    let i = match stage {
+        FunnelStage::Nominated => 0,
+        FunnelStage::Selected => 1,
+        FunnelStage::Enrolled => 2,
+        FunnelStage::Started => 3,
+        FunnelStage::Completed => 4,
+        FunnelStage::Certified => 5,
+        FunnelStage::FollowedUp => 6,
+    };
+    w.stages[i]
 }
 
-fn value_label(value: &str) -> String {
-    match value {
-        "not_stated" => "Not stated".to_owned(),
-        "under_25" => "Under 25".to_owned(),
-        "55_plus" => "55 and over".to_owned(),
-        "non_binary" => "Non-binary".to_owned(),
-        other => {
-            let spaced = other.replace('_', " ");
-            let mut chars = spaced.chars();
-            chars.next().map_or_else(String::new, |c| {
-                c.to_uppercase().collect::<String>() + chars.as_str()
-            })
-        }
-    }
-}
-
-fn funnel(d: &Dashboard, subject: &str) -> Funnel {
+fn funnel(d: &Dashboard, subject: &str, w: &Words) -> Funnel {
     Funnel {
-        title: format!("{subject}: participation funnel"),
-        description: "Distinct people at each stage; withheld stages have fewer than five people or would give such a stage away.".to_owned(),
+        title: format!("{subject}: {}", w.funnel),
+        description: w.funnel_desc.to_owned(),
         stages: d
             .funnel
             .iter()
             .map(|c| Stage {
-                label: stage_label(c.stage).to_owned(),
+                label: stage_label(c.stage, w).to_owned(),
                 count: count(c.count),
             })
             .collect(),
@@ -119,7 +109,7 @@ fn funnel(d: &Dashboard, subject: &str) -> Funnel {
 }
 
 /// The four levels' measures, each with its format (shared by the chart and the report).
-fn level_measures(d: &Dashboard) -> Vec<Level> {
+fn level_measures(d: &Dashboard, w: &Words) -> Vec<Level> {
     let gain = Format::Scale {
         min: 0.0,
         max: 1.0,
@@ -128,6 +118,11 @@ fn level_measures(d: &Dashboard) -> Vec<Level> {
     let no_survey = d.reaction.surveys == 0 || d.reaction.responses == Some(0);
     let no_test = d.learning.tests == 0 || d.learning.paired == Some(0);
     let no_plan = d.behaviour.action_plans == Some(0);
+    // The rate is `null` both when withheld and when nothing is due: plans shown, the
+    // rate not, means nothing was due.
+    let none_due = no_plan
+        || (d.behaviour.check_in_response_rate_percent.is_none()
+            && d.behaviour.action_plans.is_some());
     let measure = |label: &str, value: Figure, format: Format| Measure {
         label: label.to_owned(),
         value,
@@ -139,35 +134,35 @@ fn level_measures(d: &Dashboard) -> Vec<Level> {
     };
     vec![
         Level {
-            name: "Level 1 · Reaction".to_owned(),
+            name: w.level_names[0].to_owned(),
             measures: vec![
                 measure(
-                    "Response rate",
+                    w.response_rate,
                     share(d.reaction.response_rate_percent, no_survey),
                     Format::Share,
                 ),
                 measure(
-                    "Mean rating (share of the scale)",
+                    w.mean_rating,
                     share(d.reaction.mean_percent, no_survey),
                     Format::Share,
                 ),
             ],
         },
         Level {
-            name: "Level 2 · Learning".to_owned(),
+            name: w.level_names[1].to_owned(),
             measures: vec![
                 measure(
-                    "Mean pre-test score",
+                    w.mean_pre,
                     share(d.learning.mean_pre_percent, no_test),
                     Format::Share,
                 ),
                 measure(
-                    "Mean post-test score",
+                    w.mean_post,
                     share(d.learning.mean_post_percent, no_test),
                     Format::Share,
                 ),
                 measure(
-                    "Mean normalised gain",
+                    w.mean_gain,
                     match d.learning.mean_normalised_gain {
                         Some(g) => Figure::Value(g),
                         None if no_test => Figure::NoData,
@@ -178,78 +173,67 @@ fn level_measures(d: &Dashboard) -> Vec<Level> {
             ],
         },
         Level {
-            name: "Level 3 · Behaviour".to_owned(),
+            name: w.level_names[2].to_owned(),
             measures: vec![
                 measure(
-                    "Participants with an action plan",
+                    w.with_plan,
                     share(d.behaviour.action_plan_percent, false),
                     Format::Share,
                 ),
                 measure(
-                    "Plan holders who checked in",
-                    share(d.behaviour.check_in_percent, no_plan),
+                    w.checked_in,
+                    share(d.behaviour.check_in_response_rate_percent, none_due),
                     Format::Share,
                 ),
                 measure(
-                    "Plan holders who applied a step",
+                    w.applied,
                     share(d.behaviour.applied_percent, no_plan),
                     Format::Share,
                 ),
                 measure(
-                    "Plan holders confirmed by their leader",
+                    w.confirmed,
                     share(d.behaviour.confirmed_percent, no_plan),
                     Format::Share,
                 ),
             ],
         },
         Level {
-            name: "Level 4 · Results (unions' reports)".to_owned(),
+            name: w.level_names[3].to_owned(),
             measures: vec![
+                measure(w.recruited, total(|t| t.members_recruited), Format::Count),
                 measure(
-                    "Members recruited",
-                    total(|t| t.members_recruited),
-                    Format::Count,
-                ),
-                measure(
-                    "Agreements signed or improved",
+                    w.agreements,
                     total(|t| t.agreements_signed + t.agreements_improved),
                     Format::Count,
                 ),
-                measure(
-                    "Policies adopted",
-                    total(|t| t.policies_adopted),
-                    Format::Count,
-                ),
-                measure(
-                    "Trainings run by the unions",
-                    total(|t| t.trainings_run),
-                    Format::Count,
-                ),
+                measure(w.policies, total(|t| t.policies_adopted), Format::Count),
+                measure(w.trainings, total(|t| t.trainings_run), Format::Count),
             ],
         },
     ]
 }
 
-fn levels(d: &Dashboard, subject: &str) -> Levels {
+fn levels(d: &Dashboard, subject: &str, w: &Words) -> Levels {
     Levels {
-        title: format!("{subject}: the four levels"),
-        description: "Kirkpatrick's levels: reaction surveys, pre/post tests, follow-up of action plans, and the indicators the unions reported.".to_owned(),
-        levels: level_measures(d),
+        title: format!("{subject}: {}", w.levels),
+        description: w.levels_desc.to_owned(),
+        levels: level_measures(d, w),
     }
 }
 
-fn target_label(figure: &str) -> &'static str {
-    match figure {
-        "women_percent" => "Women",
-        "under_35_percent" => "Under 35",
-        "completion_percent" => "Completed",
-        "participants" => "Participants",
-        "countries" => "Countries",
-        _ => "Other",
-    }
+fn target_label(figure: &str, w: &Words) -> &'static str {
+    let i = match figure {
+        "women_percent" => 0,
+        "under_35_percent" => 1,
+        "completion_percent" => 2,
+        "participants" => 3,
+        "countries" => 4,
+        _ => 5,
+    };
+    w.target_labels[i]
 }
 
-fn targets(d: &Dashboard, subject: &str) -> Bars {
+fn targets(d: &Dashboard, subject: &str, w: &Words) -> Bars {
     let target_of = |figure: &str| -> Option<f64> {
         d.reach
             .targets
@@ -259,14 +243,13 @@ fn targets(d: &Dashboard, subject: &str) -> Bars {
     };
     let no_one = d.reach.participants == Some(0);
     let bar = |figure: &str, value: Option<f64>| Bar {
-        label: target_label(figure).to_owned(),
+        label: target_label(figure, w).to_owned(),
         value: share(value, no_one),
         target: target_of(figure),
     };
     Bars {
-        title: format!("{subject}: representativeness and completion"),
-        description: "Shares of the participants; a marker shows the programme's target."
-            .to_owned(),
+        title: format!("{subject}: {}", w.targets),
+        description: w.targets_desc.to_owned(),
         format: Format::Share,
         bars: vec![
             bar("women_percent", d.reach.women_percent),
@@ -276,15 +259,15 @@ fn targets(d: &Dashboard, subject: &str) -> Bars {
     }
 }
 
-fn breakdown(title: &str, cells: &[CountCell]) -> Bars {
+fn breakdown(title: &str, cells: &[CountCell], w: &Words) -> Bars {
     Bars {
         title: title.to_owned(),
-        description: "Distinct participants; withheld cells have fewer than five people or would give one away.".to_owned(),
+        description: w.breakdown_desc.to_owned(),
         format: Format::Count,
         bars: cells
             .iter()
             .map(|c| Bar {
-                label: value_label(&c.value),
+                label: w.value(&c.value),
                 value: count(c.count),
                 target: None,
             })
@@ -292,10 +275,10 @@ fn breakdown(title: &str, cells: &[CountCell]) -> Bars {
     }
 }
 
-fn unions(d: &Dashboard, subject: &str) -> Bars {
+fn unions(d: &Dashboard, subject: &str, w: &Words) -> Bars {
     Bars {
-        title: format!("{subject}: participants by union"),
-        description: "Distinct participants by the union that nominated them.".to_owned(),
+        title: format!("{subject}: {}", w.by_union),
+        description: w.unions_desc.to_owned(),
         format: Format::Count,
         bars: d
             .reach
@@ -310,31 +293,24 @@ fn unions(d: &Dashboard, subject: &str) -> Bars {
     }
 }
 
-fn cells_table(caption: &str, what: &str, cells: &[CountCell]) -> Table {
+fn cells_table(caption: &str, what: &str, cells: &[CountCell], w: &Words) -> Table {
     Table {
         caption: caption.to_owned(),
-        headers: vec![what.to_owned(), "Participants".to_owned()],
+        headers: vec![what.to_owned(), w.target_labels[3].to_owned()],
         rows: cells
             .iter()
-            .map(|c| vec![Cell::text(value_label(&c.value)), Cell::count(c.count)])
+            .map(|c| vec![Cell::text(w.value(&c.value)), Cell::count(c.count)])
             .collect(),
     }
 }
 
-fn indicators_table(caption: &str, what: &str, rows: &[IndicatorTotals]) -> Table {
+fn indicators_table(caption: &str, what: &str, rows: &[IndicatorTotals], w: &Words) -> Table {
     Table {
         caption: caption.to_owned(),
-        headers: [
-            what,
-            "Reports",
-            "Members recruited",
-            "Agreements signed",
-            "Agreements improved",
-            "Policies adopted",
-            "Trainings run",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
+        headers: std::iter::once(what)
+            .chain(w.indicator_headers)
+            .map(str::to_owned)
+            .collect(),
         rows: rows
             .iter()
             .map(|t| {
@@ -354,21 +330,19 @@ fn indicators_table(caption: &str, what: &str, rows: &[IndicatorTotals]) -> Tabl
 }
 
 /// The printable evaluation report of a programme's dashboard `d` (`name`: the
-/// programme's name), as an HTML page with its charts and tables.
-pub fn programme_report(d: &Dashboard, name: &str) -> String {
+/// programme's name), as an HTML page with its charts and tables, in the words `w`.
+pub fn programme_report(d: &Dashboard, name: &str, w: &Words) -> String {
     let subject = name;
-    let mut notes = vec![format!(
-        "Cells of fewer than {} people, and cells that would give one away from a total, are withheld.",
-        d.suppressed_below.max(1)
-    )];
+    let mut notes = vec![
+        w.note_withheld
+            .replace("{n}", &d.suppressed_below.max(1).to_string()),
+    ];
     if d.restricted_to.is_some() {
-        notes.push("Only the participants of the reader's own unions are counted.".to_owned());
+        notes.push(w.note_restricted.to_owned());
     }
     let targets_table = Table {
-        caption: "Targets".to_owned(),
-        headers: ["Figure", "Target", "Reached", "Met"]
-            .map(str::to_owned)
-            .to_vec(),
+        caption: w.target_headers[1].to_owned(),
+        headers: w.target_headers.map(str::to_owned).to_vec(),
         rows: d
             .reach
             .targets
@@ -382,7 +356,7 @@ pub fn programme_report(d: &Dashboard, name: &str) -> String {
                     Format::Count
                 };
                 vec![
-                    Cell::text(target_label(&t.figure)),
+                    Cell::text(target_label(&t.figure, w)),
                     Cell::Value(Figure::Value(scale(t.target as f64)), format),
                     Cell::Value(
                         t.actual
@@ -390,18 +364,18 @@ pub fn programme_report(d: &Dashboard, name: &str) -> String {
                         format,
                     ),
                     Cell::text(match t.met {
-                        Some(true) => "yes",
-                        Some(false) => "no",
-                        None => "withheld",
+                        Some(true) => w.yes,
+                        Some(false) => w.no,
+                        None => w.withheld,
                     }),
                 ]
             })
             .collect(),
     };
     let levels_table = Table {
-        caption: "The four levels".to_owned(),
-        headers: ["Level", "Measure", "Value"].map(str::to_owned).to_vec(),
-        rows: level_measures(d)
+        caption: w.four_levels.to_owned(),
+        headers: w.level_headers.map(str::to_owned).to_vec(),
+        rows: level_measures(d, w)
             .into_iter()
             .flat_map(|l| {
                 let name = l.name;
@@ -416,63 +390,59 @@ pub fn programme_report(d: &Dashboard, name: &str) -> String {
             .collect(),
     };
     let funnel_table = Table {
-        caption: "Participation funnel".to_owned(),
-        headers: ["Stage", "People"].map(str::to_owned).to_vec(),
+        caption: w.participation.to_owned(),
+        headers: w.funnel_headers.map(str::to_owned).to_vec(),
         rows: d
             .funnel
             .iter()
-            .map(|c| vec![Cell::text(stage_label(c.stage)), Cell::count(c.count)])
+            .map(|c| vec![Cell::text(stage_label(c.stage, w)), Cell::count(c.count)])
             .collect(),
     };
     let report = Report {
-        title: format!("Evaluation report: {name}"),
+        title: format!("{}: {name}", w.report),
         subtitle: format!(
-            "{} participants",
+            "{} {}",
             d.reach
                 .participants
-                .map_or_else(|| "withheld".to_owned(), |p| p.to_string())
+                .map_or_else(|| w.withheld.to_owned(), |p| p.to_string()),
+            w.participants
         ),
         generated_at: Utc::now(),
-        language: LanguageTag::parse("en").unwrap_or_else(|_| unreachable!("`en` is a tag")),
+        language: LanguageTag::parse(w.lang)
+            .unwrap_or_else(|_| unreachable!("a catalogue's language is a tag")),
         sections: vec![
             Section {
-                heading: "Reach and representativeness".to_owned(),
-                intro: vec![
-                    "Who took part: countries, gender, age and unions, against the programme's targets."
-                        .to_owned(),
-                ],
+                heading: w.reach.to_owned(),
+                intro: vec![w.reach_intro.to_owned()],
                 charts: vec![
-                    chart(d, ChartKind::Targets, subject),
-                    chart(d, ChartKind::Countries, subject),
-                    chart(d, ChartKind::Gender, subject),
-                    chart(d, ChartKind::AgeBands, subject),
-                    chart(d, ChartKind::Unions, subject),
+                    chart(d, ChartKind::Targets, subject, w),
+                    chart(d, ChartKind::Countries, subject, w),
+                    chart(d, ChartKind::Gender, subject, w),
+                    chart(d, ChartKind::AgeBands, subject, w),
+                    chart(d, ChartKind::Unions, subject, w),
                 ],
                 tables: vec![
                     targets_table,
-                    cells_table("By country", "Country", &d.reach.country),
-                    cells_table("By gender", "Gender", &d.reach.gender),
-                    cells_table("By age band", "Age band", &d.reach.age_band),
-                    cells_table("By sector (ISIC section)", "Sector", &d.reach.sector),
+                    cells_table(w.by_country, w.country, &d.reach.country, w),
+                    cells_table(w.by_gender, w.gender, &d.reach.gender, w),
+                    cells_table(w.by_age, w.age_band, &d.reach.age_band, w),
+                    cells_table(w.by_sector, w.sector, &d.reach.sector, w),
                 ],
             },
             Section {
-                heading: "Participation".to_owned(),
-                intro: vec!["From nomination to follow-up.".to_owned()],
-                charts: vec![chart(d, ChartKind::Funnel, subject)],
+                heading: w.participation.to_owned(),
+                intro: vec![w.participation_intro.to_owned()],
+                charts: vec![chart(d, ChartKind::Funnel, subject, w)],
                 tables: vec![funnel_table],
             },
             Section {
-                heading: "The four levels".to_owned(),
-                intro: vec![
-                    "Reaction (level 1), learning (level 2), behaviour (level 3) and the unions' results (level 4)."
-                        .to_owned(),
-                ],
-                charts: vec![chart(d, ChartKind::Levels, subject)],
+                heading: w.four_levels.to_owned(),
+                intro: vec![w.four_levels_intro.to_owned()],
+                charts: vec![chart(d, ChartKind::Levels, subject, w)],
                 tables: vec![
                     levels_table,
-                    indicators_table("Results by union", "Union", &d.results.by_union),
-                    indicators_table("Results by country", "Country", &d.results.by_country),
+                    indicators_table(w.results_by_union, w.union, &d.results.by_union, w),
+                    indicators_table(w.results_by_country, w.country, &d.results.by_country, w),
                 ],
             },
         ],

@@ -10,14 +10,16 @@ use crate::cohorts::nominations::model::NominationStatus;
 use crate::db::DbConn;
 use crate::db::schema::{
     action_plans, certificates, check_in_reports, check_ins, cohort_courses, cohorts,
-    course_modules, dashboard_stamps, enrolments, indicator_reports, lesson_completions, lessons,
-    memberships, nominations, organisations, pre_post_tests, survey_answers, survey_items,
-    survey_respondents, survey_responses, surveys, users,
+    course_modules, dashboard_stamps, enrolments, followup_schedules, indicator_reports,
+    lesson_completions, lessons, memberships, nominations, organisations, pre_post_tests,
+    programme_cohorts, programme_courses, survey_answers, survey_items, survey_respondents,
+    survey_responses, surveys, users,
 };
 use crate::followup::model::{Confirmation, StepStatus};
 use crate::organisations::model::MembershipStatus;
 use crate::types::{
-    CohortId, CountryCode, CourseId, IsicSection, LessonId, OrganisationId, SurveyId, UserId,
+    CohortId, CountryCode, CourseId, IsicSection, LessonId, OrganisationId, ProgrammeId, SurveyId,
+    UserId,
 };
 
 /// An organisation: id, name, country, ISIC section.
@@ -120,15 +122,26 @@ pub fn nominations(
     }
 }
 
-/// The first day of the cohorts `ids`.
-pub fn cohort_starts(
+/// The first and last day of the cohorts `ids`.
+pub fn cohort_dates(
     conn: &mut DbConn,
     ids: &[CohortId],
-) -> QueryResult<Vec<(CohortId, NaiveDate)>> {
+) -> QueryResult<Vec<(CohortId, NaiveDate, NaiveDate)>> {
     chunked(ids, |ids| {
         cohorts::table
             .filter(cohorts::id.eq_any(ids))
-            .select((cohorts::id, cohorts::starts_on))
+            .select((cohorts::id, cohorts::starts_on, cohorts::ends_on))
+            .load(conn)
+    })
+}
+
+/// The follow-up schedules of the cohorts `ids` that are stored (others follow the
+/// default): cohort and stored offsets.
+pub fn schedules(conn: &mut DbConn, ids: &[CohortId]) -> QueryResult<Vec<(CohortId, String)>> {
+    chunked(ids, |ids| {
+        followup_schedules::table
+            .filter(followup_schedules::cohort_id.eq_any(ids))
+            .select((followup_schedules::cohort_id, followup_schedules::offsets))
             .load(conn)
     })
 }
@@ -315,6 +328,28 @@ pub fn checked_in(
     })
 }
 
+/// The rounds people checked in for on their plans in the cohorts `ids` (cohort, author,
+/// round).
+pub fn check_in_rounds(
+    conn: &mut DbConn,
+    ids: &[CohortId],
+    people: &[UserId],
+) -> QueryResult<Vec<(CohortId, UserId, i32)>> {
+    chunked(people, |people| {
+        check_ins::table
+            .inner_join(action_plans::table)
+            .filter(action_plans::cohort_id.eq_any(ids))
+            .filter(action_plans::user_id.eq_any(people))
+            .select((
+                action_plans::cohort_id,
+                action_plans::user_id,
+                check_ins::round,
+            ))
+            .distinct()
+            .load(conn)
+    })
+}
+
 /// Reports of check-ins of the cohorts `ids` by `people`: cohort, author, status,
 /// confirmation.
 pub fn reports(
@@ -411,21 +446,48 @@ pub fn prepost_tests(
     })
 }
 
-/// Indicator reports of the organisations `ids`: organisation, members recruited,
-/// agreements signed and improved, policies adopted, trainings run.
-pub fn indicators(conn: &mut DbConn, ids: &[OrganisationId]) -> QueryResult<Vec<IndicatorRow>> {
+/// A quarter, as indicator reports name them: (year, quarter 1-4).
+pub type Quarter = (i32, i32);
+
+/// Indicator reports of the organisations `ids` for the quarters from `from` to `to`
+/// (both included; `None`: every quarter): organisation, members recruited, agreements
+/// signed and improved, policies adopted, trainings run.
+pub fn indicators(
+    conn: &mut DbConn,
+    ids: &[OrganisationId],
+    window: Option<(Quarter, Quarter)>,
+) -> QueryResult<Vec<IndicatorRow>> {
     chunked(ids, |ids| {
-        indicator_reports::table
+        let mut q = indicator_reports::table
             .filter(indicator_reports::organisation_id.eq_any(ids))
-            .select((
-                indicator_reports::organisation_id,
-                indicator_reports::members_recruited,
-                indicator_reports::agreements_signed,
-                indicator_reports::agreements_improved,
-                indicator_reports::policies_adopted,
-                indicator_reports::trainings_run,
-            ))
-            .load(conn)
+            .into_boxed();
+        if let Some(((from_year, from_q), (to_year, to_q))) = window {
+            // (year, quarter) >= from and <= to, written without row comparisons.
+            q = q
+                .filter(
+                    indicator_reports::year
+                        .gt(from_year)
+                        .or(indicator_reports::year
+                            .eq(from_year)
+                            .and(indicator_reports::quarter.ge(from_q))),
+                )
+                .filter(
+                    indicator_reports::year
+                        .lt(to_year)
+                        .or(indicator_reports::year
+                            .eq(to_year)
+                            .and(indicator_reports::quarter.le(to_q))),
+                );
+        }
+        q.select((
+            indicator_reports::organisation_id,
+            indicator_reports::members_recruited,
+            indicator_reports::agreements_signed,
+            indicator_reports::agreements_improved,
+            indicator_reports::policies_adopted,
+            indicator_reports::trainings_run,
+        ))
+        .load(conn)
     })
 }
 
@@ -456,33 +518,108 @@ pub fn lesson_completions(
         .load(conn)
 }
 
-/// The stamp of what a dashboard over `cohort_ids` and `course_ids` counts: the sum and
-/// number of their counters in `dashboard_stamps` and of `all` (kept by triggers, see the
-/// migration `000051_dashboard_stamps`). Any change of a row counted bumps one of them.
-pub fn stamp(
-    conn: &mut DbConn,
-    cohort_ids: &[CohortId],
-    course_ids: &[CourseId],
-) -> QueryResult<(i64, i64)> {
-    let mut rows: Vec<i64> = dashboard_stamps::table
+/// What a dashboard's stamp is read over: the subject, whose cohorts and courses are
+/// found by the stamp query itself (no list of ids travels to the database and back).
+#[derive(Debug, Clone, Copy)]
+pub enum StampOf {
+    Cohort(CohortId),
+    Course(CourseId),
+    Programme(ProgrammeId),
+    Organisation(OrganisationId),
+}
+
+/// The stamp of what a dashboard counts: the sum and number of the counters in
+/// `dashboard_stamps` (kept by triggers, see the migration `000051_dashboard_stamps`) of
+/// `all`, of the subject's cohorts and of their courses (and a programme's own courses).
+/// Any change of a row counted bumps one of them (counters only grow), and a cohort or
+/// course joining or leaving the subject changes their number; a programme's membership
+/// also bumps the programme's version, which the caller adds. Three aggregate reads by
+/// primary key, whatever the number of cohorts. Also the sum of the versions of the
+/// cohorts' stored follow-up schedules (a schedule decides which check-ins are due; its
+/// changes bump no stamp).
+pub fn stamp(conn: &mut DbConn, of: StampOf) -> QueryResult<(i64, i64, i64)> {
+    use diesel::dsl::{count_star, sql};
+    use diesel::sql_types::BigInt;
+    let sum = || sql::<BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)");
+    let all: (i64, i64) = dashboard_stamps::table
         .filter(dashboard_stamps::scope.eq("all"))
-        .select(dashboard_stamps::n)
-        .load(conn)?;
-    let cohorts: Vec<i64> = cohort_ids.iter().map(|c| c.get()).collect();
-    let courses: Vec<i64> = course_ids.iter().map(|c| c.get()).collect();
-    for (scope, ids) in [("cohort", cohorts), ("course", courses)] {
-        rows.extend(chunked(&ids, |ids| {
-            dashboard_stamps::table
-                .filter(dashboard_stamps::scope.eq(scope))
-                .filter(dashboard_stamps::scope_id.eq_any(ids))
-                .select(dashboard_stamps::n)
-                .load::<i64>(conn)
-        })?);
+        .select((sum(), count_star()))
+        .get_result(conn)?;
+    // The counters of a set of cohorts and of their courses; `$ids` is a subquery of
+    // cohort ids, written out at each use.
+    macro_rules! over_cohorts {
+        ($ids:expr) => {{
+            let of_cohorts: (i64, i64) = dashboard_stamps::table
+                .filter(dashboard_stamps::scope.eq("cohort"))
+                .filter(dashboard_stamps::scope_id.eq_any($ids))
+                .select((sum(), count_star()))
+                .get_result(conn)?;
+            let of_courses: (i64, i64) = dashboard_stamps::table
+                .filter(dashboard_stamps::scope.eq("course"))
+                .filter(
+                    dashboard_stamps::scope_id.eq_any(
+                        cohort_courses::table
+                            .filter(cohort_courses::cohort_id.eq_any($ids))
+                            .select(cohort_courses::course_id),
+                    ),
+                )
+                .select((sum(), count_star()))
+                .get_result(conn)?;
+            let schedules: Vec<i64> = followup_schedules::table
+                .filter(followup_schedules::cohort_id.eq_any($ids))
+                .select(followup_schedules::version)
+                .load(conn)?;
+            (
+                vec![of_cohorts, of_courses],
+                schedules.into_iter().sum::<i64>(),
+            )
+        }};
     }
-    Ok((
-        rows.iter().sum(),
-        i64::try_from(rows.len()).unwrap_or(i64::MAX),
-    ))
+    let course = |conn: &mut DbConn, id: CourseId| -> QueryResult<(i64, i64)> {
+        dashboard_stamps::table
+            .filter(dashboard_stamps::scope.eq("course"))
+            .filter(dashboard_stamps::scope_id.eq(id.get()))
+            .select((sum(), count_star()))
+            .get_result(conn)
+    };
+    let (parts, schedules): (Vec<(i64, i64)>, i64) = match of {
+        StampOf::Course(id) => (vec![course(conn, id)?], 0),
+        StampOf::Cohort(id) => over_cohorts!(
+            cohorts::table
+                .filter(cohorts::id.eq(id))
+                .select(cohorts::id)
+        ),
+        StampOf::Programme(id) => {
+            let (mut parts, schedules) = over_cohorts!(
+                programme_cohorts::table
+                    .filter(programme_cohorts::programme_id.eq(id))
+                    .select(programme_cohorts::cohort_id)
+            );
+            parts.push(
+                dashboard_stamps::table
+                    .filter(dashboard_stamps::scope.eq("course"))
+                    .filter(
+                        dashboard_stamps::scope_id.eq_any(
+                            programme_courses::table
+                                .filter(programme_courses::programme_id.eq(id))
+                                .select(programme_courses::course_id),
+                        ),
+                    )
+                    .select((sum(), count_star()))
+                    .get_result(conn)?,
+            );
+            (parts, schedules)
+        }
+        StampOf::Organisation(id) => over_cohorts!(
+            nominations::table
+                .filter(nominations::organisation_id.eq(id))
+                .select(nominations::cohort_id)
+        ),
+    };
+    let (sum, n) = parts
+        .into_iter()
+        .fold(all, |(s, n), (s2, n2)| (s.wrapping_add(s2), n + n2));
+    Ok((sum, n, schedules))
 }
 
 /// Display names and emails of `people`.

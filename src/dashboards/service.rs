@@ -12,12 +12,10 @@
 //! Who sees what is decided by `auth::policy::dashboard_scope`; suppression of small cells
 //! by `types::cells`, for every figure about people.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 
 use crate::accounts::model::Gender;
 use crate::assessment::prepost::model::{Scored, counted, group_gain, learner_gains, percent};
@@ -34,7 +32,8 @@ use crate::dashboards::repo::{self, NominationRow, NominationsOf};
 use crate::db::DbConn;
 use crate::db::memo::Memo;
 use crate::error::ApiError;
-use crate::followup::model::{Confirmation, StepStatus};
+use crate::followup::model::{Confirmation, Schedule, StepStatus};
+use crate::http::response::Rendered;
 use crate::programmes::model::{Programme, Targets};
 use crate::types::cells::{self, suppress};
 use crate::types::{CohortId, CourseId, OrganisationId, ProgrammeId, UserId};
@@ -55,6 +54,15 @@ impl Subject {
             Self::Course(_) => DashboardKind::Course,
             Self::Programme(_) => DashboardKind::Programme,
             Self::Organisation(_) => DashboardKind::Organisation,
+        }
+    }
+
+    fn stamp_of(self) -> repo::StampOf {
+        match self {
+            Self::Cohort(id) => repo::StampOf::Cohort(id),
+            Self::Course(id) => repo::StampOf::Course(id),
+            Self::Programme(id) => repo::StampOf::Programme(id),
+            Self::Organisation(id) => repo::StampOf::Organisation(id),
         }
     }
 
@@ -90,6 +98,11 @@ pub struct Person {
     pub checked_in: bool,
     pub applied: bool,
     pub confirmed: bool,
+    /// Follow-up check-ins due (rounds of the cohort's schedule whose day has come) on the
+    /// person's action plan: 0 without a plan.
+    pub check_ins_due: i64,
+    /// Of those, the rounds the person checked in for.
+    pub check_ins_reported: i64,
 }
 
 impl Person {
@@ -112,14 +125,43 @@ impl Person {
         }
     }
 
+    /// Whether the person reached `stage` or a later one: the funnel counts each stage
+    /// so, so that its stages nest whatever the data says (a certificate without lesson
+    /// progress, from an import or a seed, counts as started and completed).
+    pub fn reached(&self, stage: FunnelStage, course: bool) -> bool {
+        rank(self.stage(course)) >= rank(stage)
+    }
+
     /// The age band in the year that counts.
     pub fn age_band(&self) -> &'static str {
         age_band(self.birth_year, self.year)
     }
 }
 
-/// What a reader may see of a subject, before anything is counted: the subject, who is
-/// counted, and the cohorts and courses whose stamps guard the figures.
+/// The order of the funnel's stages (`enrolled` is a course's first, where the others
+/// have `selected`).
+fn rank(stage: FunnelStage) -> u8 {
+    match stage {
+        FunnelStage::Nominated => 0,
+        FunnelStage::Selected | FunnelStage::Enrolled => 1,
+        FunnelStage::Started => 2,
+        FunnelStage::Completed => 3,
+        FunnelStage::Certified => 4,
+        FunnelStage::FollowedUp => 5,
+    }
+}
+
+/// What a reader may see of a subject, before anything is counted.
+#[derive(Debug, Clone)]
+struct Access {
+    subject: Subject,
+    scope: DashboardScope,
+    threshold: i64,
+    programme: Option<Programme>,
+}
+
+/// What a reader may see of a subject and what it is made of: who is counted, and the
+/// cohorts and courses counted.
 struct Resolved {
     subject: Subject,
     scope: DashboardScope,
@@ -139,38 +181,24 @@ fn only(scope: &DashboardScope) -> Option<&[OrganisationId]> {
     }
 }
 
-/// Finds the subject (404), asks the policy what `actor` may see of it (404 for members
-/// and for a leader asking for another union's dashboard) and what it is made of.
-fn resolve(conn: &mut DbConn, actor: &AuthUser, subject: Subject) -> Result<Resolved, ApiError> {
+/// Finds the subject (404) and asks the policy what `actor` may see of it (404 for
+/// members and for a leader asking for another union's dashboard). Reads no list of
+/// cohorts or courses: that is [`compose`]'s, on a cache miss.
+fn resolve(conn: &mut DbConn, actor: &AuthUser, subject: Subject) -> Result<Access, ApiError> {
     let led = led_organisations(conn, actor.id)?;
     let mut programme = None;
-    let (cohorts, extra_courses) = match subject {
+    match subject {
         Subject::Cohort(id) => {
             crate::cohorts::repo::find(conn, id)?.ok_or(ApiError::NotFound)?;
-            (vec![id], Vec::new())
         }
         Subject::Course(id) => {
             crate::courses::repo::find_course(conn, id)?.ok_or(ApiError::NotFound)?;
-            (Vec::new(), vec![id])
         }
-        Subject::Programme(id) => {
-            let p = crate::programmes::repo::find(conn, id)?;
-            let cohorts = crate::programmes::repo::cohorts_of(conn, &[id])?
-                .into_iter()
-                .map(|r| r.1)
-                .collect();
-            let courses = crate::programmes::repo::courses_of(conn, &[id])?
-                .into_iter()
-                .map(|r| r.1)
-                .collect();
-            programme = Some(p);
-            (cohorts, courses)
-        }
+        Subject::Programme(id) => programme = Some(crate::programmes::repo::find(conn, id)?),
         Subject::Organisation(id) => {
             crate::organisations::repo::find(conn, id)?;
-            (repo::cohorts_nominated_by(conn, id)?, Vec::new())
         }
-    };
+    }
     let scope = match subject {
         Subject::Organisation(id) => {
             let own = led.contains(&id);
@@ -182,6 +210,31 @@ fn resolve(conn: &mut DbConn, actor: &AuthUser, subject: Subject) -> Result<Reso
         }
         _ => dashboard_scope(actor, led).ok_or(ApiError::NotFound)?,
     };
+    Ok(Access {
+        subject,
+        scope,
+        threshold: cells::threshold(allowed(actor, Action::SeeSmallCells)),
+        programme,
+    })
+}
+
+/// What a subject is made of: its cohorts and courses.
+fn compose(conn: &mut DbConn, access: Access) -> Result<Resolved, ApiError> {
+    let (cohorts, extra_courses) = match access.subject {
+        Subject::Cohort(id) => (vec![id], Vec::new()),
+        Subject::Course(id) => (Vec::new(), vec![id]),
+        Subject::Programme(id) => (
+            crate::programmes::repo::cohorts_of(conn, &[id])?
+                .into_iter()
+                .map(|r| r.1)
+                .collect(),
+            crate::programmes::repo::courses_of(conn, &[id])?
+                .into_iter()
+                .map(|r| r.1)
+                .collect(),
+        ),
+        Subject::Organisation(id) => (repo::cohorts_nominated_by(conn, id)?, Vec::new()),
+    };
     let mut courses: Vec<CourseId> = repo::cohort_courses(conn, &cohorts)?
         .into_iter()
         .map(|r| r.1)
@@ -190,23 +243,34 @@ fn resolve(conn: &mut DbConn, actor: &AuthUser, subject: Subject) -> Result<Reso
     courses.sort_unstable();
     courses.dedup();
     Ok(Resolved {
-        subject,
-        scope,
-        threshold: cells::threshold(allowed(actor, Action::SeeSmallCells)),
-        programme,
+        subject: access.subject,
+        scope: access.scope,
+        threshold: access.threshold,
+        programme: access.programme,
         cohorts,
         courses,
         extra_courses,
     })
 }
 
+/// Unions listed by name in a dashboard's reach, largest first; the rest are summed in
+/// `other_unions`.
+pub const UNIONS_LISTED: usize = 25;
+
 /// Dashboards kept at most: beyond, the cache starts again empty.
 const CACHED: usize = 256;
 
-/// Computed dashboards, each with the hash of the stamp it was computed at (see the
-/// module's docs; `db::memo`).
+/// Computed dashboards, each with the entity tag of the numbers it was computed
+/// at (see the module's docs; `db::memo`).
 #[derive(Debug, Clone)]
-pub struct SummaryCache(Memo<Key, u64, Dashboard>);
+pub struct SummaryCache(Memo<Key, String, Figures>);
+
+/// A computed dashboard and its JSON, rendered once.
+#[derive(Debug)]
+pub struct Figures {
+    pub dashboard: Dashboard,
+    pub json: Rendered,
+}
 
 impl Default for SummaryCache {
     fn default() -> Self {
@@ -220,7 +284,9 @@ type Key = (Subject, Option<Vec<OrganisationId>>, i64);
 /// A dashboard and the entity tag of its figures.
 #[derive(Debug, Clone)]
 pub struct Answer {
-    pub dashboard: Arc<Dashboard>,
+    /// The figures and their JSON.
+    pub dashboard: Arc<Figures>,
+    /// Made only of numbers the database keeps (the same in every process).
     pub etag: String,
     /// The programme's name, for a programme's dashboard.
     pub programme_name: Option<String>,
@@ -233,30 +299,53 @@ pub fn dashboard(
     subject: Subject,
     cache: &SummaryCache,
 ) -> Result<Answer, ApiError> {
-    let r = resolve(conn, actor, subject)?;
-    let stamp = repo::stamp(conn, &r.cohorts, &r.courses)?;
-    let key: Key = (subject, only(&r.scope).map(<[_]>::to_vec), r.threshold);
-    let mut h = DefaultHasher::new();
-    (
-        &key,
-        stamp,
-        &r.cohorts,
-        &r.courses,
-        r.programme.as_ref().map(|p| p.version),
-    )
-        .hash(&mut h);
-    let basis = h.finish();
+    let access = resolve(conn, actor, subject)?;
+    let (sum, n, schedules) = repo::stamp(conn, subject.stamp_of())?;
+    let version = access.programme.as_ref().map_or(0, |p| p.version);
+    let only = only(&access.scope).map(<[_]>::to_vec);
+    // Which check-ins are due depends on the day as well.
     let etag = format!(
-        "\"dashboard-{}-{}-{basis:x}\"",
+        "\"dashboard-{}-{}-v{sum}.{n}.{version}.{schedules}.{}-t{}-u{}\"",
         subject.kind(),
-        subject.id()
+        subject.id(),
+        crate::db::now().date().format("%Y%m%d"),
+        access.threshold,
+        readers_tag(only.as_deref()),
     );
-    let dashboard = cache.0.get_or_try(key, basis, || compute(conn, &r))?;
+    let key: Key = (subject, only, access.threshold);
+    let programme_name = access.programme.as_ref().map(|p| p.name.clone());
+    let figures = cache.0.get_or_try(key, etag.clone(), || {
+        let resolved = compose(conn, access)?;
+        let dashboard = compute(conn, &resolved)?;
+        let json = Rendered::of(&dashboard)?;
+        Ok::<_, ApiError>(Figures { dashboard, json })
+    })?;
     Ok(Answer {
-        dashboard,
+        dashboard: figures,
         etag,
-        programme_name: r.programme.as_ref().map(|p| p.name.clone()),
+        programme_name,
     })
+}
+
+/// The part of an entity tag naming whose figures they are: `all`, or the unions counted
+/// (their ids while few, else a stable FNV-1a hash of them: the same in every instance).
+fn readers_tag(only: Option<&[OrganisationId]>) -> String {
+    match only {
+        None => "all".to_owned(),
+        Some(ids) if ids.len() <= 4 => ids
+            .iter()
+            .map(|id| id.get().to_string())
+            .collect::<Vec<_>>()
+            .join("."),
+        Some(ids) => {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in ids.iter().flat_map(|id| id.get().to_le_bytes()) {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            format!("u{h:x}")
+        }
+    }
 }
 
 /// The facts of the participants of `rows` (nominations), with the courses of their
@@ -272,10 +361,13 @@ pub fn facts(
     let mut people: Vec<UserId> = rows.iter().map(|r| r.2).collect();
     people.sort_unstable();
     people.dedup();
-    let years: HashMap<CohortId, i32> = repo::cohort_starts(conn, &cohort_ids)?
-        .into_iter()
-        .map(|(c, d)| (c, d.year()))
-        .collect();
+    let dates = repo::cohort_dates(conn, &cohort_ids)?;
+    let years: HashMap<CohortId, i32> = dates.iter().map(|(c, d, _)| (*c, d.year())).collect();
+    let due = due_rounds(conn, &dates, crate::db::now().date())?;
+    let mut reported_rounds: HashMap<(CohortId, UserId), HashSet<i32>> = HashMap::new();
+    for (c, u, round) in repo::check_in_rounds(conn, &cohort_ids, &people)? {
+        reported_rounds.entry((c, u)).or_default().insert(round);
+    }
     let mut courses_of: HashMap<CohortId, Vec<CourseId>> = HashMap::new();
     for (c, k) in repo::cohort_courses(conn, &cohort_ids)? {
         courses_of.entry(c).or_default().push(k);
@@ -323,6 +415,20 @@ pub fn facts(
             let courses: Vec<CourseId> = own.iter().chain(extra_courses).copied().collect();
             let key = (*cohort, *user);
             let selected = *status == NominationStatus::Accepted;
+            let has_plan = selected && plans.contains(&key);
+            let due_here = if has_plan {
+                due.get(cohort).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            let reported = reported_rounds.get(&key).map_or(0, |rounds| {
+                count(
+                    rounds
+                        .iter()
+                        .filter(|r| (1..=due_here).contains(&i64::from(**r)))
+                        .count(),
+                )
+            });
             Person {
                 nomination: *id,
                 cohort: Some(*cohort),
@@ -341,11 +447,39 @@ pub fn facts(
                     && !own.is_empty()
                     && own.iter().all(|k| completed.contains(&(*user, *k))),
                 certified: selected && certified.contains(&key),
-                plan: selected && plans.contains(&key),
+                plan: has_plan,
                 checked_in: selected && checked.contains(&key),
                 applied: selected && applied.contains(&key),
                 confirmed: selected && confirmed.contains(&key),
+                check_ins_due: due_here,
+                check_ins_reported: reported,
             }
+        })
+        .collect())
+}
+
+/// How many follow-up rounds of each cohort are due on `today`: those of its schedule
+/// (stored, else the default) whose day, counted from the cohort's last day, has come.
+/// Rounds are numbered from 1 and fall due in order, so round `r` is due when `r <= n`.
+fn due_rounds(
+    conn: &mut DbConn,
+    dates: &[(CohortId, NaiveDate, NaiveDate)],
+    today: NaiveDate,
+) -> Result<HashMap<CohortId, i64>, ApiError> {
+    let ids: Vec<CohortId> = dates.iter().map(|d| d.0).collect();
+    let stored: HashMap<CohortId, Schedule> = repo::schedules(conn, &ids)?
+        .into_iter()
+        .filter_map(|(c, raw)| Some((c, Schedule::from_stored(&raw)?)))
+        .collect();
+    let default = Schedule::default_rounds();
+    Ok(dates
+        .iter()
+        .map(|(c, _, ends_on)| {
+            let schedule = stored.get(c).unwrap_or(&default);
+            let n = (1..=schedule.rounds())
+                .filter(|r| schedule.due_on(*ends_on, *r).is_some_and(|d| d <= today))
+                .count();
+            (*c, count(n))
         })
         .collect())
 }
@@ -399,6 +533,8 @@ fn course_people(
                 checked_in: false,
                 applied: false,
                 confirmed: false,
+                check_ins_due: 0,
+                check_ins_reported: 0,
             })
         })
         .collect())
@@ -457,21 +593,39 @@ fn compute(conn: &mut DbConn, r: &Resolved) -> Result<Dashboard, ApiError> {
                 m.checked_in |= p.checked_in;
                 m.applied |= p.applied;
                 m.confirmed |= p.confirmed;
+                m.check_ins_due += p.check_ins_due;
+                m.check_ins_reported += p.check_ins_reported;
             }
         }
     }
     let selected: Vec<&Person> = merged.values().collect();
     let total = count(selected.len());
     let n = |f: fn(&Person) -> bool| count(selected.iter().filter(|p| f(p)).count());
-    let (started, completed, certified, plans, checked, applied, confirmed) = (
-        n(|p| p.started),
-        n(|p| p.completed),
-        n(|p| p.certified),
+    // The funnel's stages nest: each counts who reached it or a later one (see
+    // `FunnelStage`), so nominated ≥ selected ≥ started ≥ completed ≥ certified ≥
+    // followed up whatever the data says.
+    let reached = |stage: FunnelStage| {
+        count(
+            selected
+                .iter()
+                .filter(|p| p.reached(stage, is_course))
+                .count(),
+        )
+    };
+    let (started, completed, certified, followed_up) = (
+        reached(FunnelStage::Started),
+        reached(FunnelStage::Completed),
+        reached(FunnelStage::Certified),
+        reached(FunnelStage::FollowedUp),
+    );
+    let (plans, checked, applied, confirmed) = (
         n(|p| p.plan),
         n(|p| p.checked_in),
         n(|p| p.applied),
         n(|p| p.confirmed),
     );
+    let due: i64 = selected.iter().map(|p| p.check_ins_due).sum();
+    let reported: i64 = selected.iter().map(|p| p.check_ins_reported).sum();
 
     let mut stages: Vec<(FunnelStage, i64)> = Vec::new();
     if let Some(nominated) = nominated {
@@ -486,7 +640,7 @@ fn compute(conn: &mut DbConn, r: &Resolved) -> Result<Dashboard, ApiError> {
         (FunnelStage::Certified, certified),
     ]);
     if !is_course {
-        stages.push((FunnelStage::FollowedUp, checked));
+        stages.push((FunnelStage::FollowedUp, followed_up));
     }
     // Funnel: a stage is withheld when it is small, and when the step from the stage
     // before is (those who dropped out would be given away): the later stage goes, except
@@ -521,10 +675,14 @@ fn compute(conn: &mut DbConn, r: &Resolved) -> Result<Dashboard, ApiError> {
         action_plans: cells::part(plans, total, t),
         action_plan_percent: pct(cells::part(plans, total, t), total),
         check_in_percent: pct(cells::part(checked, plans, t), plans),
+        check_in_response_rate_percent: pct(
+            cells::part(reported, due, t).filter(|_| cells::total(plans, t).is_some()),
+            due,
+        ),
         applied_percent: pct(cells::part(applied, plans, t), plans),
         confirmed_percent: pct(cells::part(confirmed, plans, t), plans),
     };
-    let results = results(conn, &selected)?;
+    let results = results(conn, &selected, r.programme.as_ref())?;
     let lessons = match r.subject {
         Subject::Course(course) => Some(drop_off(conn, course, &selected, t)?),
         _ => None,
@@ -618,26 +776,29 @@ fn reach(
     let under_35_percent = pct(cells::part(under_35, total, t), total);
     let completion_percent = pct(cells::part(completed, total, t), total);
     let countries_shown = participants.map(|_| countries_reached);
-    let union_cells = suppress(
-        largest_first(
-            unions
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
-        ),
-        total,
-        t,
-    )
-    .into_iter()
-    .map(|c| {
-        let id = OrganisationId(c.value.parse().unwrap_or(0));
-        UnionCell {
-            organisation_id: id,
-            name: orgs.get(&id).map(|o| o.0.clone()).unwrap_or_default(),
-            count: c.count,
-        }
-    })
-    .collect();
+    let unions = largest_first(
+        unions
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    );
+    let unions_reached = count(unions.len());
+    // The largest unions are listed; the others are one figure (a programme reaches
+    // thousands of unions: the answer stays a page, the participants' CSV has them all).
+    let others: i64 = unions.iter().skip(UNIONS_LISTED).map(|(_, n)| n).sum();
+    let other_unions = cells::part(others, total, t);
+    let mut union_cells: Vec<UnionCell> = suppress(unions, total, t)
+        .into_iter()
+        .map(|c| {
+            let id = OrganisationId(c.value.parse().unwrap_or(0));
+            UnionCell {
+                organisation_id: id,
+                name: orgs.get(&id).map(|o| o.0.clone()).unwrap_or_default(),
+                count: c.count,
+            }
+        })
+        .collect();
+    union_cells.truncate(UNIONS_LISTED);
     let mut targets = Vec::new();
     if let Some(p) = programme {
         let Targets {
@@ -673,6 +834,8 @@ fn reach(
         gender,
         age_band: suppress(fixed(&AGE_BANDS, &ages), total, t),
         union: union_cells,
+        unions_reached: participants.map(|_| unions_reached),
+        other_unions,
         sector: suppress(largest_first(sectors), total, t),
         targets,
     })
@@ -792,9 +955,19 @@ fn learning(
     })
 }
 
-/// Level 4: the indicator reports of the participants' unions, summed by union and by
-/// the union's country.
-fn results(conn: &mut DbConn, people: &[&Person]) -> Result<Results, ApiError> {
+/// The quarter a day falls in.
+fn quarter(day: NaiveDate) -> repo::Quarter {
+    (day.year(), i32::try_from(day.month0() / 3 + 1).unwrap_or(4))
+}
+
+/// Level 4: the indicator reports of the participants' unions (so of their countries),
+/// summed by union and by the union's country; for a programme only the reports of the
+/// quarters its dates touch (from the quarter of `starts_on` to that of `ends_on`).
+fn results(
+    conn: &mut DbConn,
+    people: &[&Person],
+    programme: Option<&Programme>,
+) -> Result<Results, ApiError> {
     let mut ids: Vec<OrganisationId> = people.iter().filter_map(|p| p.org).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -804,7 +977,11 @@ fn results(conn: &mut DbConn, people: &[&Person]) -> Result<Results, ApiError> {
         .collect();
     let mut by_union: BTreeMap<OrganisationId, IndicatorTotals> = BTreeMap::new();
     let mut by_country: BTreeMap<String, IndicatorTotals> = BTreeMap::new();
-    for (org, recruited, signed, improved, policies, trainings) in repo::indicators(conn, &ids)? {
+    for (org, recruited, signed, improved, policies, trainings) in repo::indicators(
+        conn,
+        &ids,
+        programme.map(|p| (quarter(p.starts_on), quarter(p.ends_on))),
+    )? {
         let (name, country) = orgs.get(&org).cloned().unwrap_or_default();
         for row in [
             by_union.entry(org).or_insert_with(|| IndicatorTotals {

@@ -1749,7 +1749,7 @@ diesel::table! {
     translation_sources (item_kind, item_id) {
         item_kind -> Text,
         item_id -> BigInt,
-        course_id -> BigInt,
+        course_id -> Nullable<BigInt>,
         version -> BigInt,
         changed_at -> Timestamp,
     }
@@ -1778,7 +1778,7 @@ diesel::table! {
         id -> BigInt,
         item_kind -> Text,
         item_id -> BigInt,
-        course_id -> BigInt,
+        course_id -> Nullable<BigInt>,
         language -> Text,
         title -> Text,
         summary -> Text,
@@ -1796,12 +1796,14 @@ diesel::table! {
 diesel::table! {
     translation_requests (id) {
         id -> BigInt,
-        course_id -> BigInt,
+        course_id -> Nullable<BigInt>,
         user_id -> BigInt,
         language -> Text,
         country -> Nullable<Text>,
         created_at -> Timestamp,
         notified_at -> Nullable<Timestamp>,
+        // Migration `language_access_items`: a request names a course or a resource.
+        resource_id -> Nullable<BigInt>,
     }
 }
 
@@ -1874,6 +1876,16 @@ diesel::table! {
         n -> BigInt,
     }
 }
+
+diesel::allow_tables_to_appear_in_same_query!(dashboard_stamps, cohorts);
+diesel::allow_tables_to_appear_in_same_query!(dashboard_stamps, cohort_courses);
+diesel::allow_tables_to_appear_in_same_query!(dashboard_stamps, programme_cohorts);
+diesel::allow_tables_to_appear_in_same_query!(dashboard_stamps, programme_courses);
+diesel::allow_tables_to_appear_in_same_query!(dashboard_stamps, nominations);
+diesel::allow_tables_to_appear_in_same_query!(cohort_courses, nominations);
+diesel::allow_tables_to_appear_in_same_query!(followup_schedules, programme_cohorts);
+diesel::allow_tables_to_appear_in_same_query!(followup_schedules, nominations);
+diesel::allow_tables_to_appear_in_same_query!(followup_schedules, cohorts);
 
 diesel::joinable!(programme_cohorts -> programmes (programme_id));
 diesel::joinable!(programme_courses -> programmes (programme_id));

@@ -1,11 +1,13 @@
 //! The background worker that delivers the outboxes — emails, webhook deliveries and
 //! machine-translation jobs — one row at a time, with retries.
 //!
-//! One loop serves every channel ([`Channel`]): it claims a due row (exclusively, across
-//! instances), makes one attempt, and records the outcome: delivered, retried after a
-//! backoff that doubles per attempt, or given up for good (a permanent failure, or a
-//! channel's last attempt). What differs per channel is only which table is claimed and
-//! how an attempt is made.
+//! Each channel ([`Channel`]) runs its own loop, a task of its own, so that a slow
+//! receiver of one (a webhook that answers only at its timeout) never delays another
+//! (email): a loop claims a due row (exclusively, across instances), makes one attempt,
+//! and records the outcome: delivered, retried after a backoff that doubles per attempt,
+//! or given up for good (a permanent failure, or a channel's last attempt). What differs
+//! per channel is only which table is claimed and how an attempt is made; adding one is
+//! one line in [`run`].
 
 use std::future::Future;
 use std::time::Duration;
@@ -84,22 +86,28 @@ pub fn spawn_worker(db: Db, settings: EmailSettings) {
     tokio::spawn(supervise(db, settings));
 }
 
-/// Restarts the worker should it ever panic, so that one bad row cannot stop the rest.
+/// Starts one loop per channel and waits for them (for ever, while the runtime runs).
 async fn supervise(db: Db, settings: EmailSettings) {
-    loop {
-        match tokio::spawn(run(db.clone(), settings.clone())).await {
-            Ok(()) => return,
-            Err(err) if err.is_cancelled() => return,
-            Err(_) => {
-                tracing::error!("the outbox worker panicked; restarting it");
-                tokio::time::sleep(settings.poll_interval).await;
-            }
-        }
+    let mut loops = tokio::task::JoinSet::new();
+    run(&mut loops, &db, &settings);
+    while loops.join_next().await.is_some() {}
+}
+
+/// Spawns the loop of every channel into `loops`: one line per channel.
+fn run(loops: &mut tokio::task::JoinSet<()>, db: &Db, settings: &EmailSettings) {
+    if let Some(email) = email_channel(settings) {
+        loops.spawn(serve(db.clone(), settings.clone(), email));
+    }
+    let webhooks = crate::webhooks::delivery::WebhookChannel::new(settings.webhooks.clone());
+    loops.spawn(serve(db.clone(), settings.clone(), webhooks));
+    if let Some(translations) = settings.machine_translation.clone() {
+        let translations = crate::post_translations::machine::MtChannel::new(translations);
+        loops.spawn(serve(db.clone(), settings.clone(), translations));
     }
 }
 
-async fn run(db: Db, settings: EmailSettings) {
-    let email = match Transport::build(&settings.transport) {
+fn email_channel(settings: &EmailSettings) -> Option<EmailChannel> {
+    match Transport::build(&settings.transport) {
         Ok(transport) => {
             tracing::info!(email.transport = transport.kind(), "email worker started");
             Some(EmailChannel {
@@ -113,24 +121,40 @@ async fn run(db: Db, settings: EmailSettings) {
             tracing::error!(error = %format!("{err:#}"), "the email worker cannot start; emails stay in the outbox");
             None
         }
-    };
-    let webhooks = crate::webhooks::delivery::WebhookChannel::new(settings.webhooks.clone());
-    let translations = settings
-        .machine_translation
-        .clone()
-        .map(crate::post_translations::machine::MtChannel::new);
+    }
+}
+
+/// The loop of one channel, restarted should it ever panic, so that one bad row cannot
+/// stop the rest (nor another channel, whose loop is a task of its own).
+async fn serve<C: Channel + 'static>(db: Db, settings: EmailSettings, channel: C) {
+    let channel = std::sync::Arc::new(channel);
     loop {
-        let mut busy = false;
-        if let Some(email) = &email {
-            busy |= step(&db, email, settings.backoff_base).await;
+        let (db, channel, base, poll) = (
+            db.clone(),
+            channel.clone(),
+            settings.backoff_base,
+            settings.poll_interval,
+        );
+        match tokio::spawn(async move { channel_loop(&db, &*channel, base, poll).await }).await {
+            Ok(()) => return,
+            Err(err) if err.is_cancelled() => return,
+            Err(_) => {
+                tracing::error!(
+                    outbox.channel = C::NAME,
+                    "an outbox loop panicked; restarting it"
+                );
+                tokio::time::sleep(settings.poll_interval).await;
+            }
         }
-        busy |= step(&db, &webhooks, settings.backoff_base).await;
-        if let Some(translations) = &translations {
-            busy |= step(&db, translations, settings.backoff_base).await;
-        }
+    }
+}
+
+/// Delivers `channel`'s due rows one after the other; waits `poll` when none is due.
+async fn channel_loop<C: Channel>(db: &Db, channel: &C, backoff_base: Duration, poll: Duration) {
+    loop {
         // After a delivery, more may be due at once; otherwise wait.
-        if !busy {
-            tokio::time::sleep(settings.poll_interval).await;
+        if !step(db, channel, backoff_base).await {
+            tokio::time::sleep(poll).await;
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The counters kept on threads and communities, recomputed from the rows they count.
 //!
-//! Every write that adds, removes, hides or restores a post or a thread recomputes them in
-//! its transaction, so a count never disagrees with what readers can see.
+//! A new post or thread adds one, by increment, in its transaction; every write that
+//! removes, hides or restores a post or a thread recomputes them in its transaction, so a
+//! count never disagrees with what readers can see.
 
 use diesel::prelude::*;
 
@@ -60,6 +61,15 @@ pub fn recount_community(conn: &mut DbConn, community_id: CommunityId) -> QueryR
         .get_result(conn)?;
     diesel::update(communities::table.find(community_id))
         .set(communities::thread_count.eq(i32::try_from(count).unwrap_or(i32::MAX)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// One more thread in a community's `thread_count`: an increment, where a new thread is
+/// added (a recount would read every thread of the community inside the write lock).
+pub fn add_thread(conn: &mut DbConn, community_id: CommunityId) -> QueryResult<()> {
+    diesel::update(communities::table.find(community_id))
+        .set(communities::thread_count.eq(communities::thread_count + 1))
         .execute(conn)?;
     Ok(())
 }

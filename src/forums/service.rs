@@ -461,7 +461,15 @@ fn add_post(
             ..ThreadChanges::default()
         }
     };
-    save_thread(conn, thread, changes)?;
+    // Counters by increment, not by recount: the thread is locked, and a new post is
+    // visible and has the highest id.
+    let mut changes = changes;
+    counts::Counters {
+        reply_count: thread.reply_count + i32::from(!is_first),
+        last_post_id: Some(post.id),
+    }
+    .apply(thread, &mut changes);
+    repo::update_thread(conn, thread.id, &changes)?;
     repo::touch_community(conn, thread.community_id, at)?;
     notifications::post_created(
         conn,
@@ -561,7 +569,7 @@ pub fn start_thread(
         language: input.language,
     };
     add_post(conn, &thread, author, true, opening, at)?;
-    counts::recount_community(conn, community_id)?;
+    counts::add_thread(conn, community_id)?;
     Ok(thread)
 }
 

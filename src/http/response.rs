@@ -142,33 +142,153 @@ impl<T: Serialize> Reply<T> {
 
     fn into_response(self, req: &HttpRequest) -> Result<HttpResponse, ApiError> {
         let cache = if self.private { "no-store" } else { "no-cache" };
-        let mut res = HttpResponse::build(self.status);
-        res.insert_header((header::CACHE_CONTROL, cache));
-        if let Some(lang) = &self.language {
-            res.insert_header((header::CONTENT_LANGUAGE, lang.as_str()))
-                .insert_header((header::VARY, "Accept-Language"));
-        }
-        if let Some(tag) = &self.etag {
-            res.insert_header((header::ETAG, tag.as_str()));
-            let safe = matches!(*req.method(), Method::GET | Method::HEAD);
-            if safe && self.status == StatusCode::OK && etag::none_match(req, tag) {
-                // RFC 9110 §15.4.5: a 304 carries the `Vary` the 200 would have, so that a
-                // cache keeps one copy per language.
-                let mut not_modified = HttpResponse::NotModified();
-                not_modified
-                    .insert_header((header::ETAG, tag.as_str()))
-                    .insert_header((header::CACHE_CONTROL, cache));
-                if self.language.is_some() {
-                    not_modified.insert_header((header::VARY, "Accept-Language"));
-                }
-                return Ok(not_modified.finish());
-            }
-        }
+        let head = Head {
+            status: self.status,
+            etag: self.etag.as_deref(),
+            language: self.language.as_deref(),
+            cache,
+        };
+        let Some(mut res) = head.start(req) else {
+            return Ok(head.not_modified());
+        };
         if let Some(location) = self.location {
             res.insert_header((header::LOCATION, location));
         }
         let body = serde_json::to_vec(&self.body).map_err(ApiError::internal)?;
         Ok(res.content_type("application/json").body(body))
+    }
+}
+
+/// What every answer of this module sends before its body: status, `Cache-Control`,
+/// `Content-Language` + `Vary`, `ETag`, or a 304 when the caller has the tag.
+struct Head<'a> {
+    status: StatusCode,
+    etag: Option<&'a str>,
+    language: Option<&'a str>,
+    cache: &'a str,
+}
+
+impl Head<'_> {
+    /// The answer's builder with its headers, or `None` when a `GET` or `HEAD` names its
+    /// tag in `If-None-Match` (answer [`Head::not_modified`]).
+    fn start(&self, req: &HttpRequest) -> Option<actix_web::HttpResponseBuilder> {
+        if let Some(tag) = self.etag {
+            let safe = matches!(*req.method(), Method::GET | Method::HEAD);
+            if safe && self.status == StatusCode::OK && etag::none_match(req, tag) {
+                return None;
+            }
+        }
+        let mut res = HttpResponse::build(self.status);
+        res.insert_header((header::CACHE_CONTROL, self.cache));
+        if let Some(lang) = self.language {
+            res.insert_header((header::CONTENT_LANGUAGE, lang))
+                .insert_header((header::VARY, "Accept-Language"));
+        }
+        if let Some(tag) = self.etag {
+            res.insert_header((header::ETAG, tag));
+        }
+        Some(res)
+    }
+
+    /// 304 with the tag, and (RFC 9110 §15.4.5) the `Vary` the 200 would have, so that a
+    /// cache keeps one copy per language.
+    fn not_modified(&self) -> HttpResponse {
+        let mut res = HttpResponse::NotModified();
+        res.insert_header((header::CACHE_CONTROL, self.cache));
+        if let Some(tag) = self.etag {
+            res.insert_header((header::ETAG, tag));
+        }
+        if self.language.is_some() {
+            res.insert_header((header::VARY, "Accept-Language"));
+        }
+        res.finish()
+    }
+}
+
+/// An answer that is not JSON (a CSV, an SVG chart, an HTML page), with the same headers
+/// as [`Reply`]: `ETag` and 304, `Content-Language` + `Vary`, `Cache-Control`, and any
+/// header of its own (`Content-Disposition`, `Content-Security-Policy`). The body is
+/// rendered only when it is sent: a 304 renders nothing.
+#[must_use]
+pub struct Document {
+    content_type: &'static str,
+    render: Box<dyn FnOnce() -> String>,
+    etag: Option<String>,
+    language: Option<String>,
+    private: bool,
+    headers: Vec<(header::HeaderName, String)>,
+}
+
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Document")
+            .field("content_type", &self.content_type)
+            .field("etag", &self.etag)
+            .field("language", &self.language)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Document {
+    /// 200 with the body `render` writes, of type `content_type`.
+    pub fn ok(content_type: &'static str, render: impl FnOnce() -> String + 'static) -> Self {
+        Self {
+            content_type,
+            render: Box::new(render),
+            etag: None,
+            language: None,
+            private: false,
+            headers: Vec::new(),
+        }
+    }
+
+    /// Adds an entity tag.
+    pub fn etag(mut self, tag: impl Into<String>) -> Self {
+        self.etag = Some(tag.into());
+        self
+    }
+
+    /// Names the body's language: `Content-Language` and `Vary: Accept-Language`.
+    pub fn language(mut self, lang: impl Into<String>) -> Self {
+        self.language = Some(lang.into());
+        self
+    }
+
+    /// Figures about people: kept by no shared cache, revalidated by the reader's own
+    /// (`Cache-Control: private, no-cache`).
+    pub fn private(mut self) -> Self {
+        self.private = true;
+        self
+    }
+
+    /// Adds a header of this answer's own.
+    pub fn header(mut self, name: header::HeaderName, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+}
+
+impl Responder for Document {
+    type Body = BoxBody;
+
+    fn respond_to(self, req: &HttpRequest) -> HttpResponse {
+        let head = Head {
+            status: StatusCode::OK,
+            etag: self.etag.as_deref(),
+            language: self.language.as_deref(),
+            cache: if self.private {
+                "private, no-cache"
+            } else {
+                "no-cache"
+            },
+        };
+        let Some(mut res) = head.start(req) else {
+            return head.not_modified();
+        };
+        for (name, value) in self.headers {
+            res.insert_header((name, value));
+        }
+        res.content_type(self.content_type).body((self.render)())
     }
 }
 
@@ -240,6 +360,40 @@ mod tests {
             .to_http_request();
         let res = Reply::ok(1).etag("\"t-1-v1\"").respond_to(&patch);
         assert_eq!(res.status(), StatusCode::OK);
+    }
+
+    #[actix_web::test]
+    async fn a_document_has_the_same_headers_and_renders_nothing_for_a_304() {
+        let req = TestRequest::get().to_http_request();
+        let res = Document::ok("text/csv; charset=utf-8", || "a,b\r\n".to_owned())
+            .etag("\"d-1-v2\"")
+            .language("fil")
+            .private()
+            .header(header::CONTENT_DISPOSITION, "attachment")
+            .respond_to(&req);
+        assert_eq!(res.status(), StatusCode::OK);
+        let h = res.headers();
+        assert_eq!(
+            h.get(header::CONTENT_TYPE).unwrap(),
+            "text/csv; charset=utf-8"
+        );
+        assert_eq!(h.get(header::CONTENT_LANGUAGE).unwrap(), "fil");
+        assert_eq!(h.get(header::VARY).unwrap(), "Accept-Language");
+        assert_eq!(h.get(header::CACHE_CONTROL).unwrap(), "private, no-cache");
+        assert_eq!(h.get(header::CONTENT_DISPOSITION).unwrap(), "attachment");
+        assert_eq!(
+            to_bytes(res.into_body()).await.unwrap().as_ref(),
+            b"a,b\r\n"
+        );
+        let get = TestRequest::get()
+            .insert_header((header::IF_NONE_MATCH, "\"d-1-v2\""))
+            .to_http_request();
+        let res = Document::ok("image/svg+xml", || unreachable!("a 304 renders nothing"))
+            .etag("\"d-1-v2\"")
+            .language("fil")
+            .respond_to(&get);
+        assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(res.headers().get(header::VARY).unwrap(), "Accept-Language");
     }
 
     #[actix_web::test]

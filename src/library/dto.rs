@@ -204,6 +204,11 @@ pub struct ResourceTranslationRequest {
     pub title: String,
     #[schema(max_length = 5000)]
     pub description: Option<String>,
+    /// Only in the resource's default language: `true` marks the change as minor (a typo),
+    /// so that its translations stay complete; otherwise they become outdated.
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
+    pub minor: Option<bool>,
 }
 
 /// A moderator's or owner's reason (reject, take down).
@@ -301,6 +306,13 @@ pub struct ResourceResponse {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
+    /// Of `title` and `description`: `true` when they translate an older version of the
+    /// original (the texts in the default language) than the current one: still answered,
+    /// but the original has changed since (see `source_updated_at`).
+    pub outdated: bool,
+    /// When the original last changed in a way that outdates translations; given only when
+    /// `outdated` is `true`.
+    pub source_updated_at: Option<DateTime<Utc>>,
 }
 
 /// A resource in a list, in the reader's language.

@@ -250,7 +250,9 @@ pub async fn update_resource(
     Ok(Reply::localised(StatusCode::OK, r))
 }
 
-/// Adds or changes a resource's title and description in one language.
+/// Adds or changes a resource's title and description in one language. A change in the
+/// resource's default language (its original) outdates the translations unless it is marked
+/// `minor`; a translation written here is published at once against the current original.
 #[utoipa::path(
     put,
     path = "/api/v1/resources/{id}/translations/{lang}",
@@ -286,12 +288,14 @@ pub async fn put_resource_translation(
     let (id, lang) = path.into_inner();
     let language = parse_language(&lang)
         .map_err(|m| ApiError::bad_request("invalid_path", format!("`lang` {m}")))?;
-    let texts = ResourceTexts::try_from(body.into_inner())?;
+    let body = body.into_inner();
+    let minor = body.minor.unwrap_or(false);
+    let texts = ResourceTexts::try_from(body)?;
     let if_match = IfMatch::from_request(&req);
     let actor = user.clone();
     let (r, written) = db
         .write(move |conn| {
-            service::put_translation(conn, &actor, id, language, texts, if_match.as_ref())
+            service::put_translation(conn, &actor, id, language, texts, minor, if_match.as_ref())
         })
         .await?;
     Ok(match written {

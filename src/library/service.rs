@@ -21,6 +21,8 @@ use crate::library::model::{
     ResourcePatch, ResourceStatus, ResourceTexts, ResourceTranslation,
 };
 use crate::library::repo::{self, ListFilter, ReaderScope, Written};
+use crate::translations::model::TextKind;
+use crate::translations::service::ItemText;
 use crate::types::{CollectionId, ResourceFileId, ResourceId, UserId};
 
 fn conflict(code: &'static str, detail: &str) -> ApiError {
@@ -319,6 +321,14 @@ pub fn view(
         .map(|f| FileResponse::from(*f));
     let sees_reason = is_staff(actor) || is_owner(actor, r);
     let language = chosen.language.clone();
+    let (outdated, source_updated_at) = crate::translations::service::staleness_of(
+        conn,
+        TextKind::Resource,
+        r.id.get(),
+        &language,
+        &r.default_language,
+    )?
+    .answer();
     let view = ResourceResponse {
         id: r.id,
         kind: r.kind,
@@ -351,6 +361,8 @@ pub fn view(
         created_at: r.created_at.and_utc(),
         updated_at: r.updated_at.and_utc(),
         published_at: r.published_at.map(|t| t.and_utc()),
+        outdated,
+        source_updated_at,
     };
     Ok(Localised {
         etag: r.etag_in(&language),
@@ -608,6 +620,7 @@ pub fn put_translation(
     id: ResourceId,
     language: String,
     texts: ResourceTexts,
+    minor: bool,
     if_match: Option<&IfMatch>,
 ) -> Result<(Localised<ResourceResponse>, Written), ApiError> {
     db::lock_row(conn, "resources", id.get())?;
@@ -618,6 +631,19 @@ pub fn put_translation(
         return Err(gone(&r));
     }
     let written = repo::put_texts(conn, id, &language, &texts)?;
+    if written != Written::Unchanged {
+        crate::translations::service::item_text_written(
+            conn,
+            &ItemText {
+                kind: TextKind::Resource,
+                id: id.get(),
+                course_id: None,
+                default_language: r.default_language.clone(),
+            },
+            &language,
+            minor,
+        )?;
+    }
     let r = if written == Written::Unchanged {
         r
     } else {
@@ -639,6 +665,22 @@ pub fn put_translation(
         view(conn, Some(actor), &r, &Preferences::only(&language))?,
         written,
     ))
+}
+
+/// Publishes a reviewed translation of a resource (locked and authorised by the caller):
+/// the texts are written as its owner's would be, with a new version of the resource.
+/// Recording which source version it translates is the caller's.
+pub fn publish_translation(
+    conn: &mut DbConn,
+    r: &Resource,
+    language: &str,
+    texts: ResourceTexts,
+    at: NaiveDateTime,
+) -> Result<(), ApiError> {
+    if repo::put_texts(conn, r.id, language, &texts)? != Written::Unchanged {
+        repo::touch(conn, r, at)?;
+    }
+    Ok(())
 }
 
 /// Deletes a resource with its rows; the storage keys of its files, to delete once the

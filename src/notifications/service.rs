@@ -163,6 +163,7 @@ pub(crate) fn headline(
 }
 
 /// The names a notification's email mentions.
+#[derive(Default)]
 struct About {
     community: String,
     thread_title: Option<String>,
@@ -216,10 +217,20 @@ fn fan_out(
     let notified: std::collections::HashSet<UserId> = repo::already_notified(conn, post_id, &ids)?
         .into_iter()
         .collect();
-    let about = About::load(conn, community_id, Some(thread_id), Some(author_id))?;
+    let candidates = repo::candidates(conn, community_id, &ids)?;
+    // The names are read only when someone is emailed at once (most wait for a digest).
+    let emailed_now = candidates.iter().any(|c| {
+        c.email.is_some()
+            && c.email_preference.as_deref() == Some(EmailPreference::Immediately.as_str())
+    });
+    let about = if emailed_now {
+        About::load(conn, community_id, Some(thread_id), Some(author_id))?
+    } else {
+        About::default()
+    };
     let now = db::now();
     let mut rows = Vec::new();
-    for candidate in repo::candidates(conn, community_id, &ids)? {
+    for candidate in candidates {
         let access = Access {
             community_id,
             visibility,

@@ -13,10 +13,10 @@
 //!   title weighted 10 on SQLite, `ts_rank_cd` with the title at weight A on PostgreSQL),
 //!   then post id. `limit` is 1 to 50; the cursor holds the last (rank, post id) and is
 //!   tied to the `q` and `community_id` it was made for.
-//! - Cost is bounded: only the newest 1,000 matching posts the caller can read are ranked
-//!   (`repo::CANDIDATES`), so a word in every other post costs no more than a rare one. A
-//!   query with fewer matches is ranked in full; for a very common one, older posts are
-//!   reached by adding words or `community_id`. Pages never repeat a hit.
+//! - Every match is ranked, however old (`repo::search_posts`): the engine ranks all
+//!   matches and keeps the best few while it sorts; the reader's rights are then checked on
+//!   those only, and more are fetched when too few are readable. So an old, better answer
+//!   to a common word is found first. Pages never repeat a hit.
 //! - `snippet` is HTML: the body around the matches, escaped, matches in `<mark>`.
 
 pub mod dto;

@@ -239,14 +239,24 @@ fn demo_in(conn: &mut DbConn, data: &Demo) -> Result<usize, ApiError> {
             tags: vec![data.tag.clone()],
             difficulty: None,
             points: None,
+            minor: None,
         })?;
         let view = service::create_question(conn, &admin, course_id, input, at)?;
         let (texts, _) = translation_texts(QuestionTranslationRequest {
             stem: q.fil.stem.clone(),
             feedback: Some(q.fil.feedback.clone()),
             choices: choices(&q.fil),
+            minor: None,
         })?;
-        service::put_translation(conn, &admin, view.question.id, "fil".to_owned(), texts, at)?;
+        service::put_translation(
+            conn,
+            &admin,
+            view.question.id,
+            "fil".to_owned(),
+            texts,
+            false,
+            at,
+        )?;
     }
     let count = i32::try_from(data.questions.len()).unwrap_or(i32::MAX);
     for lesson in [pre, post] {
@@ -467,6 +477,7 @@ fn scale_setup(conn: &mut DbConn) -> Result<Option<(CourseId, LessonId, LessonId
             tags: vec!["scale".to_owned()],
             difficulty: None,
             points: None,
+            minor: None,
         })?;
         service::create_question(conn, &admin, course_id, input, at)?;
     }

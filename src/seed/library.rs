@@ -279,6 +279,7 @@ pub async fn demo(db: &Db, config: &StorageConfig) -> anyhow::Result<usize> {
                         title: t.title.clone(),
                         description: t.description.clone(),
                     },
+                    false,
                     None,
                 )?;
             }

@@ -18,7 +18,7 @@ mod post_translations;
 mod programmes;
 mod surveys;
 // Language access (issue 17).
-mod translations;
+pub mod translations;
 
 use std::collections::{HashMap, HashSet};
 

@@ -146,7 +146,7 @@ fn demo_in(conn: &mut DbConn, data: &Demo) -> Result<usize, ApiError> {
             }
         }).collect::<Vec<_>>(),
     }))?)?;
-    service::put_translation(conn, &facilitator, survey, "fil".to_owned(), fil, at)?;
+    service::put_translation(conn, &facilitator, survey, "fil".to_owned(), fil, false, at)?;
     let mut added = 0;
     for r in &data.responses {
         let Ok(who) = super::actor(conn, &r.who) else {

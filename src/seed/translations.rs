@@ -12,10 +12,11 @@ use crate::db::schema::courses as courses_table;
 use crate::db::{Db, DbConn, write_transaction};
 use crate::error::ApiError;
 use crate::http::language::Preferences;
-use crate::translations::model::TextKind;
+use crate::library::model::ResourceTexts;
+use crate::translations::model::{Requested, TextKind};
 use crate::translations::repo;
 use crate::translations::service::{self, GlossaryInput};
-use crate::types::ids::CourseId;
+use crate::types::ids::{CourseId, ResourceId};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -24,6 +25,25 @@ struct Demo {
     outdated: Outdated,
     requests: Vec<Request>,
     glossary: Vec<Term>,
+    outdated_resource: OutdatedResource,
+    resource_requests: Vec<ResourceRequest>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutdatedResource {
+    /// The resource's English title.
+    title: String,
+    append: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResourceRequest {
+    user: String,
+    /// The resource's English title.
+    resource: String,
+    language: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -120,7 +140,7 @@ fn demo_in(conn: &mut DbConn, data: &Demo) -> Result<usize, ApiError> {
     for r in &data.requests {
         let user = super::actor(conn, &r.user)?;
         let course = course_id(conn, &r.course)?;
-        service::request_translation(conn, &user, course, r.language.clone())?;
+        service::request_translation(conn, &user, Requested::Course(course), r.language.clone())?;
     }
     let mut added = 0;
     for term in &data.glossary {
@@ -150,6 +170,69 @@ fn demo_in(conn: &mut DbConn, data: &Demo) -> Result<usize, ApiError> {
         }
     }
     Ok(added)
+}
+
+/// The library's part, once the demo library is loaded (`seed::library::demo`): an outdated
+/// resource translation and requests for resources. A resource that is not there is left
+/// out; a second run adds nothing.
+pub fn demo_library(db: &Db) -> anyhow::Result<()> {
+    let data = data()?;
+    let mut conn = db.conn()?;
+    write_transaction(&mut conn, |conn| demo_library_in(conn, &data))?;
+    tracing::info!("demo language access of the library seeded");
+    Ok(())
+}
+
+fn resource_id(conn: &mut DbConn, title: &str) -> Result<Option<ResourceId>, ApiError> {
+    use crate::db::schema::resource_translations as t;
+    Ok(t::table
+        .filter(t::language.eq("en"))
+        .filter(t::title.eq(title))
+        .select(t::resource_id)
+        .first::<ResourceId>(conn)
+        .optional()?)
+}
+
+fn demo_library_in(conn: &mut DbConn, data: &Demo) -> Result<(), ApiError> {
+    let coordinator = super::actor(conn, super::COORDINATOR)?;
+    let outdated = &data.outdated_resource;
+    if let Some(id) = resource_id(conn, &outdated.title)?
+        && repo::source_version(conn, TextKind::Resource, id.get())? == 1
+    {
+        let r = crate::library::repo::find(conn, id)?;
+        let en = crate::library::repo::translations(conn, &[id])?
+            .into_iter()
+            .find(|t| t.language == r.default_language)
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("resource {id} has no texts")))?;
+        crate::library::service::put_translation(
+            conn,
+            &coordinator,
+            id,
+            r.default_language.clone(),
+            ResourceTexts {
+                title: en.title,
+                description: format!("{} {}", en.description, outdated.append),
+            },
+            false,
+            None,
+        )?;
+    }
+    for r in &data.resource_requests {
+        let Some(id) = resource_id(conn, &r.resource)? else {
+            continue;
+        };
+        let user = super::actor(conn, &r.user)?;
+        match service::request_translation(conn, &user, Requested::Resource(id), r.language.clone())
+        {
+            Ok(_)
+            | Err(ApiError::Conflict {
+                code: "already_translated",
+                ..
+            }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

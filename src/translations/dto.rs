@@ -8,9 +8,12 @@ use crate::error::{ApiError, FieldError, Fields};
 use crate::translations::model::{
     DraftStatus, GlossaryEntry, TextKind, TextState, TranslationDraft, TranslationRequest,
 };
-use crate::translations::service::{CourseTranslations, GlossaryInput, QueueItem, TextView, Texts};
+use crate::translations::service::{
+    CourseTranslations, GlossaryInput, GlossaryPatch, ItemTranslations, QueueItem, SourceText,
+    TextView, Texts,
+};
 use crate::types::ids::{
-    CourseId, GlossaryEntryId, TranslationDraftId, TranslationRequestId, UserId,
+    CourseId, GlossaryEntryId, ResourceId, TranslationDraftId, TranslationRequestId, UserId,
 };
 use crate::types::text::{clean_block, clean_line};
 use crate::types::{CountryCode, LanguageTag};
@@ -85,30 +88,37 @@ pub struct CourseTranslationsResponse {
     pub texts: Vec<CourseTextStates>,
 }
 
+/// The states of some texts in `languages`, with their pending drafts.
+fn text_states(
+    texts: &[SourceText],
+    languages: &[String],
+    drafts: &std::collections::HashMap<(TextKind, i64, String), TranslationDraftId>,
+) -> Vec<CourseTextStates> {
+    texts
+        .iter()
+        .map(|t| CourseTextStates {
+            kind: t.kind,
+            id: t.id,
+            module_id: t.module_id.map(|m| m.get()),
+            title: t.title.clone(),
+            source_version: t.version,
+            source_updated_at: t.changed_at.map(utc),
+            translations: languages
+                .iter()
+                .map(|l| TextTranslationState {
+                    language: l.clone(),
+                    state: t.state(l),
+                    translated_version: t.translated.get(l).copied(),
+                    pending_draft_id: drafts.get(&(t.kind, t.id, l.clone())).map(|d| d.get()),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 impl From<CourseTranslations> for CourseTranslationsResponse {
     fn from(c: CourseTranslations) -> Self {
-        let texts = c
-            .texts
-            .iter()
-            .map(|t| CourseTextStates {
-                kind: t.kind,
-                id: t.id,
-                module_id: t.module_id.map(|m| m.get()),
-                title: t.title.clone(),
-                source_version: t.version,
-                source_updated_at: t.changed_at.map(utc),
-                translations: c
-                    .languages
-                    .iter()
-                    .map(|l| TextTranslationState {
-                        language: l.clone(),
-                        state: t.state(l),
-                        translated_version: t.translated.get(l).copied(),
-                        pending_draft_id: c.drafts.get(&(t.kind, t.id, l.clone())).map(|d| d.get()),
-                    })
-                    .collect(),
-            })
-            .collect();
+        let texts = text_states(&c.texts, &c.languages, &c.drafts);
         Self {
             course_id: c.course.id,
             default_language: c.course.default_language.clone(),
@@ -118,24 +128,61 @@ impl From<CourseTranslations> for CourseTranslationsResponse {
     }
 }
 
+/// `GET /api/v1/resources/{id}/translations` and `GET /api/v1/surveys/{id}/translations`:
+/// the item's text and its state (`complete`, `outdated`, `missing`) in each language, in
+/// the shape of a course's list.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ItemTranslationsResponse {
+    /// `resource` or `survey`.
+    pub kind: TextKind,
+    /// The resource's or survey's id.
+    pub id: i64,
+    /// The language of the original.
+    pub default_language: String,
+    /// Every language the text is translated into or learners asked for (or the one asked
+    /// with `?language=`), sorted; never the default language.
+    pub languages: Vec<String>,
+    /// The item's one text (a resource's title and description; a survey's title,
+    /// description and items).
+    pub texts: Vec<CourseTextStates>,
+}
+
+impl From<ItemTranslations> for ItemTranslationsResponse {
+    fn from(c: ItemTranslations) -> Self {
+        let texts = text_states(&c.texts, &c.languages, &c.drafts);
+        Self {
+            kind: c.kind,
+            id: c.id,
+            default_language: c.default_language,
+            languages: c.languages,
+            texts,
+        }
+    }
+}
+
 // ---------------------------------------------------------------- requests
 
-/// `POST /api/v1/courses/{id}/translation-requests`.
+/// `POST /api/v1/courses/{id}/translation-requests` and
+/// `POST /api/v1/resources/{id}/translation-requests`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTranslationRequestBody {
-    /// One of the platform's languages (`BAYANIHAN_LANGUAGES`), not the course's own.
+    /// One of the platform's languages (`BAYANIHAN_LANGUAGES`), not the item's own.
     #[schema(value_type = LanguageTag)]
     pub language: String,
 }
 
-/// A learner's request for a course in a language.
+/// A learner's request for a course or a library resource in a language.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct TranslationRequestResponse {
     #[schema(value_type = i64)]
     pub id: TranslationRequestId,
-    #[schema(value_type = i64)]
-    pub course_id: CourseId,
+    /// The course asked for (`null` for a resource).
+    #[schema(value_type = Option<i64>)]
+    pub course_id: Option<CourseId>,
+    /// The resource asked for (`null` for a course).
+    #[schema(value_type = Option<i64>)]
+    pub resource_id: Option<ResourceId>,
     pub language: String,
     pub created_at: DateTime<Utc>,
     /// When the requester was told that the course is translated (`null`: not yet).
@@ -147,6 +194,7 @@ impl From<TranslationRequest> for TranslationRequestResponse {
         Self {
             id: r.id,
             course_id: r.course_id,
+            resource_id: r.resource_id,
             language: r.language,
             created_at: utc(r.created_at),
             notified_at: r.notified_at.map(utc),
@@ -168,6 +216,12 @@ pub struct TotalsQuery {
     /// Only requests for this course.
     #[param(minimum = 1)]
     pub course_id: Option<i64>,
+    /// Only requests for this library resource.
+    #[param(minimum = 1)]
+    pub resource_id: Option<i64>,
+    /// Only requests for courses (`course`) or for resources (`resource`).
+    #[param(pattern = "^(course|resource)$", max_length = 8)]
+    pub kind: Option<String>,
     /// Page size, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
@@ -175,11 +229,20 @@ pub struct TotalsQuery {
     pub cursor: Option<String>,
 }
 
-/// Requests for one course in one language from one country.
+/// Requests for one course or resource in one language from one country.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RequestTotalResponse {
-    pub course_id: i64,
-    /// The course's title in its default language.
+    /// `course` or `resource`.
+    pub item_kind: TextKind,
+    /// The course's or resource's id.
+    pub item_id: i64,
+    /// The course (`null` for a resource).
+    pub course_id: Option<i64>,
+    /// The resource (`null` for a course).
+    pub resource_id: Option<i64>,
+    /// The item's title in its default language.
+    pub title: String,
+    /// The same as `title` (the name from when only courses were asked for).
     pub course_title: String,
     pub language: String,
     /// The requesters' country (`null`: not stated in their profile).
@@ -250,16 +313,17 @@ fn mark(field: &str, e: &GlossaryEntry, start: usize, end: usize) -> GlossaryMar
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct QueueItemResponse {
     pub kind: TextKind,
-    /// The id of the course, module or lesson.
+    /// The id of the course, module, lesson or resource.
     pub id: i64,
-    pub course_id: i64,
+    /// The course of the text (`null` for a resource).
+    pub course_id: Option<i64>,
     /// The language to translate into.
     pub language: String,
     /// `missing` or `outdated`.
     pub state: TextState,
-    /// Open requests for the course in this language.
+    /// Open requests for the course (or the resource) in this language.
     pub requests: i64,
-    /// The title in the course's default language.
+    /// The title in the original's language.
     pub source_title: String,
     pub source_language: String,
     pub source_version: i64,
@@ -302,7 +366,7 @@ pub struct TextsResponse {
     pub title: String,
     /// Courses.
     pub summary: String,
-    /// Courses (Markdown).
+    /// Courses (Markdown) and resources (plain text).
     pub description: String,
     /// Lessons (Markdown).
     pub content: String,
@@ -326,8 +390,9 @@ pub struct DraftResponse {
     pub id: TranslationDraftId,
     pub kind: TextKind,
     pub item_id: i64,
-    #[schema(value_type = i64)]
-    pub course_id: CourseId,
+    /// The course of the text (`null` for a resource).
+    #[schema(value_type = Option<i64>)]
+    pub course_id: Option<CourseId>,
     pub language: String,
     pub title: String,
     pub summary: String,
@@ -371,8 +436,9 @@ impl From<TranslationDraft> for DraftResponse {
 pub struct TextTranslationResponse {
     pub kind: TextKind,
     pub id: i64,
-    #[schema(value_type = i64)]
-    pub course_id: CourseId,
+    /// The course of the text (`null` for a resource).
+    #[schema(value_type = Option<i64>)]
+    pub course_id: Option<CourseId>,
     /// The language of `source`.
     pub source_language: String,
     pub language: String,
@@ -416,7 +482,8 @@ impl From<TextView> for TextTranslationResponse {
 
 /// `POST /api/v1/translations/{kind}/{id}/{language}/drafts`: a translation of the text, by
 /// a translator into that language. A course has a title, summary and description; a
-/// module only a title; a lesson a title and content.
+/// module only a title; a lesson a title and content; a resource a title and description
+/// (at most 5,000 characters).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDraftRequest {
@@ -425,7 +492,7 @@ pub struct CreateDraftRequest {
     /// Courses only; plain text.
     #[schema(max_length = 1000)]
     pub summary: Option<String>,
-    /// Courses only; Markdown.
+    /// Courses (Markdown) and resources (plain text, at most 5,000 characters).
     #[schema(max_length = 20000)]
     pub description: Option<String>,
     /// Lessons only; Markdown.
@@ -460,8 +527,12 @@ pub fn draft_texts(kind: TextKind, req: CreateDraftRequest) -> Result<Texts, Api
         &mut f,
         "description",
         req.description,
-        MAX_DESCRIPTION_CHARS,
-        kind == TextKind::Course,
+        if kind == TextKind::Resource {
+            crate::library::model::MAX_DESCRIPTION_CHARS
+        } else {
+            MAX_DESCRIPTION_CHARS
+        },
+        matches!(kind, TextKind::Course | TextKind::Resource),
     );
     let content = block(
         &mut f,
@@ -480,17 +551,22 @@ pub fn draft_texts(kind: TextKind, req: CreateDraftRequest) -> Result<Texts, Api
     })
 }
 
-/// A text kind in a path: 400 `invalid_path` when it is not one.
+/// A kind of text translators work on in a path (`course`, `module`, `lesson`,
+/// `resource`): 400 `invalid_path` when it is not one. Surveys and questions are
+/// translated by their editors.
 pub fn path_kind(raw: &str) -> Result<TextKind, ApiError> {
-    TextKind::parse(raw).ok_or_else(|| ApiError::BadRequest {
-        code: "invalid_path",
-        detail: "the kind in the path is not `course`, `module` or `lesson`".to_owned(),
-        errors: vec![FieldError::new(
-            "kind",
-            "invalid_kind",
-            "must be `course`, `module` or `lesson`",
-        )],
-    })
+    TextKind::parse(raw)
+        .filter(|k| k.of_course() || *k == TextKind::Resource)
+        .ok_or_else(|| ApiError::BadRequest {
+            code: "invalid_path",
+            detail: "the kind in the path is not `course`, `module`, `lesson` or `resource`"
+                .to_owned(),
+            errors: vec![FieldError::new(
+                "kind",
+                "invalid_kind",
+                "must be `course`, `module`, `lesson` or `resource`",
+            )],
+        })
 }
 
 /// A language in a path: 400 `invalid_path` when it is not a tag.
@@ -607,6 +683,90 @@ impl CreateGlossaryEntryRequest {
                 source_term: source_term?.trim().to_owned(),
                 target_term: target_term?.trim().to_owned(),
                 note: note?,
+            })
+        })
+    }
+}
+
+/// `PATCH /api/v1/glossary/{id}`: only the fields given change, each checked as on
+/// creation.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateGlossaryEntryRequest {
+    /// One of the platform's languages.
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(value_type = LanguageTag, nullable = false, required = false)]
+    pub source_language: Option<String>,
+    /// One of the platform's languages, not the source's.
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(value_type = LanguageTag, nullable = false, required = false)]
+    pub target_language: Option<String>,
+    /// Unique in the pair, whatever its case and spacing.
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    pub source_term: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    pub target_term: Option<String>,
+    /// Usage advice for translators (`""` removes it).
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false, max_length = 1000)]
+    pub note: Option<String>,
+}
+
+impl UpdateGlossaryEntryRequest {
+    /// Checks each field given as [`CreateGlossaryEntryRequest::parse`] does.
+    pub fn parse(self, offered: &[String]) -> Result<GlossaryPatch, ApiError> {
+        let mut f = Fields::default();
+        let source_language = self.source_language.map(|raw| {
+            f.check(
+                "source_language",
+                "unsupported_language",
+                platform_language(&raw, "source_language", offered).map_err(|e| e.to_string()),
+            )
+        });
+        let target_language = self.target_language.map(|raw| {
+            f.check(
+                "target_language",
+                "unsupported_language",
+                platform_language(&raw, "target_language", offered).map_err(|e| e.to_string()),
+            )
+        });
+        if let (Some(Some(s)), Some(Some(t))) = (&source_language, &target_language)
+            && s == t
+        {
+            f.push(
+                "target_language",
+                "same_language",
+                "a glossary pair has two different languages",
+            );
+        }
+        let source_term = self.source_term.map(|raw| {
+            f.check(
+                "source_term",
+                "invalid_term",
+                clean_line(&raw, 1, MAX_TERM_CHARS).map(|t| t.trim().to_owned()),
+            )
+        });
+        let target_term = self.target_term.map(|raw| {
+            f.check(
+                "target_term",
+                "invalid_term",
+                clean_line(&raw, 1, MAX_TERM_CHARS).map(|t| t.trim().to_owned()),
+            )
+        });
+        let note = self
+            .note
+            .map(|raw| f.check("note", "invalid_note", clean_block(&raw, MAX_NOTE_CHARS)));
+        // Not given: `Some(None)`; given and valid: `Some(Some(v))`; invalid: `None`.
+        let given = |v: Option<Option<String>>| v.map_or(Some(None), |x| x.map(Some));
+        f.finish_with(|| {
+            Some(GlossaryPatch {
+                source_language: given(source_language)?,
+                target_language: given(target_language)?,
+                source_term: given(source_term)?,
+                target_term: given(target_term)?,
+                note: given(note)?,
             })
         })
     }

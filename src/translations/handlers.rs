@@ -7,6 +7,7 @@ use crate::auth::AuthUser;
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{NotCoordinator, NotLoggedIn, UnreadableBody};
+use crate::http::etag::{IfMatch, Versioned};
 use crate::http::json::Json;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::query::{parse_language, positive_id};
@@ -15,14 +16,17 @@ use crate::state::AppState;
 use crate::translations::dto::{
     CourseTranslationsQuery, CourseTranslationsResponse, CreateDraftRequest,
     CreateGlossaryEntryRequest, CreateTranslationRequestBody, DraftResponse, GlossaryEntryResponse,
-    GlossaryQuery, QueueItemResponse, QueueQuery, RequestTotalResponse, TextTranslationResponse,
-    TotalsQuery, TranslationRequestResponse, TranslatorResponse, draft_texts, path_kind,
-    path_language, platform_language,
+    GlossaryQuery, ItemTranslationsResponse, QueueItemResponse, QueueQuery, RequestTotalResponse,
+    TextTranslationResponse, TotalsQuery, TranslationRequestResponse, TranslatorResponse,
+    UpdateGlossaryEntryRequest, draft_texts, path_kind, path_language, platform_language,
 };
+use crate::translations::model::{Requested, TextKind};
 use crate::translations::repo::TotalsFilter;
 use crate::translations::service;
 use crate::types::CountryCode;
-use crate::types::ids::{CourseId, GlossaryEntryId, TranslationDraftId, UserId};
+use crate::types::ids::{
+    CourseId, GlossaryEntryId, ResourceId, SurveyId, TranslationDraftId, UserId,
+};
 
 crate::http::doc::problem_answers! {
     /// 404: the course is unknown (or a draft the caller may not see).
@@ -33,6 +37,8 @@ crate::http::doc::problem_answers! {
     NoSuchDraft = (404, "No such draft");
     /// 404: no such glossary entry.
     NoSuchEntry = (404, "No such glossary entry");
+    /// 404: the resource is unknown or not one the caller may read.
+    NoSuchResource = (404, "No such resource");
 }
 
 /// The state (`complete`, `outdated`, `missing`) of every text of a course (its title,
@@ -68,6 +74,70 @@ pub async fn list_course_translations(
     Ok(Reply::ok(CourseTranslationsResponse::from(states)).private())
 }
 
+/// The state (`complete`, `outdated`, `missing`) of a library resource's text (its title
+/// and description) in each language it is translated into or learners asked for: the
+/// resource's owner, coordinators, admins and translators (who may read it).
+#[utoipa::path(
+    get,
+    path = "/api/v1/resources/{id}/translations",
+    tag = "translations",
+    operation_id = "list_resource_translations",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Resource id"), CourseTranslationsQuery),
+    responses(
+        (status = 200, description = "The resource's text and its states", body = ItemTranslationsResponse),
+        (status = 400, description = "Bad `language`", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        (status = 403, description = "Not the resource's owner, a coordinator, an admin or a translator", body = Problem, content_type = "application/problem+json"),
+        NoSuchResource,
+        (status = 410, description = "`resource_taken_down`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_resource_translations(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<ResourceId>,
+    query: web::Query<CourseTranslationsQuery>,
+) -> Result<Reply<ItemTranslationsResponse>, ApiError> {
+    let language = parse_language(query.language.as_deref())?.map(|l| l.as_str().to_owned());
+    let id = id.into_inner();
+    let states = db
+        .read(move |conn| service::resource_translations(conn, &user, id, language))
+        .await?;
+    Ok(Reply::ok(ItemTranslationsResponse::from(states)).private())
+}
+
+/// The state (`complete`, `outdated`, `missing`) of a survey's text (its title,
+/// description and items) in each language it is translated into: its editors,
+/// coordinators, admins and translators.
+#[utoipa::path(
+    get,
+    path = "/api/v1/surveys/{id}/translations",
+    tag = "translations",
+    operation_id = "list_survey_translations",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Survey id"), CourseTranslationsQuery),
+    responses(
+        (status = 200, description = "The survey's text and its states", body = ItemTranslationsResponse),
+        (status = 400, description = "Bad `language`", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        (status = 404, description = "No such survey, or not one the caller edits or translates", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_survey_translations(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<SurveyId>,
+    query: web::Query<CourseTranslationsQuery>,
+) -> Result<Reply<ItemTranslationsResponse>, ApiError> {
+    let language = parse_language(query.language.as_deref())?.map(|l| l.as_str().to_owned());
+    let id = id.into_inner();
+    let states = db
+        .read(move |conn| service::survey_translations(conn, &user, id, language))
+        .await?;
+    Ok(Reply::ok(ItemTranslationsResponse::from(states)).private())
+}
+
 /// A learner asks for the course in their language. Idempotent: asking again answers the
 /// first request (200). When every text of the course is complete in that language, the
 /// requesters are emailed (in their own language) and the request shows `notified_at`.
@@ -98,20 +168,95 @@ pub async fn create_translation_request(
     body: Json<CreateTranslationRequestBody>,
 ) -> Result<Reply<TranslationRequestResponse>, ApiError> {
     let language = platform_language(&body.language, "language", &state.settings.languages)?;
-    let id = id.into_inner();
+    let item = Requested::Course(id.into_inner());
+    request(db, user, item, language).await
+}
+
+async fn request(
+    db: web::Data<Db>,
+    user: AuthUser,
+    item: Requested,
+    language: String,
+) -> Result<Reply<TranslationRequestResponse>, ApiError> {
     let (request, created) = db
-        .write(move |conn| service::request_translation(conn, &user, id, language))
+        .write(move |conn| service::request_translation(conn, &user, item, language))
         .await?;
     let body = TranslationRequestResponse::from(request);
     Ok(if created {
-        let location = format!(
-            "/api/v1/courses/{id}/translation-requests/{}",
-            body.language
-        );
+        let collection = match item {
+            Requested::Course(id) => format!("/api/v1/courses/{id}"),
+            Requested::Resource(id) => format!("/api/v1/resources/{id}"),
+        };
+        let location = format!("{collection}/translation-requests/{}", body.language);
         Reply::created(body, location).private()
     } else {
         Reply::ok(body).private()
     })
+}
+
+/// A learner asks for a library resource in their language, as for a course: idempotent;
+/// when the resource's text is complete in that language, the requesters are emailed (in
+/// their own language) and the request shows `notified_at`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/resources/{id}/translation-requests",
+    tag = "translations",
+    operation_id = "create_resource_translation_request",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Resource id")),
+    request_body = CreateTranslationRequestBody,
+    responses(
+        (status = 201, description = "Asked", body = TranslationRequestResponse,
+            headers(("Location" = String, description = "The request"))),
+        (status = 200, description = "Asked before: the first request", body = TranslationRequestResponse),
+        UnreadableBody,
+        NotLoggedIn,
+        NoSuchResource,
+        (status = 409, description = "`already_translated`: the text is complete in that language", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`resource_taken_down`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`unsupported_language` (not one of the platform's languages), `invalid_language` or `is_default_language`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_resource_translation_request(
+    db: web::Data<Db>,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<ResourceId>,
+    body: Json<CreateTranslationRequestBody>,
+) -> Result<Reply<TranslationRequestResponse>, ApiError> {
+    let language = platform_language(&body.language, "language", &state.settings.languages)?;
+    let item = Requested::Resource(id.into_inner());
+    request(db, user, item, language).await
+}
+
+/// The caller's own request for the resource in a language.
+#[utoipa::path(
+    get,
+    path = "/api/v1/resources/{id}/translation-requests/{language}",
+    tag = "translations",
+    operation_id = "get_resource_translation_request",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Resource id"), ("language" = String, Path, description = "BCP 47 tag", pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)),
+    responses(
+        (status = 200, description = "The request", body = TranslationRequestResponse),
+        (status = 400, description = "Bad language tag", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        (status = 404, description = "No such resource, or the caller did not ask for this language", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`resource_taken_down`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_resource_translation_request(
+    db: web::Data<Db>,
+    user: AuthUser,
+    path: web::Path<(ResourceId, String)>,
+) -> Result<Reply<TranslationRequestResponse>, ApiError> {
+    let (id, language) = path.into_inner();
+    let language = path_language(&language)?;
+    let item = Requested::Resource(id);
+    let request = db
+        .read(move |conn| service::own_request(conn, &user, item, &language))
+        .await?;
+    Ok(Reply::ok(TranslationRequestResponse::from(request)).private())
 }
 
 /// The caller's own request for the course in a language.
@@ -136,16 +281,17 @@ pub async fn get_translation_request(
 ) -> Result<Reply<TranslationRequestResponse>, ApiError> {
     let (id, language) = path.into_inner();
     let language = path_language(&language)?;
+    let item = Requested::Course(id);
     let request = db
-        .read(move |conn| service::own_request(conn, &user, id, &language))
+        .read(move |conn| service::own_request(conn, &user, item, &language))
         .await?;
     Ok(Reply::ok(TranslationRequestResponse::from(request)).private())
 }
 
 const TOTALS_SORT: &str = "totals";
 
-/// Translation requests totalled by course, language and the requesters' country, most
-/// requested first (coordinators and admins).
+/// Translation requests totalled by item (course or library resource), language and the
+/// requesters' country, most requested first (coordinators and admins).
 #[utoipa::path(
     get,
     path = "/api/v1/translation-requests/totals",
@@ -166,7 +312,7 @@ pub async fn list_translation_request_totals(
     query: web::Query<TotalsQuery>,
 ) -> Result<Reply<Page<RequestTotalResponse>>, ApiError> {
     let query = query.into_inner();
-    let page = PageRequest::<(i64, String, String)>::parse(
+    let page = PageRequest::<(i64, String, String, String)>::parse(
         query.limit,
         query.cursor.as_deref(),
         TOTALS_SORT,
@@ -185,16 +331,30 @@ pub async fn list_translation_request_totals(
         .transpose()?
         .unwrap_or_default();
     let course_id = positive_id("course_id", query.course_id)?.map(CourseId);
+    let resource_id = positive_id("resource_id", query.resource_id)?.map(ResourceId);
+    let item_kind = match query.kind.as_deref() {
+        None => String::new(),
+        Some(k @ ("course" | "resource")) => k.to_owned(),
+        Some(_) => {
+            return Err(ApiError::invalid_query(
+                "kind",
+                "invalid_kind",
+                "must be `course` or `resource`",
+            ));
+        }
+    };
     let filter = TotalsFilter {
         language,
         country,
         course_id,
+        resource_id,
+        item_kind,
     };
-    // The cursor: (total, language, country) and the course id.
+    // The cursor: (total, kind, language, country) and the item's id.
     let after = page
         .after
         .clone()
-        .map(|((total, language, country), course)| (total, course, language, country));
+        .map(|((total, kind, language, country), item)| (total, kind, item, language, country));
     let limit = page.fetch_limit();
     let rows = db
         .read(move |conn| service::totals(conn, &user, filter, after, limit))
@@ -204,17 +364,30 @@ pub async fn list_translation_request_totals(
         TOTALS_SORT,
         |r| {
             (
-                (r.total, r.language.clone(), r.country.clone()),
-                r.course_id,
+                (
+                    r.total,
+                    r.item_kind.clone(),
+                    r.language.clone(),
+                    r.country.clone(),
+                ),
+                r.item_id,
             )
         },
-        |r| RequestTotalResponse {
-            course_id: r.course_id,
-            course_title: r.title.unwrap_or_default(),
-            language: r.language,
-            country: (!r.country.is_empty()).then_some(r.country),
-            total: r.total,
-            open: r.open,
+        |r| {
+            let kind = TextKind::parse(&r.item_kind).unwrap_or(TextKind::Course);
+            let title = r.title.unwrap_or_default();
+            RequestTotalResponse {
+                item_kind: kind,
+                item_id: r.item_id,
+                course_id: (kind == TextKind::Course).then_some(r.item_id),
+                resource_id: (kind == TextKind::Resource).then_some(r.item_id),
+                course_title: title.clone(),
+                title,
+                language: r.language,
+                country: (!r.country.is_empty()).then_some(r.country),
+                total: r.total,
+                open: r.open,
+            }
         },
     );
     Ok(Reply::ok(page).private())
@@ -363,7 +536,7 @@ pub async fn list_translation_queue(
             (
                 (
                     q.row.requests,
-                    q.row.course_id,
+                    q.row.group_id,
                     q.row.language.clone(),
                     q.row.kind_rank,
                 ),
@@ -386,8 +559,8 @@ pub async fn list_translation_queue(
     operation_id = "get_text_translation",
     security(("bearer" = [])),
     params(
-        ("kind" = String, Path, description = "`course`, `module` or `lesson`", pattern = "^(course|module|lesson)$", max_length = 6),
-        ("id" = i64, Path, description = "Id of the course, module or lesson"),
+        ("kind" = String, Path, description = "`course`, `module`, `lesson` or `resource`", pattern = "^(course|module|lesson|resource)$", max_length = 8),
+        ("id" = i64, Path, description = "Id of the course, module, lesson or resource"),
         ("language" = String, Path, description = "BCP 47 tag", pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35),
     ),
     responses(
@@ -423,8 +596,8 @@ pub async fn get_text_translation(
     operation_id = "create_translation_draft",
     security(("bearer" = [])),
     params(
-        ("kind" = String, Path, description = "`course`, `module` or `lesson`", pattern = "^(course|module|lesson)$", max_length = 6),
-        ("id" = i64, Path, description = "Id of the course, module or lesson"),
+        ("kind" = String, Path, description = "`course`, `module`, `lesson` or `resource`", pattern = "^(course|module|lesson|resource)$", max_length = 8),
+        ("id" = i64, Path, description = "Id of the course, module, lesson or resource"),
         ("language" = String, Path, description = "BCP 47 tag", pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35),
     ),
     request_body = CreateDraftRequest,
@@ -638,7 +811,52 @@ pub async fn get_glossary_entry(
 ) -> Result<Reply<GlossaryEntryResponse>, ApiError> {
     let id = id.into_inner();
     let entry = db.read(move |conn| service::get_entry(conn, id)).await?;
-    Ok(Reply::ok(GlossaryEntryResponse::from(entry)))
+    let etag = entry.etag();
+    Ok(Reply::ok(GlossaryEntryResponse::from(entry)).etag(etag))
+}
+
+/// Changes a glossary entry (coordinators and admins): only the fields given, each checked
+/// as on creation. `If-Match` with the entry's `ETag` guards against overwriting a change
+/// made since it was read.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/glossary/{id}",
+    tag = "translations",
+    operation_id = "update_glossary_entry",
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "Entry id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of the version being changed"),
+    ),
+    request_body = UpdateGlossaryEntryRequest,
+    responses(
+        (status = 200, description = "Changed (or unchanged)", body = GlossaryEntryResponse,
+            headers(("ETag" = String, description = "Entity tag of the entry's version"))),
+        UnreadableBody,
+        NotLoggedIn,
+        NotCoordinator,
+        NoSuchEntry,
+        (status = 409, description = "`duplicate_term` in this pair, or `too_many_entries`", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`precondition_failed`: `If-Match` names another version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (`unsupported_language`, `same_language`, `invalid_term`, `invalid_note`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_glossary_entry(
+    req: actix_web::HttpRequest,
+    db: web::Data<Db>,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<GlossaryEntryId>,
+    body: Json<UpdateGlossaryEntryRequest>,
+) -> Result<Reply<GlossaryEntryResponse>, ApiError> {
+    let patch = body.into_inner().parse(&state.settings.languages)?;
+    let if_match = IfMatch::from_request(&req);
+    let id = id.into_inner();
+    let entry = db
+        .write(move |conn| service::update_entry(conn, &user, id, patch, if_match.as_ref()))
+        .await?;
+    let etag = entry.etag();
+    Ok(Reply::ok(GlossaryEntryResponse::from(entry)).etag(etag))
 }
 
 /// Removes a glossary entry (coordinators and admins).

@@ -17,6 +17,16 @@ use crate::http::resource;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::*;
     cfg.service(resource("/courses/{id}/translations").get(list_course_translations))
+        .service(resource("/resources/{id}/translations").get(list_resource_translations))
+        .service(resource("/surveys/{id}/translations").get(list_survey_translations))
+        .service(
+            resource("/resources/{id}/translation-requests")
+                .post(create_resource_translation_request),
+        )
+        .service(
+            resource("/resources/{id}/translation-requests/{language}")
+                .get(get_resource_translation_request),
+        )
         .service(resource("/courses/{id}/translation-requests").post(create_translation_request))
         .service(
             resource("/courses/{id}/translation-requests/{language}").get(get_translation_request),
@@ -44,6 +54,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/glossary/{id}")
                 .get(get_glossary_entry)
+                .patch(update_glossary_entry)
                 .delete(delete_glossary_entry),
         );
 }
@@ -53,6 +64,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[openapi(
     paths(
         handlers::list_course_translations,
+        handlers::list_resource_translations,
+        handlers::list_survey_translations,
+        handlers::create_resource_translation_request,
+        handlers::get_resource_translation_request,
         handlers::create_translation_request,
         handlers::get_translation_request,
         handlers::list_translation_request_totals,
@@ -68,6 +83,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         handlers::list_glossary_entries,
         handlers::create_glossary_entry,
         handlers::get_glossary_entry,
+        handlers::update_glossary_entry,
         handlers::delete_glossary_entry,
     ),
     tags((name = "translations", description = "Language access: translation states, learners' requests, translators' drafts and the union glossary"))

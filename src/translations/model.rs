@@ -5,10 +5,10 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{glossary_entries, translation_drafts, translation_requests};
-use crate::types::ids::{CourseId, GlossaryEntryId, TranslationDraftId, UserId};
+use crate::types::ids::{CourseId, GlossaryEntryId, ResourceId, TranslationDraftId, UserId};
 
 crate::vocabulary! {
-    /// Which translatable text of a course.
+    /// Which translatable text: of a course, of the library or of assessment.
     #[derive(PartialOrd, Ord)]
     pub enum TextKind {
         /// A course's title, summary and description.
@@ -17,17 +17,33 @@ crate::vocabulary! {
         Module => "module",
         /// A lesson's title and content.
         Lesson => "lesson",
+        /// A library resource's title and description.
+        Resource => "resource",
+        /// A survey's title, description and items (prompts and options).
+        Survey => "survey",
+        /// A bank question's stem, feedback and choices (what quizzes show).
+        Question => "question",
     }
 }
 
 impl TextKind {
-    /// The place of the kind in a course's order of texts (course, modules, lessons).
+    /// The place of the kind in a course's order of texts (course, modules, lessons), then
+    /// the kinds outside courses.
     pub fn rank(self) -> i64 {
         match self {
             Self::Course => 0,
             Self::Module => 1,
             Self::Lesson => 2,
+            Self::Resource => 3,
+            Self::Survey => 4,
+            Self::Question => 5,
         }
+    }
+
+    /// Whether the kind is one of a course's own texts (course, module, lesson), listed by
+    /// `GET /api/v1/courses/{id}/translations` and published through the course service.
+    pub fn of_course(self) -> bool {
+        matches!(self, Self::Course | Self::Module | Self::Lesson)
     }
 
     /// The kind of a [`TextKind::rank`].
@@ -99,7 +115,8 @@ pub struct TranslationDraft {
     pub id: TranslationDraftId,
     pub item_kind: TextKind,
     pub item_id: i64,
-    pub course_id: CourseId,
+    /// The course of the text (none for a resource or a cohort's survey).
+    pub course_id: Option<CourseId>,
     pub language: String,
     pub title: String,
     pub summary: String,
@@ -119,7 +136,7 @@ pub struct TranslationDraft {
 pub struct NewTranslationDraft {
     pub item_kind: TextKind,
     pub item_id: i64,
-    pub course_id: CourseId,
+    pub course_id: Option<CourseId>,
     pub language: String,
     pub title: String,
     pub summary: String,
@@ -135,7 +152,8 @@ pub struct NewTranslationDraft {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = translation_requests)]
 pub struct NewTranslationRequest {
-    pub course_id: CourseId,
+    pub course_id: Option<CourseId>,
+    pub resource_id: Option<ResourceId>,
     pub user_id: UserId,
     pub language: String,
     pub country: Option<String>,
@@ -147,12 +165,40 @@ pub struct NewTranslationRequest {
 #[diesel(table_name = translation_requests)]
 pub struct TranslationRequest {
     pub id: crate::types::ids::TranslationRequestId,
-    pub course_id: CourseId,
+    /// The course asked for (exactly one of `course_id` and `resource_id`).
+    pub course_id: Option<CourseId>,
     pub user_id: UserId,
     pub language: String,
     pub country: Option<String>,
     pub created_at: NaiveDateTime,
     pub notified_at: Option<NaiveDateTime>,
+    /// The library resource asked for.
+    pub resource_id: Option<ResourceId>,
+}
+
+/// What a learner asks to have in their language: a course or a library resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Requested {
+    Course(CourseId),
+    Resource(ResourceId),
+}
+
+impl Requested {
+    /// The kind of the item's own text.
+    pub fn kind(self) -> TextKind {
+        match self {
+            Self::Course(_) => TextKind::Course,
+            Self::Resource(_) => TextKind::Resource,
+        }
+    }
+
+    /// The item's id.
+    pub fn id(self) -> i64 {
+        match self {
+            Self::Course(c) => c.get(),
+            Self::Resource(r) => r.get(),
+        }
+    }
 }
 
 /// A glossary entry row.
@@ -184,6 +230,21 @@ pub struct NewGlossaryEntry {
     pub note: String,
     pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+crate::http::etag::versioned_row!(GlossaryEntry, "glossary_entry");
+
+/// A change of a glossary entry: its languages, terms and note, as `PATCH` names them.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = glossary_entries)]
+pub struct GlossaryEntryChanges {
+    pub source_language: String,
+    pub target_language: String,
+    pub source_term: String,
+    pub source_key: String,
+    pub target_term: String,
+    pub note: String,
     pub updated_at: NaiveDateTime,
 }
 

@@ -14,8 +14,8 @@ use crate::db::schema::{
 };
 use crate::db::{self, DbConn};
 use crate::translations::model::{
-    DraftStatus, GlossaryEntry, NewGlossaryEntry, NewTranslationDraft, NewTranslationRequest,
-    TextKind, TranslationDraft, TranslationRequest,
+    DraftStatus, GlossaryEntry, GlossaryEntryChanges, NewGlossaryEntry, NewTranslationDraft,
+    NewTranslationRequest, Requested, TextKind, TranslationDraft, TranslationRequest,
 };
 use crate::types::ids::{CourseId, GlossaryEntryId, TranslationDraftId, UserId};
 
@@ -80,7 +80,7 @@ pub fn bump_source(
     conn: &mut DbConn,
     kind: TextKind,
     id: i64,
-    course_id: CourseId,
+    course_id: Option<CourseId>,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     let updated = diesel::update(
@@ -311,6 +311,21 @@ pub fn pending_of_course(
         .collect())
 }
 
+/// The pending drafts of one item's text: language → draft id.
+pub fn pending_of_item(
+    conn: &mut DbConn,
+    kind: TextKind,
+    id: i64,
+) -> QueryResult<HashMap<String, TranslationDraftId>> {
+    let rows: Vec<(String, TranslationDraftId)> = translation_drafts::table
+        .filter(translation_drafts::item_kind.eq(kind))
+        .filter(translation_drafts::item_id.eq(id))
+        .filter(translation_drafts::status.eq(DraftStatus::Pending))
+        .select((translation_drafts::language, translation_drafts::id))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
 // ---------------------------------------------------------------- requests
 
 /// Records a request; whether it is new (one per user, course and language).
@@ -318,15 +333,28 @@ pub fn insert_request(conn: &mut DbConn, new: &NewTranslationRequest) -> QueryRe
     Ok(db::insert_or_ignore!(conn, translation_requests::table, new)? == 1)
 }
 
-/// A user's request for a course in a language.
+/// The requests of an item, filtered: `translation_requests` of the course or resource.
+macro_rules! of_item {
+    ($item:expr) => {
+        match $item {
+            Requested::Course(c) => translation_requests::table
+                .filter(translation_requests::course_id.eq(c))
+                .into_boxed(),
+            Requested::Resource(r) => translation_requests::table
+                .filter(translation_requests::resource_id.eq(r))
+                .into_boxed(),
+        }
+    };
+}
+
+/// A user's request for a course or resource in a language.
 pub fn find_request(
     conn: &mut DbConn,
-    course: CourseId,
+    item: Requested,
     user: UserId,
     language: &str,
 ) -> QueryResult<Option<TranslationRequest>> {
-    translation_requests::table
-        .filter(translation_requests::course_id.eq(course))
+    of_item!(item)
         .filter(translation_requests::user_id.eq(user))
         .filter(translation_requests::language.eq(language))
         .select(TranslationRequest::as_select())
@@ -334,14 +362,13 @@ pub fn find_request(
         .optional()
 }
 
-/// The open (not yet notified) requests for a course in a language.
+/// The open (not yet notified) requests for a course or resource in a language.
 pub fn open_requests(
     conn: &mut DbConn,
-    course: CourseId,
+    item: Requested,
     language: &str,
 ) -> QueryResult<Vec<TranslationRequest>> {
-    translation_requests::table
-        .filter(translation_requests::course_id.eq(course))
+    of_item!(item)
         .filter(translation_requests::language.eq(language))
         .filter(translation_requests::notified_at.is_null())
         .order(translation_requests::id.asc())
@@ -349,10 +376,9 @@ pub fn open_requests(
         .load(conn)
 }
 
-/// The languages a course has open requests for.
-pub fn requested_languages(conn: &mut DbConn, course: CourseId) -> QueryResult<Vec<String>> {
-    translation_requests::table
-        .filter(translation_requests::course_id.eq(course))
+/// The languages a course or resource has open requests for.
+pub fn requested_languages(conn: &mut DbConn, item: Requested) -> QueryResult<Vec<String>> {
+    of_item!(item)
         .filter(translation_requests::notified_at.is_null())
         .select(translation_requests::language)
         .distinct()
@@ -376,8 +402,11 @@ pub fn mark_notified(
 /// One row of the request totals.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct TotalRow {
+    /// `course` or `resource`.
+    #[diesel(sql_type = Text)]
+    pub item_kind: String,
     #[diesel(sql_type = BigInt)]
-    pub course_id: i64,
+    pub item_id: i64,
     #[diesel(sql_type = Text)]
     pub language: String,
     /// `''` for requesters without a country.
@@ -397,51 +426,50 @@ pub struct TotalsFilter {
     pub language: String,
     pub country: String,
     pub course_id: Option<CourseId>,
+    pub resource_id: Option<crate::types::ids::ResourceId>,
+    /// `course`, `resource` or `''`.
+    pub item_kind: String,
 }
 
-/// Requests totalled by course, language and country, most first, after the row
-/// `(total, course, language, country)`.
+/// Where a page of totals starts: after the row `(total, kind, item, language, country)`.
+pub type TotalsAfter = (i64, String, i64, String, String);
+
+/// Requests totalled by item (course or resource), language and country, most first, then
+/// by kind, item, language and country.
 pub fn totals(
     conn: &mut DbConn,
     filter: &TotalsFilter,
-    after: Option<(i64, i64, String, String)>,
+    after: Option<TotalsAfter>,
     limit: i64,
 ) -> QueryResult<Vec<TotalRow>> {
-    const SQL: &str = "SELECT w.course_id, w.language, w.country, w.total, w.open, \
-        (SELECT t.title FROM course_translations t JOIN courses c ON c.id = t.course_id \
-         WHERE t.course_id = w.course_id AND t.language = c.default_language) AS title \
-        FROM (SELECT r.course_id AS course_id, r.language AS language, \
+    const SQL: &str = "SELECT w.item_kind, w.item_id, w.language, w.country, w.total, w.open, \
+        CASE WHEN w.item_kind = 'course' THEN \
+          (SELECT t.title FROM course_translations t JOIN courses c ON c.id = t.course_id \
+           WHERE t.course_id = w.item_id AND t.language = c.default_language) \
+        ELSE (SELECT t.title FROM resource_translations t JOIN resources x ON x.id = t.resource_id \
+           WHERE t.resource_id = w.item_id AND t.language = x.default_language) END AS title \
+        FROM (SELECT CASE WHEN r.course_id IS NULL THEN 'resource' ELSE 'course' END AS item_kind, \
+              COALESCE(r.course_id, r.resource_id) AS item_id, r.language AS language, \
               COALESCE(r.country, '') AS country, CAST(COUNT(*) AS BIGINT) AS total, \
               CAST(SUM(CASE WHEN r.notified_at IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS open \
               FROM translation_requests r \
               WHERE (? = '' OR r.language = ?) AND (? = '' OR COALESCE(r.country, '') = ?) \
-              AND (? = 0 OR r.course_id = ?) \
-              GROUP BY r.course_id, r.language, COALESCE(r.country, '')) w \
-        WHERE (? = 0 OR w.total < ? OR (w.total = ? AND (w.course_id > ? OR (w.course_id = ? \
-              AND (w.language > ? OR (w.language = ? AND w.country > ?)))))) \
-        ORDER BY w.total DESC, w.course_id, w.language, w.country LIMIT ?";
+              AND (? = 0 OR r.course_id = ?) AND (? = 0 OR r.resource_id = ?) \
+              AND (? = '' OR (? = 'course' AND r.course_id IS NOT NULL) \
+                   OR (? = 'resource' AND r.resource_id IS NOT NULL)) \
+              GROUP BY r.course_id, r.resource_id, r.language, COALESCE(r.country, '')) w \
+        WHERE (? = 0 OR w.total < ? OR (w.total = ? AND (w.item_kind > ? OR (w.item_kind = ? \
+              AND (w.item_id > ? OR (w.item_id = ? \
+              AND (w.language > ? OR (w.language = ? AND w.country > ?)))))))) \
+        ORDER BY w.total DESC, w.item_kind, w.item_id, w.language, w.country LIMIT ?";
     let course = filter.course_id.map_or(0, |c| c.get());
+    let resource = filter.resource_id.map_or(0, |r| r.get());
     let has = i64::from(after.is_some());
-    let (t, c, l, k) = after.unwrap_or((0, 0, String::new(), String::new()));
-    #[derive(QueryableByName)]
-    struct Raw {
-        #[diesel(sql_type = BigInt)]
-        course_id: i64,
-        #[diesel(sql_type = Text)]
-        language: String,
-        #[diesel(sql_type = Text)]
-        country: String,
-        #[diesel(sql_type = BigInt)]
-        total: i64,
-        #[diesel(sql_type = BigInt)]
-        open: i64,
-        #[diesel(sql_type = Nullable<Text>)]
-        title: Option<String>,
-    }
-    let rows: Vec<Raw> = load_sql!(
+    let (t, k, i, l, c) = after.unwrap_or((0, String::new(), 0, String::new(), String::new()));
+    load_sql!(
         conn,
         SQL,
-        Raw,
+        TotalRow,
         [
             (Text, filter.language.clone()),
             (Text, filter.language.clone()),
@@ -449,28 +477,24 @@ pub fn totals(
             (Text, filter.country.clone()),
             (BigInt, course),
             (BigInt, course),
+            (BigInt, resource),
+            (BigInt, resource),
+            (Text, filter.item_kind.clone()),
+            (Text, filter.item_kind.clone()),
+            (Text, filter.item_kind.clone()),
             (BigInt, has),
             (BigInt, t),
             (BigInt, t),
-            (BigInt, c),
-            (BigInt, c),
+            (Text, k.clone()),
+            (Text, k),
+            (BigInt, i),
+            (BigInt, i),
             (Text, l.clone()),
             (Text, l),
-            (Text, k),
+            (Text, c),
             (BigInt, limit),
         ]
-    )?;
-    Ok(rows
-        .into_iter()
-        .map(|r| TotalRow {
-            course_id: r.course_id,
-            language: r.language,
-            country: r.country,
-            total: r.total,
-            open: r.open,
-            title: r.title,
-        })
-        .collect())
+    )
 }
 
 // ---------------------------------------------------------------- queue
@@ -482,8 +506,13 @@ pub struct QueueRow {
     pub kind_rank: i64,
     #[diesel(sql_type = BigInt)]
     pub item_id: i64,
+    /// The course of a course's text (none for a resource).
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub course_id: Option<i64>,
+    /// What requests are counted for and the queue is grouped by: the course, or the
+    /// resource itself.
     #[diesel(sql_type = BigInt)]
-    pub course_id: i64,
+    pub group_id: i64,
     #[diesel(sql_type = Text)]
     pub language: String,
     #[diesel(sql_type = Text)]
@@ -499,12 +528,13 @@ pub struct QueueRow {
     pub requests: i64,
 }
 
-/// Where a queue page starts: after (requests, course, language, kind rank, item).
+/// Where a queue page starts: after (requests, group, language, kind rank, item).
 pub type QueueAfter = (i64, i64, String, i64, i64);
 
-/// The missing and outdated texts of published courses in the languages `user` translates
-/// into (only `language` when not empty), most requested (open requests for the course in
-/// that language) first, then by course, language, kind and item.
+/// The missing and outdated texts of published courses and of published public or members'
+/// library resources in the languages `user` translates into (only `language` when not
+/// empty), most requested (open requests for the course or resource in that language)
+/// first, then by course or resource, language, kind and item.
 pub fn queue(
     conn: &mut DbConn,
     user: UserId,
@@ -513,7 +543,8 @@ pub fn queue(
     limit: i64,
 ) -> QueryResult<Vec<QueueRow>> {
     // One part per kind: `$item` is the item's alias, `$tr` its translations table and key.
-    const COURSES: &str = "SELECT CAST(0 AS BIGINT) AS kind_rank, c.id AS item_id, c.id AS course_id, \
+    const COURSES: &str = "SELECT CAST(0 AS BIGINT) AS kind_rank, c.id AS item_id, \
+        CAST(c.id AS BIGINT) AS course_id, c.id AS group_id, \
         tl.language AS language, c.default_language AS default_language, \
         CAST(CASE WHEN t.course_id IS NULL THEN 1 ELSE 0 END AS BIGINT) AS missing, \
         COALESCE(s.version, 1) AS source_version, s.changed_at AS source_changed_at \
@@ -526,7 +557,8 @@ pub fn queue(
         LEFT JOIN translation_sources s ON s.item_kind = 'course' AND s.item_id = c.id \
         WHERE c.deleted_at IS NULL AND c.status = 'published' \
         AND (t.course_id IS NULL OR COALESCE(v.source_version, 1) < COALESCE(s.version, 1))";
-    const MODULES: &str = "SELECT CAST(1 AS BIGINT), m.id, c.id, tl.language, c.default_language, \
+    const MODULES: &str = "SELECT CAST(1 AS BIGINT), m.id, CAST(c.id AS BIGINT), c.id, tl.language, \
+        c.default_language, \
         CAST(CASE WHEN t.module_id IS NULL THEN 1 ELSE 0 END AS BIGINT), \
         COALESCE(s.version, 1), s.changed_at \
         FROM course_modules m JOIN courses c ON c.id = m.course_id \
@@ -538,7 +570,8 @@ pub fn queue(
         LEFT JOIN translation_sources s ON s.item_kind = 'module' AND s.item_id = m.id \
         WHERE m.deleted_at IS NULL AND c.deleted_at IS NULL AND c.status = 'published' \
         AND (t.module_id IS NULL OR COALESCE(v.source_version, 1) < COALESCE(s.version, 1))";
-    const LESSONS: &str = "SELECT CAST(2 AS BIGINT), l.id, c.id, tl.language, c.default_language, \
+    const LESSONS: &str = "SELECT CAST(2 AS BIGINT), l.id, CAST(c.id AS BIGINT), c.id, tl.language, \
+        c.default_language, \
         CAST(CASE WHEN t.lesson_id IS NULL THEN 1 ELSE 0 END AS BIGINT), \
         COALESCE(s.version, 1), s.changed_at \
         FROM lessons l JOIN courses c ON c.id = l.course_id \
@@ -550,15 +583,30 @@ pub fn queue(
         LEFT JOIN translation_sources s ON s.item_kind = 'lesson' AND s.item_id = l.id \
         WHERE l.deleted_at IS NULL AND c.deleted_at IS NULL AND c.status = 'published' \
         AND (t.lesson_id IS NULL OR COALESCE(v.source_version, 1) < COALESCE(s.version, 1))";
+    // Resources every member may read: published, public or members'.
+    const RESOURCES: &str = "SELECT CAST(3 AS BIGINT), x.id, CAST(NULL AS BIGINT), x.id, \
+        tl.language, x.default_language, \
+        CAST(CASE WHEN t.resource_id IS NULL THEN 1 ELSE 0 END AS BIGINT), \
+        COALESCE(s.version, 1), s.changed_at \
+        FROM resources x \
+        JOIN translators tl ON tl.user_id = ? AND tl.language <> x.default_language \
+             AND (? = '' OR tl.language = ?) \
+        LEFT JOIN resource_translations t ON t.resource_id = x.id AND t.language = tl.language \
+        LEFT JOIN translation_versions v ON v.item_kind = 'resource' AND v.item_id = x.id \
+             AND v.language = tl.language \
+        LEFT JOIN translation_sources s ON s.item_kind = 'resource' AND s.item_id = x.id \
+        WHERE x.status = 'published' AND x.visibility IN ('public', 'members') \
+        AND (t.resource_id IS NULL OR COALESCE(v.source_version, 1) < COALESCE(s.version, 1))";
     let sql = format!(
         "SELECT w.* FROM (SELECT q.*, (SELECT CAST(COUNT(*) AS BIGINT) FROM translation_requests r \
-         WHERE r.course_id = q.course_id AND r.language = q.language \
+         WHERE ((q.kind_rank = 3 AND r.resource_id = q.group_id) \
+         OR (q.kind_rank <> 3 AND r.course_id = q.group_id)) AND r.language = q.language \
          AND r.notified_at IS NULL) AS requests \
-         FROM ({COURSES} UNION ALL {MODULES} UNION ALL {LESSONS}) q) w \
-         WHERE (? = 0 OR w.requests < ? OR (w.requests = ? AND (w.course_id > ? \
-         OR (w.course_id = ? AND (w.language > ? OR (w.language = ? AND (w.kind_rank > ? \
+         FROM ({COURSES} UNION ALL {MODULES} UNION ALL {LESSONS} UNION ALL {RESOURCES}) q) w \
+         WHERE (? = 0 OR w.requests < ? OR (w.requests = ? AND (w.group_id > ? \
+         OR (w.group_id = ? AND (w.language > ? OR (w.language = ? AND (w.kind_rank > ? \
          OR (w.kind_rank = ? AND w.item_id > ?)))))))) \
-         ORDER BY w.requests DESC, w.course_id, w.language, w.kind_rank, w.item_id LIMIT ?"
+         ORDER BY w.requests DESC, w.group_id, w.language, w.kind_rank, w.item_id LIMIT ?"
     );
     let has = i64::from(after.is_some());
     let (r, c, l, k, i) = after.unwrap_or((0, 0, String::new(), 0, 0));
@@ -569,6 +617,9 @@ pub fn queue(
         sql.as_str(),
         QueueRow,
         [
+            (BigInt, u),
+            (Text, lang.clone()),
+            (Text, lang.clone()),
             (BigInt, u),
             (Text, lang.clone()),
             (Text, lang.clone()),
@@ -612,18 +663,40 @@ pub fn find_entry(conn: &mut DbConn, id: GlossaryEntryId) -> QueryResult<Option<
         .optional()
 }
 
+/// Changes a glossary entry's texts (version + 1).
+pub fn update_entry(
+    conn: &mut DbConn,
+    id: GlossaryEntryId,
+    changes: &GlossaryEntryChanges,
+) -> QueryResult<GlossaryEntry> {
+    diesel::update(glossary_entries::table.find(id))
+        .set((
+            changes,
+            glossary_entries::version.eq(glossary_entries::version + 1),
+        ))
+        .returning(glossary_entries::all_columns)
+        .get_result(conn)
+}
+
 /// Deletes a glossary entry; how many rows went.
 pub fn delete_entry(conn: &mut DbConn, id: GlossaryEntryId) -> QueryResult<usize> {
     diesel::delete(glossary_entries::table.find(id)).execute(conn)
 }
 
-/// Whether a language pair has an entry for a term key.
-pub fn term_taken(conn: &mut DbConn, source: &str, target: &str, key: &str) -> QueryResult<bool> {
+/// Whether a language pair has an entry for a term key (other than `except`).
+pub fn term_taken(
+    conn: &mut DbConn,
+    source: &str,
+    target: &str,
+    key: &str,
+    except: Option<GlossaryEntryId>,
+) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         glossary_entries::table
             .filter(glossary_entries::source_language.eq(source))
             .filter(glossary_entries::target_language.eq(target))
-            .filter(glossary_entries::source_key.eq(key)),
+            .filter(glossary_entries::source_key.eq(key))
+            .filter(glossary_entries::id.ne(except.unwrap_or(GlossaryEntryId(0)))),
     ))
     .get_result(conn)
 }

@@ -19,14 +19,18 @@ use crate::courses::repo as courses;
 use crate::db::{self, DbConn, now};
 use crate::email::{self, OutgoingEmail, Template};
 use crate::error::ApiError;
+use crate::http::etag::{IfMatch, Versioned};
+use crate::library::model::{Resource, ResourceTexts};
+use crate::library::repo as library;
 use crate::translations::glossary::find_terms;
 use crate::translations::model::{
-    DraftStatus, GlossaryEntry, NewGlossaryEntry, NewTranslationDraft, NewTranslationRequest,
-    Staleness, TextKind, TextState, TranslationDraft, TranslationRequest, state_of, term_key,
+    DraftStatus, GlossaryEntry, GlossaryEntryChanges, NewGlossaryEntry, NewTranslationDraft,
+    NewTranslationRequest, Requested, Staleness, TextKind, TextState, TranslationDraft,
+    TranslationRequest, state_of, term_key,
 };
-use crate::translations::repo::{self, QueueAfter, QueueRow, TotalRow, TotalsFilter};
+use crate::translations::repo::{self, QueueAfter, QueueRow, TotalRow, TotalsAfter, TotalsFilter};
 use crate::types::ids::{
-    CourseId, GlossaryEntryId, LessonId, ModuleId, TranslationDraftId, UserId,
+    CourseId, GlossaryEntryId, LessonId, ModuleId, ResourceId, SurveyId, TranslationDraftId, UserId,
 };
 
 /// Most entries of one language pair of the glossary: what a text is matched against.
@@ -69,6 +73,47 @@ pub fn staleness(
         .collect())
 }
 
+/// The source versions of some items and the versions their translations record, to tell
+/// the [`Staleness`] of any of their languages without asking again.
+#[derive(Debug, Clone, Default)]
+pub struct Versions {
+    sources: HashMap<i64, (i64, NaiveDateTime)>,
+    recorded: HashMap<(i64, String), i64>,
+}
+
+impl Versions {
+    /// Whether item `id`'s text in `language` translates an older source version.
+    pub fn of(&self, id: i64, language: &str, default_language: &str) -> Staleness {
+        if language == default_language {
+            return Staleness::default();
+        }
+        let (current, at) = self
+            .sources
+            .get(&id)
+            .map_or((1, None), |(v, at)| (*v, Some(*at)));
+        let version = self
+            .recorded
+            .get(&(id, language.to_owned()))
+            .copied()
+            .unwrap_or(1);
+        Staleness {
+            outdated: version < current,
+            source_changed_at: at,
+        }
+    }
+}
+
+/// The [`Versions`] of some items of one kind: two queries.
+pub fn versions(conn: &mut DbConn, kind: TextKind, ids: &[i64]) -> Result<Versions, ApiError> {
+    if ids.is_empty() {
+        return Ok(Versions::default());
+    }
+    Ok(Versions {
+        sources: repo::sources(conn, kind, ids)?,
+        recorded: repo::recorded(conn, kind, ids)?,
+    })
+}
+
 /// Called by the course service after it wrote a text of `course` in `language`: a change
 /// of the original (not `minor`) outdates the translations; a translation written by an
 /// owner is published at once, against the current original.
@@ -82,12 +127,74 @@ pub fn text_written(
 ) -> Result<(), ApiError> {
     if language == course.default_language {
         if !minor {
-            repo::bump_source(conn, kind, id, course.id, now())?;
+            repo::bump_source(conn, kind, id, Some(course.id), now())?;
         }
         return Ok(());
     }
     let version = repo::source_version(conn, kind, id)?;
     published(conn, course, kind, id, language, version)
+}
+
+/// A translatable text outside a course's own texts (a resource, a survey, a question):
+/// its kind, id, course (when it has one) and the language of its original.
+#[derive(Debug, Clone)]
+pub struct ItemText {
+    pub kind: TextKind,
+    pub id: i64,
+    pub course_id: Option<CourseId>,
+    pub default_language: String,
+}
+
+/// Called by the library and assessment after they wrote `item`'s texts in `language`, as
+/// [`text_written`] for a course's: a change of the original (not `minor`) outdates the
+/// translations; a translation written by an editor is published at once against the
+/// current original (and a resource's requesters are told when it is).
+pub fn item_text_written(
+    conn: &mut DbConn,
+    item: &ItemText,
+    language: &str,
+    minor: bool,
+) -> Result<(), ApiError> {
+    if language == item.default_language {
+        if !minor {
+            repo::bump_source(conn, item.kind, item.id, item.course_id, now())?;
+        }
+        return Ok(());
+    }
+    let version = repo::source_version(conn, item.kind, item.id)?;
+    item_published(conn, item.kind, item.id, language, version)
+}
+
+/// A translation of a text outside courses was published (see [`published`]).
+fn item_published(
+    conn: &mut DbConn,
+    kind: TextKind,
+    id: i64,
+    language: &str,
+    version: i64,
+) -> Result<(), ApiError> {
+    repo::record_version(conn, kind, id, language, version)?;
+    repo::supersede_pending(conn, kind, id, language)?;
+    if kind == TextKind::Resource {
+        notify_resource_if_complete(conn, ResourceId(id), language)?;
+    }
+    Ok(())
+}
+
+/// Whether one text in `language` translates an older source version (`false` for the
+/// original itself and for a text that does not exist in `language`).
+pub fn staleness_of(
+    conn: &mut DbConn,
+    kind: TextKind,
+    id: i64,
+    language: &str,
+    default_language: &str,
+) -> Result<Staleness, ApiError> {
+    Ok(
+        staleness(conn, kind, &[(id, language.to_owned())], default_language)?
+            .remove(&id)
+            .unwrap_or_default(),
+    )
 }
 
 /// A translation was published: it records `version`, drafts waiting for the same text are
@@ -239,6 +346,140 @@ fn source_text(
     text
 }
 
+/// A resource's one text (title and description) with its versions.
+fn resource_text(conn: &mut DbConn, r: &Resource) -> Result<SourceText, ApiError> {
+    let id = r.id.get();
+    let sources = repo::sources(conn, TextKind::Resource, &[id])?;
+    let recorded = repo::recorded(conn, TextKind::Resource, &[id])?;
+    let titles = library::translations(conn, &[r.id])?
+        .into_iter()
+        .map(|t| (t.language, t.title))
+        .collect();
+    Ok(source_text(
+        TextKind::Resource,
+        id,
+        None,
+        titles,
+        &r.default_language,
+        &sources,
+        &recorded,
+    ))
+}
+
+/// A survey's one text (title, description and items) with its versions.
+fn survey_text(
+    conn: &mut DbConn,
+    s: &crate::assessment::surveys::model::Survey,
+) -> Result<SourceText, ApiError> {
+    let id = s.id.get();
+    let sources = repo::sources(conn, TextKind::Survey, &[id])?;
+    let recorded = repo::recorded(conn, TextKind::Survey, &[id])?;
+    let titles = crate::assessment::surveys::repo::translations(conn, s.id)?
+        .into_iter()
+        .map(|t| (t.language, t.title))
+        .collect();
+    Ok(source_text(
+        TextKind::Survey,
+        id,
+        None,
+        titles,
+        &s.default_language,
+        &sources,
+        &recorded,
+    ))
+}
+
+/// The translation states of an item outside courses (a resource, a survey), in the shape
+/// of a course's.
+#[derive(Debug)]
+pub struct ItemTranslations {
+    pub kind: TextKind,
+    pub id: i64,
+    pub default_language: String,
+    pub languages: Vec<String>,
+    pub texts: Vec<SourceText>,
+    pub drafts: HashMap<(TextKind, i64, String), TranslationDraftId>,
+}
+
+/// The state of a resource's text per language: its owner, coordinators, admins and
+/// translators (who may read the resource).
+pub fn resource_translations(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: ResourceId,
+    language: Option<String>,
+) -> Result<ItemTranslations, ApiError> {
+    let r = crate::library::service::readable(conn, Some(actor), id)?;
+    let held = repo::languages_of(conn, actor.id)?;
+    authorize(
+        actor,
+        Action::ReadTranslations {
+            is_owner: r.created_by == Some(actor.id),
+            is_translator: !held.is_empty(),
+        },
+    )?;
+    let text = resource_text(conn, &r)?;
+    let requested = repo::requested_languages(conn, Requested::Resource(id))?;
+    item_translations(conn, text, &r.default_language, requested, language)
+}
+
+/// The state of a survey's text per language: its editors, coordinators, admins and
+/// translators.
+pub fn survey_translations(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: SurveyId,
+    language: Option<String>,
+) -> Result<ItemTranslations, ApiError> {
+    let s = crate::assessment::surveys::repo::find(conn, id)?;
+    let is_owner = crate::assessment::surveys::service::edits(conn, actor, &s)?;
+    let held = repo::languages_of(conn, actor.id)?;
+    if !allowed(
+        actor,
+        Action::ReadTranslations {
+            is_owner,
+            is_translator: !held.is_empty(),
+        },
+    ) {
+        // A survey is not public: to others it does not exist.
+        return Err(ApiError::NotFound);
+    }
+    let text = survey_text(conn, &s)?;
+    item_translations(conn, text, &s.default_language, Vec::new(), language)
+}
+
+fn item_translations(
+    conn: &mut DbConn,
+    text: SourceText,
+    default_language: &str,
+    requested: Vec<String>,
+    language: Option<String>,
+) -> Result<ItemTranslations, ApiError> {
+    let languages = match language {
+        Some(l) => vec![l],
+        None => {
+            let mut set: HashSet<String> = text.translated.keys().cloned().collect();
+            set.extend(requested);
+            set.remove(default_language);
+            let mut v: Vec<String> = set.into_iter().collect();
+            v.sort();
+            v
+        }
+    };
+    let drafts = repo::pending_of_item(conn, text.kind, text.id)?
+        .into_iter()
+        .map(|(l, d)| ((text.kind, text.id, l), d))
+        .collect();
+    Ok(ItemTranslations {
+        kind: text.kind,
+        id: text.id,
+        default_language: default_language.to_owned(),
+        languages,
+        texts: vec![text],
+        drafts,
+    })
+}
+
 /// A course's translation states, for `GET /api/v1/courses/{id}/translations`.
 #[derive(Debug)]
 pub struct CourseTranslations {
@@ -277,7 +518,7 @@ pub fn course_translations(
                 .iter()
                 .flat_map(|t| t.translated.keys().cloned())
                 .collect();
-            set.extend(repo::requested_languages(conn, id)?);
+            set.extend(repo::requested_languages(conn, Requested::Course(id))?);
             set.remove(&course.default_language);
             let mut v: Vec<String> = set.into_iter().collect();
             v.sort();
@@ -296,7 +537,7 @@ pub fn course_translations(
 /// When every text of `course` is complete in `language`, tells those who asked for it (in
 /// their language) and closes their requests.
 fn notify_if_complete(conn: &mut DbConn, course: &Course, language: &str) -> Result<(), ApiError> {
-    let open = repo::open_requests(conn, course.id, language)?;
+    let open = repo::open_requests(conn, Requested::Course(course.id), language)?;
     if open.is_empty() {
         return Ok(());
     }
@@ -311,7 +552,19 @@ fn notify_if_complete(conn: &mut DbConn, course: &Course, language: &str) -> Res
         .map(|t| t.0)
         .unwrap_or_default();
     let link = crate::http::links::frontend(&format!("/courses/{}?lang={language}", course.slug));
-    for r in &open {
+    tell_requesters(conn, &open, &title, language, &link)
+}
+
+/// Emails those who asked for an item that it is now in `language` (each in their own
+/// language) and closes their requests.
+fn tell_requesters(
+    conn: &mut DbConn,
+    open: &[TranslationRequest],
+    title: &str,
+    language: &str,
+    link: &str,
+) -> Result<(), ApiError> {
+    for r in open {
         if let Some((name, Some(address), preferred, _)) = repo::contact(conn, r.user_id)? {
             email::enqueue(
                 conn,
@@ -321,9 +574,9 @@ fn notify_if_complete(conn: &mut DbConn, course: &Course, language: &str) -> Res
                     language: preferred,
                     vars: vec![
                         ("display_name", name),
-                        ("course", title.clone()),
+                        ("course", title.to_owned()),
                         ("language", language.to_owned()),
-                        ("link", link.clone()),
+                        ("link", link.to_owned()),
                     ],
                 },
             )?;
@@ -332,6 +585,30 @@ fn notify_if_complete(conn: &mut DbConn, course: &Course, language: &str) -> Res
     let ids: Vec<_> = open.iter().map(|r| r.id).collect();
     repo::mark_notified(conn, &ids, now())?;
     Ok(())
+}
+
+/// When the resource's translation into `language` is complete, tells those who asked.
+fn notify_resource_if_complete(
+    conn: &mut DbConn,
+    id: ResourceId,
+    language: &str,
+) -> Result<(), ApiError> {
+    let open = repo::open_requests(conn, Requested::Resource(id), language)?;
+    if open.is_empty() {
+        return Ok(());
+    }
+    let r = library::find(conn, id)?;
+    let text = resource_text(conn, &r)?;
+    if text.state(language) != TextState::Complete {
+        return Ok(());
+    }
+    let title = library::translations(conn, &[id])?
+        .into_iter()
+        .find(|t| t.language == language)
+        .map(|t| t.title)
+        .unwrap_or_default();
+    let link = crate::http::links::frontend(&format!("/resources/{id}?lang={language}"));
+    tell_requesters(conn, &open, &title, language, &link)
 }
 
 // ---------------------------------------------------------------- translators
@@ -399,28 +676,85 @@ pub struct Texts {
     pub content: String,
 }
 
-/// The course of a text, and the text's source and translation.
+/// What a text belongs to: a course (its own texts) or a library resource. Who owns it,
+/// who may see it and how a reviewed translation is published follow from it.
+#[derive(Debug, Clone)]
+enum Holder {
+    Course(Course),
+    Resource(Resource),
+}
+
+impl Holder {
+    fn default_language(&self) -> &str {
+        match self {
+            Self::Course(c) => &c.default_language,
+            Self::Resource(r) => &r.default_language,
+        }
+    }
+
+    fn course_id(&self) -> Option<CourseId> {
+        match self {
+            Self::Course(c) => Some(c.id),
+            Self::Resource(_) => None,
+        }
+    }
+
+    /// Whether `actor` owns the course or the resource.
+    fn is_owner(&self, conn: &mut DbConn, actor: &AuthUser) -> Result<bool, ApiError> {
+        Ok(match self {
+            Self::Course(c) => courses::is_owner(conn, c.id, actor.id)?,
+            Self::Resource(r) => r.created_by == Some(actor.id),
+        })
+    }
+
+    /// 404 (or what reading the resource answers) unless `actor` may see the item.
+    fn require_visible(&self, conn: &mut DbConn, actor: &AuthUser) -> Result<(), ApiError> {
+        match self {
+            Self::Course(c) => {
+                crate::courses::service::visible_course(conn, c.id, Some(actor))?;
+            }
+            Self::Resource(r) => crate::library::service::require_read(conn, Some(actor), r)?,
+        }
+        Ok(())
+    }
+
+    /// Holds the item until the transaction ends.
+    fn lock(&self, conn: &mut DbConn) -> Result<(), ApiError> {
+        match self {
+            Self::Course(c) => db::lock_row(conn, "courses", c.id.get())?,
+            Self::Resource(r) => db::lock_row(conn, "resources", r.id.get())?,
+        }
+        Ok(())
+    }
+}
+
+/// The item of a text, and the text's source and translation.
 fn text_of(
     conn: &mut DbConn,
     kind: TextKind,
     id: i64,
     language: &str,
-) -> Result<(CourseId, Option<Texts>, Option<Texts>), ApiError> {
-    let (course_id, default) = match kind {
+) -> Result<(Holder, Option<Texts>, Option<Texts>), ApiError> {
+    let holder = match kind {
         TextKind::Course => {
-            let c = courses::find_course(conn, CourseId(id))?.ok_or(ApiError::NotFound)?;
-            (c.id, c.default_language)
+            Holder::Course(courses::find_course(conn, CourseId(id))?.ok_or(ApiError::NotFound)?)
         }
         TextKind::Module => {
             let m = courses::find_module(conn, ModuleId(id))?.ok_or(ApiError::NotFound)?;
-            let c = courses::find_course(conn, m.course_id)?.ok_or(ApiError::NotFound)?;
-            (c.id, c.default_language)
+            Holder::Course(courses::find_course(conn, m.course_id)?.ok_or(ApiError::NotFound)?)
         }
         TextKind::Lesson => {
             let l = courses::find_lesson(conn, LessonId(id))?.ok_or(ApiError::NotFound)?;
-            let c = courses::find_course(conn, l.course_id)?.ok_or(ApiError::NotFound)?;
-            (c.id, c.default_language)
+            Holder::Course(courses::find_course(conn, l.course_id)?.ok_or(ApiError::NotFound)?)
         }
+        TextKind::Resource => Holder::Resource(library::find(conn, ResourceId(id))?),
+        // Surveys and questions are translated by their editors (`PUT …/translations/…`).
+        TextKind::Survey | TextKind::Question => return Err(ApiError::NotFound),
+    };
+    let default = holder.default_language().to_owned();
+    let resource_texts = match kind {
+        TextKind::Resource => library::translations(conn, &[ResourceId(id)])?,
+        _ => Vec::new(),
     };
     let mut read = |lang: &str| -> Result<Option<Texts>, ApiError> {
         Ok(match kind {
@@ -445,11 +779,22 @@ fn text_of(
                     ..Texts::default()
                 })
             }
+            TextKind::Resource => {
+                resource_texts
+                    .iter()
+                    .find(|t| t.language == lang)
+                    .map(|t| Texts {
+                        title: t.title.clone(),
+                        description: t.description.clone(),
+                        ..Texts::default()
+                    })
+            }
+            TextKind::Survey | TextKind::Question => None,
         })
     };
     let source = read(&default)?;
     let translation = read(language)?;
-    Ok((course_id, source, translation))
+    Ok((holder, source, translation))
 }
 
 /// What a translator sees of one text in one language.
@@ -457,7 +802,7 @@ fn text_of(
 pub struct TextView {
     pub kind: TextKind,
     pub id: i64,
-    pub course_id: CourseId,
+    pub course_id: Option<CourseId>,
     pub default_language: String,
     pub language: String,
     pub state: TextState,
@@ -480,9 +825,9 @@ pub fn text_view(
     id: i64,
     language: String,
 ) -> Result<TextView, ApiError> {
-    let (course_id, source, translation) = text_of(conn, kind, id, &language)?;
-    let course = crate::courses::service::visible_course(conn, course_id, Some(actor))?;
-    let is_owner = courses::is_owner(conn, course_id, actor.id)?;
+    let (holder, source, translation) = text_of(conn, kind, id, &language)?;
+    holder.require_visible(conn, actor)?;
+    let is_owner = holder.is_owner(conn, actor)?;
     let holds = repo::holds(conn, actor.id, &language)?;
     authorize(
         actor,
@@ -491,12 +836,13 @@ pub fn text_view(
             is_translator: holds,
         },
     )?;
+    let default_language = holder.default_language().to_owned();
     let source = source.unwrap_or_default();
     let (version, changed_at) = repo::sources(conn, kind, &[id])?
         .get(&id)
         .map_or((1, None), |(v, at)| (*v, Some(*at)));
     let translated_version = match &translation {
-        Some(_) if language != course.default_language => Some(
+        Some(_) if language != default_language => Some(
             repo::recorded(conn, kind, &[id])?
                 .get(&(id, language.clone()))
                 .copied()
@@ -505,21 +851,18 @@ pub fn text_view(
         Some(_) => Some(version),
         None => None,
     };
-    let pending = repo::pending_of_course(conn, course_id)?
-        .get(&(kind, id, language.clone()))
-        .copied();
+    let pending = repo::pending_of_item(conn, kind, id)?.remove(&language);
     let pending_draft = match pending {
         Some(d) => repo::find_draft(conn, d)?,
         None => None,
     };
-    let entries =
-        repo::entries_for_pairs(conn, &[(course.default_language.clone(), language.clone())])?;
+    let entries = repo::entries_for_pairs(conn, &[(default_language.clone(), language.clone())])?;
     let glossary = mark_fields(&source, &entries);
     Ok(TextView {
         kind,
         id,
-        course_id,
-        default_language: course.default_language,
+        course_id: holder.course_id(),
+        default_language,
         state: state_of(translated_version, version),
         language,
         source,
@@ -562,9 +905,9 @@ pub fn create_draft(
     language: String,
     texts: Texts,
 ) -> Result<TranslationDraft, ApiError> {
-    let (course_id, _, _) = text_of(conn, kind, id, &language)?;
-    db::lock_row(conn, "courses", course_id.get())?;
-    let course = crate::courses::service::visible_course(conn, course_id, Some(actor))?;
+    let (holder, _, _) = text_of(conn, kind, id, &language)?;
+    holder.lock(conn)?;
+    holder.require_visible(conn, actor)?;
     let holds = repo::holds(conn, actor.id, &language)?;
     authorize(
         actor,
@@ -578,11 +921,11 @@ pub fn create_draft(
             "you are not a translator into this language",
         )
     })?;
-    if language == course.default_language {
+    if language == holder.default_language() {
         return Err(ApiError::invalid_field(
             "language",
             "is_default_language",
-            "this is the course's own language, not a translation",
+            "this is the original's own language, not a translation",
         ));
     }
     let source_version = repo::source_version(conn, kind, id)?;
@@ -592,7 +935,7 @@ pub fn create_draft(
         &NewTranslationDraft {
             item_kind: kind,
             item_id: id,
-            course_id,
+            course_id: holder.course_id(),
             language,
             title: texts.title,
             summary: texts.summary,
@@ -606,7 +949,7 @@ pub fn create_draft(
     )?)
 }
 
-/// One draft: its author, the course's owners, coordinators and translators of its language.
+/// One draft: its author, the item's owners, coordinators and translators of its language.
 pub fn get_draft(
     conn: &mut DbConn,
     actor: &AuthUser,
@@ -614,7 +957,11 @@ pub fn get_draft(
 ) -> Result<TranslationDraft, ApiError> {
     let draft = repo::find_draft(conn, id)?.ok_or(ApiError::NotFound)?;
     if draft.author_id != actor.id {
-        let is_owner = courses::is_owner(conn, draft.course_id, actor.id)?;
+        let is_owner = match text_of(conn, draft.item_kind, draft.item_id, &draft.language) {
+            Ok((holder, _, _)) => holder.is_owner(conn, actor)?,
+            Err(ApiError::NotFound) => false,
+            Err(e) => return Err(e),
+        };
         let holds = repo::holds(conn, actor.id, &draft.language)?;
         if !allowed(
             actor,
@@ -629,8 +976,8 @@ pub fn get_draft(
     Ok(draft)
 }
 
-/// Approves (publishes) or rejects a pending draft: an owner of the course, a coordinator
-/// or admin, or another translator of its language; never its author.
+/// Approves (publishes) or rejects a pending draft: an owner of the course or resource, a
+/// coordinator or admin, or another translator of its language; never its author.
 pub fn review_draft(
     conn: &mut DbConn,
     actor: &AuthUser,
@@ -638,10 +985,10 @@ pub fn review_draft(
     approve: bool,
 ) -> Result<TranslationDraft, ApiError> {
     let found = repo::find_draft(conn, id)?.ok_or(ApiError::NotFound)?;
-    db::lock_row(conn, "courses", found.course_id.get())?;
+    let (holder, _, _) = text_of(conn, found.item_kind, found.item_id, &found.language)?;
+    holder.lock(conn)?;
     let draft = repo::find_draft(conn, id)?.ok_or(ApiError::NotFound)?;
-    let course = courses::find_course(conn, draft.course_id)?.ok_or(ApiError::NotFound)?;
-    let is_owner = courses::is_owner(conn, course.id, actor.id)?;
+    let is_owner = holder.is_owner(conn, actor)?;
     let holds = repo::holds(conn, actor.id, &draft.language)?;
     let is_author = draft.author_id == actor.id;
     if !allowed(
@@ -660,7 +1007,7 @@ pub fn review_draft(
         } else {
             ApiError::forbidden(
                 "forbidden",
-                "reviewing needs an owner of the course or a translator of the language",
+                "reviewing needs an owner of the course or resource or a translator of the language",
             )
         });
     }
@@ -678,23 +1025,46 @@ pub fn review_draft(
             description: draft.description.clone(),
             content: draft.content.clone(),
         };
-        crate::courses::service::publish_translation(
-            conn,
-            &course,
-            draft.item_kind,
-            draft.item_id,
-            &draft.language,
-            texts,
-            at,
-        )?;
-        published(
-            conn,
-            &course,
-            draft.item_kind,
-            draft.item_id,
-            &draft.language,
-            draft.source_version,
-        )?;
+        match &holder {
+            Holder::Course(course) => {
+                crate::courses::service::publish_translation(
+                    conn,
+                    course,
+                    draft.item_kind,
+                    draft.item_id,
+                    &draft.language,
+                    texts,
+                    at,
+                )?;
+                published(
+                    conn,
+                    course,
+                    draft.item_kind,
+                    draft.item_id,
+                    &draft.language,
+                    draft.source_version,
+                )?;
+            }
+            Holder::Resource(r) => {
+                crate::library::service::publish_translation(
+                    conn,
+                    r,
+                    &draft.language,
+                    ResourceTexts {
+                        title: texts.title,
+                        description: texts.description,
+                    },
+                    at,
+                )?;
+                item_published(
+                    conn,
+                    TextKind::Resource,
+                    draft.item_id,
+                    &draft.language,
+                    draft.source_version,
+                )?;
+            }
+        }
     }
     let status = if approve {
         DraftStatus::Approved
@@ -715,8 +1085,9 @@ pub struct QueueItem {
     pub glossary: Vec<(GlossaryEntry, usize, usize)>,
 }
 
-/// A page of the caller's queue: missing and outdated texts of published courses in the
-/// languages they translate into (or `language`), most requested first.
+/// A page of the caller's queue: missing and outdated texts of published courses and
+/// library resources in the languages they translate into (or `language`), most requested
+/// first.
 pub fn queue(
     conn: &mut DbConn,
     actor: &AuthUser,
@@ -756,15 +1127,12 @@ pub fn queue(
             by_kind.entry(k).or_default().push(r.item_id);
         }
     }
-    let defaults: HashMap<i64, String> = rows
+    let defaults: HashMap<(i64, i64), String> = rows
         .iter()
-        .map(|r| (r.item_id * 3 + r.kind_rank, r.default_language.clone()))
+        .map(|r| ((r.kind_rank, r.item_id), r.default_language.clone()))
         .collect();
-    let is_default = |k: TextKind, id: i64, lang: &str| {
-        defaults
-            .get(&(id * 3 + k.rank()))
-            .is_some_and(|d| d == lang)
-    };
+    let is_default =
+        |k: TextKind, id: i64, lang: &str| defaults.get(&(k.rank(), id)).is_some_and(|d| d == lang);
     if let Some(ids) = by_kind.get(&TextKind::Course) {
         let ids: Vec<CourseId> = ids.iter().map(|i| CourseId(*i)).collect();
         for t in courses::translations(conn, &ids)? {
@@ -786,6 +1154,14 @@ pub fn queue(
         for (id, lang, title) in courses::lesson_titles(conn, &ids)? {
             if is_default(TextKind::Lesson, id.get(), &lang) {
                 titles.insert((TextKind::Lesson, id.get()), title);
+            }
+        }
+    }
+    if let Some(ids) = by_kind.get(&TextKind::Resource) {
+        let ids: Vec<ResourceId> = ids.iter().map(|i| ResourceId(*i)).collect();
+        for t in library::translations(conn, &ids)? {
+            if is_default(TextKind::Resource, t.resource_id.get(), &t.language) {
+                titles.insert((TextKind::Resource, t.resource_id.get()), t.title);
             }
         }
     }
@@ -829,68 +1205,91 @@ pub fn queue(
 
 // ---------------------------------------------------------------- requests
 
-/// A learner asks for a course in a language (one request per learner, course and
-/// language: asking again answers the first request); whether the request is new.
+/// A learner asks for a course or a library resource in a language (one request per
+/// learner, item and language: asking again answers the first request); whether the request
+/// is new.
 pub fn request_translation(
     conn: &mut DbConn,
     actor: &AuthUser,
-    course_id: CourseId,
+    item: Requested,
     language: String,
 ) -> Result<(TranslationRequest, bool), ApiError> {
-    let course = crate::courses::service::visible_course(conn, course_id, Some(actor))?;
-    if language == course.default_language {
+    let (default_language, texts) = match item {
+        Requested::Course(id) => {
+            let course = crate::courses::service::visible_course(conn, id, Some(actor))?;
+            let texts = source_texts(conn, &course)?;
+            (course.default_language, texts)
+        }
+        Requested::Resource(id) => {
+            let r = crate::library::service::readable(conn, Some(actor), id)?;
+            let text = resource_text(conn, &r)?;
+            (r.default_language, vec![text])
+        }
+    };
+    if language == default_language {
         return Err(ApiError::invalid_field(
             "language",
             "is_default_language",
-            "the course is written in this language",
+            "it is written in this language",
         ));
     }
-    if let Some(existing) = repo::find_request(conn, course_id, actor.id, &language)? {
+    if let Some(existing) = repo::find_request(conn, item, actor.id, &language)? {
         return Ok((existing, false));
     }
-    let texts = source_texts(conn, &course)?;
     if texts
         .iter()
         .all(|t| t.state(&language) == TextState::Complete)
     {
         return Err(ApiError::Conflict {
             code: "already_translated",
-            detail: "the course is fully translated into this language".to_owned(),
+            detail: "it is fully translated into this language".to_owned(),
         });
     }
     let country = repo::contact(conn, actor.id)?.and_then(|c| c.3);
+    let (course_id, resource_id) = match item {
+        Requested::Course(c) => (Some(c), None),
+        Requested::Resource(r) => (None, Some(r)),
+    };
     repo::insert_request(
         conn,
         &NewTranslationRequest {
             course_id,
+            resource_id,
             user_id: actor.id,
             language: language.clone(),
             country,
             created_at: now(),
         },
     )?;
-    let request =
-        repo::find_request(conn, course_id, actor.id, &language)?.ok_or(ApiError::NotFound)?;
+    let request = repo::find_request(conn, item, actor.id, &language)?.ok_or(ApiError::NotFound)?;
     Ok((request, true))
 }
 
-/// The caller's own request for a course in a language.
+/// The caller's own request for a course or resource in a language.
 pub fn own_request(
     conn: &mut DbConn,
     actor: &AuthUser,
-    course_id: CourseId,
+    item: Requested,
     language: &str,
 ) -> Result<TranslationRequest, ApiError> {
-    crate::courses::service::visible_course(conn, course_id, Some(actor))?;
-    repo::find_request(conn, course_id, actor.id, language)?.ok_or(ApiError::NotFound)
+    match item {
+        Requested::Course(id) => {
+            crate::courses::service::visible_course(conn, id, Some(actor))?;
+        }
+        Requested::Resource(id) => {
+            crate::library::service::readable(conn, Some(actor), id)?;
+        }
+    }
+    repo::find_request(conn, item, actor.id, language)?.ok_or(ApiError::NotFound)
 }
 
-/// Requests totalled by course, language and country (coordinators, admins).
+/// Requests totalled by item (course or resource), language and country (coordinators,
+/// admins).
 pub fn totals(
     conn: &mut DbConn,
     actor: &AuthUser,
     filter: TotalsFilter,
-    after: Option<(i64, i64, String, String)>,
+    after: Option<TotalsAfter>,
     limit: i64,
 ) -> Result<Vec<TotalRow>, ApiError> {
     authorize(actor, Action::ReadTranslationDemand)?;
@@ -927,7 +1326,13 @@ pub fn add_entry(
     let key = term_key(&input.source_term);
     // Asked first: on PostgreSQL a failed insert would abort the caller's transaction (the
     // seed adds the glossary inside one).
-    if repo::term_taken(conn, &input.source_language, &input.target_language, &key)? {
+    if repo::term_taken(
+        conn,
+        &input.source_language,
+        &input.target_language,
+        &key,
+        None,
+    )? {
         return Err(duplicate_term());
     }
     let at = now();
@@ -959,6 +1364,103 @@ fn duplicate_term() -> ApiError {
         code: "duplicate_term",
         detail: "this language pair has an entry for this term".to_owned(),
     }
+}
+
+/// A change of a glossary entry: the fields given, each checked as on creation.
+#[derive(Debug, Clone, Default)]
+pub struct GlossaryPatch {
+    pub source_language: Option<String>,
+    pub target_language: Option<String>,
+    pub source_term: Option<String>,
+    pub target_term: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Changes an entry (coordinators, admins), if it is still the version `if_match` names:
+/// 422 `same_language` when the pair would have one language, 409 `duplicate_term` when
+/// the pair has the term in another entry. A change that changes nothing writes nothing.
+pub fn update_entry(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: GlossaryEntryId,
+    patch: GlossaryPatch,
+    if_match: Option<&IfMatch>,
+) -> Result<GlossaryEntry, ApiError> {
+    authorize(actor, Action::ManageGlossary)?;
+    db::lock_row(conn, "glossary_entries", id.get())?;
+    let entry = repo::find_entry(conn, id)?.ok_or(ApiError::NotFound)?;
+    entry.check_if_match(if_match)?;
+    let target = GlossaryInput {
+        source_language: patch
+            .source_language
+            .unwrap_or_else(|| entry.source_language.clone()),
+        target_language: patch
+            .target_language
+            .unwrap_or_else(|| entry.target_language.clone()),
+        source_term: patch
+            .source_term
+            .unwrap_or_else(|| entry.source_term.clone()),
+        target_term: patch
+            .target_term
+            .unwrap_or_else(|| entry.target_term.clone()),
+        note: patch.note.unwrap_or_else(|| entry.note.clone()),
+    };
+    if target.source_language == target.target_language {
+        return Err(ApiError::invalid_field(
+            "target_language",
+            "same_language",
+            "a glossary pair has two different languages",
+        ));
+    }
+    if target.source_language == entry.source_language
+        && target.target_language == entry.target_language
+        && target.source_term == entry.source_term
+        && target.target_term == entry.target_term
+        && target.note == entry.note
+    {
+        return Ok(entry);
+    }
+    let key = term_key(&target.source_term);
+    if repo::term_taken(
+        conn,
+        &target.source_language,
+        &target.target_language,
+        &key,
+        Some(id),
+    )? {
+        return Err(duplicate_term());
+    }
+    let moved = target.source_language != entry.source_language
+        || target.target_language != entry.target_language;
+    if moved
+        && repo::count_pair(conn, &target.source_language, &target.target_language)?
+            >= MAX_ENTRIES_PER_PAIR
+    {
+        return Err(ApiError::Conflict {
+            code: "too_many_entries",
+            detail: format!("a language pair has at most {MAX_ENTRIES_PER_PAIR} entries"),
+        });
+    }
+    repo::update_entry(
+        conn,
+        id,
+        &GlossaryEntryChanges {
+            source_language: target.source_language,
+            target_language: target.target_language,
+            source_key: key,
+            source_term: target.source_term,
+            target_term: target.target_term,
+            note: target.note,
+            updated_at: now(),
+        },
+    )
+    .map_err(|e| match e {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => duplicate_term(),
+        other => other.into(),
+    })
 }
 
 /// Removes an entry (coordinators, admins).

@@ -987,3 +987,408 @@ async fn dashboards_are_charts_and_a_programme_a_printable_report() {
     )
     .await;
 }
+
+fn counts(d: &Value) -> Vec<i64> {
+    funnel(d).iter().map(|c| c.as_i64().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn the_funnel_nests_when_a_participant_is_certified_without_lesson_progress() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    // B2 has no lesson done and no completed enrolment, but a certificate (as an import
+    // of attendance, or a seed, may leave it).
+    {
+        let mut conn = app.db.conn().unwrap();
+        diesel::insert_into(certificates::table)
+            .values((
+                certificates::code.eq(format!("CERT-{}", uuid::Uuid::new_v4().simple())),
+                certificates::user_id.eq(f.participants[9]),
+                certificates::holder_name.eq("Someone"),
+                certificates::course_title.eq("A cohort"),
+                certificates::language.eq("en"),
+                certificates::issued_at.eq(at("2026-03-01 09:00:00")),
+                certificates::cohort_id.eq(Some(f.cohort)),
+            ))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let path = format!("/api/v1/cohorts/{}/dashboard", f.cohort);
+    let d = get(&app, &path, &f.admin).await;
+    let stages: Vec<Value> = d["funnel"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stage"].clone())
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "nominated",
+            "selected",
+            "started",
+            "completed",
+            "certified",
+            "followed_up"
+        ]
+        .map(Value::from)
+    );
+    // Nominated 13, selected 11; B2 counts as started and completed as well as certified.
+    assert_eq!(counts(&d), [13, 11, 9, 7, 7, 5]);
+    assert!(counts(&d).windows(2).all(|w| w[0] >= w[1]), "{d}");
+    assert_eq!(d["reach"]["completion_percent"], 63.6);
+    // The programme's funnel (the cohort and its course) nests the same way.
+    let id = programme(&app, &f).await;
+    let p = get(
+        &app,
+        &format!("/api/v1/programmes/{id}/dashboard"),
+        &f.admin,
+    )
+    .await;
+    assert_eq!(counts(&p), [13, 11, 9, 7, 7, 5]);
+}
+
+#[tokio::test]
+async fn a_programmes_level_4_counts_only_the_reports_of_its_quarters() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    {
+        // Before the programme (2026-01-01 to 2028-12-31): the last quarter of 2025.
+        let mut conn = app.db.conn().unwrap();
+        diesel::insert_into(indicator_reports::table)
+            .values((
+                indicator_reports::organisation_id.eq(f.union_a),
+                indicator_reports::year.eq(2025),
+                indicator_reports::quarter.eq(4),
+                indicator_reports::members_recruited.eq(1000),
+                indicator_reports::agreements_signed.eq(0),
+                indicator_reports::agreements_improved.eq(0),
+                indicator_reports::policies_adopted.eq(0),
+                indicator_reports::trainings_run.eq(0),
+                indicator_reports::attribution_note.eq(""),
+                indicator_reports::created_at.eq(at("2026-01-05 09:00:00")),
+                indicator_reports::updated_at.eq(at("2026-01-05 09:00:00")),
+            ))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let id = programme(&app, &f).await;
+    let p = get(
+        &app,
+        &format!("/api/v1/programmes/{id}/dashboard"),
+        &f.coordinator,
+    )
+    .await;
+    let by_union = p["results"]["by_union"].as_array().unwrap();
+    assert_eq!(by_union.len(), 1, "{p}");
+    assert_eq!(by_union[0]["key"], f.union_a.to_string());
+    assert_eq!(by_union[0]["reports"], 1);
+    assert_eq!(by_union[0]["members_recruited"], 40);
+    assert_eq!(p["results"]["by_country"][0]["key"], "PH");
+    assert_eq!(p["results"]["by_country"][0]["members_recruited"], 40);
+    // A cohort has no window of its own: every report of its unions.
+    let c = get(
+        &app,
+        &format!("/api/v1/cohorts/{}/dashboard", f.cohort),
+        &f.coordinator,
+    )
+    .await;
+    assert_eq!(c["results"]["by_union"][0]["reports"], 2);
+    assert_eq!(c["results"]["by_union"][0]["members_recruited"], 1040);
+}
+
+#[tokio::test]
+async fn the_check_in_response_rate_divides_due_check_ins_reported_by_due_check_ins() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let path = format!("/api/v1/cohorts/{}/dashboard", f.cohort);
+    // The cohort ended on 2026-03-01: the three default rounds (30, 90 and 180 days on)
+    // are due for the six plans, 18 check-ins; A1-A5 reported round 1: 5 / 18.
+    let d = get(&app, &path, &f.admin).await;
+    assert_eq!(d["behaviour"]["check_in_response_rate_percent"], 27.8);
+    assert_eq!(d["behaviour"]["check_in_percent"], 83.3);
+    // A cohort ending far ahead has nothing due: null, not 0 (nor NaN).
+    {
+        let mut conn = app.db.conn().unwrap();
+        diesel::update(cohorts::table.find(f.cohort))
+            .set((
+                cohorts::starts_on.eq(day("2099-01-01")),
+                cohorts::ends_on.eq(day("2099-02-01")),
+            ))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let d = get(&app, &path, &f.admin).await;
+    assert_eq!(
+        d["behaviour"]["check_in_response_rate_percent"],
+        Value::Null,
+        "{d}"
+    );
+    assert_eq!(d["behaviour"]["check_in_percent"], 83.3);
+    let svg = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/cohorts/{}/dashboard.svg?chart=levels", f.cohort),
+            &f.admin.token,
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!svg.contains("NaN"), "{svg}");
+}
+
+#[tokio::test]
+async fn charts_and_the_report_are_in_the_readers_language() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let id = programme(&app, &f).await;
+    let svg = format!("/api/v1/programmes/{id}/dashboard.svg");
+    let res = send(
+        &app,
+        Method::GET,
+        &format!("{svg}?lang=fil"),
+        &f.coordinator,
+        None,
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-language"], "fil");
+    assert_eq!(res.headers()["vary"], "Accept-Language");
+    let fil_tag = res.headers()["etag"].to_str().unwrap().to_owned();
+    let text = res.text().await.unwrap();
+    xml(&text);
+    assert!(text.contains("daloy ng paglahok"), "{text}");
+    assert!(text.contains("Hinirang"), "{text}");
+    assert!(!text.contains("Nominated"), "{text}");
+    // Accept-Language, and the fallback to English for a language without a catalogue.
+    let res = app
+        .authed(Method::GET, &svg, &f.coordinator.token)
+        .header("Accept-Language", "id, en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-language"], "id");
+    assert!(res.text().await.unwrap().contains("Dinominasikan"));
+    let res = send(
+        &app,
+        Method::GET,
+        &format!("{svg}?lang=de"),
+        &f.coordinator,
+        None,
+    )
+    .await;
+    assert_eq!(res.headers()["content-language"], "en");
+    let en_tag = res.headers()["etag"].to_str().unwrap().to_owned();
+    assert_ne!(en_tag, fil_tag, "one tag per language");
+    assert!(res.text().await.unwrap().contains("Nominated"));
+    // A 304 for the tag of its language, with the same Vary.
+    let res = app
+        .authed(
+            Method::GET,
+            &format!("{svg}?lang=fil"),
+            &f.coordinator.token,
+        )
+        .header("If-None-Match", &fil_tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 304);
+    assert_eq!(res.headers()["vary"], "Accept-Language");
+    // The report too (Tetum), its page's lang named.
+    let res = send(
+        &app,
+        Method::GET,
+        &format!("/api/v1/programmes/{id}/report?lang=tet"),
+        &f.coordinator,
+        None,
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-language"], "tet");
+    let text = res.text().await.unwrap();
+    let doc = xml(&text);
+    assert_eq!(doc.root_element().attribute("lang"), Some("tet"));
+    assert!(text.contains("Relatóriu avaliasaun"), "{text}");
+    assert_problem(
+        send(
+            &app,
+            Method::GET,
+            &format!("{svg}?lang=!!"),
+            &f.coordinator,
+            None,
+        )
+        .await,
+        400,
+        "invalid_query",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_dashboards_tag_is_made_of_stored_numbers_and_the_same_in_every_instance() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let path = format!("/api/v1/cohorts/{}/dashboard", f.cohort);
+    let tag_of = |base: String| {
+        let app = &app;
+        let token = f.coordinator.token.clone();
+        let path = path.clone();
+        async move {
+            let res = app
+                .client
+                .get(format!("{base}{path}"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status().as_u16(), 200);
+            res.headers()["etag"].to_str().unwrap().to_owned()
+        }
+    };
+    let first = tag_of(app.address.clone()).await;
+    assert!(
+        first.starts_with(&format!("\"dashboard-cohort-{}-v", f.cohort)),
+        "{first}"
+    );
+    // Another instance over the same database (its own memory) gives the same tag.
+    assert_eq!(tag_of(app.second_instance()).await, first);
+    // A change of a figure gives another.
+    {
+        let mut conn = app.db.conn().unwrap();
+        diesel::update(nominations::table.filter(nominations::nominee_id.eq(f.participants[10])))
+            .set(nominations::status.eq("rejected"))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    assert_ne!(tag_of(app.address.clone()).await, first);
+}
+
+/// PostgreSQL: two transactions writing to two cohorts of one programme in opposite orders
+/// (A: cohort 1 then 2; B: cohort 2 then 1) both commit. Under the first stamp triggers each
+/// held its first cohort's counter until commit and waited for the other's: a deadlock.
+#[tokio::test]
+async fn interleaved_writes_to_two_cohorts_both_commit() {
+    use std::sync::{Arc, Barrier};
+    let app = spawn_app().await;
+    if !matches!(app.db.url(), bayanihan::db::DatabaseUrl::Postgres(_)) {
+        // SQLite runs one writer at a time: there is nothing to interleave.
+        return;
+    }
+    let f = fixture(&app).await;
+    let id = programme(&app, &f).await;
+    let second: i64 = {
+        let mut conn = app.db.conn().unwrap();
+        let conn = &mut *conn;
+        let now = at("2026-01-05 09:00:00");
+        let second: i64 = diesel::insert_into(cohorts::table)
+            .values((
+                cohorts::kind.eq("training"),
+                cohorts::status.eq("running"),
+                cohorts::default_language.eq("en"),
+                cohorts::starts_on.eq(day("2026-04-01")),
+                cohorts::ends_on.eq(day("2026-05-01")),
+                cohorts::time_zone.eq("Asia/Manila"),
+                cohorts::delivery_language.eq("en"),
+                cohorts::interpretation_languages.eq(""),
+                cohorts::capacity.eq(30),
+                cohorts::region.eq("asia_pacific"),
+                cohorts::created_at.eq(now),
+                cohorts::updated_at.eq(now),
+            ))
+            .returning(cohorts::id)
+            .get_result(conn)
+            .unwrap();
+        for p in &f.participants[..2] {
+            diesel::insert_into(nominations::table)
+                .values((
+                    nominations::cohort_id.eq(second),
+                    nominations::nominee_id.eq(*p),
+                    nominations::organisation_id.eq(f.union_a),
+                    nominations::origin.eq("leader"),
+                    nominations::status.eq("accepted"),
+                    nominations::statement.eq("Fits the profile."),
+                    nominations::profile_read_at.eq(now),
+                    nominations::created_at.eq(now),
+                    nominations::updated_at.eq(now),
+                ))
+                .execute(conn)
+                .unwrap();
+        }
+        second
+    };
+    ok(
+        send(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/programmes/{id}/cohorts/{second}"),
+            &f.coordinator,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    let dashboard = format!("/api/v1/programmes/{id}/dashboard");
+    let res = send(&app, Method::GET, &dashboard, &f.admin, None).await;
+    let before_tag = res.headers()["etag"].to_str().unwrap().to_owned();
+    let before: Value = res.json().await.unwrap();
+    // Each transaction rewrites one nomination in each cohort, its own rows only.
+    let nomination = |cohort: i64, person: i64| -> i64 {
+        let mut conn = app.db.conn().unwrap();
+        nominations::table
+            .filter(nominations::cohort_id.eq(cohort))
+            .filter(nominations::nominee_id.eq(person))
+            .select(nominations::id)
+            .first(&mut *conn)
+            .unwrap()
+    };
+    let a = [
+        nomination(f.cohort, f.participants[0]),
+        nomination(second, f.participants[0]),
+    ];
+    let b = [
+        nomination(second, f.participants[1]),
+        nomination(f.cohort, f.participants[1]),
+    ];
+    let barrier = Arc::new(Barrier::new(2));
+    let run = |ids: [i64; 2], who: &'static str| {
+        let db = app.db.clone();
+        let barrier = barrier.clone();
+        std::thread::spawn(move || -> Result<(), String> {
+            let mut conn = db.conn().map_err(|e| e.to_string())?;
+            conn.transaction::<_, diesel::result::Error, _>(|conn| {
+                diesel::update(nominations::table.find(ids[0]))
+                    .set(nominations::statement.eq(who))
+                    .execute(conn)?;
+                // Both hold their first write before either makes its second.
+                barrier.wait();
+                diesel::update(nominations::table.find(ids[1]))
+                    .set(nominations::statement.eq(who))
+                    .execute(conn)?;
+                Ok(())
+            })
+            .map_err(|e| format!("{who}: {e}"))
+        })
+    };
+    let (ta, tb) = (run(a, "A"), run(b, "B"));
+    assert_eq!(ta.join().unwrap(), Ok(()));
+    assert_eq!(tb.join().unwrap(), Ok(()));
+    // Both committed, and the counters they bumped moved the dashboard's tag.
+    let mut conn = app.db.conn().unwrap();
+    let statements: Vec<String> = nominations::table
+        .filter(nominations::id.eq_any([a[0], a[1], b[0], b[1]]))
+        .order(nominations::id.asc())
+        .select(nominations::statement)
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(statements.iter().filter(|s| *s == "A").count(), 2);
+    assert_eq!(statements.iter().filter(|s| *s == "B").count(), 2);
+    drop(conn);
+    let res = send(&app, Method::GET, &dashboard, &f.admin, None).await;
+    assert_ne!(res.headers()["etag"].to_str().unwrap(), before_tag);
+    let after: Value = res.json().await.unwrap();
+    assert_eq!(after["funnel"], before["funnel"]);
+}

@@ -381,3 +381,139 @@ async fn results_come_in_pages() {
     let (status, _) = search(&app, None, &format!("q=other&limit=2&cursor={cursor}")).await;
     assert_eq!(status, 400);
 }
+
+/// Adds `count` posts with `body` followed by their number to `thread` (of `community`, by
+/// `author`), all at once, as the scale seed does: one statement, the search index kept
+/// by the database's own triggers (the path every write takes).
+async fn bulk_posts(
+    app: &TestApp,
+    community: i64,
+    thread: i64,
+    author: i64,
+    body: &str,
+    count: i64,
+) {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::{BigInt, Text, Timestamp};
+    let body = body.to_owned();
+    app.db
+        .write(move |conn| {
+            diesel::sql_query(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
+                 INSERT INTO posts (thread_id, community_id, author_id, is_first, body, body_html, created_at) \
+                 SELECT $2, $3, $4, FALSE, $5 || ' ' || i, '<p>' || $5 || '</p>', $6 FROM n",
+            )
+            .bind::<BigInt, _>(count)
+            .bind::<BigInt, _>(thread)
+            .bind::<BigInt, _>(community)
+            .bind::<BigInt, _>(author)
+            .bind::<Text, _>(body)
+            .bind::<Timestamp, _>(bayanihan::db::now())
+            .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .expect("bulk posts");
+}
+
+#[tokio::test]
+async fn every_match_is_ranked_an_old_strong_match_outranks_a_thousand_newer_weak_ones() {
+    let app = spawn_app().await;
+    let owner = app.user("coordinator").await;
+    let insider = app.user("member").await;
+    let open = app.create_community(&owner, "public").await;
+    let closed = app.create_community(&owner, "private").await;
+    // The oldest match, and the most relevant: a short post about little else.
+    let (_, old) = app
+        .create_thread(
+            &owner,
+            open,
+            "discussion",
+            "Pay questions",
+            "Overtime, overtime, overtime: unpaid overtime.",
+        )
+        .await;
+    // Then 1,200 newer posts that mention the word once among many others...
+    let (busy, _) = app
+        .create_thread(
+            &owner,
+            open,
+            "discussion",
+            "Meeting minutes",
+            "Minutes of our meetings.",
+        )
+        .await;
+    let weak = "The branch meeting discussed the agenda, the budget, the newsletter, the \
+                training calendar, the elections, the bargaining team, the shop stewards, the \
+                health and safety committee and, briefly, overtime, before closing";
+    bulk_posts(&app, open, busy, owner.id, weak, 1200).await;
+    let newest = app.reply(&owner, busy, weak).await;
+    // ...and, newer still, stronger matches that only the private community's members read.
+    let (hidden_thread, _) = app
+        .create_thread(
+            &owner,
+            closed,
+            "discussion",
+            "Internal",
+            "For members only.",
+        )
+        .await;
+    bulk_posts(
+        &app,
+        closed,
+        hidden_thread,
+        owner.id,
+        &"overtime ".repeat(8),
+        300,
+    )
+    .await;
+
+    let found = hits(&app, None, "q=overtime&limit=20").await;
+    assert_eq!(found.len(), 20);
+    assert_eq!(
+        found[0], old,
+        "the best match comes first, however old: {found:?}"
+    );
+    let newest_at = found.iter().position(|&id| id == newest);
+    assert!(
+        newest_at.is_none_or(|i| i > 0),
+        "the newest, weak match comes after"
+    );
+    let (_, body) = search(&app, None, "q=overtime&limit=3").await;
+    let items = body["items"].as_array().unwrap();
+    assert!(items[0]["rank"].as_f64().unwrap() > items[1]["rank"].as_f64().unwrap());
+    // The same for a member, narrowed to the community.
+    assert_eq!(
+        hits(
+            &app,
+            Some(&insider),
+            &format!("q=overtime&community_id={open}&limit=5")
+        )
+        .await[0],
+        old
+    );
+    // The private community's reader gets its stronger matches first.
+    let mine = hits(&app, Some(&owner), "q=overtime&limit=50").await;
+    assert_eq!(mine.len(), 50);
+    assert!(!mine.contains(&old), "300 stronger matches come first");
+    // The weakest match is reached through the pages, and no hit repeats.
+    let mut seen = HashSet::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut query = "q=overtime&limit=50".to_owned();
+        if let Some(c) = &cursor {
+            query.push_str(&format!("&cursor={c}"));
+        }
+        let (status, body) = search(&app, None, &query).await;
+        assert_eq!(status, 200, "{body}");
+        for h in body["items"].as_array().unwrap() {
+            assert!(seen.insert(h["post_id"].as_i64().unwrap()), "no hit twice");
+        }
+        match body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 1202, "every readable match once");
+    assert!(seen.contains(&newest) && seen.contains(&old));
+}

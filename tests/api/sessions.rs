@@ -15,8 +15,8 @@ use crate::nominations::{
     call_body, cohort_with_course, join, mail_to, moved, nominate, nomination_of, open, union,
 };
 
-const START: &str = "2027-02-03T01:00:00Z";
-const END: &str = "2027-02-03T03:00:00Z";
+pub(crate) const START: &str = "2027-02-03T01:00:00Z";
+pub(crate) const END: &str = "2027-02-03T03:00:00Z";
 
 fn at(raw: &str) -> NaiveDateTime {
     DateTime::parse_from_rfc3339(raw).unwrap().naive_utc()
@@ -25,7 +25,7 @@ fn at(raw: &str) -> NaiveDateTime {
 /// A cohort with its people: a coordinator, a facilitator, a trainer who does not
 /// facilitate, a leader of the invited union, an accepted participant, a member of the
 /// union who was not accepted, and an outsider.
-struct Cohort {
+pub(crate) struct Cohort {
     id: i64,
     course: i64,
     coordinator: TestUser,
@@ -37,7 +37,7 @@ struct Cohort {
     outsider: TestUser,
 }
 
-async fn cohort(app: &TestApp) -> Cohort {
+pub(crate) async fn cohort(app: &TestApp) -> Cohort {
     let coordinator = app.user("coordinator").await;
     let facilitator = app.user("trainer").await;
     let other_trainer = app.user("trainer").await;
@@ -92,7 +92,7 @@ async fn plan(app: &TestApp, by: &TestUser, cohort: i64, body: Value) -> reqwest
     .await
 }
 
-fn session_body(title: &str, starts: &str, ends: &str) -> Value {
+pub(crate) fn session_body(title: &str, starts: &str, ends: &str) -> Value {
     json!({
         "title": title,
         "starts_at": starts,
@@ -102,7 +102,7 @@ fn session_body(title: &str, starts: &str, ends: &str) -> Value {
     })
 }
 
-async fn planned(app: &TestApp, c: &Cohort, body: Value) -> i64 {
+pub(crate) async fn planned(app: &TestApp, c: &Cohort, body: Value) -> i64 {
     ok_json(plan(app, &c.facilitator, c.id, body).await, 201).await["id"]
         .as_i64()
         .unwrap()

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app};
 use crate::nominations::{join, union};
 
-async fn send(
+pub(crate) async fn send(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -21,14 +21,14 @@ async fn send(
     req.send().await.unwrap()
 }
 
-async fn ok_json(res: reqwest::Response, status: u16) -> Value {
+pub(crate) async fn ok_json(res: reqwest::Response, status: u16) -> Value {
     let code = res.status().as_u16();
     let text = res.text().await.unwrap();
     assert_eq!(code, status, "{text}");
     serde_json::from_str(&text).unwrap()
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -41,13 +41,13 @@ async fn call(
 
 /// A published English course with one module and one lesson, all translated into Filipino
 /// by its owner: (course, module, lesson).
-struct Course {
-    id: i64,
-    module: i64,
-    lesson: i64,
+pub(crate) struct Course {
+    pub id: i64,
+    pub module: i64,
+    pub lesson: i64,
 }
 
-async fn course_in_fil(
+pub(crate) async fn course_in_fil(
     app: &TestApp,
     owner: &TestUser,
     coordinator: &TestUser,
@@ -128,7 +128,12 @@ async fn course_in_fil(
 }
 
 /// A member of a union that `coordinator` approved, made a translator into `language`.
-async fn translator(app: &TestApp, coordinator: &TestUser, org: i64, language: &str) -> TestUser {
+pub(crate) async fn translator(
+    app: &TestApp,
+    coordinator: &TestUser,
+    org: i64,
+    language: &str,
+) -> TestUser {
     let t = app.user("member").await;
     join(app, coordinator, org, &t, false, "educator").await;
     let body = call(
@@ -149,7 +154,7 @@ async fn translator(app: &TestApp, coordinator: &TestUser, org: i64, language: &
     t
 }
 
-fn prefer(app: &TestApp, user: &TestUser, language: &str) {
+pub(crate) fn prefer(app: &TestApp, user: &TestUser, language: &str) {
     use bayanihan::db::schema::users::dsl;
     use diesel::prelude::*;
     let mut conn = app.db.conn().unwrap();
@@ -160,7 +165,7 @@ fn prefer(app: &TestApp, user: &TestUser, language: &str) {
 }
 
 /// The state of a text in a language in `GET /api/v1/courses/{id}/translations`.
-fn state_of(list: &Value, kind: &str, id: i64, language: &str) -> String {
+pub(crate) fn state_of(list: &Value, kind: &str, id: i64, language: &str) -> String {
     let text = list["texts"]
         .as_array()
         .unwrap()
@@ -841,7 +846,9 @@ async fn the_queue_puts_the_most_requested_first_and_coordinators_see_totals() {
     .await;
     assert_eq!(
         totals["items"],
-        json!([{"course_id": wanted.id, "course_title": "Organising platform workers",
+        json!([{"item_kind": "course", "item_id": wanted.id, "course_id": wanted.id,
+            "resource_id": null, "title": "Organising platform workers",
+            "course_title": "Organising platform workers",
             "language": "tet", "country": "PH", "total": 2, "open": 2}])
     );
     let none = call(

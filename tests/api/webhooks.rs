@@ -947,3 +947,104 @@ async fn a_course_completion_sends_enrolled_completed_and_certified_in_order() {
         .unwrap();
     assert_eq!(queued, 3);
 }
+
+/// A receiver that takes each request and answers 200 only once `release` is notified:
+/// a delivery to it stays open (past any timeout) for as long as the test wants.
+async fn held_receiver() -> (String, Arc<tokio::sync::Notify>, Arc<Mutex<usize>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let release = Arc::new(tokio::sync::Notify::new());
+    let got = Arc::new(Mutex::new(0_usize));
+    let (r, g) = (release.clone(), got.clone());
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let (r, g) = (r.clone(), g.clone());
+            tokio::spawn(async move {
+                if read_request(&mut socket).await.is_none() {
+                    return;
+                }
+                let released = r.notified();
+                *g.lock().unwrap() += 1;
+                released.await;
+                let _ = socket
+                    .write_all(
+                        b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok",
+                    )
+                    .await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    (url, release, got)
+}
+
+#[tokio::test]
+async fn a_slow_webhook_receiver_does_not_hold_up_emails() {
+    use bayanihan::email::{self, OutgoingEmail, Template, repo};
+    let app = private_app().await;
+    let (url, release, got) = held_receiver().await;
+    let coordinator = app.user("coordinator").await;
+    let hook = create(&app, &coordinator, &url, &["enrolled"]).await;
+    let id = hook["id"].as_i64().unwrap();
+    let res = send(
+        &app,
+        Method::POST,
+        &format!("/api/v1/webhooks/{id}/ping"),
+        &coordinator,
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 202);
+    // The webhook's delivery is under way, and held by its receiver.
+    eventually("the receiver to hold the delivery", || async {
+        (*got.lock().unwrap() > 0).then_some(())
+    })
+    .await;
+
+    // An email queued now goes out while that delivery is still open.
+    let to = format!("slow-{}@example.org", uuid::Uuid::new_v4().simple());
+    let outgoing = OutgoingEmail {
+        to: to.clone(),
+        template: Template::VerifyEmail,
+        language: "en".to_owned(),
+        vars: vec![
+            ("display_name", "Ana".to_owned()),
+            (
+                "link",
+                "https://frontend.test/verify-email?token=abc".to_owned(),
+            ),
+        ],
+    };
+    app.db
+        .write(move |conn| email::enqueue(conn, &outgoing))
+        .await
+        .unwrap();
+    eventually("the email to be sent", || async {
+        let rows = app
+            .db
+            .read(|conn| Ok(repo::all(conn)?))
+            .await
+            .unwrap_or_default();
+        rows.iter()
+            .any(|r| r.recipient == to && r.sent_at.is_some())
+            .then_some(())
+    })
+    .await;
+    // Ordering, not timing: when the email was sent, the webhook's attempt had not ended
+    // (no outcome recorded, nothing timed out), since its receiver has not answered yet.
+    let log = deliveries(&app, &coordinator, id).await;
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0]["status"], "pending", "{log:?}");
+    assert_eq!(log[0]["last_error"], Value::Null, "{log:?}");
+    assert_eq!(log[0]["delivered_at"], Value::Null, "{log:?}");
+
+    // Once the receiver answers, the delivery completes too.
+    release.notify_waiters();
+    eventually("the held delivery to complete", || async {
+        let log = deliveries(&app, &coordinator, id).await;
+        (log.len() == 1 && log[0]["status"] == "delivered").then_some(())
+    })
+    .await;
+}

@@ -259,6 +259,11 @@ pub struct SurveyTranslationRequest {
     /// One per item of the survey, in order.
     #[schema(max_items = 50)]
     pub items: Vec<ItemTranslationRequest>,
+    /// Only in the survey's default language: `true` marks the change as minor (a typo),
+    /// so that its translations stay complete; otherwise they become outdated.
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(nullable = false)]
+    pub minor: Option<bool>,
 }
 
 impl TryFrom<SurveyTranslationRequest> for SurveyTexts {
@@ -422,6 +427,13 @@ pub struct SurveyResponse {
     /// Whether the caller edits it and reads its results.
     pub editable: bool,
     pub items: Vec<SurveyItemResponse>,
+    /// `true` when these texts translate an older version of the original (the texts in
+    /// the default language) than the current one: still answered, but the original has
+    /// changed since (see `source_updated_at`).
+    pub outdated: bool,
+    /// When the original last changed in a way that outdates translations; given only when
+    /// `outdated` is `true`.
+    pub source_updated_at: Option<DateTime<Utc>>,
 }
 
 /// A target's surveys, by id, each in the reader's language.

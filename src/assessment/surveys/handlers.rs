@@ -242,9 +242,11 @@ pub async fn put_survey_translation(
 ) -> Result<Reply<SurveyResponse>, ApiError> {
     let (id, language) = path.into_inner();
     let language = path_language(&language)?;
-    let texts = SurveyTexts::try_from(body.into_inner())?;
+    let body = body.into_inner();
+    let minor = body.minor.unwrap_or(false);
+    let texts = SurveyTexts::try_from(body)?;
     let (v, new) = db
-        .write(move |conn| service::put_translation(conn, &user, id, language, texts, now()))
+        .write(move |conn| service::put_translation(conn, &user, id, language, texts, minor, now()))
         .await?;
     Ok(if new {
         let location = format!("/api/v1/surveys/{id}?lang={}", v.language);

@@ -33,6 +33,8 @@ use crate::error::{ApiError, Fields};
 use crate::http::etag::Versioned;
 use crate::http::language::Preferences;
 pub use crate::http::response::Localised;
+use crate::translations::model::TextKind;
+use crate::translations::service::ItemText;
 use crate::types::ids::{CohortId, CourseId, SurveyId, SurveyItemId, UserId};
 
 /// Most surveys per course or cohort.
@@ -127,7 +129,17 @@ fn render(
     let texts = item_texts(t)?;
     let responded = repo::has_responded(conn, s.id, actor.id)?;
     let open = is_open(s, now);
+    let (outdated, source_updated_at) = crate::translations::service::staleness_of(
+        conn,
+        TextKind::Survey,
+        s.id.get(),
+        &t.language,
+        &s.default_language,
+    )?
+    .answer();
     Ok(SurveyResponse {
+        outdated,
+        source_updated_at,
         id: s.id,
         target: s.target,
         course_id: s.course_id,
@@ -407,6 +419,7 @@ pub fn put_translation(
     id: SurveyId,
     language: String,
     texts: SurveyTexts,
+    minor: bool,
     now: NaiveDateTime,
 ) -> Result<(Localised<SurveyResponse>, bool), ApiError> {
     lock_row(conn, "surveys", id.get())?;
@@ -455,6 +468,17 @@ pub fn put_translation(
         (s, false)
     } else {
         let created = repo::put_translation(conn, &row)?;
+        crate::translations::service::item_text_written(
+            conn,
+            &ItemText {
+                kind: TextKind::Survey,
+                id: id.get(),
+                course_id: s.course_id,
+                default_language: s.default_language.clone(),
+            },
+            &language,
+            minor,
+        )?;
         (repo::touch(conn, id, now)?, created)
     };
     let asked = is_invited(conn, &s, actor.id)?;

@@ -692,7 +692,9 @@ pub fn import(
         let created = crate::library::service::create(conn, actor, r.input)?;
         let id = created.view.id;
         for (language, texts) in r.more_texts {
-            crate::library::service::put_translation(conn, actor, id, language, texts, None)?;
+            crate::library::service::put_translation(
+                conn, actor, id, language, texts, false, None,
+            )?;
         }
         ids.push(id);
     }

@@ -1,0 +1,10 @@
+DROP INDEX translation_requests_resource;
+DELETE FROM translation_requests WHERE course_id IS NULL;
+ALTER TABLE translation_requests DROP CONSTRAINT translation_requests_one_item;
+ALTER TABLE translation_requests DROP CONSTRAINT translation_requests_resource_user_language;
+ALTER TABLE translation_requests DROP COLUMN resource_id;
+ALTER TABLE translation_requests ALTER COLUMN course_id SET NOT NULL;
+DELETE FROM translation_drafts WHERE course_id IS NULL;
+ALTER TABLE translation_drafts ALTER COLUMN course_id SET NOT NULL;
+DELETE FROM translation_sources WHERE course_id IS NULL;
+ALTER TABLE translation_sources ALTER COLUMN course_id SET NOT NULL;
