@@ -66,6 +66,12 @@ pub struct Config {
     /// The languages the platform offers content in (`BAYANIHAN_LANGUAGES`: BCP 47 tags,
     /// comma-separated; [`crate::types::DEFAULT_PLATFORM_LANGUAGES`] by default).
     pub languages: Vec<String>,
+    /// The machine-translation service of community posts (`BAYANIHAN_MT_URL`: the base
+    /// address of an HTTP API compatible with LibreTranslate, `POST {url}/translate`);
+    /// `None`: no machine translation, and nothing about a post leaves the server.
+    pub mt_url: Option<String>,
+    /// The API key of that service (`BAYANIHAN_MT_API_KEY`), sent as `api_key`.
+    pub mt_api_key: Option<String>,
 }
 
 impl Config {
@@ -197,8 +203,23 @@ impl Config {
                 .map_err(|e| anyhow::anyhow!("BAYANIHAN_LANGUAGES {e}"))?,
             None => crate::types::default_platform_languages(),
         };
+        let mt_url = match get("BAYANIHAN_MT_URL").filter(|v| !v.trim().is_empty()) {
+            Some(v) => {
+                let url = url::Url::parse(v.trim())
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+                    .ok_or_else(|| {
+                        anyhow::anyhow!("BAYANIHAN_MT_URL must be an http:// or https:// address")
+                    })?;
+                Some(url.as_str().trim_end_matches('/').to_owned())
+            }
+            None => None,
+        };
+        let mt_api_key = get("BAYANIHAN_MT_API_KEY").filter(|v| !v.is_empty());
         let library = crate::library::storage::StorageConfig::from_lookup(get, &data_dir)?;
         Ok(Self {
+            mt_url,
+            mt_api_key,
             webhook_allow_private,
             languages,
             library,

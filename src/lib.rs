@@ -27,6 +27,7 @@ pub mod needs;
 pub mod notifications;
 pub mod openapi;
 pub mod organisations;
+pub mod post_translations;
 pub mod programmes;
 pub mod search;
 pub mod seed;

@@ -194,7 +194,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 /// The domains that keep their part of the document next to their routes.
-fn parts() -> [utoipa::openapi::OpenApi; 17] {
+fn parts() -> [utoipa::openapi::OpenApi; 18] {
     [
         crate::communities::Api::openapi(),
         crate::forums::Api::openapi(),
@@ -214,6 +214,8 @@ fn parts() -> [utoipa::openapi::OpenApi; 17] {
         crate::webhooks::Api::openapi(),
         // Language access.
         crate::translations::Api::openapi(),
+        // Issue 17, item 5: community posts across languages.
+        crate::post_translations::Api::openapi(),
         // Programmes.
         crate::programmes::Api::openapi(),
         crate::dashboards::Api::openapi(),

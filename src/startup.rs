@@ -247,6 +247,8 @@ pub fn app(
                 // Issue 16, item 4: webhooks.
                 .configure(crate::webhooks::routes)
                 .configure(crate::translations::routes)
+                // Issue 17, item 5: community posts across languages.
+                .configure(crate::post_translations::routes)
                 // Programmes.
                 .configure(crate::programmes::routes)
                 .configure(crate::dashboards::routes),

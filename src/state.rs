@@ -29,6 +29,8 @@ pub struct Settings {
     pub webhook_allow_private: bool,
     /// The languages the platform offers content in (`BAYANIHAN_LANGUAGES`).
     pub languages: Vec<String>,
+    /// A machine-translation service is configured (`BAYANIHAN_MT_URL`).
+    pub machine_translation: bool,
 }
 
 /// Everything the handlers share.
@@ -75,6 +77,7 @@ impl AppState {
                 metrics_elsewhere: config.metrics_bind.is_some(),
                 webhook_allow_private: config.webhook_allow_private,
                 languages: config.languages.clone(),
+                machine_translation: config.mt_url.is_some(),
             }),
         })
     }
@@ -105,6 +108,7 @@ impl AppState {
                 metrics_elsewhere: false,
                 webhook_allow_private: false,
                 languages: crate::types::default_platform_languages(),
+                machine_translation: false,
             }),
         })
     }

@@ -408,6 +408,7 @@ diesel::table! {
         hidden_at -> Nullable<Timestamp>,
         hidden_by -> Nullable<BigInt>,
         version -> BigInt,
+        language -> Text,
     }
 }
 
@@ -1893,3 +1894,69 @@ diesel::allow_tables_to_appear_in_same_query!(programme_cohorts, cohorts);
 diesel::allow_tables_to_appear_in_same_query!(programme_courses, courses);
 diesel::allow_tables_to_appear_in_same_query!(programme_courses, cohort_courses);
 diesel::allow_tables_to_appear_in_same_query!(programme_cohorts, cohort_courses);
+
+// Issue 17, item 5: community posts across languages.
+diesel::table! {
+    post_translations (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        language -> Text,
+        origin -> Text,
+        translator_id -> Nullable<BigInt>,
+        body -> Text,
+        body_html -> Text,
+        source_digest -> Text,
+        source_version -> BigInt,
+        source_written_at -> Timestamp,
+        hidden_at -> Nullable<Timestamp>,
+        hidden_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    post_translation_requests (post_id, language, requester_id) {
+        post_id -> BigInt,
+        language -> Text,
+        requester_id -> BigInt,
+        created_at -> Timestamp,
+        notified_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    machine_translation_jobs (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        source_language -> Text,
+        language -> Text,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        done_at -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        failed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(post_translations -> posts (post_id));
+diesel::joinable!(post_translation_requests -> posts (post_id));
+diesel::joinable!(machine_translation_jobs -> posts (post_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    post_translations,
+    post_translation_requests,
+    machine_translation_jobs
+);
+diesel::allow_tables_to_appear_in_same_query!(post_translations, posts);
+diesel::allow_tables_to_appear_in_same_query!(post_translations, threads);
+diesel::allow_tables_to_appear_in_same_query!(post_translations, users);
+diesel::allow_tables_to_appear_in_same_query!(post_translation_requests, posts);
+diesel::allow_tables_to_appear_in_same_query!(post_translation_requests, threads);
+diesel::allow_tables_to_appear_in_same_query!(post_translation_requests, users);
+diesel::allow_tables_to_appear_in_same_query!(machine_translation_jobs, posts);
+diesel::allow_tables_to_appear_in_same_query!(machine_translation_jobs, threads);
+diesel::allow_tables_to_appear_in_same_query!(machine_translation_jobs, users);

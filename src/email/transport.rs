@@ -36,6 +36,9 @@ pub struct EmailSettings {
     pub backoff_base: Duration,
     /// How webhook deliveries, which the same worker makes, go out.
     pub webhooks: crate::webhooks::delivery::DeliverySettings,
+    /// The machine-translation service of community posts, which the same worker calls;
+    /// `None` when not configured.
+    pub machine_translation: Option<crate::post_translations::machine::MtSettings>,
 }
 
 impl EmailSettings {
@@ -56,6 +59,7 @@ impl EmailSettings {
             poll_interval: DEFAULT_POLL_INTERVAL,
             backoff_base: DEFAULT_BACKOFF_BASE,
             webhooks: crate::webhooks::delivery::DeliverySettings::from_config(config),
+            machine_translation: crate::post_translations::machine::MtSettings::from_config(config),
         })
     }
 }

@@ -1,5 +1,5 @@
-//! The background worker that delivers the outboxes — emails and webhook deliveries — one
-//! row at a time, with retries.
+//! The background worker that delivers the outboxes — emails, webhook deliveries and
+//! machine-translation jobs — one row at a time, with retries.
 //!
 //! Each channel ([`Channel`]) runs its own loop, a task of its own, so that a slow
 //! receiver of one (a webhook that answers only at its timeout) never delays another
@@ -100,6 +100,10 @@ fn run(loops: &mut tokio::task::JoinSet<()>, db: &Db, settings: &EmailSettings) 
     }
     let webhooks = crate::webhooks::delivery::WebhookChannel::new(settings.webhooks.clone());
     loops.spawn(serve(db.clone(), settings.clone(), webhooks));
+    if let Some(translations) = settings.machine_translation.clone() {
+        let translations = crate::post_translations::machine::MtChannel::new(translations);
+        loops.spawn(serve(db.clone(), settings.clone(), translations));
+    }
 }
 
 fn email_channel(settings: &EmailSettings) -> Option<EmailChannel> {

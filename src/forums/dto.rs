@@ -90,7 +90,21 @@ impl ThreadResponse {
             .summary
             .unread_count
             .map(|_| self.summary.last_read_post_id);
-        thread_etag(self.summary.id, self.version, reader)
+        let tag = thread_etag(self.summary.id, self.version, reader);
+        // A translated opening post: its translation's language and version too.
+        match self
+            .first_post
+            .as_ref()
+            .and_then(|p| p.translation.as_ref())
+        {
+            Some(t) => format!(
+                "{}-{}-t{}\"",
+                tag.trim_end_matches('"'),
+                t.language,
+                t.version
+            ),
+            None => tag,
+        }
     }
 }
 
@@ -149,12 +163,53 @@ pub struct PostResponse {
     /// The version the entity tag is made from (not sent).
     #[serde(skip)]
     pub version: i64,
+    /// The language of `body` and `body_html` in this answer (BCP 47): the post's own, or
+    /// the translation's when the reader's language picked one.
+    pub language: String,
+    /// The original's language when `body` is a translation (read the original with
+    /// `?lang=` set to it); `null` for the original.
+    #[serde(default)]
+    pub translated_from: Option<String>,
+    /// The translation shown, when `body` is one; `null` for the original.
+    #[serde(default)]
+    pub translation: Option<PostTranslationRef>,
+}
+
+/// The translation a post's answer shows in place of the original.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PostTranslationRef {
+    /// Its language (BCP 47).
+    pub language: String,
+    /// `member` (written by a member) or `machine` (the configured machine-translation
+    /// service).
+    pub origin: String,
+    /// The member who wrote it; `null` for a machine translation.
+    pub translator: Option<UserRef>,
+    /// The post was edited after the text translated here: the original is newer.
+    pub outdated: bool,
+    /// When the original was last written (the post's `edited_at`, else `created_at`):
+    /// the date of the newer original when `outdated`.
+    pub source_updated_at: DateTime<Utc>,
+    /// When the translation was written or last replaced.
+    pub updated_at: DateTime<Utc>,
+    /// The translation's version (in the post answer's entity tag).
+    #[serde(skip)]
+    pub version: i64,
 }
 
 impl PostResponse {
-    /// The entity tag of this answer ([`post_etag`]).
+    /// The entity tag of this answer ([`post_etag`]); a translated answer's tag also names
+    /// the translation's language and version.
     pub fn etag(&self) -> String {
-        post_etag(self.id, self.version)
+        match &self.translation {
+            None => post_etag(self.id, self.version),
+            Some(t) => crate::http::etag::versioned(
+                "post",
+                self.id.get(),
+                self.version,
+                Some(&format!("{}-t{}", t.language, t.version)),
+            ),
+        }
     }
 }
 
@@ -224,6 +279,11 @@ pub struct CreateThreadRequest {
     #[serde(default, deserialize_with = "crate::http::json::int_list")]
     #[schema(value_type = Vec<i64>, max_items = 5)]
     pub resource_ids: Vec<ResourceId>,
+    /// The post's language (BCP 47, one of the platform's `BAYANIHAN_LANGUAGES`); absent:
+    /// detected from the text, else the author's preferred language, else the community's.
+    #[serde(default)]
+    #[schema(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
+    pub language: Option<String>,
 }
 
 /// Body of `PATCH /api/v1/threads/{id}`: absent fields stay as they are.
@@ -260,6 +320,11 @@ pub struct CreatePostRequest {
     #[serde(default, deserialize_with = "crate::http::json::int_list")]
     #[schema(value_type = Vec<i64>, max_items = 5)]
     pub resource_ids: Vec<ResourceId>,
+    /// The post's language (BCP 47, one of the platform's `BAYANIHAN_LANGUAGES`); absent:
+    /// detected from the text, else the author's preferred language, else the community's.
+    #[serde(default)]
+    #[schema(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
+    pub language: Option<String>,
 }
 
 /// Body of `PATCH /api/v1/posts/{id}`.
@@ -274,6 +339,15 @@ pub struct UpdatePostRequest {
     #[serde(default, deserialize_with = "crate::http::json::present_int_list")]
     #[schema(value_type = Option<Vec<i64>>, nullable = false, max_items = 5)]
     pub resource_ids: Option<Vec<ResourceId>>,
+    /// The post's language from now on (one of the platform's); absent: it stays as it is
+    /// (an edit does not detect it again).
+    #[serde(default, deserialize_with = "crate::http::json::present")]
+    #[schema(
+        nullable = false,
+        pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$",
+        max_length = 35
+    )]
+    pub language: Option<String>,
 }
 
 /// Body of `PUT /api/v1/threads/{id}/accepted-answer`.
@@ -325,6 +399,11 @@ pub struct ListPostsQuery {
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// The reader's language (BCP 47): posts with a published translation into it are
+    /// answered in it; overrides `Accept-Language`, which overrides a logged-in reader's
+    /// `preferred_language`.
+    #[param(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
+    pub lang: Option<String>,
 }
 
 /// The sort thread cursors are made for.
@@ -437,6 +516,7 @@ mod tests {
                 body: body(MAX_MENTIONS),
                 quote_post_id: None,
                 resource_ids: Vec::new(),
+                language: None,
             })
             .is_ok()
         );
@@ -444,6 +524,7 @@ mod tests {
             body: body(MAX_MENTIONS + 1),
             quote_post_id: None,
             resource_ids: Vec::new(),
+            language: None,
         }) else {
             panic!("too many mentions");
         };
@@ -491,6 +572,7 @@ mod tests {
             body: "**hi** <@7>".to_owned(),
             quote_post_id: None,
             resource_ids: Vec::new(),
+            language: None,
         })
         .unwrap();
         assert_eq!(input.body.mentions(), &[UserId(7)]);
@@ -503,6 +585,7 @@ mod tests {
                 body: " ".to_owned(),
                 quote_post_id: None,
                 resource_ids: Vec::new(),
+                language: None,
             })
             .is_err()
         );

@@ -16,8 +16,11 @@ use crate::forums::model::{NewPostInput, NewThreadInput, PostEdit, ReactionKind,
 use crate::forums::service;
 use crate::http::doc::{NoSuchCommunity, NotAMember, NotLoggedIn, NotModified};
 use crate::http::etag::IfMatch;
+use crate::http::language::{LangQuery, Preferences};
 use crate::http::pagination::{Page, PageQuery, PageRequest};
-use crate::http::response::{Reply, no_content};
+use crate::http::response::{LocalisedPage, Reply, no_content};
+use crate::post_translations::service as translated;
+use crate::state::AppState;
 use crate::types::{CommunityId, PostId, ResourceId, ThreadId};
 
 crate::http::doc::problem_answers! {
@@ -78,11 +81,19 @@ pub async fn list_threads(
 )]
 pub async fn create_thread(
     db: web::Data<Db>,
+    state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<CommunityId>,
     body: Json<CreateThreadRequest>,
 ) -> Result<Reply<ThreadResponse>, ApiError> {
-    let input = NewThreadInput::try_from(body.into_inner())?;
+    let body = body.into_inner();
+    let chosen = body.language.clone();
+    let mut input = NewThreadInput::try_from(body)?;
+    input.language = translated::post_language(
+        chosen.as_deref(),
+        &input.body.markdown,
+        &state.settings.languages,
+    )?;
     let (id, user_id) = (id.into_inner(), user.id);
     let thread = db
         .write(move |conn| service::create_thread(conn, &user, id, input))
@@ -103,7 +114,7 @@ pub async fn create_thread(
     path = "/api/v1/threads/{id}",
     tag = "threads",
     operation_id = "get_thread",
-    params(("id" = i64, Path, description = "Thread id"),
+    params(("id" = i64, Path, description = "Thread id"), LangQuery,
         ("If-None-Match" = Option<String>, Header, description = "An ETag the caller has: 304 when the thread is still that version")),
     responses(
         (status = 200, description = "The thread", body = ThreadResponse,
@@ -114,16 +125,32 @@ pub async fn create_thread(
     )
 )]
 pub async fn get_thread(
+    req: HttpRequest,
     db: web::Data<Db>,
     user: MaybeUser,
     id: web::Path<ThreadId>,
+    query: web::Query<LangQuery>,
 ) -> Result<Reply<ThreadResponse>, ApiError> {
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let (id, user) = (id.into_inner(), user.0);
-    let thread = db
-        .read(move |conn| service::get_thread(conn, user.as_ref(), id))
+    let (thread, languages) = db
+        .read(move |conn| {
+            let mut thread = service::get_thread(conn, user.as_ref(), id)?;
+            let languages = translated::localise(
+                conn,
+                user.as_ref(),
+                prefs,
+                thread
+                    .first_post
+                    .as_mut()
+                    .map(std::slice::from_mut)
+                    .unwrap_or_default(),
+            )?;
+            Ok((thread, languages))
+        })
         .await?;
     let tag = thread.etag();
-    Ok(Reply::ok(thread).etag(tag))
+    Ok(Reply::ok(thread).etag(tag).languages(&languages))
 }
 
 /// Changes a thread's title, tags or kind (its author or a moderator).
@@ -212,17 +239,23 @@ pub async fn delete_thread(
     )
 )]
 pub async fn list_posts(
+    req: HttpRequest,
     db: web::Data<Db>,
     user: MaybeUser,
     id: web::Path<ThreadId>,
     query: web::Query<ListPostsQuery>,
 ) -> Result<Reply<Page<PostResponse>>, ApiError> {
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let input = PostListInput::try_from(query.into_inner())?;
     let (id, user) = (id.into_inner(), user.0);
     let page = db
-        .read(move |conn| service::list_posts(conn, user.as_ref(), id, input))
+        .read(move |conn| {
+            let mut page = service::list_posts(conn, user.as_ref(), id, input)?;
+            let languages = translated::localise(conn, user.as_ref(), prefs, &mut page.items)?;
+            Ok(LocalisedPage { page, languages })
+        })
         .await?;
-    Ok(Reply::ok(page))
+    Ok(Reply::localised_page(page))
 }
 
 /// The visible posts that embed a library resource the caller may read, in communities
@@ -277,11 +310,19 @@ pub async fn list_resource_posts(
 )]
 pub async fn create_post(
     db: web::Data<Db>,
+    state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<ThreadId>,
     body: Json<CreatePostRequest>,
 ) -> Result<Reply<PostResponse>, ApiError> {
-    let input = NewPostInput::try_from(body.into_inner())?;
+    let body = body.into_inner();
+    let chosen = body.language.clone();
+    let mut input = NewPostInput::try_from(body)?;
+    input.language = translated::post_language(
+        chosen.as_deref(),
+        &input.body.markdown,
+        &state.settings.languages,
+    )?;
     let id = id.into_inner();
     let post = db
         .write(move |conn| service::create_post(conn, &user, id, input))
@@ -297,27 +338,36 @@ pub async fn create_post(
     path = "/api/v1/posts/{id}",
     tag = "posts",
     operation_id = "get_post",
-    params(("id" = i64, Path, description = "Post id"),
+    params(("id" = i64, Path, description = "Post id"), LangQuery,
         ("If-None-Match" = Option<String>, Header, description = "An ETag the caller has: 304 when the post is still that version")),
     responses(
-        (status = 200, description = "The post", body = PostResponse,
-            headers(("ETag" = String, description = "Entity tag; send it in If-None-Match, or in If-Match to change this version"))),
+        (status = 200, description = "The post, in the reader's language when a published translation into it exists (`language`, `translated_from`, `translation`)", body = PostResponse,
+            headers(("ETag" = String, description = "Entity tag; send it in If-None-Match, or in If-Match to change this version"),
+                ("Content-Language" = String, description = "The language of `body`"))),
         NotModified,
         MembersOnly,
         (status = 404, description = "No such post, or hidden from the caller", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_post(
+    req: HttpRequest,
     db: web::Data<Db>,
     user: MaybeUser,
     id: web::Path<PostId>,
+    query: web::Query<LangQuery>,
 ) -> Result<Reply<PostResponse>, ApiError> {
+    let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let (id, user) = (id.into_inner(), user.0);
     let post = db
-        .read(move |conn| service::get_post(conn, user.as_ref(), id))
+        .read(move |conn| {
+            let mut post = service::get_post(conn, user.as_ref(), id)?;
+            translated::localise(conn, user.as_ref(), prefs, std::slice::from_mut(&mut post))?;
+            Ok(post)
+        })
         .await?;
     let tag = post.etag();
-    Ok(Reply::ok(post).etag(tag))
+    let language = post.language.clone();
+    Ok(Reply::ok(post).etag(tag).language(language))
 }
 
 /// Edits a post (its author); the earlier version is kept.
@@ -344,11 +394,17 @@ pub async fn get_post(
 pub async fn update_post(
     req: HttpRequest,
     db: web::Data<Db>,
+    state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<PostId>,
     body: Json<UpdatePostRequest>,
 ) -> Result<Reply<PostResponse>, ApiError> {
-    let edit = PostEdit::try_from(body.into_inner())?;
+    let body = body.into_inner();
+    let chosen = body.language.clone();
+    let mut edit = PostEdit::try_from(body)?;
+    edit.language = chosen
+        .map(|l| translated::chosen_language(&l, &state.settings.languages))
+        .transpose()?;
     let if_match = IfMatch::from_request(&req);
     let id = id.into_inner();
     let post = db

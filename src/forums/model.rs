@@ -134,6 +134,8 @@ pub struct Post {
     pub hidden_by: Option<UserId>,
     /// Bumped by every change of what the post's answer shows.
     pub version: i64,
+    /// The language the post is written in (BCP 47): its author's choice, else detected.
+    pub language: String,
 }
 
 etag::versioned_row!(Post, "post");
@@ -150,6 +152,7 @@ pub struct NewPost {
     pub body_html: String,
     pub quote_post_id: Option<PostId>,
     pub created_at: NaiveDateTime,
+    pub language: String,
 }
 
 /// An earlier version of a post.
@@ -197,6 +200,7 @@ pub struct PostChanges {
     pub deleted_at: Option<Option<NaiveDateTime>>,
     pub hidden_at: Option<Option<NaiveDateTime>>,
     pub hidden_by: Option<Option<UserId>>,
+    pub language: Option<String>,
 }
 
 /// A checked new thread, its opening post already rendered.
@@ -208,6 +212,9 @@ pub struct NewThreadInput {
     pub tags: Vec<String>,
     /// Library resources the opening post embeds, in order.
     pub resources: Vec<ResourceId>,
+    /// The opening post's language, one of the platform's (`None`: detection was unsure,
+    /// the author's or the community's language is taken; see `post_translations`).
+    pub language: Option<String>,
 }
 
 /// A checked thread change.
@@ -225,6 +232,9 @@ pub struct NewPostInput {
     pub quote_post_id: Option<PostId>,
     /// Library resources the post embeds, in order.
     pub resources: Vec<ResourceId>,
+    /// The post's language, one of the platform's (`None`: detection was unsure, the
+    /// author's or the community's language is taken; see `post_translations`).
+    pub language: Option<String>,
 }
 
 /// A checked edit of a post, already rendered.
@@ -233,6 +243,8 @@ pub struct PostEdit {
     pub body: Rendered,
     /// The library resources it embeds from now on (`None`: as they are).
     pub resources: Option<Vec<ResourceId>>,
+    /// The post's language from now on (`None`: as it is).
+    pub language: Option<String>,
 }
 
 /// Most library resources one post embeds.
@@ -347,6 +359,7 @@ impl NewThreadInput {
                 body: body?,
                 tags,
                 resources,
+                language: None,
             })
         })
     }
@@ -387,6 +400,7 @@ impl NewPostInput {
                 body: body?,
                 quote_post_id,
                 resources,
+                language: None,
             })
         })
     }
@@ -404,6 +418,7 @@ impl PostEdit {
             Some(Self {
                 body: body?,
                 resources,
+                language: None,
             })
         })
     }

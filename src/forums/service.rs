@@ -302,6 +302,9 @@ fn post_views(
                 deleted,
                 hidden: p.hidden_at.is_some(),
                 version: p.version,
+                language: p.language,
+                translated_from: None,
+                translation: None,
             }
         })
         .collect())
@@ -420,7 +423,14 @@ fn add_post(
         body,
         quote_post_id,
         resources,
+        language,
     } = input;
+    let language = match language {
+        Some(language) => language,
+        None => {
+            crate::post_translations::service::fallback_language(conn, author, thread.community_id)?
+        }
+    };
     let (mentioned, body_html) = resolve_mentions(conn, &body)?;
     let post = repo::insert_post(
         conn,
@@ -433,6 +443,7 @@ fn add_post(
             body_html,
             quote_post_id,
             created_at: at,
+            language,
         },
     )?;
     if !resources.is_empty() {
@@ -555,6 +566,7 @@ pub fn start_thread(
         body: input.body,
         quote_post_id: None,
         resources: input.resources,
+        language: input.language,
     };
     add_post(conn, &thread, author, true, opening, at)?;
     counts::add_thread(conn, community_id)?;
@@ -758,13 +770,15 @@ pub fn update_post(
         }
         None => false,
     };
+    let language = edit.language.filter(|l| *l != post.language);
     if edit.body.markdown == post.body {
-        if resources_changed {
+        if resources_changed || language.is_some() {
             repo::update_post(
                 conn,
                 &post,
                 &PostChanges {
                     edited_at: Some(Some(now())),
+                    language,
                     ..PostChanges::default()
                 },
             )?;
@@ -793,6 +807,7 @@ pub fn update_post(
             body: Some(edit.body.markdown),
             body_html: Some(body_html),
             edited_at: Some(Some(at)),
+            language,
             ..PostChanges::default()
         },
     )?;

@@ -30,6 +30,8 @@ crate::vocabulary! {
         Invited => "invited",
         /// A moderator approved their request to join.
         JoinApproved => "join_approved",
+        /// A translation of a post they asked for was published.
+        PostTranslated => "post_translated",
     }
 }
 

@@ -156,6 +156,9 @@ pub(crate) fn headline(
         NoticeKind::Banned => "A moderator banned you from this community".to_owned(),
         NoticeKind::Invited => format!("{who} invited you to join this community"),
         NoticeKind::JoinApproved => "Your request to join this community was approved".to_owned(),
+        NoticeKind::PostTranslated => {
+            format!("A post you asked to read in your language was translated in {thread}")
+        }
     }
 }
 

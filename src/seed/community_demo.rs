@@ -214,13 +214,15 @@ fn demo_thread(
         return Ok(());
     };
     let kind = ThreadKind::parse(&t.kind).ok_or_else(|| bad("thread kind", &t.kind))?;
-    let input = NewThreadInput::new(
+    let mut input = NewThreadInput::new(
         kind,
         &t.title,
         mentions(&opening.body, people),
         &t.tags,
         Vec::new(),
     )?;
+    // The language a post written through the API would get: detected from its text.
+    input.language = language_of(&opening.body);
     let thread = forums::create_thread(conn, people.get(&opening.by)?, community_id, input)?;
     let thread_id = thread.summary.id;
     let first_post = thread
@@ -243,11 +245,12 @@ fn demo_thread(
         let post_id = if index == 0 {
             first_post
         } else {
-            let input = NewPostInput::new(
+            let mut input = NewPostInput::new(
                 mentions(first_body, people),
                 p.quote.and_then(|q| post_ids.get(q).copied()),
                 Vec::new(),
             )?;
+            input.language = language_of(first_body);
             forums::create_post(conn, author, thread_id, input)?.id
         };
         post_ids.push(post_id);
@@ -322,6 +325,12 @@ fn mentions(body: &str, people: &People) -> String {
         out = out.replace(&format!("{{@{who}}}"), &format!("<@{}>", user.id.get()));
     }
     out
+}
+
+/// The language detected in a demo post, among the default platform languages (`None`:
+/// the author's preferred language, as for a post whose language cannot be told).
+fn language_of(body: &str) -> Option<String> {
+    crate::post_translations::detect::detect(body, &crate::types::default_platform_languages())
 }
 
 /// Moves what the seed just wrote to when the data says it happened (see the module's

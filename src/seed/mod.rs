@@ -14,6 +14,7 @@ mod followup;
 mod learning;
 pub mod library;
 mod needs;
+mod post_translations;
 mod programmes;
 mod surveys;
 // Language access (issue 17).
@@ -72,6 +73,8 @@ pub fn demo(db: &Db) -> anyhow::Result<SeedReport> {
     followup::demo(db)?;
     // Language access.
     translations::demo(db)?;
+    // Issue 17, item 5: community posts across languages.
+    post_translations::demo(db)?;
     // Programmes.
     programmes::demo(db)?;
     Ok(SeedReport {

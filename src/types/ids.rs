@@ -187,3 +187,11 @@ id_types! {
     /// A programme: cohorts and courses judged together against target figures.
     ProgrammeId,
 }
+
+// Issue 17, item 5: community posts across languages.
+id_types! {
+    /// A post's translation into one language.
+    PostTranslationId,
+    /// A machine-translation job of the outbox.
+    MachineTranslationJobId,
+}

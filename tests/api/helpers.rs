@@ -45,6 +45,8 @@ pub struct Options {
     pub library: Option<StorageConfig>,
     /// `BAYANIHAN_WEBHOOK_ALLOW_PRIVATE`: webhooks to `http` and loopback receivers.
     pub webhook_allow_private: bool,
+    /// `BAYANIHAN_MT_URL`: a machine-translation service (none when `None`).
+    pub mt_url: Option<String>,
 }
 
 /// The library's storage settings under the test's data folder: a relative local folder
@@ -96,6 +98,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         library: library_config(options.library, data_dir.path()),
         webhook_allow_private: options.webhook_allow_private,
         languages: bayanihan::types::default_platform_languages(),
+        mt_url: options.mt_url,
+        mt_api_key: None,
     };
     // The email worker at test pace: emails go out within a blink, and retries come fast.
     let mut email = EmailSettings::from_config(&config).expect("email settings are valid");

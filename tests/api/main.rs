@@ -50,6 +50,7 @@ mod openapi;
 mod operations;
 mod organisation_writes;
 mod organisations;
+mod post_translations;
 mod prepost;
 mod programmes;
 mod proxies;
