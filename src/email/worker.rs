@@ -38,6 +38,17 @@ pub enum Attempt {
     },
 }
 
+impl Attempt {
+    /// Not delivered, for `error` (safe to store: no secrets, no addresses).
+    pub fn failed(error: impl Into<String>, status: Option<u16>, permanent: bool) -> Self {
+        Self::Failed {
+            error: error.into(),
+            status,
+            permanent,
+        }
+    }
+}
+
 /// One outbox the worker delivers: how its rows are claimed, attempted and recorded.
 pub trait Channel: Send + Sync {
     /// A claimed row, with what an attempt needs.

@@ -9,6 +9,7 @@ pub mod language;
 pub mod links;
 pub mod metrics;
 pub mod middleware;
+pub mod outbound;
 pub mod pagination;
 pub mod query;
 pub mod request_id;

@@ -27,6 +27,7 @@ use crate::config::Config;
 use crate::db::DbConn;
 use crate::email::repo::AfterFailure;
 use crate::email::{Attempt, Channel};
+use crate::http::outbound;
 use crate::post_translations::model::{MachineJob, TranslationInput};
 use crate::post_translations::repo::{self, SourcePost};
 use crate::post_translations::service;
@@ -96,35 +97,20 @@ pub struct Claimed {
 /// The machine-translation channel of the outbox worker.
 pub struct MtChannel {
     settings: MtSettings,
+    /// Built once (its TLS roots with it); `None` if it could not be.
+    client: Option<reqwest13::Client>,
 }
 
 impl MtChannel {
     /// A channel calling the service of `settings`.
     pub fn new(settings: MtSettings) -> Self {
-        // rustls needs one process-wide crypto provider; ring is the one in the tree.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        Self { settings }
-    }
-
-    fn failed(error: impl Into<String>, status: Option<u16>, permanent: bool) -> Attempt {
-        Attempt::Failed {
-            error: error.into(),
-            status,
-            permanent,
-        }
-    }
-}
-
-/// A short, safe description of a client error: never the URL nor the key.
-fn describe(err: &reqwest13::Error) -> &'static str {
-    if err.is_timeout() {
-        "the translation service did not answer in time"
-    } else if err.is_connect() {
-        "could not connect to the translation service"
-    } else if err.is_redirect() {
-        "the translation service answered with a redirect, which is not followed"
-    } else {
-        "the request to the translation service failed"
+        let client = outbound::client_builder(
+            concat!("Bayanihan-Translations/", env!("CARGO_PKG_VERSION")),
+            settings.timeout,
+        )
+        .build()
+        .ok();
+        Self { settings, client }
     }
 }
 
@@ -161,7 +147,7 @@ impl Channel for MtChannel {
 
     async fn attempt(&self, item: &Claimed) -> Attempt {
         let Some(post) = item.post.as_ref().filter(|p| p.visible()) else {
-            return Self::failed("the post is deleted or hidden", None, true);
+            return Attempt::failed("the post is deleted or hidden", None, true);
         };
         let mut body = serde_json::json!({
             "q": post.body,
@@ -172,19 +158,8 @@ impl Channel for MtChannel {
         if let Some(key) = &self.settings.api_key {
             body["api_key"] = serde_json::Value::String(key.clone());
         }
-        let client = match reqwest13::Client::builder()
-            .redirect(reqwest13::redirect::Policy::none())
-            .timeout(self.settings.timeout)
-            .connect_timeout(self.settings.timeout.min(Duration::from_secs(5)))
-            .no_proxy()
-            .user_agent(concat!(
-                "Bayanihan-Translations/",
-                env!("CARGO_PKG_VERSION")
-            ))
-            .build()
-        {
-            Ok(client) => client,
-            Err(_) => return Self::failed("the HTTP client could not be built", None, false),
+        let Some(client) = &self.client else {
+            return Attempt::failed("the HTTP client could not be built", None, false);
         };
         let sent = client
             .post(format!("{}/translate", self.settings.url))
@@ -195,14 +170,20 @@ impl Channel for MtChannel {
             .await;
         let mut res = match sent {
             Ok(res) => res,
-            Err(err) => return Self::failed(describe(&err), None, false),
+            Err(err) => {
+                return Attempt::failed(
+                    outbound::describe(&err, "the translation service"),
+                    None,
+                    false,
+                );
+            }
         };
         let status = res.status().as_u16();
         if !(200..300).contains(&status) {
             // 400 (a language pair it does not offer), 403 (a refused key) and the like
             // will not change by themselves; 429 and 5xx may.
             let permanent = (400..500).contains(&status) && status != 408 && status != 429;
-            return Self::failed(
+            return Attempt::failed(
                 format!("the translation service answered {status}"),
                 Some(status),
                 permanent,
@@ -213,7 +194,7 @@ impl Channel for MtChannel {
             match res.chunk().await {
                 Ok(Some(chunk)) => {
                     if bytes.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                        return Self::failed(
+                        return Attempt::failed(
                             "the translation service's answer is too large",
                             Some(status),
                             false,
@@ -222,11 +203,17 @@ impl Channel for MtChannel {
                     bytes.extend_from_slice(&chunk);
                 }
                 Ok(None) => break,
-                Err(err) => return Self::failed(describe(&err), Some(status), false),
+                Err(err) => {
+                    return Attempt::failed(
+                        outbound::describe(&err, "the translation service"),
+                        Some(status),
+                        false,
+                    );
+                }
             }
         }
         let Ok(answer) = serde_json::from_slice::<Translated>(&bytes) else {
-            return Self::failed(
+            return Attempt::failed(
                 "the translation service's answer is not a translation",
                 Some(status),
                 false,
@@ -248,7 +235,7 @@ impl Channel for MtChannel {
                     status: Some(status),
                 }
             }
-            Err(_) => Self::failed(
+            Err(_) => Attempt::failed(
                 "the translation service's text is empty or too long",
                 Some(status),
                 false,

@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::db::DbConn;
 use crate::email::repo::AfterFailure;
 use crate::email::{Attempt, Channel};
+use crate::http::outbound;
 use crate::webhooks::repo::{self, Claimed};
 use crate::webhooks::target;
 
@@ -79,31 +80,7 @@ pub struct WebhookChannel {
 impl WebhookChannel {
     /// A channel with these settings.
     pub fn new(settings: DeliverySettings) -> Self {
-        // rustls needs one process-wide crypto provider; ring is the one in the tree.
-        let _ = rustls::crypto::ring::default_provider().install_default();
         Self { settings }
-    }
-
-    fn failed(error: impl Into<String>, status: Option<u16>, permanent: bool) -> Attempt {
-        Attempt::Failed {
-            error: error.into(),
-            status,
-            permanent,
-        }
-    }
-}
-
-/// A short, safe description of a client error: never the URL (it may carry tokens in
-/// its query) nor the peer's answer.
-fn describe(err: &reqwest13::Error) -> &'static str {
-    if err.is_timeout() {
-        "the receiver did not answer in time"
-    } else if err.is_connect() {
-        "could not connect to the receiver"
-    } else if err.is_redirect() {
-        "the receiver answered with a redirect, which is not followed"
-    } else {
-        "the request to the receiver failed"
     }
 }
 
@@ -126,14 +103,14 @@ impl Channel for WebhookChannel {
 
     async fn attempt(&self, item: &Claimed) -> Attempt {
         let Some((url, secret)) = &item.target else {
-            return Self::failed(
+            return Attempt::failed(
                 "the webhook is inactive, or its owner no longer manages webhooks",
                 None,
                 true,
             );
         };
         let Ok(url) = url::Url::parse(url) else {
-            return Self::failed("the webhook URL is not a URL", None, true);
+            return Attempt::failed("the webhook URL is not a URL", None, true);
         };
         // Vetted again now: the name may resolve elsewhere than when it was registered,
         // and the operator may have withdrawn the private-address allowance.
@@ -141,29 +118,27 @@ impl Channel for WebhookChannel {
             Ok(target) => target,
             // A name that does not resolve may come back; an address refused stays refused.
             Err(target::Refusal::Unresolvable) => {
-                return Self::failed("the webhook URL's host does not resolve", None, false);
+                return Attempt::failed("the webhook URL's host does not resolve", None, false);
             }
             Err(refusal) => {
-                return Self::failed(
+                return Attempt::failed(
                     format!("webhook URL not allowed: {}", refusal.reason()),
                     None,
                     true,
                 );
             }
         };
-        let mut builder = reqwest13::Client::builder()
-            .redirect(reqwest13::redirect::Policy::none())
-            .timeout(self.settings.timeout)
-            .connect_timeout(self.settings.timeout.min(Duration::from_secs(5)))
-            .no_proxy()
-            .user_agent(concat!("Bayanihan-Webhooks/", env!("CARGO_PKG_VERSION")));
+        let mut builder = outbound::client_builder(
+            concat!("Bayanihan-Webhooks/", env!("CARGO_PKG_VERSION")),
+            self.settings.timeout,
+        );
         if let Some(host) = &target.host {
             // Connect to the vetted addresses, never to what a second lookup might say.
             builder = builder.resolve_to_addrs(host, &target.addrs);
         }
         let client = match builder.build() {
             Ok(client) => client,
-            Err(_) => return Self::failed("the HTTP client could not be built", None, false),
+            Err(_) => return Attempt::failed("the HTTP client could not be built", None, false),
         };
         let d = &item.delivery;
         let timestamp = chrono::Utc::now().timestamp();
@@ -188,14 +163,14 @@ impl Channel for WebhookChannel {
                     }
                 } else {
                     // 410 Gone: the receiver says the endpoint is gone for good.
-                    Self::failed(
+                    Attempt::failed(
                         format!("the receiver answered {status}"),
                         Some(status),
                         status == 410,
                     )
                 }
             }
-            Err(err) => Self::failed(describe(&err), None, false),
+            Err(err) => Attempt::failed(outbound::describe(&err, "the receiver"), None, false),
         }
     }
 
