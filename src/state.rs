@@ -50,6 +50,8 @@ pub struct AppState {
     pub needs_totals: crate::needs::service::TotalsMemo,
     /// Dashboards computed lately, with the stamps they were computed at.
     pub dashboards: crate::dashboards::service::SummaryCache,
+    /// Open logins read lately.
+    pub sessions: crate::auth::extractor::SessionCache,
     pub settings: Arc<Settings>,
 }
 
@@ -63,6 +65,7 @@ impl AppState {
             reach: crate::cohorts::reach::service::ReachCache::default(),
             needs_totals: crate::needs::service::TotalsMemo::default(),
             dashboards: crate::dashboards::service::SummaryCache::default(),
+            sessions: crate::auth::extractor::SessionCache::default(),
             db,
             metrics: Metrics::new()?,
             hasher: PasswordHasher::for_this_machine(),
@@ -95,6 +98,7 @@ impl AppState {
             reach: crate::cohorts::reach::service::ReachCache::default(),
             needs_totals: crate::needs::service::TotalsMemo::default(),
             dashboards: crate::dashboards::service::SummaryCache::default(),
+            sessions: crate::auth::extractor::SessionCache::default(),
             db,
             metrics: Metrics::new()?,
             keys: TokenKeys::from_secret(b"a fixed key for tests and tools, never production"),

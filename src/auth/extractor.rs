@@ -2,20 +2,24 @@
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use futures_util::future::LocalBoxFuture;
 
 use crate::accounts::model::UserStatus;
 use crate::auth::Role;
-use crate::auth::tokens::TokenKeys;
+use crate::db::now;
+use crate::db::recent::{Recent, Seen};
 use crate::db::schema::{sessions, users};
-use crate::db::{Db, now};
 use crate::error::ApiError;
+use crate::state::AppState;
 use crate::types::{SessionId, UserId};
 
 /// The authenticated caller: a valid access token whose login is still open and whose
-/// account is active. The role is read fresh from the database, so a changed role or a
-/// suspension takes effect at once.
+/// account is active. The session, status and role are read from the database, or from
+/// [`SessionCache`] when read there a moment ago: a logout, a changed role or a suspension
+/// takes effect at once on the instance that made it and within a second on the others
+/// (`db::recent`).
 #[derive(Debug, Clone)]
 pub struct AuthUser {
     pub id: UserId,
@@ -31,55 +35,78 @@ impl AuthUser {
     }
 }
 
+/// Open logins read lately, by session and account: their account's status and role and
+/// when the login expires (`db::recent`: a change made in this process is seen at once, one
+/// made by another instance within a second).
+#[derive(Debug, Clone)]
+pub struct SessionCache(Recent<(SessionId, UserId), (UserStatus, Role, NaiveDateTime)>);
+
+/// Logins kept at most: beyond, the cache starts again.
+const SESSIONS_KEPT: usize = 100_000;
+
+impl Default for SessionCache {
+    fn default() -> Self {
+        Self(Recent::new(SESSIONS_KEPT))
+    }
+}
+
 impl FromRequest for AuthUser {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = bearer_token(req);
-        let keys = req.app_data::<web::Data<TokenKeys>>().cloned();
-        let db = req.app_data::<web::Data<Db>>().cloned();
+        let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
             let token = token?;
-            let (keys, db) = match (keys, db) {
-                (Some(k), Some(d)) => (k, d),
-                _ => {
-                    return Err(ApiError::internal(anyhow::anyhow!(
-                        "token keys or database not configured"
-                    )));
-                }
-            };
-            let claims = keys.verify(&token)?;
+            let state = state.ok_or_else(|| {
+                ApiError::internal(anyhow::anyhow!("application state not configured"))
+            })?;
+            let claims = state.keys.verify(&token)?;
             let user_id = UserId(claims.sub.parse().map_err(|_| {
                 ApiError::unauthorized("invalid_token", "the access token is not valid")
             })?);
             let session_id = SessionId(claims.sid);
-            let found: Option<(UserStatus, Role)> = db
-                .read(move |conn| {
-                    Ok(sessions::table
-                        .inner_join(users::table)
-                        .filter(sessions::id.eq(session_id))
-                        .filter(sessions::user_id.eq(user_id))
-                        .filter(sessions::revoked_at.is_null())
-                        .filter(sessions::expires_at.gt(now()))
-                        .select((users::status, users::role))
-                        .first(conn)
-                        .optional()?)
-                })
-                .await?;
+            let key = (session_id, user_id);
+            let found = match state.sessions.0.get(&key) {
+                Some(open) => Some(open),
+                None => {
+                    let seen = Seen::now();
+                    let found: Option<(UserStatus, Role, NaiveDateTime)> = state
+                        .db
+                        .read(move |conn| {
+                            Ok(sessions::table
+                                .inner_join(users::table)
+                                .filter(sessions::id.eq(session_id))
+                                .filter(sessions::user_id.eq(user_id))
+                                .filter(sessions::revoked_at.is_null())
+                                .filter(sessions::expires_at.gt(now()))
+                                .select((users::status, users::role, sessions::expires_at))
+                                .first(conn)
+                                .optional()?)
+                        })
+                        .await?;
+                    if let Some(open) = found {
+                        state.sessions.0.keep(key, seen, open);
+                    }
+                    found
+                }
+            };
             match found {
-                Some((UserStatus::Active, role)) => Ok(AuthUser {
-                    id: user_id,
-                    role,
-                    session_id,
-                }),
+                Some((UserStatus::Active, role, expires_at)) if expires_at > now() => {
+                    Ok(AuthUser {
+                        id: user_id,
+                        role,
+                        session_id,
+                    })
+                }
+                Some((UserStatus::Active, ..)) | None => Err(ApiError::unauthorized(
+                    "session_revoked",
+                    "this login has ended; log in again",
+                )),
                 Some(_) => Err(ApiError::unauthorized(
                     "account_inactive",
                     "this account is suspended or deleted",
-                )),
-                None => Err(ApiError::unauthorized(
-                    "session_revoked",
-                    "this login has ended; log in again",
                 )),
             }
         })

@@ -34,33 +34,43 @@ async fn json(
     user: AuthUser,
     subject: Subject,
 ) -> Result<Reply<Rendered>, ApiError> {
-    let (answer, _) = read(&db, &state, user, subject, Preferences::default()).await?;
+    let (answer, _) = read(&db, &state, user, subject, None).await?;
     Ok(Reply::ok(answer.dashboard.json.clone())
         .etag(answer.etag)
         .private())
 }
 
-/// The dashboard of `subject` for `user`, and the language its pictures are written in:
-/// `prefs` (`?lang=` > `Accept-Language`), else the reader's `preferred_language`, among
-/// the catalogue's languages (English when none of them).
+/// The dashboard of `subject` for `user`, and the language its pictures are written in
+/// when `prefs` is given: `?lang=` > `Accept-Language`, else the reader's
+/// `preferred_language`, among the catalogue's languages (English when none of them). The
+/// answer given to this reader a moment ago is given again without a read
+/// (`SummaryCache::recent`), unless the reader's preferred language must be read.
 async fn read(
     db: &Db,
     state: &AppState,
     user: AuthUser,
     subject: Subject,
-    prefs: Preferences,
+    prefs: Option<Preferences>,
 ) -> Result<(service::Answer, &'static Words), ApiError> {
     let cache = state.dashboards.clone();
+    let needs_preferred = prefs.as_ref().is_some_and(|p| p.first().is_none());
+    if !needs_preferred && let Some(answer) = cache.recent(&user, subject) {
+        return Ok((answer, in_language(prefs.unwrap_or_default())));
+    }
     db.read(move |conn| {
-        let prefs = reader_preferences(conn, prefs, Some(user.id))?;
-        let available: Vec<String> = words::LANGUAGES.iter().map(|l| (*l).to_owned()).collect();
-        let lang = prefs.pick(&available, "en").unwrap_or("en").to_owned();
-        Ok((
-            service::dashboard(conn, &user, subject, &cache)?,
-            words::words(&lang),
-        ))
+        let prefs = match prefs {
+            Some(prefs) => reader_preferences(conn, prefs, Some(user.id))?,
+            None => Preferences::default(),
+        };
+        Ok((cache.read(conn, &user, subject)?, in_language(prefs)))
     })
     .await
+}
+
+/// The words of the first of `prefs` that the charts are written in, else English's.
+fn in_language(prefs: Preferences) -> &'static Words {
+    let available: Vec<String> = words::LANGUAGES.iter().map(|l| (*l).to_owned()).collect();
+    words::words(prefs.pick(&available, "en").unwrap_or("en"))
 }
 
 /// The tag of one rendering of a dashboard: its figures' tag, what it is and its language.
@@ -79,7 +89,7 @@ async fn csv_answer(
     subject: Subject,
     name: String,
 ) -> Result<Document, ApiError> {
-    let (answer, _) = read(&db, &state, user, subject, Preferences::default()).await?;
+    let (answer, _) = read(&db, &state, user, subject, None).await?;
     let etag = tag(&answer, "csv", None);
     Ok(Document::ok("text/csv; charset=utf-8", move || {
         csv::dashboard(&answer.dashboard.dashboard)
@@ -118,7 +128,7 @@ async fn svg_answer(
 ) -> Result<Document, ApiError> {
     let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let chart = query.chart.unwrap_or_default();
-    let (answer, w) = read(&db, &state, user, subject, prefs).await?;
+    let (answer, w) = read(&db, &state, user, subject, Some(prefs)).await?;
     let etag = tag(&answer, &format!("svg-{}", chart.as_str()), Some(w.lang));
     Ok(Document::ok("image/svg+xml; charset=utf-8", move || {
         let title = answer.programme_name.clone().unwrap_or(name);
@@ -160,7 +170,7 @@ pub async fn get_programme_report(
 ) -> Result<Document, ApiError> {
     let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let id = id.into_inner();
-    let (answer, w) = read(&db, &state, user, Subject::Programme(id), prefs).await?;
+    let (answer, w) = read(&db, &state, user, Subject::Programme(id), Some(prefs)).await?;
     let etag = tag(&answer, "report", Some(w.lang));
     Ok(Document::ok("text/html; charset=utf-8", move || {
         let name = answer

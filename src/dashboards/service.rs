@@ -19,8 +19,8 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::accounts::model::Gender;
 use crate::assessment::prepost::model::{Scored, counted, group_gain, learner_gains, percent};
-use crate::auth::AuthUser;
 use crate::auth::policy::{Action, DashboardScope, allowed, dashboard_scope};
+use crate::auth::{AuthUser, Role};
 use crate::cohorts::model::{AGE_BANDS, GENDERS, age_band, gender_value};
 use crate::cohorts::nominations::model::NominationStatus;
 use crate::cohorts::nominations::repo::led_organisations;
@@ -31,6 +31,7 @@ use crate::dashboards::model::{
 use crate::dashboards::repo::{self, NominationRow, NominationsOf};
 use crate::db::DbConn;
 use crate::db::memo::Memo;
+use crate::db::recent::{Recent, Seen};
 use crate::error::ApiError;
 use crate::followup::model::{Confirmation, Schedule, StepStatus};
 use crate::http::response::Rendered;
@@ -261,9 +262,39 @@ pub const UNIONS_LISTED: usize = 25;
 const CACHED: usize = 256;
 
 /// Computed dashboards, each with the entity tag of the numbers it was computed
-/// at (see the module's docs; `db::memo`).
+/// at (see the module's docs; `db::memo`), and the answers given lately to each reader
+/// (`db::recent`: given again with no read while nothing was written here, for at most a
+/// second).
 #[derive(Debug, Clone)]
-pub struct SummaryCache(Memo<Key, String, Figures>);
+pub struct SummaryCache {
+    figures: Memo<Key, String, Figures>,
+    answers: Recent<(UserId, Role, Subject), Answer>,
+}
+
+/// Answers kept for readers at most.
+const ANSWERS_KEPT: usize = 4_096;
+
+impl SummaryCache {
+    /// The answer given to `reader` for `subject` a moment ago, if it still holds.
+    pub fn recent(&self, reader: &AuthUser, subject: Subject) -> Option<Answer> {
+        self.answers.get(&(reader.id, reader.role, subject))
+    }
+
+    /// The dashboard of `subject` as `reader` may see it (see [`dashboard`]), kept for
+    /// [`SummaryCache::recent`].
+    pub fn read(
+        &self,
+        conn: &mut DbConn,
+        reader: &AuthUser,
+        subject: Subject,
+    ) -> Result<Answer, ApiError> {
+        let seen = Seen::now();
+        let answer = dashboard(conn, reader, subject, self)?;
+        self.answers
+            .keep((reader.id, reader.role, subject), seen, answer.clone());
+        Ok(answer)
+    }
+}
 
 /// A computed dashboard and its JSON, rendered once.
 #[derive(Debug)]
@@ -274,7 +305,10 @@ pub struct Figures {
 
 impl Default for SummaryCache {
     fn default() -> Self {
-        Self(Memo::new(CACHED))
+        Self {
+            figures: Memo::new(CACHED),
+            answers: Recent::new(ANSWERS_KEPT),
+        }
     }
 }
 
@@ -314,7 +348,7 @@ pub fn dashboard(
     );
     let key: Key = (subject, only, access.threshold);
     let programme_name = access.programme.as_ref().map(|p| p.name.clone());
-    let figures = cache.0.get_or_try(key, etag.clone(), || {
+    let figures = cache.figures.get_or_try(key, etag.clone(), || {
         let resolved = compose(conn, access)?;
         let dashboard = compute(conn, &resolved)?;
         let json = Rendered::of(&dashboard)?;

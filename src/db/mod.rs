@@ -2,6 +2,7 @@
 //! migrations, and the helpers that run queries off the async workers.
 
 pub mod memo;
+pub mod recent;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -172,6 +173,32 @@ pub struct Db {
     full_since: Arc<Mutex<Option<Instant>>>,
 }
 
+/// A pooled connection for blocking code outside requests (commands, tests). Whether it
+/// writes is not known, so every use of it and its end count as a write for
+/// [`recent`]: requests that follow read again what was kept.
+pub struct Conn(r2d2::PooledConnection<ConnectionManager>);
+
+impl std::ops::Deref for Conn {
+    type Target = DbConn;
+
+    fn deref(&self) -> &DbConn {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        recent::bump();
+        &mut self.0
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        recent::bump();
+    }
+}
+
 impl Db {
     /// Builds a pool of `size` connections to `url`. The SQLite file's folder is created if missing.
     pub fn connect(url: DatabaseUrl, size: u32) -> anyhow::Result<Self> {
@@ -217,8 +244,8 @@ impl Db {
     }
 
     /// A pooled connection, for blocking code (CLI commands, tests).
-    pub fn conn(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, ApiError> {
-        Ok(self.pool.get()?)
+    pub fn conn(&self) -> Result<Conn, ApiError> {
+        Ok(Conn(self.pool.get()?))
     }
 
     /// Runs `f` with a connection on the blocking thread pool.
@@ -454,7 +481,10 @@ where
     }
     match f(conn) {
         Ok(value) => {
-            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            let committed = <DbConn as Connection>::TransactionManager::commit_transaction(conn);
+            // What was kept from earlier reads is read again (`recent`).
+            recent::bump();
+            committed?;
             Ok(value)
         }
         Err(err) => {

@@ -387,7 +387,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<usize> {
         .select(users::id)
         .order(users::id.asc())
         .limit(i64::try_from(n / 2).unwrap_or(i64::MAX))
-        .load(&mut conn)?;
+        .load(&mut *conn)?;
     let mut added = 0;
     let started = now() - TimeDelta::days(30);
     for (b, batch) in members.chunks(SCALE_BATCH).enumerate() {

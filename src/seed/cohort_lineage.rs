@@ -116,7 +116,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<()> {
     let loaded: i64 = cohort_translations::table
         .filter(cohort_translations::title.eq(ROOT_TITLE))
         .count()
-        .get_result(&mut conn)?;
+        .get_result(&mut *conn)?;
     if loaded > 0 {
         tracing::info!(cohorts.added = 0, "scale lineage present");
         return Ok(());

@@ -71,7 +71,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<()> {
     let loaded: i64 = cohort_translations::table
         .filter(cohort_translations::title.like(format!("{TITLE_PREFIX}%")))
         .count()
-        .get_result(&mut conn)?;
+        .get_result(&mut *conn)?;
     if loaded > 0 {
         tracing::info!(cohorts.added = 0, "scale cohorts present");
         return Ok(());
@@ -81,12 +81,12 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<()> {
         .select((organisations::id, organisations::country))
         .filter(organisations::name.like(format!("{SYNTHETIC_PREFIX}%")))
         .order(organisations::id.asc())
-        .load(&mut conn)?;
+        .load(&mut *conn)?;
     let mut members: Vec<UserId> = users::table
         .select(users::id)
         .filter(users::email_normalized.like(format!("member%{SYNTHETIC_DOMAIN}")))
         .order(users::email_normalized.asc())
-        .load::<i64>(&mut conn)?
+        .load::<i64>(&mut *conn)?
         .into_iter()
         .map(UserId)
         .collect();

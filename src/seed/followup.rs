@@ -220,7 +220,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<usize> {
         .filter(cohorts::status.eq(CohortStatus::Completed))
         .select((cohorts::id, cohorts::starts_on, cohorts::ends_on))
         .order(cohorts::id.asc())
-        .first::<(CohortId, chrono::NaiveDate, chrono::NaiveDate)>(&mut conn)
+        .first::<(CohortId, chrono::NaiveDate, chrono::NaiveDate)>(&mut *conn)
         .optional()?
     else {
         return Ok(0);
@@ -228,20 +228,20 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<usize> {
     let planned: i64 = action_plans::table
         .filter(action_plans::cohort_id.eq(cohort))
         .count()
-        .get_result(&mut conn)?;
+        .get_result(&mut *conn)?;
     if planned > 0 {
         return Ok(0);
     }
     let nominated: Vec<UserId> = nomination_rows::table
         .filter(nomination_rows::cohort_id.eq(cohort))
         .select(nomination_rows::nominee_id)
-        .load(&mut conn)?;
+        .load(&mut *conn)?;
     let members: Vec<UserId> = users::table
         .filter(users::email_normalized.like("member%@scale.bayanihan.test"))
         .select(users::id)
         .order(users::id.asc())
         .limit(i64::try_from(n).unwrap_or(i64::MAX))
-        .load(&mut conn)?;
+        .load(&mut *conn)?;
     let members: Vec<UserId> = members
         .into_iter()
         .filter(|m| !nominated.contains(m))

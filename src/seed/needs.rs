@@ -178,7 +178,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<usize> {
     let exists: i64 = needs_rounds::table
         .filter(needs_rounds::title.eq(SCALE_ROUND))
         .count()
-        .get_result(&mut conn)?;
+        .get_result(&mut *conn)?;
     if exists > 0 {
         return Ok(0);
     }
@@ -187,7 +187,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<usize> {
         .select((organisations::id, organisations::country))
         .order(organisations::id.asc())
         .limit(i64::try_from(n).unwrap_or(i64::MAX))
-        .load(&mut conn)?;
+        .load(&mut *conn)?;
     let mut countries: Vec<String> = unions.iter().map(|(_, c)| c.to_string()).collect();
     countries.sort();
     countries.dedup();

@@ -193,7 +193,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<usize> {
         .select(users::id)
         .order(users::id.asc())
         .limit(i64::try_from(n).unwrap_or(i64::MAX))
-        .load(&mut conn)?;
+        .load(&mut *conn)?;
     let today = now().date();
     let mut added = 0;
     for (b, batch) in members.chunks(SCALE_BATCH).enumerate() {

@@ -1587,7 +1587,7 @@ async fn the_demo_communities_are_seeded_once_through_the_services() {
     let pending: i64 = notifications::table
         .filter(notifications::email_status.ne("none"))
         .count()
-        .get_result(&mut conn)
+        .get_result(&mut *conn)
         .unwrap();
     assert_eq!(pending, 0, "weeks-old demo activity is not mailed");
 }

@@ -1,0 +1,163 @@
+//! Answers read from the database a moment ago, given again without reading.
+//!
+//! A [`Recent`] keeps, per key, a value read from the database with two marks taken
+//! **before** the read: this process's write generation ([`generation`], bumped by every
+//! write transaction that commits here, whatever it wrote) and the instant. The value is
+//! given again only while both hold: no write has committed in this process since, and
+//! less than the window ([`WINDOW`]) has passed. So:
+//!
+//! - in one process (the SQLite deployment, or one instance), an answer given after a
+//!   change was committed never predates it: the writer bumps the generation before its
+//!   own answer leaves, so every request that follows it reads again;
+//! - a change committed by *another* process (a second instance on the same PostgreSQL, a
+//!   command run beside the server) is seen at most [`WINDOW`] later. That is the rule for
+//!   what a `Recent` may keep: facts that may lag a second behind another instance (whether
+//!   a login is still open; the stamps a dashboard was computed at), never a value a write
+//!   decides on (writes read inside their transaction, not from here).
+//!
+//! Reading from a `Recent` costs a lock and a hash lookup on the worker: no hand-off to the
+//! blocking pool, no connection. The number of keys is bounded: past the bound it starts
+//! again empty.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+/// How long a kept value may be given again when nothing was written in this process: the
+/// most another instance's change can lag behind here.
+pub const WINDOW: Duration = Duration::from_secs(1);
+
+/// Write transactions committed (or attempted) in this process.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// Called by `db::write_transaction` once a transaction has ended: every value kept before
+/// is read again.
+pub(crate) fn bump() {
+    GENERATION.fetch_add(1, Ordering::SeqCst);
+}
+
+/// When a read was made: take it **before** reading, keep the value with it.
+#[derive(Debug, Clone, Copy)]
+pub struct Seen {
+    generation: u64,
+    at: Instant,
+}
+
+impl Seen {
+    /// Now, before a read.
+    pub fn now() -> Self {
+        Self {
+            generation: GENERATION.load(Ordering::SeqCst),
+            at: Instant::now(),
+        }
+    }
+
+    fn still_holds(&self, window: Duration) -> bool {
+        self.generation == GENERATION.load(Ordering::SeqCst) && self.at.elapsed() < window
+    }
+}
+
+type Entries<K, V> = HashMap<K, (Seen, V)>;
+
+/// Values by key, each with when it was read (see the module's docs).
+#[derive(Debug)]
+pub struct Recent<K, V> {
+    entries: Arc<Mutex<Entries<K, V>>>,
+    capacity: usize,
+    window: Duration,
+}
+
+impl<K, V> Clone for Recent<K, V> {
+    fn clone(&self) -> Self {
+        Self {
+            entries: self.entries.clone(),
+            capacity: self.capacity,
+            window: self.window,
+        }
+    }
+}
+
+impl<K: Eq + Hash, V: Clone> Recent<K, V> {
+    /// An empty store of at most `capacity` keys, each kept at most [`WINDOW`].
+    pub fn new(capacity: usize) -> Self {
+        Self::with_window(capacity, WINDOW)
+    }
+
+    fn with_window(capacity: usize, window: Duration) -> Self {
+        Self {
+            entries: Arc::new(Mutex::new(HashMap::new())),
+            capacity: capacity.max(1),
+            window,
+        }
+    }
+
+    /// The value kept for `key`, while it still holds.
+    pub fn get(&self, key: &K) -> Option<V> {
+        let entries = self.lock();
+        let (seen, value) = entries.get(key)?;
+        seen.still_holds(self.window).then(|| value.clone())
+    }
+
+    /// Keeps `value` for `key`, read after `seen` was taken.
+    pub fn keep(&self, key: K, seen: Seen, value: V) {
+        if !seen.still_holds(self.window) {
+            return;
+        }
+        let mut entries = self.lock();
+        if entries.len() >= self.capacity && !entries.contains_key(&key) {
+            entries.retain(|_, (s, _)| s.still_holds(self.window));
+            if entries.len() >= self.capacity {
+                entries.clear();
+            }
+        }
+        entries.insert(key, (seen, value));
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries<K, V>> {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_holds_until_a_write_commits_in_this_process() {
+        let recent: Recent<i64, &str> = Recent::new(4);
+        let seen = Seen::now();
+        recent.keep(1, seen, "one");
+        // Other tests in this process write too: only assert when none did meanwhile.
+        if seen.still_holds(WINDOW) {
+            assert_eq!(recent.get(&1), Some("one"));
+        }
+        bump();
+        assert_eq!(recent.get(&1), None);
+        // A value read before a write is not kept after it.
+        let before = Seen::now();
+        bump();
+        recent.keep(2, before, "stale");
+        assert_eq!(recent.get(&2), None);
+    }
+
+    #[test]
+    fn a_value_holds_at_most_the_window() {
+        let recent: Recent<i64, i64> = Recent::with_window(4, Duration::from_millis(20));
+        let seen = Seen::now();
+        recent.keep(1, seen, 7);
+        std::thread::sleep(Duration::from_millis(40));
+        assert_eq!(recent.get(&1), None);
+    }
+
+    #[test]
+    fn past_the_bound_old_values_make_room() {
+        let recent: Recent<i64, i64> = Recent::with_window(2, Duration::from_secs(60));
+        let seen = Seen::now();
+        for k in 0..10 {
+            recent.keep(k, seen, k);
+        }
+        assert!(recent.lock().len() <= 2);
+    }
+}
