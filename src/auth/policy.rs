@@ -360,25 +360,25 @@ pub enum DashboardScope {
     Unions(Vec<crate::types::OrganisationId>),
 }
 
-/// The part of a dashboard `actor` may read, `led` being the unions they are an approved
-/// leader of: everything for coordinators and admins, their own unions' participants for
-/// leaders, nothing (`None`, answered 404) for anyone else.
-pub fn dashboard_scope(
+/// The part of a dashboard `actor` may read, `led` giving the unions they are an approved
+/// leader of (asked only when the role does not already decide): everything for
+/// coordinators and admins, their own unions' participants for leaders, nothing (`None`,
+/// answered 404) for anyone else.
+pub fn dashboard_scope<E>(
     actor: &AuthUser,
-    led: Vec<crate::types::OrganisationId>,
-) -> Option<DashboardScope> {
+    led: impl FnOnce() -> Result<Vec<crate::types::OrganisationId>, E>,
+) -> Result<Option<DashboardScope>, E> {
     if matches!(actor.role, Role::Coordinator | Role::Admin) {
-        Some(DashboardScope::All)
-    } else if allowed(
+        return Ok(Some(DashboardScope::All));
+    }
+    let led = led()?;
+    Ok(allowed(
         actor,
         Action::ReadDashboard {
             leads_union: !led.is_empty(),
         },
-    ) {
-        Some(DashboardScope::Unions(led))
-    } else {
-        None
-    }
+    )
+    .then_some(DashboardScope::Unions(led)))
 }
 
 /// The staff roles `actor` may invite (and whose invitations they may read and revoke),

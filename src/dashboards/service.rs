@@ -186,7 +186,6 @@ fn only(scope: &DashboardScope) -> Option<&[OrganisationId]> {
 /// members and for a leader asking for another union's dashboard). Reads no list of
 /// cohorts or courses: that is [`compose`]'s, on a cache miss.
 fn resolve(conn: &mut DbConn, actor: &AuthUser, subject: Subject) -> Result<Access, ApiError> {
-    let led = led_organisations(conn, actor.id)?;
     let mut programme = None;
     match subject {
         Subject::Cohort(id) => {
@@ -202,14 +201,22 @@ fn resolve(conn: &mut DbConn, actor: &AuthUser, subject: Subject) -> Result<Acce
     }
     let scope = match subject {
         Subject::Organisation(id) => {
-            let own = led.contains(&id);
-            match dashboard_scope(actor, if own { vec![id] } else { Vec::new() }) {
+            let own = |conn: &mut DbConn| -> Result<Vec<OrganisationId>, ApiError> {
+                let led = led_organisations(conn, actor.id)?;
+                Ok(if led.contains(&id) {
+                    vec![id]
+                } else {
+                    Vec::new()
+                })
+            };
+            match dashboard_scope(actor, || own(conn))? {
                 Some(DashboardScope::All) => DashboardScope::Unions(vec![id]),
                 Some(scope @ DashboardScope::Unions(_)) => scope,
                 None => return Err(ApiError::NotFound),
             }
         }
-        _ => dashboard_scope(actor, led).ok_or(ApiError::NotFound)?,
+        _ => dashboard_scope(actor, || led_organisations(conn, actor.id))?
+            .ok_or(ApiError::NotFound)?,
     };
     Ok(Access {
         subject,

@@ -265,3 +265,49 @@ async fn login(app: &TestApp, base: &str, body: &serde_json::Value) -> reqwest::
         .await
         .expect("login answers")
 }
+
+/// A login ended on one instance ends on the other within `db::recent::WINDOW`: the other
+/// may have kept the login check for that long, no longer.
+#[tokio::test]
+async fn a_logout_on_one_instance_ends_the_login_on_the_other_within_a_second() {
+    if std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .is_none()
+    {
+        eprintln!("skipped: several instances share a PostgreSQL database (set TEST_DATABASE_URL)");
+        return;
+    }
+    let a = spawn_app_with(Options::default()).await;
+    let b_db = Db::connect(a.config.database_url.clone(), 4).expect("a second pool");
+    let settings = EmailSettings::from_config(&a.config).expect("email settings");
+    let b = Application::build_with_email(&a.config, b_db, settings).expect("B starts");
+    let b_address = format!("http://127.0.0.1:{}", b.port());
+    tokio::spawn(b.run_until_stopped());
+    let user = a.user("member").await;
+    let me_on_b = || {
+        a.client
+            .get(format!("{b_address}/api/v1/me"))
+            .bearer_auth(&user.token)
+            .send()
+    };
+    // B checks the login and keeps the answer.
+    assert_eq!(me_on_b().await.unwrap().status().as_u16(), 200);
+    assert_eq!(me_on_b().await.unwrap().status().as_u16(), 200);
+    let res = a
+        .authed(Method::POST, "/api/v1/auth/logout", &user.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 204);
+    // On A at once.
+    let res = a
+        .authed(Method::GET, "/api/v1/me", &user.token)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 401, "session_revoked").await;
+    // On B once the window has passed, whatever it kept.
+    tokio::time::sleep(bayanihan::db::recent::WINDOW + Duration::from_millis(100)).await;
+    assert_problem(me_on_b().await.unwrap(), 401, "session_revoked").await;
+}
