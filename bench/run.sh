@@ -36,6 +36,8 @@
 #   BENCH_PROBE_DELAY_MS     pause between a probe's requests  (default 10)
 #   BENCH_BIN          a release binary (built with the postgres feature) to measure
 #                      instead of building one
+#   BENCH_PROFILE      a directory: CPU profile (flame graph) of each endpoint's first
+#                      measured run there (bench/profile.sh; needs perf and inferno)
 #   BENCH_COHORTS_PER_RUN, BENCH_COHORTS_LEADERS  cohorts part: fresh cohorts per
 #                      nomination run (default 20), leaders nominating (default 500)
 #   BENCH_LIBRARY_UPLOADS, BENCH_LIBRARY_UPLOAD_MB  library part: clients uploading at
@@ -95,6 +97,8 @@ set -Eeuo pipefail
 trap 'echo "[bench] error: line $LINENO: $BASH_COMMAND failed" >&2' ERR
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench/profile.sh
+. "$here/profile.sh"
 root=$(cd "$here/.." && pwd)
 cd "$root"
 
@@ -487,8 +491,10 @@ run_wrk() {
   shift 2
   local extra=()
   if [ $# -gt 0 ]; then extra=(-- "$@"); fi
+  profile_start "$secs" "$path"
   wrk_result "$path" taskset -c "$CLIENT_CPU" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${secs}s" --latency \
     "${wrk_opts[@]}" -s "$here/report.lua" "$base$path" "${extra[@]}"
+  profile_finish "$path"
 }
 
 # report DB RUNS_TSV NAMES TARGETS P99_MAX: prints the Markdown table. NAMES and TARGETS
