@@ -551,6 +551,81 @@ raw_runs() {
     { printf "| %d | `%s` | %.0f | %.2f | %.2f | %d | %d |\n", $1, ($3 == "ceiling" ? ceiling " (before " name[$2 + 1] ")" : name[$2 + 1]), $4, $5, $6, $7, $8 }' "$1"
 }
 
+# serve_part DB DIR URL NAME LABEL: a part's server, one worker on SERVER_CPU (with
+# PostgreSQL pinned there), logging to DIR/server-NAME.log; says where it listens.
+serve_part() {
+  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
+  start_server "$2" "$3" "$SERVER_CPU" 1 "$2/server-$4.log"
+  log "$1: $5: server at $base (pid $server_pid)"
+}
+
+# warm_up LABEL COUNT RUNNER ARGS...: BENCH_WARMUP seconds of the ceiling, then of each
+# of COUNT endpoints (RUNNER INDEX SECONDS ARGS...); nothing when BENCH_WARMUP is 0.
+warm_up() {
+  local label=$1 count=$2 e
+  shift 2
+  ((WARMUP > 0)) || return 0
+  log "$label warm-up, ${WARMUP}s per endpoint"
+  run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
+  for ((e = 0; e < count; e++)); do
+    "$1" "$e" "$WARMUP" "${@:2}" >/dev/null
+  done
+}
+
+# measure_pair DB RUNS ROUND INDEX NAME COMMAND...: a ceiling run right before the
+# endpoint's run (COMMAND, printing parse_result's fields), both appended to RUNS.
+measure_pair() {
+  local db=$1 runs=$2 r=$3 e=$4 name=$5 c_res res f
+  shift 5
+  c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
+  res=$("$@")
+  printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
+  IFS=$'\t' read -r -a f <<<"$res"
+  log "$db: round $r/$ROUNDS $name: ${f[0]} req/s vs ceiling ${c_res%%$'\t'*} req/s (non-2xx ${f[3]})"
+}
+
+# run_listed INDEX SECONDS PART LISTS_DIR: endpoint INDEX of PART (PART_paths, with the
+# report.lua arguments of PART_args; FILE: an id list in LISTS_DIR).
+run_listed() {
+  local -n listed_paths="$3_paths" listed_args="$3_args"
+  local words=()
+  read -r -a words <<<"${listed_args[$1]}"
+  run_wrk "$2" "${listed_paths[$1]}" "${words[@]/#FILE:/$4/}"
+}
+
+# publish DB FILE TITLE PARAMS DB_LINE LEAD TABLE RUNS NAMES FOOTER...: a part's report on
+# stdout and in FILE (LEAD, unless empty, a paragraph before TABLE; each FOOTER a line
+# after it), then every run of RUNS in FILE only.
+publish() {
+  local db=$1 file=$2 title=$3 params=$4 db_line=$5 lead=$6 table=$7 runs=$8 names=$9
+  shift 9
+  {
+    echo "## bayanihan benchmark: $title"
+    echo
+    echo "$machine_line"
+    echo
+    echo "$params"
+    echo
+    echo "$db_line"
+    echo
+    if [ -n "$lead" ]; then
+      echo "$lead"
+      echo
+    fi
+    echo "$table"
+    echo
+    printf '%s\n' "$@"
+  } | tee "$file"
+  {
+    echo
+    echo "### Every run"
+    echo
+    raw_runs "$runs" "$names"
+  } >>"$file"
+  echo
+  log "$db: written to ${file#"$root"/}"
+}
+
 # --- auth helpers ---------------------------------------------------------------------
 
 login_body() { printf '{"email":"%s","password":"%s"}' "$1" "$DEMO_PASSWORD"; }
@@ -753,29 +828,24 @@ check_courses() {
 
 # --- the parts --------------------------------------------------------------------------
 
+# run_directory INDEX SECONDS: endpoint INDEX of the directory part.
+run_directory() {
+  # shellcheck disable=SC2086 # ep_args holds words on purpose
+  run_wrk "$2" "${ep_paths[$1]}" ${ep_args[$1]}
+}
+
 directory_part() {
   local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names
-  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
-  start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-directory.log"
-  log "$db: directory: server at $base (pid $server_pid)"
+  serve_part "$db" "$dir" "$url" directory directory
   check_endpoints
-
-  if ((WARMUP > 0)); then
-    log "$db: warm-up, ${WARMUP}s per endpoint"
-    run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
-    for e in "${!ep_paths[@]}"; do
-      # shellcheck disable=SC2086 # ep_args holds words on purpose
-      run_wrk "$WARMUP" "${ep_paths[$e]}" ${ep_args[$e]} >/dev/null
-    done
-  fi
+  warm_up "$db:" "${#ep_paths[@]}" run_directory
 
   local runs="$dir/runs.tsv"
   : >"$runs"
   for ((r = 1; r <= ROUNDS; r++)); do
     for e in "${!ep_paths[@]}"; do
       c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
-      # shellcheck disable=SC2086
-      res=$(run_wrk "$DURATION" "${ep_paths[$e]}" ${ep_args[$e]})
+      res=$(run_directory "$e" "$DURATION")
       printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
       ceil_rps=${c_res%%$'\t'*}
       log "$db: round $r/$ROUNDS ${ep_names[$e]}: ${res%%$'\t'*} req/s vs ceiling $ceil_rps req/s"
@@ -787,27 +857,8 @@ directory_part() {
   local table file="$here/results/$db-$stamp.md"
   names=$(printf '%s\n' "${ep_names[@]}")
   table=$(report "$db" "$runs" "$names" "$(printf '%s\n' "${ep_targets[@]}")" "$P99_MAX_MS")
-  {
-    echo "## bayanihan benchmark: $db"
-    echo
-    echo "$machine_line"
-    echo
-    echo "$params_line"
-    echo
-    echo "$db_line"
-    echo
-    echo "$table"
-    echo
-    echo "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs."
-  } | tee "$file"
-  {
-    echo
-    echo "### Every run"
-    echo
-    raw_runs "$runs" "$names"
-  } >>"$file"
-  echo
-  log "$db: written to ${file#"$root"/}"
+  publish "$db" "$file" "$db" "$params_line" "$db_line" "" "$table" "$runs" "$names" \
+    "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs."
 }
 
 auth_part() {
@@ -816,20 +867,12 @@ auth_part() {
   : >"$pool"
 
   # 1. Ratios to /health/live: server and PostgreSQL on CPU 0, wrk on CPU 1.
-  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
-  start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-auth.log"
-  log "$db: auth: server at $base (pid $server_pid)"
+  serve_part "$db" "$dir" "$url" auth auth
   check_me "$(access_token)"
   fill_pool "$pool"
   check_refresh "$pool"
 
-  if ((WARMUP > 0)); then
-    log "$db: auth warm-up, ${WARMUP}s per endpoint"
-    run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
-    for e in "${!auth_names[@]}"; do
-      run_auth_endpoint "$e" "$WARMUP" "$pool" >/dev/null
-    done
-  fi
+  warm_up "$db: auth" "${#auth_names[@]}" run_auth_endpoint "$pool"
 
   local runs="$dir/auth-runs.tsv" starved=0 lost=0 f
   : >"$runs"
@@ -920,13 +963,12 @@ courses_part() {
   local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names token="" summary f
   local lists="$dir/courses-ids"
   mkdir -p "$lists"
-  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
-  start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-courses.log"
-  log "$db: courses: server at $base (pid $server_pid)"
+  serve_part "$db" "$dir" "$url" courses courses
   summary=$(python3 "$here/course_ids.py" "$base" "$lists" "$COURSES_MEMBER" "$DEMO_PASSWORD" "$COURSES_SAMPLE") ||
     die "$db: could not fetch the id lists of the courses part"
   log "$db: courses: $summary"
-  check_courses "$lists" "$(access_token "$COURSES_MEMBER")"
+  token=$(access_token "$COURSES_MEMBER")
+  check_courses "$lists" "$token"
 
   local n_courses n_lessons n_sampled n_member_lessons n_member_courses
   n_courses=$(grep -c . "$lists/course-ids.txt")
@@ -940,14 +982,7 @@ courses_part() {
     "PUT /api/v1/me/lessons/{id}/completion (random of the member's $n_member_lessons lessons)"
     "GET /api/v1/me/courses/{id}/progress (random of the member's $n_member_courses courses)")
 
-  if ((WARMUP > 0)); then
-    log "$db: courses warm-up, ${WARMUP}s per endpoint"
-    run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
-    for e in "${!courses_paths[@]}"; do
-      if ((e >= 3)) && [ -z "$token" ]; then token=$(access_token "$COURSES_MEMBER"); fi
-      run_course "$e" "$WARMUP" "$lists" "$token" >/dev/null
-    done
-  fi
+  warm_up "$db: courses" "${#courses_paths[@]}" run_course "$lists" "$token"
 
   local runs="$dir/courses-runs.tsv"
   : >"$runs"
@@ -955,12 +990,7 @@ courses_part() {
     for e in "${!courses_paths[@]}"; do
       # A fresh access token (they live 15 minutes) before the ceiling: the pair stays adjacent.
       if ((e >= 3)); then token=$(access_token "$COURSES_MEMBER"); fi
-      c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
-      res=$(run_course "$e" "$DURATION" "$lists" "$token")
-      printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
-      ceil_rps=${c_res%%$'\t'*}
-      IFS=$'\t' read -r -a f <<<"$res"
-      log "$db: round $r/$ROUNDS ${courses_names[$e]}: ${f[0]} req/s vs ceiling $ceil_rps req/s (non-2xx ${f[3]})"
+      measure_pair "$db" "$runs" "$r" "$e" "${courses_names[$e]}" run_course "$e" "$DURATION" "$lists" "$token"
     done
   done
   stop_server
@@ -968,30 +998,10 @@ courses_part() {
   local table file="$here/results/courses-$db-$stamp.md"
   names=$(printf '%s\n' "${courses_names[@]}")
   table=$(report "$db" "$runs" "$names" "$(printf '%s\n' "${courses_targets[@]}")" "$COURSES_P99_MAX_MS")
-  {
-    echo "## bayanihan benchmark: courses, $db"
-    echo
-    echo "$machine_line"
-    echo
-    echo "$courses_params_line"
-    echo
-    echo "$db_line"
-    echo
-    echo "Id lists (bench/course_ids.py): $summary"
-    echo
-    echo "$table"
-    echo
-    echo "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs."
-    echo "Completion: a lesson done already answers 200 and changes nothing (both count as 2xx); after the first pass over the member's lessons nearly every PUT is such a repeat."
-  } | tee "$file"
-  {
-    echo
-    echo "### Every run"
-    echo
-    raw_runs "$runs" "$names"
-  } >>"$file"
-  echo
-  log "$db: written to ${file#"$root"/}"
+  publish "$db" "$file" "courses, $db" "$courses_params_line" "$db_line" \
+    "Id lists (bench/course_ids.py): $summary" "$table" "$runs" "$names" \
+    "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs." \
+    "Completion: a lesson done already answers 200 and changes nothing (both count as 2xx); after the first pass over the member's lessons nearly every PUT is such a repeat."
 }
 
 # run_community INDEX SECONDS LISTS_DIR TOKEN: endpoint INDEX of the community part.
@@ -1029,9 +1039,7 @@ community_part() {
   local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names token="" summary f
   local lists="$dir/community-ids"
   mkdir -p "$lists"
-  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
-  start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-community.log"
-  log "$db: community: server at $base (pid $server_pid)"
+  serve_part "$db" "$dir" "$url" community community
   summary=$(python3 "$here/community_ids.py" "$base" "$lists" "$COMMUNITY_MEMBER" "$DEMO_PASSWORD") ||
     die "$db: could not fetch the id lists of the community part"
   log "$db: community: $summary"
@@ -1048,25 +1056,14 @@ community_part() {
     "POST /api/v1/threads/{id}/posts (random of $n_reply threads)"
     "GET /api/v1/search/posts?q={word}&limit=20 (random of $n_words words)")
 
-  if ((WARMUP > 0)); then
-    log "$db: community warm-up, ${WARMUP}s per endpoint"
-    run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
-    for e in "${!community_paths[@]}"; do
-      run_community "$e" "$WARMUP" "$lists" "$token" >/dev/null
-    done
-  fi
+  warm_up "$db: community" "${#community_paths[@]}" run_community "$lists" "$token"
 
   local runs="$dir/community-runs.tsv"
   : >"$runs"
   for ((r = 1; r <= ROUNDS; r++)); do
     for e in "${!community_paths[@]}"; do
       token=$(access_token "$COMMUNITY_MEMBER")
-      c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
-      res=$(run_community "$e" "$DURATION" "$lists" "$token")
-      printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
-      ceil_rps=${c_res%%$'\t'*}
-      IFS=$'\t' read -r -a f <<<"$res"
-      log "$db: round $r/$ROUNDS ${community_names[$e]}: ${f[0]} req/s vs ceiling $ceil_rps req/s (non-2xx ${f[3]})"
+      measure_pair "$db" "$runs" "$r" "$e" "${community_names[$e]}" run_community "$e" "$DURATION" "$lists" "$token"
     done
   done
   stop_server
@@ -1074,29 +1071,9 @@ community_part() {
   local table file="$here/results/community-$db-$stamp.md"
   names=$(printf '%s\n' "${community_names[@]}")
   table=$(report "$db" "$runs" "$names" "$(printf '%s\n' "${community_targets[@]}")" "$(printf '%s\n' "${community_p99[@]}")")
-  {
-    echo "## bayanihan benchmark: community, $db"
-    echo
-    echo "$machine_line"
-    echo
-    echo "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; every request as $COMMUNITY_MEMBER (a fresh login before each pair)"
-    echo
-    echo "$db_line"
-    echo
-    echo "Id lists (bench/community_ids.py): $summary"
-    echo
-    echo "$table"
-    echo
-    echo "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs."
-  } | tee "$file"
-  {
-    echo
-    echo "### Every run"
-    echo
-    raw_runs "$runs" "$names"
-  } >>"$file"
-  echo
-  log "$db: written to ${file#"$root"/}"
+  publish "$db" "$file" "community, $db" "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; every request as $COMMUNITY_MEMBER (a fresh login before each pair)" "$db_line" \
+    "Id lists (bench/community_ids.py): $summary" "$table" "$runs" "$names" \
+    "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs."
 }
 
 # run_cohorts INDEX SECONDS LISTS_DIR TOKEN RUN: endpoint INDEX of the cohorts part; RUN
@@ -1131,9 +1108,7 @@ cohorts_part() {
   local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names token="" summary f
   local lists="$dir/cohort-ids"
   mkdir -p "$lists"
-  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
-  start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-cohorts.log"
-  log "$db: cohorts: server at $base (pid $server_pid)"
+  serve_part "$db" "$dir" "$url" cohorts cohorts
   log "$db: cohorts: logging in $COHORTS_LEADERS leaders, making $(((ROUNDS + 1) * COHORTS_PER_RUN)) cohorts"
   summary=$(python3 "$here/cohort_ids.py" "$base" "$lists" "$DEMO_PASSWORD" $((ROUNDS + 1)) \
     "$COHORTS_PER_RUN" "$COHORTS_LEADERS") || die "$db: could not prepare the cohorts part"
@@ -1152,25 +1127,14 @@ cohorts_part() {
     "GET /api/v1/sessions/{id}/attendance?limit=100 (the largest lineage training's first session)"
     "GET /api/v1/cohorts/{id}/reach (the scale lineage's root ToT)")
 
-  if ((WARMUP > 0)); then
-    log "$db: cohorts warm-up, ${WARMUP}s per endpoint"
-    run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
-    for e in "${!cohorts_paths[@]}"; do
-      run_cohorts "$e" "$WARMUP" "$lists" "$token" 0 >/dev/null
-    done
-  fi
+  warm_up "$db: cohorts" "${#cohorts_paths[@]}" run_cohorts "$lists" "$token" 0
 
   local runs="$dir/cohorts-runs.tsv"
   : >"$runs"
   for ((r = 1; r <= ROUNDS; r++)); do
     for e in "${!cohorts_paths[@]}"; do
       token=$(access_token "$COHORTS_COORDINATOR")
-      c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
-      res=$(run_cohorts "$e" "$DURATION" "$lists" "$token" "$r")
-      printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
-      ceil_rps=${c_res%%$'\t'*}
-      IFS=$'\t' read -r -a f <<<"$res"
-      log "$db: round $r/$ROUNDS ${cohorts_names[$e]}: ${f[0]} req/s vs ceiling $ceil_rps req/s (non-2xx ${f[3]})"
+      measure_pair "$db" "$runs" "$r" "$e" "${cohorts_names[$e]}" run_cohorts "$e" "$DURATION" "$lists" "$token" "$r"
     done
   done
   stop_server
@@ -1178,29 +1142,9 @@ cohorts_part() {
   local table file="$here/results/cohorts-$db-$stamp.md"
   names=$(printf '%s\n' "${cohorts_names[@]}")
   table=$(report "$db" "$runs" "$names" "$(printf '%s\n' "${cohorts_targets[@]}")" "$(printf '%s\n' "${cohorts_p99[@]}")")
-  {
-    echo "## bayanihan benchmark: cohorts, $db"
-    echo
-    echo "$machine_line"
-    echo
-    echo "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; reads as $COHORTS_COORDINATOR (a fresh login before each pair), nominations as $COHORTS_LEADERS synthetic leaders"
-    echo
-    echo "$db_line"
-    echo
-    echo "Prepared (bench/cohort_ids.py): $summary"
-    echo
-    echo "$table"
-    echo
-    echo "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs. A nomination run that outlasts its fresh pairs shows the repeats as non-2xx (409 already_nominated)."
-  } | tee "$file"
-  {
-    echo
-    echo "### Every run"
-    echo
-    raw_runs "$runs" "$names"
-  } >>"$file"
-  echo
-  log "$db: written to ${file#"$root"/}"
+  publish "$db" "$file" "cohorts, $db" "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; reads as $COHORTS_COORDINATOR (a fresh login before each pair), nominations as $COHORTS_LEADERS synthetic leaders" "$db_line" \
+    "Prepared (bench/cohort_ids.py): $summary" "$table" "$runs" "$names" \
+    "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs. A nomination run that outlasts its fresh pairs shows the repeats as non-2xx (409 already_nominated)."
 }
 
 # run_library INDEX SECONDS LISTS_DIR: endpoint INDEX of the library part, anonymous.
@@ -1248,11 +1192,9 @@ library_part() {
   local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names summary f token
   local lists="$dir/library-ids"
   mkdir -p "$lists"
-  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
   # Room for every upload of the part under the trainer's quota.
   BAYANIHAN_LIBRARY_QUOTA_BYTES=$((4 * LIBRARY_UPLOADS * LIBRARY_UPLOAD_MB * 1000 * 1000 + RANGE_FILE_BYTES * 2)) \
-    start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-library.log"
-  log "$db: library: server at $base (pid $server_pid)"
+    serve_part "$db" "$dir" "$url" library library
   summary=$(python3 "$here/library_ids.py" "$base" "$lists" "$DEMO_PASSWORD" "$STATIC_PATH" \
     "$RANGE_FILE_BYTES" "$LIBRARY_UPLOADS") || die "$db: could not prepare the library part"
   log "$db: library: $summary"
@@ -1266,24 +1208,13 @@ library_part() {
     "GET /api/v1/resources/{id}/files/{file_id}/content (a public file of $static_bytes bytes)"
     "GET (same, 64 MiB file) with Range: 1 MiB at a random offset")
 
-  if ((WARMUP > 0)); then
-    log "$db: library warm-up, ${WARMUP}s per endpoint"
-    run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
-    for e in "${!library_paths[@]}"; do
-      run_library "$e" "$WARMUP" "$lists" >/dev/null
-    done
-  fi
+  warm_up "$db: library" "${#library_paths[@]}" run_library "$lists"
 
   local runs="$dir/library-runs.tsv"
   : >"$runs"
   for ((r = 1; r <= ROUNDS; r++)); do
     for e in "${!library_paths[@]}"; do
-      c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
-      res=$(run_library "$e" "$DURATION" "$lists")
-      printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
-      ceil_rps=${c_res%%$'\t'*}
-      IFS=$'\t' read -r -a f <<<"$res"
-      log "$db: round $r/$ROUNDS ${library_names[$e]}: ${f[0]} req/s vs ceiling $ceil_rps req/s (non-2xx ${f[3]})"
+      measure_pair "$db" "$runs" "$r" "$e" "${library_names[$e]}" run_library "$e" "$DURATION" "$lists"
     done
   done
 
@@ -1314,33 +1245,9 @@ library_part() {
     BEGIN { print "| uploads at once | file size | 201 answers | seconds (all) | MB/s (all) | server peak RSS (VmHWM) | server RSS at rest before |"
             print "|---:|---:|---:|---:|---:|---:|---:|" }
     { printf "| %d | %d MB | %d | %.1f | %.0f | %.0f MiB | %.0f MiB |\n", n, $1, $2, $3, ($3 > 0 ? n * $1 / $3 : 0), $4 / 1024, rest / 1024 }')
-  {
-    echo "## bayanihan benchmark: library, $db"
-    echo
-    echo "$machine_line"
-    echo
-    echo "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; every read anonymous; uploads as trainer@demo.bayanihan.org with curl, $LIBRARY_UPLOADS at once"
-    echo
-    echo "$db_line"
-    echo
-    echo "Prepared (bench/library_ids.py): $summary"
-    echo
-    echo "$table"
-    echo
-    echo "$throughput"
-    echo
-    echo "$uploads"
-    echo
-    echo "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs. Peak RSS is reset (clear_refs) before each upload round where the kernel allows it; otherwise it is the peak since the server started."
-  } | tee "$file"
-  {
-    echo
-    echo "### Every run"
-    echo
-    raw_runs "$runs" "$names"
-  } >>"$file"
-  echo
-  log "$db: written to ${file#"$root"/}"
+  publish "$db" "$file" "library, $db" "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; every read anonymous; uploads as trainer@demo.bayanihan.org with curl, $LIBRARY_UPLOADS at once" "$db_line" \
+    "Prepared (bench/library_ids.py): $summary" "$table"$'\n\n'"$throughput"$'\n\n'"$uploads" "$runs" "$names" \
+    "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs. Peak RSS is reset (clear_refs) before each upload round where the kernel allows it; otherwise it is the peak since the server started."
 }
 
 # run_assessment INDEX SECONDS LISTS_DIR TOKEN RUN: endpoint INDEX of the assessment part;
@@ -1366,9 +1273,7 @@ assessment_part() {
   local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names token="" summary f
   local lists="$dir/assessment-ids"
   mkdir -p "$lists"
-  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
-  start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-assessment.log"
-  log "$db: assessment: server at $base (pid $server_pid)"
+  serve_part "$db" "$dir" "$url" assessment assessment
   summary=$(prepare_assessment "$lists" 0)
   log "$db: assessment: $summary"
   token=$(access_token "$ASSESSMENT_ADMIN")
@@ -1382,13 +1287,7 @@ assessment_part() {
     "POST /api/v1/lessons/{id}/quiz/attempts (each of $ASSESSMENT_LEARNERS learners starts, then resumes)"
     "GET /api/v1/surveys/{id}/results (the scale survey, $SCALE responses)")
 
-  if ((WARMUP > 0)); then
-    log "$db: assessment warm-up, ${WARMUP}s per endpoint"
-    run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
-    for e in "${!assessment_paths[@]}"; do
-      run_assessment "$e" "$WARMUP" "$lists" "$token" 0 >/dev/null
-    done
-  fi
+  warm_up "$db: assessment" "${#assessment_paths[@]}" run_assessment "$lists" "$token" 0
 
   local runs="$dir/assessment-runs.tsv"
   : >"$runs"
@@ -1397,12 +1296,7 @@ assessment_part() {
     log "$db: assessment: $summary"
     for e in "${!assessment_paths[@]}"; do
       token=$(access_token "$ASSESSMENT_ADMIN")
-      c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
-      res=$(run_assessment "$e" "$DURATION" "$lists" "$token" "$r")
-      printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
-      ceil_rps=${c_res%%$'\t'*}
-      IFS=$'\t' read -r -a f <<<"$res"
-      log "$db: round $r/$ROUNDS ${assessment_names[$e]}: ${f[0]} req/s vs ceiling $ceil_rps req/s (non-2xx ${f[3]})"
+      measure_pair "$db" "$runs" "$r" "$e" "${assessment_names[$e]}" run_assessment "$e" "$DURATION" "$lists" "$token" "$r"
     done
   done
   stop_server
@@ -1410,27 +1304,9 @@ assessment_part() {
   local table file="$here/results/assessment-$db-$stamp.md"
   names=$(printf '%s\n' "${assessment_names[@]}")
   table=$(report "$db" "$runs" "$names" "$(printf '%s\n' "${assessment_targets[@]}")" "$(printf '%s\n' "${assessment_p99[@]}")")
-  {
-    echo "## bayanihan benchmark: assessment, $db"
-    echo
-    echo "$machine_line"
-    echo
-    echo "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; attempts as $ASSESSMENT_LEARNERS synthetic learners (prepared before each round by bench/assessment_ids.py), results as $ASSESSMENT_ADMIN"
-    echo
-    echo "$db_line"
-    echo
-    echo "$table"
-    echo
-    echo "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs. Submit and start have $ASSESSMENT_LEARNERS fresh requests a round: a run that outlasts them repeats them (a repeat submit changes nothing; a repeat start resumes the open attempt, 200)."
-  } | tee "$file"
-  {
-    echo
-    echo "### Every run"
-    echo
-    raw_runs "$runs" "$names"
-  } >>"$file"
-  echo
-  log "$db: written to ${file#"$root"/}"
+  publish "$db" "$file" "assessment, $db" "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; attempts as $ASSESSMENT_LEARNERS synthetic learners (prepared before each round by bench/assessment_ids.py), results as $ASSESSMENT_ADMIN" "$db_line" \
+    "" "$table" "$runs" "$names" \
+    "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs. Submit and start have $ASSESSMENT_LEARNERS fresh requests a round: a run that outlasts them repeats them (a repeat submit changes nothing; a repeat start resumes the open attempt, 200)."
 }
 
 # needs_part DB DIR URL DB_LINE: the needs totals of the scale round (issue 15, item 7).
@@ -1438,9 +1314,7 @@ needs_part() {
   local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names token f round code
   local lists="$dir/needs-ids"
   mkdir -p "$lists"
-  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
-  start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-needs.log"
-  log "$db: needs: server at $base (pid $server_pid)"
+  serve_part "$db" "$dir" "$url" needs needs
   token=$(access_token "$NEEDS_COORDINATOR")
   code=$(curl -s -o "$tmp/body" -w '%{http_code}' -H "Authorization: Bearer $token" "$base/api/v1/needs-rounds?limit=100" || true)
   [ "$code" = 200 ] || die "GET /api/v1/needs-rounds answered $code, not 200"
@@ -1451,25 +1325,12 @@ needs_part() {
   [ "$code" = 200 ] || { head -c 2000 "$tmp/body" >&2 || true; echo >&2; die "GET /api/v1/needs-rounds/$round/totals answered $code, not 200"; }
   local needs_names=("GET /api/v1/needs-rounds/{id}/totals (the scale round, $SCALE needs)")
   wrk_opts=(-H "Authorization: Bearer $token")
-  if ((WARMUP > 0)); then
-    log "$db: needs warm-up, ${WARMUP}s per endpoint"
-    run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
-    for e in "${!needs_paths[@]}"; do
-      read -r -a f <<<"${needs_args[$e]}"
-      run_wrk "$WARMUP" "${needs_paths[$e]}" "${f[@]/#FILE:/$lists/}" >/dev/null
-    done
-  fi
+  warm_up "$db: needs" "${#needs_paths[@]}" run_listed needs "$lists"
   local runs="$dir/needs-runs.tsv"
   : >"$runs"
   for ((r = 1; r <= ROUNDS; r++)); do
     for e in "${!needs_paths[@]}"; do
-      c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
-      read -r -a f <<<"${needs_args[$e]}"
-      res=$(run_wrk "$DURATION" "${needs_paths[$e]}" "${f[@]/#FILE:/$lists/}")
-      printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
-      ceil_rps=${c_res%%$'\t'*}
-      IFS=$'\t' read -r -a f <<<"$res"
-      log "$db: round $r/$ROUNDS ${needs_names[$e]}: ${f[0]} req/s vs ceiling $ceil_rps req/s (non-2xx ${f[3]})"
+      measure_pair "$db" "$runs" "$r" "$e" "${needs_names[$e]}" run_listed "$e" "$DURATION" needs "$lists"
     done
   done
   wrk_opts=()
@@ -1478,27 +1339,9 @@ needs_part() {
   local table file="$here/results/needs-$db-$stamp.md"
   names=$(printf '%s\n' "${needs_names[@]}")
   table=$(report "$db" "$runs" "$names" "$(printf '%s\n' "${needs_targets[@]}")" "$(printf '%s\n' "${needs_p99[@]}")")
-  {
-    echo "## bayanihan benchmark: needs, $db"
-    echo
-    echo "$machine_line"
-    echo
-    echo "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; as $NEEDS_COORDINATOR"
-    echo
-    echo "$db_line"
-    echo
-    echo "$table"
-    echo
-    echo "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs (sent with the same bearer token)."
-  } | tee "$file"
-  {
-    echo
-    echo "### Every run"
-    echo
-    raw_runs "$runs" "$names"
-  } >>"$file"
-  echo
-  log "$db: written to ${file#"$root"/}"
+  publish "$db" "$file" "needs, $db" "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; as $NEEDS_COORDINATOR" "$db_line" \
+    "" "$table" "$runs" "$names" \
+    "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs (sent with the same bearer token)."
 }
 
 # run_followup INDEX SECONDS LISTS_DIR RUN: endpoint INDEX of the follow-up part; RUN picks
@@ -1523,9 +1366,7 @@ followup_part() {
   local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names summary f secs
   local lists="$dir/followup-ids"
   mkdir -p "$lists"
-  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
-  start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-followup.log"
-  log "$db: follow-up: server at $base (pid $server_pid)"
+  serve_part "$db" "$dir" "$url" followup follow-up
   summary=$(python3 "$here/followup_ids.py" "$base" "$lists" "$DEMO_PASSWORD" "$FOLLOWUP_PARTICIPANTS" "$ROUNDS") ||
     die "could not prepare the follow-up part"
   log "$db: follow-up: $summary"
@@ -1534,26 +1375,15 @@ followup_part() {
     "PATCH /api/v1/check-ins/{id} (two step reports, one changed each time)"
     "GET /api/v1/organisations/{id}/action-plans (as the union's leader)")
 
-  if ((WARMUP > 0)); then
-    log "$db: follow-up warm-up, ${WARMUP}s per endpoint"
-    run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
-    for e in "${!followup_paths[@]}"; do
-      run_followup "$e" "$WARMUP" "$lists" 0 >/dev/null
-    done
-  fi
+  warm_up "$db: follow-up" "${#followup_paths[@]}" run_followup "$lists" 0
 
   local runs="$dir/followup-runs.tsv"
   : >"$runs"
   for ((r = 1; r <= ROUNDS; r++)); do
     for e in "${!followup_paths[@]}"; do
-      c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
       secs=$DURATION
       ((e == 0)) && secs=$FOLLOWUP_POST_SECONDS
-      res=$(run_followup "$e" "$secs" "$lists" "$r")
-      printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
-      ceil_rps=${c_res%%$'\t'*}
-      IFS=$'\t' read -r -a f <<<"$res"
-      log "$db: round $r/$ROUNDS ${followup_names[$e]}: ${f[0]} req/s vs ceiling $ceil_rps req/s (non-2xx ${f[3]})"
+      measure_pair "$db" "$runs" "$r" "$e" "${followup_names[$e]}" run_followup "$e" "$secs" "$lists" "$r"
     done
   done
   stop_server
@@ -1561,28 +1391,10 @@ followup_part() {
   local table file="$here/results/followup-$db-$stamp.md"
   names=$(printf '%s\n' "${followup_names[@]}")
   table=$(report "$db" "$runs" "$names" "$(printf '%s\n' "${followup_targets[@]}")" "$(printf '%s\n' "${followup_p99[@]}")")
-  {
-    echo "## bayanihan benchmark: follow-up, $db"
-    echo
-    echo "$machine_line"
-    echo
-    echo "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; check-ins as $FOLLOWUP_PARTICIPANTS synthetic participants (request lines by bench/followup_ids.py), the union list as leader000001"
-    echo
-    echo "$db_line"
-    echo
-    echo "$table"
-    echo
-    echo "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs (sent with the same bearer token)."
-    echo "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs. Each run has its own slice of plans without a round-1 check-in: a run that outlasts it repeats them, and the repeats answer 409 \`check_in_exists\` (counted as non-2xx)."
-  } | tee "$file"
-  {
-    echo
-    echo "### Every run"
-    echo
-    raw_runs "$runs" "$names"
-  } >>"$file"
-  echo
-  log "$db: written to ${file#"$root"/}"
+  publish "$db" "$file" "follow-up, $db" "Run: ${DURATION}s x $ROUNDS rounds per endpoint (+ ${WARMUP}s warm-up), wrk -t$WRK_THREADS -c$CONNECTIONS on CPU $CLIENT_CPU; server BAYANIHAN_WORKERS=1 on CPU $SERVER_CPU; seed --scale $SCALE; check-ins as $FOLLOWUP_PARTICIPANTS synthetic participants (request lines by bench/followup_ids.py), the union list as leader000001" "$db_line" \
+    "" "$table" "$runs" "$names" \
+    "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs (sent with the same bearer token)." \
+    "req/s and p50 are means over the rounds, p99 the worst round; ratio = mean req/s / mean req/s of the paired /health/live runs. Each run has its own slice of plans without a round-1 check-in: a run that outlasts it repeats them, and the repeats answer 409 \`check_in_exists\` (counted as non-2xx)."
 }
 
 # dashboards_part DB DIR URL DB_LINE: the four dashboards at scale and the participant
@@ -1591,9 +1403,7 @@ dashboards_part() {
   local db=$1 dir=$2 url=$3 db_line=$4 r e res c_res ceil_rps names token f code programme
   local lists="$dir/dashboards-ids"
   mkdir -p "$lists"
-  if [ -n "$pg_dir" ]; then pin_pg "$pg_dir" "$SERVER_CPU"; fi
-  start_server "$dir" "$url" "$SERVER_CPU" 1 "$dir/server-dashboards.log"
-  log "$db: dashboards: server at $base (pid $server_pid)"
+  serve_part "$db" "$dir" "$url" dashboards dashboards
   token=$(access_token "$NEEDS_COORDINATOR")
   code=$(curl -s -o "$tmp/body" -w '%{http_code}' -H "Authorization: Bearer $token" "$base/api/v1/programmes?limit=100" || true)
   [ "$code" = 200 ] || die "GET /api/v1/programmes answered $code, not 200"
@@ -1623,25 +1433,12 @@ PY
     "GET /api/v1/courses/{id}/dashboard (a demo course)"
     "GET /api/v1/organisations/{id}/dashboard (the programme's largest union)")
   wrk_opts=(-H "Authorization: Bearer $token")
-  if ((WARMUP > 0)); then
-    log "$db: dashboards warm-up, ${WARMUP}s per endpoint"
-    run_wrk "$WARMUP" "$CEILING_PATH" >/dev/null
-    for e in "${!dashboards_paths[@]}"; do
-      read -r -a f <<<"${dashboards_args[$e]}"
-      run_wrk "$WARMUP" "${dashboards_paths[$e]}" "${f[@]/#FILE:/$lists/}" >/dev/null
-    done
-  fi
+  warm_up "$db: dashboards" "${#dashboards_paths[@]}" run_listed dashboards "$lists"
   local runs="$dir/dashboards-runs.tsv"
   : >"$runs"
   for ((r = 1; r <= ROUNDS; r++)); do
     for e in "${!dashboards_paths[@]}"; do
-      c_res=$(run_wrk "$DURATION" "$CEILING_PATH")
-      read -r -a f <<<"${dashboards_args[$e]}"
-      res=$(run_wrk "$DURATION" "${dashboards_paths[$e]}" "${f[@]/#FILE:/$lists/}")
-      printf '%s\t%s\tceiling\t%s\n%s\t%s\tendpoint\t%s\n' "$r" "$e" "$c_res" "$r" "$e" "$res" >>"$runs"
-      ceil_rps=${c_res%%$'\t'*}
-      IFS=$'\t' read -r -a f <<<"$res"
-      log "$db: round $r/$ROUNDS ${dashboards_names[$e]}: ${f[0]} req/s vs ceiling $ceil_rps req/s (non-2xx ${f[3]})"
+      measure_pair "$db" "$runs" "$r" "$e" "${dashboards_names[$e]}" run_listed "$e" "$DURATION" dashboards "$lists"
     done
   done
   wrk_opts=()

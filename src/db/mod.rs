@@ -2,6 +2,7 @@
 //! migrations, and the helpers that run queries off the async workers.
 
 pub mod memo;
+pub mod outbox;
 pub mod recent;
 pub mod schema;
 

@@ -18,7 +18,7 @@ pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(2);
 pub const DEFAULT_BACKOFF_BASE: Duration = Duration::from_secs(30);
 
 /// Longest wait for one SMTP command. Several commands make one delivery, and the whole
-/// of it must fit in the claim's lease (see [`crate::email::repo::LEASE`]) so that no
+/// of it must fit in the claim's lease (see [`crate::db::outbox::LEASE`]) so that no
 /// other worker takes the email over while it is still being sent.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
 

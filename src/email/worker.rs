@@ -15,9 +15,10 @@ use std::time::Duration;
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::QueryResult;
 
+use crate::db::outbox::{AfterFailure, LEASE};
 use crate::db::{self, Db, DbConn};
 use crate::email::model::OutboxEmail;
-use crate::email::repo::{self, AfterFailure, LEASE};
+use crate::email::repo;
 use crate::email::transport::{self, EmailSettings, Transport};
 use crate::error::ApiError;
 

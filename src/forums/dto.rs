@@ -11,6 +11,7 @@ use crate::forums::model::{
 };
 use crate::http::pagination::{PageRequest, TimeKey};
 use crate::library::model::ResourceEmbed;
+use crate::post_translations::model::{Original, ShownTranslation};
 use crate::types::{CommunityId, PostId, ResourceId, ThreadId, UserId};
 
 /// Longest quote excerpt, in characters.
@@ -187,9 +188,10 @@ pub struct PostTranslationRef {
     pub translator: Option<UserRef>,
     /// The post was edited after the text translated here: the original is newer.
     pub outdated: bool,
-    /// When the original was last written (the post's `edited_at`, else `created_at`):
-    /// the date of the newer original when `outdated`.
-    pub source_updated_at: DateTime<Utc>,
+    /// When the original was last written (the post's `edited_at`, else `created_at`),
+    /// only when `outdated` (the date of the newer original); `null` for a current
+    /// translation.
+    pub source_updated_at: Option<DateTime<Utc>>,
     /// When the translation was written or last replaced.
     pub updated_at: DateTime<Utc>,
     /// The translation's version (in the post answer's entity tag).
@@ -198,6 +200,36 @@ pub struct PostTranslationRef {
 }
 
 impl PostResponse {
+    /// What the choice of a translation needs of this post.
+    pub fn original(&self) -> Original<'_> {
+        Original {
+            id: self.id,
+            language: &self.language,
+            markdown: &self.body,
+            written_at: self.edited_at.unwrap_or(self.created_at).naive_utc(),
+            visible: !self.deleted && !self.hidden,
+        }
+    }
+
+    /// Shows translation `t` in place of the original text.
+    pub fn show(&mut self, t: ShownTranslation) {
+        let (outdated, source_updated_at) = t.staleness.answer();
+        self.translation = Some(PostTranslationRef {
+            language: t.language.clone(),
+            origin: t.origin.as_str().to_owned(),
+            translator: t
+                .translator
+                .map(|(id, display_name)| UserRef { id, display_name }),
+            outdated,
+            source_updated_at,
+            updated_at: t.updated_at.and_utc(),
+            version: t.version,
+        });
+        self.translated_from = Some(std::mem::replace(&mut self.language, t.language));
+        self.body = t.body;
+        self.body_html = t.body_html;
+    }
+
     /// The entity tag of this answer ([`post_etag`]); a translated answer's tag also names
     /// the translation's language and version.
     pub fn etag(&self) -> String {

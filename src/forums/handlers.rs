@@ -136,7 +136,7 @@ pub async fn get_thread(
     let (thread, languages) = db
         .read(move |conn| {
             let mut thread = service::get_thread(conn, user.as_ref(), id)?;
-            let languages = translated::localise(
+            let languages = service::localise(
                 conn,
                 user.as_ref(),
                 prefs,
@@ -251,7 +251,7 @@ pub async fn list_posts(
     let page = db
         .read(move |conn| {
             let mut page = service::list_posts(conn, user.as_ref(), id, input)?;
-            let languages = translated::localise(conn, user.as_ref(), prefs, &mut page.items)?;
+            let languages = service::localise(conn, user.as_ref(), prefs, &mut page.items)?;
             Ok(LocalisedPage { page, languages })
         })
         .await?;
@@ -361,7 +361,7 @@ pub async fn get_post(
     let post = db
         .read(move |conn| {
             let mut post = service::get_post(conn, user.as_ref(), id)?;
-            translated::localise(conn, user.as_ref(), prefs, std::slice::from_mut(&mut post))?;
+            service::localise(conn, user.as_ref(), prefs, std::slice::from_mut(&mut post))?;
             Ok(post)
         })
         .await?;

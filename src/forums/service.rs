@@ -725,6 +725,27 @@ pub fn get_post(
     post_view(conn, user, &access, thread.accepted_post_id, id)
 }
 
+/// Shows each post of `posts` in the reader's language where a published translation into
+/// it exists (the post translations' rule), and returns the languages the answer's texts
+/// are in (its `Content-Language`).
+pub fn localise(
+    conn: &mut DbConn,
+    reader: Option<&AuthUser>,
+    prefs: Preferences,
+    posts: &mut [PostResponse],
+) -> Result<Vec<String>, ApiError> {
+    let originals: Vec<_> = posts.iter().map(PostResponse::original).collect();
+    let mut shown = crate::post_translations::service::for_reader(conn, reader, prefs, &originals)?;
+    for post in posts.iter_mut() {
+        if let Some(t) = shown.remove(&post.id) {
+            post.show(t);
+        }
+    }
+    Ok(crate::http::language::distinct(
+        posts.iter().map(|p| p.language.as_str()),
+    ))
+}
+
 /// Edits a post (its author only), keeping the earlier version, if it is still the version
 /// `if_match` names. The same text again changes nothing.
 pub fn update_post(

@@ -362,6 +362,29 @@ pub fn marks(conn: &mut DbConn, id: ResourceId, user: UserId) -> QueryResult<(bo
     Ok((bookmarked, voted))
 }
 
+/// Adds (`on`, at `at`) or removes `$user`'s row for resource `$id` in the mark table
+/// `$table` (bookmarks, votes: one row a member and resource); returns early on an error.
+macro_rules! set_mark {
+    ($conn:expr, $table:ident, $id:expr, $user:expr, $on:expr, $at:expr) => {
+        if $on {
+            diesel::insert_into($table::table)
+                .values((
+                    $table::user_id.eq($user),
+                    $table::resource_id.eq($id),
+                    $table::created_at.eq($at),
+                ))
+                .execute($conn)?;
+        } else {
+            diesel::delete(
+                $table::table
+                    .filter($table::resource_id.eq($id))
+                    .filter($table::user_id.eq($user)),
+            )
+            .execute($conn)?;
+        }
+    };
+}
+
 /// Bookmarks (or un-bookmarks) resource `id` for `user`; whether anything changed.
 pub fn set_bookmark(
     conn: &mut DbConn,
@@ -374,22 +397,7 @@ pub fn set_bookmark(
     if bookmarked == on {
         return Ok(false);
     }
-    if on {
-        diesel::insert_into(resource_bookmarks::table)
-            .values((
-                resource_bookmarks::user_id.eq(user),
-                resource_bookmarks::resource_id.eq(id),
-                resource_bookmarks::created_at.eq(at),
-            ))
-            .execute(conn)?;
-    } else {
-        diesel::delete(
-            resource_bookmarks::table
-                .filter(resource_bookmarks::resource_id.eq(id))
-                .filter(resource_bookmarks::user_id.eq(user)),
-        )
-        .execute(conn)?;
-    }
+    set_mark!(conn, resource_bookmarks, id, user, on, at);
     Ok(true)
 }
 
@@ -406,22 +414,7 @@ pub fn set_vote(
     if voted == on {
         return Ok(false);
     }
-    if on {
-        diesel::insert_into(resource_votes::table)
-            .values((
-                resource_votes::user_id.eq(user),
-                resource_votes::resource_id.eq(id),
-                resource_votes::created_at.eq(at),
-            ))
-            .execute(conn)?;
-    } else {
-        diesel::delete(
-            resource_votes::table
-                .filter(resource_votes::resource_id.eq(id))
-                .filter(resource_votes::user_id.eq(user)),
-        )
-        .execute(conn)?;
-    }
+    set_mark!(conn, resource_votes, id, user, on, at);
     let delta: i64 = if on { 1 } else { -1 };
     diesel::update(resources::table.find(id))
         .set((

@@ -54,8 +54,9 @@ pub struct PostTranslationResponse {
     pub body_html: String,
     /// The post was edited after the text translated here.
     pub outdated: bool,
-    /// When the post's current text was written: the newer original when `outdated`.
-    pub source_updated_at: DateTime<Utc>,
+    /// When the post's current text was written, only when `outdated` (the newer
+    /// original); `null` for a current translation.
+    pub source_updated_at: Option<DateTime<Utc>>,
     /// When this translation was written or last replaced.
     pub updated_at: DateTime<Utc>,
     /// Hidden by a moderator (only moderators see it then).

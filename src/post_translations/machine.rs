@@ -25,7 +25,7 @@ use serde::Deserialize;
 
 use crate::config::Config;
 use crate::db::DbConn;
-use crate::email::repo::AfterFailure;
+use crate::db::outbox::AfterFailure;
 use crate::email::{Attempt, Channel};
 use crate::http::outbound;
 use crate::post_translations::model::{MachineJob, TranslationInput};
@@ -270,7 +270,7 @@ impl Channel for MtChannel {
         let j = &item.job;
         let leased_until = j
             .locked_until
-            .unwrap_or(j.next_attempt_at + crate::email::repo::LEASE);
+            .unwrap_or(j.next_attempt_at + crate::db::outbox::LEASE);
         repo::mark_failed(
             conn,
             j.id,

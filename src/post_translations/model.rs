@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use crate::db::schema::{machine_translation_jobs, post_translations};
 use crate::error::{ApiError, Fields};
 use crate::forums::model::MAX_BODY;
+use crate::translations::model::Staleness;
 use crate::types::{MachineTranslationJobId, PostId, PostTranslationId, UserId};
 
 crate::vocabulary! {
@@ -67,6 +68,43 @@ impl PostTranslation {
     pub fn outdated_for(&self, post_markdown: &str) -> bool {
         self.source_digest != digest(post_markdown)
     }
+
+    /// Its staleness against the post's current Markdown, written at `written_at`: the
+    /// same rule as every other translated text (the date shows only when outdated).
+    pub fn staleness(&self, post_markdown: &str, written_at: NaiveDateTime) -> Staleness {
+        Staleness {
+            outdated: self.outdated_for(post_markdown),
+            source_changed_at: Some(written_at),
+        }
+    }
+}
+
+/// A post whose answer may show a translation in place of its text.
+#[derive(Debug, Clone, Copy)]
+pub struct Original<'a> {
+    pub id: PostId,
+    /// The language the post is written in.
+    pub language: &'a str,
+    /// Its current Markdown.
+    pub markdown: &'a str,
+    /// When its current text was written (`edited_at`, else `created_at`).
+    pub written_at: NaiveDateTime,
+    /// Neither deleted nor hidden: only then may a translation be shown.
+    pub visible: bool,
+}
+
+/// The published translation a post's answer shows in the reader's language.
+#[derive(Debug, Clone)]
+pub struct ShownTranslation {
+    pub language: String,
+    pub origin: TranslationOrigin,
+    /// The member who wrote it and their current display name; none for a machine's.
+    pub translator: Option<(UserId, String)>,
+    pub staleness: Staleness,
+    pub body: String,
+    pub body_html: String,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
 }
 
 /// A new translation, or the replacement of one (same post and language).

@@ -3,12 +3,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::DbConn;
+use crate::db::outbox::{AfterFailure, claim_next, mark_failed};
 use crate::db::schema::machine_translation_jobs::{self as jobs, dsl as j};
 use crate::db::schema::post_translation_requests::{self as requests, dsl as r};
 use crate::db::schema::post_translations::{self as translations, dsl as t};
 use crate::db::schema::{communities, posts, threads, users};
-use crate::db::{DbConn, write_transaction};
-use crate::email::repo::{AfterFailure, LEASE};
 use crate::post_translations::model::{
     MachineJob, NewMachineJob, PostTranslation, TranslationOrigin, TranslationText,
 };
@@ -286,40 +286,17 @@ fn due(now: NaiveDateTime) -> _ {
         .select(j::id)
 }
 
-/// Claims the next due job for one attempt, as `email::repo::claim_next` claims an email:
-/// a lease until `now + LEASE` and the attempt counted; `FOR UPDATE SKIP LOCKED` on
-/// PostgreSQL, the write lock on SQLite, so two instances never both call the service
+/// Claims the next due job for one attempt (`db::outbox::claim_next!`): a lease until
+/// `now + LEASE` and the attempt counted; `FOR UPDATE SKIP LOCKED` on PostgreSQL, the
+/// write lock on SQLite, so two instances never both call the service
 /// for one job. Returns the job and its post (`None` when the post is gone).
 pub fn claim_next(
     conn: &mut DbConn,
     now: NaiveDateTime,
 ) -> QueryResult<Option<(MachineJob, Option<SourcePost>)>> {
-    if due(now).first::<i64>(conn).optional()?.is_none() {
-        return Ok(None);
-    }
-    write_transaction(conn, |conn| {
-        let chosen: Option<i64> = match conn {
-            DbConn::Sqlite(c) => due(now).first(c).optional()?,
-            #[cfg(feature = "postgres")]
-            DbConn::Pg(c) => due(now)
-                .limit(1)
-                .for_update()
-                .skip_locked()
-                .get_result(c)
-                .optional()?,
-        };
-        let Some(id) = chosen else {
-            return Ok(None);
-        };
-        let job: MachineJob = diesel::update(jobs::table.find(id))
-            .set((
-                j::locked_until.eq(Some(now + LEASE)),
-                j::attempts.eq(j::attempts + 1),
-            ))
-            .returning(jobs::all_columns)
-            .get_result(conn)?;
+    claim_next!(conn, jobs, due(now), now, |conn, job: MachineJob| {
         let post = source_post(conn, job.post_id)?;
-        Ok(Some((job, post)))
+        Ok((job, post))
     })
 }
 
@@ -342,7 +319,7 @@ pub fn mark_done(
 }
 
 /// Records a failed attempt (retried later, or given up), releasing the lease only while
-/// it is still ours (see `email::repo::mark_failed`).
+/// it is still ours (`db::outbox::mark_failed!`).
 pub fn mark_failed(
     conn: &mut DbConn,
     id: MachineTranslationJobId,
@@ -351,25 +328,16 @@ pub fn mark_failed(
     error: &str,
     after: AfterFailure,
 ) -> QueryResult<bool> {
-    let (next_attempt_at, failed_at) = match after {
-        AfterFailure::RetryAt(at) => (at, None),
-        AfterFailure::GiveUp(at) => (at, Some(at)),
-    };
-    diesel::update(
-        jobs::table
-            .find(id)
-            .filter(j::done_at.is_null())
-            .filter(j::locked_until.eq(leased_until)),
-    )
-    .set((
+    mark_failed!(
+        conn,
+        jobs,
+        done_at,
+        id,
+        leased_until,
+        error,
+        after,
         j::last_status.eq(status),
-        j::last_error.eq(Some(error)),
-        j::next_attempt_at.eq(next_attempt_at),
-        j::failed_at.eq(failed_at),
-        j::locked_until.eq(None::<NaiveDateTime>),
-    ))
-    .execute(conn)
-    .map(|n| n == 1)
+    )
 }
 
 /// Whether a member's translation of `post_id` into `language` exists.

@@ -12,15 +12,14 @@ use crate::communities::audit::{self, Entry};
 use crate::communities::service::access as community_access;
 use crate::db::{DbConn, now};
 use crate::error::ApiError;
-use crate::forums::dto::{PostResponse, PostTranslationRef, UserRef};
 use crate::http::language::Preferences;
 use crate::notifications::{self, Notice, NoticeKind};
 use crate::post_translations::dto::{
     PostTranslationRequestResponse, PostTranslationResponse, TranslatorRef,
 };
 use crate::post_translations::model::{
-    MachineJob, MachineState, NewMachineJob, PostTranslation, TranslationInput, TranslationOrigin,
-    TranslationText, digest,
+    MachineJob, MachineState, NewMachineJob, Original, PostTranslation, ShownTranslation,
+    TranslationInput, TranslationOrigin, TranslationText, digest,
 };
 use crate::post_translations::repo::{self, SourcePost};
 use crate::types::{PostId, UserId};
@@ -41,79 +40,73 @@ pub fn fallback_language(
         .unwrap_or_else(|| "en".to_owned()))
 }
 
-/// Answers each post of `posts` in the reader's language when a published translation
-/// into it exists (one query for the whole page), and returns the languages the answer's
-/// texts are in (its `Content-Language`). Deleted and hidden posts keep their original:
-/// a hidden post's translations are never served.
-pub fn localise(
+/// The published translation to show for each of `posts` in the reader's language, where
+/// one into it exists (one query for the whole page), by post. Posts that are not
+/// `visible` (deleted, hidden) keep their original: a hidden post's translations are
+/// never served.
+pub fn for_reader(
     conn: &mut DbConn,
     reader: Option<&AuthUser>,
     prefs: Preferences,
-    posts: &mut [PostResponse],
-) -> Result<Vec<String>, ApiError> {
+    posts: &[Original<'_>],
+) -> Result<HashMap<PostId, ShownTranslation>, ApiError> {
     let prefs = reader_preferences(conn, prefs, reader.map(|u| u.id))?;
     let wanted: Vec<PostId> = posts
         .iter()
-        .filter(|p| !p.deleted && !p.hidden)
-        .filter(|p| prefs.0.iter().any(|l| *l != p.language))
+        .filter(|p| p.visible)
+        .filter(|p| prefs.0.iter().any(|l| l != p.language))
         .map(|p| p.id)
         .collect();
-    if !wanted.is_empty() {
-        let mut by_post: HashMap<PostId, Vec<PostTranslation>> = HashMap::new();
-        for t in repo::published_for(conn, &wanted)? {
-            by_post.entry(t.post_id).or_default().push(t);
-        }
-        let mut translator_ids: Vec<UserId> = by_post
-            .values()
-            .flatten()
-            .filter_map(|t| t.translator_id)
-            .collect();
-        translator_ids.sort_unstable();
-        translator_ids.dedup();
-        let names: HashMap<UserId, String> =
-            repo::names(conn, &translator_ids)?.into_iter().collect();
-        for post in posts.iter_mut() {
-            let Some(found) = by_post.remove(&post.id) else {
-                continue;
-            };
-            let mut available = vec![post.language.clone()];
-            available.extend(found.iter().map(|t| t.language.clone()));
-            let Some(chosen) = prefs.pick(&available, &post.language) else {
-                continue;
-            };
-            if chosen == post.language {
-                continue;
-            }
-            let Some(t) = found.into_iter().find(|t| t.language == chosen) else {
-                continue;
-            };
-            apply(post, t, &names);
-        }
+    let mut shown = HashMap::new();
+    if wanted.is_empty() {
+        return Ok(shown);
     }
-    Ok(crate::http::language::distinct(
-        posts.iter().map(|p| p.language.as_str()),
-    ))
-}
-
-/// Shows translation `t` in place of `post`'s original text.
-fn apply(post: &mut PostResponse, t: PostTranslation, names: &HashMap<UserId, String>) {
-    let outdated = t.outdated_for(&post.body);
-    let source_updated_at = post.edited_at.unwrap_or(post.created_at);
-    post.translation = Some(PostTranslationRef {
-        language: t.language.clone(),
-        origin: t.origin.as_str().to_owned(),
-        translator: t.translator_id.map(|id| UserRef {
-            id,
-            display_name: names.get(&id).cloned().unwrap_or_default(),
-        }),
-        outdated,
-        source_updated_at,
-        updated_at: t.updated_at.and_utc(),
-        version: t.version,
-    });
-    post.translated_from = Some(std::mem::replace(&mut post.language, t.language));
-    post.body = t.body;
-    post.body_html = t.body_html;
+    let mut by_post: HashMap<PostId, Vec<PostTranslation>> = HashMap::new();
+    for t in repo::published_for(conn, &wanted)? {
+        by_post.entry(t.post_id).or_default().push(t);
+    }
+    let mut translator_ids: Vec<UserId> = by_post
+        .values()
+        .flatten()
+        .filter_map(|t| t.translator_id)
+        .collect();
+    translator_ids.sort_unstable();
+    translator_ids.dedup();
+    let names: HashMap<UserId, String> = repo::names(conn, &translator_ids)?.into_iter().collect();
+    for post in posts {
+        let Some(found) = by_post.remove(&post.id) else {
+            continue;
+        };
+        let mut available = vec![post.language.to_owned()];
+        available.extend(found.iter().map(|t| t.language.clone()));
+        let Some(chosen) = prefs.pick(&available, post.language) else {
+            continue;
+        };
+        if chosen == post.language {
+            continue;
+        }
+        let Some(t) = found.into_iter().find(|t| t.language == chosen) else {
+            continue;
+        };
+        let staleness = t.staleness(post.markdown, post.written_at);
+        let translator = t
+            .translator_id
+            .map(|id| (id, names.get(&id).cloned().unwrap_or_default()));
+        shown.insert(
+            post.id,
+            ShownTranslation {
+                language: t.language,
+                origin: t.origin,
+                translator,
+                staleness,
+                body: t.body,
+                body_html: t.body_html,
+                updated_at: t.updated_at,
+                version: t.version,
+            },
+        );
+    }
+    Ok(shown)
 }
 
 /// A post whose translations the caller may use: visible (not deleted, not hidden, in a
@@ -159,11 +152,12 @@ fn view(
             .map(|(id, display_name)| TranslatorRef { id, display_name }),
         None => None,
     };
+    let (outdated, source_updated_at) = t.staleness(&post.body, post.written_at()).answer();
     Ok(PostTranslationResponse {
         post_id: post.id,
-        outdated: t.outdated_for(&post.body),
+        outdated,
         source_language: post.language.clone(),
-        source_updated_at: post.written_at().and_utc(),
+        source_updated_at,
         language: t.language,
         origin: t.origin,
         translator,

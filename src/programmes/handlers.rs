@@ -13,8 +13,8 @@ use crate::http::response::Reply;
 use crate::programmes::dto::{
     CreateProgrammeRequest, ProgrammeMembersResponse, ProgrammeResponse, UpdateProgrammeRequest,
 };
-use crate::programmes::model::{ProgrammeInput, ProgrammePatch, ProgrammeView};
-use crate::programmes::service::{self, Member, NEWEST_FIRST};
+use crate::programmes::model::{Member, MemberKind, ProgrammeInput, ProgrammePatch, ProgrammeView};
+use crate::programmes::service::{self, NEWEST_FIRST};
 use crate::types::{CohortId, CourseId, ProgrammeId};
 
 crate::http::doc::problem_answers! {
@@ -174,13 +174,7 @@ pub async fn list_programme_cohorts(
     user: AuthUser,
     id: web::Path<ProgrammeId>,
 ) -> Result<Reply<ProgrammeMembersResponse>, ApiError> {
-    let id = id.into_inner();
-    let view = db.read(move |conn| service::get(conn, &user, id)).await?;
-    Ok(Reply::ok(ProgrammeMembersResponse {
-        programme_id: id,
-        ids: view.cohort_ids.iter().map(|c| c.get()).collect(),
-    })
-    .private())
+    list_members(db, user, id.into_inner(), MemberKind::Cohort).await
 }
 
 /// The courses of a programme: coordinators, admins and union leaders.
@@ -202,22 +196,33 @@ pub async fn list_programme_courses(
     user: AuthUser,
     id: web::Path<ProgrammeId>,
 ) -> Result<Reply<ProgrammeMembersResponse>, ApiError> {
-    let id = id.into_inner();
+    list_members(db, user, id.into_inner(), MemberKind::Course).await
+}
+
+/// The one path of the member lists: the ids of the programme's members of `kind`.
+async fn list_members(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: ProgrammeId,
+    kind: MemberKind,
+) -> Result<Reply<ProgrammeMembersResponse>, ApiError> {
     let view = db.read(move |conn| service::get(conn, &user, id)).await?;
     Ok(Reply::ok(ProgrammeMembersResponse {
         programme_id: id,
-        ids: view.course_ids.iter().map(|c| c.get()).collect(),
+        ids: view.member_ids(kind),
     })
     .private())
 }
 
-async fn set_member(
+/// The one path of `PUT` (`add`) and `DELETE` of a programme's cohort or course.
+async fn set_member<M: Into<Member>>(
     db: web::Data<Db>,
     user: AuthUser,
-    id: ProgrammeId,
-    member: Member,
+    path: web::Path<(ProgrammeId, M)>,
     add: bool,
 ) -> Result<Reply<ProgrammeResponse>, ApiError> {
+    let (id, member) = path.into_inner();
+    let member = member.into();
     let view = db
         .write(move |conn| service::set_member(conn, &user, id, member, add))
         .await?;
@@ -244,8 +249,7 @@ pub async fn put_programme_cohort(
     user: AuthUser,
     path: web::Path<(ProgrammeId, CohortId)>,
 ) -> Result<Reply<ProgrammeResponse>, ApiError> {
-    let (id, cohort) = path.into_inner();
-    set_member(db, user, id, Member::Cohort(cohort), true).await
+    set_member(db, user, path, true).await
 }
 
 /// Removes a cohort from a programme (idempotent): coordinators and admins.
@@ -268,8 +272,7 @@ pub async fn delete_programme_cohort(
     user: AuthUser,
     path: web::Path<(ProgrammeId, CohortId)>,
 ) -> Result<Reply<ProgrammeResponse>, ApiError> {
-    let (id, cohort) = path.into_inner();
-    set_member(db, user, id, Member::Cohort(cohort), false).await
+    set_member(db, user, path, false).await
 }
 
 /// Adds a course to a programme (idempotent): coordinators and admins.
@@ -292,8 +295,7 @@ pub async fn put_programme_course(
     user: AuthUser,
     path: web::Path<(ProgrammeId, CourseId)>,
 ) -> Result<Reply<ProgrammeResponse>, ApiError> {
-    let (id, course) = path.into_inner();
-    set_member(db, user, id, Member::Course(course), true).await
+    set_member(db, user, path, true).await
 }
 
 /// Removes a course from a programme (idempotent): coordinators and admins.
@@ -316,6 +318,5 @@ pub async fn delete_programme_course(
     user: AuthUser,
     path: web::Path<(ProgrammeId, CourseId)>,
 ) -> Result<Reply<ProgrammeResponse>, ApiError> {
-    let (id, course) = path.into_inner();
-    set_member(db, user, id, Member::Course(course), false).await
+    set_member(db, user, path, false).await
 }

@@ -65,6 +65,42 @@ pub struct ProgrammeView {
     pub course_ids: Vec<CourseId>,
 }
 
+impl ProgrammeView {
+    /// The ids of its members of `kind`, in order.
+    pub fn member_ids(&self, kind: MemberKind) -> Vec<i64> {
+        match kind {
+            MemberKind::Cohort => self.cohort_ids.iter().map(|c| c.get()).collect(),
+            MemberKind::Course => self.course_ids.iter().map(|c| c.get()).collect(),
+        }
+    }
+}
+
+/// What a programme groups: cohorts and courses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberKind {
+    Cohort,
+    Course,
+}
+
+/// A member of a programme: one cohort or one course.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Member {
+    Cohort(CohortId),
+    Course(CourseId),
+}
+
+impl From<CohortId> for Member {
+    fn from(id: CohortId) -> Self {
+        Self::Cohort(id)
+    }
+}
+
+impl From<CourseId> for Member {
+    fn from(id: CourseId) -> Self {
+        Self::Course(id)
+    }
+}
+
 /// A programme's own fields, each valid, the dates in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgrammeInput {

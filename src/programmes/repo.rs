@@ -4,7 +4,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::db::schema::{programme_cohorts, programme_courses, programmes};
-use crate::programmes::model::{NewProgramme, Programme, ProgrammeChanges};
+use crate::programmes::model::{Member, NewProgramme, Programme, ProgrammeChanges};
 use crate::types::{CohortId, CourseId, ProgrammeId};
 
 /// One programme.
@@ -90,64 +90,52 @@ pub fn courses_of(
         .load(conn)
 }
 
-/// Adds a cohort; whether it was not there yet (the caller holds the programme's row).
-pub fn add_cohort(conn: &mut DbConn, id: ProgrammeId, cohort: CohortId) -> QueryResult<bool> {
-    let there: bool = diesel::select(diesel::dsl::exists(
-        programme_cohorts::table
-            .filter(programme_cohorts::programme_id.eq(id))
-            .filter(programme_cohorts::cohort_id.eq(cohort)),
-    ))
-    .get_result(conn)?;
-    if there {
-        return Ok(false);
-    }
-    diesel::insert_into(programme_cohorts::table)
-        .values((
-            programme_cohorts::programme_id.eq(id),
-            programme_cohorts::cohort_id.eq(cohort),
+/// Runs `$body` on the link table of `$member` (`links`), its member column (`member_id`)
+/// and the member's id (`$m`): cohorts and courses are linked alike.
+macro_rules! with_links {
+    ($member:expr, |$m:ident| $body:expr) => {
+        match $member {
+            Member::Cohort($m) => {
+                use programme_cohorts::{self as links, cohort_id as member_id};
+                $body
+            }
+            Member::Course($m) => {
+                use programme_courses::{self as links, course_id as member_id};
+                $body
+            }
+        }
+    };
+}
+
+/// Adds a cohort or course; whether it was not there yet (the caller holds the
+/// programme's row).
+pub fn add_member(conn: &mut DbConn, id: ProgrammeId, member: Member) -> QueryResult<bool> {
+    with_links!(member, |m| {
+        let there: bool = diesel::select(diesel::dsl::exists(
+            links::table
+                .filter(links::programme_id.eq(id))
+                .filter(member_id.eq(m)),
         ))
+        .get_result(conn)?;
+        if there {
+            return Ok(false);
+        }
+        diesel::insert_into(links::table)
+            .values((links::programme_id.eq(id), member_id.eq(m)))
+            .execute(conn)?;
+        Ok(true)
+    })
+}
+
+/// Removes a cohort or course; whether it was there.
+pub fn remove_member(conn: &mut DbConn, id: ProgrammeId, member: Member) -> QueryResult<bool> {
+    with_links!(member, |m| {
+        let n = diesel::delete(
+            links::table
+                .filter(links::programme_id.eq(id))
+                .filter(member_id.eq(m)),
+        )
         .execute(conn)?;
-    Ok(true)
-}
-
-/// Removes a cohort; whether it was there.
-pub fn remove_cohort(conn: &mut DbConn, id: ProgrammeId, cohort: CohortId) -> QueryResult<bool> {
-    let n = diesel::delete(
-        programme_cohorts::table
-            .filter(programme_cohorts::programme_id.eq(id))
-            .filter(programme_cohorts::cohort_id.eq(cohort)),
-    )
-    .execute(conn)?;
-    Ok(n > 0)
-}
-
-/// Adds a course; whether it was not there yet (the caller holds the programme's row).
-pub fn add_course(conn: &mut DbConn, id: ProgrammeId, course: CourseId) -> QueryResult<bool> {
-    let there: bool = diesel::select(diesel::dsl::exists(
-        programme_courses::table
-            .filter(programme_courses::programme_id.eq(id))
-            .filter(programme_courses::course_id.eq(course)),
-    ))
-    .get_result(conn)?;
-    if there {
-        return Ok(false);
-    }
-    diesel::insert_into(programme_courses::table)
-        .values((
-            programme_courses::programme_id.eq(id),
-            programme_courses::course_id.eq(course),
-        ))
-        .execute(conn)?;
-    Ok(true)
-}
-
-/// Removes a course; whether it was there.
-pub fn remove_course(conn: &mut DbConn, id: ProgrammeId, course: CourseId) -> QueryResult<bool> {
-    let n = diesel::delete(
-        programme_courses::table
-            .filter(programme_courses::programme_id.eq(id))
-            .filter(programme_courses::course_id.eq(course)),
-    )
-    .execute(conn)?;
-    Ok(n > 0)
+        Ok(n > 0)
+    })
 }

@@ -11,7 +11,8 @@ use crate::http::etag::{IfMatch, Versioned};
 use crate::http::pagination::{Page, PageRequest};
 use crate::programmes::dto::check_dates;
 use crate::programmes::model::{
-    NewProgramme, Programme, ProgrammeChanges, ProgrammeInput, ProgrammePatch, ProgrammeView,
+    Member, NewProgramme, Programme, ProgrammeChanges, ProgrammeInput, ProgrammePatch,
+    ProgrammeView,
 };
 use crate::programmes::repo;
 use crate::types::{CohortId, CourseId, ProgrammeId};
@@ -121,13 +122,6 @@ pub fn list(
     })
 }
 
-/// A member of a programme.
-#[derive(Debug, Clone, Copy)]
-pub enum Member {
-    Cohort(CohortId),
-    Course(CourseId),
-}
-
 /// Adds (`add`) or removes a cohort or course (coordinators and admins); 404 when the
 /// programme or the cohort or course is unknown. The version moves only when the members
 /// change.
@@ -141,23 +135,17 @@ pub fn set_member(
     policy::authorize(actor, Action::WriteProgrammes)?;
     db::lock_row(conn, "programmes", id.get())?;
     let row = repo::find(conn, id)?;
-    let changed = match member {
-        Member::Cohort(c) => {
-            crate::cohorts::repo::find(conn, c)?.ok_or(ApiError::NotFound)?;
-            if add {
-                repo::add_cohort(conn, id, c)?
-            } else {
-                repo::remove_cohort(conn, id, c)?
-            }
-        }
-        Member::Course(c) => {
-            crate::courses::repo::find_course(conn, c)?.ok_or(ApiError::NotFound)?;
-            if add {
-                repo::add_course(conn, id, c)?
-            } else {
-                repo::remove_course(conn, id, c)?
-            }
-        }
+    let known = match member {
+        Member::Cohort(c) => crate::cohorts::repo::find(conn, c)?.is_some(),
+        Member::Course(c) => crate::courses::repo::find_course(conn, c)?.is_some(),
+    };
+    if !known {
+        return Err(ApiError::NotFound);
+    }
+    let changed = if add {
+        repo::add_member(conn, id, member)?
+    } else {
+        repo::remove_member(conn, id, member)?
     };
     let row = if changed {
         repo::bump(conn, id, now())?

@@ -14,8 +14,8 @@ use crate::db::schema::{cohort_translations, cohorts, courses, programmes};
 use crate::db::{Db, DbConn, write_transaction};
 use crate::error::ApiError;
 use crate::programmes::dto::CreateProgrammeRequest;
-use crate::programmes::model::ProgrammeInput;
-use crate::programmes::service::{self, Member};
+use crate::programmes::model::{Member, ProgrammeInput};
+use crate::programmes::service;
 use crate::types::{CohortId, CourseId};
 
 #[derive(Debug, Deserialize)]

@@ -16,7 +16,7 @@ use sha2::Sha256;
 
 use crate::config::Config;
 use crate::db::DbConn;
-use crate::email::repo::AfterFailure;
+use crate::db::outbox::AfterFailure;
 use crate::email::{Attempt, Channel};
 use crate::http::outbound;
 use crate::webhooks::repo::{self, Claimed};
@@ -193,7 +193,7 @@ impl Channel for WebhookChannel {
         let d = &item.delivery;
         let leased_until = d
             .locked_until
-            .unwrap_or(d.next_attempt_at + crate::email::repo::LEASE);
+            .unwrap_or(d.next_attempt_at + crate::db::outbox::LEASE);
         repo::mark_failed(
             conn,
             d.id,

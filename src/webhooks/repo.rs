@@ -5,12 +5,12 @@ use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text, Timestamp};
 
 use crate::auth::Role;
+use crate::db::DbConn;
+use crate::db::outbox::{AfterFailure, claim_next, mark_failed};
 use crate::db::schema::users;
 use crate::db::schema::webhook_deliveries::{self, dsl as d};
 use crate::db::schema::webhook_subscription_events::{self, dsl as e};
 use crate::db::schema::webhook_subscriptions::{self, dsl as s};
-use crate::db::{DbConn, write_transaction};
-use crate::email::repo::{AfterFailure, LEASE};
 use crate::types::{UserId, WebhookDeliveryId, WebhookId};
 use crate::webhooks::model::{
     Delivery, DeliveryType, EventType, NewDelivery, NewSubscription, Subscription,
@@ -193,44 +193,27 @@ pub struct Claimed {
     pub target: Option<(String, String)>,
 }
 
-/// Claims the next due delivery for one attempt, as `email::repo::claim_next` claims an
-/// email: a lease until `now + LEASE` and the attempt counted; `FOR UPDATE SKIP LOCKED` on
-/// PostgreSQL, the write lock on SQLite.
+/// Claims the next due delivery for one attempt (`db::outbox::claim_next!`): a lease
+/// until `now + LEASE` and the attempt counted; `FOR UPDATE SKIP LOCKED` on PostgreSQL,
+/// the write lock on SQLite.
 pub fn claim_next(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<Claimed>> {
-    if due(now).first::<i64>(conn).optional()?.is_none() {
-        return Ok(None);
-    }
-    write_transaction(conn, |conn| {
-        let chosen: Option<i64> = match conn {
-            DbConn::Sqlite(c) => due(now).first(c).optional()?,
-            #[cfg(feature = "postgres")]
-            DbConn::Pg(c) => due(now)
-                .limit(1)
-                .for_update()
-                .skip_locked()
-                .get_result(c)
-                .optional()?,
-        };
-        let Some(id) = chosen else {
-            return Ok(None);
-        };
-        let delivery: Delivery = diesel::update(webhook_deliveries::table.find(id))
-            .set((
-                d::locked_until.eq(Some(now + LEASE)),
-                d::attempts.eq(d::attempts + 1),
-            ))
-            .returning(webhook_deliveries::all_columns)
-            .get_result(conn)?;
-        let target = webhook_subscriptions::table
-            .inner_join(users::table)
-            .filter(s::id.eq(delivery.subscription_id))
-            .filter(s::active.eq(true))
-            .filter(users::role.eq_any([Role::Coordinator, Role::Admin]))
-            .select((s::url, s::secret))
-            .first::<(String, String)>(conn)
-            .optional()?;
-        Ok(Some(Claimed { delivery, target }))
-    })
+    claim_next!(
+        conn,
+        webhook_deliveries,
+        due(now),
+        now,
+        |conn, delivery: Delivery| {
+            let target = webhook_subscriptions::table
+                .inner_join(users::table)
+                .filter(s::id.eq(delivery.subscription_id))
+                .filter(s::active.eq(true))
+                .filter(users::role.eq_any([Role::Coordinator, Role::Admin]))
+                .select((s::url, s::secret))
+                .first::<(String, String)>(conn)
+                .optional()?;
+            Ok(Claimed { delivery, target })
+        }
+    )
 }
 
 /// Records a delivery the receiver accepted with `status`.
@@ -256,7 +239,7 @@ pub fn mark_delivered(
 }
 
 /// Records a failed attempt (retried later, or given up), releasing the lease only while
-/// it is still ours (see `email::repo::mark_failed`).
+/// it is still ours (`db::outbox::mark_failed!`).
 pub fn mark_failed(
     conn: &mut DbConn,
     id: WebhookDeliveryId,
@@ -265,23 +248,14 @@ pub fn mark_failed(
     error: &str,
     after: AfterFailure,
 ) -> QueryResult<bool> {
-    let (next_attempt_at, failed_at) = match after {
-        AfterFailure::RetryAt(at) => (at, None),
-        AfterFailure::GiveUp(at) => (at, Some(at)),
-    };
-    diesel::update(
-        webhook_deliveries::table
-            .find(id)
-            .filter(d::delivered_at.is_null())
-            .filter(d::locked_until.eq(leased_until)),
-    )
-    .set((
+    mark_failed!(
+        conn,
+        webhook_deliveries,
+        delivered_at,
+        id,
+        leased_until,
+        error,
+        after,
         d::last_status.eq(status),
-        d::last_error.eq(Some(error)),
-        d::next_attempt_at.eq(next_attempt_at),
-        d::failed_at.eq(failed_at),
-        d::locked_until.eq(None::<NaiveDateTime>),
-    ))
-    .execute(conn)
-    .map(|n| n == 1)
+    )
 }

@@ -299,7 +299,7 @@ async fn concurrent_claimers_never_get_the_same_email() {
         .unwrap();
     assert_eq!(again, None);
     // ...and once they run out (a worker died mid-delivery), the emails come back.
-    let later = now + repo::LEASE + chrono::TimeDelta::seconds(1);
+    let later = now + bayanihan::db::outbox::LEASE + chrono::TimeDelta::seconds(1);
     let reclaimed = db
         .read(move |conn| Ok(repo::claim_next(conn, later)?))
         .await

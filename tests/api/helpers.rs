@@ -11,6 +11,7 @@ use bayanihan::organisations::model::{NewOrganisation, OrganisationKind, search_
 use bayanihan::organisations::repo;
 use bayanihan::startup::Application;
 use bayanihan::types::{CountryCode, OrganisationId};
+use reqwest::Method;
 use serde_json::Value;
 
 /// A running application and the database behind it.
@@ -219,6 +220,52 @@ pub async fn assert_problem(res: reqwest::Response, status: u16, code: &str) -> 
     assert_eq!(body["type"], "about:blank");
     assert!(body["title"].is_string());
     body
+}
+
+/// Sends `method` to `path` as `user`, with `body` as JSON when given.
+pub async fn send(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    user: &TestUser,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut req = app.authed(method, path, &user.token);
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    req.send().await.unwrap()
+}
+
+/// The JSON body of `res`, which must answer `status`.
+pub async fn ok_json(res: reqwest::Response, status: u16) -> Value {
+    let code = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    assert_eq!(code, status, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Sends as [`send`] does and returns the JSON body, which must answer `status`.
+pub async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    user: &TestUser,
+    body: Option<Value>,
+    status: u16,
+) -> Value {
+    ok_json(send(app, method, path, user, body).await, status).await
+}
+
+/// Sets `user`'s preferred language in the database.
+pub fn prefer(app: &TestApp, user: &TestUser, language: &str) {
+    use bayanihan::db::schema::users::dsl;
+    use diesel::prelude::*;
+    let mut conn = app.db.conn().unwrap();
+    diesel::update(dsl::users.find(user.id))
+        .set(dsl::preferred_language.eq(language))
+        .execute(&mut *conn)
+        .unwrap();
 }
 
 fn init_logs() {

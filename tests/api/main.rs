@@ -60,6 +60,7 @@ mod search;
 mod sessions;
 mod storage;
 mod surveys;
+mod translation_helpers;
 mod translations;
 mod translations_items;
 mod webhooks;

@@ -304,6 +304,8 @@ async fn members_translate_and_readers_get_their_language() {
     assert_eq!(t["translator"]["id"], s.reader.id);
     assert_eq!(t["source_language"], "fil");
     assert_eq!(t["outdated"], false);
+    // Current: no source date (the rule of every translated text).
+    assert!(t["source_updated_at"].is_null(), "{t}");
     assert!(
         t["body_html"]
             .as_str()
@@ -338,6 +340,7 @@ async fn members_translate_and_readers_get_their_language() {
     assert_eq!(p["translated_from"], "fil");
     assert_eq!(p["translation"]["origin"], "member");
     assert_eq!(p["translation"]["outdated"], false);
+    assert!(p["translation"]["source_updated_at"].is_null(), "{p}");
     assert_eq!(p["translation"]["translator"]["id"], s.reader.id);
     assert!(p["body"].as_str().unwrap().starts_with("Good morning"));
     // The original, with ?lang= its language; a different entity tag.
@@ -576,9 +579,16 @@ async fn an_edit_outdates_translations_and_hiding_hides_them() {
         .get_as(None, &format!("/api/v1/posts/{post}/translations/en"))
         .await;
     assert_eq!(t["outdated"], true);
+    assert_eq!(t["source_updated_at"], edited["edited_at"]);
     // Translated again: current.
     let (status, t) = translate(&app, &s.reader, post, "en", "Good morning! Bring your ID.").await;
     assert_eq!((status, t["outdated"].as_bool()), (200, Some(false)));
+    assert!(t["source_updated_at"].is_null(), "{t}");
+    let (_, p) = app
+        .get_as(None, &format!("/api/v1/posts/{post}?lang=en"))
+        .await;
+    assert_eq!(p["translation"]["outdated"], false);
+    assert!(p["translation"]["source_updated_at"].is_null(), "{p}");
 
     // A moderator hides the translation: readers get the original; members cannot
     // replace it; the moderator still sees it.

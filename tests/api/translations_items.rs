@@ -6,9 +6,9 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app};
+use crate::helpers::{TestApp, TestUser, assert_problem, call, ok_json, prefer, send, spawn_app};
 use crate::nominations::union;
-use crate::translations::{call, course_in_fil, prefer, send, state_of, translator};
+use crate::translation_helpers::{course_in_fil, state_of, translator};
 
 /// A published public resource in English by `owner`, with a Filipino text: its id.
 async fn resource_in_fil(app: &TestApp, owner: &TestUser) -> i64 {
@@ -776,7 +776,7 @@ async fn glossary_entries_are_changed_with_if_match() {
         .unwrap();
     let new_etag = res.headers()["etag"].to_str().unwrap().to_owned();
     assert_ne!(new_etag, etag);
-    let changed = crate::translations::ok_json(res, 200).await;
+    let changed = ok_json(res, 200).await;
     assert_eq!(changed["target_term"], "unyon ng manggagawa");
     assert_eq!(changed["note"], "Most used.");
     assert_eq!(changed["source_term"], "trade union");
