@@ -2,7 +2,7 @@
 #
 # With BENCH_PROFILE=DIR, the measured run of each endpoint in the first round (not /health/live, not
 # the warm-up) is sampled with `perf record` (cpu-clock, 199 Hz, DWARF call stacks) on the
-# server process only, and DIR/<db>-<path>-e<index>.svg is its flame graph (inferno: `cargo install
+# server process only, and DIR/<db>-<part>-e<index>-<path>.svg is its flame graph (inferno: `cargo install
 # inferno`), with the .folded stacks beside it (one line per stack, for reading with
 # grep). perf and inferno are needed only then. The sampling costs the server a few per cent
 # of its core: figures of a profiled run are not the benchmark's.
@@ -25,8 +25,12 @@ profile_start() {
   command -v perf >/dev/null && command -v inferno-flamegraph >/dev/null ||
     die "BENCH_PROFILE needs perf and inferno (cargo install inferno)"
   mkdir -p "$BENCH_PROFILE"
-  # `db`, `r` (round) and `e` (endpoint index) are the calling part's locals.
-  profile_out="$BENCH_PROFILE/${db:-server}-$(profile_slug "$2")-e${e:-0}"
+  # `db`, `r` (round), `e` (endpoint index) and `runs` (the part's runs file) are
+  # measure_pair's locals.
+  local part=${runs:-}
+  part=${part##*/}
+  part=${part%-runs.tsv}
+  profile_out="$BENCH_PROFILE/${db:-server}-${part:+$part-}e${e:-0}-$(profile_slug "$2")"
   if [ -e "$profile_out.svg" ]; then
     profile_out=""
     return 0
