@@ -44,8 +44,12 @@ profile_start() {
 profile_finish() {
   [ -n "$profile_pid" ] || return 0
   wait "$profile_pid" || true
-  perf script -i "$profile_out.data" 2>/dev/null | inferno-collapse-perf >"$profile_out.folded" || true
-  inferno-flamegraph --title "$1 ($db)" --width 1600 <"$profile_out.folded" >"$profile_out.svg" 2>/dev/null ||
+  # Generic arguments are cut from the frames (they make most of a Rust frame's name), so
+  # the same function is one frame and the picture stays small enough to keep.
+  perf script -i "$profile_out.data" 2>/dev/null | inferno-collapse-perf |
+    python3 "$here/profile_fold.py" >"$profile_out.folded" || true
+  inferno-flamegraph --title "$1 ($db)" --width 1400 --minwidth 0.5 \
+    <"$profile_out.folded" >"$profile_out.svg" 2>/dev/null ||
     log "profile of $1: no flame graph (see $profile_out.folded)"
   rm -f "$profile_out.data"
   profile_pid="" profile_out=""
