@@ -51,6 +51,8 @@ pub struct AppState {
     /// Dashboards computed lately, with the stamps they were computed at.
     pub dashboards: crate::dashboards::service::SummaryCache,
     pub settings: Arc<Settings>,
+    /// This instance's post search index (`BAYANIHAN_SEARCH_DIR`).
+    pub search: Arc<crate::search::index::SearchIndex>,
 }
 
 impl AppState {
@@ -63,6 +65,10 @@ impl AppState {
             reach: crate::cohorts::reach::service::ReachCache::default(),
             needs_totals: crate::needs::service::TotalsMemo::default(),
             dashboards: crate::dashboards::service::SummaryCache::default(),
+            search: Arc::new(crate::search::index::SearchIndex::open(
+                &config.search_dir,
+                &mut *db.conn()?,
+            )?),
             db,
             metrics: Metrics::new()?,
             hasher: PasswordHasher::for_this_machine(),
@@ -95,6 +101,11 @@ impl AppState {
             reach: crate::cohorts::reach::service::ReachCache::default(),
             needs_totals: crate::needs::service::TotalsMemo::default(),
             dashboards: crate::dashboards::service::SummaryCache::default(),
+            search: Arc::new(crate::search::index::SearchIndex::open(
+                &std::env::temp_dir()
+                    .join(format!("bayanihan-search-{}", uuid::Uuid::new_v4().simple())),
+                &mut *db.conn()?,
+            )?),
             db,
             metrics: Metrics::new()?,
             keys: TokenKeys::from_secret(b"a fixed key for tests and tools, never production"),

@@ -21,6 +21,7 @@
 
 pub mod dto;
 pub mod handlers;
+pub mod index;
 pub mod repo;
 pub mod service;
 
