@@ -101,9 +101,7 @@ impl AppState {
             reach: crate::cohorts::reach::service::ReachCache::default(),
             needs_totals: crate::needs::service::TotalsMemo::default(),
             dashboards: crate::dashboards::service::SummaryCache::default(),
-            search: Arc::new(crate::search::index::SearchIndex::open(
-                &std::env::temp_dir()
-                    .join(format!("bayanihan-search-{}", uuid::Uuid::new_v4().simple())),
+            search: Arc::new(crate::search::index::SearchIndex::temporary(
                 &mut *db.conn()?,
             )?),
             db,

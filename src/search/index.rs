@@ -15,13 +15,12 @@ use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
-use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::IndexWriterOptions;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, InvertedIndexRangeQuery, Occur, PhrasePrefixQuery,
-    PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, InvertedIndexRangeQuery, Occur,
+    PhrasePrefixQuery, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
@@ -30,8 +29,8 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
 use tantivy::{
-    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher, SegmentOrdinal,
-    SegmentReader, TantivyDocument, Term,
+    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher,
+    TantivyDocument, Term,
 };
 
 use crate::db::DbConn;
@@ -126,6 +125,19 @@ pub struct SearchIndex {
     /// The watermark, readable without the lock: a search with nothing new after it
     /// neither waits nor writes.
     watermark: AtomicI64,
+    /// The newest change applied: while a hole stays open below it, searches that find
+    /// nothing newer do not queue on the writer.
+    newest: AtomicI64,
+    /// Removed when dropped (an index for tests and tools).
+    temporary: bool,
+}
+
+impl Drop for SearchIndex {
+    fn drop(&mut self) {
+        if self.temporary {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 /// A post as the index holds it.
@@ -210,6 +222,15 @@ impl SearchIndex {
         Ok(this)
     }
 
+    /// An index in a new temporary folder, removed when dropped (tests and tools).
+    pub fn temporary(conn: &mut DbConn) -> anyhow::Result<Self> {
+        let dir = std::env::temp_dir()
+            .join(format!("bayanihan-search-{}", uuid::Uuid::new_v4().simple()));
+        let mut index = Self::create(&dir, conn)?;
+        index.temporary = true;
+        Ok(index)
+    }
+
     fn open_existing(dir: &Path) -> anyhow::Result<Option<Self>> {
         if !dir.join("meta.json").exists() {
             return Ok(None);
@@ -258,6 +279,8 @@ impl SearchIndex {
                 gaps: BTreeMap::new(),
             }),
             watermark: AtomicI64::new(watermark),
+            newest: AtomicI64::new(watermark),
+            temporary: false,
         })
     }
 
@@ -310,6 +333,8 @@ impl SearchIndex {
         prepared.commit().map_err(internal)?;
         self.reader.reload().map_err(internal)?;
         self.watermark.store(state.watermark, AtomicOrdering::Release);
+        let newest = state.applied.last().copied().unwrap_or(state.watermark);
+        self.newest.store(newest, AtomicOrdering::Release);
         Ok(())
     }
 
@@ -319,10 +344,19 @@ impl SearchIndex {
     pub fn catch_up(&self, conn: &mut DbConn) -> Result<(), ApiError> {
         let seen = self.watermark.load(AtomicOrdering::Acquire);
         let changes = changes_after(conn, seen)?;
-        if changes.is_empty() {
+        let Some(top) = changes.last().map(|c| c.seq) else {
             return Ok(());
-        }
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        };
+        let mut state = if top <= self.newest.load(AtomicOrdering::Acquire) {
+            // Nothing new, only a hole waited for: whoever holds the writer sees to it.
+            match self.state.try_lock() {
+                Ok(state) => state,
+                Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => return Ok(()),
+            }
+        } else {
+            self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        };
         let changes = if state.watermark == seen {
             changes
         } else {
@@ -401,7 +435,8 @@ impl SearchIndex {
     /// The best `k` matches of `words` after `after` (rank, post id), best first: posts
     /// whose title matches a word (rank `TITLE_BOOST` + relevance), then the others (rank =
     /// relevance), then by post id. Every match is ranked; only the best `k` are kept while
-    /// collecting.
+    /// collecting, and the others (title not matching: nearly all) are skipped block by block
+    /// once they cannot beat the `k`-th (block-max WAND).
     pub fn best_matches(
         &self,
         words: &[&str],
@@ -420,61 +455,59 @@ impl SearchIndex {
         }
         let last = words.len() - 1;
         let mut all: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut bodies: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut title_any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (i, word) in words.iter().enumerate() {
             let prefix = i == last;
             let title = self.word_query(&searcher, self.fields.title, word, prefix)?;
             let body = self.word_query(&searcher, self.fields.body, word, prefix)?;
             title_any.push((Occur::Should, title.box_clone()));
+            bodies.push((Occur::Must, body.box_clone()));
             let either: Vec<(Occur, Box<dyn Query>)> = vec![
                 (Occur::Should, Box::new(BoostQuery::new(title, TITLE_WEIGHT))),
                 (Occur::Should, body),
             ];
             all.push((Occur::Must, Box::new(BooleanQuery::new(either))));
         }
-        if let Some(id) = community {
+        let in_community: Option<Box<dyn Query>> = community.map(|id| {
             let term = Term::from_field_u64(self.fields.community_id, id.get().cast_unsigned());
-            all.push((
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(
-                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-                    0.0,
-                )),
-            ));
-        }
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>
+        });
         let title_any = BooleanQuery::new(title_any);
         let mut found = Vec::new();
         if after.0 >= TITLE_BOOST {
-            let mut tier: Vec<(Occur, Box<dyn Query>)> =
-                all.iter().map(|(o, q)| (*o, q.box_clone())).collect();
-            tier.push((
+            // Title matches: few (opening posts only), ranked on title and body.
+            all.push((
                 Occur::Must,
                 Box::new(ConstScoreQuery::new(Box::new(title_any.clone()), 0.0)),
             ));
-            let collector = TopRanked {
-                k,
-                after,
+            let tier = Tier {
+                query: &BooleanQuery::new(all),
+                within: in_community.as_deref(),
+                except: None,
                 offset: TITLE_BOOST,
+                prune: false,
             };
-            found = searcher
-                .search(&BooleanQuery::new(tier), &collector)
-                .map_err(internal)?;
+            found = tier.collect(&searcher, after, k)?;
         }
         if found.len() < k {
-            let mut tier = all;
-            tier.push((Occur::MustNot, Box::new(title_any)));
-            let collector = TopRanked {
-                k: k - found.len(),
-                after,
-                offset: 0.0,
+            // The others: no word in their title, so the title adds nothing to their rank and
+            // the body alone ranks them; for one word, a union of terms that WAND prunes.
+            let body_query: Box<dyn Query> = if bodies.len() == 1 {
+                bodies.pop().map_or_else(unreachable_query, |(_, q)| q)
+            } else {
+                Box::new(BooleanQuery::new(bodies))
             };
-            found.extend(
-                searcher
-                    .search(&BooleanQuery::new(tier), &collector)
-                    .map_err(internal)?,
-            );
+            let tier = Tier {
+                query: body_query.as_ref(),
+                within: in_community.as_deref(),
+                except: Some(&title_any),
+                offset: 0.0,
+                prune: true,
+            };
+            found.extend(tier.collect(&searcher, after, k - found.len())?);
         }
-        Ok(found)
+        Ok(found.into_iter().map(|r| (r.id, r.rank)).collect())
     }
 
     /// The query for one word in one field: a term, or a phrase when the word has several
@@ -595,6 +628,8 @@ fn changes_after(conn: &mut DbConn, seq: i64) -> QueryResult<Vec<Change>> {
 struct Ranked {
     rank: f64,
     id: i64,
+    /// The engine's score (the rank less the tier's offset).
+    score: Score,
 }
 
 impl Ranked {
@@ -625,93 +660,84 @@ impl Ord for Ranked {
     }
 }
 
-/// Keeps the best `k` matches after the cursor, ordered by (rank, post id): Tantivy's own
-/// top-k orders ties by document address, which is not the post id.
-struct TopRanked {
-    k: usize,
-    after: (f64, i64),
-    /// Added to every score (the title tier).
+/// A query that matches nothing (never used: a list of one has a first element).
+fn unreachable_query() -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(Vec::new()))
+}
+
+/// One tier of the order (title matches, then the others), collected into the best `k` after
+/// the cursor by (rank, post id): Tantivy's own top-k orders ties by document address, which
+/// is not the post id.
+struct Tier<'a> {
+    query: &'a dyn Query,
+    /// Only documents this matches (a community).
+    within: Option<&'a dyn Query>,
+    /// Not the documents this matches (the title tier, from the others).
+    except: Option<&'a dyn Query>,
+    /// Added to every score.
     offset: f64,
+    /// Skip documents that cannot beat the `k`-th best so far (exact only without an
+    /// offset: a rank is then the score itself).
+    prune: bool,
 }
 
-struct TopRankedSegment {
-    k: usize,
-    after: (f64, i64),
-    offset: f64,
-    ids: Column<u64>,
-    heap: BinaryHeap<Ranked>,
+/// Whether `docs` (advanced in order) holds `doc`.
+fn holds(docs: &mut dyn tantivy::query::Scorer, doc: DocId) -> bool {
+    if docs.doc() < doc {
+        docs.seek(doc);
+    }
+    docs.doc() == doc
 }
 
-impl Collector for TopRanked {
-    type Fruit = Vec<(i64, f64)>;
-    type Child = TopRankedSegment;
-
-    fn for_segment(
-        &self,
-        _segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<Self::Child> {
-        Ok(TopRankedSegment {
-            k: self.k,
-            after: self.after,
-            offset: self.offset,
-            ids: reader.fast_fields().u64("post_id")?,
-            heap: BinaryHeap::with_capacity(self.k + 1),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<(i64, f64)>>) -> tantivy::Result<Self::Fruit> {
-        let mut all: Vec<Ranked> = fruits
-            .into_iter()
-            .flatten()
-            .map(|(id, rank)| Ranked { rank, id })
-            .collect();
-        all.sort();
-        all.truncate(self.k);
-        Ok(all.into_iter().map(|r| (r.id, r.rank)).collect())
-    }
-}
-
-impl SegmentCollector for TopRankedSegment {
-    type Fruit = Vec<(i64, f64)>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        let rank = self.offset + f64::from(score);
-        if self.heap.len() >= self.k
-            && let Some(worst) = self.heap.peek()
-            && rank < worst.rank
-        {
-            return;
-        }
-        let Some(id) = self.ids.first(doc) else {
-            return;
+impl Tier<'_> {
+    fn collect(&self, searcher: &Searcher, after: (f64, i64), k: usize) -> Result<Vec<Ranked>, ApiError> {
+        let weight = self
+            .query
+            .weight(EnableScoring::enabled_from_searcher(searcher))
+            .map_err(internal)?;
+        let filter = |q: Option<&dyn Query>| {
+            q.map(|q| q.weight(EnableScoring::disabled_from_searcher(searcher)))
+                .transpose()
+                .map_err(internal)
         };
-        let hit = Ranked {
-            rank,
-            id: id.cast_signed(),
+        let (within, except) = (filter(self.within)?, filter(self.except)?);
+        let mut heap: BinaryHeap<Ranked> = BinaryHeap::with_capacity(k + 1);
+        let threshold = |heap: &BinaryHeap<Ranked>, prune: bool| match heap.peek() {
+            Some(worst) if prune && heap.len() >= k => worst.score.next_down(),
+            _ => Score::MIN,
         };
-        if !hit.is_after(self.after) {
-            return;
+        for reader in searcher.segment_readers() {
+            let ids: Column<u64> = reader.fast_fields().u64("post_id").map_err(internal)?;
+            let alive = reader.alive_bitset();
+            let mut within = within.as_ref().map(|w| w.scorer(reader, 1.0)).transpose().map_err(internal)?;
+            let mut except = except.as_ref().map(|w| w.scorer(reader, 1.0)).transpose().map_err(internal)?;
+            let start = threshold(&heap, self.prune);
+            weight
+                .for_each_pruning(start, reader, &mut |doc, score| {
+                    let keep = alive.is_none_or(|a| a.is_alive(doc))
+                        && within.as_deref_mut().is_none_or(|w| holds(w, doc))
+                        && !except.as_deref_mut().is_some_and(|e| holds(e, doc));
+                    if keep && let Some(id) = ids.first(doc) {
+                        let hit = Ranked {
+                            rank: self.offset + f64::from(score),
+                            id: id.cast_signed(),
+                            score,
+                        };
+                        if hit.is_after(after) {
+                            if heap.len() < k {
+                                heap.push(hit);
+                            } else if let Some(mut worst) = heap.peek_mut()
+                                && hit < *worst
+                            {
+                                *worst = hit;
+                            }
+                        }
+                    }
+                    threshold(&heap, self.prune)
+                })
+                .map_err(internal)?;
         }
-        if self.heap.len() < self.k {
-            self.heap.push(hit);
-        } else if let Some(mut worst) = self.heap.peek_mut()
-            && hit < *worst
-        {
-            *worst = hit;
-        }
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        self.heap
-            .into_sorted_vec()
-            .into_iter()
-            .map(|r| (r.id, r.rank))
-            .collect()
+        Ok(heap.into_sorted_vec())
     }
 }
 
@@ -804,15 +830,15 @@ mod tests {
     #[test]
     fn ranks_order_best_first_then_by_id() {
         let mut v = vec![
-            Ranked { rank: 1.0, id: 5 },
-            Ranked { rank: 2.0, id: 9 },
-            Ranked { rank: 1.0, id: 3 },
+            Ranked { rank: 1.0, id: 5, score: 1.0 },
+            Ranked { rank: 2.0, id: 9, score: 2.0 },
+            Ranked { rank: 1.0, id: 3, score: 1.0 },
         ];
         v.sort();
         let ids: Vec<i64> = v.iter().map(|r| r.id).collect();
         assert_eq!(ids, vec![9, 3, 5]);
-        assert!(Ranked { rank: 1.0, id: 5 }.is_after((1.0, 3)));
-        assert!(!Ranked { rank: 1.0, id: 3 }.is_after((1.0, 3)));
-        assert!(Ranked { rank: 0.5, id: 1 }.is_after((1.0, 3)));
+        assert!(Ranked { rank: 1.0, id: 5, score: 1.0 }.is_after((1.0, 3)));
+        assert!(!Ranked { rank: 1.0, id: 3, score: 1.0 }.is_after((1.0, 3)));
+        assert!(Ranked { rank: 0.5, id: 1, score: 0.5 }.is_after((1.0, 3)));
     }
 }
