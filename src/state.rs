@@ -101,9 +101,7 @@ impl AppState {
             reach: crate::cohorts::reach::service::ReachCache::default(),
             needs_totals: crate::needs::service::TotalsMemo::default(),
             dashboards: crate::dashboards::service::SummaryCache::default(),
-            search: Arc::new(crate::search::index::SearchIndex::temporary(
-                &mut *db.conn()?,
-            )?),
+            search: Arc::new(crate::search::index::SearchIndex::temporary()?),
             db,
             metrics: Metrics::new()?,
             keys: TokenKeys::from_secret(b"a fixed key for tests and tools, never production"),

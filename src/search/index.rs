@@ -222,11 +222,16 @@ impl SearchIndex {
         Ok(this)
     }
 
-    /// An index in a new temporary folder, removed when dropped (tests and tools).
-    pub fn temporary(conn: &mut DbConn) -> anyhow::Result<Self> {
+    /// An empty index in a new temporary folder, removed when dropped (tests and tools):
+    /// its first search applies the whole change log. It does not touch the database, which
+    /// may not be migrated yet.
+    pub fn temporary() -> anyhow::Result<Self> {
         let dir = std::env::temp_dir()
             .join(format!("bayanihan-search-{}", uuid::Uuid::new_v4().simple()));
-        let mut index = Self::create(&dir, conn)?;
+        crate::db::create_private_dir(&dir)?;
+        let (schema, fields) = schema();
+        let index = Index::create_in_dir(&dir, schema)?;
+        let mut index = Self::with_index(&dir, index, fields, 0)?;
         index.temporary = true;
         Ok(index)
     }
@@ -357,36 +362,57 @@ impl SearchIndex {
         } else {
             self.state.lock().unwrap_or_else(PoisonError::into_inner)
         };
-        let changes = if state.watermark == seen {
+        let mut changes = if state.watermark == seen {
             changes
         } else {
             changes_after(conn, state.watermark)?
         };
-        let fresh: Vec<&Change> = changes
+        // A backlog (an instance that was stopped, a bulk load) is read batch by batch and
+        // committed once.
+        let now = Instant::now();
+        let mut dirty = false;
+        loop {
+            dirty |= self.absorb(&mut state, conn, &changes, now)?;
+            let Some(last) = changes.last().map(|c| c.seq) else {
+                break;
+            };
+            if changes.len() < usize::try_from(CHANGES_BATCH).unwrap_or(usize::MAX) {
+                break;
+            }
+            changes = changes_after(conn, last)?;
+        }
+        if dirty {
+            self.commit(&mut state)?;
+        }
+        Ok(())
+    }
+
+    /// Applies `changes` (in order) that are not applied yet, and advances the watermark
+    /// over what is applied and over holes waited for long enough. Whether anything changed.
+    fn absorb(
+        &self,
+        state: &mut SyncState,
+        conn: &mut DbConn,
+        changes: &[Change],
+        now: Instant,
+    ) -> Result<bool, ApiError> {
+        let mut ids: Vec<i64> = changes
             .iter()
             .filter(|c| !state.applied.contains(&c.seq))
+            .map(|c| c.post_id)
             .collect();
-        let now = Instant::now();
-        let gap_expired = state
-            .gaps
-            .values()
-            .next()
-            .is_some_and(|since| now.duration_since(*since) >= GAP_WAIT);
-        if fresh.is_empty() && !gap_expired {
-            return Ok(());
-        }
-        let mut ids: Vec<i64> = fresh.iter().map(|c| c.post_id).collect();
         ids.sort_unstable();
         ids.dedup();
-        self.apply(&mut state, conn, &ids)?;
-        // Advance the watermark over what is applied and over holes waited for long enough.
+        let mut dirty = !ids.is_empty();
+        self.apply(state, conn, &ids)?;
         let top = changes.last().map_or(state.watermark, |c| c.seq);
         let present: BTreeSet<i64> = changes.iter().map(|c| c.seq).collect();
         let mut next = state.watermark + 1;
         while next <= top {
             if present.contains(&next) {
                 state.applied.insert(next);
-            } else {
+                state.gaps.remove(&next);
+            } else if !state.applied.contains(&next) {
                 state.gaps.entry(next).or_insert(now);
             }
             next += 1;
@@ -402,11 +428,12 @@ impl SearchIndex {
             {
                 state.gaps.remove(&next);
                 state.watermark = next;
+                dirty = true;
             } else {
                 break;
             }
         }
-        self.commit(&mut state)
+        Ok(dirty)
     }
 
     /// Puts the current state of posts `ids` into the index (a post no longer live, or
