@@ -221,8 +221,8 @@ impl Config {
         };
         let mt_api_key = get("BAYANIHAN_MT_API_KEY").filter(|v| !v.is_empty());
         let library = crate::library::storage::StorageConfig::from_lookup(get, &data_dir)?;
-        let search_dir = get("BAYANIHAN_SEARCH_DIR")
-            .map_or_else(|| data_dir.join("search"), PathBuf::from);
+        let search_dir =
+            get("BAYANIHAN_SEARCH_DIR").map_or_else(|| data_dir.join("search"), PathBuf::from);
         Ok(Self {
             search_dir,
             mt_url,

@@ -29,8 +29,7 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
 use tantivy::{
-    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher,
-    TantivyDocument, Term,
+    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher, TantivyDocument, Term,
 };
 
 use crate::db::DbConn;
@@ -179,9 +178,11 @@ fn internal(err: impl std::fmt::Display) -> ApiError {
 }
 
 fn max_seq(conn: &mut DbConn) -> QueryResult<i64> {
-    Ok(diesel::sql_query("SELECT COALESCE(MAX(seq), 0) AS seq FROM search_changes")
-        .get_result::<MaxSeq>(conn)?
-        .seq)
+    Ok(
+        diesel::sql_query("SELECT COALESCE(MAX(seq), 0) AS seq FROM search_changes")
+            .get_result::<MaxSeq>(conn)?
+            .seq,
+    )
 }
 
 impl SearchIndex {
@@ -189,6 +190,12 @@ impl SearchIndex {
     /// made by another version of the schema, or cannot be read.
     pub fn open(dir: &Path, conn: &mut DbConn) -> anyhow::Result<Self> {
         match Self::open_existing(dir) {
+            Ok(Some(index)) if !index.matches_log(conn)? => {
+                tracing::warn!(search.dir = %dir.display(),
+                    "search index from another database or too far behind: rebuilt");
+                drop(index);
+                Self::create(dir, conn)
+            }
             Ok(Some(index)) => {
                 tracing::info!(
                     search.dir = %dir.display(),
@@ -222,12 +229,34 @@ impl SearchIndex {
         Ok(this)
     }
 
+    /// Whether the change log still holds every change after the index's watermark: not
+    /// when the log's first row is past it (rows were pruned) or its last one is below it
+    /// (another database, or one restored from a backup).
+    fn matches_log(&self, conn: &mut DbConn) -> QueryResult<bool> {
+        #[derive(QueryableByName)]
+        struct Bounds {
+            #[diesel(sql_type = BigInt)]
+            low: i64,
+            #[diesel(sql_type = BigInt)]
+            high: i64,
+        }
+        let bounds: Bounds = diesel::sql_query(
+            "SELECT COALESCE(MIN(seq), 0) AS low, COALESCE(MAX(seq), 0) AS high \
+             FROM search_changes",
+        )
+        .get_result(conn)?;
+        let watermark = self.watermark.load(AtomicOrdering::Acquire);
+        Ok(watermark <= bounds.high && (bounds.low <= watermark + 1 || bounds.low == 0))
+    }
+
     /// An empty index in a new temporary folder, removed when dropped (tests and tools):
     /// its first search applies the whole change log. It does not touch the database, which
     /// may not be migrated yet.
     pub fn temporary() -> anyhow::Result<Self> {
-        let dir = std::env::temp_dir()
-            .join(format!("bayanihan-search-{}", uuid::Uuid::new_v4().simple()));
+        let dir = std::env::temp_dir().join(format!(
+            "bayanihan-search-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
         crate::db::create_private_dir(&dir)?;
         let (schema, fields) = schema();
         let index = Index::create_in_dir(&dir, schema)?;
@@ -252,7 +281,12 @@ impl SearchIndex {
         Ok(Some(Self::with_index(dir, index, fields, watermark)?))
     }
 
-    fn with_index(dir: &Path, index: Index, fields: Fields, watermark: i64) -> anyhow::Result<Self> {
+    fn with_index(
+        dir: &Path,
+        index: Index,
+        fields: Fields,
+        watermark: i64,
+    ) -> anyhow::Result<Self> {
         index.tokenizers().register(ANALYZER, analyzer());
         let writer = index
             .writer_with_options(
@@ -312,7 +346,10 @@ impl SearchIndex {
             let Some(last) = batch.last() else { break };
             after = last.id;
             for post in batch.iter().filter(|p| p.live) {
-                state.writer.add_document(self.document(post)).map_err(internal)?;
+                state
+                    .writer
+                    .add_document(self.document(post))
+                    .map_err(internal)?;
                 count += 1;
             }
         }
@@ -337,7 +374,8 @@ impl SearchIndex {
         prepared.set_payload(&state.watermark.to_string());
         prepared.commit().map_err(internal)?;
         self.reader.reload().map_err(internal)?;
-        self.watermark.store(state.watermark, AtomicOrdering::Release);
+        self.watermark
+            .store(state.watermark, AtomicOrdering::Release);
         let newest = state.applied.last().copied().unwrap_or(state.watermark);
         self.newest.store(newest, AtomicOrdering::Release);
         Ok(())
@@ -448,12 +486,16 @@ impl SearchIndex {
             ))
             .load(conn)?;
             for id in chunk {
-                state
-                    .writer
-                    .delete_term(Term::from_field_u64(self.fields.post_id, id.cast_unsigned()));
+                state.writer.delete_term(Term::from_field_u64(
+                    self.fields.post_id,
+                    id.cast_unsigned(),
+                ));
             }
             for post in posts.iter().filter(|p| p.live) {
-                state.writer.add_document(self.document(post)).map_err(internal)?;
+                state
+                    .writer
+                    .add_document(self.document(post))
+                    .map_err(internal)?;
             }
         }
         Ok(())
@@ -491,7 +533,10 @@ impl SearchIndex {
             title_any.push((Occur::Should, title.box_clone()));
             bodies.push((Occur::Must, body.box_clone()));
             let either: Vec<(Occur, Box<dyn Query>)> = vec![
-                (Occur::Should, Box::new(BoostQuery::new(title, TITLE_WEIGHT))),
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(title, TITLE_WEIGHT)),
+                ),
                 (Occur::Should, body),
             ];
             all.push((Occur::Must, Box::new(BooleanQuery::new(either))));
@@ -605,10 +650,9 @@ impl SearchIndex {
         if more {
             let lower = Bound::Included(Term::from_field_text(field, start));
             let upper = match upper {
-                Some(u) => Bound::Excluded(Term::from_field_text(
-                    field,
-                    &String::from_utf8_lossy(&u),
-                )),
+                Some(u) => {
+                    Bound::Excluded(Term::from_field_text(field, &String::from_utf8_lossy(&u)))
+                }
                 None => Bound::Unbounded,
             };
             clauses.push((
@@ -717,7 +761,12 @@ fn holds(docs: &mut dyn tantivy::query::Scorer, doc: DocId) -> bool {
 }
 
 impl Tier<'_> {
-    fn collect(&self, searcher: &Searcher, after: (f64, i64), k: usize) -> Result<Vec<Ranked>, ApiError> {
+    fn collect(
+        &self,
+        searcher: &Searcher,
+        after: (f64, i64),
+        k: usize,
+    ) -> Result<Vec<Ranked>, ApiError> {
         let weight = self
             .query
             .weight(EnableScoring::enabled_from_searcher(searcher))
@@ -736,8 +785,16 @@ impl Tier<'_> {
         for reader in searcher.segment_readers() {
             let ids: Column<u64> = reader.fast_fields().u64("post_id").map_err(internal)?;
             let alive = reader.alive_bitset();
-            let mut within = within.as_ref().map(|w| w.scorer(reader, 1.0)).transpose().map_err(internal)?;
-            let mut except = except.as_ref().map(|w| w.scorer(reader, 1.0)).transpose().map_err(internal)?;
+            let mut within = within
+                .as_ref()
+                .map(|w| w.scorer(reader, 1.0))
+                .transpose()
+                .map_err(internal)?;
+            let mut except = except
+                .as_ref()
+                .map(|w| w.scorer(reader, 1.0))
+                .transpose()
+                .map_err(internal)?;
             let start = threshold(&heap, self.prune);
             weight
                 .for_each_pruning(start, reader, &mut |doc, score| {
@@ -811,7 +868,11 @@ pub fn snippet(body: &str, words: &[&str], start: char, end: char) -> String {
     let to = (from + WINDOW).min(toks.len());
     let mut out = String::with_capacity(body.len().min(400) + 16);
     let text_start = if from == 0 { 0 } else { toks[from].1 };
-    let text_end = if to >= toks.len() { body.len() } else { toks[to - 1].2 };
+    let text_end = if to >= toks.len() {
+        body.len()
+    } else {
+        toks[to - 1].2
+    };
     if from > 0 {
         out.push('…');
     }
@@ -844,8 +905,14 @@ mod tests {
         assert_eq!(s, "We discussed [bargaining] <b> & more.");
         let long = format!("{} needle {}", "a ".repeat(40), "b ".repeat(40));
         let s = snippet(&long, &["needle"], '[', ']');
-        assert!(s.starts_with('…') && s.ends_with('…') && s.contains("[needle]"), "{s}");
-        assert_eq!(snippet("Café it's", &["cafe", "it's"], '[', ']'), "[Café] [it]'[s]");
+        assert!(
+            s.starts_with('…') && s.ends_with('…') && s.contains("[needle]"),
+            "{s}"
+        );
+        assert_eq!(
+            snippet("Café it's", &["cafe", "it's"], '[', ']'),
+            "[Café] [it]'[s]"
+        );
     }
 
     #[test]
@@ -857,15 +924,48 @@ mod tests {
     #[test]
     fn ranks_order_best_first_then_by_id() {
         let mut v = vec![
-            Ranked { rank: 1.0, id: 5, score: 1.0 },
-            Ranked { rank: 2.0, id: 9, score: 2.0 },
-            Ranked { rank: 1.0, id: 3, score: 1.0 },
+            Ranked {
+                rank: 1.0,
+                id: 5,
+                score: 1.0,
+            },
+            Ranked {
+                rank: 2.0,
+                id: 9,
+                score: 2.0,
+            },
+            Ranked {
+                rank: 1.0,
+                id: 3,
+                score: 1.0,
+            },
         ];
         v.sort();
         let ids: Vec<i64> = v.iter().map(|r| r.id).collect();
         assert_eq!(ids, vec![9, 3, 5]);
-        assert!(Ranked { rank: 1.0, id: 5, score: 1.0 }.is_after((1.0, 3)));
-        assert!(!Ranked { rank: 1.0, id: 3, score: 1.0 }.is_after((1.0, 3)));
-        assert!(Ranked { rank: 0.5, id: 1, score: 0.5 }.is_after((1.0, 3)));
+        assert!(
+            Ranked {
+                rank: 1.0,
+                id: 5,
+                score: 1.0
+            }
+            .is_after((1.0, 3))
+        );
+        assert!(
+            !Ranked {
+                rank: 1.0,
+                id: 3,
+                score: 1.0
+            }
+            .is_after((1.0, 3))
+        );
+        assert!(
+            Ranked {
+                rank: 0.5,
+                id: 1,
+                score: 0.5
+            }
+            .is_after((1.0, 3))
+        );
     }
 }

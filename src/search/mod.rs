@@ -41,8 +41,11 @@
 //!   number can be seen before an earlier one: a hole below the newest row is kept open
 //!   (its rows re-read) for 60 s before the watermark passes it (a rolled-back write).
 //! - The watermark is saved with each commit of the index; at start an index that is
-//!   missing, unreadable or of another schema is rebuilt from the database, and
-//!   `bayanihan search-rebuild` rebuilds it on demand (with that instance stopped).
+//!   missing, unreadable, of another schema, or whose watermark the log does not cover
+//!   (past its last row: another or a restored database; before its first: rows pruned)
+//!   is rebuilt from the database, and `bayanihan search-rebuild` rebuilds it on demand
+//!   (with that instance stopped). The log is not pruned yet: one small row per post
+//!   write; pruning rows older than every instance's watermark is safe by that rule.
 //! - Readability is checked in the database on the few best hits (live post and thread,
 //!   `auth::policy::community::readable_sql`), not filtered in the index: who may read a
 //!   community changes with memberships, roles and visibility, which the index would have

@@ -68,7 +68,11 @@ fn library_config(given: Option<StorageConfig>, data_dir: &std::path::Path) -> S
 fn uuid_like() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    format!("{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// Starts the app on a fresh, migrated database.
@@ -149,10 +153,7 @@ impl TestApp {
     /// files), a search index of its own (each instance keeps one).
     pub fn second_config(&self) -> Config {
         let mut config = self.config.clone();
-        config.search_dir = self
-            .data_dir
-            .path()
-            .join(format!("search-{}", uuid_like()));
+        config.search_dir = self.data_dir.path().join(format!("search-{}", uuid_like()));
         config
     }
 

@@ -127,8 +127,12 @@ async fn an_index_removed_or_rebuilt_by_the_command_answers_the_same() {
         )
         .await;
     for i in 0..5 {
-        app.reply(&member, thread, &format!("solidarity {}", "again ".repeat(i)))
-            .await;
+        app.reply(
+            &member,
+            thread,
+            &format!("solidarity {}", "again ".repeat(i)),
+        )
+        .await;
     }
     let (_, secret) = app
         .create_thread(&owner, closed, "discussion", "Inner", "solidarity inside")
@@ -171,7 +175,10 @@ async fn an_index_removed_or_rebuilt_by_the_command_answers_the_same() {
     let rebuilt = Application::build_with_db(&config, app.db.clone()).expect("the app starts");
     let rebuilt_at = format!("http://127.0.0.1:{}", rebuilt.port());
     tokio::spawn(rebuilt.run_until_stopped());
-    assert_eq!(found_at(&app, &rebuilt_at, None, "solidarity").await, before);
+    assert_eq!(
+        found_at(&app, &rebuilt_at, None, "solidarity").await,
+        before
+    );
     assert_eq!(
         found_at(&app, &rebuilt_at, Some(&owner), "solid").await,
         owners
@@ -192,10 +199,7 @@ async fn two_instances_on_one_database_find_each_others_posts() {
     let (thread, opening) = app
         .create_thread(&owner, community, "discussion", "Okapi", "Striped legs")
         .await;
-    assert_eq!(
-        found_at(&app, &b, None, "okapi").await,
-        vec![opening]
-    );
+    assert_eq!(found_at(&app, &b, None, "okapi").await, vec![opening]);
     // Written through B, found through A (and B).
     let res = app
         .client
