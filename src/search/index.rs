@@ -517,9 +517,9 @@ impl SearchIndex {
         let words: Vec<Vec<String>> = words
             .iter()
             .map(|w| tokens(w).into_iter().map(|t| t.0).collect::<Vec<_>>())
-            .filter(|t: &Vec<String>| !t.is_empty())
             .collect();
-        if words.is_empty() || k == 0 {
+        // A word of only overlong pieces (over 64 bytes) is in no post.
+        if words.is_empty() || words.iter().any(Vec::is_empty) || k == 0 {
             return Ok(Vec::new());
         }
         let last = words.len() - 1;
@@ -923,7 +923,7 @@ mod tests {
 
     #[test]
     fn ranks_order_best_first_then_by_id() {
-        let mut v = vec![
+        let mut v = [
             Ranked {
                 rank: 1.0,
                 id: 5,
