@@ -20,6 +20,10 @@ pub struct Config {
     pub bind: String,
     /// Folder for the SQLite database and other local files.
     pub data_dir: PathBuf,
+    /// This instance's post search index (`BAYANIHAN_SEARCH_DIR`; `search/` in the data
+    /// folder by default). Derived from the database and rebuilt when missing: several
+    /// instances each need their own.
+    pub search_dir: PathBuf,
     /// The database.
     pub database_url: DatabaseUrl,
     /// Connections in the pool.
@@ -217,7 +221,10 @@ impl Config {
         };
         let mt_api_key = get("BAYANIHAN_MT_API_KEY").filter(|v| !v.is_empty());
         let library = crate::library::storage::StorageConfig::from_lookup(get, &data_dir)?;
+        let search_dir =
+            get("BAYANIHAN_SEARCH_DIR").map_or_else(|| data_dir.join("search"), PathBuf::from);
         Ok(Self {
+            search_dir,
             mt_url,
             mt_api_key,
             webhook_allow_private,

@@ -66,6 +66,10 @@ enum Command {
         #[arg(long)]
         fix: bool,
     },
+    /// Rebuild this instance's post search index (`BAYANIHAN_SEARCH_DIR`) from the database
+    /// and print how many posts it holds. The server of that folder must be stopped (it
+    /// holds the index; it also rebuilds a missing or unreadable index when it starts).
+    SearchRebuild,
 }
 
 #[derive(Subcommand)]
@@ -129,6 +133,7 @@ fn main() -> ExitCode {
         Command::Reminders { now } => send_reminders(&config, now.as_deref()),
         Command::Regrade { question, reason } => regrade(&config, question, reason),
         Command::LibraryRepair { fix } => library_repair(&config, fix),
+        Command::SearchRebuild => search_rebuild(&config),
         Command::Openapi => unreachable!("handled above"),
     };
     match result {
@@ -203,6 +208,19 @@ fn now_or(now: Option<&str>) -> anyhow::Result<chrono::NaiveDateTime> {
             .naive_utc(),
         None => bayanihan::db::now(),
     })
+}
+
+fn search_rebuild(config: &Config) -> anyhow::Result<()> {
+    let db = Db::connect(config.database_url.clone(), 1)?;
+    db.migrate()?;
+    let mut conn = db.conn()?;
+    let index = bayanihan::search::index::SearchIndex::create(&config.search_dir, &mut conn)?;
+    let count = index.rebuild(&mut conn)?;
+    println!(
+        "search-rebuild: {count} posts indexed in {}",
+        index.dir().display()
+    );
+    Ok(())
 }
 
 fn library_repair(config: &Config, fix: bool) -> anyhow::Result<()> {

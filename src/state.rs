@@ -53,6 +53,8 @@ pub struct AppState {
     /// Open logins read lately.
     pub sessions: crate::auth::extractor::SessionCache,
     pub settings: Arc<Settings>,
+    /// This instance's post search index (`BAYANIHAN_SEARCH_DIR`).
+    pub search: Arc<crate::search::index::SearchIndex>,
 }
 
 impl AppState {
@@ -66,6 +68,10 @@ impl AppState {
             needs_totals: crate::needs::service::TotalsMemo::default(),
             dashboards: crate::dashboards::service::SummaryCache::default(),
             sessions: crate::auth::extractor::SessionCache::default(),
+            search: Arc::new(crate::search::index::SearchIndex::open(
+                &config.search_dir,
+                &mut *db.conn()?,
+            )?),
             db,
             metrics: Metrics::new()?,
             hasher: PasswordHasher::for_this_machine(),
@@ -99,6 +105,7 @@ impl AppState {
             needs_totals: crate::needs::service::TotalsMemo::default(),
             dashboards: crate::dashboards::service::SummaryCache::default(),
             sessions: crate::auth::extractor::SessionCache::default(),
+            search: Arc::new(crate::search::index::SearchIndex::temporary()?),
             db,
             metrics: Metrics::new()?,
             keys: TokenKeys::from_secret(b"a fixed key for tests and tools, never production"),

@@ -1960,3 +1960,12 @@ diesel::allow_tables_to_appear_in_same_query!(post_translation_requests, users);
 diesel::allow_tables_to_appear_in_same_query!(machine_translation_jobs, posts);
 diesel::allow_tables_to_appear_in_same_query!(machine_translation_jobs, threads);
 diesel::allow_tables_to_appear_in_same_query!(machine_translation_jobs, users);
+
+// Post search's change log (migration 000070): written by triggers, read by
+// `search::index` (issue 18, item 4).
+diesel::table! {
+    search_changes (seq) {
+        seq -> BigInt,
+        post_id -> BigInt,
+    }
+}

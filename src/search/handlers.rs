@@ -9,6 +9,7 @@ use crate::http::pagination::Page;
 use crate::http::response::Reply;
 use crate::search::dto::{PostSearchHit, SearchInput, SearchPostsQuery};
 use crate::search::service;
+use crate::state::AppState;
 
 /// Searches thread titles and post bodies in the communities the caller can read; hidden
 /// and deleted posts are left out. Every word must occur, the last may be the start of a
@@ -29,12 +30,14 @@ use crate::search::service;
 )]
 pub async fn search_posts(
     db: web::Data<Db>,
+    state: web::Data<AppState>,
     user: MaybeUser,
     query: web::Query<SearchPostsQuery>,
 ) -> Result<Reply<Page<PostSearchHit>>, ApiError> {
     let input = SearchInput::try_from(query.into_inner())?;
+    let index = state.search.clone();
     let page = db
-        .read(move |conn| service::search_posts(conn, user.0.as_ref(), &input))
+        .read(move |conn| service::search_posts(conn, &index, user.0.as_ref(), &input))
         .await?;
     Ok(Reply::ok(page))
 }

@@ -9,18 +9,57 @@
 //! - Only posts in communities the caller can read (`auth::policy::community::readable_sql`), not hidden,
 //!   not deleted, in threads not deleted. `community_id` narrows to one community (404 or
 //!   401 when the caller cannot read it).
-//! - Order: posts whose thread title contains a word first, then relevance (bm25 with the
-//!   title weighted 10 on SQLite, `ts_rank_cd` with the title at weight A on PostgreSQL),
+//! - Order: posts whose thread title contains a word first, then relevance (bm25 over the
+//!   thread title, weighted 10, and the body; the title counts for the opening post only),
 //!   then post id. `limit` is 1 to 50; the cursor holds the last (rank, post id) and is
-//!   tied to the `q` and `community_id` it was made for.
-//! - Every match is ranked, however old (`repo::search_posts`): the engine ranks all
-//!   matches and keeps the best few while it sorts; the reader's rights are then checked on
-//!   those only, and more are fetched when too few are readable. So an old, better answer
-//!   to a common word is found first. Pages never repeat a hit.
-//! - `snippet` is HTML: the body around the matches, escaped, matches in `<mark>`.
+//!   tied to the `q` and `community_id` it was made for. Words are split at every
+//!   character that is not a letter or digit, lower-cased and accent-folded, the same on
+//!   both databases; a word of several pieces (`it's`) is a phrase.
+//! - Every match is ranked, however old: the index ranks all matches and keeps the best
+//!   few while it collects; the reader's rights are then checked on those only, and more
+//!   are fetched when too few are readable. So an old, better answer to a common word is
+//!   found first. Pages never repeat a hit.
+//!
+//! The index (`index.rs`, Tantivy) and how it stays true:
+//! - The database is the truth; the index is derived, and each server instance keeps its
+//!   own, on disk (`BAYANIHAN_SEARCH_DIR`, `search/` in the data folder by default;
+//!   memory-mapped, with a 20 MB writer heap and one merge thread). It holds one document
+//!   per live post (id, community, thread title on the opening post, body), nothing stored.
+//! - Every write that changes what it holds logs the post's id in `search_changes(seq,
+//!   post_id)` in the same transaction, through triggers on `posts` (insert; body, hidden,
+//!   deleted, thread, community changed; delete, including the cascades of a thread or
+//!   community deleted) and `threads` (title: the opening post; deleted: all its posts).
+//!   Triggers rather than calls in forums, moderation and communities: no write path, the
+//!   seed's bulk inserts included, can forget them.
+//! - A search first applies the changes after the instance's watermark: one indexed read
+//!   (`seq > watermark`), nothing more when there is none. Applying reads the posts' current
+//!   state and replaces their documents, then commits once for the whole batch; concurrent
+//!   searches that find changes wait for the writer, and the first applies them for all,
+//!   so under posting load there is at most one commit at a time, however many searches.
+//!   A post is therefore found right after its creation answered 201, through any instance.
+//! - On PostgreSQL a sequence number is taken before its transaction commits, so a later
+//!   number can be seen before an earlier one: a hole below the newest row is kept open
+//!   (its rows re-read) for 60 s before the watermark passes it (a rolled-back write).
+//! - The watermark is saved with each commit of the index; at start an index that is
+//!   missing, unreadable, of another schema, or whose watermark the log does not cover
+//!   (past its last row: another or a restored database; before its first: rows pruned)
+//!   is rebuilt from the database, and `bayanihan search-rebuild` rebuilds it on demand
+//!   (with that instance stopped). The log is not pruned yet: one small row per post
+//!   write; pruning rows older than every instance's watermark is safe by that rule.
+//! - Readability is checked in the database on the few best hits (live post and thread,
+//!   `auth::policy::community::readable_sql`), not filtered in the index: who may read a
+//!   community changes with memberships, roles and visibility, which the index would have
+//!   to follow for every post of the community; the check is one query on a page's worth
+//!   of ids. Hidden and deleted posts are not in the index, so they cost nothing.
+//!   `community_id` narrows in the index (the community is indexed).
+//! - `snippet` is HTML: up to 24 words of the body around the most matches, escaped,
+//!   matches in `<mark>` (made from the body read from the database, `index::snippet`).
+//! - The last word's prefix is ranked by bm25 over its first 64 completions; beyond those,
+//!   the other completions still match but add nothing to the rank.
 
 pub mod dto;
 pub mod handlers;
+pub mod index;
 pub mod repo;
 pub mod service;
 

@@ -6,12 +6,14 @@ use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::http::pagination::Page;
 use crate::search::dto::{PostSearchHit, SearchInput};
+use crate::search::index::SearchIndex;
 use crate::search::repo::{self, SearchQuery};
 
 /// The posts matching `input` that `viewer` may read, best first. Narrowed to a community,
 /// the caller must read it (401 `login_required` or 404 otherwise).
 pub fn search_posts(
     conn: &mut DbConn,
+    index: &SearchIndex,
     viewer: Option<&AuthUser>,
     input: &SearchInput,
 ) -> Result<Page<PostSearchHit>, ApiError> {
@@ -20,6 +22,7 @@ pub fn search_posts(
     }
     let hits = repo::search_posts(
         conn,
+        index,
         &SearchQuery {
             text: input.q.clone(),
             viewer: viewer.map(|u| u.id),

@@ -65,6 +65,17 @@ fn library_config(given: Option<StorageConfig>, data_dir: &std::path::Path) -> S
     config
 }
 
+/// A name no other instance of this test run has taken.
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
 /// Starts the app on a fresh, migrated database.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(Options::default()).await
@@ -80,6 +91,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let config = Config {
         bind: "127.0.0.1:0".to_owned(),
         data_dir: data_dir.path().to_owned(),
+        search_dir: data_dir.path().join("search"),
         database_url: database.url.clone(),
         db_pool_size: 4,
         log_format: LogFormat::Pretty,
@@ -131,11 +143,19 @@ impl TestApp {
     /// Starts a second instance of the app over the same database (as several instances
     /// share one PostgreSQL); its base URL.
     pub fn second_instance(&self) -> String {
-        let app =
-            Application::build_with_db(&self.config, self.db.clone()).expect("the app starts");
+        let app = Application::build_with_db(&self.second_config(), self.db.clone())
+            .expect("the app starts");
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
         address
+    }
+
+    /// The configuration of another instance beside this one: the same data folder (keys,
+    /// files), a search index of its own (each instance keeps one).
+    pub fn second_config(&self) -> Config {
+        let mut config = self.config.clone();
+        config.search_dir = self.data_dir.path().join(format!("search-{}", uuid_like()));
+        config
     }
 
     /// The absolute URL of `path`.

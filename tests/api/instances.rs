@@ -121,7 +121,8 @@ async fn two_instances_queue_and_deliver_each_email_once_and_share_the_login_lim
     let mut settings = EmailSettings::from_config(&a.config).expect("email settings");
     settings.poll_interval = Duration::from_millis(50);
     settings.backoff_base = Duration::from_millis(100);
-    let b = Application::build_with_email(&a.config, b_db.clone(), settings).expect("B starts");
+    let b = Application::build_with_email(&a.second_config(), b_db.clone(), settings)
+        .expect("B starts");
     let b_address = format!("http://127.0.0.1:{}", b.port());
     tokio::spawn(b.run_until_stopped());
     let bases = [a.address.clone(), b_address.clone()];

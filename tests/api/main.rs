@@ -57,6 +57,7 @@ mod proxies;
 mod reach;
 mod reuse;
 mod search;
+mod search_index;
 mod sessions;
 mod storage;
 mod surveys;
