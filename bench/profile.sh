@@ -48,7 +48,7 @@ profile_finish() {
   # the same function is one frame and the picture stays small enough to keep.
   perf script -i "$profile_out.data" 2>/dev/null | inferno-collapse-perf |
     python3 "$here/profile_fold.py" >"$profile_out.folded" || true
-  inferno-flamegraph --title "$1 ($db)" --width 1400 --minwidth 0.5 \
+  inferno-flamegraph --title "$1 ($db)" --width 1400 --minwidth 1 \
     <"$profile_out.folded" >"$profile_out.svg" 2>/dev/null ||
     log "profile of $1: no flame graph (see $profile_out.folded)"
   rm -f "$profile_out.data"
