@@ -80,6 +80,15 @@ impl DatabaseUrl {
         anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres://")
     }
 
+    /// The `DATABASE_URL` that parses back to this (for a command run beside the server).
+    /// A PostgreSQL URL may carry a password: never log it.
+    pub fn to_env_value(&self) -> String {
+        match self {
+            Self::Sqlite(path) => format!("sqlite://{}", path.display()),
+            Self::Postgres(url) => url.clone(),
+        }
+    }
+
     /// A short name of the backend, for logs.
     pub fn backend(&self) -> &'static str {
         match self {

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app};
+use crate::helpers::{TestApp, TestUser, assert_problem, ok_json, send, spawn_app};
 use crate::learning::{Spec, make_course};
 
 pub(crate) fn add_owner(app: &TestApp, course_id: i64, user_id: i64) {
@@ -17,28 +17,6 @@ pub(crate) fn add_owner(app: &TestApp, course_id: i64, user_id: i64) {
         ))
         .execute(&mut *conn)
         .expect("insert owner");
-}
-
-pub(crate) async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    user: &TestUser,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut req = app.authed(method, path, &user.token);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    req.send().await.expect("request is sent")
-}
-
-pub(crate) async fn json_of(res: reqwest::Response, status: u16) -> Value {
-    let url = res.url().clone();
-    let got = res.status().as_u16();
-    let body: Value = res.json().await.unwrap_or(Value::Null);
-    assert_eq!(got, status, "status of {url}: {body}");
-    body
 }
 
 /// A course with one owner (a trainer); the course's id and the owner.
@@ -74,7 +52,7 @@ pub(crate) async fn create_question(
     body: Value,
 ) -> Value {
     let path = format!("/api/v1/courses/{course_id}/questions");
-    json_of(call(app, Method::POST, &path, owner, Some(body)).await, 201).await
+    ok_json(send(app, Method::POST, &path, owner, Some(body)).await, 201).await
 }
 
 #[tokio::test]
@@ -92,8 +70,8 @@ async fn assessment_bank_of_every_kind_with_versions_and_translations() {
     let single = ids[0];
 
     // Editors read the key; the list filters by tag.
-    let got = json_of(
-        call(
+    let got = ok_json(
+        send(
             &app,
             Method::GET,
             &format!("/api/v1/questions/{single}"),
@@ -105,8 +83,8 @@ async fn assessment_bank_of_every_kind_with_versions_and_translations() {
     )
     .await;
     assert_eq!(got["correct"], json!([0]));
-    let list = json_of(
-        call(
+    let list = ok_json(
+        send(
             &app,
             Method::GET,
             &format!("/api/v1/courses/{course_id}/questions?tag=ilo&limit=1"),
@@ -119,8 +97,8 @@ async fn assessment_bank_of_every_kind_with_versions_and_translations() {
     .await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
     let cursor = list["next_cursor"].as_str().unwrap().to_owned();
-    let next = json_of(
-        call(
+    let next = ok_json(
+        send(
             &app,
             Method::GET,
             &format!("/api/v1/courses/{course_id}/questions?tag=ilo&limit=1&cursor={cursor}"),
@@ -135,8 +113,8 @@ async fn assessment_bank_of_every_kind_with_versions_and_translations() {
     assert!(next["next_cursor"].is_null());
     // A tag no question can carry (empty, or not a tag at all) matches nothing: 200, empty.
     for tag in ["", "Not%20a%20tag!", "%C3%A9t%C3%A9", "nobody-uses-this"] {
-        let list = json_of(
-            call(
+        let list = ok_json(
+            send(
                 &app,
                 Method::GET,
                 &format!("/api/v1/courses/{course_id}/questions?tag={tag}"),
@@ -150,8 +128,8 @@ async fn assessment_bank_of_every_kind_with_versions_and_translations() {
         assert_eq!(list["items"], json!([]), "?tag={tag}");
     }
     // Upper case is the same tag.
-    let list = json_of(
-        call(
+    let list = ok_json(
+        send(
             &app,
             Method::GET,
             &format!("/api/v1/courses/{course_id}/questions?tag=ILO"),
@@ -180,7 +158,7 @@ async fn assessment_bank_of_every_kind_with_versions_and_translations() {
         ),
         (json!(50), json!(2), json!([1]))
     );
-    let res = call(
+    let res = send(
         &app,
         Method::POST,
         &format!("/api/v1/courses/{course_id}/questions"),
@@ -192,29 +170,29 @@ async fn assessment_bank_of_every_kind_with_versions_and_translations() {
     .await;
     assert_problem(res, 400, "invalid_body").await;
     let path = format!("/api/v1/questions/{}", floats["id"]);
-    json_of(call(&app, Method::DELETE, &path, &owner, None).await, 204).await;
+    ok_json(send(&app, Method::DELETE, &path, &owner, None).await, 204).await;
 
     // A translation is a new version; read in Filipino, the English stays the fallback.
     let path = format!("/api/v1/questions/{single}/translations/fil");
     let body = json!({"stem": "Aling lupon ang nagtatakda ng pamantayan sa paggawa?",
         "choices": [{"text": "Ang ILO"}, {"text": "Ang WTO"}, {"text": "Ang IMF"}]});
-    let t = json_of(
-        call(&app, Method::PUT, &path, &owner, Some(body.clone())).await,
+    let t = ok_json(
+        send(&app, Method::PUT, &path, &owner, Some(body.clone())).await,
         201,
     )
     .await;
     assert_eq!(t["version"], 2);
     assert_eq!(t["language"], "fil");
-    let again = json_of(
-        call(&app, Method::PUT, &path, &owner, Some(body)).await,
+    let again = ok_json(
+        send(&app, Method::PUT, &path, &owner, Some(body)).await,
         200,
     )
     .await;
     assert_eq!(again["version"], 2, "the same texts again change nothing");
     let wrong = json!({"stem": "Mali", "choices": [{"text": "Isa"}]});
-    let res = call(&app, Method::PUT, &path, &owner, Some(wrong)).await;
+    let res = send(&app, Method::PUT, &path, &owner, Some(wrong)).await;
     assert_problem(res, 422, "validation_failed").await;
-    let res = call(
+    let res = send(
         &app,
         Method::GET,
         &format!("/api/v1/questions/{single}?lang=fil"),
@@ -223,7 +201,7 @@ async fn assessment_bank_of_every_kind_with_versions_and_translations() {
     )
     .await;
     assert_eq!(res.headers()["content-language"], "fil");
-    let res = call(
+    let res = send(
         &app,
         Method::GET,
         &format!("/api/v1/questions/{single}?lang=es"),
@@ -236,7 +214,7 @@ async fn assessment_bank_of_every_kind_with_versions_and_translations() {
     // Replacing the key is version 3; a translation whose choices no longer fit goes.
     let replaced = json!({"kind": "single_choice", "stem": "Which body sets labour standards?",
         "choices": [{"text": "The ILO"}, {"text": "The WTO"}], "correct": [0]});
-    let res = call(
+    let res = send(
         &app,
         Method::PUT,
         &format!("/api/v1/questions/{single}"),
@@ -245,11 +223,11 @@ async fn assessment_bank_of_every_kind_with_versions_and_translations() {
     )
     .await;
     let etag = res.headers()["etag"].to_str().unwrap().to_owned();
-    let r = json_of(res, 200).await;
+    let r = ok_json(res, 200).await;
     assert_eq!(r["version"], 3);
     assert_eq!(r["languages"], json!(["en"]));
-    let unchanged = json_of(
-        call(
+    let unchanged = ok_json(
+        send(
             &app,
             Method::PUT,
             &format!("/api/v1/questions/{single}"),
@@ -299,7 +277,7 @@ async fn assessment_bank_of_every_kind_with_versions_and_translations() {
     drop(conn);
 
     // Deleted: gone from the bank.
-    let res = call(
+    let res = send(
         &app,
         Method::DELETE,
         &format!("/api/v1/questions/{single}"),
@@ -308,7 +286,7 @@ async fn assessment_bank_of_every_kind_with_versions_and_translations() {
     )
     .await;
     assert_eq!(res.status().as_u16(), 204);
-    let res = call(
+    let res = send(
         &app,
         Method::GET,
         &format!("/api/v1/questions/{single}"),
@@ -328,7 +306,7 @@ async fn assessment_bank_is_invisible_to_learners_and_checks_every_shape() {
     let learner = app.user("member").await;
     let other_trainer = app.user("trainer").await;
     for user in [&learner, &other_trainer] {
-        let res = call(
+        let res = send(
             &app,
             Method::GET,
             &format!("/api/v1/questions/{id}"),
@@ -337,7 +315,7 @@ async fn assessment_bank_is_invisible_to_learners_and_checks_every_shape() {
         )
         .await;
         assert_problem(res, 404, "not_found").await;
-        let res = call(
+        let res = send(
             &app,
             Method::GET,
             &format!("/api/v1/courses/{course_id}/questions"),
@@ -346,7 +324,7 @@ async fn assessment_bank_is_invisible_to_learners_and_checks_every_shape() {
         )
         .await;
         assert_problem(res, 404, "not_found").await;
-        let res = call(
+        let res = send(
             &app,
             Method::POST,
             &format!("/api/v1/courses/{course_id}/questions"),
@@ -355,7 +333,7 @@ async fn assessment_bank_is_invisible_to_learners_and_checks_every_shape() {
         )
         .await;
         assert_problem(res, 404, "not_found").await;
-        let res = call(
+        let res = send(
             &app,
             Method::DELETE,
             &format!("/api/v1/questions/{id}"),
@@ -366,7 +344,7 @@ async fn assessment_bank_is_invisible_to_learners_and_checks_every_shape() {
         assert_problem(res, 404, "not_found").await;
     }
     let coordinator = app.user("coordinator").await;
-    let res = call(
+    let res = send(
         &app,
         Method::GET,
         &format!("/api/v1/questions/{id}"),
@@ -435,7 +413,7 @@ async fn assessment_bank_is_invisible_to_learners_and_checks_every_shape() {
         ),
     ];
     for (body, field) in bad {
-        let res = call(
+        let res = send(
             &app,
             Method::POST,
             &format!("/api/v1/courses/{course_id}/questions"),
@@ -479,7 +457,7 @@ async fn quiz_setup(app: &TestApp, settings: Value) -> (i64, i64, Vec<i64>, Test
     if body.get("questions").is_none() {
         body["questions"] = ids.iter().map(|id| json!({"question_id": id})).collect();
     }
-    let res = call(
+    let res = send(
         app,
         Method::PUT,
         &format!("/api/v1/lessons/{lesson}/quiz"),
@@ -487,9 +465,9 @@ async fn quiz_setup(app: &TestApp, settings: Value) -> (i64, i64, Vec<i64>, Test
         Some(body),
     )
     .await;
-    json_of(res, 201).await;
+    ok_json(res, 201).await;
     let learner = app.user("member").await;
-    let res = call(
+    let res = send(
         app,
         Method::POST,
         &format!("/api/v1/courses/{}/enrolments", course.id),
@@ -497,7 +475,7 @@ async fn quiz_setup(app: &TestApp, settings: Value) -> (i64, i64, Vec<i64>, Test
         None,
     )
     .await;
-    json_of(res, 201).await;
+    ok_json(res, 201).await;
     (course.id, lesson, ids, owner, learner)
 }
 
@@ -607,8 +585,8 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
     let feedback = ["The ILO, since 1919."];
 
     // The learner reads the settings without the questions.
-    let quiz = json_of(
-        call(
+    let quiz = ok_json(
+        send(
             &app,
             Method::GET,
             &format!("/api/v1/lessons/{lesson}/quiz"),
@@ -625,13 +603,13 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
 
     // Only passing the quiz completes its lesson: not the learner's word, online or offline.
     let path = format!("/api/v1/me/lessons/{lesson}/completion");
-    let res = call(&app, Method::PUT, &path, &learner, None).await;
+    let res = send(&app, Method::PUT, &path, &learner, None).await;
     assert_problem(res, 409, "completed_by_quiz").await;
-    let res = call(&app, Method::DELETE, &path, &learner, None).await;
+    let res = send(&app, Method::DELETE, &path, &learner, None).await;
     assert_problem(res, 409, "completed_by_quiz").await;
     let body = json!({"completions": [{"lesson_id": lesson, "completed_at": chrono::Utc::now().to_rfc3339()}]});
-    let synced = json_of(
-        call(
+    let synced = ok_json(
+        send(
             &app,
             Method::POST,
             "/api/v1/me/completions/batch",
@@ -648,7 +626,7 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
     );
 
     // Start: every question, no key; starting again gives the same attempt back.
-    let res = call(
+    let res = send(
         &app,
         Method::POST,
         &format!("/api/v1/lessons/{lesson}/quiz/attempts"),
@@ -656,13 +634,13 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
         None,
     )
     .await;
-    let attempt = json_of(res, 201).await;
+    let attempt = ok_json(res, 201).await;
     assert_no_key(&attempt, &accepted, &feedback);
     assert_eq!(attempt["questions"].as_array().unwrap().len(), 7);
     assert_eq!(attempt["status"], "in_progress");
     let id = attempt["id"].as_i64().unwrap();
-    let again = json_of(
-        call(
+    let again = ok_json(
+        send(
             &app,
             Method::POST,
             &format!("/api/v1/lessons/{lesson}/quiz/attempts"),
@@ -681,15 +659,15 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
     // Save each answer (each answer read for keys), twice: the second changes nothing.
     for (question_id, answer) in answers_for(&attempt) {
         let path = format!("/api/v1/attempts/{id}/answers/{question_id}");
-        let saved = json_of(
-            call(&app, Method::PUT, &path, &learner, Some(answer.clone())).await,
+        let saved = ok_json(
+            send(&app, Method::PUT, &path, &learner, Some(answer.clone())).await,
             200,
         )
         .await;
         assert_no_key(&saved, &accepted, &feedback);
         let version = saved["version"].clone();
-        let repeat = json_of(
-            call(&app, Method::PUT, &path, &learner, Some(answer)).await,
+        let repeat = ok_json(
+            send(&app, Method::PUT, &path, &learner, Some(answer)).await,
             200,
         )
         .await;
@@ -698,8 +676,8 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
             "the same answer again changes nothing"
         );
     }
-    let read = json_of(
-        call(
+    let read = ok_json(
+        send(
             &app,
             Method::GET,
             &format!("/api/v1/attempts/{id}"),
@@ -723,7 +701,7 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
     let outsider = create_question(&app, course_id, &owner, every_kind()[2].clone()).await["id"]
         .as_i64()
         .unwrap();
-    let res = call(
+    let res = send(
         &app,
         Method::PUT,
         &format!("/api/v1/attempts/{id}/answers/{outsider}"),
@@ -732,7 +710,7 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
     )
     .await;
     assert_problem(res, 422, "validation_failed").await;
-    let res = call(
+    let res = send(
         &app,
         Method::PUT,
         &format!("/api/v1/attempts/{id}/answers/{}", ids[0]),
@@ -741,7 +719,7 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
     )
     .await;
     assert_problem(res, 422, "validation_failed").await;
-    let res = call(
+    let res = send(
         &app,
         Method::PUT,
         &format!("/api/v1/attempts/{id}/answers/{}", ids[0]),
@@ -750,7 +728,7 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
     )
     .await;
     assert_problem(res, 422, "validation_failed").await;
-    let res = call(
+    let res = send(
         &app,
         Method::PUT,
         &format!("/api/v1/attempts/{id}/answers/{}", ids[5]),
@@ -762,7 +740,7 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
 
     // Another learner sees nothing of it; the course's owner does.
     let other = app.user("member").await;
-    let res = call(
+    let res = send(
         &app,
         Method::GET,
         &format!("/api/v1/attempts/{id}"),
@@ -771,7 +749,7 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
     )
     .await;
     assert_problem(res, 404, "not_found").await;
-    let res = call(
+    let res = send(
         &app,
         Method::POST,
         &format!("/api/v1/attempts/{id}/submit"),
@@ -780,7 +758,7 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
     )
     .await;
     assert_problem(res, 404, "not_found").await;
-    let res = call(
+    let res = send(
         &app,
         Method::GET,
         &format!("/api/v1/questions/{}", ids[0]),
@@ -789,8 +767,8 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
     )
     .await;
     assert_problem(res, 404, "not_found").await;
-    json_of(
-        call(
+    ok_json(
+        send(
             &app,
             Method::GET,
             &format!("/api/v1/attempts/{id}"),
@@ -803,8 +781,8 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
     .await;
 
     // Submit: 6 of 8 points (the numeric answer, worth 2, is wrong), passed.
-    let submitted = json_of(
-        call(
+    let submitted = ok_json(
+        send(
             &app,
             Method::POST,
             &format!("/api/v1/attempts/{id}/submit"),
@@ -830,8 +808,8 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
         .find(|q| q["kind"] == "single_choice")
         .unwrap();
     assert_eq!(single["feedback"], "The ILO, since 1919.");
-    let repeat = json_of(
-        call(
+    let repeat = ok_json(
+        send(
             &app,
             Method::POST,
             &format!("/api/v1/attempts/{id}/submit"),
@@ -844,7 +822,7 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
     .await;
     assert_eq!(repeat["version"], submitted["version"]);
     assert_eq!(repeat["score"], 6.0);
-    let res = call(
+    let res = send(
         &app,
         Method::PUT,
         &format!("/api/v1/attempts/{id}/answers/{}", ids[4]),
@@ -878,8 +856,8 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
     // Editing a question later changes nothing of how this attempt was scored.
     let changed = json!({"kind": "single_choice", "stem": "Which body sets labour standards?",
         "choices": [{"text": "The ILO"}, {"text": "The WTO"}, {"text": "The IMF"}], "correct": [1]});
-    json_of(
-        call(
+    ok_json(
+        send(
             &app,
             Method::PUT,
             &format!("/api/v1/questions/{}", ids[0]),
@@ -890,8 +868,8 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
         200,
     )
     .await;
-    let review = json_of(
-        call(
+    let review = ok_json(
+        send(
             &app,
             Method::GET,
             &format!("/api/v1/attempts/{id}"),
@@ -912,8 +890,8 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
     assert_eq!(single["correct"], true);
 
     // The second attempt is the last one allowed.
-    let second = json_of(
-        call(
+    let second = ok_json(
+        send(
             &app,
             Method::POST,
             &format!("/api/v1/lessons/{lesson}/quiz/attempts"),
@@ -926,8 +904,8 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
     .await;
     assert_no_key(&second, &accepted, &feedback);
     assert_eq!(second["number"], 2);
-    json_of(
-        call(
+    ok_json(
+        send(
             &app,
             Method::POST,
             &format!("/api/v1/attempts/{}/submit", second["id"]),
@@ -938,7 +916,7 @@ async fn assessment_attempt_shows_no_key_before_submission_and_is_scored_once_on
         200,
     )
     .await;
-    let res = call(
+    let res = send(
         &app,
         Method::POST,
         &format!("/api/v1/lessons/{lesson}/quiz/attempts"),
@@ -969,8 +947,8 @@ async fn assessment_time_limits_follow_the_clock_given_to_the_services() {
         make_quiz_lesson(&app, lesson);
         let body = json!({"questions": [{"question_id": q}], "time_limit_seconds": 60, "grace_seconds": 10,
             "late_policy": policy, "show_answers": "never", "show_feedback": "never"});
-        json_of(
-            call(
+        ok_json(
+            send(
                 &app,
                 Method::PUT,
                 &format!("/api/v1/lessons/{lesson}/quiz"),
@@ -983,8 +961,8 @@ async fn assessment_time_limits_follow_the_clock_given_to_the_services() {
         .await;
     }
     let learner = app.user("member").await;
-    json_of(
-        call(
+    ok_json(
+        send(
             &app,
             Method::POST,
             &format!("/api/v1/courses/{}/enrolments", course.id),
@@ -1025,7 +1003,7 @@ async fn assessment_time_limits_follow_the_clock_given_to_the_services() {
     let err = save(id, secs(71)).expect_err("after the grace period");
     assert_eq!(err.code(), "attempt_expired");
     // Through HTTP, with the real clock: expired, answers refused, submit scores what came in time.
-    let res = call(
+    let res = send(
         &app,
         Method::PUT,
         &format!("/api/v1/attempts/{}/answers/{q}", id.get()),
@@ -1034,8 +1012,8 @@ async fn assessment_time_limits_follow_the_clock_given_to_the_services() {
     )
     .await;
     assert_problem(res, 409, "attempt_expired").await;
-    let read = json_of(
-        call(
+    let read = ok_json(
+        send(
             &app,
             Method::GET,
             &format!("/api/v1/attempts/{}", id.get()),
@@ -1047,8 +1025,8 @@ async fn assessment_time_limits_follow_the_clock_given_to_the_services() {
     )
     .await;
     assert_eq!(read["status"], "expired");
-    let done = json_of(
-        call(
+    let done = ok_json(
+        send(
             &app,
             Method::POST,
             &format!("/api/v1/attempts/{}/submit", id.get()),
@@ -1071,7 +1049,7 @@ async fn assessment_time_limits_follow_the_clock_given_to_the_services() {
     );
 
     let id = start(marking);
-    let saved = call(
+    let saved = send(
         &app,
         Method::PUT,
         &format!("/api/v1/attempts/{}/answers/{q}", id.get()),
@@ -1079,12 +1057,12 @@ async fn assessment_time_limits_follow_the_clock_given_to_the_services() {
         Some(json!({"boolean": false})),
     )
     .await;
-    let saved = json_of(saved, 200).await;
+    let saved = ok_json(saved, 200).await;
     assert_eq!(saved["late"], true);
     assert_eq!(saved["questions"][0]["late"], true);
     assert_eq!(saved["status"], "in_progress");
-    let done = json_of(
-        call(
+    let done = ok_json(
+        send(
             &app,
             Method::POST,
             &format!("/api/v1/attempts/{}/submit", id.get()),
@@ -1111,7 +1089,7 @@ async fn assessment_quiz_settings_are_checked_and_kept_from_learners() {
         .unwrap();
     let (quiz_lesson, text_lesson) = (course.lessons[0], course.lessons[1]);
     make_quiz_lesson(&app, quiz_lesson);
-    let res = call(
+    let res = send(
         &app,
         Method::PUT,
         &format!("/api/v1/lessons/{text_lesson}/quiz"),
@@ -1140,7 +1118,7 @@ async fn assessment_quiz_settings_are_checked_and_kept_from_learners() {
             "time_limit_seconds",
         ),
     ] {
-        let res = call(
+        let res = send(
             &app,
             Method::PUT,
             &format!("/api/v1/lessons/{quiz_lesson}/quiz"),
@@ -1161,8 +1139,8 @@ async fn assessment_quiz_settings_are_checked_and_kept_from_learners() {
     }
     let body = json!({"questions": [{"tag": "ilo", "count": 1.0}], "attempts_allowed": 1.0,
         "pass_mark": 50.0, "time_limit_seconds": 600.0, "grace_seconds": 30.0});
-    let created = json_of(
-        call(
+    let created = ok_json(
+        send(
             &app,
             Method::PUT,
             &format!("/api/v1/lessons/{quiz_lesson}/quiz"),
@@ -1181,8 +1159,8 @@ async fn assessment_quiz_settings_are_checked_and_kept_from_learners() {
         ),
         (json!(1), json!(50))
     );
-    let same = json_of(
-        call(
+    let same = ok_json(
+        send(
             &app,
             Method::PUT,
             &format!("/api/v1/lessons/{quiz_lesson}/quiz"),
@@ -1197,7 +1175,7 @@ async fn assessment_quiz_settings_are_checked_and_kept_from_learners() {
 
     // Not enrolled: the settings are hidden and no attempt starts.
     let stranger = app.user("member").await;
-    let res = call(
+    let res = send(
         &app,
         Method::GET,
         &format!("/api/v1/lessons/{quiz_lesson}/quiz"),
@@ -1206,7 +1184,7 @@ async fn assessment_quiz_settings_are_checked_and_kept_from_learners() {
     )
     .await;
     assert_problem(res, 404, "not_found").await;
-    let res = call(
+    let res = send(
         &app,
         Method::POST,
         &format!("/api/v1/lessons/{quiz_lesson}/quiz/attempts"),
@@ -1215,7 +1193,7 @@ async fn assessment_quiz_settings_are_checked_and_kept_from_learners() {
     )
     .await;
     assert_problem(res, 403, "not_enrolled").await;
-    let res = call(
+    let res = send(
         &app,
         Method::PUT,
         &format!("/api/v1/lessons/{quiz_lesson}/quiz"),
@@ -1228,7 +1206,7 @@ async fn assessment_quiz_settings_are_checked_and_kept_from_learners() {
 
 /// Starts an attempt, answers it as `answers_for` does and submits it; the submitted body.
 async fn take_quiz(app: &TestApp, lesson: i64, learner: &TestUser) -> Value {
-    let res = call(
+    let res = send(
         app,
         Method::POST,
         &format!("/api/v1/lessons/{lesson}/quiz/attempts"),
@@ -1236,10 +1214,10 @@ async fn take_quiz(app: &TestApp, lesson: i64, learner: &TestUser) -> Value {
         None,
     )
     .await;
-    let attempt = json_of(res, 201).await;
+    let attempt = ok_json(res, 201).await;
     let id = attempt["id"].as_i64().unwrap();
     for (question, answer) in answers_for(&attempt) {
-        let res = call(
+        let res = send(
             app,
             Method::PUT,
             &format!("/api/v1/attempts/{id}/answers/{question}"),
@@ -1249,7 +1227,7 @@ async fn take_quiz(app: &TestApp, lesson: i64, learner: &TestUser) -> Value {
         .await;
         assert!(res.status().is_success(), "{}", res.status());
     }
-    let res = call(
+    let res = send(
         app,
         Method::POST,
         &format!("/api/v1/attempts/{id}/submit"),
@@ -1257,7 +1235,7 @@ async fn take_quiz(app: &TestApp, lesson: i64, learner: &TestUser) -> Value {
         None,
     )
     .await;
-    json_of(res, 200).await
+    ok_json(res, 200).await
 }
 
 #[tokio::test]
@@ -1289,14 +1267,14 @@ async fn assessment_regrade_rescores_submitted_attempts_and_is_audited() {
     let corrected = json!({"kind": "numeric", "stem": "In which year was the ILO founded?",
         "numeric_answer": 1920.0, "tolerance": 0.0, "difficulty": 4, "points": 2});
     let path = format!("/api/v1/questions/{numeric}");
-    json_of(
-        call(&app, Method::PUT, &path, &owner, Some(corrected)).await,
+    ok_json(
+        send(&app, Method::PUT, &path, &owner, Some(corrected)).await,
         200,
     )
     .await;
     // Until the regrade, the attempt keeps its score.
-    let review = json_of(
-        call(
+    let review = ok_json(
+        send(
             &app,
             Method::GET,
             &format!("/api/v1/attempts/{attempt}"),
@@ -1314,12 +1292,12 @@ async fn assessment_regrade_rescores_submitted_attempts_and_is_audited() {
     // Nobody but the course's editors: 404, as for the bank.
     let other_trainer = app.user("trainer").await;
     for who in [&learner, &other_trainer] {
-        let res = call(&app, Method::POST, &regrade, who, Some(body.clone())).await;
+        let res = send(&app, Method::POST, &regrade, who, Some(body.clone())).await;
         assert_problem(res, 404, "not_found").await;
-        let res = call(&app, Method::GET, &format!("{path}/regrades"), who, None).await;
+        let res = send(&app, Method::GET, &format!("{path}/regrades"), who, None).await;
         assert_problem(res, 404, "not_found").await;
     }
-    let res = call(
+    let res = send(
         &app,
         Method::POST,
         &regrade,
@@ -1329,11 +1307,11 @@ async fn assessment_regrade_rescores_submitted_attempts_and_is_audited() {
     .await;
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "reason");
-    let res = call(&app, Method::POST, &regrade, &owner, Some(json!({}))).await;
+    let res = send(&app, Method::POST, &regrade, &owner, Some(json!({}))).await;
     assert_problem(res, 400, "invalid_body").await;
 
-    let done = json_of(
-        call(&app, Method::POST, &regrade, &owner, Some(body.clone())).await,
+    let done = ok_json(
+        send(&app, Method::POST, &regrade, &owner, Some(body.clone())).await,
         200,
     )
     .await;
@@ -1355,8 +1333,8 @@ async fn assessment_regrade_rescores_submitted_attempts_and_is_audited() {
     );
     // The learner's review shows the new score and the corrected key; passing now
     // completed the lesson, as a submit would have.
-    let review = json_of(
-        call(
+    let review = ok_json(
+        send(
             &app,
             Method::GET,
             &format!("/api/v1/attempts/{attempt}"),
@@ -1385,8 +1363,8 @@ async fn assessment_regrade_rescores_submitted_attempts_and_is_audited() {
     assert_eq!(completions(), 1);
 
     // Again: nothing left to rescore, and that too is recorded.
-    let again = json_of(
-        call(&app, Method::POST, &regrade, &owner, Some(body)).await,
+    let again = ok_json(
+        send(&app, Method::POST, &regrade, &owner, Some(body)).await,
         200,
     )
     .await;
@@ -1397,8 +1375,8 @@ async fn assessment_regrade_rescores_submitted_attempts_and_is_audited() {
         ),
         (json!(0), json!(0))
     );
-    let trail = json_of(
-        call(&app, Method::GET, &format!("{path}/regrades"), &owner, None).await,
+    let trail = ok_json(
+        send(&app, Method::GET, &format!("{path}/regrades"), &owner, None).await,
         200,
     )
     .await;
@@ -1416,8 +1394,8 @@ async fn assessment_regrade_rescores_submitted_attempts_and_is_audited() {
     let four = json!({"kind": "single_choice", "stem": "Which body sets labour standards?",
         "choices": [{"text": "The ILO"}, {"text": "The WTO"}, {"text": "The IMF"}, {"text": "The UN"}],
         "correct": [0]});
-    json_of(
-        call(
+    ok_json(
+        send(
             &app,
             Method::PUT,
             &format!("/api/v1/questions/{single}"),
@@ -1428,7 +1406,7 @@ async fn assessment_regrade_rescores_submitted_attempts_and_is_audited() {
         200,
     )
     .await;
-    let res = call(
+    let res = send(
         &app,
         Method::POST,
         &format!("/api/v1/questions/{single}/regrade"),
@@ -1439,10 +1417,7 @@ async fn assessment_regrade_rescores_submitted_attempts_and_is_audited() {
     assert_problem(res, 409, "regrade_incompatible").await;
 
     // The command line does the same, recorded without an account.
-    let database_url = match app.db.url() {
-        bayanihan::db::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
-        bayanihan::db::DatabaseUrl::Postgres(url) => url.clone(),
-    };
+    let database_url = app.db.url().to_env_value();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_bayanihan"))
         .args([
             "regrade",

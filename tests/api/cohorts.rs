@@ -19,12 +19,8 @@ pub(crate) async fn send(
     req.send().await.unwrap()
 }
 
-pub(crate) async fn ok_json(res: reqwest::Response, status: u16) -> Value {
-    let code = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    assert_eq!(code, status, "{text}");
-    serde_json::from_str(&text).unwrap()
-}
+/// The shared one, for the cohort tests that import it from here.
+pub(crate) use crate::helpers::ok_json;
 
 pub(crate) fn header(res: &reqwest::Response, name: &str) -> Option<String> {
     res.headers()

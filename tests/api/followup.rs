@@ -9,9 +9,8 @@ use diesel::prelude::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::assessment::{call, json_of};
-use crate::cohorts::{cohort_body, create, ok_json, transition};
-use crate::helpers::{TestApp, TestUser, assert_problem, etag, spawn_app};
+use crate::cohorts::{cohort_body, create, transition};
+use crate::helpers::{TestApp, TestUser, assert_problem, etag, ok_json, send, spawn_app};
 use crate::learning::{Spec, make_course};
 use crate::nominations::{call_body, join, moved, nominate, nomination_of, open, union};
 
@@ -123,7 +122,7 @@ fn plan_body(s: &Setup) -> Value {
 }
 
 pub(crate) async fn write_plan(app: &TestApp, s: &Setup, by: &TestUser) -> Value {
-    let res = call(
+    let res = send(
         app,
         Method::POST,
         &format!("/api/v1/cohorts/{}/action-plans", s.cohort),
@@ -131,7 +130,7 @@ pub(crate) async fn write_plan(app: &TestApp, s: &Setup, by: &TestUser) -> Value
         Some(plan_body(s)),
     )
     .await;
-    json_of(res, 201).await
+    ok_json(res, 201).await
 }
 
 pub(crate) fn steps_of(plan: &Value) -> Vec<i64> {
@@ -162,10 +161,10 @@ async fn followup_plans_are_seen_by_their_union_leader_and_facilitators_only() {
     let (p0, p1) = (&s.participants[0], &s.participants[1]);
     let path = format!("/api/v1/cohorts/{}/action-plans", s.cohort);
 
-    let res = call(&app, Method::POST, &path, p0, Some(plan_body(&s))).await;
+    let res = send(&app, Method::POST, &path, p0, Some(plan_body(&s))).await;
     let location = res.headers()["location"].to_str().unwrap().to_owned();
     let tag = etag(&res);
-    let plan = json_of(res, 201).await;
+    let plan = ok_json(res, 201).await;
     let id = plan["id"].as_i64().unwrap();
     assert_eq!(location, format!("/api/v1/action-plans/{id}"));
     assert_eq!(plan["organisation_id"], s.org);
@@ -173,17 +172,17 @@ async fn followup_plans_are_seen_by_their_union_leader_and_facilitators_only() {
     assert_eq!(plan["endorsed_by"], Value::Null);
 
     // One plan each; only participants write one; steps not before the cohort.
-    let res = call(&app, Method::POST, &path, p0, Some(plan_body(&s))).await;
+    let res = send(&app, Method::POST, &path, p0, Some(plan_body(&s))).await;
     assert_problem(res, 409, "action_plan_exists").await;
-    let res = call(&app, Method::POST, &path, &s.bystander, Some(plan_body(&s))).await;
+    let res = send(&app, Method::POST, &path, &s.bystander, Some(plan_body(&s))).await;
     assert_problem(res, 403, "not_a_participant").await;
     let mut early = plan_body(&s);
     early["steps"][1]["due_on"] = json!((s.starts_on - TimeDelta::days(1)).to_string());
-    let res = call(&app, Method::POST, &path, p1, Some(early)).await;
+    let res = send(&app, Method::POST, &path, p1, Some(early)).await;
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "steps[1].due_on");
     assert_eq!(problem["errors"][0]["code"], "before_cohort");
-    let res = call(
+    let res = send(
         &app,
         Method::POST,
         &path,
@@ -203,11 +202,11 @@ async fn followup_plans_are_seen_by_their_union_leader_and_facilitators_only() {
     // Who reads it: author, their union's leader, facilitator, coordinator; not another
     // union's leader nor another member.
     for who in [p0, &s.leader, &s.facilitator, &s.coordinator] {
-        json_of(call(&app, Method::GET, &location, who, None).await, 200).await;
+        ok_json(send(&app, Method::GET, &location, who, None).await, 200).await;
     }
     for who in [&s.other_leader, p1, &s.bystander] {
         assert_problem(
-            call(&app, Method::GET, &location, who, None).await,
+            send(&app, Method::GET, &location, who, None).await,
             404,
             "not_found",
         )
@@ -215,21 +214,21 @@ async fn followup_plans_are_seen_by_their_union_leader_and_facilitators_only() {
     }
 
     // The union's list: its leader, paginated; another union's leader and members: 404.
-    json_of(
-        call(&app, Method::POST, &path, p1, Some(plan_body(&s))).await,
+    ok_json(
+        send(&app, Method::POST, &path, p1, Some(plan_body(&s))).await,
         201,
     )
     .await;
     let union_path = format!("/api/v1/organisations/{}/action-plans?limit=1", s.org);
-    let page = json_of(
-        call(&app, Method::GET, &union_path, &s.leader, None).await,
+    let page = ok_json(
+        send(&app, Method::GET, &union_path, &s.leader, None).await,
         200,
     )
     .await;
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
     let cursor = page["next_cursor"].as_str().unwrap();
-    let page2 = json_of(
-        call(
+    let page2 = ok_json(
+        send(
             &app,
             Method::GET,
             &format!("{union_path}&cursor={cursor}"),
@@ -244,15 +243,15 @@ async fn followup_plans_are_seen_by_their_union_leader_and_facilitators_only() {
     assert_eq!(page2["next_cursor"], Value::Null);
     for who in [&s.other_leader, p0, &s.bystander] {
         assert_problem(
-            call(&app, Method::GET, &union_path, who, None).await,
+            send(&app, Method::GET, &union_path, who, None).await,
             404,
             "not_found",
         )
         .await;
     }
     let other = format!("/api/v1/organisations/{}/action-plans", s.other_org);
-    let empty = json_of(
-        call(&app, Method::GET, &other, &s.other_leader, None).await,
+    let empty = ok_json(
+        send(&app, Method::GET, &other, &s.other_leader, None).await,
         200,
     )
     .await;
@@ -261,23 +260,23 @@ async fn followup_plans_are_seen_by_their_union_leader_and_facilitators_only() {
     // The cohort's list: all for the facilitator, their own for a participant, nothing of
     // this union for another union's leader, 404 for an outsider.
     let count = |v: &Value| v["items"].as_array().unwrap().len();
-    let all = json_of(
-        call(&app, Method::GET, &path, &s.facilitator, None).await,
+    let all = ok_json(
+        send(&app, Method::GET, &path, &s.facilitator, None).await,
         200,
     )
     .await;
     assert_eq!(count(&all), 2);
-    let own = json_of(call(&app, Method::GET, &path, p1, None).await, 200).await;
+    let own = ok_json(send(&app, Method::GET, &path, p1, None).await, 200).await;
     assert_eq!(count(&own), 1);
     assert_eq!(own["items"][0]["user_id"], p1.id);
-    let none = json_of(
-        call(&app, Method::GET, &path, &s.other_leader, None).await,
+    let none = ok_json(
+        send(&app, Method::GET, &path, &s.other_leader, None).await,
         200,
     )
     .await;
     assert_eq!(count(&none), 0);
     assert_problem(
-        call(&app, Method::GET, &path, &s.bystander, None).await,
+        send(&app, Method::GET, &path, &s.bystander, None).await,
         404,
         "not_found",
     )
@@ -287,20 +286,20 @@ async fn followup_plans_are_seen_by_their_union_leader_and_facilitators_only() {
     let endorse = format!("{location}/endorsement");
     for who in [p0, &s.facilitator] {
         assert_problem(
-            call(&app, Method::POST, &endorse, who, None).await,
+            send(&app, Method::POST, &endorse, who, None).await,
             403,
             "not_the_union_leader",
         )
         .await;
     }
     assert_problem(
-        call(&app, Method::POST, &endorse, &s.other_leader, None).await,
+        send(&app, Method::POST, &endorse, &s.other_leader, None).await,
         404,
         "not_found",
     )
     .await;
-    let endorsed = json_of(
-        call(&app, Method::POST, &endorse, &s.leader, None).await,
+    let endorsed = ok_json(
+        send(&app, Method::POST, &endorse, &s.leader, None).await,
         200,
     )
     .await;
@@ -323,13 +322,13 @@ async fn followup_plans_are_seen_by_their_union_leader_and_facilitators_only() {
         .await
         .unwrap();
     assert_problem(res, 412, "precondition_failed").await;
-    let current = call(&app, Method::GET, &location, p0, None).await;
+    let current = send(&app, Method::GET, &location, p0, None).await;
     let tag = etag(&current);
     for (who, status, code) in [
         (&s.leader, 403, "not_the_author"),
         (&s.other_leader, 404, "not_found"),
     ] {
-        let res = call(&app, Method::PATCH, &location, who, Some(patch.clone())).await;
+        let res = send(&app, Method::PATCH, &location, who, Some(patch.clone())).await;
         assert_problem(res, status, code).await;
     }
     let res = app
@@ -339,7 +338,7 @@ async fn followup_plans_are_seen_by_their_union_leader_and_facilitators_only() {
         .send()
         .await
         .unwrap();
-    let changed = json_of(res, 200).await;
+    let changed = ok_json(res, 200).await;
     assert_eq!(changed["endorsed_by"], Value::Null);
     assert_eq!(changed["goals"].as_array().unwrap().len(), 1);
     let new_steps = steps_of(&changed);
@@ -350,15 +349,15 @@ async fn followup_plans_are_seen_by_their_union_leader_and_facilitators_only() {
     );
     // The same again (the new step now named by its id) changes nothing.
     let same = json!({"steps": changed["steps"].clone(), "goals": changed["goals"].clone()});
-    let again = json_of(
-        call(&app, Method::PATCH, &location, p0, Some(same)).await,
+    let again = ok_json(
+        send(&app, Method::PATCH, &location, p0, Some(same)).await,
         200,
     )
     .await;
     assert_eq!(again["version"], changed["version"]);
     // A step of another plan cannot be named.
     let foreign = json!({"steps": [{"id": steps[0] + 1000, "title": "X", "due_on": "2030-01-01"}]});
-    let res = call(&app, Method::PATCH, &location, p0, Some(foreign)).await;
+    let res = send(&app, Method::PATCH, &location, p0, Some(foreign)).await;
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["code"], "not_a_step_of_plan");
 }
@@ -375,7 +374,7 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
 
     // The schedule: the default rounds, for participants and facilitators.
     let sched_path = format!("/api/v1/cohorts/{}/follow-up-schedule", s.cohort);
-    let sched = json_of(call(&app, Method::GET, &sched_path, p0, None).await, 200).await;
+    let sched = ok_json(send(&app, Method::GET, &sched_path, p0, None).await, 200).await;
     assert_eq!(sched["default"], true);
     let offsets: Vec<i64> = sched["rounds"]
         .as_array()
@@ -385,14 +384,14 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
         .collect();
     assert_eq!(offsets, [30, 90, 180]);
     assert_problem(
-        call(&app, Method::GET, &sched_path, &s.bystander, None).await,
+        send(&app, Method::GET, &sched_path, &s.bystander, None).await,
         404,
         "not_found",
     )
     .await;
 
     // Round 2 is not due yet; a round the schedule does not have; bad rounds.
-    let res = call(
+    let res = send(
         &app,
         Method::POST,
         &path,
@@ -401,7 +400,7 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
     )
     .await;
     assert_problem(res, 409, "round_not_due").await;
-    let res = call(
+    let res = send(
         &app,
         Method::POST,
         &path,
@@ -411,7 +410,7 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
     .await;
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "round");
-    let res = call(
+    let res = send(
         &app,
         Method::POST,
         &path,
@@ -424,7 +423,7 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
 
     // A step of another plan; a resource that does not exist or the caller may not read.
     let foreign = steps_of(&other_plan);
-    let res = call(
+    let res = send(
         &app,
         Method::POST,
         &path,
@@ -461,7 +460,7 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
     .await;
     let mut body = check_in_body(1, &steps);
     body["reports"][0]["resource_ids"] = json!([pending["id"], 99_999_999]);
-    let res = call(&app, Method::POST, &path, p0, Some(body.clone())).await;
+    let res = send(&app, Method::POST, &path, p0, Some(body.clone())).await;
     let problem = assert_problem(res, 422, "validation_failed").await;
     let codes: Vec<(&str, &str)> = problem["errors"]
         .as_array()
@@ -479,7 +478,7 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
     let mut bad = check_in_body(1, &steps);
     bad["reports"][0]["evidence_links"] =
         json!(["javascript:alert(1)", "https://example.org/a\u{0}b"]);
-    let res = call(&app, Method::POST, &path, p0, Some(bad)).await;
+    let res = send(&app, Method::POST, &path, p0, Some(bad)).await;
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["code"], "invalid_link");
     assert_eq!(
@@ -489,7 +488,7 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
 
     // Only the author checks in.
     for (who, status, code) in [(&s.leader, 403, "not_the_author"), (p1, 404, "not_found")] {
-        let res = call(
+        let res = send(
             &app,
             Method::POST,
             &path,
@@ -501,31 +500,31 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
     }
 
     body["reports"][0]["resource_ids"] = json!([published["id"]]);
-    let res = call(&app, Method::POST, &path, p0, Some(body.clone())).await;
+    let res = send(&app, Method::POST, &path, p0, Some(body.clone())).await;
     let location = res.headers()["location"].to_str().unwrap().to_owned();
-    let c = json_of(res, 201).await;
+    let c = ok_json(res, 201).await;
     assert_eq!(c["round"], 1);
     assert_eq!(
         c["reports"][1]["barriers"],
         json!(["time", "employer_resistance"])
     );
     assert_eq!(c["reports"][0]["resource_ids"], json!([published["id"]]));
-    let res = call(&app, Method::POST, &path, p0, Some(body)).await;
+    let res = send(&app, Method::POST, &path, p0, Some(body)).await;
     assert_problem(res, 409, "check_in_exists").await;
 
     // Readers of the plan read it; others do not.
     for who in [p0, &s.leader, &s.facilitator] {
-        json_of(call(&app, Method::GET, &location, who, None).await, 200).await;
+        ok_json(send(&app, Method::GET, &location, who, None).await, 200).await;
     }
     for who in [p1, &s.other_leader] {
         assert_problem(
-            call(&app, Method::GET, &location, who, None).await,
+            send(&app, Method::GET, &location, who, None).await,
             404,
             "not_found",
         )
         .await;
     }
-    let list = json_of(call(&app, Method::GET, &path, &s.leader, None).await, 200).await;
+    let list = ok_json(send(&app, Method::GET, &path, &s.leader, None).await, 200).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
 
     // The leader confirms one application and questions the other.
@@ -538,11 +537,11 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
         (&s.other_leader, 404, "not_found"),
         (p1, 404, "not_found"),
     ] {
-        let res = call(&app, Method::PUT, &confirm, who, Some(verdict.clone())).await;
+        let res = send(&app, Method::PUT, &confirm, who, Some(verdict.clone())).await;
         assert_problem(res, status, code).await;
     }
-    let r = json_of(
-        call(&app, Method::PUT, &confirm, &s.leader, Some(verdict)).await,
+    let r = ok_json(
+        send(&app, Method::PUT, &confirm, &s.leader, Some(verdict)).await,
         200,
     )
     .await;
@@ -551,8 +550,8 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
         (&json!("confirmed"), &json!(s.leader.id))
     );
     let second = c["reports"][1]["id"].as_i64().unwrap();
-    let r = json_of(
-        call(
+    let r = ok_json(
+        send(
             &app,
             Method::PUT,
             &format!("/api/v1/check-in-reports/{second}/confirmation"),
@@ -566,7 +565,7 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
     assert_eq!(r["confirmation"], "questioned");
 
     // The author edits with PATCH: the changed report loses its verdict, the other keeps it.
-    let current = call(&app, Method::GET, &location, p0, None).await;
+    let current = send(&app, Method::GET, &location, p0, None).await;
     let tag = etag(&current);
     let mut edit = check_in_body(1, &steps);
     edit.as_object_mut().unwrap().remove("round");
@@ -587,7 +586,7 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
         .send()
         .await
         .unwrap();
-    let edited = json_of(res, 200).await;
+    let edited = ok_json(res, 200).await;
     let by_step = |v: &Value, step: i64| {
         v["reports"]
             .as_array()
@@ -602,7 +601,7 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
     assert_eq!(by_step(&edited, steps[1])["status"], "done");
 
     // Facilitators change the schedule; participants may not; rounds in use stay.
-    let res = call(
+    let res = send(
         &app,
         Method::PUT,
         &sched_path,
@@ -611,7 +610,7 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
     )
     .await;
     assert_problem(res, 403, "forbidden").await;
-    let res = call(
+    let res = send(
         &app,
         Method::PUT,
         &sched_path,
@@ -620,8 +619,8 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
     )
     .await;
     assert_problem(res, 422, "validation_failed").await;
-    let sched = json_of(
-        call(
+    let sched = ok_json(
+        send(
             &app,
             Method::PUT,
             &sched_path,
@@ -636,8 +635,8 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
         (&sched["default"], sched["rounds"].as_array().unwrap().len()),
         (&json!(false), 2)
     );
-    json_of(
-        call(
+    ok_json(
+        send(
             &app,
             Method::POST,
             &path,
@@ -648,7 +647,7 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
         201,
     )
     .await;
-    let res = call(
+    let res = send(
         &app,
         Method::PUT,
         &sched_path,
@@ -660,7 +659,7 @@ async fn followup_check_ins_per_round_with_leader_confirmation() {
 
     // A reported step stays in the plan.
     let plan_path = format!("/api/v1/action-plans/{}", plan["id"]);
-    let res = call(
+    let res = send(
         &app,
         Method::PATCH,
         &plan_path,
@@ -680,7 +679,7 @@ async fn followup_guidance_reaches_the_facilitators_and_is_answered() {
     let steps = steps_of(&plan);
     let path = format!("/api/v1/action-plans/{}/guidance-requests", plan["id"]);
 
-    let res = call(
+    let res = send(
         &app,
         Method::POST,
         &path,
@@ -696,7 +695,7 @@ async fn followup_guidance_reaches_the_facilitators_and_is_answered() {
         (&s.leader, 403, "not_the_author"),
         (&s.participants[1], 404, "not_found"),
     ] {
-        let res = call(
+        let res = send(
             &app,
             Method::POST,
             &path,
@@ -708,7 +707,7 @@ async fn followup_guidance_reaches_the_facilitators_and_is_answered() {
     }
 
     let before = app.outbox().len();
-    let res = call(
+    let res = send(
         &app,
         Method::POST,
         &path,
@@ -717,7 +716,7 @@ async fn followup_guidance_reaches_the_facilitators_and_is_answered() {
     )
     .await;
     let location = res.headers()["location"].to_str().unwrap().to_owned();
-    let g = json_of(res, 201).await;
+    let g = ok_json(res, 201).await;
     assert_eq!(g["state"], "open");
     let outbox = app.outbox();
     assert_eq!(outbox.len(), before + 1);
@@ -730,15 +729,15 @@ async fn followup_guidance_reaches_the_facilitators_and_is_answered() {
 
     // The facilitators' list of open requests.
     let open_path = format!("/api/v1/cohorts/{}/guidance-requests?state=open", s.cohort);
-    let open = json_of(
-        call(&app, Method::GET, &open_path, &s.facilitator, None).await,
+    let open = ok_json(
+        send(&app, Method::GET, &open_path, &s.facilitator, None).await,
         200,
     )
     .await;
     assert_eq!(open["items"].as_array().unwrap().len(), 1);
     for who in [p0, &s.leader] {
         assert_problem(
-            call(&app, Method::GET, &open_path, who, None).await,
+            send(&app, Method::GET, &open_path, who, None).await,
             404,
             "not_found",
         )
@@ -746,23 +745,23 @@ async fn followup_guidance_reaches_the_facilitators_and_is_answered() {
     }
     for who in [&s.leader, &s.participants[1], &s.other_leader] {
         assert_problem(
-            call(&app, Method::GET, &location, who, None).await,
+            send(&app, Method::GET, &location, who, None).await,
             404,
             "not_found",
         )
         .await;
     }
-    json_of(call(&app, Method::GET, &location, p0, None).await, 200).await;
+    ok_json(send(&app, Method::GET, &location, p0, None).await, 200).await;
 
     // The author cannot answer; a facilitator does, once; the author is emailed.
     let answer = format!("{location}/answer");
     let body =
         json!({"answer": "Ask the shop steward to raise it at the labour-management council."});
-    let res = call(&app, Method::POST, &answer, p0, Some(body.clone())).await;
+    let res = send(&app, Method::POST, &answer, p0, Some(body.clone())).await;
     assert_problem(res, 403, "not_a_facilitator").await;
-    let res = call(&app, Method::POST, &answer, &s.leader, Some(body.clone())).await;
+    let res = send(&app, Method::POST, &answer, &s.leader, Some(body.clone())).await;
     assert_problem(res, 404, "not_found").await;
-    let res = call(
+    let res = send(
         &app,
         Method::POST,
         &answer,
@@ -772,8 +771,8 @@ async fn followup_guidance_reaches_the_facilitators_and_is_answered() {
     .await;
     assert_problem(res, 422, "validation_failed").await;
     let before = app.outbox().len();
-    let g = json_of(
-        call(
+    let g = ok_json(
+        send(
             &app,
             Method::POST,
             &answer,
@@ -792,15 +791,15 @@ async fn followup_guidance_reaches_the_facilitators_and_is_answered() {
     assert_eq!(outbox.len(), before + 1);
     assert_eq!(outbox[before].0, p0.email);
     assert!(outbox[before].2.contains("labour-management council"));
-    let res = call(&app, Method::POST, &answer, &s.coordinator, Some(body)).await;
+    let res = send(&app, Method::POST, &answer, &s.coordinator, Some(body)).await;
     assert_problem(res, 409, "already_answered").await;
-    let open = json_of(
-        call(&app, Method::GET, &open_path, &s.facilitator, None).await,
+    let open = ok_json(
+        send(&app, Method::GET, &open_path, &s.facilitator, None).await,
         200,
     )
     .await;
     assert_eq!(open["items"], json!([]));
-    let mine = json_of(call(&app, Method::GET, &path, p0, None).await, 200).await;
+    let mine = ok_json(send(&app, Method::GET, &path, p0, None).await, 200).await;
     assert_eq!(mine["items"][0]["state"], "answered");
 }
 
@@ -812,8 +811,8 @@ async fn followup_reminders_go_once_per_round_in_the_participants_language() {
     let plan = write_plan(&app, &s, p0).await;
     write_plan(&app, &s, p1).await;
     // p2 writes no plan: nothing to check in on, no reminder.
-    json_of(
-        call(
+    ok_json(
+        send(
             &app,
             Method::POST,
             &format!("/api/v1/action-plans/{}/check-ins", plan["id"]),
@@ -862,10 +861,7 @@ async fn followup_reminders_go_once_per_round_in_the_participants_language() {
     );
 
     // `bayanihan reminders --now` queues the same, once, from another process.
-    let url = match app.db.url() {
-        bayanihan::db::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
-        bayanihan::db::DatabaseUrl::Postgres(url) => url.clone(),
-    };
+    let url = app.db.url().to_env_value();
     let at = (Utc::now() + TimeDelta::days(51)).to_rfc3339();
     let cli = || {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_bayanihan"))
@@ -903,8 +899,8 @@ async fn followup_of_an_erased_member_stays_only_as_counts() {
     let plan = write_plan(&app, &s, p0).await;
     write_plan(&app, &s, &s.participants[1]).await;
     let id = plan["id"].as_i64().unwrap();
-    let c = json_of(
-        call(
+    let c = ok_json(
+        send(
             &app,
             Method::POST,
             &format!("/api/v1/action-plans/{id}/check-ins"),
@@ -916,8 +912,8 @@ async fn followup_of_an_erased_member_stays_only_as_counts() {
     )
     .await;
     let report = c["reports"][0]["id"].as_i64().unwrap();
-    json_of(
-        call(
+    ok_json(
+        send(
             &app,
             Method::PUT,
             &format!("/api/v1/check-in-reports/{report}/confirmation"),
@@ -928,8 +924,8 @@ async fn followup_of_an_erased_member_stays_only_as_counts() {
         200,
     )
     .await;
-    json_of(
-        call(
+    ok_json(
+        send(
             &app,
             Method::POST,
             &format!("/api/v1/action-plans/{id}/endorsement"),
@@ -940,8 +936,8 @@ async fn followup_of_an_erased_member_stays_only_as_counts() {
         200,
     )
     .await;
-    let g = json_of(
-        call(
+    let g = ok_json(
+        send(
             &app,
             Method::POST,
             &format!("/api/v1/action-plans/{id}/guidance-requests"),
@@ -952,8 +948,8 @@ async fn followup_of_an_erased_member_stays_only_as_counts() {
         201,
     )
     .await;
-    json_of(
-        call(
+    ok_json(
+        send(
             &app,
             Method::POST,
             &format!("/api/v1/guidance-requests/{}/answer", g["id"]),
@@ -974,7 +970,7 @@ async fn followup_of_an_erased_member_stays_only_as_counts() {
     assert_eq!(res.status().as_u16(), 204);
 
     assert_problem(
-        call(
+        send(
             &app,
             Method::GET,
             &format!("/api/v1/action-plans/{id}"),
@@ -986,8 +982,8 @@ async fn followup_of_an_erased_member_stays_only_as_counts() {
         "not_found",
     )
     .await;
-    let list = json_of(
-        call(
+    let list = ok_json(
+        send(
             &app,
             Method::GET,
             &format!("/api/v1/organisations/{}/action-plans", s.org),
@@ -1004,7 +1000,7 @@ async fn followup_of_an_erased_member_stays_only_as_counts() {
         "the other participant's"
     );
     // `?cohort_id=` is an id: 0 is out of its documented range (400), not an empty page.
-    let res = call(
+    let res = send(
         &app,
         Method::GET,
         &format!("/api/v1/organisations/{}/action-plans?cohort_id=0", s.org),
@@ -1108,7 +1104,7 @@ async fn followup_demo_has_plans_and_check_ins_in_every_state() {
         .send()
         .await
         .unwrap();
-    let page = json_of(res, 200).await;
+    let page = ok_json(res, 200).await;
     assert!(!page["items"].as_array().unwrap().is_empty());
 }
 
@@ -1168,7 +1164,7 @@ async fn followup_scale_seed_gives_participants_plans_and_check_ins_once() {
         .unwrap();
     drop(conn);
     let (token, _) = app.login(&email, bayanihan::seed::DEMO_PASSWORD).await;
-    let plan_json = json_of(
+    let plan_json = ok_json(
         app.authed(Method::GET, &format!("/api/v1/action-plans/{plan}"), &token)
             .send()
             .await
@@ -1186,5 +1182,5 @@ async fn followup_scale_seed_gives_participants_plans_and_check_ins_once() {
         .send()
         .await
         .unwrap();
-    json_of(res, 201).await;
+    ok_json(res, 201).await;
 }

@@ -257,12 +257,16 @@ pub async fn send(
     req.send().await.unwrap()
 }
 
-/// The JSON body of `res`, which must answer `status`.
+/// The JSON body of `res` (null when it has none, e.g. a 204), which must answer `status`.
 pub async fn ok_json(res: reqwest::Response, status: u16) -> Value {
+    let url = res.url().clone();
     let code = res.status().as_u16();
     let text = res.text().await.unwrap();
-    assert_eq!(code, status, "{text}");
-    serde_json::from_str(&text).unwrap()
+    assert_eq!(code, status, "status of {url}: {text}");
+    if text.is_empty() {
+        return Value::Null;
+    }
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{url} answered no JSON ({e}): {text}"))
 }
 
 /// Sends as [`send`] does and returns the JSON body, which must answer `status`.

@@ -607,10 +607,7 @@ async fn the_digests_command_queues_the_due_digests_once() {
     let app = spawn_app().await;
     let (author, replier, _, thread) = setup(&app).await;
     let post = app.reply(&replier, thread, "One").await;
-    let database_url = match app.db.url() {
-        bayanihan::db::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
-        bayanihan::db::DatabaseUrl::Postgres(url) => url.clone(),
-    };
+    let database_url = app.db.url().to_env_value();
     let run = |at: Option<String>| {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_bayanihan"));
         cmd.arg("digests")

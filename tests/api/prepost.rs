@@ -4,9 +4,9 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::assessment::{add_owner, call, create_question, json_of, make_quiz_lesson};
+use crate::assessment::{add_owner, create_question, make_quiz_lesson};
 use crate::assignments::running_cohort;
-use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app};
+use crate::helpers::{TestApp, TestUser, assert_problem, ok_json, send, spawn_app};
 use crate::learning::{Spec, make_course};
 
 /// Two true/false questions (both true), the quiz of `lesson` asking them in order.
@@ -23,7 +23,7 @@ async fn two_question_quiz(app: &TestApp, course: i64, lesson: i64, owner: &Test
             .unwrap();
     }
     let body = json!({"questions": [{"question_id": ids[0]}, {"question_id": ids[1]}]});
-    let res = call(
+    let res = send(
         app,
         Method::PUT,
         &format!("/api/v1/lessons/{lesson}/quiz"),
@@ -31,13 +31,13 @@ async fn two_question_quiz(app: &TestApp, course: i64, lesson: i64, owner: &Test
         Some(body),
     )
     .await;
-    json_of(res, 201).await;
+    ok_json(res, 201).await;
     ids
 }
 
 /// One submitted attempt answering each question right or wrong, in order.
 async fn attempt(app: &TestApp, lesson: i64, learner: &TestUser, right: [bool; 2]) {
-    let res = call(
+    let res = send(
         app,
         Method::POST,
         &format!("/api/v1/lessons/{lesson}/quiz/attempts"),
@@ -45,10 +45,10 @@ async fn attempt(app: &TestApp, lesson: i64, learner: &TestUser, right: [bool; 2
         None,
     )
     .await;
-    let a = json_of(res, 201).await;
+    let a = ok_json(res, 201).await;
     let id = a["id"].as_i64().unwrap();
     for (q, right) in a["questions"].as_array().unwrap().iter().zip(right) {
-        let res = call(
+        let res = send(
             app,
             Method::PUT,
             &format!("/api/v1/attempts/{id}/answers/{}", q["question_id"]),
@@ -58,7 +58,7 @@ async fn attempt(app: &TestApp, lesson: i64, learner: &TestUser, right: [bool; 2
         .await;
         assert!(res.status().is_success(), "{}", res.status());
     }
-    let res = call(
+    let res = send(
         app,
         Method::POST,
         &format!("/api/v1/attempts/{id}/submit"),
@@ -66,11 +66,11 @@ async fn attempt(app: &TestApp, lesson: i64, learner: &TestUser, right: [bool; 2
         None,
     )
     .await;
-    json_of(res, 200).await;
+    ok_json(res, 200).await;
 }
 
 async fn enrol(app: &TestApp, course: i64, learner: &TestUser) {
-    let res = call(
+    let res = send(
         app,
         Method::POST,
         &format!("/api/v1/courses/{course}/enrolments"),
@@ -78,7 +78,7 @@ async fn enrol(app: &TestApp, course: i64, learner: &TestUser) {
         None,
     )
     .await;
-    json_of(res, 201).await;
+    ok_json(res, 201).await;
 }
 
 fn close(a: &Value, b: f64) -> bool {
@@ -97,7 +97,7 @@ async fn assessment_pre_post_tests_measure_each_learners_gain_and_the_groups() {
     make_quiz_lesson(&app, post_lesson);
     // The post-test asks the same pool (the same two questions).
     let body = json!({"questions": [{"question_id": questions[0]}, {"question_id": questions[1]}]});
-    let res = call(
+    let res = send(
         &app,
         Method::PUT,
         &format!("/api/v1/lessons/{post_lesson}/quiz"),
@@ -105,7 +105,7 @@ async fn assessment_pre_post_tests_measure_each_learners_gain_and_the_groups() {
         Some(body),
     )
     .await;
-    json_of(res, 201).await;
+    ok_json(res, 201).await;
 
     let path = format!("/api/v1/courses/{}/pre-post-tests", course.id);
     // Checked: two lessons, quiz lessons of this course, a cohort that runs it.
@@ -131,7 +131,7 @@ async fn assessment_pre_post_tests_measure_each_learners_gain_and_the_groups() {
             "course_not_in_cohort",
         ),
     ] {
-        let res = call(&app, Method::POST, &path, &owner, Some(body.clone())).await;
+        let res = send(&app, Method::POST, &path, &owner, Some(body.clone())).await;
         let problem = assert_problem(res, 422, "validation_failed").await;
         assert_eq!(problem["errors"][0]["field"], field, "{body}");
         assert_eq!(problem["errors"][0]["code"], code, "{body}");
@@ -145,10 +145,10 @@ async fn assessment_pre_post_tests_measure_each_learners_gain_and_the_groups() {
     // Only the course's editors create pairs: 404 for a learner.
     enrol(&app, course.id, &learners[0]).await;
     let body = json!({"pre_lesson_id": pre_lesson as f64, "post_lesson_id": post_lesson});
-    let res = call(&app, Method::POST, &path, &learners[0], Some(body.clone())).await;
+    let res = send(&app, Method::POST, &path, &learners[0], Some(body.clone())).await;
     assert_problem(res, 404, "not_found").await;
-    let created = json_of(
-        call(&app, Method::POST, &path, &owner, Some(body)).await,
+    let created = ok_json(
+        send(&app, Method::POST, &path, &owner, Some(body)).await,
         201,
     )
     .await;
@@ -178,8 +178,8 @@ async fn assessment_pre_post_tests_measure_each_learners_gain_and_the_groups() {
     attempt(&app, post_lesson, &learners[2], [true, false]).await;
 
     // Each learner sees their own figures, and only those.
-    let me = json_of(
-        call(
+    let me = ok_json(
+        send(
             &app,
             Method::GET,
             &format!("/api/v1/pre-post-tests/{id}/me"),
@@ -196,8 +196,8 @@ async fn assessment_pre_post_tests_measure_each_learners_gain_and_the_groups() {
         "{me}"
     );
     assert!(me.get("display_name").is_none());
-    let me = json_of(
-        call(
+    let me = ok_json(
+        send(
             &app,
             Method::GET,
             &format!("/api/v1/pre-post-tests/{id}/me"),
@@ -213,7 +213,7 @@ async fn assessment_pre_post_tests_measure_each_learners_gain_and_the_groups() {
         (json!(true), Value::Null)
     );
     for l in &learners {
-        let res = call(
+        let res = send(
             &app,
             Method::GET,
             &format!("/api/v1/pre-post-tests/{id}/results"),
@@ -225,7 +225,7 @@ async fn assessment_pre_post_tests_measure_each_learners_gain_and_the_groups() {
     }
     let stranger = app.user("member").await;
     for tail in ["", "/me", "/results"] {
-        let res = call(
+        let res = send(
             &app,
             Method::GET,
             &format!("/api/v1/pre-post-tests/{id}{tail}"),
@@ -235,10 +235,10 @@ async fn assessment_pre_post_tests_measure_each_learners_gain_and_the_groups() {
         .await;
         assert_problem(res, 404, "not_found").await;
     }
-    let res = call(&app, Method::GET, &path, &stranger, None).await;
+    let res = send(&app, Method::GET, &path, &stranger, None).await;
     assert_problem(res, 404, "not_found").await;
-    let list = json_of(
-        call(&app, Method::GET, &path, &learners[2], None).await,
+    let list = ok_json(
+        send(&app, Method::GET, &path, &learners[2], None).await,
         200,
     )
     .await;
@@ -246,8 +246,8 @@ async fn assessment_pre_post_tests_measure_each_learners_gain_and_the_groups() {
 
     // The group: counts, means over the pairs, the mean of the gains and the gain of the
     // means; item analysis per form; each learner by name.
-    let r = json_of(
-        call(
+    let r = ok_json(
+        send(
             &app,
             Method::GET,
             &format!("/api/v1/pre-post-tests/{id}/results"),
@@ -307,7 +307,7 @@ async fn assessment_pre_post_tests_of_a_cohort_count_its_participants_for_its_fa
     let questions = two_question_quiz(&app, course.id, pre_lesson, &owner).await;
     make_quiz_lesson(&app, post_lesson);
     let body = json!({"questions": [{"question_id": questions[1]}, {"question_id": questions[0]}]});
-    let res = call(
+    let res = send(
         &app,
         Method::PUT,
         &format!("/api/v1/lessons/{post_lesson}/quiz"),
@@ -315,12 +315,12 @@ async fn assessment_pre_post_tests_of_a_cohort_count_its_participants_for_its_fa
         Some(body),
     )
     .await;
-    json_of(res, 201).await;
+    ok_json(res, 201).await;
     let c = running_cohort(&app, "training", &[course.id], 2).await;
     let body = json!({"pre_lesson_id": pre_lesson, "post_lesson_id": post_lesson, "cohort_id": c.id as f64});
     let path = format!("/api/v1/courses/{}/pre-post-tests", course.id);
-    let created = json_of(
-        call(&app, Method::POST, &path, &c.coordinator, Some(body)).await,
+    let created = ok_json(
+        send(&app, Method::POST, &path, &c.coordinator, Some(body)).await,
         201,
     )
     .await;
@@ -332,8 +332,8 @@ async fn assessment_pre_post_tests_of_a_cohort_count_its_participants_for_its_fa
 
     // The facilitator reads the group; a facilitator of nothing here does not.
     let results = format!("/api/v1/pre-post-tests/{id}/results");
-    let r = json_of(
-        call(&app, Method::GET, &results, &c.facilitator, None).await,
+    let r = ok_json(
+        send(&app, Method::GET, &results, &c.facilitator, None).await,
         200,
     )
     .await;
@@ -344,12 +344,12 @@ async fn assessment_pre_post_tests_of_a_cohort_count_its_participants_for_its_fa
     );
     assert!(close(&r["mean_gain"], 1.0), "{r}");
     let other = app.user("trainer").await;
-    let res = call(&app, Method::GET, &results, &other, None).await;
+    let res = send(&app, Method::GET, &results, &other, None).await;
     assert_problem(res, 404, "not_found").await;
-    let res = call(&app, Method::GET, &results, &c.participants[0], None).await;
+    let res = send(&app, Method::GET, &results, &c.participants[0], None).await;
     assert_problem(res, 404, "not_found").await;
-    let me = json_of(
-        call(
+    let me = ok_json(
+        send(
             &app,
             Method::GET,
             &format!("/api/v1/pre-post-tests/{id}/me"),
@@ -361,8 +361,8 @@ async fn assessment_pre_post_tests_of_a_cohort_count_its_participants_for_its_fa
     )
     .await;
     assert!(close(&me["gain"], 1.0), "{me}");
-    let list = json_of(
-        call(&app, Method::GET, &path, &c.facilitator, None).await,
+    let list = ok_json(
+        send(&app, Method::GET, &path, &c.facilitator, None).await,
         200,
     )
     .await;

@@ -3,7 +3,6 @@
 
 use std::process::Command;
 
-use bayanihan::db::DatabaseUrl;
 use bayanihan::startup::Application;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -101,14 +100,6 @@ async fn writes_are_found_at_once_edits_hides_and_titles_too() {
     assert_eq!(found(&app, "quetzal").await, vec![opening]);
 }
 
-/// `DATABASE_URL` of `url`, for the command.
-fn url_text(url: &DatabaseUrl) -> String {
-    match url {
-        DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
-        DatabaseUrl::Postgres(url) => url.clone(),
-    }
-}
-
 #[tokio::test]
 async fn an_index_removed_or_rebuilt_by_the_command_answers_the_same() {
     let app = spawn_app().await;
@@ -159,7 +150,7 @@ async fn an_index_removed_or_rebuilt_by_the_command_answers_the_same() {
     std::fs::write(config.search_dir.join("meta.json"), "not an index").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_bayanihan"))
         .arg("search-rebuild")
-        .env("DATABASE_URL", url_text(&config.database_url))
+        .env("DATABASE_URL", config.database_url.to_env_value())
         .env("BAYANIHAN_DATA_DIR", &config.data_dir)
         .env("BAYANIHAN_SEARCH_DIR", &config.search_dir)
         .output()

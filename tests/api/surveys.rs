@@ -9,9 +9,9 @@ use diesel::prelude::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::assessment::{add_owner, call, json_of};
+use crate::assessment::add_owner;
 use crate::assignments::running_cohort;
-use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app};
+use crate::helpers::{TestApp, TestUser, assert_problem, ok_json, send, spawn_app};
 use crate::learning::{Spec, make_course};
 
 fn survey_body() -> Value {
@@ -42,7 +42,7 @@ fn filipino() -> Value {
 }
 
 async fn enrol(app: &TestApp, course: i64, learner: &TestUser) {
-    let res = call(
+    let res = send(
         app,
         Method::POST,
         &format!("/api/v1/courses/{course}/enrolments"),
@@ -50,7 +50,7 @@ async fn enrol(app: &TestApp, course: i64, learner: &TestUser) {
         None,
     )
     .await;
-    json_of(res, 201).await;
+    ok_json(res, 201).await;
 }
 
 /// A course with an owner, `n` enrolled learners and an anonymous survey (with a Filipino
@@ -73,7 +73,7 @@ async fn setup(app: &TestApp, n: usize, body: Value) -> Setup {
         enrol(app, course.id, &l).await;
         learners.push(l);
     }
-    let res = call(
+    let res = send(
         app,
         Method::POST,
         &format!("/api/v1/courses/{}/surveys", course.id),
@@ -86,7 +86,7 @@ async fn setup(app: &TestApp, n: usize, body: Value) -> Setup {
         "en",
         "created in the course's language"
     );
-    let s = json_of(res, 201).await;
+    let s = ok_json(res, 201).await;
     let survey = s["id"].as_i64().unwrap();
     let items = s["items"]
         .as_array()
@@ -116,7 +116,7 @@ fn answers(items: &[i64], likert: i64, rating: i64, choice: i64, text: Option<&s
 }
 
 async fn respond(app: &TestApp, survey: i64, by: &TestUser, body: Value) -> reqwest::Response {
-    call(
+    send(
         app,
         Method::POST,
         &format!("/api/v1/surveys/{survey}/responses"),
@@ -142,7 +142,7 @@ async fn surveys_anonymous_responses_leave_no_link_to_their_respondent() {
         res.headers()["location"].to_str().unwrap(),
         format!("/api/v1/surveys/{}", s.survey)
     );
-    let receipt = json_of(res, 201).await;
+    let receipt = ok_json(res, 201).await;
     let today = Utc::now().date_naive();
     assert_eq!(receipt["anonymous"], true);
     assert!(
@@ -154,8 +154,8 @@ async fn surveys_anonymous_responses_leave_no_link_to_their_respondent() {
     // A second response from the same person: 409, nothing more stored.
     let res = respond(&app, s.survey, learner, answers(&s.items, 1, 1, 0, None)).await;
     assert_problem(res, 409, "already_responded").await;
-    let mine = json_of(
-        call(
+    let mine = ok_json(
+        send(
             &app,
             Method::GET,
             &format!("/api/v1/surveys/{}", s.survey),
@@ -220,7 +220,7 @@ async fn surveys_anonymous_responses_leave_no_link_to_their_respondent() {
     let mut body = survey_body();
     body["anonymous"] = json!(false);
     body["title"] = json!("Named feedback");
-    let res = call(
+    let res = send(
         &app,
         Method::POST,
         &format!("/api/v1/courses/{}/surveys", s.course),
@@ -228,7 +228,7 @@ async fn surveys_anonymous_responses_leave_no_link_to_their_respondent() {
         Some(body),
     )
     .await;
-    let named = json_of(res, 201).await;
+    let named = ok_json(res, 201).await;
     assert_eq!(named["anonymous"], false);
     let items: Vec<i64> = named["items"]
         .as_array()
@@ -243,7 +243,7 @@ async fn surveys_anonymous_responses_leave_no_link_to_their_respondent() {
         answers(&items, 5, 10, 0, None),
     )
     .await;
-    json_of(res, 201).await;
+    ok_json(res, 201).await;
     let mut conn = app.db.conn().unwrap();
     let linked: Vec<Option<i64>> = survey_responses::table
         .filter(survey_responses::survey_id.eq(named["id"].as_i64().unwrap()))
@@ -275,7 +275,7 @@ fn assert_no_rowid(conn: &mut DbConn) {
 }
 
 async fn results(app: &TestApp, survey: i64, by: &TestUser) -> reqwest::Response {
-    call(
+    send(
         app,
         Method::GET,
         &format!("/api/v1/surveys/{survey}/results"),
@@ -304,16 +304,16 @@ async fn surveys_results_are_withheld_under_five_responses_except_for_admins() {
             answers(&s.items, 2 + n, 7 + n, n % 3, Some(texts[i])),
         )
         .await;
-        json_of(res, 201).await;
+        ok_json(res, 201).await;
     }
     // Four responses: the trainer sees the counts, not the figures.
-    let r = json_of(results(&app, s.survey, &s.owner).await, 200).await;
+    let r = ok_json(results(&app, s.survey, &s.owner).await, 200).await;
     assert_eq!(r["withheld"], true, "{r}");
     assert_eq!(r["suppressed_below"], 5);
     assert_eq!((&r["responses"], &r["invited"]), (&json!(4), &json!(6)));
     assert!(r["items"].as_array().unwrap().is_empty());
     // An admin sees them.
-    let r = json_of(results(&app, s.survey, &admin).await, 200).await;
+    let r = ok_json(results(&app, s.survey, &admin).await, 200).await;
     assert_eq!(
         (&r["withheld"], &r["suppressed_below"]),
         (&json!(false), &json!(1))
@@ -325,7 +325,7 @@ async fn surveys_results_are_withheld_under_five_responses_except_for_admins() {
     }
     let stranger = app.user("member").await;
     assert_problem(results(&app, s.survey, &stranger).await, 404, "not_found").await;
-    let res = call(
+    let res = send(
         &app,
         Method::GET,
         &format!("/api/v1/surveys/{}", s.survey),
@@ -336,7 +336,7 @@ async fn surveys_results_are_withheld_under_five_responses_except_for_admins() {
     assert_problem(res, 404, "not_found").await;
     let res = respond(&app, s.survey, &stranger, answers(&s.items, 1, 1, 0, None)).await;
     assert_problem(res, 404, "not_found").await;
-    let res = call(
+    let res = send(
         &app,
         Method::GET,
         &format!("/api/v1/courses/{}/surveys", s.course),
@@ -357,8 +357,8 @@ async fn surveys_results_are_withheld_under_five_responses_except_for_admins() {
         answers(&s.items, 5, 10, 0, None),
     )
     .await;
-    json_of(res, 201).await;
-    let r = json_of(results(&app, s.survey, &s.owner).await, 200).await;
+    ok_json(res, 201).await;
+    let r = ok_json(results(&app, s.survey, &s.owner).await, 200).await;
     assert_eq!(r["withheld"], false, "{r}");
     assert!(close(&r["response_rate"], 5.0 / 6.0), "{r}");
     let items = r["items"].as_array().unwrap();
@@ -497,7 +497,7 @@ async fn surveys_refuse_wrong_answers_and_wrong_instruments_with_field_errors() 
         {"item_id": it[1], "value": 5},
         {"item_id": it[2], "value": 2},
     ]});
-    json_of(respond(&app, s.survey, l, body).await, 201).await;
+    ok_json(respond(&app, s.survey, l, body).await, 201).await;
 
     // Instruments: checked before anything is stored.
     let path = format!("/api/v1/courses/{}/surveys", s.course);
@@ -546,27 +546,27 @@ async fn surveys_refuse_wrong_answers_and_wrong_instruments_with_field_errors() 
             "not_allowed",
         ),
     ] {
-        let res = call(&app, Method::POST, &path, &s.owner, Some(body.clone())).await;
+        let res = send(&app, Method::POST, &path, &s.owner, Some(body.clone())).await;
         let problem = assert_problem(res, 422, "validation_failed").await;
         assert_eq!(problem["errors"][0]["field"], field, "{body}");
         assert_eq!(problem["errors"][0]["code"], code, "{body}");
     }
     // Learners do not make surveys.
-    let res = call(&app, Method::POST, &path, l, Some(survey_body())).await;
+    let res = send(&app, Method::POST, &path, l, Some(survey_body())).await;
     assert_problem(res, 404, "not_found").await;
     // Translations must give every item, with as many options.
     let mut short = filipino();
     short["items"].as_array_mut().unwrap().pop();
     let tr = format!("/api/v1/surveys/{}/translations/fil", s.survey);
-    let res = call(&app, Method::PUT, &tr, &s.owner, Some(short)).await;
+    let res = send(&app, Method::PUT, &tr, &s.owner, Some(short)).await;
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["code"], "items_mismatch");
     let mut fewer = filipino();
     fewer["items"][2]["options"] = json!(["Isa", "Dalawa"]);
-    let res = call(&app, Method::PUT, &tr, &s.owner, Some(fewer)).await;
+    let res = send(&app, Method::PUT, &tr, &s.owner, Some(fewer)).await;
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "items[2].options");
-    let res = call(&app, Method::PUT, &tr, l, Some(filipino())).await;
+    let res = send(&app, Method::PUT, &tr, l, Some(filipino())).await;
     assert_problem(res, 404, "not_found").await;
 }
 
@@ -575,13 +575,13 @@ async fn surveys_speak_the_readers_language_with_the_course_texts_fallback() {
     let app = spawn_app().await;
     let s = setup(&app, 1, survey_body()).await;
     let tr = format!("/api/v1/surveys/{}/translations/fil", s.survey);
-    let res = call(&app, Method::PUT, &tr, &s.owner, Some(filipino())).await;
+    let res = send(&app, Method::PUT, &tr, &s.owner, Some(filipino())).await;
     assert_eq!(res.headers()["content-language"].to_str().unwrap(), "fil");
-    let v = json_of(res, 201).await;
+    let v = ok_json(res, 201).await;
     assert_eq!(v["title"], "Kumusta ang kurso?");
     // Writing the same again changes nothing.
-    let res = call(&app, Method::PUT, &tr, &s.owner, Some(filipino())).await;
-    json_of(res, 200).await;
+    let res = send(&app, Method::PUT, &tr, &s.owner, Some(filipino())).await;
+    ok_json(res, 200).await;
 
     let path = format!("/api/v1/surveys/{}", s.survey);
     let learner = &s.learners[0];
@@ -598,7 +598,7 @@ async fn surveys_speak_the_readers_language_with_the_course_texts_fallback() {
             .unwrap()
             .contains("Accept-Language")
     );
-    let v = json_of(res, 200).await;
+    let v = ok_json(res, 200).await;
     assert_eq!(
         (&v["language"], &v["title"]),
         (&json!("fil"), &json!("Kumusta ang kurso?"))
@@ -616,10 +616,10 @@ async fn surveys_speak_the_readers_language_with_the_course_texts_fallback() {
         .send()
         .await
         .unwrap();
-    assert_eq!(json_of(res, 200).await["title"], "How was the course?");
-    let res = call(&app, Method::GET, &format!("{path}?lang=ja"), learner, None).await;
+    assert_eq!(ok_json(res, 200).await["title"], "How was the course?");
+    let res = send(&app, Method::GET, &format!("{path}?lang=ja"), learner, None).await;
     assert_eq!(res.headers()["content-language"].to_str().unwrap(), "en");
-    let res = call(
+    let res = send(
         &app,
         Method::GET,
         &format!("{path}?lang=not a tag"),
@@ -639,9 +639,9 @@ async fn surveys_speak_the_readers_language_with_the_course_texts_fallback() {
         .send()
         .await
         .unwrap();
-    let list = json_of(res, 200).await;
+    let list = ok_json(res, 200).await;
     assert_eq!(list["items"][0]["title"], "Kumusta ang kurso?");
-    let res = call(
+    let res = send(
         &app,
         Method::GET,
         &format!("/api/v1/surveys/{}/results?lang=fil", s.survey),
@@ -673,11 +673,11 @@ async fn surveys_of_cohorts_and_sessions_ask_their_people_and_remind_them_once()
     let path = format!("/api/v1/cohorts/{}/surveys", c.id);
     // A participant or another cohort's facilitator cannot make one.
     for who in [&c.participants[0], &other.facilitator] {
-        let res = call(&app, Method::POST, &path, who, Some(body.clone())).await;
+        let res = send(&app, Method::POST, &path, who, Some(body.clone())).await;
         assert_problem(res, 404, "not_found").await;
     }
-    let s = json_of(
-        call(
+    let s = ok_json(
+        send(
             &app,
             Method::POST,
             &path,
@@ -693,7 +693,7 @@ async fn surveys_of_cohorts_and_sessions_ask_their_people_and_remind_them_once()
     let item = s["items"][0]["id"].as_i64().unwrap();
 
     // A live session of the cohort gets its own survey; another cohort's is refused.
-    let res = call(
+    let res = send(
         &app,
         Method::POST,
         &format!("/api/v1/cohorts/{}/sessions", c.id),
@@ -701,11 +701,11 @@ async fn surveys_of_cohorts_and_sessions_ask_their_people_and_remind_them_once()
         Some(json!({"title": "Opening", "starts_at": "2027-02-03T01:00:00Z", "ends_at": "2027-02-03T03:00:00Z"})),
     )
     .await;
-    let session = json_of(res, 201).await["id"].as_i64().unwrap();
+    let session = ok_json(res, 201).await["id"].as_i64().unwrap();
     body["title"] = json!("The opening session");
     body.as_object_mut().unwrap().remove("opens_at");
     body["session_id"] = json!(session);
-    let res = call(
+    let res = send(
         &app,
         Method::POST,
         &format!("/api/v1/cohorts/{}/surveys", other.id),
@@ -715,8 +715,8 @@ async fn surveys_of_cohorts_and_sessions_ask_their_people_and_remind_them_once()
     .await;
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["code"], "not_a_session_of_cohort");
-    let s2 = json_of(
-        call(&app, Method::POST, &path, &c.coordinator, Some(body)).await,
+    let s2 = ok_json(
+        send(&app, Method::POST, &path, &c.coordinator, Some(body)).await,
         201,
     )
     .await;
@@ -726,14 +726,14 @@ async fn surveys_of_cohorts_and_sessions_ask_their_people_and_remind_them_once()
     );
 
     // Participants see both; the other cohort's participant sees neither.
-    let list = json_of(
-        call(&app, Method::GET, &path, &c.participants[1], None).await,
+    let list = ok_json(
+        send(&app, Method::GET, &path, &c.participants[1], None).await,
         200,
     )
     .await;
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
     assert_problem(
-        call(&app, Method::GET, &path, &other.participants[0], None).await,
+        send(&app, Method::GET, &path, &other.participants[0], None).await,
         404,
         "not_found",
     )
@@ -755,7 +755,7 @@ async fn surveys_of_cohorts_and_sessions_ask_their_people_and_remind_them_once()
         json!({"answers": [{"item_id": item, "value": 5}]}),
     )
     .await;
-    json_of(res, 201).await;
+    ok_json(res, 201).await;
     let before = app.outbox().len();
     let now = bayanihan::db::now();
     let mut conn = app.db.conn().unwrap();
