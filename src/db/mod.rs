@@ -1,6 +1,7 @@
 //! Database access: one connection type over SQLite and PostgreSQL, a pool,
 //! migrations, and the helpers that run queries off the async workers.
 
+pub mod checkpoint;
 pub mod memo;
 pub mod outbox;
 pub mod recent;
@@ -102,12 +103,17 @@ impl DatabaseUrl {
 #[derive(Debug)]
 pub struct ConnectionManager {
     url: DatabaseUrl,
+    /// SQLite: checkpoints are left to [`checkpoint`]'s thread, not run by commits.
+    background_checkpoints: bool,
 }
 
 impl ConnectionManager {
     /// A manager for `url`.
     pub fn new(url: DatabaseUrl) -> Self {
-        Self { url }
+        Self {
+            url,
+            background_checkpoints: false,
+        }
     }
 
     /// Opens one connection and prepares it.
@@ -123,6 +129,10 @@ impl ConnectionManager {
                      PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384; PRAGMA mmap_size = 1073741824;",
                 )
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                if self.background_checkpoints {
+                    conn.batch_execute("PRAGMA wal_autocheckpoint = 0;")
+                        .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                }
                 Ok(DbConn::Sqlite(conn))
             }
             #[cfg(feature = "postgres")]
@@ -181,6 +191,8 @@ pub struct Db {
     timeout: Duration,
     /// When a write last failed because the storage is full, until a write succeeds again.
     full_since: Arc<Mutex<Option<Instant>>>,
+    /// SQLite: the thread that checkpoints the log, while any handle lives.
+    _checkpoints: Option<Arc<checkpoint::Checkpoints>>,
 }
 
 /// A pooled connection for blocking code outside requests (commands, tests). Whether it
@@ -224,11 +236,16 @@ impl Db {
         if let DatabaseUrl::Sqlite(path) = &url {
             create_private_file(path)?;
         }
-        let manager = ConnectionManager::new(url.clone());
+        let mut manager = ConnectionManager::new(url.clone());
         // Fail fast with the real error when the database cannot be reached at all.
         drop(manager.connect().map_err(|e| {
             anyhow::anyhow!("cannot connect to the {} database: {e}", url.backend())
         })?);
+        let checkpoints = match url {
+            DatabaseUrl::Sqlite(_) => checkpoint::spawn(&manager).map(Arc::new),
+            DatabaseUrl::Postgres(_) => None,
+        };
+        manager.background_checkpoints = checkpoints.is_some();
         let pool = r2d2::Pool::builder()
             .max_size(size)
             .min_idle(Some(size.min(2)))
@@ -245,6 +262,7 @@ impl Db {
             writer,
             timeout,
             full_since: Arc::new(Mutex::new(None)),
+            _checkpoints: checkpoints,
         })
     }
 

@@ -67,6 +67,7 @@ pub fn post_created(conn: &mut DbConn, post: &PostCreated) -> Result<(), ApiErro
         post.post_id,
         post.author_id,
         recipients,
+        Earlier::None,
     )
 }
 
@@ -90,6 +91,7 @@ pub fn mentions_added(
         post_id,
         author_id,
         recipients,
+        Earlier::Possible,
     )
 }
 
@@ -194,6 +196,18 @@ impl About {
     }
 }
 
+/// Whether anyone can have been notified about a post before this fan-out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Earlier {
+    /// The post was written in this transaction: nobody has heard of it yet, so nothing is
+    /// read to find out (a reply reaches every watcher of its thread, and this check was
+    /// a quarter of posting's time).
+    None,
+    /// An edit: some may have been notified already (by the post's creation or an earlier
+    /// edit).
+    Possible,
+}
+
 /// Notifies each of `recipients` about a visible post, once per member and post, when
 /// they may read it and did not write it.
 fn fan_out(
@@ -203,6 +217,7 @@ fn fan_out(
     post_id: PostId,
     author_id: UserId,
     mut recipients: BTreeMap<UserId, NoticeKind>,
+    earlier: Earlier,
 ) -> Result<(), ApiError> {
     recipients.remove(&author_id);
     if recipients.is_empty() || !repo::post_is_visible(conn, post_id)? {
@@ -214,9 +229,12 @@ fn fan_out(
     let Some(visibility) = repo::community_visibility(conn, community_id)? else {
         return Ok(());
     };
-    let notified: std::collections::HashSet<UserId> = repo::already_notified(conn, post_id, &ids)?
-        .into_iter()
-        .collect();
+    let notified: std::collections::HashSet<UserId> = match earlier {
+        Earlier::None => std::collections::HashSet::new(),
+        Earlier::Possible => repo::already_notified(conn, post_id, &ids)?
+            .into_iter()
+            .collect(),
+    };
     let candidates = repo::candidates(conn, community_id, &ids)?;
     // The names are read only when someone is emailed at once (most wait for a digest).
     let emailed_now = candidates.iter().any(|c| {
