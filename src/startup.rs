@@ -50,7 +50,7 @@ impl Application {
     /// Like [`Application::build_with_db`], with the email worker's settings given
     /// (tests shorten its intervals). Starts the worker that delivers the outbox.
     pub fn build_with_email(config: &Config, db: Db, email: EmailSettings) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind(&config.bind)
+        let listener = listen(&config.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
         let addr = listener.local_addr()?;
         crate::http::links::set(&config.public_url, &config.api_url);
@@ -122,9 +122,43 @@ impl Application {
     }
 }
 
+/// Connections the kernel keeps waiting for `accept`. The standard library's `bind` listens
+/// with 128: when the server's one core is busy, a burst of new connections (a page of
+/// images, clients reconnecting after a restart, a benchmark's 64 connections beside its
+/// probes) overflowed it, and each dropped handshake cost its client a one-second SYN
+/// retransmission (the "connect time-outs" of the PostgreSQL benchmark runs). The kernel
+/// caps it at `net.core.somaxconn` (4,096 by default).
+const LISTEN_BACKLOG: i32 = 4096;
+
+/// A listener on `bind` (`host:port`; the first of its addresses that binds), with
+/// [`LISTEN_BACKLOG`] and, as the standard library does, `SO_REUSEADDR`.
+fn listen(bind: &str) -> std::io::Result<TcpListener> {
+    use std::net::ToSocketAddrs;
+    let mut last = None;
+    for addr in bind.to_socket_addrs()? {
+        let socket = socket2::Socket::new(
+            socket2::Domain::for_address(addr),
+            socket2::Type::STREAM,
+            Some(socket2::Protocol::TCP),
+        )?;
+        #[cfg(unix)]
+        socket.set_reuse_address(true)?;
+        match socket
+            .bind(&addr.into())
+            .and_then(|()| socket.listen(LISTEN_BACKLOG))
+        {
+            Ok(()) => return Ok(socket.into()),
+            Err(err) => last = Some(err),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, "no address to listen on")
+    }))
+}
+
 /// The `/metrics` listener on its own address (one worker; nothing else is served there).
 fn metrics_server(bind: &str, metrics: Metrics) -> anyhow::Result<(u16, Server)> {
-    let listener = TcpListener::bind(bind)
+    let listener = listen(bind)
         .map_err(|e| anyhow::anyhow!("cannot listen on {bind} (BAYANIHAN_METRICS_BIND): {e}"))?;
     let addr = listener.local_addr()?;
     let server = HttpServer::new(move || {

@@ -124,9 +124,12 @@ impl ConnectionManager {
                 // busy_timeout first, so that switching to WAL waits for other connections too.
                 // A 16 MiB page cache per connection and reads through mmap: a forum page reads
                 // dozens of large rows, and the default 2 MiB cache thrashes at scale.
+                // The log file is cut back to 64 MiB whenever it restarts: a bulk load had grown
+                // it to 875 MB, otherwise kept on disk for good.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384; PRAGMA mmap_size = 1073741824;",
+                     PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384; PRAGMA mmap_size = 1073741824; \
+                     PRAGMA journal_size_limit = 67108864;",
                 )
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 if self.background_checkpoints {

@@ -470,12 +470,25 @@ pub fn already_notified(
         .load(conn)
 }
 
-/// Inserts many notifications in one statement per backend.
+/// Inserts many notifications (a post's fan-out): on PostgreSQL in one statement (one
+/// round trip); on SQLite one row at a time through one cached statement. A multi-row
+/// `INSERT` makes SQLite keep a statement journal (copying every page it changes, spilling
+/// to a temporary file past 64 KiB) and is prepared anew for each number of rows; the fan-out
+/// of a reply to a thread with 25 watchers spent 16 % of posting's time there.
 pub fn insert_many(conn: &mut DbConn, rows: &[NewNotification]) -> QueryResult<usize> {
     if rows.is_empty() {
         return Ok(0);
     }
-    db::per_backend!(conn, |c| diesel::insert_into(notifications::table)
-        .values(rows)
-        .execute(c))
+    match conn {
+        DbConn::Sqlite(c) => rows.iter().try_fold(0, |inserted, row| {
+            Ok(inserted
+                + diesel::insert_into(notifications::table)
+                    .values(row)
+                    .execute(c)?)
+        }),
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(c) => diesel::insert_into(notifications::table)
+            .values(rows)
+            .execute(c),
+    }
 }
