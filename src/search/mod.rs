@@ -57,9 +57,11 @@
 //! - The last word's prefix is ranked by bm25 over its first 64 completions; beyond those,
 //!   the other completions still match but add nothing to the rank.
 
+pub mod changes;
 pub mod dto;
 pub mod handlers;
 pub mod index;
+pub mod lazy_dir;
 pub mod repo;
 pub mod service;
 
@@ -86,3 +88,42 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     tags((name = "search", description = "Search across the communities the caller can read"))
 )]
 pub struct Api;
+
+/// How often the index's writes are put on disk (`lazy_dir`): at most this much of the
+/// index is lost at a power cut, and applied again from the log at the next start.
+pub const SYNC_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Starts the index's upkeep, off the requests: its writes synced every [`SYNC_INTERVAL`];
+/// every `changes::REPORT_INTERVAL`, the instance's durable position reported and the change
+/// log pruned below every live instance's (`changes`). Stops when the index is dropped.
+pub fn spawn_upkeep(db: crate::db::Db, index: &std::sync::Arc<index::SearchIndex>) {
+    let index = std::sync::Arc::downgrade(index);
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(SYNC_INTERVAL);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_report: Option<tokio::time::Instant> = None;
+        loop {
+            ticker.tick().await;
+            let Some(index) = index.upgrade() else { return };
+            let syncing = std::sync::Arc::clone(&index);
+            match web::block(move || syncing.checkpoint()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(err)) => {
+                    tracing::warn!(error = %err, "search index: sync failed; will retry")
+                }
+                Err(err) => tracing::warn!(error = %err, "search index: sync failed; will retry"),
+            }
+            if last_report.is_some_and(|at| at.elapsed() < changes::REPORT_INTERVAL) {
+                continue;
+            }
+            last_report = Some(tokio::time::Instant::now());
+            match index.report_and_prune(&db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(search.pruned = n, "search change log pruned"),
+                Err(err) => {
+                    tracing::warn!(error = %err, "search change log: report or prune failed; will retry");
+                }
+            }
+        }
+    });
+}
