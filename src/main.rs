@@ -216,6 +216,8 @@ fn search_rebuild(config: &Config) -> anyhow::Result<()> {
     let mut conn = db.conn()?;
     let index = bayanihan::search::index::SearchIndex::create(&config.search_dir, &mut conn)?;
     let count = index.rebuild(&mut conn)?;
+    // The server that opens this index registers itself; this command holds no position.
+    bayanihan::search::changes::forget(&mut conn, index.instance())?;
     println!(
         "search-rebuild: {count} posts indexed in {}",
         index.dir().display()

@@ -56,6 +56,7 @@ impl Application {
         crate::http::links::set(&config.public_url, &config.api_url);
         let worker_db = db.clone();
         let state = AppState::new(config, db)?;
+        crate::search::spawn_upkeep(worker_db.clone(), &state.search);
         let metrics = match &config.metrics_bind {
             Some(bind) => Some(metrics_server(bind, state.metrics.clone())?),
             None => None,

@@ -1969,3 +1969,12 @@ diesel::table! {
         post_id -> BigInt,
     }
 }
+
+// The instances that apply the change log, with their positions (migration 000076).
+diesel::table! {
+    search_instances (instance) {
+        instance -> Text,
+        position -> BigInt,
+        seen_at -> Timestamp,
+    }
+}

@@ -35,9 +35,6 @@ pub async fn search_posts(
     query: web::Query<SearchPostsQuery>,
 ) -> Result<Reply<Page<PostSearchHit>>, ApiError> {
     let input = SearchInput::try_from(query.into_inner())?;
-    let index = state.search.clone();
-    let page = db
-        .read(move |conn| service::search_posts(conn, &index, user.0.as_ref(), &input))
-        .await?;
+    let page = service::search_posts(&db, &state.search, user.0, input).await?;
     Ok(Reply::ok(page))
 }

@@ -9,14 +9,14 @@
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicI64, Ordering as AtomicOrdering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering as AtomicOrdering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use actix_web::web;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 use tantivy::columnar::Column;
-use tantivy::directory::MmapDirectory;
 use tantivy::indexer::IndexWriterOptions;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, InvertedIndexRangeQuery, Occur,
@@ -29,11 +29,14 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
 use tantivy::{
-    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher, TantivyDocument, Term,
+    DocId, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Score, Searcher,
+    TantivyDocument, Term,
 };
 
-use crate::db::DbConn;
+use crate::db::{Db, DbConn};
 use crate::error::ApiError;
+use crate::search::changes::{self, Change};
+use crate::search::lazy_dir::LazyDir;
 use crate::types::CommunityId;
 
 /// Added to the rank of posts whose thread title matches, so that they come first.
@@ -104,9 +107,9 @@ fn schema() -> (Schema, Fields) {
     (builder.build(), fields)
 }
 
-/// What the writer knows of the change log.
-struct SyncState {
-    writer: IndexWriter<TantivyDocument>,
+/// What the index holds of the change log.
+#[derive(Debug, Clone, Default)]
+struct Progress {
     /// Every change numbered up to this one is in the index.
     watermark: i64,
     /// Changes above the watermark already applied (there is a hole below them).
@@ -115,18 +118,63 @@ struct SyncState {
     gaps: BTreeMap<i64, Instant>,
 }
 
+impl Progress {
+    fn holds(&self, seq: i64) -> bool {
+        seq <= self.watermark || self.applied.contains(&seq)
+    }
+}
+
+/// What a search saw of the change log when it started: the changes it must find applied
+/// before it ranks ([`SearchIndex::seen`], then [`SearchIndex::catch_up`]).
+#[derive(Debug, Clone, Default)]
+pub struct Seen {
+    /// The changes after the watermark that were not applied yet.
+    seqs: Vec<i64>,
+    /// More changes followed them (a backlog): only a round started after the read covers
+    /// them all.
+    more: bool,
+    /// The rounds started when the read ended.
+    ticket: u64,
+}
+
+impl Seen {
+    /// Whether the index held everything the search saw: no wait.
+    pub fn is_fresh(&self) -> bool {
+        self.seqs.is_empty() && !self.more
+    }
+}
+
+/// The log's rows read by a round, with the current state of their posts.
+struct Batch {
+    changes: Vec<Change>,
+    /// The posts of the changes not applied yet (sorted, distinct).
+    ids: Vec<i64>,
+    posts: Vec<IndexedPost>,
+}
+
 /// One server instance's search index.
 pub struct SearchIndex {
     dir: PathBuf,
+    directory: LazyDir,
     fields: Fields,
     reader: IndexReader,
-    state: Mutex<SyncState>,
-    /// The watermark, readable without the lock: a search with nothing new after it
-    /// neither waits nor writes.
+    writer: Mutex<IndexWriter<TantivyDocument>>,
+    /// Published after each commit (and reload of the reader): what searches rank on.
+    progress: Mutex<Progress>,
+    /// The watermark, readable without the lock.
     watermark: AtomicI64,
-    /// The newest change applied: while a hole stays open below it, searches that find
-    /// nothing newer do not queue on the writer.
-    newest: AtomicI64,
+    /// The watermark of the last commit, and of the last one known on disk.
+    committed: AtomicI64,
+    durable: AtomicI64,
+    /// Held by the one round applying changes (or rebuilding).
+    round: Arc<tokio::sync::Mutex<()>>,
+    /// Rounds started, and the newest finished.
+    rounds_started: AtomicU64,
+    rounds_done: AtomicU64,
+    /// This process's name in `search_instances`.
+    instance: String,
+    /// Whether the instance has reported its position once.
+    registered: AtomicBool,
     /// Removed when dropped (an index for tests and tools).
     temporary: bool,
 }
@@ -135,6 +183,8 @@ impl Drop for SearchIndex {
     fn drop(&mut self) {
         if self.temporary {
             let _ = std::fs::remove_dir_all(&self.dir);
+        } else if let Err(e) = self.directory.sync() {
+            tracing::warn!(error = %e, "search index: the last writes could not be synced");
         }
     }
 }
@@ -154,20 +204,6 @@ struct IndexedPost {
     live: bool,
 }
 
-#[derive(QueryableByName)]
-struct Change {
-    #[diesel(sql_type = BigInt)]
-    seq: i64,
-    #[diesel(sql_type = BigInt)]
-    post_id: i64,
-}
-
-#[derive(QueryableByName)]
-struct MaxSeq {
-    #[diesel(sql_type = BigInt)]
-    seq: i64,
-}
-
 /// The columns of an indexed post, over `posts p JOIN threads t`.
 const POST_COLUMNS: &str = "p.id AS id, p.community_id AS community_id, \
      CASE WHEN p.is_first THEN t.title ELSE '' END AS title, p.body AS body, \
@@ -177,43 +213,77 @@ fn internal(err: impl std::fmt::Display) -> ApiError {
     ApiError::internal(anyhow::anyhow!("search index: {err}"))
 }
 
-fn max_seq(conn: &mut DbConn) -> QueryResult<i64> {
-    Ok(
-        diesel::sql_query("SELECT COALESCE(MAX(seq), 0) AS seq FROM search_changes")
-            .get_result::<MaxSeq>(conn)?
-            .seq,
-    )
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Reads the changes after `after` and the current state of their posts, except those of
+/// changes in `known` (applied already).
+fn read_batch(conn: &mut DbConn, after: i64, known: &BTreeSet<i64>) -> QueryResult<Batch> {
+    let changes = changes::after(conn, after, CHANGES_BATCH)?;
+    let mut ids: Vec<i64> = changes
+        .iter()
+        .filter(|c| !known.contains(&c.seq))
+        .map(|c| c.post_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut posts = Vec::new();
+    for chunk in ids.chunks(500) {
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        posts.extend(
+            diesel::sql_query(format!(
+                "SELECT {POST_COLUMNS} FROM posts p JOIN threads t ON t.id = p.thread_id \
+                 WHERE p.id IN ({})",
+                list.join(", ")
+            ))
+            .load::<IndexedPost>(conn)?,
+        );
+    }
+    Ok(Batch {
+        changes,
+        ids,
+        posts,
+    })
 }
 
 impl SearchIndex {
     /// Opens the index in `dir`, or builds it from the database when it is missing, was
-    /// made by another version of the schema, or cannot be read.
+    /// made by another version of the schema, cannot be read, is damaged (after writes that
+    /// may not have reached the disk), or the log no longer holds the changes after it.
+    /// Registers the instance in `search_instances` first, so that no prune from then on
+    /// removes what it still needs.
     pub fn open(dir: &Path, conn: &mut DbConn) -> anyhow::Result<Self> {
         match Self::open_existing(dir) {
-            Ok(Some(index)) if !index.matches_log(conn)? => {
+            Ok(Some(index)) => {
+                let position = index.durable.load(AtomicOrdering::Acquire);
+                changes::report(conn, &index.instance, position, crate::db::now())?;
+                index.registered.store(true, AtomicOrdering::Release);
+                if index.matches_log(conn)? {
+                    tracing::info!(
+                        search.dir = %dir.display(),
+                        search.watermark = position,
+                        "search index opened"
+                    );
+                    return Ok(index);
+                }
                 tracing::warn!(search.dir = %dir.display(),
                     "search index from another database or too far behind: rebuilt");
+                changes::forget(conn, &index.instance)?;
                 drop(index);
                 Self::create(dir, conn)
-            }
-            Ok(Some(index)) => {
-                tracing::info!(
-                    search.dir = %dir.display(),
-                    search.watermark = index.watermark.load(AtomicOrdering::Relaxed),
-                    "search index opened"
-                );
-                Ok(index)
             }
             Ok(None) => Self::create(dir, conn),
             Err(err) => {
                 tracing::warn!(search.dir = %dir.display(), error = %format!("{err:#}"),
-                    "search index unreadable: rebuilt from the database");
+                    "search index unreadable or damaged: rebuilt from the database");
                 Self::create(dir, conn)
             }
         }
     }
 
-    /// Builds the index in `dir` from the database, whatever was there before.
+    /// Builds the index in `dir` from the database, whatever was there before, and
+    /// registers the instance.
     pub fn create(dir: &Path, conn: &mut DbConn) -> anyhow::Result<Self> {
         if dir.exists() {
             std::fs::remove_dir_all(dir).map_err(|e| {
@@ -222,8 +292,14 @@ impl SearchIndex {
         }
         crate::db::create_private_dir(dir)?;
         let (schema, fields) = schema();
-        let index = Index::create_in_dir(dir, schema)?;
-        let this = Self::with_index(dir, index, fields, 0)?;
+        let directory = LazyDir::open(dir)?;
+        let index = Index::create(directory.clone(), schema, IndexSettings::default())?;
+        let this = Self::with_index(dir, directory, index, fields, 0)?;
+        // Registered at the log's end before the posts are read: a prune meanwhile keeps
+        // every change the rebuild may miss.
+        let (_, high) = changes::bounds(conn)?;
+        changes::report(conn, &this.instance, high, crate::db::now())?;
+        this.registered.store(true, AtomicOrdering::Release);
         let count = this.rebuild(conn).map_err(|e| anyhow::anyhow!("{e}"))?;
         tracing::info!(search.dir = %dir.display(), search.posts = count, "search index built");
         Ok(this)
@@ -233,20 +309,9 @@ impl SearchIndex {
     /// when the log's first row is past it (rows were pruned) or its last one is below it
     /// (another database, or one restored from a backup).
     fn matches_log(&self, conn: &mut DbConn) -> QueryResult<bool> {
-        #[derive(QueryableByName)]
-        struct Bounds {
-            #[diesel(sql_type = BigInt)]
-            low: i64,
-            #[diesel(sql_type = BigInt)]
-            high: i64,
-        }
-        let bounds: Bounds = diesel::sql_query(
-            "SELECT COALESCE(MIN(seq), 0) AS low, COALESCE(MAX(seq), 0) AS high \
-             FROM search_changes",
-        )
-        .get_result(conn)?;
+        let (low, high) = changes::bounds(conn)?;
         let watermark = self.watermark.load(AtomicOrdering::Acquire);
-        Ok(watermark <= bounds.high && (bounds.low <= watermark + 1 || bounds.low == 0))
+        Ok(watermark <= high && (low <= watermark + 1 || low == 0))
     }
 
     /// An empty index in a new temporary folder, removed when dropped (tests and tools):
@@ -259,8 +324,9 @@ impl SearchIndex {
         ));
         crate::db::create_private_dir(&dir)?;
         let (schema, fields) = schema();
-        let index = Index::create_in_dir(&dir, schema)?;
-        let mut index = Self::with_index(&dir, index, fields, 0)?;
+        let directory = LazyDir::open(&dir)?;
+        let index = Index::create(directory.clone(), schema, IndexSettings::default())?;
+        let mut index = Self::with_index(&dir, directory, index, fields, 0)?;
         index.temporary = true;
         Ok(index)
     }
@@ -270,19 +336,35 @@ impl SearchIndex {
             return Ok(None);
         }
         let (schema, fields) = schema();
-        let index = Index::open(MmapDirectory::open(dir)?)?;
+        let unsynced = LazyDir::was_left_unsynced(dir);
+        let directory = LazyDir::open(dir)?;
+        let index = Index::open(directory.clone())?;
         if index.schema() != schema {
             anyhow::bail!("the index was made with another schema");
+        }
+        if unsynced {
+            // The last run may have lost writes at a power cut: every file of the last
+            // commit must be whole (a missing one fails when the reader opens below).
+            let damaged = index.validate_checksum()?;
+            anyhow::ensure!(
+                damaged.is_empty(),
+                "files damaged after an unclean stop: {damaged:?}"
+            );
         }
         let meta = index.load_metas()?;
         let Some(watermark) = meta.payload.as_deref().and_then(|p| p.parse::<i64>().ok()) else {
             anyhow::bail!("the index does not say which changes it holds");
         };
-        Ok(Some(Self::with_index(dir, index, fields, watermark)?))
+        let this = Self::with_index(dir, directory, index, fields, watermark)?;
+        if unsynced {
+            this.directory.sync()?;
+        }
+        Ok(Some(this))
     }
 
     fn with_index(
         dir: &Path,
+        directory: LazyDir,
         index: Index,
         fields: Fields,
         watermark: i64,
@@ -309,16 +391,22 @@ impl SearchIndex {
             .try_into()?;
         Ok(Self {
             dir: dir.to_owned(),
+            directory,
             fields,
             reader,
-            state: Mutex::new(SyncState {
-                writer,
+            writer: Mutex::new(writer),
+            progress: Mutex::new(Progress {
                 watermark,
-                applied: BTreeSet::new(),
-                gaps: BTreeMap::new(),
+                ..Progress::default()
             }),
             watermark: AtomicI64::new(watermark),
-            newest: AtomicI64::new(watermark),
+            committed: AtomicI64::new(watermark),
+            durable: AtomicI64::new(watermark),
+            round: Arc::new(tokio::sync::Mutex::new(())),
+            rounds_started: AtomicU64::new(0),
+            rounds_done: AtomicU64::new(0),
+            instance: uuid::Uuid::new_v4().simple().to_string(),
+            registered: AtomicBool::new(false),
             temporary: false,
         })
     }
@@ -328,36 +416,60 @@ impl SearchIndex {
         &self.dir
     }
 
+    /// This process's name in `search_instances`.
+    pub fn instance(&self) -> &str {
+        &self.instance
+    }
+
+    /// The last change applied to the index (every change numbered up to it is in).
+    pub fn watermark(&self) -> i64 {
+        self.watermark.load(AtomicOrdering::Acquire)
+    }
+
+    /// The last change applied to the index as it is on disk.
+    pub fn durable_watermark(&self) -> i64 {
+        self.durable.load(AtomicOrdering::Acquire)
+    }
+
     /// Empties the index and adds every live post of the database; the change log is taken
     /// as applied up to its last row before the posts are read (changes written meanwhile
     /// are applied again by the next search, which is harmless). Returns the posts indexed.
+    /// Not while a round runs ([`SearchIndex::rebuild_now`] waits for it); synced at the end.
     pub fn rebuild(&self, conn: &mut DbConn) -> Result<u64, ApiError> {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let watermark = max_seq(conn)?;
-        state.writer.delete_all_documents().map_err(internal)?;
-        let mut after = 0_i64;
+        let (_, watermark) = changes::bounds(conn)?;
         let mut count = 0_u64;
-        loop {
-            let batch: Vec<IndexedPost> = diesel::sql_query(format!(
-                "SELECT {POST_COLUMNS} FROM posts p JOIN threads t ON t.id = p.thread_id \
-                 WHERE p.id > {after} ORDER BY p.id LIMIT {REBUILD_BATCH}"
-            ))
-            .load(conn)?;
-            let Some(last) = batch.last() else { break };
-            after = last.id;
-            for post in batch.iter().filter(|p| p.live) {
-                state
-                    .writer
-                    .add_document(self.document(post))
-                    .map_err(internal)?;
-                count += 1;
+        {
+            let writer = lock(&self.writer);
+            writer.delete_all_documents().map_err(internal)?;
+            let mut after = 0_i64;
+            loop {
+                let batch: Vec<IndexedPost> = diesel::sql_query(format!(
+                    "SELECT {POST_COLUMNS} FROM posts p JOIN threads t ON t.id = p.thread_id \
+                     WHERE p.id > {after} ORDER BY p.id LIMIT {REBUILD_BATCH}"
+                ))
+                .load(conn)?;
+                let Some(last) = batch.last() else { break };
+                after = last.id;
+                for post in batch.iter().filter(|p| p.live) {
+                    writer.add_document(self.document(post)).map_err(internal)?;
+                    count += 1;
+                }
             }
         }
-        state.watermark = watermark;
-        state.applied.clear();
-        state.gaps.clear();
-        self.commit(&mut state)?;
+        self.commit(Progress {
+            watermark,
+            ..Progress::default()
+        })?;
+        self.checkpoint().map_err(internal)?;
         Ok(count)
+    }
+
+    /// [`SearchIndex::rebuild`] for a running instance: after the round under way, with a
+    /// connection held for the whole rebuild (rare: an instance forgotten while it ran).
+    pub async fn rebuild_now(self: &Arc<Self>, db: &Db) -> Result<u64, ApiError> {
+        let _turn = self.round.clone().lock_owned().await;
+        let this = Arc::clone(self);
+        db.read(move |conn| this.rebuild(conn)).await
     }
 
     fn document(&self, post: &IndexedPost) -> TantivyDocument {
@@ -369,103 +481,182 @@ impl SearchIndex {
         doc
     }
 
-    fn commit(&self, state: &mut SyncState) -> Result<(), ApiError> {
-        let mut prepared = state.writer.prepare_commit().map_err(internal)?;
-        prepared.set_payload(&state.watermark.to_string());
-        prepared.commit().map_err(internal)?;
+    /// Commits what the writer holds with `progress`'s watermark as the commit's payload (so
+    /// that an index reopened after a lost commit applies its changes again), makes it
+    /// visible to searches, then publishes `progress`. Not synced: see [`LazyDir`].
+    fn commit(&self, progress: Progress) -> Result<(), ApiError> {
+        {
+            let mut writer = lock(&self.writer);
+            let mut prepared = writer.prepare_commit().map_err(internal)?;
+            prepared.set_payload(&progress.watermark.to_string());
+            prepared.commit().map_err(internal)?;
+        }
         self.reader.reload().map_err(internal)?;
-        self.watermark
-            .store(state.watermark, AtomicOrdering::Release);
-        let newest = state.applied.last().copied().unwrap_or(state.watermark);
-        self.newest.store(newest, AtomicOrdering::Release);
+        self.committed
+            .store(progress.watermark, AtomicOrdering::Release);
+        self.publish(progress);
         Ok(())
     }
 
-    /// Applies the changes logged after the watermark: one indexed read of the change log,
-    /// nothing more when there is none. Concurrent searches that find changes queue on the
-    /// writer, and the first one applies them for all (one commit per batch).
-    pub fn catch_up(&self, conn: &mut DbConn) -> Result<(), ApiError> {
-        let seen = self.watermark.load(AtomicOrdering::Acquire);
-        let changes = changes_after(conn, seen)?;
-        let Some(top) = changes.last().map(|c| c.seq) else {
+    fn publish(&self, progress: Progress) {
+        let watermark = progress.watermark;
+        *lock(&self.progress) = progress;
+        self.watermark.store(watermark, AtomicOrdering::Release);
+    }
+
+    /// Puts the index's writes on disk; from then on its position (the watermark of the
+    /// last commit before) is durable and may be reported for pruning.
+    pub fn checkpoint(&self) -> std::io::Result<()> {
+        let committed = self.committed.load(AtomicOrdering::Acquire);
+        self.directory.sync()?;
+        self.durable.store(committed, AtomicOrdering::Release);
+        Ok(())
+    }
+
+    /// What a search sees of the change log as it starts (one indexed read, nothing more
+    /// when nothing is new): the changes after the watermark not applied yet.
+    pub fn seen(&self, conn: &mut DbConn) -> QueryResult<Seen> {
+        let changes = changes::after(conn, self.watermark(), CHANGES_BATCH)?;
+        let ticket = self.rounds_started.load(AtomicOrdering::SeqCst);
+        let more = changes.len() >= usize::try_from(CHANGES_BATCH).unwrap_or(usize::MAX);
+        let progress = lock(&self.progress);
+        Ok(Seen {
+            seqs: changes
+                .iter()
+                .map(|c| c.seq)
+                .filter(|s| !progress.holds(*s))
+                .collect(),
+            more,
+            ticket,
+        })
+    }
+
+    /// Whether the index answers for everything `seen` holds: a round that started after
+    /// the read finished, or every change seen is applied.
+    fn covers(&self, seen: &Seen) -> bool {
+        if seen.is_fresh() || self.rounds_done.load(AtomicOrdering::SeqCst) > seen.ticket {
+            return true;
+        }
+        if seen.more {
+            return false;
+        }
+        let progress = lock(&self.progress);
+        seen.seqs.iter().all(|s| progress.holds(*s))
+    }
+
+    /// Returns once every change in `seen` is in the index the searches read. When some are
+    /// not, one round at a time applies the log (reads it and its posts in a short database
+    /// read, then applies and commits on the blocking pool, holding no connection);
+    /// searches that wait for a round re-check when it ends, and only run another when the
+    /// one that ended did not cover what they saw.
+    pub async fn catch_up(self: &Arc<Self>, db: &Db, seen: &Seen) -> Result<(), ApiError> {
+        if self.covers(seen) {
             return Ok(());
-        };
-        let mut state = if top <= self.newest.load(AtomicOrdering::Acquire) {
-            // Nothing new, only a hole waited for: whoever holds the writer sees to it.
-            match self.state.try_lock() {
-                Ok(state) => state,
-                Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
-                Err(std::sync::TryLockError::WouldBlock) => return Ok(()),
-            }
-        } else {
-            self.state.lock().unwrap_or_else(PoisonError::into_inner)
-        };
-        let mut changes = if state.watermark == seen {
-            changes
-        } else {
-            changes_after(conn, state.watermark)?
-        };
-        // A backlog (an instance that was stopped, a bulk load) is read batch by batch and
-        // committed once.
+        }
+        let turn = self.round.clone().lock_owned().await;
+        if self.covers(seen) {
+            return Ok(());
+        }
+        let (this, db) = (Arc::clone(self), db.clone());
+        // The round runs to its end even when the request that started it goes away: the
+        // next round must not start beside it.
+        tokio::spawn(async move {
+            let _turn = turn;
+            this.round(&db).await
+        })
+        .await
+        .map_err(internal)?
+    }
+
+    /// Applies every change in the log after the watermark (a backlog batch by batch), then
+    /// commits once.
+    async fn round(self: Arc<Self>, db: &Db) -> Result<(), ApiError> {
+        let number = self.rounds_started.fetch_add(1, AtomicOrdering::SeqCst) + 1;
         let now = Instant::now();
+        let mut progress = lock(&self.progress).clone();
+        let mut after = progress.watermark;
         let mut dirty = false;
         loop {
-            dirty |= self.absorb(&mut state, conn, &changes, now)?;
-            let Some(last) = changes.last().map(|c| c.seq) else {
-                break;
-            };
-            if changes.len() < usize::try_from(CHANGES_BATCH).unwrap_or(usize::MAX) {
-                break;
+            let known = progress.applied.clone();
+            let batch = db
+                .read(move |conn| Ok(read_batch(conn, after, &known)?))
+                .await?;
+            let last = batch.changes.last().map(|c| c.seq);
+            let full = batch.changes.len() >= usize::try_from(CHANGES_BATCH).unwrap_or(usize::MAX);
+            let this = Arc::clone(&self);
+            let (absorbed, changed) = web::block(move || {
+                let changed = this.absorb(&mut progress, &batch, now)?;
+                Ok::<_, ApiError>((progress, changed))
+            })
+            .await
+            .map_err(internal)??;
+            progress = absorbed;
+            dirty |= changed;
+            match last {
+                Some(last) if full => after = last,
+                _ => break,
             }
-            changes = changes_after(conn, last)?;
         }
-        if dirty {
-            self.commit(&mut state)?;
-        }
+        let this = Arc::clone(&self);
+        web::block(move || {
+            if dirty {
+                this.commit(progress)
+            } else {
+                // Nothing to commit; the holes seen are remembered.
+                this.publish(progress);
+                Ok(())
+            }
+        })
+        .await
+        .map_err(internal)??;
+        self.rounds_done.fetch_max(number, AtomicOrdering::SeqCst);
         Ok(())
     }
 
-    /// Applies `changes` (in order) that are not applied yet, and advances the watermark
-    /// over what is applied and over holes waited for long enough. Whether anything changed.
+    /// Puts `batch` into the writer (not committed), and advances `progress` over what is
+    /// applied and over holes waited for long enough. Whether anything changed.
     fn absorb(
         &self,
-        state: &mut SyncState,
-        conn: &mut DbConn,
-        changes: &[Change],
+        progress: &mut Progress,
+        batch: &Batch,
         now: Instant,
     ) -> Result<bool, ApiError> {
-        let mut ids: Vec<i64> = changes
-            .iter()
-            .filter(|c| !state.applied.contains(&c.seq))
-            .map(|c| c.post_id)
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let mut dirty = !ids.is_empty();
-        self.apply(state, conn, &ids)?;
-        let top = changes.last().map_or(state.watermark, |c| c.seq);
-        let present: BTreeSet<i64> = changes.iter().map(|c| c.seq).collect();
-        let mut next = state.watermark + 1;
+        let mut dirty = !batch.ids.is_empty();
+        if dirty {
+            let writer = lock(&self.writer);
+            for id in &batch.ids {
+                writer.delete_term(Term::from_field_u64(
+                    self.fields.post_id,
+                    id.cast_unsigned(),
+                ));
+            }
+            for post in batch.posts.iter().filter(|p| p.live) {
+                writer.add_document(self.document(post)).map_err(internal)?;
+            }
+        }
+        let top = batch.changes.last().map_or(progress.watermark, |c| c.seq);
+        let present: BTreeSet<i64> = batch.changes.iter().map(|c| c.seq).collect();
+        let mut next = progress.watermark + 1;
         while next <= top {
             if present.contains(&next) {
-                state.applied.insert(next);
-                state.gaps.remove(&next);
-            } else if !state.applied.contains(&next) {
-                state.gaps.entry(next).or_insert(now);
+                progress.applied.insert(next);
+                progress.gaps.remove(&next);
+            } else if !progress.applied.contains(&next) {
+                progress.gaps.entry(next).or_insert(now);
             }
             next += 1;
         }
         loop {
-            let next = state.watermark + 1;
-            if state.applied.remove(&next) {
-                state.watermark = next;
-            } else if state
+            let next = progress.watermark + 1;
+            if progress.applied.remove(&next) {
+                progress.watermark = next;
+            } else if progress
                 .gaps
                 .get(&next)
                 .is_some_and(|since| now.duration_since(*since) >= GAP_WAIT)
             {
-                state.gaps.remove(&next);
-                state.watermark = next;
+                progress.gaps.remove(&next);
+                progress.watermark = next;
                 dirty = true;
             } else {
                 break;
@@ -474,31 +665,47 @@ impl SearchIndex {
         Ok(dirty)
     }
 
-    /// Puts the current state of posts `ids` into the index (a post no longer live, or
-    /// gone, is only removed).
-    fn apply(&self, state: &mut SyncState, conn: &mut DbConn, ids: &[i64]) -> Result<(), ApiError> {
-        for chunk in ids.chunks(500) {
-            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-            let posts: Vec<IndexedPost> = diesel::sql_query(format!(
-                "SELECT {POST_COLUMNS} FROM posts p JOIN threads t ON t.id = p.thread_id \
-                 WHERE p.id IN ({})",
-                list.join(", ")
-            ))
-            .load(conn)?;
-            for id in chunk {
-                state.writer.delete_term(Term::from_field_u64(
-                    self.fields.post_id,
-                    id.cast_unsigned(),
-                ));
-            }
-            for post in posts.iter().filter(|p| p.live) {
-                state
-                    .writer
-                    .add_document(self.document(post))
-                    .map_err(internal)?;
+    /// Reports the instance's durable position in `search_instances` and prunes the log
+    /// below every live instance's position (`search::changes`). An instance that finds its
+    /// row gone was silent too long: its index is rebuilt when the log no longer holds the
+    /// changes after it. Returns the changes pruned.
+    pub async fn report_and_prune(self: &Arc<Self>, db: &Db) -> Result<usize, ApiError> {
+        let (instance, position) = (self.instance.clone(), self.durable_watermark());
+        let known = db
+            .write(move |conn| {
+                Ok(changes::report(
+                    conn,
+                    &instance,
+                    position,
+                    crate::db::now(),
+                )?)
+            })
+            .await?;
+        if !known && self.registered.swap(true, AtomicOrdering::AcqRel) {
+            let this = Arc::clone(self);
+            if !db.read(move |conn| Ok(this.matches_log(conn)?)).await? {
+                tracing::warn!(search.instance = %self.instance,
+                    "search index forgotten while silent and behind the log: rebuilt");
+                self.rebuild_now(db).await?;
             }
         }
-        Ok(())
+        let mut pruned = 0;
+        loop {
+            let n = db
+                .write(|conn| {
+                    Ok(changes::prune(
+                        conn,
+                        crate::db::now(),
+                        changes::PRUNE_BATCH,
+                    )?)
+                })
+                .await?;
+            pruned += n;
+            if i64::try_from(n).unwrap_or(i64::MAX) < changes::PRUNE_BATCH {
+                break;
+            }
+        }
+        Ok(pruned)
     }
 
     /// The best `k` matches of `words` after `after` (rank, post id), best first: posts
@@ -684,14 +891,6 @@ fn prefix_end(start: &[u8]) -> Option<Vec<u8>> {
         }
     }
     None
-}
-
-fn changes_after(conn: &mut DbConn, seq: i64) -> QueryResult<Vec<Change>> {
-    diesel::sql_query(format!(
-        "SELECT seq, post_id FROM search_changes WHERE seq > {seq} ORDER BY seq \
-         LIMIT {CHANGES_BATCH}"
-    ))
-    .load(conn)
 }
 
 /// One ranked hit: ordered best first (higher rank, then lower post id).

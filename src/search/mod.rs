@@ -30,22 +30,40 @@
 //!   deleted, thread, community changed; delete, including the cascades of a thread or
 //!   community deleted) and `threads` (title: the opening post; deleted: all its posts).
 //!   Triggers rather than calls in forums, moderation and communities: no write path, the
-//!   seed's bulk inserts included, can forget them.
-//! - A search first applies the changes after the instance's watermark: one indexed read
-//!   (`seq > watermark`), nothing more when there is none. Applying reads the posts' current
-//!   state and replaces their documents, then commits once for the whole batch; concurrent
-//!   searches that find changes wait for the writer, and the first applies them for all,
-//!   so under posting load there is at most one commit at a time, however many searches.
-//!   A post is therefore found right after its creation answered 201, through any instance.
+//!   seed's bulk inserts included, can forget them. The databases' own full-text search
+//!   of posts (SQLite's FTS5 `post_search`, PostgreSQL's `posts.search_vector`) and their
+//!   triggers are gone (migration 000075): the index replaced them.
+//! - A search runs in steps, and holds a pooled connection only while it reads: (1) one
+//!   short read checks `community_id` and reads the log after the instance's watermark
+//!   (one indexed read, nothing more when nothing is new); (2) when it saw changes the index
+//!   does not hold yet, it waits for a *round* that applies them: one round at a time per
+//!   instance reads the log and the changed posts' current state in a short read, gives the
+//!   connection back, replaces the posts' documents and commits once on the blocking pool;
+//!   searches that arrive meanwhile wait for that round and re-check when it ends (at most
+//!   one more round runs for all of them), and a search whose changes are already applied
+//!   does not wait at all; (3) the best matches are ranked on the blocking pool, outside any
+//!   connection; (4) one short read checks the reader's rights on them and reads the page.
+//! - Freshness: a search waits for every change committed before it started (its read of
+//!   the log sees them; it ranks only once a round that applied them has ended), through
+//!   any instance: a post is found by the next search after its creation answered 201. A
+//!   change committed while a search is under way may or may not be in its answer.
 //! - On PostgreSQL a sequence number is taken before its transaction commits, so a later
 //!   number can be seen before an earlier one: a hole below the newest row is kept open
 //!   (its rows re-read) for 60 s before the watermark passes it (a rolled-back write).
-//! - The watermark is saved with each commit of the index; at start an index that is
-//!   missing, unreadable, of another schema, or whose watermark the log does not cover
-//!   (past its last row: another or a restored database; before its first: rows pruned)
-//!   is rebuilt from the database, and `bayanihan search-rebuild` rebuilds it on demand
-//!   (with that instance stopped). The log is not pruned yet: one small row per post
-//!   write; pruning rows older than every instance's watermark is safe by that rule.
+//! - Commits are not synced one by one (`lazy_dir`: about ten fsyncs each): the index's
+//!   writes are put on disk every 2 s by a background task. A power cut may lose those
+//!   seconds; the watermark is the payload of each commit, so an index that comes back
+//!   older applies the changes after it again from the log, and an index left unsynced
+//!   (a marker file says so) is checked at start and rebuilt if a file is damaged.
+//! - At start an index that is missing, unreadable, of another schema, or whose watermark
+//!   the log does not cover (past its last row: another or a restored database; before its
+//!   first: rows pruned) is rebuilt from the database, and `bayanihan search-rebuild`
+//!   rebuilds it on demand (with that instance stopped).
+//! - The log is pruned (`changes`): every minute each instance reports the position its
+//!   index holds on disk (`search_instances`) and deletes the rows below the lowest position
+//!   of the instances heard from within the hour, in the background. An instance silent
+//!   for longer is forgotten; when it comes back behind the log, it rebuilds (at start, or
+//!   at its next report while running).
 //! - Readability is checked in the database on the few best hits (live post and thread,
 //!   `auth::policy::community::readable_sql`), not filtered in the index: who may read a
 //!   community changes with memberships, roles and visibility, which the index would have
@@ -57,9 +75,11 @@
 //! - The last word's prefix is ranked by bm25 over its first 64 completions; beyond those,
 //!   the other completions still match but add nothing to the rank.
 
+pub mod changes;
 pub mod dto;
 pub mod handlers;
 pub mod index;
+pub mod lazy_dir;
 pub mod repo;
 pub mod service;
 
@@ -86,3 +106,42 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     tags((name = "search", description = "Search across the communities the caller can read"))
 )]
 pub struct Api;
+
+/// How often the index's writes are put on disk (`lazy_dir`): at most this much of the
+/// index is lost at a power cut, and applied again from the log at the next start.
+pub const SYNC_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Starts the index's upkeep, off the requests: its writes synced every [`SYNC_INTERVAL`];
+/// every `changes::REPORT_INTERVAL`, the instance's durable position reported and the change
+/// log pruned below every live instance's (`changes`). Stops when the index is dropped.
+pub fn spawn_upkeep(db: crate::db::Db, index: &std::sync::Arc<index::SearchIndex>) {
+    let index = std::sync::Arc::downgrade(index);
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(SYNC_INTERVAL);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_report: Option<tokio::time::Instant> = None;
+        loop {
+            ticker.tick().await;
+            let Some(index) = index.upgrade() else { return };
+            let syncing = std::sync::Arc::clone(&index);
+            match web::block(move || syncing.checkpoint()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(err)) => {
+                    tracing::warn!(error = %err, "search index: sync failed; will retry")
+                }
+                Err(err) => tracing::warn!(error = %err, "search index: sync failed; will retry"),
+            }
+            if last_report.is_some_and(|at| at.elapsed() < changes::REPORT_INTERVAL) {
+                continue;
+            }
+            last_report = Some(tokio::time::Instant::now());
+            match index.report_and_prune(&db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(search.pruned = n, "search change log pruned"),
+                Err(err) => {
+                    tracing::warn!(error = %err, "search change log: report or prune failed; will retry");
+                }
+            }
+        }
+    });
+}

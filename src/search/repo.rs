@@ -15,7 +15,7 @@ use crate::auth::policy::community::readable_sql;
 use crate::db::DbConn;
 use crate::db::schema::{communities, posts, threads, users};
 use crate::error::ApiError;
-use crate::search::index::{SearchIndex, snippet};
+use crate::search::index::snippet;
 use crate::types::{CommunityId, PostId, ThreadId, UserId};
 
 /// Most words of a query that are searched for; the rest are ignored.
@@ -23,7 +23,7 @@ pub const MAX_WORDS: usize = 16;
 /// The best-ranked matches fetched at first, per hit asked for: every match is ranked,
 /// but only this many are then checked against the reader's rights; more are fetched
 /// (four times as many each time) only when too few of them are readable.
-const FIRST_FETCH: usize = 4;
+pub const FIRST_FETCH: usize = 4;
 /// Marks the start of a match in a raw snippet.
 pub const MARK_START: char = '\u{2}';
 /// Marks the end of a match in a raw snippet.
@@ -148,45 +148,30 @@ fn readable_ids(conn: &mut DbConn, query: &SearchQuery, ids: &[i64]) -> QueryRes
         .collect())
 }
 
-/// The posts matching `query` that its viewer may read, best first: title matches, then
-/// by relevance, then by id; after `query.after`, at most `query.limit`.
-///
-/// The index applies the changes logged since its last search first, then ranks every
-/// match, however old, keeping the best `k` while it collects; the reader's rights are
-/// checked in the database on those `k` only. When fewer than `limit` of them are
-/// readable and there were more matches, `k` grows fourfold and the ranking runs again:
-/// the answer is exactly the best readable matches, and in the common case (most matches
-/// readable) one ranking and one check suffice.
-pub fn search_posts(
+/// The page of `query` from `best`, the best matches the index ranked (post id, rank;
+/// best first; `exhausted` when there are no more): those the viewer may read, at most
+/// `query.limit`, with their details and snippets. `None` when fewer than `limit` are
+/// readable and more matches could be ranked: the caller ranks more and asks again.
+pub fn page_of(
     conn: &mut DbConn,
-    index: &SearchIndex,
     query: &SearchQuery,
-) -> Result<Vec<Hit>, ApiError> {
-    let words = words(&query.text);
-    if words.is_empty() || query.limit <= 0 {
-        return Ok(Vec::new());
+    best: &[(i64, f64)],
+    exhausted: bool,
+) -> Result<Option<Vec<Hit>>, ApiError> {
+    let limit = usize::try_from(query.limit).unwrap_or(0);
+    let ids: Vec<i64> = best.iter().map(|r| r.0).collect();
+    let readable: HashSet<i64> = readable_ids(conn, query, &ids)?.into_iter().collect();
+    let ranked: Vec<(i64, f64)> = best
+        .iter()
+        .filter(|r| readable.contains(&r.0))
+        .take(limit)
+        .copied()
+        .collect();
+    if !exhausted && ranked.len() < limit {
+        return Ok(None);
     }
-    index.catch_up(conn)?;
-    let after = query.after.unwrap_or((f64::INFINITY, 0));
-    let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
-    let mut k = limit.saturating_mul(FIRST_FETCH);
-    let ranked: Vec<(i64, f64)> = loop {
-        let best = index.best_matches(&words, query.community_id, after, k)?;
-        let exhausted = best.len() < k;
-        let ids: Vec<i64> = best.iter().map(|r| r.0).collect();
-        let readable: HashSet<i64> = readable_ids(conn, query, &ids)?.into_iter().collect();
-        let visible: Vec<(i64, f64)> = best
-            .into_iter()
-            .filter(|r| readable.contains(&r.0))
-            .take(limit)
-            .collect();
-        if exhausted || visible.len() >= limit {
-            break visible;
-        }
-        k = k.saturating_mul(4);
-    };
     if ranked.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Some(Vec::new()));
     }
     let ids: Vec<i64> = ranked.iter().map(|r| r.0).collect();
     let details: Vec<Hit> = posts::table
@@ -209,15 +194,18 @@ pub fn search_posts(
         .load(conn)?;
     let mut details: HashMap<i64, Hit> =
         details.into_iter().map(|d| (d.post_id.get(), d)).collect();
-    Ok(ranked
-        .into_iter()
-        .filter_map(|(id, rank)| {
-            let mut hit = details.remove(&id)?;
-            hit.snippet = snippet(&hit.snippet, &words, MARK_START, MARK_END);
-            hit.rank = rank;
-            Some(hit)
-        })
-        .collect())
+    let words = words(&query.text);
+    Ok(Some(
+        ranked
+            .into_iter()
+            .filter_map(|(id, rank)| {
+                let mut hit = details.remove(&id)?;
+                hit.snippet = snippet(&hit.snippet, &words, MARK_START, MARK_END);
+                hit.rank = rank;
+                Some(hit)
+            })
+            .collect(),
+    ))
 }
 
 #[cfg(test)]
