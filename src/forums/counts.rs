@@ -146,7 +146,11 @@ pub fn mark_at(conn: &mut DbConn, thread: &Thread, post_id: PostId, seq: i64) ->
         let unseen: Vec<Option<chrono::NaiveDateTime>> = posts::table
             .filter(posts::thread_id.eq(thread.id))
             .filter(posts::id.gt(post_id))
-            .filter(posts::deleted_at.is_not_null().or(posts::hidden_at.is_not_null()))
+            .filter(
+                posts::deleted_at
+                    .is_not_null()
+                    .or(posts::hidden_at.is_not_null()),
+            )
             .select(posts::deleted_at)
             .load(conn)?;
         for deleted in unseen {

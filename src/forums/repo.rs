@@ -153,7 +153,11 @@ pub fn own_hidden(
     posts::table
         .filter(posts::author_id.eq(reader))
         .filter(posts::thread_id.eq_any(thread_ids.to_vec()))
-        .filter(posts::hidden_at.is_not_null().and(posts::deleted_at.is_null()))
+        .filter(
+            posts::hidden_at
+                .is_not_null()
+                .and(posts::deleted_at.is_null()),
+        )
         .select((posts::thread_id, posts::id))
         .load(conn)
 }

@@ -1181,26 +1181,20 @@ async fn threads_are_changed_and_deleted_by_their_author_or_moderators() {
 /// `user`'s unread count in `thread` as the old query counted it, straight from the posts:
 /// not deleted, not hidden unless `see_hidden` or their own, after their last read post.
 fn counted_unread(app: &TestApp, user: i64, thread: i64, see_hidden: bool) -> i64 {
-    #[derive(QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
     let hidden = if see_hidden {
         String::new()
     } else {
         format!("AND (p.hidden_at IS NULL OR p.author_id = {user})")
     };
-    let mut conn = app.db.conn().expect("a connection");
-    diesel::sql_query(format!(
-        "SELECT COUNT(*) AS n FROM posts p WHERE p.thread_id = {thread} \
-           AND p.deleted_at IS NULL {hidden} \
-           AND p.id > COALESCE((SELECT r.last_read_post_id FROM thread_reads r \
-               WHERE r.thread_id = {thread} AND r.user_id = {user}), 0)"
-    ))
-    .get_result::<Count>(&mut *conn)
-    .expect("count")
-    .n
+    number(
+        app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM posts p WHERE p.thread_id = {thread} \
+               AND p.deleted_at IS NULL {hidden} \
+               AND p.id > COALESCE((SELECT r.last_read_post_id FROM thread_reads r \
+                   WHERE r.thread_id = {thread} AND r.user_id = {user}), 0)"
+        ),
+    )
 }
 
 /// `user`'s unread count in `thread`, as the thread list and the thread give it (they
@@ -1231,7 +1225,11 @@ async fn unread_of(
         .await;
     assert_eq!(t["unread_count"], listed, "thread and list agree: {t}");
     let counted = counted_unread(app, user.id, thread, see_hidden);
-    assert_eq!(listed, counted, "counters agree with the posts for {}", user.id);
+    assert_eq!(
+        listed, counted,
+        "counters agree with the posts for {}",
+        user.id
+    );
     listed
 }
 
@@ -1345,7 +1343,12 @@ async fn unread_counts_follow_replies_hiding_deletion_and_restoring() {
         let (app, user) = (&app, user.clone());
         async move {
             let (status, body) = app
-                .send_as(&user, Method::DELETE, &format!("/api/v1/posts/{post}"), None)
+                .send_as(
+                    &user,
+                    Method::DELETE,
+                    &format!("/api/v1/posts/{post}"),
+                    None,
+                )
                 .await;
             assert_eq!(status, 204, "{body}");
         }
@@ -1367,6 +1370,94 @@ async fn unread_counts_follow_replies_hiding_deletion_and_restoring() {
     check([2, 0, 0, 1, 0]).await;
     moderate("restore", last).await;
     check([3, 1, 0, 2, 0]).await;
+}
+
+/// A number the test database answers.
+fn number(app: &TestApp, query: &str) -> i64 {
+    #[derive(QueryableByName)]
+    struct Number {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = app.db.conn().expect("a connection");
+    diesel::sql_query(query)
+        .get_result::<Number>(&mut *conn)
+        .expect("a number")
+        .n
+}
+
+/// Every post's place, thread's counters and reader's counts as the posts make them.
+fn assert_counters_match_posts(app: &TestApp) {
+    let posts_before = |mark: &str, visible: &str| {
+        format!(
+            "(SELECT COUNT(*) FROM posts p WHERE p.thread_id = r.thread_id \
+               AND p.id <= {mark} AND p.deleted_at IS NULL {visible})"
+        )
+    };
+    let checks = [
+        "SELECT COUNT(*) AS n FROM posts q WHERE q.seq <> (SELECT COUNT(*) FROM posts p \
+           WHERE p.thread_id = q.thread_id AND p.id <= q.id)"
+            .to_owned(),
+        "SELECT COUNT(*) AS n FROM threads t \
+         WHERE t.post_count <> (SELECT COUNT(*) FROM posts p WHERE p.thread_id = t.id) \
+           OR t.live_count <> (SELECT COUNT(*) FROM posts p WHERE p.thread_id = t.id \
+               AND p.deleted_at IS NULL) \
+           OR t.visible_count <> (SELECT COUNT(*) FROM posts p WHERE p.thread_id = t.id \
+               AND p.deleted_at IS NULL AND p.hidden_at IS NULL)"
+            .to_owned(),
+        format!(
+            "SELECT COUNT(*) AS n FROM thread_reads r WHERE r.read_live <> {} \
+               OR r.read_visible <> {}",
+            posts_before("r.last_read_post_id", ""),
+            posts_before("r.last_read_post_id", "AND p.hidden_at IS NULL")
+        ),
+    ];
+    for check in checks {
+        assert_eq!(number(app, &check), 0, "{check}");
+    }
+}
+
+/// The scale seed sets the unread counters as the posts make them, and so does migration
+/// 000080's backfill, run again (down, up) on that data, on either database.
+#[tokio::test]
+async fn seeded_and_migrated_unread_counters_match_the_posts() {
+    let app = spawn_app().await;
+    bayanihan::seed::scale(&app.db, 250).unwrap();
+    for (what, query) in [
+        (
+            "hidden posts",
+            "SELECT COUNT(*) AS n FROM posts WHERE hidden_at IS NOT NULL",
+        ),
+        (
+            "deleted posts",
+            "SELECT COUNT(*) AS n FROM posts WHERE deleted_at IS NOT NULL",
+        ),
+        ("read states", "SELECT COUNT(*) AS n FROM thread_reads"),
+    ] {
+        assert!(number(&app, query) > 0, "the seed has {what}");
+    }
+    assert_counters_match_posts(&app);
+    {
+        let mut conn = app.db.conn().expect("a connection");
+        let scripts = match &*conn {
+            #[cfg(feature = "postgres")]
+            bayanihan::db::DbConn::Pg(_) => [
+                include_str!(
+                    "../../migrations/postgres/2026-12-05-000080_unread_counters/down.sql"
+                ),
+                include_str!("../../migrations/postgres/2026-12-05-000080_unread_counters/up.sql"),
+            ],
+            _ => [
+                include_str!("../../migrations/sqlite/2026-12-05-000080_unread_counters/down.sql"),
+                include_str!("../../migrations/sqlite/2026-12-05-000080_unread_counters/up.sql"),
+            ],
+        };
+        for script in scripts {
+            diesel::connection::SimpleConnection::batch_execute(&mut *conn, script)
+                .expect("the migration runs");
+        }
+    }
+    assert_counters_match_posts(&app);
 }
 
 #[tokio::test]
