@@ -379,6 +379,9 @@ diesel::table! {
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         version -> BigInt,
+        post_count -> BigInt,
+        live_count -> BigInt,
+        visible_count -> BigInt,
     }
 }
 
@@ -409,6 +412,7 @@ diesel::table! {
         hidden_by -> Nullable<BigInt>,
         version -> BigInt,
         language -> Text,
+        seq -> BigInt,
     }
 }
 
@@ -475,6 +479,8 @@ diesel::table! {
         user_id -> BigInt,
         last_read_post_id -> BigInt,
         updated_at -> Timestamp,
+        read_live -> BigInt,
+        read_visible -> BigInt,
     }
 }
 

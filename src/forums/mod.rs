@@ -11,7 +11,8 @@
 //! - The opening post is not deleted on its own (409 `opening_post`): delete the thread.
 //! - Deleting a post deletes its earlier versions too; a tombstone keeps nothing of the text.
 //! - `unread_count` counts posts that are not deleted and that the reader can see, after
-//!   their last read post (all of them when never read).
+//!   their last read post (all of them when never read). It is read from counters kept on
+//!   the thread and the reader's read state (`counts`), never counted over the posts.
 
 pub mod counts;
 pub mod dto;

@@ -69,6 +69,13 @@ pub struct Thread {
     /// Bumped by every change of what the thread's answer shows (its opening post and
     /// counters included).
     pub version: i64,
+    /// Posts ever written in the thread, tombstones and hidden ones included: the last
+    /// post's `seq`.
+    pub post_count: i64,
+    /// Posts not deleted (what a reader who sees hidden posts counts).
+    pub live_count: i64,
+    /// Posts neither deleted nor hidden.
+    pub visible_count: i64,
 }
 
 impl Thread {
@@ -136,6 +143,8 @@ pub struct Post {
     pub version: i64,
     /// The language the post is written in (BCP 47): its author's choice, else detected.
     pub language: String,
+    /// Its place in its thread (1 for the opening post), fixed when it is written.
+    pub seq: i64,
 }
 
 etag::versioned_row!(Post, "post");
@@ -153,6 +162,8 @@ pub struct NewPost {
     pub quote_post_id: Option<PostId>,
     pub created_at: NaiveDateTime,
     pub language: String,
+    /// The thread's `post_count` + 1.
+    pub seq: i64,
 }
 
 /// An earlier version of a post.
@@ -181,6 +192,9 @@ pub struct ThreadChanges {
     pub last_activity_at: Option<NaiveDateTime>,
     pub updated_at: Option<NaiveDateTime>,
     pub deleted_at: Option<Option<NaiveDateTime>>,
+    pub post_count: Option<i64>,
+    pub live_count: Option<i64>,
+    pub visible_count: Option<i64>,
 }
 
 impl ThreadChanges {

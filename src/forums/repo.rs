@@ -1,7 +1,6 @@
 //! The forums' queries.
 
 use chrono::NaiveDateTime;
-use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use crate::db::schema::{
@@ -9,14 +8,18 @@ use crate::db::schema::{
     threads, users,
 };
 use crate::db::{self, DbConn};
+use crate::forums::counts::Mark;
 use crate::forums::model::{
     NewPost, NewRevision, NewThread, Post, PostChanges, ReactionKind, Thread, ThreadChanges,
     ThreadKind,
 };
 use crate::types::{CommunityId, PostId, ResourceId, ThreadId, UserId};
 
-/// A thread with its author's name and the reader's last read post.
-pub type ThreadRow = (Thread, String, Option<PostId>);
+/// A reader's `thread_reads` row: (last read post, live posts at or before it, visible
+/// posts at or before it); see `counts`.
+pub type ReadRow = (PostId, i64, i64);
+/// A thread with its author's name and the reader's read state.
+pub type ThreadRow = (Thread, String, Option<ReadRow>);
 /// A post with its author's name.
 pub type PostRow = (Post, String);
 /// An earlier version: (id, body, written_at, replaced_at, editor id, editor name).
@@ -52,7 +55,12 @@ pub fn list_threads(
         .select((
             Thread::as_select(),
             users::display_name,
-            thread_reads::last_read_post_id.nullable(),
+            (
+                thread_reads::last_read_post_id,
+                thread_reads::read_live,
+                thread_reads::read_visible,
+            )
+                .nullable(),
         ))
         .into_boxed();
     if let Some(kind) = filter.kind {
@@ -107,7 +115,12 @@ pub fn thread_row(
         .select((
             Thread::as_select(),
             users::display_name,
-            thread_reads::last_read_post_id.nullable(),
+            (
+                thread_reads::last_read_post_id,
+                thread_reads::read_live,
+                thread_reads::read_visible,
+            )
+                .nullable(),
         ))
         .first(conn)
 }
@@ -130,37 +143,23 @@ pub fn find_post(conn: &mut DbConn, id: PostId) -> QueryResult<Option<Post>> {
         .optional()
 }
 
-/// Unread posts per thread for `reader`: posts not deleted (and, unless `see_hidden`, not
-/// hidden unless their own) after the reader's last read post, all when never read.
-pub fn unread_counts(
+/// `reader`'s own posts that are hidden (not deleted) in `thread_ids`: (thread, post). They
+/// count as unread for their author, who sees them (`posts_own_hidden`: only these rows).
+pub fn own_hidden(
     conn: &mut DbConn,
     reader: UserId,
     thread_ids: &[ThreadId],
-    see_hidden: bool,
-) -> QueryResult<Vec<(ThreadId, i64)>> {
-    let mut q = posts::table
-        .left_join(
-            thread_reads::table.on(thread_reads::thread_id
-                .eq(posts::thread_id)
-                .and(thread_reads::user_id.eq(reader))),
-        )
+) -> QueryResult<Vec<(ThreadId, PostId)>> {
+    posts::table
+        .filter(posts::author_id.eq(reader))
         .filter(posts::thread_id.eq_any(thread_ids.to_vec()))
-        .filter(posts::deleted_at.is_null())
         .filter(
-            thread_reads::last_read_post_id
-                .nullable()
-                .is_null()
-                .or(posts::id
-                    .nullable()
-                    .gt(thread_reads::last_read_post_id.nullable())),
+            posts::hidden_at
+                .is_not_null()
+                .and(posts::deleted_at.is_null()),
         )
-        .group_by(posts::thread_id)
-        .select((posts::thread_id, count_star()))
-        .into_boxed();
-    if !see_hidden {
-        q = q.filter(posts::hidden_at.is_null().or(posts::author_id.eq(reader)));
-    }
-    q.load(conn)
+        .select((posts::thread_id, posts::id))
+        .load(conn)
 }
 
 /// The first post `reader` has not read (not deleted, visible to them).
@@ -402,30 +401,35 @@ pub fn recount_reactions(conn: &mut DbConn, post: &Post, kind: ReactionKind) -> 
     opening_post_changed(conn, post)
 }
 
-/// Moves `user_id`'s read state in a thread forward to `post_id` (never back).
+/// Moves `user_id`'s read state in a thread forward to `mark` (never back), with the
+/// mark's counts (`counts::mark_at`).
 pub fn advance_read(
     conn: &mut DbConn,
     thread_id: ThreadId,
     user_id: UserId,
-    post_id: PostId,
+    mark: Mark,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     let values = (
         thread_reads::thread_id.eq(thread_id),
         thread_reads::user_id.eq(user_id),
-        thread_reads::last_read_post_id.eq(post_id),
+        thread_reads::last_read_post_id.eq(mark.post_id),
         thread_reads::updated_at.eq(at),
+        thread_reads::read_live.eq(mark.read_live),
+        thread_reads::read_visible.eq(mark.read_visible),
     );
     let inserted = db::insert_or_ignore!(conn, thread_reads::table, values)?;
     if inserted == 0 {
         diesel::update(
             thread_reads::table
                 .find((user_id, thread_id))
-                .filter(thread_reads::last_read_post_id.lt(post_id)),
+                .filter(thread_reads::last_read_post_id.lt(mark.post_id)),
         )
         .set((
-            thread_reads::last_read_post_id.eq(post_id),
+            thread_reads::last_read_post_id.eq(mark.post_id),
             thread_reads::updated_at.eq(at),
+            thread_reads::read_live.eq(mark.read_live),
+            thread_reads::read_visible.eq(mark.read_visible),
         ))
         .execute(conn)?;
     }

@@ -161,26 +161,67 @@ fn summary(
     }
 }
 
-/// Thread rows as the caller sees them, with one query for all their unread counts.
+/// The caller's unread posts in each of `rows` (none when not logged in): differences of
+/// the threads' and the caller's counters (`counts`), plus, for a caller who does not see
+/// hidden posts, their own hidden posts after their mark, read in one query and only for
+/// threads that have hidden posts. Never a count over a thread's posts.
+fn unread_counts(
+    conn: &mut DbConn,
+    access: &Access,
+    rows: &[ThreadRow],
+) -> Result<HashMap<ThreadId, i64>, ApiError> {
+    let Some(uid) = viewer(access) else {
+        return Ok(HashMap::new());
+    };
+    let see_hidden = access.is_moderator();
+    let mut unread: HashMap<ThreadId, i64> = rows
+        .iter()
+        .map(|(t, _, read)| {
+            let n = if see_hidden {
+                t.live_count - read.map_or(0, |r| r.1)
+            } else {
+                t.visible_count - read.map_or(0, |r| r.2)
+            };
+            (t.id, n)
+        })
+        .collect();
+    if !see_hidden {
+        let with_hidden: Vec<ThreadId> = rows
+            .iter()
+            .filter(|(t, _, _)| t.live_count > t.visible_count)
+            .map(|(t, _, _)| t.id)
+            .collect();
+        if !with_hidden.is_empty() {
+            let marks: HashMap<ThreadId, PostId> = rows
+                .iter()
+                .filter_map(|(t, _, read)| read.map(|r| (t.id, r.0)))
+                .collect();
+            for (thread, post) in repo::own_hidden(conn, uid, &with_hidden)? {
+                if marks.get(&thread).is_none_or(|m| post > *m)
+                    && let Some(n) = unread.get_mut(&thread)
+                {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    // The counters are kept exact; a negative count would be a bug shown as nothing unread.
+    unread.values_mut().for_each(|n| *n = (*n).max(0));
+    Ok(unread)
+}
+
+/// Thread rows as the caller sees them, with their unread counts.
 fn summaries(
     conn: &mut DbConn,
     access: &Access,
     rows: Vec<ThreadRow>,
 ) -> Result<Vec<ThreadSummary>, ApiError> {
-    let unread: HashMap<ThreadId, i64> = match viewer(access) {
-        Some(uid) if !rows.is_empty() => {
-            let ids: Vec<ThreadId> = rows.iter().map(|r| r.0.id).collect();
-            repo::unread_counts(conn, uid, &ids, access.is_moderator())?
-                .into_iter()
-                .collect()
-        }
-        _ => HashMap::new(),
-    };
+    let unread = unread_counts(conn, access, &rows)?;
     Ok(rows
         .into_iter()
-        .map(|(t, name, last_read)| {
+        .map(|(t, name, read)| {
             let unread = viewer(access).map(|_| unread.get(&t.id).copied().unwrap_or(0));
-            summary(t, name, last_read, unread)
+            summary(t, name, read.map(|r| r.0), unread)
         })
         .collect())
 }
@@ -376,11 +417,12 @@ fn thread_view(
     access: &Access,
     thread_id: ThreadId,
 ) -> Result<ThreadResponse, ApiError> {
-    let (thread, author_name, last_read) = repo::thread_row(conn, thread_id, viewer(access))?;
+    let (thread, author_name, read) = repo::thread_row(conn, thread_id, viewer(access))?;
     let first_post_id = thread.first_post_id;
     let accepted = thread.accepted_post_id;
     let version = thread.version;
-    let summary = summaries(conn, access, vec![(thread, author_name, last_read)])?
+    let last_read = read.map(|r| r.0);
+    let summary = summaries(conn, access, vec![(thread, author_name, read)])?
         .pop()
         .ok_or(ApiError::NotFound)?;
     let (id, name, slug) = repo::community_ref(conn, summary.community_id)?;
@@ -444,6 +486,7 @@ fn add_post(
             quote_post_id,
             created_at: at,
             language,
+            seq: thread.post_count + 1,
         },
     )?;
     if !resources.is_empty() {
@@ -462,8 +505,13 @@ fn add_post(
         }
     };
     // Counters by increment, not by recount: the thread is locked, and a new post is
-    // visible and has the highest id.
-    let mut changes = changes;
+    // visible and has the highest id (after every reader's mark: theirs stay).
+    let mut changes = ThreadChanges {
+        post_count: Some(thread.post_count + 1),
+        live_count: Some(thread.live_count + 1),
+        visible_count: Some(thread.visible_count + 1),
+        ..changes
+    };
     counts::Counters {
         reply_count: thread.reply_count + i32::from(!is_first),
         last_post_id: Some(post.id),
@@ -482,7 +530,14 @@ fn add_post(
             mentioned,
         },
     )?;
-    repo::advance_read(conn, thread.id, author, post.id, at)?;
+    // The author has read up to their post, the last: every post of the thread is at or
+    // before it.
+    let mark = counts::Mark {
+        post_id: post.id,
+        read_live: thread.live_count + 1,
+        read_visible: thread.visible_count + 1,
+    };
+    repo::advance_read(conn, thread.id, author, mark, at)?;
     Ok(post)
 }
 
@@ -880,6 +935,7 @@ pub fn delete_post(
         },
     )?;
     repo::delete_revisions(conn, id)?;
+    counts::post_standing_changed(conn, &post, true, post.hidden_at.is_some())?;
     let mut changes = ThreadChanges::default();
     if thread.accepted_post_id == Some(id) {
         changes.accepted_post_id = Some(None);
@@ -1087,27 +1143,36 @@ pub fn clear_answer(
     Ok(())
 }
 
-/// Moves the caller's read state forward to a post of the thread.
+/// Moves the caller's read state forward to a post of the thread. The thread's row is held
+/// so that the mark's counts and a concurrent hide, restore or deletion (which move the
+/// counts of the readers past the post) are applied in turn.
 pub fn mark_read(
     conn: &mut DbConn,
     user: &AuthUser,
     thread_id: ThreadId,
     post_id: PostId,
 ) -> Result<ReadStateResponse, ApiError> {
+    lock_thread(conn, thread_id)?;
     let (thread, access) = readable_thread(conn, thread_id, Some(user))?;
-    if repo::find_post(conn, post_id)?.is_none_or(|p| p.thread_id != thread.id) {
-        return Err(ApiError::invalid_field(
-            "last_read_post_id",
-            "invalid_post",
-            "must be a post of this thread",
-        ));
+    let post = repo::find_post(conn, post_id)?
+        .filter(|p| p.thread_id == thread.id)
+        .ok_or_else(|| {
+            ApiError::invalid_field(
+                "last_read_post_id",
+                "invalid_post",
+                "must be a post of this thread",
+            )
+        })?;
+    if repo::last_read(conn, thread.id, user.id)?.is_none_or(|last| last < post_id) {
+        let mark = counts::mark_at(conn, &thread, post_id, post.seq)?;
+        repo::advance_read(conn, thread.id, user.id, mark, now())?;
     }
-    repo::advance_read(conn, thread.id, user.id, post_id, now())?;
-    let last = repo::last_read(conn, thread.id, user.id)?.unwrap_or(post_id);
-    let unread = repo::unread_counts(conn, user.id, &[thread.id], access.is_moderator())?
-        .into_iter()
-        .map(|(_, n)| n)
-        .sum();
+    let row = repo::thread_row(conn, thread.id, Some(user.id))?;
+    let last = row.2.map_or(post_id, |r| r.0);
+    let unread = unread_counts(conn, &access, std::slice::from_ref(&row))?
+        .get(&thread.id)
+        .copied()
+        .unwrap_or(0);
     Ok(ReadStateResponse {
         last_read_post_id: last,
         unread_count: unread,
@@ -1135,6 +1200,7 @@ pub fn set_hidden(
             ..PostChanges::default()
         },
     )?;
+    counts::post_standing_changed(conn, &post, post.deleted_at.is_some(), by.is_some())?;
     save_thread(conn, &thread, ThreadChanges::default())?;
     Ok(post)
 }

@@ -724,12 +724,43 @@ fn scale_finish(conn: &mut DbConn, community_ids: &[i64]) -> QueryResult<()> {
          WHERE community_id IN ({ids}) GROUP BY thread_id, author_id"
     ))
     .execute(conn)?;
+    unread_counters(conn, &ids)?;
     diesel::sql_query(format!(
         "INSERT INTO moderation_log (community_id, moderator_id, action, target_user_id, \
            thread_id, post_id, reason, created_at) \
          SELECT community_id, hidden_by, 'hide_post', author_id, thread_id, id, \
            'Off topic (synthetic)', hidden_at FROM posts \
          WHERE community_id IN ({ids}) AND hidden_at IS NOT NULL ORDER BY id"
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// The unread counters (`forums::counts`) of the bulk-loaded posts, threads and read
+/// states of the communities `ids`, as migration 000080 sets them: places and running
+/// counts in one window pass over the posts.
+fn unread_counters(conn: &mut DbConn, ids: &str) -> QueryResult<()> {
+    let live = "CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END";
+    let visible = "CASE WHEN deleted_at IS NULL AND hidden_at IS NULL THEN 1 ELSE 0 END";
+    let places = format!(
+        "SELECT id, row_number() OVER w AS seq, sum({live}) OVER w AS live, \
+           sum({visible}) OVER w AS visible FROM posts WHERE community_id IN ({ids}) \
+         WINDOW w AS (PARTITION BY thread_id ORDER BY id ROWS UNBOUNDED PRECEDING)"
+    );
+    diesel::sql_query(format!(
+        "UPDATE posts SET seq = p.seq FROM ({places}) AS p WHERE p.id = posts.id"
+    ))
+    .execute(conn)?;
+    diesel::sql_query(format!(
+        "UPDATE threads SET post_count = c.n, live_count = c.live, visible_count = c.visible \
+         FROM (SELECT thread_id, count(*) AS n, sum({live}) AS live, sum({visible}) AS visible \
+               FROM posts WHERE community_id IN ({ids}) GROUP BY thread_id) AS c \
+         WHERE c.thread_id = threads.id"
+    ))
+    .execute(conn)?;
+    diesel::sql_query(format!(
+        "UPDATE thread_reads SET read_live = p.live, read_visible = p.visible \
+         FROM ({places}) AS p WHERE p.id = thread_reads.last_read_post_id"
     ))
     .execute(conn)?;
     Ok(())

@@ -1178,6 +1178,288 @@ async fn threads_are_changed_and_deleted_by_their_author_or_moderators() {
     assert_eq!(actions, vec![("delete_thread".to_owned(), Some(thread))]);
 }
 
+/// `user`'s unread count in `thread` as the old query counted it, straight from the posts:
+/// not deleted, not hidden unless `see_hidden` or their own, after their last read post.
+fn counted_unread(app: &TestApp, user: i64, thread: i64, see_hidden: bool) -> i64 {
+    let hidden = if see_hidden {
+        String::new()
+    } else {
+        format!("AND (p.hidden_at IS NULL OR p.author_id = {user})")
+    };
+    number(
+        app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM posts p WHERE p.thread_id = {thread} \
+               AND p.deleted_at IS NULL {hidden} \
+               AND p.id > COALESCE((SELECT r.last_read_post_id FROM thread_reads r \
+                   WHERE r.thread_id = {thread} AND r.user_id = {user}), 0)"
+        ),
+    )
+}
+
+/// `user`'s unread count in `thread`, as the thread list and the thread give it (they
+/// agree), checked against the count over the posts.
+async fn unread_of(
+    app: &TestApp,
+    user: &TestUser,
+    community: i64,
+    thread: i64,
+    see_hidden: bool,
+) -> i64 {
+    let (_, page) = app
+        .get_as(
+            Some(user),
+            &format!("/api/v1/communities/{community}/threads"),
+        )
+        .await;
+    let listed = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == thread)
+        .unwrap()["unread_count"]
+        .as_i64()
+        .unwrap();
+    let (_, t) = app
+        .get_as(Some(user), &format!("/api/v1/threads/{thread}"))
+        .await;
+    assert_eq!(t["unread_count"], listed, "thread and list agree: {t}");
+    let counted = counted_unread(app, user.id, thread, see_hidden);
+    assert_eq!(
+        listed, counted,
+        "counters agree with the posts for {}",
+        user.id
+    );
+    listed
+}
+
+/// Unread counts are kept by counters (issue 18); they answer as a count over the posts
+/// would: replies after a read, posts hidden before or after a reader's mark (for members,
+/// moderators and the post's author), deleted and restored posts, threads never opened.
+#[tokio::test]
+async fn unread_counts_follow_replies_hiding_deletion_and_restoring() {
+    let app = spawn_app().await;
+    let (moderator, member, community) = setup(&app).await;
+    let author = joined_member(&app, community).await;
+    let reader = joined_member(&app, community).await;
+    let newcomer = joined_member(&app, community).await;
+    let (thread, _) = app
+        .create_thread(&member, community, "discussion", "Counted", "Opening")
+        .await;
+    let r1 = app.reply(&member, thread, "one").await;
+    let r2 = app.reply(&author, thread, "two").await;
+    let r3 = app.reply(&member, thread, "three").await;
+    let read_state = format!("/api/v1/threads/{thread}/read-state");
+    let mark = |user: &TestUser, post: i64| {
+        let (app, user, path) = (&app, user.clone(), read_state.clone());
+        async move {
+            let (status, state) = app
+                .send_as(
+                    &user,
+                    Method::PUT,
+                    &path,
+                    Some(json!({"last_read_post_id": post})),
+                )
+                .await;
+            assert_eq!(status, 200, "{state}");
+            state["unread_count"].as_i64().unwrap()
+        }
+    };
+    let moderate = |action: &'static str, post: i64| {
+        let (app, moderator) = (&app, moderator.clone());
+        let path = format!("/api/v1/posts/{post}/{action}");
+        async move {
+            let body = if action == "hide" {
+                json!({"reason": "off topic"})
+            } else {
+                json!({})
+            };
+            let (status, body) = app
+                .send_as(&moderator, Method::POST, &path, Some(body))
+                .await;
+            assert_eq!(status, 204, "{body}");
+        }
+    };
+    // (user, sees hidden posts, expected unread count)
+    let check = |expected: [i64; 5]| {
+        let app = &app;
+        let users = [
+            (member.clone(), false),
+            (author.clone(), false),
+            (reader.clone(), false),
+            (newcomer.clone(), false),
+            (moderator.clone(), true),
+        ];
+        async move {
+            for ((user, see_hidden), want) in users.iter().zip(expected) {
+                let got = unread_of(app, user, community, thread, *see_hidden).await;
+                assert_eq!(got, want, "user {} ({expected:?})", user.id);
+            }
+        }
+    };
+
+    // Authors have read up to their own posts; the newcomer and the moderator never opened
+    // the thread: every post is unread for them.
+    assert_eq!(mark(&reader, r2).await, 1, "after the read, r3 only");
+    check([0, 1, 1, 4, 4]).await;
+    // A reply after the reader's mark.
+    let r4 = app.reply(&member, thread, "four").await;
+    check([0, 2, 2, 5, 5]).await;
+
+    // Hidden before the reader's mark (r2, at its author's mark): nothing moves but the
+    // newcomer's count; the moderator still sees it.
+    moderate("hide", r2).await;
+    check([0, 2, 2, 4, 5]).await;
+    // Hidden after the reader's and the author's marks (r3, at its author's mark).
+    moderate("hide", r3).await;
+    check([0, 1, 1, 3, 5]).await;
+    // Reading past hidden posts, then a reply: counts start again from the mark.
+    assert_eq!(mark(&reader, r4).await, 0);
+    assert_eq!(mark(&newcomer, r1).await, 1, "r4: r2 and r3 are hidden");
+    let r5 = app.reply(&author, thread, "five").await;
+    check([1, 0, 1, 2, 6]).await;
+
+    // The author of a hidden post sees it: unread for them when it is after their mark.
+    // (Posting marks a post read for its author, so this is a read state from before it.)
+    sql(
+        &app,
+        &format!(
+            "DELETE FROM thread_reads WHERE thread_id = {thread} AND user_id = {}",
+            member.id
+        ),
+    );
+    check([5, 0, 1, 2, 6]).await;
+    assert_eq!(mark(&member, r1).await, 3, "r3 (own, hidden), r4, r5");
+    check([3, 0, 1, 2, 6]).await;
+
+    // Restored: r2 before the reader's mark stays read; after the member's and the
+    // newcomer's it is unread.
+    moderate("restore", r2).await;
+    check([4, 0, 1, 3, 6]).await;
+
+    // Deleted: before the reader's mark (r1, the member's) and after it (r5, the author's);
+    // a hidden post deleted (r3) is gone for its author and the moderator.
+    let delete = |user: &TestUser, post: i64| {
+        let (app, user) = (&app, user.clone());
+        async move {
+            let (status, body) = app
+                .send_as(
+                    &user,
+                    Method::DELETE,
+                    &format!("/api/v1/posts/{post}"),
+                    None,
+                )
+                .await;
+            assert_eq!(status, 204, "{body}");
+        }
+    };
+    delete(&member, r1).await;
+    check([4, 0, 1, 3, 5]).await;
+    delete(&author, r5).await;
+    check([3, 0, 0, 2, 4]).await;
+    delete(&member, r3).await;
+    check([2, 0, 0, 2, 3]).await;
+
+    // A mark at a deleted post counts from there; the moderator reads to the end.
+    assert_eq!(mark(&newcomer, r3).await, 1, "r4");
+    let last = app.reply(&reader, thread, "six").await;
+    assert_eq!(mark(&moderator, last).await, 0);
+    check([3, 1, 0, 2, 0]).await;
+    // Hiding the last post (read by its author and the moderator only), and restoring it.
+    moderate("hide", last).await;
+    check([2, 0, 0, 1, 0]).await;
+    moderate("restore", last).await;
+    check([3, 1, 0, 2, 0]).await;
+}
+
+/// A number the test database answers.
+fn number(app: &TestApp, query: &str) -> i64 {
+    #[derive(QueryableByName)]
+    struct Number {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = app.db.conn().expect("a connection");
+    diesel::sql_query(query)
+        .get_result::<Number>(&mut *conn)
+        .expect("a number")
+        .n
+}
+
+/// Every post's place, thread's counters and reader's counts as the posts make them.
+fn assert_counters_match_posts(app: &TestApp) {
+    let posts_before = |mark: &str, visible: &str| {
+        format!(
+            "(SELECT COUNT(*) FROM posts p WHERE p.thread_id = r.thread_id \
+               AND p.id <= {mark} AND p.deleted_at IS NULL {visible})"
+        )
+    };
+    let checks = [
+        "SELECT COUNT(*) AS n FROM posts q WHERE q.seq <> (SELECT COUNT(*) FROM posts p \
+           WHERE p.thread_id = q.thread_id AND p.id <= q.id)"
+            .to_owned(),
+        "SELECT COUNT(*) AS n FROM threads t \
+         WHERE t.post_count <> (SELECT COUNT(*) FROM posts p WHERE p.thread_id = t.id) \
+           OR t.live_count <> (SELECT COUNT(*) FROM posts p WHERE p.thread_id = t.id \
+               AND p.deleted_at IS NULL) \
+           OR t.visible_count <> (SELECT COUNT(*) FROM posts p WHERE p.thread_id = t.id \
+               AND p.deleted_at IS NULL AND p.hidden_at IS NULL)"
+            .to_owned(),
+        format!(
+            "SELECT COUNT(*) AS n FROM thread_reads r WHERE r.read_live <> {} \
+               OR r.read_visible <> {}",
+            posts_before("r.last_read_post_id", ""),
+            posts_before("r.last_read_post_id", "AND p.hidden_at IS NULL")
+        ),
+    ];
+    for check in checks {
+        assert_eq!(number(app, &check), 0, "{check}");
+    }
+}
+
+/// The scale seed sets the unread counters as the posts make them, and so does migration
+/// 000080's backfill, run again (down, up) on that data, on either database.
+#[tokio::test]
+async fn seeded_and_migrated_unread_counters_match_the_posts() {
+    let app = spawn_app().await;
+    bayanihan::seed::scale(&app.db, 250).unwrap();
+    for (what, query) in [
+        (
+            "hidden posts",
+            "SELECT COUNT(*) AS n FROM posts WHERE hidden_at IS NOT NULL",
+        ),
+        (
+            "deleted posts",
+            "SELECT COUNT(*) AS n FROM posts WHERE deleted_at IS NOT NULL",
+        ),
+        ("read states", "SELECT COUNT(*) AS n FROM thread_reads"),
+    ] {
+        assert!(number(&app, query) > 0, "the seed has {what}");
+    }
+    assert_counters_match_posts(&app);
+    {
+        let mut conn = app.db.conn().expect("a connection");
+        let scripts = match &*conn {
+            #[cfg(feature = "postgres")]
+            bayanihan::db::DbConn::Pg(_) => [
+                include_str!(
+                    "../../migrations/postgres/2026-12-05-000080_unread_counters/down.sql"
+                ),
+                include_str!("../../migrations/postgres/2026-12-05-000080_unread_counters/up.sql"),
+            ],
+            _ => [
+                include_str!("../../migrations/sqlite/2026-12-05-000080_unread_counters/down.sql"),
+                include_str!("../../migrations/sqlite/2026-12-05-000080_unread_counters/up.sql"),
+            ],
+        };
+        for script in scripts {
+            diesel::connection::SimpleConnection::batch_execute(&mut *conn, script)
+                .expect("the migration runs");
+        }
+    }
+    assert_counters_match_posts(&app);
+}
+
 #[tokio::test]
 async fn hidden_posts_are_for_their_author_and_moderators() {
     let app = spawn_app().await;
@@ -1188,13 +1470,16 @@ async fn hidden_posts_are_for_their_author_and_moderators() {
         .create_thread(&member, community, "question", "Hidden", "Opening")
         .await;
     let hidden = app.reply(&author, thread, "hidden reply").await;
-    sql(
-        &app,
-        &format!(
-            "UPDATE posts SET hidden_at = CURRENT_TIMESTAMP, hidden_by = {} WHERE id = {hidden}",
-            moderator.id
-        ),
-    );
+    // Hidden the way moderators hide, which keeps the thread's unread counters.
+    let (status, body) = app
+        .send_as(
+            &moderator,
+            Method::POST,
+            &format!("/api/v1/posts/{hidden}/hide"),
+            Some(json!({"reason": "off topic"})),
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
     let posts = format!("/api/v1/threads/{thread}/posts");
     for (user, sees) in [
         (None, false),
