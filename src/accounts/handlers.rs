@@ -1,5 +1,6 @@
 //! HTTP handlers of accounts: `/api/v1/auth/…`, `/api/v1/me…`, `/api/v1/users…`.
 
+use crate::http::doc::{InvalidFields, NotLoggedIn, UnreadableBody};
 use crate::http::json::Json;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, Responder, web};
@@ -26,7 +27,7 @@ use crate::types::{CountryCode, UserId};
     request_body = RegisterRequest,
     responses(
         (status = 202, description = "An email is on its way to the address: a verification link for the new account, or, when the address has an account already, a note to its owner (the answer is the same, so that it tells nobody whether an address has an account; `Cache-Control: no-store`, no body)"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
         (status = 429, description = "Too many registrations from this address", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn register(
@@ -198,7 +199,7 @@ pub async fn refresh(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Logged out"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
     ))]
 pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
     state
@@ -213,7 +214,7 @@ pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> Result<HttpRe
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Every login ended"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
     ))]
 pub async fn logout_all(
     state: web::Data<AppState>,
@@ -288,7 +289,7 @@ fn sole_new_password(
         (status = 200, description = "My account (`Cache-Control: no-store`)", body = UserResponse,
             headers(("ETag" = String, description = "Version of the account; send it in If-None-Match, or in If-Match to change this version"))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
     ))]
 pub async fn get_me(
     state: web::Data<AppState>,
@@ -307,9 +308,9 @@ pub async fn get_me(
         (status = 200, description = "The updated account (`Cache-Control: no-store`); a patch that changes nothing keeps the ETag and `updated_at`", body = UserResponse,
             headers(("ETag" = String, description = "The account's new version"))),
         (status = 400, description = "Unreadable body, unknown field, or `null` for a required field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 412, description = "`precondition_failed`: the account changed since the version in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
     ))]
 pub async fn update_me(
     req: HttpRequest,
@@ -365,7 +366,7 @@ async fn check_password(
     request_body = DeleteMeRequest,
     responses(
         (status = 204, description = "Erased"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 422, description = "Wrong password (`incorrect_password`), or one longer than 256 characters (`too_long`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong passwords", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -388,7 +389,7 @@ pub async fn delete_me(
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Changed"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 422, description = "Wrong current password or weak new one", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong passwords", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -417,7 +418,7 @@ pub async fn change_password(
 #[utoipa::path(get, path = "/api/v1/me/export", tag = "me", operation_id = "export_me", security(("bearer" = [])),
     responses(
         (status = 200, description = "My data (`Cache-Control: no-store`)", body = ExportResponse),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
     ))]
 pub async fn export_me(
     state: web::Data<AppState>,
@@ -441,7 +442,7 @@ pub async fn export_me(
         (status = 200, description = "The public profile", body = PublicUserResponse,
             headers(("ETag" = String, description = "Version of the profile: of the account, its approved memberships and their organisations"))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_user(
@@ -463,7 +464,7 @@ pub async fn get_user(
     responses(
         (status = 200, description = "One page of accounts, by id (`Cache-Control: no-store`)", body = Page<UserResponse>),
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_users(
@@ -511,7 +512,7 @@ pub async fn list_users(
     responses(
         (status = 200, description = "The updated account (`Cache-Control: no-store`); a change to what the account already is keeps its ETag", body = UserResponse,
             headers(("ETag" = String, description = "The account's new version"))),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The account was erased", body = Problem, content_type = "application/problem+json"),
@@ -540,7 +541,7 @@ pub async fn update_user(
 #[utoipa::path(get, path = "/api/v1/me/languages", tag = "me", operation_id = "list_my_languages", security(("bearer" = [])),
     responses(
         (status = 200, description = "My languages (`Cache-Control: no-store`)", body = UserLanguagesBody),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
     ))]
 pub async fn list_my_languages(
     state: web::Data<AppState>,
@@ -558,8 +559,8 @@ pub async fn list_my_languages(
     request_body = UserLanguagesBody,
     responses(
         (status = 200, description = "My languages as stored, by tag (`Cache-Control: no-store`)", body = UserLanguagesBody),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
+        NotLoggedIn,
         (status = 422, description = "`invalid_language`, `invalid_level` (not `A1`–`C2`), `duplicate_language`, `too_many`, naming `languages[i].language` or `languages[i].level`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn replace_my_languages(
@@ -579,7 +580,7 @@ pub async fn replace_my_languages(
 #[utoipa::path(get, path = "/api/v1/me/memberships", tag = "me", operation_id = "list_my_memberships", security(("bearer" = [])),
     responses(
         (status = 200, description = "My memberships (`Cache-Control: no-store`)", body = Vec<MembershipResponse>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
     ))]
 pub async fn list_my_memberships(
     state: web::Data<AppState>,
