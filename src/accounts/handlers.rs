@@ -13,13 +13,21 @@ use crate::auth::AuthUser;
 use crate::auth::password::Password;
 use crate::auth::throttle;
 use crate::auth::tokens::TokenResponse;
+use crate::db::DbConn;
 use crate::error::{ApiError, Fields, Problem};
 use crate::http::etag::IfMatch;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::query::parse_q;
 use crate::http::response::{Reply, no_content};
 use crate::state::{AppState, client_ip};
-use crate::types::{CountryCode, UserId};
+use crate::types::{CountryCode, Email, UserId};
+
+crate::http::doc::problem_answers! {
+    /// 422: `email` is not an email address.
+    NotAnEmail = (422, "Not an email address");
+    /// 429: the client address or the account asked too often.
+    TooManyRequests = (429, "Too many requests");
+}
 
 /// Registers an account and emails a verification link. The answer is the same whether
 /// or not the address has an account (then its owner is emailed instead).
@@ -90,29 +98,26 @@ pub async fn verify_email(
     request_body = EmailRequest,
     responses(
         (status = 202, description = "If the account exists and is unverified, an email is on its way"),
-        (status = 422, description = "Not an email address", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        NotAnEmail,
+        TooManyRequests,
     ))]
 pub async fn resend_verification(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: Json<EmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let email = throttled_email(&req, &state, &body).await?;
-    state
-        .db
-        .write(move |conn| service::resend_verification(conn, &email))
-        .await?;
-    Ok(HttpResponse::Accepted().finish())
+    email_a_link(&req, &state, &body, service::resend_verification).await
 }
 
-/// The address of a request that emails a link (verification, password reset), counted
-/// against the per-client-address and per-account limits.
-async fn throttled_email(
+/// A request that emails a link (verification, password reset): the address counted
+/// against the per-client-address and per-account limits, then `send` in one transaction;
+/// 202 whether or not an account matched.
+async fn email_a_link(
     req: &HttpRequest,
     state: &AppState,
     body: &EmailRequest,
-) -> Result<crate::types::Email, ApiError> {
+    send: fn(&mut DbConn, &Email) -> Result<(), ApiError>,
+) -> Result<HttpResponse, ApiError> {
     throttle::EMAIL_ADDRESS
         .hit(&state.db, client_ip(req, &state.settings))
         .await?;
@@ -120,7 +125,8 @@ async fn throttled_email(
     throttle::EMAIL_ACCOUNT
         .hit(&state.db, email.normalized().to_owned())
         .await?;
-    Ok(email)
+    state.db.write(move |conn| send(conn, &email)).await?;
+    Ok(HttpResponse::Accepted().finish())
 }
 
 /// Logs in with email and password.
@@ -232,20 +238,15 @@ pub async fn logout_all(
     request_body = EmailRequest,
     responses(
         (status = 202, description = "If the account exists, an email is on its way"),
-        (status = 422, description = "Not an email address", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        NotAnEmail,
+        TooManyRequests,
     ))]
 pub async fn forgot_password(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: Json<EmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let email = throttled_email(&req, &state, &body).await?;
-    state
-        .db
-        .write(move |conn| service::forgot_password(conn, &email))
-        .await?;
-    Ok(HttpResponse::Accepted().finish())
+    email_a_link(&req, &state, &body, service::forgot_password).await
 }
 
 /// Sets a new password with the token from the emailed link; ends every login.

@@ -21,6 +21,8 @@ problem_answers! {
     NotLoggedIn = (401, "Not logged in");
     /// 400: the JSON body could not be read.
     UnreadableBody = (400, "Unreadable body or unknown field");
+    /// 400: `lang` is not a language tag.
+    BadLang = (400, "`lang` is not a language tag");
     /// 400: a list's `cursor` or `limit` is not one it gave or accepts.
     BadPage = (400, "Bad cursor or limit");
     /// 400: a list's filter, `cursor` or `limit` is not one it accepts.

@@ -136,17 +136,7 @@ pub async fn get_quiz(
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Lesson id (of kind `quiz`)"), ReaderLanguage),
     responses(
-        (status = 201, description = "Started", body = AttemptResponse,
-            headers(
-                ("Location" = String, description = "The attempt"),
-                ("ETag" = String, description = "Entity tag of the attempt's version"),
-                ("Content-Language" = String, description = "The language of the texts"),
-            )),
-        (status = 200, description = "The caller's open attempt", body = AttemptResponse,
-            headers(
-                ("ETag" = String, description = "Entity tag of the attempt's version"),
-                ("Content-Language" = String, description = "The language of the texts"),
-            )),
+        AttemptStarted,
         NotLoggedIn,
         (status = 403, description = "`not_enrolled`", body = Problem, content_type = "application/problem+json"),
         NoSuchQuiz,
@@ -164,6 +154,30 @@ pub async fn create_attempt(
         service::start(conn, user, lesson_id, seed, at)
     })
     .await
+}
+
+/// 201 or 200 of starting an attempt (`started`): a new attempt, or the caller's open one.
+#[derive(utoipa::IntoResponses)]
+pub enum AttemptStarted {
+    /// Started
+    #[response(
+        status = 201,
+        headers(
+            ("Location" = String, description = "The attempt"),
+            ("ETag" = String, description = "Entity tag of the attempt's version"),
+            ("Content-Language" = String, description = "The language of the texts"),
+        )
+    )]
+    Started(AttemptResponse),
+    /// The caller's open attempt
+    #[response(
+        status = 200,
+        headers(
+            ("ETag" = String, description = "Entity tag of the attempt's version"),
+            ("Content-Language" = String, description = "The language of the texts"),
+        )
+    )]
+    Open(AttemptResponse),
 }
 
 /// Starts an attempt through `start` (with a fresh seed) and answers it: 201 with its
@@ -475,17 +489,7 @@ pub async fn replace_cohort_quiz(
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Quiz id (of a cohort's quiz)"), ReaderLanguage),
     responses(
-        (status = 201, description = "Started", body = AttemptResponse,
-            headers(
-                ("Location" = String, description = "The attempt"),
-                ("ETag" = String, description = "Entity tag of the attempt's version"),
-                ("Content-Language" = String, description = "The language of the texts"),
-            )),
-        (status = 200, description = "The caller's open attempt", body = AttemptResponse,
-            headers(
-                ("ETag" = String, description = "Entity tag of the attempt's version"),
-                ("Content-Language" = String, description = "The language of the texts"),
-            )),
+        AttemptStarted,
         NotLoggedIn,
         (status = 403, description = "`not_participant`: the cohort's staff", body = Problem, content_type = "application/problem+json"),
         NoSuchQuiz,

@@ -13,7 +13,7 @@ use crate::assessment::surveys::service::{self, Localised};
 use crate::auth::AuthUser;
 use crate::db::{Db, now};
 use crate::error::{ApiError, Problem};
-use crate::http::doc::{NotLoggedIn, ReaderLanguage, TranslationWritten, UnreadableBody};
+use crate::http::doc::{BadLang, NotLoggedIn, ReaderLanguage, TranslationWritten, UnreadableBody};
 use crate::http::json::Json;
 use crate::http::language::Preferences;
 use crate::http::response::Reply;
@@ -120,7 +120,7 @@ pub async fn create_cohort_survey(
     params(("id" = i64, Path, description = "Course id"), LangQuery, ReaderLanguage),
     responses(
         (status = 200, description = "The surveys by id (at most 50), each in the reader's language", body = SurveyList),
-        (status = 400, description = "Bad `lang`", body = Problem, content_type = "application/problem+json"),
+        BadLang,
         NotLoggedIn,
         (status = 404, description = "No such course, or the caller neither edits nor takes it", body = Problem, content_type = "application/problem+json"),
     )
@@ -151,7 +151,7 @@ pub async fn list_course_surveys(
     params(("id" = i64, Path, description = "Cohort id"), LangQuery, ReaderLanguage),
     responses(
         (status = 200, description = "The surveys by id (at most 50), each in the reader's language", body = SurveyList),
-        (status = 400, description = "Bad `lang`", body = Problem, content_type = "application/problem+json"),
+        BadLang,
         NotLoggedIn,
         (status = 404, description = "No such cohort, or none of its surveys is the caller's to see", body = Problem, content_type = "application/problem+json"),
     )
@@ -186,7 +186,7 @@ pub async fn list_cohort_surveys(
                 ("ETag" = String, description = "Entity tag of the survey's version in this language"),
                 ("Content-Language" = String, description = "The language of the texts"),
             )),
-        (status = 400, description = "Bad `lang`", body = Problem, content_type = "application/problem+json"),
+        BadLang,
         NotLoggedIn,
         NoSuchSurvey,
     )
@@ -288,7 +288,7 @@ pub async fn create_survey_response(
     responses(
         (status = 200, description = "The results (or, under the threshold, the counts only)", body = SurveyResultsResponse,
             headers(("Content-Language" = String, description = "The language of the prompts"))),
-        (status = 400, description = "Bad `lang`", body = Problem, content_type = "application/problem+json"),
+        BadLang,
         NotLoggedIn,
         (status = 404, description = "No such survey, or not one the caller edits", body = Problem, content_type = "application/problem+json"),
     )
