@@ -1,5 +1,6 @@
 //! HTTP handlers of accounts: `/api/v1/auth/…`, `/api/v1/me…`, `/api/v1/users…`.
 
+use crate::http::doc::{InvalidFields, NotLoggedIn, UnreadableBody};
 use crate::http::json::Json;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, Responder, web};
@@ -12,13 +13,21 @@ use crate::auth::AuthUser;
 use crate::auth::password::Password;
 use crate::auth::throttle;
 use crate::auth::tokens::TokenResponse;
+use crate::db::DbConn;
 use crate::error::{ApiError, Fields, Problem};
 use crate::http::etag::IfMatch;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::query::parse_q;
 use crate::http::response::{Reply, no_content};
 use crate::state::{AppState, client_ip};
-use crate::types::{CountryCode, UserId};
+use crate::types::{CountryCode, Email, UserId};
+
+crate::http::doc::problem_answers! {
+    /// 422: `email` is not an email address.
+    NotAnEmail = (422, "Not an email address");
+    /// 429: the client address or the account asked too often.
+    TooManyRequests = (429, "Too many requests");
+}
 
 /// Registers an account and emails a verification link. The answer is the same whether
 /// or not the address has an account (then its owner is emailed instead).
@@ -26,7 +35,7 @@ use crate::types::{CountryCode, UserId};
     request_body = RegisterRequest,
     responses(
         (status = 202, description = "An email is on its way to the address: a verification link for the new account, or, when the address has an account already, a note to its owner (the answer is the same, so that it tells nobody whether an address has an account; `Cache-Control: no-store`, no body)"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
         (status = 429, description = "Too many registrations from this address", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn register(
@@ -89,29 +98,26 @@ pub async fn verify_email(
     request_body = EmailRequest,
     responses(
         (status = 202, description = "If the account exists and is unverified, an email is on its way"),
-        (status = 422, description = "Not an email address", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        NotAnEmail,
+        TooManyRequests,
     ))]
 pub async fn resend_verification(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: Json<EmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let email = throttled_email(&req, &state, &body).await?;
-    state
-        .db
-        .write(move |conn| service::resend_verification(conn, &email))
-        .await?;
-    Ok(HttpResponse::Accepted().finish())
+    email_a_link(&req, &state, &body, service::resend_verification).await
 }
 
-/// The address of a request that emails a link (verification, password reset), counted
-/// against the per-client-address and per-account limits.
-async fn throttled_email(
+/// A request that emails a link (verification, password reset): the address counted
+/// against the per-client-address and per-account limits, then `send` in one transaction;
+/// 202 whether or not an account matched.
+async fn email_a_link(
     req: &HttpRequest,
     state: &AppState,
     body: &EmailRequest,
-) -> Result<crate::types::Email, ApiError> {
+    send: fn(&mut DbConn, &Email) -> Result<(), ApiError>,
+) -> Result<HttpResponse, ApiError> {
     throttle::EMAIL_ADDRESS
         .hit(&state.db, client_ip(req, &state.settings))
         .await?;
@@ -119,7 +125,8 @@ async fn throttled_email(
     throttle::EMAIL_ACCOUNT
         .hit(&state.db, email.normalized().to_owned())
         .await?;
-    Ok(email)
+    state.db.write(move |conn| send(conn, &email)).await?;
+    Ok(HttpResponse::Accepted().finish())
 }
 
 /// Logs in with email and password.
@@ -198,7 +205,7 @@ pub async fn refresh(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Logged out"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
     ))]
 pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
     state
@@ -213,7 +220,7 @@ pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> Result<HttpRe
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Every login ended"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
     ))]
 pub async fn logout_all(
     state: web::Data<AppState>,
@@ -231,20 +238,15 @@ pub async fn logout_all(
     request_body = EmailRequest,
     responses(
         (status = 202, description = "If the account exists, an email is on its way"),
-        (status = 422, description = "Not an email address", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        NotAnEmail,
+        TooManyRequests,
     ))]
 pub async fn forgot_password(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: Json<EmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let email = throttled_email(&req, &state, &body).await?;
-    state
-        .db
-        .write(move |conn| service::forgot_password(conn, &email))
-        .await?;
-    Ok(HttpResponse::Accepted().finish())
+    email_a_link(&req, &state, &body, service::forgot_password).await
 }
 
 /// Sets a new password with the token from the emailed link; ends every login.
@@ -288,7 +290,7 @@ fn sole_new_password(
         (status = 200, description = "My account (`Cache-Control: no-store`)", body = UserResponse,
             headers(("ETag" = String, description = "Version of the account; send it in If-None-Match, or in If-Match to change this version"))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
     ))]
 pub async fn get_me(
     state: web::Data<AppState>,
@@ -307,9 +309,9 @@ pub async fn get_me(
         (status = 200, description = "The updated account (`Cache-Control: no-store`); a patch that changes nothing keeps the ETag and `updated_at`", body = UserResponse,
             headers(("ETag" = String, description = "The account's new version"))),
         (status = 400, description = "Unreadable body, unknown field, or `null` for a required field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 412, description = "`precondition_failed`: the account changed since the version in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
     ))]
 pub async fn update_me(
     req: HttpRequest,
@@ -365,7 +367,7 @@ async fn check_password(
     request_body = DeleteMeRequest,
     responses(
         (status = 204, description = "Erased"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 422, description = "Wrong password (`incorrect_password`), or one longer than 256 characters (`too_long`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong passwords", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -388,7 +390,7 @@ pub async fn delete_me(
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Changed"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 422, description = "Wrong current password or weak new one", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong passwords", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -417,7 +419,7 @@ pub async fn change_password(
 #[utoipa::path(get, path = "/api/v1/me/export", tag = "me", operation_id = "export_me", security(("bearer" = [])),
     responses(
         (status = 200, description = "My data (`Cache-Control: no-store`)", body = ExportResponse),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
     ))]
 pub async fn export_me(
     state: web::Data<AppState>,
@@ -441,7 +443,7 @@ pub async fn export_me(
         (status = 200, description = "The public profile", body = PublicUserResponse,
             headers(("ETag" = String, description = "Version of the profile: of the account, its approved memberships and their organisations"))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_user(
@@ -463,7 +465,7 @@ pub async fn get_user(
     responses(
         (status = 200, description = "One page of accounts, by id (`Cache-Control: no-store`)", body = Page<UserResponse>),
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_users(
@@ -511,7 +513,7 @@ pub async fn list_users(
     responses(
         (status = 200, description = "The updated account (`Cache-Control: no-store`); a change to what the account already is keeps its ETag", body = UserResponse,
             headers(("ETag" = String, description = "The account's new version"))),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The account was erased", body = Problem, content_type = "application/problem+json"),
@@ -540,7 +542,7 @@ pub async fn update_user(
 #[utoipa::path(get, path = "/api/v1/me/languages", tag = "me", operation_id = "list_my_languages", security(("bearer" = [])),
     responses(
         (status = 200, description = "My languages (`Cache-Control: no-store`)", body = UserLanguagesBody),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
     ))]
 pub async fn list_my_languages(
     state: web::Data<AppState>,
@@ -558,8 +560,8 @@ pub async fn list_my_languages(
     request_body = UserLanguagesBody,
     responses(
         (status = 200, description = "My languages as stored, by tag (`Cache-Control: no-store`)", body = UserLanguagesBody),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
+        NotLoggedIn,
         (status = 422, description = "`invalid_language`, `invalid_level` (not `A1`–`C2`), `duplicate_language`, `too_many`, naming `languages[i].language` or `languages[i].level`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn replace_my_languages(
@@ -579,7 +581,7 @@ pub async fn replace_my_languages(
 #[utoipa::path(get, path = "/api/v1/me/memberships", tag = "me", operation_id = "list_my_memberships", security(("bearer" = [])),
     responses(
         (status = 200, description = "My memberships (`Cache-Control: no-store`)", body = Vec<MembershipResponse>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
     ))]
 pub async fn list_my_memberships(
     state: web::Data<AppState>,

@@ -14,7 +14,10 @@ use crate::assessment::service::{self, Localised, Written};
 use crate::auth::AuthUser;
 use crate::db::{Db, now};
 use crate::error::{ApiError, Problem};
-use crate::http::doc::{AnswerLanguage, NotLoggedIn, ReaderLanguage};
+use crate::http::doc::{
+    AnswerLanguage, InvalidFields, NotLoggedIn, PreconditionFailed, ReaderLanguage,
+    TranslationWritten, UnreadableBody,
+};
 use crate::http::etag::IfMatch;
 use crate::http::json::Json;
 use crate::http::language::Preferences;
@@ -27,10 +30,6 @@ crate::http::doc::problem_answers! {
     NoSuchBank = (404, "No such course, or not one the caller edits");
     /// 404: no such question, or the caller may not edit its course.
     NoSuchQuestion = (404, "No such question, or not one the caller edits");
-    /// 412: `If-Match` names another version than the stored one.
-    PreconditionFailed = (412, "`precondition_failed`");
-    /// 422: some fields are invalid; each is named.
-    InvalidFields = (422, "Invalid fields");
 }
 
 fn localised(status: StatusCode, v: Localised<QuestionResponse>) -> Reply<QuestionResponse> {
@@ -53,7 +52,7 @@ fn localised(status: StatusCode, v: Localised<QuestionResponse>) -> Reply<Questi
                 ("ETag" = String, description = "Entity tag of the question's version"),
                 ("Content-Language" = String, description = "The language of the texts"),
             )),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
         NotLoggedIn,
         NoSuchBank,
         InvalidFields,
@@ -170,7 +169,7 @@ pub async fn get_question(
                 ("ETag" = String, description = "Entity tag of the question's version"),
                 ("Content-Language" = String, description = "The language of the texts"),
             )),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
         NotLoggedIn,
         NoSuchQuestion,
         PreconditionFailed,
@@ -208,18 +207,7 @@ pub async fn replace_question(
     params(("id" = i64, Path, description = "Question id"), ("language" = String, Path, description = "BCP 47 tag", pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)),
     request_body = QuestionTranslationRequest,
     responses(
-        (status = 200, description = "Replaced (or unchanged); the question in that language", body = QuestionResponse,
-            headers(
-                ("ETag" = String, description = "Entity tag of the question's version"),
-                ("Content-Language" = String, description = "The language written"),
-            )),
-        (status = 201, description = "Created; the question in that language", body = QuestionResponse,
-            headers(
-                ("Location" = String, description = "The question in that language"),
-                ("ETag" = String, description = "Entity tag of the question's new version"),
-                ("Content-Language" = String, description = "The language written"),
-            )),
-        (status = 400, description = "Unreadable body, unknown field or bad language tag", body = Problem, content_type = "application/problem+json"),
+        TranslationWritten<QuestionResponse>,
         NotLoggedIn,
         NoSuchQuestion,
         InvalidFields,
@@ -244,13 +232,8 @@ pub async fn put_question_translation(
             Ok::<_, ApiError>((service::render_question(&view, &prefs)?, written))
         })
         .await?;
-    Ok(match written {
-        Written::Created => {
-            let location = format!("/api/v1/questions/{id}?lang={}", v.language);
-            localised(StatusCode::CREATED, v).location(location)
-        }
-        Written::Changed | Written::Unchanged => localised(StatusCode::OK, v),
-    })
+    let resource = format!("/api/v1/questions/{id}");
+    Ok(Reply::translation(v, written == Written::Created, &resource).private())
 }
 
 /// Removes a question from its bank; past attempts keep the version they were scored with.
@@ -297,7 +280,7 @@ pub async fn delete_question(
     request_body = RegradeRequest,
     responses(
         (status = 200, description = "Regraded and recorded, with the attempts whose score or pass changed", body = RegradeResponse),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
         NotLoggedIn,
         NoSuchQuestion,
         (status = 409, description = "`regrade_incompatible`: the current version asks another kind of question, or has another number of choices, than attempts were shown", body = Problem, content_type = "application/problem+json"),

@@ -20,11 +20,19 @@ use crate::cohorts::repo::CohortFilter;
 use crate::cohorts::service::{self, Written};
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
+use crate::http::doc::{
+    InvalidFields, NotCoordinator, NotLoggedIn, PreconditionFailed, TranslationWritten,
+};
 use crate::http::etag::IfMatch;
 use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::response::{Reply, no_content};
 use crate::types::CohortId;
+
+crate::http::doc::problem_answers! {
+    /// 404: the cohort is unknown (its sub-resources' operations answer it too).
+    NoSuchCohort = (404, "No such cohort");
+}
 
 /// Lists cohorts by start date, filtered, in the reader's language. Anyone may read the
 /// programme's cohorts.
@@ -80,7 +88,7 @@ pub async fn list_cohorts(
             )),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
         (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NoSuchCohort,
     )
 )]
 pub async fn get_cohort(
@@ -114,8 +122,8 @@ pub async fn get_cohort(
                 ("Content-Language" = String, description = "The cohort's default language"),
             )),
         (status = 400, description = "Unreadable body (a date not `YYYY-MM-DD`) or unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotCoordinator,
         (status = 422, description = "Invalid fields: `ends_before_start`, `invalid_time_zone`, `invalid_language`, `invalid_region`, `invalid_capacity`; `facilitator_ids`: `unknown_user`, `not_a_trainer`; `course_ids`: `unknown_course`, `course_not_published`", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -156,9 +164,9 @@ pub async fn create_cohort(
                 ("Content-Language" = String, description = "The language of the cohort's texts"),
             )),
         (status = 400, description = "Unreadable body, unknown field, or `null` for a field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "Neither a coordinator nor an admin; or a facilitator changing more than texts, or a trainer who does not facilitate the cohort", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NoSuchCohort,
         (status = 412, description = "`precondition_failed`: the cohort changed since the version in If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, as when creating", body = Problem, content_type = "application/problem+json"),
     )
@@ -196,11 +204,11 @@ pub async fn update_cohort(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotCoordinator,
+        NoSuchCohort,
         (status = 409, description = "`not_deletable`: the cohort is past `planning`", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`precondition_failed`", body = Problem, content_type = "application/problem+json"),
+        PreconditionFailed,
     )
 )]
 pub async fn delete_cohort(
@@ -240,11 +248,11 @@ pub async fn delete_cohort(
                 ("Content-Language" = String, description = "The language of the cohort's texts"),
             )),
         (status = 400, description = "Unreadable body, unknown field or unknown status", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        NotCoordinator,
+        NoSuchCohort,
         (status = 409, description = "`invalid_transition`: the cohort's state cannot become the one asked", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`precondition_failed`", body = Problem, content_type = "application/problem+json"),
+        PreconditionFailed,
     )
 )]
 pub async fn create_cohort_transition(
@@ -277,22 +285,11 @@ pub async fn create_cohort_transition(
     params(("id" = i64, Path, description = "Cohort id"), ("language" = String, Path, description = "BCP 47 tag", pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)),
     request_body = CohortTranslationRequest,
     responses(
-        (status = 200, description = "Replaced (or unchanged); the cohort in that language", body = CohortResponse,
-            headers(
-                ("ETag" = String, description = "Entity tag of the cohort's version"),
-                ("Content-Language" = String, description = "The language written"),
-            )),
-        (status = 201, description = "Created; the cohort in that language", body = CohortResponse,
-            headers(
-                ("Location" = String, description = "The cohort in that language"),
-                ("ETag" = String, description = "Entity tag of the cohort's new version"),
-                ("Content-Language" = String, description = "The language written"),
-            )),
-        (status = 400, description = "Unreadable body, unknown field, or a bad language tag", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        TranslationWritten<CohortResponse>,
+        NotLoggedIn,
         (status = 403, description = "Not a facilitator of the cohort, a coordinator or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        NoSuchCohort,
+        InvalidFields,
     )
 )]
 pub async fn put_cohort_translation(
@@ -307,11 +304,10 @@ pub async fn put_cohort_translation(
     let (cohort, written) = db
         .write(move |conn| service::put_translation(conn, &user, id, language, texts))
         .await?;
-    Ok(match written {
-        Written::Created => {
-            let location = format!("/api/v1/cohorts/{id}?lang={}", cohort.language);
-            Reply::localised(StatusCode::CREATED, cohort).location(location)
-        }
-        Written::Changed | Written::Unchanged => Reply::localised(StatusCode::OK, cohort),
-    })
+    let created = written == Written::Created;
+    Ok(Reply::translation(
+        cohort,
+        created,
+        &format!("/api/v1/cohorts/{id}"),
+    ))
 }

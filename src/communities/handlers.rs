@@ -15,7 +15,9 @@ use crate::communities::model::{MemberStatus, Visibility};
 use crate::communities::service::{self, Decision, Invited, Joined};
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
-use crate::http::doc::{NoSuchCommunity, NotAModerator, NotLoggedIn, NotModified, UnreadableBody};
+use crate::http::doc::{
+    BadFilter, NoSuchCommunity, NotAModerator, NotLoggedIn, NotModified, UnreadableBody,
+};
 use crate::http::etag::IfMatch;
 use crate::http::pagination::{Page, PageRequest, TimeKey};
 use crate::http::response::{Reply, no_content};
@@ -255,7 +257,7 @@ pub async fn leave_community(
     params(("id" = i64, Path, description = "Community id"), ListMembersQuery),
     responses(
         (status = 200, description = "One page of members", body = Page<MemberItem>),
-        (status = 400, description = "Bad filter, cursor or limit", body = Problem, content_type = "application/problem+json"),
+        BadFilter,
         (status = 401, description = "`login_required` for a members-only community, or an invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`not_a_moderator`: a status other than `active`", body = Problem, content_type = "application/problem+json"),
         NoSuchCommunity,

@@ -8,7 +8,6 @@
 use crate::http::json::Json;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Serialize;
 
 use crate::auth::{AuthUser, MaybeUser};
 use crate::courses::dto::{
@@ -29,8 +28,8 @@ use crate::courses::service::{
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{
-    AnswerLanguage, IfNoneMatch, NotCoordinator, NotLoggedIn, NotModified, ReaderLanguage,
-    UnreadableBody,
+    AnswerLanguage, IfNoneMatch, InvalidFields, NotCoordinator, NotLoggedIn, NotModified,
+    PreconditionFailed, ReaderLanguage, TranslationWritten, UnreadableBody,
 };
 use crate::http::etag::IfMatch;
 use crate::http::language::Preferences;
@@ -48,33 +47,13 @@ crate::http::doc::problem_answers! {
     NoSuchModule = (404, "No such module");
     /// 404: the lesson is unknown or deleted.
     NoSuchLesson = (404, "No such lesson");
-    /// 412: `If-Match` names another version than the stored one.
-    PreconditionFailed = (412, "`precondition_failed`");
     /// 422: the title is empty, too long or holds control characters.
     InvalidTitle = (422, "Invalid title");
-    /// 422: some fields are invalid; each is named.
-    InvalidFields = (422, "Invalid fields");
 }
 
 /// A lesson's answer: its HTML is rendered here, after the transaction.
 fn lesson_reply(status: StatusCode, v: Localised<LessonView>) -> Reply<LessonResponse> {
     Reply::localised(status, v.map(LessonResponse::from))
-}
-
-/// A translation's answer: 201 with the `Location` of `resource` in that language when the
-/// language is new, else 200.
-fn translation_reply<T: Serialize>(
-    v: Localised<T>,
-    written: Written,
-    resource: String,
-) -> Reply<T> {
-    match written {
-        Written::Created => {
-            let location = format!("{resource}?lang={}", v.language);
-            Reply::localised(StatusCode::CREATED, v).location(location)
-        }
-        Written::Changed | Written::Unchanged => Reply::localised(StatusCode::OK, v),
-    }
 }
 
 /// The catalogue: published courses (drafts and archived courses for their owners and
@@ -397,18 +376,7 @@ async fn change_status(
     params(("id" = i64, Path, description = "Course id"), ("language" = String, Path, description = "BCP 47 tag", pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)),
     request_body = CourseTranslationRequest,
     responses(
-        (status = 200, description = "Replaced (or unchanged); the course in that language", body = CourseResponse,
-            headers(
-                ("ETag" = String, description = "Entity tag of the course's version"),
-                ("Content-Language" = String, description = "The language written"),
-            )),
-        (status = 201, description = "Created; the course in that language", body = CourseResponse,
-            headers(
-                ("Location" = String, description = "The course in that language"),
-                ("ETag" = String, description = "Entity tag of the course's new version"),
-                ("Content-Language" = String, description = "The language written"),
-            )),
-        (status = 400, description = "Unreadable body, unknown field, or a bad language tag", body = Problem, content_type = "application/problem+json"),
+        TranslationWritten<CourseResponse>,
         NotLoggedIn,
         NotCourseEditor,
         NoSuchCourse,
@@ -429,10 +397,10 @@ pub async fn put_course_translation(
     let (course, written) = db
         .write(move |conn| service::put_course_translation(conn, &user, id, language, texts, minor))
         .await?;
-    Ok(translation_reply(
+    Ok(Reply::translation(
         course,
-        written,
-        format!("/api/v1/courses/{id}"),
+        written == Written::Created,
+        &format!("/api/v1/courses/{id}"),
     ))
 }
 
@@ -670,18 +638,7 @@ pub async fn update_module(
     params(("id" = i64, Path, description = "Module id"), ("language" = String, Path, description = "BCP 47 tag", pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)),
     request_body = ModuleTranslationRequest,
     responses(
-        (status = 200, description = "Replaced (or unchanged); the module in that language", body = ModuleResponse,
-            headers(
-                ("ETag" = String, description = "Entity tag of the module's version"),
-                ("Content-Language" = String, description = "The language written"),
-            )),
-        (status = 201, description = "Created; the module in that language", body = ModuleResponse,
-            headers(
-                ("Location" = String, description = "The module in that language"),
-                ("ETag" = String, description = "Entity tag of the module's new version"),
-                ("Content-Language" = String, description = "The language written"),
-            )),
-        (status = 400, description = "Unreadable body, unknown field or bad language tag", body = Problem, content_type = "application/problem+json"),
+        TranslationWritten<ModuleResponse>,
         NotLoggedIn,
         NotCourseEditor,
         NoSuchModule,
@@ -701,10 +658,10 @@ pub async fn put_module_translation(
     let (module, written) = db
         .write(move |conn| service::put_module_translation(conn, &user, id, language, title, minor))
         .await?;
-    Ok(translation_reply(
+    Ok(Reply::translation(
         module,
-        written,
-        format!("/api/v1/modules/{id}"),
+        written == Written::Created,
+        &format!("/api/v1/modules/{id}"),
     ))
 }
 
@@ -953,18 +910,7 @@ pub async fn update_lesson(
     params(("id" = i64, Path, description = "Lesson id"), ("language" = String, Path, description = "BCP 47 tag", pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)),
     request_body = LessonTranslationRequest,
     responses(
-        (status = 200, description = "Replaced (or unchanged); the lesson in that language", body = LessonResponse,
-            headers(
-                ("ETag" = String, description = "Entity tag of the lesson's version"),
-                ("Content-Language" = String, description = "The language written"),
-            )),
-        (status = 201, description = "Created; the lesson in that language", body = LessonResponse,
-            headers(
-                ("Location" = String, description = "The lesson in that language"),
-                ("ETag" = String, description = "Entity tag of the lesson's new version"),
-                ("Content-Language" = String, description = "The language written"),
-            )),
-        (status = 400, description = "Unreadable body, unknown field or bad language tag", body = Problem, content_type = "application/problem+json"),
+        TranslationWritten<LessonResponse>,
         NotLoggedIn,
         NotCourseEditor,
         NoSuchLesson,
@@ -987,10 +933,14 @@ pub async fn put_lesson_translation(
             service::put_lesson_translation(conn, &user, id, language, title, content, minor)
         })
         .await?;
-    Ok(translation_reply(
+    let (lesson, created) = (
         lesson.map(LessonResponse::from),
-        written,
-        format!("/api/v1/lessons/{id}"),
+        written == Written::Created,
+    );
+    Ok(Reply::translation(
+        lesson,
+        created,
+        &format!("/api/v1/lessons/{id}"),
     ))
 }
 

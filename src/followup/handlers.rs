@@ -15,7 +15,7 @@ use crate::followup::model::{
     CheckInInput, ConfirmationInput, GuidanceInput, PlanInput, PlanPatch, ReportInput, Schedule,
 };
 use crate::followup::service::{self, Tagged};
-use crate::http::doc::{NotLoggedIn, UnreadableBody};
+use crate::http::doc::{BadFilter, BadPage, NotLoggedIn, UnreadableBody};
 use crate::http::etag::IfMatch;
 use crate::http::json::Json;
 use crate::http::pagination::{Page, PageQuery, PageRequest};
@@ -100,7 +100,7 @@ pub async fn create_action_plan(
     params(("id" = i64, Path, description = "Cohort id"), PageQuery),
     responses(
         (status = 200, description = "One page of plans (`Cache-Control: no-store`)", body = Page<ActionPlanResponse>),
-        (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        BadPage,
         NotLoggedIn,
         NoSuchCohortFollowUp,
     )
@@ -130,7 +130,7 @@ pub async fn list_cohort_action_plans(
     params(("id" = i64, Path, description = "Organisation id"), ListPlansQuery),
     responses(
         (status = 200, description = "One page of plans (`Cache-Control: no-store`)", body = Page<ActionPlanResponse>),
-        (status = 400, description = "Bad filter, cursor or limit", body = Problem, content_type = "application/problem+json"),
+        BadFilter,
         NotLoggedIn,
         (status = 404, description = "No such organisation, or the caller does not lead it", body = Problem, content_type = "application/problem+json"),
     )
@@ -516,7 +516,7 @@ pub async fn create_guidance_request(
     params(("id" = i64, Path, description = "Action plan id"), PageQuery),
     responses(
         (status = 200, description = "One page of requests", body = Page<GuidanceResponse>),
-        (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        BadPage,
         NotLoggedIn,
         NoSuchPlan,
     )
@@ -546,7 +546,7 @@ pub async fn list_plan_guidance_requests(
     params(("id" = i64, Path, description = "Cohort id"), ListGuidanceQuery),
     responses(
         (status = 200, description = "One page of requests", body = Page<GuidanceResponse>),
-        (status = 400, description = "Bad filter, cursor or limit", body = Problem, content_type = "application/problem+json"),
+        BadFilter,
         NotLoggedIn,
         NoSuchCohortFollowUp,
     )

@@ -21,6 +21,16 @@ problem_answers! {
     NotLoggedIn = (401, "Not logged in");
     /// 400: the JSON body could not be read.
     UnreadableBody = (400, "Unreadable body or unknown field");
+    /// 400: `lang` is not a language tag.
+    BadLang = (400, "`lang` is not a language tag");
+    /// 400: a list's `cursor` or `limit` is not one it gave or accepts.
+    BadPage = (400, "Bad cursor or limit");
+    /// 400: a list's filter, `cursor` or `limit` is not one it accepts.
+    BadFilter = (400, "Bad filter, cursor or limit");
+    /// 412: `If-Match` names another version than the stored one.
+    PreconditionFailed = (412, "`precondition_failed`");
+    /// 422: some fields are invalid; each is named.
+    InvalidFields = (422, "Invalid fields");
     /// 403: community moderation needs a moderator of the community.
     NotAModerator = (403, "`not_a_moderator`");
     /// 403: community participation needs a current, unbanned member.
@@ -29,6 +39,34 @@ problem_answers! {
     NotCoordinator = (403, "Not a coordinator or admin");
     /// 404: the community is unknown, or private and the caller is not in it.
     NoSuchCommunity = (404, "No such community, or a private one the caller is not in");
+}
+
+/// 200, 201 and 400 of `PUT …/translations/{language}`: the resource `T` in the language
+/// written, created (with its `Location` in that language) or replaced.
+#[derive(utoipa::IntoResponses)]
+pub enum TranslationWritten<T: utoipa::ToSchema> {
+    /// Replaced (or unchanged); the resource in that language
+    #[response(
+        status = 200,
+        headers(
+            ("ETag" = String, description = "Entity tag of the resource's version"),
+            ("Content-Language" = String, description = "The language written"),
+        )
+    )]
+    Replaced(T),
+    /// Created; the resource in that language
+    #[response(
+        status = 201,
+        headers(
+            ("Location" = String, description = "The resource in that language"),
+            ("ETag" = String, description = "Entity tag of the resource's new version"),
+            ("Content-Language" = String, description = "The language written"),
+        )
+    )]
+    Created(T),
+    /// Unreadable body, unknown field or bad language tag
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(crate::error::Problem),
 }
 
 /// 304: the copy named in `If-None-Match` is still current (no body).

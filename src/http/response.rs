@@ -134,6 +134,17 @@ impl<T: Serialize> Reply<T> {
             .language(v.language)
     }
 
+    /// A translation written at `PUT …/translations/{language}`: 201 with the `Location` of
+    /// `resource` in that language when the language is new, else 200 (`doc::TranslationWritten`).
+    pub fn translation(v: Localised<T>, created: bool, resource: &str) -> Self {
+        if created {
+            let location = format!("{resource}?lang={}", v.language);
+            Self::localised(StatusCode::CREATED, v).location(location)
+        } else {
+            Self::localised(StatusCode::OK, v)
+        }
+    }
+
     /// Personal data or credentials: `Cache-Control: no-store`.
     pub fn private(mut self) -> Self {
         self.private = true;

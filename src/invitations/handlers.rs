@@ -1,5 +1,6 @@
 //! HTTP handlers of staff invitations: `/api/v1/invitations…`.
 
+use crate::http::doc::{NotLoggedIn, UnreadableBody};
 use crate::http::json::Json;
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -29,7 +30,7 @@ use crate::types::InvitationId;
                 ("ETag" = String, description = "Version of the invitation"),
             )),
         (status = 400, description = "Unreadable body, unknown field, or a role that is not `trainer`, `coordinator` or `admin`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "Not allowed to invite this role", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invitation_pending`: the address has a pending invitation; `role_already_held`: its account has this role or a higher one", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid `email` or `language`", body = Problem, content_type = "application/problem+json"),
@@ -68,7 +69,7 @@ pub async fn create_staff_invitation(
     responses(
         (status = 200, description = "One page of invitations, newest first (`Cache-Control: no-store`)", body = Page<StaffInvitationResponse>),
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "Neither a coordinator nor an admin", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_staff_invitations(
@@ -104,7 +105,7 @@ pub async fn list_staff_invitations(
         (status = 200, description = "The invitation (`Cache-Control: no-store`)", body = StaffInvitationResponse,
             headers(("ETag" = String, description = "Version of the invitation; send it in If-None-Match, or in If-Match to revoke this version"))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "Not allowed to manage invitations of this role", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such invitation", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -132,7 +133,7 @@ pub async fn get_staff_invitation(
         ("If-Match" = Option<String>, Header, description = "The `ETag` of the version being revoked; refused (412) when it changed since")),
     responses(
         (status = 204, description = "Revoked (or it was already)"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 403, description = "Not allowed to manage invitations of this role", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such invitation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invitation_used` or `invitation_expired`: it is no longer pending", body = Problem, content_type = "application/problem+json"),
@@ -169,7 +170,7 @@ pub async fn delete_staff_invitation(
         (status = 200, description = "The caller's account got the role; a new login (`Cache-Control: no-store`)", body = TokenResponse),
         (status = 201, description = "The account was created with the role; its first login (`Cache-Control: no-store`)", body = TokenResponse,
             headers(("Location" = String, description = "The new account's public profile"))),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
         (status = 401, description = "`login_required`: the invited address has an account; log in as it and accept again", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`invitation_for_another_account`: logged in as another account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invitation_used`, `invitation_revoked` or `invitation_expired`", body = Problem, content_type = "application/problem+json"),

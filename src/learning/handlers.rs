@@ -8,7 +8,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use crate::auth::AuthUser;
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
-use crate::http::doc::{IfNoneMatch, NotCoordinator, NotLoggedIn, NotModified, ReaderLanguage};
+use crate::http::doc::{
+    BadLang, IfNoneMatch, NotCoordinator, NotLoggedIn, NotModified, ReaderLanguage,
+};
 use crate::http::etag;
 use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageQuery, PageRequest, TimeKey};
@@ -27,8 +29,6 @@ use crate::state::AppState;
 use crate::types::{CourseId, LessonId, UserId};
 
 crate::http::doc::problem_answers! {
-    /// 400: `?lang=` is not a language tag.
-    BadLang = (400, "`lang` is not a language tag");
     /// 404: no certificate has this code.
     NoSuchCertificate = (404, "No certificate has this code");
 }

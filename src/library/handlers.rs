@@ -11,7 +11,8 @@ use crate::auth::{AuthUser, MaybeUser};
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{
-    AnswerLanguage, IfNoneMatch, NotLoggedIn, NotModified, ReaderLanguage, UnreadableBody,
+    AnswerLanguage, BadFilter, BadPage, IfNoneMatch, NotLoggedIn, NotModified, PreconditionFailed,
+    ReaderLanguage, UnreadableBody,
 };
 use crate::http::etag::IfMatch;
 use crate::http::json::Json;
@@ -45,8 +46,6 @@ crate::http::doc::problem_answers! {
     NoSuchResource = (404, "No such resource, or one the caller may not read (restricted to a cohort or community, or not published)");
     /// 410: the resource was taken down.
     TakenDown = (410, "`resource_taken_down`: taken down, `detail` says why");
-    /// 412: `If-Match` names another version.
-    PreconditionFailed = (412, "`precondition_failed`");
     /// 422: invalid fields, each named.
     InvalidFields = (422, "Invalid fields, each named in `errors`");
     /// 503: the file storage is unavailable; nothing was stored.
@@ -71,7 +70,7 @@ fn empty_page<T: Serialize>() -> Reply<Page<T>> {
     responses(
         (status = 200, description = "One page of resources", body = Page<ResourceItem>,
             headers(("Content-Language" = String, description = "The languages of the titles on this page"))),
-        (status = 400, description = "Bad filter, cursor or limit", body = Problem, content_type = "application/problem+json"),
+        BadFilter,
         (status = 401, description = "`mine`, `bookmarked` or a `status` other than `published` without logging in, or an invalid token", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -1038,7 +1037,7 @@ pub async fn unvote_resource(
     params(ListCollectionsQuery, ReaderLanguage),
     responses(
         (status = 200, description = "One page of collections", body = Page<CollectionResponse>),
-        (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        BadPage,
         (status = 401, description = "An invalid token", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use crate::auth::AuthUser;
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
-use crate::http::doc::{NoSuchCommunity, NotAMember, NotAModerator, NotLoggedIn};
+use crate::http::doc::{BadPage, NoSuchCommunity, NotAMember, NotAModerator, NotLoggedIn};
 use crate::http::pagination::{Page, PageQuery, PageRequest};
 use crate::http::response::{Reply, no_content};
 use crate::moderation::dto::{
@@ -340,7 +340,7 @@ pub async fn unpin_thread(
     params(("id" = i64, Path, description = "Community id"), PageQuery),
     responses(
         (status = 200, description = "One page of the log", body = Page<ModerationLogEntry>),
-        (status = 400, description = "Bad `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
+        BadPage,
         NotLoggedIn,
         NotAModerator,
         NoSuchCommunity,

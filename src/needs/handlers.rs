@@ -5,7 +5,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use crate::auth::AuthUser;
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
-use crate::http::doc::{IfNoneMatch, NotLoggedIn, NotModified, UnreadableBody};
+use crate::http::doc::{
+    IfNoneMatch, InvalidFields, NotCoordinator, NotLoggedIn, NotModified, UnreadableBody,
+};
 use crate::http::etag::{self, IfMatch, Versioned};
 use crate::http::json::Json;
 use crate::http::pagination::{Page, PageQuery, PageRequest};
@@ -44,7 +46,7 @@ fn need_reply(view: &NeedView) -> Reply<NeedResponse> {
             headers(("Location" = String, description = "The round"), ("ETag" = String, description = "Entity tag of the round"))),
         UnreadableBody,
         NotLoggedIn,
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
+        NotCoordinator,
         (status = 422, description = "Invalid fields; `deadline_in_past`, `no_invitations`, `unknown_organisation`, `invalid_country`, `too_many_items`", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -137,7 +139,7 @@ pub async fn get_needs_round(
             headers(("ETag" = String, description = "Entity tag of the new version"))),
         UnreadableBody,
         NotLoggedIn,
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
+        NotCoordinator,
         (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "`precondition_failed`: the round changed since", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields; `no_invitations`, `unknown_organisation`", body = Problem, content_type = "application/problem+json"),
@@ -173,7 +175,7 @@ pub async fn update_needs_round(
             headers(("ETag" = String, description = "Changes with every change to the round's needs"))),
         NotModified,
         NotLoggedIn,
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
+        NotCoordinator,
         (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -210,7 +212,7 @@ pub async fn get_needs_totals(
         (status = 403, description = "`forbidden` (not a leader of the organisation) or `not_invited` (the round does not invite it)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such round (or one the caller is not invited to), or no such organisation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`round_closed` (the deadline passed) or `need_exists` (the organisation has a need of this topic and target group in the round)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
     )
 )]
 pub async fn create_need(
@@ -335,7 +337,7 @@ pub async fn get_need(
             headers(("ETag" = String, description = "Entity tag of the new version"))),
         UnreadableBody,
         NotLoggedIn,
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
+        NotCoordinator,
         (status = 404, description = "No such need", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`not_planned`: nothing is linked to the need, or the move is to `open` (unlink instead)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "`precondition_failed`: the need changed since", body = Problem, content_type = "application/problem+json"),
@@ -461,7 +463,7 @@ pub async fn delete_need_endorsement(
             headers(("Location" = String, description = "The need"), ("ETag" = String, description = "Entity tag of the need"))),
         UnreadableBody,
         NotLoggedIn,
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
+        NotCoordinator,
         (status = 404, description = "No such need", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`already_linked`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`one_target`, `unknown_course`, `unknown_cohort`", body = Problem, content_type = "application/problem+json"),
@@ -498,7 +500,7 @@ pub async fn create_need_link(
     responses(
         (status = 204, description = "Removed"),
         NotLoggedIn,
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
+        NotCoordinator,
         (status = 404, description = "No such need or link", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -10,7 +10,7 @@ use crate::assessment::prepost::service;
 use crate::auth::AuthUser;
 use crate::db::{Db, now};
 use crate::error::{ApiError, Problem};
-use crate::http::doc::NotLoggedIn;
+use crate::http::doc::{NotLoggedIn, UnreadableBody};
 use crate::http::json::Json;
 use crate::http::response::Reply;
 use crate::types::ids::{CourseId, PrePostTestId};
@@ -32,7 +32,7 @@ crate::http::doc::problem_answers! {
     responses(
         (status = 201, description = "Created", body = PrePostTestResponse,
             headers(("Location" = String, description = "The pair"))),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
         NotLoggedIn,
         (status = 404, description = "No such course, or not one the caller edits", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`too_many_pre_post_tests`: the course has 20 pairs", body = Problem, content_type = "application/problem+json"),

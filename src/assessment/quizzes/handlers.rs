@@ -4,7 +4,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use chrono::NaiveDateTime;
 
-use crate::assessment::handlers::PreconditionFailed;
 use crate::assessment::model::Answer;
 use crate::assessment::model::Attempt;
 use crate::assessment::quizzes::dto::{
@@ -16,7 +15,7 @@ use crate::assessment::service::Localised;
 use crate::auth::AuthUser;
 use crate::db::{Db, DbConn, now};
 use crate::error::{ApiError, Problem};
-use crate::http::doc::{NotLoggedIn, ReaderLanguage};
+use crate::http::doc::{BadPage, NotLoggedIn, PreconditionFailed, ReaderLanguage, UnreadableBody};
 use crate::http::etag::{IfMatch, Versioned};
 use crate::http::json::Json;
 use crate::http::language::Preferences;
@@ -59,7 +58,7 @@ fn attempt_reply(status: StatusCode, v: Localised<AttemptResponse>) -> Reply<Att
                 ("Location" = String, description = "The quiz"),
                 ("ETag" = String, description = "Entity tag of the settings' version"),
             )),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
         NotLoggedIn,
         NoSuchQuiz,
         NotAQuiz,
@@ -137,17 +136,7 @@ pub async fn get_quiz(
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Lesson id (of kind `quiz`)"), ReaderLanguage),
     responses(
-        (status = 201, description = "Started", body = AttemptResponse,
-            headers(
-                ("Location" = String, description = "The attempt"),
-                ("ETag" = String, description = "Entity tag of the attempt's version"),
-                ("Content-Language" = String, description = "The language of the texts"),
-            )),
-        (status = 200, description = "The caller's open attempt", body = AttemptResponse,
-            headers(
-                ("ETag" = String, description = "Entity tag of the attempt's version"),
-                ("Content-Language" = String, description = "The language of the texts"),
-            )),
+        AttemptStarted,
         NotLoggedIn,
         (status = 403, description = "`not_enrolled`", body = Problem, content_type = "application/problem+json"),
         NoSuchQuiz,
@@ -165,6 +154,30 @@ pub async fn create_attempt(
         service::start(conn, user, lesson_id, seed, at)
     })
     .await
+}
+
+/// 201 or 200 of starting an attempt (`started`): a new attempt, or the caller's open one.
+#[derive(utoipa::IntoResponses)]
+pub enum AttemptStarted {
+    /// Started
+    #[response(
+        status = 201,
+        headers(
+            ("Location" = String, description = "The attempt"),
+            ("ETag" = String, description = "Entity tag of the attempt's version"),
+            ("Content-Language" = String, description = "The language of the texts"),
+        )
+    )]
+    Started(AttemptResponse),
+    /// The caller's open attempt
+    #[response(
+        status = 200,
+        headers(
+            ("ETag" = String, description = "Entity tag of the attempt's version"),
+            ("Content-Language" = String, description = "The language of the texts"),
+        )
+    )]
+    Open(AttemptResponse),
 }
 
 /// Starts an attempt through `start` (with a fresh seed) and answers it: 201 with its
@@ -250,7 +263,7 @@ pub async fn get_attempt(
                 ("ETag" = String, description = "Entity tag of the attempt's version"),
                 ("Content-Language" = String, description = "The language of the texts"),
             )),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
         NotLoggedIn,
         NoSuchAttempt,
         (status = 409, description = "`attempt_submitted`, or `attempt_expired` past the time limit and grace period", body = Problem, content_type = "application/problem+json"),
@@ -331,7 +344,7 @@ pub async fn submit_attempt(
                 ("Location" = String, description = "The quiz"),
                 ("ETag" = String, description = "Entity tag of the quiz's version"),
             )),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
         NotLoggedIn,
         (status = 403, description = "`forbidden`: not staff of the cohort", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
@@ -372,7 +385,7 @@ pub async fn create_cohort_quiz(
     params(("id" = i64, Path, description = "Cohort id"), PageQuery),
     responses(
         (status = 200, description = "One page of quizzes, by id", body = Page<QuizResponse>),
-        (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        BadPage,
         NotLoggedIn,
         (status = 403, description = "`forbidden`: neither staff of the cohort nor a participant", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
@@ -436,7 +449,7 @@ pub async fn get_cohort_quiz(
     responses(
         (status = 200, description = "Replaced (or unchanged)", body = QuizResponse,
             headers(("ETag" = String, description = "Entity tag of the quiz's version"))),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
         NotLoggedIn,
         (status = 403, description = "`forbidden`: a participant", body = Problem, content_type = "application/problem+json"),
         NoSuchQuiz,
@@ -476,17 +489,7 @@ pub async fn replace_cohort_quiz(
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Quiz id (of a cohort's quiz)"), ReaderLanguage),
     responses(
-        (status = 201, description = "Started", body = AttemptResponse,
-            headers(
-                ("Location" = String, description = "The attempt"),
-                ("ETag" = String, description = "Entity tag of the attempt's version"),
-                ("Content-Language" = String, description = "The language of the texts"),
-            )),
-        (status = 200, description = "The caller's open attempt", body = AttemptResponse,
-            headers(
-                ("ETag" = String, description = "Entity tag of the attempt's version"),
-                ("Content-Language" = String, description = "The language of the texts"),
-            )),
+        AttemptStarted,
         NotLoggedIn,
         (status = 403, description = "`not_participant`: the cohort's staff", body = Problem, content_type = "application/problem+json"),
         NoSuchQuiz,

@@ -13,7 +13,7 @@ use crate::assessment::surveys::service::{self, Localised};
 use crate::auth::AuthUser;
 use crate::db::{Db, now};
 use crate::error::{ApiError, Problem};
-use crate::http::doc::{NotLoggedIn, ReaderLanguage};
+use crate::http::doc::{BadLang, NotLoggedIn, ReaderLanguage, TranslationWritten, UnreadableBody};
 use crate::http::json::Json;
 use crate::http::language::Preferences;
 use crate::http::response::Reply;
@@ -51,7 +51,7 @@ fn created(v: Localised<SurveyResponse>) -> Reply<SurveyResponse> {
                 ("ETag" = String, description = "Entity tag of the survey's version"),
                 ("Content-Language" = String, description = "The language of the texts"),
             )),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
         NotLoggedIn,
         (status = 404, description = "No such course, or not one the caller edits", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`too_many_surveys`: the course has 50", body = Problem, content_type = "application/problem+json"),
@@ -89,7 +89,7 @@ pub async fn create_course_survey(
                 ("ETag" = String, description = "Entity tag of the survey's version"),
                 ("Content-Language" = String, description = "The language of the texts"),
             )),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
         NotLoggedIn,
         (status = 404, description = "No such cohort, or not one the caller facilitates", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`too_many_surveys`: the cohort has 50", body = Problem, content_type = "application/problem+json"),
@@ -120,7 +120,7 @@ pub async fn create_cohort_survey(
     params(("id" = i64, Path, description = "Course id"), LangQuery, ReaderLanguage),
     responses(
         (status = 200, description = "The surveys by id (at most 50), each in the reader's language", body = SurveyList),
-        (status = 400, description = "Bad `lang`", body = Problem, content_type = "application/problem+json"),
+        BadLang,
         NotLoggedIn,
         (status = 404, description = "No such course, or the caller neither edits nor takes it", body = Problem, content_type = "application/problem+json"),
     )
@@ -151,7 +151,7 @@ pub async fn list_course_surveys(
     params(("id" = i64, Path, description = "Cohort id"), LangQuery, ReaderLanguage),
     responses(
         (status = 200, description = "The surveys by id (at most 50), each in the reader's language", body = SurveyList),
-        (status = 400, description = "Bad `lang`", body = Problem, content_type = "application/problem+json"),
+        BadLang,
         NotLoggedIn,
         (status = 404, description = "No such cohort, or none of its surveys is the caller's to see", body = Problem, content_type = "application/problem+json"),
     )
@@ -186,7 +186,7 @@ pub async fn list_cohort_surveys(
                 ("ETag" = String, description = "Entity tag of the survey's version in this language"),
                 ("Content-Language" = String, description = "The language of the texts"),
             )),
-        (status = 400, description = "Bad `lang`", body = Problem, content_type = "application/problem+json"),
+        BadLang,
         NotLoggedIn,
         NoSuchSurvey,
     )
@@ -217,18 +217,7 @@ pub async fn get_survey(
     params(("id" = i64, Path, description = "Survey id"), ("language" = String, Path, description = "BCP 47 tag", pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)),
     request_body = SurveyTranslationRequest,
     responses(
-        (status = 200, description = "Replaced (or unchanged); the survey in that language", body = SurveyResponse,
-            headers(
-                ("ETag" = String, description = "Entity tag of the survey's version"),
-                ("Content-Language" = String, description = "The language written"),
-            )),
-        (status = 201, description = "Created; the survey in that language", body = SurveyResponse,
-            headers(
-                ("Location" = String, description = "The survey in that language"),
-                ("ETag" = String, description = "Entity tag of the survey's new version"),
-                ("Content-Language" = String, description = "The language written"),
-            )),
-        (status = 400, description = "Unreadable body, unknown field or bad language tag", body = Problem, content_type = "application/problem+json"),
+        TranslationWritten<SurveyResponse>,
         NotLoggedIn,
         (status = 404, description = "No such survey, or not one the caller edits", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields: `invalid_title`, `invalid_prompt`, `invalid_option`, `items_mismatch`, `options_mismatch`", body = Problem, content_type = "application/problem+json"),
@@ -248,12 +237,7 @@ pub async fn put_survey_translation(
     let (v, new) = db
         .write(move |conn| service::put_translation(conn, &user, id, language, texts, minor, now()))
         .await?;
-    Ok(if new {
-        let location = format!("/api/v1/surveys/{id}?lang={}", v.language);
-        localised(StatusCode::CREATED, v).location(location)
-    } else {
-        localised(StatusCode::OK, v)
-    })
+    Ok(Reply::translation(v, new, &format!("/api/v1/surveys/{id}")).private())
 }
 
 /// Responds to a survey, once (those it asks, while it is open). An anonymous survey keeps
@@ -269,7 +253,7 @@ pub async fn put_survey_translation(
     responses(
         (status = 201, description = "Recorded. `Location` is the survey (whose `responded` is now true): a response is never readable on its own", body = ResponseReceipt,
             headers(("Location" = String, description = "The survey"))),
-        (status = 400, description = "Unreadable body or unknown field", body = Problem, content_type = "application/problem+json"),
+        UnreadableBody,
         NotLoggedIn,
         (status = 403, description = "`not_asked`: an editor the survey does not ask", body = Problem, content_type = "application/problem+json"),
         NoSuchSurvey,
@@ -304,7 +288,7 @@ pub async fn create_survey_response(
     responses(
         (status = 200, description = "The results (or, under the threshold, the counts only)", body = SurveyResultsResponse,
             headers(("Content-Language" = String, description = "The language of the prompts"))),
-        (status = 400, description = "Bad `lang`", body = Problem, content_type = "application/problem+json"),
+        BadLang,
         NotLoggedIn,
         (status = 404, description = "No such survey, or not one the caller edits", body = Problem, content_type = "application/problem+json"),
     )

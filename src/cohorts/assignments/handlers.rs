@@ -13,10 +13,13 @@ use crate::cohorts::assignments::model::{
     Assignment, AssignmentInput, AssignmentPatch, MarkInput, SubmissionInput,
 };
 use crate::cohorts::assignments::service::{self, SubmissionView};
+use crate::cohorts::handlers::NoSuchCohort;
 use crate::cohorts::service::Written;
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
-use crate::http::doc::{IfNoneMatch, NotLoggedIn, NotModified, UnreadableBody};
+use crate::http::doc::{
+    BadFilter, BadPage, IfNoneMatch, NotLoggedIn, NotModified, PreconditionFailed, UnreadableBody,
+};
 use crate::http::etag::{IfMatch, Versioned};
 use crate::http::json::Json;
 use crate::http::pagination::{Page, PageQuery, PageRequest};
@@ -50,7 +53,7 @@ fn submission_body(v: &SubmissionView) -> SubmissionResponse {
         UnreadableBody,
         NotLoggedIn,
         (status = 403, description = "`forbidden`: not a facilitator of the cohort (while a trainer), coordinator or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NoSuchCohort,
         (status = 409, description = "`cohort_closed` (completed or cancelled), `too_many_assignments` (100)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields: `title` `invalid_title`, `instructions` `invalid_instructions`, `max_points`/`pass_points` `required`, `out_of_range`, `not_for_pass_fail`", body = Problem, content_type = "application/problem+json"),
     )
@@ -85,10 +88,10 @@ pub async fn create_assignment(
     params(("id" = i64, Path, description = "Cohort id"), PageQuery),
     responses(
         (status = 200, description = "One page of assignments, by id", body = Page<AssignmentResponse>),
-        (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        BadPage,
         NotLoggedIn,
         (status = 403, description = "`forbidden`: neither staff of the cohort nor a participant", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NoSuchCohort,
     )
 )]
 pub async fn list_assignments(
@@ -154,7 +157,7 @@ pub async fn get_assignment(
         (status = 403, description = "`forbidden`: not staff of the cohort", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such assignment", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`cohort_closed`, `assignment_marked` (the marking cannot change once a submission was marked)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`precondition_failed`", body = Problem, content_type = "application/problem+json"),
+        PreconditionFailed,
         (status = 422, description = "Invalid fields, as when setting it; `grading` `required` when points come without it", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -191,7 +194,7 @@ pub async fn update_assignment(
         (status = 403, description = "`forbidden`: not staff of the cohort", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such assignment", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`cohort_closed`, `has_submissions`", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`precondition_failed`", body = Problem, content_type = "application/problem+json"),
+        PreconditionFailed,
     )
 )]
 pub async fn delete_assignment(
@@ -295,7 +298,7 @@ pub async fn get_my_submission(
     params(("id" = i64, Path, description = "Assignment id"), ListSubmissionsQuery),
     responses(
         (status = 200, description = "One page of submissions, by id (`Cache-Control: no-store`)", body = Page<SubmissionResponse>),
-        (status = 400, description = "Bad filter, cursor or limit", body = Problem, content_type = "application/problem+json"),
+        BadFilter,
         NotLoggedIn,
         (status = 403, description = "`forbidden`: not staff of the cohort", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such assignment", body = Problem, content_type = "application/problem+json"),
@@ -369,7 +372,7 @@ pub async fn get_submission(
         (status = 403, description = "`forbidden`: not staff of the cohort", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such submission, or another participant's", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`cohort_not_running`: the cohort is not running or completed", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`precondition_failed`", body = Problem, content_type = "application/problem+json"),
+        PreconditionFailed,
         (status = 422, description = "`passed` `mark_required`, `points` `one_mark`, `out_of_range`, `not_for_pass_fail`, `points_required`, `feedback` `invalid_feedback`", body = Problem, content_type = "application/problem+json"),
     )
 )]

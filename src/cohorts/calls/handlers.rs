@@ -1,5 +1,6 @@
 //! HTTP handlers of calls: read one, write it whole.
 
+use crate::cohorts::handlers::NoSuchCohort;
 use crate::http::json::Json;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
@@ -10,7 +11,9 @@ use crate::cohorts::calls::model::CallInput;
 use crate::cohorts::calls::service::{self, Written};
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
-use crate::http::doc::{IfNoneMatch, NotLoggedIn, NotModified, UnreadableBody};
+use crate::http::doc::{
+    IfNoneMatch, NotCoordinator, NotLoggedIn, NotModified, PreconditionFailed, UnreadableBody,
+};
 use crate::http::etag::IfMatch;
 use crate::http::response::Reply;
 use crate::types::CohortId;
@@ -67,10 +70,10 @@ pub async fn get_cohort_call(
             )),
         UnreadableBody,
         NotLoggedIn,
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NotCoordinator,
+        NoSuchCohort,
         (status = 409, description = "`call_closed`: the cohort is past `nominations_open`", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`precondition_failed`", body = Problem, content_type = "application/problem+json"),
+        PreconditionFailed,
         (status = 422, description = "Invalid fields: `deadline_passed`, `deadline_after_start`, `nobody_invited`, `invalid_country`, `invalid_places`, `duplicate_organisation`, `duplicate_country`, `unknown_organisation`, `not_invited`, `invalid_language`, `duplicate_language`, `invalid_age`, `invalid_age_range`, `invalid_share`, `unknown_course`, `unknown_cohort`, `too_many_items`", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -10,10 +10,14 @@ use crate::cohorts::completion::dto::{
 };
 use crate::cohorts::completion::model::Rules;
 use crate::cohorts::completion::service;
+use crate::cohorts::handlers::NoSuchCohort;
 use crate::cohorts::service::Written;
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
-use crate::http::doc::{IfNoneMatch, NotLoggedIn, NotModified, UnreadableBody};
+use crate::http::doc::{
+    BadPage, IfNoneMatch, NotCoordinator, NotLoggedIn, NotModified, PreconditionFailed,
+    UnreadableBody,
+};
 use crate::http::etag::IfMatch;
 use crate::http::json::Json;
 use crate::http::pagination::{PageQuery, PageRequest};
@@ -32,7 +36,7 @@ use crate::types::CohortId;
         (status = 200, description = "The rules", body = CompletionRulesResponse,
             headers(("ETag" = String, description = "Entity tag of the rules' version (`v0` for the defaults)"))),
         NotModified,
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NoSuchCohort,
     )
 )]
 pub async fn get_completion_rules(
@@ -67,10 +71,10 @@ pub async fn get_completion_rules(
             )),
         UnreadableBody,
         NotLoggedIn,
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NotCoordinator,
+        NoSuchCohort,
         (status = 409, description = "`cohort_closed`: the cohort completed or was cancelled", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`precondition_failed`", body = Problem, content_type = "application/problem+json"),
+        PreconditionFailed,
         (status = 422, description = "`min_attendance_percent` `out_of_range`", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -111,10 +115,10 @@ pub async fn put_completion_rules(
     params(("id" = i64, Path, description = "Cohort id"), PageQuery),
     responses(
         (status = 200, description = "The cohort's completion (`Cache-Control: no-store`)", body = CohortCompletionResponse),
-        (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        BadPage,
         NotLoggedIn,
         (status = 403, description = "`forbidden`: neither staff of the cohort nor a participant (a trainer who does not facilitate it included)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NoSuchCohort,
     )
 )]
 pub async fn get_cohort_completion(
@@ -147,8 +151,8 @@ pub async fn get_cohort_completion(
     responses(
         (status = 200, description = "What was issued", body = CertificationResponse),
         NotLoggedIn,
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NotCoordinator,
+        NoSuchCohort,
         (status = 409, description = "`cohort_not_running`: the cohort is not running or completed", body = Problem, content_type = "application/problem+json"),
     )
 )]

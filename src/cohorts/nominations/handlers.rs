@@ -1,5 +1,6 @@
 //! HTTP handlers of nominations. Every answer is personal data: `Cache-Control: no-store`.
 
+use crate::cohorts::handlers::NoSuchCohort;
 use crate::http::json::Json;
 use actix_web::{HttpRequest, web};
 
@@ -13,7 +14,9 @@ use crate::cohorts::nominations::repo::NominationFilter;
 use crate::cohorts::nominations::service;
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
-use crate::http::doc::{NotLoggedIn, UnreadableBody};
+use crate::http::doc::{
+    BadFilter, NotCoordinator, NotLoggedIn, PreconditionFailed, UnreadableBody,
+};
 use crate::http::etag::IfMatch;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::response::Reply;
@@ -41,7 +44,7 @@ use crate::types::{CohortId, NominationId, OrganisationId};
         UnreadableBody,
         NotLoggedIn,
         (status = 403, description = "`forbidden`: the caller leads no union the nominee is an approved member of (a member nominating anyone, a leader nominating a member of another union), or applies through an organisation they are not a member of; `applications_not_accepted`: the call takes nominations by leaders only", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NoSuchCohort,
         (status = 409, description = "`nominations_closed` (the cohort is not in `nominations_open`, has no call, or the deadline passed), `already_nominated` (the member has a nomination for this cohort that is not over), `quota_full` (the organisation's or its country's quota is taken)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (`statement`: `invalid_statement`; `profile_read`: `profile_not_read`; `organisation_id`: `organisation_required`; `nominee_id`: `nominee_inactive`), or a hard criterion of the profile the nominee misses, each named with its field and code: `organisation_id` `organisation_not_invited`, `profile.union_roles` `union_role_required`, `profile.languages` `language_level_too_low`, `profile.prerequisite_course_ids` `prerequisite_course_not_completed`, `profile.prerequisite_cohort_ids` `prerequisite_cohort_not_completed`, `profile.age_range` `outside_age_range`", body = Problem, content_type = "application/problem+json"),
     )
@@ -78,9 +81,9 @@ pub async fn create_nomination(
     params(("id" = i64, Path, description = "Cohort id"), ListNominationsQuery),
     responses(
         (status = 200, description = "One page of nominations, by id (`Cache-Control: no-store`)", body = Page<NominationResponse>),
-        (status = 400, description = "Bad filter, cursor or limit", body = Problem, content_type = "application/problem+json"),
+        BadFilter,
         NotLoggedIn,
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NoSuchCohort,
     )
 )]
 pub async fn list_nominations(
@@ -156,7 +159,7 @@ pub async fn get_nomination(
         (status = 403, description = "Not the one who makes this move (the nominee answers, a leader of the union other than the applicant endorses, coordinators decide, the nominee or a leader withdraws)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such nomination, or one the caller may not see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_transition` (no such move from the nomination's state), `nominations_closed` (the cohort is not in `nominations_open`, `selection` or `running`), `cohort_full` (accepting with every place taken), or a refused enrolment (`course_full`, `not_open`)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`precondition_failed`", body = Problem, content_type = "application/problem+json"),
+        PreconditionFailed,
         (status = 422, description = "`reason`: `reason_required` for a decision, `invalid_reason`", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -189,10 +192,10 @@ pub async fn create_nomination_transition(
     params(("id" = i64, Path, description = "Cohort id"), ListNominationEventsQuery),
     responses(
         (status = 200, description = "One page of steps, by id (`Cache-Control: no-store`)", body = Page<NominationEventResponse>),
-        (status = 400, description = "Bad filter, cursor or limit", body = Problem, content_type = "application/problem+json"),
+        BadFilter,
         NotLoggedIn,
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NotCoordinator,
+        NoSuchCohort,
     )
 )]
 pub async fn list_nomination_events(
@@ -225,8 +228,8 @@ pub async fn list_nomination_events(
     responses(
         (status = 200, description = "The selection view (`Cache-Control: no-store`)", body = SelectionResponse),
         NotLoggedIn,
-        (status = 403, description = "Not a coordinator or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NotCoordinator,
+        NoSuchCohort,
     )
 )]
 pub async fn get_cohort_selection(

@@ -3,6 +3,7 @@
 use actix_web::web;
 
 use crate::auth::AuthUser;
+use crate::cohorts::handlers::NoSuchCohort;
 use crate::cohorts::reach::dto::ReachResponse;
 use crate::cohorts::reach::service;
 use crate::db::Db;
@@ -27,7 +28,7 @@ use crate::types::CohortId;
         (status = 200, description = "The tree and its counts (`Cache-Control: private`)", body = ReachResponse),
         NotLoggedIn,
         (status = 403, description = "Not a facilitator of the cohort (while a trainer), a coordinator or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NoSuchCohort,
     )
 )]
 pub async fn get_cohort_reach(

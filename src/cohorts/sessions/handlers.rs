@@ -7,6 +7,7 @@ use futures_util::StreamExt;
 
 use crate::auth::{AuthUser, throttle};
 use crate::cohorts::dto::path_language;
+use crate::cohorts::handlers::NoSuchCohort;
 use crate::cohorts::service::Written;
 use crate::cohorts::sessions::dto::{
     ATTENDANCE_SORT, AttendanceCsv, AttendanceResponse, CalendarFeedResponse, CheckInCodeResponse,
@@ -20,7 +21,9 @@ use crate::cohorts::sessions::model::{SessionFields, SessionPatch};
 use crate::cohorts::sessions::{feeds, service};
 use crate::db::{self, Db};
 use crate::error::{ApiError, Problem};
-use crate::http::doc::{NotLoggedIn, UnreadableBody};
+use crate::http::doc::{
+    BadPage, NotLoggedIn, PreconditionFailed, TranslationWritten, UnreadableBody,
+};
 use crate::http::etag::IfMatch;
 use crate::http::json::Json;
 use crate::http::language::Preferences;
@@ -28,7 +31,10 @@ use crate::http::pagination::{Page, PageQuery, PageRequest, TimeKey};
 use crate::http::response::{Reply, no_content};
 use crate::types::{CohortId, LiveSessionId, UserId};
 
-const NO_SESSION: &str = "No such session, or one the caller may not read";
+crate::http::doc::problem_answers! {
+    /// 404: the session is unknown, or one the caller may not read.
+    NoSuchSession = (404, "No such session, or one the caller may not read");
+}
 
 /// Plans a live session of the cohort: its facilitators (while trainers), coordinators and
 /// admins. Times are UTC; the answer also gives them in the cohort's time zone.
@@ -49,7 +55,7 @@ const NO_SESSION: &str = "No such session, or one the caller may not read";
         UnreadableBody,
         NotLoggedIn,
         (status = 403, description = "`forbidden`: not a facilitator of the cohort (while a trainer), coordinator or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NoSuchCohort,
         (status = 409, description = "`cohort_closed`: the cohort is cancelled or completed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields: `invalid_title`, `ends_before_start`, `session_too_long`, `invalid_url`, `invalid_language`, `too_many_items`, `unknown_lesson`, `lesson_not_in_cohort`", body = Problem, content_type = "application/problem+json"),
     )
@@ -124,7 +130,7 @@ pub async fn list_sessions(
             )),
         (status = 400, description = "`invalid_query`: a bad `lang`", body = Problem, content_type = "application/problem+json"),
         NotLoggedIn,
-        (status = 404, description = NO_SESSION, body = Problem, content_type = "application/problem+json"),
+        NoSuchSession,
     )
 )]
 pub async fn get_session(
@@ -161,21 +167,10 @@ pub async fn get_session(
     ),
     request_body = SessionTranslationRequest,
     responses(
-        (status = 200, description = "Replaced (or unchanged); the session in that language (`Cache-Control: no-store`)", body = SessionResponse,
-            headers(
-                ("ETag" = String, description = "Entity tag of the session's version in that language"),
-                ("Content-Language" = String, description = "The language written"),
-            )),
-        (status = 201, description = "Created; the session in that language", body = SessionResponse,
-            headers(
-                ("Location" = String, description = "The session in that language"),
-                ("ETag" = String, description = "Entity tag of the session's new version in that language"),
-                ("Content-Language" = String, description = "The language written"),
-            )),
-        (status = 400, description = "Unreadable body, unknown field, or a bad language tag (`invalid_path`)", body = Problem, content_type = "application/problem+json"),
+        TranslationWritten<SessionResponse>,
         NotLoggedIn,
         (status = 403, description = "`forbidden`: the caller reads the session (or is a trainer) but does not facilitate the cohort", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = NO_SESSION, body = Problem, content_type = "application/problem+json"),
+        NoSuchSession,
         (status = 422, description = "`title` `invalid_title`", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -220,8 +215,8 @@ pub async fn put_session_translation(
         UnreadableBody,
         NotLoggedIn,
         (status = 403, description = "`forbidden`: the caller reads the session (or is a trainer) but does not facilitate the cohort", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = NO_SESSION, body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`precondition_failed`", body = Problem, content_type = "application/problem+json"),
+        NoSuchSession,
+        PreconditionFailed,
         (status = 422, description = "Invalid fields, as when planning", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -256,8 +251,8 @@ pub async fn update_session(
         (status = 204, description = "Deleted"),
         NotLoggedIn,
         (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = NO_SESSION, body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`precondition_failed`", body = Problem, content_type = "application/problem+json"),
+        NoSuchSession,
+        PreconditionFailed,
     )
 )]
 pub async fn delete_session(
@@ -318,7 +313,7 @@ pub async fn get_check_in_code(
             headers(("Location" = String, description = "Where the current code is read"))),
         NotLoggedIn,
         (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = NO_SESSION, body = Problem, content_type = "application/problem+json"),
+        NoSuchSession,
     )
 )]
 pub async fn rotate_check_in_code(
@@ -351,7 +346,7 @@ pub async fn rotate_check_in_code(
         UnreadableBody,
         NotLoggedIn,
         (status = 403, description = "`not_a_participant`: facilitators and coordinators record attendance instead", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = NO_SESSION, body = Problem, content_type = "application/problem+json"),
+        NoSuchSession,
         (status = 422, description = "`code`: `wrong_code`, `code_expired`, `too_long`", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`: too many wrong codes", body = Problem, content_type = "application/problem+json"),
     )
@@ -400,10 +395,10 @@ pub async fn check_in(
     params(("id" = i64, Path, description = "Session id"), PageQuery),
     responses(
         (status = 200, description = "One page of attendance (`Cache-Control: no-store`)", body = Page<AttendanceResponse>),
-        (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        BadPage,
         NotLoggedIn,
         (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = NO_SESSION, body = Problem, content_type = "application/problem+json"),
+        NoSuchSession,
     )
 )]
 pub async fn list_attendance(
@@ -440,7 +435,7 @@ pub async fn list_attendance(
         UnreadableBody,
         NotLoggedIn,
         (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = NO_SESSION, body = Problem, content_type = "application/problem+json"),
+        NoSuchSession,
         (status = 422, description = "`user_id` `not_a_participant`; `left_at` `leave_before_join`", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -477,7 +472,7 @@ pub async fn put_attendance(
         (status = 204, description = "Removed, or there was none"),
         NotLoggedIn,
         (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = NO_SESSION, body = Problem, content_type = "application/problem+json"),
+        NoSuchSession,
     )
 )]
 pub async fn delete_attendance(
@@ -534,7 +529,7 @@ async fn csv_body(req: &HttpRequest, mut payload: web::Payload) -> Result<Vec<u8
         (status = 400, description = "Bad query", body = Problem, content_type = "application/problem+json"),
         NotLoggedIn,
         (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = NO_SESSION, body = Problem, content_type = "application/problem+json"),
+        NoSuchSession,
         (status = 413, description = "`payload_too_large`: over 512 KiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "`unsupported_media_type`: not `text/csv`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The file is not usable (`csv`: `not_utf8`, `malformed_csv`, `missing_header`, `too_many_lines`), or a line failed (`lines[N]`: `unknown_email`, `not_a_participant`, `overlapping_times`, `bad_time`, `missing_field`): nothing was written", body = Problem, content_type = "application/problem+json"),
@@ -677,7 +672,7 @@ pub async fn renew_cohort_calendar_feed(
     responses(
         (status = 204, description = "Revoked, or there was none"),
         NotLoggedIn,
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NoSuchCohort,
     )
 )]
 pub async fn revoke_cohort_calendar_feed(

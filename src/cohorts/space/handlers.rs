@@ -1,5 +1,6 @@
 //! HTTP handlers of the cohort space.
 
+use crate::cohorts::handlers::NoSuchCohort;
 use crate::http::json::Json;
 use actix_web::web;
 
@@ -30,7 +31,7 @@ use crate::types::CohortId;
         UnreadableBody,
         NotLoggedIn,
         (status = 403, description = "`forbidden`: only the cohort's facilitators, coordinators and admins announce (participants do not)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
+        NoSuchCohort,
         (status = 409, description = "`cohort_cancelled`: the cohort is cancelled; its space stays readable but takes no more announcements", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, as for a new thread (`title`, `body`)", body = Problem, content_type = "application/problem+json"),
     )

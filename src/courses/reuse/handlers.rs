@@ -22,7 +22,7 @@ use crate::courses::reuse::package::{
 use crate::courses::reuse::service::{self, NewImportedResource, StoredFile};
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
-use crate::http::doc::{NotLoggedIn, UnreadableBody};
+use crate::http::doc::{BadLang, BadPage, NotLoggedIn, UnreadableBody};
 use crate::http::json::Json;
 use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageQuery, PageRequest};
@@ -167,7 +167,7 @@ pub async fn adapt_course(
     params(("id" = i64, Path, description = "The original course"), PageQuery),
     responses(
         (status = 200, description = "A page of adaptations", body = Page<AdaptationItem>),
-        (status = 400, description = "Bad `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
+        BadPage,
         (status = 404, description = "No such course, or a draft the caller may not see", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -523,7 +523,7 @@ pub async fn put_lesson_resources(
     responses(
         (status = 200, description = "The resources, in order", body = LessonResourcesResponse,
             headers(("Content-Language" = String, description = "The languages of the resources' titles"))),
-        (status = 400, description = "Bad `lang`", body = Problem, content_type = "application/problem+json"),
+        BadLang,
         (status = 401, description = "Members-only lessons without a login", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Members-only lessons, not enrolled", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such lesson", body = Problem, content_type = "application/problem+json"),
@@ -557,7 +557,7 @@ pub async fn list_lesson_resources(
     responses(
         (status = 200, description = "A page of lessons", body = Page<ResourceLessonItem>,
             headers(("Content-Language" = String, description = "The languages of the lessons' titles"))),
-        (status = 400, description = "Bad `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
+        BadPage,
         (status = 401, description = "A members-only resource without a login", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such resource, or one the caller may not read", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`resource_taken_down`", body = Problem, content_type = "application/problem+json"),
