@@ -126,9 +126,10 @@ impl Application {
 /// Connections the kernel keeps waiting for `accept`. The standard library's `bind` listens
 /// with 128: when the server's one core is busy, a burst of new connections (a page of
 /// images, clients reconnecting after a restart, a benchmark's 64 connections beside its
-/// probes) overflowed it, and each dropped handshake cost its client a one-second SYN
-/// retransmission (the "connect time-outs" of the PostgreSQL benchmark runs). The kernel
-/// caps it at `net.core.somaxconn` (4,096 by default).
+/// probes) can overflow it, and each dropped handshake costs its client a one-second SYN
+/// retransmission (the likely cause of the one-second connect time-outs seen in busy
+/// benchmark runs, not yet confirmed by a run). The kernel caps it at `net.core.somaxconn`
+/// (4,096 by default).
 const LISTEN_BACKLOG: i32 = 4096;
 
 /// A listener on `bind` (`host:port`; the first of its addresses that binds), with
