@@ -17,22 +17,13 @@ use crate::db::schema::{
 use crate::db::{DbConn, like_contains, now};
 use crate::types::{CommunityId, CourseId, UserId};
 
-diesel::define_sql_function! {
-    /// Unicode lower case. SQLite's own `lower` folds only ASCII letters, so on SQLite this
-    /// is registered on the connection before a query uses it.
-    fn unicode_lower(x: Text) -> Text;
-}
-
-/// The SQL function that lower-cases Unicode text on this connection (registering it on
-/// SQLite).
-fn lower_fn(conn: &mut DbConn) -> QueryResult<&'static str> {
+/// The SQL function that lower-cases Unicode text on this connection (registered on every
+/// SQLite connection when it opens: `db::unicode_lower`).
+fn lower_fn(conn: &mut DbConn) -> &'static str {
     match conn {
-        DbConn::Sqlite(c) => {
-            unicode_lower_utils::register_impl(c, |s: String| s.to_lowercase())?;
-            Ok("unicode_lower")
-        }
+        DbConn::Sqlite(_) => "unicode_lower",
         #[cfg(feature = "postgres")]
-        DbConn::Pg(_) => Ok("LOWER"),
+        DbConn::Pg(_) => "LOWER",
     }
 }
 
@@ -184,7 +175,7 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<Vec<Community>> {
     let lower = if filter.q.is_some() {
-        lower_fn(conn)?
+        lower_fn(conn)
     } else {
         "LOWER"
     };

@@ -6,6 +6,7 @@ pub mod memo;
 pub mod outbox;
 pub mod recent;
 pub mod schema;
+pub mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -41,6 +42,12 @@ pub enum DbConn {
 pub enum DbConn {
     /// The embedded default.
     Sqlite(SqliteConnection),
+}
+
+diesel::define_sql_function! {
+    /// Unicode lower case. SQLite's own `lower` folds only ASCII letters, so every SQLite
+    /// connection has this registered when it opens; PostgreSQL's `LOWER` folds Unicode.
+    fn unicode_lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
 /// Where the database is, parsed from `DATABASE_URL`.
@@ -129,13 +136,17 @@ impl ConnectionManager {
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                      PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384; PRAGMA mmap_size = 1073741824; \
-                     PRAGMA journal_size_limit = 67108864;",
+                     PRAGMA journal_size_limit = 67108864; PRAGMA temp_store = MEMORY;",
                 )
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 if self.background_checkpoints {
                     conn.batch_execute("PRAGMA wal_autocheckpoint = 0;")
                         .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 }
+                // Registered once: registering a function expires every statement the
+                // connection has cached.
+                unicode_lower_utils::register_impl(&mut conn, |s: String| s.to_lowercase())
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConn::Sqlite(conn))
             }
             #[cfg(feature = "postgres")]
@@ -162,8 +173,9 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 
     fn has_broken(&self, conn: &mut DbConn) -> bool {
+        // A transaction left open or in error (a failed rollback) is not given out again.
         match conn {
-            DbConn::Sqlite(_) => false,
+            DbConn::Sqlite(c) => diesel::r2d2::R2D2Connection::is_broken(c),
             #[cfg(feature = "postgres")]
             DbConn::Pg(c) => diesel::r2d2::R2D2Connection::is_broken(c),
         }
@@ -183,13 +195,13 @@ pub struct Db {
     /// blocking threads on the pool's condition variable, and every returned connection
     /// wakes them all.
     permits: Arc<Semaphore>,
-    /// SQLite only: one permit, held by the one write transaction under way in this
-    /// process. Writers queue here, asynchronously and in order, instead of each taking a
+    /// SQLite only: the one writer thread, which runs the writes of concurrent requests in
+    /// one transaction ([`writer`]). Writers queue there in order instead of each taking a
     /// connection and polling SQLite's lock: SQLite's busy handler sleeps 1, 2, 5 … 100 ms
     /// between tries, so under load the lock sat free while waiters slept (posting ran at
     /// ~190 a second with p99 over a second). The busy timeout still covers other processes
     /// (the CLI) and writes that go through [`Db::read`].
-    writer: Option<Arc<Semaphore>>,
+    writer: Option<writer::Writer>,
     /// Longest wait for a connection before answering 503.
     timeout: Duration,
     /// When a write last failed because the storage is full, until a write succeeds again.
@@ -257,11 +269,19 @@ impl Db {
             // request. Broken connections are caught by `has_broken` instead.
             .test_on_check_out(false)
             .build(manager)?;
-        let writer = matches!(url, DatabaseUrl::Sqlite(_)).then(|| Arc::new(Semaphore::new(1)));
+        // SQLite: the writer thread takes one pooled connection per batch; the others are
+        // the readers'.
+        let (writer, readers) = match url {
+            DatabaseUrl::Sqlite(_) => (
+                Some(writer::Writer::spawn(pool.clone(), timeout)?),
+                size.saturating_sub(1).max(1),
+            ),
+            DatabaseUrl::Postgres(_) => (None, size),
+        };
         Ok(Self {
             pool,
             url,
-            permits: Arc::new(Semaphore::new(size as usize)),
+            permits: Arc::new(Semaphore::new(readers as usize)),
             writer,
             timeout,
             full_since: Arc::new(Mutex::new(None)),
@@ -303,26 +323,22 @@ impl Db {
         result
     }
 
-    /// Runs `f` in a write transaction on the blocking thread pool: all of it or none of it.
+    /// Runs `f` in a write transaction: all of it or none of it. On SQLite, through the
+    /// writer thread, in one transaction with the writes queued beside it ([`writer`]);
+    /// on PostgreSQL, in a transaction of its own on the blocking thread pool.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let _writing = match &self.writer {
-            Some(writer) => Some(
-                tokio::time::timeout(self.timeout, writer.clone().acquire_owned())
-                    .await
-                    .map_err(|_| {
-                        ApiError::Unavailable("the database is busy with other writes".to_owned())
-                    })?
-                    .map_err(ApiError::internal)?,
-            ),
-            None => None,
+        let result = match &self.writer {
+            Some(writer) => writer.write(f).await,
+            None => self.read(move |conn| write_transaction(conn, f)).await,
         };
-        let result = self.read(move |conn| write_transaction(conn, f)).await;
-        if result.is_ok() {
-            self.set_storage_full(false);
+        match &result {
+            Ok(_) => self.set_storage_full(false),
+            Err(ApiError::StorageFull(_)) => self.set_storage_full(true),
+            Err(_) => {}
         }
         result
     }
