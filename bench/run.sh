@@ -23,6 +23,10 @@
 #   followup                           follow-up part on both databases
 #   dashboards-sqlite | dashboards-postgres  dashboards part on that database
 #   dashboards                         dashboards part on both databases
+#   growth-sqlite | growth-postgres    directory, courses and community parts on that
+#                                      database, on one seed (the growth table: run it at
+#                                      BENCH_SCALE=10000 and 100000)
+#   growth                             the same on both databases
 #   all                                every part on both databases
 #
 # Environment:
@@ -34,6 +38,9 @@
 #   BENCH_WARMUP       seconds of warm-up per endpoint          (default 2; 0 skips)
 #   BENCH_LOGIN_CONNECTIONS  wrk connections of the login load (default 16)
 #   BENCH_PROBE_DELAY_MS     pause between a probe's requests  (default 10)
+#   BENCH_SQLITE_FROM  SQLite only: a data folder (BAYANIHAN_DATA_DIR: the database and
+#                      its search index) left by `seed --scale BENCH_SCALE`, copied
+#                      instead of seeding (a large scale seeds for many minutes)
 #   BENCH_BIN          a release binary (built with the postgres feature) to measure
 #                      instead of building one
 #   BENCH_PROFILE      a directory: CPU profile (flame graph) of each endpoint's first
@@ -136,6 +143,8 @@ case "${1:-all}" in
   followup) dbs=(sqlite postgres); do_followup=1 ;;
   dashboards-sqlite | dashboards-postgres) dbs=("${1#dashboards-}"); do_dashboards=1 ;;
   dashboards) dbs=(sqlite postgres); do_dashboards=1 ;;
+  growth-sqlite | growth-postgres) dbs=("${1#growth-}"); do_directory=1; do_courses=1; do_community=1 ;;
+  growth) dbs=(sqlite postgres); do_directory=1; do_courses=1; do_community=1 ;;
   all) dbs=(sqlite postgres); do_directory=1; do_auth=1; do_courses=1; do_community=1; do_cohorts=1; do_library=1; do_assessment=1; do_needs=1; do_followup=1; do_dashboards=1 ;;
   -h | --help) usage; exit 0 ;;
   *) usage >&2; exit 2 ;;
@@ -1501,11 +1510,18 @@ bench_db() {
       ;;
   esac
 
-  log "$db: seeding $SCALE organisations and members, $((SCALE / 10 > 0 ? SCALE / 10 : 1)) synthetic courses"
-  local t0=$SECONDS
-  BAYANIHAN_DATA_DIR="$dir/data" DATABASE_URL="$url" RUST_LOG=warn \
-    "$bin" seed --scale "$SCALE" >"$dir/seed.log" 2>&1 || { cat "$dir/seed.log" >&2; die "$db: seeding failed"; }
-  log "$db: seeded in $((SECONDS - t0)) s ($(tail -n1 "$dir/seed.log"))"
+  if [[ $db == sqlite && -n ${BENCH_SQLITE_FROM:-} ]]; then
+    [[ -f $BENCH_SQLITE_FROM/bayanihan.db ]] || die "BENCH_SQLITE_FROM=$BENCH_SQLITE_FROM holds no bayanihan.db"
+    log "$db: copying the seeded data folder $BENCH_SQLITE_FROM (seeded at scale $SCALE, as BENCH_SCALE says)"
+    cp -a "$BENCH_SQLITE_FROM/." "$dir/data/"
+    db_line="$db_line (copied from a database seeded with seed --scale $SCALE)"
+  else
+    log "$db: seeding $SCALE organisations and members, $((SCALE / 10 > 0 ? SCALE / 10 : 1)) synthetic courses"
+    local t0=$SECONDS
+    BAYANIHAN_DATA_DIR="$dir/data" DATABASE_URL="$url" RUST_LOG=warn \
+      "$bin" seed --scale "$SCALE" >"$dir/seed.log" 2>&1 || { cat "$dir/seed.log" >&2; die "$db: seeding failed"; }
+    log "$db: seeded in $((SECONDS - t0)) s ($(tail -n1 "$dir/seed.log"))"
+  fi
 
   if ((do_directory)); then directory_part "$db" "$dir" "$url" "$db_line"; fi
   if ((do_auth)); then auth_part "$db" "$dir" "$url" "$db_line"; fi
