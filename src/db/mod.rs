@@ -543,6 +543,23 @@ where
     }
 }
 
+/// `sql` with its `?` placeholders numbered (`$1`, `$2`, …) as PostgreSQL wants them, for
+/// raw statements written once for both databases. `sql` must hold no `?` inside literals.
+pub fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            out.push('$');
+            out.push_str(&n.to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The current time as stored: UTC, truncated to microseconds (PostgreSQL's precision),
 /// so that both databases give back exactly what was written.
 pub fn now() -> chrono::NaiveDateTime {

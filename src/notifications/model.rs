@@ -152,10 +152,13 @@ pub struct PendingRow {
 }
 
 /// What an email to a member needs: address (none for some accounts), name, language.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, QueryableByName)]
 pub struct Contact {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
     pub email: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Text)]
     pub display_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
     pub preferred_language: String,
 }
 

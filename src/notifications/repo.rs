@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::auth::policy::community as community_policy;
-use crate::communities::model::Visibility;
+use crate::communities::model::{EmailPreference, MemberStatus, Visibility};
 use crate::db::schema::{
     communities, community_members, digest_state, notifications, posts, thread_subscriptions,
     threads, users,
@@ -490,5 +490,155 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewNotification]) -> QueryResult<u
         DbConn::Pg(c) => diesel::insert_into(notifications::table)
             .values(rows)
             .execute(c),
+    }
+}
+
+// ---------------------------------------------------------------- set-based fan-out
+
+/// Whose watch a new post's fan-out follows.
+#[derive(Debug, Clone, Copy)]
+pub enum Watchers {
+    /// Everyone watching the thread (a reply).
+    Thread(ThreadId),
+    /// The active members watching the community (a new thread).
+    Community(CommunityId),
+}
+
+/// A new post's fan-out to watchers, done in the database (see [`notify_watchers`]).
+#[derive(Debug, Clone, Copy)]
+pub struct WatcherFanOut<'a> {
+    pub watchers: Watchers,
+    pub kind: NoticeKind,
+    pub community_id: CommunityId,
+    /// Only its active members read the community (it is private).
+    pub visibility: Visibility,
+    pub thread_id: ThreadId,
+    pub post_id: PostId,
+    pub actor_id: UserId,
+    /// Members notified otherwise (the mentioned: `Mention` instead).
+    pub except: &'a [UserId],
+    pub created_at: NaiveDateTime,
+}
+
+/// The stored email preference of a reader of the row (`daily` without a membership row).
+const PREFERENCE: &str = "COALESCE(m.email_preference, 'daily')";
+
+impl WatcherFanOut<'_> {
+    /// `FROM … WHERE …` of the readers reached: the watchers (`w`) as accounts (`u`) with
+    /// their membership of the community (`m`): active, not the author, not excepted, not
+    /// banned, reading the community (the read rule's SQL form). Binds, in order: the
+    /// community, the watched thread or community, the author.
+    fn audience(&self) -> String {
+        let (from, filter) = match self.watchers {
+            Watchers::Thread(_) => ("thread_subscriptions", "w.thread_id = ?".to_owned()),
+            Watchers::Community(_) => (
+                "community_members",
+                format!(
+                    "w.community_id = ? AND w.status = '{}' AND w.watching",
+                    MemberStatus::Active
+                ),
+            ),
+        };
+        let except = if self.except.is_empty() {
+            String::new()
+        } else {
+            let ids: Vec<String> = self.except.iter().map(|u| u.get().to_string()).collect();
+            format!(" AND u.id NOT IN ({})", ids.join(", "))
+        };
+        format!(
+            "FROM {from} w JOIN users u ON u.id = w.user_id \
+             LEFT JOIN community_members m ON m.user_id = u.id AND m.community_id = ? \
+             WHERE {filter} AND u.id <> ? AND u.status = 'active' AND u.deleted_at IS NULL \
+             AND (m.status IS NULL OR m.status <> '{banned}') AND {reads}{except}",
+            banned = MemberStatus::Banned,
+            reads = community_policy::reader_sql(self.visibility, "m"),
+        )
+    }
+
+    fn source_id(&self) -> i64 {
+        match self.watchers {
+            Watchers::Thread(id) => id.get(),
+            Watchers::Community(id) => id.get(),
+        }
+    }
+}
+
+/// Writes the notifications of a new post's watchers in one `INSERT … SELECT`, whatever
+/// their number: no row travels to the server and back, and the statement is prepared once
+/// per connection. The email status follows each reader's preference, as
+/// `notifications::service` decides it for one: `none` without an address or for `never`,
+/// `sent` for `immediately` (the caller sends those: [`watchers_emailed_at_once`]),
+/// `pending` for a digest, with its cadence.
+pub fn notify_watchers(conn: &mut DbConn, f: &WatcherFanOut<'_>) -> QueryResult<usize> {
+    use diesel::sql_types::{BigInt, Text, Timestamp};
+    let sql = format!(
+        "INSERT INTO notifications (user_id, kind, community_id, thread_id, post_id, actor_id, \
+         created_at, read_at, email_status, email_cadence) \
+         SELECT u.id, ?, ?, ?, ?, ?, ?, NULL, \
+         CASE WHEN u.email IS NULL OR {PREFERENCE} = '{never}' THEN '{none}' \
+              WHEN {PREFERENCE} = '{at_once}' THEN '{sent}' ELSE '{pending}' END, \
+         CASE WHEN u.email IS NULL THEN NULL \
+              WHEN {PREFERENCE} = '{daily}' THEN '{daily_cadence}' \
+              WHEN {PREFERENCE} = '{weekly}' THEN '{weekly_cadence}' END \
+         {audience}",
+        never = EmailPreference::Never,
+        at_once = EmailPreference::Immediately,
+        daily = EmailPreference::Daily,
+        weekly = EmailPreference::Weekly,
+        none = EmailStatus::None,
+        sent = EmailStatus::Sent,
+        pending = EmailStatus::Pending,
+        daily_cadence = DigestCadence::Daily,
+        weekly_cadence = DigestCadence::Weekly,
+        audience = f.audience(),
+    );
+    macro_rules! run {
+        ($c:expr, $sql:expr) => {
+            diesel::sql_query($sql)
+                .bind::<Text, _>(f.kind.as_str())
+                .bind::<BigInt, _>(f.community_id.get())
+                .bind::<BigInt, _>(f.thread_id.get())
+                .bind::<BigInt, _>(f.post_id.get())
+                .bind::<BigInt, _>(f.actor_id.get())
+                .bind::<Timestamp, _>(f.created_at)
+                .bind::<BigInt, _>(f.community_id.get())
+                .bind::<BigInt, _>(f.source_id())
+                .bind::<BigInt, _>(f.actor_id.get())
+                .execute($c)
+        };
+    }
+    match conn {
+        DbConn::Sqlite(c) => run!(c, sql),
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(c) => run!(c, db::numbered(&sql)),
+    }
+}
+
+/// The readers [`notify_watchers`] marks `sent`: those who want every notification by email
+/// at once and have an address (usually none).
+pub fn watchers_emailed_at_once(
+    conn: &mut DbConn,
+    f: &WatcherFanOut<'_>,
+) -> QueryResult<Vec<Contact>> {
+    use diesel::sql_types::BigInt;
+    let sql = format!(
+        "SELECT u.email, u.display_name, u.preferred_language {audience} \
+         AND u.email IS NOT NULL AND {PREFERENCE} = '{at_once}' ORDER BY u.id",
+        audience = f.audience(),
+        at_once = EmailPreference::Immediately,
+    );
+    macro_rules! run {
+        ($c:expr, $sql:expr) => {
+            diesel::sql_query($sql)
+                .bind::<BigInt, _>(f.community_id.get())
+                .bind::<BigInt, _>(f.source_id())
+                .bind::<BigInt, _>(f.actor_id.get())
+                .load::<Contact>($c)
+        };
+    }
+    match conn {
+        DbConn::Sqlite(c) => run!(c, sql),
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(c) => run!(c, db::numbered(&sql)),
     }
 }

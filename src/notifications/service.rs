@@ -45,20 +45,56 @@ pub struct PostCreated {
 /// Fans a new post out: the author starts watching the thread; thread watchers get
 /// `Reply`, mentioned members `Mention` (instead of `Reply`), and for an opening post the
 /// community's watchers get `NewThread`; each only if they can read the community.
+///
+/// The watchers, however many, are notified by two statements in the database
+/// (`repo::notify_watchers`, and `repo::watchers_emailed_at_once` for the few emailed at
+/// once); the mentioned, a handful at most, one by one.
 pub fn post_created(conn: &mut DbConn, post: &PostCreated) -> Result<(), ApiError> {
     watch_thread(conn, post.thread_id, post.author_id)?;
-    // Later inserts win: a mention beats a reply, which beats a new thread.
-    let mut recipients = BTreeMap::new();
-    if post.is_first {
-        for user in repo::community_watchers(conn, post.community_id)? {
-            recipients.insert(user, NoticeKind::NewThread);
+    if !repo::post_is_visible(conn, post.post_id)? {
+        return Ok(());
+    }
+    let Some(visibility) = repo::community_visibility(conn, post.community_id)? else {
+        return Ok(());
+    };
+    let mentioned: BTreeMap<UserId, NoticeKind> = post
+        .mentioned
+        .iter()
+        .map(|&user| (user, NoticeKind::Mention))
+        .collect();
+    let except: Vec<UserId> = mentioned.keys().copied().collect();
+    let (watchers, kind) = if post.is_first {
+        (
+            repo::Watchers::Community(post.community_id),
+            NoticeKind::NewThread,
+        )
+    } else {
+        (repo::Watchers::Thread(post.thread_id), NoticeKind::Reply)
+    };
+    let fan_out_to_watchers = repo::WatcherFanOut {
+        watchers,
+        kind,
+        community_id: post.community_id,
+        visibility,
+        thread_id: post.thread_id,
+        post_id: post.post_id,
+        actor_id: post.author_id,
+        except: &except,
+        created_at: db::now(),
+    };
+    repo::notify_watchers(conn, &fan_out_to_watchers)?;
+    let at_once = repo::watchers_emailed_at_once(conn, &fan_out_to_watchers)?;
+    if !at_once.is_empty() {
+        let about = About::load(
+            conn,
+            post.community_id,
+            Some(post.thread_id),
+            Some(post.author_id),
+        )?;
+        let link = link_for(post.community_id, Some(post.thread_id), Some(post.post_id));
+        for contact in &at_once {
+            email_at_once(conn, kind, &about, contact, &link)?;
         }
-    }
-    for user in repo::thread_watchers(conn, post.thread_id)? {
-        recipients.insert(user, NoticeKind::Reply);
-    }
-    for &user in &post.mentioned {
-        recipients.insert(user, NoticeKind::Mention);
     }
     fan_out(
         conn,
@@ -66,7 +102,7 @@ pub fn post_created(conn: &mut DbConn, post: &PostCreated) -> Result<(), ApiErro
         post.thread_id,
         post.post_id,
         post.author_id,
-        recipients,
+        mentioned,
         Earlier::None,
     )
 }
@@ -328,31 +364,9 @@ fn prepare(
         (EmailPreference::Daily, Some(_)) => (EmailStatus::Pending, Some(DigestCadence::Daily)),
         (EmailPreference::Weekly, Some(_)) => (EmailStatus::Pending, Some(DigestCadence::Weekly)),
     };
-    if let (Some(contact), Some(to), EmailStatus::Sent) = (contact, address, email_status) {
-        email::enqueue(
-            conn,
-            &OutgoingEmail {
-                to,
-                template: Template::CommunityNotification,
-                language: contact.preferred_language.clone(),
-                vars: vec![
-                    ("display_name", contact.display_name.clone()),
-                    (
-                        "headline",
-                        headline(
-                            notice.kind,
-                            about.actor.as_deref(),
-                            about.thread_title.as_deref(),
-                        ),
-                    ),
-                    ("community", about.community.clone()),
-                    (
-                        "link",
-                        link_for(notice.community_id, notice.thread_id, notice.post_id),
-                    ),
-                ],
-            },
-        )?;
+    if let (Some(contact), Some(_), EmailStatus::Sent) = (contact, address, email_status) {
+        let link = link_for(notice.community_id, notice.thread_id, notice.post_id);
+        email_at_once(conn, notice.kind, about, contact, &link)?;
     }
     Ok(NewNotification {
         notice: notice.clone(),
@@ -361,6 +375,37 @@ fn prepare(
         email_status,
         email_cadence,
     })
+}
+
+/// Emails `contact` (who has an address) about a notification of `kind` at once.
+fn email_at_once(
+    conn: &mut DbConn,
+    kind: NoticeKind,
+    about: &About,
+    contact: &Contact,
+    link: &str,
+) -> Result<(), ApiError> {
+    let Some(to) = contact.email.clone() else {
+        return Ok(());
+    };
+    email::enqueue(
+        conn,
+        &OutgoingEmail {
+            to,
+            template: Template::CommunityNotification,
+            language: contact.preferred_language.clone(),
+            vars: vec![
+                ("display_name", contact.display_name.clone()),
+                (
+                    "headline",
+                    headline(kind, about.actor.as_deref(), about.thread_title.as_deref()),
+                ),
+                ("community", about.community.clone()),
+                ("link", link.to_owned()),
+            ],
+        },
+    )?;
+    Ok(())
 }
 
 /// A stored email preference; an unknown one is an error, never a default.

@@ -12,29 +12,12 @@ use crate::db::schema::{
     glossary_entries, memberships, translation_drafts, translation_requests, translation_sources,
     translation_versions, translators, users,
 };
-use crate::db::{self, DbConn};
+use crate::db::{self, DbConn, numbered};
 use crate::translations::model::{
     DraftStatus, GlossaryEntry, GlossaryEntryChanges, NewGlossaryEntry, NewTranslationDraft,
     NewTranslationRequest, Requested, TextKind, TranslationDraft, TranslationRequest,
 };
 use crate::types::ids::{CourseId, GlossaryEntryId, TranslationDraftId, UserId};
-
-/// `sql` with its `?` placeholders numbered (`$1`, `$2`, …) as PostgreSQL wants them. The
-/// statements of this file hold no `?` inside literals.
-pub fn numbered(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len() + 16);
-    let mut n = 0;
-    for c in sql.chars() {
-        if c == '?' {
-            n += 1;
-            out.push('$');
-            out.push_str(&n.to_string());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
 
 /// Runs a raw statement with binds on either backend, loading rows of `$row`.
 macro_rules! load_sql {

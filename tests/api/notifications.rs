@@ -128,6 +128,161 @@ async fn a_reply_notifies_the_watchers_but_not_its_author() {
     assert_eq!(items[0]["actor"]["id"], author.id);
 }
 
+/// The watchers' fan-out is one statement in the database: it must keep every rule of the
+/// one-by-one check. Watchers who were banned, whose account closed, or who no longer
+/// belong to a private community hear nothing; a mentioned watcher hears once, of the
+/// mention; the community's watchers hear of a new thread, with their email preferences.
+#[tokio::test]
+async fn the_fan_out_reaches_only_watchers_who_may_read() {
+    let app = spawn_app().await;
+    for visibility in ["public", "private"] {
+        let moderator = app.user("coordinator").await;
+        let community = app.create_community(&moderator, visibility).await;
+        set_preference(&app, &moderator, community, "never").await;
+        let author = app.user("member").await;
+        let [kept, banned, closed, left, mentioned] = [
+            app.user("member").await,
+            app.user("member").await,
+            app.user("member").await,
+            app.user("member").await,
+            app.user("member").await,
+        ];
+        let everyone = [&author, &kept, &banned, &closed, &left, &mentioned];
+        for user in everyone {
+            app.add_member(&moderator, community, user).await;
+        }
+        // Every member watches the community: they hear of new threads.
+        for user in everyone {
+            let (status, body) = app
+                .send_as(
+                    user,
+                    Method::PUT,
+                    &format!("/api/v1/communities/{community}/subscription"),
+                    Some(json!({"watching": true, "email_preference": "weekly"})),
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+        }
+        set_preference(&app, &kept, community, "immediately").await;
+        let (thread, _) = app
+            .create_thread(
+                &author,
+                community,
+                "discussion",
+                "Shift rosters",
+                "Who has one?",
+            )
+            .await;
+        for user in [&kept, &banned, &closed, &left, &mentioned] {
+            let items = about_posts(&app, user).await;
+            assert_eq!(items.len(), 1, "{visibility}: {items:?}");
+            assert_eq!(items[0]["kind"], "new_thread");
+            assert_eq!(items[0]["thread"]["id"], thread);
+            let (status, _) = app
+                .send_as(
+                    user,
+                    Method::PUT,
+                    &format!("/api/v1/threads/{thread}/subscription"),
+                    Some(json!({"watching": true})),
+                )
+                .await;
+            assert_eq!(status, 200);
+        }
+        assert_eq!(emails_to(&app, &kept).len(), 1, "emailed at once");
+        assert!(emails_to(&app, &banned).is_empty(), "a weekly digest waits");
+
+        sql(
+            &app,
+            &format!(
+                "UPDATE community_members SET status = 'banned' \
+                 WHERE community_id = {community} AND user_id = {}",
+                banned.id
+            ),
+        );
+        sql(
+            &app,
+            &format!(
+                "UPDATE users SET status = 'suspended' WHERE id = {}",
+                closed.id
+            ),
+        );
+        sql(
+            &app,
+            &format!(
+                "DELETE FROM community_members WHERE community_id = {community} AND user_id = {}",
+                left.id
+            ),
+        );
+        let mention = format!("<@{}> have a look", mentioned.id);
+        let post = app.reply(&author, thread, &mention).await;
+        let items = about_posts(&app, &kept).await;
+        assert_eq!(items.len(), 2, "{visibility}: {items:?}");
+        assert_eq!(
+            (&items[0]["kind"], &items[0]["post_id"]),
+            (&json!("reply"), &json!(post))
+        );
+        assert_eq!(emails_to(&app, &kept).len(), 2, "the reply too, at once");
+        let items = about_posts(&app, &mentioned).await;
+        assert_eq!(items.len(), 2, "{visibility}: {items:?}");
+        assert_eq!(items[0]["kind"], "mention", "a mention, not also a reply");
+        assert_eq!(items[0]["post_id"], post);
+        let banned_items = about_posts(&app, &banned).await;
+        let left_items = about_posts(&app, &left).await;
+        match visibility {
+            // Anyone logged in reads a public community: the banned member still sees the
+            // earlier notice, but hears of no reply; one who left still watches the thread.
+            "public" => {
+                assert_eq!(banned_items.len(), 1, "{banned_items:?}");
+                assert_eq!(left_items.len(), 2, "{left_items:?}");
+            }
+            // A private community is gone for both, with what they were told of it.
+            _ => {
+                assert_eq!(banned_items.len(), 0, "{banned_items:?}");
+                assert_eq!(left_items.len(), 0, "{left_items:?}");
+            }
+        }
+        let mut conn = app.db.conn().unwrap();
+        let closed_rows: i64 = diesel::sql_query(format!(
+            "SELECT COUNT(*) AS n FROM notifications WHERE user_id = {} AND post_id = {post}",
+            closed.id
+        ))
+        .get_result::<Count>(&mut *conn)
+        .unwrap()
+        .n;
+        assert_eq!(closed_rows, 0, "{visibility}: a suspended account");
+        let banned_rows: i64 = diesel::sql_query(format!(
+            "SELECT COUNT(*) AS n FROM notifications WHERE user_id = {} AND post_id = {post}",
+            banned.id
+        ))
+        .get_result::<Count>(&mut *conn)
+        .unwrap()
+        .n;
+        assert_eq!(banned_rows, 0, "{visibility}: a banned member");
+        let left_rows: i64 = diesel::sql_query(format!(
+            "SELECT COUNT(*) AS n FROM notifications WHERE user_id = {} AND post_id = {post}",
+            left.id
+        ))
+        .get_result::<Count>(&mut *conn)
+        .unwrap()
+        .n;
+        let expected = i64::from(visibility == "public");
+        assert_eq!(left_rows, expected, "{visibility}: one who left");
+    }
+}
+
+/// The caller's notifications about posts (not the invitation to a community).
+async fn about_posts(app: &TestApp, user: &TestUser) -> Vec<Value> {
+    let mut items = notifications(app, user).await;
+    items.retain(|item| !item["post_id"].is_null());
+    items
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
 #[tokio::test]
 async fn a_mention_notifies_only_members_who_can_read() {
     let app = spawn_app().await;

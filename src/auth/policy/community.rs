@@ -64,6 +64,24 @@ pub fn readable_sql(alias: &str, viewer: Option<UserId>) -> String {
     }
 }
 
+/// A SQL condition, for raw queries over many logged-in accounts at once (a fan-out), that
+/// holds when the account of a row reads a community of `visibility`, given its membership
+/// row of that community aliased `member` (left-joined: all NULL when it has none):
+/// [`may_read`] in SQL for one visibility. Only spellings of the vocabularies are formatted
+/// into it.
+pub fn reader_sql(visibility: Visibility, member: &str) -> String {
+    debug_assert!(
+        member
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    );
+    if open_to(true).contains(&visibility) {
+        "1 = 1".to_owned()
+    } else {
+        format!("{member}.status = '{READER_STATUS}'")
+    }
+}
+
 /// [`readable_sql`] as a diesel filter, for queries that have the `communities` table
 /// (not aliased) in their `FROM`.
 pub fn readable(viewer: Option<UserId>) -> SqlLiteral<Bool> {
@@ -345,6 +363,26 @@ mod tests {
                 .map(|(id, ..)| *id)
                 .collect();
             assert_eq!(readable, expected, "viewer {viewer:?}");
+        }
+        // The fan-out's form: account 7 as a reader of each community, by its membership.
+        for visibility in Visibility::ALL {
+            let readable: Vec<i64> = diesel::sql_query(format!(
+                "SELECT c.id FROM communities c LEFT JOIN community_members m \
+                 ON m.community_id = c.id AND m.user_id = 7 \
+                 WHERE c.visibility = '{visibility}' AND {} ORDER BY c.id",
+                reader_sql(*visibility, "m")
+            ))
+            .load::<Row>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+            let expected: Vec<i64> = cases
+                .iter()
+                .filter(|(_, v, status)| v == visibility && may_read(*v, true, *status))
+                .map(|(id, ..)| *id)
+                .collect();
+            assert_eq!(readable, expected, "{visibility}");
         }
     }
 
