@@ -23,9 +23,8 @@ use crate::courses::model::CourseStatus;
 use crate::courses::repo::{CatalogueFilter, CatalogueOrder};
 use crate::courses::service::{
     self, CatalogueRequest, LessonEntry, LessonsRequest, Localised, LocalisedPage, Transition,
-    Written,
 };
-use crate::db::Db;
+use crate::db::{Db, Written};
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{
     AnswerLanguage, IfNoneMatch, InvalidFields, NotCoordinator, NotLoggedIn, NotModified,

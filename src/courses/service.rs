@@ -27,7 +27,7 @@ use crate::courses::model::{
 use crate::courses::repo::{
     self, CatalogueAfter, CatalogueFilter, CatalogueOrder, LessonsAfter, SortValue,
 };
-use crate::db::{self, DbConn, now};
+use crate::db::{self, DbConn, Written, now};
 use crate::error::ApiError;
 use crate::http::etag::{IfMatch, Versioned};
 use crate::http::language::Preferences;
@@ -39,33 +39,6 @@ use crate::types::ids::{CourseId, LessonId, ModuleId, UserId};
 use crate::types::{join_tags, split_tags};
 
 // ---------------------------------------------------------------- results
-
-/// What a `PUT` of a translation did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Written {
-    /// The language is new.
-    Created,
-    /// The texts changed.
-    Changed,
-    /// The same texts were sent again: nothing was written.
-    Unchanged,
-}
-
-impl Written {
-    /// What writing `new` over `old` (if any) does.
-    fn of<T: PartialEq>(old: Option<&T>, new: &T) -> Self {
-        match old {
-            None => Self::Created,
-            Some(old) if old == new => Self::Unchanged,
-            Some(_) => Self::Changed,
-        }
-    }
-
-    /// Whether something was written.
-    pub fn changed(self) -> bool {
-        self != Self::Unchanged
-    }
-}
 
 /// An item of a course's lesson list.
 #[derive(Debug)]
@@ -1557,14 +1530,6 @@ mod tests {
             vec![(9, 2), (8, 3)]
         );
         assert!(moved([(7, 1), (8, 2)]).unwrap().is_empty());
-    }
-
-    #[test]
-    fn a_translation_sent_again_writes_nothing() {
-        assert_eq!(Written::of(None, &"a"), Written::Created);
-        assert_eq!(Written::of(Some(&"a"), &"a"), Written::Unchanged);
-        assert_eq!(Written::of(Some(&"a"), &"b"), Written::Changed);
-        assert!(!Written::Unchanged.changed());
     }
 
     #[test]

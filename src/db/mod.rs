@@ -6,6 +6,9 @@ pub mod memo;
 pub mod outbox;
 pub mod recent;
 pub mod schema;
+mod written;
+
+pub use written::Written;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

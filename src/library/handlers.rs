@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::{AuthUser, MaybeUser};
 use crate::db::Db;
+use crate::db::Written;
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{
     AnswerLanguage, BadFilter, BadPage, IfNoneMatch, NotLoggedIn, NotModified, PreconditionFailed,
@@ -31,7 +32,7 @@ use crate::library::model::{
     NewResourceInput, ResourceFile, ResourcePatch, ResourceTexts, UploadInput, parse_language,
     parse_topic,
 };
-use crate::library::repo::{ListFilter, Written};
+use crate::library::repo::ListFilter;
 use crate::library::service::{self, CollectionInput, Decision, ListRequest, NewFileInput};
 use crate::library::storage::{self, Storage, UploadError};
 use crate::state::AppState;
