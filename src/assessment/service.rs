@@ -50,7 +50,7 @@ fn editable_course(
     course_id: CourseId,
 ) -> Result<String, ApiError> {
     let (default_language, _) = repo::course(conn, course_id)?.ok_or(ApiError::NotFound)?;
-    let is_owner = repo::is_owner(conn, course_id, actor.id)?;
+    let is_owner = crate::courses::repo::is_owner(conn, course_id, actor.id)?;
     if !allowed(actor, Action::EditCourse { is_owner }) {
         return Err(ApiError::NotFound);
     }

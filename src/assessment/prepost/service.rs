@@ -27,7 +27,7 @@ use crate::types::ids::{AttemptId, CourseId, LessonId, PrePostTestId, QuestionId
 pub const MAX_PER_COURSE: i64 = 20;
 
 fn may_edit(conn: &mut DbConn, actor: &AuthUser, course_id: CourseId) -> Result<bool, ApiError> {
-    let is_owner = bank::is_owner(conn, course_id, actor.id)?;
+    let is_owner = crate::courses::repo::is_owner(conn, course_id, actor.id)?;
     Ok(allowed(actor, Action::EditCourse { is_owner }))
 }
 
@@ -49,7 +49,9 @@ fn reads_group(conn: &mut DbConn, actor: &AuthUser, t: &PrePostTest) -> Result<b
 /// Whether the actor may see the pair at all: those who read the group, learners of the
 /// course, participants of its cohort.
 fn sees(conn: &mut DbConn, actor: &AuthUser, t: &PrePostTest) -> Result<bool, ApiError> {
-    if reads_group(conn, actor, t)? || bank::is_enrolled(conn, t.course_id, actor.id)? {
+    if reads_group(conn, actor, t)?
+        || crate::courses::repo::is_enrolled(conn, t.course_id, actor.id)?
+    {
         return Ok(true);
     }
     Ok(match t.cohort_id {
@@ -142,7 +144,9 @@ pub fn list(
 ) -> Result<Vec<PrePostTest>, ApiError> {
     bank::course(conn, course_id)?.ok_or(ApiError::NotFound)?;
     let all = repo::of_course(conn, course_id)?;
-    if may_edit(conn, actor, course_id)? || bank::is_enrolled(conn, course_id, actor.id)? {
+    if may_edit(conn, actor, course_id)?
+        || crate::courses::repo::is_enrolled(conn, course_id, actor.id)?
+    {
         return Ok(all);
     }
     // Facilitators and participants of a pair's cohort see that pair.

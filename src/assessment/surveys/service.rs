@@ -44,7 +44,7 @@ pub const MAX_OPEN_ANSWERS: i64 = 1000;
 
 /// Whether the actor edits surveys of a course.
 fn edits_course(conn: &mut DbConn, actor: &AuthUser, course: CourseId) -> Result<bool, ApiError> {
-    let is_owner = bank::is_owner(conn, course, actor.id)?;
+    let is_owner = crate::courses::repo::is_owner(conn, course, actor.id)?;
     Ok(allowed(actor, Action::EditCourse { is_owner }))
 }
 
@@ -88,7 +88,9 @@ pub fn invited(conn: &mut DbConn, s: &Survey) -> Result<Vec<UserId>, ApiError> {
 /// Whether the survey asks `user`.
 fn is_invited(conn: &mut DbConn, s: &Survey, user: UserId) -> Result<bool, ApiError> {
     Ok(match (s.target, s.course_id) {
-        (SurveyTarget::Course, Some(course)) => bank::is_enrolled(conn, course, user)?,
+        (SurveyTarget::Course, Some(course)) => {
+            crate::courses::repo::is_enrolled(conn, course, user)?
+        }
         _ => invited(conn, s)?.contains(&user),
     })
 }
@@ -364,7 +366,7 @@ pub fn list_for_course(
 ) -> Result<Vec<SurveyResponse>, ApiError> {
     bank::course(conn, course_id)?.ok_or(ApiError::NotFound)?;
     let editor = edits_course(conn, actor, course_id)?;
-    if !editor && !bank::is_enrolled(conn, course_id, actor.id)? {
+    if !editor && !crate::courses::repo::is_enrolled(conn, course_id, actor.id)? {
         return Err(ApiError::NotFound);
     }
     let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
