@@ -30,12 +30,12 @@ use crate::library::dto::{
 use crate::library::filetype::{self, FileType};
 use crate::library::model::{
     NewResourceInput, ResourceFile, ResourcePatch, ResourceTexts, UploadInput, parse_language,
-    parse_topic,
 };
 use crate::library::repo::ListFilter;
 use crate::library::service::{self, CollectionInput, Decision, ListRequest, NewFileInput};
 use crate::library::storage::{self, Storage, UploadError};
 use crate::state::AppState;
+use crate::types::topic::parse_topic;
 use crate::types::{CollectionId, CountryCode, ResourceFileId, ResourceId};
 
 crate::http::doc::problem_answers! {
