@@ -748,6 +748,31 @@ pub fn list_lessons(
 
 // ---------------------------------------------------------------- course writes
 
+/// The row of a new draft course of `f` at `slug`, created by `actor` at `at` (a course
+/// created, or copied with `courses::reuse`).
+pub(crate) fn draft_row(
+    f: &CourseFields,
+    slug: String,
+    actor: &AuthUser,
+    at: NaiveDateTime,
+) -> NewCourse {
+    NewCourse {
+        slug,
+        default_language: f.default_language.clone(),
+        level: f.level,
+        format: f.format,
+        estimated_hours: f.estimated_hours,
+        licence: f.licence.clone(),
+        status: CourseStatus::Draft,
+        visibility: f.visibility,
+        capacity: f.capacity,
+        created_by: Some(actor.id),
+        created_at: at,
+        updated_at: at,
+        published_at: None,
+    }
+}
+
 /// A trainer (or coordinator, admin) creates a draft course and becomes its owner.
 pub fn create_course(
     conn: &mut DbConn,
@@ -760,25 +785,8 @@ pub fn create_course(
         return Err(slug_taken());
     }
     let at = now();
-    let course = repo::insert_course(
-        conn,
-        &NewCourse {
-            slug: f.slug.clone(),
-            default_language: f.default_language.clone(),
-            level: f.level,
-            format: f.format,
-            estimated_hours: f.estimated_hours,
-            licence: f.licence.clone(),
-            status: CourseStatus::Draft,
-            visibility: f.visibility,
-            capacity: f.capacity,
-            created_by: Some(actor.id),
-            created_at: at,
-            updated_at: at,
-            published_at: None,
-        },
-    )
-    .map_err(unique_slug)?;
+    let course = repo::insert_course(conn, &draft_row(&f, f.slug.clone(), actor, at))
+        .map_err(unique_slug)?;
     put_course_texts(conn, course.id, &f.default_language, &input.texts, at)?;
     repo::set_topics(conn, course.id, &f.topics)?;
     repo::add_owner(conn, course.id, actor.id)?;

@@ -8,6 +8,16 @@ use chrono::{NaiveDateTime, TimeDelta};
 /// again when the lease runs out, so it is delayed, never lost.
 pub const LEASE: TimeDelta = TimeDelta::seconds(60);
 
+/// The lease a claimed row holds: its `locked_until`, which the claim set to `now + LEASE`
+/// (else, for a row read some other way, when a claim at its due time would end), so that
+/// a failure releases the lease only while it is still ours (`mark_failed!`).
+pub fn lease_of(
+    locked_until: Option<NaiveDateTime>,
+    next_attempt_at: NaiveDateTime,
+) -> NaiveDateTime {
+    locked_until.unwrap_or(next_attempt_at + LEASE)
+}
+
 /// What follows a failed attempt.
 #[derive(Debug, Clone, Copy)]
 pub enum AfterFailure {
