@@ -186,14 +186,34 @@ fn localised(s: &Survey, view: SurveyResponse) -> Localised<SurveyResponse> {
     }
 }
 
-/// Stores a survey with its items and its default language's texts.
-fn store(
+/// Creates a survey of `target` on `on` (its course or cohort; the session is the
+/// input's, checked by the caller) from `input`, in `default_language` unless the input
+/// names one: the window checked, the survey stored with its items and its default
+/// language's texts, and answered in that language.
+fn create(
     conn: &mut DbConn,
     actor: &AuthUser,
-    new: NewSurvey,
+    target: SurveyTarget,
+    on: (Option<CourseId>, Option<CohortId>),
+    default_language: String,
     input: &SurveyInput,
     now: NaiveDateTime,
-) -> Result<Survey, ApiError> {
+) -> Result<Localised<SurveyResponse>, ApiError> {
+    let (course_id, cohort_id) = on;
+    let new = NewSurvey {
+        target,
+        course_id,
+        cohort_id,
+        session_id: input.session_id,
+        anonymous: input.anonymous,
+        default_language: input.language.clone().unwrap_or(default_language),
+        opens_at: input.opens_at.unwrap_or(now),
+        closes_at: input.closes_at,
+        created_by: Some(actor.id),
+        created_at: now,
+        updated_at: now,
+    };
+    check_window(&new, now)?;
     let s = repo::insert(conn, &new)?;
     let items: Vec<NewSurveyItem> = input
         .items
@@ -214,7 +234,9 @@ fn store(
         .map_err(ApiError::internal)?;
     repo::put_translation(conn, &row)?;
     tracing::info!(survey.id = %s.id, user.id = actor.id.get(), "survey created");
-    Ok(s)
+    let prefs = Preferences::only(&s.default_language);
+    let view = render(conn, actor, &s, &prefs, true, false, now)?;
+    Ok(localised(&s, view))
 }
 
 fn too_many() -> ApiError {
@@ -248,24 +270,16 @@ pub fn create_for_course(
     if repo::count_of(conn, Some(course_id), None)? >= MAX_PER_TARGET {
         return Err(too_many());
     }
-    let new = NewSurvey {
-        target: SurveyTarget::Course,
-        course_id: Some(course_id),
-        cohort_id: None,
-        session_id: None,
-        anonymous: input.anonymous,
-        default_language: input.language.clone().unwrap_or(default_language),
-        opens_at: input.opens_at.unwrap_or(now),
-        closes_at: input.closes_at,
-        created_by: Some(actor.id),
-        created_at: now,
-        updated_at: now,
-    };
-    check_window(&new, now)?;
-    let s = store(conn, actor, new, &input, now)?;
-    let prefs = Preferences::only(&s.default_language);
-    let view = render(conn, actor, &s, &prefs, true, false, now)?;
-    Ok(localised(&s, view))
+    let on = (Some(course_id), None);
+    create(
+        conn,
+        actor,
+        SurveyTarget::Course,
+        on,
+        default_language,
+        &input,
+        now,
+    )
 }
 
 /// A closing time must lie after the opening (which defaults to now).
@@ -310,31 +324,21 @@ pub fn create_for_cohort(
     if repo::count_of(conn, None, Some(cohort_id))? >= MAX_PER_TARGET {
         return Err(too_many());
     }
-    let new = NewSurvey {
-        target: if input.session_id.is_some() {
-            SurveyTarget::Session
-        } else {
-            SurveyTarget::Cohort
-        },
-        course_id: None,
-        cohort_id: Some(cohort_id),
-        session_id: input.session_id,
-        anonymous: input.anonymous,
-        default_language: input
-            .language
-            .clone()
-            .unwrap_or_else(|| cohort.default_language.clone()),
-        opens_at: input.opens_at.unwrap_or(now),
-        closes_at: input.closes_at,
-        created_by: Some(actor.id),
-        created_at: now,
-        updated_at: now,
+    let target = if input.session_id.is_some() {
+        SurveyTarget::Session
+    } else {
+        SurveyTarget::Cohort
     };
-    check_window(&new, now)?;
-    let s = store(conn, actor, new, &input, now)?;
-    let prefs = Preferences::only(&s.default_language);
-    let view = render(conn, actor, &s, &prefs, true, false, now)?;
-    Ok(localised(&s, view))
+    let on = (None, Some(cohort_id));
+    create(
+        conn,
+        actor,
+        target,
+        on,
+        cohort.default_language,
+        &input,
+        now,
+    )
 }
 
 /// The surveys of `all` the actor sees, rendered.
