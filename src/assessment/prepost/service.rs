@@ -188,8 +188,9 @@ fn scored(rows: Vec<repo::SubmittedRow>) -> Vec<Scored> {
         .collect()
 }
 
-/// The counted attempts of one side for the given learners (all when `group` is none).
-fn side(
+/// The counted attempts of one side (the quiz of `lesson`; its first attempts or, with
+/// `first` false, its last) for the given learners (all when `group` is none), and the quiz.
+pub fn side(
     conn: &mut DbConn,
     lesson: LessonId,
     first: bool,
@@ -199,11 +200,7 @@ fn side(
     let Some(quiz) = bank::quiz_of_lesson(conn, lesson)? else {
         return Ok((BTreeMap::new(), None));
     };
-    let rows = match only {
-        Some(user) => repo::submitted_by(conn, quiz.id, user)?,
-        None => repo::submitted(conn, quiz.id)?,
-    };
-    let mut attempts = scored(rows);
+    let mut attempts = scored(repo::submitted(conn, quiz.id, only)?);
     if let Some(group) = group {
         attempts.retain(|a| group.contains(&a.user_id));
     }
