@@ -630,8 +630,8 @@ pub(crate) use insert_or_ignore;
 
 /// Updates the rows `$target` with `$changes`, or when there is none inserts `$values` into
 /// `$table`: `QueryResult<bool>`, whether it inserted. For rows keyed by their owner (a
-/// translation: owner id and language; a cohort's call), which the caller has locked, so
-/// no one inserts in between: an `ON CONFLICT` upsert would need SQL of each backend.
+/// translation: owner id and language; a cohort's call), inside the caller's transaction;
+/// an `ON CONFLICT` upsert would need SQL of each backend.
 macro_rules! update_or_insert {
     ($conn:expr, $target:expr, $changes:expr, $table:expr, $values:expr $(,)?) => {{
         use diesel::prelude::*;
