@@ -10,8 +10,9 @@ use crate::assessment::dto::{
     regrade_reason, tag, translation_texts,
 };
 use crate::assessment::regrade::{self, Requester};
-use crate::assessment::service::{self, Localised, Written};
+use crate::assessment::service::{self, Localised};
 use crate::auth::AuthUser;
+use crate::db::Written;
 use crate::db::{Db, now};
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{

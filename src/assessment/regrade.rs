@@ -61,7 +61,7 @@ pub fn regrade(
 ) -> Result<Outcome, ApiError> {
     let question = repo::find_question(conn, id)?;
     if let Requester::Editor(actor) = by {
-        let is_owner = repo::is_owner(conn, question.course_id, actor.id)?;
+        let is_owner = crate::courses::repo::is_owner(conn, question.course_id, actor.id)?;
         if !allowed(actor, Action::EditCourse { is_owner }) {
             return Err(ApiError::NotFound);
         }
@@ -187,7 +187,7 @@ pub fn regrade(
 /// A question's regrades, newest first (its editors; 404 for anyone else).
 pub fn list(conn: &mut DbConn, actor: &AuthUser, id: QuestionId) -> Result<Vec<Regrade>, ApiError> {
     let question = repo::find_question(conn, id)?;
-    let is_owner = repo::is_owner(conn, question.course_id, actor.id)?;
+    let is_owner = crate::courses::repo::is_owner(conn, question.course_id, actor.id)?;
     if !allowed(actor, Action::EditCourse { is_owner }) {
         return Err(ApiError::NotFound);
     }

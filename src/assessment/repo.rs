@@ -9,12 +9,11 @@ use crate::assessment::model::{
     QuestionVersion, Quiz, QuizItem, QuizOwner, QuizSettings, Regrade, RegradeAttempt,
 };
 use crate::courses::model::LessonKind;
-use crate::db::DbConn;
 use crate::db::schema::{
-    course_owners, courses, enrolments, lessons, question_regrade_attempts, question_regrades,
-    question_translations, question_versions, questions, quiz_attempt_items, quiz_attempts,
-    quiz_items, quizzes,
+    courses, lessons, question_regrade_attempts, question_regrades, question_translations,
+    question_versions, questions, quiz_attempt_items, quiz_attempts, quiz_items, quizzes,
 };
+use crate::db::{self, DbConn};
 use crate::types::ids::{AttemptId, CohortId, CourseId, LessonId, QuestionId, QuizId, UserId};
 
 /// What assessment needs of a live course: its default language and status.
@@ -25,27 +24,6 @@ pub fn course(conn: &mut DbConn, id: CourseId) -> QueryResult<Option<(String, St
         .select((courses::default_language, courses::status))
         .first(conn)
         .optional()
-}
-
-/// Whether `user_id` owns the course.
-pub fn is_owner(conn: &mut DbConn, course_id: CourseId, user_id: UserId) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        course_owners::table
-            .filter(course_owners::course_id.eq(course_id))
-            .filter(course_owners::user_id.eq(user_id)),
-    ))
-    .get_result(conn)
-}
-
-/// Whether `user_id` is enrolled in the course now.
-pub fn is_enrolled(conn: &mut DbConn, course_id: CourseId, user_id: UserId) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        enrolments::table
-            .filter(enrolments::course_id.eq(course_id))
-            .filter(enrolments::user_id.eq(user_id))
-            .filter(enrolments::deleted_at.is_null()),
-    ))
-    .get_result(conn)
 }
 
 /// A live lesson's course and kind.
@@ -179,24 +157,20 @@ pub fn translations(
 
 /// Writes a question's texts in one language; `true` when the language is new.
 pub fn put_translation(conn: &mut DbConn, t: &NewQuestionTranslation) -> QueryResult<bool> {
-    let changed = diesel::update(
+    db::update_or_insert!(
+        conn,
         question_translations::table
             .filter(question_translations::question_id.eq(t.question_id))
             .filter(question_translations::language.eq(&t.language)),
+        (
+            question_translations::stem.eq(&t.stem),
+            question_translations::feedback.eq(&t.feedback),
+            question_translations::choices.eq(&t.choices),
+            question_translations::updated_at.eq(t.updated_at),
+        ),
+        question_translations::table,
+        t,
     )
-    .set((
-        question_translations::stem.eq(&t.stem),
-        question_translations::feedback.eq(&t.feedback),
-        question_translations::choices.eq(&t.choices),
-        question_translations::updated_at.eq(t.updated_at),
-    ))
-    .execute(conn)?;
-    if changed == 0 {
-        diesel::insert_into(question_translations::table)
-            .values(t)
-            .execute(conn)?;
-    }
-    Ok(changed == 0)
 }
 
 /// Removes one translation.

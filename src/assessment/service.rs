@@ -15,7 +15,7 @@ use crate::assessment::model::{
 use crate::assessment::repo;
 use crate::auth::AuthUser;
 use crate::auth::policy::{Action, allowed};
-use crate::db::{self, DbConn};
+use crate::db::{self, DbConn, Written};
 use crate::error::{ApiError, Fields};
 use crate::http::etag::{IfMatch, Versioned};
 use crate::http::language::Preferences;
@@ -50,7 +50,7 @@ fn editable_course(
     course_id: CourseId,
 ) -> Result<String, ApiError> {
     let (default_language, _) = repo::course(conn, course_id)?.ok_or(ApiError::NotFound)?;
-    let is_owner = repo::is_owner(conn, course_id, actor.id)?;
+    let is_owner = crate::courses::repo::is_owner(conn, course_id, actor.id)?;
     if !allowed(actor, Action::EditCourse { is_owner }) {
         return Err(ApiError::NotFound);
     }
@@ -250,17 +250,6 @@ fn question_text(q: &Question) -> ItemText {
         course_id: Some(q.course_id),
         default_language: q.default_language.clone(),
     }
-}
-
-/// What writing a translation did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Written {
-    /// The language is new.
-    Created,
-    /// The texts changed.
-    Changed,
-    /// The same texts again: nothing was written.
-    Unchanged,
 }
 
 /// Writes a question's texts in one language (a new version unless nothing changed). The

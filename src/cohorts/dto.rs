@@ -11,7 +11,7 @@ use crate::cohorts::model::{
     CohortFields, CohortKind, CohortPatch, CohortStatus, CohortTexts, NewCohortInput,
 };
 use crate::error::{ApiError, FieldError, Fields};
-use crate::types::text::{clean_block, clean_line};
+use crate::types::text::{clean_block, clean_line, is_slug};
 use crate::types::{CohortId, CommunityId, CourseId, LanguageTag, UserId};
 
 // The limits of cohort bodies; `documented_limits_are_the_checked_ones` below ties each
@@ -274,14 +274,7 @@ pub fn parse_time_zone(raw: &str) -> Result<String, String> {
 
 /// A region code: lower-case ASCII words joined by single `-`.
 pub fn parse_region(raw: &str) -> Result<String, String> {
-    let valid = raw.len() <= MAX_REGION_CHARS
-        && !raw.is_empty()
-        && raw.split('-').all(|w| {
-            !w.is_empty()
-                && w.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        });
-    if valid {
+    if raw.len() <= MAX_REGION_CHARS && is_slug(raw, '-') {
         Ok(raw.to_owned())
     } else {
         Err(format!(

@@ -17,8 +17,9 @@ use crate::cohorts::dto::{
 };
 use crate::cohorts::model::{CohortPatch, CohortTexts, NewCohortInput};
 use crate::cohorts::repo::CohortFilter;
-use crate::cohorts::service::{self, Written};
+use crate::cohorts::service;
 use crate::db::Db;
+use crate::db::Written;
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{
     InvalidFields, NotCoordinator, NotLoggedIn, PreconditionFailed, TranslationWritten,

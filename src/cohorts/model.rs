@@ -9,7 +9,7 @@ use diesel::prelude::*;
 
 use crate::accounts::model::Gender;
 use crate::db::schema::{cohort_translations, cohorts};
-use crate::http::etag::Versioned;
+use crate::http::etag;
 use crate::types::join_tags;
 use crate::types::{CohortId, CommunityId, CourseId, UserId};
 
@@ -102,14 +102,8 @@ pub struct Cohort {
     pub community_id: Option<CommunityId>,
 }
 
-/// A cohort's answers are localised: their tags are [`Versioned::etag_in`] their language.
-impl Versioned for Cohort {
-    const KIND: &'static str = "cohort";
-
-    fn id_and_version(&self) -> (i64, i64) {
-        (self.id.get(), self.version)
-    }
-}
+// A cohort's answers are localised: their tags are `etag_in` their language.
+etag::versioned_row!(Cohort, "cohort");
 
 /// A cohort's title and description in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]

@@ -8,10 +8,10 @@ use crate::cohorts::model::{
     Cohort, CohortChanges, CohortKind, CohortStatus, CohortTexts, CohortTranslation, NewCohort,
 };
 use crate::courses::model::CourseStatus;
-use crate::db::DbConn;
 use crate::db::schema::{
     cohort_courses, cohort_facilitators, cohort_translations, cohorts, courses, users,
 };
+use crate::db::{self, DbConn};
 use crate::types::{CohortId, CourseId, UserId};
 
 /// Filters of the cohort list.
@@ -115,27 +115,24 @@ pub fn put_texts(
     language: &str,
     texts: &CohortTexts,
 ) -> QueryResult<()> {
-    let changed = diesel::update(
+    db::update_or_insert!(
+        conn,
         cohort_translations::table
             .filter(cohort_translations::cohort_id.eq(id))
             .filter(cohort_translations::language.eq(language)),
+        (
+            cohort_translations::title.eq(&texts.title),
+            cohort_translations::description.eq(&texts.description),
+        ),
+        cohort_translations::table,
+        (
+            cohort_translations::cohort_id.eq(id),
+            cohort_translations::language.eq(language),
+            cohort_translations::title.eq(&texts.title),
+            cohort_translations::description.eq(&texts.description),
+        ),
     )
-    .set((
-        cohort_translations::title.eq(&texts.title),
-        cohort_translations::description.eq(&texts.description),
-    ))
-    .execute(conn)?;
-    if changed == 0 {
-        diesel::insert_into(cohort_translations::table)
-            .values((
-                cohort_translations::cohort_id.eq(id),
-                cohort_translations::language.eq(language),
-                cohort_translations::title.eq(&texts.title),
-                cohort_translations::description.eq(&texts.description),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
+    .map(drop)
 }
 
 /// The facilitators of the cohorts `ids`, by user id.

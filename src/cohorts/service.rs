@@ -17,7 +17,7 @@ use crate::cohorts::nominations::repo as nominations;
 use crate::cohorts::repo::{self, CohortFilter};
 use crate::cohorts::space::service as space;
 use crate::courses::model::CourseStatus;
-use crate::db::{self, DbConn, now};
+use crate::db::{self, DbConn, Written, now};
 use crate::email::{OutgoingEmail, Template, enqueue};
 use crate::error::{ApiError, Fields};
 use crate::http::etag::{IfMatch, Versioned};
@@ -26,17 +26,6 @@ use crate::http::pagination::{Page, PageRequest};
 pub use crate::http::response::{Localised, LocalisedPage};
 use crate::types::{CohortId, CourseId, UserId};
 use crate::types::{join_tags, split_tags};
-
-/// What a `PUT` of a translation did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Written {
-    /// The language is new.
-    Created,
-    /// The texts changed.
-    Changed,
-    /// The same texts were sent again: nothing was written.
-    Unchanged,
-}
 
 fn broken(id: CohortId) -> ApiError {
     ApiError::internal(anyhow::anyhow!("cohort {id} has no stored texts"))

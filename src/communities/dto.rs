@@ -13,7 +13,7 @@ use crate::error::{ApiError, Fields};
 use crate::http::pagination::{PageRequest, TimeKey};
 use crate::http::query::{parse_language as parse_language_filter, parse_q};
 use crate::types::markdown::to_safe_html;
-use crate::types::text::{clean_block, clean_line};
+use crate::types::text::{clean_block, clean_line, is_slug};
 use crate::types::{CommunityId, CourseId, LanguageTag, UserId};
 
 const MIN_NAME_CHARS: usize = 2;
@@ -338,13 +338,7 @@ pub fn parse_reason(raw: &str) -> Result<String, String> {
 
 /// A slug: lower-case ASCII letters and digits in words joined by single `-`.
 pub fn parse_slug(raw: &str) -> Result<String, String> {
-    let ok = (MIN_SLUG_CHARS..=MAX_SLUG_CHARS).contains(&raw.len())
-        && raw.split('-').all(|w| {
-            !w.is_empty()
-                && w.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        });
-    if ok {
+    if (MIN_SLUG_CHARS..=MAX_SLUG_CHARS).contains(&raw.len()) && is_slug(raw, '-') {
         Ok(raw.to_owned())
     } else {
         Err(format!(

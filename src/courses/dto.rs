@@ -14,14 +14,13 @@ use crate::error::{ApiError, FieldError, Fields};
 use crate::types::ids::{CourseId, LessonId, ModuleId, UserId};
 use crate::types::markdown::to_safe_html;
 use crate::types::split_tags;
-use crate::types::text::{at_most_chars, clean_block, clean_line, web_address};
+use crate::types::text::{at_most_chars, clean_block, clean_line, is_slug, web_address};
+use crate::types::topic::check_topics;
 use crate::types::{LanguageTag, Licence};
 
 // The limits of course bodies; `documented_limits_are_the_checked_ones` below ties each to
 // the number the OpenAPI schema states.
 const MAX_SLUG_CHARS: usize = 80;
-const MAX_TOPIC_CHARS: usize = 40;
-const MAX_TOPICS: usize = 12;
 const MAX_TITLE_CHARS: usize = 200;
 const MAX_SUMMARY_CHARS: usize = 1_000;
 const MAX_DESCRIPTION_CHARS: usize = 20_000;
@@ -767,54 +766,15 @@ pub fn parse_content(raw: &str) -> Result<String, String> {
     clean_block(raw, MAX_CONTENT_CHARS)
 }
 
-/// Lower-case ASCII words joined by single `-`.
-fn is_slug(raw: &str) -> bool {
-    !raw.is_empty()
-        && raw.split('-').all(|w| {
-            !w.is_empty()
-                && w.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        })
-}
-
 /// A course slug.
 pub fn parse_slug(raw: &str) -> Result<String, String> {
-    if raw.len() <= MAX_SLUG_CHARS && is_slug(raw) {
+    if raw.len() <= MAX_SLUG_CHARS && is_slug(raw, '-') {
         Ok(raw.to_owned())
     } else {
         Err(format!(
             "must be lower-case letters, digits and single `-` between words, at most {MAX_SLUG_CHARS} characters, e.g. `platform-workers-rights`"
         ))
     }
-}
-
-/// A topic tag.
-pub fn parse_topic(raw: &str) -> Result<String, String> {
-    if raw.len() <= MAX_TOPIC_CHARS && is_slug(raw) {
-        Ok(raw.to_owned())
-    } else {
-        Err(format!(
-            "`{raw}` is not a topic: lower-case words joined by `-`, at most {MAX_TOPIC_CHARS} characters, e.g. `platform-workers`"
-        ))
-    }
-}
-
-/// A set of topics, sorted and without duplicates: at most [`MAX_TOPICS`] as sent (checked
-/// before any topic is read), each a valid topic.
-fn check_topics(f: &mut Fields, raw: &[String]) -> Option<Vec<String>> {
-    if !f.at_most("topics", "too_many_topics", raw.len(), MAX_TOPICS) {
-        return None;
-    }
-    let mut topics = f.check(
-        "topics",
-        "invalid_topic",
-        raw.iter()
-            .map(|t| parse_topic(t))
-            .collect::<Result<Vec<_>, _>>(),
-    )?;
-    topics.sort();
-    topics.dedup();
-    Some(topics)
 }
 
 /// A language tag in canonical case.
@@ -1250,6 +1210,7 @@ pub fn path_language(raw: &str) -> Result<String, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::topic::{MAX_TOPIC_CHARS, MAX_TOPICS};
 
     #[test]
     fn slugs_and_topics() {

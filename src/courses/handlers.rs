@@ -16,16 +16,14 @@ use crate::courses::dto::{
     LessonOrderRequest, LessonPatch, LessonResponse, LessonTranslationRequest, LessonView,
     ListCoursesQuery, ListLessonsQuery, ModuleOrderRequest, ModuleResponse,
     ModuleTranslationRequest, NewCourseInput, NewLessonInput, UpdateCourseRequest,
-    UpdateLessonRequest, UpdateModuleRequest, lesson_texts, module_title, parse_topic,
-    path_language,
+    UpdateLessonRequest, UpdateModuleRequest, lesson_texts, module_title, path_language,
 };
 use crate::courses::model::CourseStatus;
 use crate::courses::repo::{CatalogueFilter, CatalogueOrder};
 use crate::courses::service::{
     self, CatalogueRequest, LessonEntry, LessonsRequest, Localised, LocalisedPage, Transition,
-    Written,
 };
-use crate::db::Db;
+use crate::db::{Db, Written};
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{
     AnswerLanguage, IfNoneMatch, InvalidFields, NotCoordinator, NotLoggedIn, NotModified,
@@ -37,6 +35,7 @@ use crate::http::pagination::{Page, PageRequest};
 use crate::http::query::{parse_language, parse_q, parse_since};
 use crate::http::response::{Reply, no_content};
 use crate::types::ids::{CourseId, LessonId, ModuleId, UserId};
+use crate::types::topic::parse_topic;
 
 crate::http::doc::problem_answers! {
     /// 403: changing a course needs one of its owners, a coordinator or an admin.

@@ -113,25 +113,22 @@ pub fn course_texts(
 
 /// Creates or replaces a course's texts in one language.
 pub fn upsert_course_translation(conn: &mut DbConn, new: &NewCourseTranslation) -> QueryResult<()> {
-    let updated = diesel::update(
+    db::update_or_insert!(
+        conn,
         course_translations::table
             .filter(course_translations::course_id.eq(new.course_id))
             .filter(course_translations::language.eq(&new.language)),
+        (
+            course_translations::title.eq(&new.title),
+            course_translations::summary.eq(&new.summary),
+            course_translations::description.eq(&new.description),
+            course_translations::search_text.eq(&new.search_text),
+            course_translations::updated_at.eq(new.updated_at),
+        ),
+        course_translations::table,
+        new,
     )
-    .set((
-        course_translations::title.eq(&new.title),
-        course_translations::summary.eq(&new.summary),
-        course_translations::description.eq(&new.description),
-        course_translations::search_text.eq(&new.search_text),
-        course_translations::updated_at.eq(new.updated_at),
-    ))
-    .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(course_translations::table)
-            .values(new)
-            .execute(conn)?;
-    }
-    Ok(())
+    .map(drop)
 }
 
 /// The topics of some courses: (course id, topic), sorted.
@@ -279,19 +276,16 @@ pub fn insert_module(conn: &mut DbConn, new: &NewModule) -> QueryResult<Module> 
 
 /// Creates or replaces a module's title in one language.
 pub fn upsert_module_translation(conn: &mut DbConn, new: &NewModuleTranslation) -> QueryResult<()> {
-    let updated = diesel::update(
+    db::update_or_insert!(
+        conn,
         module_translations::table
             .filter(module_translations::module_id.eq(new.module_id))
             .filter(module_translations::language.eq(&new.language)),
+        module_translations::title.eq(&new.title),
+        module_translations::table,
+        new,
     )
-    .set(module_translations::title.eq(&new.title))
-    .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(module_translations::table)
-            .values(new)
-            .execute(conn)?;
-    }
-    Ok(())
+    .map(drop)
 }
 
 /// Sets a module's position: a new version.
@@ -480,22 +474,19 @@ pub fn delete_lesson(conn: &mut DbConn, id: LessonId, at: NaiveDateTime) -> Quer
 
 /// Creates or replaces a lesson's texts in one language.
 pub fn upsert_lesson_translation(conn: &mut DbConn, new: &NewLessonTranslation) -> QueryResult<()> {
-    let updated = diesel::update(
+    db::update_or_insert!(
+        conn,
         lesson_translations::table
             .filter(lesson_translations::lesson_id.eq(new.lesson_id))
             .filter(lesson_translations::language.eq(&new.language)),
+        (
+            lesson_translations::title.eq(&new.title),
+            lesson_translations::content.eq(&new.content),
+        ),
+        lesson_translations::table,
+        new,
     )
-    .set((
-        lesson_translations::title.eq(&new.title),
-        lesson_translations::content.eq(&new.content),
-    ))
-    .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(lesson_translations::table)
-            .values(new)
-            .execute(conn)?;
-    }
-    Ok(())
+    .map(drop)
 }
 
 /// Where a page of a course's lessons starts: after this lesson, in the list's order.

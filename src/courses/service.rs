@@ -27,7 +27,7 @@ use crate::courses::model::{
 use crate::courses::repo::{
     self, CatalogueAfter, CatalogueFilter, CatalogueOrder, LessonsAfter, SortValue,
 };
-use crate::db::{self, DbConn, now};
+use crate::db::{self, DbConn, Written, now};
 use crate::error::ApiError;
 use crate::http::etag::{IfMatch, Versioned};
 use crate::http::language::Preferences;
@@ -39,33 +39,6 @@ use crate::types::ids::{CourseId, LessonId, ModuleId, UserId};
 use crate::types::{join_tags, split_tags};
 
 // ---------------------------------------------------------------- results
-
-/// What a `PUT` of a translation did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Written {
-    /// The language is new.
-    Created,
-    /// The texts changed.
-    Changed,
-    /// The same texts were sent again: nothing was written.
-    Unchanged,
-}
-
-impl Written {
-    /// What writing `new` over `old` (if any) does.
-    fn of<T: PartialEq>(old: Option<&T>, new: &T) -> Self {
-        match old {
-            None => Self::Created,
-            Some(old) if old == new => Self::Unchanged,
-            Some(_) => Self::Changed,
-        }
-    }
-
-    /// Whether something was written.
-    pub fn changed(self) -> bool {
-        self != Self::Unchanged
-    }
-}
 
 /// An item of a course's lesson list.
 #[derive(Debug)]
@@ -775,6 +748,31 @@ pub fn list_lessons(
 
 // ---------------------------------------------------------------- course writes
 
+/// The row of a new draft course of `f` at `slug`, created by `actor` at `at` (a course
+/// created, or copied with `courses::reuse`).
+pub(crate) fn draft_row(
+    f: &CourseFields,
+    slug: String,
+    actor: &AuthUser,
+    at: NaiveDateTime,
+) -> NewCourse {
+    NewCourse {
+        slug,
+        default_language: f.default_language.clone(),
+        level: f.level,
+        format: f.format,
+        estimated_hours: f.estimated_hours,
+        licence: f.licence.clone(),
+        status: CourseStatus::Draft,
+        visibility: f.visibility,
+        capacity: f.capacity,
+        created_by: Some(actor.id),
+        created_at: at,
+        updated_at: at,
+        published_at: None,
+    }
+}
+
 /// A trainer (or coordinator, admin) creates a draft course and becomes its owner.
 pub fn create_course(
     conn: &mut DbConn,
@@ -787,25 +785,8 @@ pub fn create_course(
         return Err(slug_taken());
     }
     let at = now();
-    let course = repo::insert_course(
-        conn,
-        &NewCourse {
-            slug: f.slug.clone(),
-            default_language: f.default_language.clone(),
-            level: f.level,
-            format: f.format,
-            estimated_hours: f.estimated_hours,
-            licence: f.licence.clone(),
-            status: CourseStatus::Draft,
-            visibility: f.visibility,
-            capacity: f.capacity,
-            created_by: Some(actor.id),
-            created_at: at,
-            updated_at: at,
-            published_at: None,
-        },
-    )
-    .map_err(unique_slug)?;
+    let course = repo::insert_course(conn, &draft_row(&f, f.slug.clone(), actor, at))
+        .map_err(unique_slug)?;
     put_course_texts(conn, course.id, &f.default_language, &input.texts, at)?;
     repo::set_topics(conn, course.id, &f.topics)?;
     repo::add_owner(conn, course.id, actor.id)?;
@@ -1557,14 +1538,6 @@ mod tests {
             vec![(9, 2), (8, 3)]
         );
         assert!(moved([(7, 1), (8, 2)]).unwrap().is_empty());
-    }
-
-    #[test]
-    fn a_translation_sent_again_writes_nothing() {
-        assert_eq!(Written::of(None, &"a"), Written::Created);
-        assert_eq!(Written::of(Some(&"a"), &"a"), Written::Unchanged);
-        assert_eq!(Written::of(Some(&"a"), &"b"), Written::Changed);
-        assert!(!Written::Unchanged.changed());
     }
 
     #[test]

@@ -18,7 +18,8 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 
 use crate::accounts::model::Gender;
-use crate::assessment::prepost::model::{Scored, counted, group_gain, learner_gains, percent};
+use crate::assessment::prepost::model::{group_gain, learner_gains};
+use crate::assessment::prepost::service as prepost;
 use crate::auth::policy::{Action, DashboardScope, allowed, dashboard_scope};
 use crate::auth::{AuthUser, Role};
 use crate::cohorts::model::{AGE_BANDS, GENDERS, age_band, gender_value};
@@ -962,26 +963,8 @@ fn learning(
             .filter(|p| p.selected && (cohort.is_none() || p.cohort == cohort))
             .map(|p| p.user)
             .collect();
-        let side = |conn: &mut DbConn, lesson, first| -> Result<_, ApiError> {
-            let Some(quiz) = crate::assessment::repo::quiz_of_lesson(conn, lesson)? else {
-                return Ok(BTreeMap::new());
-            };
-            let attempts: Vec<Scored> = crate::assessment::prepost::repo::submitted(conn, quiz.id)?
-                .into_iter()
-                .filter(|a| group.contains(&a.1))
-                .filter_map(|(attempt_id, user_id, number, score, max)| {
-                    Some(Scored {
-                        attempt_id,
-                        user_id,
-                        number,
-                        percent: percent(score?, max?)?,
-                    })
-                })
-                .collect();
-            Ok(counted(&attempts, first))
-        };
-        let pre = side(conn, pre, true)?;
-        let post = side(conn, post, false)?;
+        let (pre, _) = prepost::side(conn, pre, true, None, Some(&group))?;
+        let (post, _) = prepost::side(conn, post, false, None, Some(&group))?;
         gains.extend(learner_gains(&pre, &post));
     }
     let g = group_gain(&gains);

@@ -7,6 +7,9 @@ pub mod outbox;
 pub mod recent;
 pub mod schema;
 pub mod writer;
+mod written;
+
+pub use written::Written;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -657,6 +660,26 @@ macro_rules! insert_or_ignore {
     };
 }
 pub(crate) use insert_or_ignore;
+
+/// Updates the rows `$target` with `$changes`, or when there is none inserts `$values` into
+/// `$table`: `QueryResult<bool>`, whether it inserted. For rows keyed by their owner (a
+/// translation: owner id and language; a cohort's call), inside the caller's transaction;
+/// an `ON CONFLICT` upsert would need SQL of each backend.
+macro_rules! update_or_insert {
+    ($conn:expr, $target:expr, $changes:expr, $table:expr, $values:expr $(,)?) => {{
+        use diesel::prelude::*;
+        let conn: &mut $crate::db::DbConn = $conn;
+        match diesel::update($target).set($changes).execute(conn) {
+            Ok(0) => diesel::insert_into($table)
+                .values($values)
+                .execute(conn)
+                .map(|_| true),
+            Ok(_) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }};
+}
+pub(crate) use update_or_insert;
 
 /// `updated_at = $at, version = version + 1` for a row of `$table`: the changeset every
 /// change to a versioned row carries (with its own columns, in a tuple).

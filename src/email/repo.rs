@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
-use crate::db::outbox::{AfterFailure, claim_next, mark_failed};
+use crate::db::outbox::{AfterFailure, claim_next, mark_done, mark_failed};
 use crate::db::schema::email_outbox::{self, dsl};
 use crate::email::model::{NewOutboxEmail, OutboxEmail, OutboxId};
 
@@ -33,25 +33,13 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<OutboxEmail>> {
         .load(conn)
 }
 
-/// Emails waiting to be sent, oldest due first; served by the `email_outbox_due` index.
-#[diesel::dsl::auto_type]
-fn due(now: NaiveDateTime) -> _ {
-    email_outbox::table
-        .filter(dsl::sent_at.is_null())
-        .filter(dsl::failed_at.is_null())
-        .filter(dsl::next_attempt_at.le(now))
-        .filter(dsl::locked_until.is_null().or(dsl::locked_until.lt(now)))
-        .order((dsl::next_attempt_at.asc(), dsl::id.asc()))
-        .select(dsl::id)
-}
-
 /// Claims the next due email for one delivery attempt (`db::outbox::claim_next!`): a
 /// lease until `now + LEASE`, the attempt counted; `None` when nothing is due.
 pub fn claim_next(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<OutboxEmail>> {
     claim_next!(
         conn,
         email_outbox,
-        due(now),
+        sent_at,
         now,
         |_c, email: OutboxEmail| Ok(email)
     )
@@ -62,17 +50,7 @@ pub fn claim_next(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<O
 /// Not conditional on the lease: the email has left, so it must never be sent again,
 /// even if the lease ran out meanwhile.
 pub fn mark_sent(conn: &mut DbConn, id: OutboxId, now: NaiveDateTime) -> QueryResult<bool> {
-    diesel::update(
-        email_outbox::table
-            .find(id.0)
-            .filter(dsl::sent_at.is_null()),
-    )
-    .set((
-        dsl::sent_at.eq(Some(now)),
-        dsl::locked_until.eq(None::<NaiveDateTime>),
-    ))
-    .execute(conn)
-    .map(|n| n == 1)
+    mark_done!(conn, email_outbox, sent_at, id.0, now)
 }
 
 /// Records a failed attempt (retried later, or given up for good), releasing the lease

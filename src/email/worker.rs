@@ -15,7 +15,7 @@ use std::time::Duration;
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::QueryResult;
 
-use crate::db::outbox::{AfterFailure, LEASE};
+use crate::db::outbox::{self, AfterFailure};
 use crate::db::{self, Db, DbConn};
 use crate::email::model::OutboxEmail;
 use crate::email::repo;
@@ -302,7 +302,7 @@ impl Channel for EmailChannel {
         error: &str,
         after: AfterFailure,
     ) -> QueryResult<bool> {
-        let leased_until = email.locked_until.unwrap_or(email.next_attempt_at + LEASE);
+        let leased_until = outbox::lease_of(email.locked_until, email.next_attempt_at);
         repo::mark_failed(conn, email.outbox_id(), leased_until, error, after)
     }
 }

@@ -9,7 +9,7 @@ use crate::db::schema::{
     action_plan_steps, action_plans, check_in_reports, check_ins, followup_schedules,
     guidance_requests,
 };
-use crate::http::etag::Versioned;
+use crate::http::etag;
 use crate::types::{
     ActionPlanId, CheckInId, CheckInReportId, CohortId, GuidanceRequestId, OrganisationId,
     PlanStepId, ResourceId, UserId,
@@ -165,13 +165,7 @@ pub struct ActionPlan {
     pub version: i64,
 }
 
-impl Versioned for ActionPlan {
-    const KIND: &'static str = "action-plan";
-
-    fn id_and_version(&self) -> (i64, i64) {
-        (self.id.get(), self.version)
-    }
-}
+etag::versioned_row!(ActionPlan, "action-plan");
 
 impl ActionPlan {
     /// The goals as a list (none when the stored text is not a list of texts).
@@ -250,13 +244,7 @@ pub struct CheckIn {
     pub version: i64,
 }
 
-impl Versioned for CheckIn {
-    const KIND: &'static str = "check-in";
-
-    fn id_and_version(&self) -> (i64, i64) {
-        (self.id.get(), self.version)
-    }
-}
+etag::versioned_row!(CheckIn, "check-in");
 
 /// A new check-in.
 #[derive(Debug, Clone, Insertable)]
@@ -415,13 +403,7 @@ pub struct GuidanceRequest {
     pub version: i64,
 }
 
-impl Versioned for GuidanceRequest {
-    const KIND: &'static str = "guidance-request";
-
-    fn id_and_version(&self) -> (i64, i64) {
-        (self.id.get(), self.version)
-    }
-}
+etag::versioned_row!(GuidanceRequest, "guidance-request");
 
 /// A new guidance request.
 #[derive(Debug, Clone, Insertable)]

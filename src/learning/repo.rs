@@ -8,8 +8,8 @@ use diesel::prelude::*;
 
 use crate::courses::model::{CourseStatus, Format, LessonKind};
 use crate::db::schema::{
-    certificates, course_modules, course_owners, course_translations, courses, enrolments,
-    lesson_completions, lesson_translations, lessons, module_translations, users,
+    certificates, course_modules, course_translations, courses, enrolments, lesson_completions,
+    lesson_translations, lessons, module_translations, users,
 };
 use crate::db::{self, DbConn};
 use crate::learning::model::{
@@ -100,16 +100,6 @@ pub fn course_states(conn: &mut DbConn, ids: &[CourseId]) -> QueryResult<Vec<Cou
         .into_iter()
         .map(CourseState::try_from)
         .collect()
-}
-
-/// Whether `user_id` owns the course.
-pub fn is_owner(conn: &mut DbConn, course_id: CourseId, user_id: UserId) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        course_owners::table
-            .filter(course_owners::course_id.eq(course_id))
-            .filter(course_owners::user_id.eq(user_id)),
-    ))
-    .get_result(conn)
 }
 
 /// A member's enrolment row in a course, active or not. With `lock`, the row is held until

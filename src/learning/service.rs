@@ -541,7 +541,7 @@ fn authorize_course(
     action: impl FnOnce(bool) -> Action,
 ) -> Result<(), ApiError> {
     let course = repo::course_state(conn, course_id)?.ok_or(ApiError::NotFound)?;
-    let is_owner = repo::is_owner(conn, course_id, actor.id)?;
+    let is_owner = crate::courses::repo::is_owner(conn, course_id, actor.id)?;
     if !course.is_visible() && !allowed(actor, Action::ViewUnpublishedCourse { is_owner }) {
         return Err(ApiError::NotFound);
     }

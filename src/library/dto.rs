@@ -8,9 +8,10 @@ use crate::error::{ApiError, Fields};
 use crate::library::model::{
     MAX_REASON_CHARS, NewResourceInput, ResourceDraft, ResourceFile, ResourceKind, ResourcePatch,
     ResourceStatus, ResourceTexts, ResourceVisibility, UploadInput, audience, check_countries,
-    check_topics, check_url, parse_language,
+    check_url, parse_language,
 };
 use crate::types::text::{clean_block, clean_line};
+use crate::types::topic::check_topics;
 use crate::types::{
     CohortId, CollectionId, CommunityId, LanguageTag, Licence, OrganisationId, ResourceFileId,
     ResourceId, UserId,

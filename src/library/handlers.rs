@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::{AuthUser, MaybeUser};
 use crate::db::Db;
+use crate::db::Written;
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{
     AnswerLanguage, BadFilter, BadPage, IfNoneMatch, NotLoggedIn, NotModified, PreconditionFailed,
@@ -29,12 +30,12 @@ use crate::library::dto::{
 use crate::library::filetype::{self, FileType};
 use crate::library::model::{
     NewResourceInput, ResourceFile, ResourcePatch, ResourceTexts, UploadInput, parse_language,
-    parse_topic,
 };
-use crate::library::repo::{ListFilter, Written};
+use crate::library::repo::ListFilter;
 use crate::library::service::{self, CollectionInput, Decision, ListRequest, NewFileInput};
 use crate::library::storage::{self, Storage, UploadError};
 use crate::state::AppState;
+use crate::types::topic::parse_topic;
 use crate::types::{CollectionId, CountryCode, ResourceFileId, ResourceId};
 
 crate::http::doc::problem_answers! {

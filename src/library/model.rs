@@ -16,6 +16,7 @@ use crate::db::schema::{
 use crate::error::{ApiError, Fields};
 use crate::http::etag;
 use crate::types::text::{clean_block, clean_line, web_address};
+use crate::types::topic::check_topics;
 use crate::types::{
     CohortId, CommunityId, CountryCode, LanguageTag, Licence, OrganisationId, ResourceFileId,
     ResourceId, UserId,
@@ -279,10 +280,6 @@ pub struct EmbeddedFile {
 pub const MAX_TITLE_CHARS: usize = 200;
 /// Longest description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 5000;
-/// Most topics on a resource.
-pub const MAX_TOPICS: usize = 12;
-/// Longest topic.
-pub const MAX_TOPIC_CHARS: usize = 40;
 /// Most countries on a resource.
 pub const MAX_COUNTRIES: usize = 30;
 /// Longest link.
@@ -454,42 +451,6 @@ impl UploadInput {
 /// A language tag in canonical case.
 pub fn parse_language(raw: &str) -> Result<String, String> {
     LanguageTag::parse(raw).map(|t| t.as_str().to_owned())
-}
-
-fn is_slug(raw: &str) -> bool {
-    !raw.is_empty()
-        && raw.split('-').all(|w| {
-            !w.is_empty()
-                && w.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        })
-}
-
-/// A topic tag: lower-case words joined by `-`.
-pub fn parse_topic(raw: &str) -> Result<String, String> {
-    if raw.len() <= MAX_TOPIC_CHARS && is_slug(raw) {
-        Ok(raw.to_owned())
-    } else {
-        Err(format!(
-            "`{raw}` is not a topic: lower-case words joined by `-`, at most {MAX_TOPIC_CHARS} characters, e.g. `platform-workers`"
-        ))
-    }
-}
-
-pub(crate) fn check_topics(f: &mut Fields, raw: &[String]) -> Option<Vec<String>> {
-    if !f.at_most("topics", "too_many_topics", raw.len(), MAX_TOPICS) {
-        return None;
-    }
-    let mut topics = f.check(
-        "topics",
-        "invalid_topic",
-        raw.iter()
-            .map(|t| parse_topic(t))
-            .collect::<Result<Vec<_>, _>>(),
-    )?;
-    topics.sort();
-    topics.dedup();
-    Some(topics)
 }
 
 pub(crate) fn check_countries(f: &mut Fields, raw: &[String]) -> Option<Vec<String>> {

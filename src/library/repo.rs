@@ -5,13 +5,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Text};
 
-use crate::db::DbConn;
 use crate::db::schema::{
     cohort_facilitators, cohorts, collection_items, collection_translations, communities,
     community_members, nominations, organisations, resource_bookmarks, resource_collections,
     resource_countries, resource_files, resource_moderation_log, resource_topics,
     resource_translations, resource_votes, resources,
 };
+use crate::db::{self, DbConn, Written};
 use crate::library::model::{
     LogEntry, NewLogEntry, NewResource, NewResourceFile, Resource, ResourceChanges, ResourceFile,
     ResourceStatus, ResourceTexts, ResourceTranslation, ResourceVisibility,
@@ -136,14 +136,6 @@ pub fn put_texts(
             Ok(Written::Created)
         }
     }
-}
-
-/// What a write of texts did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Written {
-    Created,
-    Changed,
-    Unchanged,
 }
 
 pub fn topics(conn: &mut DbConn, ids: &[ResourceId]) -> QueryResult<Vec<(ResourceId, String)>> {
@@ -681,23 +673,20 @@ pub fn put_collection_title(
     language: &str,
     title: &str,
 ) -> QueryResult<()> {
-    let changed = diesel::update(
+    db::update_or_insert!(
+        conn,
         collection_translations::table
             .filter(collection_translations::collection_id.eq(id))
             .filter(collection_translations::language.eq(language)),
+        collection_translations::title.eq(title),
+        collection_translations::table,
+        (
+            collection_translations::collection_id.eq(id),
+            collection_translations::language.eq(language),
+            collection_translations::title.eq(title),
+        ),
     )
-    .set(collection_translations::title.eq(title))
-    .execute(conn)?;
-    if changed == 0 {
-        diesel::insert_into(collection_translations::table)
-            .values((
-                collection_translations::collection_id.eq(id),
-                collection_translations::language.eq(language),
-                collection_translations::title.eq(title),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
+    .map(drop)
 }
 
 pub fn collection_items(conn: &mut DbConn, id: CollectionId) -> QueryResult<Vec<ResourceId>> {

@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 
 use crate::auth::AuthUser;
 use crate::auth::policy::{self, Action};
+use crate::db::Written;
 use crate::db::{self, DbConn, now};
 use crate::error::ApiError;
 use crate::http::etag::{IfMatch, Versioned};
@@ -20,7 +21,7 @@ use crate::library::model::{
     Resource, ResourceChanges, ResourceEmbed, ResourceFields, ResourceFile, ResourceKind,
     ResourcePatch, ResourceStatus, ResourceTexts, ResourceTranslation,
 };
-use crate::library::repo::{self, ListFilter, ReaderScope, Written};
+use crate::library::repo::{self, ListFilter, ReaderScope};
 use crate::translations::model::TextKind;
 use crate::translations::service::ItemText;
 use crate::types::{CollectionId, ResourceFileId, ResourceId, UserId};

@@ -177,16 +177,7 @@ pub async fn hide_post(
     id: web::Path<PostId>,
     body: Json<HidePostRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = HideInput::try_from(body.into_inner())?;
-    let (post_id, user_id) = (id.into_inner(), user.id);
-    db.write(move |conn| service::set_post_hidden(conn, &user, post_id, input))
-        .await?;
-    tracing::info!(
-        post.id = post_id.get(),
-        user.id = user_id.get(),
-        "post hidden"
-    );
-    Ok(no_content())
+    set_post_hidden(db, user, id, HideInput::try_from(body.into_inner())?).await
 }
 
 /// Shows a hidden post again; the author is notified. The body may be `{}`.
@@ -213,15 +204,22 @@ pub async fn restore_post(
     id: web::Path<PostId>,
     body: Json<RestorePostRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = HideInput::try_from(body.into_inner())?;
+    set_post_hidden(db, user, id, HideInput::try_from(body.into_inner())?).await
+}
+
+/// Hides or restores a post, as `input` says (`hide_post`, `restore_post`).
+async fn set_post_hidden(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<PostId>,
+    input: HideInput,
+) -> Result<HttpResponse, ApiError> {
+    let hide = input.hide;
     let (post_id, user_id) = (id.into_inner(), user.id);
     db.write(move |conn| service::set_post_hidden(conn, &user, post_id, input))
         .await?;
-    tracing::info!(
-        post.id = post_id.get(),
-        user.id = user_id.get(),
-        "post restored"
-    );
+    let what = if hide { "post hidden" } else { "post restored" };
+    tracing::info!(post.id = post_id.get(), user.id = user_id.get(), "{what}");
     Ok(no_content())
 }
 

@@ -12,7 +12,7 @@ use crate::organisations::model::{
     OrganisationInput, OrganisationKind, OrganisationPatch, UnionRole,
 };
 use crate::organisations::repo::{MemberFilter, OrganisationFilter, OrganisationPosition};
-use crate::types::text::{clean_line, web_address};
+use crate::types::text::{clean_line, is_slug, web_address};
 use crate::types::{CountryCode, IsicSection, OrganisationId, UserId};
 
 /// A trade-union organisation.
@@ -389,11 +389,7 @@ fn parse_acronym(raw: &str) -> Result<String, String> {
 fn parse_sector(raw: &str) -> Result<String, String> {
     let valid = raw.len() <= MAX_SECTOR_CHARS
         && raw.starts_with(|c: char| c.is_ascii_lowercase())
-        && raw.split('_').all(|w| {
-            !w.is_empty()
-                && w.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        });
+        && is_slug(raw, '_');
     if valid {
         Ok(raw.to_owned())
     } else {

@@ -268,9 +268,7 @@ impl Channel for MtChannel {
         after: AfterFailure,
     ) -> QueryResult<bool> {
         let j = &item.job;
-        let leased_until = j
-            .locked_until
-            .unwrap_or(j.next_attempt_at + crate::db::outbox::LEASE);
+        let leased_until = crate::db::outbox::lease_of(j.locked_until, j.next_attempt_at);
         repo::mark_failed(
             conn,
             j.id,

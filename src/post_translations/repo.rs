@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
-use crate::db::outbox::{AfterFailure, claim_next, mark_failed};
+use crate::db::outbox::{AfterFailure, claim_next, mark_done, mark_failed};
 use crate::db::schema::machine_translation_jobs::{self as jobs, dsl as j};
 use crate::db::schema::post_translation_requests::{self as requests, dsl as r};
 use crate::db::schema::post_translations::{self as translations, dsl as t};
@@ -274,18 +274,6 @@ pub fn insert_job(conn: &mut DbConn, new: &NewMachineJob) -> QueryResult<Machine
         .get_result(conn)
 }
 
-/// Jobs waiting, oldest due first; served by the `machine_translation_jobs_due` index.
-#[diesel::dsl::auto_type]
-fn due(now: NaiveDateTime) -> _ {
-    jobs::table
-        .filter(j::done_at.is_null())
-        .filter(j::failed_at.is_null())
-        .filter(j::next_attempt_at.le(now))
-        .filter(j::locked_until.is_null().or(j::locked_until.lt(now)))
-        .order((j::next_attempt_at.asc(), j::id.asc()))
-        .select(j::id)
-}
-
 /// Claims the next due job for one attempt (`db::outbox::claim_next!`): a lease until
 /// `now + LEASE` and the attempt counted; `FOR UPDATE SKIP LOCKED` on PostgreSQL, the
 /// write lock on SQLite, so two instances never both call the service
@@ -294,7 +282,7 @@ pub fn claim_next(
     conn: &mut DbConn,
     now: NaiveDateTime,
 ) -> QueryResult<Option<(MachineJob, Option<SourcePost>)>> {
-    claim_next!(conn, jobs, due(now), now, |conn, job: MachineJob| {
+    claim_next!(conn, jobs, done_at, now, |conn, job: MachineJob| {
         let post = source_post(conn, job.post_id)?;
         Ok((job, post))
     })
@@ -307,15 +295,15 @@ pub fn mark_done(
     status: Option<i32>,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::update(jobs::table.find(id).filter(j::done_at.is_null()))
-        .set((
-            j::done_at.eq(Some(now)),
-            j::last_status.eq(status),
-            j::last_error.eq(None::<String>),
-            j::locked_until.eq(None::<NaiveDateTime>),
-        ))
-        .execute(conn)
-        .map(|n| n == 1)
+    mark_done!(
+        conn,
+        jobs,
+        done_at,
+        id,
+        now,
+        j::last_status.eq(status),
+        j::last_error.eq(None::<String>),
+    )
 }
 
 /// Records a failed attempt (retried later, or given up), releasing the lease only while

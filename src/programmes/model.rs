@@ -149,10 +149,11 @@ impl From<&Programme> for ProgrammeInput {
     }
 }
 
-/// A new programme (version 1).
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = programmes)]
-pub struct NewProgramme {
+/// A programme's own columns, as `ProgrammeInput` holds them: what a new programme
+/// inserts and a change writes (every one, `None` as NULL).
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = programmes, treat_none_as_null = true)]
+pub struct ProgrammeColumns {
     pub name: String,
     pub description: String,
     pub starts_on: NaiveDate,
@@ -162,14 +163,10 @@ pub struct NewProgramme {
     pub target_under_35_percent: Option<i32>,
     pub target_countries: Option<i32>,
     pub target_completion_percent: Option<i32>,
-    pub created_by: Option<UserId>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
 }
 
-impl NewProgramme {
-    /// The row of `input`, created by `by` at `at`.
-    pub fn new(input: ProgrammeInput, by: Option<UserId>, at: NaiveDateTime) -> Self {
+impl From<ProgrammeInput> for ProgrammeColumns {
+    fn from(input: ProgrammeInput) -> Self {
         let t = input.targets;
         Self {
             name: input.name,
@@ -181,6 +178,26 @@ impl NewProgramme {
             target_under_35_percent: t.under_35_percent,
             target_countries: t.countries,
             target_completion_percent: t.completion_percent,
+        }
+    }
+}
+
+/// A new programme (version 1).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = programmes)]
+pub struct NewProgramme {
+    #[diesel(embed)]
+    pub columns: ProgrammeColumns,
+    pub created_by: Option<UserId>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl NewProgramme {
+    /// The row of `input`, created by `by` at `at`.
+    pub fn new(input: ProgrammeInput, by: Option<UserId>, at: NaiveDateTime) -> Self {
+        Self {
+            columns: input.into(),
             created_by: by,
             created_at: at,
             updated_at: at,
@@ -190,17 +207,10 @@ impl NewProgramme {
 
 /// A whole new state of a programme's row (every field written, version + 1).
 #[derive(Debug, Clone, AsChangeset)]
-#[diesel(table_name = programmes, treat_none_as_null = true)]
+#[diesel(table_name = programmes)]
 pub struct ProgrammeChanges {
-    pub name: String,
-    pub description: String,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-    pub target_participants: Option<i32>,
-    pub target_women_percent: Option<i32>,
-    pub target_under_35_percent: Option<i32>,
-    pub target_countries: Option<i32>,
-    pub target_completion_percent: Option<i32>,
+    #[diesel(embed)]
+    pub columns: ProgrammeColumns,
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
@@ -208,17 +218,8 @@ pub struct ProgrammeChanges {
 impl ProgrammeChanges {
     /// `target` as the next version after `version`, changed `at`.
     pub fn new(target: ProgrammeInput, version: i64, at: NaiveDateTime) -> Self {
-        let t = target.targets;
         Self {
-            name: target.name,
-            description: target.description,
-            starts_on: target.starts_on,
-            ends_on: target.ends_on,
-            target_participants: t.participants,
-            target_women_percent: t.women_percent,
-            target_under_35_percent: t.under_35_percent,
-            target_countries: t.countries,
-            target_completion_percent: t.completion_percent,
+            columns: target.into(),
             updated_at: at,
             version: version + 1,
         }

@@ -301,7 +301,7 @@ fn demo_in(conn: &mut DbConn, data: &Demo) -> Result<usize, ApiError> {
         let Ok(learner) = super::actor(conn, email) else {
             continue;
         };
-        if !repo::is_enrolled(conn, course_id, learner.id)? {
+        if !crate::courses::repo::is_enrolled(conn, course_id, learner.id)? {
             continue;
         }
         take(conn, &learner, lesson, right, at - TimeDelta::days(days))?;
@@ -395,7 +395,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<usize> {
             let mut added = 0;
             for (i, &user_id) in batch.iter().enumerate() {
                 let k = b * SCALE_BATCH + i;
-                if !repo::is_enrolled(conn, course_id, user_id)? {
+                if !crate::courses::repo::is_enrolled(conn, course_id, user_id)? {
                     crate::learning::service::enrol_nominated(conn, user_id, course_id)?;
                 }
                 let learner = AuthUser {

@@ -17,7 +17,6 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::assessment::repo as bank;
 use crate::assessment::surveys::dto::{
     ResponseInput, ResponseRequest, SurveyInput, SurveyRequest, SurveyTranslationRequest,
 };
@@ -202,7 +201,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<usize> {
             let mut answers = Vec::with_capacity(batch.len() * items.len());
             let mut respondents = Vec::with_capacity(batch.len());
             for (i, &user) in batch.iter().enumerate() {
-                if !bank::is_enrolled(conn, course, user)? {
+                if !crate::courses::repo::is_enrolled(conn, course, user)? {
                     crate::learning::service::enrol_nominated(conn, user, course)?;
                 }
                 let k = b * SCALE_BATCH + i;

@@ -66,28 +66,25 @@ pub fn bump_source(
     course_id: Option<CourseId>,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
-    let updated = diesel::update(
+    db::update_or_insert!(
+        conn,
         translation_sources::table
             .filter(translation_sources::item_kind.eq(kind.as_str()))
             .filter(translation_sources::item_id.eq(id)),
+        (
+            translation_sources::version.eq(translation_sources::version + 1),
+            translation_sources::changed_at.eq(at),
+        ),
+        translation_sources::table,
+        (
+            translation_sources::item_kind.eq(kind.as_str()),
+            translation_sources::item_id.eq(id),
+            translation_sources::course_id.eq(course_id),
+            translation_sources::version.eq(2_i64),
+            translation_sources::changed_at.eq(at),
+        ),
     )
-    .set((
-        translation_sources::version.eq(translation_sources::version + 1),
-        translation_sources::changed_at.eq(at),
-    ))
-    .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(translation_sources::table)
-            .values((
-                translation_sources::item_kind.eq(kind.as_str()),
-                translation_sources::item_id.eq(id),
-                translation_sources::course_id.eq(course_id),
-                translation_sources::version.eq(2_i64),
-                translation_sources::changed_at.eq(at),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
+    .map(drop)
 }
 
 /// The source versions translations of some items record: (item, language, version). An
@@ -117,25 +114,22 @@ pub fn record_version(
     language: &str,
     version: i64,
 ) -> QueryResult<()> {
-    let updated = diesel::update(
+    db::update_or_insert!(
+        conn,
         translation_versions::table
             .filter(translation_versions::item_kind.eq(kind.as_str()))
             .filter(translation_versions::item_id.eq(id))
             .filter(translation_versions::language.eq(language)),
+        translation_versions::source_version.eq(version),
+        translation_versions::table,
+        (
+            translation_versions::item_kind.eq(kind.as_str()),
+            translation_versions::item_id.eq(id),
+            translation_versions::language.eq(language),
+            translation_versions::source_version.eq(version),
+        ),
     )
-    .set(translation_versions::source_version.eq(version))
-    .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(translation_versions::table)
-            .values((
-                translation_versions::item_kind.eq(kind.as_str()),
-                translation_versions::item_id.eq(id),
-                translation_versions::language.eq(language),
-                translation_versions::source_version.eq(version),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
+    .map(drop)
 }
 
 // ---------------------------------------------------------------- translators

@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod secret;
 mod sector;
 pub mod text;
+pub mod topic;
 pub mod vocab;
 
 pub use country::CountryCode;

@@ -65,6 +65,17 @@ pub fn has_stray_controls(raw: &str) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
+/// Whether `raw` is lower-case ASCII words of letters and digits joined by single
+/// `separator`s (`platform-workers`, `platform_work`): slugs, topics, regions, sectors.
+pub fn is_slug(raw: &str, separator: char) -> bool {
+    !raw.is_empty()
+        && raw.split(separator).all(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
 /// `raw` when it holds at most `max` characters as sent (before any trimming), so that the
 /// `maxLength` an API schema states for it is exactly what the code enforces. Checked
 /// first, before any other work on the text.

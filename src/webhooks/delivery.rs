@@ -191,9 +191,7 @@ impl Channel for WebhookChannel {
         after: AfterFailure,
     ) -> QueryResult<bool> {
         let d = &item.delivery;
-        let leased_until = d
-            .locked_until
-            .unwrap_or(d.next_attempt_at + crate::db::outbox::LEASE);
+        let leased_until = crate::db::outbox::lease_of(d.locked_until, d.next_attempt_at);
         repo::mark_failed(
             conn,
             d.id,

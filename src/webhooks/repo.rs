@@ -6,7 +6,7 @@ use diesel::sql_types::{Integer, Text, Timestamp};
 
 use crate::auth::Role;
 use crate::db::DbConn;
-use crate::db::outbox::{AfterFailure, claim_next, mark_failed};
+use crate::db::outbox::{AfterFailure, claim_next, mark_done, mark_failed};
 use crate::db::schema::users;
 use crate::db::schema::webhook_deliveries::{self, dsl as d};
 use crate::db::schema::webhook_subscription_events::{self, dsl as e};
@@ -173,18 +173,6 @@ pub fn emit(
     }
 }
 
-/// Deliveries waiting, oldest due first; served by the `webhook_deliveries_due` index.
-#[diesel::dsl::auto_type]
-fn due(now: NaiveDateTime) -> _ {
-    webhook_deliveries::table
-        .filter(d::delivered_at.is_null())
-        .filter(d::failed_at.is_null())
-        .filter(d::next_attempt_at.le(now))
-        .filter(d::locked_until.is_null().or(d::locked_until.lt(now)))
-        .order((d::next_attempt_at.asc(), d::id.asc()))
-        .select(d::id)
-}
-
 /// What a delivery attempt needs: the delivery, and its subscription's URL and secret
 /// when it may still be delivered (active, owner still staff).
 #[derive(Debug, Clone)]
@@ -200,7 +188,7 @@ pub fn claim_next(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<C
     claim_next!(
         conn,
         webhook_deliveries,
-        due(now),
+        delivered_at,
         now,
         |conn, delivery: Delivery| {
             let target = webhook_subscriptions::table
@@ -223,19 +211,15 @@ pub fn mark_delivered(
     status: i32,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::update(
-        webhook_deliveries::table
-            .find(id)
-            .filter(d::delivered_at.is_null()),
-    )
-    .set((
-        d::delivered_at.eq(Some(now)),
+    mark_done!(
+        conn,
+        webhook_deliveries,
+        delivered_at,
+        id,
+        now,
         d::last_status.eq(Some(status)),
         d::last_error.eq(None::<String>),
-        d::locked_until.eq(None::<NaiveDateTime>),
-    ))
-    .execute(conn)
-    .map(|n| n == 1)
+    )
 }
 
 /// Records a failed attempt (retried later, or given up), releasing the lease only while

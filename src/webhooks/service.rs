@@ -149,7 +149,7 @@ pub fn update(
     if_match: Option<&IfMatch>,
 ) -> Result<SubscriptionView, ApiError> {
     db::lock_row(conn, "webhook_subscriptions", id.get())?;
-    let current = view_of(conn, actor, id)?;
+    let current = get(conn, actor, id)?;
     current.subscription.check_if_match(if_match)?;
     let sub = &current.subscription;
     let mut changes = SubscriptionChanges::default();
@@ -177,15 +177,6 @@ pub fn update(
     changes.version = Some(sub.version + 1);
     changes.updated_at = Some(now());
     let sub = repo::update(conn, id, &changes)?;
-    view(conn, sub)
-}
-
-fn view_of(
-    conn: &mut DbConn,
-    actor: &AuthUser,
-    id: WebhookId,
-) -> Result<SubscriptionView, ApiError> {
-    let sub = managed(conn, actor, id)?;
     view(conn, sub)
 }
 

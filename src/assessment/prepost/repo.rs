@@ -81,31 +81,15 @@ pub fn participants(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<User
         .load(conn)
 }
 
-/// Submitted attempts at a quiz: (attempt, learner, number, score, max score).
-pub fn submitted(conn: &mut DbConn, quiz_id: QuizId) -> QueryResult<Vec<SubmittedRow>> {
-    quiz_attempts::table
-        .filter(quiz_attempts::quiz_id.eq(quiz_id))
-        .filter(quiz_attempts::submitted_at.is_not_null())
-        .select((
-            quiz_attempts::id,
-            quiz_attempts::user_id,
-            quiz_attempts::number,
-            quiz_attempts::score,
-            quiz_attempts::max_score,
-        ))
-        .order(quiz_attempts::id.asc())
-        .load(conn)
-}
-
-/// One learner's submitted attempts at a quiz (as [`submitted`]).
-pub fn submitted_by(
+/// Submitted attempts at a quiz, of every learner or `only` one: (attempt, learner,
+/// number, score, max score).
+pub fn submitted(
     conn: &mut DbConn,
     quiz_id: QuizId,
-    user_id: UserId,
+    only: Option<UserId>,
 ) -> QueryResult<Vec<SubmittedRow>> {
-    quiz_attempts::table
+    let mut query = quiz_attempts::table
         .filter(quiz_attempts::quiz_id.eq(quiz_id))
-        .filter(quiz_attempts::user_id.eq(user_id))
         .filter(quiz_attempts::submitted_at.is_not_null())
         .select((
             quiz_attempts::id,
@@ -115,7 +99,11 @@ pub fn submitted_by(
             quiz_attempts::max_score,
         ))
         .order(quiz_attempts::id.asc())
-        .load(conn)
+        .into_boxed();
+    if let Some(user_id) = only {
+        query = query.filter(quiz_attempts::user_id.eq(user_id));
+    }
+    query.load(conn)
 }
 
 /// The scored questions of a quiz's submitted attempts: (attempt, question, points earned).

@@ -27,7 +27,7 @@ use crate::types::ids::{AttemptId, CourseId, LessonId, PrePostTestId, QuestionId
 pub const MAX_PER_COURSE: i64 = 20;
 
 fn may_edit(conn: &mut DbConn, actor: &AuthUser, course_id: CourseId) -> Result<bool, ApiError> {
-    let is_owner = bank::is_owner(conn, course_id, actor.id)?;
+    let is_owner = crate::courses::repo::is_owner(conn, course_id, actor.id)?;
     Ok(allowed(actor, Action::EditCourse { is_owner }))
 }
 
@@ -49,7 +49,9 @@ fn reads_group(conn: &mut DbConn, actor: &AuthUser, t: &PrePostTest) -> Result<b
 /// Whether the actor may see the pair at all: those who read the group, learners of the
 /// course, participants of its cohort.
 fn sees(conn: &mut DbConn, actor: &AuthUser, t: &PrePostTest) -> Result<bool, ApiError> {
-    if reads_group(conn, actor, t)? || bank::is_enrolled(conn, t.course_id, actor.id)? {
+    if reads_group(conn, actor, t)?
+        || crate::courses::repo::is_enrolled(conn, t.course_id, actor.id)?
+    {
         return Ok(true);
     }
     Ok(match t.cohort_id {
@@ -142,7 +144,9 @@ pub fn list(
 ) -> Result<Vec<PrePostTest>, ApiError> {
     bank::course(conn, course_id)?.ok_or(ApiError::NotFound)?;
     let all = repo::of_course(conn, course_id)?;
-    if may_edit(conn, actor, course_id)? || bank::is_enrolled(conn, course_id, actor.id)? {
+    if may_edit(conn, actor, course_id)?
+        || crate::courses::repo::is_enrolled(conn, course_id, actor.id)?
+    {
         return Ok(all);
     }
     // Facilitators and participants of a pair's cohort see that pair.
@@ -184,8 +188,9 @@ fn scored(rows: Vec<repo::SubmittedRow>) -> Vec<Scored> {
         .collect()
 }
 
-/// The counted attempts of one side for the given learners (all when `group` is none).
-fn side(
+/// The counted attempts of one side (the quiz of `lesson`; its first attempts or, with
+/// `first` false, its last) for the given learners (all when `group` is none), and the quiz.
+pub fn side(
     conn: &mut DbConn,
     lesson: LessonId,
     first: bool,
@@ -195,11 +200,7 @@ fn side(
     let Some(quiz) = bank::quiz_of_lesson(conn, lesson)? else {
         return Ok((BTreeMap::new(), None));
     };
-    let rows = match only {
-        Some(user) => repo::submitted_by(conn, quiz.id, user)?,
-        None => repo::submitted(conn, quiz.id)?,
-    };
-    let mut attempts = scored(rows);
+    let mut attempts = scored(repo::submitted(conn, quiz.id, only)?);
     if let Some(group) = group {
         attempts.retain(|a| group.contains(&a.user_id));
     }

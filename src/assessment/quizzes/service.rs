@@ -53,7 +53,7 @@ fn json<T: serde::Serialize>(v: &T) -> Result<String, ApiError> {
 }
 
 fn may_edit(conn: &mut DbConn, actor: &AuthUser, course_id: CourseId) -> Result<bool, ApiError> {
-    let is_owner = repo::is_owner(conn, course_id, actor.id)?;
+    let is_owner = crate::courses::repo::is_owner(conn, course_id, actor.id)?;
     Ok(allowed(actor, Action::EditCourse { is_owner }))
 }
 
@@ -258,7 +258,7 @@ pub fn get_quiz(
     now: NaiveDateTime,
 ) -> Result<QuizResponse, ApiError> {
     let (course_id, _, editor) = quiz_lesson(conn, actor, lesson_id)?;
-    if !editor && !repo::is_enrolled(conn, course_id, actor.id)? {
+    if !editor && !crate::courses::repo::is_enrolled(conn, course_id, actor.id)? {
         return Err(ApiError::NotFound);
     }
     let quiz = repo::quiz_of_lesson(conn, lesson_id)?.ok_or(ApiError::NotFound)?;
@@ -332,7 +332,7 @@ pub fn start(
 ) -> Result<(Attempt, bool), ApiError> {
     let (course_id, status, _) = quiz_lesson(conn, actor, lesson_id)?;
     let quiz = repo::quiz_of_lesson(conn, lesson_id)?.ok_or(ApiError::NotFound)?;
-    if !repo::is_enrolled(conn, course_id, actor.id)? {
+    if !crate::courses::repo::is_enrolled(conn, course_id, actor.id)? {
         return Err(ApiError::forbidden(
             "not_enrolled",
             "you are not enrolled in this course",
@@ -791,7 +791,7 @@ pub fn complete_passed(conn: &mut DbConn, quiz: &Quiz, user_id: UserId) -> Resul
         return Ok(());
     };
     let course_id = quiz.course_id;
-    if repo::is_enrolled(conn, course_id, user_id)? {
+    if crate::courses::repo::is_enrolled(conn, course_id, user_id)? {
         let archived = repo::course(conn, course_id)?
             .is_some_and(|(_, s)| s == CourseStatus::Archived.as_str());
         if !archived {

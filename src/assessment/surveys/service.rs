@@ -44,7 +44,7 @@ pub const MAX_OPEN_ANSWERS: i64 = 1000;
 
 /// Whether the actor edits surveys of a course.
 fn edits_course(conn: &mut DbConn, actor: &AuthUser, course: CourseId) -> Result<bool, ApiError> {
-    let is_owner = bank::is_owner(conn, course, actor.id)?;
+    let is_owner = crate::courses::repo::is_owner(conn, course, actor.id)?;
     Ok(allowed(actor, Action::EditCourse { is_owner }))
 }
 
@@ -88,7 +88,9 @@ pub fn invited(conn: &mut DbConn, s: &Survey) -> Result<Vec<UserId>, ApiError> {
 /// Whether the survey asks `user`.
 fn is_invited(conn: &mut DbConn, s: &Survey, user: UserId) -> Result<bool, ApiError> {
     Ok(match (s.target, s.course_id) {
-        (SurveyTarget::Course, Some(course)) => bank::is_enrolled(conn, course, user)?,
+        (SurveyTarget::Course, Some(course)) => {
+            crate::courses::repo::is_enrolled(conn, course, user)?
+        }
         _ => invited(conn, s)?.contains(&user),
     })
 }
@@ -184,14 +186,34 @@ fn localised(s: &Survey, view: SurveyResponse) -> Localised<SurveyResponse> {
     }
 }
 
-/// Stores a survey with its items and its default language's texts.
-fn store(
+/// Creates a survey of `target` on `on` (its course or cohort; the session is the
+/// input's, checked by the caller) from `input`, in `default_language` unless the input
+/// names one: the window checked, the survey stored with its items and its default
+/// language's texts, and answered in that language.
+fn create(
     conn: &mut DbConn,
     actor: &AuthUser,
-    new: NewSurvey,
+    target: SurveyTarget,
+    on: (Option<CourseId>, Option<CohortId>),
+    default_language: String,
     input: &SurveyInput,
     now: NaiveDateTime,
-) -> Result<Survey, ApiError> {
+) -> Result<Localised<SurveyResponse>, ApiError> {
+    let (course_id, cohort_id) = on;
+    let new = NewSurvey {
+        target,
+        course_id,
+        cohort_id,
+        session_id: input.session_id,
+        anonymous: input.anonymous,
+        default_language: input.language.clone().unwrap_or(default_language),
+        opens_at: input.opens_at.unwrap_or(now),
+        closes_at: input.closes_at,
+        created_by: Some(actor.id),
+        created_at: now,
+        updated_at: now,
+    };
+    check_window(&new, now)?;
     let s = repo::insert(conn, &new)?;
     let items: Vec<NewSurveyItem> = input
         .items
@@ -212,7 +234,9 @@ fn store(
         .map_err(ApiError::internal)?;
     repo::put_translation(conn, &row)?;
     tracing::info!(survey.id = %s.id, user.id = actor.id.get(), "survey created");
-    Ok(s)
+    let prefs = Preferences::only(&s.default_language);
+    let view = render(conn, actor, &s, &prefs, true, false, now)?;
+    Ok(localised(&s, view))
 }
 
 fn too_many() -> ApiError {
@@ -246,24 +270,16 @@ pub fn create_for_course(
     if repo::count_of(conn, Some(course_id), None)? >= MAX_PER_TARGET {
         return Err(too_many());
     }
-    let new = NewSurvey {
-        target: SurveyTarget::Course,
-        course_id: Some(course_id),
-        cohort_id: None,
-        session_id: None,
-        anonymous: input.anonymous,
-        default_language: input.language.clone().unwrap_or(default_language),
-        opens_at: input.opens_at.unwrap_or(now),
-        closes_at: input.closes_at,
-        created_by: Some(actor.id),
-        created_at: now,
-        updated_at: now,
-    };
-    check_window(&new, now)?;
-    let s = store(conn, actor, new, &input, now)?;
-    let prefs = Preferences::only(&s.default_language);
-    let view = render(conn, actor, &s, &prefs, true, false, now)?;
-    Ok(localised(&s, view))
+    let on = (Some(course_id), None);
+    create(
+        conn,
+        actor,
+        SurveyTarget::Course,
+        on,
+        default_language,
+        &input,
+        now,
+    )
 }
 
 /// A closing time must lie after the opening (which defaults to now).
@@ -308,31 +324,21 @@ pub fn create_for_cohort(
     if repo::count_of(conn, None, Some(cohort_id))? >= MAX_PER_TARGET {
         return Err(too_many());
     }
-    let new = NewSurvey {
-        target: if input.session_id.is_some() {
-            SurveyTarget::Session
-        } else {
-            SurveyTarget::Cohort
-        },
-        course_id: None,
-        cohort_id: Some(cohort_id),
-        session_id: input.session_id,
-        anonymous: input.anonymous,
-        default_language: input
-            .language
-            .clone()
-            .unwrap_or_else(|| cohort.default_language.clone()),
-        opens_at: input.opens_at.unwrap_or(now),
-        closes_at: input.closes_at,
-        created_by: Some(actor.id),
-        created_at: now,
-        updated_at: now,
+    let target = if input.session_id.is_some() {
+        SurveyTarget::Session
+    } else {
+        SurveyTarget::Cohort
     };
-    check_window(&new, now)?;
-    let s = store(conn, actor, new, &input, now)?;
-    let prefs = Preferences::only(&s.default_language);
-    let view = render(conn, actor, &s, &prefs, true, false, now)?;
-    Ok(localised(&s, view))
+    let on = (None, Some(cohort_id));
+    create(
+        conn,
+        actor,
+        target,
+        on,
+        cohort.default_language,
+        &input,
+        now,
+    )
 }
 
 /// The surveys of `all` the actor sees, rendered.
@@ -364,7 +370,7 @@ pub fn list_for_course(
 ) -> Result<Vec<SurveyResponse>, ApiError> {
     bank::course(conn, course_id)?.ok_or(ApiError::NotFound)?;
     let editor = edits_course(conn, actor, course_id)?;
-    if !editor && !bank::is_enrolled(conn, course_id, actor.id)? {
+    if !editor && !crate::courses::repo::is_enrolled(conn, course_id, actor.id)? {
         return Err(ApiError::NotFound);
     }
     let prefs = reader_preferences(conn, prefs, Some(actor.id))?;

@@ -14,8 +14,8 @@ use crate::cohorts::assignments::model::{
 };
 use crate::cohorts::assignments::service::{self, SubmissionView};
 use crate::cohorts::handlers::NoSuchCohort;
-use crate::cohorts::service::Written;
 use crate::db::Db;
+use crate::db::Written;
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{
     BadFilter, BadPage, IfNoneMatch, NotLoggedIn, NotModified, PreconditionFailed, UnreadableBody,

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{assignment_submissions, assignments};
-use crate::http::etag::Versioned;
+use crate::http::etag;
 use crate::types::{AssignmentId, CohortId, SubmissionId, UserId};
 
 crate::vocabulary! {
@@ -50,13 +50,7 @@ pub struct Assignment {
     pub version: i64,
 }
 
-impl Versioned for Assignment {
-    const KIND: &'static str = "assignment";
-
-    fn id_and_version(&self) -> (i64, i64) {
-        (self.id.get(), self.version)
-    }
-}
+etag::versioned_row!(Assignment, "assignment");
 
 /// How an assignment is marked, checked: points come with a maximum and a pass mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,13 +184,7 @@ pub struct Submission {
     pub version: i64,
 }
 
-impl Versioned for Submission {
-    const KIND: &'static str = "submission";
-
-    fn id_and_version(&self) -> (i64, i64) {
-        (self.id.get(), self.version)
-    }
-}
+etag::versioned_row!(Submission, "submission");
 
 /// What a participant hands in, checked: text and/or distinct web addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use crate::cohorts::assignments::repo;
 use crate::cohorts::model::{Cohort, CohortStatus};
 use crate::cohorts::nominations::repo as nominations;
 use crate::cohorts::repo as cohorts;
-use crate::cohorts::service::Written;
+use crate::db::Written;
 use crate::db::{self, DbConn, now};
 use crate::error::ApiError;
 use crate::http::etag::{IfMatch, Versioned};

@@ -8,8 +8,9 @@ use actix_web::{HttpRequest, web};
 use crate::auth::{AuthUser, MaybeUser};
 use crate::cohorts::calls::dto::{CallRequest, CallResponse};
 use crate::cohorts::calls::model::CallInput;
-use crate::cohorts::calls::service::{self, Written};
+use crate::cohorts::calls::service;
 use crate::db::Db;
+use crate::db::Written;
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{
     IfNoneMatch, NotCoordinator, NotLoggedIn, NotModified, PreconditionFailed, UnreadableBody,

@@ -4,11 +4,11 @@ use diesel::prelude::*;
 
 use crate::accounts::model::CefrLevel;
 use crate::cohorts::calls::model::{CallCountry, CallInput, CallOrganisation, CohortCall};
-use crate::db::DbConn;
 use crate::db::schema::{
     call_countries, cohort_calls, cohorts, courses, organisations, profile_cohorts,
     profile_courses, profile_languages, profile_union_roles,
 };
+use crate::db::{self, DbConn};
 use crate::organisations::model::UnionRole;
 use crate::types::{CohortId, CountryCode, CourseId, OrganisationId};
 
@@ -85,8 +85,10 @@ pub fn prerequisite_cohorts(conn: &mut DbConn, cohort: CohortId) -> QueryResult<
 pub fn write(conn: &mut DbConn, row: &CohortCall, call: &CallInput) -> QueryResult<()> {
     use crate::db::schema::call_organisations as co;
     let id = row.cohort_id;
-    let replaced = diesel::update(cohort_calls::table.find(id))
-        .set((
+    db::update_or_insert!(
+        conn,
+        cohort_calls::table.find(id),
+        (
             cohort_calls::deadline.eq(row.deadline),
             cohort_calls::members_may_apply.eq(row.members_may_apply),
             cohort_calls::min_age.eq(row.min_age),
@@ -96,13 +98,10 @@ pub fn write(conn: &mut DbConn, row: &CohortCall, call: &CallInput) -> QueryResu
             cohort_calls::notes.eq(&row.notes),
             cohort_calls::updated_at.eq(row.updated_at),
             cohort_calls::version.eq(row.version),
-        ))
-        .execute(conn)?;
-    if replaced == 0 {
-        diesel::insert_into(cohort_calls::table)
-            .values(row)
-            .execute(conn)?;
-    }
+        ),
+        cohort_calls::table,
+        row,
+    )?;
     diesel::delete(co::table.filter(co::cohort_id.eq(id))).execute(conn)?;
     for o in &call.organisations {
         diesel::insert_into(co::table)

@@ -15,7 +15,7 @@ use crate::error::{ApiError, Fields};
 use crate::http::etag::{IfMatch, Versioned};
 use crate::types::{CohortId, CountryCode, OrganisationId};
 
-pub use crate::cohorts::service::Written;
+use crate::db::Written;
 
 /// A call as answered, with its entity tag.
 #[derive(Debug)]

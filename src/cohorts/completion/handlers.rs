@@ -11,8 +11,8 @@ use crate::cohorts::completion::dto::{
 use crate::cohorts::completion::model::Rules;
 use crate::cohorts::completion::service;
 use crate::cohorts::handlers::NoSuchCohort;
-use crate::cohorts::service::Written;
 use crate::db::Db;
+use crate::db::Written;
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{
     BadPage, IfNoneMatch, NotCoordinator, NotLoggedIn, NotModified, PreconditionFailed,

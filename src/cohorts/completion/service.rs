@@ -18,7 +18,8 @@ use crate::cohorts::completion::model::{
 use crate::cohorts::completion::repo;
 use crate::cohorts::model::{Cohort, CohortKind, CohortStatus};
 use crate::cohorts::repo as cohorts;
-use crate::cohorts::service::{Written, email_each};
+use crate::cohorts::service::email_each;
+use crate::db::Written;
 use crate::db::{self, DbConn, now};
 use crate::email::templates::Template;
 use crate::error::ApiError;

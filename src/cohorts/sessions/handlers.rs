@@ -8,7 +8,6 @@ use futures_util::StreamExt;
 use crate::auth::{AuthUser, throttle};
 use crate::cohorts::dto::path_language;
 use crate::cohorts::handlers::NoSuchCohort;
-use crate::cohorts::service::Written;
 use crate::cohorts::sessions::dto::{
     ATTENDANCE_SORT, AttendanceCsv, AttendanceResponse, CalendarFeedResponse, CheckInCodeResponse,
     CheckInRequest, CreateSessionRequest, ImportQuery, ImportResponse, ListSessionsQuery,
@@ -19,6 +18,7 @@ use crate::cohorts::sessions::dto::{
 use crate::cohorts::sessions::import::{self, MAX_CSV_BYTES};
 use crate::cohorts::sessions::model::{SessionFields, SessionPatch};
 use crate::cohorts::sessions::{feeds, service};
+use crate::db::Written;
 use crate::db::{self, Db};
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{cohort_sessions, session_attendance, session_translations};
-use crate::http::etag::Versioned;
+use crate::http::etag;
 use crate::types::{CohortId, LessonId, LiveSessionId, UserId};
 
 crate::vocabulary! {
@@ -66,14 +66,8 @@ pub struct LiveSession {
     pub version: i64,
 }
 
-/// A session's tag is `"session-{id}-v{version}"`.
-impl Versioned for LiveSession {
-    const KIND: &'static str = "session";
-
-    fn id_and_version(&self) -> (i64, i64) {
-        (self.id.get(), self.version)
-    }
-}
+// A session's tag is `"session-{id}-v{version}"`.
+etag::versioned_row!(LiveSession, "session");
 
 /// A session's own fields, each valid on its own (materials are checked against the
 /// cohort's courses later).

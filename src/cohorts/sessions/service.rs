@@ -20,7 +20,6 @@ use crate::auth::{AuthUser, Role};
 use crate::cohorts::model::{Cohort, CohortStatus};
 use crate::cohorts::nominations::repo as nominations;
 use crate::cohorts::repo as cohorts;
-use crate::cohorts::service::Written;
 use crate::cohorts::sessions::dto::{
     ATTENDANCE_SORT, AttendanceResponse, CheckInCodeResponse, SESSION_SORT, SessionResponse,
     check_times,
@@ -30,6 +29,7 @@ use crate::cohorts::sessions::model::{
     SessionFields, SessionPatch, SessionTranslation, minutes_within,
 };
 use crate::cohorts::sessions::repo;
+use crate::db::Written;
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, Fields};
 use crate::http::etag::{IfMatch, Versioned};

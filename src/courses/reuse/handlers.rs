@@ -44,7 +44,22 @@ fn internal(err: impl std::fmt::Display) -> ApiError {
 /// removed when the stream ends or is dropped.
 fn file_stream(file: TempFile) -> impl Stream<Item = Result<Bytes, std::io::Error>> {
     let opened = std::fs::File::open(file.path());
-    futures_util::stream::unfold(Some((file, opened)), |state| async move {
+    chunks(opened, file)
+}
+
+/// A file that is not removed as a stream of it ends (the import's files belong to their
+/// [`ImportPlan`]).
+fn borrowed_stream(path: &Path) -> impl Stream<Item = Result<Bytes, std::io::Error>> + use<> {
+    chunks(std::fs::File::open(path), ())
+}
+
+/// The file `opened` as a stream of chunks, read off the async workers, holding `guard`
+/// until the stream ends or is dropped.
+fn chunks<G: 'static>(
+    opened: std::io::Result<std::fs::File>,
+    guard: G,
+) -> impl Stream<Item = Result<Bytes, std::io::Error>> {
+    futures_util::stream::unfold(Some((guard, opened)), |state| async move {
         let (guard, opened) = state?;
         let f = match opened {
             Ok(f) => f,
@@ -61,32 +76,6 @@ fn file_stream(file: TempFile) -> impl Stream<Item = Result<Bytes, std::io::Erro
         match read {
             Ok(Ok((_, buf))) if buf.is_empty() => None,
             Ok(Ok((f, buf))) => Some((Ok(Bytes::from(buf)), Some((guard, Ok(f))))),
-            Ok(Err(err)) => Some((Err(err), None)),
-            Err(err) => Some((Err(std::io::Error::other(err.to_string())), None)),
-        }
-    })
-}
-
-/// A file that is not removed as a stream of it ends (the import's files belong to their
-/// [`ImportPlan`]).
-fn borrowed_stream(path: &Path) -> impl Stream<Item = Result<Bytes, std::io::Error>> + use<> {
-    let opened = std::fs::File::open(path);
-    futures_util::stream::unfold(Some(opened), |state| async move {
-        let f = match state? {
-            Ok(f) => f,
-            Err(err) => return Some((Err(err), None)),
-        };
-        let read = web::block(move || {
-            let mut f = f;
-            let mut buf = vec![0u8; CHUNK_BYTES];
-            let n = f.read(&mut buf)?;
-            buf.truncate(n);
-            Ok::<_, std::io::Error>((f, buf))
-        })
-        .await;
-        match read {
-            Ok(Ok((_, buf))) if buf.is_empty() => None,
-            Ok(Ok((f, buf))) => Some((Ok(Bytes::from(buf)), Some(Ok(f)))),
             Ok(Err(err)) => Some((Err(err), None)),
             Err(err) => Some((Err(std::io::Error::other(err.to_string())), None)),
         }

@@ -17,16 +17,14 @@ use crate::assessment::model::QuizSettings;
 use crate::auth::AuthUser;
 use crate::auth::policy::{Action, allowed, authorize};
 use crate::courses::dto::{CourseFields, CourseResponse, CourseTexts, LessonFields};
-use crate::courses::model::{
-    Course, CourseStatus, NewCourse, NewLessonTranslation, NewModule, NewModuleTranslation,
-};
+use crate::courses::model::{Course, NewLessonTranslation, NewModule, NewModuleTranslation};
 use crate::courses::repo as courses_repo;
 use crate::courses::reuse::dto::{AdaptationItem, LessonResourcesResponse, ResourceLessonItem};
 use crate::courses::reuse::model::{CourseAttribution, Origin};
 use crate::courses::reuse::repo::{self, DraftsSeen};
 use crate::courses::service::{
-    Localised, check_content_access, current_course, editable_lesson, lesson_fields, lesson_row,
-    put_course_texts, slug_taken, unique_slug, visible_course,
+    Localised, check_content_access, current_course, draft_row, editable_lesson, lesson_fields,
+    lesson_row, put_course_texts, slug_taken, unique_slug, visible_course,
 };
 use crate::db::{DbConn, now};
 use crate::error::ApiError;
@@ -222,25 +220,8 @@ pub fn insert_tree(
 ) -> Result<CourseId, ApiError> {
     let at = now();
     let f = &tree.fields;
-    let course = courses_repo::insert_course(
-        conn,
-        &NewCourse {
-            slug,
-            default_language: f.default_language.clone(),
-            level: f.level,
-            format: f.format,
-            estimated_hours: f.estimated_hours,
-            licence: f.licence.clone(),
-            status: CourseStatus::Draft,
-            visibility: f.visibility,
-            capacity: f.capacity,
-            created_by: Some(actor.id),
-            created_at: at,
-            updated_at: at,
-            published_at: None,
-        },
-    )
-    .map_err(unique_slug)?;
+    let course =
+        courses_repo::insert_course(conn, &draft_row(f, slug, actor, at)).map_err(unique_slug)?;
     for (language, texts) in &tree.texts {
         put_course_texts(conn, course.id, language, texts, at)?;
     }
