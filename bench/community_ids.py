@@ -6,7 +6,8 @@
 Logs in as EMAIL and writes, one value a line, into OUT_DIR:
   community-ids.txt  the communities EMAIL is an active member of (GET /api/v1/communities
                      ?joined=true) that hold at least 100 threads;
-  thread-ids.txt     threads of those communities with at least 50 visible posts (for a
+  thread-ids.txt     threads of those communities with at least 50 visible posts (when they
+                     hold none, of other communities the member reads) (for a
                      full 50-post page), from their thread lists;
   post-thread-ids.txt  unlocked threads of those communities to reply to (the first 200);
   search-words.txt   words of the scale seed's vocabulary that find posts EMAIL can read.
@@ -85,6 +86,17 @@ def main():
                 threads.append(t["id"])
             if not t["locked"] and len(repliable) < 200:
                 repliable.append(t["id"])
+    if not threads:
+        # At a large scale the member's own communities may hold no thread that long: take
+        # them from the other communities the member reads (public ones), as many as needed.
+        for c in pages(base, "/api/v1/communities?limit=100", token):
+            if c["id"] in community_ids or (c.get("thread_count") or 0) < 100:
+                continue
+            for t in pages(base, f"/api/v1/communities/{c['id']}/threads?limit=100", token, limit=500):
+                if t["reply_count"] + 1 >= 50:
+                    threads.append(t["id"])
+            if len(threads) >= 100:
+                break
     words = []
     for w in CANDIDATE_WORDS:
         hits = request(base, "GET", f"/api/v1/search/posts?q={urllib.parse.quote(w)}&limit=1", token)

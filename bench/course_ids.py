@@ -10,7 +10,8 @@ Writes, one id a line, into OUT_DIR:
                       with a fixed seed, from their outlines (GET /api/v1/courses/{id});
   member-courses.txt  the courses EMAIL is enrolled in (POST /api/v1/auth/login, then
                       GET /api/v1/me/enrolments);
-  member-lessons.txt  the lessons of those courses, from their outlines (with the token).
+  member-lessons.txt  the lessons of those courses a PUT completion may mark done (quiz
+                      lessons left out: they are done by passing the quiz), from their outlines.
 Prints one summary line to stdout; exits non-zero (with the reason on stderr) when a
 request does not answer 200 or a list would be empty.
 """
@@ -53,9 +54,16 @@ def pages(base, path, token=None):
             return
 
 
-def lessons_of(base, course_id, token=None):
+def lessons_of(base, course_id, token=None, completable=False):
+    """The course's lesson ids; with `completable`, only those a PUT completion may mark
+    done (a quiz lesson is done only by passing its quiz: 409 `completed_by_quiz`)."""
     course = request(base, "GET", f"/api/v1/courses/{course_id}", token)
-    return [lesson["id"] for module in course["modules"] for lesson in module["lessons"]]
+    return [
+        lesson["id"]
+        for module in course["modules"]
+        for lesson in module["lessons"]
+        if not (completable and lesson["kind"] == "quiz")
+    ]
 
 
 def write(path, ids):
@@ -85,7 +93,7 @@ def main():
     )
     if not enrolled:
         sys.exit(f"course_ids.py: {email} is enrolled in no course")
-    member_lessons = [lesson for c in enrolled for lesson in lessons_of(base, c, token)]
+    member_lessons = [lesson for c in enrolled for lesson in lessons_of(base, c, token, completable=True)]
     if not member_lessons:
         sys.exit(f"course_ids.py: the courses of {email} hold no lesson")
 
