@@ -334,6 +334,7 @@ stop_server() {
   [ -n "$server_pid" ] || return 0
   local pid=$server_pid
   server_pid=""
+  memory_note "$pid" "${FUNCNAME[1]%_part}"
   kill -TERM "$pid" 2>/dev/null || return 0
   for _ in $(seq 1 100); do
     kill -0 "$pid" 2>/dev/null || break
@@ -341,6 +342,22 @@ stop_server() {
   done
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+}
+
+# memory_note PID PART: the server's peak resident memory since it started (VmHWM; the
+# library part resets it before each upload round) and, at the end, its anonymous and
+# file-backed resident memory (RssAnon: heap and stacks; RssFile: mapped files such as
+# the search index), to stderr and to bench/results/memory-<timestamp>.md.
+memory_note() {
+  local status="/proc/$1/status" hwm anon file
+  [ -r "$status" ] || return 0
+  hwm=$(awk '/^VmHWM/ {print $2}' "$status")
+  anon=$(awk '/^RssAnon/ {print $2}' "$status")
+  file=$(awk '/^RssFile/ {print $2}' "$status")
+  [ -n "$hwm" ] || return 0
+  log "${db:-?}: $2: server peak RSS $((hwm / 1024)) MiB; at the end RssAnon $((${anon:-0} / 1024)) MiB, RssFile $((${file:-0} / 1024)) MiB"
+  printf '| %s | %s | %d | %d | %d |\n' "${db:-?}" "$2" "$((hwm / 1024))" "$((${anon:-0} / 1024))" "$((${file:-0} / 1024))" \
+    >>"$here/results/memory-$stamp.md"
 }
 
 stop_pg() {

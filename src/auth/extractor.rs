@@ -18,7 +18,7 @@ use crate::types::{SessionId, UserId};
 /// The authenticated caller: a valid access token whose login is still open and whose
 /// account is active. The session, status and role are read from the database, or from
 /// [`SessionCache`] when read there a moment ago: a logout, a changed role or a suspension
-/// takes effect at once on the instance that made it and within a second on the others
+/// takes effect at once on the instance that made it and within two seconds on the others
 /// (`db::recent`).
 #[derive(Debug, Clone)]
 pub struct AuthUser {
@@ -37,7 +37,7 @@ impl AuthUser {
 
 /// Open logins read lately, by session and account: their account's status and role and
 /// when the login expires (`db::recent`: a change made in this process is seen at once, one
-/// made by another instance within a second).
+/// made by another instance within two seconds).
 #[derive(Debug, Clone)]
 pub struct SessionCache(Recent<(SessionId, UserId), (UserStatus, Role, NaiveDateTime)>);
 

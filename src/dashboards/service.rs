@@ -271,8 +271,8 @@ const CACHED: usize = 256;
 
 /// Computed dashboards, each with the entity tag of the numbers it was computed
 /// at (see the module's docs; `db::memo`), and the answers given lately to each reader
-/// (`db::recent`: given again with no read while nothing was written here, for at most a
-/// second).
+/// (`db::recent`: given again with no read while nothing was written here, for a second;
+/// then one reader reads it again while the others are given the previous answer).
 #[derive(Debug, Clone)]
 pub struct SummaryCache {
     figures: Memo<Key, String, Figures>,

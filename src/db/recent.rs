@@ -15,6 +15,15 @@
 //!   a login is still open; the stamps a dashboard was computed at), never a value a write
 //!   decides on (writes read inside their transaction, not from here).
 //!
+//! **One reader refreshes.** When a value has outlived the window but nothing was written
+//! in this process since it was read, the first reader to ask is told to read it again
+//! (`get` answers `None` and the reader `keep`s what it read), and every other reader of
+//! that key is given the previous value meanwhile, for at most another window. Without
+//! this, the readers of a busy key (a dashboard, the login of a client with many
+//! connections) all missed in the same millisecond once a second and all read at once.
+//! Nothing changes for a write made in this process: after it, every reader reads again.
+//! So a change made by another instance is seen within two windows at most, usually one.
+//!
 //! Reading from a `Recent` costs a lock and a hash lookup on the worker: no hand-off to the
 //! blocking pool, no connection. The number of keys is bounded: past the bound it starts
 //! again empty.
@@ -59,7 +68,16 @@ impl Seen {
     }
 }
 
-type Entries<K, V> = HashMap<K, (Seen, V)>;
+/// A kept value, and since when one reader has been reading it again (see the module's
+/// docs).
+#[derive(Debug)]
+struct Entry<V> {
+    seen: Seen,
+    value: V,
+    refreshing_since: Option<Instant>,
+}
+
+type Entries<K, V> = HashMap<K, Entry<V>>;
 
 /// Values by key, each with when it was read (see the module's docs).
 #[derive(Debug)]
@@ -93,11 +111,26 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
         }
     }
 
-    /// The value kept for `key`, while it still holds.
+    /// The value kept for `key`, while it still holds; `None` tells the caller to read it
+    /// and [`keep`](Self::keep) it. Past the window, with nothing written here since, only
+    /// the first caller gets `None`: the others get the previous value while that caller
+    /// reads (for at most another window).
     pub fn get(&self, key: &K) -> Option<V> {
-        let entries = self.lock();
-        let (seen, value) = entries.get(key)?;
-        seen.still_holds(self.window).then(|| value.clone())
+        let mut entries = self.lock();
+        let entry = entries.get_mut(key)?;
+        if entry.seen.still_holds(self.window) {
+            return Some(entry.value.clone());
+        }
+        if !entry.seen.still_holds(2 * self.window) {
+            return None;
+        }
+        match entry.refreshing_since {
+            Some(since) if since.elapsed() < self.window => Some(entry.value.clone()),
+            _ => {
+                entry.refreshing_since = Some(Instant::now());
+                None
+            }
+        }
     }
 
     /// Keeps `value` for `key`, read after `seen` was taken.
@@ -107,12 +140,19 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
         }
         let mut entries = self.lock();
         if entries.len() >= self.capacity && !entries.contains_key(&key) {
-            entries.retain(|_, (s, _)| s.still_holds(self.window));
+            entries.retain(|_, entry| entry.seen.still_holds(2 * self.window));
             if entries.len() >= self.capacity {
                 entries.clear();
             }
         }
-        entries.insert(key, (seen, value));
+        entries.insert(
+            key,
+            Entry {
+                seen,
+                value,
+                refreshing_since: None,
+            },
+        );
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries<K, V>> {
@@ -148,6 +188,43 @@ mod tests {
         let seen = Seen::now();
         recent.keep(1, seen, 7);
         std::thread::sleep(Duration::from_millis(40));
+        assert_eq!(recent.get(&1), None);
+    }
+
+    #[test]
+    fn past_the_window_one_reader_reads_again_and_the_others_keep_the_value() {
+        let window = Duration::from_millis(200);
+        let recent: Recent<i64, i64> = Recent::with_window(4, window);
+        let seen = Seen::now();
+        recent.keep(1, seen, 7);
+        std::thread::sleep(window + Duration::from_millis(10));
+        // The first reader is told to read; the next ones get the previous value.
+        let got = [recent.get(&1), recent.get(&1), recent.get(&1)];
+        // What the first reader keeps is given from then on.
+        recent.keep(1, Seen::now(), 8);
+        let then = recent.get(&1);
+        // Other tests in this process write too: only assert when none did meanwhile
+        // (and when this thread was not held up past the second window).
+        if seen.still_holds(2 * window) {
+            assert_eq!(got, [None, Some(7), Some(7)]);
+            assert_eq!(then, Some(8));
+        }
+        // A write made here: everyone reads again, nobody gets the previous value.
+        bump();
+        assert_eq!(recent.get(&1), None);
+        assert_eq!(recent.get(&1), None);
+    }
+
+    #[test]
+    fn the_previous_value_is_given_at_most_two_windows() {
+        let window = Duration::from_millis(20);
+        let recent: Recent<i64, i64> = Recent::with_window(4, window);
+        recent.keep(1, Seen::now(), 7);
+        std::thread::sleep(window + Duration::from_millis(5));
+        // A reader is told to read, and never keeps what it read (it failed, say).
+        let _ = recent.get(&1);
+        std::thread::sleep(window + Duration::from_millis(5));
+        assert_eq!(recent.get(&1), None);
         assert_eq!(recent.get(&1), None);
     }
 
