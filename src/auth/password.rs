@@ -1,14 +1,12 @@
 //! Passwords: strength rules, and argon2id hashing on a bounded pool.
 
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use actix_web::web;
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString, rand_core::OsRng,
-};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString, rand_core::OsRng};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
@@ -77,6 +75,41 @@ pub struct PasswordHasher {
     permits: Arc<Semaphore>,
     queued: Arc<AtomicUsize>,
     max_queued: usize,
+    memory: Memory,
+}
+
+/// Argon2's working memory (19 MiB with the parameters above), kept from one hash to the
+/// next. A hash runs only with a permit, so no more than one per permit is ever in use or
+/// kept. Allocated anew for each hash, it was kept anyway, by the allocator: glibc raises
+/// its threshold for returning large blocks to the system after the first one is freed,
+/// and each blocking-pool thread's arena then held its own 19–38 MiB. After the benchmark's
+/// login load that was 600 MiB of resident memory (bench/README.md).
+#[derive(Clone, Default)]
+struct Memory(Arc<Mutex<Vec<Vec<Block>>>>);
+
+impl Memory {
+    /// Runs `f` with memory for `params` (the pool's when the parameters are ours; a hash
+    /// stored with more memory than ours gets its own, not kept).
+    fn with<T>(&self, params: &Params, f: impl FnOnce(&mut [Block]) -> T) -> T {
+        let count = params.block_count();
+        if count > Params::DEFAULT.block_count() {
+            return f(&mut vec![Block::default(); count]);
+        }
+        let kept = self.0.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        let mut blocks =
+            kept.unwrap_or_else(|| vec![Block::default(); Params::DEFAULT.block_count()]);
+        let result = f(&mut blocks);
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(blocks);
+        result
+    }
+
+    #[cfg(test)]
+    fn kept(&self) -> usize {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
 }
 
 /// Verified against when the account does not exist, so that an unknown email costs the
@@ -91,6 +124,7 @@ impl PasswordHasher {
             permits: Arc::new(Semaphore::new(parallel.max(1))),
             queued: Arc::new(AtomicUsize::new(0)),
             max_queued,
+            memory: Memory::default(),
         }
     }
 
@@ -104,14 +138,19 @@ impl PasswordHasher {
 
     /// The PHC string of `password`.
     pub async fn hash(&self, password: Password) -> Result<String, ApiError> {
-        self.run(move || hash_blocking(&password)).await?
+        let memory = self.memory.clone();
+        self.run(move || memory.with(&Params::DEFAULT, |m| hash_with(&password, m)))
+            .await?
     }
 
     /// Whether `password` matches `hash`; with no hash, does the same work and answers false.
     pub async fn verify(&self, password: Password, hash: Option<String>) -> Result<bool, ApiError> {
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
-        let matches = self.run(move || verify_blocking(&password, &hash)).await?;
+        let memory = self.memory.clone();
+        let matches = self
+            .run(move || verify_with(&password, &hash, &memory))
+            .await?;
         Ok(known && matches)
     }
 
@@ -145,18 +184,73 @@ fn argon2() -> Argon2<'static> {
 
 /// Hashes on the calling thread: for command-line tools, never inside a request.
 pub fn hash_blocking(password: &Password) -> Result<String, ApiError> {
-    let salt = SaltString::generate(&mut OsRng);
-    argon2()
-        .hash_password(password.expose(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("argon2: {e}")))
+    hash_with(
+        password,
+        &mut vec![Block::default(); Params::DEFAULT.block_count()],
+    )
 }
 
+fn argon2_error(err: impl fmt::Display) -> ApiError {
+    ApiError::internal(anyhow::anyhow!("argon2: {err}"))
+}
+
+/// The PHC string of `password` with a new salt, computed in `memory` (what argon2's own
+/// `hash_password` does, with memory it does not allocate).
+fn hash_with(password: &Password, memory: &mut [Block]) -> Result<String, ApiError> {
+    let salt = SaltString::generate(&mut OsRng);
+    let argon = argon2();
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt.decode_b64(&mut salt_bytes).map_err(argon2_error)?;
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    argon
+        .hash_password_into_with_memory(password.expose(), salt_bytes, &mut out, memory)
+        .map_err(argon2_error)?;
+    let hash = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(argon.params()).map_err(argon2_error)?,
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&out).map_err(argon2_error)?),
+    };
+    Ok(hash.to_string())
+}
+
+/// Whether `password` matches the PHC string `hash`, with the algorithm, version and
+/// parameters the string names (what argon2's own `verify_password` does), in memory from
+/// `memory`. The comparison takes the same time wherever the digests differ.
+fn verify_with(password: &Password, hash: &str, memory: &Memory) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params), Some(expected), Some(salt)) = (
+        Algorithm::try_from(parsed.algorithm),
+        Params::try_from(&parsed),
+        parsed.hash,
+        parsed.salt,
+    ) else {
+        return false;
+    };
+    let Ok(version) = parsed
+        .version
+        .map_or(Ok(Version::default()), Version::try_from)
+    else {
+        return false;
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt_bytes) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let argon = Argon2::new(algorithm, version, params.clone());
+    let mut out = vec![0u8; expected.len()];
+    let computed = memory.with(&params, |m| {
+        argon.hash_password_into_with_memory(password.expose(), salt_bytes, &mut out, m)
+    });
+    computed.is_ok() && Output::new(&out).is_ok_and(|out| out == expected)
+}
+
+#[cfg(test)]
 fn verify_blocking(password: &Password, hash: &str) -> bool {
-    match PasswordHash::new(hash) {
-        Ok(parsed) => argon2().verify_password(password.expose(), &parsed).is_ok(),
-        Err(_) => false,
-    }
+    verify_with(password, hash, &Memory::default())
 }
 
 #[cfg(test)]
@@ -226,6 +320,72 @@ mod tests {
             &Password::unchecked("solidarity-lantern".into()),
             DUMMY_HASH
         ));
+    }
+
+    #[test]
+    fn hashes_agree_with_argon2s_own_and_reuse_their_memory() {
+        use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+        let memory = Memory::default();
+        let password = Password::unchecked("solidarity-lantern".into());
+        let ours = memory
+            .with(&Params::DEFAULT, |m| hash_with(&password, m))
+            .unwrap();
+        // Argon2's own verifier accepts our hash ...
+        let parsed = PasswordHash::new(&ours).unwrap();
+        assert!(argon2().verify_password(password.expose(), &parsed).is_ok());
+        // ... and ours accepts argon2's, with its salt, in the same memory.
+        let salt = SaltString::generate(&mut OsRng);
+        let theirs = argon2()
+            .hash_password(password.expose(), &salt)
+            .unwrap()
+            .to_string();
+        assert!(verify_with(&password, &theirs, &memory));
+        assert!(!verify_with(
+            &Password::unchecked("solidarity-lanterns".into()),
+            &theirs,
+            &memory
+        ));
+        // One block of memory served all three, and is kept for the next.
+        assert_eq!(memory.kept(), 1);
+        // A hash made with more memory than ours (an older, stronger setting) verifies
+        // too, in memory of its own that is not kept.
+        let bigger = Params::new(Params::DEFAULT_M_COST * 2, 1, 1, None).unwrap();
+        let stronger = Argon2::new(Algorithm::Argon2id, Version::V0x13, bigger)
+            .hash_password(password.expose(), &salt)
+            .unwrap()
+            .to_string();
+        assert!(verify_with(&password, &stronger, &memory));
+        assert_eq!(memory.kept(), 1);
+        // Other algorithms and versions named by the string are honoured.
+        let argon2i = Argon2::new(Algorithm::Argon2i, Version::V0x10, Params::DEFAULT)
+            .hash_password(password.expose(), &salt)
+            .unwrap()
+            .to_string();
+        assert!(verify_with(&password, &argon2i, &memory));
+        assert!(!verify_with(
+            &password,
+            "$argon2id$v=19$m=19456,t=2,p=1$",
+            &memory
+        ));
+    }
+
+    #[actix_web::test]
+    async fn concurrent_hashes_keep_no_more_memory_than_permits() {
+        let hasher = PasswordHasher::new(2, 64);
+        let hashes = futures_util::future::join_all(
+            (0..6).map(|i| hasher.hash(Password::unchecked(format!("solidarity-lantern-{i}")))),
+        )
+        .await;
+        assert!(hashes.iter().all(Result::is_ok));
+        assert!((1..=2).contains(&hasher.memory.kept()));
+        let ok = hasher
+            .verify(
+                Password::unchecked("solidarity-lantern-0".into()),
+                Some(hashes[0].as_ref().unwrap().clone()),
+            )
+            .await
+            .unwrap();
+        assert!(ok);
     }
 
     #[actix_web::test]
