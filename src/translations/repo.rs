@@ -1,6 +1,6 @@
 //! Queries of language access: source versions, recorded versions, translators, drafts,
 //! requests and the glossary. The translator's queue and the request totals are one SQL
-//! statement each, written once with `?` placeholders ([`numbered`] for PostgreSQL).
+//! statement each, written once with `?` placeholders ([`db::numbered`] for PostgreSQL).
 
 use std::collections::HashMap;
 
@@ -12,7 +12,7 @@ use crate::db::schema::{
     glossary_entries, memberships, translation_drafts, translation_requests, translation_sources,
     translation_versions, translators, users,
 };
-use crate::db::{self, DbConn, numbered};
+use crate::db::{self, DbConn};
 use crate::translations::model::{
     DraftStatus, GlossaryEntry, GlossaryEntryChanges, NewGlossaryEntry, NewTranslationDraft,
     NewTranslationRequest, Requested, TextKind, TranslationDraft, TranslationRequest,
@@ -26,7 +26,7 @@ macro_rules! load_sql {
             DbConn::Sqlite(c) => diesel::sql_query($sql)$(.bind::<$t, _>($v))*.load::<$row>(c),
             #[cfg(feature = "postgres")]
             DbConn::Pg(c) => {
-                diesel::sql_query(numbered($sql))$(.bind::<$t, _>($v))*.load::<$row>(c)
+                diesel::sql_query(db::numbered($sql))$(.bind::<$t, _>($v))*.load::<$row>(c)
             }
         }
     };
@@ -734,7 +734,7 @@ mod tests {
     #[test]
     fn placeholders_are_numbered_for_postgres() {
         assert_eq!(
-            super::numbered("a = ? AND b IN (?, ?)"),
+            crate::db::numbered("a = ? AND b IN (?, ?)"),
             "a = $1 AND b IN ($2, $3)"
         );
     }
