@@ -86,8 +86,10 @@ impl FromRequest for AuthUser {
                                 .optional()?)
                         })
                         .await?;
-                    if let Some(open) = found {
-                        state.sessions.0.keep(key, seen, open);
+                    match found {
+                        Some(open) => state.sessions.0.keep(key, seen, open),
+                        // Ended since it was kept: nobody is given the kept answer again.
+                        None => state.sessions.0.forget(&key),
                     }
                     found
                 }

@@ -297,10 +297,18 @@ impl SummaryCache {
         subject: Subject,
     ) -> Result<Answer, ApiError> {
         let seen = Seen::now();
-        let answer = dashboard(conn, reader, subject, self)?;
-        self.answers
-            .keep((reader.id, reader.role, subject), seen, answer.clone());
-        Ok(answer)
+        let key = (reader.id, reader.role, subject);
+        match dashboard(conn, reader, subject, self) {
+            Ok(answer) => {
+                self.answers.keep(key, seen, answer.clone());
+                Ok(answer)
+            }
+            // Refused now (or gone): no reader is given the kept answer again.
+            Err(err) => {
+                self.answers.forget(&key);
+                Err(err)
+            }
+        }
     }
 }
 

@@ -18,7 +18,8 @@
 //! **One reader refreshes.** When a value has outlived the window but nothing was written
 //! in this process since it was read, the first reader to ask is told to read it again
 //! (`get` answers `None` and the reader `keep`s what it read), and every other reader of
-//! that key is given the previous value meanwhile, for at most another window. Without
+//! that key is given the previous value meanwhile, for at most another window, or until
+//! that reader finds the value gone ([`Recent::forget`]). Without
 //! this, the readers of a busy key (a dashboard, the login of a client with many
 //! connections) all missed in the same millisecond once a second and all read at once.
 //! Nothing changes for a write made in this process: after it, every reader reads again.
@@ -155,6 +156,12 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
         );
     }
 
+    /// Drops what is kept for `key`: the read made after `get` answered `None` found
+    /// nothing (a login that has ended), so no reader may be given the previous value.
+    pub fn forget(&self, key: &K) {
+        self.lock().remove(key);
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries<K, V>> {
         self.entries.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -213,6 +220,21 @@ mod tests {
         bump();
         assert_eq!(recent.get(&1), None);
         assert_eq!(recent.get(&1), None);
+    }
+
+    #[test]
+    fn a_value_found_gone_is_given_to_nobody() {
+        let window = Duration::from_millis(200);
+        let recent: Recent<i64, i64> = Recent::with_window(4, window);
+        recent.keep(1, Seen::now(), 7);
+        std::thread::sleep(window + Duration::from_millis(10));
+        // The reader told to read finds nothing: the others are not given the old value.
+        let first = recent.get(&1);
+        recent.forget(&1);
+        let then = [recent.get(&1), recent.get(&1)];
+        // Whatever other tests write meanwhile, nobody gets the old value.
+        assert_eq!(first, None);
+        assert_eq!(then, [None, None]);
     }
 
     #[test]

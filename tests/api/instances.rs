@@ -312,3 +312,32 @@ async fn a_logout_on_one_instance_ends_the_login_on_the_other_within_a_second() 
     tokio::time::sleep(bayanihan::db::recent::WINDOW + Duration::from_millis(100)).await;
     assert_problem(me_on_b().await.unwrap(), 401, "session_revoked").await;
 }
+
+/// A login ended behind this instance's back (a direct change to the database, as another
+/// instance would make it) is refused by every request once the kept login check has
+/// outlived `db::recent::WINDOW`. Both databases. (That the requests after the one that
+/// read it again are not given the kept check is `db::recent`'s unit test: here the
+/// background tasks' writes may have ended the kept check anyway.)
+#[tokio::test]
+async fn a_login_ended_elsewhere_stays_ended_once_seen() {
+    use bayanihan::db::schema::sessions;
+    let app = spawn_app_with(Options::default()).await;
+    let user = app.user("member").await;
+    let me = || app.authed(Method::GET, "/api/v1/me", &user.token).send();
+    // Checked, and kept.
+    assert_eq!(me().await.unwrap().status().as_u16(), 200);
+    assert_eq!(me().await.unwrap().status().as_u16(), 200);
+    {
+        let mut conn = app.db.conn().unwrap();
+        diesel::update(sessions::table)
+            .set(sessions::revoked_at.eq(now()))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    tokio::time::sleep(bayanihan::db::recent::WINDOW + Duration::from_millis(100)).await;
+    // The first request past the window reads it again; the ones after it are not given
+    // what was kept before.
+    for _ in 0..4 {
+        assert_problem(me().await.unwrap(), 401, "session_revoked").await;
+    }
+}
