@@ -74,7 +74,8 @@ impl FromRequest for AuthUser {
                     let seen = Seen::now();
                     let found: Option<(UserStatus, Role, NaiveDateTime)> = state
                         .db
-                        .read(move |conn| {
+                        // Two rows by key: short (`Db::read_short`).
+                        .read_short(move |conn| {
                             Ok(sessions::table
                                 .inner_join(users::table)
                                 .filter(sessions::id.eq(session_id))

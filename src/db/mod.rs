@@ -326,6 +326,41 @@ impl Db {
         result
     }
 
+    /// Runs a **short** read: on SQLite, on the calling async worker itself when a reader's
+    /// connection is free at this instant; otherwise (every connection busy, or PostgreSQL)
+    /// exactly as [`Db::read`].
+    ///
+    /// The rule for what is short: a bounded number of indexed lookups, each one row by key
+    /// or one page of at most [`crate::http::pagination::MAX_LIMIT`] rows through an index,
+    /// with no CPU-heavy work on what was read. Never a write, never a scan or an aggregate
+    /// over a growing table, never a read that waits on anything (a lock, another
+    /// process): while it runs, nothing else runs on the worker. On SQLite such a read takes
+    /// microseconds from pages already in memory, less than handing it to the blocking
+    /// pool and back (two thread switches; measured in bench/README, "Short reads on the
+    /// worker"). SQLite's readers never wait for the writer (WAL), and checkpoints are
+    /// passive. On PostgreSQL every read is a network round trip, during which the worker
+    /// could serve other requests: those reads are always handed off.
+    pub async fn read_short<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        if self.writer.is_some() {
+            if let Ok(permit) = self.permits.clone().try_acquire_owned() {
+                if let Some(mut conn) = self.pool.try_get() {
+                    let result = f(&mut conn);
+                    drop(conn);
+                    drop(permit);
+                    if let Err(ApiError::StorageFull(_)) = &result {
+                        self.set_storage_full(true);
+                    }
+                    return result;
+                }
+            }
+        }
+        self.read(f).await
+    }
+
     /// Runs `f` in a write transaction: all of it or none of it. On SQLite, through the
     /// writer thread, in one transaction with the writes queued beside it ([`writer`]);
     /// on PostgreSQL, in a transaction of its own on the blocking thread pool.
@@ -718,5 +753,27 @@ mod tests {
     #[test]
     fn like_wildcards_are_escaped() {
         assert_eq!(super::like_contains("a%b_c\\"), "%a\\%b\\_c\\\\%");
+    }
+
+    /// `.cargo/config.toml` builds the bundled SQLite with its query planner stability
+    /// guarantee. Without it every query with a bound `LIMIT` (diesel's `.first()` and
+    /// `.limit()`) is prepared again at each execution.
+    #[test]
+    fn sqlite_plans_a_statement_once_whatever_is_bound() {
+        use diesel::{Connection, QueryableByName, RunQueryDsl, sql_types::Text};
+        #[derive(QueryableByName)]
+        struct CompileOption {
+            #[diesel(sql_type = Text)]
+            compile_options: String,
+        }
+        let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
+        let options: Vec<CompileOption> =
+            diesel::sql_query("SELECT compile_options FROM pragma_compile_options")
+                .load(&mut conn)
+                .unwrap();
+        assert!(
+            options.iter().any(|o| o.compile_options == "ENABLE_QPSG"),
+            "SQLite was built without SQLITE_ENABLE_QPSG (see .cargo/config.toml)"
+        );
     }
 }

@@ -68,7 +68,7 @@ pub async fn get_organisation(
     id: web::Path<OrganisationId>,
 ) -> Result<Reply<OrganisationResponse>, ApiError> {
     let id = id.into_inner();
-    let org = db.read(move |conn| service::get(conn, id)).await?;
+    let org = db.read_short(move |conn| service::get(conn, id)).await?;
     Ok(Reply::ok(OrganisationResponse::from(&org)).etag(org.etag()))
 }
 
