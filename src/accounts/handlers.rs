@@ -296,7 +296,10 @@ pub async fn get_me(
     state: web::Data<AppState>,
     user: AuthUser,
 ) -> Result<Reply<UserResponse>, ApiError> {
-    let me = state.db.read(move |conn| service::me(conn, &user)).await?;
+    let me = state
+        .db
+        .read_short(move |conn| service::me(conn, &user))
+        .await?;
     let etag = me.etag();
     Ok(Reply::ok(UserResponse::from(me)).etag(etag).private())
 }
@@ -454,7 +457,7 @@ pub async fn get_user(
     let id = id.into_inner();
     let (profile, etag) = state
         .db
-        .read(move |conn| service::public_profile(conn, id))
+        .read_short(move |conn| service::public_profile(conn, id))
         .await?;
     Ok(Reply::ok(profile).etag(etag))
 }

@@ -102,7 +102,7 @@ pub async fn get_cohort(
     let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let (id, user) = (id.into_inner(), user.0);
     let cohort = db
-        .read(move |conn| service::get(conn, user.as_ref(), id, prefs))
+        .read_short(move |conn| service::get(conn, user.as_ref(), id, prefs))
         .await?;
     Ok(Reply::localised(StatusCode::OK, cohort))
 }

@@ -95,7 +95,7 @@ pub async fn get_community(
 ) -> Result<Reply<CommunityResponse>, ApiError> {
     let id = id.into_inner();
     let view = db
-        .read(move |conn| service::get(conn, user.0.as_ref(), id))
+        .read_short(move |conn| service::get(conn, user.0.as_ref(), id))
         .await?;
     Ok(Reply::ok(CommunityResponse::from(&view)).etag(view.etag()))
 }

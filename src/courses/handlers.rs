@@ -580,7 +580,7 @@ pub async fn get_module(
     let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let (id, user) = (id.into_inner(), user.0);
     let module = db
-        .read(move |conn| service::get_module(conn, user.as_ref(), id, prefs))
+        .read_short(move |conn| service::get_module(conn, user.as_ref(), id, prefs))
         .await?;
     Ok(Reply::localised(StatusCode::OK, module))
 }
@@ -846,7 +846,7 @@ pub async fn get_lesson(
     let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let (id, user) = (id.into_inner(), user.0);
     let lesson = db
-        .read(move |conn| service::get_lesson(conn, user.as_ref(), id, prefs))
+        .read_short(move |conn| service::get_lesson(conn, user.as_ref(), id, prefs))
         .await?;
     Ok(lesson_reply(StatusCode::OK, lesson))
 }

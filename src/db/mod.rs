@@ -755,6 +755,46 @@ mod tests {
         assert_eq!(super::like_contains("a%b_c\\"), "%a\\%b\\_c\\\\%");
     }
 
+    /// A short read runs on the caller's thread while a reader's connection is free, and is
+    /// handed to the blocking pool, with the same answer, when every reader is busy.
+    #[tokio::test]
+    async fn a_short_read_stays_on_the_worker_only_while_a_connection_is_free() {
+        use crate::error::ApiError;
+        use diesel::connection::SimpleConnection;
+        let dir = tempfile::tempdir().unwrap();
+        let db =
+            super::Db::connect(super::DatabaseUrl::Sqlite(dir.path().join("short.db")), 3).unwrap();
+        let here = std::thread::current().id();
+        async fn read(db: &super::Db) -> Result<std::thread::ThreadId, ApiError> {
+            db.read_short(|conn| {
+                conn.batch_execute("SELECT 1")?;
+                Ok(std::thread::current().id())
+            })
+            .await
+        }
+        assert_eq!(read(&db).await.unwrap(), here);
+
+        let readers = db.permits.available_permits() as u32;
+        let busy = db
+            .permits
+            .clone()
+            .acquire_many_owned(readers)
+            .await
+            .unwrap();
+        let waiting = tokio::spawn({
+            let db = db.clone();
+            async move { read(&db).await }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(
+            !waiting.is_finished(),
+            "a short read went past the busy readers"
+        );
+        drop(busy);
+        let ran_on = waiting.await.unwrap().unwrap();
+        assert_ne!(ran_on, here, "a short read waited on the worker");
+    }
+
     /// `.cargo/config.toml` builds the bundled SQLite with its query planner stability
     /// guarantee. Without it every query with a bound `LIMIT` (diesel's `.first()` and
     /// `.limit()`) is prepared again at each execution.

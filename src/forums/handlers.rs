@@ -56,7 +56,7 @@ pub async fn list_threads(
     let input = ThreadListInput::try_from(query.into_inner())?;
     let (id, user) = (id.into_inner(), user.0);
     let page = db
-        .read(move |conn| service::list_threads(conn, user.as_ref(), id, input))
+        .read_short(move |conn| service::list_threads(conn, user.as_ref(), id, input))
         .await?;
     Ok(Reply::ok(page))
 }
@@ -134,7 +134,7 @@ pub async fn get_thread(
     let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let (id, user) = (id.into_inner(), user.0);
     let (thread, languages) = db
-        .read(move |conn| {
+        .read_short(move |conn| {
             let mut thread = service::get_thread(conn, user.as_ref(), id)?;
             let languages = service::localise(
                 conn,
@@ -249,7 +249,7 @@ pub async fn list_posts(
     let input = PostListInput::try_from(query.into_inner())?;
     let (id, user) = (id.into_inner(), user.0);
     let page = db
-        .read(move |conn| {
+        .read_short(move |conn| {
             let mut page = service::list_posts(conn, user.as_ref(), id, input)?;
             let languages = service::localise(conn, user.as_ref(), prefs, &mut page.items)?;
             Ok(LocalisedPage { page, languages })

@@ -42,7 +42,9 @@ pub async fn list_organisations(
     query: web::Query<ListOrganisationsQuery>,
 ) -> Result<Reply<Page<OrganisationResponse>>, ApiError> {
     let listing = OrganisationListing::try_from(query.into_inner())?;
-    let page = db.read(move |conn| service::list(conn, &listing)).await?;
+    let page = db
+        .read_short(move |conn| service::list(conn, &listing))
+        .await?;
     Ok(Reply::ok(page.map(|o| OrganisationResponse::from(&o))))
 }
 
@@ -92,7 +94,7 @@ pub async fn list_organisation_children(
     let id = id.into_inner();
     let listing = query.listing(id)?;
     let page = db
-        .read(move |conn| service::children(conn, id, &listing))
+        .read_short(move |conn| service::children(conn, id, &listing))
         .await?;
     Ok(Reply::ok(page.map(|o| OrganisationResponse::from(&o))))
 }
