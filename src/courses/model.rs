@@ -248,6 +248,19 @@ pub struct NewModuleTranslation {
     pub title: String,
 }
 
+/// What a course's outline shows of a lesson: no timestamps, no media, so that an outline
+/// of many lessons decodes little.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = lessons)]
+pub struct OutlineLesson {
+    pub id: LessonId,
+    pub module_id: ModuleId,
+    pub position: i32,
+    pub kind: LessonKind,
+    pub required: bool,
+    pub duration_minutes: Option<i32>,
+}
+
 /// A lesson row.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = lessons)]

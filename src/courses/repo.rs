@@ -12,6 +12,7 @@ use crate::courses::model::{
     Course, CourseChanges, CourseStatus, CourseTranslation, Format, Lesson, LessonChanges,
     LessonTranslation, Level, Module, ModuleTranslation, NewCourse, NewCourseOwner, NewCourseTopic,
     NewCourseTranslation, NewLesson, NewLessonTranslation, NewModule, NewModuleTranslation,
+    OutlineLesson,
 };
 use crate::db::schema::{
     course_modules, course_owners, course_topics, course_translations, courses, enrolments,
@@ -346,6 +347,42 @@ pub fn course_lessons(conn: &mut DbConn, course_id: CourseId) -> QueryResult<Vec
             lessons::id.asc(),
         ))
         .select(Lesson::as_select())
+        .load(conn)
+}
+
+/// A course's lessons (not deleted) as its outline shows them, by module and place.
+pub fn outline_lessons(conn: &mut DbConn, course_id: CourseId) -> QueryResult<Vec<OutlineLesson>> {
+    lessons::table
+        .filter(lessons::course_id.eq(course_id))
+        .filter(lessons::deleted_at.is_null())
+        .order((
+            lessons::module_id.asc(),
+            lessons::position.asc(),
+            lessons::id.asc(),
+        ))
+        .select(OutlineLesson::as_select())
+        .load(conn)
+}
+
+/// The titles of a course's lessons (not deleted), by lesson and language: one statement
+/// whatever the number of lessons (an `IN` list is prepared anew for each length).
+pub fn outline_lesson_titles(
+    conn: &mut DbConn,
+    course_id: CourseId,
+) -> QueryResult<Vec<(LessonId, String, String)>> {
+    lesson_translations::table
+        .inner_join(lessons::table)
+        .filter(lessons::course_id.eq(course_id))
+        .filter(lessons::deleted_at.is_null())
+        .order((
+            lesson_translations::lesson_id.asc(),
+            lesson_translations::language.asc(),
+        ))
+        .select((
+            lesson_translations::lesson_id,
+            lesson_translations::language,
+            lesson_translations::title,
+        ))
         .load(conn)
 }
 

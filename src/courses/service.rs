@@ -22,7 +22,7 @@ use crate::courses::dto::{
 use crate::courses::model::{
     Course, CourseChanges, CourseStatus, CourseTranslation, Lesson, LessonChanges,
     LessonTranslation, Module, NewCourse, NewCourseTranslation, NewLesson, NewLessonTranslation,
-    NewModule, NewModuleTranslation, search_text,
+    NewModule, NewModuleTranslation, OutlineLesson, search_text,
 };
 use crate::courses::repo::{
     self, CatalogueAfter, CatalogueFilter, CatalogueOrder, LessonsAfter, SortValue,
@@ -133,13 +133,12 @@ pub(crate) fn course_view(
             .or_default()
             .push((t.language, t.title));
     }
-    let lessons = repo::course_lessons(conn, course.id)?;
-    let lesson_ids: Vec<LessonId> = lessons.iter().map(|l| l.id).collect();
+    let lessons = repo::outline_lessons(conn, course.id)?;
     let mut lesson_titles: HashMap<LessonId, Vec<(String, String)>> = HashMap::new();
-    for (id, language, title) in repo::lesson_titles(conn, &lesson_ids)? {
+    for (id, language, title) in repo::outline_lesson_titles(conn, course.id)? {
         lesson_titles.entry(id).or_default().push((language, title));
     }
-    let mut by_module: HashMap<ModuleId, Vec<&Lesson>> = HashMap::new();
+    let mut by_module: HashMap<ModuleId, Vec<&OutlineLesson>> = HashMap::new();
     for l in &lessons {
         by_module.entry(l.module_id).or_default().push(l);
     }

@@ -346,18 +346,17 @@ impl Db {
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        if self.writer.is_some() {
-            if let Ok(permit) = self.permits.clone().try_acquire_owned() {
-                if let Some(mut conn) = self.pool.try_get() {
-                    let result = f(&mut conn);
-                    drop(conn);
-                    drop(permit);
-                    if let Err(ApiError::StorageFull(_)) = &result {
-                        self.set_storage_full(true);
-                    }
-                    return result;
-                }
+        if self.writer.is_some()
+            && let Ok(permit) = self.permits.clone().try_acquire_owned()
+            && let Some(mut conn) = self.pool.try_get()
+        {
+            let result = f(&mut conn);
+            drop(conn);
+            drop(permit);
+            if let Err(ApiError::StorageFull(_)) = &result {
+                self.set_storage_full(true);
             }
+            return result;
         }
         self.read(f).await
     }
