@@ -336,8 +336,10 @@ pub fn delete_module(conn: &mut DbConn, id: ModuleId, at: NaiveDateTime) -> Quer
 
 // ---------------------------------------------------------------- lessons
 
-/// A course's lessons (not deleted), by module then position.
-pub fn course_lessons(conn: &mut DbConn, course_id: CourseId) -> QueryResult<Vec<Lesson>> {
+/// A course's lessons (not deleted), by module then position: the query both
+/// [`course_lessons`] and [`outline_lessons`] select from.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn live_lessons_of(course_id: CourseId) -> _ {
     lessons::table
         .filter(lessons::course_id.eq(course_id))
         .filter(lessons::deleted_at.is_null())
@@ -346,20 +348,18 @@ pub fn course_lessons(conn: &mut DbConn, course_id: CourseId) -> QueryResult<Vec
             lessons::position.asc(),
             lessons::id.asc(),
         ))
+}
+
+/// A course's lessons (not deleted), by module then position.
+pub fn course_lessons(conn: &mut DbConn, course_id: CourseId) -> QueryResult<Vec<Lesson>> {
+    live_lessons_of(course_id)
         .select(Lesson::as_select())
         .load(conn)
 }
 
-/// A course's lessons (not deleted) as its outline shows them, by module and place.
+/// A course's lessons (not deleted) as its outline shows them, by module then position.
 pub fn outline_lessons(conn: &mut DbConn, course_id: CourseId) -> QueryResult<Vec<OutlineLesson>> {
-    lessons::table
-        .filter(lessons::course_id.eq(course_id))
-        .filter(lessons::deleted_at.is_null())
-        .order((
-            lessons::module_id.asc(),
-            lessons::position.asc(),
-            lessons::id.asc(),
-        ))
+    live_lessons_of(course_id)
         .select(OutlineLesson::as_select())
         .load(conn)
 }
