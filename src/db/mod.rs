@@ -6,6 +6,7 @@ pub mod memo;
 pub mod outbox;
 pub mod recent;
 pub mod schema;
+pub mod sql;
 pub mod writer;
 mod written;
 

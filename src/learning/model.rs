@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::courses::model::{CourseStatus, Format};
+use crate::courses::model::{CourseStatus, Format, LessonKind};
 use crate::db::schema::{certificates, enrolments, lesson_completions};
 use crate::types::{CertificateId, CohortId, CourseId, EnrolmentId, LessonId, ModuleId, UserId};
 
@@ -140,6 +140,7 @@ pub struct LessonRef {
     pub module_position: i32,
     pub position: i32,
     pub required: bool,
+    pub kind: LessonKind,
 }
 
 crate::vocabulary! {

@@ -311,12 +311,54 @@ pub fn lesson_courses(
         .load(conn)
 }
 
-/// The live lessons of a course, in outline order (module position, then lesson position).
+/// The live lessons (in live modules) of every course, in outline order (course, module
+/// position, then lesson position), as [`LessonRow`]s: what [`course_lessons`] and
+/// [`lessons_of_courses`] narrow to their courses.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn live_lessons() -> _ {
+    lessons::table
+        .inner_join(course_modules::table)
+        .filter(lessons::deleted_at.is_null())
+        .filter(course_modules::deleted_at.is_null())
+        .order((
+            lessons::course_id.asc(),
+            course_modules::position.asc(),
+            course_modules::id.asc(),
+            lessons::position.asc(),
+            lessons::id.asc(),
+        ))
+        .select((
+            lessons::course_id,
+            (
+                lessons::id,
+                lessons::module_id,
+                course_modules::position,
+                lessons::position,
+                lessons::required,
+                lessons::kind,
+            ),
+        ))
+}
+
+/// One row of [`live_lessons`]: the course, and the lesson.
+type LessonRow = (CourseId, LessonRef);
+
+/// The live lessons of a course, in outline order (module position, then lesson
+/// position): one cached statement (an `IN` list would be prepared at every call).
 pub fn course_lessons(conn: &mut DbConn, course_id: CourseId) -> QueryResult<Vec<LessonRef>> {
-    Ok(lessons_of_courses(conn, &[course_id])?
-        .into_iter()
-        .map(|(_, lesson)| lesson)
-        .collect())
+    live_lessons()
+        .filter(lessons::course_id.eq(course_id))
+        .load::<LessonRow>(conn)
+        .map(|rows| rows.into_iter().map(|(_, lesson)| lesson).collect())
+}
+
+/// The kind of a lesson, live or not (`None`: no such lesson).
+pub fn lesson_kind(conn: &mut DbConn, lesson_id: LessonId) -> QueryResult<Option<LessonKind>> {
+    lessons::table
+        .find(lesson_id)
+        .select(lessons::kind)
+        .first(conn)
+        .optional()
 }
 
 /// The kinds of lessons: (lesson id, kind).
@@ -415,13 +457,16 @@ pub fn course_titles(
         .load(conn)
 }
 
-/// Titles of modules: (module id, language, title).
-pub fn module_titles(
+/// Titles of a course's live modules: (module id, language, title). One cached statement
+/// (an `IN` list of the modules would be prepared at every call).
+pub fn course_module_titles(
     conn: &mut DbConn,
-    module_ids: &[ModuleId],
+    course_id: CourseId,
 ) -> QueryResult<Vec<(ModuleId, String, String)>> {
     module_translations::table
-        .filter(module_translations::module_id.eq_any(module_ids.to_vec()))
+        .inner_join(course_modules::table)
+        .filter(course_modules::course_id.eq(course_id))
+        .filter(course_modules::deleted_at.is_null())
         .select((
             module_translations::module_id,
             module_translations::language,
@@ -430,13 +475,16 @@ pub fn module_titles(
         .load(conn)
 }
 
-/// Titles of lessons: (lesson id, language, title).
-pub fn lesson_titles(
+/// Titles of a course's live lessons: (lesson id, language, title). One cached statement,
+/// like [`course_module_titles`].
+pub fn course_lesson_titles(
     conn: &mut DbConn,
-    lesson_ids: &[LessonId],
+    course_id: CourseId,
 ) -> QueryResult<Vec<(LessonId, String, String)>> {
     lesson_translations::table
-        .filter(lesson_translations::lesson_id.eq_any(lesson_ids.to_vec()))
+        .inner_join(lessons::table)
+        .filter(lessons::course_id.eq(course_id))
+        .filter(lessons::deleted_at.is_null())
         .select((
             lesson_translations::lesson_id,
             lesson_translations::language,
@@ -568,44 +616,9 @@ pub fn lessons_of_courses(
     conn: &mut DbConn,
     course_ids: &[CourseId],
 ) -> QueryResult<Vec<(CourseId, LessonRef)>> {
-    let rows: Vec<(CourseId, LessonId, ModuleId, i32, i32, bool)> = lessons::table
-        .inner_join(course_modules::table)
+    live_lessons()
         .filter(lessons::course_id.eq_any(course_ids.to_vec()))
-        .filter(lessons::deleted_at.is_null())
-        .filter(course_modules::deleted_at.is_null())
-        .select((
-            lessons::course_id,
-            lessons::id,
-            lessons::module_id,
-            course_modules::position,
-            lessons::position,
-            lessons::required,
-        ))
-        .order((
-            lessons::course_id.asc(),
-            course_modules::position.asc(),
-            course_modules::id.asc(),
-            lessons::position.asc(),
-            lessons::id.asc(),
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(course_id, id, module_id, module_position, position, required)| {
-                (
-                    course_id,
-                    LessonRef {
-                        id,
-                        module_id,
-                        module_position,
-                        position,
-                        required,
-                    },
-                )
-            },
-        )
-        .collect())
+        .load(conn)
 }
 
 /// Every enrolment pair (seeding): (course id, user id).

@@ -573,9 +573,7 @@ fn completed_by_quiz() -> ApiError {
 }
 
 fn is_quiz(conn: &mut DbConn, lesson_id: LessonId) -> Result<bool, ApiError> {
-    Ok(repo::lesson_kinds(conn, &[lesson_id])?
-        .iter()
-        .any(|(_, kind)| *kind == LessonKind::Quiz))
+    Ok(repo::lesson_kind(conn, lesson_id)? == Some(LessonKind::Quiz))
 }
 
 /// Marks a lesson done by the learner's word; `true` when this call stored it (a repeat
@@ -827,17 +825,8 @@ fn progress(
         .into_iter()
         .collect();
     let summary = summarise(&lessons, &done);
-    let lesson_ids: Vec<LessonId> = lessons.iter().map(|l| l.id).collect();
-    let module_ids: Vec<_> = lessons
-        .iter()
-        .map(|l| l.module_id)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let module_titles = by_id(repo::module_titles(conn, &module_ids)?);
-    let lesson_titles = by_id(repo::lesson_titles(conn, &lesson_ids)?);
-    let kinds: HashMap<LessonId, LessonKind> =
-        repo::lesson_kinds(conn, &lesson_ids)?.into_iter().collect();
+    let module_titles = by_id(repo::course_module_titles(conn, course_id)?);
+    let lesson_titles = by_id(repo::course_lesson_titles(conn, course_id)?);
     fn title_of<K: std::hash::Hash + Eq>(
         titles: &HashMap<K, Vec<Text>>,
         id: &K,
@@ -882,13 +871,10 @@ fn progress(
                 }
             }
             let (title, title_language) = title_of(&lesson_titles, &lesson.id, prefs, default);
-            let kind = kinds.get(&lesson.id).copied().ok_or_else(|| {
-                ApiError::internal(anyhow::anyhow!("lesson {} has no kind", lesson.id))
-            })?;
             module.lessons.push(LessonProgress {
                 lesson_id: lesson.id,
                 position: lesson.position,
-                kind,
+                kind: lesson.kind,
                 required: lesson.required,
                 title,
                 title_language,
@@ -1001,6 +987,7 @@ mod tests {
             module_position: module_id as i32,
             position: id as i32,
             required,
+            kind: LessonKind::Text,
         }
     }
 

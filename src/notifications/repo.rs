@@ -9,6 +9,7 @@ use crate::db::schema::{
     communities, community_members, digest_state, notifications, posts, thread_subscriptions,
     threads, users,
 };
+use crate::db::sql::Sql;
 use crate::db::{self, DbConn};
 use crate::notifications::model::{
     Candidate, Contact, DigestCadence, EmailStatus, NewNotification, NoticeKind, NotificationRow,
@@ -526,8 +527,9 @@ const PREFERENCE: &str = "COALESCE(m.email_preference, 'daily')";
 impl WatcherFanOut<'_> {
     /// `FROM … WHERE …` of the readers reached: the watchers (`w`) as accounts (`u`) with
     /// their membership of the community (`m`): active, not the author, not excepted, not
-    /// banned, reading the community (the read rule's SQL form). Binds, in order: the
-    /// community, the watched thread or community, the author.
+    /// banned, reading the community (the read rule's SQL form). Binds, in order
+    /// ([`Self::bind_audience`]): the community, the watched thread or community, the
+    /// author, the excepted.
     fn audience(&self) -> String {
         let (from, filter) = match self.watchers {
             Watchers::Thread(_) => ("thread_subscriptions", "w.thread_id = ?".to_owned()),
@@ -542,8 +544,10 @@ impl WatcherFanOut<'_> {
         let except = if self.except.is_empty() {
             String::new()
         } else {
-            let ids: Vec<String> = self.except.iter().map(|u| u.get().to_string()).collect();
-            format!(" AND u.id NOT IN ({})", ids.join(", "))
+            format!(
+                " AND u.id NOT IN ({})",
+                vec!["?"; self.except.len()].join(", ")
+            )
         };
         format!(
             "FROM {from} w JOIN users u ON u.id = w.user_id \
@@ -553,6 +557,18 @@ impl WatcherFanOut<'_> {
             banned = MemberStatus::Banned,
             reads = community_policy::reader_sql(self.visibility, "m"),
         )
+    }
+
+    /// Binds [`Self::audience`]'s values.
+    fn bind_audience(&self, mut sql: Sql) -> Sql {
+        sql = sql
+            .bind_i64(self.community_id.get())
+            .bind_i64(self.source_id())
+            .bind_i64(self.actor_id.get());
+        for user in self.except {
+            sql = sql.bind_i64(user.get());
+        }
+        sql
     }
 
     fn source_id(&self) -> i64 {
@@ -570,7 +586,6 @@ impl WatcherFanOut<'_> {
 /// `sent` for `immediately` (the caller sends those: [`watchers_emailed_at_once`]),
 /// `pending` for a digest, with its cadence.
 pub fn notify_watchers(conn: &mut DbConn, f: &WatcherFanOut<'_>) -> QueryResult<usize> {
-    use diesel::sql_types::{BigInt, Text, Timestamp};
     let sql = format!(
         "INSERT INTO notifications (user_id, kind, community_id, thread_id, post_id, actor_id, \
          created_at, read_at, email_status, email_cadence) \
@@ -592,26 +607,16 @@ pub fn notify_watchers(conn: &mut DbConn, f: &WatcherFanOut<'_>) -> QueryResult<
         weekly_cadence = DigestCadence::Weekly,
         audience = f.audience(),
     );
-    macro_rules! run {
-        ($c:expr, $sql:expr) => {
-            diesel::sql_query($sql)
-                .bind::<Text, _>(f.kind.as_str())
-                .bind::<BigInt, _>(f.community_id.get())
-                .bind::<BigInt, _>(f.thread_id.get())
-                .bind::<BigInt, _>(f.post_id.get())
-                .bind::<BigInt, _>(f.actor_id.get())
-                .bind::<Timestamp, _>(f.created_at)
-                .bind::<BigInt, _>(f.community_id.get())
-                .bind::<BigInt, _>(f.source_id())
-                .bind::<BigInt, _>(f.actor_id.get())
-                .execute($c)
-        };
-    }
-    match conn {
-        DbConn::Sqlite(c) => run!(c, sql),
-        #[cfg(feature = "postgres")]
-        DbConn::Pg(c) => run!(c, db::numbered(&sql)),
-    }
+    f.bind_audience(
+        Sql::new(sql)
+            .bind_text(f.kind.as_str())
+            .bind_i64(f.community_id.get())
+            .bind_i64(f.thread_id.get())
+            .bind_i64(f.post_id.get())
+            .bind_i64(f.actor_id.get())
+            .bind_timestamp(f.created_at),
+    )
+    .execute(conn)
 }
 
 /// The readers [`notify_watchers`] marks `sent`: those who want every notification by email
@@ -620,25 +625,11 @@ pub fn watchers_emailed_at_once(
     conn: &mut DbConn,
     f: &WatcherFanOut<'_>,
 ) -> QueryResult<Vec<Contact>> {
-    use diesel::sql_types::BigInt;
     let sql = format!(
         "SELECT u.email, u.display_name, u.preferred_language {audience} \
          AND u.email IS NOT NULL AND {PREFERENCE} = '{at_once}' ORDER BY u.id",
         audience = f.audience(),
         at_once = EmailPreference::Immediately,
     );
-    macro_rules! run {
-        ($c:expr, $sql:expr) => {
-            diesel::sql_query($sql)
-                .bind::<BigInt, _>(f.community_id.get())
-                .bind::<BigInt, _>(f.source_id())
-                .bind::<BigInt, _>(f.actor_id.get())
-                .load::<Contact>($c)
-        };
-    }
-    match conn {
-        DbConn::Sqlite(c) => run!(c, sql),
-        #[cfg(feature = "postgres")]
-        DbConn::Pg(c) => run!(c, db::numbered(&sql)),
-    }
+    f.bind_audience(Sql::new(sql)).load(conn)
 }
