@@ -41,6 +41,10 @@
 #   BENCH_SQLITE_FROM  SQLite only: a data folder (BAYANIHAN_DATA_DIR: the database and
 #                      its search index) left by `seed --scale BENCH_SCALE`, copied
 #                      instead of seeding (a large scale seeds for many minutes)
+#   BENCH_POSTGRES_FROM  PostgreSQL only: the same, a directory holding a stopped cluster
+#                      in pg/ (made by `.ci/pg start DIR/pg`, seeded, then `.ci/pg stop`)
+#                      and the server's data folder (its search index) in data/; both
+#                      copied, the copy started by `.ci/pg resume`
 #   BENCH_BIN          a release binary (built with the postgres feature) to measure
 #                      instead of building one
 #   BENCH_PROFILE      a directory: CPU profile (flame graph) of each endpoint's first
@@ -1518,8 +1522,17 @@ bench_db() {
       ;;
     postgres)
       pg_dir="$dir/pg"
-      log "postgres: starting a throw-away cluster"
-      url=$("$root/.ci/pg" start "$pg_dir" | tail -n1)
+      if [[ -n ${BENCH_POSTGRES_FROM:-} ]]; then
+        [[ -f $BENCH_POSTGRES_FROM/pg/data/PG_VERSION ]] ||
+          die "BENCH_POSTGRES_FROM=$BENCH_POSTGRES_FROM holds no stopped cluster in pg/data"
+        log "postgres: copying the seeded cluster $BENCH_POSTGRES_FROM (seeded at scale $SCALE, as BENCH_SCALE says)"
+        cp -a "$BENCH_POSTGRES_FROM/pg" "$pg_dir"
+        if [[ -d $BENCH_POSTGRES_FROM/data ]]; then cp -a "$BENCH_POSTGRES_FROM/data/." "$dir/data/"; fi
+        url=$("$root/.ci/pg" resume "$pg_dir" | tail -n1)
+      else
+        log "postgres: starting a throw-away cluster"
+        url=$("$root/.ci/pg" start "$pg_dir" | tail -n1)
+      fi
       [[ $url == postgres://* ]] || die "unexpected output from .ci/pg start: $url"
       local pg_bin
       pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
@@ -1532,6 +1545,8 @@ bench_db() {
     log "$db: copying the seeded data folder $BENCH_SQLITE_FROM (seeded at scale $SCALE, as BENCH_SCALE says)"
     cp -a "$BENCH_SQLITE_FROM/." "$dir/data/"
     db_line="$db_line (copied from a database seeded with seed --scale $SCALE)"
+  elif [[ $db == postgres && -n ${BENCH_POSTGRES_FROM:-} ]]; then
+    db_line="$db_line (copied from a cluster seeded with seed --scale $SCALE)"
   else
     log "$db: seeding $SCALE organisations and members, $((SCALE / 10 > 0 ? SCALE / 10 : 1)) synthetic courses"
     local t0=$SECONDS

@@ -7,6 +7,7 @@ use crate::db::schema::{
     communities, post_reactions, post_resources, post_revisions, posts, thread_reads, thread_tags,
     threads, users,
 };
+use crate::db::sql::Sql;
 use crate::db::{self, DbConn};
 use crate::forums::counts::Mark;
 use crate::forums::model::{
@@ -216,11 +217,15 @@ pub fn list_posts(
 
 /// Posts by id with their authors' names.
 pub fn post_rows(conn: &mut DbConn, ids: &[PostId]) -> QueryResult<Vec<PostRow>> {
-    posts::table
+    let rows = posts::table
         .inner_join(users::table.on(users::id.eq(posts::author_id)))
-        .filter(posts::id.eq_any(ids.to_vec()))
-        .select((Post::as_select(), users::display_name))
-        .load(conn)
+        .select((Post::as_select(), users::display_name));
+    // One post (a post's own answer) by a statement SQLite keeps: an `IN` list is prepared
+    // at every call.
+    match ids {
+        [id] => rows.filter(posts::id.eq(*id)).load(conn),
+        _ => rows.filter(posts::id.eq_any(ids.to_vec())).load(conn),
+    }
 }
 
 /// `user_id`'s reactions among `post_ids`: (post id, kind).
@@ -229,11 +234,15 @@ pub fn reactions_of(
     user_id: UserId,
     post_ids: &[PostId],
 ) -> QueryResult<Vec<(PostId, ReactionKind)>> {
-    post_reactions::table
+    let mine = post_reactions::table
         .filter(post_reactions::user_id.eq(user_id))
-        .filter(post_reactions::post_id.eq_any(post_ids.to_vec()))
-        .select((post_reactions::post_id, post_reactions::kind))
-        .load(conn)
+        .select((post_reactions::post_id, post_reactions::kind));
+    match post_ids {
+        [id] => mine.filter(post_reactions::post_id.eq(*id)).load(conn),
+        _ => mine
+            .filter(post_reactions::post_id.eq_any(post_ids.to_vec()))
+            .load(conn),
+    }
 }
 
 /// Display names of accounts that are not deleted.
@@ -402,7 +411,8 @@ pub fn recount_reactions(conn: &mut DbConn, post: &Post, kind: ReactionKind) -> 
 }
 
 /// Moves `user_id`'s read state in a thread forward to `mark` (never back), with the
-/// mark's counts (`counts::mark_at`).
+/// mark's counts (`counts::mark_at`): one upsert, a statement each connection keeps
+/// (`db::sql`; diesel prepares every `UPDATE` anew).
 pub fn advance_read(
     conn: &mut DbConn,
     thread_id: ThreadId,
@@ -410,29 +420,22 @@ pub fn advance_read(
     mark: Mark,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
-    let values = (
-        thread_reads::thread_id.eq(thread_id),
-        thread_reads::user_id.eq(user_id),
-        thread_reads::last_read_post_id.eq(mark.post_id),
-        thread_reads::updated_at.eq(at),
-        thread_reads::read_live.eq(mark.read_live),
-        thread_reads::read_visible.eq(mark.read_visible),
-    );
-    let inserted = db::insert_or_ignore!(conn, thread_reads::table, values)?;
-    if inserted == 0 {
-        diesel::update(
-            thread_reads::table
-                .find((user_id, thread_id))
-                .filter(thread_reads::last_read_post_id.lt(mark.post_id)),
-        )
-        .set((
-            thread_reads::last_read_post_id.eq(mark.post_id),
-            thread_reads::updated_at.eq(at),
-            thread_reads::read_live.eq(mark.read_live),
-            thread_reads::read_visible.eq(mark.read_visible),
-        ))
-        .execute(conn)?;
-    }
+    Sql::new(
+        "INSERT INTO thread_reads \
+         (thread_id, user_id, last_read_post_id, updated_at, read_live, read_visible) \
+         VALUES (?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (user_id, thread_id) DO UPDATE SET \
+         last_read_post_id = excluded.last_read_post_id, updated_at = excluded.updated_at, \
+         read_live = excluded.read_live, read_visible = excluded.read_visible \
+         WHERE thread_reads.last_read_post_id < excluded.last_read_post_id",
+    )
+    .bind_i64(thread_id.get())
+    .bind_i64(user_id.get())
+    .bind_i64(mark.post_id.get())
+    .bind_timestamp(at)
+    .bind_i64(mark.read_live)
+    .bind_i64(mark.read_visible)
+    .execute(conn)?;
     Ok(())
 }
 
@@ -451,9 +454,34 @@ pub fn last_read(
 
 /// Sets a community's last activity.
 pub fn touch_community(conn: &mut DbConn, id: CommunityId, at: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(communities::table.find(id))
-        .set(communities::last_activity_at.eq(Some(at)))
+    Sql::new("UPDATE communities SET last_activity_at = ? WHERE id = ?")
+        .bind_timestamp(at)
+        .bind_i64(id.get())
         .execute(conn)?;
+    Ok(())
+}
+
+/// A reply's changes to its (locked) thread: every count one more (a new post is visible
+/// and the last), its activity, and a new version. One statement each connection keeps
+/// (`db::sql`; diesel prepares every `UPDATE` anew), where [`update_thread`]'s depends on
+/// the changes.
+pub fn record_reply(
+    conn: &mut DbConn,
+    id: ThreadId,
+    post: PostId,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    Sql::new(
+        "UPDATE threads SET post_count = post_count + 1, live_count = live_count + 1, \
+         visible_count = visible_count + 1, reply_count = reply_count + 1, \
+         last_post_id = ?, last_activity_at = ?, updated_at = ?, version = version + 1 \
+         WHERE id = ?",
+    )
+    .bind_i64(post.get())
+    .bind_timestamp(at)
+    .bind_timestamp(at)
+    .bind_i64(id.get())
+    .execute(conn)?;
     Ok(())
 }
 
@@ -518,11 +546,15 @@ pub fn post_resources(
     conn: &mut DbConn,
     posts: &[PostId],
 ) -> QueryResult<Vec<(PostId, ResourceId)>> {
-    post_resources::table
-        .filter(post_resources::post_id.eq_any(posts))
+    let embedded = post_resources::table
         .order((post_resources::post_id, post_resources::position))
-        .select((post_resources::post_id, post_resources::resource_id))
-        .load(conn)
+        .select((post_resources::post_id, post_resources::resource_id));
+    match posts {
+        [id] => embedded.filter(post_resources::post_id.eq(*id)).load(conn),
+        _ => embedded
+            .filter(post_resources::post_id.eq_any(posts))
+            .load(conn),
+    }
 }
 
 /// Replaces the library resources a post embeds.

@@ -492,32 +492,25 @@ fn add_post(
     if !resources.is_empty() {
         repo::set_post_resources(conn, post.id, &resources)?;
     }
-    let changes = if is_first {
-        ThreadChanges {
-            first_post_id: Some(Some(post.id)),
-            ..ThreadChanges::default()
-        }
-    } else {
-        ThreadChanges {
-            last_activity_at: Some(at),
-            updated_at: Some(at),
-            ..ThreadChanges::default()
-        }
-    };
     // Counters by increment, not by recount: the thread is locked, and a new post is
     // visible and has the highest id (after every reader's mark: theirs stay).
-    let mut changes = ThreadChanges {
-        post_count: Some(thread.post_count + 1),
-        live_count: Some(thread.live_count + 1),
-        visible_count: Some(thread.visible_count + 1),
-        ..changes
-    };
-    counts::Counters {
-        reply_count: thread.reply_count + i32::from(!is_first),
-        last_post_id: Some(post.id),
+    if is_first {
+        let mut changes = ThreadChanges {
+            first_post_id: Some(Some(post.id)),
+            post_count: Some(thread.post_count + 1),
+            live_count: Some(thread.live_count + 1),
+            visible_count: Some(thread.visible_count + 1),
+            ..ThreadChanges::default()
+        };
+        counts::Counters {
+            reply_count: thread.reply_count,
+            last_post_id: Some(post.id),
+        }
+        .apply(thread, &mut changes);
+        repo::update_thread(conn, thread.id, &changes)?;
+    } else {
+        repo::record_reply(conn, thread.id, post.id, at)?;
     }
-    .apply(thread, &mut changes);
-    repo::update_thread(conn, thread.id, &changes)?;
     repo::touch_community(conn, thread.community_id, at)?;
     notifications::post_created(
         conn,

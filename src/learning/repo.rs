@@ -11,6 +11,7 @@ use crate::db::schema::{
     certificates, course_modules, course_translations, courses, enrolments, lesson_completions,
     lesson_translations, lessons, module_translations, users,
 };
+use crate::db::sql::Sql;
 use crate::db::{self, DbConn};
 use crate::learning::model::{
     Certificate, Completion, CourseState, Enrolment, EnrolmentSort, LessonRef, NewCertificate,
@@ -183,8 +184,10 @@ pub fn set_enrolment_completed(
 /// A new version of the learner's record in the course, after their lessons changed
 /// (`updated_at` stays: it dates the enrolment itself, which `updated_since` syncs).
 pub fn bump_enrolment(conn: &mut DbConn, id: EnrolmentId) -> QueryResult<usize> {
-    diesel::update(enrolments::table.find(id))
-        .set(enrolments::version.eq(enrolments::version + 1))
+    // A statement each connection keeps (`db::sql`): diesel prepares every `UPDATE` anew,
+    // and every completion bumps its enrolment.
+    Sql::new("UPDATE enrolments SET version = version + 1 WHERE id = ?")
+        .bind_i64(id.get())
         .execute(conn)
 }
 
