@@ -1,6 +1,6 @@
 //! Post search's reads: the ranking comes from the instance's index (`search::index`),
 //! the reader's rights, the names and the bodies from the database, on the page's hits only.
-//! Only integers are formatted into the SQL.
+//! Values are bound, never formatted into the SQL (`db::sql::Sql`).
 //!
 //! The query-language quoting of the database's own full-text search (`fts5_query`,
 //! `tsquery`) is kept here for the resource library, which still searches in the database.
@@ -11,9 +11,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double};
 
-use crate::auth::policy::community::readable_sql;
+use crate::auth::policy::community::readable_sql_bound;
 use crate::db::DbConn;
 use crate::db::schema::{communities, posts, threads, users};
+use crate::db::sql::Sql;
 use crate::error::ApiError;
 use crate::search::index::snippet;
 use crate::types::{CommunityId, PostId, ThreadId, UserId};
@@ -108,18 +109,6 @@ pub fn tsquery(words: &[&str], title_any: bool) -> String {
     terms.join(if title_any { " | " } else { " & " })
 }
 
-/// The filters both backends share, on `posts p`, `threads t`, `communities c`.
-fn visibility_sql(query: &SearchQuery) -> String {
-    let mut sql = format!(
-        "p.hidden_at IS NULL AND p.deleted_at IS NULL AND t.deleted_at IS NULL AND {}",
-        readable_sql("c", query.viewer)
-    );
-    if let Some(id) = query.community_id {
-        sql.push_str(&format!(" AND p.community_id = {id}"));
-    }
-    sql
-}
-
 #[derive(QueryableByName)]
 struct Id {
     #[diesel(sql_type = BigInt)]
@@ -127,21 +116,38 @@ struct Id {
 }
 
 /// Those of `ids` that `query`'s viewer may read (live posts, live threads, readable
-/// communities).
+/// communities). Every value is bound, so that the statement's text depends only on the
+/// number of ids and whether there is a viewer and a community: a connection keeps it.
 fn readable_ids(conn: &mut DbConn, query: &SearchQuery, ids: &[i64]) -> QueryResult<Vec<i64>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-    let sql = format!(
+    let mut sql = format!(
         "SELECT p.id AS id FROM posts p \
          JOIN threads t ON t.id = p.thread_id \
          JOIN communities c ON c.id = p.community_id \
-         WHERE p.id IN ({}) AND {}",
-        list.join(", "),
-        visibility_sql(query)
+         WHERE p.id IN ({}) AND p.hidden_at IS NULL AND p.deleted_at IS NULL \
+         AND t.deleted_at IS NULL AND {}",
+        vec!["?"; ids.len()].join(", "),
+        readable_sql_bound("c", query.viewer.is_some())
     );
-    Ok(diesel::sql_query(sql)
+    if query.community_id.is_some() {
+        sql.push_str(" AND p.community_id = ?");
+    }
+    let mut statement = Sql::new(sql);
+    for id in ids {
+        statement = statement.bind_i64(*id);
+    }
+    for id in [
+        query.viewer.map(|v| v.get()),
+        query.community_id.map(|c| c.get()),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        statement = statement.bind_i64(id);
+    }
+    Ok(statement
         .load::<Id>(conn)?
         .into_iter()
         .map(|r| r.id)

@@ -48,19 +48,31 @@ pub fn may_read(visibility: Visibility, logged_in: bool, status: Option<MemberSt
 /// `alias` that `viewer` reads: [`may_read`] in SQL. Only spellings of the vocabularies and
 /// the viewer's id (an integer) are formatted into it.
 pub fn readable_sql(alias: &str, viewer: Option<UserId>) -> String {
+    let sql = readable_sql_bound(alias, viewer.is_some());
+    match viewer {
+        None => sql,
+        Some(uid) => sql.replace('?', &uid.get().to_string()),
+    }
+}
+
+/// [`readable_sql`] for statements that bind their values (`db::sql::Sql`): the viewer's id
+/// is a `?` placeholder, bound by the caller when `logged_in`, so that the text is the same
+/// for every viewer and a connection keeps the statement.
+pub fn readable_sql_bound(alias: &str, logged_in: bool) -> String {
     debug_assert!(alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-    let open = open_to(viewer.is_some())
+    let open = open_to(logged_in)
         .iter()
         .map(|v| format!("'{}'", v.as_str()))
         .collect::<Vec<_>>()
         .join(", ");
-    match viewer {
-        None => format!("({alias}.visibility IN ({open}))"),
-        Some(uid) => format!(
+    if logged_in {
+        format!(
             "({alias}.visibility IN ({open}) OR EXISTS (SELECT 1 FROM community_members \
-             cm_read WHERE cm_read.community_id = {alias}.id AND cm_read.user_id = {uid} \
+             cm_read WHERE cm_read.community_id = {alias}.id AND cm_read.user_id = ? \
              AND cm_read.status = '{READER_STATUS}'))"
-        ),
+        )
+    } else {
+        format!("({alias}.visibility IN ({open}))")
     }
 }
 
