@@ -11,25 +11,23 @@
 //! Statements whose text is different at every call (an `IN` list of literal ids) gain
 //! nothing from the cache; they may stay `sql_query`.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::backend::Backend;
 use diesel::deserialize::QueryableByName;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
-use diesel::sql_types::{BigInt, Date, HasSqlType, Integer, Nullable, Text, Timestamp, Untyped};
+use diesel::sql_types::{BigInt, HasSqlType, Text, Timestamp, Untyped};
 use diesel::{QueryResult, RunQueryDsl};
 
 use super::DbConn;
 
-/// One bound value of an [`Sql`] statement, with its SQL type.
+/// One bound value of an [`Sql`] statement, with its SQL type (add a type here when a
+/// statement needs it).
 #[derive(Debug, Clone)]
-pub enum Value {
+enum Value {
     BigInt(i64),
-    NullableBigInt(Option<i64>),
-    Integer(i32),
     Text(String),
     Timestamp(NaiveDateTime),
-    Date(NaiveDate),
 }
 
 /// A raw statement and its values: see the module's docs.
@@ -50,7 +48,7 @@ impl Sql {
     }
 
     /// Binds the next `?`.
-    pub fn bind(mut self, value: Value) -> Self {
+    fn bind(mut self, value: Value) -> Self {
         self.values.push(value);
         self
     }
@@ -106,18 +104,10 @@ impl<T> PgRow for T {}
 
 impl<DB> QueryFragment<DB> for Sql
 where
-    DB: Backend
-        + HasSqlType<BigInt>
-        + HasSqlType<Integer>
-        + HasSqlType<Text>
-        + HasSqlType<Timestamp>
-        + HasSqlType<Date>,
+    DB: Backend + HasSqlType<BigInt> + HasSqlType<Text> + HasSqlType<Timestamp>,
     i64: ToSql<BigInt, DB>,
-    Option<i64>: ToSql<Nullable<BigInt>, DB>,
-    i32: ToSql<Integer, DB>,
     String: ToSql<Text, DB>,
     NaiveDateTime: ToSql<Timestamp, DB>,
-    NaiveDate: ToSql<Date, DB>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         let mut pieces = self.text.split('?');
@@ -128,11 +118,8 @@ where
         for piece in pieces {
             match values.next() {
                 Some(Value::BigInt(v)) => out.push_bind_param::<BigInt, _>(v)?,
-                Some(Value::NullableBigInt(v)) => out.push_bind_param::<Nullable<BigInt>, _>(v)?,
-                Some(Value::Integer(v)) => out.push_bind_param::<Integer, _>(v)?,
                 Some(Value::Text(v)) => out.push_bind_param::<Text, _>(v)?,
                 Some(Value::Timestamp(v)) => out.push_bind_param::<Timestamp, _>(v)?,
-                Some(Value::Date(v)) => out.push_bind_param::<Date, _>(v)?,
                 None => return Err(mismatch(&self.text, self.values.len())),
             }
             out.push_sql(piece);
