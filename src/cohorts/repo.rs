@@ -11,7 +11,7 @@ use crate::courses::model::CourseStatus;
 use crate::db::schema::{
     cohort_courses, cohort_facilitators, cohort_translations, cohorts, courses, users,
 };
-use crate::db::{self, DbConn};
+use crate::db::{self, DbConn, any_of};
 use crate::types::{CohortId, CourseId, UserId};
 
 /// Filters of the cohort list.
@@ -85,7 +85,7 @@ pub fn list(
 /// The texts of the cohorts `ids`, in every language.
 pub fn translations(conn: &mut DbConn, ids: &[CohortId]) -> QueryResult<Vec<CohortTranslation>> {
     cohort_translations::table
-        .filter(cohort_translations::cohort_id.eq_any(ids))
+        .filter(any_of(cohort_translations::cohort_id, ids.iter().copied()))
         .select(CohortTranslation::as_select())
         .order((
             cohort_translations::cohort_id.asc(),
@@ -138,7 +138,7 @@ pub fn put_texts(
 /// The facilitators of the cohorts `ids`, by user id.
 pub fn facilitators(conn: &mut DbConn, ids: &[CohortId]) -> QueryResult<Vec<(CohortId, UserId)>> {
     cohort_facilitators::table
-        .filter(cohort_facilitators::cohort_id.eq_any(ids))
+        .filter(any_of(cohort_facilitators::cohort_id, ids.iter().copied()))
         .select((cohort_facilitators::cohort_id, cohort_facilitators::user_id))
         .order((
             cohort_facilitators::cohort_id.asc(),
@@ -175,7 +175,7 @@ pub fn set_facilitators(conn: &mut DbConn, id: CohortId, users: &[UserId]) -> Qu
 /// The courses of the cohorts `ids`, in each cohort's order.
 pub fn courses(conn: &mut DbConn, ids: &[CohortId]) -> QueryResult<Vec<(CohortId, CourseId)>> {
     cohort_courses::table
-        .filter(cohort_courses::cohort_id.eq_any(ids))
+        .filter(any_of(cohort_courses::cohort_id, ids.iter().copied()))
         .select((cohort_courses::cohort_id, cohort_courses::course_id))
         .order((
             cohort_courses::cohort_id.asc(),
@@ -202,7 +202,7 @@ pub fn set_courses(conn: &mut DbConn, id: CohortId, courses: &[CourseId]) -> Que
 /// The role and status of each existing account of `ids`.
 pub fn accounts(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<(UserId, String, String)>> {
     users::table
-        .filter(users::id.eq_any(ids))
+        .filter(any_of(users::id, ids.iter().copied()))
         .filter(users::deleted_at.is_null())
         .select((users::id, users::role, users::status))
         .load(conn)
@@ -214,7 +214,7 @@ pub fn course_states(
     ids: &[CourseId],
 ) -> QueryResult<Vec<(CourseId, CourseStatus)>> {
     courses::table
-        .filter(courses::id.eq_any(ids))
+        .filter(any_of(courses::id, ids.iter().copied()))
         .filter(courses::deleted_at.is_null())
         .select((courses::id, courses::status))
         .load(conn)
@@ -226,7 +226,7 @@ pub type Contact = (UserId, String, Option<String>, String);
 /// Where each of `ids` is emailed.
 pub fn contacts(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<Contact>> {
     users::table
-        .filter(users::id.eq_any(ids))
+        .filter(any_of(users::id, ids.iter().copied()))
         .select((
             users::id,
             users::display_name,

@@ -14,7 +14,7 @@ use crate::communities::model::{
 use crate::db::schema::{
     communities, community_members, courses, thread_subscriptions, threads, users,
 };
-use crate::db::{DbConn, like_contains, now};
+use crate::db::{DbConn, any_of, like_contains, now};
 use crate::types::{CommunityId, CourseId, UserId};
 
 /// The SQL function that lower-cases Unicode text on this connection (registered on every
@@ -278,7 +278,7 @@ pub fn memberships_of(
 ) -> QueryResult<Vec<Member>> {
     community_members::table
         .filter(community_members::user_id.eq(user_id))
-        .filter(community_members::community_id.eq_any(community_ids.to_vec()))
+        .filter(any_of(community_members::community_id, community_ids.iter().copied()))
         .select(Member::as_select())
         .load(conn)
 }

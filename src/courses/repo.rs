@@ -18,7 +18,7 @@ use crate::db::schema::{
     course_modules, course_owners, course_topics, course_translations, courses, enrolments,
     lesson_translations, lessons, module_translations, users,
 };
-use crate::db::{self, DbConn, like_contains};
+use crate::db::{self, DbConn, any_of, like_contains};
 use crate::types::ids::{CourseId, LessonId, ModuleId, UserId};
 
 // ---------------------------------------------------------------- courses
@@ -85,7 +85,7 @@ pub fn translations(
     course_ids: &[CourseId],
 ) -> QueryResult<Vec<CourseTranslation>> {
     course_translations::table
-        .filter(course_translations::course_id.eq_any(course_ids.to_vec()))
+        .filter(any_of(course_translations::course_id, course_ids.iter().copied()))
         .order((
             course_translations::course_id.asc(),
             course_translations::language.asc(),
@@ -135,7 +135,7 @@ pub fn upsert_course_translation(conn: &mut DbConn, new: &NewCourseTranslation) 
 /// The topics of some courses: (course id, topic), sorted.
 pub fn topics(conn: &mut DbConn, course_ids: &[CourseId]) -> QueryResult<Vec<(CourseId, String)>> {
     course_topics::table
-        .filter(course_topics::course_id.eq_any(course_ids.to_vec()))
+        .filter(any_of(course_topics::course_id, course_ids.iter().copied()))
         .order((course_topics::course_id.asc(), course_topics::topic.asc()))
         .select((course_topics::course_id, course_topics::topic))
         .load(conn)
@@ -244,7 +244,7 @@ pub fn module_translations(
     module_ids: &[ModuleId],
 ) -> QueryResult<Vec<ModuleTranslation>> {
     module_translations::table
-        .filter(module_translations::module_id.eq_any(module_ids.to_vec()))
+        .filter(any_of(module_translations::module_id, module_ids.iter().copied()))
         .order((
             module_translations::module_id.asc(),
             module_translations::language.asc(),
@@ -412,7 +412,7 @@ pub fn lesson_titles(
     lesson_ids: &[LessonId],
 ) -> QueryResult<Vec<(LessonId, String, String)>> {
     lesson_translations::table
-        .filter(lesson_translations::lesson_id.eq_any(lesson_ids.to_vec()))
+        .filter(any_of(lesson_translations::lesson_id, lesson_ids.iter().copied()))
         .order((
             lesson_translations::lesson_id.asc(),
             lesson_translations::language.asc(),
@@ -431,7 +431,7 @@ pub fn lesson_translations(
     lesson_ids: &[LessonId],
 ) -> QueryResult<Vec<LessonTranslation>> {
     lesson_translations::table
-        .filter(lesson_translations::lesson_id.eq_any(lesson_ids.to_vec()))
+        .filter(any_of(lesson_translations::lesson_id, lesson_ids.iter().copied()))
         .order((
             lesson_translations::lesson_id.asc(),
             lesson_translations::language.asc(),

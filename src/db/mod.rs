@@ -1,6 +1,7 @@
 //! Database access: one connection type over SQLite and PostgreSQL, a pool,
 //! migrations, and the helpers that run queries off the async workers.
 
+pub mod any_of;
 pub mod checkpoint;
 pub mod memo;
 pub mod outbox;
@@ -10,6 +11,7 @@ pub mod sql;
 pub mod writer;
 mod written;
 
+pub use any_of::any_of;
 pub use written::Written;
 
 use std::path::{Path, PathBuf};

@@ -1447,6 +1447,7 @@ diesel::joinable!(post_resources -> resources (resource_id));
 diesel::allow_tables_to_appear_in_same_query!(post_resources, posts);
 diesel::allow_tables_to_appear_in_same_query!(post_resources, threads);
 diesel::allow_tables_to_appear_in_same_query!(post_resources, communities);
+diesel::allow_tables_to_appear_in_same_query!(post_resources, community_members);
 diesel::allow_tables_to_appear_in_same_query!(post_resources, resources);
 diesel::allow_tables_to_appear_in_same_query!(lesson_resources, courses);
 diesel::allow_tables_to_appear_in_same_query!(lesson_resources, course_owners);

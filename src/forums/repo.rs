@@ -8,7 +8,7 @@ use crate::db::schema::{
     threads, users,
 };
 use crate::db::sql::Sql;
-use crate::db::{self, DbConn};
+use crate::db::{self, DbConn, any_of};
 use crate::forums::counts::Mark;
 use crate::forums::model::{
     NewPost, NewRevision, NewThread, Post, PostChanges, ReactionKind, Thread, ThreadChanges,
@@ -153,7 +153,7 @@ pub fn own_hidden(
 ) -> QueryResult<Vec<(ThreadId, PostId)>> {
     posts::table
         .filter(posts::author_id.eq(reader))
-        .filter(posts::thread_id.eq_any(thread_ids.to_vec()))
+        .filter(any_of(posts::thread_id, thread_ids.iter().copied()))
         .filter(
             posts::hidden_at
                 .is_not_null()
@@ -217,15 +217,11 @@ pub fn list_posts(
 
 /// Posts by id with their authors' names.
 pub fn post_rows(conn: &mut DbConn, ids: &[PostId]) -> QueryResult<Vec<PostRow>> {
-    let rows = posts::table
+    posts::table
         .inner_join(users::table.on(users::id.eq(posts::author_id)))
-        .select((Post::as_select(), users::display_name));
-    // One post (a post's own answer) by a statement SQLite keeps: an `IN` list is prepared
-    // at every call.
-    match ids {
-        [id] => rows.filter(posts::id.eq(*id)).load(conn),
-        _ => rows.filter(posts::id.eq_any(ids.to_vec())).load(conn),
-    }
+        .select((Post::as_select(), users::display_name))
+        .filter(any_of(posts::id, ids.iter().copied()))
+        .load(conn)
 }
 
 /// `user_id`'s reactions among `post_ids`: (post id, kind).
@@ -234,15 +230,11 @@ pub fn reactions_of(
     user_id: UserId,
     post_ids: &[PostId],
 ) -> QueryResult<Vec<(PostId, ReactionKind)>> {
-    let mine = post_reactions::table
+    post_reactions::table
         .filter(post_reactions::user_id.eq(user_id))
-        .select((post_reactions::post_id, post_reactions::kind));
-    match post_ids {
-        [id] => mine.filter(post_reactions::post_id.eq(*id)).load(conn),
-        _ => mine
-            .filter(post_reactions::post_id.eq_any(post_ids.to_vec()))
-            .load(conn),
-    }
+        .filter(any_of(post_reactions::post_id, post_ids.iter().copied()))
+        .select((post_reactions::post_id, post_reactions::kind))
+        .load(conn)
 }
 
 /// Display names of accounts that are not deleted.
@@ -251,7 +243,7 @@ pub fn names(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<(UserId, Stri
         return Ok(Vec::new());
     }
     users::table
-        .filter(users::id.eq_any(ids.to_vec()))
+        .filter(any_of(users::id, ids.iter().copied()))
         .filter(users::deleted_at.is_null())
         .select((users::id, users::display_name))
         .load(conn)
@@ -263,7 +255,7 @@ pub fn active_names(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<(UserI
         return Ok(Vec::new());
     }
     users::table
-        .filter(users::id.eq_any(ids.to_vec()))
+        .filter(any_of(users::id, ids.iter().copied()))
         .filter(users::deleted_at.is_null())
         .filter(users::status.eq("active"))
         .select((users::id, users::display_name))
@@ -546,15 +538,11 @@ pub fn post_resources(
     conn: &mut DbConn,
     posts: &[PostId],
 ) -> QueryResult<Vec<(PostId, ResourceId)>> {
-    let embedded = post_resources::table
+    post_resources::table
+        .filter(any_of(post_resources::post_id, posts.iter().copied()))
         .order((post_resources::post_id, post_resources::position))
-        .select((post_resources::post_id, post_resources::resource_id));
-    match posts {
-        [id] => embedded.filter(post_resources::post_id.eq(*id)).load(conn),
-        _ => embedded
-            .filter(post_resources::post_id.eq_any(posts))
-            .load(conn),
-    }
+        .select((post_resources::post_id, post_resources::resource_id))
+        .load(conn)
 }
 
 /// Replaces the library resources a post embeds.

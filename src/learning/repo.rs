@@ -12,7 +12,7 @@ use crate::db::schema::{
     lesson_translations, lessons, module_translations, users,
 };
 use crate::db::sql::Sql;
-use crate::db::{self, DbConn};
+use crate::db::{self, DbConn, any_of};
 use crate::learning::model::{
     Certificate, Completion, CourseState, Enrolment, EnrolmentSort, LessonRef, NewCertificate,
     NewCompletion, NewEnrolment,
@@ -94,7 +94,7 @@ pub fn course_state(conn: &mut DbConn, id: CourseId) -> QueryResult<Option<Cours
 /// Live courses by id.
 pub fn course_states(conn: &mut DbConn, ids: &[CourseId]) -> QueryResult<Vec<CourseState>> {
     courses::table
-        .filter(courses::id.eq_any(ids.to_vec()))
+        .filter(any_of(courses::id, ids.iter().copied()))
         .filter(courses::deleted_at.is_null())
         .select(CourseRow::as_select())
         .load(conn)?
@@ -307,7 +307,7 @@ pub fn lesson_courses(
 ) -> QueryResult<Vec<(LessonId, CourseId)>> {
     lessons::table
         .inner_join(course_modules::table)
-        .filter(lessons::id.eq_any(lesson_ids.to_vec()))
+        .filter(any_of(lessons::id, lesson_ids.iter().copied()))
         .filter(lessons::deleted_at.is_null())
         .filter(course_modules::deleted_at.is_null())
         .select((lessons::id, lessons::course_id))
@@ -349,8 +349,11 @@ type LessonRow = (CourseId, LessonRef);
 /// The live lessons of a course, in outline order (module position, then lesson
 /// position): one cached statement (an `IN` list would be prepared at every call).
 pub fn course_lessons(conn: &mut DbConn, course_id: CourseId) -> QueryResult<Vec<LessonRef>> {
+    // The modules narrowed to the course too: PostgreSQL otherwise hashes every module of
+    // every course to join a course's few.
     live_lessons()
         .filter(lessons::course_id.eq(course_id))
+        .filter(course_modules::course_id.eq(course_id))
         .load::<LessonRow>(conn)
         .map(|rows| rows.into_iter().map(|(_, lesson)| lesson).collect())
 }
@@ -370,7 +373,7 @@ pub fn lesson_kinds(
     lesson_ids: &[LessonId],
 ) -> QueryResult<Vec<(LessonId, LessonKind)>> {
     lessons::table
-        .filter(lessons::id.eq_any(lesson_ids.to_vec()))
+        .filter(any_of(lessons::id, lesson_ids.iter().copied()))
         .select((lessons::id, lessons::kind))
         .load::<(LessonId, String)>(conn)?
         .into_iter()
@@ -402,7 +405,7 @@ pub fn completions_among(
 ) -> QueryResult<Vec<(LessonId, NaiveDateTime)>> {
     lesson_completions::table
         .filter(lesson_completions::user_id.eq(user_id))
-        .filter(lesson_completions::lesson_id.eq_any(lesson_ids.to_vec()))
+        .filter(any_of(lesson_completions::lesson_id, lesson_ids.iter().copied()))
         .select((
             lesson_completions::lesson_id,
             lesson_completions::completed_at,
@@ -451,7 +454,7 @@ pub fn course_titles(
     course_ids: &[CourseId],
 ) -> QueryResult<Vec<(CourseId, String, String)>> {
     course_translations::table
-        .filter(course_translations::course_id.eq_any(course_ids.to_vec()))
+        .filter(any_of(course_translations::course_id, course_ids.iter().copied()))
         .select((
             course_translations::course_id,
             course_translations::language,
@@ -620,7 +623,8 @@ pub fn lessons_of_courses(
     course_ids: &[CourseId],
 ) -> QueryResult<Vec<(CourseId, LessonRef)>> {
     live_lessons()
-        .filter(lessons::course_id.eq_any(course_ids.to_vec()))
+        .filter(any_of(lessons::course_id, course_ids.iter().copied()))
+        .filter(any_of(course_modules::course_id, course_ids.iter().copied()))
         .load(conn)
 }
 
@@ -633,7 +637,7 @@ pub fn enrolment_pairs_of(
     for chunk in user_ids.chunks(5000) {
         out.extend(
             enrolments::table
-                .filter(enrolments::user_id.eq_any(chunk.to_vec()))
+                .filter(any_of(enrolments::user_id, chunk.iter().copied()))
                 .select((enrolments::course_id, enrolments::user_id))
                 .load::<(CourseId, UserId)>(conn)?,
         );

@@ -11,7 +11,7 @@ use crate::db::schema::{
     resource_countries, resource_files, resource_moderation_log, resource_topics,
     resource_translations, resource_votes, resources,
 };
-use crate::db::{self, DbConn, Written};
+use crate::db::{self, DbConn, Written, any_of};
 use crate::library::model::{
     LogEntry, NewLogEntry, NewResource, NewResourceFile, Resource, ResourceChanges, ResourceFile,
     ResourceStatus, ResourceTexts, ResourceTranslation, ResourceVisibility,
@@ -69,7 +69,7 @@ pub fn translations(
     ids: &[ResourceId],
 ) -> QueryResult<Vec<ResourceTranslation>> {
     resource_translations::table
-        .filter(resource_translations::resource_id.eq_any(ids))
+        .filter(any_of(resource_translations::resource_id, ids.iter().copied()))
         .order((
             resource_translations::resource_id.asc(),
             resource_translations::language.asc(),
@@ -81,7 +81,7 @@ pub fn translations(
 /// The current files (not superseded) of some resources.
 pub fn current_files(conn: &mut DbConn, ids: &[ResourceId]) -> QueryResult<Vec<ResourceFile>> {
     resource_files::table
-        .filter(resource_files::resource_id.eq_any(ids))
+        .filter(any_of(resource_files::resource_id, ids.iter().copied()))
         .filter(resource_files::superseded_at.is_null())
         .order((
             resource_files::resource_id.asc(),
@@ -140,7 +140,7 @@ pub fn put_texts(
 
 pub fn topics(conn: &mut DbConn, ids: &[ResourceId]) -> QueryResult<Vec<(ResourceId, String)>> {
     resource_topics::table
-        .filter(resource_topics::resource_id.eq_any(ids))
+        .filter(any_of(resource_topics::resource_id, ids.iter().copied()))
         .order((resource_topics::resource_id, resource_topics::topic))
         .select((resource_topics::resource_id, resource_topics::topic))
         .load(conn)
@@ -162,7 +162,7 @@ pub fn set_topics(conn: &mut DbConn, id: ResourceId, topics: &[String]) -> Query
 
 pub fn countries(conn: &mut DbConn, ids: &[ResourceId]) -> QueryResult<Vec<(ResourceId, String)>> {
     resource_countries::table
-        .filter(resource_countries::resource_id.eq_any(ids))
+        .filter(any_of(resource_countries::resource_id, ids.iter().copied()))
         .order((resource_countries::resource_id, resource_countries::country))
         .select((resource_countries::resource_id, resource_countries::country))
         .load(conn)
@@ -217,7 +217,7 @@ pub fn file_languages(
     ids: &[ResourceId],
 ) -> QueryResult<Vec<(ResourceId, String)>> {
     resource_files::table
-        .filter(resource_files::resource_id.eq_any(ids))
+        .filter(any_of(resource_files::resource_id, ids.iter().copied()))
         .filter(resource_files::superseded_at.is_null())
         .select((resource_files::resource_id, resource_files::language))
         .load(conn)
@@ -657,7 +657,7 @@ pub fn collection_titles(
     ids: &[CollectionId],
 ) -> QueryResult<Vec<(CollectionId, String, String)>> {
     collection_translations::table
-        .filter(collection_translations::collection_id.eq_any(ids))
+        .filter(any_of(collection_translations::collection_id, ids.iter().copied()))
         .order(collection_translations::language.asc())
         .select((
             collection_translations::collection_id,
@@ -734,7 +734,7 @@ pub fn list_collections(
 /// Which of `ids` exist.
 pub fn existing(conn: &mut DbConn, ids: &[ResourceId]) -> QueryResult<Vec<ResourceId>> {
     resources::table
-        .filter(resources::id.eq_any(ids))
+        .filter(any_of(resources::id, ids.iter().copied()))
         .select(resources::id)
         .load(conn)
 }
@@ -742,7 +742,7 @@ pub fn existing(conn: &mut DbConn, ids: &[ResourceId]) -> QueryResult<Vec<Resour
 /// Resources `ids`.
 pub fn find_many(conn: &mut DbConn, ids: &[ResourceId]) -> QueryResult<Vec<Resource>> {
     resources::table
-        .filter(resources::id.eq_any(ids))
+        .filter(any_of(resources::id, ids.iter().copied()))
         .select(Resource::as_select())
         .load(conn)
 }

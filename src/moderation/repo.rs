@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::DbConn;
+use crate::db::{DbConn, any_of};
 use crate::db::schema::{moderation_log, post_flags, posts, threads, users};
 use crate::moderation::model::{
     Flag, FlagStatus, LogRow, NewFlag, PostState, QueuedFlag, ThreadState,
@@ -87,7 +87,7 @@ pub fn resolve_flags(
 ) -> QueryResult<usize> {
     diesel::update(
         post_flags::table
-            .filter(post_flags::id.eq_any(ids.to_vec()))
+            .filter(any_of(post_flags::id, ids.iter().copied()))
             .filter(post_flags::status.eq(FlagStatus::Open)),
     )
     .set((
@@ -170,7 +170,7 @@ pub fn display_names(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<HashMap<U
     ids.sort_unstable();
     ids.dedup();
     let rows: Vec<(UserId, String)> = users::table
-        .filter(users::id.eq_any(ids))
+        .filter(any_of(users::id, ids.iter().copied()))
         .select((users::id, users::display_name))
         .load(conn)?;
     Ok(rows.into_iter().collect())

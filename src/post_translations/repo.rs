@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::DbConn;
+use crate::db::{DbConn, any_of};
 use crate::db::outbox::{AfterFailure, claim_next, mark_done, mark_failed};
 use crate::db::schema::machine_translation_jobs::{self as jobs, dsl as j};
 use crate::db::schema::post_translation_requests::{self as requests, dsl as r};
@@ -91,7 +91,7 @@ pub fn languages_of(
 /// The translations of `post_ids` that are not hidden, in one query (a page of posts).
 pub fn published_for(conn: &mut DbConn, post_ids: &[PostId]) -> QueryResult<Vec<PostTranslation>> {
     translations::table
-        .filter(t::post_id.eq_any(post_ids))
+        .filter(any_of(t::post_id, post_ids.iter().copied()))
         .filter(t::hidden_at.is_null())
         .order((t::post_id.asc(), t::language.asc()))
         .select(PostTranslation::as_select())
@@ -186,7 +186,7 @@ pub fn names(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<(UserId, Stri
         return Ok(Vec::new());
     }
     users::table
-        .filter(users::id.eq_any(ids))
+        .filter(any_of(users::id, ids.iter().copied()))
         .select((users::id, users::display_name))
         .load(conn)
 }

@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double};
 
 use crate::auth::policy::community::readable_sql_bound;
-use crate::db::DbConn;
+use crate::db::{DbConn, any_of};
 use crate::db::schema::{communities, posts, threads, users};
 use crate::db::sql::Sql;
 use crate::error::ApiError;
@@ -183,7 +183,7 @@ pub fn page_of(
     let details: Vec<Hit> = posts::table
         .inner_join(threads::table.inner_join(communities::table))
         .inner_join(users::table.on(users::id.eq(posts::author_id)))
-        .filter(posts::id.eq_any(ids))
+        .filter(any_of(posts::id, ids.iter().copied()))
         .select((
             posts::id,
             threads::id,

@@ -12,7 +12,7 @@ use crate::db::schema::{
     glossary_entries, memberships, translation_drafts, translation_requests, translation_sources,
     translation_versions, translators, users,
 };
-use crate::db::{self, DbConn};
+use crate::db::{self, DbConn, any_of};
 use crate::translations::model::{
     DraftStatus, GlossaryEntry, GlossaryEntryChanges, NewGlossaryEntry, NewTranslationDraft,
     NewTranslationRequest, Requested, TextKind, TranslationDraft, TranslationRequest,
@@ -43,7 +43,7 @@ pub fn sources(
 ) -> QueryResult<HashMap<i64, (i64, NaiveDateTime)>> {
     let rows: Vec<(i64, i64, NaiveDateTime)> = translation_sources::table
         .filter(translation_sources::item_kind.eq(kind.as_str()))
-        .filter(translation_sources::item_id.eq_any(ids.to_vec()))
+        .filter(any_of(translation_sources::item_id, ids.iter().copied()))
         .select((
             translation_sources::item_id,
             translation_sources::version,
@@ -96,7 +96,7 @@ pub fn recorded(
 ) -> QueryResult<HashMap<(i64, String), i64>> {
     let rows: Vec<(i64, String, i64)> = translation_versions::table
         .filter(translation_versions::item_kind.eq(kind.as_str()))
-        .filter(translation_versions::item_id.eq_any(ids.to_vec()))
+        .filter(any_of(translation_versions::item_id, ids.iter().copied()))
         .select((
             translation_versions::item_id,
             translation_versions::language,
@@ -369,7 +369,7 @@ pub fn mark_notified(
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(
-        translation_requests::table.filter(translation_requests::id.eq_any(ids.to_vec())),
+        translation_requests::table.filter(any_of(translation_requests::id, ids.iter().copied())),
     )
     .set(translation_requests::notified_at.eq(Some(at)))
     .execute(conn)

@@ -12,16 +12,17 @@
 //!
 //! The read rule is written once, as data: [`open_to`] (the visibilities read without a
 //! membership) and [`READER_STATUS`] (the membership that reads any community). The Rust
-//! check [`may_read`] and the SQL condition [`readable_sql`] (raw queries) / [`readable`]
-//! (diesel queries) are both made from them, and a test runs the SQL against every case of
-//! the Rust check. Single objects: [`Access`], loaded by `communities::service::access`.
+//! check [`may_read`] and the SQL conditions [`readable_sql_bound`] (raw queries) /
+//! [`readable`] (diesel queries) are all made from them, and a test runs both SQL forms
+//! against every case of the Rust check. Both bind the viewer's id, so a connection keeps
+//! the statements that use them. Single objects: [`Access`], loaded by
+//! `communities::service::access`.
 
-use diesel::dsl::sql;
-use diesel::expression::SqlLiteral;
-use diesel::sql_types::Bool;
+use diesel::prelude::*;
 
 use crate::auth::{AuthUser, Role};
 use crate::communities::model::{CommunityRole, MemberStatus, Visibility};
+use crate::db::schema::{communities, community_members};
 use crate::error::ApiError;
 use crate::types::{CommunityId, UserId};
 
@@ -44,20 +45,11 @@ pub fn may_read(visibility: Visibility, logged_in: bool, status: Option<MemberSt
     open_to(logged_in).contains(&visibility) || (logged_in && status == Some(READER_STATUS))
 }
 
-/// A SQL condition, for raw queries, that holds for the rows of `communities` aliased
-/// `alias` that `viewer` reads: [`may_read`] in SQL. Only spellings of the vocabularies and
-/// the viewer's id (an integer) are formatted into it.
-pub fn readable_sql(alias: &str, viewer: Option<UserId>) -> String {
-    let sql = readable_sql_bound(alias, viewer.is_some());
-    match viewer {
-        None => sql,
-        Some(uid) => sql.replace('?', &uid.get().to_string()),
-    }
-}
-
-/// [`readable_sql`] for statements that bind their values (`db::sql::Sql`): the viewer's id
-/// is a `?` placeholder, bound by the caller when `logged_in`, so that the text is the same
-/// for every viewer and a connection keeps the statement.
+/// A SQL condition, for raw queries (`db::sql::Sql`), that holds for the rows of
+/// `communities` aliased `alias` that a viewer reads: [`may_read`] in SQL. When
+/// `logged_in`, the viewer's id is a `?` placeholder the caller binds, so that the text is
+/// the same for every viewer and a connection keeps the statement. Only spellings of the
+/// vocabularies are formatted into it.
 pub fn readable_sql_bound(alias: &str, logged_in: bool) -> String {
     debug_assert!(alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
     let open = open_to(logged_in)
@@ -94,10 +86,34 @@ pub fn reader_sql(visibility: Visibility, member: &str) -> String {
     }
 }
 
-/// [`readable_sql`] as a diesel filter, for queries that have the `communities` table
-/// (not aliased) in their `FROM`.
-pub fn readable(viewer: Option<UserId>) -> SqlLiteral<Bool> {
-    sql::<Bool>(&readable_sql("communities", viewer))
+/// [`may_read`] as a diesel filter, for queries that have the `communities` table (not
+/// aliased) in their `FROM`: the community's visibility is open to the viewer, or it is
+/// among the viewer's reading memberships. The values are bound (without a viewer, `NULL`
+/// matches no membership), so the statement's text is the same for every viewer.
+pub fn readable(viewer: Option<UserId>) -> readable_by {
+    let open = open_to(viewer.is_some());
+    // One or two open visibilities: the first and the last (the same when there is one).
+    readable_by(open[0], open[open.len() - 1], viewer, READER_STATUS)
+}
+
+/// [`readable`] with its open visibilities and reading status spelt out: the community is
+/// of either visibility, or among those where `viewer`'s membership has `status`.
+#[diesel::dsl::auto_type]
+pub fn readable_by(
+    first: Visibility,
+    last: Visibility,
+    viewer: Option<UserId>,
+    status: MemberStatus,
+) -> _ {
+    communities::visibility
+        .eq(first)
+        .or(communities::visibility.eq(last))
+        .or(communities::id.eq_any(
+            community_members::table
+                .filter(community_members::user_id.nullable().eq(viewer))
+                .filter(community_members::status.eq(status))
+                .select(community_members::community_id),
+        ))
 }
 
 /// Whether `role` is platform staff (coordinators and admins): they moderate the `public`
@@ -354,15 +370,24 @@ mod tests {
             }
         }
         for viewer in [None, Some(UserId(7))] {
-            let readable: Vec<i64> = diesel::sql_query(format!(
+            let text = format!(
                 "SELECT c.id FROM communities c WHERE {} ORDER BY c.id",
-                readable_sql("c", viewer)
-            ))
-            .load::<Row>(&mut conn)
-            .unwrap()
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
+                readable_sql_bound("c", viewer.is_some())
+            );
+            let raw = match viewer {
+                Some(uid) => diesel::sql_query(text)
+                    .bind::<diesel::sql_types::BigInt, _>(uid.get())
+                    .load::<Row>(&mut conn),
+                None => diesel::sql_query(text).load::<Row>(&mut conn),
+            };
+            let readable: Vec<i64> = raw.unwrap().into_iter().map(|r| r.id).collect();
+            let filtered: Vec<i64> = communities::table
+                .filter(super::readable(viewer))
+                .select(communities::id)
+                .order(communities::id)
+                .load(&mut conn)
+                .unwrap();
+            assert_eq!(filtered, readable, "the diesel filter, viewer {viewer:?}");
             let expected: Vec<i64> = cases
                 .iter()
                 .filter(|(_, visibility, status)| {
@@ -396,6 +421,21 @@ mod tests {
                 .collect();
             assert_eq!(readable, expected, "{visibility}");
         }
+    }
+
+    /// The diesel filter binds the viewer: one statement text for every logged-in viewer,
+    /// so a connection keeps it (a literal with the id in it was prepared at every call).
+    #[test]
+    fn the_filter_binds_the_viewer() {
+        let text = |viewer| {
+            let q = communities::table
+                .filter(readable(viewer))
+                .select(communities::id);
+            let text = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&q).to_string();
+            text.split(" -- binds").next().unwrap().to_owned()
+        };
+        assert_eq!(text(Some(UserId(7))), text(Some(UserId(8))));
+        assert!(!text(Some(UserId(7))).contains('7'));
     }
 
     #[test]
