@@ -233,13 +233,17 @@ COMMUNITY_MEMBER=$COURSES_MEMBER
 community_paths=("/api/v1/communities"
   "/api/v1/threads"
   "/api/v1/threads"
-  "/api/v1/search/posts")
+  "/api/v1/search/posts"
+  "/api/v1/me/notifications?limit=20"
+  "/api/v1/me/notifications/unread-count")
 community_args=("idfile FILE:community-ids.txt suffix /threads?limit=20"
   "idfile FILE:thread-ids.txt suffix /posts?limit=50"
   "idfile FILE:post-thread-ids.txt suffix /posts"
-  "idfile FILE:search-words.txt param q suffix &limit=20")
-community_targets=(0.25 0.25 0.1 -)
-community_p99=(20 20 20 50)
+  "idfile FILE:search-words.txt param q suffix &limit=20"
+  ""
+  "")
+community_targets=(0.25 0.25 0.1 - 0.12 0.12)
+community_p99=(20 20 20 50 20 20)
 # Cohorts part: the coordinator's three reads, then nominations (index 2) by leaders.
 COHORTS_COORDINATOR=coordinator@demo.bayanihan.org
 COHORTS_PER_RUN=${BENCH_COHORTS_PER_RUN:-20} # fresh cohorts per nomination run (x leaders = lines)
@@ -1056,7 +1060,7 @@ check_community() {
   reply=$(head -n1 "$lists/post-thread-ids.txt")
   word=$(head -n1 "$lists/search-words.txt")
   for path in "/api/v1/communities/$community/threads?limit=20" "/api/v1/threads/$thread/posts?limit=50" \
-    "/api/v1/search/posts?q=$word&limit=20"; do
+    "/api/v1/search/posts?q=$word&limit=20" /api/v1/me/notifications?limit=20 /api/v1/me/notifications/unread-count; do
     code=$(curl -s -o "$tmp/body" -w '%{http_code}' -H "Authorization: Bearer $token" "$base$path" || true)
     [ "$code" = 200 ] || { head -c 2000 "$tmp/body" >&2 || true; echo >&2; die "GET $path answered $code, not 200"; }
   done
@@ -1084,7 +1088,9 @@ community_part() {
   local community_names=("GET /api/v1/communities/{id}/threads?limit=20 (random of $n_communities communities)"
     "GET /api/v1/threads/{id}/posts?limit=50 (random of $n_threads threads with >= 50 posts)"
     "POST /api/v1/threads/{id}/posts (random of $n_reply threads)"
-    "GET /api/v1/search/posts?q={word}&limit=20 (random of $n_words words)")
+    "GET /api/v1/search/posts?q={word}&limit=20 (random of $n_words words)"
+    "GET /api/v1/me/notifications?limit=20 (the member's own)"
+    "GET /api/v1/me/notifications/unread-count (the member's own)")
 
   warm_up "$db: community" "${#community_paths[@]}" run_community "$lists" "$token"
 

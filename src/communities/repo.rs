@@ -278,7 +278,10 @@ pub fn memberships_of(
 ) -> QueryResult<Vec<Member>> {
     community_members::table
         .filter(community_members::user_id.eq(user_id))
-        .filter(any_of(community_members::community_id, community_ids.iter().copied()))
+        .filter(any_of(
+            community_members::community_id,
+            community_ids.iter().copied(),
+        ))
         .select(Member::as_select())
         .load(conn)
 }

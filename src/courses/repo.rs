@@ -85,7 +85,10 @@ pub fn translations(
     course_ids: &[CourseId],
 ) -> QueryResult<Vec<CourseTranslation>> {
     course_translations::table
-        .filter(any_of(course_translations::course_id, course_ids.iter().copied()))
+        .filter(any_of(
+            course_translations::course_id,
+            course_ids.iter().copied(),
+        ))
         .order((
             course_translations::course_id.asc(),
             course_translations::language.asc(),
@@ -244,7 +247,10 @@ pub fn module_translations(
     module_ids: &[ModuleId],
 ) -> QueryResult<Vec<ModuleTranslation>> {
     module_translations::table
-        .filter(any_of(module_translations::module_id, module_ids.iter().copied()))
+        .filter(any_of(
+            module_translations::module_id,
+            module_ids.iter().copied(),
+        ))
         .order((
             module_translations::module_id.asc(),
             module_translations::language.asc(),
@@ -412,7 +418,10 @@ pub fn lesson_titles(
     lesson_ids: &[LessonId],
 ) -> QueryResult<Vec<(LessonId, String, String)>> {
     lesson_translations::table
-        .filter(any_of(lesson_translations::lesson_id, lesson_ids.iter().copied()))
+        .filter(any_of(
+            lesson_translations::lesson_id,
+            lesson_ids.iter().copied(),
+        ))
         .order((
             lesson_translations::lesson_id.asc(),
             lesson_translations::language.asc(),
@@ -431,7 +440,10 @@ pub fn lesson_translations(
     lesson_ids: &[LessonId],
 ) -> QueryResult<Vec<LessonTranslation>> {
     lesson_translations::table
-        .filter(any_of(lesson_translations::lesson_id, lesson_ids.iter().copied()))
+        .filter(any_of(
+            lesson_translations::lesson_id,
+            lesson_ids.iter().copied(),
+        ))
         .order((
             lesson_translations::lesson_id.asc(),
             lesson_translations::language.asc(),

@@ -1,4 +1,4 @@
-//! `column IN (ids)` that a connection prepares once, whatever the number of ids.
+//! `column IN (ids)` (or texts) that a connection prepares once, whatever the list's length.
 //!
 //! Diesel's `eq_any` writes one placeholder per value on SQLite and marks the statement
 //! never to be cached (its text changes with the list's length), so every page that reads
@@ -10,14 +10,17 @@
 //!   index is used for each id);
 //! - PostgreSQL: `column = ANY(?)`, the ids bound as one `BIGINT[]`, as diesel does there.
 //!
+//! [`any_of_text`] is the same for a text column (a vocabulary's spellings: `TEXT[]` on
+//! PostgreSQL).
+//!
 //! The text is the same for any list, so the statement stays in the connection's cache.
 //! `eq_any` with a subquery (no list of values) is cached as it is, and stays.
 
+use diesel::QueryResult;
 use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Bool, Text};
 use diesel::sqlite::Sqlite;
-use diesel::QueryResult;
 
 use super::DbConn;
 
@@ -41,17 +44,44 @@ where
         json.push_str(&id.to_string());
     }
     json.push(']');
-    AnyOf { column, ids, json }
+    AnyOf {
+        column,
+        values: Values::Ids(ids),
+        json,
+    }
 }
 
-/// The expression [`any_of`] builds.
+/// `column` is one of `texts`: [`any_of`] for a text column.
+pub fn any_of_text<C, I, T>(column: C, texts: I) -> AnyOf<C>
+where
+    C: Expression<SqlType = Text>,
+    I: IntoIterator<Item = T>,
+    T: Into<String>,
+{
+    let texts: Vec<String> = texts.into_iter().map(Into::into).collect();
+    let json = serde_json::Value::from(texts.clone()).to_string();
+    AnyOf {
+        column,
+        values: Values::Texts(texts),
+        json,
+    }
+}
+
+/// The listed values, as PostgreSQL binds them.
+#[derive(Debug, Clone)]
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+enum Values {
+    Ids(Vec<i64>),
+    Texts(Vec<String>),
+}
+
+/// The expression [`any_of`] and [`any_of_text`] build.
 #[derive(Debug, Clone)]
 pub struct AnyOf<C> {
     column: C,
     /// PostgreSQL's bind.
-    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
-    ids: Vec<i64>,
-    /// SQLite's bind: the ids as a JSON array.
+    values: Values,
+    /// SQLite's bind: the values as a JSON array.
     json: String,
 }
 
@@ -89,7 +119,14 @@ impl<C: QueryFragment<diesel::pg::Pg>> QueryFragment<diesel::pg::Pg> for AnyOf<C
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
         self.column.walk_ast(out.reborrow())?;
         out.push_sql(" = ANY(");
-        out.push_bind_param::<diesel::sql_types::Array<BigInt>, _>(&self.ids)?;
+        match &self.values {
+            Values::Ids(ids) => {
+                out.push_bind_param::<diesel::sql_types::Array<BigInt>, _>(ids)?;
+            }
+            Values::Texts(texts) => {
+                out.push_bind_param::<diesel::sql_types::Array<Text>, _>(texts)?;
+            }
+        }
         out.push_sql(")");
         Ok(())
     }
@@ -184,13 +221,46 @@ mod tests {
     }
 
     #[test]
+    fn texts_match_whatever_they_hold() {
+        let (mut conn, cached) = items_db();
+        sql_query("CREATE TABLE words (w TEXT NOT NULL)")
+            .execute(&mut conn)
+            .unwrap();
+        sql_query(r#"INSERT INTO words VALUES ('reply'), ('it''s "quoted"'), ('ñ'), ('other')"#)
+            .execute(&mut conn)
+            .unwrap();
+        diesel::table! { words (w) { w -> Text, } }
+        let found = |conn: &mut DbConn, list: &[&str]| -> Vec<String> {
+            words::table
+                .filter(any_of_text(words::w, list.iter().copied()))
+                .select(words::w)
+                .order(words::w)
+                .load(conn)
+                .unwrap()
+        };
+        assert_eq!(
+            found(&mut conn, &["reply", "it's \"quoted\"", "ñ", "none"]),
+            vec!["it's \"quoted\"", "reply", "ñ"]
+        );
+        assert_eq!(found(&mut conn, &[]), Vec::<String>::new());
+        assert_eq!(cached.lock().unwrap().len(), 1);
+    }
+
+    #[test]
     fn one_statement_is_kept_for_lists_of_every_length() {
         let (mut conn, cached) = items_db();
         for n in 1..=5_i64 {
-            assert_eq!(ids_of(&mut conn, &(1..=n).collect::<Vec<_>>()).len(), n as usize);
+            assert_eq!(
+                ids_of(&mut conn, &(1..=n).collect::<Vec<_>>()).len(),
+                n as usize
+            );
         }
         let cached = cached.lock().unwrap();
-        assert_eq!(cached.len(), 1, "one statement for five lengths: {cached:?}");
+        assert_eq!(
+            cached.len(),
+            1,
+            "one statement for five lengths: {cached:?}"
+        );
         assert!(cached[0].contains("json_each"), "{cached:?}");
     }
 
@@ -206,13 +276,18 @@ mod tests {
             .filter(any_of(items::owner, [1_i64, 2]))
             .select(items::id);
         let text = diesel::debug_query::<Sqlite, _>(&query).to_string();
-        let text = text.split(" -- binds").next().unwrap().replace('?', "'[1,2]'");
+        let text = text
+            .split(" -- binds")
+            .next()
+            .unwrap()
+            .replace('?', "'[1,2]'");
         let plan: Vec<Plan> = sql_query(format!("EXPLAIN QUERY PLAN {text}"))
             .load(&mut conn)
             .unwrap();
         let plan: Vec<String> = plan.into_iter().map(|p| p.detail).collect();
         assert!(
-            plan.iter().any(|d| d.contains("USING") && d.contains("items_owner")),
+            plan.iter()
+                .any(|d| d.contains("USING") && d.contains("items_owner")),
             "{plan:?}"
         );
     }

@@ -11,7 +11,7 @@ pub mod sql;
 pub mod writer;
 mod written;
 
-pub use any_of::any_of;
+pub use any_of::{any_of, any_of_text};
 pub use written::Written;
 
 use std::path::{Path, PathBuf};

@@ -405,7 +405,10 @@ pub fn completions_among(
 ) -> QueryResult<Vec<(LessonId, NaiveDateTime)>> {
     lesson_completions::table
         .filter(lesson_completions::user_id.eq(user_id))
-        .filter(any_of(lesson_completions::lesson_id, lesson_ids.iter().copied()))
+        .filter(any_of(
+            lesson_completions::lesson_id,
+            lesson_ids.iter().copied(),
+        ))
         .select((
             lesson_completions::lesson_id,
             lesson_completions::completed_at,
@@ -454,7 +457,10 @@ pub fn course_titles(
     course_ids: &[CourseId],
 ) -> QueryResult<Vec<(CourseId, String, String)>> {
     course_translations::table
-        .filter(any_of(course_translations::course_id, course_ids.iter().copied()))
+        .filter(any_of(
+            course_translations::course_id,
+            course_ids.iter().copied(),
+        ))
         .select((
             course_translations::course_id,
             course_translations::language,
@@ -624,7 +630,10 @@ pub fn lessons_of_courses(
 ) -> QueryResult<Vec<(CourseId, LessonRef)>> {
     live_lessons()
         .filter(any_of(lessons::course_id, course_ids.iter().copied()))
-        .filter(any_of(course_modules::course_id, course_ids.iter().copied()))
+        .filter(any_of(
+            course_modules::course_id,
+            course_ids.iter().copied(),
+        ))
         .load(conn)
 }
 

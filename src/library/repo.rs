@@ -69,7 +69,10 @@ pub fn translations(
     ids: &[ResourceId],
 ) -> QueryResult<Vec<ResourceTranslation>> {
     resource_translations::table
-        .filter(any_of(resource_translations::resource_id, ids.iter().copied()))
+        .filter(any_of(
+            resource_translations::resource_id,
+            ids.iter().copied(),
+        ))
         .order((
             resource_translations::resource_id.asc(),
             resource_translations::language.asc(),
@@ -657,7 +660,10 @@ pub fn collection_titles(
     ids: &[CollectionId],
 ) -> QueryResult<Vec<(CollectionId, String, String)>> {
     collection_translations::table
-        .filter(any_of(collection_translations::collection_id, ids.iter().copied()))
+        .filter(any_of(
+            collection_translations::collection_id,
+            ids.iter().copied(),
+        ))
         .order(collection_translations::language.asc())
         .select((
             collection_translations::collection_id,

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::{DbConn, any_of};
 use crate::db::schema::{moderation_log, post_flags, posts, threads, users};
+use crate::db::{DbConn, any_of};
 use crate::moderation::model::{
     Flag, FlagStatus, LogRow, NewFlag, PostState, QueuedFlag, ThreadState,
 };

@@ -10,7 +10,7 @@ use crate::db::schema::{
     threads, users,
 };
 use crate::db::sql::Sql;
-use crate::db::{self, DbConn};
+use crate::db::{self, DbConn, any_of, any_of_text};
 use crate::notifications::model::{
     Candidate, Contact, DigestCadence, EmailStatus, NewNotification, NoticeKind, NotificationRow,
     PendingRow,
@@ -176,7 +176,10 @@ pub fn notified_about_post(
         notifications::table
             .filter(notifications::user_id.eq(user_id))
             .filter(notifications::post_id.eq(post_id))
-            .filter(notifications::kind.eq_any(NoticeKind::FAN_OUT)),
+            .filter(any_of_text(
+                notifications::kind,
+                NoticeKind::FAN_OUT.map(NoticeKind::as_str),
+            )),
     ))
     .get_result(conn)
 }
@@ -209,14 +212,16 @@ macro_rules! visible_notifications {
                     .or(notifications::kind
                         .eq(NoticeKind::FlagResolved)
                         .and(posts::deleted_at.is_null()))
-                    .or(notifications::kind
-                        .eq_any(NoticeKind::ABOUT_OWN_POST)
-                        .and(posts::author_id.eq($user))),
+                    .or(any_of_text(
+                        notifications::kind,
+                        NoticeKind::ABOUT_OWN_POST.map(NoticeKind::as_str),
+                    )
+                    .and(posts::author_id.eq($user))),
             )
-            .filter(
-                community_policy::readable(Some($user))
-                    .or(notifications::kind.eq_any(NoticeKind::ABOUT_THEMSELVES)),
-            )
+            .filter(community_policy::readable(Some($user)).or(any_of_text(
+                notifications::kind,
+                NoticeKind::ABOUT_THEMSELVES.map(NoticeKind::as_str),
+            )))
     };
 }
 
@@ -423,7 +428,7 @@ pub fn set_email_status(
     if ids.is_empty() {
         return Ok(0);
     }
-    diesel::update(notifications::table.filter(notifications::id.eq_any(ids)))
+    diesel::update(notifications::table.filter(any_of(notifications::id, ids.iter().copied())))
         .set(notifications::email_status.eq(status))
         .execute(conn)
 }
@@ -441,7 +446,7 @@ pub fn candidates(
                 .eq(users::id)
                 .and(community_members::community_id.eq(community_id))),
         )
-        .filter(users::id.eq_any(user_ids))
+        .filter(any_of(users::id, user_ids.iter().copied()))
         .filter(users::status.eq("active"))
         .filter(users::deleted_at.is_null())
         .select((
@@ -465,8 +470,11 @@ pub fn already_notified(
 ) -> QueryResult<Vec<UserId>> {
     notifications::table
         .filter(notifications::post_id.eq(post_id))
-        .filter(notifications::user_id.eq_any(user_ids))
-        .filter(notifications::kind.eq_any(NoticeKind::FAN_OUT))
+        .filter(any_of(notifications::user_id, user_ids.iter().copied()))
+        .filter(any_of_text(
+            notifications::kind,
+            NoticeKind::FAN_OUT.map(NoticeKind::as_str),
+        ))
         .select(notifications::user_id)
         .load(conn)
 }

@@ -3,12 +3,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::{DbConn, any_of};
 use crate::db::outbox::{AfterFailure, claim_next, mark_done, mark_failed};
 use crate::db::schema::machine_translation_jobs::{self as jobs, dsl as j};
 use crate::db::schema::post_translation_requests::{self as requests, dsl as r};
 use crate::db::schema::post_translations::{self as translations, dsl as t};
 use crate::db::schema::{communities, posts, threads, users};
+use crate::db::{DbConn, any_of};
 use crate::post_translations::model::{
     MachineJob, NewMachineJob, PostTranslation, TranslationOrigin, TranslationText,
 };

@@ -12,9 +12,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double};
 
 use crate::auth::policy::community::readable_sql_bound;
-use crate::db::{DbConn, any_of};
 use crate::db::schema::{communities, posts, threads, users};
 use crate::db::sql::Sql;
+use crate::db::{DbConn, any_of};
 use crate::error::ApiError;
 use crate::search::index::snippet;
 use crate::types::{CommunityId, PostId, ThreadId, UserId};

@@ -11,11 +11,11 @@ use crate::cohorts::nominations::model::{
     NominationStatus,
 };
 use crate::courses::model::Format;
-use crate::db::DbConn;
 use crate::db::schema::{
     cohort_courses, cohorts, courses, enrolments, memberships, nomination_events, nominations,
     organisations, user_languages, users,
 };
+use crate::db::{DbConn, any_of, any_of_text};
 use crate::organisations::model::{MembershipRole, MembershipStatus, UnionRole};
 use crate::types::{CohortId, CountryCode, CourseId, NominationId, OrganisationId, UserId};
 
@@ -83,7 +83,10 @@ pub fn count_for_organisation(
     nominations::table
         .filter(nominations::cohort_id.eq(cohort))
         .filter(nominations::organisation_id.eq(organisation))
-        .filter(nominations::status.eq_any(NominationStatus::LIVE))
+        .filter(any_of_text(
+            nominations::status,
+            NominationStatus::LIVE.map(NominationStatus::as_str),
+        ))
         .count()
         .get_result(conn)
 }
@@ -99,7 +102,10 @@ pub fn count_for_country(
         .inner_join(organisations::table)
         .filter(nominations::cohort_id.eq(cohort))
         .filter(organisations::country.eq(*country))
-        .filter(nominations::status.eq_any(NominationStatus::LIVE))
+        .filter(any_of_text(
+            nominations::status,
+            NominationStatus::LIVE.map(NominationStatus::as_str),
+        ))
         .count()
         .get_result(conn)
 }
@@ -248,7 +254,7 @@ pub fn completed_courses(
 ) -> QueryResult<Vec<CourseId>> {
     enrolments::table
         .filter(enrolments::user_id.eq(user))
-        .filter(enrolments::course_id.eq_any(ids))
+        .filter(any_of(enrolments::course_id, ids.iter().copied()))
         .filter(enrolments::completed_at.is_not_null())
         .select(enrolments::course_id)
         .load(conn)
@@ -263,7 +269,7 @@ pub fn completed_cohorts(
     nominations::table
         .inner_join(cohorts::table)
         .filter(nominations::nominee_id.eq(user))
-        .filter(nominations::cohort_id.eq_any(ids))
+        .filter(any_of(nominations::cohort_id, ids.iter().copied()))
         .filter(nominations::status.eq(NominationStatus::Accepted))
         .filter(cohorts::status.eq(CohortStatus::Completed))
         .select(nominations::cohort_id)
@@ -276,7 +282,7 @@ pub fn organisations(
     ids: &[OrganisationId],
 ) -> QueryResult<Vec<(OrganisationId, String, CountryCode)>> {
     organisations::table
-        .filter(organisations::id.eq_any(ids))
+        .filter(any_of(organisations::id, ids.iter().copied()))
         .select((
             organisations::id,
             organisations::name,
@@ -291,7 +297,7 @@ pub type Person = (UserId, String, Option<Gender>, Option<i32>);
 /// The people of `ids`.
 pub fn people(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<Person>> {
     users::table
-        .filter(users::id.eq_any(ids))
+        .filter(any_of(users::id, ids.iter().copied()))
         .select((
             users::id,
             users::display_name,
@@ -336,7 +342,10 @@ pub fn list_events(
 pub fn involved(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<UserId>> {
     let rows: Vec<(UserId, Option<UserId>)> = nominations::table
         .filter(nominations::cohort_id.eq(cohort))
-        .filter(nominations::status.eq_any(NominationStatus::LIVE))
+        .filter(any_of_text(
+            nominations::status,
+            NominationStatus::LIVE.map(NominationStatus::as_str),
+        ))
         .select((nominations::nominee_id, nominations::leader_id))
         .load(conn)?;
     Ok(rows
@@ -365,7 +374,10 @@ pub fn count_by_person(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<P
     nominations::table
         .inner_join(users::table.on(users::id.eq(nominations::nominee_id)))
         .filter(nominations::cohort_id.eq(cohort))
-        .filter(nominations::status.eq_any(NominationStatus::PUT_FORWARD))
+        .filter(any_of_text(
+            nominations::status,
+            NominationStatus::PUT_FORWARD.map(NominationStatus::as_str),
+        ))
         .group_by((nominations::status, users::gender, users::birth_year))
         .select((
             nominations::status,
@@ -383,7 +395,10 @@ pub fn count_by_organisation(
 ) -> QueryResult<Vec<(NominationStatus, OrganisationId, i64)>> {
     nominations::table
         .filter(nominations::cohort_id.eq(cohort))
-        .filter(nominations::status.eq_any(NominationStatus::PUT_FORWARD))
+        .filter(any_of_text(
+            nominations::status,
+            NominationStatus::PUT_FORWARD.map(NominationStatus::as_str),
+        ))
         .group_by((nominations::status, nominations::organisation_id))
         .select((
             nominations::status,
