@@ -1233,6 +1233,34 @@ async fn learning_localised_answers_name_their_language() {
     let res = send(&app, Method::GET, &own, &member).await;
     assert_eq!(etag_of(&res), after_one);
 
+    // A change to the course's lessons or modules (each bumps its row's version) changes it.
+    let mut seen = vec![after_one];
+    for bump_module in [false, true] {
+        {
+            let mut conn = app.db.conn().unwrap();
+            if bump_module {
+                diesel::update(
+                    course_modules::table.filter(course_modules::course_id.eq(course.id)),
+                )
+                .set(course_modules::version.eq(course_modules::version + 1))
+                .execute(&mut *conn)
+                .unwrap();
+            } else {
+                diesel::update(lessons::table.find(course.lessons[2]))
+                    .set(lessons::version.eq(lessons::version + 1))
+                    .execute(&mut *conn)
+                    .unwrap();
+            }
+        }
+        let res = send(&app, Method::GET, &own, &member).await;
+        let tag = etag_of(&res);
+        assert!(
+            !seen.contains(&tag),
+            "{tag} after a bump (module: {bump_module})"
+        );
+        seen.push(tag);
+    }
+
     // A coordinator reads it in their own language.
     let learner = format!("/api/v1/courses/{}/progress/{}", course.id, member.id);
     let res = send(&app, Method::GET, &learner, &coordinator).await;
