@@ -80,6 +80,7 @@ enum Values {
 pub struct AnyOf<C> {
     column: C,
     /// PostgreSQL's bind.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     values: Values,
     /// SQLite's bind: the values as a JSON array.
     json: String,
