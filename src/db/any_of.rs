@@ -154,7 +154,6 @@ impl<C: QueryFragment<Sqlite>> QueryFragment<Multi> for AnyOf<C> {
 mod tests {
     use std::sync::{Arc, Mutex};
 
-    use diesel::connection::{Instrumentation, InstrumentationEvent};
     use diesel::{Connection, ExpressionMethods, QueryDsl, RunQueryDsl, sql_query};
 
     use super::*;
@@ -182,15 +181,7 @@ mod tests {
                 .execute(&mut conn)
                 .unwrap();
         }
-        let cached = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&cached);
-        let instrumentation: Box<dyn Instrumentation> =
-            Box::new(move |e: InstrumentationEvent<'_>| {
-                if let InstrumentationEvent::CacheQuery { sql, .. } = e {
-                    seen.lock().unwrap().push(sql.to_owned());
-                }
-            });
-        conn.set_instrumentation(instrumentation);
+        let cached = crate::db::sql::record_cached(&mut conn);
         (conn, cached)
     }
 

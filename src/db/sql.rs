@@ -155,11 +155,27 @@ impl Query for Sql {
 
 impl<Conn> RunQueryDsl<Conn> for Sql {}
 
+/// Tests: records the text of every statement `conn` puts in its cache from now on.
+#[cfg(test)]
+pub(crate) fn record_cached(
+    conn: &mut impl diesel::Connection,
+) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    use diesel::connection::{Instrumentation, InstrumentationEvent};
+    let cached = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = std::sync::Arc::clone(&cached);
+    let instrumentation: Box<dyn Instrumentation> = Box::new(move |e: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::CacheQuery { sql, .. } = e {
+            seen.lock().unwrap().push(sql.to_owned());
+        }
+    });
+    conn.set_instrumentation(instrumentation);
+    cached
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::{Arc, Mutex};
 
-    use diesel::connection::{Instrumentation, InstrumentationEvent};
     use diesel::{Connection, QueryableByName, SqliteConnection};
 
     use super::*;
@@ -175,15 +191,7 @@ mod tests {
     /// A connection that counts the statements it puts in its cache.
     fn counting() -> (SqliteConnection, Arc<Mutex<Vec<String>>>) {
         let mut conn = SqliteConnection::establish(":memory:").unwrap();
-        let cached = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&cached);
-        let instrumentation: Box<dyn Instrumentation> =
-            Box::new(move |e: InstrumentationEvent<'_>| {
-                if let InstrumentationEvent::CacheQuery { sql, .. } = e {
-                    seen.lock().unwrap().push(sql.to_owned());
-                }
-            });
-        conn.set_instrumentation(instrumentation);
+        let cached = record_cached(&mut conn);
         (conn, cached)
     }
 
