@@ -733,10 +733,15 @@ impl SearchIndex {
         let mut all: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut bodies: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut title_any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // The first word's title and body queries, for the one-word title tier.
+        let mut first_title: Option<(Box<dyn Query>, Box<dyn Query>)> = None;
         for (i, word) in words.iter().enumerate() {
             let prefix = i == last;
             let title = self.word_query(&searcher, self.fields.title, word, prefix)?;
             let body = self.word_query(&searcher, self.fields.body, word, prefix)?;
+            if i == 0 {
+                first_title = Some((title.box_clone(), body.box_clone()));
+            }
             title_any.push((Occur::Should, title.box_clone()));
             bodies.push((Occur::Must, body.box_clone()));
             let either: Vec<(Occur, Box<dyn Query>)> = vec![
@@ -755,13 +760,28 @@ impl SearchIndex {
         let title_any = BooleanQuery::new(title_any);
         let mut found = Vec::new();
         if after.0 >= TITLE_BOOST {
-            // Title matches: few (opening posts only), ranked on title and body.
-            all.push((
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(Box::new(title_any.clone()), 0.0)),
-            ));
+            // Title matches: few (opening posts only), ranked on title and body. One word:
+            // its title postings lead and the body's are sought by skip list (the same
+            // scores as the general form, whose intersection with a union of title and
+            // body advanced through every body posting of a common word).
+            let query = match (words.len(), first_title.take()) {
+                (1, Some((title, body))) => BooleanQuery::new(vec![
+                    (
+                        Occur::Must,
+                        Box::new(BoostQuery::new(title, TITLE_WEIGHT)) as Box<dyn Query>,
+                    ),
+                    (Occur::Should, body),
+                ]),
+                _ => {
+                    all.push((
+                        Occur::Must,
+                        Box::new(ConstScoreQuery::new(Box::new(title_any.clone()), 0.0)),
+                    ));
+                    BooleanQuery::new(all)
+                }
+            };
             let tier = Tier {
-                query: &BooleanQuery::new(all),
+                query: &query,
                 within: in_community.as_deref(),
                 except: None,
                 offset: TITLE_BOOST,
