@@ -34,37 +34,24 @@ where
     I: IntoIterator<Item = T>,
     T: Into<i64>,
 {
-    let ids: Vec<i64> = ids.into_iter().map(Into::into).collect();
-    let mut json = String::with_capacity(ids.len() * 8 + 2);
-    json.push('[');
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            json.push(',');
-        }
-        json.push_str(&id.to_string());
-    }
-    json.push(']');
-    AnyOf {
+    AnyOf::new(
         column,
-        values: Values::Ids(ids),
-        json,
-    }
+        Values::Ids(ids.into_iter().map(Into::into).collect()),
+    )
 }
 
-/// `column` is one of `texts`: [`any_of`] for a text column.
+/// `column` is one of `texts` (strings, or a vocabulary's values by their spelling):
+/// [`any_of`] for a text column.
 pub fn any_of_text<C, I, T>(column: C, texts: I) -> AnyOf<C>
 where
     C: Expression<SqlType = Text>,
     I: IntoIterator<Item = T>,
-    T: Into<String>,
+    T: std::fmt::Display,
 {
-    let texts: Vec<String> = texts.into_iter().map(Into::into).collect();
-    let json = serde_json::Value::from(texts.clone()).to_string();
-    AnyOf {
+    AnyOf::new(
         column,
-        values: Values::Texts(texts),
-        json,
-    }
+        Values::Texts(texts.into_iter().map(|t| t.to_string()).collect()),
+    )
 }
 
 /// The listed values, as PostgreSQL binds them.
@@ -84,6 +71,23 @@ pub struct AnyOf<C> {
     values: Values,
     /// SQLite's bind: the values as a JSON array.
     json: String,
+}
+
+impl<C> AnyOf<C> {
+    fn new(column: C, values: Values) -> Self {
+        let json = match &values {
+            Values::Ids(ids) => {
+                let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+                format!("[{}]", ids.join(","))
+            }
+            Values::Texts(texts) => serde_json::Value::from(texts.clone()).to_string(),
+        };
+        Self {
+            column,
+            values,
+            json,
+        }
+    }
 }
 
 impl<C: Expression> Expression for AnyOf<C> {

@@ -176,10 +176,7 @@ pub fn notified_about_post(
         notifications::table
             .filter(notifications::user_id.eq(user_id))
             .filter(notifications::post_id.eq(post_id))
-            .filter(any_of_text(
-                notifications::kind,
-                NoticeKind::FAN_OUT.map(NoticeKind::as_str),
-            )),
+            .filter(any_of_text(notifications::kind, NoticeKind::FAN_OUT)),
     ))
     .get_result(conn)
 }
@@ -212,15 +209,12 @@ macro_rules! visible_notifications {
                     .or(notifications::kind
                         .eq(NoticeKind::FlagResolved)
                         .and(posts::deleted_at.is_null()))
-                    .or(any_of_text(
-                        notifications::kind,
-                        NoticeKind::ABOUT_OWN_POST.map(NoticeKind::as_str),
-                    )
-                    .and(posts::author_id.eq($user))),
+                    .or(any_of_text(notifications::kind, NoticeKind::ABOUT_OWN_POST)
+                        .and(posts::author_id.eq($user))),
             )
             .filter(community_policy::readable(Some($user)).or(any_of_text(
                 notifications::kind,
-                NoticeKind::ABOUT_THEMSELVES.map(NoticeKind::as_str),
+                NoticeKind::ABOUT_THEMSELVES,
             )))
     };
 }
@@ -471,10 +465,7 @@ pub fn already_notified(
     notifications::table
         .filter(notifications::post_id.eq(post_id))
         .filter(any_of(notifications::user_id, user_ids.iter().copied()))
-        .filter(any_of_text(
-            notifications::kind,
-            NoticeKind::FAN_OUT.map(NoticeKind::as_str),
-        ))
+        .filter(any_of_text(notifications::kind, NoticeKind::FAN_OUT))
         .select(notifications::user_id)
         .load(conn)
 }

@@ -733,14 +733,14 @@ impl SearchIndex {
         let mut all: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut bodies: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut title_any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        // The first word's title and body queries, for the one-word title tier.
-        let mut first_title: Option<(Box<dyn Query>, Box<dyn Query>)> = None;
+        // A one-word query's title and body queries, for its title tier.
+        let mut one_word: Option<(Box<dyn Query>, Box<dyn Query>)> = None;
         for (i, word) in words.iter().enumerate() {
             let prefix = i == last;
             let title = self.word_query(&searcher, self.fields.title, word, prefix)?;
             let body = self.word_query(&searcher, self.fields.body, word, prefix)?;
-            if i == 0 {
-                first_title = Some((title.box_clone(), body.box_clone()));
+            if words.len() == 1 {
+                one_word = Some((title.box_clone(), body.box_clone()));
             }
             title_any.push((Occur::Should, title.box_clone()));
             bodies.push((Occur::Must, body.box_clone()));
@@ -764,15 +764,15 @@ impl SearchIndex {
             // its title postings lead and the body's are sought by skip list (the same
             // scores as the general form, whose intersection with a union of title and
             // body advanced through every body posting of a common word).
-            let query = match (words.len(), first_title.take()) {
-                (1, Some((title, body))) => BooleanQuery::new(vec![
+            let query = match one_word.take() {
+                Some((title, body)) => BooleanQuery::new(vec![
                     (
                         Occur::Must,
                         Box::new(BoostQuery::new(title, TITLE_WEIGHT)) as Box<dyn Query>,
                     ),
                     (Occur::Should, body),
                 ]),
-                _ => {
+                None => {
                     all.push((
                         Occur::Must,
                         Box::new(ConstScoreQuery::new(Box::new(title_any.clone()), 0.0)),

@@ -83,10 +83,7 @@ pub fn count_for_organisation(
     nominations::table
         .filter(nominations::cohort_id.eq(cohort))
         .filter(nominations::organisation_id.eq(organisation))
-        .filter(any_of_text(
-            nominations::status,
-            NominationStatus::LIVE.map(NominationStatus::as_str),
-        ))
+        .filter(any_of_text(nominations::status, NominationStatus::LIVE))
         .count()
         .get_result(conn)
 }
@@ -102,10 +99,7 @@ pub fn count_for_country(
         .inner_join(organisations::table)
         .filter(nominations::cohort_id.eq(cohort))
         .filter(organisations::country.eq(*country))
-        .filter(any_of_text(
-            nominations::status,
-            NominationStatus::LIVE.map(NominationStatus::as_str),
-        ))
+        .filter(any_of_text(nominations::status, NominationStatus::LIVE))
         .count()
         .get_result(conn)
 }
@@ -342,10 +336,7 @@ pub fn list_events(
 pub fn involved(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<UserId>> {
     let rows: Vec<(UserId, Option<UserId>)> = nominations::table
         .filter(nominations::cohort_id.eq(cohort))
-        .filter(any_of_text(
-            nominations::status,
-            NominationStatus::LIVE.map(NominationStatus::as_str),
-        ))
+        .filter(any_of_text(nominations::status, NominationStatus::LIVE))
         .select((nominations::nominee_id, nominations::leader_id))
         .load(conn)?;
     Ok(rows
@@ -376,7 +367,7 @@ pub fn count_by_person(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<P
         .filter(nominations::cohort_id.eq(cohort))
         .filter(any_of_text(
             nominations::status,
-            NominationStatus::PUT_FORWARD.map(NominationStatus::as_str),
+            NominationStatus::PUT_FORWARD,
         ))
         .group_by((nominations::status, users::gender, users::birth_year))
         .select((
@@ -397,7 +388,7 @@ pub fn count_by_organisation(
         .filter(nominations::cohort_id.eq(cohort))
         .filter(any_of_text(
             nominations::status,
-            NominationStatus::PUT_FORWARD.map(NominationStatus::as_str),
+            NominationStatus::PUT_FORWARD,
         ))
         .group_by((nominations::status, nominations::organisation_id))
         .select((
