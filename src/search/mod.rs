@@ -6,7 +6,7 @@
 //!   `q`, like every other query-string problem). It is split into words at white space; every word must occur (in the thread title or the
 //!   post body), the last may be the start of a word. Query-language syntax (quotes, `*`,
 //!   `-`, `:`, `NEAR`, `OR`) is plain text. At most 16 words count.
-//! - Only posts in communities the caller can read (`auth::policy::community::readable_sql_bound`), not hidden,
+//! - Only posts in communities the caller can read (`auth::policy::community::readable`), not hidden,
 //!   not deleted, in threads not deleted. `community_id` narrows to one community (404 or
 //!   401 when the caller cannot read it).
 //! - Order: posts whose thread title contains a word first, then relevance (bm25 over the
@@ -65,7 +65,7 @@
 //!   for longer is forgotten; when it comes back behind the log, it rebuilds (at start, or
 //!   at its next report while running).
 //! - Readability is checked in the database on the few best hits (live post and thread,
-//!   `auth::policy::community::readable_sql_bound`), not filtered in the index: who may read a
+//!   `auth::policy::community::readable`), not filtered in the index: who may read a
 //!   community changes with memberships, roles and visibility, which the index would have
 //!   to follow for every post of the community; the check is one query on a page's worth
 //!   of ids. Hidden and deleted posts are not in the index, so they cost nothing.

@@ -1,6 +1,6 @@
 //! Post search's reads: the ranking comes from the instance's index (`search::index`),
 //! the reader's rights, the names and the bodies from the database, on the page's hits only.
-//! Values are bound, never formatted into the SQL (`db::sql::Sql`).
+//! Values are bound, never formatted into the SQL.
 //!
 //! The query-language quoting of the database's own full-text search (`fts5_query`,
 //! `tsquery`) is kept here for the resource library, which still searches in the database.
@@ -9,11 +9,10 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Double};
+use diesel::sql_types::Double;
 
-use crate::auth::policy::community::readable_sql_bound;
+use crate::auth::policy::community;
 use crate::db::schema::{communities, posts, threads, users};
-use crate::db::sql::Sql;
 use crate::db::{DbConn, any_of};
 use crate::error::ApiError;
 use crate::search::index::snippet;
@@ -109,49 +108,26 @@ pub fn tsquery(words: &[&str], title_any: bool) -> String {
     terms.join(if title_any { " | " } else { " & " })
 }
 
-#[derive(QueryableByName)]
-struct Id {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-}
-
 /// Those of `ids` that `query`'s viewer may read (live posts, live threads, readable
-/// communities). Every value is bound, so that the statement's text depends only on the
-/// number of ids and whether there is a viewer and a community: a connection keeps it.
+/// communities: `auth::policy::community::readable`). Every value is bound, the ids as one
+/// list (`db::any_of`), so a connection keeps one statement per (community or not).
 fn readable_ids(conn: &mut DbConn, query: &SearchQuery, ids: &[i64]) -> QueryResult<Vec<i64>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = format!(
-        "SELECT p.id AS id FROM posts p \
-         JOIN threads t ON t.id = p.thread_id \
-         JOIN communities c ON c.id = p.community_id \
-         WHERE p.id IN ({}) AND p.hidden_at IS NULL AND p.deleted_at IS NULL \
-         AND t.deleted_at IS NULL AND {}",
-        vec!["?"; ids.len()].join(", "),
-        readable_sql_bound("c", query.viewer.is_some())
-    );
-    if query.community_id.is_some() {
-        sql.push_str(" AND p.community_id = ?");
+    let mut readable = posts::table
+        .inner_join(threads::table.inner_join(communities::table))
+        .filter(any_of(posts::id, ids.iter().copied()))
+        .filter(posts::hidden_at.is_null())
+        .filter(posts::deleted_at.is_null())
+        .filter(threads::deleted_at.is_null())
+        .filter(community::readable(query.viewer))
+        .select(posts::id)
+        .into_boxed();
+    if let Some(c) = query.community_id {
+        readable = readable.filter(posts::community_id.eq(c));
     }
-    let mut statement = Sql::new(sql);
-    for id in ids {
-        statement = statement.bind_i64(*id);
-    }
-    for id in [
-        query.viewer.map(|v| v.get()),
-        query.community_id.map(|c| c.get()),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        statement = statement.bind_i64(id);
-    }
-    Ok(statement
-        .load::<Id>(conn)?
-        .into_iter()
-        .map(|r| r.id)
-        .collect())
+    readable.load(conn)
 }
 
 /// The page of `query` from `best`, the best matches the index ranked (post id, rank;
