@@ -6,7 +6,7 @@
 //! with positions for the words that are phrases, such as `it's`). Nothing is stored: the
 //! page's bodies and names are read from the database, which stays the truth.
 
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering as AtomicOrdering};
@@ -17,6 +17,7 @@ use actix_web::web;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
 use tantivy::indexer::IndexWriterOptions;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, InvertedIndexRangeQuery, Occur,
@@ -177,6 +178,9 @@ pub struct SearchIndex {
     registered: AtomicBool,
     /// Removed when dropped (an index for tests and tools).
     temporary: bool,
+    /// The post-id column of each segment of the searcher last used: opening it costs an
+    /// allocation and a parse of its header, at every search otherwise.
+    post_ids: Mutex<HashMap<SegmentId, Column<u64>>>,
 }
 
 impl Drop for SearchIndex {
@@ -408,6 +412,7 @@ impl SearchIndex {
             instance: uuid::Uuid::new_v4().simple().to_string(),
             registered: AtomicBool::new(false),
             temporary: false,
+            post_ids: Mutex::new(HashMap::new()),
         })
     }
 
@@ -758,6 +763,7 @@ impl SearchIndex {
             Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>
         });
         let title_any = BooleanQuery::new(title_any);
+        let ids = self.post_id_columns(&searcher)?;
         let mut found = Vec::new();
         if after.0 >= TITLE_BOOST {
             // Title matches: few (opening posts only), ranked on title and body. One word:
@@ -787,7 +793,7 @@ impl SearchIndex {
                 offset: TITLE_BOOST,
                 prune: false,
             };
-            found = tier.collect(&searcher, after, k)?;
+            found = tier.collect(&searcher, &ids, after, k)?;
         }
         if found.len() < k {
             // The others: no word in their title, so the title adds nothing to their rank and
@@ -804,7 +810,7 @@ impl SearchIndex {
                 offset: 0.0,
                 prune: true,
             };
-            found.extend(tier.collect(&searcher, after, k - found.len())?);
+            found.extend(tier.collect(&searcher, &ids, after, k - found.len())?);
         }
         Ok(found.into_iter().map(|r| (r.id, r.rank)).collect())
     }
@@ -899,6 +905,29 @@ impl SearchIndex {
         }
         Ok(Box::new(BooleanQuery::new(clauses)))
     }
+
+    /// The post-id column of each of `searcher`'s segments, in its order. They are kept
+    /// between searches (opening one allocates and parses its header), those of the
+    /// current segments only.
+    fn post_id_columns(&self, searcher: &Searcher) -> Result<Vec<Column<u64>>, ApiError> {
+        let mut kept = self.post_ids.lock().unwrap_or_else(PoisonError::into_inner);
+        let segments = searcher.segment_readers();
+        let columns = segments
+            .iter()
+            .map(|reader| {
+                if let Some(column) = kept.get(&reader.segment_id()) {
+                    return Ok(column.clone());
+                }
+                let column = reader.fast_fields().u64("post_id").map_err(internal)?;
+                kept.insert(reader.segment_id(), column.clone());
+                Ok(column)
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        if kept.len() > segments.len() {
+            kept.retain(|id, _| segments.iter().any(|r| r.segment_id() == *id));
+        }
+        Ok(columns)
+    }
 }
 
 /// The smallest byte string greater than every string that starts with `start`.
@@ -983,6 +1012,7 @@ impl Tier<'_> {
     fn collect(
         &self,
         searcher: &Searcher,
+        ids: &[Column<u64>],
         after: (f64, i64),
         k: usize,
     ) -> Result<Vec<Ranked>, ApiError> {
@@ -1001,8 +1031,7 @@ impl Tier<'_> {
             Some(worst) if prune && heap.len() >= k => worst.score.next_down(),
             _ => Score::MIN,
         };
-        for reader in searcher.segment_readers() {
-            let ids: Column<u64> = reader.fast_fields().u64("post_id").map_err(internal)?;
+        for (reader, ids) in searcher.segment_readers().iter().zip(ids) {
             let alive = reader.alive_bitset();
             let mut within = within
                 .as_ref()

@@ -171,7 +171,7 @@ pub fn page_of(
             users::display_name,
             posts::body,
             posts::created_at,
-            diesel::dsl::sql::<Double>("0.0"),
+            0.0_f64.into_sql::<Double>(),
         ))
         .load(conn)?;
     let mut details: HashMap<i64, Hit> =
