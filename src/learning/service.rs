@@ -23,8 +23,8 @@ use crate::learning::dto::{
     ProgressResponse, Revocation, SyncResult,
 };
 use crate::learning::model::{
-    Certificate, CourseState, Enrolment, LessonRef, NewCertificate, NewCompletion, NewEnrolment,
-    SyncRejection, SyncStatus,
+    Certificate, Completion, CourseState, Enrolment, LessonRef, NewCertificate, NewCompletion,
+    NewEnrolment, SyncRejection, SyncStatus,
 };
 use crate::learning::repo::{self, EnrolmentPage};
 use crate::types::{CohortId, CourseId, LessonId, UserId};
@@ -549,20 +549,33 @@ fn authorize_course(
 }
 
 /// The learner's lesson, checked: a live lesson of a visible course they are enrolled in.
+/// The course of a lesson the learner may mark, and their active enrolment in it; `lock`
+/// locks the enrolment (PostgreSQL) until the transaction ends, for the writes that
+/// follow.
 fn enrolled_lesson(
     conn: &mut DbConn,
     user_id: UserId,
     lesson_id: LessonId,
+    lock: bool,
 ) -> Result<(CourseState, Enrolment), ApiError> {
     let course_id = repo::lesson_course(conn, lesson_id)?.ok_or(ApiError::NotFound)?;
     let course = visible(repo::course_state(conn, course_id)?)?;
-    let enrolment = repo::find_enrolment(conn, course_id, user_id, true)?
-        .filter(Enrolment::is_active)
-        .ok_or_else(not_enrolled)?;
+    let enrolment = active_enrolment(conn, course_id, user_id, lock)?;
     if course.is_archived() {
         return Err(not_open());
     }
     Ok((course, enrolment))
+}
+
+fn active_enrolment(
+    conn: &mut DbConn,
+    course_id: CourseId,
+    user_id: UserId,
+    lock: bool,
+) -> Result<Enrolment, ApiError> {
+    repo::find_enrolment(conn, course_id, user_id, lock)?
+        .filter(Enrolment::is_active)
+        .ok_or_else(not_enrolled)
 }
 
 fn completed_by_quiz() -> ApiError {
@@ -576,18 +589,28 @@ fn is_quiz(conn: &mut DbConn, lesson_id: LessonId) -> Result<bool, ApiError> {
     Ok(repo::lesson_kind(conn, lesson_id)? == Some(LessonKind::Quiz))
 }
 
-/// Marks a lesson done by the learner's word; `true` when this call stored it (a repeat
-/// changes nothing). A quiz lesson is done only by passing its quiz: 409
-/// `completed_by_quiz` (checked after enrolment, so a stranger still learns nothing more).
+/// Marks a lesson done by the learner's word; `true` when this call stored it. A repeat
+/// changes nothing: it is answered from what is stored, without locking the enrolment or
+/// settling the course (a client that retries or syncs sends many, and on PostgreSQL
+/// they queued on the enrolment's lock). A quiz lesson is done only by passing its quiz:
+/// 409 `completed_by_quiz` (checked after enrolment, so a stranger still learns nothing
+/// more).
 pub fn complete(
     conn: &mut DbConn,
     user_id: UserId,
     lesson_id: LessonId,
 ) -> Result<(CompletionResponse, bool), ApiError> {
-    let (course, enrolment) = enrolled_lesson(conn, user_id, lesson_id)?;
+    let (course, enrolment) = enrolled_lesson(conn, user_id, lesson_id, false)?;
     if is_quiz(conn, lesson_id)? {
         return Err(completed_by_quiz());
     }
+    if let Some(done) = repo::find_completion(conn, user_id, lesson_id)? {
+        let answer = completion_answer(conn, &course, done, enrolment.completed_at)?;
+        return Ok((answer, false));
+    }
+    // The first time: the enrolment locked, then the completion checked again under the
+    // lock (a concurrent first one may have committed meanwhile).
+    let enrolment = active_enrolment(conn, course.id, user_id, true)?;
     record_completion(conn, user_id, lesson_id, course, enrolment)
 }
 
@@ -598,7 +621,7 @@ pub fn complete_passed_quiz(
     user_id: UserId,
     lesson_id: LessonId,
 ) -> Result<(CompletionResponse, bool), ApiError> {
-    let (course, enrolment) = enrolled_lesson(conn, user_id, lesson_id)?;
+    let (course, enrolment) = enrolled_lesson(conn, user_id, lesson_id, true)?;
     record_completion(conn, user_id, lesson_id, course, enrolment)
 }
 
@@ -626,23 +649,32 @@ fn record_completion(
         }
     };
     let (course_completed_at, _) = settle(conn, &course, &enrolment)?;
-    let certificate = repo::find_certificate(conn, user_id, course.id)?;
-    Ok((
-        CompletionResponse {
-            lesson_id,
-            course_id: course.id,
-            completed_at: completion.completed_at.and_utc(),
-            course_completed_at: course_completed_at.map(|t| t.and_utc()),
-            certificate: certificate.map(Into::into),
-        },
-        created,
-    ))
+    let answer = completion_answer(conn, &course, completion, course_completed_at)?;
+    Ok((answer, created))
+}
+
+/// The answer about a stored completion: with the course's completion and the learner's
+/// certificate, when they have one.
+fn completion_answer(
+    conn: &mut DbConn,
+    course: &CourseState,
+    completion: Completion,
+    course_completed_at: Option<NaiveDateTime>,
+) -> Result<CompletionResponse, ApiError> {
+    let certificate = repo::find_certificate(conn, completion.user_id, course.id)?;
+    Ok(CompletionResponse {
+        lesson_id: completion.lesson_id,
+        course_id: course.id,
+        completed_at: completion.completed_at.and_utc(),
+        course_completed_at: course_completed_at.map(|t| t.and_utc()),
+        certificate: certificate.map(Into::into),
+    })
 }
 
 /// Undoes a lesson's completion (nothing to undo is fine). A certificate stays. A quiz
 /// lesson's completion belongs to its passed quiz: 409 `completed_by_quiz`.
 pub fn uncomplete(conn: &mut DbConn, user_id: UserId, lesson_id: LessonId) -> Result<(), ApiError> {
-    let (course, enrolment) = enrolled_lesson(conn, user_id, lesson_id)?;
+    let (course, enrolment) = enrolled_lesson(conn, user_id, lesson_id, true)?;
     if is_quiz(conn, lesson_id)? {
         return Err(completed_by_quiz());
     }

@@ -445,6 +445,10 @@ async fn learning_completion_progress_and_certificate() {
         done["certificate"]["course_title"],
         "Organising platform workers"
     );
+    // A repeat is answered from what is stored: the course's completion and the
+    // certificate as the first answer gave them.
+    let again = json_of(complete(&app, l3, &member).await, 200).await;
+    assert_eq!(again, done);
     let p = progress(&app, course.id, &member).await;
     assert_eq!(p["percent"], 100);
     assert_eq!(p["completed_at"], done["course_completed_at"]);
