@@ -671,13 +671,18 @@ fn completion_answer(
     })
 }
 
-/// Undoes a lesson's completion (nothing to undo is fine). A certificate stays. A quiz
-/// lesson's completion belongs to its passed quiz: 409 `completed_by_quiz`.
+/// Undoes a lesson's completion (nothing to undo is fine, and locks nothing, as a repeated
+/// completion). A certificate stays. A quiz lesson's completion belongs to its passed
+/// quiz: 409 `completed_by_quiz`.
 pub fn uncomplete(conn: &mut DbConn, user_id: UserId, lesson_id: LessonId) -> Result<(), ApiError> {
-    let (course, enrolment) = enrolled_lesson(conn, user_id, lesson_id, true)?;
+    let (course, _) = enrolled_lesson(conn, user_id, lesson_id, false)?;
     if is_quiz(conn, lesson_id)? {
         return Err(completed_by_quiz());
     }
+    if repo::find_completion(conn, user_id, lesson_id)?.is_none() {
+        return Ok(());
+    }
+    let enrolment = active_enrolment(conn, course.id, user_id, true)?;
     if repo::delete_completion(conn, user_id, lesson_id)? > 0 {
         repo::bump_enrolment(conn, enrolment.id)?;
         settle(conn, &course, &enrolment)?;

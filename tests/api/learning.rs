@@ -474,6 +474,16 @@ async fn learning_completion_progress_and_certificate() {
         code.as_str(),
         "undoing does not revoke"
     );
+    // Nothing left to undo: 204 again, and nothing changes.
+    let res = send(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/me/lessons/{l3}/completion"),
+        &member,
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 204);
+    assert_eq!(progress(&app, course.id, &member).await, p);
     let redo = json_of(complete(&app, l3, &member).await, 201).await;
     assert_eq!(redo["certificate"]["code"], code.as_str());
     let list = json_of(
