@@ -633,27 +633,6 @@ pub fn lock_row(conn: &mut DbConn, table: &'static str, id: i64) -> QueryResult<
     }
 }
 
-/// Holds the row `id` of `table` against changes until the transaction ends, shared with
-/// the other transactions that share it (`FOR SHARE` on PostgreSQL: they do not wait for
-/// each other, a [`lock_row`] waits for them all). SQLite write transactions hold the
-/// whole database already. `table` is one of the schema's table names, never caller text.
-#[cfg_attr(
-    not(feature = "postgres"),
-    expect(unused_variables, reason = "only PostgreSQL locks single rows")
-)]
-pub fn share_row(conn: &mut DbConn, table: &'static str, id: i64) -> QueryResult<()> {
-    match conn {
-        DbConn::Sqlite(_) => Ok(()),
-        #[cfg(feature = "postgres")]
-        DbConn::Pg(pg) => {
-            diesel::sql_query(format!("SELECT 1 FROM {table} WHERE id = $1 FOR SHARE"))
-                .bind::<diesel::sql_types::BigInt, _>(id)
-                .execute(pg)?;
-            Ok(())
-        }
-    }
-}
-
 /// Serialises the transactions that take the same `scope` and `key` until they end: a
 /// transaction lock on PostgreSQL (`pg_advisory_xact_lock`, on a hash of both); SQLite write
 /// transactions (`BEGIN IMMEDIATE`) hold the whole database already. For counters kept in

@@ -358,12 +358,8 @@ fn begin(
     seed: i64,
     now: NaiveDateTime,
 ) -> Result<(Attempt, bool), ApiError> {
-    // One learner's starts run one after the other (a key per quiz and learner, so that
-    // learners do not queue behind each other: they all held the quiz row before, and a
-    // class starting at once waited in turn). The quiz row is shared, so an edit of the
-    // quiz (which locks it) waits for the starts under way, and they for it.
-    db::lock_key(conn, "quiz_start", &format!("{}:{}", quiz.id, actor.id))?;
-    db::share_row(conn, "quizzes", quiz.id.get())?;
+    // One learner's starts run one after the other (the quiz row is held).
+    db::lock_row(conn, "quizzes", quiz.id.get())?;
     let attempts = repo::attempts_of(conn, quiz.id, actor.id)?;
     if let Some(open) = attempts.last().filter(|a| a.submitted_at.is_none()) {
         if open.status(quiz, now) == AttemptStatus::InProgress {
