@@ -176,6 +176,11 @@ pub(crate) async fn complete(app: &TestApp, lesson_id: i64, user: &TestUser) -> 
     .await
 }
 
+async fn uncomplete(app: &TestApp, lesson_id: i64, user: &TestUser) -> reqwest::Response {
+    let path = format!("/api/v1/me/lessons/{lesson_id}/completion");
+    send(app, Method::DELETE, &path, user).await
+}
+
 async fn progress(app: &TestApp, course_id: i64, user: &TestUser) -> Value {
     let path = format!("/api/v1/me/courses/{course_id}/progress");
     json_of(send(app, Method::GET, &path, user).await, 200).await
@@ -459,14 +464,7 @@ async fn learning_completion_progress_and_certificate() {
 
     // Once: more lessons, undoing and redoing never issue a second one.
     json_of(complete(&app, l2, &member).await, 201).await;
-    let res = send(
-        &app,
-        Method::DELETE,
-        &format!("/api/v1/me/lessons/{l3}/completion"),
-        &member,
-    )
-    .await;
-    assert_eq!(res.status().as_u16(), 204);
+    assert_eq!(uncomplete(&app, l3, &member).await.status().as_u16(), 204);
     let p = progress(&app, course.id, &member).await;
     assert_eq!(p["completed_at"], Value::Null);
     assert_eq!(
@@ -475,14 +473,7 @@ async fn learning_completion_progress_and_certificate() {
         "undoing does not revoke"
     );
     // Nothing left to undo: 204 again, and nothing changes.
-    let res = send(
-        &app,
-        Method::DELETE,
-        &format!("/api/v1/me/lessons/{l3}/completion"),
-        &member,
-    )
-    .await;
-    assert_eq!(res.status().as_u16(), 204);
+    assert_eq!(uncomplete(&app, l3, &member).await.status().as_u16(), 204);
     assert_eq!(progress(&app, course.id, &member).await, p);
     let redo = json_of(complete(&app, l3, &member).await, 201).await;
     assert_eq!(redo["certificate"]["code"], code.as_str());
