@@ -16,6 +16,8 @@
 //! The text is the same for any list, so the statement stays in the connection's cache.
 //! `eq_any` with a subquery (no list of values) is cached as it is, and stays.
 
+use std::fmt::Write as _;
+
 use diesel::QueryResult;
 use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
@@ -77,8 +79,17 @@ impl<C> AnyOf<C> {
     fn new(column: C, values: Values) -> Self {
         let json = match &values {
             Values::Ids(ids) => {
-                let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
-                format!("[{}]", ids.join(","))
+                // One buffer, not a string per id: this runs on every listed read.
+                let mut json = String::with_capacity(ids.len() * 8 + 2);
+                json.push('[');
+                for (i, id) in ids.iter().enumerate() {
+                    if i > 0 {
+                        json.push(',');
+                    }
+                    let _ = write!(json, "{id}");
+                }
+                json.push(']');
+                json
             }
             Values::Texts(texts) => serde_json::Value::from(texts.clone()).to_string(),
         };

@@ -548,10 +548,9 @@ fn authorize_course(
     authorize(actor, action(is_owner))
 }
 
-/// The learner's lesson, checked: a live lesson of a visible course they are enrolled in.
-/// The course of a lesson the learner may mark, and their active enrolment in it; `lock`
-/// locks the enrolment (PostgreSQL) until the transaction ends, for the writes that
-/// follow.
+/// The learner's lesson, checked: a live lesson of a visible, open course they are
+/// enrolled in; its course and their active enrolment. `lock` locks the enrolment
+/// (PostgreSQL) until the transaction ends, for the writes that follow.
 fn enrolled_lesson(
     conn: &mut DbConn,
     user_id: UserId,
