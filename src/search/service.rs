@@ -6,8 +6,6 @@
 
 use std::sync::Arc;
 
-use actix_web::web;
-
 use crate::auth::AuthUser;
 use crate::communities::service::access;
 use crate::db::{Db, DbConn};
@@ -69,14 +67,9 @@ pub async fn search_posts(
         let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
         let mut k = limit.saturating_mul(FIRST_FETCH);
         loop {
-            let (ranking, words, community) =
-                (Arc::clone(index), Arc::clone(&words), query.community_id);
-            let best = web::block(move || {
-                let words: Vec<&str> = words.iter().map(String::as_str).collect();
-                ranking.best_matches(&words, community, after, k)
-            })
-            .await
-            .map_err(ApiError::internal)??;
+            let best = index
+                .rank(Arc::clone(&words), query.community_id, after, k)
+                .await?;
             let exhausted = best.len() < k;
             let asked = query.clone();
             let page = db
