@@ -32,6 +32,10 @@ fn main() {
         .join("email");
     // A directory is scanned as a whole: a new language or file reruns this script.
     println!("cargo:rerun-if-changed=templates/email");
+    // `embed_migrations!` reads the migration folders when the crate compiles, but cargo
+    // learns only of the files it read: a new migration folder would leave a stale binary
+    // that lacks it. Rerunning this script when the folders change recompiles the crate.
+    println!("cargo:rerun-if-changed=migrations");
 
     // (lang, name) -> kind -> path
     let mut found: BTreeMap<(String, String), BTreeMap<&str, PathBuf>> = BTreeMap::new();

@@ -1,0 +1,1 @@
+DROP INDEX survey_answers_open;
