@@ -42,7 +42,9 @@
 //!   searches that arrive meanwhile wait for that round and re-check when it ends (at most
 //!   one more round runs for all of them), and a search whose changes are already applied
 //!   does not wait at all; (3) the best matches are ranked on the blocking pool, outside any
-//!   connection; (4) one short read checks the reader's rights on them and reads the page.
+//!   connection, at most one ranking per CPU at once (the others wait for a permit,
+//!   `SearchIndex::rank`); (4) one short read checks the reader's rights on them and reads
+//!   the page.
 //! - Freshness: a search waits for every change committed before it started (its read of
 //!   the log sees them; it ranks only once a round that applied them has ended), through
 //!   any instance: a post is found by the next search after its creation answered 201. A
