@@ -163,8 +163,19 @@ impl PasswordHasher {
             return Err(ApiError::Overloaded { retry_after: 1 });
         }
         let _queued = QueueSlot(&self.queued);
-        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
-        web::block(f).await.map_err(ApiError::internal)
+        // Held by the hash itself: a login given up while it hashes (the client gone) keeps
+        // its permit until the hash ends, so no more hashes run, and no more blocks of
+        // `Memory` are made, than there are permits.
+        let permit = Arc::clone(&self.permits)
+            .acquire_owned()
+            .await
+            .map_err(ApiError::internal)?;
+        web::block(move || {
+            let _permit = permit;
+            f()
+        })
+        .await
+        .map_err(ApiError::internal)
     }
 }
 

@@ -182,7 +182,7 @@ pub struct SearchIndex {
     /// allocation and a parse of its header, at every search otherwise.
     post_ids: Mutex<HashMap<SegmentId, Column<u64>>>,
     /// One ranking at a time per CPU ([`SearchIndex::rank`]).
-    rankers: tokio::sync::Semaphore,
+    rankers: Arc<tokio::sync::Semaphore>,
 }
 
 impl Drop for SearchIndex {
@@ -415,9 +415,9 @@ impl SearchIndex {
             registered: AtomicBool::new(false),
             temporary: false,
             post_ids: Mutex::new(HashMap::new()),
-            rankers: tokio::sync::Semaphore::new(
+            rankers: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(1, usize::from),
-            ),
+            )),
         })
     }
 
@@ -730,9 +730,15 @@ impl SearchIndex {
         after: (f64, i64),
         k: usize,
     ) -> Result<Vec<(i64, f64)>, ApiError> {
-        let _permit = self.rankers.acquire().await.map_err(ApiError::internal)?;
+        // Held by the ranking itself: a search given up while it ranks (the client gone)
+        // keeps its permit until the ranking ends, as `Db::read` keeps its own.
+        let permit = Arc::clone(&self.rankers)
+            .acquire_owned()
+            .await
+            .map_err(ApiError::internal)?;
         let this = Arc::clone(self);
         web::block(move || {
+            let _permit = permit;
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
             this.best_matches(&words, community, after, k)
         })
