@@ -1372,6 +1372,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    survey_value_counts (item_id, value) {
+        item_id -> BigInt,
+        value -> Integer,
+        answers -> BigInt,
+    }
+}
+
+diesel::table! {
     survey_respondents (survey_id, user_id) {
         survey_id -> BigInt,
         user_id -> BigInt,
@@ -1390,12 +1398,14 @@ diesel::joinable!(survey_items -> surveys (survey_id));
 diesel::joinable!(survey_translations -> surveys (survey_id));
 diesel::joinable!(survey_responses -> surveys (survey_id));
 diesel::joinable!(survey_answers -> survey_items (item_id));
+diesel::joinable!(survey_value_counts -> survey_items (item_id));
 diesel::allow_tables_to_appear_in_same_query!(
     surveys,
     survey_items,
     survey_translations,
     survey_responses,
     survey_answers,
+    survey_value_counts,
     survey_respondents,
     survey_reminders,
 );

@@ -9,8 +9,8 @@
 //! the assessment scale data uses), answered by `n` synthetic members (10,000 at the
 //! benchmark's scale), who are enrolled first when they are not. The responses, their
 //! answers and the has-responded records are written directly in multi-row inserts, with
-//! the same random ids and dates only as the service writes; skipped when the course has a
-//! survey.
+//! the same random ids and dates only as the service writes, and the answers added to the
+//! items' kept counts as the service adds them; skipped when the course has a survey.
 
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
@@ -247,6 +247,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<usize> {
             db::insert_chunked!(conn, survey_respondents::table, &respondents, 1000)?;
             db::insert_chunked!(conn, survey_responses::table, &responses, 1000)?;
             db::insert_chunked!(conn, survey_answers::table, &answers, 1000)?;
+            repo::count_values(conn, &answers)?;
             Ok::<_, ApiError>(batch.len())
         })?;
     }

@@ -3,7 +3,9 @@
 //! under five responses, who may see what, bad answers, and reminders.
 
 use bayanihan::db::DbConn;
-use bayanihan::db::schema::{survey_answers, survey_respondents, survey_responses};
+use bayanihan::db::schema::{
+    survey_answers, survey_respondents, survey_responses, survey_value_counts,
+};
 use chrono::{NaiveDate, TimeDelta, Utc};
 use diesel::prelude::*;
 use reqwest::Method;
@@ -264,7 +266,12 @@ async fn surveys_anonymous_responses_leave_no_link_to_their_respondent() {
 )]
 fn assert_no_rowid(conn: &mut DbConn) {
     if let DbConn::Sqlite(c) = conn {
-        for table in ["survey_responses", "survey_respondents", "survey_answers"] {
+        for table in [
+            "survey_responses",
+            "survey_respondents",
+            "survey_answers",
+            "survey_value_counts",
+        ] {
             let sql = format!("SELECT rowid FROM {table}");
             assert!(
                 diesel::sql_query(sql).execute(c).is_err(),
@@ -397,6 +404,33 @@ async fn surveys_results_are_withheld_under_five_responses_except_for_admins() {
     for l in &s.learners {
         assert!(!text.contains(&l.email), "no respondent in the results");
     }
+    // The results are read from kept counts: they are the answers' counts, and the refused
+    // responses above added nothing.
+    let mut conn = app.db.conn().unwrap();
+    let mut recounted: Vec<(i64, i32, i64)> = survey_answers::table
+        .filter(survey_answers::item_id.eq_any(&s.items))
+        .filter(survey_answers::value.is_not_null())
+        .group_by((survey_answers::item_id, survey_answers::value))
+        .select((
+            survey_answers::item_id,
+            survey_answers::value.assume_not_null(),
+            diesel::dsl::count_star(),
+        ))
+        .load(&mut *conn)
+        .unwrap();
+    let mut kept: Vec<(i64, i32, i64)> = survey_value_counts::table
+        .filter(survey_value_counts::item_id.eq_any(&s.items))
+        .select((
+            survey_value_counts::item_id,
+            survey_value_counts::value,
+            survey_value_counts::answers,
+        ))
+        .load(&mut *conn)
+        .unwrap();
+    recounted.sort_unstable();
+    kept.sort_unstable();
+    assert_eq!(kept.len(), 4 + 4 + 3, "a row per value given: {kept:?}");
+    assert_eq!(kept, recounted);
 }
 
 #[tokio::test]

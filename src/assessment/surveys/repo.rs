@@ -1,6 +1,8 @@
 //! Queries of reaction surveys: instruments, responses, the has-responded records, results
 //! and reminder claims.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -8,9 +10,10 @@ use crate::assessment::surveys::model::{
     NewAnswer, NewResponse, NewSurvey, NewSurveyItem, Survey, SurveyItem, SurveyTranslation,
 };
 use crate::db::schema::{
-    enrolments, survey_answers, survey_items, survey_reminders, survey_respondents,
-    survey_responses, survey_translations, surveys,
+    courses, enrolments, survey_answers, survey_items, survey_reminders, survey_respondents,
+    survey_responses, survey_translations, survey_value_counts, surveys,
 };
+use crate::db::sql::Sql;
 use crate::db::{self, DbConn};
 use crate::types::ids::{CohortId, CourseId, SurveyId, SurveyItemId, UserId};
 
@@ -170,7 +173,7 @@ pub fn respondents_among(
     Ok(out)
 }
 
-/// Stores a response and its answers.
+/// Stores a response and its answers, and adds the answers to their items' counts.
 pub fn insert_response(
     conn: &mut DbConn,
     response: &NewResponse,
@@ -180,6 +183,31 @@ pub fn insert_response(
         .values(response)
         .execute(conn)?;
     db::insert_chunked!(conn, survey_answers::table, answers, 100)?;
+    count_values(conn, answers)
+}
+
+/// Adds the values of `answers`, just stored, to their items' kept counts
+/// (`survey_value_counts`): one upsert per item and value, in item and value order, so that
+/// two transactions adding to the same counts on PostgreSQL lock them in the same order.
+/// Whoever stores answers calls it in the same transaction (the seed's bulk loader too).
+pub fn count_values(conn: &mut DbConn, answers: &[NewAnswer]) -> QueryResult<()> {
+    let mut tally: BTreeMap<(SurveyItemId, i32), i64> = BTreeMap::new();
+    for answer in answers {
+        if let Some(value) = answer.value {
+            *tally.entry((answer.item_id, value)).or_default() += 1;
+        }
+    }
+    for ((item, value), n) in tally {
+        Sql::new(
+            "INSERT INTO survey_value_counts (item_id, value, answers) VALUES (?, ?, ?) \
+             ON CONFLICT (item_id, value) \
+             DO UPDATE SET answers = survey_value_counts.answers + excluded.answers",
+        )
+        .bind_i64(item.get())
+        .bind_i64(i64::from(value))
+        .bind_i64(n)
+        .execute(conn)?;
+    }
     Ok(())
 }
 
@@ -191,19 +219,19 @@ pub fn response_count(conn: &mut DbConn, survey: SurveyId) -> QueryResult<i64> {
         .get_result(conn)
 }
 
-/// Counts of each stored value of the items: (item, value, count).
+/// How many answers to a survey's items carry each value (kept counts, [`count_values`]):
+/// (item, value, answers), values nobody gave left out.
 pub fn value_counts(
     conn: &mut DbConn,
-    items: &[SurveyItemId],
-) -> QueryResult<Vec<(SurveyItemId, Option<i32>, i64)>> {
-    survey_answers::table
-        .filter(survey_answers::item_id.eq_any(items))
-        .filter(survey_answers::value.is_not_null())
-        .group_by((survey_answers::item_id, survey_answers::value))
+    survey: SurveyId,
+) -> QueryResult<Vec<(SurveyItemId, i32, i64)>> {
+    survey_value_counts::table
+        .inner_join(survey_items::table)
+        .filter(survey_items::survey_id.eq(survey))
         .select((
-            survey_answers::item_id,
-            survey_answers::value,
-            diesel::dsl::count_star(),
+            survey_value_counts::item_id,
+            survey_value_counts::value,
+            survey_value_counts::answers,
         ))
         .load(conn)
 }
@@ -228,13 +256,16 @@ pub fn open_answers(conn: &mut DbConn, item: SurveyItemId, limit: i64) -> QueryR
         .load(conn)
 }
 
-/// How many learners a course has now.
+/// How many learners a course has now: its kept count of active enrolments
+/// (`courses.enrolment_count`, recounted by every enrolment and unenrolment), the number
+/// the catalogue shows.
 pub fn enrolled_count(conn: &mut DbConn, course: CourseId) -> QueryResult<i64> {
-    enrolments::table
-        .filter(enrolments::course_id.eq(course))
-        .filter(enrolments::deleted_at.is_null())
-        .count()
-        .get_result(conn)
+    courses::table
+        .find(course)
+        .select(courses::enrolment_count)
+        .first::<i32>(conn)
+        .optional()
+        .map(|n| n.map_or(0, i64::from))
 }
 
 /// A course's learners now.

@@ -603,12 +603,9 @@ pub fn results(
     if !withheld {
         let items = repo::items(conn, id)?;
         let texts = item_texts(t)?;
-        let ids: Vec<SurveyItemId> = items.iter().map(|i| i.id).collect();
         let mut counts: HashMap<SurveyItemId, Vec<(i32, i64)>> = HashMap::new();
-        for (item, value, n) in repo::value_counts(conn, &ids)? {
-            if let Some(v) = value {
-                counts.entry(item).or_default().push((v, n));
-            }
+        for (item, value, n) in repo::value_counts(conn, id)? {
+            counts.entry(item).or_default().push((value, n));
         }
         for (i, item) in items.iter().enumerate() {
             let x = texts.get(i);
