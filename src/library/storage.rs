@@ -28,8 +28,12 @@ use crate::library::filetype::{self, FileType, Sniff};
 
 /// Bytes of a file read before its type is decided.
 const SNIFF_BYTES: usize = 4096;
-/// Size of the parts an upload is sent to the storage in.
+/// Size of the parts an upload is sent to an S3 bucket in (S3's smallest part but the last).
 const PART_BYTES: usize = 5 * 1024 * 1024;
+/// Size of the parts an upload is written to the local folder in: a local file takes parts
+/// of any size, and each upload holds up to `PARTS_IN_FLIGHT + 1` parts in memory (the one
+/// filling and those being written), so 20 uploads at once hold 60 MiB, not 300.
+const LOCAL_PART_BYTES: usize = 1024 * 1024;
 /// Parts in flight at once.
 const PARTS_IN_FLIGHT: usize = 2;
 
@@ -263,7 +267,12 @@ impl Storage {
             .put_multipart(&key)
             .await
             .map_err(UploadError::Storage)?;
-        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+        let part = if self.local_root.is_some() {
+            LOCAL_PART_BYTES
+        } else {
+            PART_BYTES
+        };
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, part);
         let mut hasher = Sha256::new();
         let mut size: u64 = 0;
         let mut head: Vec<u8> = Vec::with_capacity(SNIFF_BYTES);
