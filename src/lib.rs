@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod assessment;
 pub mod auth;
 pub mod badges;
+pub mod blocking;
 // SVG charts and the printable report of the evaluation dashboards (issue 16, item 3).
 pub mod charts;
 pub mod cohorts;

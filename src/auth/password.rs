@@ -4,11 +4,10 @@ use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use actix_web::web;
 use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
-use tokio::sync::Semaphore;
 
+use crate::blocking::Limited;
 use crate::error::ApiError;
 
 /// Shortest accepted password, in characters.
@@ -72,7 +71,7 @@ impl fmt::Debug for Password {
 /// with `Retry-After`, so a flood of logins cannot starve other requests or grow memory.
 #[derive(Clone)]
 pub struct PasswordHasher {
-    permits: Arc<Semaphore>,
+    hashing: Limited,
     queued: Arc<AtomicUsize>,
     max_queued: usize,
     memory: Memory,
@@ -121,7 +120,7 @@ impl PasswordHasher {
     /// A hasher running `parallel` hashes at once, with `max_queued` waiting at most.
     pub fn new(parallel: usize, max_queued: usize) -> Self {
         Self {
-            permits: Arc::new(Semaphore::new(parallel.max(1))),
+            hashing: Limited::new(parallel),
             queued: Arc::new(AtomicUsize::new(0)),
             max_queued,
             memory: Memory::default(),
@@ -163,19 +162,9 @@ impl PasswordHasher {
             return Err(ApiError::Overloaded { retry_after: 1 });
         }
         let _queued = QueueSlot(&self.queued);
-        // Held by the hash itself: a login given up while it hashes (the client gone) keeps
-        // its permit until the hash ends, so no more hashes run, and no more blocks of
-        // `Memory` are made, than there are permits.
-        let permit = Arc::clone(&self.permits)
-            .acquire_owned()
-            .await
-            .map_err(ApiError::internal)?;
-        web::block(move || {
-            let _permit = permit;
-            f()
-        })
-        .await
-        .map_err(ApiError::internal)
+        // A login given up while it hashes keeps its permit until the hash ends, so no more
+        // hashes run, and no more blocks of `Memory` are made, than there are permits.
+        self.hashing.run(f).await
     }
 }
 

@@ -34,6 +34,7 @@ use tantivy::{
     TantivyDocument, Term,
 };
 
+use crate::blocking::Limited;
 use crate::db::{Db, DbConn};
 use crate::error::ApiError;
 use crate::search::changes::{self, Change};
@@ -182,7 +183,7 @@ pub struct SearchIndex {
     /// allocation and a parse of its header, at every search otherwise.
     post_ids: Mutex<HashMap<SegmentId, Column<u64>>>,
     /// One ranking at a time per CPU ([`SearchIndex::rank`]).
-    rankers: Arc<tokio::sync::Semaphore>,
+    rankers: Limited,
 }
 
 impl Drop for SearchIndex {
@@ -415,9 +416,7 @@ impl SearchIndex {
             registered: AtomicBool::new(false),
             temporary: false,
             post_ids: Mutex::new(HashMap::new()),
-            rankers: Arc::new(tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(1, usize::from),
-            )),
+            rankers: Limited::per_cpu(),
         })
     }
 
@@ -730,20 +729,13 @@ impl SearchIndex {
         after: (f64, i64),
         k: usize,
     ) -> Result<Vec<(i64, f64)>, ApiError> {
-        // Held by the ranking itself: a search given up while it ranks (the client gone)
-        // keeps its permit until the ranking ends, as `Db::read` keeps its own.
-        let permit = Arc::clone(&self.rankers)
-            .acquire_owned()
-            .await
-            .map_err(ApiError::internal)?;
         let this = Arc::clone(self);
-        web::block(move || {
-            let _permit = permit;
-            let words: Vec<&str> = words.iter().map(String::as_str).collect();
-            this.best_matches(&words, community, after, k)
-        })
-        .await
-        .map_err(ApiError::internal)?
+        self.rankers
+            .run(move || {
+                let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                this.best_matches(&words, community, after, k)
+            })
+            .await?
     }
 
     /// The best `k` matches of `words` after `after` (rank, post id), best first: posts
