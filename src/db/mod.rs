@@ -636,6 +636,28 @@ pub fn lock_row(conn: &mut DbConn, table: &'static str, id: i64) -> QueryResult<
     }
 }
 
+/// Holds the row `id` of `table` against changes until the transaction ends, while other
+/// transactions may hold it the same way: PostgreSQL's `FOR SHARE`, which waits for and
+/// blocks [`lock_row`] and every `UPDATE` of the row but not another `share_row`. For work
+/// that many may do at once on one row's current version (starting attempts at one quiz)
+/// and that the row's editors must not interleave with. SQLite: as [`lock_row`].
+#[cfg_attr(
+    not(feature = "postgres"),
+    expect(unused_variables, reason = "only PostgreSQL locks single rows")
+)]
+pub fn share_row(conn: &mut DbConn, table: &'static str, id: i64) -> QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(_) => Ok(()),
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(pg) => {
+            diesel::sql_query(format!("SELECT 1 FROM {table} WHERE id = $1 FOR SHARE"))
+                .bind::<diesel::sql_types::BigInt, _>(id)
+                .execute(pg)?;
+            Ok(())
+        }
+    }
+}
+
 /// Serialises the transactions that take the same `scope` and `key` until they end: a
 /// transaction lock on PostgreSQL (`pg_advisory_xact_lock`, on a hash of both); SQLite write
 /// transactions (`BEGIN IMMEDIATE`) hold the whole database already. For counters kept in

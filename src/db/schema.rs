@@ -1328,6 +1328,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        response_count -> BigInt,
     }
 }
 

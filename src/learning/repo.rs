@@ -297,16 +297,23 @@ pub fn list_course_enrolments(
     query.order(enrolments::id.asc()).limit(limit).load(conn)
 }
 
-/// The course of a live lesson in a live module, if there is one.
-pub fn lesson_course(conn: &mut DbConn, lesson_id: LessonId) -> QueryResult<Option<CourseId>> {
+/// A live lesson's live course and the lesson's kind, in one statement (every completion
+/// and its undoing start here); `None` for a deleted lesson, module or course.
+pub fn lesson_with_course(
+    conn: &mut DbConn,
+    lesson_id: LessonId,
+) -> QueryResult<Option<(CourseState, LessonKind)>> {
     lessons::table
-        .inner_join(course_modules::table)
+        .inner_join(course_modules::table.inner_join(courses::table))
         .filter(lessons::id.eq(lesson_id))
         .filter(lessons::deleted_at.is_null())
         .filter(course_modules::deleted_at.is_null())
-        .select(lessons::course_id)
-        .first(conn)
-        .optional()
+        .filter(courses::deleted_at.is_null())
+        .select((CourseRow::as_select(), lessons::kind))
+        .first::<(CourseRow, LessonKind)>(conn)
+        .optional()?
+        .map(|(row, kind)| Ok((CourseState::try_from(row)?, kind)))
+        .transpose()
 }
 
 /// The courses of the live lessons among `lesson_ids`: (lesson id, course id).
@@ -367,15 +374,6 @@ pub fn course_lessons(conn: &mut DbConn, course_id: CourseId) -> QueryResult<Vec
         .map(|rows| rows.into_iter().map(|(_, lesson)| lesson).collect())
 }
 
-/// The kind of a lesson, live or not (`None`: no such lesson).
-pub fn lesson_kind(conn: &mut DbConn, lesson_id: LessonId) -> QueryResult<Option<LessonKind>> {
-    lessons::table
-        .find(lesson_id)
-        .select(lessons::kind)
-        .first(conn)
-        .optional()
-}
-
 /// The kinds of lessons: (lesson id, kind).
 pub fn lesson_kinds(
     conn: &mut DbConn,
@@ -434,6 +432,30 @@ pub fn find_completion(
     lesson_completions::table
         .filter(lesson_completions::user_id.eq(user_id))
         .filter(lesson_completions::lesson_id.eq(lesson_id))
+        .first(conn)
+        .optional()
+}
+
+/// A learner's completion of a lesson, with their certificate for `course_id` when they
+/// have one: a repeated completion's whole answer in one statement.
+pub fn find_completion_with_certificate(
+    conn: &mut DbConn,
+    user_id: UserId,
+    lesson_id: LessonId,
+    course_id: CourseId,
+) -> QueryResult<Option<(Completion, Option<Certificate>)>> {
+    lesson_completions::table
+        .left_join(
+            certificates::table.on(certificates::user_id
+                .eq(lesson_completions::user_id)
+                .and(certificates::course_id.eq(course_id))),
+        )
+        .filter(lesson_completions::user_id.eq(user_id))
+        .filter(lesson_completions::lesson_id.eq(lesson_id))
+        .select((
+            lesson_completions::all_columns,
+            certificates::all_columns.nullable(),
+        ))
         .first(conn)
         .optional()
 }

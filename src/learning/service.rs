@@ -549,21 +549,21 @@ fn authorize_course(
 }
 
 /// The learner's lesson, checked: a live lesson of a visible, open course they are
-/// enrolled in; its course and their active enrolment. `lock` locks the enrolment
-/// (PostgreSQL) until the transaction ends, for the writes that follow.
+/// enrolled in; its course, their active enrolment and whether it is a quiz lesson. `lock`
+/// locks the enrolment (PostgreSQL) until the transaction ends, for the writes that follow.
 fn enrolled_lesson(
     conn: &mut DbConn,
     user_id: UserId,
     lesson_id: LessonId,
     lock: bool,
-) -> Result<(CourseState, Enrolment), ApiError> {
-    let course_id = repo::lesson_course(conn, lesson_id)?.ok_or(ApiError::NotFound)?;
-    let course = visible(repo::course_state(conn, course_id)?)?;
-    let enrolment = active_enrolment(conn, course_id, user_id, lock)?;
+) -> Result<(CourseState, Enrolment, bool), ApiError> {
+    let (course, kind) = repo::lesson_with_course(conn, lesson_id)?.ok_or(ApiError::NotFound)?;
+    let course = visible(Some(course))?;
+    let enrolment = active_enrolment(conn, course.id, user_id, lock)?;
     if course.is_archived() {
         return Err(not_open());
     }
-    Ok((course, enrolment))
+    Ok((course, enrolment, kind == LessonKind::Quiz))
 }
 
 fn active_enrolment(
@@ -584,10 +584,6 @@ fn completed_by_quiz() -> ApiError {
     }
 }
 
-fn is_quiz(conn: &mut DbConn, lesson_id: LessonId) -> Result<bool, ApiError> {
-    Ok(repo::lesson_kind(conn, lesson_id)? == Some(LessonKind::Quiz))
-}
-
 /// Marks a lesson done by the learner's word; `true` when this call stored it. A repeat
 /// changes nothing: it is answered from what is stored, without locking the enrolment or
 /// settling the course (a client that retries or syncs sends many, and on PostgreSQL
@@ -599,12 +595,14 @@ pub fn complete(
     user_id: UserId,
     lesson_id: LessonId,
 ) -> Result<(CompletionResponse, bool), ApiError> {
-    let (course, enrolment) = enrolled_lesson(conn, user_id, lesson_id, false)?;
-    if is_quiz(conn, lesson_id)? {
+    let (course, enrolment, quiz) = enrolled_lesson(conn, user_id, lesson_id, false)?;
+    if quiz {
         return Err(completed_by_quiz());
     }
-    if let Some(done) = repo::find_completion(conn, user_id, lesson_id)? {
-        let answer = completion_answer(conn, &course, done, enrolment.completed_at)?;
+    if let Some((done, certificate)) =
+        repo::find_completion_with_certificate(conn, user_id, lesson_id, course.id)?
+    {
+        let answer = answer_of(&course, done, enrolment.completed_at, certificate);
         return Ok((answer, false));
     }
     // The first time: the enrolment locked, then the completion checked again under the
@@ -620,7 +618,7 @@ pub fn complete_passed_quiz(
     user_id: UserId,
     lesson_id: LessonId,
 ) -> Result<(CompletionResponse, bool), ApiError> {
-    let (course, enrolment) = enrolled_lesson(conn, user_id, lesson_id, true)?;
+    let (course, enrolment, _) = enrolled_lesson(conn, user_id, lesson_id, true)?;
     record_completion(conn, user_id, lesson_id, course, enrolment)
 }
 
@@ -661,21 +659,35 @@ fn completion_answer(
     course_completed_at: Option<NaiveDateTime>,
 ) -> Result<CompletionResponse, ApiError> {
     let certificate = repo::find_certificate(conn, completion.user_id, course.id)?;
-    Ok(CompletionResponse {
+    Ok(answer_of(
+        course,
+        completion,
+        course_completed_at,
+        certificate,
+    ))
+}
+
+fn answer_of(
+    course: &CourseState,
+    completion: Completion,
+    course_completed_at: Option<NaiveDateTime>,
+    certificate: Option<Certificate>,
+) -> CompletionResponse {
+    CompletionResponse {
         lesson_id: completion.lesson_id,
         course_id: course.id,
         completed_at: completion.completed_at.and_utc(),
         course_completed_at: course_completed_at.map(|t| t.and_utc()),
         certificate: certificate.map(Into::into),
-    })
+    }
 }
 
 /// Undoes a lesson's completion (nothing to undo is fine, and locks nothing, as a repeated
 /// completion). A certificate stays. A quiz lesson's completion belongs to its passed
 /// quiz: 409 `completed_by_quiz`.
 pub fn uncomplete(conn: &mut DbConn, user_id: UserId, lesson_id: LessonId) -> Result<(), ApiError> {
-    let (course, _) = enrolled_lesson(conn, user_id, lesson_id, false)?;
-    if is_quiz(conn, lesson_id)? {
+    let (course, _, quiz) = enrolled_lesson(conn, user_id, lesson_id, false)?;
+    if quiz {
         return Err(completed_by_quiz());
     }
     if repo::find_completion(conn, user_id, lesson_id)?.is_none() {

@@ -247,6 +247,11 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<usize> {
             db::insert_chunked!(conn, survey_respondents::table, &respondents, 1000)?;
             db::insert_chunked!(conn, survey_responses::table, &responses, 1000)?;
             db::insert_chunked!(conn, survey_answers::table, &answers, 1000)?;
+            repo::count_responses(
+                conn,
+                survey,
+                i64::try_from(responses.len()).unwrap_or(i64::MAX),
+            )?;
             repo::count_values(conn, &answers)?;
             Ok::<_, ApiError>(batch.len())
         })?;

@@ -1443,3 +1443,47 @@ async fn assessment_regrade_rescores_submitted_attempts_and_is_audited() {
         .unwrap();
     assert_eq!((via.as_str(), actor), ("command_line", None));
 }
+
+#[tokio::test]
+async fn assessment_starts_at_once_give_each_learner_one_attempt() {
+    use bayanihan::db::schema::quiz_attempts;
+    let app = spawn_app().await;
+    let (course, lesson, _, _, first) = quiz_setup(&app, json!({"attempts_allowed": 2})).await;
+    let second = app.user("member").await;
+    let res = send(
+        &app,
+        Method::POST,
+        &format!("/api/v1/courses/{course}/enrolments"),
+        &second,
+        None,
+    )
+    .await;
+    ok_json(res, 201).await;
+    // Six starts by each learner at once: one attempt each, given back to the other five.
+    let path = format!("/api/v1/lessons/{lesson}/quiz/attempts");
+    let starts =
+        futures_util::future::join_all([&first, &second].into_iter().cycle().take(12).map(
+            |l| async {
+                let res = app.authed(Method::POST, &path, &l.token).send().await;
+                (l.id, res.unwrap())
+            },
+        ))
+        .await;
+    let mut created = Vec::new();
+    let mut ids = std::collections::HashMap::new();
+    for (learner, res) in starts {
+        let status = res.status().as_u16();
+        let body: Value = res.json().await.unwrap();
+        assert!(status == 200 || status == 201, "{status} {body}");
+        if status == 201 {
+            created.push(learner);
+        }
+        let id = body["id"].as_i64().unwrap();
+        assert_eq!(*ids.entry(learner).or_insert(id), id, "one attempt each");
+    }
+    created.sort_unstable();
+    assert_eq!(created, vec![first.id, second.id], "one 201 each");
+    let mut conn = app.db.conn().unwrap();
+    let stored: i64 = quiz_attempts::table.count().get_result(&mut *conn).unwrap();
+    assert_eq!(stored, 2);
+}

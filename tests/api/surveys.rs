@@ -431,6 +431,13 @@ async fn surveys_results_are_withheld_under_five_responses_except_for_admins() {
     kept.sort_unstable();
     assert_eq!(kept.len(), 4 + 4 + 3, "a row per value given: {kept:?}");
     assert_eq!(kept, recounted);
+    // So is the number of responses.
+    let stored: i64 = survey_responses::table
+        .filter(survey_responses::survey_id.eq(s.survey))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    assert_eq!((stored, &r["responses"]), (5, &json!(5)), "{r}");
 }
 
 #[tokio::test]

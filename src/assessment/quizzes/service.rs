@@ -358,8 +358,11 @@ fn begin(
     seed: i64,
     now: NaiveDateTime,
 ) -> Result<(Attempt, bool), ApiError> {
-    // One learner's starts run one after the other (the quiz row is held).
-    db::lock_row(conn, "quizzes", quiz.id.get())?;
+    // One learner's starts at a quiz run one after the other (a key lock on both); other
+    // learners' starts run beside them, and the quiz's editors wait for all of them (the
+    // quiz row is shared, not held: 64 learners starting at once queued on it before).
+    db::share_row(conn, "quizzes", quiz.id.get())?;
+    db::lock_key(conn, "quiz_start", &format!("{}:{}", quiz.id, actor.id))?;
     let attempts = repo::attempts_of(conn, quiz.id, actor.id)?;
     if let Some(open) = attempts.last().filter(|a| a.submitted_at.is_none()) {
         if open.status(quiz, now) == AttemptStatus::InProgress {

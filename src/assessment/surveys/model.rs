@@ -61,6 +61,9 @@ pub struct Survey {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    /// Responses so far, kept by the transactions that store them (not in the survey's
+    /// representation, so not in its version).
+    pub response_count: i64,
 }
 
 impl crate::http::etag::Versioned for Survey {

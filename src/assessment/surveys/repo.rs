@@ -183,7 +183,18 @@ pub fn insert_response(
         .values(response)
         .execute(conn)?;
     db::insert_chunked!(conn, survey_answers::table, answers, 100)?;
+    count_responses(conn, response.survey_id, 1)?;
     count_values(conn, answers)
+}
+
+/// Adds `n` responses, just stored, to the survey's kept count (`surveys.response_count`).
+/// Whoever stores responses calls it in the same transaction (the seed's bulk loader too).
+/// It changes no version: the count is not part of the survey's representation.
+pub fn count_responses(conn: &mut DbConn, survey: SurveyId, n: i64) -> QueryResult<()> {
+    diesel::update(surveys::table.find(survey))
+        .set(surveys::response_count.eq(surveys::response_count + n))
+        .execute(conn)
+        .map(drop)
 }
 
 /// Adds the values of `answers`, just stored, to their items' kept counts
@@ -209,14 +220,6 @@ pub fn count_values(conn: &mut DbConn, answers: &[NewAnswer]) -> QueryResult<()>
         .execute(conn)?;
     }
     Ok(())
-}
-
-/// How many responses a survey has.
-pub fn response_count(conn: &mut DbConn, survey: SurveyId) -> QueryResult<i64> {
-    survey_responses::table
-        .filter(survey_responses::survey_id.eq(survey))
-        .count()
-        .get_result(conn)
 }
 
 /// How many answers to a survey's items carry each value (kept counts, [`count_values`]):
