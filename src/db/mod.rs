@@ -636,45 +636,38 @@ pub fn lock_row(conn: &mut DbConn, table: &'static str, id: i64) -> QueryResult<
     }
 }
 
-/// Holds the row `id` of `table` against changes until the transaction ends, while other
-/// transactions may hold it the same way: PostgreSQL's `FOR SHARE`, which waits for and
-/// blocks [`lock_row`] and every `UPDATE` of the row but not another `share_row`. For work
-/// that many may do at once on one row's current version (starting attempts at one quiz)
-/// and that the row's editors must not interleave with. SQLite: as [`lock_row`].
-#[cfg_attr(
-    not(feature = "postgres"),
-    expect(unused_variables, reason = "only PostgreSQL locks single rows")
-)]
-pub fn share_row(conn: &mut DbConn, table: &'static str, id: i64) -> QueryResult<()> {
-    match conn {
-        DbConn::Sqlite(_) => Ok(()),
-        #[cfg(feature = "postgres")]
-        DbConn::Pg(pg) => {
-            diesel::sql_query(format!("SELECT 1 FROM {table} WHERE id = $1 FOR SHARE"))
-                .bind::<diesel::sql_types::BigInt, _>(id)
-                .execute(pg)?;
-            Ok(())
-        }
-    }
-}
-
 /// Serialises the transactions that take the same `scope` and `key` until they end: a
 /// transaction lock on PostgreSQL (`pg_advisory_xact_lock`, on a hash of both); SQLite write
 /// transactions (`BEGIN IMMEDIATE`) hold the whole database already. For counters kept in
-/// rows that do not exist yet (throttling), where there is no row to lock.
+/// rows that do not exist yet (throttling), where there is no row to lock; and, with
+/// [`share_key`], for work many may do at once that one kind of change must not interleave.
+pub fn lock_key(conn: &mut DbConn, scope: &str, key: &str) -> QueryResult<()> {
+    key_lock(conn, "pg_advisory_xact_lock", scope, key)
+}
+
+/// Holds `scope` and `key` against [`lock_key`] until the transaction ends, beside other
+/// holders of `share_key` (`pg_advisory_xact_lock_shared`): a readers-writer lock, in the
+/// lock manager's memory. Many learners start one quiz at once this way while its editors
+/// wait for them; a shared row lock (`FOR SHARE`) would write every holder into the row.
+pub fn share_key(conn: &mut DbConn, scope: &str, key: &str) -> QueryResult<()> {
+    key_lock(conn, "pg_advisory_xact_lock_shared", scope, key)
+}
+
 #[cfg_attr(
     not(feature = "postgres"),
     expect(unused_variables, reason = "only PostgreSQL takes key locks")
 )]
-pub fn lock_key(conn: &mut DbConn, scope: &str, key: &str) -> QueryResult<()> {
+fn key_lock(conn: &mut DbConn, function: &'static str, scope: &str, key: &str) -> QueryResult<()> {
     match conn {
         DbConn::Sqlite(_) => Ok(()),
         #[cfg(feature = "postgres")]
         DbConn::Pg(pg) => {
-            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1 || '|' || $2, 0))")
-                .bind::<diesel::sql_types::Text, _>(scope)
-                .bind::<diesel::sql_types::Text, _>(key)
-                .execute(pg)?;
+            diesel::sql_query(format!(
+                "SELECT {function}(hashtextextended($1 || '|' || $2, 0))"
+            ))
+            .bind::<diesel::sql_types::Text, _>(scope)
+            .bind::<diesel::sql_types::Text, _>(key)
+            .execute(pg)?;
             Ok(())
         }
     }

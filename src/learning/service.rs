@@ -667,6 +667,7 @@ fn completion_answer(
     ))
 }
 
+/// The answer about a completion, from what was read.
 fn answer_of(
     course: &CourseState,
     completion: Completion,

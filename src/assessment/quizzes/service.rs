@@ -179,6 +179,8 @@ fn write_quiz(
         }
         Some(quiz) => {
             db::lock_row(conn, "quizzes", quiz.id.get())?;
+            // The starts in progress end first, and none begins until this one ends.
+            db::lock_key(conn, QUIZ_KEY, &quiz.id.to_string())?;
             quiz.check_if_match(if_match)?;
             let entries: Vec<QuizEntry> = repo::quiz_items(conn, quiz.id)?
                 .iter()
@@ -347,6 +349,9 @@ pub fn start(
     begin(conn, actor, &quiz, seed, now)
 }
 
+/// The key a quiz's starts share and its editors hold ([`db::share_key`]).
+const QUIZ_KEY: &str = "quiz";
+
 /// Starts an attempt at `quiz` for `actor`, whose right to it was checked: the caller's
 /// open attempt is given back; a closed quiz takes none (409 `quiz_closed`), nor one whose
 /// attempts are used up (409 `no_attempts_left`). An open attempt past its time (refused
@@ -359,9 +364,10 @@ fn begin(
     now: NaiveDateTime,
 ) -> Result<(Attempt, bool), ApiError> {
     // One learner's starts at a quiz run one after the other (a key lock on both); other
-    // learners' starts run beside them, and the quiz's editors wait for all of them (the
-    // quiz row is shared, not held: 64 learners starting at once queued on it before).
-    db::share_row(conn, "quizzes", quiz.id.get())?;
+    // learners' starts run beside them (the quiz's key shared), and its editors wait for
+    // them all ([`write_quiz`] holds the key). 64 learners starting at once queued on the
+    // quiz row before.
+    db::share_key(conn, QUIZ_KEY, &quiz.id.to_string())?;
     db::lock_key(conn, "quiz_start", &format!("{}:{}", quiz.id, actor.id))?;
     let attempts = repo::attempts_of(conn, quiz.id, actor.id)?;
     if let Some(open) = attempts.last().filter(|a| a.submitted_at.is_none()) {
