@@ -1450,15 +1450,7 @@ async fn assessment_starts_at_once_give_each_learner_one_attempt() {
     let app = spawn_app().await;
     let (course, lesson, _, _, first) = quiz_setup(&app, json!({"attempts_allowed": 2})).await;
     let second = app.user("member").await;
-    let res = send(
-        &app,
-        Method::POST,
-        &format!("/api/v1/courses/{course}/enrolments"),
-        &second,
-        None,
-    )
-    .await;
-    ok_json(res, 201).await;
+    crate::learning::enrol(&app, course, &second).await;
     // Six starts by each learner at once: one attempt each, given back to the other five.
     let path = format!("/api/v1/lessons/{lesson}/quiz/attempts");
     let starts =

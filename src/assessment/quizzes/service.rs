@@ -178,8 +178,8 @@ fn write_quiz(
             Ok((quiz, true))
         }
         Some(quiz) => {
-            db::lock_row(conn, "quizzes", quiz.id.get())?;
-            // The starts in progress end first, and none begins until this one ends.
+            // The quiz's key, held: other edits and the starts in progress end first, and
+            // none begins until this one ends (starts share it, [`begin`]).
             db::lock_key(conn, QUIZ_KEY, &quiz.id.to_string())?;
             quiz.check_if_match(if_match)?;
             let entries: Vec<QuizEntry> = repo::quiz_items(conn, quiz.id)?
@@ -366,7 +366,7 @@ fn begin(
     // One learner's starts at a quiz run one after the other (a key lock on both); other
     // learners' starts run beside them (the quiz's key shared), and its editors wait for
     // them all ([`write_quiz`] holds the key). 64 learners starting at once queued on the
-    // quiz row before.
+    // quiz row when starts and edits both locked it.
     db::share_key(conn, QUIZ_KEY, &quiz.id.to_string())?;
     db::lock_key(conn, "quiz_start", &format!("{}:{}", quiz.id, actor.id))?;
     let attempts = repo::attempts_of(conn, quiz.id, actor.id)?;
