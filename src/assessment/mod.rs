@@ -65,7 +65,8 @@ fn survey_routes(cfg: &mut web::ServiceConfig) {
     .service(resource("/surveys/{id}").get(get_survey))
     .service(resource("/surveys/{id}/translations/{language}").put(put_survey_translation))
     .service(resource("/surveys/{id}/responses").post(create_survey_response))
-    .service(resource("/surveys/{id}/results").get(get_survey_results));
+    .service(resource("/surveys/{id}/results").get(get_survey_results))
+    .service(resource("/surveys/{id}/items/{item_id}/open-answers").get(list_survey_open_answers));
 }
 
 /// Pre- and post-tests (`assessment::prepost`).
@@ -137,5 +138,6 @@ fn quiz_routes(cfg: &mut web::ServiceConfig) {
     surveys::handlers::put_survey_translation,
     surveys::handlers::create_survey_response,
     surveys::handlers::get_survey_results,
+    surveys::handlers::list_survey_open_answers,
 ))]
 pub struct Api;

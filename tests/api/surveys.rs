@@ -292,6 +292,23 @@ async fn results(app: &TestApp, survey: i64, by: &TestUser) -> reqwest::Response
     .await
 }
 
+async fn open_answers(
+    app: &TestApp,
+    survey: i64,
+    item: i64,
+    by: &TestUser,
+    query: &str,
+) -> reqwest::Response {
+    send(
+        app,
+        Method::GET,
+        &format!("/api/v1/surveys/{survey}/items/{item}/open-answers{query}"),
+        by,
+        None,
+    )
+    .await
+}
+
 fn close(a: &Value, b: f64) -> bool {
     a.as_f64().is_some_and(|a| (a - b).abs() < 1e-9)
 }
@@ -319,7 +336,17 @@ async fn surveys_results_are_withheld_under_five_responses_except_for_admins() {
     assert_eq!(r["suppressed_below"], 5);
     assert_eq!((&r["responses"], &r["invited"]), (&json!(4), &json!(6)));
     assert!(r["items"].as_array().unwrap().is_empty());
+    // Nor the open answers, which say why.
+    let res = open_answers(&app, s.survey, s.items[3], &s.owner, "").await;
+    assert_problem(res, 403, "results_withheld").await;
     // An admin sees them.
+    let page = ok_json(
+        open_answers(&app, s.survey, s.items[3], &admin, "").await,
+        200,
+    )
+    .await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 4, "{page}");
+    assert_eq!(page["items"][0], json!({"text": "Abc", "count": 1}));
     let r = ok_json(results(&app, s.survey, &admin).await, 200).await;
     assert_eq!(
         (&r["withheld"], &r["suppressed_below"]),
@@ -438,6 +465,89 @@ async fn surveys_results_are_withheld_under_five_responses_except_for_admins() {
         .get_result(&mut *conn)
         .unwrap();
     assert_eq!((stored, &r["responses"]), (5, &json!(5)), "{r}");
+}
+
+#[tokio::test]
+async fn surveys_results_show_the_first_open_answers_and_page_through_all_of_them_grouped() {
+    let app = spawn_app().await;
+    let s = setup(&app, 26, survey_body()).await;
+    // 24 distinct texts, given in reverse order; "Answer 05" three times.
+    let texts: Vec<String> = (0..26)
+        .map(|i| format!("Answer {:02}", if i >= 24 { 5 } else { 23 - i }))
+        .collect();
+    for (l, text) in s.learners.iter().zip(&texts) {
+        let res = respond(&app, s.survey, l, answers(&s.items, 3, 5, 1, Some(text))).await;
+        ok_json(res, 201).await;
+    }
+    let mut sorted = texts.clone();
+    sorted.sort();
+
+    // The results show the first 20 by text, duplicates as given, and the count of all.
+    let r = ok_json(results(&app, s.survey, &s.owner).await, 200).await;
+    let item = &r["items"][3];
+    assert_eq!(item["open_answers"], json!(sorted[..20]), "{item}");
+    assert_eq!(item["open_answer_count"], 26);
+
+    // The item's answers, grouped by text, ten at a time: every one once, in order.
+    let mut seen: Vec<(String, i64)> = Vec::new();
+    let mut query = "?limit=10".to_owned();
+    let mut pages = 0;
+    loop {
+        let page = ok_json(
+            open_answers(&app, s.survey, s.items[3], &s.owner, &query).await,
+            200,
+        )
+        .await;
+        pages += 1;
+        for a in page["items"].as_array().unwrap() {
+            seen.push((
+                a["text"].as_str().unwrap().to_owned(),
+                a["count"].as_i64().unwrap(),
+            ));
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => query = format!("?limit=10&cursor={c}"),
+            None => break,
+        }
+        assert!(pages < 5, "the pages end");
+    }
+    assert_eq!(pages, 3);
+    let expected: Vec<(String, i64)> = (0..24)
+        .map(|i| (format!("Answer {i:02}"), if i == 5 { 3 } else { 1 }))
+        .collect();
+    assert_eq!(seen, expected);
+
+    // Bad pages, other items, other people.
+    for (query, code) in [
+        ("?limit=0", "out_of_range"),
+        ("?limit=101", "out_of_range"),
+        ("?cursor=bm90IGEgY3Vyc29y", "invalid_cursor"),
+    ] {
+        let res = open_answers(&app, s.survey, s.items[3], &s.owner, query).await;
+        let p = assert_problem(res, 400, "invalid_query").await;
+        assert_eq!(p["errors"][0]["code"], code, "{p}");
+    }
+    for item in [s.items[0], s.items[2], i64::MAX] {
+        let res = open_answers(&app, s.survey, item, &s.owner, "").await;
+        assert_problem(res, 404, "not_found").await;
+    }
+    let other = setup(&app, 0, survey_body()).await;
+    let res = open_answers(&app, other.survey, s.items[3], &other.owner, "").await;
+    assert_problem(res, 404, "not_found").await;
+    let res = open_answers(&app, s.survey, s.items[3], &other.owner, "").await;
+    assert_problem(res, 404, "not_found").await;
+    let res = open_answers(&app, s.survey, s.items[3], &s.learners[0], "").await;
+    assert_problem(res, 404, "not_found").await;
+    let res = app
+        .client
+        .get(app.url(&format!(
+            "/api/v1/surveys/{}/items/{}/open-answers",
+            s.survey, s.items[3]
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
 }
 
 #[tokio::test]

@@ -463,6 +463,14 @@ pub struct ValueCount {
     pub count: i64,
 }
 
+/// One distinct open answer and how many gave it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpenAnswerResponse {
+    pub text: String,
+    /// Responses that gave this text, exactly.
+    pub count: i64,
+}
+
 /// One item's results.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ItemResultResponse {
@@ -476,7 +484,8 @@ pub struct ItemResultResponse {
     pub mean: Option<f64>,
     /// Every possible value with its count, zeros included (scales and single choices).
     pub distribution: Vec<ValueCount>,
-    /// Open answers, sorted by text (never in the order they came); at most 1,000.
+    /// The first 20 open answers by text (never in the order they came); all of them,
+    /// grouped by text, page by page from `GET /api/v1/surveys/{id}/items/{item_id}/open-answers`.
     pub open_answers: Vec<String>,
     /// How many open answers there are in all.
     pub open_answer_count: i64,

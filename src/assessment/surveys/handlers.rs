@@ -5,23 +5,30 @@ use actix_web::{HttpRequest, web};
 
 use crate::assessment::dto::path_language;
 use crate::assessment::surveys::dto::{
-    LangQuery, ResponseInput, ResponseReceipt, ResponseRequest, SurveyInput, SurveyList,
-    SurveyRequest, SurveyResponse, SurveyResultsResponse, SurveyTranslationRequest,
+    LangQuery, OpenAnswerResponse, ResponseInput, ResponseReceipt, ResponseRequest, SurveyInput,
+    SurveyList, SurveyRequest, SurveyResponse, SurveyResultsResponse, SurveyTranslationRequest,
 };
 use crate::assessment::surveys::model::SurveyTexts;
 use crate::assessment::surveys::service::{self, Localised};
 use crate::auth::AuthUser;
 use crate::db::{Db, now};
 use crate::error::{ApiError, Problem};
-use crate::http::doc::{BadLang, NotLoggedIn, ReaderLanguage, TranslationWritten, UnreadableBody};
+use crate::http::doc::{
+    BadLang, BadPage, NotLoggedIn, ReaderLanguage, TranslationWritten, UnreadableBody,
+};
 use crate::http::json::Json;
 use crate::http::language::Preferences;
+use crate::http::pagination::{Page, PageQuery, PageRequest};
 use crate::http::response::Reply;
-use crate::types::ids::{CohortId, CourseId, SurveyId};
+use crate::types::ids::{CohortId, CourseId, SurveyId, SurveyItemId};
 
 crate::http::doc::problem_answers! {
     /// 404: no such survey, or not one the caller may see.
     NoSuchSurvey = (404, "No such survey, or not one the caller may see");
+    /// 403: the results are withheld under the threshold of responses.
+    ResultsWithheld = (403, "`results_withheld`: fewer responses than the threshold (5; 1 for admins)");
+    /// 404: no such survey or open-text item, or not a survey the caller edits.
+    NoSuchOpenItem = (404, "No such survey or open-text item of it, or not a survey the caller edits");
     /// 422: some fields are invalid; each is named.
     InvalidSurvey = (422, "Invalid fields: `invalid_title`, `invalid_prompt`, `too_few_options`, `not_allowed`, `out_of_range`, `no_items`, `too_many_items`, `closes_before_opening`, …");
 }
@@ -307,4 +314,45 @@ pub async fn get_survey_results(
         .await?;
     let language = body.language.clone();
     Ok(Reply::ok(body).language(language).private())
+}
+
+/// All of an open-text item's answers, one entry per distinct text with how many gave it,
+/// sorted by text (never in the order they came, and with no respondent): the results show
+/// the first 20. The survey's editors only, once the results are not withheld.
+#[utoipa::path(
+    get,
+    path = "/api/v1/surveys/{id}/items/{item_id}/open-answers",
+    tag = "assessment",
+    operation_id = "list_survey_open_answers",
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "Survey id"),
+        ("item_id" = i64, Path, description = "An open-text item of the survey"),
+        PageQuery,
+    ),
+    responses(
+        (status = 200, description = "One page of distinct answers", body = Page<OpenAnswerResponse>),
+        BadPage,
+        NotLoggedIn,
+        ResultsWithheld,
+        NoSuchOpenItem,
+    )
+)]
+pub async fn list_survey_open_answers(
+    db: web::Data<Db>,
+    user: AuthUser,
+    path: web::Path<(SurveyId, SurveyItemId)>,
+    query: web::Query<PageQuery>,
+) -> Result<Reply<Page<OpenAnswerResponse>>, ApiError> {
+    let query = query.into_inner();
+    let page = PageRequest::parse(
+        query.limit,
+        query.cursor.as_deref(),
+        service::OPEN_ANSWER_SORT,
+    )?;
+    let (id, item) = path.into_inner();
+    let page = db
+        .read(move |conn| service::open_answers(conn, &user, id, item, page))
+        .await?;
+    Ok(Reply::ok(page).private())
 }

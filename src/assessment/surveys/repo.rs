@@ -100,6 +100,20 @@ pub fn items(conn: &mut DbConn, survey_id: SurveyId) -> QueryResult<Vec<SurveyIt
         .load(conn)
 }
 
+/// One item of `survey`, if it is one of its items.
+pub fn item(
+    conn: &mut DbConn,
+    survey: SurveyId,
+    item: SurveyItemId,
+) -> QueryResult<Option<SurveyItem>> {
+    survey_items::table
+        .find(item)
+        .filter(survey_items::survey_id.eq(survey))
+        .select(SurveyItem::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// A survey's texts in every language, by language.
 pub fn translations(conn: &mut DbConn, survey_id: SurveyId) -> QueryResult<Vec<SurveyTranslation>> {
     survey_translations::table
@@ -256,6 +270,28 @@ pub fn open_answers(conn: &mut DbConn, item: SurveyItemId, limit: i64) -> QueryR
         .select(survey_answers::text.assume_not_null())
         .order(survey_answers::text.asc())
         .limit(limit)
+        .load(conn)
+}
+
+/// An item's distinct open answers with how many gave each, sorted by text, `limit` of
+/// them after the first `skip`: one walk of the `(item_id, text)` index up to the page.
+pub fn open_answer_groups(
+    conn: &mut DbConn,
+    item: SurveyItemId,
+    skip: i64,
+    limit: i64,
+) -> QueryResult<Vec<(String, i64)>> {
+    survey_answers::table
+        .filter(survey_answers::item_id.eq(item))
+        .filter(survey_answers::text.is_not_null())
+        .group_by(survey_answers::text)
+        .select((
+            survey_answers::text.assume_not_null(),
+            diesel::dsl::count_star(),
+        ))
+        .order(survey_answers::text.asc())
+        .limit(limit)
+        .offset(skip)
         .load(conn)
 }
 

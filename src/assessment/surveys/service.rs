@@ -14,8 +14,8 @@ use crate::accounts::service::reader_preferences;
 use crate::assessment::prepost::repo as prepost;
 use crate::assessment::repo as bank;
 use crate::assessment::surveys::dto::{
-    ItemResultResponse, ResponseInput, ResponseReceipt, SurveyInput, SurveyItemResponse,
-    SurveyResponse, SurveyResultsResponse, ValueCount,
+    ItemResultResponse, OpenAnswerResponse, ResponseInput, ResponseReceipt, SurveyInput,
+    SurveyItemResponse, SurveyResponse, SurveyResultsResponse, ValueCount,
 };
 use crate::assessment::surveys::model::{
     AnswerValue, ItemKind, ItemTexts, NewAnswer, NewResponse, NewSurvey, NewSurveyItem, Survey,
@@ -32,6 +32,7 @@ use crate::db::{DbConn, lock_row};
 use crate::error::{ApiError, Fields};
 use crate::http::etag::Versioned;
 use crate::http::language::Preferences;
+use crate::http::pagination::{Page, PageRequest};
 pub use crate::http::response::Localised;
 use crate::translations::model::TextKind;
 use crate::translations::service::ItemText;
@@ -39,8 +40,11 @@ use crate::types::ids::{CohortId, CourseId, SurveyId, SurveyItemId, UserId};
 
 /// Most surveys per course or cohort.
 pub const MAX_PER_TARGET: i64 = 50;
-/// Most open answers per item in the results.
-pub const MAX_OPEN_ANSWERS: i64 = 1000;
+/// Open answers per item in the results: the first ones by text; all of them, grouped,
+/// page by page from [`open_answers`].
+pub const OPEN_ANSWERS_SHOWN: i64 = 20;
+/// The sort of [`open_answers`]' cursors.
+pub const OPEN_ANSWER_SORT: &str = "text";
 
 /// Whether the actor edits surveys of a course.
 fn edits_course(conn: &mut DbConn, actor: &AuthUser, course: CourseId) -> Result<bool, ApiError> {
@@ -591,11 +595,7 @@ pub fn results(
         _ => count(invited(conn, &s)?.len()),
     };
     let responses = s.response_count;
-    let suppressed_below = if allowed(actor, Action::SeeSmallCells) {
-        1
-    } else {
-        THRESHOLD
-    };
+    let suppressed_below = suppressed_below(actor);
     let withheld = responses < suppressed_below;
     let translations = repo::translations(conn, id)?;
     let t = pick(&prefs, &translations, &s)?;
@@ -625,6 +625,54 @@ pub fn results(
     })
 }
 
+/// Under how many responses `actor` sees no figures: [`THRESHOLD`], or 1 for admins.
+fn suppressed_below(actor: &AuthUser) -> i64 {
+    if allowed(actor, Action::SeeSmallCells) {
+        1
+    } else {
+        THRESHOLD
+    }
+}
+
+/// All of an open-text item's answers, one entry per distinct text with how many gave it,
+/// sorted by text: the whole of what the results show the first [`OPEN_ANSWERS_SHOWN`] of.
+/// Its survey's editors only (404 for everyone else, and for an item that is not an open
+/// text of this survey); 403 `results_withheld` while the results are withheld.
+pub fn open_answers(
+    conn: &mut DbConn,
+    actor: &AuthUser,
+    id: SurveyId,
+    item_id: SurveyItemId,
+    page: PageRequest<()>,
+) -> Result<Page<OpenAnswerResponse>, ApiError> {
+    let s = repo::find(conn, id)?;
+    if !edits(conn, actor, &s)? {
+        return Err(ApiError::NotFound);
+    }
+    let item = repo::item(conn, id, item_id)?.ok_or(ApiError::NotFound)?;
+    if item.kind != ItemKind::OpenText {
+        return Err(ApiError::NotFound);
+    }
+    let threshold = suppressed_below(actor);
+    if s.response_count < threshold {
+        return Err(ApiError::forbidden(
+            "results_withheld",
+            format!("the results are withheld under {threshold} responses"),
+        ));
+    }
+    // The cursor counts the answers already served (no answer's id: ids would tell
+    // answers' order and tie one respondent's answers together).
+    let skip = page.after.map_or(0, |(_, served)| served.max(0));
+    let rows = repo::open_answer_groups(conn, item_id, skip, page.fetch_limit())?;
+    let rows = (skip + 1..).zip(rows).collect::<Vec<_>>();
+    Ok(page.finish(
+        rows,
+        OPEN_ANSWER_SORT,
+        |(served, _)| ((), *served),
+        |(_, (text, count))| OpenAnswerResponse { text, count },
+    ))
+}
+
 fn item_result(
     conn: &mut DbConn,
     item: &SurveyItem,
@@ -643,7 +691,7 @@ fn item_result(
     };
     let (open_answers, open_answer_count, answered) = if item.kind == ItemKind::OpenText {
         let n = repo::open_count(conn, item.id)?;
-        (repo::open_answers(conn, item.id, MAX_OPEN_ANSWERS)?, n, n)
+        (repo::open_answers(conn, item.id, OPEN_ANSWERS_SHOWN)?, n, n)
     } else {
         (Vec::new(), 0, d.answered)
     };
