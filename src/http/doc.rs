@@ -37,6 +37,10 @@ problem_answers! {
     NotAMember = (403, "`not_a_member` or `banned`");
     /// 403: the directory and staff views need a coordinator or an admin.
     NotCoordinator = (403, "Not a coordinator or admin");
+    /// 429: the caller already has as many uploads in progress as one account may.
+    UploadsInProgress = (429, "`too_many_uploads`: the account has 2 uploads in progress; send the next when one is done");
+    /// 503 of an upload: the storage failed, or every upload slot is taken.
+    UploadUnavailable = (503, "`service_unavailable`: the file storage (disk or S3) failed, nothing was kept; or `overloaded` (with `Retry-After`): the server receives as many uploads as it may at once");
     /// 404: the community is unknown, or private and the caller is not in it.
     NoSuchCommunity = (404, "No such community, or a private one the caller is not in");
 }

@@ -13,7 +13,7 @@ use crate::db::Written;
 use crate::error::{ApiError, Problem};
 use crate::http::doc::{
     AnswerLanguage, BadFilter, BadPage, IfNoneMatch, NotLoggedIn, NotModified, PreconditionFailed,
-    ReaderLanguage, UnreadableBody,
+    ReaderLanguage, UnreadableBody, UploadUnavailable, UploadsInProgress,
 };
 use crate::http::etag::IfMatch;
 use crate::http::json::Json;
@@ -544,7 +544,8 @@ fn file_too_large(max: u64) -> ApiError {
         (status = 413, description = "`file_too_large` (over `BAYANIHAN_LIBRARY_MAX_FILE_BYTES`) or `quota_exceeded`; refused as soon as the limit is passed, nothing kept", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "`file_type_not_allowed` (outside the allow-list) or `file_type_mismatch` (the content is not what the name says)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`empty_file`, or `file_rejected` by the operator's scan", body = Problem, content_type = "application/problem+json"),
-        StorageUnavailable,
+        UploadsInProgress,
+        UploadUnavailable,
     )
 )]
 pub async fn upload_resource_file(
@@ -577,6 +578,8 @@ pub async fn upload_resource_file(
         return Err(service::quota_exceeded());
     }
     let limit = max.min(remaining);
+    // Held until the file is stored, scanned and recorded (or refused).
+    let _slot = storage.admit(user.id)?;
     let received = match storage.receive(body, &input.extension, limit).await {
         Ok(r) => r,
         Err(UploadError::TooLarge) if limit == max => return Err(file_too_large(max)),

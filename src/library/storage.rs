@@ -9,8 +9,9 @@
 //! `bayanihan library-repair` lists and fixes; a download finds an object still under its
 //! temporary key.
 
+use std::collections::HashMap;
 use std::path::{Path as FsPath, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -25,6 +26,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
 use crate::library::filetype::{self, FileType, Sniff};
+use crate::types::ids::UserId;
 
 /// Bytes of a file read before its type is decided.
 const SNIFF_BYTES: usize = 4096;
@@ -36,6 +38,10 @@ const PART_BYTES: usize = 5 * 1024 * 1024;
 const LOCAL_PART_BYTES: usize = 1024 * 1024;
 /// Parts in flight at once.
 const PARTS_IN_FLIGHT: usize = 2;
+/// Uploads one account may have in progress at once.
+pub const UPLOADS_PER_ACCOUNT: usize = 2;
+/// Seconds a client is told to wait when every upload slot is taken.
+const UPLOADS_RETRY_AFTER: u64 = 10;
 
 /// Where the files are kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +76,10 @@ pub struct StorageConfig {
     pub scan_command: Option<PathBuf>,
     /// Folder for copies of objects being scanned, and for the local backend.
     pub data_dir: PathBuf,
+    /// Uploads (and course imports) this process receives at once
+    /// (`BAYANIHAN_LIBRARY_MAX_UPLOADS`, 16 by default). Each holds up to three parts in
+    /// memory: 3 MiB on the local disk, 15 MiB on S3 (S3's parts are 5 MiB at least).
+    pub max_uploads: usize,
 }
 
 impl StorageConfig {
@@ -81,6 +91,7 @@ impl StorageConfig {
             quota_bytes: 1024 * 1024 * 1024,
             scan_command: None,
             data_dir: data_dir.to_owned(),
+            max_uploads: 16,
         }
     }
 
@@ -100,6 +111,14 @@ impl StorageConfig {
         };
         config.max_file_bytes = bytes("BAYANIHAN_LIBRARY_MAX_FILE_BYTES", config.max_file_bytes)?;
         config.quota_bytes = bytes("BAYANIHAN_LIBRARY_QUOTA_BYTES", config.quota_bytes)?;
+        config.max_uploads = match get("BAYANIHAN_LIBRARY_MAX_UPLOADS") {
+            Some(v) => v.parse::<usize>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "BAYANIHAN_LIBRARY_MAX_UPLOADS must be a number of uploads (1 or more), not `{v}`"
+                )
+            })?,
+            None => config.max_uploads,
+        };
         config.scan_command = get("BAYANIHAN_LIBRARY_SCAN_COMMAND").map(PathBuf::from);
         config.backend = match get("BAYANIHAN_STORAGE").as_deref() {
             None | Some("local") => match get("BAYANIHAN_LIBRARY_DIR") {
@@ -131,6 +150,34 @@ pub struct Storage {
     /// The folder of the local backend (`None` on S3).
     local_root: Option<PathBuf>,
     pub config: Arc<StorageConfig>,
+    uploads: Arc<Mutex<InProgress>>,
+}
+
+/// Uploads being received now, in all and per account.
+#[derive(Debug, Default)]
+struct InProgress {
+    total: usize,
+    by_account: HashMap<UserId, usize>,
+}
+
+/// A slot for one upload in progress, given back when dropped.
+#[derive(Debug)]
+pub struct UploadSlot {
+    uploads: Arc<Mutex<InProgress>>,
+    account: UserId,
+}
+
+impl Drop for UploadSlot {
+    fn drop(&mut self) {
+        let mut u = self.uploads.lock().unwrap_or_else(PoisonError::into_inner);
+        u.total = u.total.saturating_sub(1);
+        if let Some(n) = u.by_account.get_mut(&self.account) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                u.by_account.remove(&self.account);
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for Storage {
@@ -245,6 +292,36 @@ impl Storage {
             store,
             local_root,
             config: Arc::new(config.clone()),
+            uploads: Arc::default(),
+        })
+    }
+
+    /// A slot for an upload by `account`, to hold until the upload is done: what bounds the
+    /// memory uploads hold (`max_uploads` at once, each a few parts). 429
+    /// `too_many_uploads` when the account already has [`UPLOADS_PER_ACCOUNT`] in
+    /// progress; 503 `overloaded` (with `Retry-After`) when every slot is taken.
+    pub fn admit(&self, account: UserId) -> Result<UploadSlot, ApiError> {
+        let mut u = self.uploads.lock().unwrap_or_else(PoisonError::into_inner);
+        let mine = u.by_account.get(&account).copied().unwrap_or(0);
+        if mine >= UPLOADS_PER_ACCOUNT {
+            return Err(ApiError::Status {
+                status: 429,
+                code: "too_many_uploads",
+                detail: format!(
+                    "you have {UPLOADS_PER_ACCOUNT} uploads in progress; send the next when one is done"
+                ),
+            });
+        }
+        if u.total >= self.config.max_uploads {
+            return Err(ApiError::Overloaded {
+                retry_after: UPLOADS_RETRY_AFTER,
+            });
+        }
+        u.total += 1;
+        *u.by_account.entry(account).or_insert(0) += 1;
+        Ok(UploadSlot {
+            uploads: Arc::clone(&self.uploads),
+            account,
         })
     }
 

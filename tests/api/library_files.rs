@@ -546,6 +546,109 @@ async fn the_operators_scan_runs_before_a_file_is_kept() {
     .await;
 }
 
+/// An upload whose body arrives as the test sends it: the first bytes of a PDF now, the
+/// rest when `finish` is dropped.
+fn held_upload(
+    app: &TestApp,
+    user: &TestUser,
+    resource: i64,
+    name: &str,
+) -> (
+    tokio::task::JoinHandle<reqwest::Response>,
+    tokio::sync::mpsc::Sender<Vec<u8>>,
+) {
+    let (finish, rx) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|b| (Ok::<_, std::io::Error>(b), rx))
+    });
+    let req = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/resources/{resource}/files"),
+            &user.token,
+        )
+        .query(&[("language", "en"), ("file_name", name)])
+        .body(reqwest::Body::wrap_stream(body));
+    let first = pdf(5_000, 1);
+    let sender = finish.clone();
+    let handle = tokio::spawn(async move {
+        sender.send(first).await.unwrap();
+        drop(sender);
+        req.send().await.unwrap()
+    });
+    (handle, finish)
+}
+
+#[tokio::test]
+async fn uploads_in_progress_are_bounded_per_account_and_per_server() {
+    let mut config = storage(1_000_000, 10_000_000);
+    config.max_uploads = 2;
+    let app = app_with(config).await;
+    let (a, b) = (app.user("trainer").await, app.user("trainer").await);
+    let ra = create_resource(&app, &a, resource_body("Slides")).await["id"]
+        .as_i64()
+        .unwrap();
+    let rb = create_resource(&app, &b, resource_body("Notes")).await["id"]
+        .as_i64()
+        .unwrap();
+
+    // Two uploads by one trainer, held open, take every slot of this server. Until both
+    // are in, the other trainer's empty probe is let in (and refused for its content); a
+    // held upload that met a probe in its slot is refused at once and started again.
+    let start = |name: &'static str| held_upload(&app, &a, ra, name);
+    let mut held = [start("one.pdf"), start("two.pdf")];
+    let mut full = false;
+    for _ in 0..500 {
+        for (h, name) in held.iter_mut().zip(["one.pdf", "two.pdf"]) {
+            if h.0.is_finished() {
+                *h = start(name);
+            }
+        }
+        let res = upload(&app, &b, rb, "en", "probe.pdf", Vec::new()).await;
+        if res.status() == 503 && held.iter().all(|h| !h.0.is_finished()) {
+            full = true;
+            break;
+        }
+        if res.status() != 503 {
+            assert_problem(res, 415, "file_type_mismatch").await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(full, "both held uploads got in");
+    let [(first, finish_first), (second, finish_second)] = held;
+    // A third by the same trainer: 429, whatever the server's room.
+    let p = assert_problem(
+        upload(&app, &a, ra, "en", "probe.pdf", pdf(2_000, 4)).await,
+        429,
+        "too_many_uploads",
+    )
+    .await;
+    assert!(p["detail"].as_str().unwrap().contains('2'), "{p}");
+    // Another trainer: the server is full, 503 with when to come back.
+    let res = upload(&app, &b, rb, "en", "b.pdf", pdf(2_000, 2)).await;
+    assert_eq!(res.headers()["retry-after"], "10");
+    assert_problem(res, 503, "overloaded").await;
+
+    // One finishes: its file is kept, and the other trainer's upload now goes in.
+    drop(finish_first);
+    ok_json(first.await.unwrap(), 201).await;
+    ok_json(
+        upload(&app, &b, rb, "en", "b.pdf", pdf(2_000, 2)).await,
+        201,
+    )
+    .await;
+    drop(finish_second);
+    ok_json(second.await.unwrap(), 201).await;
+    // Both slots are free again.
+    ok_json(
+        upload(&app, &a, ra, "en", "three.pdf", pdf(2_000, 3)).await,
+        201,
+    )
+    .await;
+    let files = ok_json(app.get(&format!("/api/v1/resources/{ra}")).await, 200).await;
+    assert_eq!(files["files"].as_array().unwrap().len(), 3, "{files}");
+}
+
 #[tokio::test]
 async fn storage_failures_answer_503_and_keep_nothing() {
     let mut config = storage(100_000, 1_000_000);

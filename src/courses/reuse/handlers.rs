@@ -22,7 +22,9 @@ use crate::courses::reuse::package::{
 use crate::courses::reuse::service::{self, NewImportedResource, StoredFile};
 use crate::db::Db;
 use crate::error::{ApiError, Problem};
-use crate::http::doc::{BadLang, BadPage, NotLoggedIn, UnreadableBody};
+use crate::http::doc::{
+    BadLang, BadPage, NotLoggedIn, UnreadableBody, UploadUnavailable, UploadsInProgress,
+};
 use crate::http::json::Json;
 use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageQuery, PageRequest};
@@ -292,7 +294,8 @@ fn package_too_large(max: u64) -> ApiError {
         (status = 413, description = "`package_too_large`, `file_too_large`, `quota_exceeded`", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not `application/zip`; or a resource file whose type is not allowed or does not match its name", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_package`, `too_many_entries`, `uncompressed_too_large`, `unsafe_path`, `missing_manifest`, `invalid_manifest`, `unsupported_format_version`, `missing_file`, `checksum_mismatch`, `file_rejected`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The file storage is unavailable", body = Problem, content_type = "application/problem+json"),
+        UploadsInProgress,
+        UploadUnavailable,
     )
 )]
 pub async fn import_course(
@@ -328,6 +331,8 @@ pub async fn import_course(
     if declared.is_some_and(|n| n > max) {
         return Err(package_too_large(max));
     }
+    // Held until the package's files are stored and the course written (or refused).
+    let _slot = storage.admit(user.id)?;
     let dir = package::temp_dir(&storage.config.data_dir);
     let package = TempFile::new(&dir, ".zip").map_err(internal)?;
     {
