@@ -517,6 +517,28 @@ async fn surveys_results_show_the_first_open_answers_and_page_through_all_of_the
         .collect();
     assert_eq!(seen, expected);
 
+    // A cursor forged to count past the end: an empty last page.
+    for served in [i64::MAX, -1] {
+        let forged = base64::Engine::encode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            json!({"s": "text", "k": null, "i": served}).to_string(),
+        );
+        let page = ok_json(
+            open_answers(
+                &app,
+                s.survey,
+                s.items[3],
+                &s.owner,
+                &format!("?cursor={forged}"),
+            )
+            .await,
+            200,
+        )
+        .await;
+        let n = page["items"].as_array().unwrap().len();
+        assert_eq!(n, if served < 0 { 20 } else { 0 }, "{page}");
+    }
+
     // Bad pages, other items, other people.
     for (query, code) in [
         ("?limit=0", "out_of_range"),

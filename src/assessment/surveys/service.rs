@@ -662,7 +662,10 @@ pub fn open_answers(
     }
     // The cursor counts the answers already served (no answer's id: ids would tell
     // answers' order and tie one respondent's answers together).
-    let skip = page.after.map_or(0, |(_, served)| served.max(0));
+    // A forged count only reaches an empty page.
+    let skip = page
+        .after
+        .map_or(0, |(_, served)| served.clamp(0, i64::from(i32::MAX)));
     let rows = repo::open_answer_groups(conn, item_id, skip, page.fetch_limit())?;
     let rows = (skip + 1..).zip(rows).collect::<Vec<_>>();
     Ok(page.finish(
