@@ -46,6 +46,8 @@ pub struct AppState {
     pub library: crate::library::storage::Storage,
     /// The counts of the cohort reach trees read lately.
     pub reach: crate::cohorts::reach::service::ReachCache,
+    /// Courses' texts and outlines read lately.
+    pub courses: crate::courses::service::CourseMemo,
     /// The totals of the needs rounds read lately.
     pub needs_totals: crate::needs::service::TotalsMemo,
     /// Dashboards computed lately, with the stamps they were computed at.
@@ -65,6 +67,7 @@ impl AppState {
             badges: BadgeKey::load(config.badge_key.as_deref(), &config.data_dir)?,
             library: crate::library::storage::Storage::open(&config.library)?,
             reach: crate::cohorts::reach::service::ReachCache::default(),
+            courses: crate::courses::service::CourseMemo::default(),
             needs_totals: crate::needs::service::TotalsMemo::default(),
             dashboards: crate::dashboards::service::SummaryCache::default(),
             sessions: crate::auth::extractor::SessionCache::default(),
@@ -102,6 +105,7 @@ impl AppState {
                 ),
             )?,
             reach: crate::cohorts::reach::service::ReachCache::default(),
+            courses: crate::courses::service::CourseMemo::default(),
             needs_totals: crate::needs::service::TotalsMemo::default(),
             dashboards: crate::dashboards::service::SummaryCache::default(),
             sessions: crate::auth::extractor::SessionCache::default(),

@@ -34,6 +34,7 @@ use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::query::{parse_language, parse_q, parse_since};
 use crate::http::response::{Reply, no_content};
+use crate::state::AppState;
 use crate::types::ids::{CourseId, LessonId, ModuleId, UserId};
 use crate::types::topic::parse_topic;
 
@@ -151,15 +152,17 @@ pub async fn list_courses(
 )]
 pub async fn get_course(
     req: HttpRequest,
-    db: web::Data<Db>,
+    state: web::Data<AppState>,
     user: MaybeUser,
     id: web::Path<CourseId>,
     query: web::Query<LangQuery>,
 ) -> Result<Reply<CourseResponse>, ApiError> {
     let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let (id, user) = (id.into_inner(), user.0);
-    let course = db
-        .read(move |conn| service::get_course(conn, user.as_ref(), id, prefs))
+    let memo = state.courses.clone();
+    let course = state
+        .db
+        .read(move |conn| service::get_course(conn, user.as_ref(), id, prefs, &memo))
         .await?;
     Ok(Reply::localised(StatusCode::OK, course))
 }

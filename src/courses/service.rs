@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
+use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -27,6 +28,7 @@ use crate::courses::model::{
 use crate::courses::repo::{
     self, CatalogueAfter, CatalogueFilter, CatalogueOrder, LessonsAfter, SortValue,
 };
+use crate::db::memo::Memo;
 use crate::db::{self, DbConn, Written, now};
 use crate::error::ApiError;
 use crate::http::etag::{IfMatch, Versioned};
@@ -109,20 +111,111 @@ fn summary_of(
 
 /// A course with its outline in the reader's language. Modules and lessons are given in
 /// the language chosen for the course when they have it, else in the default language, so
-/// that the answer depends only on the course's version and that one language.
+/// that the answer depends only on the course's version and that one language (and on its
+/// counters, read with the row).
 pub(crate) fn course_view(
     conn: &mut DbConn,
     course: &Course,
     prefs: &Preferences,
 ) -> Result<Localised<CourseResponse>, ApiError> {
-    let translations = repo::translations(conn, &[course.id])?;
-    let refs: Vec<&CourseTranslation> = translations.iter().collect();
-    let topics = repo::topics(conn, &[course.id])?
-        .into_iter()
-        .map(|(_, t)| t)
-        .collect();
-    let (summary, description) = summary_of(course, &refs, topics, prefs)?;
-    let within = Preferences::only(&summary.language);
+    render_course(conn, course, prefs, None)
+}
+
+/// What a course's page shows besides its row, the same for every reader of one version:
+/// its texts in every language, its topics and its owners.
+#[derive(Debug)]
+pub struct CourseWords {
+    translations: Vec<CourseTranslation>,
+    topics: Vec<String>,
+    owners: Vec<UserId>,
+}
+
+/// A course's outline in one language, with its staleness and attribution: the same for
+/// every reader of one version in that language.
+#[derive(Debug)]
+pub struct Outline {
+    modules: Vec<ModuleOutline>,
+    outdated: bool,
+    source_updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    attribution: Option<crate::courses::reuse::dto::AttributionResponse>,
+}
+
+/// Courses' texts and outlines read lately, each kept with the course version it was read
+/// at (`db::memo`): a course page read again at the same version reads only the course
+/// row (with its counters) and the reader's language. Exact across instances: every change to a
+/// course's texts, structure or owners bumps its version (this module's docs).
+#[derive(Debug, Clone)]
+pub struct CourseMemo {
+    texts: Memo<CourseId, i64, CourseWords>,
+    outlines: Memo<(CourseId, String), i64, Outline>,
+}
+
+/// Courses (and course-language pairs) kept at most: beyond, the memo starts again. An
+/// outline of ~50 lessons is ~20 KB.
+const COURSES_KEPT: usize = 1_024;
+
+impl Default for CourseMemo {
+    fn default() -> Self {
+        Self {
+            texts: Memo::new(COURSES_KEPT),
+            outlines: Memo::new(COURSES_KEPT),
+        }
+    }
+}
+
+fn course_words(conn: &mut DbConn, course: CourseId) -> Result<CourseWords, ApiError> {
+    Ok(CourseWords {
+        translations: repo::translations(conn, &[course])?,
+        topics: repo::topics(conn, &[course])?
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect(),
+        owners: repo::owners(conn, course)?,
+    })
+}
+
+/// [`course_view`], reading the texts and the outline from `memo` when it is given.
+fn render_course(
+    conn: &mut DbConn,
+    course: &Course,
+    prefs: &Preferences,
+    memo: Option<&CourseMemo>,
+) -> Result<Localised<CourseResponse>, ApiError> {
+    let texts = match memo {
+        Some(m) => m
+            .texts
+            .get_or_try(course.id, course.version, || course_words(conn, course.id))?,
+        None => Arc::new(course_words(conn, course.id)?),
+    };
+    let refs: Vec<&CourseTranslation> = texts.translations.iter().collect();
+    let (summary, description) = summary_of(course, &refs, texts.topics.clone(), prefs)?;
+    let outline = match memo {
+        Some(m) => m.outlines.get_or_try(
+            (course.id, summary.language.clone()),
+            course.version,
+            || outline(conn, course, &summary.language),
+        )?,
+        None => Arc::new(outline(conn, course, &summary.language)?),
+    };
+    Ok(Localised {
+        etag: course.etag_in(&summary.language),
+        language: summary.language.clone(),
+        view: CourseResponse {
+            summary,
+            description,
+            owners: texts.owners.clone(),
+            modules: outline.modules.clone(),
+            attribution: outline.attribution.clone(),
+            outdated: outline.outdated,
+            source_updated_at: outline.source_updated_at,
+        },
+    })
+}
+
+/// A course's outline with its titles in `language` where they have it, else in the
+/// course's default language.
+fn outline(conn: &mut DbConn, course: &Course, language: &str) -> Result<Outline, ApiError> {
+    let within = Preferences::only(language);
     let default = course.default_language.as_str();
     let modules = repo::modules(conn, course.id)?;
     let module_ids: Vec<ModuleId> = modules.iter().map(|m| m.id).collect();
@@ -205,24 +298,17 @@ pub(crate) fn course_view(
     let (outdated, source_updated_at) = translations::staleness(
         conn,
         TextKind::Course,
-        &[(course.id.get(), summary.language.clone())],
+        &[(course.id.get(), language.to_owned())],
         default,
     )?
     .remove(&course.id.get())
     .unwrap_or_default()
     .answer();
-    Ok(Localised {
-        etag: course.etag_in(&summary.language),
-        language: summary.language.clone(),
-        view: CourseResponse {
-            summary,
-            description,
-            owners: repo::owners(conn, course.id)?,
-            modules,
-            attribution: crate::courses::reuse::repo::attribution(conn, course.id)?.map(Into::into),
-            outdated,
-            source_updated_at,
-        },
+    Ok(Outline {
+        modules,
+        outdated,
+        source_updated_at,
+        attribution: crate::courses::reuse::repo::attribution(conn, course.id)?.map(Into::into),
     })
 }
 
@@ -594,16 +680,18 @@ pub fn catalogue(
     Ok(LocalisedPage { page, languages })
 }
 
-/// One course with its outline, for whoever may see it.
+/// One course with its outline, for whoever may see it; its texts and outline from `memo`
+/// while the course's version is unchanged.
 pub fn get_course(
     conn: &mut DbConn,
     reader: Option<&AuthUser>,
     id: CourseId,
     prefs: Preferences,
+    memo: &CourseMemo,
 ) -> Result<Localised<CourseResponse>, ApiError> {
     let course = visible_course(conn, id, reader)?;
     let prefs = reader_preferences(conn, prefs, reader.map(|u| u.id))?;
-    course_view(conn, &course, &prefs)
+    render_course(conn, &course, &prefs, Some(memo))
 }
 
 /// One module (with the visibility of its course).

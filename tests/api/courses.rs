@@ -1578,3 +1578,110 @@ async fn localised_answers_name_their_language_and_follow_the_reader() {
     let lang = answer_language(&app, "/api/v1/courses?lang=fil", None, None).await;
     assert_eq!(lang.as_deref(), Some("en, fil"));
 }
+
+#[tokio::test]
+async fn a_course_read_again_shows_every_change_made_since() {
+    let app = spawn_app().await;
+    let trainer = app.user("trainer").await;
+    let other = app.user("trainer").await;
+    let coordinator = app.user("coordinator").await;
+    let member = app.user("member").await;
+    let lesson = json!({"kind": "text", "title": "Hello", "content": "Hi"});
+    let (id, _, lesson) = course_with_lesson(&app, &trainer, "kept", lesson).await;
+    publish(&app, &coordinator, id).await;
+    let path = format!("/api/v1/courses/{id}");
+    let read = |lang: &'static str| {
+        let (app, member, path) = (&app, &member, &path);
+        async move {
+            let res = send(
+                app,
+                Method::GET,
+                &format!("{path}?lang={lang}"),
+                &member.token,
+                None,
+            )
+            .await;
+            ok_json(res, 200).await
+        }
+    };
+    let first_title = |c: &Value| c["modules"][0]["lessons"][0]["title"].clone();
+    // Read twice: the second answer (from what the first kept) is the same.
+    let first = read("en").await;
+    assert_eq!(first_title(&first), "Hello");
+    assert_eq!(read("en").await, first);
+
+    // A lesson's title changes: the next read has it.
+    let (status, _, _) = write(
+        &app,
+        &trainer,
+        Method::PATCH,
+        &format!("/api/v1/lessons/{lesson}"),
+        None,
+        Some(json!({"title": "Hello again"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(first_title(&read("en").await), "Hello again");
+
+    // Filipino texts: Filipino readers get them, English readers still the original.
+    for (p, body) in [
+        (
+            path.clone(),
+            json!({"title": "Muli", "summary": "Sabihin muli"}),
+        ),
+        (
+            format!("/api/v1/lessons/{lesson}"),
+            json!({"title": "Kumusta", "content": "Hoy"}),
+        ),
+    ] {
+        let res = send(
+            &app,
+            Method::PUT,
+            &format!("{p}/translations/fil"),
+            &trainer.token,
+            Some(body),
+        )
+        .await;
+        assert_eq!(res.status(), 201);
+    }
+    let fil = read("fil").await;
+    assert_eq!(
+        (&fil["language"], &fil["title"]),
+        (&json!("fil"), &json!("Muli"))
+    );
+    assert_eq!(first_title(&fil), "Kumusta");
+    let en = read("en").await;
+    assert_eq!(
+        (&en["title"], first_title(&en)),
+        (&json!("kept"), json!("Hello again"))
+    );
+
+    // A new module, a second owner: both in the next read.
+    add_module(&app, &trainer, id, "Two").await;
+    let res = send(
+        &app,
+        Method::PUT,
+        &format!("{path}/owners/{}", other.id),
+        &trainer.token,
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 204);
+    let c = read("en").await;
+    assert_eq!(c["modules"].as_array().unwrap().len(), 2, "{c}");
+    assert_eq!(c["owners"], json!([trainer.id, other.id]));
+
+    // An enrolment changes the course's count, not its texts: the count is read anew.
+    assert_eq!(c["enrolment_count"], 0);
+    let res = send(
+        &app,
+        Method::POST,
+        &format!("{path}/enrolments"),
+        &member.token,
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(read("en").await["enrolment_count"], 1);
+    assert_eq!(read("fil").await["enrolment_count"], 1);
+}
