@@ -48,6 +48,8 @@ pub struct AppState {
     pub reach: crate::cohorts::reach::service::ReachCache,
     /// Courses' texts and outlines read lately.
     pub courses: crate::courses::service::CourseMemo,
+    /// Courses' outlines read for learners' progress lately.
+    pub progress: crate::learning::service::ProgressMemo,
     /// The totals of the needs rounds read lately.
     pub needs_totals: crate::needs::service::TotalsMemo,
     /// Dashboards computed lately, with the stamps they were computed at.
@@ -68,6 +70,7 @@ impl AppState {
             library: crate::library::storage::Storage::open(&config.library)?,
             reach: crate::cohorts::reach::service::ReachCache::default(),
             courses: crate::courses::service::CourseMemo::default(),
+            progress: crate::learning::service::ProgressMemo::default(),
             needs_totals: crate::needs::service::TotalsMemo::default(),
             dashboards: crate::dashboards::service::SummaryCache::default(),
             sessions: crate::auth::extractor::SessionCache::default(),
@@ -106,6 +109,7 @@ impl AppState {
             )?,
             reach: crate::cohorts::reach::service::ReachCache::default(),
             courses: crate::courses::service::CourseMemo::default(),
+            progress: crate::learning::service::ProgressMemo::default(),
             needs_totals: crate::needs::service::TotalsMemo::default(),
             dashboards: crate::dashboards::service::SummaryCache::default(),
             sessions: crate::auth::extractor::SessionCache::default(),

@@ -411,15 +411,17 @@ pub async fn sync_completions(
 )]
 pub async fn get_progress(
     req: HttpRequest,
-    db: web::Data<Db>,
+    state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<CourseId>,
     query: web::Query<LangQuery>,
 ) -> Result<Reply<ProgressResponse>, ApiError> {
     let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let (course_id, user_id) = (id.into_inner(), user.id);
-    let view = db
-        .read(move |conn| service::my_progress(conn, user_id, course_id, prefs))
+    let memo = state.progress.clone();
+    let view = state
+        .db
+        .read(move |conn| service::my_progress(conn, user_id, course_id, prefs, &memo))
         .await?;
     progress_reply(view)
 }
@@ -453,15 +455,17 @@ pub async fn get_progress(
 )]
 pub async fn get_learner_progress(
     req: HttpRequest,
-    db: web::Data<Db>,
+    state: web::Data<AppState>,
     user: AuthUser,
     path: web::Path<(CourseId, UserId)>,
     query: web::Query<LangQuery>,
 ) -> Result<Reply<ProgressResponse>, ApiError> {
     let (course_id, learner) = path.into_inner();
     let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
-    let view = db
-        .read(move |conn| service::learner_progress(conn, &user, learner, course_id, prefs))
+    let memo = state.progress.clone();
+    let view = state
+        .db
+        .read(move |conn| service::learner_progress(conn, &user, learner, course_id, prefs, &memo))
         .await?;
     progress_reply(view)
 }

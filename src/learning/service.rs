@@ -14,6 +14,7 @@ use crate::accounts::service::reader_preferences;
 use crate::auth::AuthUser;
 use crate::auth::policy::{Action, allowed, authorize};
 use crate::courses::model::{Format, LessonKind};
+use crate::db::memo::Memo;
 use crate::db::{self, DbConn, now};
 use crate::error::ApiError;
 use crate::http::language::Preferences;
@@ -27,7 +28,7 @@ use crate::learning::model::{
     NewEnrolment, SyncRejection, SyncStatus,
 };
 use crate::learning::repo::{self, EnrolmentPage};
-use crate::types::{CohortId, CourseId, LessonId, UserId};
+use crate::types::{CohortId, CourseId, LessonId, ModuleId, UserId};
 
 /// How far ahead of the server's clock an offline completion may be dated.
 pub const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
@@ -836,9 +837,10 @@ pub fn my_progress(
     user_id: UserId,
     course_id: CourseId,
     prefs: Preferences,
+    memo: &ProgressMemo,
 ) -> Result<ProgressView, ApiError> {
     let prefs = reader_preferences(conn, prefs, Some(user_id))?;
-    progress(conn, user_id, course_id, &prefs, not_enrolled)
+    progress(conn, user_id, course_id, &prefs, not_enrolled, memo)
 }
 
 /// A learner's progress, for the course's owners, coordinators and admins, in the
@@ -849,12 +851,56 @@ pub fn learner_progress(
     learner: UserId,
     course_id: CourseId,
     prefs: Preferences,
+    memo: &ProgressMemo,
 ) -> Result<ProgressView, ApiError> {
     authorize_course(conn, actor, course_id, |is_owner| {
         Action::ReadLearnerProgress { is_owner }
     })?;
     let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
-    progress(conn, learner, course_id, &prefs, || ApiError::NotFound)
+    progress(
+        conn,
+        learner,
+        course_id,
+        &prefs,
+        || ApiError::NotFound,
+        memo,
+    )
+}
+
+/// A course's live lessons in outline order and the titles of its modules and lessons in
+/// every language: the same for every learner while the course's version is unchanged
+/// (every change to its structure or texts bumps it, see `courses::service`).
+#[derive(Debug)]
+pub struct ProgressOutline {
+    lessons: Vec<LessonRef>,
+    module_titles: HashMap<ModuleId, Vec<Text>>,
+    lesson_titles: HashMap<LessonId, Vec<Text>>,
+}
+
+/// Courses' outlines read for progress lately, kept with the course version they were read
+/// at (`db::memo`): a progress read at the same version reads only the course, the
+/// enrolment, the learner's completions and certificate and the content version.
+#[derive(Debug, Clone)]
+pub struct ProgressMemo(Memo<CourseId, i64, ProgressOutline>);
+
+/// Courses kept at most: beyond, the memo starts again.
+const OUTLINES_KEPT: usize = 1_024;
+
+impl Default for ProgressMemo {
+    fn default() -> Self {
+        Self(Memo::new(OUTLINES_KEPT))
+    }
+}
+
+fn progress_outline(
+    conn: &mut DbConn,
+    course_id: CourseId,
+) -> diesel::QueryResult<ProgressOutline> {
+    Ok(ProgressOutline {
+        lessons: repo::course_lessons(conn, course_id)?,
+        module_titles: by_id(repo::course_module_titles(conn, course_id)?),
+        lesson_titles: by_id(repo::course_lesson_titles(conn, course_id)?),
+    })
 }
 
 /// A learner's progress in a course; `missing` is the error when they are not enrolled.
@@ -864,18 +910,25 @@ fn progress(
     course_id: CourseId,
     prefs: &Preferences,
     missing: fn() -> ApiError,
+    memo: &ProgressMemo,
 ) -> Result<ProgressView, ApiError> {
+    // The version first: an outline read after it is at least as new as it says.
     let course = visible(repo::course_state(conn, course_id)?)?;
     let enrolment = repo::find_enrolment(conn, course_id, user_id, false)?
         .filter(Enrolment::is_active)
         .ok_or_else(missing)?;
-    let lessons = repo::course_lessons(conn, course_id)?;
+    let outline = memo.0.get_or_try(course_id, course.version, || {
+        progress_outline(conn, course_id)
+    })?;
+    let ProgressOutline {
+        lessons,
+        module_titles,
+        lesson_titles,
+    } = &*outline;
     let done: HashMap<LessonId, NaiveDateTime> = repo::completions_of(conn, user_id, course_id)?
         .into_iter()
         .collect();
-    let summary = summarise(&lessons, &done);
-    let module_titles = by_id(repo::course_module_titles(conn, course_id)?);
-    let lesson_titles = by_id(repo::course_lesson_titles(conn, course_id)?);
+    let summary = summarise(lessons, &done);
     fn title_of<K: std::hash::Hash + Eq>(
         titles: &HashMap<K, Vec<Text>>,
         id: &K,
@@ -895,7 +948,7 @@ fn progress(
         let [first, ..] = run else {
             continue; // chunk_by yields no empty run
         };
-        let (title, title_language) = title_of(&module_titles, &first.module_id, prefs, default);
+        let (title, title_language) = title_of(module_titles, &first.module_id, prefs, default);
         let mut module = ModuleProgress {
             module_id: first.module_id,
             position: first.module_position,
@@ -919,7 +972,7 @@ fn progress(
                     module.required_done += 1;
                 }
             }
-            let (title, title_language) = title_of(&lesson_titles, &lesson.id, prefs, default);
+            let (title, title_language) = title_of(lesson_titles, &lesson.id, prefs, default);
             module.lessons.push(LessonProgress {
                 lesson_id: lesson.id,
                 position: lesson.position,
@@ -933,7 +986,7 @@ fn progress(
         modules.push(module);
     }
     let next_lesson = summary.next_lesson.map(|l| {
-        let (title, title_language) = title_of(&lesson_titles, &l.id, prefs, default);
+        let (title, title_language) = title_of(lesson_titles, &l.id, prefs, default);
         NextLesson {
             lesson_id: l.id,
             module_id: l.module_id,

@@ -1497,3 +1497,63 @@ async fn learning_owner_powers_follow_the_current_role_and_drafts_stay_hidden() 
         .unwrap();
     assert_problem(res, 403, "forbidden").await;
 }
+
+#[tokio::test]
+async fn learning_progress_read_again_follows_the_course_as_it_changes() {
+    let app = spawn_app().await;
+    let course = make_course(&app, Spec::default());
+    let trainer = app.user("trainer").await;
+    add_owner(&app, course.id, trainer.id);
+    let member = app.user("member").await;
+    enrol(&app, course.id, &member).await;
+    let lessons_of = |p: &Value| -> Vec<(i64, String)> {
+        p["modules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|m| m["lessons"].as_array().unwrap().clone())
+            .map(|l| {
+                (
+                    l["lesson_id"].as_i64().unwrap(),
+                    l["title"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let first = progress(&app, course.id, &member).await;
+    assert_eq!(lessons_of(&first).len(), 3, "{first}");
+    assert_eq!(progress(&app, course.id, &member).await, first);
+
+    // The owner renames a lesson and adds one: the next read has both.
+    let res = app
+        .authed(
+            Method::PATCH,
+            &format!("/api/v1/lessons/{}", course.lessons[0]),
+            &trainer.token,
+        )
+        .json(&json!({"title": "Why organise"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/modules/{}/lessons", course.modules[1]),
+            &trainer.token,
+        )
+        .json(&json!({"kind": "text", "title": "Next steps", "content": "Plan."}))
+        .send()
+        .await
+        .unwrap();
+    let added = json_of(res, 201).await["id"].as_i64().unwrap();
+    let p = progress(&app, course.id, &member).await;
+    let lessons = lessons_of(&p);
+    assert_eq!(lessons.len(), 4, "{p}");
+    assert_eq!(lessons[0], (course.lessons[0], "Why organise".to_owned()));
+    assert_eq!(lessons[3], (added, "Next steps".to_owned()));
+    // The owner reads the same through the learner's path.
+    let path = format!("/api/v1/courses/{}/progress/{}", course.id, member.id);
+    let theirs = json_of(send(&app, Method::GET, &path, &trainer).await, 200).await;
+    assert_eq!(lessons_of(&theirs), lessons);
+}
