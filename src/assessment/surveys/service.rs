@@ -67,6 +67,15 @@ pub fn edits(conn: &mut DbConn, actor: &AuthUser, s: &Survey) -> Result<bool, Ap
     }
 }
 
+/// The survey `id` for one of its editors; 404 for everyone else, as for an unknown id.
+fn edited(conn: &mut DbConn, actor: &AuthUser, id: SurveyId) -> Result<Survey, ApiError> {
+    let s = repo::find(conn, id)?;
+    if !edits(conn, actor, &s)? {
+        return Err(ApiError::NotFound);
+    }
+    Ok(s)
+}
+
 /// The people a survey asks now: the session's audience, the cohort's participants, the
 /// course's learners.
 pub fn invited(conn: &mut DbConn, s: &Survey) -> Result<Vec<UserId>, ApiError> {
@@ -433,10 +442,7 @@ pub fn put_translation(
     now: NaiveDateTime,
 ) -> Result<(Localised<SurveyResponse>, bool), ApiError> {
     lock_row(conn, "surveys", id.get())?;
-    let s = repo::find(conn, id)?;
-    if !edits(conn, actor, &s)? {
-        return Err(ApiError::NotFound);
-    }
+    let s = edited(conn, actor, id)?;
     let items = repo::items(conn, id)?;
     let mut f = Fields::default();
     if texts.items.len() == items.len() {
@@ -585,10 +591,7 @@ pub fn results(
     id: SurveyId,
     prefs: Preferences,
 ) -> Result<SurveyResultsResponse, ApiError> {
-    let s = repo::find(conn, id)?;
-    if !edits(conn, actor, &s)? {
-        return Err(ApiError::NotFound);
-    }
+    let s = edited(conn, actor, id)?;
     let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
     let invited = match (s.target, s.course_id) {
         (SurveyTarget::Course, Some(course)) => repo::enrolled_count(conn, course)?,
@@ -645,10 +648,7 @@ pub fn open_answers(
     item_id: SurveyItemId,
     page: PageRequest<()>,
 ) -> Result<Page<OpenAnswerResponse>, ApiError> {
-    let s = repo::find(conn, id)?;
-    if !edits(conn, actor, &s)? {
-        return Err(ApiError::NotFound);
-    }
+    let s = edited(conn, actor, id)?;
     let item = repo::item(conn, id, item_id)?.ok_or(ApiError::NotFound)?;
     if item.kind != ItemKind::OpenText {
         return Err(ApiError::NotFound);
