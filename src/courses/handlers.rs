@@ -73,7 +73,7 @@ fn lesson_reply(status: StatusCode, v: Localised<LessonView>) -> Reply<LessonRes
 )]
 pub async fn list_courses(
     req: HttpRequest,
-    db: web::Data<Db>,
+    state: web::Data<AppState>,
     user: MaybeUser,
     query: web::Query<ListCoursesQuery>,
 ) -> Result<Reply<Page<CatalogueItem>>, ApiError> {
@@ -122,9 +122,10 @@ pub async fn list_courses(
         after,
         prefs,
     };
-    let user = user.0;
-    let page = db
-        .read(move |conn| service::catalogue(conn, user.as_ref(), request))
+    let (user, memo) = (user.0, state.courses.clone());
+    let page = state
+        .db
+        .read(move |conn| service::catalogue(conn, user.as_ref(), request, &memo))
         .await?;
     Ok(Reply::localised_page(page))
 }

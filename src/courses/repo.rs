@@ -168,6 +168,18 @@ pub fn owners(conn: &mut DbConn, course_id: CourseId) -> QueryResult<Vec<UserId>
         .load(conn)
 }
 
+/// The owners of some courses, by course and user id.
+pub fn owners_of(
+    conn: &mut DbConn,
+    course_ids: &[CourseId],
+) -> QueryResult<Vec<(CourseId, UserId)>> {
+    course_owners::table
+        .filter(any_of(course_owners::course_id, course_ids.iter().copied()))
+        .order((course_owners::course_id.asc(), course_owners::user_id.asc()))
+        .select((course_owners::course_id, course_owners::user_id))
+        .load(conn)
+}
+
 /// Whether a user owns a course.
 pub fn is_owner(conn: &mut DbConn, course_id: CourseId, user_id: UserId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(

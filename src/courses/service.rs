@@ -123,7 +123,7 @@ pub(crate) fn course_view(
 
 /// What a course's page shows besides its row, the same for every reader of one version:
 /// its texts in every language, its topics and its owners.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct CourseWords {
     translations: Vec<CourseTranslation>,
     topics: Vec<String>,
@@ -163,15 +163,61 @@ impl Default for CourseMemo {
     }
 }
 
+/// The texts, topics and owners of some courses: three statements, whatever their number.
+fn words_of(
+    conn: &mut DbConn,
+    courses: &[CourseId],
+) -> Result<HashMap<CourseId, CourseWords>, ApiError> {
+    let mut words: HashMap<CourseId, CourseWords> = courses
+        .iter()
+        .map(|id| (*id, CourseWords::default()))
+        .collect();
+    for t in repo::translations(conn, courses)? {
+        words.entry(t.course_id).or_default().translations.push(t);
+    }
+    for (id, topic) in repo::topics(conn, courses)? {
+        words.entry(id).or_default().topics.push(topic);
+    }
+    for (id, owner) in repo::owners_of(conn, courses)? {
+        words.entry(id).or_default().owners.push(owner);
+    }
+    Ok(words)
+}
+
 fn course_words(conn: &mut DbConn, course: CourseId) -> Result<CourseWords, ApiError> {
-    Ok(CourseWords {
-        translations: repo::translations(conn, &[course])?,
-        topics: repo::topics(conn, &[course])?
-            .into_iter()
-            .map(|(_, t)| t)
-            .collect(),
-        owners: repo::owners(conn, course)?,
-    })
+    Ok(words_of(conn, &[course])?
+        .remove(&course)
+        .unwrap_or_default())
+}
+
+impl CourseMemo {
+    /// The words of each of `courses` at the version read with its row: the kept ones, and
+    /// those of the others read together and kept.
+    fn words(
+        &self,
+        conn: &mut DbConn,
+        courses: &[&Course],
+    ) -> Result<HashMap<CourseId, Arc<CourseWords>>, ApiError> {
+        let mut found = HashMap::with_capacity(courses.len());
+        let mut missing = Vec::new();
+        for c in courses {
+            match self.texts.get(&c.id, &c.version) {
+                Some(w) => {
+                    found.insert(c.id, w);
+                }
+                None => missing.push(c),
+            }
+        }
+        if !missing.is_empty() {
+            let ids: Vec<CourseId> = missing.iter().map(|c| c.id).collect();
+            let mut read = words_of(conn, &ids)?;
+            for c in missing {
+                let w = read.remove(&c.id).unwrap_or_default();
+                found.insert(c.id, self.texts.put(c.id, c.version, w));
+            }
+        }
+        Ok(found)
+    }
 }
 
 /// [`course_view`], reading the texts and the outline from `memo` when it is given.
@@ -576,10 +622,12 @@ fn cursor_text(value: SortValue) -> String {
 }
 
 /// One page of the catalogue, in the reader's language: `q` searches that language too.
+/// The courses' texts and topics come from `memo` at the version read with each row.
 pub fn catalogue(
     conn: &mut DbConn,
     reader: Option<&AuthUser>,
     mut req: CatalogueRequest,
+    memo: &CourseMemo,
 ) -> Result<LocalisedPage<CatalogueItem>, ApiError> {
     if req.filter.status != CourseStatus::Published {
         let Some(u) = reader else {
@@ -602,23 +650,16 @@ pub fn catalogue(
         req.after.as_ref(),
         req.page.fetch_limit(),
     )?;
-    let ids: Vec<CourseId> = rows.iter().map(|(c, _)| c.id).collect();
-    let translations = repo::translations(conn, &ids)?;
-    let mut by_course: HashMap<CourseId, Vec<&CourseTranslation>> = HashMap::new();
-    for t in &translations {
-        by_course.entry(t.course_id).or_default().push(t);
-    }
-    let mut topics: HashMap<CourseId, Vec<String>> = HashMap::new();
-    for (id, t) in repo::topics(conn, &ids)? {
-        topics.entry(id).or_default().push(t);
-    }
+    let courses: Vec<&Course> = rows.iter().map(|(c, _)| c).collect();
+    let mut words = memo.words(conn, &courses)?;
     let q = req.filter.q.clone();
     let q_lang = req.filter.q_language.clone().unwrap_or_default();
     let ranked = q.is_some() && req.order != CatalogueOrder::Updated;
     let status = req.filter.status;
     let mut items = Vec::with_capacity(rows.len());
     for (course, title) in rows {
-        let ts = by_course.remove(&course.id).unwrap_or_default();
+        let w = words.remove(&course.id).unwrap_or_default();
+        let ts: Vec<&CourseTranslation> = w.translations.iter().collect();
         // The same rank the query ordered by: the title of the searched translation.
         let rank = match (&q, ranked) {
             (Some(q), true) => {
@@ -654,12 +695,7 @@ pub fn catalogue(
                 updated_at: utc(course.updated_at),
             })
         } else {
-            let (summary, _) = summary_of(
-                &course,
-                &ts,
-                topics.remove(&course.id).unwrap_or_default(),
-                &prefs,
-            )?;
+            let (summary, _) = summary_of(&course, &ts, w.topics.clone(), &prefs)?;
             CatalogueItem::Course(Box::new(summary))
         };
         items.push((key, course.id, item));

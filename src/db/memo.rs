@@ -51,21 +51,30 @@ impl<K: Eq + Hash, B: PartialEq, V> Memo<K, B, V> {
         basis: B,
         compute: impl FnOnce() -> Result<V, E>,
     ) -> Result<Arc<V>, E> {
-        if let Some(value) = self
-            .lock()
-            .get(&key)
-            .filter(|(b, _)| *b == basis)
-            .map(|(_, v)| v.clone())
-        {
+        if let Some(value) = self.get(&key, &basis) {
             return Ok(value);
         }
-        let value = Arc::new(compute()?);
+        Ok(self.put(key, basis, compute()?))
+    }
+
+    /// The value kept for `key` when it was made from `basis`.
+    pub fn get(&self, key: &K, basis: &B) -> Option<Arc<V>> {
+        self.lock()
+            .get(key)
+            .filter(|(b, _)| b == basis)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Keeps `value`, made from what was read after `basis` (see the module's docs), for
+    /// `key`; for callers that compute the values of several keys at once.
+    pub fn put(&self, key: K, basis: B, value: V) -> Arc<V> {
+        let value = Arc::new(value);
         let mut entries = self.lock();
         if entries.len() >= self.capacity && !entries.contains_key(&key) {
             entries.clear();
         }
         entries.insert(key, (basis, value.clone()));
-        Ok(value)
+        value
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries<K, B, V>> {

@@ -1685,3 +1685,70 @@ async fn a_course_read_again_shows_every_change_made_since() {
     assert_eq!(read("en").await["enrolment_count"], 1);
     assert_eq!(read("fil").await["enrolment_count"], 1);
 }
+
+#[tokio::test]
+async fn the_catalogue_read_again_shows_every_change_to_its_courses_texts() {
+    let app = spawn_app().await;
+    let trainer = app.user("trainer").await;
+    let coordinator = app.user("coordinator").await;
+    let lesson = json!({"kind": "text", "title": "Hello", "content": "Hi"});
+    let (id, _, _) = course_with_lesson(&app, &trainer, "listed", lesson).await;
+    publish(&app, &coordinator, id).await;
+    let card = |lang: &'static str| {
+        let app = &app;
+        async move {
+            let res = app.get(&format!("/api/v1/courses?lang={lang}")).await;
+            let page = ok_json(res, 200).await;
+            let items = page["items"].as_array().unwrap().clone();
+            let card = items.into_iter().find(|c| c["id"] == id).unwrap();
+            card
+        }
+    };
+    // Read twice: the second page (from what the first kept) is the same.
+    let first = card("en").await;
+    assert_eq!(first["title"], "listed");
+    assert_eq!(card("en").await, first);
+
+    // New texts in the default language and in Filipino, new topics: all in the next page.
+    for (lang, title) in [("en", "Listed again"), ("fil", "Nakalista")] {
+        let res = send(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/courses/{id}/translations/{lang}"),
+            &trainer.token,
+            Some(json!({"title": title, "summary": "Short"})),
+        )
+        .await;
+        assert!(res.status().is_success(), "{}", res.status());
+    }
+    let res = send(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/courses/{id}"),
+        &trainer.token,
+        Some(json!({"topics": ["health-and-safety"]})),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let en = card("en").await;
+    assert_eq!(
+        (&en["title"], &en["topics"]),
+        (&json!("Listed again"), &json!(["health-and-safety"]))
+    );
+    assert_eq!(en["available_languages"], json!(["en", "fil"]));
+    let fil = card("fil").await;
+    assert_eq!(
+        (&fil["language"], &fil["title"]),
+        (&json!("fil"), &json!("Nakalista"))
+    );
+    // And the course page agrees with the card.
+    let res = send(
+        &app,
+        Method::GET,
+        &format!("/api/v1/courses/{id}"),
+        &trainer.token,
+        None,
+    )
+    .await;
+    assert_eq!(ok_json(res, 200).await["title"], "Listed again");
+}
