@@ -842,15 +842,16 @@ pub async fn create_lesson(
 )]
 pub async fn get_lesson(
     req: HttpRequest,
-    db: web::Data<Db>,
+    state: web::Data<AppState>,
     user: MaybeUser,
     id: web::Path<LessonId>,
     query: web::Query<LangQuery>,
 ) -> Result<Reply<LessonResponse>, ApiError> {
     let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
-    let (id, user) = (id.into_inner(), user.0);
-    let lesson = db
-        .read_short(move |conn| service::get_lesson(conn, user.as_ref(), id, prefs))
+    let (id, user, memo) = (id.into_inner(), user.0, state.courses.clone());
+    let lesson = state
+        .db
+        .read_short(move |conn| service::get_lesson(conn, user.as_ref(), id, prefs, &memo))
         .await?;
     Ok(lesson_reply(StatusCode::OK, lesson))
 }

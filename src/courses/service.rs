@@ -144,21 +144,43 @@ pub struct Outline {
 /// at (`db::memo`): a course page read again at the same version reads only the course
 /// row (with its counters) and the reader's language. Exact across instances: every change to a
 /// course's texts, structure or owners bumps its version (this module's docs).
+/// Lessons' texts are kept the same way, with the lesson's version: every write of a
+/// lesson's texts in any language (and of the original they translate) bumps it.
 #[derive(Debug, Clone)]
 pub struct CourseMemo {
     texts: Memo<CourseId, i64, CourseWords>,
     outlines: Memo<(CourseId, String), i64, Outline>,
+    lessons: Memo<LessonId, i64, LessonTexts>,
 }
 
 /// Courses (and course-language pairs) kept at most: beyond, the memo starts again. An
 /// outline of ~50 lessons is ~20 KB.
 const COURSES_KEPT: usize = 1_024;
 
+/// Lessons kept at most (their texts in every language: a few KB each).
+const LESSONS_KEPT: usize = 4_096;
+
+/// A lesson's texts in every language and the versions that tell whether each translates
+/// an older original: the same for every reader of one version of the lesson.
+#[derive(Debug)]
+pub struct LessonTexts {
+    translations: Vec<LessonTranslation>,
+    versions: translations::Versions,
+}
+
+fn lesson_texts(conn: &mut DbConn, id: LessonId) -> Result<LessonTexts, ApiError> {
+    Ok(LessonTexts {
+        translations: repo::lesson_translations(conn, &[id])?,
+        versions: translations::versions(conn, TextKind::Lesson, &[id.get()])?,
+    })
+}
+
 impl Default for CourseMemo {
     fn default() -> Self {
         Self {
             texts: Memo::new(COURSES_KEPT),
             outlines: Memo::new(COURSES_KEPT),
+            lessons: Memo::new(LESSONS_KEPT),
         }
     }
 }
@@ -370,25 +392,26 @@ pub(crate) fn current_course(
 
 /// A lesson with its content in the reader's language (falling back to the course's
 /// default language).
+/// A lesson in the reader's language, its texts from `memo` when it is given.
 fn lesson_view(
     conn: &mut DbConn,
     lesson: Lesson,
     default_language: &str,
     prefs: &Preferences,
+    memo: Option<&CourseMemo>,
 ) -> Result<Localised<LessonView>, ApiError> {
-    let texts = repo::lesson_translations(conn, &[lesson.id])?;
-    let refs: Vec<&LessonTranslation> = texts.iter().collect();
+    let texts = match memo {
+        Some(m) => m
+            .lessons
+            .get_or_try(lesson.id, lesson.version, || lesson_texts(conn, lesson.id))?,
+        None => Arc::new(lesson_texts(conn, lesson.id)?),
+    };
+    let refs: Vec<&LessonTranslation> = texts.translations.iter().collect();
     let mut view = lesson_view_from(lesson, &refs, default_language, prefs);
     let language = view.language().to_owned();
-    let id = view.lesson.id.get();
-    view.staleness = translations::staleness(
-        conn,
-        TextKind::Lesson,
-        &[(id, language.clone())],
-        default_language,
-    )?
-    .remove(&id)
-    .unwrap_or_default();
+    view.staleness = texts
+        .versions
+        .of(view.lesson.id.get(), &language, default_language);
     Ok(Localised {
         etag: view.lesson.etag_in(&language),
         language,
@@ -745,17 +768,19 @@ pub fn get_module(
 
 /// One lesson with its content: public courses for anyone; members-only courses for the
 /// enrolled, the owners, coordinators and admins.
+/// Its texts come from `memo` while the lesson's version is unchanged.
 pub fn get_lesson(
     conn: &mut DbConn,
     reader: Option<&AuthUser>,
     id: LessonId,
     prefs: Preferences,
+    memo: &CourseMemo,
 ) -> Result<Localised<LessonView>, ApiError> {
     let lesson = repo::find_lesson(conn, id)?.ok_or(ApiError::NotFound)?;
     let course = visible_course(conn, lesson.course_id, reader)?;
     check_content_access(conn, &course, reader)?;
     let prefs = reader_preferences(conn, prefs, reader.map(|u| u.id))?;
-    lesson_view(conn, lesson, &course.default_language, &prefs)
+    lesson_view(conn, lesson, &course.default_language, &prefs, Some(memo))
 }
 
 /// A page of a course's lessons for sync, validated.
@@ -1459,6 +1484,7 @@ pub fn create_lesson(
         lesson,
         &course.default_language,
         &Preferences::default(),
+        None,
     )
 }
 
@@ -1543,7 +1569,7 @@ pub fn update_lesson(
         translations::text_written(conn, &course, TextKind::Lesson, id.get(), &language, minor)?;
     }
     let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
-    lesson_view(conn, lesson, &course.default_language, &prefs)
+    lesson_view(conn, lesson, &course.default_language, &prefs, None)
 }
 
 /// Sets a lesson's title and content in one language; answers the lesson in it.
@@ -1567,7 +1593,7 @@ pub fn put_lesson_translation(
         lesson
     };
     let (prefs, default) = (Preferences::only(&language), course.default_language);
-    Ok((lesson_view(conn, lesson, &default, &prefs)?, written))
+    Ok((lesson_view(conn, lesson, &default, &prefs, None)?, written))
 }
 
 /// Publishes a reviewed translation of a text of `course` (locked and authorised by the

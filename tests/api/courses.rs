@@ -1752,3 +1752,75 @@ async fn the_catalogue_read_again_shows_every_change_to_its_courses_texts() {
     .await;
     assert_eq!(ok_json(res, 200).await["title"], "Listed again");
 }
+
+#[tokio::test]
+async fn a_lesson_read_again_shows_every_change_to_its_texts() {
+    let app = spawn_app().await;
+    let trainer = app.user("trainer").await;
+    let coordinator = app.user("coordinator").await;
+    let lesson = json!({"kind": "text", "title": "Hello", "content": "Hi *there*"});
+    let (id, _, lesson) = course_with_lesson(&app, &trainer, "kept-lesson", lesson).await;
+    publish(&app, &coordinator, id).await;
+    let path = format!("/api/v1/lessons/{lesson}");
+    let read = |lang: &'static str| {
+        let (app, path) = (&app, &path);
+        async move { ok_json(app.get(&format!("{path}?lang={lang}")).await, 200).await }
+    };
+    // Read twice: the second answer (from what the first kept) is the same.
+    let first = read("en").await;
+    assert_eq!(first["content_html"], "<p>Hi <em>there</em></p>\n");
+    assert_eq!(read("en").await, first);
+
+    // The original changes: the next read has it.
+    let res = send(
+        &app,
+        Method::PATCH,
+        &path,
+        &trainer.token,
+        Some(json!({"content": "Hello **all**"})),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let en = read("en").await;
+    assert_eq!(
+        (&en["content"], &en["content_html"]),
+        (
+            &json!("Hello **all**"),
+            &json!("<p>Hello <strong>all</strong></p>\n")
+        )
+    );
+
+    // A Filipino text: Filipino readers get it, up to date, then outdated once the
+    // original changes again; English readers the original all along.
+    let res = send(
+        &app,
+        Method::PUT,
+        &format!("{path}/translations/fil"),
+        &trainer.token,
+        Some(json!({"title": "Kumusta", "content": "Kumusta sa lahat"})),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let fil = read("fil").await;
+    assert_eq!(
+        (&fil["language"], &fil["content"], &fil["outdated"]),
+        (&json!("fil"), &json!("Kumusta sa lahat"), &json!(false))
+    );
+    assert_eq!(fil["available_languages"], json!(["en", "fil"]));
+    let res = send(
+        &app,
+        Method::PATCH,
+        &path,
+        &trainer.token,
+        Some(json!({"content": "Hello everyone"})),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let fil = read("fil").await;
+    assert_eq!(
+        (&fil["content"], &fil["outdated"]),
+        (&json!("Kumusta sa lahat"), &json!(true))
+    );
+    assert!(fil["source_updated_at"].is_string(), "{fil}");
+    assert_eq!(read("en").await["content"], "Hello everyone");
+}
