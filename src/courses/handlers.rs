@@ -33,7 +33,7 @@ use crate::http::etag::IfMatch;
 use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::query::{parse_language, parse_q, parse_since};
-use crate::http::response::{Reply, no_content};
+use crate::http::response::{Rendered, Reply, no_content};
 use crate::state::AppState;
 use crate::types::ids::{CourseId, LessonId, ModuleId, UserId};
 use crate::types::topic::parse_topic;
@@ -76,7 +76,7 @@ pub async fn list_courses(
     state: web::Data<AppState>,
     user: MaybeUser,
     query: web::Query<ListCoursesQuery>,
-) -> Result<Reply<Page<CatalogueItem>>, ApiError> {
+) -> Result<Reply<Rendered>, ApiError> {
     let query = query.into_inner();
     let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let since = parse_since(query.updated_since.as_deref())?;
@@ -127,7 +127,7 @@ pub async fn list_courses(
         .db
         .read(move |conn| service::catalogue(conn, user.as_ref(), request, &memo))
         .await?;
-    Ok(Reply::localised_page(page))
+    Ok(Reply::ok(page.body.clone()).languages(&page.languages))
 }
 
 /// One course with its outline (modules, lesson titles, kinds, durations), in the reader's

@@ -657,9 +657,21 @@ pub struct CatalogueAfter {
 /// One catalogue row: the course and its default-language title.
 pub type CatalogueRow = (Course, String);
 
-/// One page of the catalogue after `after`. With `q` (and not in sync order), courses whose
-/// title matches come first (rank 1, then 0); `after` carries the rank of the last row. A
-/// sort value that does not fit the order matches nothing.
+/// The courses of the catalogue joined with their default-language texts, boxed.
+type CatalogueQuery = diesel::dsl::IntoBoxed<
+    'static,
+    diesel::dsl::InnerJoinOn<
+        courses::table,
+        course_translations::table,
+        diesel::dsl::And<
+            diesel::dsl::Eq<course_translations::course_id, courses::id>,
+            diesel::dsl::Eq<course_translations::language, courses::default_language>,
+        >,
+    >,
+    <DbConn as diesel::Connection>::Backend,
+>;
+
+/// One page of the catalogue after `after`: its rows. See [`catalogue_query`].
 pub fn catalogue(
     conn: &mut DbConn,
     filter: &CatalogueFilter,
@@ -667,6 +679,33 @@ pub fn catalogue(
     after: Option<&CatalogueAfter>,
     limit: i64,
 ) -> QueryResult<Vec<CatalogueRow>> {
+    catalogue_query(filter, order, after, limit)
+        .select((Course::as_select(), course_translations::title))
+        .load(conn)
+}
+
+/// The same page's courses and their versions only: what a kept page was made from.
+pub fn catalogue_versions(
+    conn: &mut DbConn,
+    filter: &CatalogueFilter,
+    order: CatalogueOrder,
+    after: Option<&CatalogueAfter>,
+    limit: i64,
+) -> QueryResult<Vec<(CourseId, i64)>> {
+    catalogue_query(filter, order, after, limit)
+        .select((courses::id, courses::version))
+        .load(conn)
+}
+
+/// One page of the catalogue after `after`. With `q` (and not in sync order), courses whose
+/// title matches come first (rank 1, then 0); `after` carries the rank of the last row. A
+/// sort value that does not fit the order matches nothing.
+fn catalogue_query(
+    filter: &CatalogueFilter,
+    order: CatalogueOrder,
+    after: Option<&CatalogueAfter>,
+    limit: i64,
+) -> CatalogueQuery {
     use CatalogueOrder::*;
     // `q` is matched against the course's texts in the reader's language, or in its default
     // language when it has none in that one. An empty language matches no translation, so
@@ -726,7 +765,6 @@ pub fn catalogue(
                 .eq(courses::id)
                 .and(course_translations::language.eq(courses::default_language))),
         )
-        .select((Course::as_select(), course_translations::title))
         .into_boxed();
     if !(filter.with_removed && filter.since.is_some()) {
         q = q
@@ -826,7 +864,7 @@ pub fn catalogue(
         Popular => q.then_order_by((courses::enrolment_count.desc(), courses::id.desc())),
         Updated => q.then_order_by((courses::updated_at.asc(), courses::id.asc())),
     };
-    q.limit(limit).load(conn)
+    q.limit(limit)
 }
 
 /// The languages `q` searches for a reader language: the tag itself and its primary

@@ -34,6 +34,7 @@ use crate::error::ApiError;
 use crate::http::etag::{IfMatch, Versioned};
 use crate::http::language::Preferences;
 use crate::http::pagination::{PageRequest, TimeKey};
+use crate::http::response::Rendered;
 pub use crate::http::response::{Localised, LocalisedPage};
 use crate::translations::model::{Staleness, TextKind};
 use crate::translations::service as translations;
@@ -151,11 +152,15 @@ pub struct CourseMemo {
     texts: Memo<CourseId, i64, CourseWords>,
     outlines: Memo<(CourseId, String), i64, Outline>,
     lessons: Memo<LessonId, i64, LessonTexts>,
+    pages: Memo<String, Vec<(CourseId, i64)>, KeptPage>,
 }
 
 /// Courses (and course-language pairs) kept at most: beyond, the memo starts again. An
 /// outline of ~50 lessons is ~20 KB.
 const COURSES_KEPT: usize = 1_024;
+
+/// Catalogue pages kept at most (up to 100 cards each, ~1 KB a card).
+const PAGES_KEPT: usize = 64;
 
 /// Lessons kept at most (their texts in every language: a few KB each).
 const LESSONS_KEPT: usize = 4_096;
@@ -181,6 +186,7 @@ impl Default for CourseMemo {
             texts: Memo::new(COURSES_KEPT),
             outlines: Memo::new(COURSES_KEPT),
             lessons: Memo::new(LESSONS_KEPT),
+            pages: Memo::new(PAGES_KEPT),
         }
     }
 }
@@ -644,14 +650,54 @@ fn cursor_text(value: SortValue) -> String {
     }
 }
 
+/// A catalogue page kept as rendered, with the languages of its texts.
+#[derive(Debug)]
+pub struct KeptPage {
+    pub body: Rendered,
+    pub languages: Vec<String>,
+}
+
 /// One page of the catalogue, in the reader's language: `q` searches that language too.
-/// The courses' texts and topics come from `memo` at the version read with each row.
+///
+/// The page is kept rendered in `memo`, keyed by everything the request asks (filters,
+/// order, cursor, size, the reader's languages), with the ids and versions of the courses
+/// it lists: a request whose page lists the same courses at the same versions gets it again
+/// after one index read. Every change to a course, its texts, topics or enrolment count
+/// bumps its version, and any course entering or leaving the page changes the list, so the
+/// page kept is exact (across instances too, each reading the versions from the database).
+/// Otherwise the courses' texts and topics come from `memo` at the version of each row.
 pub fn catalogue(
     conn: &mut DbConn,
     reader: Option<&AuthUser>,
-    mut req: CatalogueRequest,
+    req: CatalogueRequest,
     memo: &CourseMemo,
-) -> Result<LocalisedPage<CatalogueItem>, ApiError> {
+) -> Result<Arc<KeptPage>, ApiError> {
+    let (req, prefs) = catalogue_request(conn, reader, req)?;
+    let key = format!(
+        "{:?}|{:?}|{:?}|{}|{}|{:?}",
+        req.filter, req.order, req.after, req.page.limit, req.sort_name, prefs
+    );
+    let limit = req.page.fetch_limit();
+    let versions =
+        repo::catalogue_versions(conn, &req.filter, req.order, req.after.as_ref(), limit)?;
+    if let Some(page) = memo.pages.get(&key, &versions) {
+        return Ok(page);
+    }
+    let page = catalogue_page(conn, req, &prefs, memo)?;
+    let kept = KeptPage {
+        body: Rendered::of(&page.page)?,
+        languages: page.languages,
+    };
+    Ok(memo.pages.put(key, versions, kept))
+}
+
+/// The request as it is run for `reader`: their own courses only when they may not list
+/// everyone's drafts; their languages.
+fn catalogue_request(
+    conn: &mut DbConn,
+    reader: Option<&AuthUser>,
+    mut req: CatalogueRequest,
+) -> Result<(CatalogueRequest, Preferences), ApiError> {
     if req.filter.status != CourseStatus::Published {
         let Some(u) = reader else {
             return Err(ApiError::unauthorized(
@@ -664,8 +710,18 @@ pub fn catalogue(
             req.filter.owner = Some(u.id);
         }
     }
-    let prefs = reader_preferences(conn, req.prefs, reader.map(|u| u.id))?;
+    let prefs = reader_preferences(conn, std::mem::take(&mut req.prefs), reader.map(|u| u.id))?;
     req.filter.q_language = prefs.first().map(str::to_owned);
+    Ok((req, prefs))
+}
+
+/// One page of the catalogue, read.
+fn catalogue_page(
+    conn: &mut DbConn,
+    req: CatalogueRequest,
+    prefs: &Preferences,
+    memo: &CourseMemo,
+) -> Result<LocalisedPage<CatalogueItem>, ApiError> {
     let rows = repo::catalogue(
         conn,
         &req.filter,
@@ -718,7 +774,7 @@ pub fn catalogue(
                 updated_at: utc(course.updated_at),
             })
         } else {
-            let (summary, _) = summary_of(&course, &ts, w.topics.clone(), &prefs)?;
+            let (summary, _) = summary_of(&course, &ts, w.topics.clone(), prefs)?;
             CatalogueItem::Course(Box::new(summary))
         };
         items.push((key, course.id, item));

@@ -1751,6 +1751,35 @@ async fn the_catalogue_read_again_shows_every_change_to_its_courses_texts() {
     )
     .await;
     assert_eq!(ok_json(res, 200).await["title"], "Listed again");
+
+    // An enrolment changes the card's count and the popular order; a course published
+    // enters the page, an archived one leaves it.
+    let ids_of = |sort: &'static str| {
+        let app = &app;
+        async move {
+            let res = app.get(&format!("/api/v1/courses?sort={sort}")).await;
+            ids(&ok_json(res, 200).await)
+        }
+    };
+    let lesson = json!({"kind": "text", "title": "Two", "content": "2"});
+    let (second, _, _) = course_with_lesson(&app, &trainer, "listed-second", lesson).await;
+    assert_eq!(ids_of("popular").await, vec![id]);
+    publish(&app, &coordinator, second).await;
+    assert_eq!(ids_of("popular").await, vec![second, id]);
+    let member = app.user("member").await;
+    crate::learning::enrol(&app, id, &member).await;
+    assert_eq!(ids_of("popular").await, vec![id, second]);
+    assert_eq!(card("en").await["enrolment_count"], 1);
+    let res = send(
+        &app,
+        Method::POST,
+        &format!("/api/v1/courses/{id}/archive"),
+        &coordinator.token,
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(ids_of("popular").await, vec![second]);
 }
 
 #[tokio::test]
