@@ -846,14 +846,14 @@ pub async fn get_lesson(
     user: MaybeUser,
     id: web::Path<LessonId>,
     query: web::Query<LangQuery>,
-) -> Result<Reply<LessonResponse>, ApiError> {
+) -> Result<Reply<Rendered>, ApiError> {
     let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let (id, user, memo) = (id.into_inner(), user.0, state.courses.clone());
     let lesson = state
         .db
         .read_short(move |conn| service::get_lesson(conn, user.as_ref(), id, prefs, &memo))
         .await?;
-    Ok(lesson_reply(StatusCode::OK, lesson))
+    Ok(Reply::localised(StatusCode::OK, lesson))
 }
 
 /// Changes some fields of a lesson; `title` and `content` are those of the course's

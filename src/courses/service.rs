@@ -17,8 +17,8 @@ use crate::auth::policy::{Action, allowed, authorize};
 use crate::auth::{AuthUser, Role};
 use crate::courses::dto::{
     CatalogueItem, CourseFields, CoursePatch, CourseResponse, CourseSummary, CourseTexts,
-    LessonFields, LessonOutline, LessonPatch, LessonView, MAX_LESSONS, MAX_MODULES, ModuleOutline,
-    ModuleResponse, NewCourseInput, NewLessonInput, Tombstone, order_mismatch, utc,
+    LessonFields, LessonOutline, LessonPatch, LessonResponse, LessonView, MAX_LESSONS, MAX_MODULES,
+    ModuleOutline, ModuleResponse, NewCourseInput, NewLessonInput, Tombstone, order_mismatch, utc,
 };
 use crate::courses::model::{
     Course, CourseChanges, CourseStatus, CourseTranslation, Lesson, LessonChanges,
@@ -153,6 +153,7 @@ pub struct CourseMemo {
     outlines: Memo<(CourseId, String), i64, Outline>,
     lessons: Memo<LessonId, i64, LessonTexts>,
     pages: Memo<String, Vec<(CourseId, i64)>, KeptPage>,
+    lesson_pages: Memo<(LessonId, String), (i64, String), Rendered>,
 }
 
 /// Courses (and course-language pairs) kept at most: beyond, the memo starts again. An
@@ -187,6 +188,7 @@ impl Default for CourseMemo {
             outlines: Memo::new(COURSES_KEPT),
             lessons: Memo::new(LESSONS_KEPT),
             pages: Memo::new(PAGES_KEPT),
+            lesson_pages: Memo::new(LESSONS_KEPT),
         }
     }
 }
@@ -824,19 +826,32 @@ pub fn get_module(
 
 /// One lesson with its content: public courses for anyone; members-only courses for the
 /// enrolled, the owners, coordinators and admins.
-/// Its texts come from `memo` while the lesson's version is unchanged.
+/// Its texts come from `memo` while the lesson's version is unchanged, and so does its
+/// answer in the language chosen, rendered (content HTML and JSON) once per version of the
+/// lesson and default language of its course (which its staleness is told against).
 pub fn get_lesson(
     conn: &mut DbConn,
     reader: Option<&AuthUser>,
     id: LessonId,
     prefs: Preferences,
     memo: &CourseMemo,
-) -> Result<Localised<LessonView>, ApiError> {
+) -> Result<Localised<Rendered>, ApiError> {
     let lesson = repo::find_lesson(conn, id)?.ok_or(ApiError::NotFound)?;
     let course = visible_course(conn, lesson.course_id, reader)?;
     check_content_access(conn, &course, reader)?;
     let prefs = reader_preferences(conn, prefs, reader.map(|u| u.id))?;
-    lesson_view(conn, lesson, &course.default_language, &prefs, Some(memo))
+    let basis = (lesson.version, course.default_language.clone());
+    let v = lesson_view(conn, lesson, &course.default_language, &prefs, Some(memo))?;
+    let body = memo
+        .lesson_pages
+        .get_or_try((id, v.language.clone()), basis, || {
+            Rendered::of(&LessonResponse::from(v.view))
+        })?;
+    Ok(Localised {
+        etag: v.etag,
+        language: v.language,
+        view: Rendered::clone(&body),
+    })
 }
 
 /// A page of a course's lessons for sync, validated.
