@@ -1700,8 +1700,7 @@ async fn the_catalogue_read_again_shows_every_change_to_its_courses_texts() {
             let res = app.get(&format!("/api/v1/courses?lang={lang}")).await;
             let page = ok_json(res, 200).await;
             let items = page["items"].as_array().unwrap().clone();
-            let card = items.into_iter().find(|c| c["id"] == id).unwrap();
-            card
+            items.into_iter().find(|c| c["id"] == id).unwrap()
         }
     };
     // Read twice: the second page (from what the first kept) is the same.
