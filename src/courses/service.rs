@@ -181,14 +181,39 @@ fn lesson_texts(conn: &mut DbConn, id: LessonId) -> Result<LessonTexts, ApiError
     })
 }
 
+/// The bytes of text each of the course memo's parts keeps at most: its authors choose the
+/// size of what is kept (a lesson holds up to 100,000 characters in each language), so the
+/// number of keys alone does not bound it.
+const KEPT_BYTES: usize = 8 << 20;
+
 impl Default for CourseMemo {
     fn default() -> Self {
         Self {
-            texts: Memo::new(COURSES_KEPT),
-            outlines: Memo::new(COURSES_KEPT),
-            lessons: Memo::new(LESSONS_KEPT),
-            pages: Memo::new(PAGES_KEPT),
-            lesson_pages: Memo::new(LESSONS_KEPT),
+            texts: Memo::with_budget(COURSES_KEPT, KEPT_BYTES, |w: &CourseWords| {
+                w.translations
+                    .iter()
+                    .map(|t| {
+                        t.title.len() + t.summary.len() + t.description.len() + t.search_text.len()
+                    })
+                    .chain(w.topics.iter().map(String::len))
+                    .sum()
+            }),
+            outlines: Memo::with_budget(COURSES_KEPT, KEPT_BYTES, |o: &Outline| {
+                o.modules
+                    .iter()
+                    .map(|m| {
+                        m.title.len() + m.lessons.iter().map(|l| l.title.len() + 64).sum::<usize>()
+                    })
+                    .sum()
+            }),
+            lessons: Memo::with_budget(LESSONS_KEPT, KEPT_BYTES, |l: &LessonTexts| {
+                l.translations
+                    .iter()
+                    .map(|t| t.title.len() + t.content.len())
+                    .sum()
+            }),
+            pages: Memo::with_budget(PAGES_KEPT, KEPT_BYTES, |p: &KeptPage| p.body.size()),
+            lesson_pages: Memo::with_budget(LESSONS_KEPT, KEPT_BYTES, Rendered::size),
         }
     }
 }

@@ -14,14 +14,20 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// The kept values by key, each with its basis.
-type Entries<K, B, V> = HashMap<K, (B, Arc<V>)>;
+/// The kept values by key, each with its basis and weight, and their total weight.
+#[derive(Debug)]
+struct Entries<K, B, V> {
+    map: HashMap<K, (B, Arc<V>, usize)>,
+    bytes: usize,
+}
 
 /// Values by key, each with the basis it was computed from (see the module's docs).
 #[derive(Debug)]
 pub struct Memo<K, B, V> {
     entries: Arc<Mutex<Entries<K, B, V>>>,
     capacity: usize,
+    budget: usize,
+    weigh: fn(&V) -> usize,
 }
 
 impl<K, B, V> Clone for Memo<K, B, V> {
@@ -29,16 +35,31 @@ impl<K, B, V> Clone for Memo<K, B, V> {
         Self {
             entries: self.entries.clone(),
             capacity: self.capacity,
+            budget: self.budget,
+            weigh: self.weigh,
         }
     }
 }
 
 impl<K: Eq + Hash, B: PartialEq, V> Memo<K, B, V> {
-    /// An empty memo of at most `capacity` keys.
+    /// An empty memo of at most `capacity` keys, for values of a bounded size.
     pub fn new(capacity: usize) -> Self {
+        Self::with_budget(capacity, usize::MAX, |_| 0)
+    }
+
+    /// An empty memo of at most `capacity` keys whose values weigh at most `budget` bytes
+    /// together, as `weigh` tells (roughly: the text they hold), for values whose size
+    /// their writers choose (texts, outlines). A value heavier than the budget is not kept;
+    /// past the budget the memo starts again, as past the number of keys.
+    pub fn with_budget(capacity: usize, budget: usize, weigh: fn(&V) -> usize) -> Self {
         Self {
-            entries: Arc::new(Mutex::new(HashMap::new())),
+            entries: Arc::new(Mutex::new(Entries {
+                map: HashMap::new(),
+                bytes: 0,
+            })),
             capacity: capacity.max(1),
+            budget,
+            weigh,
         }
     }
 
@@ -60,20 +81,30 @@ impl<K: Eq + Hash, B: PartialEq, V> Memo<K, B, V> {
     /// The value kept for `key` when it was made from `basis`.
     pub fn get(&self, key: &K, basis: &B) -> Option<Arc<V>> {
         self.lock()
+            .map
             .get(key)
-            .filter(|(b, _)| b == basis)
-            .map(|(_, v)| v.clone())
+            .filter(|(b, _, _)| b == basis)
+            .map(|(_, v, _)| v.clone())
     }
 
     /// Keeps `value`, made from what was read after `basis` (see the module's docs), for
     /// `key`; for callers that compute the values of several keys at once.
     pub fn put(&self, key: K, basis: B, value: V) -> Arc<V> {
+        let weight = (self.weigh)(&value);
         let value = Arc::new(value);
-        let mut entries = self.lock();
-        if entries.len() >= self.capacity && !entries.contains_key(&key) {
-            entries.clear();
+        if weight > self.budget {
+            return value;
         }
-        entries.insert(key, (basis, value.clone()));
+        let mut entries = self.lock();
+        if let Some((_, _, old)) = entries.map.remove(&key) {
+            entries.bytes -= old;
+        }
+        if entries.map.len() >= self.capacity || entries.bytes + weight > self.budget {
+            entries.map.clear();
+            entries.bytes = 0;
+        }
+        entries.bytes += weight;
+        entries.map.insert(key, (basis, value.clone(), weight));
         value
     }
 
@@ -105,6 +136,33 @@ mod tests {
         assert_eq!(*get(3, 0), "3@0");
         assert_eq!(*get(1, 1), "1@1");
         assert_eq!(computed.get(), 5);
+    }
+
+    #[test]
+    fn values_are_kept_within_their_budget() {
+        let memo: Memo<i64, i64, String> = Memo::with_budget(10, 10, String::len);
+        let computed = std::cell::Cell::new(0);
+        let get = |key: i64, text: &str| {
+            memo.get_or_try::<()>(key, 0, || {
+                computed.set(computed.get() + 1);
+                Ok(text.to_owned())
+            })
+            .unwrap()
+        };
+        get(1, "abcd");
+        get(2, "efgh");
+        get(1, "abcd");
+        assert_eq!(computed.get(), 2);
+        // 4 + 4 + 4 bytes is past the budget: the memo starts again with 3 alone.
+        get(3, "ijkl");
+        get(1, "abcd");
+        assert_eq!(computed.get(), 4);
+        // A value heavier than the budget is answered, never kept.
+        get(4, "too heavy to keep");
+        get(4, "too heavy to keep");
+        assert_eq!(computed.get(), 6);
+        get(3, "ijkl");
+        assert_eq!(computed.get(), 6);
     }
 
     #[test]

@@ -55,6 +55,11 @@ impl Rendered {
         let raw = serde_json::value::to_raw_value(value).map_err(ApiError::internal)?;
         Ok(Self(Arc::from(raw)))
     }
+
+    /// The body's size in bytes.
+    pub fn size(&self) -> usize {
+        self.0.get().len()
+    }
 }
 
 impl Serialize for Rendered {

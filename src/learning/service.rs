@@ -888,7 +888,18 @@ const OUTLINES_KEPT: usize = 1_024;
 
 impl Default for ProgressMemo {
     fn default() -> Self {
-        Self(Memo::new(OUTLINES_KEPT))
+        // Titles are up to 200 characters, a course up to thousands of lessons: bounded
+        // in bytes too (as `courses::service::CourseMemo`).
+        Self(Memo::with_budget(
+            OUTLINES_KEPT,
+            8 << 20,
+            |o: &ProgressOutline| {
+                let size = |(l, t): &Text| l.len() + t.len();
+                o.lessons.len() * std::mem::size_of::<LessonRef>()
+                    + o.module_titles.values().flatten().map(size).sum::<usize>()
+                    + o.lesson_titles.values().flatten().map(size).sum::<usize>()
+            },
+        ))
     }
 }
 
