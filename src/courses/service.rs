@@ -156,7 +156,7 @@ pub struct CourseMemo {
     lesson_pages: Memo<(LessonId, String), (i64, String), Rendered>,
 }
 
-/// Courses (and course-language pairs) kept at most: beyond, the memo starts again. An
+/// Courses (and course-language pairs) kept at most: beyond, a quarter of them leave. An
 /// outline of ~50 lessons is ~20 KB.
 const COURSES_KEPT: usize = 1_024;
 

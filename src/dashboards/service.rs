@@ -266,7 +266,7 @@ fn compose(conn: &mut DbConn, access: Access) -> Result<Resolved, ApiError> {
 /// `other_unions`.
 pub const UNIONS_LISTED: usize = 25;
 
-/// Dashboards kept at most: beyond, the cache starts again empty.
+/// Dashboards kept at most: beyond, a quarter of them leave.
 const CACHED: usize = 256;
 
 /// Computed dashboards, each with the entity tag of the numbers it was computed

@@ -7,8 +7,8 @@
 //! database stays exact with no messages between them: a change made while a value was
 //! being computed leaves a newer basis behind, and the next read recomputes. Each server
 //! process fills its own memo; correctness never depends on it. The number of keys is
-//! bounded: past the bound the memo starts again empty (the keys are ids of rounds,
-//! trees, dashboards: a handful are hot at once).
+//! bounded: past the bound a quarter of the entries leave, whichever they are (the keys
+//! are ids of rounds, trees, dashboards: a handful are hot at once).
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -50,7 +50,7 @@ impl<K: Eq + Hash, B: PartialEq, V> Memo<K, B, V> {
     /// An empty memo of at most `capacity` keys whose values weigh at most `budget` bytes
     /// together, as `weigh` tells (roughly: the text they hold), for values whose size
     /// their writers choose (texts, outlines). A value heavier than the budget is not kept;
-    /// past the budget the memo starts again, as past the number of keys.
+    /// past the budget a quarter of it leaves, as past the number of keys.
     pub fn with_budget(capacity: usize, budget: usize, weigh: fn(&V) -> usize) -> Self {
         Self {
             entries: Arc::new(Mutex::new(Entries {
@@ -100,8 +100,23 @@ impl<K: Eq + Hash, B: PartialEq, V> Memo<K, B, V> {
             entries.bytes -= old;
         }
         if entries.map.len() >= self.capacity || entries.bytes + weight > self.budget {
-            entries.map.clear();
-            entries.bytes = 0;
+            // Room for a quarter more: arbitrary entries (the map's order) leave, not all of
+            // them, so a working set a little larger than the memo still mostly hits and no
+            // burst of recomputation follows (everything was computed again at once when
+            // the memo started empty).
+            let keys = (self.capacity - self.capacity / 4).min(self.capacity - 1);
+            let bytes = (self.budget - self.budget / 4).saturating_sub(weight);
+            let Entries { map, bytes: total } = &mut *entries;
+            let mut len = map.len();
+            map.retain(|_, (_, _, w)| {
+                if len > keys || *total > bytes {
+                    len -= 1;
+                    *total -= *w;
+                    false
+                } else {
+                    true
+                }
+            });
         }
         entries.bytes += weight;
         entries.map.insert(key, (basis, value.clone(), weight));
@@ -119,7 +134,7 @@ mod tests {
 
     #[test]
     fn a_value_is_reused_only_with_the_same_basis() {
-        let memo: Memo<i64, i64, String> = Memo::new(2);
+        let memo: Memo<i64, i64, String> = Memo::new(4);
         let computed = std::cell::Cell::new(0);
         let get = |key: i64, basis: i64| {
             memo.get_or_try::<()>(key, basis, || {
@@ -132,15 +147,50 @@ mod tests {
         assert_eq!(*get(1, 0), "1@0");
         assert_eq!(*get(1, 1), "1@1");
         assert_eq!(*get(2, 0), "2@0");
-        // A third key starts the memo again: 1 is computed anew.
-        assert_eq!(*get(3, 0), "3@0");
         assert_eq!(*get(1, 1), "1@1");
-        assert_eq!(computed.get(), 5);
+        assert_eq!(*get(2, 1), "2@1");
+        assert_eq!(computed.get(), 4);
+    }
+
+    /// The keys and total weight kept now.
+    fn kept<K, B, V>(memo: &Memo<K, B, V>) -> (usize, usize)
+    where
+        K: Eq + std::hash::Hash,
+        B: PartialEq,
+    {
+        let entries = memo.lock();
+        (entries.map.len(), entries.bytes)
+    }
+
+    #[test]
+    fn past_its_keys_a_quarter_leaves_not_all() {
+        let memo: Memo<i64, i64, i64> = Memo::new(8);
+        for key in 0..8 {
+            memo.put(key, 0, key);
+        }
+        assert_eq!(kept(&memo), (8, 0));
+        // The ninth key makes room: six of the eight stay, with it seven.
+        memo.put(8, 0, 8);
+        assert_eq!(kept(&memo).0, 7);
+        let hits = (0..8).filter(|k| memo.get(k, &0).is_some()).count();
+        assert_eq!(hits, 6);
+        assert_eq!(memo.get(&8, &0).as_deref(), Some(&8));
+        // Never more than the bound, however many keys come.
+        for key in 9..1_000 {
+            memo.put(key, 0, key);
+            assert!(kept(&memo).0 <= 8);
+        }
+        // A memo of one key keeps the last one.
+        let one: Memo<i64, i64, i64> = Memo::new(1);
+        one.put(1, 0, 1);
+        one.put(2, 0, 2);
+        assert_eq!(kept(&one).0, 1);
+        assert!(one.get(&2, &0).is_some());
     }
 
     #[test]
     fn values_are_kept_within_their_budget() {
-        let memo: Memo<i64, i64, String> = Memo::with_budget(10, 10, String::len);
+        let memo: Memo<i64, i64, String> = Memo::with_budget(100, 12, String::len);
         let computed = std::cell::Cell::new(0);
         let get = |key: i64, text: &str| {
             memo.get_or_try::<()>(key, 0, || {
@@ -153,16 +203,25 @@ mod tests {
         get(2, "efgh");
         get(1, "abcd");
         assert_eq!(computed.get(), 2);
-        // 4 + 4 + 4 bytes is past the budget: the memo starts again with 3 alone.
+        assert_eq!(kept(&memo), (2, 8));
+        // 12 bytes fit the budget; the next 4 make room down to 9 - 4 = 5 bytes: one of
+        // the three stays, with the new one.
         get(3, "ijkl");
-        get(1, "abcd");
-        assert_eq!(computed.get(), 4);
+        assert_eq!(kept(&memo), (3, 12));
+        get(4, "mnop");
+        assert_eq!(kept(&memo), (2, 8));
+        assert!(memo.get(&4, &0).is_some());
         // A value heavier than the budget is answered, never kept.
-        get(4, "too heavy to keep");
-        get(4, "too heavy to keep");
-        assert_eq!(computed.get(), 6);
-        get(3, "ijkl");
-        assert_eq!(computed.get(), 6);
+        let before = computed.get();
+        get(5, "too heavy to keep");
+        get(5, "too heavy to keep");
+        assert_eq!(computed.get(), before + 2);
+        assert_eq!(kept(&memo), (2, 8));
+        // The weight kept never passes the budget.
+        for key in 6..200 {
+            get(key, &"x".repeat(usize::try_from(key % 7).unwrap()));
+            assert!(kept(&memo).1 <= 12);
+        }
     }
 
     #[test]

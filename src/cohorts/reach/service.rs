@@ -129,7 +129,7 @@ pub fn reach(
     })
 }
 
-/// Trees kept at most: beyond, the cache starts again empty.
+/// Trees kept at most: beyond, a quarter of them leave.
 const CACHED_TREES: usize = 64;
 
 /// The counts of the trees read lately, each with what it was made from; a tree's counts
