@@ -1095,21 +1095,25 @@ community_part() {
     "POST /api/v1/threads/{id}/posts (random of $n_reply threads)"
     "GET /api/v1/search/posts?q={word}&limit=20 (random of $n_words words)")
 
-  # The reads before posting are warmed up here, posting and search right before their own
-  # runs: a second of posting leaves its fan-out's emails to be sent, and the reads measured
-  # while they are (on PostgreSQL the notifications at a quarter of their speed) would
-  # measure the email worker.
+  # Every round of the reads before posting, then every round of posting and search (search
+  # is measured after posting on purpose). Posting leaves its fan-out's emails to be sent,
+  # and reads measured while they are (on PostgreSQL the notifications at a quarter of their
+  # speed) would measure the email worker: so the reads are warmed up here, before any
+  # posting, and posting and search right before their first runs.
   warm_up "$db: community" "$COMMUNITY_POST" run_community "$lists" "$token"
 
-  local runs="$dir/community-runs.tsv"
+  local runs="$dir/community-runs.tsv" first last span
   : >"$runs"
-  for ((r = 1; r <= ROUNDS; r++)); do
-    for e in "${!community_paths[@]}"; do
-      token=$(access_token "$COMMUNITY_MEMBER")
-      if ((r == 1 && e >= COMMUNITY_POST && WARMUP > 0)); then
-        run_community "$e" "$WARMUP" "$lists" "$token" >/dev/null
-      fi
-      measure_pair "$db" "$runs" "$r" "$e" "${community_names[$e]}" run_community "$e" "$DURATION" "$lists" "$token"
+  for span in "0 $COMMUNITY_POST" "$COMMUNITY_POST ${#community_paths[@]}"; do
+    read -r first last <<<"$span"
+    for ((r = 1; r <= ROUNDS; r++)); do
+      for ((e = first; e < last; e++)); do
+        token=$(access_token "$COMMUNITY_MEMBER")
+        if ((r == 1 && e >= COMMUNITY_POST && WARMUP > 0)); then
+          run_community "$e" "$WARMUP" "$lists" "$token" >/dev/null
+        fi
+        measure_pair "$db" "$runs" "$r" "$e" "${community_names[$e]}" run_community "$e" "$DURATION" "$lists" "$token"
+      done
     done
   done
   stop_server
