@@ -184,7 +184,7 @@ fn lesson_texts(conn: &mut DbConn, id: LessonId) -> Result<LessonTexts, ApiError
 /// The bytes of text each of the course memo's parts keeps at most: its authors choose the
 /// size of what is kept (a lesson holds up to 100,000 characters in each language), so the
 /// number of keys alone does not bound it.
-const KEPT_BYTES: usize = 8 << 20;
+const KEPT_BYTES: usize = crate::db::memo::TEXT_BUDGET;
 
 impl Default for CourseMemo {
     fn default() -> Self {

@@ -15,6 +15,10 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// The kept values by key, each with its basis and weight, and their total weight.
+/// The bytes of text one memo of author-sized values (texts, outlines, rendered answers)
+/// keeps at most, for [`Memo::with_budget`].
+pub const TEXT_BUDGET: usize = 8 << 20;
+
 #[derive(Debug)]
 struct Entries<K, B, V> {
     map: HashMap<K, (B, Arc<V>, usize)>,

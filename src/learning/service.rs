@@ -892,7 +892,7 @@ impl Default for ProgressMemo {
         // in bytes too (as `courses::service::CourseMemo`).
         Self(Memo::with_budget(
             OUTLINES_KEPT,
-            8 << 20,
+            crate::db::memo::TEXT_BUDGET,
             |o: &ProgressOutline| {
                 let size = |(l, t): &Text| l.len() + t.len();
                 o.lessons.len() * std::mem::size_of::<LessonRef>()
