@@ -5,10 +5,10 @@ use diesel::prelude::*;
 
 use crate::accounts::model::*;
 use crate::auth::Role;
-use crate::db::DbConn;
 use crate::db::schema::{
     email_tokens, memberships, organisations, refresh_tokens, sessions, user_languages, users,
 };
+use crate::db::{DbConn, recent};
 use crate::organisations::model::MembershipStatus;
 use crate::types::{OrganisationId, SessionId, UserId};
 
@@ -45,6 +45,10 @@ pub fn insert(conn: &mut DbConn, new: &NewUser) -> QueryResult<User> {
 
 /// Applies changes (the caller has set the new version and `updated_at`).
 pub fn update(conn: &mut DbConn, id: UserId, changes: &UserChanges) -> QueryResult<User> {
+    if changes.status.is_some() || changes.role.is_some() {
+        // Kept logins carry the account's status and role.
+        recent::logins_changed();
+    }
     diesel::update(users::table.find(id))
         .set(changes)
         .returning(users::all_columns)
@@ -53,6 +57,7 @@ pub fn update(conn: &mut DbConn, id: UserId, changes: &UserChanges) -> QueryResu
 
 /// Erases every personal field of an account; the row stays for "deleted member".
 pub fn erase(conn: &mut DbConn, user: &User, at: NaiveDateTime) -> QueryResult<usize> {
+    recent::logins_changed();
     diesel::update(users::table.find(user.id))
         .set((
             users::email.eq(None::<String>),
@@ -183,6 +188,7 @@ pub fn touch_session(conn: &mut DbConn, id: SessionId, at: NaiveDateTime) -> Que
 
 /// Ends one login.
 pub fn revoke_session(conn: &mut DbConn, id: SessionId, at: NaiveDateTime) -> QueryResult<usize> {
+    recent::logins_changed();
     diesel::update(
         sessions::table
             .find(id)
@@ -199,6 +205,7 @@ pub fn revoke_sessions(
     keep: Option<SessionId>,
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
+    recent::logins_changed();
     // No login has id 0, so `keep: None` keeps nothing.
     let keep = keep.unwrap_or(SessionId(0));
     diesel::update(

@@ -9,7 +9,7 @@ use futures_util::future::LocalBoxFuture;
 use crate::accounts::model::UserStatus;
 use crate::auth::Role;
 use crate::db::now;
-use crate::db::recent::{Recent, Seen};
+use crate::db::recent::{self, Recent};
 use crate::db::schema::{sessions, users};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -37,7 +37,9 @@ impl AuthUser {
 
 /// Open logins read lately, by session and account: their account's status and role and
 /// when the login expires (`db::recent`: a change made in this process is seen at once, one
-/// made by another instance within two seconds).
+/// made by another instance within two seconds). Read again only after a write that ended
+/// a login or changed an account's status or role ([`recent::LOGINS`]; every such write
+/// goes through `accounts::repo`), not after every write.
 #[derive(Debug, Clone)]
 pub struct SessionCache(Recent<(SessionId, UserId), (UserStatus, Role, NaiveDateTime)>);
 
@@ -46,7 +48,7 @@ const SESSIONS_KEPT: usize = 100_000;
 
 impl Default for SessionCache {
     fn default() -> Self {
-        Self(Recent::new(SESSIONS_KEPT))
+        Self(Recent::after(&recent::LOGINS, SESSIONS_KEPT))
     }
 }
 
@@ -71,7 +73,7 @@ impl FromRequest for AuthUser {
             let found = match state.sessions.0.get(&key) {
                 Some(open) => Some(open),
                 None => {
-                    let seen = Seen::now();
+                    let seen = state.sessions.0.seen();
                     let found: Option<(UserStatus, Role, NaiveDateTime)> = state
                         .db
                         // Two rows by key: short (`Db::read_short`).

@@ -32,7 +32,7 @@ use crate::dashboards::model::{
 use crate::dashboards::repo::{self, NominationRow, NominationsOf};
 use crate::db::DbConn;
 use crate::db::memo::Memo;
-use crate::db::recent::{Recent, Seen};
+use crate::db::recent::Recent;
 use crate::error::ApiError;
 use crate::followup::model::{Confirmation, Schedule, StepStatus};
 use crate::http::response::Rendered;
@@ -296,7 +296,7 @@ impl SummaryCache {
         reader: &AuthUser,
         subject: Subject,
     ) -> Result<Answer, ApiError> {
-        let seen = Seen::now();
+        let seen = self.answers.seen();
         let key = (reader.id, reader.role, subject);
         match dashboard(conn, reader, subject, self) {
             Ok(answer) => {

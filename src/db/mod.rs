@@ -249,14 +249,14 @@ impl std::ops::Deref for Conn {
 
 impl std::ops::DerefMut for Conn {
     fn deref_mut(&mut self) -> &mut DbConn {
-        recent::bump();
+        recent::bump_all();
         &mut self.0
     }
 }
 
 impl Drop for Conn {
     fn drop(&mut self) {
-        recent::bump();
+        recent::bump_all();
     }
 }
 

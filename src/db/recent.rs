@@ -25,10 +25,20 @@
 //! Nothing changes for a write made in this process: after it, every reader reads again.
 //! So a change made by another instance is seen within two windows at most, usually one.
 //!
+//! **Which writes.** A `Recent` made with [`Recent::new`] is read again after every write
+//! committed here ([`WRITES`]). One made with [`Recent::after`] only after the writes of
+//! one kind of fact, each named by a [`Generation`] of its own: [`LOGINS`] for whether a
+//! login is open (a login ended, an account's status or role changed). A write of such a
+//! fact calls the generation's marker (e.g. [`logins_changed`]) inside its transaction,
+//! and the transaction's end bumps it. Without this, a server busy with writes of any kind
+//! (every completion, every post) read every login again at every request. A write that
+//! forgot its marker would be seen as another instance's is: at most two windows late.
+//!
 //! Reading from a `Recent` costs a lock and a hash lookup on the worker: no hand-off to the
 //! blocking pool, no connection. The number of keys is bounded: past the bound it starts
 //! again empty.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -39,16 +49,64 @@ use std::time::{Duration, Instant};
 /// most another instance's change can lag behind here.
 pub const WINDOW: Duration = Duration::from_secs(1);
 
-/// Write transactions committed (or attempted) in this process.
-static GENERATION: AtomicU64 = AtomicU64::new(0);
+/// A count of the write transactions committed (or attempted) in this process that wrote
+/// one kind of fact: a value kept with an older count is read again.
+#[derive(Debug)]
+pub struct Generation(AtomicU64);
 
-/// Called by `db::write_transaction` once a transaction has ended: every value kept before
-/// is read again.
-pub(crate) fn bump() {
-    GENERATION.fetch_add(1, Ordering::SeqCst);
+impl Generation {
+    const fn new() -> Self {
+        Self(AtomicU64::new(0))
+    }
+
+    fn get(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    fn bump(&self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
 }
 
-/// When a read was made: take it **before** reading, keep the value with it.
+/// Every write transaction committed (or attempted) in this process.
+pub static WRITES: Generation = Generation::new();
+
+/// The write transactions that ended a login or changed an account's status or role
+/// (those that called [`logins_changed`]).
+pub static LOGINS: Generation = Generation::new();
+
+thread_local! {
+    /// Whether the transaction running on this thread called [`logins_changed`].
+    static LOGINS_CHANGED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Called inside a write transaction that ends a login or changes an account's status or
+/// role: when the transaction ends, logins kept by a `Recent` on [`LOGINS`] are read again.
+/// (A transaction runs on one thread from start to end, the SQLite writer's or one of the
+/// blocking pool's, and the mark waits on that thread for [`bump`].)
+pub fn logins_changed() {
+    LOGINS_CHANGED.with(|changed| changed.set(true));
+}
+
+/// Called by `db::write_transaction` and the SQLite writer once a transaction has ended,
+/// on the thread that ran it: every value kept on [`WRITES`] is read again, and those kept
+/// on [`LOGINS`] when the transaction called [`logins_changed`].
+pub(crate) fn bump() {
+    WRITES.bump();
+    if LOGINS_CHANGED.with(|changed| changed.replace(false)) {
+        LOGINS.bump();
+    }
+}
+
+/// Every kept value is read again: a connection was used outside requests (commands,
+/// tests), and what it wrote is not known.
+pub(crate) fn bump_all() {
+    logins_changed();
+    bump();
+}
+
+/// When a read was made: take it **before** reading ([`Recent::seen`]), keep the value
+/// with it.
 #[derive(Debug, Clone, Copy)]
 pub struct Seen {
     generation: u64,
@@ -56,16 +114,8 @@ pub struct Seen {
 }
 
 impl Seen {
-    /// Now, before a read.
-    pub fn now() -> Self {
-        Self {
-            generation: GENERATION.load(Ordering::SeqCst),
-            at: Instant::now(),
-        }
-    }
-
-    fn still_holds(&self, window: Duration) -> bool {
-        self.generation == GENERATION.load(Ordering::SeqCst) && self.at.elapsed() < window
+    fn still_holds(&self, generation: &Generation, window: Duration) -> bool {
+        self.generation == generation.get() && self.at.elapsed() < window
     }
 }
 
@@ -86,6 +136,7 @@ pub struct Recent<K, V> {
     entries: Arc<Mutex<Entries<K, V>>>,
     capacity: usize,
     window: Duration,
+    generation: &'static Generation,
 }
 
 impl<K, V> Clone for Recent<K, V> {
@@ -94,22 +145,44 @@ impl<K, V> Clone for Recent<K, V> {
             entries: self.entries.clone(),
             capacity: self.capacity,
             window: self.window,
+            generation: self.generation,
         }
     }
 }
 
 impl<K: Eq + Hash, V: Clone> Recent<K, V> {
-    /// An empty store of at most `capacity` keys, each kept at most [`WINDOW`].
+    /// An empty store of at most `capacity` keys, each kept at most [`WINDOW`] and until a
+    /// write commits here.
     pub fn new(capacity: usize) -> Self {
-        Self::with_window(capacity, WINDOW)
+        Self::after(&WRITES, capacity)
     }
 
-    fn with_window(capacity: usize, window: Duration) -> Self {
+    /// An empty store of at most `capacity` keys, each kept at most [`WINDOW`] and until a
+    /// write of `generation`'s kind commits here.
+    pub fn after(generation: &'static Generation, capacity: usize) -> Self {
+        Self::with_window(generation, capacity, WINDOW)
+    }
+
+    fn with_window(generation: &'static Generation, capacity: usize, window: Duration) -> Self {
         Self {
             entries: Arc::new(Mutex::new(HashMap::new())),
             capacity: capacity.max(1),
             window,
+            generation,
         }
+    }
+
+    /// Now, before a read whose value will be [`keep`](Self::keep)-ed.
+    pub fn seen(&self) -> Seen {
+        Seen {
+            generation: self.generation.get(),
+            at: Instant::now(),
+        }
+    }
+
+    /// Whether a value read after `seen` still holds, `windows` windows after.
+    fn holds(&self, seen: &Seen, windows: u32) -> bool {
+        seen.still_holds(self.generation, windows * self.window)
     }
 
     /// The value kept for `key`, while it still holds; `None` tells the caller to read it
@@ -119,10 +192,10 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
     pub fn get(&self, key: &K) -> Option<V> {
         let mut entries = self.lock();
         let entry = entries.get_mut(key)?;
-        if entry.seen.still_holds(self.window) {
+        if self.holds(&entry.seen, 1) {
             return Some(entry.value.clone());
         }
-        if !entry.seen.still_holds(2 * self.window) {
+        if !self.holds(&entry.seen, 2) {
             return None;
         }
         match entry.refreshing_since {
@@ -136,12 +209,13 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
 
     /// Keeps `value` for `key`, read after `seen` was taken.
     pub fn keep(&self, key: K, seen: Seen, value: V) {
-        if !seen.still_holds(self.window) {
+        if !self.holds(&seen, 1) {
             return;
         }
+        let (generation, window) = (self.generation, 2 * self.window);
         let mut entries = self.lock();
         if entries.len() >= self.capacity && !entries.contains_key(&key) {
-            entries.retain(|_, entry| entry.seen.still_holds(2 * self.window));
+            entries.retain(|_, entry| entry.seen.still_holds(generation, window));
             if entries.len() >= self.capacity {
                 entries.clear();
             }
@@ -174,25 +248,52 @@ mod tests {
     #[test]
     fn a_value_holds_until_a_write_commits_in_this_process() {
         let recent: Recent<i64, &str> = Recent::new(4);
-        let seen = Seen::now();
+        let seen = recent.seen();
         recent.keep(1, seen, "one");
         // Other tests in this process write too: only assert when none did meanwhile.
-        if seen.still_holds(WINDOW) {
+        if recent.holds(&seen, 1) {
             assert_eq!(recent.get(&1), Some("one"));
         }
         bump();
         assert_eq!(recent.get(&1), None);
         // A value read before a write is not kept after it.
-        let before = Seen::now();
+        let before = recent.seen();
         bump();
         recent.keep(2, before, "stale");
         assert_eq!(recent.get(&2), None);
     }
 
     #[test]
+    fn a_login_holds_until_a_write_of_logins_commits() {
+        let logins: Recent<i64, &str> = Recent::after(&LOGINS, 4);
+        let seen = logins.seen();
+        logins.keep(1, seen, "open");
+        // Another write, of anything else: the login is still given.
+        bump();
+        // Other tests in this process end logins too: only assert when none did meanwhile.
+        if logins.holds(&seen, 1) {
+            assert_eq!(logins.get(&1), Some("open"));
+        }
+        // A write that ends a login: read again once it has ended, not before.
+        logins_changed();
+        if logins.holds(&seen, 1) {
+            assert_eq!(logins.get(&1), Some("open"));
+        }
+        bump();
+        assert_eq!(logins.get(&1), None);
+        // The mark was spent by that end: the next write of this thread is another kind.
+        assert!(!LOGINS_CHANGED.with(Cell::get));
+        // A connection used outside requests counts as every kind of write.
+        let before = logins.seen();
+        bump_all();
+        logins.keep(2, before, "stale");
+        assert_eq!(logins.get(&2), None);
+    }
+
+    #[test]
     fn a_value_holds_at_most_the_window() {
-        let recent: Recent<i64, i64> = Recent::with_window(4, Duration::from_millis(20));
-        let seen = Seen::now();
+        let recent: Recent<i64, i64> = Recent::with_window(&WRITES, 4, Duration::from_millis(20));
+        let seen = recent.seen();
         recent.keep(1, seen, 7);
         std::thread::sleep(Duration::from_millis(40));
         assert_eq!(recent.get(&1), None);
@@ -201,18 +302,18 @@ mod tests {
     #[test]
     fn past_the_window_one_reader_reads_again_and_the_others_keep_the_value() {
         let window = Duration::from_millis(200);
-        let recent: Recent<i64, i64> = Recent::with_window(4, window);
-        let seen = Seen::now();
+        let recent: Recent<i64, i64> = Recent::with_window(&WRITES, 4, window);
+        let seen = recent.seen();
         recent.keep(1, seen, 7);
         std::thread::sleep(window + Duration::from_millis(10));
         // The first reader is told to read; the next ones get the previous value.
         let got = [recent.get(&1), recent.get(&1), recent.get(&1)];
         // What the first reader keeps is given from then on.
-        recent.keep(1, Seen::now(), 8);
+        recent.keep(1, recent.seen(), 8);
         let then = recent.get(&1);
         // Other tests in this process write too: only assert when none did meanwhile
         // (and when this thread was not held up past the second window).
-        if seen.still_holds(2 * window) {
+        if recent.holds(&seen, 2) {
             assert_eq!(got, [None, Some(7), Some(7)]);
             assert_eq!(then, Some(8));
         }
@@ -225,8 +326,8 @@ mod tests {
     #[test]
     fn a_value_found_gone_is_given_to_nobody() {
         let window = Duration::from_millis(200);
-        let recent: Recent<i64, i64> = Recent::with_window(4, window);
-        recent.keep(1, Seen::now(), 7);
+        let recent: Recent<i64, i64> = Recent::with_window(&WRITES, 4, window);
+        recent.keep(1, recent.seen(), 7);
         std::thread::sleep(window + Duration::from_millis(10));
         // The reader told to read finds nothing: the others are not given the old value.
         let first = recent.get(&1);
@@ -240,8 +341,8 @@ mod tests {
     #[test]
     fn the_previous_value_is_given_at_most_two_windows() {
         let window = Duration::from_millis(20);
-        let recent: Recent<i64, i64> = Recent::with_window(4, window);
-        recent.keep(1, Seen::now(), 7);
+        let recent: Recent<i64, i64> = Recent::with_window(&WRITES, 4, window);
+        recent.keep(1, recent.seen(), 7);
         std::thread::sleep(window + Duration::from_millis(5));
         // A reader is told to read, and never keeps what it read (it failed, say).
         let _ = recent.get(&1);
@@ -252,8 +353,8 @@ mod tests {
 
     #[test]
     fn past_the_bound_old_values_make_room() {
-        let recent: Recent<i64, i64> = Recent::with_window(2, Duration::from_secs(60));
-        let seen = Seen::now();
+        let recent: Recent<i64, i64> = Recent::with_window(&WRITES, 2, Duration::from_secs(60));
+        let seen = recent.seen();
         for k in 0..10 {
             recent.keep(k, seen, k);
         }

@@ -876,11 +876,14 @@ mod roles {
                 .json(&body)
                 .send()
         };
+        let read_me = |token: &str| app.authed(Method::GET, "/api/v1/me", token).send();
+        // The member's login is read now (and kept a moment, `db::recent`)...
+        assert_eq!(read_me(&member.token).await.unwrap().status().as_u16(), 200);
         let res = patch(&coordinator.token, member.id, json!({"role": "trainer"}))
             .await
             .unwrap();
         assert_eq!(res.status().as_u16(), 200);
-        // The new role counts at once, on the token already issued.
+        // ... and the new role counts at once, on the token already issued.
         let me: Value = app
             .authed(Method::GET, "/api/v1/me", &member.token)
             .send()
@@ -953,7 +956,26 @@ mod roles {
         )
         .await;
 
-        // Suspension ends every login and blocks new ones.
+        // A lowered role counts at once too, on a login read a moment ago (`db::recent`).
+        let res = patch(&coordinator.token, member.id, json!({"role": "trainer"}))
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        let res = patch(&admin.token, coordinator.id, json!({"role": "member"}))
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        assert_problem(
+            patch(&coordinator.token, member.id, json!({"role": "trainer"}))
+                .await
+                .unwrap(),
+            403,
+            "forbidden",
+        )
+        .await;
+
+        // Suspension ends every login (kept a moment ago or not) and blocks new ones.
+        assert_eq!(read_me(&member.token).await.unwrap().status().as_u16(), 200);
         let res = patch(&admin.token, member.id, json!({"status": "suspended"}))
             .await
             .unwrap();
