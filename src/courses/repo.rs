@@ -414,6 +414,22 @@ pub fn module_lessons(conn: &mut DbConn, module_id: ModuleId) -> QueryResult<Vec
         .load(conn)
 }
 
+/// One lesson that is not deleted, with its course when that is not deleted either: one
+/// statement for a lesson's reader.
+pub fn find_lesson_and_course(
+    conn: &mut DbConn,
+    id: LessonId,
+) -> QueryResult<Option<(Lesson, Course)>> {
+    lessons::table
+        .inner_join(courses::table.on(courses::id.eq(lessons::course_id)))
+        .filter(lessons::id.eq(id))
+        .filter(lessons::deleted_at.is_null())
+        .filter(courses::deleted_at.is_null())
+        .select((Lesson::as_select(), Course::as_select()))
+        .first(conn)
+        .optional()
+}
+
 /// One lesson that is not deleted.
 pub fn find_lesson(conn: &mut DbConn, id: LessonId) -> QueryResult<Option<Lesson>> {
     lessons::table

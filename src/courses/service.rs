@@ -519,11 +519,20 @@ pub(crate) fn visible_course(
     reader: Option<&AuthUser>,
 ) -> Result<Course, ApiError> {
     let course = repo::find_course(conn, id)?.ok_or(ApiError::NotFound)?;
+    seen_course(conn, course, reader)
+}
+
+/// `course` (read already) if the caller may see it: 404 for a draft they may not see.
+fn seen_course(
+    conn: &mut DbConn,
+    course: Course,
+    reader: Option<&AuthUser>,
+) -> Result<Course, ApiError> {
     if course.is_draft() {
         let Some(u) = reader else {
             return Err(ApiError::NotFound);
         };
-        let is_owner = is_owner(conn, id, u)?;
+        let is_owner = is_owner(conn, course.id, u)?;
         if !allowed(u, Action::ViewUnpublishedCourse { is_owner }) {
             return Err(ApiError::NotFound);
         }
@@ -861,8 +870,8 @@ pub fn get_lesson(
     prefs: Preferences,
     memo: &CourseMemo,
 ) -> Result<Localised<Rendered>, ApiError> {
-    let lesson = repo::find_lesson(conn, id)?.ok_or(ApiError::NotFound)?;
-    let course = visible_course(conn, lesson.course_id, reader)?;
+    let (lesson, course) = repo::find_lesson_and_course(conn, id)?.ok_or(ApiError::NotFound)?;
+    let course = seen_course(conn, course, reader)?;
     check_content_access(conn, &course, reader)?;
     let prefs = reader_preferences(conn, prefs, reader.map(|u| u.id))?;
     let basis = (lesson.version, course.default_language.clone());
