@@ -30,27 +30,29 @@ fn lower_fn(conn: &mut DbConn) -> &'static str {
 // ---------------------------------------------------------------- access
 
 /// The access of `viewer` (an account with its platform role, or nobody) to community `id`;
-/// `None` when the community does not exist.
+/// `None` when the community does not exist. One statement: the community with the
+/// viewer's membership, if any (nobody is viewer 0, whom no membership names).
 pub fn access(
     conn: &mut DbConn,
     id: CommunityId,
     viewer: Option<(UserId, Role)>,
 ) -> QueryResult<Option<Access>> {
-    let Some(visibility) = communities::table
-        .find(id)
-        .select(communities::visibility)
-        .first::<Visibility>(conn)
+    let user_id = viewer.map_or(UserId(0), |(user_id, _)| user_id);
+    let Some((visibility, membership)) = communities::table
+        .left_join(
+            community_members::table.on(community_members::community_id
+                .eq(communities::id)
+                .and(community_members::user_id.eq(user_id))),
+        )
+        .filter(communities::id.eq(id))
+        .select((
+            communities::visibility,
+            (community_members::role, community_members::status).nullable(),
+        ))
+        .first::<(Visibility, Option<(CommunityRole, MemberStatus)>)>(conn)
         .optional()?
     else {
         return Ok(None);
-    };
-    let membership = match viewer {
-        Some((user_id, _)) => community_members::table
-            .find((id, user_id))
-            .select((community_members::role, community_members::status))
-            .first::<(CommunityRole, MemberStatus)>(conn)
-            .optional()?,
-        None => None,
     };
     Ok(Some(Access {
         community_id: id,
