@@ -54,13 +54,25 @@ pub fn access(
     else {
         return Ok(None);
     };
-    Ok(Some(Access {
+    Ok(Some(access_from(id, visibility, viewer, membership)))
+}
+
+/// The access of `viewer` to community `id` from the community's visibility and the
+/// viewer's membership, read beside another row (the rule of [`access`], whose statement
+/// they extend: the community, and the membership left-joined on the viewer or on 0).
+pub fn access_from(
+    id: CommunityId,
+    visibility: Visibility,
+    viewer: Option<(UserId, Role)>,
+    membership: Option<(CommunityRole, MemberStatus)>,
+) -> Access {
+    Access {
         community_id: id,
         visibility,
         viewer: viewer.map(|(user_id, _)| user_id),
         membership,
         staff: viewer.is_some_and(|(_, role)| policy::is_staff(role)),
-    }))
+    }
 }
 
 /// A stored platform role.

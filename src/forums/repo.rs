@@ -3,9 +3,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::auth::Role;
+use crate::auth::policy::community::Access;
+use crate::communities::model::{CommunityRole, MemberStatus, Visibility};
+use crate::communities::repo as communities_repo;
 use crate::db::schema::{
-    communities, post_reactions, post_resources, post_revisions, posts, thread_reads, thread_tags,
-    threads, users,
+    communities, community_members, post_reactions, post_resources, post_revisions, posts,
+    thread_reads, thread_tags, threads, users,
 };
 use crate::db::sql::Sql;
 use crate::db::{self, DbConn, any_of};
@@ -133,6 +137,36 @@ pub fn find_thread(conn: &mut DbConn, id: ThreadId) -> QueryResult<Option<Thread
         .select(Thread::as_select())
         .first(conn)
         .optional()
+}
+
+/// A thread, deleted or not, with the access of `viewer` to its community: one statement
+/// (`communities::repo::access`'s, extended by the thread).
+pub fn thread_with_access(
+    conn: &mut DbConn,
+    id: ThreadId,
+    viewer: Option<(UserId, Role)>,
+) -> QueryResult<Option<(Thread, Access)>> {
+    let user_id = viewer.map_or(UserId(0), |(user_id, _)| user_id);
+    let found = threads::table
+        .inner_join(communities::table.on(communities::id.eq(threads::community_id)))
+        .left_join(
+            community_members::table.on(community_members::community_id
+                .eq(threads::community_id)
+                .and(community_members::user_id.eq(user_id))),
+        )
+        .filter(threads::id.eq(id))
+        .select((
+            Thread::as_select(),
+            communities::visibility,
+            (community_members::role, community_members::status).nullable(),
+        ))
+        .first::<(Thread, Visibility, Option<(CommunityRole, MemberStatus)>)>(conn)
+        .optional()?;
+    Ok(found.map(|(thread, visibility, membership)| {
+        let access =
+            communities_repo::access_from(thread.community_id, visibility, viewer, membership);
+        (thread, access)
+    }))
 }
 
 /// A post, deleted or not.

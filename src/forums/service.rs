@@ -86,8 +86,9 @@ fn readable_thread(
     id: ThreadId,
     user: Option<&AuthUser>,
 ) -> Result<(Thread, Access), ApiError> {
-    let thread = live_thread(conn, id)?;
-    let access = community_access(conn, thread.community_id, user)?;
+    let (thread, access) = repo::thread_with_access(conn, id, user.map(|u| (u.id, u.role)))?
+        .filter(|(thread, _)| thread.deleted_at.is_none())
+        .ok_or(ApiError::NotFound)?;
     access.require_read()?;
     Ok((thread, access))
 }
