@@ -39,11 +39,7 @@ pub fn access(
 ) -> QueryResult<Option<Access>> {
     let user_id = viewer.map_or(UserId(0), |(user_id, _)| user_id);
     let Some((visibility, membership)) = communities::table
-        .left_join(
-            community_members::table.on(community_members::community_id
-                .eq(communities::id)
-                .and(community_members::user_id.eq(user_id))),
-        )
+        .left_join(community_members::table.on(membership_on(user_id)))
         .filter(communities::id.eq(id))
         .select((
             communities::visibility,
@@ -55,6 +51,15 @@ pub fn access(
         return Ok(None);
     };
     Ok(Some(access_from(id, visibility, viewer, membership)))
+}
+
+/// Joins to `communities` the membership of account `user_id` (of nobody for 0), for
+/// [`access`] and the statements that extend it.
+#[diesel::dsl::auto_type]
+pub fn membership_on(user_id: UserId) -> _ {
+    community_members::community_id
+        .eq(communities::id)
+        .and(community_members::user_id.eq(user_id))
 }
 
 /// The access of `viewer` to community `id` from the community's visibility and the

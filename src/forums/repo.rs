@@ -149,11 +149,7 @@ pub fn thread_with_access(
     let user_id = viewer.map_or(UserId(0), |(user_id, _)| user_id);
     let found = threads::table
         .inner_join(communities::table.on(communities::id.eq(threads::community_id)))
-        .left_join(
-            community_members::table.on(community_members::community_id
-                .eq(threads::community_id)
-                .and(community_members::user_id.eq(user_id))),
-        )
+        .left_join(community_members::table.on(communities_repo::membership_on(user_id)))
         .filter(threads::id.eq(id))
         .select((
             Thread::as_select(),
