@@ -73,10 +73,15 @@ fn lock_thread_of(conn: &mut DbConn, id: PostId) -> Result<(), ApiError> {
     }
 }
 
-/// A thread that is not deleted; 404 otherwise.
-fn live_thread(conn: &mut DbConn, id: ThreadId) -> Result<Thread, ApiError> {
-    repo::find_thread(conn, id)?
-        .filter(|t| t.deleted_at.is_none())
+/// A thread that is not deleted, and the caller's access to its community (one
+/// statement); 404 for a deleted thread.
+fn live_thread(
+    conn: &mut DbConn,
+    id: ThreadId,
+    user: Option<&AuthUser>,
+) -> Result<(Thread, Access), ApiError> {
+    repo::thread_with_access(conn, id, user.map(|u| (u.id, u.role)))?
+        .filter(|(thread, _)| thread.deleted_at.is_none())
         .ok_or(ApiError::NotFound)
 }
 
@@ -86,9 +91,7 @@ fn readable_thread(
     id: ThreadId,
     user: Option<&AuthUser>,
 ) -> Result<(Thread, Access), ApiError> {
-    let (thread, access) = repo::thread_with_access(conn, id, user.map(|u| (u.id, u.role)))?
-        .filter(|(thread, _)| thread.deleted_at.is_none())
-        .ok_or(ApiError::NotFound)?;
+    let (thread, access) = live_thread(conn, id, user)?;
     access.require_read()?;
     Ok((thread, access))
 }
@@ -741,8 +744,7 @@ pub fn create_post(
     input: NewPostInput,
 ) -> Result<PostResponse, ApiError> {
     lock_thread(conn, thread_id)?;
-    let thread = live_thread(conn, thread_id)?;
-    let access = community_access(conn, thread.community_id, Some(user))?;
+    let (thread, access) = live_thread(conn, thread_id, Some(user))?;
     access.require_participate()?;
     if thread.locked && !access.is_moderator() {
         return Err(thread_locked());
