@@ -15,6 +15,7 @@ use chrono::NaiveDateTime;
 use crate::auth::AuthUser;
 use crate::auth::policy::community::{Access, thread_locked};
 use crate::communities::audit;
+use crate::communities::model::Visibility;
 use crate::communities::service::access as community_access;
 use crate::db::{self, DbConn, now};
 use crate::error::ApiError;
@@ -110,18 +111,37 @@ fn readable_post(
     Ok((post, thread, access))
 }
 
-/// The members `body` mentions who may be mentioned (active accounts), and its final HTML.
-fn resolve_mentions(conn: &mut DbConn, body: &Rendered) -> Result<(Vec<UserId>, String), ApiError> {
-    let names: HashMap<UserId, String> = repo::active_names(conn, body.mentions())?
-        .into_iter()
-        .collect();
-    let ids = body
+/// A body with its mentions resolved.
+struct Resolved {
+    /// The members it mentions who may be mentioned (active accounts).
+    mentioned: Vec<UserId>,
+    /// Its final HTML.
+    html: String,
+    /// The names of the active accounts among those mentioned and those asked for too.
+    names: HashMap<UserId, String>,
+}
+
+/// Resolves `body`'s mentions, reading in the same statement the names of the active
+/// accounts among `also` (a new post's author, whose name its answer shows).
+fn resolve_mentions(
+    conn: &mut DbConn,
+    body: &Rendered,
+    also: &[UserId],
+) -> Result<Resolved, ApiError> {
+    let wanted: Vec<UserId> = body.mentions().iter().chain(also).copied().collect();
+    let names: HashMap<UserId, String> = repo::active_names(conn, &wanted)?.into_iter().collect();
+    let mentioned = body
         .mentions()
         .iter()
         .copied()
         .filter(|id| names.contains_key(id))
         .collect();
-    Ok((ids, body.resolve(&names)))
+    let html = body.resolve(&names);
+    Ok(Resolved {
+        mentioned,
+        html,
+        names,
+    })
 }
 
 /// Writes `changes` to `thread` with its counters recomputed: one new version, or none
@@ -246,6 +266,16 @@ fn my_reactions(
     Ok(mine)
 }
 
+/// What a post's answer shows besides its row, for a set of posts: the resources each
+/// embeds, the caller's reactions, the mentioned members' names and the quoted posts.
+#[derive(Default)]
+struct Around {
+    embedded: HashMap<PostId, Vec<ResourceEmbed>>,
+    mine: HashMap<PostId, Vec<ReactionKind>>,
+    names: HashMap<UserId, String>,
+    quoted: HashMap<PostId, PostRow>,
+}
+
 /// Post rows as the caller sees them: one query each for the caller's reactions, the
 /// mentioned members' names and the quoted posts, whatever the number of posts.
 fn post_views(
@@ -259,8 +289,8 @@ fn post_views(
         return Ok(Vec::new());
     }
     let ids: Vec<PostId> = rows.iter().map(|r| r.0.id).collect();
-    let mut embedded = embedded_resources(conn, reader, &rows)?;
-    let mut mine = match viewer(access) {
+    let embedded = embedded_resources(conn, reader, &rows)?;
+    let mine = match viewer(access) {
         Some(uid) => my_reactions(conn, uid, &ids)?,
         None => HashMap::new(),
     };
@@ -293,16 +323,37 @@ fn post_views(
             .map(|r| (r.0.id, r))
             .collect()
     };
-    Ok(rows
-        .into_iter()
-        .zip(mentions)
+    let around = Around {
+        embedded,
+        mine,
+        names,
+        quoted,
+    };
+    Ok(shown(
+        rows.into_iter().zip(mentions),
+        around,
+        access,
+        accepted,
+    ))
+}
+
+/// Post rows, each with the ids its HTML mentions (none for a tombstone), as the caller of
+/// `access` sees them with what `around` holds for them: no query. `around.names` may hold
+/// more names than the posts mention.
+fn shown(
+    rows: impl IntoIterator<Item = (PostRow, Vec<UserId>)>,
+    mut around: Around,
+    access: &Access,
+    accepted: Option<PostId>,
+) -> Vec<PostResponse> {
+    rows.into_iter()
         .map(|((p, author_name), mentioned)| {
             let deleted = p.deleted_at.is_some();
             let quote = if deleted {
                 None
             } else {
                 p.quote_post_id
-                    .and_then(|q| quoted.get(&q))
+                    .and_then(|q| around.quoted.get(&q))
                     .map(|(q, q_name)| QuoteResponse {
                         post_id: q.id,
                         author: UserRef {
@@ -313,6 +364,15 @@ fn post_views(
                             .then(|| excerpt(&q.body)),
                     })
             };
+            let mentions = mentioned
+                .into_iter()
+                .filter_map(|id| {
+                    around.names.get(&id).map(|n| UserRef {
+                        id,
+                        display_name: n.clone(),
+                    })
+                })
+                .collect();
             PostResponse {
                 id: p.id,
                 thread_id: p.thread_id,
@@ -325,22 +385,14 @@ fn post_views(
                 body: if deleted { String::new() } else { p.body },
                 body_html: if deleted { String::new() } else { p.body_html },
                 quote,
-                mentions: mentioned
-                    .into_iter()
-                    .filter_map(|id| {
-                        names.get(&id).map(|n| UserRef {
-                            id,
-                            display_name: n.clone(),
-                        })
-                    })
-                    .collect(),
+                mentions,
                 reactions: Reactions {
                     like: p.like_count,
                     thanks: p.thanks_count,
                     insightful: p.insightful_count,
                 },
-                my_reactions: mine.remove(&p.id).unwrap_or_default(),
-                resources: embedded.remove(&p.id).unwrap_or_default(),
+                my_reactions: around.mine.remove(&p.id).unwrap_or_default(),
+                resources: around.embedded.remove(&p.id).unwrap_or_default(),
                 accepted: accepted == Some(p.id),
                 created_at: p.created_at.and_utc(),
                 edited_at: p.edited_at.map(|t| t.and_utc()),
@@ -352,7 +404,7 @@ fn post_views(
                 translation: None,
             }
         })
-        .collect())
+        .collect()
 }
 
 /// The library resources each live post of `rows` embeds that `reader` may read, in order,
@@ -453,18 +505,27 @@ fn thread_view(
     })
 }
 
-/// Adds a post by `author` to `thread` at `at`: its opening post (`is_first`), or a reply,
-/// which is the thread's new activity. The thread's counters follow
-/// (one new version), the community's activity moves, watchers and mentioned members are
-/// notified, the author watches the thread and has read up to the post.
+/// A post just added, with the names of the active accounts among its author and the
+/// members it mentions (read to write it).
+struct Added {
+    post: Post,
+    names: HashMap<UserId, String>,
+}
+
+/// Adds a post by `author` to `thread` (in a community of `visibility`) at `at`: its
+/// opening post (`is_first`), or a reply, which is the thread's new activity. The thread's
+/// counters follow (one new version), the community's activity moves, watchers and
+/// mentioned members are notified, the author watches the thread and has read up to the
+/// post.
 fn add_post(
     conn: &mut DbConn,
     thread: &Thread,
+    visibility: Visibility,
     author: UserId,
     is_first: bool,
     input: NewPostInput,
     at: NaiveDateTime,
-) -> Result<Post, ApiError> {
+) -> Result<Added, ApiError> {
     let NewPostInput {
         body,
         quote_post_id,
@@ -477,7 +538,11 @@ fn add_post(
             crate::post_translations::service::fallback_language(conn, author, thread.community_id)?
         }
     };
-    let (mentioned, body_html) = resolve_mentions(conn, &body)?;
+    let Resolved {
+        mentioned,
+        html: body_html,
+        names,
+    } = resolve_mentions(conn, &body, &[author])?;
     let post = repo::insert_post(
         conn,
         &NewPost {
@@ -525,6 +590,7 @@ fn add_post(
             author_id: author,
             is_first,
             mentioned,
+            visibility,
         },
     )?;
     // The author has read up to their post, the last: every post of the thread is at or
@@ -535,7 +601,7 @@ fn add_post(
         read_visible: thread.visible_count + 1,
     };
     repo::advance_read(conn, thread.id, author, mark, at)?;
-    Ok(post)
+    Ok(Added { post, names })
 }
 
 /// A community's threads, pinned first, then by last activity.
@@ -586,7 +652,7 @@ pub fn create_thread(
     let access = community_access(conn, community_id, Some(user))?;
     access.require_participate()?;
     crate::library::service::require_linkable(conn, user, &input.resources, "resource_ids")?;
-    let thread = start_thread(conn, user.id, community_id, input)?;
+    let thread = open_thread(conn, user.id, &access, input)?;
     thread_view(conn, Some(user), &access, thread.id)
 }
 
@@ -599,6 +665,18 @@ pub fn start_thread(
     community_id: CommunityId,
     input: NewThreadInput,
 ) -> Result<Thread, ApiError> {
+    let community = community_access(conn, community_id, None)?;
+    open_thread(conn, author, &community, input)
+}
+
+/// Starts a thread by `author` in the community of `access` with its opening post.
+fn open_thread(
+    conn: &mut DbConn,
+    author: UserId,
+    access: &Access,
+    input: NewThreadInput,
+) -> Result<Thread, ApiError> {
+    let community_id = access.community_id;
     let at = now();
     let thread = repo::insert_thread(
         conn,
@@ -620,7 +698,7 @@ pub fn start_thread(
         resources: input.resources,
         language: input.language,
     };
-    add_post(conn, &thread, author, true, opening, at)?;
+    add_post(conn, &thread, access.visibility, author, true, opening, at)?;
     counts::add_thread(conn, community_id)?;
     Ok(thread)
 }
@@ -749,21 +827,63 @@ pub fn create_post(
     if thread.locked && !access.is_moderator() {
         return Err(thread_locked());
     }
-    if let Some(q) = input.quote_post_id {
-        let ok = repo::find_post(conn, q)?.is_some_and(|p| {
-            p.thread_id == thread.id && p.deleted_at.is_none() && can_see(&p, &access)
-        });
-        if !ok {
-            return Err(ApiError::invalid_field(
-                "quote_post_id",
-                "invalid_quote",
-                "must be a visible post of this thread",
-            ));
+    let quoted = match input.quote_post_id {
+        Some(q) => {
+            let row = repo::post_rows(conn, &[q])?.pop().filter(|(p, _)| {
+                p.thread_id == thread.id && p.deleted_at.is_none() && can_see(p, &access)
+            });
+            if row.is_none() {
+                return Err(ApiError::invalid_field(
+                    "quote_post_id",
+                    "invalid_quote",
+                    "must be a visible post of this thread",
+                ));
+            }
+            row
         }
-    }
+        None => None,
+    };
     crate::library::service::require_linkable(conn, user, &input.resources, "resource_ids")?;
-    let post = add_post(conn, &thread, user.id, false, input, now())?;
-    post_view(conn, Some(user), &access, thread.accepted_post_id, post.id)
+    let resources = input.resources.clone();
+    let Added { post, names } = add_post(
+        conn,
+        &thread,
+        access.visibility,
+        user.id,
+        false,
+        input,
+        now(),
+    )?;
+    // The answer from what this transaction holds: the post as written, its author's and
+    // mentioned members' names, the quoted post; a post just written has no reactions.
+    let Some(author_name) = names.get(&user.id).cloned() else {
+        // Not an active account any more (changed by another instance since the login was
+        // kept): the post as stored says what its author is called.
+        return post_view(conn, Some(user), &access, thread.accepted_post_id, post.id);
+    };
+    let embedded = if resources.is_empty() {
+        HashMap::new()
+    } else {
+        let shown =
+            crate::library::service::embeds(conn, Some(user), &resources, Preferences(Vec::new()))?;
+        let embeds = resources.iter().filter_map(|r| shown.get(r).cloned());
+        HashMap::from([(post.id, embeds.collect())])
+    };
+    let mentioned = markdown::mentions_in_html(&post.body_html);
+    let around = Around {
+        embedded,
+        mine: HashMap::new(),
+        names,
+        quoted: quoted.into_iter().map(|r| (r.0.id, r)).collect(),
+    };
+    shown(
+        [((post, author_name), mentioned)],
+        around,
+        &access,
+        thread.accepted_post_id,
+    )
+    .pop()
+    .ok_or(ApiError::NotFound)
 }
 
 /// One post; hidden ones only for their author and moderators.
@@ -871,7 +991,11 @@ pub fn update_post(
     let before: HashSet<UserId> = markdown::mentions_in_html(&post.body_html)
         .into_iter()
         .collect();
-    let (mentioned, body_html) = resolve_mentions(conn, &edit.body)?;
+    let Resolved {
+        mentioned,
+        html: body_html,
+        ..
+    } = resolve_mentions(conn, &edit.body, &[])?;
     repo::update_post(
         conn,
         &post,

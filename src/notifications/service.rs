@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use crate::auth::policy::community::{self as community_policy, Access};
 use crate::auth::{AuthUser, Role};
 use crate::communities::model::EmailPreference;
-use crate::communities::model::{CommunityRole, MemberStatus};
+use crate::communities::model::{CommunityRole, MemberStatus, Visibility};
 use crate::communities::service::{access as community_access, access_for};
 use crate::db::{self, DbConn};
 use crate::email::{self, OutgoingEmail, Template};
@@ -40,6 +40,8 @@ pub struct PostCreated {
     pub is_first: bool,
     /// Members mentioned in the body (ids from the mention syntax, not yet checked).
     pub mentioned: Vec<UserId>,
+    /// The community's visibility, as the writer read it in this transaction.
+    pub visibility: Visibility,
 }
 
 /// Fans a new post out: the author starts watching the thread; thread watchers get
@@ -48,15 +50,11 @@ pub struct PostCreated {
 ///
 /// The watchers, however many, are notified by two statements in the database
 /// (`repo::notify_watchers`, and `repo::watchers_emailed_at_once` for the few emailed at
-/// once); the mentioned, a handful at most, one by one.
+/// once); the mentioned, a handful at most, one by one. A post just written is visible
+/// (hiding is a moderator's later act), so nothing is read to find that out.
 pub fn post_created(conn: &mut DbConn, post: &PostCreated) -> Result<(), ApiError> {
     watch_thread(conn, post.thread_id, post.author_id)?;
-    if !repo::post_is_visible(conn, post.post_id)? {
-        return Ok(());
-    }
-    let Some(visibility) = repo::community_visibility(conn, post.community_id)? else {
-        return Ok(());
-    };
+    let visibility = post.visibility;
     let mentioned: BTreeMap<UserId, NoticeKind> = post
         .mentioned
         .iter()
@@ -96,15 +94,14 @@ pub fn post_created(conn: &mut DbConn, post: &PostCreated) -> Result<(), ApiErro
             email_at_once(conn, kind, &about, contact, &link)?;
         }
     }
-    fan_out(
-        conn,
-        post.community_id,
-        post.thread_id,
-        post.post_id,
-        post.author_id,
-        mentioned,
-        Earlier::None,
-    )
+    let posted = Posted {
+        community_id: post.community_id,
+        thread_id: post.thread_id,
+        post_id: post.post_id,
+        author_id: post.author_id,
+        visibility,
+    };
+    fan_out(conn, &posted, mentioned, Earlier::None)
 }
 
 /// Mentions added by an edit: `Mention` for each member newly mentioned in `post_id`.
@@ -116,19 +113,25 @@ pub fn mentions_added(
     author_id: UserId,
     mentioned: &[UserId],
 ) -> Result<(), ApiError> {
-    let recipients = mentioned
+    let recipients: BTreeMap<UserId, NoticeKind> = mentioned
         .iter()
+        .filter(|&&user| user != author_id)
         .map(|&user| (user, NoticeKind::Mention))
         .collect();
-    fan_out(
-        conn,
+    if recipients.is_empty() || !repo::post_is_visible(conn, post_id)? {
+        return Ok(());
+    }
+    let Some(visibility) = repo::community_visibility(conn, community_id)? else {
+        return Ok(());
+    };
+    let posted = Posted {
         community_id,
         thread_id,
         post_id,
         author_id,
-        recipients,
-        Earlier::Possible,
-    )
+        visibility,
+    };
+    fan_out(conn, &posted, recipients, Earlier::Possible)
 }
 
 /// One notification, if the recipient may see it and is not the actor.
@@ -244,27 +247,37 @@ enum Earlier {
     Possible,
 }
 
-/// Notifies each of `recipients` about a visible post, once per member and post, when
-/// they may read it and did not write it.
-fn fan_out(
-    conn: &mut DbConn,
+/// A visible post that notices are about, and its community's visibility.
+struct Posted {
     community_id: CommunityId,
     thread_id: ThreadId,
     post_id: PostId,
     author_id: UserId,
+    visibility: Visibility,
+}
+
+/// Notifies each of `recipients` about the visible post `posted`, once per member and
+/// post, when they may read it and did not write it.
+fn fan_out(
+    conn: &mut DbConn,
+    posted: &Posted,
     mut recipients: BTreeMap<UserId, NoticeKind>,
     earlier: Earlier,
 ) -> Result<(), ApiError> {
+    let Posted {
+        community_id,
+        thread_id,
+        post_id,
+        author_id,
+        visibility,
+    } = *posted;
     recipients.remove(&author_id);
-    if recipients.is_empty() || !repo::post_is_visible(conn, post_id)? {
+    if recipients.is_empty() {
         return Ok(());
     }
     // A few queries for the whole fan-out, whatever the number of watchers: a busy thread
     // must not make each reply slower.
     let ids: Vec<UserId> = recipients.keys().copied().collect();
-    let Some(visibility) = repo::community_visibility(conn, community_id)? else {
-        return Ok(());
-    };
     let notified: std::collections::HashSet<UserId> = match earlier {
         Earlier::None => std::collections::HashSet::new(),
         Earlier::Possible => repo::already_notified(conn, post_id, &ids)?

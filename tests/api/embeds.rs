@@ -107,6 +107,20 @@ async fn posts_embed_the_resources_their_readers_may_read() {
     .await;
     let reply_id = reply["id"].as_i64().unwrap();
     assert_eq!(embedded(&reply), vec![pending, toolkit], "in order");
+    // The answer is built from what the reply's transaction holds: it is the post as read.
+    let read = ok_json(
+        send(
+            &app,
+            Method::GET,
+            &format!("/api/v1/posts/{reply_id}"),
+            Some(&member),
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(read, reply);
     // Readers see only what they may read: the pending resource stays its author's.
     let page = ok_json(send(&app, Method::GET, &posts, None, None).await, 200).await;
     assert_eq!(embedded(&page["items"][1]), vec![toolkit]);

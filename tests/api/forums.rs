@@ -535,6 +535,68 @@ async fn quotes_point_at_visible_posts_of_the_same_thread() {
     assert_eq!(body["errors"][0]["code"], "invalid_quote");
 }
 
+/// A reply's answer is built from what its transaction holds (no read back): it must be
+/// the post as anyone reads it afterwards, quote, mentions and names included.
+#[tokio::test]
+async fn a_new_posts_answer_is_the_post_as_read() {
+    let app = spawn_app().await;
+    let (moderator, member, community) = setup(&app).await;
+    let other = joined_member(&app, community).await;
+    sql(
+        &app,
+        &format!(
+            "UPDATE users SET display_name = 'Rosa <i>Reyes</i>' WHERE id = {}",
+            member.id
+        ),
+    );
+    let (thread, _) = app
+        .create_thread(&other, community, "question", "Answers", "Who knows?")
+        .await;
+    let quoted = app.reply(&other, thread, "The first answer").await;
+    // Hidden by a moderator: its author still quotes it with its text, others without.
+    let own = app.reply(&member, thread, "My hidden words").await;
+    let (status, body) = app
+        .send_as(
+            &moderator,
+            Method::POST,
+            &format!("/api/v1/posts/{own}/hide"),
+            Some(json!({"reason": "off topic"})),
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+    let path = format!("/api/v1/threads/{thread}/posts");
+    for (body, quote) in [
+        (
+            format!("Thanks <@{}>, and <@{}> agrees", other.id, member.id),
+            quoted,
+        ),
+        (
+            format!("Quoting myself, <@{}> <@{}>", other.id, other.id),
+            own,
+        ),
+    ] {
+        let (status, post) = app
+            .send_as(
+                &member,
+                Method::POST,
+                &path,
+                Some(json!({"body": body, "quote_post_id": quote})),
+            )
+            .await;
+        assert_eq!(status, 201, "{post}");
+        assert_eq!(post["author"]["display_name"], "Rosa <i>Reyes</i>");
+        assert_eq!(post["quote"]["post_id"], quote);
+        assert!(post["quote"]["excerpt"].is_string(), "{post}");
+        assert!(!post["mentions"].as_array().unwrap().is_empty(), "{post}");
+        assert_eq!(post["my_reactions"], json!([]));
+        let (status, read) = app
+            .get_as(Some(&member), &format!("/api/v1/posts/{}", post["id"]))
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(read, post);
+    }
+}
+
 #[tokio::test]
 async fn edits_keep_history_and_deletion_leaves_a_tombstone() {
     let app = spawn_app().await;
