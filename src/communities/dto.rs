@@ -57,8 +57,8 @@ pub struct CommunityResponse {
     pub member_count: Option<i32>,
     /// Threads; `null` for an invited or pending caller of a private community.
     pub thread_count: Option<i32>,
-    /// Latest post; `null` when there is none yet, or for an invited or pending caller of a
-    /// private community.
+    /// Latest post, to within a second; `null` when there is none yet, or for an invited or
+    /// pending caller of a private community.
     pub last_activity_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

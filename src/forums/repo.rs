@@ -474,12 +474,24 @@ pub fn last_read(
         .optional()
 }
 
-/// Sets a community's last activity.
+/// How far behind its latest post a community's `last_activity_at` may be.
+pub const ACTIVITY_STEP: chrono::TimeDelta = chrono::TimeDelta::seconds(1);
+
+/// Moves a community's last activity to `at`, when what it holds is older by more than
+/// [`ACTIVITY_STEP`] (or nothing): every post of a community would otherwise update, and
+/// so lock until its commit, that one row. On PostgreSQL the replies to one community
+/// waited for each other there (most of a busy community's posting time). A post that
+/// finds the row locked by one that moves it waits for that commit once, then finds it
+/// recent and leaves it.
 pub fn touch_community(conn: &mut DbConn, id: CommunityId, at: NaiveDateTime) -> QueryResult<()> {
-    Sql::new("UPDATE communities SET last_activity_at = ? WHERE id = ?")
-        .bind_timestamp(at)
-        .bind_i64(id.get())
-        .execute(conn)?;
+    Sql::new(
+        "UPDATE communities SET last_activity_at = ? \
+         WHERE id = ? AND (last_activity_at IS NULL OR last_activity_at < ?)",
+    )
+    .bind_timestamp(at)
+    .bind_i64(id.get())
+    .bind_timestamp(at - ACTIVITY_STEP)
+    .execute(conn)?;
     Ok(())
 }
 

@@ -597,6 +597,44 @@ async fn a_new_posts_answer_is_the_post_as_read() {
     }
 }
 
+/// A community's activity follows its posts to within a second, and never goes back.
+#[tokio::test]
+async fn a_communitys_activity_follows_its_posts() {
+    let app = spawn_app().await;
+    let (_moderator, member, community) = setup(&app).await;
+    let path = format!("/api/v1/communities/{community}");
+    let activity = |body: &Value| body["last_activity_at"].clone();
+    let (_, before) = app.get_as(None, &path).await;
+    assert_eq!(activity(&before), Value::Null);
+    let (thread, first) = app
+        .create_thread(&member, community, "discussion", "Activity", "Opening")
+        .await;
+    let (_, first) = app.get_as(None, &format!("/api/v1/posts/{first}")).await;
+    let (_, now) = app.get_as(None, &path).await;
+    assert_eq!(activity(&now), first["created_at"], "set by the first post");
+    // An activity older than a second moves to the new post.
+    sql(
+        &app,
+        &format!(
+            "UPDATE communities SET last_activity_at = '2020-01-02 03:04:05' WHERE id = {community}"
+        ),
+    );
+    let reply = app.reply(&member, thread, "A reply").await;
+    let (_, reply) = app.get_as(None, &format!("/api/v1/posts/{reply}")).await;
+    let (_, now) = app.get_as(None, &path).await;
+    assert_eq!(activity(&now), reply["created_at"], "moved by a reply");
+    // One that is not older is left as it is: a reply never moves it back.
+    sql(
+        &app,
+        &format!(
+            "UPDATE communities SET last_activity_at = '2999-01-02 03:04:05' WHERE id = {community}"
+        ),
+    );
+    app.reply(&member, thread, "Another reply").await;
+    let (_, now) = app.get_as(None, &path).await;
+    assert_eq!(activity(&now), "2999-01-02T03:04:05Z");
+}
+
 #[tokio::test]
 async fn edits_keep_history_and_deletion_leaves_a_tombstone() {
     let app = spawn_app().await;
