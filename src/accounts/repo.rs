@@ -45,8 +45,8 @@ pub fn insert(conn: &mut DbConn, new: &NewUser) -> QueryResult<User> {
 
 /// Applies changes (the caller has set the new version and `updated_at`).
 pub fn update(conn: &mut DbConn, id: UserId, changes: &UserChanges) -> QueryResult<User> {
-    if changes.status.is_some() || changes.role.is_some() {
-        // Kept logins carry the account's status and role.
+    if changes.status.is_some() || changes.role.is_some() || changes.preferred_language.is_some() {
+        // Kept logins carry the account's status, role and preferred language.
         recent::logins_changed();
     }
     diesel::update(users::table.find(id))

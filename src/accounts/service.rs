@@ -13,7 +13,7 @@ use crate::accounts::repo::{self, UserFilter};
 use crate::auth::policy::{Action, authorize};
 use crate::auth::throttle::{self, Attempt};
 use crate::auth::tokens::{hash_token, new_opaque_token};
-use crate::auth::{AuthUser, Role};
+use crate::auth::{AuthUser, ProfileLanguage, Role};
 use crate::db::{self, DbConn, now};
 use crate::email::{OutgoingEmail, Template, enqueue};
 use crate::error::ApiError;
@@ -35,19 +35,34 @@ const REFRESH_IDLE_TTL: TimeDelta = TimeDelta::days(7);
 /// Writes `changes` to `user` with the next version, or returns `user` as it is when
 /// nothing changes (no version spent, `updated_at` untouched).
 /// The languages a reader gets: those the request named, else (for a logged-in reader)
-/// their profile's preferred language. Every localised answer of every domain asks here.
+/// their profile's preferred language, as their login carries it. Every localised answer
+/// of every domain asks here.
 pub fn reader_preferences(
     conn: &mut DbConn,
     prefs: Preferences,
-    reader: Option<UserId>,
+    reader: Option<&AuthUser>,
 ) -> Result<Preferences, ApiError> {
     match reader {
-        Some(user) if prefs.first().is_none() => {
-            let preferred = repo::preferred_language(conn, user)?;
-            Ok(prefs.or_preferred(preferred.as_deref()))
-        }
+        Some(user) if prefs.first().is_none() => match &user.language {
+            ProfileLanguage::Read(language) => Ok(prefs.or_preferred(Some(language))),
+            ProfileLanguage::Unread => profile_preferences(conn, prefs, user.id),
+        },
         _ => Ok(prefs),
     }
+}
+
+/// [`reader_preferences`] for an account that is not the caller (a calendar feed's
+/// owner): its preferred language is read.
+pub fn profile_preferences(
+    conn: &mut DbConn,
+    prefs: Preferences,
+    user: UserId,
+) -> Result<Preferences, ApiError> {
+    if prefs.first().is_some() {
+        return Ok(prefs);
+    }
+    let preferred = repo::preferred_language(conn, user)?;
+    Ok(prefs.or_preferred(preferred.as_deref()))
 }
 
 pub fn save(conn: &mut DbConn, user: User, changes: UserChanges) -> Result<User, ApiError> {

@@ -325,7 +325,7 @@ pub fn get_question(
 ) -> Result<Localised<QuestionResponse>, ApiError> {
     let question = repo::find_question(conn, id)?;
     editable_course(conn, actor, question.course_id)?;
-    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = reader_preferences(conn, prefs, Some(actor))?;
     let view = load_view(conn, question)?;
     render_question(&view, &prefs)
 }
@@ -342,7 +342,7 @@ pub fn list_questions(
     prefs: Preferences,
 ) -> Result<Vec<Localised<QuestionResponse>>, ApiError> {
     editable_course(conn, actor, course_id)?;
-    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = reader_preferences(conn, prefs, Some(actor))?;
     let rows = match tag {
         Some(None) => Vec::new(),
         Some(Some(tag)) => repo::list_questions(conn, course_id, Some(&tag), after, limit)?,

@@ -1,5 +1,7 @@
 //! The `AuthUser` extractor: the one way a handler learns who is calling.
 
+use std::sync::Arc;
+
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use chrono::NaiveDateTime;
@@ -16,7 +18,7 @@ use crate::state::AppState;
 use crate::types::{SessionId, UserId};
 
 /// The authenticated caller: a valid access token whose login is still open and whose
-/// account is active. The session, status and role are read from the database, or from
+/// account is active. The session, status, role and language are read from the database, or from
 /// [`SessionCache`] when read there a moment ago: a logout, a changed role or a suspension
 /// takes effect at once on the instance that made it and within two seconds on the others
 /// (`db::recent`).
@@ -26,6 +28,20 @@ pub struct AuthUser {
     pub role: Role,
     /// The login the token belongs to.
     pub session_id: SessionId,
+    /// The account's `preferred_language`, read with the login and kept with it (a change
+    /// to it is a change of logins: seen at once here, within two seconds elsewhere).
+    pub language: ProfileLanguage,
+}
+
+/// An account's `preferred_language` as its caller carries it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ProfileLanguage {
+    /// Not read with a login (an actor a command or another domain made): whoever needs it
+    /// reads it (`accounts::service::reader_preferences`).
+    #[default]
+    Unread,
+    /// Read with the login.
+    Read(Arc<str>),
 }
 
 impl AuthUser {
@@ -41,7 +57,10 @@ impl AuthUser {
 /// a login or changed an account's status or role ([`recent::LOGINS`]; every such write
 /// goes through `accounts::repo`), not after every write.
 #[derive(Debug, Clone)]
-pub struct SessionCache(Recent<(SessionId, UserId), (UserStatus, Role, NaiveDateTime)>);
+pub struct SessionCache(Recent<(SessionId, UserId), KeptLogin>);
+
+/// An open login as kept: the account's status, role and language, and when it expires.
+type KeptLogin = (UserStatus, Role, NaiveDateTime, ProfileLanguage);
 
 /// Logins kept at most: beyond, the cache starts again.
 const SESSIONS_KEPT: usize = 100_000;
@@ -74,7 +93,7 @@ impl FromRequest for AuthUser {
                 Some(open) => Some(open),
                 None => {
                     let seen = state.sessions.0.seen();
-                    let found: Option<(UserStatus, Role, NaiveDateTime)> = state
+                    let found: Option<KeptLogin> = state
                         .db
                         // Two rows by key: short (`Db::read_short`).
                         .read_short(move |conn| {
@@ -84,13 +103,22 @@ impl FromRequest for AuthUser {
                                 .filter(sessions::user_id.eq(user_id))
                                 .filter(sessions::revoked_at.is_null())
                                 .filter(sessions::expires_at.gt(now()))
-                                .select((users::status, users::role, sessions::expires_at))
-                                .first(conn)
-                                .optional()?)
+                                .select((
+                                    users::status,
+                                    users::role,
+                                    sessions::expires_at,
+                                    users::preferred_language,
+                                ))
+                                .first::<(UserStatus, Role, NaiveDateTime, String)>(conn)
+                                .optional()?
+                                .map(|(status, role, expires_at, language)| {
+                                    let language = ProfileLanguage::Read(language.into());
+                                    (status, role, expires_at, language)
+                                }))
                         })
                         .await?;
-                    match found {
-                        Some(open) => state.sessions.0.keep(key, seen, open),
+                    match &found {
+                        Some(open) => state.sessions.0.keep(key, seen, open.clone()),
                         // Ended since it was kept: nobody is given the kept answer again.
                         None => state.sessions.0.forget(&key),
                     }
@@ -98,11 +126,12 @@ impl FromRequest for AuthUser {
                 }
             };
             match found {
-                Some((UserStatus::Active, role, expires_at)) if expires_at > now() => {
+                Some((UserStatus::Active, role, expires_at, language)) if expires_at > now() => {
                     Ok(AuthUser {
                         id: user_id,
                         role,
                         session_id,
+                        language,
                     })
                 }
                 Some((UserStatus::Active, ..)) | None => Err(ApiError::unauthorized(

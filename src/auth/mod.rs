@@ -7,5 +7,5 @@ pub mod policy;
 pub mod throttle;
 pub mod tokens;
 
-pub use extractor::{AuthUser, MaybeUser};
+pub use extractor::{AuthUser, MaybeUser, ProfileLanguage};
 pub use policy::Role;

@@ -403,6 +403,7 @@ mod tests {
             id: UserId(1),
             role,
             session_id: crate::types::SessionId(1),
+            language: Default::default(),
         }
     }
 

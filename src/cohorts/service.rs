@@ -215,7 +215,7 @@ pub fn list(
     page: &PageRequest<String>,
     prefs: Preferences,
 ) -> Result<LocalisedPage<CohortResponse>, ApiError> {
-    let prefs = reader_preferences(conn, prefs, reader.map(|u| u.id))?;
+    let prefs = reader_preferences(conn, prefs, reader)?;
     let after = page
         .after
         .as_ref()
@@ -263,7 +263,7 @@ pub fn get(
     prefs: Preferences,
 ) -> Result<Localised<CohortResponse>, ApiError> {
     let cohort = found(conn, id)?;
-    let prefs = reader_preferences(conn, prefs, reader.map(|u| u.id))?;
+    let prefs = reader_preferences(conn, prefs, reader)?;
     view(conn, &cohort, &prefs)
 }
 
@@ -339,7 +339,7 @@ pub fn update(
 ) -> Result<Localised<CohortResponse>, ApiError> {
     let cohort = editable(conn, actor, id, patch.only_texts())?;
     cohort.check_if_match(if_match)?;
-    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = reader_preferences(conn, prefs, Some(actor))?;
     let current = fields_of(conn, &cohort)?;
     let target = patch.apply(&current);
     check_dates(target.starts_on, target.ends_on)?;
@@ -479,7 +479,7 @@ pub fn transition(
         // Everyone who completes it is certified in the same transaction.
         crate::cohorts::completion::service::certify(conn, Some(actor.id), &cohort)?;
     }
-    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = reader_preferences(conn, prefs, Some(actor))?;
     view(conn, &cohort, &prefs)
 }
 

@@ -746,7 +746,7 @@ fn catalogue_request(
             req.filter.owner = Some(u.id);
         }
     }
-    let prefs = reader_preferences(conn, std::mem::take(&mut req.prefs), reader.map(|u| u.id))?;
+    let prefs = reader_preferences(conn, std::mem::take(&mut req.prefs), reader)?;
     req.filter.q_language = prefs.first().map(str::to_owned);
     Ok((req, prefs))
 }
@@ -841,7 +841,7 @@ pub fn get_course(
     memo: &CourseMemo,
 ) -> Result<Localised<CourseResponse>, ApiError> {
     let course = visible_course(conn, id, reader)?;
-    let prefs = reader_preferences(conn, prefs, reader.map(|u| u.id))?;
+    let prefs = reader_preferences(conn, prefs, reader)?;
     render_course(conn, &course, &prefs, Some(memo))
 }
 
@@ -854,7 +854,7 @@ pub fn get_module(
 ) -> Result<Localised<ModuleResponse>, ApiError> {
     let module = repo::find_module(conn, id)?.ok_or(ApiError::NotFound)?;
     let course = visible_course(conn, module.course_id, reader)?;
-    let prefs = reader_preferences(conn, prefs, reader.map(|u| u.id))?;
+    let prefs = reader_preferences(conn, prefs, reader)?;
     module_view(conn, &module, &course.default_language, &prefs)
 }
 
@@ -873,7 +873,7 @@ pub fn get_lesson(
     let (lesson, course) = repo::find_lesson_and_course(conn, id)?.ok_or(ApiError::NotFound)?;
     let course = seen_course(conn, course, reader)?;
     check_content_access(conn, &course, reader)?;
-    let prefs = reader_preferences(conn, prefs, reader.map(|u| u.id))?;
+    let prefs = reader_preferences(conn, prefs, reader)?;
     let basis = (lesson.version, course.default_language.clone());
     let v = lesson_view(conn, lesson, &course.default_language, &prefs, Some(memo))?;
     let body = memo
@@ -930,7 +930,7 @@ pub fn list_lessons(
     let after = req.after()?;
     let course = visible_course(conn, course_id, reader)?;
     check_content_access(conn, &course, reader)?;
-    let prefs = reader_preferences(conn, req.prefs, reader.map(|u| u.id))?;
+    let prefs = reader_preferences(conn, req.prefs, reader)?;
     let rows = repo::sync_lessons(
         conn,
         course_id,
@@ -1096,7 +1096,7 @@ pub fn update_course(
 ) -> Result<Localised<CourseResponse>, ApiError> {
     let course = editable_course(conn, id, actor)?;
     course.check_if_match(if_match)?;
-    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = reader_preferences(conn, prefs, Some(actor))?;
     let current = fields_of(conn, &course)?;
     let target = CourseFields {
         slug: patch.slug.unwrap_or_else(|| current.slug.clone()),
@@ -1244,7 +1244,7 @@ pub fn transition(
         }
     };
     let course = repo::update_course(conn, id, &changes)?;
-    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = reader_preferences(conn, prefs, Some(actor))?;
     course_view(conn, &course, &prefs)
 }
 
@@ -1497,7 +1497,7 @@ pub fn order_modules(
     if !changes.is_empty() {
         repo::touch_course(conn, course_id, at)?;
     }
-    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = reader_preferences(conn, prefs, Some(actor))?;
     current_course(conn, course_id, &prefs)
 }
 
@@ -1521,7 +1521,7 @@ pub fn order_lessons(
         repo::touch_module(conn, module_id, at)?;
         repo::touch_course(conn, course.id, at)?;
     }
-    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = reader_preferences(conn, prefs, Some(actor))?;
     current_course(conn, course.id, &prefs)
 }
 
@@ -1673,7 +1673,7 @@ pub fn update_lesson(
         let language = course.default_language.clone();
         translations::text_written(conn, &course, TextKind::Lesson, id.get(), &language, minor)?;
     }
-    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = reader_preferences(conn, prefs, Some(actor))?;
     lesson_view(conn, lesson, &course.default_language, &prefs, None)
 }
 

@@ -59,7 +59,7 @@ async fn read(
     }
     db.read(move |conn| {
         let prefs = match prefs {
-            Some(prefs) => reader_preferences(conn, prefs, Some(user.id))?,
+            Some(prefs) => reader_preferences(conn, prefs, Some(&user))?,
             None => Preferences::default(),
         };
         Ok((cache.read(conn, &user, subject)?, in_language(prefs)))

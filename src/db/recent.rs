@@ -28,7 +28,8 @@
 //! **Which writes.** A `Recent` made with [`Recent::new`] is read again after every write
 //! committed here ([`WRITES`]). One made with [`Recent::after`] only after the writes of
 //! one kind of fact, each named by a [`Generation`] of its own: [`LOGINS`] for whether a
-//! login is open (a login ended, an account's status or role changed). A write of such a
+//! login is open and what it carries (a login ended, an account's status, role or preferred
+//! language changed). A write of such a
 //! fact calls the generation's marker (e.g. [`logins_changed`]) inside its transaction,
 //! and the transaction's end bumps it. Without this, a server busy with writes of any kind
 //! (every completion, every post) read every login again at every request. A write that
@@ -71,8 +72,8 @@ impl Generation {
 /// Every write transaction committed (or attempted) in this process.
 pub static WRITES: Generation = Generation::new();
 
-/// The write transactions that ended a login or changed an account's status or role
-/// (those that called [`logins_changed`]).
+/// The write transactions that ended a login or changed an account's status, role or
+/// preferred language (those that called [`logins_changed`]).
 pub static LOGINS: Generation = Generation::new();
 
 thread_local! {
@@ -80,8 +81,8 @@ thread_local! {
     static LOGINS_CHANGED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Called inside a write transaction that ends a login or changes an account's status or
-/// role: when the transaction ends, logins kept by a `Recent` on [`LOGINS`] are read again.
+/// Called inside a write transaction that ends a login or changes an account's status,
+/// role or preferred language (what a kept login carries): when the transaction ends, logins kept by a `Recent` on [`LOGINS`] are read again.
 /// (A transaction runs on one thread from start to end, the SQLite writer's or one of the
 /// blocking pool's, and the mark waits on that thread for [`bump`].)
 pub fn logins_changed() {

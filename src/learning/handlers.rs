@@ -122,9 +122,8 @@ pub async fn create_enrolment(
 ) -> Result<Reply<EnrolmentResponse>, ApiError> {
     let course_id = id.into_inner();
     let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
-    let user_id = user.id;
     let view = db
-        .write(move |conn| service::enrol_me(conn, user_id, course_id, prefs))
+        .write(move |conn| service::enrol_me(conn, &user, course_id, prefs))
         .await?;
     Ok(enrolment_reply(view, StatusCode::CREATED)?.location(enrolment_location(course_id)))
 }
@@ -163,9 +162,8 @@ pub async fn get_my_enrolment(
 ) -> Result<Reply<EnrolmentResponse>, ApiError> {
     let course_id = id.into_inner();
     let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
-    let user_id = user.id;
     let view = db
-        .read(move |conn| service::my_enrolment(conn, user_id, course_id, prefs))
+        .read(move |conn| service::my_enrolment(conn, &user, course_id, prefs))
         .await?;
     enrolment_reply(view, StatusCode::OK)
 }
@@ -233,9 +231,8 @@ pub async fn list_my_enrolments(
         after: page.after.map(|(at, id)| (at.0, id)),
         limit: page.fetch_limit(),
     };
-    let user_id = user.id;
     let (views, lang) = db
-        .read(move |conn| service::list_my_enrolments(conn, user_id, &wanted, prefs))
+        .read(move |conn| service::list_my_enrolments(conn, &user, &wanted, prefs))
         .await?;
     let page = page.finish(
         views,
@@ -417,11 +414,11 @@ pub async fn get_progress(
     query: web::Query<LangQuery>,
 ) -> Result<Reply<ProgressResponse>, ApiError> {
     let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
-    let (course_id, user_id) = (id.into_inner(), user.id);
+    let course_id = id.into_inner();
     let memo = state.progress.clone();
     let view = state
         .db
-        .read(move |conn| service::my_progress(conn, user_id, course_id, prefs, &memo))
+        .read(move |conn| service::my_progress(conn, &user, course_id, prefs, &memo))
         .await?;
     progress_reply(view)
 }

@@ -406,15 +406,15 @@ pub struct EnrolmentView {
 /// course is unknown, a draft, or the caller is not enrolled.
 pub fn my_enrolment(
     conn: &mut DbConn,
-    user_id: UserId,
+    user: &AuthUser,
     course_id: CourseId,
     prefs: Preferences,
 ) -> Result<EnrolmentView, ApiError> {
     visible(repo::course_state(conn, course_id)?)?;
-    let enrolment = repo::find_enrolment(conn, course_id, user_id, false)?
+    let enrolment = repo::find_enrolment(conn, course_id, user.id, false)?
         .filter(Enrolment::is_active)
         .ok_or(ApiError::NotFound)?;
-    let prefs = reader_preferences(conn, prefs, Some(user_id))?;
+    let prefs = reader_preferences(conn, prefs, Some(user))?;
     enrolment_views(conn, vec![enrolment], &prefs)?
         .pop()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("enrolment vanished")))
@@ -423,24 +423,24 @@ pub fn my_enrolment(
 /// Enrols the caller ([`enrol`]) and answers the enrolment in the caller's languages.
 pub fn enrol_me(
     conn: &mut DbConn,
-    user_id: UserId,
+    user: &AuthUser,
     course_id: CourseId,
     prefs: Preferences,
 ) -> Result<EnrolmentView, ApiError> {
-    enrol(conn, user_id, course_id)?;
-    my_enrolment(conn, user_id, course_id, prefs)
+    enrol(conn, user.id, course_id)?;
+    my_enrolment(conn, user, course_id, prefs)
 }
 
 /// One page of the caller's enrolments (see [`repo::list_my_enrolments`]), in the
 /// caller's languages; and the first language asked for.
 pub fn list_my_enrolments(
     conn: &mut DbConn,
-    user_id: UserId,
+    user: &AuthUser,
     page: &EnrolmentPage,
     prefs: Preferences,
 ) -> Result<(Vec<EnrolmentView>, Option<String>), ApiError> {
-    let rows = repo::list_my_enrolments(conn, user_id, page)?;
-    let prefs = reader_preferences(conn, prefs, Some(user_id))?;
+    let rows = repo::list_my_enrolments(conn, user.id, page)?;
+    let prefs = reader_preferences(conn, prefs, Some(user))?;
     let views = enrolment_views(conn, rows, &prefs)?;
     Ok((views, prefs.first().map(str::to_owned)))
 }
@@ -834,13 +834,13 @@ pub struct ProgressView {
 /// The caller's own progress in a course: 403 `not_enrolled` when not enrolled.
 pub fn my_progress(
     conn: &mut DbConn,
-    user_id: UserId,
+    user: &AuthUser,
     course_id: CourseId,
     prefs: Preferences,
     memo: &ProgressMemo,
 ) -> Result<ProgressView, ApiError> {
-    let prefs = reader_preferences(conn, prefs, Some(user_id))?;
-    progress(conn, user_id, course_id, &prefs, not_enrolled, memo)
+    let prefs = reader_preferences(conn, prefs, Some(user))?;
+    progress(conn, user.id, course_id, &prefs, not_enrolled, memo)
 }
 
 /// A learner's progress, for the course's owners, coordinators and admins, in the
@@ -856,7 +856,7 @@ pub fn learner_progress(
     authorize_course(conn, actor, course_id, |is_owner| {
         Action::ReadLearnerProgress { is_owner }
     })?;
-    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = reader_preferences(conn, prefs, Some(actor))?;
     progress(
         conn,
         learner,

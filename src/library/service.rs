@@ -287,7 +287,7 @@ fn preferences(
     actor: Option<&AuthUser>,
     prefs: Preferences,
 ) -> Result<Preferences, ApiError> {
-    crate::accounts::service::reader_preferences(conn, prefs, actor.map(|a| a.id))
+    crate::accounts::service::reader_preferences(conn, prefs, actor)
 }
 
 fn group<T>(rows: Vec<(ResourceId, T)>) -> HashMap<ResourceId, Vec<T>> {

@@ -50,7 +50,7 @@ pub fn for_reader(
     prefs: Preferences,
     posts: &[Original<'_>],
 ) -> Result<HashMap<PostId, ShownTranslation>, ApiError> {
-    let prefs = reader_preferences(conn, prefs, reader.map(|u| u.id))?;
+    let prefs = reader_preferences(conn, prefs, reader)?;
     let wanted: Vec<PostId> = posts
         .iter()
         .filter(|p| p.visible)

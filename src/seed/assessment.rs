@@ -402,6 +402,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<usize> {
                     id: user_id,
                     role: crate::auth::policy::Role::Member,
                     session_id: crate::types::SessionId(0),
+                    language: Default::default(),
                 };
                 // Pre-tests from 2 to 17 right of 20; post-tests up to 8 better (a few worse).
                 let right_pre = 2 + (k * 7) % 16;

@@ -339,6 +339,7 @@ fn lineage_cohort(
         id: facilitator,
         role: Role::Trainer,
         session_id: SessionId(0),
+        language: Default::default(),
     };
     let now = db::now();
     let mut attendance = Vec::new();

@@ -244,6 +244,7 @@ fn synthetic_actor(id: UserId) -> AuthUser {
         id,
         role: Role::Member,
         session_id: SessionId(0),
+        language: Default::default(),
     }
 }
 

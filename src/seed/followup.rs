@@ -81,6 +81,7 @@ fn as_actor(conn: &mut DbConn, id: UserId) -> Result<AuthUser, ApiError> {
         id,
         role,
         session_id: SessionId(0),
+        language: Default::default(),
     })
 }
 

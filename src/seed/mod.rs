@@ -105,6 +105,7 @@ fn actor(conn: &mut DbConn, email: &str) -> Result<AuthUser, ApiError> {
         id: user.id,
         role: user.role,
         session_id: SessionId(0),
+        language: Default::default(),
     })
 }
 

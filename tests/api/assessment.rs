@@ -977,6 +977,7 @@ async fn assessment_time_limits_follow_the_clock_given_to_the_services() {
         id: UserId(learner.id),
         role: Role::Member,
         session_id: SessionId(0),
+        language: Default::default(),
     };
     // Started two minutes ago, by the clock handed to the service.
     let t0 = bayanihan::db::now() - chrono::Duration::seconds(120);

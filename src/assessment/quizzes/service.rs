@@ -853,7 +853,7 @@ pub fn get_attempt(
     if attempt.user_id != actor.id && !editor {
         return Err(ApiError::NotFound);
     }
-    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = reader_preferences(conn, prefs, Some(actor))?;
     render(conn, &quiz, &attempt, editor, &prefs, now)
 }
 
@@ -967,6 +967,6 @@ pub fn read_own(
         return Err(ApiError::NotFound);
     }
     let quiz = repo::find_quiz(conn, attempt.quiz_id)?;
-    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = reader_preferences(conn, prefs, Some(actor))?;
     render(conn, &quiz, &attempt, false, &prefs, now)
 }

@@ -386,7 +386,7 @@ pub fn list_for_course(
     if !editor && !crate::courses::repo::is_enrolled(conn, course_id, actor.id)? {
         return Err(ApiError::NotFound);
     }
-    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = reader_preferences(conn, prefs, Some(actor))?;
     let all = repo::of_course(conn, course_id)?;
     visible(conn, actor, all, editor, &prefs, now)
 }
@@ -402,7 +402,7 @@ pub fn list_for_cohort(
 ) -> Result<Vec<SurveyResponse>, ApiError> {
     cohorts::find(conn, cohort_id)?.ok_or(ApiError::NotFound)?;
     let editor = edits_cohort(conn, actor, cohort_id)?;
-    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = reader_preferences(conn, prefs, Some(actor))?;
     let all = repo::of_cohort(conn, cohort_id)?;
     let participant = prepost::participants(conn, cohort_id)?.contains(&actor.id);
     let out = visible(conn, actor, all, editor, &prefs, now)?;
@@ -426,7 +426,7 @@ pub fn get(
     if !editor && !asked {
         return Err(ApiError::NotFound);
     }
-    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = reader_preferences(conn, prefs, Some(actor))?;
     let view = render(conn, actor, &s, &prefs, editor, asked, now)?;
     Ok(localised(&s, view))
 }
@@ -592,7 +592,7 @@ pub fn results(
     prefs: Preferences,
 ) -> Result<SurveyResultsResponse, ApiError> {
     let s = edited(conn, actor, id)?;
-    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = reader_preferences(conn, prefs, Some(actor))?;
     let invited = match (s.target, s.course_id) {
         (SurveyTarget::Course, Some(course)) => repo::enrolled_count(conn, course)?,
         _ => count(invited(conn, &s)?.len()),

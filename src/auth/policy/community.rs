@@ -469,6 +469,7 @@ mod tests {
             id: crate::types::UserId(1),
             role,
             session_id: crate::types::SessionId(1),
+            language: Default::default(),
         };
         for visibility in Visibility::ALL {
             assert!(may_create(&user(Role::Member), *visibility).is_err());

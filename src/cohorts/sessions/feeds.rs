@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDateTime, TimeDelta};
 
-use crate::accounts::service::reader_preferences;
+use crate::accounts::service::profile_preferences;
 use crate::auth::tokens::{hash_token, new_opaque_token};
 use crate::auth::{AuthUser, Role};
 use crate::cohorts::model::Cohort;
@@ -121,7 +121,7 @@ pub fn render(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> Result<Stri
         now - FEED_PAST,
         FEED_MAX_EVENTS,
     )?;
-    let prefs = reader_preferences(conn, Preferences::default(), Some(owner))?;
+    let prefs = profile_preferences(conn, Preferences::default(), owner)?;
     let mut ids: Vec<CohortId> = sessions.iter().map(|s| s.cohort_id).collect();
     ids.extend(cohort);
     ids.sort();

@@ -95,6 +95,7 @@ pub fn access_of(
         id: user,
         role,
         session_id: crate::types::SessionId(0),
+        language: Default::default(),
     };
     let is_facilitator = cohorts::is_facilitator(conn, cohort, user)?;
     Ok(Access {
@@ -397,7 +398,7 @@ pub fn get(
     prefs: Preferences,
 ) -> Result<SessionView, ApiError> {
     let (session, cohort, _) = readable(conn, actor, id)?;
-    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = reader_preferences(conn, prefs, Some(actor))?;
     view(conn, &cohort, &session, &prefs)
 }
 
@@ -435,7 +436,7 @@ pub fn list(
         |s| (TimeKey(s.starts_at), s.id.get()),
         |s| s,
     );
-    let prefs = reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = reader_preferences(conn, prefs, Some(actor))?;
     let items = responses(conn, &cohort, &rows.items, &prefs)?;
     Ok(Page {
         items,

@@ -213,7 +213,7 @@ pub async fn export_course(
     let (data, prefs) = db
         .read(move |conn| {
             let data = service::export_data(conn, user.as_ref(), id)?;
-            let prefs = reader_preferences(conn, prefs, user.as_ref().map(|u| u.id))?;
+            let prefs = reader_preferences(conn, prefs, user.as_ref())?;
             Ok((data, prefs))
         })
         .await?;
@@ -573,7 +573,7 @@ pub async fn list_resource_lessons(
     let (id, user) = (id.into_inner(), user.0);
     let (page, languages) = db
         .read(move |conn| {
-            let prefs = reader_preferences(conn, prefs, user.as_ref().map(|u| u.id))?;
+            let prefs = reader_preferences(conn, prefs, user.as_ref())?;
             service::lessons_using(conn, user.as_ref(), id, page, prefs)
         })
         .await?;

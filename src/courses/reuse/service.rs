@@ -342,7 +342,7 @@ pub fn adapt(
     let tree = read_tree(conn, &original)?;
     let source = attribution_of(conn, &original, Origin::Adaptation, now())?;
     let new_id = insert_tree(conn, actor, &tree, slug, Some(source))?;
-    let prefs = crate::accounts::service::reader_preferences(conn, prefs, Some(actor.id))?;
+    let prefs = crate::accounts::service::reader_preferences(conn, prefs, Some(actor))?;
     current_course(conn, new_id, &prefs)
 }
 
@@ -362,7 +362,7 @@ pub fn list_adaptations(
     };
     let after = page.after.as_ref().map(|(_, id)| CourseId(*id));
     let ids = repo::adaptations(conn, id, drafts, after, page.fetch_limit())?;
-    let prefs = crate::accounts::service::reader_preferences(conn, prefs, reader.map(|u| u.id))?;
+    let prefs = crate::accounts::service::reader_preferences(conn, prefs, reader)?;
     let translations = courses_repo::translations(conn, &ids)?;
     let mut items = Vec::with_capacity(ids.len());
     for cid in ids {
