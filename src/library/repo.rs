@@ -745,8 +745,11 @@ pub fn existing(conn: &mut DbConn, ids: &[ResourceId]) -> QueryResult<Vec<Resour
         .load(conn)
 }
 
-/// Resources `ids`.
+/// Resources `ids` (no statement for none: most posts link none).
 pub fn find_many(conn: &mut DbConn, ids: &[ResourceId]) -> QueryResult<Vec<Resource>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     resources::table
         .filter(any_of(resources::id, ids.iter().copied()))
         .select(Resource::as_select())
