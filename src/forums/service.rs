@@ -268,7 +268,6 @@ fn my_reactions(
 
 /// What a post's answer shows besides its row, for a set of posts: the resources each
 /// embeds, the caller's reactions, the mentioned members' names and the quoted posts.
-#[derive(Default)]
 struct Around {
     embedded: HashMap<PostId, Vec<ResourceEmbed>>,
     mine: HashMap<PostId, Vec<ReactionKind>>,
@@ -658,7 +657,8 @@ pub fn create_thread(
 
 /// Starts a thread by `author` with its opening post, as [`create_thread`] does, for
 /// another domain that decided the author may (a cohort's announcement in its space,
-/// `cohorts::space`): no community access is asked here. Answers the new thread's row.
+/// `cohorts::space`): no community rule is asked here (the community's visibility is read,
+/// for whom the new thread reaches). Answers the new thread's row.
 pub fn start_thread(
     conn: &mut DbConn,
     author: UserId,
