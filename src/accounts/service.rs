@@ -43,11 +43,11 @@ pub fn reader_preferences(
     reader: Option<&AuthUser>,
 ) -> Result<Preferences, ApiError> {
     match reader {
-        Some(user) if prefs.first().is_none() => match &user.language {
+        Some(user) => match &user.language {
             ProfileLanguage::Read(language) => Ok(prefs.or_preferred(Some(language))),
             ProfileLanguage::Unread => profile_preferences(conn, prefs, user.id),
         },
-        _ => Ok(prefs),
+        None => Ok(prefs),
     }
 }
 

@@ -18,10 +18,10 @@ use crate::state::AppState;
 use crate::types::{SessionId, UserId};
 
 /// The authenticated caller: a valid access token whose login is still open and whose
-/// account is active. The session, status, role and language are read from the database, or from
-/// [`SessionCache`] when read there a moment ago: a logout, a changed role or a suspension
-/// takes effect at once on the instance that made it and within two seconds on the others
-/// (`db::recent`).
+/// account is active. The session, status, role and language are read from the database,
+/// or from [`SessionCache`] when read there a moment ago: a logout, a changed role or a
+/// suspension takes effect at once on the instance that made it and within two seconds on
+/// the others (`db::recent`).
 #[derive(Debug, Clone)]
 pub struct AuthUser {
     pub id: UserId,
@@ -51,11 +51,11 @@ impl AuthUser {
     }
 }
 
-/// Open logins read lately, by session and account: their account's status and role and
-/// when the login expires (`db::recent`: a change made in this process is seen at once, one
-/// made by another instance within two seconds). Read again only after a write that ended
-/// a login or changed an account's status or role ([`recent::LOGINS`]; every such write
-/// goes through `accounts::repo`), not after every write.
+/// Open logins read lately, by session and account: their account's status, role and
+/// preferred language and when the login expires (`db::recent`: a change made in this
+/// process is seen at once, one made by another instance within two seconds). Read again
+/// only after a write that ended a login or changed one of those ([`recent::LOGINS`];
+/// every such write goes through `accounts::repo`), not after every write.
 #[derive(Debug, Clone)]
 pub struct SessionCache(Recent<(SessionId, UserId), KeptLogin>);
 
