@@ -45,8 +45,12 @@ pub fn insert(conn: &mut DbConn, new: &NewUser) -> QueryResult<User> {
 
 /// Applies changes (the caller has set the new version and `updated_at`).
 pub fn update(conn: &mut DbConn, id: UserId, changes: &UserChanges) -> QueryResult<User> {
-    if changes.status.is_some() || changes.role.is_some() || changes.preferred_language.is_some() {
-        // Kept logins carry the account's status, role and preferred language.
+    if changes.status.is_some()
+        || changes.role.is_some()
+        || changes.preferred_language.is_some()
+        || changes.display_name.is_some()
+    {
+        // Kept logins carry the account's status, role, preferred language and name.
         recent::logins_changed();
     }
     diesel::update(users::table.find(id))

@@ -18,7 +18,7 @@ use crate::state::AppState;
 use crate::types::{SessionId, UserId};
 
 /// The authenticated caller: a valid access token whose login is still open and whose
-/// account is active. The session, status, role and language are read from the database,
+/// account is active. The session, status, role, language and name are read from the database,
 /// or from [`SessionCache`] when read there a moment ago: a logout, a changed role or a
 /// suspension takes effect at once on the instance that made it and within two seconds on
 /// the others (`db::recent`).
@@ -31,6 +31,10 @@ pub struct AuthUser {
     /// The account's `preferred_language`, read with the login and kept with it (a change
     /// to it is a change of logins: seen at once here, within two seconds elsewhere).
     pub language: ProfileLanguage,
+    /// The account's display name, read with the login and kept with it as the language
+    /// is; `None` for an actor not made from a login (a command's, another domain's):
+    /// whoever needs the name reads it.
+    pub name: Option<Arc<str>>,
 }
 
 /// An account's `preferred_language` as its caller carries it.
@@ -51,16 +55,17 @@ impl AuthUser {
     }
 }
 
-/// Open logins read lately, by session and account: their account's status, role and
-/// preferred language and when the login expires (`db::recent`: a change made in this
+/// Open logins read lately, by session and account: their account's status, role,
+/// preferred language and display name, and when the login expires (`db::recent`: a change made in this
 /// process is seen at once, one made by another instance within two seconds). Read again
 /// only after a write that ended a login or changed one of those ([`recent::LOGINS`];
 /// every such write goes through `accounts::repo`), not after every write.
 #[derive(Debug, Clone)]
 pub struct SessionCache(Recent<(SessionId, UserId), KeptLogin>);
 
-/// An open login as kept: the account's status, role and language, and when it expires.
-type KeptLogin = (UserStatus, Role, NaiveDateTime, ProfileLanguage);
+/// An open login as kept: the account's status, role, language and name, and when it
+/// expires.
+type KeptLogin = (UserStatus, Role, NaiveDateTime, ProfileLanguage, Arc<str>);
 
 /// Logins kept at most: beyond, the cache starts again.
 const SESSIONS_KEPT: usize = 100_000;
@@ -108,12 +113,13 @@ impl FromRequest for AuthUser {
                                     users::role,
                                     sessions::expires_at,
                                     users::preferred_language,
+                                    users::display_name,
                                 ))
-                                .first::<(UserStatus, Role, NaiveDateTime, String)>(conn)
+                                .first::<(UserStatus, Role, NaiveDateTime, String, String)>(conn)
                                 .optional()?
-                                .map(|(status, role, expires_at, language)| {
+                                .map(|(status, role, expires_at, language, name)| {
                                     let language = ProfileLanguage::Read(language.into());
-                                    (status, role, expires_at, language)
+                                    (status, role, expires_at, language, name.into())
                                 }))
                         })
                         .await?;
@@ -126,12 +132,15 @@ impl FromRequest for AuthUser {
                 }
             };
             match found {
-                Some((UserStatus::Active, role, expires_at, language)) if expires_at > now() => {
+                Some((UserStatus::Active, role, expires_at, language, name))
+                    if expires_at > now() =>
+                {
                     Ok(AuthUser {
                         id: user_id,
                         role,
                         session_id,
                         language,
+                        name: Some(name),
                     })
                 }
                 Some((UserStatus::Active, ..)) | None => Err(ApiError::unauthorized(

@@ -404,6 +404,7 @@ mod tests {
             role,
             session_id: crate::types::SessionId(1),
             language: Default::default(),
+            name: None,
         }
     }
 

@@ -651,6 +651,56 @@ pub fn lock_row(conn: &mut DbConn, table: &'static str, id: i64) -> QueryResult<
     }
 }
 
+/// `query` (rows of joined tables, PostgreSQL only) holding the rows it reads of `table`
+/// until the transaction ends: `… FOR UPDATE OF table`. Diesel's `for_update` has no `OF`,
+/// and a plain `FOR UPDATE` locks a row of every table joined (and is refused on the
+/// nullable side of an outer join). So a row is read and held in one statement where
+/// [`lock_row`] and a read would be two. Kept in each connection's statement cache by its
+/// text, as diesel keeps its own statements. SQLite needs none: its write transactions hold
+/// the whole database.
+#[cfg(feature = "postgres")]
+pub fn for_update_of<Q>(query: Q, table: &'static str) -> ForUpdateOf<Q> {
+    ForUpdateOf { query, table }
+}
+
+/// See [`for_update_of`].
+#[cfg(feature = "postgres")]
+#[derive(Debug, Clone, Copy)]
+pub struct ForUpdateOf<Q> {
+    query: Q,
+    table: &'static str,
+}
+
+#[cfg(feature = "postgres")]
+impl<Q> diesel::query_builder::QueryId for ForUpdateOf<Q> {
+    type QueryId = ();
+    // Kept by its text: the table's name is not part of the type.
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+#[cfg(feature = "postgres")]
+impl<Q: diesel::query_builder::Query> diesel::query_builder::Query for ForUpdateOf<Q> {
+    type SqlType = Q::SqlType;
+}
+
+#[cfg(feature = "postgres")]
+impl<Q> diesel::query_builder::QueryFragment<diesel::pg::Pg> for ForUpdateOf<Q>
+where
+    Q: diesel::query_builder::QueryFragment<diesel::pg::Pg>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        self.query.walk_ast(out.reborrow())?;
+        out.push_sql(" FOR UPDATE OF ");
+        out.push_identifier(self.table)
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl<Q, Conn> RunQueryDsl<Conn> for ForUpdateOf<Q> {}
+
 /// Serialises the transactions that take the same `scope` and `key` until they end: a
 /// transaction lock on PostgreSQL (`pg_advisory_xact_lock`, on a hash of both); SQLite write
 /// transactions (`BEGIN IMMEDIATE`) hold the whole database already. For counters kept in

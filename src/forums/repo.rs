@@ -139,25 +139,56 @@ pub fn find_thread(conn: &mut DbConn, id: ThreadId) -> QueryResult<Option<Thread
         .optional()
 }
 
+/// Whether a read of a thread holds its row until the transaction ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hold {
+    /// A read only.
+    Nothing,
+    /// The thread's row, as `db::lock_row` holds it, taken by the read itself (PostgreSQL:
+    /// `FOR UPDATE OF threads`, one statement where the lock and the read were two).
+    Row,
+}
+
+/// The statement of [`thread_with_access`], once for each backend that runs it.
+macro_rules! thread_access_query {
+    ($id:expr, $user_id:expr) => {
+        threads::table
+            .inner_join(communities::table.on(communities::id.eq(threads::community_id)))
+            .left_join(community_members::table.on(communities_repo::membership_on($user_id)))
+            .filter(threads::id.eq($id))
+            .select((
+                Thread::as_select(),
+                communities::visibility,
+                (community_members::role, community_members::status).nullable(),
+            ))
+    };
+}
+
 /// A thread, deleted or not, with the access of `viewer` to its community: one statement
-/// (`communities::repo::access`'s, extended by the thread).
+/// (`communities::repo::access`'s, extended by the thread), which holds the thread's row
+/// when `hold` asks.
+#[cfg_attr(
+    not(feature = "postgres"),
+    expect(unused_variables, reason = "only PostgreSQL holds single rows")
+)]
 pub fn thread_with_access(
     conn: &mut DbConn,
     id: ThreadId,
     viewer: Option<(UserId, Role)>,
+    hold: Hold,
 ) -> QueryResult<Option<(Thread, Access)>> {
+    type Row = (Thread, Visibility, Option<(CommunityRole, MemberStatus)>);
     let user_id = viewer.map_or(UserId(0), |(user_id, _)| user_id);
-    let found = threads::table
-        .inner_join(communities::table.on(communities::id.eq(threads::community_id)))
-        .left_join(community_members::table.on(communities_repo::membership_on(user_id)))
-        .filter(threads::id.eq(id))
-        .select((
-            Thread::as_select(),
-            communities::visibility,
-            (community_members::role, community_members::status).nullable(),
-        ))
-        .first::<(Thread, Visibility, Option<(CommunityRole, MemberStatus)>)>(conn)
-        .optional()?;
+    let found: Option<Row> = match conn {
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(pg) if hold == Hold::Row => {
+            db::for_update_of(thread_access_query!(id, user_id), "threads")
+                .get_result(pg)
+                .optional()?
+        }
+        // SQLite's write transaction holds the whole database.
+        _ => thread_access_query!(id, user_id).first(conn).optional()?,
+    };
     Ok(found.map(|(thread, visibility, membership)| {
         let access =
             communities_repo::access_from(thread.community_id, visibility, viewer, membership);
@@ -432,6 +463,30 @@ pub fn recount_reactions(conn: &mut DbConn, post: &Post, kind: ReactionKind) -> 
     opening_post_changed(conn, post)
 }
 
+/// [`advance_read`]'s statement: binds the thread, the reader, the mark's post, `at`, the
+/// mark's two counts.
+macro_rules! advance_read_sql {
+    () => {
+        "INSERT INTO thread_reads \
+         (thread_id, user_id, last_read_post_id, updated_at, read_live, read_visible) \
+         VALUES (?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (user_id, thread_id) DO UPDATE SET \
+         last_read_post_id = excluded.last_read_post_id, updated_at = excluded.updated_at, \
+         read_live = excluded.read_live, read_visible = excluded.read_visible \
+         WHERE thread_reads.last_read_post_id < excluded.last_read_post_id"
+    };
+}
+
+/// Binds [`advance_read_sql`]'s values.
+fn bind_read(sql: Sql, thread_id: ThreadId, user_id: UserId, mark: Mark, at: NaiveDateTime) -> Sql {
+    sql.bind_i64(thread_id.get())
+        .bind_i64(user_id.get())
+        .bind_i64(mark.post_id.get())
+        .bind_timestamp(at)
+        .bind_i64(mark.read_live)
+        .bind_i64(mark.read_visible)
+}
+
 /// Moves `user_id`'s read state in a thread forward to `mark` (never back), with the
 /// mark's counts (`counts::mark_at`): one upsert, a statement each connection keeps
 /// (`db::sql`; diesel prepares every `UPDATE` anew).
@@ -442,22 +497,7 @@ pub fn advance_read(
     mark: Mark,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
-    Sql::new(
-        "INSERT INTO thread_reads \
-         (thread_id, user_id, last_read_post_id, updated_at, read_live, read_visible) \
-         VALUES (?, ?, ?, ?, ?, ?) \
-         ON CONFLICT (user_id, thread_id) DO UPDATE SET \
-         last_read_post_id = excluded.last_read_post_id, updated_at = excluded.updated_at, \
-         read_live = excluded.read_live, read_visible = excluded.read_visible \
-         WHERE thread_reads.last_read_post_id < excluded.last_read_post_id",
-    )
-    .bind_i64(thread_id.get())
-    .bind_i64(user_id.get())
-    .bind_i64(mark.post_id.get())
-    .bind_timestamp(at)
-    .bind_i64(mark.read_live)
-    .bind_i64(mark.read_visible)
-    .execute(conn)?;
+    bind_read(Sql::new(advance_read_sql!()), thread_id, user_id, mark, at).execute(conn)?;
     Ok(())
 }
 
@@ -477,6 +517,31 @@ pub fn last_read(
 /// How far behind its latest post a community's `last_activity_at` may be.
 pub const ACTIVITY_STEP: chrono::TimeDelta = chrono::TimeDelta::seconds(1);
 
+/// [`touch_community`]'s statement: binds `at`, the community, `at` − [`ACTIVITY_STEP`].
+macro_rules! touch_community_sql {
+    () => {
+        "UPDATE communities SET last_activity_at = ? \
+         WHERE id = ? AND (last_activity_at IS NULL OR last_activity_at < ?)"
+    };
+}
+
+/// [`record_reply`]'s statement for the thread: binds the post, `at` twice, the thread.
+macro_rules! record_reply_sql {
+    () => {
+        "UPDATE threads SET post_count = post_count + 1, live_count = live_count + 1, \
+         visible_count = visible_count + 1, reply_count = reply_count + 1, \
+         last_post_id = ?, last_activity_at = ?, updated_at = ?, version = version + 1 \
+         WHERE id = ?"
+    };
+}
+
+/// Binds [`touch_community_sql`]'s values.
+fn bind_touch(sql: Sql, id: CommunityId, at: NaiveDateTime) -> Sql {
+    sql.bind_timestamp(at)
+        .bind_i64(id.get())
+        .bind_timestamp(at - ACTIVITY_STEP)
+}
+
 /// Moves a community's last activity to `at`, when what it holds is older by more than
 /// [`ACTIVITY_STEP`] (or nothing): every post of a community would otherwise update, and
 /// so lock until its commit, that one row. On PostgreSQL the replies to one community
@@ -484,39 +549,57 @@ pub const ACTIVITY_STEP: chrono::TimeDelta = chrono::TimeDelta::seconds(1);
 /// finds the row locked by one that moves it waits for that commit once, then finds it
 /// recent and leaves it.
 pub fn touch_community(conn: &mut DbConn, id: CommunityId, at: NaiveDateTime) -> QueryResult<()> {
-    Sql::new(
-        "UPDATE communities SET last_activity_at = ? \
-         WHERE id = ? AND (last_activity_at IS NULL OR last_activity_at < ?)",
-    )
-    .bind_timestamp(at)
-    .bind_i64(id.get())
-    .bind_timestamp(at - ACTIVITY_STEP)
-    .execute(conn)?;
+    bind_touch(Sql::new(touch_community_sql!()), id, at).execute(conn)?;
     Ok(())
 }
 
-/// A reply's changes to its (locked) thread: every count one more (a new post is visible
-/// and the last), its activity, and a new version. One statement each connection keeps
-/// (`db::sql`; diesel prepares every `UPDATE` anew), where [`update_thread`]'s depends on
-/// the changes.
-pub fn record_reply(
-    conn: &mut DbConn,
-    id: ThreadId,
-    post: PostId,
-    at: NaiveDateTime,
-) -> QueryResult<()> {
-    Sql::new(
-        "UPDATE threads SET post_count = post_count + 1, live_count = live_count + 1, \
-         visible_count = visible_count + 1, reply_count = reply_count + 1, \
-         last_post_id = ?, last_activity_at = ?, updated_at = ?, version = version + 1 \
-         WHERE id = ?",
-    )
-    .bind_i64(post.get())
-    .bind_timestamp(at)
-    .bind_timestamp(at)
-    .bind_i64(id.get())
-    .execute(conn)?;
-    Ok(())
+/// A reply just written, for [`record_reply`].
+#[derive(Debug, Clone, Copy)]
+pub struct Reply {
+    pub thread: ThreadId,
+    pub community: CommunityId,
+    pub post: PostId,
+    pub author: UserId,
+    /// The author's read mark: the reply, the last post.
+    pub mark: Mark,
+    pub at: NaiveDateTime,
+}
+
+/// What a reply changes besides its post: its (locked) thread, every count one more (a new
+/// post is visible and the last), its activity and a new version; its author's read mark
+/// ([`advance_read`]); its community's activity ([`touch_community`]). Statements each
+/// connection keeps (`db::sql`; diesel prepares every `UPDATE` anew), where
+/// [`update_thread`]'s depends on the changes: on PostgreSQL one (the thread's update and
+/// the mark in a `WITH`), two round trips fewer; on SQLite, in the process, three.
+pub fn record_reply(conn: &mut DbConn, reply: &Reply) -> QueryResult<()> {
+    let bind_thread = |sql: Sql| {
+        sql.bind_i64(reply.post.get())
+            .bind_timestamp(reply.at)
+            .bind_timestamp(reply.at)
+            .bind_i64(reply.thread.get())
+    };
+    let bind_mark = |sql| bind_read(sql, reply.thread, reply.author, reply.mark, reply.at);
+    match conn {
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(_) => {
+            let sql = concat!(
+                "WITH reply AS (",
+                record_reply_sql!(),
+                "), mark AS (",
+                advance_read_sql!(),
+                ") ",
+                touch_community_sql!()
+            );
+            let sql = bind_mark(bind_thread(Sql::new(sql)));
+            bind_touch(sql, reply.community, reply.at).execute(conn)?;
+            Ok(())
+        }
+        DbConn::Sqlite(_) => {
+            bind_thread(Sql::new(record_reply_sql!())).execute(conn)?;
+            bind_mark(Sql::new(advance_read_sql!())).execute(conn)?;
+            touch_community(conn, reply.community, reply.at)
+        }
+    }
 }
 
 /// Changes a thread and bumps its version; nothing at all when `changes` is empty.

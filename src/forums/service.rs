@@ -32,7 +32,7 @@ use crate::forums::model::{
     ThreadKind,
 };
 use crate::forums::model::{NewPostInput, NewThreadInput, PostEdit, ThreadPatch};
-use crate::forums::repo::{self, PostRow, ThreadFilter, ThreadRow};
+use crate::forums::repo::{self, Hold, PostRow, ThreadFilter, ThreadRow};
 use crate::http::etag::{IfMatch, Versioned};
 use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageRequest, TimeKey};
@@ -75,13 +75,14 @@ fn lock_thread_of(conn: &mut DbConn, id: PostId) -> Result<(), ApiError> {
 }
 
 /// A thread that is not deleted, and the caller's access to its community (one
-/// statement); 404 for a deleted thread.
+/// statement, which holds the thread's row when `hold` asks); 404 for a deleted thread.
 fn live_thread(
     conn: &mut DbConn,
     id: ThreadId,
     user: Option<&AuthUser>,
+    hold: Hold,
 ) -> Result<(Thread, Access), ApiError> {
-    repo::thread_with_access(conn, id, user.map(|u| (u.id, u.role)))?
+    repo::thread_with_access(conn, id, user.map(|u| (u.id, u.role)), hold)?
         .filter(|(thread, _)| thread.deleted_at.is_none())
         .ok_or(ApiError::NotFound)
 }
@@ -91,20 +92,27 @@ fn readable_thread(
     conn: &mut DbConn,
     id: ThreadId,
     user: Option<&AuthUser>,
+    hold: Hold,
 ) -> Result<(Thread, Access), ApiError> {
-    let (thread, access) = live_thread(conn, id, user)?;
+    let (thread, access) = live_thread(conn, id, user, hold)?;
     access.require_read()?;
     Ok((thread, access))
 }
 
-/// A post the caller may see, in a live thread they may read.
+/// A post the caller may see, in a live thread they may read; with [`Hold::Row`], the
+/// thread is held and the post read again under it (it may have changed before).
 fn readable_post(
     conn: &mut DbConn,
     id: PostId,
     user: Option<&AuthUser>,
+    hold: Hold,
 ) -> Result<(Post, Thread, Access), ApiError> {
     let post = repo::find_post(conn, id)?.ok_or(ApiError::NotFound)?;
-    let (thread, access) = readable_thread(conn, post.thread_id, user)?;
+    let (thread, access) = readable_thread(conn, post.thread_id, user, hold)?;
+    let post = match hold {
+        Hold::Nothing => post,
+        Hold::Row => repo::find_post(conn, id)?.ok_or(ApiError::NotFound)?,
+    };
     if !can_see(&post, &access) {
         return Err(ApiError::NotFound);
     }
@@ -512,7 +520,8 @@ struct Added {
 }
 
 /// Adds a post by `author` to `thread` (in a community of `visibility`) at `at`: its
-/// opening post (`is_first`), or a reply, which is the thread's new activity. The thread's
+/// opening post (`is_first`), or a reply, which is the thread's new activity. The author's
+/// name, when the caller carries it (`AuthUser::name`), is not read again. The thread's
 /// counters follow (one new version), the community's activity moves, watchers and
 /// mentioned members are notified, the author watches the thread and has read up to the
 /// post.
@@ -520,7 +529,7 @@ fn add_post(
     conn: &mut DbConn,
     thread: &Thread,
     visibility: Visibility,
-    author: UserId,
+    (author, author_name): (UserId, Option<&str>),
     is_first: bool,
     input: NewPostInput,
     at: NaiveDateTime,
@@ -537,11 +546,18 @@ fn add_post(
             crate::post_translations::service::fallback_language(conn, author, thread.community_id)?
         }
     };
+    let also: &[UserId] = match author_name {
+        Some(_) => &[],
+        None => &[author],
+    };
     let Resolved {
         mentioned,
         html: body_html,
-        names,
-    } = resolve_mentions(conn, &body, &[author])?;
+        mut names,
+    } = resolve_mentions(conn, &body, also)?;
+    if let Some(name) = author_name {
+        names.insert(author, name.to_owned());
+    }
     let post = repo::insert_post(
         conn,
         &NewPost {
@@ -560,6 +576,13 @@ fn add_post(
     if !resources.is_empty() {
         repo::set_post_resources(conn, post.id, &resources)?;
     }
+    // The author has read up to their post, the last: every post of the thread is at or
+    // before it.
+    let mark = counts::Mark {
+        post_id: post.id,
+        read_live: thread.live_count + 1,
+        read_visible: thread.visible_count + 1,
+    };
     // Counters by increment, not by recount: the thread is locked, and a new post is
     // visible and has the highest id (after every reader's mark: theirs stay).
     if is_first {
@@ -576,10 +599,19 @@ fn add_post(
         }
         .apply(thread, &mut changes);
         repo::update_thread(conn, thread.id, &changes)?;
+        repo::advance_read(conn, thread.id, author, mark, at)?;
+        repo::touch_community(conn, thread.community_id, at)?;
     } else {
-        repo::record_reply(conn, thread.id, post.id, at)?;
+        let reply = repo::Reply {
+            thread: thread.id,
+            community: thread.community_id,
+            post: post.id,
+            author,
+            mark,
+            at,
+        };
+        repo::record_reply(conn, &reply)?;
     }
-    repo::touch_community(conn, thread.community_id, at)?;
     notifications::post_created(
         conn,
         &PostCreated {
@@ -592,14 +624,6 @@ fn add_post(
             visibility,
         },
     )?;
-    // The author has read up to their post, the last: every post of the thread is at or
-    // before it.
-    let mark = counts::Mark {
-        post_id: post.id,
-        read_live: thread.live_count + 1,
-        read_visible: thread.visible_count + 1,
-    };
-    repo::advance_read(conn, thread.id, author, mark, at)?;
     Ok(Added { post, names })
 }
 
@@ -698,7 +722,15 @@ fn open_thread(
         resources: input.resources,
         language: input.language,
     };
-    add_post(conn, &thread, access.visibility, author, true, opening, at)?;
+    add_post(
+        conn,
+        &thread,
+        access.visibility,
+        (author, None),
+        true,
+        opening,
+        at,
+    )?;
     counts::add_thread(conn, community_id)?;
     Ok(thread)
 }
@@ -709,7 +741,7 @@ pub fn get_thread(
     user: Option<&AuthUser>,
     id: ThreadId,
 ) -> Result<ThreadResponse, ApiError> {
-    let (_, access) = readable_thread(conn, id, user)?;
+    let (_, access) = readable_thread(conn, id, user, Hold::Nothing)?;
     thread_view(conn, user, &access, id)
 }
 
@@ -722,8 +754,7 @@ pub fn update_thread(
     patch: ThreadPatch,
     if_match: Option<&IfMatch>,
 ) -> Result<ThreadResponse, ApiError> {
-    lock_thread(conn, id)?;
-    let (thread, access) = readable_thread(conn, id, Some(user))?;
+    let (thread, access) = readable_thread(conn, id, Some(user), Hold::Row)?;
     access.require_author(
         thread.author_id == user.id,
         thread.locked,
@@ -766,8 +797,7 @@ pub fn delete_thread(
     id: ThreadId,
     if_match: Option<&IfMatch>,
 ) -> Result<(), ApiError> {
-    lock_thread(conn, id)?;
-    let (thread, access) = readable_thread(conn, id, Some(user))?;
+    let (thread, access) = readable_thread(conn, id, Some(user), Hold::Row)?;
     let own = thread.author_id == user.id;
     access.require_author(
         own,
@@ -796,7 +826,7 @@ pub fn list_posts(
     thread_id: ThreadId,
     input: PostListInput,
 ) -> Result<Page<PostResponse>, ApiError> {
-    let (thread, access) = readable_thread(conn, thread_id, user)?;
+    let (thread, access) = readable_thread(conn, thread_id, user, Hold::Nothing)?;
     let page = input.page;
     let rows = repo::list_posts(
         conn,
@@ -821,8 +851,7 @@ pub fn create_post(
     thread_id: ThreadId,
     input: NewPostInput,
 ) -> Result<PostResponse, ApiError> {
-    lock_thread(conn, thread_id)?;
-    let (thread, access) = live_thread(conn, thread_id, Some(user))?;
+    let (thread, access) = live_thread(conn, thread_id, Some(user), Hold::Row)?;
     access.require_participate()?;
     if thread.locked && !access.is_moderator() {
         return Err(thread_locked());
@@ -849,16 +878,17 @@ pub fn create_post(
         conn,
         &thread,
         access.visibility,
-        user.id,
+        (user.id, user.name.as_deref()),
         false,
         input,
         now(),
     )?;
-    // The answer from what this transaction holds: the post as written, its author's and
-    // mentioned members' names, the quoted post; a post just written has no reactions.
+    // The answer from what this transaction holds: the post as written, its author's name
+    // (kept with the login) and the mentioned members', the quoted post; a post just written
+    // has no reactions.
     let Some(author_name) = names.get(&user.id).cloned() else {
-        // Not an active account any more (changed by another instance since the login was
-        // kept): the post as stored says what its author is called.
+        // An actor without a kept name whose account is not active any more: the post as
+        // stored says what its author is called.
         return post_view(conn, Some(user), &access, thread.accepted_post_id, post.id);
     };
     let embedded = if resources.is_empty() {
@@ -892,7 +922,7 @@ pub fn get_post(
     user: Option<&AuthUser>,
     id: PostId,
 ) -> Result<PostResponse, ApiError> {
-    let (_, thread, access) = readable_post(conn, id, user)?;
+    let (_, thread, access) = readable_post(conn, id, user, Hold::Nothing)?;
     post_view(conn, user, &access, thread.accepted_post_id, id)
 }
 
@@ -926,8 +956,7 @@ pub fn update_post(
     edit: PostEdit,
     if_match: Option<&IfMatch>,
 ) -> Result<PostResponse, ApiError> {
-    lock_thread_of(conn, id)?;
-    let (post, thread, access) = readable_post(conn, id, Some(user))?;
+    let (post, thread, access) = readable_post(conn, id, Some(user), Hold::Row)?;
     if post.author_id != user.id {
         // Only its author edits a post; moderators hide or delete it.
         return Err(ApiError::forbidden(
@@ -1025,8 +1054,7 @@ pub fn delete_post(
     id: PostId,
     if_match: Option<&IfMatch>,
 ) -> Result<(), ApiError> {
-    lock_thread_of(conn, id)?;
-    let (post, thread, access) = readable_post(conn, id, Some(user))?;
+    let (post, thread, access) = readable_post(conn, id, Some(user), Hold::Row)?;
     let own = post.author_id == user.id;
     access.require_author(
         own,
@@ -1103,7 +1131,7 @@ pub fn list_revisions(
     id: PostId,
     page: PageRequest<()>,
 ) -> Result<Page<RevisionResponse>, ApiError> {
-    let (post, _, access) = readable_post(conn, id, Some(user))?;
+    let (post, _, access) = readable_post(conn, id, Some(user), Hold::Nothing)?;
     if post.author_id != user.id && !access.is_moderator() {
         return Err(forbidden(
             "only the author and moderators may read earlier versions",
@@ -1135,8 +1163,7 @@ pub fn react(
     kind: ReactionKind,
     add: bool,
 ) -> Result<ReactionsResponse, ApiError> {
-    lock_thread_of(conn, id)?;
-    let (post, _, access) = readable_post(conn, id, Some(user))?;
+    let (post, _, access) = readable_post(conn, id, Some(user), Hold::Row)?;
     access.require_participate()?;
     if post.deleted_at.is_some() {
         return Err(post_deleted());
@@ -1174,8 +1201,7 @@ fn answerable(
     user: &AuthUser,
     thread_id: ThreadId,
 ) -> Result<(Thread, Access), ApiError> {
-    lock_thread(conn, thread_id)?;
-    let (thread, access) = readable_thread(conn, thread_id, Some(user))?;
+    let (thread, access) = readable_thread(conn, thread_id, Some(user), Hold::Row)?;
     access.require_author(
         thread.author_id == user.id,
         false,
@@ -1272,8 +1298,7 @@ pub fn mark_read(
     thread_id: ThreadId,
     post_id: PostId,
 ) -> Result<ReadStateResponse, ApiError> {
-    lock_thread(conn, thread_id)?;
-    let (thread, access) = readable_thread(conn, thread_id, Some(user))?;
+    let (thread, access) = readable_thread(conn, thread_id, Some(user), Hold::Row)?;
     let post = repo::find_post(conn, post_id)?
         .filter(|p| p.thread_id == thread.id)
         .ok_or_else(|| {

@@ -583,10 +583,33 @@ impl WatcherFanOut<'_> {
 /// per connection. The email status follows each reader's preference, as
 /// `notifications::service` decides it for one: `none` without an address or for `never`,
 /// `sent` for `immediately` (the caller sends those: [`watchers_emailed_at_once`]),
-/// `pending` for a digest, with its cadence.
+/// `pending` for a digest, with its cadence. Answers how many it marked `sent` (from the
+/// rows it wrote: usually none, and then nobody is read again for an email).
+///
+/// The post's author starts watching its thread ([`watch`]) first: on PostgreSQL in the
+/// same statement (a `WITH`, a round trip fewer a post; the author is not of the audience,
+/// so the watch written there is not read by the `SELECT`), on SQLite as a statement of
+/// its own.
 pub fn notify_watchers(conn: &mut DbConn, f: &WatcherFanOut<'_>) -> QueryResult<usize> {
+    #[derive(QueryableByName)]
+    struct Written {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        email_status: String,
+    }
+    let watch_first = match conn {
+        DbConn::Sqlite(_) => {
+            watch(conn, f.thread_id, f.actor_id, f.created_at)?;
+            ""
+        }
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(_) => {
+            "WITH watch AS (INSERT INTO thread_subscriptions (thread_id, user_id, created_at) \
+             VALUES (?, ?, ?) ON CONFLICT DO NOTHING) "
+        }
+    };
     let sql = format!(
-        "INSERT INTO notifications (user_id, kind, community_id, thread_id, post_id, actor_id, \
+        "{watch_first}\
+         INSERT INTO notifications (user_id, kind, community_id, thread_id, post_id, actor_id, \
          created_at, read_at, email_status, email_cadence) \
          SELECT u.id, ?, ?, ?, ?, ?, ?, NULL, \
          CASE WHEN u.email IS NULL OR {PREFERENCE} = '{never}' THEN '{none}' \
@@ -594,7 +617,7 @@ pub fn notify_watchers(conn: &mut DbConn, f: &WatcherFanOut<'_>) -> QueryResult<
          CASE WHEN u.email IS NULL THEN NULL \
               WHEN {PREFERENCE} = '{daily}' THEN '{daily_cadence}' \
               WHEN {PREFERENCE} = '{weekly}' THEN '{weekly_cadence}' END \
-         {audience}",
+         {audience} RETURNING email_status",
         never = EmailPreference::Never,
         at_once = EmailPreference::Immediately,
         daily = EmailPreference::Daily,
@@ -606,16 +629,26 @@ pub fn notify_watchers(conn: &mut DbConn, f: &WatcherFanOut<'_>) -> QueryResult<
         weekly_cadence = DigestCadence::Weekly,
         audience = f.audience(),
     );
+    let mut sql = Sql::new(sql);
+    if !watch_first.is_empty() {
+        sql = sql
+            .bind_i64(f.thread_id.get())
+            .bind_i64(f.actor_id.get())
+            .bind_timestamp(f.created_at);
+    }
     f.bind_audience(
-        Sql::new(sql)
-            .bind_text(f.kind.as_str())
+        sql.bind_text(f.kind.as_str())
             .bind_i64(f.community_id.get())
             .bind_i64(f.thread_id.get())
             .bind_i64(f.post_id.get())
             .bind_i64(f.actor_id.get())
             .bind_timestamp(f.created_at),
     )
-    .execute(conn)
+    .load::<Written>(conn)
+    .map(|rows| {
+        let sent = EmailStatus::Sent.as_str();
+        rows.iter().filter(|row| row.email_status == sent).count()
+    })
 }
 
 /// The readers [`notify_watchers`] marks `sent`: those who want every notification by email

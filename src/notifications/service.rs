@@ -48,12 +48,11 @@ pub struct PostCreated {
 /// `Reply`, mentioned members `Mention` (instead of `Reply`), and for an opening post the
 /// community's watchers get `NewThread`; each only if they can read the community.
 ///
-/// The watchers, however many, are notified by two statements in the database
-/// (`repo::notify_watchers`, and `repo::watchers_emailed_at_once` for the few emailed at
-/// once); the mentioned, a handful at most, one by one. A post just written is visible
+/// The watchers, however many, are notified by one statement in the database
+/// (`repo::notify_watchers`; `repo::watchers_emailed_at_once` reads the few emailed at once,
+/// only when it marked some); the mentioned, a handful at most, one by one. A post just written is visible
 /// (hiding is a moderator's later act), so nothing is read to find that out.
 pub fn post_created(conn: &mut DbConn, post: &PostCreated) -> Result<(), ApiError> {
-    watch_thread(conn, post.thread_id, post.author_id)?;
     let visibility = post.visibility;
     let mentioned: BTreeMap<UserId, NoticeKind> = post
         .mentioned
@@ -80,8 +79,12 @@ pub fn post_created(conn: &mut DbConn, post: &PostCreated) -> Result<(), ApiErro
         except: &except,
         created_at: db::now(),
     };
-    repo::notify_watchers(conn, &fan_out_to_watchers)?;
-    let at_once = repo::watchers_emailed_at_once(conn, &fan_out_to_watchers)?;
+    // The author watches the thread from now on, in the same statement.
+    let emailed = repo::notify_watchers(conn, &fan_out_to_watchers)?;
+    let at_once = match emailed {
+        0 => Vec::new(),
+        _ => repo::watchers_emailed_at_once(conn, &fan_out_to_watchers)?,
+    };
     if !at_once.is_empty() {
         let about = About::load(
             conn,

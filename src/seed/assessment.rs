@@ -403,6 +403,7 @@ pub fn scale(db: &Db, n: usize) -> anyhow::Result<usize> {
                     role: crate::auth::policy::Role::Member,
                     session_id: crate::types::SessionId(0),
                     language: Default::default(),
+                    name: None,
                 };
                 // Pre-tests from 2 to 17 right of 20; post-tests up to 8 better (a few worse).
                 let right_pre = 2 + (k * 7) % 16;

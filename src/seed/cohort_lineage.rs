@@ -340,6 +340,7 @@ fn lineage_cohort(
         role: Role::Trainer,
         session_id: SessionId(0),
         language: Default::default(),
+        name: None,
     };
     let now = db::now();
     let mut attendance = Vec::new();

@@ -245,6 +245,7 @@ fn synthetic_actor(id: UserId) -> AuthUser {
         role: Role::Member,
         session_id: SessionId(0),
         language: Default::default(),
+        name: None,
     }
 }
 

@@ -82,6 +82,7 @@ fn as_actor(conn: &mut DbConn, id: UserId) -> Result<AuthUser, ApiError> {
         role,
         session_id: SessionId(0),
         language: Default::default(),
+        name: None,
     })
 }
 

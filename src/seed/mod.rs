@@ -106,6 +106,7 @@ fn actor(conn: &mut DbConn, email: &str) -> Result<AuthUser, ApiError> {
         role: user.role,
         session_id: SessionId(0),
         language: Default::default(),
+        name: None,
     })
 }
 

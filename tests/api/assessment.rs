@@ -978,6 +978,7 @@ async fn assessment_time_limits_follow_the_clock_given_to_the_services() {
         role: Role::Member,
         session_id: SessionId(0),
         language: Default::default(),
+        name: None,
     };
     // Started two minutes ago, by the clock handed to the service.
     let t0 = bayanihan::db::now() - chrono::Duration::seconds(120);

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app};
+use crate::helpers::{TestApp, TestUser, assert_problem, etag, ok_json, send, spawn_app};
 
 /// Runs one SQL statement on the test database (for states the API sets elsewhere).
 fn sql(app: &TestApp, statement: &str) {
@@ -595,6 +595,80 @@ async fn a_new_posts_answer_is_the_post_as_read() {
         assert_eq!(status, 200);
         assert_eq!(read, post);
     }
+}
+
+/// A reply's answer names its author as they are called now: a new display name is in the
+/// next reply's answer at once (the name rides with the kept login, and changing it is a
+/// change of logins), and in the post read back.
+#[tokio::test]
+async fn a_replys_answer_names_its_author_as_now() {
+    let app = spawn_app().await;
+    let (_moderator, member, community) = setup(&app).await;
+    let (thread, _) = app
+        .create_thread(&member, community, "discussion", "Names", "Opening")
+        .await;
+    let path = format!("/api/v1/threads/{thread}/posts");
+    for name in ["Rosa Reyes", "Rosa R.", "Rosa Reyes"] {
+        let me = send(&app, Method::GET, "/api/v1/me", &member, None).await;
+        let res = app
+            .authed(Method::PATCH, "/api/v1/me", &member.token)
+            .header("If-Match", etag(&me))
+            .json(&json!({"display_name": name}))
+            .send()
+            .await
+            .unwrap();
+        ok_json(res, 200).await;
+        let (status, post) = app
+            .send_as(&member, Method::POST, &path, Some(json!({"body": "Hello"})))
+            .await;
+        assert_eq!(status, 201, "{post}");
+        assert_eq!(post["author"]["display_name"], name, "{post}");
+        let (_, read) = app
+            .get_as(Some(&member), &format!("/api/v1/posts/{}", post["id"]))
+            .await;
+        assert_eq!(read, post);
+    }
+}
+
+/// Replies sent at once each take their own place in the thread, and the thread counts
+/// every one (on PostgreSQL the thread's row is held by the read that finds it).
+#[tokio::test]
+async fn replies_at_once_are_numbered_and_counted_once() {
+    use bayanihan::db::schema::{posts, threads};
+    let app = spawn_app().await;
+    let (_moderator, member, community) = setup(&app).await;
+    let other = joined_member(&app, community).await;
+    let (thread, _) = app
+        .create_thread(&member, community, "discussion", "Busy", "Opening")
+        .await;
+    let path = format!("/api/v1/threads/{thread}/posts");
+    let answers = futures_util::future::join_all((0..12).map(|i| {
+        let user = if i % 2 == 0 { &member } else { &other };
+        app.send_as(
+            user,
+            Method::POST,
+            &path,
+            Some(json!({"body": format!("Reply {i}")})),
+        )
+    }))
+    .await;
+    for (status, body) in answers {
+        assert_eq!(status, 201, "{body}");
+    }
+    let mut conn = app.db.conn().expect("a connection");
+    let places: Vec<i64> = posts::table
+        .filter(posts::thread_id.eq(thread))
+        .select(posts::seq)
+        .order(posts::seq)
+        .load(&mut *conn)
+        .expect("places");
+    assert_eq!(places, (1..=13).collect::<Vec<i64>>());
+    let counts: (i64, i32) = threads::table
+        .find(thread)
+        .select((threads::post_count, threads::reply_count))
+        .first(&mut *conn)
+        .expect("counts");
+    assert_eq!(counts, (13, 12));
 }
 
 /// A community's activity follows its posts to within a second, and never goes back.

@@ -470,6 +470,7 @@ mod tests {
             role,
             session_id: crate::types::SessionId(1),
             language: Default::default(),
+            name: None,
         };
         for visibility in Visibility::ALL {
             assert!(may_create(&user(Role::Member), *visibility).is_err());

@@ -96,6 +96,7 @@ pub fn access_of(
         role,
         session_id: crate::types::SessionId(0),
         language: Default::default(),
+        name: None,
     };
     let is_facilitator = cohorts::is_facilitator(conn, cohort, user)?;
     Ok(Access {
