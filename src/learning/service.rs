@@ -596,20 +596,57 @@ pub fn complete(
     user_id: UserId,
     lesson_id: LessonId,
 ) -> Result<(CompletionResponse, bool), ApiError> {
-    let (course, enrolment, quiz) = enrolled_lesson(conn, user_id, lesson_id, false)?;
-    if quiz {
-        return Err(completed_by_quiz());
-    }
-    if let Some((done, certificate)) =
-        repo::find_completion_with_certificate(conn, user_id, lesson_id, course.id)?
-    {
-        let answer = answer_of(&course, done, enrolment.completed_at, certificate);
-        return Ok((answer, false));
-    }
+    let course = match done_already(conn, user_id, lesson_id)? {
+        Done::Already(answer) => return Ok((answer, false)),
+        Done::Not(course) => course,
+    };
     // The first time: the enrolment locked, then the completion checked again under the
     // lock (a concurrent first one may have committed meanwhile).
     let enrolment = active_enrolment(conn, course.id, user_id, true)?;
     record_completion(conn, user_id, lesson_id, course, enrolment)
+}
+
+/// Whether a learner's lesson is done already, as [`complete`] asks first.
+enum Done {
+    /// Done: the answer a repeat gets.
+    Already(CompletionResponse),
+    /// Not yet, in this course (open, the learner enrolled).
+    Not(CourseState),
+}
+
+/// The answer to a repeated completion, read without writing anything (`None`: not done
+/// yet; then [`complete`] stores it in a write). The handler asks this first, outside the
+/// write transaction: a client that retries or syncs on a slow link sends the same
+/// completion many times, and a repeat then takes no writer's turn (SQLite) and no
+/// transaction (PostgreSQL). The same checks, in the same order, as [`complete`]: 404, 403
+/// `not_enrolled`, 409 `not_open`, 409 `completed_by_quiz`.
+pub fn completed_already(
+    conn: &mut DbConn,
+    user_id: UserId,
+    lesson_id: LessonId,
+) -> Result<Option<CompletionResponse>, ApiError> {
+    Ok(match done_already(conn, user_id, lesson_id)? {
+        Done::Already(answer) => Some(answer),
+        Done::Not(_) => None,
+    })
+}
+
+fn done_already(conn: &mut DbConn, user_id: UserId, lesson_id: LessonId) -> Result<Done, ApiError> {
+    let (course, enrolment, quiz) = enrolled_lesson(conn, user_id, lesson_id, false)?;
+    if quiz {
+        return Err(completed_by_quiz());
+    }
+    Ok(
+        match repo::find_completion_with_certificate(conn, user_id, lesson_id, course.id)? {
+            Some((done, certificate)) => Done::Already(answer_of(
+                &course,
+                done,
+                enrolment.completed_at,
+                certificate,
+            )),
+            None => Done::Not(course),
+        },
+    )
 }
 
 /// Marks a quiz lesson done because its learner passed it (assessment calls this inside
