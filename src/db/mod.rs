@@ -390,9 +390,31 @@ impl Db {
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        self.write_unless(|_| Ok(None), f).await
+    }
+
+    /// Runs `write` as [`Db::write`] does, unless `done` (a read of what the write would
+    /// find) answers already: for a write that is usually a repeat changing nothing (a
+    /// client's retry or sync on a slow link). On PostgreSQL `done` runs first, outside any
+    /// transaction, on the connection and thread the write then uses: a repeat costs its
+    /// reads and no `BEGIN`/`COMMIT`. On SQLite only `write` runs: the writer's batch runs a
+    /// repeat's reads beside the others' for less than a read of its own (bench/README, "A
+    /// repeated completion answered by a read"), so `write` must check the same itself.
+    pub async fn write_unless<T, D, F>(&self, done: D, write: F) -> Result<T, ApiError>
+    where
+        D: FnOnce(&mut DbConn) -> Result<Option<T>, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
         let result = match &self.writer {
-            Some(writer) => writer.write(f).await,
-            None => self.read(move |conn| write_transaction(conn, f)).await,
+            Some(writer) => writer.write(write).await,
+            None => {
+                self.read(move |conn| match done(conn)? {
+                    Some(answer) => Ok(answer),
+                    None => write_transaction(conn, write),
+                })
+                .await
+            }
         };
         match &result {
             Ok(_) => self.set_storage_full(false),

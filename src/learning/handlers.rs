@@ -303,17 +303,16 @@ pub async fn complete_lesson(
     lesson_id: web::Path<LessonId>,
 ) -> Result<Reply<CompletionResponse>, ApiError> {
     let (lesson_id, user_id) = (lesson_id.into_inner(), user.id);
-    // A repeat (a retry, a sync) is answered by a read: a few rows by key (`read_short`).
-    let repeat = db
-        .read_short(move |conn| service::completed_already(conn, user_id, lesson_id))
+    // A repeat (a retry, a sync) is answered by a read where that is cheaper.
+    let (body, created) = db
+        .write_unless(
+            move |conn| {
+                let repeat = service::completed_already(conn, user_id, lesson_id)?;
+                Ok(repeat.map(|body| (body, false)))
+            },
+            move |conn| service::complete(conn, user_id, lesson_id),
+        )
         .await?;
-    let (body, created) = match repeat {
-        Some(body) => (body, false),
-        None => {
-            db.write(move |conn| service::complete(conn, user_id, lesson_id))
-                .await?
-        }
-    };
     let status = if created {
         StatusCode::CREATED
     } else {

@@ -615,10 +615,10 @@ enum Done {
 }
 
 /// The answer to a repeated completion, read without writing anything (`None`: not done
-/// yet; then [`complete`] stores it in a write). The handler asks this first, outside the
-/// write transaction: a client that retries or syncs on a slow link sends the same
-/// completion many times, and a repeat then takes no writer's turn (SQLite) and no
-/// transaction (PostgreSQL). The same checks, in the same order, as [`complete`]: 404, 403
+/// yet; then [`complete`] stores it in a write). The handler asks this first where a read
+/// is cheaper than a write (`Db::write_unless`: PostgreSQL, where a repeat then needs no
+/// transaction): a client that retries or syncs on a slow link sends the same completion
+/// many times. The same checks, in the same order, as [`complete`]: 404, 403
 /// `not_enrolled`, 409 `not_open`, 409 `completed_by_quiz`.
 pub fn completed_already(
     conn: &mut DbConn,
