@@ -46,6 +46,8 @@ pub struct AppState {
     pub library: crate::library::storage::Storage,
     /// The counts of the cohort reach trees read lately.
     pub reach: crate::cohorts::reach::service::ReachCache,
+    /// Cohorts' texts, facilitators and courses read lately.
+    pub cohorts: crate::cohorts::service::CohortMemo,
     /// Courses' texts and outlines read lately.
     pub courses: crate::courses::service::CourseMemo,
     /// Courses' outlines read for learners' progress lately.
@@ -69,6 +71,7 @@ impl AppState {
             badges: BadgeKey::load(config.badge_key.as_deref(), &config.data_dir)?,
             library: crate::library::storage::Storage::open(&config.library)?,
             reach: crate::cohorts::reach::service::ReachCache::default(),
+            cohorts: crate::cohorts::service::CohortMemo::default(),
             courses: crate::courses::service::CourseMemo::default(),
             progress: crate::learning::service::ProgressMemo::default(),
             needs_totals: crate::needs::service::TotalsMemo::default(),
@@ -108,6 +111,7 @@ impl AppState {
                 ),
             )?,
             reach: crate::cohorts::reach::service::ReachCache::default(),
+            cohorts: crate::cohorts::service::CohortMemo::default(),
             courses: crate::courses::service::CourseMemo::default(),
             progress: crate::learning::service::ProgressMemo::default(),
             needs_totals: crate::needs::service::TotalsMemo::default(),

@@ -28,6 +28,7 @@ use crate::http::etag::IfMatch;
 use crate::http::language::Preferences;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::response::{Reply, no_content};
+use crate::state::AppState;
 use crate::types::CohortId;
 
 crate::http::doc::problem_answers! {
@@ -53,7 +54,7 @@ crate::http::doc::problem_answers! {
 )]
 pub async fn list_cohorts(
     req: HttpRequest,
-    db: web::Data<Db>,
+    state: web::Data<AppState>,
     user: MaybeUser,
     query: web::Query<ListCohortsQuery>,
 ) -> Result<Reply<Page<CohortResponse>>, ApiError> {
@@ -66,8 +67,10 @@ pub async fn list_cohorts(
     };
     let page = PageRequest::<String>::parse(query.limit, query.cursor.as_deref(), COHORT_SORT)?;
     let user = user.0;
-    let listed = db
-        .read(move |conn| service::list(conn, user.as_ref(), &filter, &page, prefs))
+    let memo = state.cohorts.clone();
+    let listed = state
+        .db
+        .read(move |conn| service::list(conn, user.as_ref(), &filter, &page, prefs, &memo))
         .await?;
     Ok(Reply::localised_page(listed))
 }
@@ -94,15 +97,17 @@ pub async fn list_cohorts(
 )]
 pub async fn get_cohort(
     req: HttpRequest,
-    db: web::Data<Db>,
+    state: web::Data<AppState>,
     user: MaybeUser,
     id: web::Path<CohortId>,
     query: web::Query<CohortLangQuery>,
 ) -> Result<Reply<CohortResponse>, ApiError> {
     let prefs = Preferences::from_request(&req, query.lang.as_deref())?;
     let (id, user) = (id.into_inner(), user.0);
-    let cohort = db
-        .read_short(move |conn| service::get(conn, user.as_ref(), id, prefs))
+    let memo = state.cohorts.clone();
+    let cohort = state
+        .db
+        .read_short(move |conn| service::get(conn, user.as_ref(), id, prefs, &memo))
         .await?;
     Ok(Reply::localised(StatusCode::OK, cohort))
 }

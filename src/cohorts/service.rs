@@ -3,6 +3,7 @@
 //! facilitation read from the database, and answers a view.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::accounts::service::reader_preferences;
 use crate::auth::policy::{Action, authorize};
@@ -17,6 +18,7 @@ use crate::cohorts::nominations::repo as nominations;
 use crate::cohorts::repo::{self, CohortFilter};
 use crate::cohorts::space::service as space;
 use crate::courses::model::CourseStatus;
+use crate::db::memo::Memo;
 use crate::db::{self, DbConn, Written, now};
 use crate::email::{OutgoingEmail, Template, enqueue};
 use crate::error::{ApiError, Fields};
@@ -70,37 +72,108 @@ fn response_of(
     })
 }
 
-/// The answers for `cohorts`, in order, reading their texts, facilitators and courses in
-/// one query each.
+/// What a cohort's answer shows besides its row, the same for every reader of one version:
+/// its texts in every language, its facilitators and its courses.
+#[derive(Debug, Default)]
+pub struct CohortWords {
+    translations: Vec<CohortTranslation>,
+    facilitators: Vec<UserId>,
+    courses: Vec<CourseId>,
+}
+
+/// Cohorts' words read lately, each kept with the cohort version it was read at
+/// (`db::memo`): a cohort read again at the same version reads only its row. Exact across
+/// instances: every write of a cohort's texts, facilitators or courses bumps its version
+/// in the same transaction (`update`, `put_translation`). Only reads use it: a write's
+/// view is computed inside a transaction that may still roll back.
+#[derive(Debug, Clone)]
+pub struct CohortMemo(Memo<CohortId, i64, CohortWords>);
+
+/// Cohorts kept at most: beyond, a quarter of them leave.
+const COHORTS_KEPT: usize = 4_096;
+
+impl Default for CohortMemo {
+    fn default() -> Self {
+        // Descriptions are author-sized (up to 10,000 characters in each language).
+        Self(Memo::with_budget(
+            COHORTS_KEPT,
+            crate::db::memo::TEXT_BUDGET,
+            |w: &CohortWords| {
+                w.translations
+                    .iter()
+                    .map(|t| t.language.len() + t.title.len() + t.description.len())
+                    .sum()
+            },
+        ))
+    }
+}
+
+/// The words of some cohorts: three statements, whatever their number.
+fn words_of(
+    conn: &mut DbConn,
+    ids: &[CohortId],
+) -> Result<HashMap<CohortId, CohortWords>, ApiError> {
+    let mut words: HashMap<CohortId, CohortWords> = HashMap::with_capacity(ids.len());
+    for t in repo::translations(conn, ids)? {
+        words.entry(t.cohort_id).or_default().translations.push(t);
+    }
+    for (cohort, user) in repo::facilitators(conn, ids)? {
+        words.entry(cohort).or_default().facilitators.push(user);
+    }
+    for (cohort, course) in repo::courses(conn, ids)? {
+        words.entry(cohort).or_default().courses.push(course);
+    }
+    Ok(words)
+}
+
+/// The words of each of `cohorts` at the version read with its row: from `memo` when it
+/// is given and holds them, the others read together (and kept in `memo`).
+fn words(
+    conn: &mut DbConn,
+    cohorts: &[Cohort],
+    memo: Option<&CohortMemo>,
+) -> Result<HashMap<CohortId, Arc<CohortWords>>, ApiError> {
+    let mut found = HashMap::with_capacity(cohorts.len());
+    let missing: Vec<&Cohort> = cohorts
+        .iter()
+        .filter(|c| match memo.and_then(|m| m.0.get(&c.id, &c.version)) {
+            Some(w) => {
+                found.insert(c.id, w);
+                false
+            }
+            None => true,
+        })
+        .collect();
+    if !missing.is_empty() {
+        let ids: Vec<CohortId> = missing.iter().map(|c| c.id).collect();
+        let mut read = words_of(conn, &ids)?;
+        for c in missing {
+            let w = read.remove(&c.id).unwrap_or_default();
+            let w = match memo {
+                Some(m) => m.0.put(c.id, c.version, w),
+                None => Arc::new(w),
+            };
+            found.insert(c.id, w);
+        }
+    }
+    Ok(found)
+}
+
+/// The answers for `cohorts`, in order, reading the words `memo` does not hold in one
+/// query each (`words`).
 fn responses(
     conn: &mut DbConn,
     cohorts: &[Cohort],
     prefs: &Preferences,
+    memo: Option<&CohortMemo>,
 ) -> Result<Vec<CohortResponse>, ApiError> {
-    let ids: Vec<CohortId> = cohorts.iter().map(|c| c.id).collect();
-    let translations = repo::translations(conn, &ids)?;
-    let mut texts: HashMap<CohortId, Vec<&CohortTranslation>> = HashMap::new();
-    for t in &translations {
-        texts.entry(t.cohort_id).or_default().push(t);
-    }
-    let mut facilitators: HashMap<CohortId, Vec<UserId>> = HashMap::new();
-    for (cohort, user) in repo::facilitators(conn, &ids)? {
-        facilitators.entry(cohort).or_default().push(user);
-    }
-    let mut courses: HashMap<CohortId, Vec<CourseId>> = HashMap::new();
-    for (cohort, course) in repo::courses(conn, &ids)? {
-        courses.entry(cohort).or_default().push(course);
-    }
+    let words = words(conn, cohorts, memo)?;
     cohorts
         .iter()
         .map(|c| {
-            response_of(
-                c,
-                texts.get(&c.id).map_or(&[][..], Vec::as_slice),
-                facilitators.remove(&c.id).unwrap_or_default(),
-                courses.remove(&c.id).unwrap_or_default(),
-                prefs,
-            )
+            let w = words.get(&c.id).ok_or_else(|| broken(c.id))?;
+            let texts: Vec<&CohortTranslation> = w.translations.iter().collect();
+            response_of(c, &texts, w.facilitators.clone(), w.courses.clone(), prefs)
         })
         .collect()
 }
@@ -111,7 +184,17 @@ fn view(
     cohort: &Cohort,
     prefs: &Preferences,
 ) -> Result<Localised<CohortResponse>, ApiError> {
-    let view = responses(conn, std::slice::from_ref(cohort), prefs)?
+    kept_view(conn, cohort, prefs, None)
+}
+
+/// [`view`], with the cohort's words from `memo` when it is given (reads only).
+fn kept_view(
+    conn: &mut DbConn,
+    cohort: &Cohort,
+    prefs: &Preferences,
+    memo: Option<&CohortMemo>,
+) -> Result<Localised<CohortResponse>, ApiError> {
+    let view = responses(conn, std::slice::from_ref(cohort), prefs, memo)?
         .pop()
         .ok_or_else(|| broken(cohort.id))?;
     Ok(Localised {
@@ -214,6 +297,7 @@ pub fn list(
     filter: &CohortFilter,
     page: &PageRequest<String>,
     prefs: Preferences,
+    memo: &CohortMemo,
 ) -> Result<LocalisedPage<CohortResponse>, ApiError> {
     let prefs = reader_preferences(conn, prefs, reader)?;
     let after = page
@@ -238,7 +322,7 @@ pub fn list(
         |c| (c.starts_on.format("%Y-%m-%d").to_string(), c.id.get()),
         |c| c,
     );
-    let items = responses(conn, &rows.items, &prefs)?;
+    let items = responses(conn, &rows.items, &prefs, Some(memo))?;
     let mut languages: Vec<String> = Vec::new();
     for item in &items {
         if !languages.contains(&item.language) {
@@ -261,10 +345,11 @@ pub fn get(
     reader: Option<&AuthUser>,
     id: CohortId,
     prefs: Preferences,
+    memo: &CohortMemo,
 ) -> Result<Localised<CohortResponse>, ApiError> {
     let cohort = found(conn, id)?;
     let prefs = reader_preferences(conn, prefs, reader)?;
-    view(conn, &cohort, &prefs)
+    kept_view(conn, &cohort, &prefs, Some(memo))
 }
 
 // ---------------------------------------------------------------- writes

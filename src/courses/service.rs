@@ -1703,7 +1703,8 @@ pub fn put_lesson_translation(
 
 /// Publishes a reviewed translation of a text of `course` (locked and authorised by the
 /// caller): the texts are written as an owner's would be, with new versions of the text and
-/// the course. Recording which source version it translates is the caller's.
+/// the course, also when the texts are unchanged. Recording which source version it
+/// translates is the caller's.
 pub(crate) fn publish_translation(
     conn: &mut DbConn,
     course: &Course,
@@ -1728,19 +1729,23 @@ pub(crate) fn publish_translation(
             )?;
             repo::touch_course(conn, course.id, at)?;
         }
+        // A translation published with the texts it already had still changes what readers
+        // see (it translates the current original now: no longer outdated), so the text's
+        // and the course's versions move either way: their tags and the kept answers
+        // (`CourseMemo`) follow them.
         TextKind::Module => {
             let module = repo::find_module(conn, ModuleId(item_id))?.ok_or(ApiError::NotFound)?;
-            write_module_title(conn, &module, language, texts.title)?;
+            if !write_module_title(conn, &module, language, texts.title)?.changed() {
+                repo::touch_module(conn, module.id, at)?;
+                repo::touch_course(conn, course.id, at)?;
+            }
         }
         TextKind::Lesson => {
             let id = LessonId(item_id);
             repo::find_lesson(conn, id)?.ok_or(ApiError::NotFound)?;
-            if write_lesson_texts(conn, id, language, Some(texts.title), Some(texts.content))?
-                .changed()
-            {
-                repo::touch_lesson(conn, id, at)?;
-                repo::touch_course(conn, course.id, at)?;
-            }
+            write_lesson_texts(conn, id, language, Some(texts.title), Some(texts.content))?;
+            repo::touch_lesson(conn, id, at)?;
+            repo::touch_course(conn, course.id, at)?;
         }
         // Not a course's text: its own domain publishes it.
         TextKind::Resource | TextKind::Survey | TextKind::Question => {

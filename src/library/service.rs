@@ -669,8 +669,10 @@ pub fn put_translation(
 }
 
 /// Publishes a reviewed translation of a resource (locked and authorised by the caller):
-/// the texts are written as its owner's would be, with a new version of the resource.
-/// Recording which source version it translates is the caller's.
+/// the texts are written as its owner's would be, with a new version of the resource, also
+/// when the texts are unchanged (it translates the current original now: no longer
+/// outdated, a change readers see, so the tag moves). Recording which source version it
+/// translates is the caller's.
 pub fn publish_translation(
     conn: &mut DbConn,
     r: &Resource,
@@ -678,9 +680,8 @@ pub fn publish_translation(
     texts: ResourceTexts,
     at: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    if repo::put_texts(conn, r.id, language, &texts)? != Written::Unchanged {
-        repo::touch(conn, r, at)?;
-    }
+    repo::put_texts(conn, r.id, language, &texts)?;
+    repo::touch(conn, r, at)?;
     Ok(())
 }
 

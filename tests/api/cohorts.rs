@@ -1008,3 +1008,113 @@ async fn members_record_their_languages_with_a_cefr_level() {
     .await;
     assert_eq!(ok_json(res, 200).await, json!({"languages": []}));
 }
+
+/// A cohort's texts, facilitators and courses are kept between reads (with the version
+/// they were read at): every change shows in the next read, of the cohort and of the list.
+#[tokio::test]
+async fn a_cohort_read_again_shows_every_change() {
+    let app = spawn_app().await;
+    let coordinator = app.user("coordinator").await;
+    let first = app.user("trainer").await;
+    let second = app.user("trainer").await;
+    let course_a = published_course(&app, &coordinator, "kept-a").await;
+    let course_b = published_course(&app, &coordinator, "kept-b").await;
+    let cohort = create(&app, &coordinator, cohort_body(&[first.id], &[course_a])).await;
+    let id = cohort["id"].as_i64().unwrap();
+    let path = format!("/api/v1/cohorts/{id}");
+    let read = |lang: &'static str| {
+        let app = &app;
+        let path = &path;
+        async move {
+            let res = app
+                .client
+                .get(app.url(&format!("{path}?lang={lang}")))
+                .send()
+                .await
+                .unwrap();
+            let tag = etag(&res);
+            (tag, ok_json(res, 200).await)
+        }
+    };
+    let listed = |app: &TestApp| {
+        let url = app.url("/api/v1/cohorts?limit=100&lang=fil");
+        let client = app.client.clone();
+        async move {
+            let res = client.get(url).send().await.unwrap();
+            let page = ok_json(res, 200).await;
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["id"] == id)
+                .cloned()
+                .unwrap()
+        }
+    };
+    // Read twice (the second from what was kept), and listed.
+    for _ in 0..2 {
+        let (tag, body) = read("fil").await;
+        assert_eq!(tag, format!("\"cohort-{id}-v1-en\""));
+        assert_eq!(body["facilitator_ids"], json!([first.id]));
+        assert_eq!(body["course_ids"], json!([course_a]));
+        assert_eq!(body["language"], "en");
+        assert_eq!(listed(&app).await["title"], cohort["title"]);
+    }
+
+    // Facilitators, courses and the title change: the next reads show them.
+    let res = send(
+        &app,
+        Method::PATCH,
+        &path,
+        &coordinator.token,
+        Some(json!({
+            "title": "E-trainers, second intake",
+            "facilitator_ids": [second.id, first.id],
+            "course_ids": [course_b, course_a],
+        })),
+    )
+    .await;
+    ok_json(res, 200).await;
+    let (tag, body) = read("fil").await;
+    assert_eq!(tag, format!("\"cohort-{id}-v2-en\""));
+    assert_eq!(body["title"], "E-trainers, second intake");
+    let mut facilitators = vec![first.id, second.id];
+    facilitators.sort_unstable();
+    assert_eq!(body["facilitator_ids"], json!(facilitators));
+    assert_eq!(body["course_ids"], json!([course_b, course_a]));
+    let item = listed(&app).await;
+    assert_eq!(item["title"], "E-trainers, second intake");
+    assert_eq!(item["course_ids"], json!([course_b, course_a]));
+
+    // A new language: read in it at once, from the cohort and from the list.
+    let res = send(
+        &app,
+        Method::PUT,
+        &format!("{path}/translations/fil"),
+        &coordinator.token,
+        Some(json!({"title": "Mga e-trainer", "description": "Para sa mga guro ng unyon."})),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let (tag, body) = read("fil").await;
+    assert_eq!(tag, format!("\"cohort-{id}-v3-fil\""));
+    assert_eq!(body["title"], "Mga e-trainer");
+    assert_eq!(body["available_languages"], json!(["en", "fil"]));
+    assert_eq!(listed(&app).await["title"], "Mga e-trainer");
+    let (_, body) = read("en").await;
+    assert_eq!(body["title"], "E-trainers, second intake");
+
+    // Its texts changed again in that language.
+    let res = send(
+        &app,
+        Method::PUT,
+        &format!("{path}/translations/fil"),
+        &coordinator.token,
+        Some(json!({"title": "Mga e-trainer 2027", "description": "Para sa mga guro."})),
+    )
+    .await;
+    ok_json(res, 200).await;
+    let (_, body) = read("fil").await;
+    assert_eq!(body["title"], "Mga e-trainer 2027");
+    assert_eq!(body["description"], "Para sa mga guro.");
+}

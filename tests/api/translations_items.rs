@@ -868,3 +868,70 @@ async fn glossary_entries_are_changed_with_if_match() {
     .await;
     assert_eq!(renamed["source_term"], "Trade Union");
 }
+
+/// A translator confirms an outdated translation by sending the same texts as a draft,
+/// and a second one approves it: readers see it current at once, with a new tag (a cache
+/// that revalidates gets the change, not a 304).
+#[tokio::test]
+async fn a_translation_confirmed_unchanged_is_current_with_a_new_tag() {
+    let app = spawn_app().await;
+    let coordinator = app.user("coordinator").await;
+    let owner = app.user("trainer").await;
+    let reader = app.user("member").await;
+    let org = union(&app, "Kilusang Manggagawa ng Platform", "PH");
+    let writer = translator(&app, &coordinator, org, "fil").await;
+    let reviewer = translator(&app, &coordinator, org, "fil").await;
+    let id = resource_in_fil(&app, &owner).await;
+    let path = format!("/api/v1/resources/{id}");
+    call(
+        &app,
+        Method::PUT,
+        &format!("{path}/translations/en"),
+        &owner,
+        Some(json!({"title": "Platform workers' rights toolkit",
+            "description": "How riders and drivers organise, and bargain over algorithmic pay."})),
+        200,
+    )
+    .await;
+    let fil = format!("{path}?lang=fil");
+    let res = send(&app, Method::GET, &fil, &reader, None).await;
+    let outdated_tag = res.headers()["etag"].to_str().unwrap().to_owned();
+    let read = ok_json(res, 200).await;
+    assert_eq!(read["outdated"], true);
+
+    // The same Filipino texts, confirmed against the new original.
+    let drafts = format!("/api/v1/translations/resource/{id}/fil/drafts");
+    let draft = call(
+        &app,
+        Method::POST,
+        &drafts,
+        &writer,
+        Some(json!({"title": read["title"], "description": read["description"]})),
+        201,
+    )
+    .await;
+    let approve = format!("/api/v1/translation-drafts/{}/approve", draft["id"]);
+    call(&app, Method::POST, &approve, &reviewer, None, 200).await;
+
+    let res = app
+        .authed(Method::GET, &fil, &reader.token)
+        .header("if-none-match", &outdated_tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "the outdated copy is no longer current");
+    assert_ne!(res.headers()["etag"].to_str().unwrap(), outdated_tag);
+    let read = ok_json(res, 200).await;
+    assert_eq!(read["outdated"], false);
+    assert_eq!(read["title"], "Toolkit sa karapatan ng mga platform worker");
+    let list = call(
+        &app,
+        Method::GET,
+        &format!("{path}/translations"),
+        &owner,
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(state_of(&list, "resource", id, "fil"), "complete");
+}
