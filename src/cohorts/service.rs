@@ -133,30 +133,20 @@ fn words(
     cohorts: &[Cohort],
     memo: Option<&CohortMemo>,
 ) -> Result<HashMap<CohortId, Arc<CohortWords>>, ApiError> {
-    let mut found = HashMap::with_capacity(cohorts.len());
-    let missing: Vec<&Cohort> = cohorts
-        .iter()
-        .filter(|c| match memo.and_then(|m| m.0.get(&c.id, &c.version)) {
-            Some(w) => {
-                found.insert(c.id, w);
-                false
-            }
-            None => true,
-        })
-        .collect();
-    if !missing.is_empty() {
-        let ids: Vec<CohortId> = missing.iter().map(|c| c.id).collect();
-        let mut read = words_of(conn, &ids)?;
-        for c in missing {
-            let w = read.remove(&c.id).unwrap_or_default();
-            let w = match memo {
-                Some(m) => m.0.put(c.id, c.version, w),
-                None => Arc::new(w),
-            };
-            found.insert(c.id, w);
+    match memo {
+        Some(m) => {
+            m.0.get_all(cohorts.iter().map(|c| (c.id, c.version)), |ids| {
+                words_of(conn, ids)
+            })
+        }
+        None => {
+            let ids: Vec<CohortId> = cohorts.iter().map(|c| c.id).collect();
+            Ok(words_of(conn, &ids)?
+                .into_iter()
+                .map(|(id, w)| (id, Arc::new(w)))
+                .collect())
         }
     }
-    Ok(found)
 }
 
 /// The answers for `cohorts`, in order, reading the words `memo` does not hold in one

@@ -253,25 +253,10 @@ impl CourseMemo {
         conn: &mut DbConn,
         courses: &[&Course],
     ) -> Result<HashMap<CourseId, Arc<CourseWords>>, ApiError> {
-        let mut found = HashMap::with_capacity(courses.len());
-        let mut missing = Vec::new();
-        for c in courses {
-            match self.texts.get(&c.id, &c.version) {
-                Some(w) => {
-                    found.insert(c.id, w);
-                }
-                None => missing.push(c),
-            }
-        }
-        if !missing.is_empty() {
-            let ids: Vec<CourseId> = missing.iter().map(|c| c.id).collect();
-            let mut read = words_of(conn, &ids)?;
-            for c in missing {
-                let w = read.remove(&c.id).unwrap_or_default();
-                found.insert(c.id, self.texts.put(c.id, c.version, w));
-            }
-        }
-        Ok(found)
+        self.texts
+            .get_all(courses.iter().map(|c| (c.id, c.version)), |ids| {
+                words_of(conn, ids)
+            })
     }
 }
 

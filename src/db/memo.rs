@@ -82,6 +82,39 @@ impl<K: Eq + Hash, B: PartialEq, V> Memo<K, B, V> {
         Ok(self.put(key, basis, compute()?))
     }
 
+    /// The values of several keys, each made from its basis: the kept ones, and those of
+    /// the others computed together by `read` (given the missing keys; a key it leaves out
+    /// gets `V::default()`) and kept. One `read` for the lot, none when all are kept.
+    pub fn get_all<E>(
+        &self,
+        keys: impl IntoIterator<Item = (K, B)>,
+        read: impl FnOnce(&[K]) -> Result<HashMap<K, V>, E>,
+    ) -> Result<HashMap<K, Arc<V>>, E>
+    where
+        K: Clone,
+        V: Default,
+    {
+        let mut found = HashMap::new();
+        let mut missing = Vec::new();
+        for (key, basis) in keys {
+            match self.get(&key, &basis) {
+                Some(v) => {
+                    found.insert(key, v);
+                }
+                None => missing.push((key, basis)),
+            }
+        }
+        if !missing.is_empty() {
+            let ids: Vec<K> = missing.iter().map(|(k, _)| k.clone()).collect();
+            let mut read = read(&ids)?;
+            for (key, basis) in missing {
+                let v = read.remove(&key).unwrap_or_default();
+                found.insert(key.clone(), self.put(key, basis, v));
+            }
+        }
+        Ok(found)
+    }
+
     /// The value kept for `key` when it was made from `basis`.
     pub fn get(&self, key: &K, basis: &B) -> Option<Arc<V>> {
         self.lock()
@@ -154,6 +187,33 @@ mod tests {
         assert_eq!(*get(1, 1), "1@1");
         assert_eq!(*get(2, 1), "2@1");
         assert_eq!(computed.get(), 4);
+    }
+
+    #[test]
+    fn several_keys_read_what_is_missing_at_once() {
+        use std::collections::HashMap;
+        let memo: Memo<i64, i64, String> = Memo::new(8);
+        let reads = std::cell::RefCell::new(Vec::new());
+        let get = |keys: &[(i64, i64)]| {
+            memo.get_all::<()>(keys.iter().copied(), |ids| {
+                reads.borrow_mut().push(ids.to_vec());
+                // Key 3 has nothing to read: it gets the default.
+                Ok(ids
+                    .iter()
+                    .filter(|id| **id != 3)
+                    .map(|id| (*id, format!("v{id}")))
+                    .collect::<HashMap<_, _>>())
+            })
+            .unwrap()
+        };
+        let first = get(&[(1, 0), (2, 0), (3, 0)]);
+        assert_eq!(*first[&1], "v1");
+        assert_eq!(*first[&3], "");
+        // Kept: no read. A new basis for 2: only 2 is read.
+        get(&[(1, 0), (3, 0)]);
+        let again = get(&[(1, 0), (2, 1)]);
+        assert_eq!(*again[&2], "v2");
+        assert_eq!(*reads.borrow(), vec![vec![1, 2, 3], vec![2]]);
     }
 
     /// The keys and total weight kept now.
